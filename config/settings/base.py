@@ -1,0 +1,255 @@
+"""Settings shared by every mode, read from environment variables (12-factor).
+
+With no variable set the product runs *embedded*: SQLite under ``var/``, local media,
+console SMS, eager tasks and a local-memory cache. Every variable is documented in
+``docs/configuration.md``.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+
+SECRET_KEY = env.str("DAFTAR_SECRET_KEY", default="")
+DEBUG = env.bool("DAFTAR_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DAFTAR_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("DAFTAR_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "captcha",
+    "daftar.core",
+    "daftar.audit",
+    "daftar.municipalities",
+    "daftar.accounts",
+    "daftar.notifications",
+    "daftar.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "daftar.core.middleware.ApiBodyLimitMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "daftar" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "daftar.core.context_processors.site",
+            ],
+            "builtins": ["daftar.core.templatetags.persian"],
+        },
+    },
+]
+
+# --- Database --------------------------------------------------------------------------
+# SQLite by default (a fixed path under var/); DATABASE_URL selects PostgreSQL.
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'daftar.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE: a write transaction takes the write lock at BEGIN, so two writers can never
+    # read the same audit-chain head (see daftar/audit/services.py).
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DAFTAR_DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, throttles, Celery ----------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("DAFTAR_CACHE_PREFIX", default="daftar"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = env.bool("DAFTAR_TASKS_EAGER", default=not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Asia/Tehran"
+CELERY_BEAT_SCHEDULE = {
+    # Safety net: whatever on_commit did not hand over (a crash, a broker hiccup) goes out here.
+    "drain-outbox": {"task": "daftar.notifications.tasks.drain_outbox", "schedule": 30.0},
+}
+
+# --- Auth ------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:dashboard"
+LOGOUT_REDIRECT_URL = "home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_AGE = env.int("DAFTAR_SESSION_AGE", default=8 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# One-time codes (S15.3-S15.4). Numbers not given by the domain are settings; see docs.
+OTP_TTL_SECONDS = env.int("DAFTAR_OTP_TTL", default=120)
+OTP_RESEND_SECONDS = env.int("DAFTAR_OTP_RESEND", default=60)
+OTP_MAX_ATTEMPTS = env.int("DAFTAR_OTP_MAX_ATTEMPTS", default=5)
+OTP_HOURLY_CAP = env.int("DAFTAR_OTP_HOURLY_CAP", default=5)
+OTP_PER_ADDRESS_HOURLY = env.int("DAFTAR_OTP_PER_ADDRESS_HOURLY", default=30)
+OTP_VERIFY_PER_ADDRESS_HOURLY = env.int("DAFTAR_OTP_VERIFY_PER_ADDRESS_HOURLY", default=60)
+CAPTCHA_PER_ADDRESS_HOURLY = env.int("DAFTAR_CAPTCHA_PER_ADDRESS_HOURLY", default=120)
+# Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted.
+TRUSTED_PROXY_COUNT = env.int("DAFTAR_TRUSTED_PROXY_COUNT", default=0)
+
+# Captcha: drawn by the server (django-simple-captcha, Pillow); digits only, so a Persian
+# keyboard works too (input digits are normalised).
+CAPTCHA_CHALLENGE_FUNCT = "daftar.accounts.captcha.digits_challenge"
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 5  # minutes
+CAPTCHA_IMAGE_SIZE = (150, 50)
+CAPTCHA_FONT_SIZE = 34
+CAPTCHA_LETTER_ROTATION = (-25, 25)
+CAPTCHA_TEST_MODE = env.bool("DAFTAR_CAPTCHA_TEST_MODE", default=False)
+
+# API bearer tokens (django-rest-knox: stored hashed, revocable, expiring).
+REST_KNOX = {
+    "TOKEN_TTL": __import__("datetime").timedelta(hours=env.int("DAFTAR_TOKEN_TTL_HOURS", default=12)),
+    "AUTO_REFRESH": True,
+    "TOKEN_LIMIT_PER_USER": 20,
+}
+
+# --- SMS -------------------------------------------------------------------------------
+SMS_BACKEND = env.str("DAFTAR_SMS_BACKEND", default="console")
+SMS_DIR = Path(env.str("DAFTAR_SMS_DIR", default=str(VAR_DIR / "sms")))
+SMS_HTTP_URL = env.str("DAFTAR_SMS_HTTP_URL", default="")
+SMS_HTTP_KEY = env.str("DAFTAR_SMS_HTTP_KEY", default="")
+SMS_HTTP_SENDER = env.str("DAFTAR_SMS_HTTP_SENDER", default="")
+SMS_HTTP_TIMEOUT = env.float("DAFTAR_SMS_HTTP_TIMEOUT", default=5.0)
+SMS_HTTP_RETRIES = env.int("DAFTAR_SMS_HTTP_RETRIES", default=2)
+OUTBOX_MAX_ATTEMPTS = env.int("DAFTAR_OUTBOX_MAX_ATTEMPTS", default=12)
+
+# --- API -------------------------------------------------------------------------------
+API_MAX_BODY_BYTES = env.int("DAFTAR_API_MAX_BODY_BYTES", default=64 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DAFTAR_MAX_FORM_BYTES", default=2 * 1024 * 1024)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "daftar.core.parsers.NormalizingJSONParser",
+        "daftar.core.parsers.NormalizingFormParser",
+        "daftar.core.parsers.NormalizingMultiPartParser",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "daftar.core.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 25,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "daftar API",
+    "DESCRIPTION": (
+        "REST API of daftar, the platform on which municipalities license, supervise and run "
+        "City E-Services Offices (دفاتر خدمات الکترونیک شهر). Errors are "
+        '`{"code", "detail", "fields"}` with a Persian `detail`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+
+# --- I18N: Persian, Tehran time; stored as UTC --------------------------------------------
+LANGUAGE_CODE = "fa"
+LANGUAGES = [("fa", "فارسی")]
+TIME_ZONE = "Asia/Tehran"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media ----------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "daftar" / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("DAFTAR_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_BACKEND = env.str("DAFTAR_MEDIA_BACKEND", default="local")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if MEDIA_BACKEND == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("DAFTAR_S3_BUCKET", default=""),
+            "endpoint_url": env.str("DAFTAR_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("DAFTAR_S3_ACCESS_KEY", default=""),
+            "secret_key": env.str("DAFTAR_S3_SECRET_KEY", default=""),
+            "region_name": env.str("DAFTAR_S3_REGION", default="") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+# --- Security defaults -------------------------------------------------------------------------
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("DAFTAR_LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,12 @@
+"""Settings for the test suite: DATABASE_URL (PostgreSQL in CI) or SQLite; REDIS_URL if set."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR
+
+SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+SMS_BACKEND = "locmem"
+SMS_DIR = BASE_DIR / "var" / "test-sms"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CAPTCHA_TEST_MODE = False

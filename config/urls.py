@@ -1,0 +1,32 @@
+"""URL configuration: the HTML portal, the admin, the REST API v1 and its OpenAPI schema."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from daftar.core import views as core_views
+
+api_v1 = [
+    path("", include("daftar.accounts.api_urls")),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("", include("daftar.accounts.urls")),
+    path("captcha/", include("captcha.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", core_views.api_index, name="api-index"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]
+
+handler404 = "daftar.core.views.not_found"
+handler500 = "daftar.core.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

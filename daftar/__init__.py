@@ -1,0 +1,1 @@
+"""daftar: licensing, supervision and running of City E-Services Offices (DOMAIN.md)."""

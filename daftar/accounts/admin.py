@@ -1,0 +1,67 @@
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from daftar.core.admin import MunicipalityScopedAdmin
+from daftar.core.forms import PersianModelForm
+from daftar.core.validators import normalize_mobile
+
+from .models import RoleAssignment, User
+from .services import role_grant, role_revoke, user_get_or_create
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    """Platform staff only; municipality administrators grant roles by mobile number."""
+
+    list_display = ["mobile", "display_name", "person_type", "nationality", "is_active", "date_joined"]
+    search_fields = ["mobile", "national_code", "national_id", "last_name", "legal_name"]
+    list_filter = ["person_type", "is_active", "is_staff"]
+    readonly_fields = ["last_login", "date_joined", "password"]
+    exclude = ["user_permissions", "groups"]
+
+
+class RoleGrantForm(PersianModelForm):
+    mobile = forms.CharField(
+        label="شماره همراه کاربر", max_length=32, help_text="اگر حسابی با این شماره نباشد ساخته می‌شود."
+    )
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "municipality"]
+
+    def clean_mobile(self) -> str:
+        return normalize_mobile(self.cleaned_data["mobile"])
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(MunicipalityScopedAdmin):
+    admin_can = frozenset({"view", "add", "delete"})
+    list_display = ["user", "role", "municipality", "granted_by", "created_at"]
+    list_filter = ["role", "municipality"]
+    list_select_related = ["user", "municipality", "granted_by"]
+    search_fields = ["user__mobile", "user__last_name"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = RoleGrantForm
+            kwargs["fields"] = ["mobile", "role", "municipality"]
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ["mobile", "role", "municipality"]
+        return ["user", "role", "municipality", "granted_by", "created_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [] if obj is None else ["user", "role", "municipality", "granted_by", "created_at"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        user, _ = user_get_or_create(mobile=form.cleaned_data["mobile"], actor=request.user)  # type: ignore[arg-type]
+        granted = role_grant(user=user, role=obj.role, municipality=obj.municipality, actor=request.user)  # type: ignore[arg-type]
+        obj.pk, obj.user = granted.pk, user
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        role_revoke(assignment=obj, actor=request.user)  # type: ignore[arg-type]

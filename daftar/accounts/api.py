@@ -1,0 +1,223 @@
+"""REST API of login and profile (API.md «Login (S15)»). Thin: validate, call a service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from daftar.core import ratelimit
+from daftar.core.errors import ThrottledError
+from daftar.core.fields import (
+    JalaliOrIsoDateField,
+    LegalNationalIdField,
+    MobileField,
+    NationalCodeField,
+    NationalityField,
+    jalali_twin,
+)
+
+from . import messages as msg
+from .captcha import captcha_new
+from .constants import PersonType
+from .models import User
+from .selectors import role_assignments_of
+from .services import auth_token_create, auth_token_revoke, otp_request, otp_verify, user_update_profile
+
+ErrorSerializer = inline_serializer(
+    "Error",
+    {
+        "code": serializers.CharField(),
+        "detail": serializers.CharField(),
+        "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+    },
+)
+
+
+class RoleOutSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    role_display = serializers.CharField(source="get_role_display")
+    municipality = serializers.CharField(source="municipality.slug")
+    municipality_name = serializers.CharField(source="municipality.name")
+
+
+class UserSerializer(serializers.ModelSerializer):
+    birth_date_jalali = serializers.SerializerMethodField()
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id", "mobile", "person_type", "nationality", "national_code", "national_id", "legal_name",
+            "first_name", "last_name", "birth_date", "birth_date_jalali", "roles",
+        ]
+        read_only_fields = fields
+
+    def get_birth_date_jalali(self, user: User) -> str | None:
+        return jalali_twin(user.birth_date)
+
+    @extend_schema_field(RoleOutSerializer(many=True))
+    def get_roles(self, user: User) -> list[dict[str, Any]]:
+        return list(RoleOutSerializer(role_assignments_of(user), many=True).data)
+
+
+class CaptchaSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    image_url = serializers.URLField()
+
+
+class OtpRequestSerializer(serializers.Serializer):
+    mobile = MobileField()
+    captcha_key = serializers.CharField(max_length=64)
+    captcha_value = serializers.CharField(max_length=32)
+    person_type = serializers.ChoiceField(
+        choices=PersonType.choices, default=PersonType.NATURAL,
+        error_messages={"invalid_choice": msg.PERSON_TYPE_INVALID},
+    )
+    nationality = NationalityField(default="IR")
+
+
+class OtpIssuedSerializer(serializers.Serializer):
+    expires_in = serializers.IntegerField()
+    resend_after = serializers.IntegerField()
+
+
+class OtpVerifySerializer(serializers.Serializer):
+    mobile = MobileField()
+    code = serializers.CharField(max_length=16)
+
+
+class LoginResultSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    user = UserSerializer()
+
+
+class ProfileUpdateSerializer(serializers.Serializer):
+    person_type = serializers.ChoiceField(
+        choices=PersonType.choices, required=False, error_messages={"invalid_choice": msg.PERSON_TYPE_INVALID}
+    )
+    nationality = NationalityField(required=False)
+    national_code = NationalCodeField(required=False, allow_blank=True)
+    national_id = LegalNationalIdField(required=False, allow_blank=True)
+    legal_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    birth_date = JalaliOrIsoDateField(required=False, allow_null=True)
+
+    def validate_birth_date(self, value: Any) -> Any:
+        from .forms import check_birth_date
+
+        return check_birth_date(value)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: [msg.FIELD_NOT_EDITABLE] for name in unknown})
+        return attrs
+
+
+def _address(request: Request) -> str:
+    return ratelimit.client_address(request._request)
+
+
+class CaptchaView(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(operation_id="auth_captcha", responses={200: CaptchaSerializer, 429: ErrorSerializer},
+                   summary="A new captcha (security number) drawn by the server")
+    def get(self, request: Request) -> Response:
+        from django.conf import settings
+
+        wait = ratelimit.hit(f"captcha:addr:{_address(request)}", limit=settings.CAPTCHA_PER_ADDRESS_HOURLY, window=3600)
+        if wait:
+            raise ThrottledError(msg.OTP_ADDRESS_CAP.format(seconds=wait), retry_after=wait)
+        key, image_url = captcha_new()
+        response = Response({"key": key, "image_url": request.build_absolute_uri(image_url)})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class OtpRequestView(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(
+        operation_id="auth_otp_request",
+        request=OtpRequestSerializer,
+        responses={202: OtpIssuedSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        summary="Send a one-time login code by SMS (the same answer for every number)",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = OtpRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        issued = otp_request(
+            mobile=data["mobile"], captcha_key=data["captcha_key"], captcha_value=data["captcha_value"],
+            person_type=data["person_type"], nationality=data["nationality"], address=_address(request),
+        )
+        return Response(
+            {"expires_in": issued.expires_in, "resend_after": issued.resend_after}, status=status.HTTP_202_ACCEPTED
+        )
+
+
+class OtpVerifyView(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(
+        operation_id="auth_otp_verify",
+        request=OtpVerifySerializer,
+        responses={200: LoginResultSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        summary="Exchange the one-time code for a bearer token",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = OtpVerifySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = otp_verify(
+            mobile=serializer.validated_data["mobile"], code=serializer.validated_data["code"],
+            address=_address(request), channel="api",
+        )
+        token = auth_token_create(user=user)
+        return Response({"token": token, "user": UserSerializer(user).data})
+
+
+class LogoutView(APIView):
+    @extend_schema(operation_id="auth_logout", request=None, responses={204: OpenApiResponse(description="revoked")},
+                   summary="Revoke the bearer token of this request (or all with ?all=1)")
+    def post(self, request: Request) -> Response:
+        token = request.auth
+        everything = request.query_params.get("all") == "1"
+        if token is None and not everything:
+            from django.contrib.auth import logout
+
+            logout(request._request)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        auth_token_revoke(
+            user=request.user,  # type: ignore[arg-type]
+            token_key=getattr(token, "token_key", None), all_tokens=everything,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    @extend_schema(operation_id="me_read", responses={200: UserSerializer, 401: ErrorSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(UserSerializer(request.user).data)
+
+    @extend_schema(
+        operation_id="me_update",
+        request=ProfileUpdateSerializer,
+        responses={200: UserSerializer, 400: ErrorSerializer, 401: ErrorSerializer, 409: ErrorSerializer},
+    )
+    def patch(self, request: Request) -> Response:
+        serializer = ProfileUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        user = user_update_profile(
+            user=request.user, actor=request.user, data=serializer.validated_data  # type: ignore[arg-type]
+        )
+        return Response(UserSerializer(user).data)

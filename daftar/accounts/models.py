@@ -1,0 +1,131 @@
+"""Users, their roles per municipality, and one-time login codes.
+
+The mobile number is the login (S15.3). Natural persons carry a national code (کد ملی), legal
+persons a national ID (شناسه ملی); both are validated by their check digits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .constants import PersonType, Role
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, mobile: str, password: str | None = None, **extra: Any) -> User:
+        from daftar.core.validators import normalize_mobile
+
+        user = self.model(mobile=normalize_mobile(mobile), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, mobile: str, password: str | None = None, **extra: Any) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(mobile, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    mobile = models.CharField("تلفن همراه", max_length=11, unique=True)
+    person_type = models.CharField(
+        "نوع شخصیت", max_length=8, choices=PersonType.choices, default=PersonType.NATURAL
+    )
+    nationality = models.CharField("تابعیت", max_length=2, default="IR")
+    national_code = models.CharField("کد ملی", max_length=10, blank=True)
+    national_id = models.CharField("شناسه ملی", max_length=11, blank=True)
+    legal_name = models.CharField("نام شخص حقوقی", max_length=200, blank=True)
+    first_name = models.CharField("نام", max_length=100, blank=True)
+    last_name = models.CharField("نام خانوادگی", max_length=100, blank=True)
+    birth_date = models.DateField("تاریخ تولد", null=True, blank=True)
+    is_active = models.BooleanField("فعال", default=True)
+    is_staff = models.BooleanField("کارکنان سکو", default=False)
+    date_joined = models.DateTimeField("تاریخ عضویت", default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "mobile"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = "کاربر"
+        verbose_name_plural = "کاربران"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_code"], condition=~Q(national_code=""), name="user_unique_national_code"
+            ),
+            models.UniqueConstraint(
+                fields=["national_id"], condition=~Q(national_id=""), name="user_unique_national_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.person_type == PersonType.LEGAL and self.legal_name:
+            return self.legal_name
+        full = f"{self.first_name} {self.last_name}".strip()
+        return full or self.mobile
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.mobile
+
+
+class RoleAssignment(models.Model):
+    """A role held by a user in one municipality (the roles table of DOMAIN.md)."""
+
+    user = models.ForeignKey(User, verbose_name="کاربر", related_name="roles", on_delete=models.CASCADE)
+    role = models.CharField("نقش", max_length=32, choices=Role.choices)
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name="شهرداری", related_name="role_assignments",
+        on_delete=models.CASCADE,
+    )
+    granted_by = models.ForeignKey(
+        User, verbose_name="اعطاکننده", null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("تاریخ اعطا", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "نقش"
+        verbose_name_plural = "نقش‌ها"
+        ordering = ["municipality", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "municipality"], name="role_unique_per_municipality"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} — {self.municipality_id}"
+
+
+class OneTimeCode(models.Model):
+    """A login code sent by SMS (S15.3-S15.4): stored as an HMAC bound to the number,
+    valid for OTP_TTL_SECONDS, single use, dead after OTP_MAX_ATTEMPTS wrong tries."""
+
+    mobile = models.CharField(max_length=11, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    person_type = models.CharField(max_length=8, choices=PersonType.choices, default=PersonType.NATURAL)
+    nationality = models.CharField(max_length=2, default="IR")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["mobile", "-created_at"])]
+        verbose_name = "رمز یکبار مصرف"
+        verbose_name_plural = "رمزهای یکبار مصرف"

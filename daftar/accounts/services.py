@@ -1,0 +1,248 @@
+"""Writes of the accounts app: one-time codes, login, profile, roles.
+
+Each function runs in a transaction and records an audit entry for every decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from daftar.audit.services import audit_record
+from daftar.core import ratelimit
+from daftar.core.errors import ApplicationError, ThrottledError
+from daftar.municipalities.models import Municipality
+from daftar.notifications.services import outbox_enqueue
+
+from . import messages as msg
+from .captcha import captcha_check
+from .constants import PersonType, Role
+from .models import OneTimeCode, RoleAssignment, User
+
+log = logging.getLogger(__name__)
+
+
+def _code_hash(mobile: str, code: str) -> str:
+    key = hashlib.sha256(b"otp:" + settings.SECRET_KEY.encode()).digest()
+    return hmac.new(key, f"{mobile}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class OtpIssued:
+    expires_in: int
+    resend_after: int
+
+
+def otp_request(
+    *,
+    mobile: str,
+    captcha_key: str,
+    captcha_value: str,
+    address: str,
+    person_type: str = PersonType.NATURAL,
+    nationality: str = "IR",
+) -> OtpIssued:
+    """Send a 6-digit login code to ``mobile`` (already normalised).
+
+    The answer is the same whether or not the number has an account: no account is read here.
+    Throttles (all in the shared cache): per address, a resend gap per number and an hourly
+    cap per number, each a ``ThrottledError`` with the seconds to wait.
+    """
+    wait = ratelimit.hit(f"otp:addr:{address}", limit=settings.OTP_PER_ADDRESS_HOURLY, window=3600)
+    if wait:
+        raise ThrottledError(msg.OTP_ADDRESS_CAP.format(seconds=wait), retry_after=wait)
+    if not captcha_check(captcha_key, captcha_value):
+        raise ApplicationError(msg.CAPTCHA_WRONG, code="captcha_invalid", fields={"captcha_value": [msg.CAPTCHA_WRONG]})
+
+    now = time.time()
+    gap_key = f"otp:gap:{mobile}"
+    if not cache.add(gap_key, now, timeout=settings.OTP_RESEND_SECONDS):
+        started = float(cache.get(gap_key, now))
+        wait = max(1, int(started + settings.OTP_RESEND_SECONDS - now + 0.999))
+        raise ThrottledError(msg.OTP_RESEND_WAIT.format(seconds=wait), retry_after=wait, code="otp_resend_wait")
+    wait = ratelimit.hit(f"otp:num:{mobile}", limit=settings.OTP_HOURLY_CAP, window=3600, now=now)
+    if wait:
+        raise ThrottledError(msg.OTP_HOURLY_CAP.format(seconds=wait), retry_after=wait, code="otp_hourly_cap")
+
+    code = f"{secrets.randbelow(10**6):06d}"
+    created = timezone.now()
+    with transaction.atomic():
+        OneTimeCode.objects.create(
+            mobile=mobile,
+            code_hash=_code_hash(mobile, code),
+            person_type=person_type,
+            nationality=nationality,
+            created_at=created,
+            expires_at=created + dt.timedelta(seconds=settings.OTP_TTL_SECONDS),
+            address=address if _is_ip(address) else None,
+        )
+        outbox_enqueue(
+            to=mobile,
+            text=msg.OTP_SMS_TEXT.format(code=code, minutes=max(1, settings.OTP_TTL_SECONDS // 60)),
+            kind="otp",
+            sensitive=True,
+        )
+    log.info("otp_requested mobile=%s***", mobile[:4])
+    return OtpIssued(expires_in=settings.OTP_TTL_SECONDS, resend_after=settings.OTP_RESEND_SECONDS)
+
+
+def _is_ip(value: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def otp_verify(*, mobile: str, code: str, address: str, channel: str) -> User:
+    """Check ``code`` against the latest code sent to ``mobile``; return the (new) user.
+
+    A wrong code counts an attempt (committed even though the call fails); the fifth wrong
+    try kills the code. The right code is used once. The user is created on first login with
+    the person type and nationality chosen at the request (S15.2).
+    """
+    wait = ratelimit.hit(f"otp:verify:{address}", limit=settings.OTP_VERIFY_PER_ADDRESS_HOURLY, window=3600)
+    if wait:
+        raise ThrottledError(msg.OTP_ADDRESS_CAP.format(seconds=wait), retry_after=wait)
+    if not re.fullmatch(r"\d{6}", code or ""):
+        raise ApplicationError(msg.OTP_FORMAT, code="otp_invalid", fields={"code": [msg.OTP_FORMAT]})
+
+    failure: tuple[str, str] | None = None
+    with transaction.atomic():
+        otp = OneTimeCode.objects.select_for_update().filter(mobile=mobile).order_by("-created_at", "-id").first()
+        now = timezone.now()
+        if otp is None:
+            failure = (msg.OTP_WRONG, "otp_invalid")
+        elif otp.used_at is not None:
+            failure = (msg.OTP_USED, "otp_used")
+        elif otp.attempts >= settings.OTP_MAX_ATTEMPTS:
+            failure = (msg.OTP_LOCKED, "otp_locked")
+        elif now >= otp.expires_at:
+            failure = (msg.OTP_EXPIRED, "otp_expired")
+        elif not hmac.compare_digest(otp.code_hash, _code_hash(mobile, code)):
+            otp.attempts += 1
+            otp.save(update_fields=["attempts"])
+            locked = otp.attempts >= settings.OTP_MAX_ATTEMPTS
+            failure = (msg.OTP_LOCKED, "otp_locked") if locked else (msg.OTP_WRONG, "otp_invalid")
+        else:
+            otp.used_at = now
+            otp.save(update_fields=["used_at"])
+            user, created = User.objects.get_or_create(
+                mobile=mobile,
+                defaults={"person_type": otp.person_type, "nationality": otp.nationality},
+            )
+            if created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+                audit_record(actor=user, action="user_registered", obj=user, data={"channel": channel})
+            if not user.is_active:
+                failure = (msg.OTP_WRONG, "otp_invalid")
+            else:
+                user.last_login = now
+                user.save(update_fields=["last_login"])
+                audit_record(actor=user, action="user_logged_in", obj=user, data={"channel": channel})
+                return user
+    assert failure is not None
+    raise ApplicationError(failure[0], code=failure[1], fields={"code": [failure[0]]})
+
+
+def auth_token_create(*, user: User) -> str:
+    """Issue an API bearer token (stored hashed by knox, revocable, expiring)."""
+    from knox.models import AuthToken
+
+    _instance, token = AuthToken.objects.create(user=user)
+    return token
+
+
+def auth_token_revoke(*, user: User, token_key: str | None = None, all_tokens: bool = False) -> int:
+    from knox.models import AuthToken
+
+    qs = AuthToken.objects.filter(user=user)
+    if not all_tokens:
+        qs = qs.filter(token_key=token_key)
+    with transaction.atomic():
+        count, _ = qs.delete()
+        audit_record(actor=user, action="user_logged_out", obj=user, data={"tokens": count})
+    return count
+
+
+PROFILE_FIELDS = ("person_type", "nationality", "national_code", "national_id", "legal_name",
+                  "first_name", "last_name", "birth_date")
+
+
+def user_update_profile(*, user: User, actor: User, data: dict[str, Any]) -> User:
+    """Change profile fields (already validated by the caller's serializer or form).
+
+    Cross-field rules live here so both front doors share them: a national code only for
+    Iranian natural persons, a national ID only for legal persons; both unique.
+    """
+    changes = {k: v for k, v in data.items() if k in PROFILE_FIELDS and getattr(user, k) != v}
+    if not changes:
+        return user
+    merged = {k: changes.get(k, getattr(user, k)) for k in PROFILE_FIELDS}
+    if merged["national_code"] and (merged["person_type"] != PersonType.NATURAL or merged["nationality"] != "IR"):
+        raise ApplicationError(msg.NATIONAL_CODE_FOR_NATURAL, code="invalid",
+                               fields={"national_code": [msg.NATIONAL_CODE_FOR_NATURAL]})
+    if merged["national_id"] and merged["person_type"] != PersonType.LEGAL:
+        raise ApplicationError(msg.NATIONAL_ID_FOR_LEGAL, code="invalid",
+                               fields={"national_id": [msg.NATIONAL_ID_FOR_LEGAL]})
+    for field, message in (("national_code", msg.NATIONAL_CODE_TAKEN), ("national_id", msg.NATIONAL_ID_TAKEN)):
+        value = changes.get(field)
+        if value and User.objects.filter(**{field: value}).exclude(pk=user.pk).exists():
+            raise ApplicationError(message, code="conflict", status=409, fields={field: [message]})
+    try:
+        with transaction.atomic():
+            for key, value in changes.items():
+                setattr(user, key, value)
+            user.save(update_fields=list(changes))
+            audit_record(actor=actor, action="user_profile_updated", obj=user,
+                         data={"fields": sorted(changes)})
+    except IntegrityError as exc:  # a concurrent writer took the same identifier
+        raise ApplicationError(msg.NATIONAL_CODE_TAKEN, code="conflict", status=409) from exc
+    return user
+
+
+def role_grant(*, user: User, role: str, municipality: Municipality, actor: User | None) -> RoleAssignment:
+    """Grant ``role`` in ``municipality`` (idempotent: granting twice returns the same row)."""
+    if role not in Role.values:
+        raise ApplicationError("نقش ناشناخته است.", code="invalid")
+    with transaction.atomic():
+        assignment, created = RoleAssignment.objects.get_or_create(
+            user=user, role=role, municipality=municipality, defaults={"granted_by": actor}
+        )
+        if created:
+            audit_record(actor=actor, action="role_granted", obj=assignment, municipality=municipality,
+                         data={"user": user.pk, "role": role}, actor_label="" if actor else "system")
+    return assignment
+
+
+def role_revoke(*, assignment: RoleAssignment, actor: User | None) -> None:
+    with transaction.atomic():
+        municipality = assignment.municipality
+        data = {"user": assignment.user_id, "role": assignment.role}
+        audit_record(actor=actor, action="role_revoked", obj=assignment, municipality=municipality, data=data)
+        assignment.delete()
+
+
+def user_get_or_create(*, mobile: str, actor: User | None = None) -> tuple[User, bool]:
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(mobile=mobile)
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            audit_record(actor=actor, action="user_created", obj=user, actor_label="" if actor else "system")
+    return user, created

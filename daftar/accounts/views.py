@@ -1,0 +1,205 @@
+"""HTML views of login (S15.1-S15.4), logout, dashboard and profile. Thin: forms validate,
+services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from daftar.audit.models import AuditEntry
+from daftar.core import ratelimit
+from daftar.core.errors import ApplicationError, ThrottledError
+
+from . import messages as msg
+from .captcha import captcha_new
+from .constants import STAFF_ROLES, Role
+from .forms import CodeForm, LoginStartForm, ProfileForm
+from .scoping import scope_queryset
+from .selectors import role_assignments_of
+from .services import otp_request, otp_verify, user_update_profile
+
+SESSION_MOBILE = "login_mobile"
+SESSION_NEXT = "login_next"
+
+ROLE_DUTIES = {
+    Role.REVIEWER: "بررسی مدارک پرونده‌ها، پذیرش یا رد هر مدرک و درخواست اصلاح.",
+    Role.EXAMINER: "برگزاری و نمره‌دهی آزمون تخصصی و مصاحبهٔ علمی و فنی.",
+    Role.INSPECTOR: "بازدید میدانی از محل دفتر و تکمیل فهرست بازبینی محل.",
+    Role.LICENSING_AUTHORITY: "تأیید نهایی، صدور، تعلیق و لغو مجوزها.",
+    Role.SUPERVISOR: "ثبت تخلفات، تذکر و بازرسی‌های دوره‌ای دفاتر.",
+    Role.MUNICIPALITY_ADMIN: "فراخوان‌ها، مناطق، قواعد، تعرفه‌ها، ساعات کاری و نقش‌های کارکنان.",
+    Role.OFFICE_MANAGER: "ادارهٔ دفتر: ساعات کاری، نوبت‌ها، خدمات، درآمد و هزینه.",
+    Role.OFFICE_CLERK: "ارائهٔ خدمات به شهروندان و ثبت تراکنش‌ها و نوبت‌ها.",
+}
+
+
+def _safe_next(request: HttpRequest, value: str | None) -> str | None:
+    if value and url_has_allowed_host_and_scheme(value, {request.get_host()}, require_https=request.is_secure()):
+        return value
+    return None
+
+
+def _start_context(request: HttpRequest, form: LoginStartForm) -> dict[str, Any]:
+    key, image_url = captcha_new()
+    form.data = form.data.copy() if form.is_bound else form.data
+    if form.is_bound:
+        form.data["captcha_key"] = key
+        form.data["captcha_value"] = ""
+    else:
+        form.initial["captcha_key"] = key
+    return {"form": form, "captcha_image": image_url, "captcha_key": key}
+
+
+@require_http_methods(["GET", "POST"])
+def login_start(request: HttpRequest) -> HttpResponse:
+    """Step 1 (S15.2-S15.3): person type, nationality, mobile, captcha → send the code."""
+    if request.user.is_authenticated:
+        return redirect("accounts:dashboard")
+    next_url = _safe_next(request, request.GET.get("next") or request.POST.get("next"))
+    if request.method == "POST":
+        form = LoginStartForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                otp_request(
+                    mobile=data["mobile"], captcha_key=data["captcha_key"], captcha_value=data["captcha_value"],
+                    person_type=data["person_type"], nationality=data["nationality"],
+                    address=ratelimit.client_address(request),
+                )
+            except ThrottledError as exc:
+                form.add_error(None, exc.message)
+            except ApplicationError as exc:
+                form.add_error("captcha_value" if exc.code == "captcha_invalid" else None, exc.message)
+            else:
+                request.session[SESSION_MOBILE] = data["mobile"]
+                request.session[SESSION_NEXT] = next_url or ""
+                messages.info(request, msg.OTP_SENT)
+                return redirect("accounts:login_code")
+        context = _start_context(request, form)
+        return render(request, "accounts/login_start.html", {**context, "next": next_url}, status=400)
+    form = LoginStartForm()
+    return render(request, "accounts/login_start.html", {**_start_context(request, form), "next": next_url})
+
+
+def captcha_refresh(request: HttpRequest) -> HttpResponse:
+    """htmx: a fresh captcha image and key."""
+    wait = ratelimit.hit(
+        f"captcha:addr:{ratelimit.client_address(request)}", limit=settings.CAPTCHA_PER_ADDRESS_HOURLY, window=3600
+    )
+    if wait:
+        response = HttpResponse(msg.OTP_ADDRESS_CAP.format(seconds=wait), status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    key, image_url = captcha_new()
+    return render(request, "accounts/_captcha.html", {"captcha_key": key, "captcha_image": image_url})
+
+
+@require_http_methods(["GET", "POST"])
+def login_code(request: HttpRequest) -> HttpResponse:
+    """Step 2 (S15.4): the one-time code → logged in, session rotated."""
+    mobile = request.session.get(SESSION_MOBILE)
+    if not mobile:
+        return redirect("accounts:login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = otp_verify(
+                mobile=mobile, code=form.cleaned_data["code"],
+                address=ratelimit.client_address(request), channel="web",
+            )
+        except ApplicationError as exc:
+            form.add_error("code", exc.message)
+        else:
+            next_url = request.session.get(SESSION_NEXT) or None
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # rotates the session key
+            return redirect(next_url or "accounts:dashboard")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/login_code.html", {"form": form, "mobile": mobile}, status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, msg.LOGGED_OUT)
+    return redirect("home")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """One page, a section per role the user holds (S15; the roles table of DOMAIN.md)."""
+    user = request.user
+    assignments = list(role_assignments_of(user))  # type: ignore[arg-type]
+    by_municipality: dict[int, dict[str, Any]] = {}
+    for assignment in assignments:
+        entry = by_municipality.setdefault(
+            assignment.municipality_id, {"municipality": assignment.municipality, "roles": []}
+        )
+        entry["roles"].append(
+            {"code": assignment.role, "label": assignment.get_role_display(), "duty": ROLE_DUTIES.get(assignment.role, "")}
+        )
+    is_admin = any(a.role == Role.MUNICIPALITY_ADMIN for a in assignments)
+    recent = []
+    if any(a.role in STAFF_ROLES for a in assignments):
+        recent = list(
+            scope_queryset(AuditEntry.objects.all(), user, roles={Role.MUNICIPALITY_ADMIN, Role.SUPERVISOR})
+            .select_related("actor", "municipality")
+            .order_by("-seq")[:10]
+        )
+    missing = _profile_gaps(user)
+    context = {
+        "municipalities": list(by_municipality.values()),
+        "is_municipality_admin": is_admin,
+        "recent_audit": recent,
+        "profile_gaps": missing,
+    }
+    return render(request, "accounts/dashboard.html", context)
+
+
+def _profile_gaps(user: Any) -> list[str]:
+    gaps = []
+    if user.person_type == "legal":
+        if not user.legal_name:
+            gaps.append("نام شخص حقوقی")
+        if not user.national_id:
+            gaps.append("شناسه ملی")
+    else:
+        if not (user.first_name and user.last_name):
+            gaps.append("نام و نام خانوادگی")
+        if user.nationality == "IR" and not user.national_code:
+            gaps.append("کد ملی")
+        if not user.birth_date:
+            gaps.append("تاریخ تولد")
+    return gaps
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                user_update_profile(user=user, actor=user, data=form.cleaned_data)  # type: ignore[arg-type]
+            except (ApplicationError, ValidationError) as exc:
+                fields = getattr(exc, "fields", {}) or {}
+                for field, errors in fields.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+                if not fields:
+                    form.add_error(None, getattr(exc, "message", str(exc)))
+            else:
+                messages.success(request, msg.PROFILE_SAVED)
+                return redirect("accounts:dashboard")
+        return render(request, "accounts/profile.html", {"form": form}, status=400)
+    form = ProfileForm(initial=ProfileForm.initial_for(user))
+    return render(request, "accounts/profile.html", {"form": form})

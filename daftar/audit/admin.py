@@ -1,0 +1,28 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from daftar.core.admin import MunicipalityScopedAdmin
+
+from .models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(MunicipalityScopedAdmin):
+    """Read-only: the log is append-only."""
+
+    admin_can = frozenset({"view"})
+    list_display = ["seq", "created_at", "action", "actor_label", "object_type", "object_id", "municipality"]
+    list_filter = ["action", "municipality"]
+    search_fields = ["action", "object_id", "actor_label"]
+    list_select_related = ["municipality"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

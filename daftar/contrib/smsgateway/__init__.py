@@ -1,0 +1,1 @@
+"""A generic HTTP SMS gateway (JSON over HTTPS, bearer key)."""

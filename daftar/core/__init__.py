@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: Persian normalisation, Jalali dates, API errors, throttles."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "daftar.core"
+    label = "core"
+    verbose_name = "هسته"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers deployment checks)

@@ -1,0 +1,32 @@
+"""Deployment checks: development-only conveniences must be off in production (API.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security, deploy=True)
+def development_backends_off(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    errors: list[Error] = []
+    if settings.DEBUG:
+        return errors
+    if settings.SMS_BACKEND in {"console", "file", "locmem"}:
+        errors.append(
+            Error(
+                f"SMS backend '{settings.SMS_BACKEND}' does not send real messages.",
+                hint="Set DAFTAR_SMS_BACKEND=http and the gateway settings in production.",
+                id="daftar.E001",
+            )
+        )
+    if settings.CAPTCHA_TEST_MODE:
+        errors.append(
+            Error(
+                "Captcha test mode accepts a fixed answer.",
+                hint="Unset DAFTAR_CAPTCHA_TEST_MODE in production.",
+                id="daftar.E002",
+            )
+        )
+    return errors

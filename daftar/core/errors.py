@@ -1,0 +1,27 @@
+"""Errors a user can cause, raised by services and turned into Persian 4xx answers."""
+
+from __future__ import annotations
+
+
+class ApplicationError(Exception):
+    """A business rule refused the operation; ``message`` is Persian and shown as is."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, code: str = "invalid", status: int | None = None, fields: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.fields = fields or {}
+        if status is not None:
+            self.status_code = status
+
+
+class ThrottledError(ApplicationError):
+    """Too many requests; the answer is ``429`` with ``Retry-After``."""
+
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after: int, code: str = "throttled"):
+        super().__init__(message, code=code)
+        self.retry_after = max(1, int(retry_after))

@@ -1,0 +1,60 @@
+"""Jalali (Solar Hijri) dates: parsing user input and formatting with Persian digits.
+
+Dates are stored Gregorian/UTC; people read and type Jalali. Both ISO Gregorian
+(``2025-11-24``) and Jalali (``1404-09-03``, ``۱۴۰۴/۰۹/۰۳``) are accepted where a date is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import jdatetime
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from . import messages as m
+from .normalize import normalize_text, persian_digits
+
+_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+# Years before this are Jalali: the Jalali calendar is ~621 years behind the Gregorian one.
+_JALALI_YEAR_LIMIT = 1700
+
+
+def parse_date(raw: object) -> dt.date:
+    """Parse a Gregorian or Jalali date typed by a person; raise ValidationError otherwise."""
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    match = _DATE.match(normalize_text(str(raw)))
+    if not match:
+        raise ValidationError(m.DATE_INVALID, code="date_invalid")
+    year, month, day = (int(g) for g in match.groups())
+    try:
+        if year < _JALALI_YEAR_LIMIT:
+            return jdatetime.date(year, month, day).togregorian()
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise ValidationError(m.DATE_INVALID, code="date_invalid") from exc
+
+
+def to_jalali(value: dt.date | dt.datetime | None, *, with_time: bool = False, digits: bool = True) -> str:
+    """Format a date (or an aware datetime, in Tehran time) as ``۱۴۰۴/۰۹/۰۳``."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        jvalue = jdatetime.datetime.fromgregorian(datetime=value)
+        text = jvalue.strftime("%Y/%m/%d %H:%M" if with_time else "%Y/%m/%d")
+    else:
+        text = jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d")
+    return persian_digits(text) if digits else text
+
+
+def jalali_iso(value: dt.date | dt.datetime | None) -> str | None:
+    """The ``_jalali`` twin of an API date field: Latin digits, ``1404/09/03``."""
+    if value is None:
+        return None
+    return to_jalali(value, digits=False)

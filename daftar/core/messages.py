@@ -1,0 +1,28 @@
+"""Persian messages users can cause, held once so that code and tests share them."""
+
+MOBILE_REQUIRED = "شماره تلفن همراه را وارد کنید."
+MOBILE_NOT_DIGITS = "شماره تلفن همراه فقط می‌تواند رقم داشته باشد."
+MOBILE_NOT_IRANIAN = "فقط شماره تلفن همراه ایرانی (با پیش‌شماره ۹۸+ یا ۰۹) پذیرفته می‌شود."
+MOBILE_INVALID = "شماره تلفن همراه معتبر نیست؛ نمونهٔ درست: ۰۹۱۲۳۴۵۶۷۸۹."
+
+NATIONAL_CODE_DIGITS = "کد ملی فقط از رقم تشکیل می‌شود."
+NATIONAL_CODE_LENGTH = "کد ملی باید ۱۰ رقم باشد."
+NATIONAL_CODE_CHECK = "کد ملی معتبر نیست (رقم کنترل نادرست است)."
+LEGAL_ID_DIGITS = "شناسه ملی فقط از رقم تشکیل می‌شود."
+LEGAL_ID_LENGTH = "شناسه ملی باید ۱۱ رقم باشد."
+LEGAL_ID_CHECK = "شناسه ملی معتبر نیست (رقم کنترل نادرست است)."
+
+DATE_INVALID = "تاریخ معتبر نیست؛ به شکل ۱۳۷۰/۰۵/۱۲ (شمسی) یا 1991-08-03 (میلادی) وارد کنید."
+DATE_IN_FUTURE = "تاریخ نمی‌تواند در آینده باشد."
+
+BODY_NOT_OBJECT = "بدنهٔ درخواست باید یک شیء JSON باشد."
+BODY_MALFORMED = "بدنهٔ درخواست JSON معتبر نیست."
+BODY_TOO_LARGE = "حجم درخواست بیش از حد مجاز است."
+UNSUPPORTED_MEDIA = "نوع محتوای درخواست پشتیبانی نمی‌شود."
+VALIDATION_FAILED = "برخی مقادیر ورودی نادرست است."
+NOT_AUTHENTICATED = "برای این کار ابتدا وارد سامانه شوید."
+PERMISSION_DENIED = "شما اجازهٔ انجام این کار را ندارید."
+NOT_FOUND = "موردی یافت نشد."
+METHOD_NOT_ALLOWED = "این روش درخواست مجاز نیست."
+THROTTLED = "تعداد درخواست‌ها بیش از حد مجاز است؛ {seconds} ثانیهٔ دیگر دوباره تلاش کنید."
+SERVER_ERROR = "خطای داخلی سامانه رخ داد؛ لطفاً دوباره تلاش کنید."

@@ -1,0 +1,43 @@
+"""Persian-first input normalisation, applied on every input path (forms and API).
+
+Persian (۰-۹) and Arabic-Indic (٠-٩) digits become Latin digits; Arabic ي/ى and ك become
+Persian ی and ک; surrounding white space is trimmed. ZWNJ (U+200C) is meaningful in Persian
+words and is kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_TABLE = str.maketrans(
+    {
+        **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian digits
+        **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
+        "\u064a": "\u06cc",  # ARABIC LETTER YEH -> FARSI YEH
+        "\u0649": "\u06cc",  # ARABIC LETTER ALEF MAKSURA -> FARSI YEH
+        "\u0643": "\u06a9",  # ARABIC LETTER KAF -> KEHEH
+    }
+)
+
+_PERSIAN_DIGITS = str.maketrans({str(i): chr(0x06F0 + i) for i in range(10)})
+
+
+def normalize_text(value: str) -> str:
+    """Return ``value`` with Latin digits, Persian ی/ک and no surrounding white space."""
+    return value.translate(_TABLE).strip()
+
+
+def normalize_data(value: Any) -> Any:
+    """Normalise every string inside a JSON-like structure (dicts, lists, strings)."""
+    if isinstance(value, str):
+        return normalize_text(value)
+    if isinstance(value, dict):
+        return {normalize_data(k) if isinstance(k, str) else k: normalize_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalize_data(v) for v in value]
+    return value
+
+
+def persian_digits(value: object) -> str:
+    """Show ``value`` with Persian digits (for display only)."""
+    return str(value).translate(_PERSIAN_DIGITS)

@@ -1,0 +1,23 @@
+"""Template filters for Persian display: ``{{ value|jalali }}`` and ``{{ n|fa_digits }}``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+
+from daftar.core.jalali import to_jalali
+from daftar.core.normalize import persian_digits
+
+register = template.Library()
+
+
+@register.filter
+def jalali(value: dt.date | dt.datetime | None, arg: str = "") -> str:
+    """Jalali date with Persian digits; ``|jalali:"time"`` adds the Tehran time."""
+    return to_jalali(value, with_time=(arg == "time"))
+
+
+@register.filter
+def fa_digits(value: object) -> str:
+    return persian_digits(value)

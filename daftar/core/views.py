@@ -1,0 +1,68 @@
+"""Public pages of the portal shell."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from daftar.municipalities.models import Municipality
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """What the platform is and where to go next (S15.1: «ورود» starts the journey)."""
+    municipalities = Municipality.objects.filter(is_active=True).select_related("province")[:12]
+    return render(request, "core/home.html", {"municipalities": municipalities, "cards": _cards(), "steps": STEPS})
+
+
+# S7, S13, S14: the stages a case goes through, shown to newcomers.
+STEPS = [
+    "ورود با شماره همراه و رمز یکبار مصرف",
+    "سنجش شرایط تأسیس و ثبت‌نام در فراخوان",
+    "بارگذاری مدارک و بررسی آن‌ها",
+    "آزمون تخصصی و مصاحبه",
+    "بازدید میدانی از محل دفتر",
+    "صدور مجوز با کد QR قابل استعلام",
+]
+
+# The public sections. A section whose page has not landed yet has no URL and is shown as
+# "coming soon" (docs/decisions/0007-home-sections.md); later issues fill in the URL name.
+SECTIONS = [
+    ("licence_catalogue", "فهرست مجوزها و شرایط", "شرایط عمومی، تخصصی و محل فعالیت و مدارک لازم را ببینید و بسنجید کدام را دارید.", "جست‌وجوی مجوز"),
+    ("office_finder", "یافتن دفتر", "دفتر خدمات الکترونیک شهر باز در نزدیکی خود را بیابید و نوبت بگیرید.", "یافتن دفتر"),
+    ("licence_verify", "استعلام مجوز", "با شمارهٔ مجوز یا کد QR، اعتبار مجوز یک دفتر را بسنجید.", "استعلام مجوز"),
+]
+
+
+def _cards() -> list[dict[str, str | None]]:
+    from django.urls import NoReverseMatch, reverse
+
+    cards = []
+    for name, title, text, action in SECTIONS:
+        try:
+            url: str | None = reverse(name)
+        except NoReverseMatch:
+            url = None
+        cards.append({"title": title, "text": text, "action": action, "url": url})
+    return cards
+
+
+def api_index(request: HttpRequest) -> HttpResponse:
+    from django.http import JsonResponse
+
+    return JsonResponse({"schema": "/api/schema/", "docs": "/api/docs/", "version": "v1"})
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from .api import api_not_found
+
+    if request.path.startswith("/api/"):
+        return api_not_found(request)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    from .api import api_server_error
+
+    if request.path.startswith("/api/"):
+        return api_server_error(request)
+    return render(request, "500.html", status=500)

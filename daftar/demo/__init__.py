@@ -1,0 +1,1 @@
+"""Demo data for the embedded mode and the outside checks (API.md «Demo data»)."""

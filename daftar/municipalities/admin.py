@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from daftar.core.admin import MunicipalityScopedAdmin
+
+from .models import District, Municipality, Province
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["name_fa", "name_en"]
+    search_fields = ["name_fa", "name_en"]
+
+
+class DistrictInline(admin.TabularInline):
+    model = District
+    extra = 0
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(MunicipalityScopedAdmin):
+    municipality_field = "self"
+    admin_can = frozenset({"view"})
+    list_display = ["name", "slug", "province", "is_active"]
+    list_select_related = ["province"]
+    search_fields = ["name", "slug"]
+    inlines = [DistrictInline]
+
+
+@admin.register(District)
+class DistrictAdmin(MunicipalityScopedAdmin):
+    admin_can = frozenset({"view", "add", "change", "delete"})
+    list_display = ["name", "number", "municipality", "illustrative"]
+    list_filter = ["municipality"]
+    list_select_related = ["municipality"]
+    search_fields = ["name"]

@@ -1,0 +1,1 @@
+"""Notifications: SMS (and later e-mail) through pluggable backends, via a transactional outbox."""

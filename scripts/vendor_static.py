@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""Copy the front-end assets installed by npm into daftar/static/vendor (self-hosted)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE = ROOT / "node_modules"
+DEST = ROOT / "daftar" / "static" / "vendor"
+
+FILES = {
+    "bootstrap/dist/css/bootstrap.rtl.min.css": "bootstrap/bootstrap.rtl.min.css",
+    "bootstrap/dist/js/bootstrap.bundle.min.js": "bootstrap/bootstrap.bundle.min.js",
+    "bootstrap/LICENSE": "bootstrap/LICENSE",
+    "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
+    "htmx.org/LICENSE": "htmx/LICENSE",
+    "vazirmatn/fonts/webfonts/Vazirmatn-Regular.woff2": "vazirmatn/Vazirmatn-Regular.woff2",
+    "vazirmatn/fonts/webfonts/Vazirmatn-Bold.woff2": "vazirmatn/Vazirmatn-Bold.woff2",
+    "vazirmatn/OFL.txt": "vazirmatn/OFL.txt",
+}
+
+
+def main() -> int:
+    missing = [src for src in FILES if not (NODE / src).exists()]
+    if missing:
+        print("missing from node_modules (run npm ci):", *missing, sep="\n  ", file=sys.stderr)
+        return 1
+    for src, dst in FILES.items():
+        target = DEST / dst
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(NODE / src, target)
+    print(f"vendored {len(FILES)} files into {DEST.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
