@@ -41,7 +41,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "daftar.core.middleware.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -154,6 +153,7 @@ CAPTCHA_TEST_MODE = env.bool("DAFTAR_CAPTCHA_TEST_MODE", default=False)
 REST_KNOX = {
     "TOKEN_TTL": __import__("datetime").timedelta(hours=env.int("DAFTAR_TOKEN_TTL_HOURS", default=12)),
     "AUTO_REFRESH": True,
+    "AUTH_HEADER_PREFIX": "Bearer",
     "TOKEN_LIMIT_PER_USER": 20,
 }
 

@@ -46,7 +46,7 @@ def normalize_mobile(raw: str) -> str:
 
 def national_code_is_valid(code: str) -> bool:
     """Check a 10-digit Iranian national code (کد ملی) by its check digit."""
-    if not re.fullmatch(r"\d{10}", code) or len(set(code)) == 1:
+    if not re.fullmatch(r"\d{10}", code) or len(set(code)) == 1 or code[3:9] == "000000":
         return False
     check = int(code[9])
     total = sum(int(code[i]) * (10 - i) for i in range(9)) % 11

@@ -1,0 +1,60 @@
+# daftar — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: run test lint format worker check-deploy migrate demo vendor venv clean
+
+## Python environment (.venv), pinned; re-installed when the requirement files change.
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $@
+venv: $(VENV)/.installed
+
+## Front-end assets (Bootstrap RTL, htmx, Vazirmatn) from the npm registry, self-hosted.
+daftar/static/vendor/.installed: package.json package-lock.json scripts/vendor_static.py
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	$(PYTHON) scripts/vendor_static.py
+	touch $@
+vendor: daftar/static/vendor/.installed
+
+migrate: venv vendor
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+## The product on the embedded default: SQLite, local files, console SMS, eager tasks, demo data.
+run: demo
+	@echo "daftar on http://$(HOST):$(PORT)/  (SMS: $${DAFTAR_SMS_BACKEND:-console})"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## The whole test suite (PostgreSQL when DATABASE_URL is set, else SQLite).
+test: venv vendor
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/mypy .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## Production pieces (README «Production»).
+worker: venv
+	DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/celery -A config worker -B -l info
+
+check-deploy: venv
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf var/daftar.sqlite3* var/media var/sms test-artifacts

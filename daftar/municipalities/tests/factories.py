@@ -1,0 +1,22 @@
+import factory
+
+from daftar.municipalities.models import District, Municipality, Province
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"city-{n}")
+    name = factory.Sequence(lambda n: f"شهرداری نمونه {n}")
+    province = factory.LazyFunction(lambda: Province.objects.get(name_en="Tehran"))
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"منطقهٔ {n + 1}")
