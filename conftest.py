@@ -72,3 +72,37 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_and_flush(request: Any) -> Iterator[None]:
+    """SQLite's test flush deletes rows, which the audit triggers refuse: drop them just for
+    the flush at the end of a transactional test, and make sure they exist in every test.
+    (PostgreSQL flushes with TRUNCATE, which the row triggers do not see.)"""
+    uses_db = any(m.name == "django_db" for m in request.node.iter_markers()) or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not uses_db:
+        yield
+        return
+    from django.db import connection
+
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if connection.vendor != "sqlite":
+        yield
+        return
+    import importlib
+
+    triggers = importlib.import_module("daftar.audit.migrations.0002_append_only_triggers")
+    with connection.cursor() as cursor:
+        for sql in triggers.SQLITE:
+            cursor.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+    yield
+    if transactional:
+        with connection.cursor() as cursor:
+            for sql in triggers.SQLITE_DROP:
+                cursor.execute(sql)
