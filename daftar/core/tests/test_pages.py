@@ -1,0 +1,90 @@
+"""The portal shell: Persian RTL pages, self-hosted assets, the OpenAPI schema and docs."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[3]
+EXTERNAL = re.compile(r"""(?:src|href)=["'](?:https?:)?//""")
+
+
+def test_home_page_is_persian_rtl_and_links_login(client):
+    html = client.get("/").content.decode()
+    assert '<html lang="fa" dir="rtl">' in html
+    assert "سامانهٔ دفاتر خدمات الکترونیک شهر" in html
+    assert 'href="/login/"' in html and ">ورود<" in html
+    for section in ("فهرست مجوزها و شرایط", "یافتن دفتر", "استعلام مجوز"):
+        assert section in html
+    assert "vendor/vazirmatn" not in html  # fonts come through css/fonts.css
+    assert "vendor/bootstrap/bootstrap.rtl.min.css" in html
+
+
+@pytest.mark.parametrize("path", ["/", "/login/", "/api/docs/", "/api/redoc/"])
+def test_pages_load_nothing_from_another_host(client, path):
+    html = client.get(path).content.decode()
+    assert not EXTERNAL.findall(html), EXTERNAL.findall(html)
+
+
+def test_openapi_schema_describes_the_login_api(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    import json
+
+    schema = json.loads(response.content)
+    for path in ("/api/v1/auth/captcha", "/api/v1/auth/otp/request", "/api/v1/auth/otp/verify", "/api/v1/me"):
+        assert path in schema["paths"], path
+    assert "202" in schema["paths"]["/api/v1/auth/otp/request"]["post"]["responses"]
+
+
+def test_unknown_page_is_a_persian_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+
+
+def test_jalali_filter_shows_persian_digits():
+    import datetime as dt
+
+    from django.template import Context, Template
+
+    html = Template("{{ d|jalali }}|{{ n|fa_digits }}").render(Context({"d": dt.date(2025, 11, 24), "n": 120}))
+    assert html == "۱۴۰۴/۰۹/۰۳|۱۲۰"
+
+
+def _check_deploy(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    import os
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DAFTAR_SECRET_KEY": "k" * 20 + "-production-secret-for-the-check-only-0123456789",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/daftar",
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "DAFTAR_ALLOWED_HOSTS": "daftar.example.ir",
+        "DAFTAR_SMS_BACKEND": "http",
+        "DAFTAR_SMS_HTTP_URL": "https://sms.example.ir/send",
+        **extra_env,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def test_production_settings_pass_check_deploy():
+    result = _check_deploy({})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "error"),
+    [({"DAFTAR_SMS_BACKEND": "file"}, "daftar.E001"), ({"DAFTAR_CAPTCHA_TEST_MODE": "1"}, "daftar.E002")],
+)
+def test_development_conveniences_fail_check_deploy(extra, error):
+    result = _check_deploy(extra)
+    assert result.returncode != 0 and error in result.stderr + result.stdout

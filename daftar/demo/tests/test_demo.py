@@ -1,0 +1,33 @@
+"""Demo data: Tehran, 22 districts, one user per role; loading twice duplicates nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from daftar.accounts.constants import Role
+from daftar.accounts.models import RoleAssignment, User
+from daftar.audit.services import verify_chain
+from daftar.municipalities.models import District, Municipality
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_once_and_twice_is_the_same(capsys):
+    call_command("load_demo")
+    first = (User.objects.count(), RoleAssignment.objects.count(), District.objects.count())
+    call_command("load_demo")
+    assert (User.objects.count(), RoleAssignment.objects.count(), District.objects.count()) == first
+    tehran = Municipality.objects.get(slug="tehran")
+    assert tehran.province.name_fa == "تهران"
+    assert tehran.districts.count() == 22 and all(d.illustrative for d in tehran.districts.all())
+    staff_roles = set(RoleAssignment.objects.values_list("role", flat=True))
+    assert staff_roles == set(Role.values) - {Role.APPLICANT}
+    assert "09120000001" in capsys.readouterr().out
+    assert verify_chain() is None
+
+
+def test_provinces_are_loaded_by_migration():
+    from daftar.municipalities.models import Province
+
+    assert Province.objects.count() == 31

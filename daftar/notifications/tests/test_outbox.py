@@ -1,0 +1,178 @@
+"""The SMS outbox and its backends, including the HTTP gateway against a local fake server."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.utils import timezone
+
+from daftar.contrib.smsgateway.backend import HttpGatewayBackend
+from daftar.notifications.backends import LocmemBackend, Sms, SmsError, SmsRejected
+from daftar.notifications.models import OutboxMessage
+from daftar.notifications.services import outbox_drain, outbox_enqueue
+
+pytestmark = pytest.mark.django_db
+
+
+class FakeGateway:
+    """A local HTTP server that answers with scripted status codes and records requests."""
+
+    def __init__(self) -> None:
+        self.statuses: list[int] = []
+        self.requests: list[dict[str, Any]] = []
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                gateway.requests.append(
+                    {"auth": self.headers.get("Authorization"), "body": json.loads(self.rfile.read(length))}
+                )
+                status = gateway.statuses.pop(0) if gateway.statuses else 200
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(b'{"ok": true}')
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/send"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def gateway() -> Iterator[FakeGateway]:
+    fake = FakeGateway()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def http_sms(settings: Any, gateway: FakeGateway) -> FakeGateway:
+    settings.SMS_BACKEND = "http"
+    settings.SMS_HTTP_URL = gateway.url
+    settings.SMS_HTTP_KEY = "secret-key"
+    settings.SMS_HTTP_SENDER = "3000123"
+    settings.SMS_HTTP_TIMEOUT = 2.0
+    settings.SMS_HTTP_RETRIES = 2
+    return gateway
+
+
+def test_drain_sends_pending_messages_once():
+    outbox_enqueue(to="09121111111", text="سلام", kind="test")
+    outbox_enqueue(to="09122222222", text="درود", kind="test")
+    assert outbox_drain() == 2
+    assert outbox_drain() == 0
+    assert [(s.to, s.text) for s in LocmemBackend.outbox] == [("09121111111", "سلام"), ("09122222222", "درود")]
+
+
+def test_rolled_back_change_leaves_no_message():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        outbox_enqueue(to="09121111111", text="x", kind="test")
+        raise RuntimeError
+    assert not OutboxMessage.objects.exists()
+    assert outbox_drain() == 0
+
+
+def test_http_gateway_sends_with_key_and_reference(http_sms):
+    message = outbox_enqueue(to="09121111111", text="رمز ورود: 123456", kind="otp", sensitive=True)
+    assert outbox_drain() == 1
+    [request] = http_sms.requests
+    assert request["auth"] == "Bearer secret-key"
+    assert request["body"] == {
+        "to": "09121111111", "text": "رمز ورود: 123456", "sender": "3000123", "reference": str(message.reference)
+    }
+    message.refresh_from_db()
+    assert message.status == "sent" and "123456" not in message.text
+
+
+def test_http_gateway_retries_temporary_errors(http_sms):
+    http_sms.statuses = [503, 502]
+    backend = HttpGatewayBackend(url=http_sms.url, key="k", retries=2, backoff=0.01)
+    backend.send(Sms(reference="r1", to="09121111111", text="t"))
+    assert len(http_sms.requests) == 3
+    assert {r["body"]["reference"] for r in http_sms.requests} == {"r1"}
+
+
+def test_http_gateway_permanent_refusal_is_not_retried(http_sms):
+    http_sms.statuses = [400]
+    backend = HttpGatewayBackend(url=http_sms.url, key="k", retries=2, backoff=0.01)
+    with pytest.raises(SmsRejected):
+        backend.send(Sms(reference="r1", to="09121111111", text="t"))
+    assert len(http_sms.requests) == 1
+    http_sms.statuses = [400]
+    message = outbox_enqueue(to="09121111111", text="t", kind="test")
+    outbox_drain()
+    message.refresh_from_db()
+    assert message.status == "failed" and message.attempts == 1
+
+
+def test_gateway_down_messages_wait_and_go_out_when_it_is_back(settings, gateway):
+    settings.SMS_BACKEND = "http"
+    settings.SMS_HTTP_URL = "http://127.0.0.1:9/unreachable"  # nothing listens on the discard port
+    settings.SMS_HTTP_RETRIES = 0
+    settings.SMS_HTTP_TIMEOUT = 0.5
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        message = outbox_enqueue(to="09121111111", text="پیام", kind="test")
+        assert outbox_drain() == 0
+        message.refresh_from_db()
+        assert message.status == "pending" and message.attempts == 1 and message.last_error
+        assert outbox_drain() == 0  # not due yet: back-off
+        settings.SMS_HTTP_URL = gateway.url  # the gateway is back
+        clock.move_to(start + timezone.timedelta(seconds=16))
+        assert outbox_drain() == 1
+    message.refresh_from_db()
+    assert message.status == "sent" and message.attempts == 2
+    assert len(gateway.requests) == 1
+
+
+def test_gateway_timeout_is_a_temporary_error():
+    backend = HttpGatewayBackend(url="http://127.0.0.1:9/x", key="k", timeout=0.2, retries=1, backoff=0.01)
+    with pytest.raises(SmsError) as info:
+        backend.send(Sms(reference="r", to="09121111111", text="t"))
+    assert not isinstance(info.value, SmsRejected)
+
+
+def test_message_fails_for_good_after_max_attempts(settings):
+    settings.SMS_BACKEND = "http"
+    settings.SMS_HTTP_URL = "http://127.0.0.1:9/x"
+    settings.SMS_HTTP_RETRIES = 0
+    settings.SMS_HTTP_TIMEOUT = 0.2
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        message = outbox_enqueue(to="09121111111", text="t", kind="test")
+        outbox_drain()
+        clock.move_to(start + timezone.timedelta(hours=2))
+        outbox_drain()
+    message.refresh_from_db()
+    assert message.status == "failed" and message.attempts == 2
+
+
+def test_file_backend_writes_json_lines_once_per_message(settings, tmp_path):
+    settings.SMS_BACKEND = "file"
+    settings.SMS_DIR = tmp_path
+    outbox_enqueue(to="09121111111", text="کد: ۱۲۳", kind="test")
+    outbox_drain()
+    from daftar.notifications.backends import FileBackend
+
+    message = OutboxMessage.objects.get()
+    FileBackend().send(Sms(reference=str(message.reference), to=message.to, text="کد: ۱۲۳"))  # a retry
+    lines = (tmp_path / "sms.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1
+    line = json.loads(lines[0])
+    assert line["to"] == "09121111111" and line["text"] == "کد: ۱۲۳" and line["sent_at"]
