@@ -6,6 +6,7 @@ console SMS, eager tasks and a local-memory cache. Every variable is documented 
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -220,7 +221,7 @@ STATICFILES_DIRS = [BASE_DIR / "daftar" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DAFTAR_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_BACKEND = env.str("DAFTAR_MEDIA_BACKEND", default="local")
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("DAFTAR_DEBUG", "1")
 
-from .base import *  # noqa: E402,F403
-from .base import env  # noqa: E402
+from .base import *  # noqa: F403
+from .base import env
 
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-used-in-production-8f3c1e"  # noqa: F405
 INTERNAL_IPS = ["127.0.0.1"]

@@ -3,7 +3,7 @@
 from .base import *  # noqa: F403
 from .base import BASE_DIR
 
-SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 SMS_BACKEND = "locmem"
 SMS_DIR = BASE_DIR / "var" / "test-sms"
 CELERY_TASK_ALWAYS_EAGER = True

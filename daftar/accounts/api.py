@@ -52,8 +52,18 @@ class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = [
-            "id", "mobile", "person_type", "nationality", "national_code", "national_id", "legal_name",
-            "first_name", "last_name", "birth_date", "birth_date_jalali", "roles",
+            "id",
+            "mobile",
+            "person_type",
+            "nationality",
+            "national_code",
+            "national_id",
+            "legal_name",
+            "first_name",
+            "last_name",
+            "birth_date",
+            "birth_date_jalali",
+            "roles",
         ]
         read_only_fields = fields
 
@@ -75,7 +85,8 @@ class OtpRequestSerializer(serializers.Serializer):
     captcha_key = serializers.CharField(max_length=64)
     captcha_value = serializers.CharField(max_length=32)
     person_type = serializers.ChoiceField(
-        choices=PersonType.choices, default=PersonType.NATURAL,
+        choices=PersonType.choices,
+        default=PersonType.NATURAL,
         error_messages={"invalid_choice": msg.PERSON_TYPE_INVALID},
     )
     nationality = NationalityField(default="IR")
@@ -128,12 +139,17 @@ class CaptchaView(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes: list[type] = []
 
-    @extend_schema(operation_id="auth_captcha", responses={200: CaptchaSerializer, 429: ErrorSerializer},
-                   summary="A new captcha (security number) drawn by the server")
+    @extend_schema(
+        operation_id="auth_captcha",
+        responses={200: CaptchaSerializer, 429: ErrorSerializer},
+        summary="A new captcha (security number) drawn by the server",
+    )
     def get(self, request: Request) -> Response:
         from django.conf import settings
 
-        wait = ratelimit.hit(f"captcha:addr:{_address(request)}", limit=settings.CAPTCHA_PER_ADDRESS_HOURLY, window=3600)
+        wait = ratelimit.hit(
+            f"captcha:addr:{_address(request)}", limit=settings.CAPTCHA_PER_ADDRESS_HOURLY, window=3600
+        )
         if wait:
             raise ThrottledError(msg.OTP_ADDRESS_CAP.format(seconds=wait), retry_after=wait)
         key, image_url = captcha_new()
@@ -157,8 +173,12 @@ class OtpRequestView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         issued = otp_request(
-            mobile=data["mobile"], captcha_key=data["captcha_key"], captcha_value=data["captcha_value"],
-            person_type=data["person_type"], nationality=data["nationality"], address=_address(request),
+            mobile=data["mobile"],
+            captcha_key=data["captcha_key"],
+            captcha_value=data["captcha_value"],
+            person_type=data["person_type"],
+            nationality=data["nationality"],
+            address=_address(request),
         )
         return Response(
             {"expires_in": issued.expires_in, "resend_after": issued.resend_after}, status=status.HTTP_202_ACCEPTED
@@ -179,16 +199,22 @@ class OtpVerifyView(APIView):
         serializer = OtpVerifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = otp_verify(
-            mobile=serializer.validated_data["mobile"], code=serializer.validated_data["code"],
-            address=_address(request), channel="api",
+            mobile=serializer.validated_data["mobile"],
+            code=serializer.validated_data["code"],
+            address=_address(request),
+            channel="api",
         )
         token = auth_token_create(user=user)
         return Response({"token": token, "user": UserSerializer(user).data})
 
 
 class LogoutView(APIView):
-    @extend_schema(operation_id="auth_logout", request=None, responses={204: OpenApiResponse(description="revoked")},
-                   summary="Revoke the bearer token of this request (or all with ?all=1)")
+    @extend_schema(
+        operation_id="auth_logout",
+        request=None,
+        responses={204: OpenApiResponse(description="revoked")},
+        summary="Revoke the bearer token of this request (or all with ?all=1)",
+    )
     def post(self, request: Request) -> Response:
         token = request.auth
         everything = request.query_params.get("all") == "1"
@@ -199,7 +225,8 @@ class LogoutView(APIView):
             return Response(status=status.HTTP_204_NO_CONTENT)
         auth_token_revoke(
             user=request.user,  # type: ignore[arg-type]
-            token_key=getattr(token, "token_key", None), all_tokens=everything,
+            token_key=getattr(token, "token_key", None),
+            all_tokens=everything,
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -217,7 +244,6 @@ class MeView(APIView):
     def patch(self, request: Request) -> Response:
         serializer = ProfileUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        user = user_update_profile(
-            user=request.user, actor=request.user, data=serializer.validated_data  # type: ignore[arg-type]
-        )
+        assert isinstance(request.user, User)
+        user = user_update_profile(user=request.user, actor=request.user, data=serializer.validated_data)
         return Response(UserSerializer(user).data)

@@ -67,17 +67,23 @@ class ProfileForm(PersianForm):
     first_name = forms.CharField(label="نام", max_length=100, required=False)
     last_name = forms.CharField(label="نام خانوادگی", max_length=100, required=False)
     national_code = forms.CharField(
-        label="کد ملی", max_length=20, required=False,
+        label="کد ملی",
+        max_length=20,
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
     )
     birth_date = forms.CharField(
-        label="تاریخ تولد", max_length=20, required=False,
+        label="تاریخ تولد",
+        max_length=20,
+        required=False,
         widget=forms.TextInput(attrs={"dir": "ltr", "placeholder": "۱۳۷۰/۰۵/۱۲"}),
         help_text="شمسی، مانند ۱۳۷۰/۰۵/۱۲",
     )
     legal_name = forms.CharField(label="نام شخص حقوقی", max_length=200, required=False)
     national_id = forms.CharField(
-        label="شناسه ملی (اشخاص حقوقی)", max_length=20, required=False,
+        label="شناسه ملی (اشخاص حقوقی)",
+        max_length=20,
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
     )
 

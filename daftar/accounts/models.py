@@ -37,9 +37,7 @@ class UserManager(BaseUserManager["User"]):
 
 class User(AbstractBaseUser, PermissionsMixin):
     mobile = models.CharField("تلفن همراه", max_length=11, unique=True)
-    person_type = models.CharField(
-        "نوع شخصیت", max_length=8, choices=PersonType.choices, default=PersonType.NATURAL
-    )
+    person_type = models.CharField("نوع شخصیت", max_length=8, choices=PersonType.choices, default=PersonType.NATURAL)
     nationality = models.CharField("تابعیت", max_length=2, default="IR")
     national_code = models.CharField("کد ملی", max_length=10, blank=True)
     national_id = models.CharField("شناسه ملی", max_length=11, blank=True)
@@ -54,7 +52,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     objects = UserManager()
 
     USERNAME_FIELD = "mobile"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # Django's own class attribute: only the mobile is asked for
 
     class Meta:
         verbose_name = "کاربر"
@@ -91,7 +89,9 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(User, verbose_name="کاربر", related_name="roles", on_delete=models.CASCADE)
     role = models.CharField("نقش", max_length=32, choices=Role.choices)
     municipality = models.ForeignKey(
-        "municipalities.Municipality", verbose_name="شهرداری", related_name="role_assignments",
+        "municipalities.Municipality",
+        verbose_name="شهرداری",
+        related_name="role_assignments",
         on_delete=models.CASCADE,
     )
     granted_by = models.ForeignKey(
@@ -129,3 +129,6 @@ class OneTimeCode(models.Model):
         indexes = [models.Index(fields=["mobile", "-created_at"])]
         verbose_name = "رمز یکبار مصرف"
         verbose_name_plural = "رمزهای یکبار مصرف"
+
+    def __str__(self) -> str:
+        return f"{self.mobile[:4]}*** {self.created_at:%Y-%m-%d %H:%M}"

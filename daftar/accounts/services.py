@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -67,10 +66,8 @@ def otp_request(
         raise ApplicationError(msg.CAPTCHA_WRONG, code="captcha_invalid", fields={"captcha_value": [msg.CAPTCHA_WRONG]})
 
     now = time.time()
-    gap_key = f"otp:gap:{mobile}"
-    if not cache.add(gap_key, now, timeout=settings.OTP_RESEND_SECONDS):
-        started = float(cache.get(gap_key, now))
-        wait = max(1, int(started + settings.OTP_RESEND_SECONDS - now + 0.999))
+    wait = ratelimit.gap(f"otp:{mobile}", seconds=settings.OTP_RESEND_SECONDS, now=now)
+    if wait:
         raise ThrottledError(msg.OTP_RESEND_WAIT.format(seconds=wait), retry_after=wait, code="otp_resend_wait")
     wait = ratelimit.hit(f"otp:num:{mobile}", limit=settings.OTP_HOURLY_CAP, window=3600, now=now)
     if wait:
@@ -180,8 +177,16 @@ def auth_token_revoke(*, user: User, token_key: str | None = None, all_tokens: b
     return count
 
 
-PROFILE_FIELDS = ("person_type", "nationality", "national_code", "national_id", "legal_name",
-                  "first_name", "last_name", "birth_date")
+PROFILE_FIELDS = (
+    "person_type",
+    "nationality",
+    "national_code",
+    "national_id",
+    "legal_name",
+    "first_name",
+    "last_name",
+    "birth_date",
+)
 
 
 def user_update_profile(*, user: User, actor: User, data: dict[str, Any]) -> User:
@@ -195,11 +200,13 @@ def user_update_profile(*, user: User, actor: User, data: dict[str, Any]) -> Use
         return user
     merged = {k: changes.get(k, getattr(user, k)) for k in PROFILE_FIELDS}
     if merged["national_code"] and (merged["person_type"] != PersonType.NATURAL or merged["nationality"] != "IR"):
-        raise ApplicationError(msg.NATIONAL_CODE_FOR_NATURAL, code="invalid",
-                               fields={"national_code": [msg.NATIONAL_CODE_FOR_NATURAL]})
+        raise ApplicationError(
+            msg.NATIONAL_CODE_FOR_NATURAL, code="invalid", fields={"national_code": [msg.NATIONAL_CODE_FOR_NATURAL]}
+        )
     if merged["national_id"] and merged["person_type"] != PersonType.LEGAL:
-        raise ApplicationError(msg.NATIONAL_ID_FOR_LEGAL, code="invalid",
-                               fields={"national_id": [msg.NATIONAL_ID_FOR_LEGAL]})
+        raise ApplicationError(
+            msg.NATIONAL_ID_FOR_LEGAL, code="invalid", fields={"national_id": [msg.NATIONAL_ID_FOR_LEGAL]}
+        )
     for field, message in (("national_code", msg.NATIONAL_CODE_TAKEN), ("national_id", msg.NATIONAL_ID_TAKEN)):
         value = changes.get(field)
         if value and User.objects.filter(**{field: value}).exclude(pk=user.pk).exists():
@@ -209,8 +216,7 @@ def user_update_profile(*, user: User, actor: User, data: dict[str, Any]) -> Use
             for key, value in changes.items():
                 setattr(user, key, value)
             user.save(update_fields=list(changes))
-            audit_record(actor=actor, action="user_profile_updated", obj=user,
-                         data={"fields": sorted(changes)})
+            audit_record(actor=actor, action="user_profile_updated", obj=user, data={"fields": sorted(changes)})
     except IntegrityError as exc:  # a concurrent writer took the same identifier
         raise ApplicationError(msg.NATIONAL_CODE_TAKEN, code="conflict", status=409) from exc
     return user
@@ -225,8 +231,14 @@ def role_grant(*, user: User, role: str, municipality: Municipality, actor: User
             user=user, role=role, municipality=municipality, defaults={"granted_by": actor}
         )
         if created:
-            audit_record(actor=actor, action="role_granted", obj=assignment, municipality=municipality,
-                         data={"user": user.pk, "role": role}, actor_label="" if actor else "system")
+            audit_record(
+                actor=actor,
+                action="role_granted",
+                obj=assignment,
+                municipality=municipality,
+                data={"user": user.pk, "role": role},
+                actor_label="" if actor else "system",
+            )
     return assignment
 
 

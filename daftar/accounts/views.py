@@ -30,7 +30,7 @@ from .services import otp_request, otp_verify, user_update_profile
 SESSION_MOBILE = "login_mobile"
 SESSION_NEXT = "login_next"
 
-ROLE_DUTIES = {
+ROLE_DUTIES: dict[str, str] = {
     Role.REVIEWER: "بررسی مدارک پرونده‌ها، پذیرش یا رد هر مدرک و درخواست اصلاح.",
     Role.EXAMINER: "برگزاری و نمره‌دهی آزمون تخصصی و مصاحبهٔ علمی و فنی.",
     Role.INSPECTOR: "بازدید میدانی از محل دفتر و تکمیل فهرست بازبینی محل.",
@@ -50,10 +50,10 @@ def _safe_next(request: HttpRequest, value: str | None) -> str | None:
 
 def _start_context(request: HttpRequest, form: LoginStartForm) -> dict[str, Any]:
     key, image_url = captcha_new()
-    form.data = form.data.copy() if form.is_bound else form.data
     if form.is_bound:
-        form.data["captcha_key"] = key
-        form.data["captcha_value"] = ""
+        data = form.data.copy()  # type: ignore[attr-defined]
+        data["captcha_key"], data["captcha_value"] = key, ""
+        form.data = data
     else:
         form.initial["captcha_key"] = key
     return {"form": form, "captcha_image": image_url, "captcha_key": key}
@@ -71,8 +71,11 @@ def login_start(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 otp_request(
-                    mobile=data["mobile"], captcha_key=data["captcha_key"], captcha_value=data["captcha_value"],
-                    person_type=data["person_type"], nationality=data["nationality"],
+                    mobile=data["mobile"],
+                    captcha_key=data["captcha_key"],
+                    captcha_value=data["captcha_value"],
+                    person_type=data["person_type"],
+                    nationality=data["nationality"],
                     address=ratelimit.client_address(request),
                 )
             except ThrottledError as exc:
@@ -113,8 +116,10 @@ def login_code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = otp_verify(
-                mobile=mobile, code=form.cleaned_data["code"],
-                address=ratelimit.client_address(request), channel="web",
+                mobile=mobile,
+                code=form.cleaned_data["code"],
+                address=ratelimit.client_address(request),
+                channel="web",
             )
         except ApplicationError as exc:
             form.add_error("code", exc.message)
@@ -144,7 +149,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             assignment.municipality_id, {"municipality": assignment.municipality, "roles": []}
         )
         entry["roles"].append(
-            {"code": assignment.role, "label": assignment.get_role_display(), "duty": ROLE_DUTIES.get(assignment.role, "")}
+            {
+                "code": assignment.role,
+                "label": assignment.get_role_display(),
+                "duty": ROLE_DUTIES.get(assignment.role, ""),
+            }
         )
     is_admin = any(a.role == Role.MUNICIPALITY_ADMIN for a in assignments)
     recent = []

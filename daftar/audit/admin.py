@@ -13,7 +13,7 @@ class AuditEntryAdmin(MunicipalityScopedAdmin):
     """Read-only: the log is append-only."""
 
     admin_can = frozenset({"view"})
-    list_display = ["seq", "created_at", "action", "actor_label", "object_type", "object_id", "municipality"]
+    list_display = ["seq", "created_at", "action_label", "actor_label", "object_type", "object_id", "municipality"]
     list_filter = ["action", "municipality"]
     search_fields = ["action", "object_id", "actor_label"]
     list_select_related = ["municipality"]

@@ -61,6 +61,16 @@ class AuditEntry(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit entries cannot be deleted")
 
+    @property
+    def action_label(self) -> str:
+        from .constants import ACTION_LABELS
+
+        return ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def actor_display(self) -> str:
+        return "سامانه" if self.actor_label == "system" else self.actor_label
+
 
 class AuditHead(models.Model):
     """The chain's tip (one row): locked by every writer, so two writers cannot fork it."""
@@ -68,3 +78,6 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"head {self.seq}"

@@ -54,7 +54,9 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)
-        return scope_queryset(qs, request.user, roles={Role.MUNICIPALITY_ADMIN}, municipality_field=self.municipality_field)
+        return scope_queryset(
+            qs, request.user, roles={Role.MUNICIPALITY_ADMIN}, municipality_field=self.municipality_field
+        )
 
     def _allowed(self, request: HttpRequest, action: str) -> bool:
         user = request.user
@@ -95,14 +97,22 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             audit_record(
-                actor=request.user, action=f"admin_{'changed' if change else 'added'}", obj=obj,
-                municipality=self._municipality_of(obj), data={"fields": sorted(form.changed_data)},
+                actor=request.user,
+                action=f"admin_{'changed' if change else 'added'}",
+                obj=obj,
+                municipality=self._municipality_of(obj),
+                data={"fields": sorted(form.changed_data)},
             )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
-            audit_record(actor=request.user, action="admin_deleted", obj=obj, municipality=self._municipality_of(obj),
-                         data={"repr": str(obj)})
+            audit_record(
+                actor=request.user,
+                action="admin_deleted",
+                obj=obj,
+                municipality=self._municipality_of(obj),
+                data={"repr": str(obj)},
+            )
             super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:

@@ -41,9 +41,9 @@ def _django_validation_fields(exc: DjangoValidationError) -> tuple[str, dict[str
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ThrottledError):
-        response = Response(error_body(exc.code, exc.message), status=429)
-        response["Retry-After"] = str(exc.retry_after)
-        return response
+        throttled = Response(error_body(exc.code, exc.message), status=429)
+        throttled["Retry-After"] = str(exc.retry_after)
+        return throttled
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
@@ -55,10 +55,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
 
-    response = drf_exception_handler(exc, context)
-    if response is None:
+    handled = drf_exception_handler(exc, context)
+    if handled is None:
         return None
     assert isinstance(exc, exceptions.APIException)
+    response: Response = handled
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
         if isinstance(fields, dict):
@@ -89,7 +90,7 @@ def _code_and_detail(exc: exceptions.APIException) -> tuple[str, str]:
         if isinstance(exc, cls):
             return value
     if isinstance(exc, exceptions.Throttled):
-        return "throttled", m.THROTTLED.format(seconds=exc.wait or 60)
+        return "throttled", m.THROTTLED.format(seconds=int(getattr(exc, "wait", None) or 60))
     if isinstance(exc, exceptions.ParseError):
         codes = exc.get_codes()
         return (codes if isinstance(codes, str) else "parse_error"), str(exc.detail)

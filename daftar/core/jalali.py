@@ -47,7 +47,7 @@ def to_jalali(value: dt.date | dt.datetime | None, *, with_time: bool = False, d
         if timezone.is_aware(value):
             value = timezone.localtime(value)
         jvalue = jdatetime.datetime.fromgregorian(datetime=value)
-        text = jvalue.strftime("%Y/%m/%d %H:%M" if with_time else "%Y/%m/%d")
+        text = jvalue.strftime("%Y/%m/%d، ساعت %H:%M" if with_time else "%Y/%m/%d")
     else:
         text = jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d")
     return persian_digits(text) if digits else text

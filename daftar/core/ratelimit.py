@@ -6,6 +6,7 @@ cap and per-address limits. ``hit`` counts a request and says how long to wait w
 
 from __future__ import annotations
 
+import math
 import time
 
 from django.conf import settings
@@ -16,13 +17,20 @@ from django.http import HttpRequest
 def hit(key: str, *, limit: int, window: int, now: float | None = None) -> int | None:
     """Count one request against ``key``; return seconds to wait if over ``limit``, else None.
 
-    The window starts at the first request and lasts ``window`` seconds. ``cache.add`` and
-    ``cache.incr`` are atomic in Redis, so concurrent processes cannot both slip under the cap.
+    The window starts at the first request and lasts ``window`` seconds. Windows are judged
+    by the stored start time (the cache TTL only cleans up), and ``add``/``incr`` are atomic
+    in Redis, so concurrent processes cannot both slip under the cap.
     """
     now = time.time() if now is None else now
     start_key, count_key = f"rl:{key}:start", f"rl:{key}:count"
-    cache.add(start_key, now, timeout=window)
-    cache.add(count_key, 0, timeout=window)
+    started = cache.get(start_key)
+    if started is not None and now - float(started) >= window:
+        cache.delete_many([start_key, count_key])
+        started = None
+    if started is None:
+        cache.add(start_key, now, timeout=window)
+        cache.add(count_key, 0, timeout=window)
+        started = cache.get(start_key, now)
     try:
         count = cache.incr(count_key)
     except ValueError:  # expired between add and incr
@@ -30,18 +38,23 @@ def hit(key: str, *, limit: int, window: int, now: float | None = None) -> int |
         count = 1
     if count <= limit:
         return None
-    started = cache.get(start_key, now)
-    return max(1, int(started + window - now + 0.999))
+    return max(1, math.ceil(float(started) + window - now))
 
 
-def peek_wait(key: str, *, limit: int, window: int, now: float | None = None) -> int | None:
-    """Seconds to wait if ``key`` is already at ``limit``, without counting a request."""
+def gap(key: str, *, seconds: int, now: float | None = None) -> int | None:
+    """Allow one event per ``seconds`` for ``key``; return seconds to wait, or None and
+    record the event."""
     now = time.time() if now is None else now
-    count = cache.get(f"rl:{key}:count", 0)
-    if count < limit:
-        return None
-    started = cache.get(f"rl:{key}:start", now)
-    return max(1, int(started + window - now + 0.999))
+    cache_key = f"gap:{key}"
+    last = cache.get(cache_key)
+    if last is not None and now - float(last) < seconds:
+        return max(1, math.ceil(float(last) + seconds - now))
+    if last is None:
+        if not cache.add(cache_key, now, timeout=seconds):
+            return seconds  # a concurrent request took the slot
+    else:
+        cache.set(cache_key, now, timeout=seconds)
+    return None
 
 
 def client_address(request: HttpRequest) -> str:

@@ -5,7 +5,7 @@ from daftar.accounts.models import RoleAssignment, User
 from daftar.municipalities.tests.factories import MunicipalityFactory
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("mobile",)
@@ -16,7 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = "قاسمی‌نژاد"
 
 
-class RoleAssignmentFactory(factory.django.DjangoModelFactory):
+class RoleAssignmentFactory(factory.django.DjangoModelFactory[RoleAssignment]):
     class Meta:
         model = RoleAssignment
 

@@ -139,6 +139,10 @@ def test_me_lists_roles_per_municipality(me):
     role_grant(user=User.objects.get(mobile=MOBILE), role="reviewer", municipality=city, actor=None)
     roles = me.get("/api/v1/me").json()["roles"]
     assert roles == [
-        {"role": "reviewer", "role_display": "کارشناس بررسی مدارک", "municipality": "shiraz",
-         "municipality_name": "شهرداری شیراز"}
+        {
+            "role": "reviewer",
+            "role_display": "کارشناس بررسی مدارک",
+            "municipality": "shiraz",
+            "municipality_name": "شهرداری شیراز",
+        }
     ]

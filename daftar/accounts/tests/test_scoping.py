@@ -26,7 +26,7 @@ def two_cities():
 
 
 def test_staff_see_only_their_municipality(two_cities):
-    tehran, karaj = two_cities
+    tehran, _karaj = two_cities
     reviewer = UserFactory()
     role_grant(user=reviewer, role=Role.REVIEWER, municipality=tehran, actor=None)
     districts = scope_queryset(District.objects.all(), reviewer, roles={Role.REVIEWER})

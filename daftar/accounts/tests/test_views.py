@@ -29,16 +29,30 @@ def _captcha_key(html: str) -> str:
 def start_login(client: Client, mobile: str = MOBILE, **extra: str):
     page = client.get("/login/")
     key = _captcha_key(page.content.decode())
-    data = {"person_type": "natural", "nationality": "IR", "mobile": mobile, "captcha_key": key,
-            "captcha_value": captcha_answer(key), **extra}
+    data = {
+        "person_type": "natural",
+        "nationality": "IR",
+        "mobile": mobile,
+        "captcha_key": key,
+        "captcha_value": captcha_answer(key),
+        **extra,
+    }
     return client.post("/login/", data)
 
 
 def test_login_page_has_the_s15_fields_in_persian(client):
     html = client.get("/login/").content.decode()
     assert 'lang="fa" dir="rtl"' in html
-    for text in ("ورود به سامانه", "نوع شخصیت", "حقیقی", "حقوقی", "تابعیت", "شماره تلفن همراه",
-                 "عدد امنیتی", "ارسال رمز یکبار مصرف"):
+    for text in (
+        "ورود به سامانه",
+        "نوع شخصیت",
+        "حقیقی",
+        "حقوقی",
+        "تابعیت",
+        "شماره تلفن همراه",
+        "عدد امنیتی",
+        "ارسال رمز یکبار مصرف",
+    ):
         assert text in html, text
     assert '<label class="form-label" for="id_mobile">' in html
 
@@ -60,8 +74,10 @@ def test_wrong_captcha_shows_a_persian_error_and_a_new_captcha(client):
     page = client.get("/login/")
     key = _captcha_key(page.content.decode())
     wrong = "2" if captcha_answer(key) != "2" else "3"
-    response = client.post("/login/", {"person_type": "natural", "nationality": "IR", "mobile": MOBILE,
-                                        "captcha_key": key, "captcha_value": wrong})
+    response = client.post(
+        "/login/",
+        {"person_type": "natural", "nationality": "IR", "mobile": MOBILE, "captcha_key": key, "captcha_value": wrong},
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert msg.CAPTCHA_WRONG in html
@@ -102,8 +118,17 @@ def test_code_page_without_a_started_login_goes_back(client):
 def test_next_is_kept_but_only_on_this_host(client):
     page = client.get("/login/?next=/profile/")
     key = _captcha_key(page.content.decode())
-    client.post("/login/", {"person_type": "natural", "nationality": "IR", "mobile": MOBILE, "captcha_key": key,
-                            "captcha_value": captcha_answer(key), "next": "https://evil.example/"})
+    client.post(
+        "/login/",
+        {
+            "person_type": "natural",
+            "nationality": "IR",
+            "mobile": MOBILE,
+            "captcha_key": key,
+            "captcha_value": captcha_answer(key),
+            "next": "https://evil.example/",
+        },
+    )
     response = client.post("/login/code/", {"code": sms_code(MOBILE)})
     assert response["Location"] == "/dashboard/"
 
@@ -122,14 +147,22 @@ def test_dashboard_shows_each_role_and_municipality(client):
     html = client.get("/dashboard/").content.decode()
     assert "شهرداری قم" in html and "بازرس" in html and "مدیر سامانهٔ شهرداری" in html
     assert "/admin/" in html
-    assert "آخرین رویدادهای شهرداری" in html and "role_granted" in html
+    assert "آخرین رویدادهای شهرداری" in html and "اعطای نقش" in html
 
 
 def test_profile_form_saves_jalali_birth_date_and_refuses_bad_national_code(client):
     user = UserFactory(mobile=MOBILE, first_name="", last_name="")
     client.force_login(user)
-    data = {"person_type": "natural", "nationality": "IR", "first_name": "نرگس", "last_name": "صفوی",
-            "national_code": "0012345678", "birth_date": "۱۳۶۵/۱۱/۰۲", "legal_name": "", "national_id": ""}
+    data = {
+        "person_type": "natural",
+        "nationality": "IR",
+        "first_name": "نرگس",
+        "last_name": "صفوی",
+        "national_code": "0012345678",
+        "birth_date": "۱۳۶۵/۱۱/۰۲",
+        "legal_name": "",
+        "national_id": "",
+    }
     response = client.post("/profile/", data)
     assert response.status_code == 400 and cm.NATIONAL_CODE_CHECK in response.content.decode()
     assert User.objects.get(pk=user.pk).first_name == ""
@@ -178,8 +211,9 @@ def test_municipality_admin_grants_a_role_by_mobile_in_the_admin(client):
     admin = UserFactory()
     role_grant(user=admin, role=Role.MUNICIPALITY_ADMIN, municipality=city, actor=None)
     client.force_login(admin)
-    response = client.post("/admin/accounts/roleassignment/add/",
-                           {"mobile": "۰۹۱۱ ۱۲۳ ۴۵۶۷", "role": "reviewer", "municipality": city.pk})
+    response = client.post(
+        "/admin/accounts/roleassignment/add/", {"mobile": "۰۹۱۱ ۱۲۳ ۴۵۶۷", "role": "reviewer", "municipality": city.pk}
+    )
     assert response.status_code == 302
     granted = User.objects.get(mobile="09111234567").roles.get()
     assert (granted.role, granted.municipality_id, granted.granted_by_id) == ("reviewer", city.pk, admin.pk)

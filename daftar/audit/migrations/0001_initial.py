@@ -6,44 +6,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('municipalities', '0001_initial'),
+        ("municipalities", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditHead',
+            name="AuditHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('seq', models.PositiveBigIntegerField(default=0)),
-                ('hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ("seq", models.PositiveBigIntegerField(default=0)),
+                (
+                    "hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000", max_length=64
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(unique=True, verbose_name='شماره')),
-                ('created_at', models.DateTimeField(verbose_name='زمان')),
-                ('actor_label', models.CharField(blank=True, max_length=64, verbose_name='شناسهٔ کاربر')),
-                ('action', models.CharField(db_index=True, max_length=64, verbose_name='رویداد')),
-                ('object_type', models.CharField(blank=True, max_length=64, verbose_name='نوع موضوع')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='شناسهٔ موضوع')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='جزئیات')),
-                ('prev_hash', models.CharField(max_length=64, unique=True)),
-                ('hash', models.CharField(max_length=64, unique=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='کاربر')),
-                ('municipality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='municipalities.municipality', verbose_name='شهرداری')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seq", models.PositiveBigIntegerField(unique=True, verbose_name="شماره")),
+                ("created_at", models.DateTimeField(verbose_name="زمان")),
+                ("actor_label", models.CharField(blank=True, max_length=64, verbose_name="شناسهٔ کاربر")),
+                ("action", models.CharField(db_index=True, max_length=64, verbose_name="رویداد")),
+                ("object_type", models.CharField(blank=True, max_length=64, verbose_name="نوع موضوع")),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="شناسهٔ موضوع")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="جزئیات")),
+                ("prev_hash", models.CharField(max_length=64, unique=True)),
+                ("hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="کاربر",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="municipalities.municipality",
+                        verbose_name="شهرداری",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'رویداد',
-                'verbose_name_plural': 'رویدادنامه',
-                'ordering': ['-seq'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_audit_object__3eefc4_idx')],
+                "verbose_name": "رویداد",
+                "verbose_name_plural": "رویدادنامه",
+                "ordering": ["-seq"],
+                "indexes": [models.Index(fields=["object_type", "object_id"], name="audit_audit_object__3eefc4_idx")],
             },
         ),
     ]

@@ -66,8 +66,13 @@ def test_arabic_letters_become_persian_and_zwnj_is_kept() -> None:
 def test_every_mobile_format_normalises_to_the_same_number(nine: str) -> None:
     canonical = "09" + nine
     forms = [
-        canonical, "9" + nine, "+989" + nine, "00989" + nine,
-        f"0{nine[:0]}9{nine[:2]} {nine[2:5]}-{nine[5:]}", to_persian(canonical), to_arabic("+989" + nine),
+        canonical,
+        "9" + nine,
+        "+989" + nine,
+        "00989" + nine,
+        f"0{nine[:0]}9{nine[:2]} {nine[2:5]}-{nine[5:]}",
+        to_persian(canonical),
+        to_arabic("+989" + nine),
         f" 0912 {nine} ".replace("0912 " + nine, "09" + nine[:2] + " " + nine[2:]),
     ]
     for raw in forms:

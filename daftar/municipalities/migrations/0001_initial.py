@@ -5,56 +5,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Province',
+            name="Province",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_fa', models.CharField(max_length=64, unique=True, verbose_name='نام')),
-                ('name_en', models.CharField(max_length=64, unique=True, verbose_name='نام لاتین')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name_fa", models.CharField(max_length=64, unique=True, verbose_name="نام")),
+                ("name_en", models.CharField(max_length=64, unique=True, verbose_name="نام لاتین")),
             ],
             options={
-                'verbose_name': 'استان',
-                'verbose_name_plural': 'استان\u200cها',
-                'ordering': ['name_fa'],
+                "verbose_name": "استان",
+                "verbose_name_plural": "استان\u200cها",
+                "ordering": ["name_fa"],
             },
         ),
         migrations.CreateModel(
-            name='Municipality',
+            name="Municipality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64, unique=True, verbose_name='شناسه')),
-                ('name', models.CharField(max_length=128, verbose_name='نام')),
-                ('is_active', models.BooleanField(default=True, verbose_name='فعال')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='municipalities.province', verbose_name='استان')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=64, unique=True, verbose_name="شناسه")),
+                ("name", models.CharField(max_length=128, verbose_name="نام")),
+                ("is_active", models.BooleanField(default=True, verbose_name="فعال")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="municipalities.province", verbose_name="استان"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'شهرداری',
-                'verbose_name_plural': 'شهرداری\u200cها',
-                'ordering': ['name'],
+                "verbose_name": "شهرداری",
+                "verbose_name_plural": "شهرداری\u200cها",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='District',
+            name="District",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='شماره')),
-                ('name', models.CharField(max_length=128, verbose_name='نام')),
-                ('illustrative', models.BooleanField(default=False, help_text='مرز یا مشخصات این منطقه نمایشی است و رسمی نیست.', verbose_name='نمایشی')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='districts', to='municipalities.municipality', verbose_name='شهرداری')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="شماره")),
+                ("name", models.CharField(max_length=128, verbose_name="نام")),
+                (
+                    "illustrative",
+                    models.BooleanField(
+                        default=False,
+                        help_text="مرز یا مشخصات این منطقه نمایشی است و رسمی نیست.",
+                        verbose_name="نمایشی",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="districts",
+                        to="municipalities.municipality",
+                        verbose_name="شهرداری",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'منطقه',
-                'verbose_name_plural': 'مناطق',
-                'ordering': ['municipality', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('municipality', 'number'), name='district_unique_number')],
+                "verbose_name": "منطقه",
+                "verbose_name_plural": "مناطق",
+                "ordering": ["municipality", "number"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("municipality", "number"), name="district_unique_number")
+                ],
             },
         ),
     ]

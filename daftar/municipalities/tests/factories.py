@@ -3,7 +3,7 @@ import factory
 from daftar.municipalities.models import District, Municipality, Province
 
 
-class MunicipalityFactory(factory.django.DjangoModelFactory):
+class MunicipalityFactory(factory.django.DjangoModelFactory[Municipality]):
     class Meta:
         model = Municipality
         django_get_or_create = ("slug",)
@@ -13,7 +13,7 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
     province = factory.LazyFunction(lambda: Province.objects.get(name_en="Tehran"))
 
 
-class DistrictFactory(factory.django.DjangoModelFactory):
+class DistrictFactory(factory.django.DjangoModelFactory[District]):
     class Meta:
         model = District
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from collections.abc import Iterator
@@ -93,7 +94,10 @@ def test_http_gateway_sends_with_key_and_reference(http_sms):
     [request] = http_sms.requests
     assert request["auth"] == "Bearer secret-key"
     assert request["body"] == {
-        "to": "09121111111", "text": "رمز ورود: 123456", "sender": "3000123", "reference": str(message.reference)
+        "to": "09121111111",
+        "text": "رمز ورود: 123456",
+        "sender": "3000123",
+        "reference": str(message.reference),
     }
     message.refresh_from_db()
     assert message.status == "sent" and "123456" not in message.text
@@ -133,7 +137,7 @@ def test_gateway_down_messages_wait_and_go_out_when_it_is_back(settings, gateway
         assert message.status == "pending" and message.attempts == 1 and message.last_error
         assert outbox_drain() == 0  # not due yet: back-off
         settings.SMS_HTTP_URL = gateway.url  # the gateway is back
-        clock.move_to(start + timezone.timedelta(seconds=16))
+        clock.move_to(start + dt.timedelta(seconds=16))
         assert outbox_drain() == 1
     message.refresh_from_db()
     assert message.status == "sent" and message.attempts == 2
@@ -157,7 +161,7 @@ def test_message_fails_for_good_after_max_attempts(settings):
     with time_machine.travel(start, tick=False) as clock:
         message = outbox_enqueue(to="09121111111", text="t", kind="test")
         outbox_drain()
-        clock.move_to(start + timezone.timedelta(hours=2))
+        clock.move_to(start + dt.timedelta(hours=2))
         outbox_drain()
     message.refresh_from_db()
     assert message.status == "failed" and message.attempts == 2

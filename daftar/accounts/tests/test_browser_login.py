@@ -1,0 +1,111 @@
+"""Browser journey: log in through the real UI (S15.1-S15.4) in Debian's Chromium.
+
+Runs whenever /usr/bin/chromium (or DAFTAR_CHROMIUM) exists; with DAFTAR_REQUIRE_BROWSER=1
+(as .ci/run sets) a missing browser is a failure, never a silent skip. Screenshots go to
+``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import captcha_answer, sms_code
+from daftar.accounts.constants import Role
+from daftar.accounts.services import role_grant, user_get_or_create
+from daftar.municipalities.tests.factories import MunicipalityFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[3]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("DAFTAR_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("DAFTAR_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium not found at {CHROMIUM} but DAFTAR_REQUIRE_BROWSER=1")
+        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="fa-IR", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def _shot(page: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def test_login_through_the_real_ui_lands_on_the_dashboard(live_server: Any, page: Any) -> None:
+    city = MunicipalityFactory(slug="tehran", name="شهرداری تهران")
+    user, _ = user_get_or_create(mobile="09120000007")
+    role_grant(user=user, role=Role.MUNICIPALITY_ADMIN, municipality=city, actor=None)
+
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.get_by_role("link", name="ورود", exact=True).click()
+    page.wait_for_url("**/login/")
+    # The captcha is a real image drawn by the server.
+    assert page.locator("#captcha-image").evaluate("img => img.naturalWidth") > 0
+    _shot(page, "01-login")
+
+    page.get_by_label("حقیقی").check()
+    page.get_by_label("تابعیت").select_option("IR")
+    page.get_by_label("شماره تلفن همراه").fill("۰۹۱۲ ۰۰۰ ۰۰۰۷")
+    key = page.locator("#id_captcha_key").input_value()
+    page.get_by_label("عدد امنیتی").fill(captcha_answer(key))
+    page.get_by_role("button", name="ارسال رمز یکبار مصرف").click()
+    page.wait_for_url("**/login/code/")
+    _shot(page, "02-code")
+
+    page.get_by_label("رمز یکبار مصرف").fill(sms_code("09120000007"))
+    page.get_by_role("button", name="ورود").click()
+    page.wait_for_url("**/dashboard/")
+    assert page.get_by_role("heading", name="شهرداری تهران").is_visible()
+    assert page.locator("[data-role=municipality_admin]").inner_text() == "مدیر سامانهٔ شهرداری"
+    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert "Vazirmatn" in font
+    assert page.evaluate("document.fonts.check('16px Vazirmatn')")
+    _shot(page, "03-dashboard")
+
+
+def test_wrong_captcha_then_refresh_in_the_browser(live_server: Any, page: Any) -> None:
+    page.goto(live_server.url + "/login/")
+    old_key = page.locator("#id_captcha_key").input_value()
+    page.get_by_role("button", name="تصویر دیگر").click()
+    page.wait_for_function(f"document.querySelector('#id_captcha_key').value !== '{old_key}'")
+    page.get_by_label("شماره تلفن همراه").fill("09121234567")
+    page.get_by_label("عدد امنیتی").fill("00000")
+    page.get_by_role("button", name="ارسال رمز یکبار مصرف").click()
+    assert page.get_by_text("عدد امنیتی نادرست یا منقضی شده است").first.is_visible()
+    _shot(page, "04-wrong-captcha")
