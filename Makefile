@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test lint format worker check-deploy migrate demo vendor venv clean
+.PHONY: run test lint format worker check-deploy migrate demo vendor venv browser clean
 
 ## Python environment (.venv), pinned; re-installed when the requirement files change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -55,6 +55,10 @@ worker: venv
 
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py check --deploy --fail-level WARNING
+
+## Debian's Chromium for the browser tests (root; CI does this in .ci/run).
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 clean:
 	rm -rf var/daftar.sqlite3* var/media var/sms test-artifacts

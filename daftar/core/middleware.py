@@ -5,10 +5,28 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 
 from . import messages as m
 from .api import error_body
+from .normalize import normalize_text
+
+
+class PersianQueryMiddleware:
+    """Normalise the query string (digits, ی/ک, trimming) for every view; bodies are
+    normalised by the API parsers and the form base classes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.GET:
+            normalized = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                normalized.setlist(normalize_text(key), [normalize_text(v) for v in values])
+            normalized._mutable = False
+            request.GET = normalized
+        return self.get_response(request)
 
 
 class ApiBodyLimitMiddleware:

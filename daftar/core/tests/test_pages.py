@@ -93,3 +93,18 @@ def test_production_settings_pass_check_deploy():
 def test_development_conveniences_fail_check_deploy(extra, error):
     result = _check_deploy(extra)
     assert result.returncode != 0 and error in result.stderr + result.stdout
+
+
+def test_query_strings_are_normalised(rf):
+    from django.http import HttpResponse
+
+    from daftar.core.middleware import PersianQueryMiddleware
+
+    seen = {}
+
+    def view(request):
+        seen.update(request.GET.dict())
+        return HttpResponse()
+
+    PersianQueryMiddleware(view)(rf.get("/", {"q": " دفتر خدمات الكترونيك ", "page": "۲"}))
+    assert seen == {"q": "دفتر خدمات الکترونیک", "page": "2"}
