@@ -108,4 +108,17 @@ def test_wrong_captcha_then_refresh_in_the_browser(live_server: Any, page: Any) 
     page.get_by_label("عدد امنیتی").fill("00000")
     page.get_by_role("button", name="ارسال رمز یکبار مصرف").click()
     assert page.get_by_text("عدد امنیتی نادرست یا منقضی شده است").first.is_visible()
+    # Focus moves to the field that needs fixing, for keyboard and screen-reader users.
+    assert page.evaluate("document.activeElement.id") == "id_captcha_value"
     _shot(page, "04-wrong-captcha")
+
+
+def test_login_page_fits_a_phone(live_server: Any, browser: Any) -> None:
+    context = browser.new_context(locale="fa-IR", viewport={"width": 375, "height": 740}, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(live_server.url + "/login/")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"page is {width}px wide on a 375px screen"
+    assert phone.get_by_role("button", name="ارسال رمز یکبار مصرف").is_visible()
+    _shot(phone, "05-login-phone")
+    context.close()

@@ -279,3 +279,37 @@ def test_sms_goes_through_the_outbox_only_after_commit(api):
     assert LocmemBackend.outbox == []
     sms_code(MOBILE)
     assert OutboxMessage.objects.get(to=MOBILE).status == "sent"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_code_logs_in_once_even_under_concurrent_use(api):
+    import threading
+
+    from django.db import connections
+
+    from daftar.accounts.services import otp_verify
+    from daftar.core.errors import ApplicationError
+
+    request_code(api, MOBILE)
+    code = sms_code(MOBILE)
+    results: list[str] = []
+    barrier = threading.Barrier(6)
+
+    def attempt(n: int) -> None:
+        barrier.wait()
+        try:
+            otp_verify(mobile=MOBILE, code=code, address=f"10.0.0.{n}", channel="api")
+            results.append("ok")
+        except ApplicationError as exc:
+            results.append(exc.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["ok"] + ["otp_used"] * 5
+    assert User.objects.filter(mobile=MOBILE).count() == 1
