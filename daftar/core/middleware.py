@@ -25,7 +25,7 @@ class PersianQueryMiddleware:
             for key, values in request.GET.lists():
                 normalized.setlist(normalize_text(key), [normalize_text(v) for v in values])
             normalized._mutable = False
-            request.GET = normalized
+            request.GET = normalized  # type: ignore[assignment]
         return self.get_response(request)
 
 
