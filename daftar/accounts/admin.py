@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from daftar.core.admin import MunicipalityScopedAdmin
+from daftar.core.admin import MunicipalityScopedAdmin, jalali_column
 from daftar.core.forms import PersianModelForm
 from daftar.core.validators import normalize_mobile
 
@@ -16,7 +16,8 @@ from .services import role_grant, role_revoke, user_get_or_create
 class UserAdmin(admin.ModelAdmin):
     """Platform staff only; municipality administrators grant roles by mobile number."""
 
-    list_display = ["mobile", "display_name", "person_type", "nationality", "is_active", "date_joined"]
+    list_display = ["mobile", "display_name", "person_type", "nationality", "is_active", "joined"]
+    joined = jalali_column("date_joined", "تاریخ عضویت")
     search_fields = ["mobile", "national_code", "national_id", "last_name", "legal_name"]
     list_filter = ["person_type", "is_active", "is_staff"]
     readonly_fields = ["last_login", "date_joined", "password"]
@@ -39,7 +40,8 @@ class RoleGrantForm(PersianModelForm):
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(MunicipalityScopedAdmin):
     admin_can = frozenset({"view", "add", "delete"})
-    list_display = ["user", "role", "municipality", "granted_by", "created_at"]
+    list_display = ["user", "role", "municipality", "granted_by", "granted_on"]
+    granted_on = jalali_column("created_at", "تاریخ اعطا")
     list_filter = ["role", "municipality"]
     list_select_related = ["user", "municipality", "granted_by"]
     search_fields = ["user__mobile", "user__last_name"]

@@ -108,7 +108,7 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()} — {self.municipality_id}"
+        return f"{self.get_role_display()} — {self.municipality}"
 
 
 class OneTimeCode(models.Model):

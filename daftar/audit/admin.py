@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from daftar.core.admin import MunicipalityScopedAdmin
+from daftar.core.admin import MunicipalityScopedAdmin, jalali_column
 
 from .models import AuditEntry
 
@@ -13,7 +13,8 @@ class AuditEntryAdmin(MunicipalityScopedAdmin):
     """Read-only: the log is append-only."""
 
     admin_can = frozenset({"view"})
-    list_display = ["seq", "created_at", "action_label", "actor_label", "object_type", "object_id", "municipality"]
+    when = jalali_column("created_at", "زمان")
+    list_display = ["seq", "when", "action_label", "actor_label", "object_type", "object_id", "municipality"]
     list_filter = ["action", "municipality"]
     search_fields = ["action", "object_id", "actor_label"]
     list_select_related = ["municipality"]

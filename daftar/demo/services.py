@@ -11,6 +11,7 @@ from daftar.accounts.models import User
 from daftar.accounts.services import role_grant, user_get_or_create
 from daftar.core.normalize import persian_digits
 from daftar.municipalities.models import District, Municipality, Province
+from daftar.municipalities.services import provinces_ensure
 
 from .data import DEMO_PERSON_TYPE, DEMO_USERS, TEHRAN, TEHRAN_DISTRICTS
 
@@ -25,6 +26,7 @@ class DemoLogin:
 def demo_load() -> list[DemoLogin]:
     """Create Tehran, its districts and the demo users with their roles (no duplicates)."""
     with transaction.atomic():
+        provinces_ensure()
         province = Province.objects.get(name_fa=TEHRAN["province"])
         tehran, _ = Municipality.objects.get_or_create(
             slug=TEHRAN["slug"], defaults={"name": TEHRAN["name"], "province": province}

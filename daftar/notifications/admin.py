@@ -3,12 +3,16 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from daftar.core.admin import jalali_column
+
 from .models import OutboxMessage
 
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "to", "status", "attempts", "created_at", "sent_at"]
+    list_display = ["id", "kind", "to", "status", "attempts", "created", "sent"]
+    created = jalali_column("created_at", "زمان ثبت")
+    sent = jalali_column("sent_at", "زمان ارسال")
     list_filter = ["status", "kind"]
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
 

@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from conftest import captcha_answer, sms_code
 from daftar.accounts.constants import Role
 from daftar.accounts.services import role_grant, user_get_or_create
+from daftar.core.jalali import to_jalali
 from daftar.municipalities.tests.factories import MunicipalityFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -97,6 +99,45 @@ def test_login_through_the_real_ui_lands_on_the_dashboard(live_server: Any, page
     assert "Vazirmatn" in font
     assert page.evaluate("document.fonts.check('16px Vazirmatn')")
     _shot(page, "03-dashboard")
+
+
+def _login(page: Any, base: str, mobile: str) -> None:
+    page.goto(base + "/login/")
+    page.get_by_label("شماره تلفن همراه").fill(mobile)
+    page.get_by_label("عدد امنیتی").fill(captcha_answer(page.locator("#id_captcha_key").input_value()))
+    page.get_by_role("button", name="ارسال رمز یکبار مصرف").click()
+    page.wait_for_url("**/login/code/")
+    page.get_by_label("رمز یکبار مصرف").fill(sms_code(mobile))
+    page.get_by_role("button", name="ورود").click()
+    page.wait_for_url("**/dashboard/")
+
+
+def test_municipality_admin_grants_a_role_in_the_persian_admin(live_server: Any, page: Any) -> None:
+    city = MunicipalityFactory(slug="tehran", name="شهرداری تهران")
+    other = MunicipalityFactory(slug="karaj", name="شهرداری کرج")
+    admin, _ = user_get_or_create(mobile="09120000007")
+    role_grant(user=admin, role=Role.MUNICIPALITY_ADMIN, municipality=city, actor=None)
+    stranger, _ = user_get_or_create(mobile="09350000001")
+    role_grant(user=stranger, role=Role.SUPERVISOR, municipality=other, actor=None)
+
+    _login(page, live_server.url, "09120000007")
+    page.get_by_role("link", name="مدیریت شهرداری (مناطق و نقش‌ها)").click()
+    page.wait_for_url("**/admin/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.get_by_text("مدیریت سامانهٔ دفاتر خدمات الکترونیک شهر").first.is_visible()
+    page.goto(live_server.url + "/admin/accounts/roleassignment/add/")
+    page.get_by_label("شماره همراه کاربر").fill("۰۹۱۲ ۵۵۵ ۶۶۷۷")
+    page.get_by_label("نقش").select_option("reviewer")
+    page.get_by_label("شهرداری").select_option(label="شهرداری تهران")
+    assert page.locator("#id_municipality option", has_text="شهرداری کرج").count() == 0
+    page.locator("input[name=_save]").click()
+    page.wait_for_url("**/admin/accounts/roleassignment/")
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 2  # the admin's own role and the new one; not Karaj's supervisor
+    assert "09125556677" in page.locator("#result_list").inner_text()
+    assert "کرج" not in page.content()  # another municipality is not even named
+    assert to_jalali(timezone.now()) in page.locator("#result_list").inner_text()  # Jalali dates
+    _shot(page, "06-admin-roles")
 
 
 def test_wrong_captcha_then_refresh_in_the_browser(live_server: Any, page: Any) -> None:

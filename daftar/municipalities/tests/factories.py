@@ -10,7 +10,9 @@ class MunicipalityFactory(factory.django.DjangoModelFactory[Municipality]):
 
     slug = factory.Sequence(lambda n: f"city-{n}")
     name = factory.Sequence(lambda n: f"شهرداری نمونه {n}")
-    province = factory.LazyFunction(lambda: Province.objects.get(name_en="Tehran"))
+    province = factory.LazyFunction(
+        lambda: Province.objects.get_or_create(name_en="Tehran", defaults={"name_fa": "تهران"})[0]
+    )
 
 
 class DistrictFactory(factory.django.DjangoModelFactory[District]):
