@@ -26,7 +26,7 @@ from .captcha import captcha_new
 from .constants import PersonType
 from .models import User
 from .selectors import role_assignments_of
-from .services import auth_token_create, auth_token_revoke, otp_request, otp_verify, user_update_profile
+from .services import PROFILE_FIELDS, auth_token_create, auth_token_revoke, otp_request, otp_verify, user_update_profile
 
 ErrorSerializer = inline_serializer(
     "Error",
@@ -51,20 +51,7 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = [
-            "id",
-            "mobile",
-            "person_type",
-            "nationality",
-            "national_code",
-            "national_id",
-            "legal_name",
-            "first_name",
-            "last_name",
-            "birth_date",
-            "birth_date_jalali",
-            "roles",
-        ]
+        fields = ["id", "mobile", *PROFILE_FIELDS, "birth_date_jalali", "roles"]
         read_only_fields = fields
 
     def get_birth_date_jalali(self, user: User) -> str | None:
