@@ -23,6 +23,8 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
 
+handler400 = "daftar.core.views.bad_request"
+handler403 = "daftar.core.views.forbidden"
 handler404 = "daftar.core.views.not_found"
 handler500 = "daftar.core.views.server_error"
 

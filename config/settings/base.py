@@ -135,9 +135,11 @@ OTP_TTL_SECONDS = env.int("DAFTAR_OTP_TTL", default=120)
 OTP_RESEND_SECONDS = env.int("DAFTAR_OTP_RESEND", default=60)
 OTP_MAX_ATTEMPTS = env.int("DAFTAR_OTP_MAX_ATTEMPTS", default=5)
 OTP_HOURLY_CAP = env.int("DAFTAR_OTP_HOURLY_CAP", default=5)
-OTP_PER_ADDRESS_HOURLY = env.int("DAFTAR_OTP_PER_ADDRESS_HOURLY", default=30)
-OTP_VERIFY_PER_ADDRESS_HOURLY = env.int("DAFTAR_OTP_VERIFY_PER_ADDRESS_HOURLY", default=60)
-CAPTCHA_PER_ADDRESS_HOURLY = env.int("DAFTAR_CAPTCHA_PER_ADDRESS_HOURLY", default=120)
+# Per-address limits are generous: Iranian mobile carriers put many users behind one address
+# (carrier-grade NAT); the per-number limits protect each person.
+OTP_PER_ADDRESS_HOURLY = env.int("DAFTAR_OTP_PER_ADDRESS_HOURLY", default=60)
+OTP_VERIFY_PER_ADDRESS_HOURLY = env.int("DAFTAR_OTP_VERIFY_PER_ADDRESS_HOURLY", default=120)
+CAPTCHA_PER_ADDRESS_HOURLY = env.int("DAFTAR_CAPTCHA_PER_ADDRESS_HOURLY", default=300)
 # Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted.
 TRUSTED_PROXY_COUNT = env.int("DAFTAR_TRUSTED_PROXY_COUNT", default=0)
 
@@ -168,9 +170,14 @@ SMS_HTTP_SENDER = env.str("DAFTAR_SMS_HTTP_SENDER", default="")
 SMS_HTTP_TIMEOUT = env.float("DAFTAR_SMS_HTTP_TIMEOUT", default=5.0)
 SMS_HTTP_RETRIES = env.int("DAFTAR_SMS_HTTP_RETRIES", default=2)
 OUTBOX_MAX_ATTEMPTS = env.int("DAFTAR_OUTBOX_MAX_ATTEMPTS", default=12)
+# How long a claimed message is kept from other workers while it is being sent (s).
+OUTBOX_LEASE_SECONDS = env.int("DAFTAR_OUTBOX_LEASE_SECONDS", default=120)
 
 # --- API -------------------------------------------------------------------------------
 API_MAX_BODY_BYTES = env.int("DAFTAR_API_MAX_BODY_BYTES", default=64 * 1024)
+# Upload endpoints (regular expressions on the path) get API_MAX_UPLOAD_BYTES instead; none yet.
+API_UPLOAD_PATHS: list[str] = []
+API_MAX_UPLOAD_BYTES = env.int("DAFTAR_API_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DAFTAR_MAX_FORM_BYTES", default=2 * 1024 * 1024)
 
 REST_FRAMEWORK = {
@@ -242,6 +249,7 @@ if MEDIA_BACKEND == "s3":
     }
 
 # --- Security defaults -------------------------------------------------------------------------
+CSRF_FAILURE_VIEW = "daftar.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -25,6 +25,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Production runs behind one TLS reverse proxy (README): trust its X-Forwarded-For entry, or
+# every client would share the proxy's address and its per-address throttles.
+TRUSTED_PROXY_COUNT = env.int("DAFTAR_TRUSTED_PROXY_COUNT", default=1)
+
 SECURE_SSL_REDIRECT = env.bool("DAFTAR_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("DAFTAR_HSTS_SECONDS", default=31536000)

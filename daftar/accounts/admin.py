@@ -4,24 +4,48 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from daftar.core.admin import MunicipalityScopedAdmin, jalali_column
+from daftar.core.admin import AuditedAdmin, MunicipalityScopedAdmin, jalali_column
 from daftar.core.forms import PersianModelForm
-from daftar.core.validators import normalize_mobile
+from daftar.core.validators import normalize_legal_national_id, normalize_mobile, normalize_national_code
 
 from .models import RoleAssignment, User
 from .services import role_grant, role_revoke, user_get_or_create
 
 
+class UserAdminForm(PersianModelForm):
+    """Normalised like every other input; the model's validators check the canonical form.
+    The raw fields are longer than the stored ones: spaces and dashes are allowed on input."""
+
+    mobile = forms.CharField(label="تلفن همراه", max_length=32)
+    national_code = forms.CharField(label="کد ملی", max_length=20, required=False)
+    national_id = forms.CharField(label="شناسه ملی", max_length=20, required=False)
+
+    class Meta:
+        model = User
+        exclude = ["user_permissions", "groups", "password", "last_login", "date_joined"]
+
+    def clean_mobile(self) -> str:
+        return normalize_mobile(self.cleaned_data["mobile"])
+
+    def clean_national_code(self) -> str:
+        value = self.cleaned_data["national_code"]
+        return normalize_national_code(value) if value else ""
+
+    def clean_national_id(self) -> str:
+        value = self.cleaned_data["national_id"]
+        return normalize_legal_national_id(value) if value else ""
+
+
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(AuditedAdmin):
     """Platform staff only; municipality administrators grant roles by mobile number."""
+
+    form = UserAdminForm
 
     list_display = ["mobile", "display_name", "person_type", "nationality", "is_active", "joined"]
     joined = jalali_column("date_joined", "تاریخ عضویت")
     search_fields = ["mobile", "national_code", "national_id", "last_name", "legal_name"]
     list_filter = ["person_type", "is_active", "is_staff"]
-    readonly_fields = ["last_login", "date_joined", "password"]
-    exclude = ["user_permissions", "groups"]
 
 
 class RoleGrantForm(PersianModelForm):

@@ -7,6 +7,7 @@ answer ``PASSED`` but only while DEBUG is on; the deployment checks refuse it in
 
 from __future__ import annotations
 
+import hmac
 import secrets
 
 from captcha.models import CaptchaStore
@@ -43,9 +44,11 @@ def captcha_check(key: str, value: str) -> bool:
     store = CaptchaStore.objects.filter(hashkey=key).first()
     if store is None:
         return False
-    store.delete()
+    deleted, _ = CaptchaStore.objects.filter(pk=store.pk).delete()
+    if not deleted:  # a concurrent request consumed it first
+        return False
     if test_mode_active() and answer == TEST_MODE_ANSWER:
         return True
     if store.expiration <= timezone.now():
         return False
-    return secrets.compare_digest(store.response.lower(), answer)
+    return hmac.compare_digest(store.response.lower().encode(), answer.encode())

@@ -87,6 +87,15 @@ class ProfileForm(PersianForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
     )
 
+    def __init__(self, *args: Any, current_nationality: str = "IR", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # A nationality set through the API may be outside the short list: keep it selectable.
+        field = self.fields["nationality"]
+        assert isinstance(field, forms.ChoiceField)
+        codes = {code for code, _ in COMMON_NATIONALITIES}
+        if current_nationality not in codes:
+            field.choices = [*COMMON_NATIONALITIES, (current_nationality, current_nationality)]
+
     @classmethod
     def initial_for(cls, user: Any) -> dict[str, Any]:
         return {

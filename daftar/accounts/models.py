@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from daftar.core.validators import validate_canonical_mobile, validate_legal_national_id, validate_national_code
+
 from .constants import PersonType, Role
 
 
@@ -36,11 +38,11 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    mobile = models.CharField("تلفن همراه", max_length=11, unique=True)
+    mobile = models.CharField("تلفن همراه", max_length=11, unique=True, validators=[validate_canonical_mobile])
     person_type = models.CharField("نوع شخصیت", max_length=8, choices=PersonType.choices, default=PersonType.NATURAL)
     nationality = models.CharField("تابعیت", max_length=2, default="IR")
-    national_code = models.CharField("کد ملی", max_length=10, blank=True)
-    national_id = models.CharField("شناسه ملی", max_length=11, blank=True)
+    national_code = models.CharField("کد ملی", max_length=10, blank=True, validators=[validate_national_code])
+    national_id = models.CharField("شناسه ملی", max_length=11, blank=True, validators=[validate_legal_national_id])
     legal_name = models.CharField("نام شخص حقوقی", max_length=200, blank=True)
     first_name = models.CharField("نام", max_length=100, blank=True)
     last_name = models.CharField("نام خانوادگی", max_length=100, blank=True)

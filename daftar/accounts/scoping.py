@@ -5,7 +5,9 @@ Use it for every list and every object look-up from now on::
     scope_queryset(Application.objects.all(), actor, roles={Role.REVIEWER}, owner_field="applicant")
 
 An object is visible when the actor owns it (``owner_field``) or holds one of ``roles`` in the
-object's municipality (``municipality_field``). Platform superusers see everything; anonymous
+object's municipality (``municipality_field``). ``roles`` is required: every caller states which
+roles may see the rows (an empty set means "owners only"), so forgetting it cannot open a
+municipality's rows to, say, an office clerk. Platform superusers see everything; anonymous
 users see nothing. Fetch single objects through the scoped queryset so that "not yours" is the
 same 404 as "not found".
 """
@@ -52,7 +54,7 @@ def scope_queryset(
     qs: QuerySet[M],
     actor: Any,
     *,
-    roles: Iterable[str] | None = None,
+    roles: Iterable[str],
     municipality_field: str | None = "municipality",
     owner_field: str | None = None,
 ) -> QuerySet[M]:

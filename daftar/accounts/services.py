@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import math
 import re
 import secrets
 import time
@@ -69,12 +70,12 @@ def otp_request(
     wait = ratelimit.gap(f"otp:{mobile}", seconds=settings.OTP_RESEND_SECONDS, now=now)
     if wait:
         raise ThrottledError(msg.OTP_RESEND_WAIT.format(seconds=wait), retry_after=wait, code="otp_resend_wait")
-    wait = ratelimit.hit(f"otp:num:{mobile}", limit=settings.OTP_HOURLY_CAP, window=3600, now=now)
+    created = timezone.now()
+    wait = _hourly_cap_wait(mobile, created)
     if wait:
         raise ThrottledError(msg.OTP_HOURLY_CAP.format(seconds=wait), retry_after=wait, code="otp_hourly_cap")
 
     code = f"{secrets.randbelow(10**6):06d}"
-    created = timezone.now()
     with transaction.atomic():
         OneTimeCode.objects.create(
             mobile=mobile,
@@ -93,6 +94,25 @@ def otp_request(
         )
     log.info("otp_requested mobile=%s***", mobile[:4])
     return OtpIssued(expires_in=settings.OTP_TTL_SECONDS, resend_after=settings.OTP_RESEND_SECONDS)
+
+
+def _hourly_cap_wait(mobile: str, now: dt.datetime) -> int | None:
+    """A sliding hour: at most OTP_HOURLY_CAP codes for one number in any 60 minutes.
+
+    Counted from the codes themselves, so it holds across processes and restarts; requests for
+    one number cannot race here because the resend gap (an atomic cache ``add``) lets one
+    through per minute.
+    """
+    window_start = now - dt.timedelta(hours=1)
+    recent = list(
+        OneTimeCode.objects.filter(mobile=mobile, created_at__gt=window_start)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[: settings.OTP_HOURLY_CAP]
+    )
+    if len(recent) < settings.OTP_HOURLY_CAP:
+        return None
+    oldest_counted = recent[-1]
+    return max(1, math.ceil((oldest_counted + dt.timedelta(hours=1) - now).total_seconds()))
 
 
 def _is_ip(value: str) -> bool:
@@ -115,7 +135,7 @@ def otp_verify(*, mobile: str, code: str, address: str, channel: str) -> User:
     wait = ratelimit.hit(f"otp:verify:{address}", limit=settings.OTP_VERIFY_PER_ADDRESS_HOURLY, window=3600)
     if wait:
         raise ThrottledError(msg.OTP_ADDRESS_CAP.format(seconds=wait), retry_after=wait)
-    if not re.fullmatch(r"\d{6}", code or ""):
+    if not re.fullmatch(r"[0-9]{6}", code or ""):
         raise ApplicationError(msg.OTP_FORMAT, code="otp_invalid", fields={"code": [msg.OTP_FORMAT]})
 
     failure: tuple[str, str] | None = None

@@ -23,6 +23,7 @@ from . import messages as msg
 from .captcha import captcha_new
 from .constants import STAFF_ROLES, Role
 from .forms import CodeForm, LoginStartForm, ProfileForm
+from .models import User
 from .scoping import scope_queryset
 from .selectors import role_assignments_of
 from .services import otp_request, otp_verify, user_update_profile
@@ -194,11 +195,12 @@ def _profile_gaps(user: Any) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
+    assert isinstance(user, User)  # login_required
     if request.method == "POST":
-        form = ProfileForm(request.POST)
+        form = ProfileForm(request.POST, current_nationality=user.nationality)
         if form.is_valid():
             try:
-                user_update_profile(user=user, actor=user, data=form.cleaned_data)  # type: ignore[arg-type]
+                user_update_profile(user=user, actor=user, data=form.cleaned_data)
             except (ApplicationError, ValidationError) as exc:
                 fields = getattr(exc, "fields", {}) or {}
                 for field, errors in fields.items():
@@ -210,5 +212,5 @@ def profile(request: HttpRequest) -> HttpResponse:
                 messages.success(request, msg.PROFILE_SAVED)
                 return redirect("accounts:dashboard")
         return render(request, "accounts/profile.html", {"form": form}, status=400)
-    form = ProfileForm(initial=ProfileForm.initial_for(user))
+    form = ProfileForm(initial=ProfileForm.initial_for(user), current_nationality=user.nationality)
     return render(request, "accounts/profile.html", {"form": form})

@@ -94,10 +94,17 @@ class ChainProblem:
 
 
 def verify_chain(entries: Iterator[AuditEntry] | None = None) -> ChainProblem | None:
-    """Walk the chain in order; return the first bad row, or None if the log is intact."""
+    """Walk the chain in order; return the first bad row, or None if the log is intact.
+
+    The head is read first: the log must reach it and match its hash there. Rows appended
+    while the walk runs (a live system) are checked for their links too, but are not
+    mistaken for a head mismatch.
+    """
+    head = AuditHead.objects.filter(pk=1).first()
+    head_seq = head.seq if head is not None else 0
     if entries is None:
         entries = AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)
-    expected_seq, prev = 1, GENESIS
+    expected_seq, prev, hash_at_head = 1, GENESIS, GENESIS
     for entry in entries:
         if entry.seq != expected_seq:
             return ChainProblem(expected_seq, entry.id, f"row {expected_seq} is missing (found {entry.seq})")
@@ -105,9 +112,12 @@ def verify_chain(entries: Iterator[AuditEntry] | None = None) -> ChainProblem | 
             return ChainProblem(entry.seq, entry.id, "previous-hash link does not match the row before")
         if compute_hash(entry) != entry.hash:
             return ChainProblem(entry.seq, entry.id, "content does not match its hash (row changed)")
+        if entry.seq == head_seq:
+            hash_at_head = entry.hash
         prev, expected_seq = entry.hash, expected_seq + 1
-    head = AuditHead.objects.filter(pk=1).first()
     last_seq = expected_seq - 1
-    if head is not None and (head.seq != last_seq or (last_seq and head.hash != prev)):
-        return ChainProblem(last_seq + 1, None, f"log ends at row {last_seq} but the head says {head.seq}")
+    if last_seq < head_seq:
+        return ChainProblem(last_seq + 1, None, f"log ends at row {last_seq} but the head says {head_seq}")
+    if head is not None and head_seq and hash_at_head != head.hash:
+        return ChainProblem(head_seq, None, "row at the head does not carry the head's hash")
     return None

@@ -53,8 +53,46 @@ admin.site.has_permission = _has_admin_access  # type: ignore[method-assign]
 admin.site.login = _admin_login  # type: ignore[method-assign]
 
 
-class MunicipalityScopedAdmin(admin.ModelAdmin):
-    """Rows limited to the municipalities the user administers; changes audited.
+class AuditedAdmin(admin.ModelAdmin):
+    """Every add, change and delete made in the admin (inline rows included) is written to the
+    audit log in the same transaction."""
+
+    def audit_municipality(self, obj: Model) -> Any:
+        return None
+
+    def _audit(self, request: HttpRequest, action: str, obj: Model, data: dict[str, Any]) -> None:
+        audit_record(actor=request.user, action=action, obj=obj, municipality=self.audit_municipality(obj), data=data)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            self._audit(
+                request, f"admin_{'changed' if change else 'added'}", obj, {"fields": sorted(form.changed_data)}
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            self._audit(request, "admin_deleted", obj, {"repr": str(obj)})
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_formset(request, form, formset, change)
+            for obj in formset.new_objects:
+                self._audit(request, "admin_added", obj, {"inline_of": str(form.instance.pk)})
+            for obj, fields in formset.changed_objects:
+                self._audit(request, "admin_changed", obj, {"fields": sorted(fields)})
+            for obj in formset.deleted_objects:
+                self._audit(request, "admin_deleted", obj, {"repr": str(obj)})
+
+
+class MunicipalityScopedAdmin(AuditedAdmin):
+    """Rows limited to the municipalities the user administers; changes audited (``AuditedAdmin``).
 
     ``municipality_field`` is the path from the model to its municipality (``"self"`` for the
     Municipality model). ``admin_can`` lists what municipality administrators may do.
@@ -106,33 +144,7 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def _municipality_of(self, obj: Model) -> Any:
+    def audit_municipality(self, obj: Model) -> Any:
         if self.municipality_field == "self":
             return obj
         return getattr(obj, self.municipality_field.split("__")[0], None)
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            audit_record(
-                actor=request.user,
-                action=f"admin_{'changed' if change else 'added'}",
-                obj=obj,
-                municipality=self._municipality_of(obj),
-                data={"fields": sorted(form.changed_data)},
-            )
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        with transaction.atomic():
-            audit_record(
-                actor=request.user,
-                action="admin_deleted",
-                obj=obj,
-                municipality=self._municipality_of(obj),
-                data={"repr": str(obj)},
-            )
-            super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            self.delete_model(request, obj)

@@ -92,13 +92,23 @@ def _code_and_detail(exc: exceptions.APIException) -> tuple[str, str]:
     if isinstance(exc, exceptions.Throttled):
         return "throttled", m.THROTTLED.format(seconds=int(getattr(exc, "wait", None) or 60))
     if isinstance(exc, exceptions.ParseError):
-        codes = exc.get_codes()
-        return (codes if isinstance(codes, str) else "parse_error"), str(exc.detail)
+        code = exc.get_codes()
+        if code in {"malformed_json", "body_not_object"}:
+            return str(code), str(exc.detail)
+        return "parse_error", m.BODY_MALFORMED  # e.g. a multipart body without its boundary
     return str(exc.default_code), str(exc.detail)
 
 
 def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     return JsonResponse(error_body("not_found", m.NOT_FOUND), status=status.HTTP_404_NOT_FOUND)
+
+
+def api_bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse(error_body("bad_request", m.BAD_REQUEST), status=400)
+
+
+def api_forbidden(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse(error_body("permission_denied", m.PERMISSION_DENIED), status=403)
 
 
 def api_server_error(request: HttpRequest) -> JsonResponse:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from . import messages as m
 from .normalize import normalize_text, persian_digits
 
-_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_DATE = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
 # Years before this are Jalali: the Jalali calendar is ~621 years behind the Gregorian one.
 _JALALI_YEAR_LIMIT = 1700
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -30,17 +31,24 @@ class PersianQueryMiddleware:
 
 
 class ApiBodyLimitMiddleware:
-    """Refuse an oversized non-upload API body with ``413`` before anything reads it."""
+    """Refuse an oversized API body with ``413`` before anything reads it.
+
+    Every API body (JSON, form or multipart) is held to ``API_MAX_BODY_BYTES``, except paths
+    listed in ``API_UPLOAD_PATHS``, which get ``API_MAX_UPLOAD_BYTES``.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
+        self.upload_paths = [re.compile(p) for p in settings.API_UPLOAD_PATHS]
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/api/") and not (request.content_type or "").startswith("multipart/"):
+        if request.path.startswith("/api/"):
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            if length > settings.API_MAX_BODY_BYTES:
+            upload = any(p.match(request.path) for p in self.upload_paths)
+            limit = settings.API_MAX_UPLOAD_BYTES if upload else settings.API_MAX_BODY_BYTES
+            if length > limit:
                 return JsonResponse(error_body("body_too_large", m.BODY_TOO_LARGE), status=413)
         return self.get_response(request)

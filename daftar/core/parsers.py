@@ -27,11 +27,14 @@ class NormalizingJSONParser(parsers.JSONParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         try:
             data = super().parse(stream, media_type, parser_context)
-        except ParseError as exc:
+        except (ParseError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
             raise ParseError(m.BODY_MALFORMED, code="malformed_json") from exc
         if not isinstance(data, dict):
             raise ParseError(m.BODY_NOT_OBJECT, code="body_not_object")
-        return normalize_data(data)
+        try:
+            return normalize_data(data)
+        except RecursionError as exc:
+            raise ParseError(m.BODY_MALFORMED, code="malformed_json") from exc
 
 
 class NormalizingFormParser(parsers.FormParser):

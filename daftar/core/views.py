@@ -7,6 +7,8 @@ from django.shortcuts import render
 
 from daftar.municipalities.models import Municipality
 
+from . import messages as m
+
 
 def home(request: HttpRequest) -> HttpResponse:
     """What the platform is and where to go next (S15.1: «ورود» starts the journey)."""
@@ -68,6 +70,32 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if request.path.startswith("/api/"):
         return api_not_found(request)
     return render(request, "404.html", status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from .api import api_bad_request
+
+    if request.path.startswith("/api/"):
+        return api_bad_request(request)
+    return render(request, "error.html", {"title": "درخواست نادرست", "text": m.BAD_REQUEST}, status=400)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from .api import api_forbidden
+
+    if request.path.startswith("/api/"):
+        return api_forbidden(request)
+    return render(request, "error.html", {"title": "دسترسی مجاز نیست", "text": m.PERMISSION_DENIED}, status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        from .api import error_body
+
+        return JsonResponse(error_body("csrf_failed", m.CSRF_FAILED), status=403)
+    return render(request, "error.html", {"title": "فرم منقضی شده", "text": m.CSRF_FAILED}, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from daftar.core.admin import MunicipalityScopedAdmin
+from daftar.core.admin import AuditedAdmin, MunicipalityScopedAdmin
 
 from .models import District, Municipality, Province
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(AuditedAdmin):
     list_display = ["name_fa", "name_en"]
     search_fields = ["name_fa", "name_en"]
 

@@ -159,3 +159,14 @@ def test_concurrent_writers_cannot_fork_the_chain():
     assert AuditEntry.objects.filter(action="concurrent").count() == 80
     assert sorted(AuditEntry.objects.values_list("seq", flat=True)) == list(range(1, 81))
     assert verify_chain() is None
+
+
+@pytest.mark.django_db
+def test_rows_appended_after_the_head_was_read_are_not_tampering():
+    entries = _write(3)
+    # As if verify_audit read the head before the third row committed.
+    AuditHead.objects.filter(pk=1).update(seq=2, hash=entries[1].hash)
+    assert verify_chain() is None
+    AuditHead.objects.filter(pk=1).update(seq=2, hash="f" * 64)
+    problem = verify_chain()
+    assert problem is not None and problem.seq == 2

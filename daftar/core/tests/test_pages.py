@@ -108,3 +108,20 @@ def test_query_strings_are_normalised(rf):
 
     PersianQueryMiddleware(view)(rf.get("/", {"q": " دفتر خدمات الكترونيك ", "page": "۲"}))
     assert seen == {"q": "دفتر خدمات الکترونیک", "page": "2"}
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "1.2.3.4", "10.0.0.1"),  # no proxy trusted: a forged header changes nothing
+        (1, "1.2.3.4", "1.2.3.4"),
+        (1, "6.6.6.6, 1.2.3.4", "1.2.3.4"),  # the client forged the first entry; the proxy added the last
+        (2, "1.2.3.4, 172.16.0.2", "1.2.3.4"),
+    ],
+)
+def test_client_address_trusts_only_the_configured_proxies(rf, settings, proxies, forwarded, expected):
+    from daftar.core.ratelimit import client_address
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.1")
+    assert client_address(request) == expected

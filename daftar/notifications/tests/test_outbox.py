@@ -180,3 +180,32 @@ def test_file_backend_writes_json_lines_once_per_message(settings, tmp_path):
     assert len(lines) == 1
     line = json.loads(lines[0])
     assert line["to"] == "09121111111" and line["text"] == "کد: ۱۲۳" and line["sent_at"]
+
+
+class ExplodingBackend:
+    def send(self, sms: Sms) -> None:
+        raise RuntimeError("backend bug")
+
+
+def test_a_crashing_backend_is_recorded_and_retried_later(monkeypatch):
+    import daftar.notifications.services as services
+
+    monkeypatch.setattr(services, "get_backend", lambda: ExplodingBackend())
+    message = outbox_enqueue(to="09121111111", text="t", kind="test")
+    assert outbox_drain() == 0
+    message.refresh_from_db()
+    assert message.status == "pending" and message.attempts == 1 and "backend bug" in message.last_error
+    assert message.next_attempt_at > timezone.now()
+
+
+def test_a_claimed_message_is_leased_to_one_worker(settings):
+    from daftar.notifications.services import _claim
+
+    message = outbox_enqueue(to="09121111111", text="t", kind="test")
+    claimed = _claim()
+    assert claimed is not None and claimed.pk == message.pk and claimed.attempts == 1
+    assert _claim() is None  # another worker finds nothing due while the lease runs
+    start = timezone.now()
+    with time_machine.travel(start + dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS + 1)):
+        again = _claim()  # the first worker died: after the lease the message is taken again
+    assert again is not None and again.attempts == 2
