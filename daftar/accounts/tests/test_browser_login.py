@@ -75,6 +75,7 @@ def test_login_through_the_real_ui_lands_on_the_dashboard(live_server: Any, page
 
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("dir") == "rtl"
+    _shot(page, "00-home")
     page.get_by_role("link", name="ورود", exact=True).click()
     page.wait_for_url("**/login/")
     # The captcha is a real image drawn by the server.
