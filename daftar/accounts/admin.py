@@ -6,13 +6,14 @@ from django.http import HttpRequest
 
 from daftar.core.admin import AuditedAdmin, MunicipalityScopedAdmin, jalali_column
 from daftar.core.forms import PersianModelForm
-from daftar.core.validators import normalize_legal_national_id, normalize_mobile, normalize_national_code
+from daftar.core.validators import normalize_mobile
 
+from .forms import IdentifierCleanMixin
 from .models import RoleAssignment, User
 from .services import role_grant, role_revoke, user_get_or_create
 
 
-class UserAdminForm(PersianModelForm):
+class UserAdminForm(IdentifierCleanMixin, PersianModelForm):
     """Normalised like every other input; the model's validators check the canonical form.
     The raw fields are longer than the stored ones: spaces and dashes are allowed on input."""
 
@@ -26,14 +27,6 @@ class UserAdminForm(PersianModelForm):
 
     def clean_mobile(self) -> str:
         return normalize_mobile(self.cleaned_data["mobile"])
-
-    def clean_national_code(self) -> str:
-        value = self.cleaned_data["national_code"]
-        return normalize_national_code(value) if value else ""
-
-    def clean_national_id(self) -> str:
-        value = self.cleaned_data["national_id"]
-        return normalize_legal_national_id(value) if value else ""
 
 
 @admin.register(User)

@@ -61,7 +61,21 @@ class CodeForm(PersianForm):
     )
 
 
-class ProfileForm(PersianForm):
+class IdentifierCleanMixin:
+    """Optional national code / national ID fields, normalised and checked (S15.2)."""
+
+    cleaned_data: dict[str, Any]
+
+    def clean_national_code(self) -> str:
+        value = self.cleaned_data["national_code"]
+        return normalize_national_code(value) if value else ""
+
+    def clean_national_id(self) -> str:
+        value = self.cleaned_data["national_id"]
+        return normalize_legal_national_id(value) if value else ""
+
+
+class ProfileForm(IdentifierCleanMixin, PersianForm):
     person_type = forms.ChoiceField(label="نوع شخصیت", choices=PersonType.choices, widget=forms.RadioSelect)
     nationality = forms.ChoiceField(label="تابعیت", choices=COMMON_NATIONALITIES)
     first_name = forms.CharField(label="نام", max_length=100, required=False)
@@ -108,14 +122,6 @@ class ProfileForm(PersianForm):
             "legal_name": user.legal_name,
             "national_id": user.national_id,
         }
-
-    def clean_national_code(self) -> str:
-        value = self.cleaned_data["national_code"]
-        return normalize_national_code(value) if value else ""
-
-    def clean_national_id(self) -> str:
-        value = self.cleaned_data["national_id"]
-        return normalize_legal_national_id(value) if value else ""
 
     def clean_birth_date(self) -> dt.date | None:
         value = self.cleaned_data["birth_date"]
