@@ -106,3 +106,22 @@ def _audit_triggers_and_flush(request: Any) -> Iterator[None]:
         with connection.cursor() as cursor:
             for sql in triggers.SQLITE_DROP:
                 cursor.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rule_cache() -> Iterator[None]:
+    """Compiled rule sets are cached by id; test databases reuse ids."""
+    from daftar.rules.selectors import _compiled_published
+
+    _compiled_published.cache_clear()
+    yield
+
+
+@pytest.fixture
+def tehran_rules(db: Any) -> Any:
+    """Tehran, its demo districts and the e-city office licence with its published rules."""
+    from daftar.demo.services import demo_load
+    from daftar.rules.models import RuleSet
+
+    demo_load()
+    return RuleSet.objects.get(municipality__slug="tehran", version=1)

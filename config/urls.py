@@ -9,11 +9,13 @@ from daftar.core import views as core_views
 
 api_v1 = [
     path("", include("daftar.accounts.api_urls")),
+    path("", include("daftar.rules.api_urls")),
 ]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("", include("daftar.accounts.urls")),
+    path("", include("daftar.rules.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
     path("api/", core_views.api_index, name="api-index"),

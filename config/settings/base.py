@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "daftar.municipalities",
     "daftar.accounts",
     "daftar.notifications",
+    "daftar.rules",
     "daftar.demo",
 ]
 

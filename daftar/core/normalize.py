@@ -41,3 +41,15 @@ def normalize_data(value: Any) -> Any:
 def persian_digits(value: object) -> str:
     """Show ``value`` with Persian digits (for display only)."""
     return str(value).translate(_PERSIAN_DIGITS)
+
+
+_DIACRITICS = dict.fromkeys([*range(1611, 1632), 1648, 1600])  # harakat, superscript alef, tatweel
+_SEARCH = str.maketrans(
+    {**_DIACRITICS, "\u200c": None, "\u200f": None, "\u200e": None, "أ": "ا", "إ": "ا", "ة": "ه", "ؤ": "و"}
+)
+
+
+def search_key(value: str) -> str:
+    """A forgiving key for Persian search: normalised, without diacritics or ZWNJ, lower case,
+    single spaces. «دفتر خدمات الكترونيك» and «دفتر خدمات ال‌کترونیک» give the same key."""
+    return " ".join(normalize_text(value).translate(_SEARCH).lower().split())

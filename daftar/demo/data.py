@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from daftar.accounts.constants import PersonType, Role
 
-TEHRAN = {"slug": "tehran", "name": "شهرداری تهران", "province": "تهران"}
+TEHRAN = {"slug": "tehran", "name": "شهرداری تهران", "city": "تهران", "province": "تهران"}
 TEHRAN_DISTRICTS = 22
 
 # (mobile, role, first name, last name, national code) — the demo logins printed by `make run`.

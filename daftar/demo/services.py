@@ -12,6 +12,7 @@ from daftar.accounts.services import role_grant, user_get_or_create
 from daftar.core.normalize import persian_digits
 from daftar.municipalities.models import District, Municipality, Province
 from daftar.municipalities.services import provinces_ensure
+from daftar.rules.services import rules_load_fixture
 
 from .data import DEMO_PERSON_TYPE, DEMO_USERS, TEHRAN, TEHRAN_DISTRICTS
 
@@ -29,7 +30,7 @@ def demo_load() -> list[DemoLogin]:
         provinces_ensure()
         province = Province.objects.get(name_fa=TEHRAN["province"])
         tehran, _ = Municipality.objects.get_or_create(
-            slug=TEHRAN["slug"], defaults={"name": TEHRAN["name"], "province": province}
+            slug=TEHRAN["slug"], defaults={"name": TEHRAN["name"], "city": TEHRAN["city"], "province": province}
         )
         for number in range(1, TEHRAN_DISTRICTS + 1):
             District.objects.get_or_create(
@@ -47,4 +48,5 @@ def demo_load() -> list[DemoLogin]:
             if role != Role.APPLICANT:
                 role_grant(user=user, role=role, municipality=tehran, actor=None)
             logins.append(DemoLogin(mobile=mobile, role=Role(role).label, name=f"{first} {last}"))
+        rules_load_fixture()  # the e-city office licence, its documents and Tehran's rules (S9-S12)
     return logins

@@ -25,6 +25,7 @@ class Province(models.Model):
 class Municipality(models.Model):
     slug = models.SlugField("شناسه", max_length=64, unique=True)
     name = models.CharField("نام", max_length=128)
+    city = models.CharField("نام شهر", max_length=64, blank=True, help_text="در پیام‌ها: «… حداقل ۶۰ متر مربع تهران»")
     province = models.ForeignKey(Province, verbose_name="استان", on_delete=models.PROTECT)
     is_active = models.BooleanField("فعال", default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,106 @@
+"""Admin of the catalogue and rule sets. A published version is read-only: «نسخهٔ تازه»
+copies it into an editable draft, «انتشار» freezes a draft (editing creates a new version)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from daftar.core.admin import AuditedAdmin, MunicipalityScopedAdmin, jalali_column
+from daftar.core.errors import ApplicationError
+
+from .models import Condition, DocumentRequirement, EligibilityCheck, LicenceType, RuleSet, ScoringTable
+from .services import licence_type_search_text, rule_set_new_version, rule_set_publish
+
+
+class DocumentInline(admin.TabularInline):
+    model = DocumentRequirement
+    extra = 0
+
+
+@admin.register(LicenceType)
+class LicenceTypeAdmin(AuditedAdmin):
+    list_display = ["title", "code", "kind", "issuing_body", "is_active"]
+    search_fields = ["title", "code"]
+    inlines = [DocumentInline]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.search_text = licence_type_search_text(obj)
+        super().save_model(request, obj, form, change)
+
+
+class ConditionInline(admin.StackedInline):
+    model = Condition
+    extra = 0
+
+    def _editable(self, request: HttpRequest, obj: RuleSet | None) -> bool:
+        return obj is not None and not obj.published and request.user.is_authenticated
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(request, obj)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(MunicipalityScopedAdmin):
+    admin_can = frozenset({"view", "change"})
+    list_display = ["licence_type", "municipality", "version", "starts", "published", "note"]
+    list_filter = ["licence_type", "municipality", "published"]
+    list_select_related = ["licence_type", "municipality"]
+    inlines = [ConditionInline]
+    actions = ["make_new_version", "publish"]
+    starts = jalali_column("effective_from", "اجرا از")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fixed = ["licence_type", "municipality", "version", "published", "created_by", "created_at"]
+        if obj is not None and obj.published:
+            return [*fixed, "effective_from", "note"]
+        return fixed
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False  # versions are made with the «نسخهٔ تازه» action
+
+    @admin.action(description="ساخت نسخهٔ تازه (پیش‌نویس) از نسخه‌های انتخاب‌شده")
+    def make_new_version(self, request: HttpRequest, queryset: QuerySet[RuleSet]) -> None:
+        for rule_set in queryset:
+            draft = rule_set_new_version(rule_set=rule_set, actor=request.user)
+            self.message_user(request, f"پیش‌نویس نسخهٔ {draft.version} ساخته شد؛ آن را ویرایش و سپس منتشر کنید.")
+
+    @admin.action(description="انتشار پیش‌نویس‌های انتخاب‌شده")
+    def publish(self, request: HttpRequest, queryset: QuerySet[RuleSet]) -> None:
+        for rule_set in queryset:
+            try:
+                rule_set_publish(rule_set=rule_set, actor=request.user)
+            except ApplicationError as exc:
+                self.message_user(request, exc.message, level=messages.ERROR)
+            else:
+                self.message_user(request, f"نسخهٔ {rule_set.version} منتشر شد.")
+
+
+@admin.register(ScoringTable)
+class ScoringTableAdmin(MunicipalityScopedAdmin):
+    admin_can = frozenset({"view"})
+    list_display = ["licence_type", "municipality", "version", "is_example"]
+
+
+@admin.register(EligibilityCheck)
+class EligibilityCheckAdmin(admin.ModelAdmin):
+    list_display = ["user", "rule_set", "eligible", "when"]
+    when = jalali_column("created_at", "زمان")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

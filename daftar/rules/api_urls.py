@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("licence-types", api.LicenceTypeListView.as_view(), name="api-licence-types"),
+    path("licence-types/<slug:code>", api.LicenceTypeDetailView.as_view(), name="api-licence-type"),
+    path("eligibility", api.EligibilityView.as_view(), name="api-eligibility"),
+]

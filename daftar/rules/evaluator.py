@@ -1,0 +1,241 @@
+"""The evaluator: a pure function of (rule-set version, facts) → a verdict per condition.
+
+Each condition is ``pass``, ``fail`` or ``unknown`` with a Persian reason naming the fact and
+the threshold; the whole is eligible ``True`` (all pass), ``False`` (any fail) or ``None``
+(nothing failed but something is unknown). It never raises on well-typed facts (validated by
+``daftar.rules.facts`` beforehand); a missing fact makes its condition ``unknown``. The same
+evaluator serves the applicant's self-check and, later, the reviewer's and inspector's
+checklists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from shapely.geometry import Point, shape
+from shapely.prepared import PreparedGeometry, prep
+
+from daftar.core.normalize import persian_digits
+
+from .constants import DEGREE_FIELDS, DEGREE_LEVELS, DEGREE_RANK, EQUIPMENT, FACT_LABELS, PREMISES_USES
+
+PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
+COUNTRY_NAMES = {"IR": "ایران", "AF": "افغانستان", "IQ": "عراق", "PK": "پاکستان", "TR": "ترکیه"}
+
+
+@dataclass(frozen=True)
+class ConditionSpec:
+    id: str
+    group: str
+    check: str
+    facts: tuple[str, ...]
+    parameters: Mapping[str, Any]
+    text: str = ""
+    citation: str = ""
+    verified_by: str = ""
+    document_type: str = ""
+    zones: tuple[PreparedGeometry, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompiledRuleSet:
+    id: int | None
+    version: int
+    effective_from: dt.date | None
+    place: str
+    conditions: tuple[ConditionSpec, ...]
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    id: str
+    result: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    eligible: bool | None
+    conditions: tuple[ConditionResult, ...] = field(default_factory=tuple)
+
+
+def fa_number(value: float | int) -> str:
+    """``59.9`` → ``۵۹٫۹``; ``60.0`` → ``۶۰``."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    return persian_digits(text.replace(".", "٫"))
+
+
+def compile_rule_set(
+    *,
+    conditions: Sequence[Mapping[str, Any]],
+    place: str,
+    version: int = 0,
+    rule_set_id: int | None = None,
+    effective_from: dt.date | None = None,
+) -> CompiledRuleSet:
+    """Turn condition rows (as dicts) into an immutable structure, zones prepared once."""
+    specs = []
+    for row in conditions:
+        params = dict(row.get("parameters") or {})
+        zones: tuple[PreparedGeometry, ...] = ()
+        if row["check"] == "in_zone":
+            zones = tuple(prep(shape(f["geometry"])) for f in params.get("zones", {}).get("features", []))
+        specs.append(
+            ConditionSpec(
+                id=row["cid"],
+                group=row["group"],
+                check=row["check"],
+                facts=tuple(row.get("facts") or ()),
+                parameters=params,
+                text=row.get("text", ""),
+                citation=row.get("citation", ""),
+                verified_by=row.get("verified_by", ""),
+                document_type=row.get("document_type", ""),
+                zones=zones,
+            )
+        )
+    return CompiledRuleSet(
+        id=rule_set_id, version=version, effective_from=effective_from, place=place, conditions=tuple(specs)
+    )
+
+
+def _missing(spec: ConditionSpec, facts: Mapping[str, Any]) -> str | None:
+    for name in spec.facts:
+        if facts.get(name) is None:
+            return f"{FACT_LABELS.get(name, name)} اعلام نشده است؛ با تکمیل آن این شرط سنجیده می‌شود."
+    return None
+
+
+Outcome = tuple[str, str]
+
+
+def _equals(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Outcome:
+    name, expected = spec.facts[0], spec.parameters["value"]
+    value = facts[name]
+    if name == "nationality":
+        if value == expected:
+            return PASS, "تابعیت جمهوری اسلامی ایران دارد."
+        return FAIL, f"تابعیت اعلام‌شده ({COUNTRY_NAMES.get(value, value)}) تابعیت ایران نیست."
+    label = FACT_LABELS.get(name, name)
+    if value == expected:
+        return PASS, f"{label} با شرط سازگار است."
+    return FAIL, f"{label} باید «{expected}» باشد."
+
+
+BOOLEAN_PHRASES = {  # fact: (said when true, said when false)
+    "has_criminal_record": ("سوء پیشینهٔ کیفری مؤثر دارد", "سوء پیشینهٔ کیفری مؤثر ندارد"),
+    "has_addiction_certificate": ("گواهی عدم اعتیاد دارد", "گواهی عدم اعتیاد ندارد"),
+    "health_certified": ("سلامت جسمی و روانی او تأیید شده است", "تأیید سلامت جسمی و روانی ندارد"),
+    "government_employee": ("کارمند دولت است", "کارمند دولت نیست"),
+    "represents_other_office": ("نمایندهٔ دفاتر دیگر است", "نمایندهٔ دفاتر دیگر نیست"),
+    "training_completed": ("دوره‌های آموزشی مصوب را گذرانده است", "دوره‌های آموزشی مصوب را نگذرانده است"),
+    "exam_passed": ("در آزمون تخصصی پذیرفته شده است", "در آزمون تخصصی پذیرفته نشده است"),
+    "interview_passed": ("در مصاحبهٔ علمی و فنی پذیرفته شده است", "در مصاحبهٔ علمی و فنی پذیرفته نشده است"),
+}
+
+
+def _phrase(name: str, value: bool) -> str:
+    yes, no = BOOLEAN_PHRASES.get(name, (f"{name}: بله", f"{name}: خیر"))
+    return yes if value else no
+
+
+def _boolean(spec: ConditionSpec, facts: Mapping[str, Any], want: bool) -> Outcome:
+    for name in spec.facts:
+        if bool(facts[name]) is not want:
+            return FAIL, _phrase(name, bool(facts[name])) + "."
+    return PASS, "؛ ".join(_phrase(name, want) for name in spec.facts) + "."
+
+
+def _degree(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Outcome:
+    level, field_ = facts["degree_level"], facts["degree_field"]
+    minimum = spec.parameters["min_level"]
+    fields = spec.parameters["fields"]
+    if DEGREE_RANK[level] < DEGREE_RANK[minimum]:
+        return FAIL, f"مدرک {DEGREE_LEVELS[level]} کمتر از حداقل مدرک {DEGREE_LEVELS[minimum]} است."
+    if field_ not in fields:
+        return FAIL, f"رشتهٔ «{DEGREE_FIELDS[field_]}» از رشته‌های مرتبط پذیرفته‌شده نیست."
+    return PASS, f"مدرک {DEGREE_LEVELS[level]} در رشتهٔ مرتبط {DEGREE_FIELDS[field_]}."
+
+
+UNITS = {"experience_years": "سال", "premises_area_m2": "متر مربع", "age": "سال", "training_hours": "ساعت"}
+
+
+def _min_number(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Outcome:
+    name = spec.facts[0]
+    value, minimum = facts[name], spec.parameters["min"]
+    label, unit = FACT_LABELS.get(name, name), UNITS.get(name, "")
+    where = f" {place}" if spec.parameters.get("municipal") else ""
+    if value >= minimum:
+        return PASS, f"{label} {fa_number(value)} {unit}، دست‌کم {fa_number(minimum)} {unit}{where}."
+    return FAIL, f"{label} {fa_number(value)} {unit} کمتر از حداقل {fa_number(minimum)} {unit}{where} است."
+
+
+def _number_range(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Outcome:
+    name = spec.facts[0]
+    value, low, high = facts[name], spec.parameters["min"], spec.parameters["max"]
+    label, unit = FACT_LABELS.get(name, name), UNITS.get(name, "")
+    if low <= value <= high:
+        return PASS, f"{label} {fa_number(value)} {unit} در بازهٔ {fa_number(low)} تا {fa_number(high)} است."
+    return FAIL, f"{label} {fa_number(value)} {unit} بیرون از بازهٔ {fa_number(low)} تا {fa_number(high)} {unit} است."
+
+
+def _one_of(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Outcome:
+    name = spec.facts[0]
+    value, allowed = facts[name], spec.parameters["values"]
+    names = " یا ".join(PREMISES_USES.get(v, v) for v in allowed)
+    shown = PREMISES_USES.get(value, value)
+    if value in allowed:
+        return PASS, f"کاربری {shown} پذیرفته است."
+    return FAIL, f"کاربری {shown} است؛ کاربری محل باید {names} باشد."
+
+
+def _contains_all(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Outcome:
+    have = set(facts[spec.facts[0]])
+    missing = [item for item in spec.parameters["items"] if item not in have]
+    if missing:
+        return FAIL, "این تجهیزات کم است: " + "، ".join(EQUIPMENT.get(i, i) for i in missing) + "."
+    return PASS, "همهٔ تجهیزات لازم فراهم است."
+
+
+def _in_zone(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Outcome:
+    location = facts[spec.facts[0]]
+    point = Point(location["lng"], location["lat"])
+    where = f"({fa_number(location['lat'])}، {fa_number(location['lng'])})"
+    if any(zone.covers(point) for zone in spec.zones):
+        return PASS, f"محل {where} درون محدودهٔ مجاز {place} است."
+    return FAIL, f"محل {where} بیرون از محدوده‌های مجاز {place} است."
+
+
+CHECKS: dict[str, Callable[[ConditionSpec, Mapping[str, Any], str], Outcome]] = {
+    "equals": _equals,
+    "is_true": lambda spec, facts, place: _boolean(spec, facts, True),
+    "all_true": lambda spec, facts, place: _boolean(spec, facts, True),
+    "is_false": lambda spec, facts, place: _boolean(spec, facts, False),
+    "all_false": lambda spec, facts, place: _boolean(spec, facts, False),
+    "degree": _degree,
+    "min_number": _min_number,
+    "number_range": _number_range,
+    "one_of": _one_of,
+    "contains_all": _contains_all,
+    "in_zone": _in_zone,
+}
+
+
+def evaluate(rule_set: CompiledRuleSet, facts: Mapping[str, Any]) -> Evaluation:
+    """Judge ``facts`` by ``rule_set``. Pure: no I/O, no clock, no state."""
+    results = []
+    any_fail = any_unknown = False
+    for spec in rule_set.conditions:
+        missing = _missing(spec, facts)
+        if missing is not None:
+            outcome: Outcome = (UNKNOWN, missing)
+        else:
+            outcome = CHECKS[spec.check](spec, facts, rule_set.place)
+        any_fail = any_fail or outcome[0] == FAIL
+        any_unknown = any_unknown or outcome[0] == UNKNOWN
+        results.append(ConditionResult(spec.id, outcome[0], outcome[1]))
+    eligible = False if any_fail else (None if any_unknown else True)
+    return Evaluation(eligible=eligible, conditions=tuple(results))

@@ -1,0 +1,18 @@
+"""Persian messages of the catalogue and eligibility (asserted on by the tests)."""
+
+FACTS_NOT_OBJECT = "«facts» باید یک شیء JSON باشد."
+FACT_UNKNOWN = "دادهٔ «{name}» شناخته نیست."
+FACT_BOOLEAN = "«{label}» باید بله یا خیر (true/false) باشد."
+FACT_NUMBER = "«{label}» باید عدد باشد."
+FACT_NEGATIVE = "«{label}» نمی‌تواند منفی باشد."
+FACT_POSITIVE = "«{label}» باید بزرگ‌تر از صفر باشد."
+FACT_TOO_LARGE = "«{label}» بیش از حد بزرگ است."
+FACT_CHOICE = "«{label}» باید یکی از این‌ها باشد: {choices}."
+FACT_LIST = "«{label}» باید فهرستی از این‌ها باشد: {choices}."
+FACT_NATIONALITY = "«تابعیت» باید کد دوحرفی کشور طبق ISO 3166 باشد (مثلاً IR)."
+LOCATION_SHAPE = '«موقعیت محل» باید به شکل {"lat": عرض جغرافیایی, "lng": طول جغرافیایی} باشد.'
+LATITUDE_RANGE = "عرض جغرافیایی باید بین ۹۰- و ۹۰ باشد."
+LONGITUDE_RANGE = "طول جغرافیایی باید بین ۱۸۰- و ۱۸۰ باشد."
+LICENCE_TYPE_UNKNOWN = "چنین مجوزی یافت نشد."
+MUNICIPALITY_UNKNOWN = "چنین شهرداری‌ای یافت نشد."
+NO_RULES = "برای این مجوز در این شهرداری هنوز قواعدی منتشر نشده است."
