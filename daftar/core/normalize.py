@@ -38,6 +38,12 @@ def normalize_data(value: Any) -> Any:
     return value
 
 
+def persian_number(value: float | int, decimals: int = 2) -> str:
+    """``59.9`` → ``۵۹٫۹``, ``60.0`` → ``۶۰``: Persian digits and decimal separator."""
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    return persian_digits(text.replace(".", "٫"))
+
+
 def persian_digits(value: object) -> str:
     """Show ``value`` with Persian digits (for display only)."""
     return str(value).translate(_PERSIAN_DIGITS)

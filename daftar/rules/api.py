@@ -47,7 +47,7 @@ class DocumentOutSerializer(serializers.Serializer):
     type = serializers.CharField(source="code")
     title = serializers.CharField()
     group = serializers.CharField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]
     stage = serializers.CharField()
     accepted_types = serializers.ListField(child=serializers.CharField())
     max_bytes = serializers.IntegerField()

@@ -18,7 +18,7 @@ from typing import Any
 from shapely.geometry import Point, shape
 from shapely.prepared import PreparedGeometry, prep
 
-from daftar.core.normalize import persian_digits
+from daftar.core.normalize import persian_number
 
 from .constants import DEGREE_FIELDS, DEGREE_LEVELS, DEGREE_RANK, EQUIPMENT, FACT_LABELS, PREMISES_USES
 
@@ -62,10 +62,8 @@ class Evaluation:
     conditions: tuple[ConditionResult, ...] = field(default_factory=tuple)
 
 
-def fa_number(value: float | int) -> str:
-    """``59.9`` → ``۵۹٫۹``; ``60.0`` → ``۶۰``."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-    return persian_digits(text.replace(".", "٫"))
+def fa_number(value: float | int, decimals: int = 2) -> str:
+    return persian_number(value, decimals)
 
 
 def compile_rule_set(
@@ -203,7 +201,7 @@ def _contains_all(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> 
 def _in_zone(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Outcome:
     location = facts[spec.facts[0]]
     point = Point(location["lng"], location["lat"])
-    where = f"({fa_number(location['lat'])}، {fa_number(location['lng'])})"
+    where = f"({fa_number(location['lat'], 6)}، {fa_number(location['lng'], 6)})"
     if any(zone.covers(point) for zone in spec.zones):
         return PASS, f"محل {where} درون محدودهٔ مجاز {place} است."
     return FAIL, f"محل {where} بیرون از محدوده‌های مجاز {place} است."

@@ -27,10 +27,10 @@ class Score:
 def score(points: Mapping[str, Any], facts: Mapping[str, Any]) -> Score:
     """Pure: the same table and facts always give the same score; missing facts add nothing."""
     items: list[ScoreItem] = []
-    level = facts.get("degree_level")
+    level = str(facts.get("degree_level", ""))
     if level in points.get("degree_level", {}):
         items.append(ScoreItem("degree_level", f"مدرک {DEGREE_LEVELS[level]}", float(points["degree_level"][level])))
-    field = facts.get("degree_field")
+    field = str(facts.get("degree_field", ""))
     if field in points.get("degree_field", {}):
         items.append(ScoreItem("degree_field", f"رشتهٔ {DEGREE_FIELDS[field]}", float(points["degree_field"][field])))
     years = facts.get("experience_years")

@@ -59,13 +59,12 @@ def _place(municipality: Municipality) -> str:
 
 
 def _rows(rule_set: RuleSet) -> list[dict[str, object]]:
-    rows = list(
-        rule_set.conditions.order_by("order").values(
-            "cid", "group", "check_type", "facts", "parameters", "text", "citation", "verified_by", "document_type"
-        )
-    )
-    for row in rows:
+    fields = ("cid", "group", "check_type", "facts", "parameters", "text", "citation", "verified_by", "document_type")
+    rows: list[dict[str, object]] = []
+    for values in rule_set.conditions.order_by("order").values_list(*fields):
+        row = dict(zip(fields, values, strict=True))
         row["check"] = row.pop("check_type")
+        rows.append(row)
     return rows
 
 

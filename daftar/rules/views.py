@@ -103,6 +103,8 @@ def self_check(request: HttpRequest, code: str) -> HttpResponse:
             )
         else:
             status = 400
+    elif request.method == "POST":
+        status = 400
     context.update({"form": form, "result": result, "apply_url": _apply_url()})
     if result is not None:
         context["verdicts"] = [

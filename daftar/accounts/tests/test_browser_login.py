@@ -7,65 +7,18 @@ Runs whenever /usr/bin/chromium (or DAFTAR_CHROMIUM) exists; with DAFTAR_REQUIRE
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from conftest import captcha_answer, sms_code
+from conftest import captcha_answer, screenshot, sms_code
 from daftar.accounts.constants import Role
 from daftar.accounts.services import role_grant, user_get_or_create
 from daftar.core.jalali import to_jalali
 from daftar.municipalities.tests.factories import MunicipalityFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[3]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("DAFTAR_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("DAFTAR_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"Chromium not found at {CHROMIUM} but DAFTAR_REQUIRE_BROWSER=1")
-        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="fa-IR", viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    yield pg
-    context.close()
-
-
-def _shot(page: Any, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
 
 
 def test_login_through_the_real_ui_lands_on_the_dashboard(live_server: Any, page: Any) -> None:
@@ -75,12 +28,12 @@ def test_login_through_the_real_ui_lands_on_the_dashboard(live_server: Any, page
 
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("dir") == "rtl"
-    _shot(page, "00-home")
+    screenshot(page, "00-home")
     page.get_by_role("link", name="ورود", exact=True).click()
     page.wait_for_url("**/login/")
     # The captcha is a real image drawn by the server.
     assert page.locator("#captcha-image").evaluate("img => img.naturalWidth") > 0
-    _shot(page, "01-login")
+    screenshot(page, "01-login")
 
     page.get_by_label("حقیقی").check()
     page.get_by_label("تابعیت").select_option("IR")
@@ -89,7 +42,7 @@ def test_login_through_the_real_ui_lands_on_the_dashboard(live_server: Any, page
     page.get_by_label("عدد امنیتی").fill(captcha_answer(key))
     page.get_by_role("button", name="ارسال رمز یکبار مصرف").click()
     page.wait_for_url("**/login/code/")
-    _shot(page, "02-code")
+    screenshot(page, "02-code")
 
     page.get_by_label("رمز یکبار مصرف").fill(sms_code("09120000007"))
     page.get_by_role("button", name="ورود").click()
@@ -99,7 +52,7 @@ def test_login_through_the_real_ui_lands_on_the_dashboard(live_server: Any, page
     font = page.evaluate("getComputedStyle(document.body).fontFamily")
     assert "Vazirmatn" in font
     assert page.evaluate("document.fonts.check('16px Vazirmatn')")
-    _shot(page, "03-dashboard")
+    screenshot(page, "03-dashboard")
 
 
 def _login(page: Any, base: str, mobile: str) -> None:
@@ -138,7 +91,7 @@ def test_municipality_admin_grants_a_role_in_the_persian_admin(live_server: Any,
     assert "09125556677" in page.locator("#result_list").inner_text()
     assert "کرج" not in page.content()  # another municipality is not even named
     assert to_jalali(timezone.now()) in page.locator("#result_list").inner_text()  # Jalali dates
-    _shot(page, "06-admin-roles")
+    screenshot(page, "06-admin-roles")
 
 
 def test_wrong_captcha_then_refresh_in_the_browser(live_server: Any, page: Any) -> None:
@@ -152,7 +105,7 @@ def test_wrong_captcha_then_refresh_in_the_browser(live_server: Any, page: Any) 
     assert page.get_by_text("عدد امنیتی نادرست یا منقضی شده است").first.is_visible()
     # Focus moves to the field that needs fixing, for keyboard and screen-reader users.
     assert page.evaluate("document.activeElement.id") == "id_captcha_value"
-    _shot(page, "04-wrong-captcha")
+    screenshot(page, "04-wrong-captcha")
 
 
 def test_login_page_fits_a_phone(live_server: Any, browser: Any) -> None:
@@ -162,5 +115,5 @@ def test_login_page_fits_a_phone(live_server: Any, browser: Any) -> None:
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"page is {width}px wide on a 375px screen"
     assert phone.get_by_role("button", name="ارسال رمز یکبار مصرف").is_visible()
-    _shot(phone, "05-login-phone")
+    screenshot(phone, "05-login-phone")
     context.close()

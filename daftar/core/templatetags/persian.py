@@ -7,7 +7,7 @@ import datetime as dt
 from django import template
 
 from daftar.core.jalali import to_jalali
-from daftar.core.normalize import persian_digits
+from daftar.core.normalize import persian_digits, persian_number
 
 register = template.Library()
 
@@ -21,3 +21,9 @@ def jalali(value: dt.date | dt.datetime | None, arg: str = "") -> str:
 @register.filter
 def fa_digits(value: object) -> str:
     return persian_digits(value)
+
+
+@register.filter
+def fa_number(value: float | int) -> str:
+    """``25.0`` → ``۲۵``, ``12.5`` → ``۱۲٫۵`` (Persian decimal separator)."""
+    return persian_number(value)

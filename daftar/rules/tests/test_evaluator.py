@@ -52,7 +52,19 @@ def test_all_conditions_pass_for_a_qualified_applicant(rules):
     result = evaluate(rules, GOOD)
     assert result.eligible is True
     assert [c.id for c in result.conditions] == [
-        "S9.1", "S9.2", "S9.3", "S9.4", "S9.5", "S10.1", "S10.2", "S10.3", "S10.4", "S11.1", "S11.2", "S11.3", "S11.4"
+        "S9.1",
+        "S9.2",
+        "S9.3",
+        "S9.4",
+        "S9.5",
+        "S10.1",
+        "S10.2",
+        "S10.3",
+        "S10.4",
+        "S11.1",
+        "S11.2",
+        "S11.3",
+        "S11.4",
     ]
 
 
@@ -128,8 +140,15 @@ def test_empty_facts_are_all_unknown(rules):
 def test_number_range_condition_for_an_optional_age_rule():
     rules = compile_rule_set(
         place="تهران",
-        conditions=[{"cid": "P4.age", "group": "general", "check": "number_range", "facts": ["age"],
-                     "parameters": {"min": 27, "max": 55}}],
+        conditions=[
+            {
+                "cid": "P4.age",
+                "group": "general",
+                "check": "number_range",
+                "facts": ["age"],
+                "parameters": {"min": 27, "max": 55},
+            }
+        ],
     )
     assert evaluate(rules, {"age": 27}).eligible is True
     assert evaluate(rules, {"age": 55}).eligible is True
