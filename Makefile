@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test lint format worker check-deploy migrate demo vendor venv browser clean
+.PHONY: bench run test lint format worker check-deploy migrate demo vendor venv browser clean
 
 ## Python environment (.venv), pinned; re-installed when the requirement files change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -39,6 +39,10 @@ run: demo
 ## The whole test suite (PostgreSQL when DATABASE_URL is set, else SQLite).
 test: venv vendor
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+## Benchmarks: ratios measured in one run; results in bench/results/.
+bench: venv
+	$(PY) bench/rules.py
 
 lint: venv
 	$(VENV)/bin/ruff check .
