@@ -23,15 +23,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from shapely.geometry import Point, shape  # noqa: E402
-from shapely.prepared import prep  # noqa: E402
+from shapely.geometry import Point, shape
+from shapely.prepared import prep
 
-from daftar.rules.constants import DEGREE_FIELDS, DEGREE_LEVELS, DEGREE_RANK, EQUIPMENT, PREMISES_USES  # noqa: E402
-from daftar.rules.evaluator import compile_rule_set, evaluate  # noqa: E402
+from daftar.rules.constants import DEGREE_FIELDS, DEGREE_LEVELS, DEGREE_RANK, EQUIPMENT, PREMISES_USES
+from daftar.rules.evaluator import compile_rule_set, evaluate
 
 FIXTURE = ROOT / "daftar" / "rules" / "fixtures" / "e_city_office.json"
 ZONES = ROOT / "daftar" / "rules" / "data" / "tehran_county.geojson"
@@ -60,7 +60,13 @@ def generate(rng: random.Random) -> dict[str, Any]:
     maybe("nationality", rng.choice(["IR", "IR", "IR", "AF", "IQ"]))
     for name in ("has_criminal_record", "government_employee", "represents_other_office"):
         maybe(name, rng.random() < 0.1)
-    for name in ("has_addiction_certificate", "health_certified", "training_completed", "exam_passed", "interview_passed"):
+    for name in (
+        "has_addiction_certificate",
+        "health_certified",
+        "training_completed",
+        "exam_passed",
+        "interview_passed",
+    ):
         maybe(name, rng.random() < 0.9)
     maybe("degree_level", rng.choice(list(DEGREE_LEVELS)))
     maybe("degree_field", rng.choice(list(DEGREE_FIELDS)))
@@ -93,22 +99,51 @@ def hand_written(f: dict[str, Any]) -> tuple[bool | None, list[tuple[str, str, s
     add("S9.2", ("has_criminal_record",), lambda: not f["has_criminal_record"], "ندارد", "دارد")
     add("S9.3", ("has_addiction_certificate",), lambda: f["has_addiction_certificate"], "دارد", "ندارد")
     add("S9.4", ("health_certified",), lambda: f["health_certified"], "دارد", "ندارد")
-    add("S9.5", ("government_employee", "represents_other_office"),
-        lambda: not f["government_employee"] and not f["represents_other_office"], "نیست", "است")
-    add("S10.1", ("degree_level", "degree_field"),
+    add(
+        "S9.5",
+        ("government_employee", "represents_other_office"),
+        lambda: not f["government_employee"] and not f["represents_other_office"],
+        "نیست",
+        "است",
+    )
+    add(
+        "S10.1",
+        ("degree_level", "degree_field"),
         lambda: DEGREE_RANK[f["degree_level"]] >= DEGREE_RANK["bachelor"] and f["degree_field"] in _FIELDS,
-        f"مدرک {f.get('degree_level')}", f"مدرک {f.get('degree_level')} {f.get('degree_field')}")
-    add("S10.2", ("experience_years",), lambda: f["experience_years"] >= 3,
-        f"سابقه {f.get('experience_years')}", f"سابقه {f.get('experience_years')} کمتر از ۳")
+        f"مدرک {f.get('degree_level')}",
+        f"مدرک {f.get('degree_level')} {f.get('degree_field')}",
+    )
+    add(
+        "S10.2",
+        ("experience_years",),
+        lambda: f["experience_years"] >= 3,
+        f"سابقه {f.get('experience_years')}",
+        f"سابقه {f.get('experience_years')} کمتر از ۳",
+    )
     add("S10.3", ("training_completed",), lambda: f["training_completed"], "دارد", "ندارد")
     add("S10.4", ("exam_passed", "interview_passed"), lambda: f["exam_passed"] and f["interview_passed"], "بله", "خیر")
-    add("S11.1", ("premises_use",), lambda: f["premises_use"] in ("commercial", "office"),
-        f"کاربری {f.get('premises_use')}", f"کاربری {f.get('premises_use')}")
-    add("S11.2", ("premises_area_m2",), lambda: f["premises_area_m2"] >= 60,
-        f"مساحت {f.get('premises_area_m2')}", f"مساحت {f.get('premises_area_m2')} کمتر از ۶۰ متر مربع تهران")
+    add(
+        "S11.1",
+        ("premises_use",),
+        lambda: f["premises_use"] in ("commercial", "office"),
+        f"کاربری {f.get('premises_use')}",
+        f"کاربری {f.get('premises_use')}",
+    )
+    add(
+        "S11.2",
+        ("premises_area_m2",),
+        lambda: f["premises_area_m2"] >= 60,
+        f"مساحت {f.get('premises_area_m2')}",
+        f"مساحت {f.get('premises_area_m2')} کمتر از ۶۰ متر مربع تهران",
+    )
     add("S11.3", ("equipment",), lambda: all(i in f["equipment"] for i in _EQUIP), "کامل", "کم است")
-    add("S11.4", ("location",), lambda: _ZONE.covers(Point(f["location"]["lng"], f["location"]["lat"])),
-        "درون محدوده", "بیرون از محدوده")
+    add(
+        "S11.4",
+        ("location",),
+        lambda: _ZONE.covers(Point(f["location"]["lng"], f["location"]["lat"])),
+        "درون محدوده",
+        "بیرون از محدوده",
+    )
     results = [r for _, r, _ in out]
     eligible = False if "fail" in results else (None if "unknown" in results else True)
     return eligible, out
@@ -147,8 +182,11 @@ def main() -> int:
         "ratio_evaluator_vs_hand_written": round(ev / hw, 3),
         "target_ratio_max": 3.0,
         "meets_target": ev / hw <= 3.0,
-        "verdicts": {"eligible": verdicts.count(True), "not_eligible": verdicts.count(False),
-                     "unknown": verdicts.count(None)},
+        "verdicts": {
+            "eligible": verdicts.count(True),
+            "not_eligible": verdicts.count(False),
+            "unknown": verdicts.count(None),
+        },
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
