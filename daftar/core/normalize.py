@@ -16,6 +16,7 @@ _TABLE = str.maketrans(
         "\u064a": "\u06cc",  # ARABIC LETTER YEH -> FARSI YEH
         "\u0649": "\u06cc",  # ARABIC LETTER ALEF MAKSURA -> FARSI YEH
         "\u0643": "\u06a9",  # ARABIC LETTER KAF -> KEHEH
+        "\x00": None,  # NUL is never meaningful and PostgreSQL refuses it in text
     }
 )
 
@@ -51,7 +52,19 @@ def persian_digits(value: object) -> str:
 
 _DIACRITICS = dict.fromkeys([*range(1611, 1632), 1648, 1600])  # harakat, superscript alef, tatweel
 _SEARCH = str.maketrans(
-    {**_DIACRITICS, "\u200c": None, "\u200f": None, "\u200e": None, "أ": "ا", "إ": "ا", "ة": "ه", "ؤ": "و"}
+    {
+        **_DIACRITICS,
+        "\u200c": None,
+        "\u200f": None,
+        "\u200e": None,
+        "أ": "ا",
+        "إ": "ا",
+        "ة": "ه",
+        "ۀ": "ه",
+        "ؤ": "و",
+        "-": " ",
+        "_": " ",
+    }
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -13,7 +14,8 @@ from daftar.core.admin import AuditedAdmin, MunicipalityScopedAdmin, jalali_colu
 from daftar.core.errors import ApplicationError
 
 from .models import Condition, DocumentRequirement, EligibilityCheck, LicenceType, RuleSet, ScoringTable
-from .services import licence_type_search_text, rule_set_new_version, rule_set_publish
+from .schema import condition_errors
+from .services import licence_type_search_text, rule_set_new_version, rule_set_publish, snapshot_parameters
 
 
 class DocumentInline(admin.TabularInline):
@@ -32,8 +34,37 @@ class LicenceTypeAdmin(AuditedAdmin):
         super().save_model(request, obj, form, change)
 
 
+class ConditionForm(forms.ModelForm):
+    class Meta:
+        model = Condition
+        fields = [
+            "cid",
+            "order",
+            "group",
+            "text",
+            "citation",
+            "facts",
+            "check_type",
+            "parameters",
+            "verified_by",
+            "document_type",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        data["parameters"] = snapshot_parameters(data.get("parameters") or {})
+        row = {**data, "check": data.get("check_type"), "cid": data.get("cid")}
+        problems = condition_errors(row)
+        if problems:
+            raise forms.ValidationError(problems)
+        return data
+
+
 class ConditionInline(admin.StackedInline):
     model = Condition
+    form = ConditionForm
     extra = 0
 
     def _editable(self, request: HttpRequest, obj: RuleSet | None) -> bool:
@@ -70,6 +101,11 @@ class RuleSetAdmin(MunicipalityScopedAdmin):
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False  # versions are made with the «نسخهٔ تازه» action
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None or obj.published:
+            return False  # a published version is a record of what was decided; drafts one by one
+        return super().has_delete_permission(request, obj)
 
     @admin.action(description="ساخت نسخهٔ تازه (پیش‌نویس) از نسخه‌های انتخاب‌شده")
     def make_new_version(self, request: HttpRequest, queryset: QuerySet[RuleSet]) -> None:

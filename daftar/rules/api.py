@@ -126,7 +126,7 @@ class LicenceTypeDetailView(APIView):
 class EligibilityRequestSerializer(serializers.Serializer):
     licence_type = serializers.CharField(max_length=64)
     municipality = serializers.CharField(max_length=64)
-    facts = serializers.JSONField()
+    facts = serializers.DictField(help_text="facts (API.md vocabulary); validated field by field")
 
 
 class EligibilityView(APIView):
@@ -159,14 +159,16 @@ class EligibilityView(APIView):
         summary="Evaluate every condition for these facts, with the reason for each",
     )
     def post(self, request: Request) -> Response:
-        serializer = EligibilityRequestSerializer(data=request.data)
+        raw = dict(request.data)
+        facts_raw = raw.pop("facts", None)
+        serializer = EligibilityRequestSerializer(data={**raw, "facts": {}})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         licence_type = LicenceType.objects.filter(code=data["licence_type"], is_active=True).first()
         if licence_type is None:
             raise ApplicationError(msg.LICENCE_TYPE_UNKNOWN, code="not_found", status=404)
         municipality = _municipality(data["municipality"])
-        facts = validate_facts(data["facts"])
+        facts = validate_facts(facts_raw)
         result = eligibility_check(
             licence_type=licence_type, municipality=municipality, facts=facts, actor=request.user
         )

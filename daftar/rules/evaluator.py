@@ -66,6 +66,15 @@ def fa_number(value: float | int, decimals: int = 2) -> str:
     return persian_number(value, decimals)
 
 
+def fa_beside(value: float | int, threshold: float | int) -> str:
+    """``value`` with enough decimals that it does not *look* equal to ``threshold``:
+    59.999 beside 60 is «۵۹٫۹۹۹», never «۶۰» (a reason must not contradict itself)."""
+    for decimals in range(2, 10):
+        if value == threshold or round(value, decimals) != threshold:
+            return persian_number(value, decimals)
+    return persian_number(value, 12)
+
+
 def compile_rule_set(
     *,
     conditions: Sequence[Mapping[str, Any]],
@@ -167,17 +176,18 @@ def _min_number(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Ou
     label, unit = FACT_LABELS.get(name, name), UNITS.get(name, "")
     where = f" {place}" if spec.parameters.get("municipal") else ""
     if value >= minimum:
-        return PASS, f"{label} {fa_number(value)} {unit}، دست‌کم {fa_number(minimum)} {unit}{where}."
-    return FAIL, f"{label} {fa_number(value)} {unit} کمتر از حداقل {fa_number(minimum)} {unit}{where} است."
+        return PASS, f"{label} {fa_beside(value, minimum)} {unit}، دست‌کم {fa_number(minimum)} {unit}{where}."
+    return FAIL, f"{label} {fa_beside(value, minimum)} {unit} کمتر از حداقل {fa_number(minimum)} {unit}{where} است."
 
 
 def _number_range(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Outcome:
     name = spec.facts[0]
     value, low, high = facts[name], spec.parameters["min"], spec.parameters["max"]
     label, unit = FACT_LABELS.get(name, name), UNITS.get(name, "")
+    shown = fa_beside(value, low if value < low else high)
     if low <= value <= high:
-        return PASS, f"{label} {fa_number(value)} {unit} در بازهٔ {fa_number(low)} تا {fa_number(high)} است."
-    return FAIL, f"{label} {fa_number(value)} {unit} بیرون از بازهٔ {fa_number(low)} تا {fa_number(high)} {unit} است."
+        return PASS, f"{label} {shown} {unit} در بازهٔ {fa_number(low)} تا {fa_number(high)} است."
+    return FAIL, f"{label} {shown} {unit} بیرون از بازهٔ {fa_number(low)} تا {fa_number(high)} {unit} است."
 
 
 def _one_of(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Outcome:
@@ -231,7 +241,12 @@ def evaluate(rule_set: CompiledRuleSet, facts: Mapping[str, Any]) -> Evaluation:
         if missing is not None:
             outcome: Outcome = (UNKNOWN, missing)
         else:
-            outcome = CHECKS[spec.check](spec, facts, rule_set.place)
+            try:
+                outcome = CHECKS[spec.check](spec, facts, rule_set.place)
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+                # Rule data is checked before publishing (schema.py); should a bad row slip
+                # through, that one condition is unknown rather than the whole request a 500.
+                outcome = (UNKNOWN, "این شرط به سبب دادهٔ نادرست قاعده سنجیده نشد؛ مدیر سامانه باید آن را اصلاح کند.")
         any_fail = any_fail or outcome[0] == FAIL
         any_unknown = any_unknown or outcome[0] == UNKNOWN
         results.append(ConditionResult(spec.id, outcome[0], outcome[1]))

@@ -33,9 +33,20 @@ def _choices(vocabulary: dict[str, str]) -> str:
     return "، ".join(vocabulary)
 
 
+def _finite(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
 def _number(name: str, value: Any) -> float | int:
     label = FACT_LABELS[name]
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**15:
+        raise ValueError(msg.FACT_TOO_LARGE.format(label=label))
+    if not _finite(value):
         raise ValueError(msg.FACT_NUMBER.format(label=label))
     positive, upper = NUMBER_FACTS[name]
     if positive and value <= 0:
@@ -52,7 +63,7 @@ def _location(value: Any) -> dict[str, float]:
         raise ValueError(msg.LOCATION_SHAPE)
     lat, lng = value["lat"], value["lng"]
     for v in (lat, lng):
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        if not _finite(v):
             raise ValueError(msg.LOCATION_SHAPE)
     if not -90 <= lat <= 90:
         raise ValueError(msg.LATITUDE_RANGE)

@@ -20,7 +20,7 @@ def licence_types_search(query: str = "") -> QuerySet[LicenceType]:
     of ``query`` — compared by ``search_key`` (Arabic ي/ك, ZWNJ or space, diacritics, digits
     forgiven; partial words match)."""
     qs = LicenceType.objects.filter(is_active=True)
-    for token in search_key(query or "").split():
+    for token in search_key((query or "")[:200]).split()[:10]:  # bounded: a query is a few words
         qs = qs.filter(search_text__contains=token)
     return qs.order_by("title")
 

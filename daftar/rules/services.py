@@ -20,6 +20,7 @@ from daftar.municipalities.models import Municipality
 from . import messages as msg
 from .evaluator import Evaluation, evaluate
 from .models import Condition, DocumentRequirement, EligibilityCheck, LicenceType, RuleSet, ScoringTable
+from .schema import condition_errors
 from .scoring import Score, score
 from .selectors import compiled, rule_set_in_force, scoring_table_in_force
 
@@ -34,12 +35,15 @@ def licence_type_search_text(licence_type: LicenceType) -> str:
         licence_type.issuing_body,
         licence_type.description,
     ]
-    return search_key(" ".join(parts))
+    key = search_key(" ".join(parts))
+    # The key twice: as written, and without spaces, so «دفترخدمات» finds «دفتر خدمات».
+    return f"{key} | {key.replace(' ', '')}"
 
 
 def licence_type_upsert(*, data: dict[str, Any], actor: Any = None) -> LicenceType:
     with transaction.atomic():
-        licence_type, created = LicenceType.objects.update_or_create(
+        # Create-only: what an administrator edited later is never overwritten by the fixture.
+        licence_type, created = LicenceType.objects.get_or_create(
             code=data["code"],
             defaults={k: data[k] for k in ("title", "kind", "issuing_body", "description", "legal_basis")},
         )
@@ -50,12 +54,15 @@ def licence_type_upsert(*, data: dict[str, Any], actor: Any = None) -> LicenceTy
     return licence_type
 
 
-def _snapshot_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
+def snapshot_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
     """Zones are copied into the version itself, so a later change of a map file cannot
-    change what an old version decided."""
-    if "zones_file" in parameters:
-        zones = json.loads((DATA / parameters["zones_file"]).read_text(encoding="utf-8"))
-        parameters = {**parameters, "zones": zones}
+    change what an old version decided. An unknown file leaves the zones missing (refused by
+    the schema check)."""
+    name = parameters.get("zones_file") if isinstance(parameters, dict) else None
+    if name and "zones" not in parameters:
+        path = (DATA / str(name)).resolve()
+        if path.parent == DATA.resolve() and path.is_file():
+            parameters = {**parameters, "zones": json.loads(path.read_text(encoding="utf-8"))}
     return parameters
 
 
@@ -68,7 +75,7 @@ def rules_load_fixture(*, path: Path | None = None, actor: Any = None) -> list[R
     with transaction.atomic():
         licence_type = licence_type_upsert(data=data["licence_type"], actor=actor)
         for order, doc in enumerate(data["documents"]):
-            DocumentRequirement.objects.update_or_create(
+            DocumentRequirement.objects.get_or_create(
                 licence_type=licence_type, code=doc["code"], defaults={**doc, "order": order}
             )
         for slug, spec in data["rule_sets"].items():
@@ -86,14 +93,13 @@ def rules_load_fixture(*, path: Path | None = None, actor: Any = None) -> list[R
                 note=spec.get("note", ""),
                 published=True,
             )
-            for order, row in enumerate(spec["conditions"]):
+            for order, raw in enumerate(spec["conditions"]):
+                row = {**raw, "parameters": snapshot_parameters(raw["parameters"])}
+                problems = condition_errors(row)
+                if problems:
+                    raise ValueError(f"fixture condition {row['cid']}: {problems}")
                 fields = {k: v for k, v in row.items() if k != "check"}
-                Condition.objects.create(
-                    rule_set=rule_set,
-                    order=order,
-                    check_type=row["check"],
-                    **{**fields, "parameters": _snapshot_parameters(row["parameters"])},
-                )
+                Condition.objects.create(rule_set=rule_set, order=order, check_type=row["check"], **fields)
             if "scoring" in spec:
                 ScoringTable.objects.get_or_create(
                     licence_type=licence_type,
@@ -165,8 +171,28 @@ def rule_set_publish(*, rule_set: RuleSet, actor: Any) -> RuleSet:
             raise ApplicationError(
                 "این نسخه پیش‌تر منتشر شده است؛ برای تغییر، نسخهٔ تازه بسازید.", code="conflict", status=409
             )
-        if not locked.conditions.exists():
+        conditions = list(locked.conditions.all())
+        if not conditions:
             raise ApplicationError("نسخهٔ بی‌شرط را نمی‌توان منتشر کرد.", code="invalid")
+        problems: dict[str, list[str]] = {}
+        for condition in conditions:
+            condition.parameters = snapshot_parameters(condition.parameters)
+            row = {
+                "cid": condition.cid,
+                "group": condition.group,
+                "facts": condition.facts,
+                "check": condition.check_type,
+                "parameters": condition.parameters,
+                "verified_by": condition.verified_by,
+            }
+            found = condition_errors(row)
+            if found:
+                problems[condition.cid] = found
+            else:
+                condition.save(update_fields=["parameters"])
+        if problems:
+            summary = "؛ ".join(f"{cid}: {' '.join(errs)}" for cid, errs in problems.items())
+            raise ApplicationError(f"این نسخه منتشر نشد؛ شرایط نادرست: {summary}", code="invalid", fields=problems)
         locked.published = True
         locked.save(update_fields=["published"])
         audit_record(

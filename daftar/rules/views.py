@@ -107,6 +107,7 @@ def self_check(request: HttpRequest, code: str) -> HttpResponse:
         status = 400
     context.update({"form": form, "result": result, "apply_url": _apply_url()})
     if result is not None:
+        context["exam_pending"] = any(c.id == "S10.4" and c.result == "unknown" for c in result.evaluation.conditions)
         context["verdicts"] = [
             {"result": c, "condition": context["conditions"].get(c.id)} for c in result.evaluation.conditions
         ]

@@ -52,6 +52,7 @@ def test_licence_type_with_conditions_and_documents(api, tehran_rules):
     assert set(docs) == {
         "national_card",
         "health_certificate",
+        "no_criminal_record",
         "application_form",
         "degree",
         "experience_certificate",

@@ -196,3 +196,15 @@ def test_evaluator_is_total_deterministic_and_monotonic(rules, facts):
         for cid, result in before.items():
             if result == "fail":
                 assert after[cid] != "pass", (name, cid)  # removing a fact never turns a fail into a pass
+
+
+@pytest.mark.parametrize(
+    ("changes", "cid", "expected"),
+    [
+        ({"premises_area_m2": 59.999}, "S11.2", "مساحت مفید محل ۵۹٫۹۹۹ متر مربع کمتر از حداقل ۶۰ متر مربع"),
+        ({"experience_years": 2.996}, "S10.2", "سابقهٔ کار ۲٫۹۹۶ سال کمتر از حداقل ۳ سال"),
+        ({"premises_area_m2": 60.001}, "S11.2", "مساحت مفید محل ۶۰٫۰۰۱ متر مربع، دست‌کم ۶۰"),
+    ],
+)
+def test_reasons_never_round_into_a_contradiction(rules, changes, cid, expected):
+    assert expected in verdict(rules, **changes)[cid][1]

@@ -71,6 +71,8 @@ def test_self_check_with_all_conditions_met_except_exam(client, tehran_rules):
     assert 'data-condition="S11.2"' in html and "۷۵٫۵" in html
     assert "درخواست صدور مجوز" in html
     assert "اعداد جدول امتیاز نمونه‌اند" in html
+    assert "مدرک کارشناسی ارشد: ۲۰" in html  # the score's breakdown
+    assert "پس از بررسی مدارک برگزار می‌شود" in html
 
 
 def test_self_check_with_a_failing_condition(client, tehran_rules):

@@ -1,0 +1,157 @@
+"""Regression tests for what review found: odd input, rule data checked before publishing,
+immutable published versions, and more forgiving search."""
+
+from __future__ import annotations
+
+import pytest
+
+from daftar.core.errors import ApplicationError
+from daftar.rules.evaluator import compile_rule_set, evaluate
+from daftar.rules.models import Condition, RuleSet
+from daftar.rules.schema import condition_errors
+from daftar.rules.services import rule_set_new_version, rule_set_publish
+from daftar.rules.tests.test_evaluator import GOOD
+
+pytestmark = pytest.mark.django_db
+CODE = "e-city-office"
+
+
+def post(api, facts):
+    return api.post(
+        "/api/v1/eligibility", {"licence_type": CODE, "municipality": "tehran", "facts": facts}, format="json"
+    )
+
+
+@pytest.mark.parametrize("name", ["premises_area_m2", "experience_years"])
+def test_huge_integers_are_a_400_naming_the_field(api, tehran_rules, name):
+    response = api.generic(
+        "POST",
+        "/api/v1/eligibility",
+        f'{{"licence_type": "{CODE}", "municipality": "tehran", "facts": {{"{name}": 1{"0" * 400}}}}}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and f"facts.{name}" in response.json()["fields"]
+
+
+def test_huge_coordinates_and_infinity_are_a_400(api, tehran_rules):
+    huge = "1" + "0" * 400
+    body = (
+        f'{{"licence_type": "{CODE}", "municipality": "tehran", "facts": {{"location": {{"lat": {huge}, "lng": 51}}}}}}'
+    )
+    response = api.generic("POST", "/api/v1/eligibility", body, content_type="application/json")
+    assert response.status_code == 400 and "facts.location" in response.json()["fields"]
+    body = f'{{"licence_type": "{CODE}", "municipality": "tehran", "facts": {{"premises_area_m2": 1e400}}}}'
+    response = api.generic("POST", "/api/v1/eligibility", body, content_type="application/json")
+    assert response.status_code == 400 and "facts.premises_area_m2" in response.json()["fields"]
+
+
+def test_nul_bytes_and_endless_queries_do_not_break_search(api, client, tehran_rules):
+    assert api.get("/api/v1/licence-types", {"search": "دفتر\x00"}).status_code == 200
+    assert client.get("/licences/", {"q": "\x00"}).status_code == 200
+    assert api.get(f"/api/v1/licence-types/{CODE}", {"municipality": "teh\x00ran"}).status_code in (200, 404)
+    long_query = "a " * 3000
+    assert api.get("/api/v1/licence-types", {"search": long_query}).status_code == 200
+    assert client.get("/licences/", {"q": long_query}).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["دفترخدمات", "e-city-office", "E-CITY", "الکترونیک‌شهر"])
+def test_more_search_variants(api, tehran_rules, query):
+    assert [t["code"] for t in api.get("/api/v1/licence-types", {"search": query}).json()] == [CODE], query
+
+
+def test_missing_facts_key_is_a_400(api, tehran_rules):
+    response = api.post("/api/v1/eligibility", {"licence_type": CODE, "municipality": "tehran"}, format="json")
+    assert response.status_code == 400 and "facts" in response.json()["fields"]
+
+
+@pytest.mark.parametrize(
+    ("cid", "parameters"),
+    [
+        ("S11.2", {"min": "sixty"}),
+        ("S11.2", {}),
+        ("S10.1", {"min_level": "phd", "fields": ["law"]}),
+        ("S11.4", {"zones": {"type": "FeatureCollection", "features": []}}),
+        ("S11.1", {"values": ["garden"]}),
+    ],
+)
+def test_a_draft_with_bad_rule_data_cannot_be_published(tehran_rules, cid, parameters):
+    draft = rule_set_new_version(rule_set=tehran_rules, actor=None)
+    Condition.objects.filter(rule_set=draft, cid=cid).update(parameters=parameters)
+    with pytest.raises(ApplicationError) as info:
+        rule_set_publish(rule_set=draft, actor=None)
+    assert cid in info.value.fields
+    draft.refresh_from_db()
+    assert not draft.published
+
+
+def test_the_admin_refuses_bad_condition_data(client, tehran_rules):
+    from daftar.accounts.tests.factories import UserFactory
+
+    root = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(root)
+    draft = rule_set_new_version(rule_set=tehran_rules, actor=root)
+    conditions = list(draft.conditions.order_by("order"))
+    form = {
+        "effective_from": "2025-03-21",
+        "note": "",
+        "conditions-TOTAL_FORMS": str(len(conditions)),
+        "conditions-INITIAL_FORMS": str(len(conditions)),
+        "conditions-MIN_NUM_FORMS": "0",
+        "conditions-MAX_NUM_FORMS": "1000",
+    }
+    import json
+
+    for i, c in enumerate(conditions):
+        params = {"min": "sixty"} if c.cid == "S11.2" else c.parameters
+        form.update(
+            {
+                f"conditions-{i}-id": str(c.pk),
+                f"conditions-{i}-rule_set": str(draft.pk),
+                f"conditions-{i}-cid": c.cid,
+                f"conditions-{i}-order": str(c.order),
+                f"conditions-{i}-group": c.group,
+                f"conditions-{i}-text": c.text,
+                f"conditions-{i}-citation": c.citation,
+                f"conditions-{i}-facts": json.dumps(c.facts),
+                f"conditions-{i}-check_type": c.check_type,
+                f"conditions-{i}-parameters": json.dumps(params),
+                f"conditions-{i}-verified_by": c.verified_by,
+                f"conditions-{i}-document_type": c.document_type,
+            }
+        )
+    response = client.post(f"/admin/rules/ruleset/{draft.pk}/change/", form)
+    assert response.status_code == 200 and "min باید عددی نامنفی باشد." in response.content.decode()
+    assert Condition.objects.get(rule_set=draft, cid="S11.2").parameters["min"] == 60
+
+
+def test_published_versions_cannot_be_deleted_in_the_admin(client, tehran_rules):
+    from daftar.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert client.get(f"/admin/rules/ruleset/{tehran_rules.pk}/delete/").status_code == 403
+    client.post(f"/admin/rules/ruleset/{tehran_rules.pk}/delete/", {"post": "yes"})
+    assert RuleSet.objects.filter(pk=tehran_rules.pk).exists()
+
+
+def test_the_fixture_rows_pass_the_schema(tehran_rules):
+    for c in tehran_rules.conditions.all():
+        row = {
+            "cid": c.cid,
+            "group": c.group,
+            "facts": c.facts,
+            "check": c.check_type,
+            "parameters": c.parameters,
+            "verified_by": c.verified_by,
+        }
+        assert condition_errors(row) == [], c.cid
+
+
+def test_a_bad_row_that_slipped_through_is_unknown_not_a_crash():
+    rules = compile_rule_set(
+        place="تهران",
+        conditions=[
+            {"cid": "X", "group": "location", "check": "min_number", "facts": ["premises_area_m2"], "parameters": {}},
+        ],
+    )
+    result = evaluate(rules, GOOD)
+    assert result.eligible is None and result.conditions[0].result == "unknown"
