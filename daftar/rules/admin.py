@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.http import HttpRequest
 
 from daftar.core.admin import AuditedAdmin, MunicipalityScopedAdmin, jalali_column
@@ -15,6 +15,7 @@ from daftar.core.errors import ApplicationError
 
 from .models import Condition, DocumentRequirement, EligibilityCheck, LicenceType, RuleSet, ScoringTable
 from .schema import condition_errors
+from .scoring import table_errors
 from .services import licence_type_search_text, rule_set_new_version, rule_set_publish, snapshot_parameters
 
 
@@ -124,10 +125,40 @@ class RuleSetAdmin(MunicipalityScopedAdmin):
                 self.message_user(request, f"نسخهٔ {rule_set.version} منتشر شد.")
 
 
+class ScoringTableForm(forms.ModelForm):
+    class Meta:
+        model = ScoringTable
+        fields = ["licence_type", "municipality", "effective_from", "points", "is_example"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        problems = table_errors(data.get("points"))
+        if problems:
+            raise forms.ValidationError(problems)
+        return data
+
+
 @admin.register(ScoringTable)
 class ScoringTableAdmin(MunicipalityScopedAdmin):
-    admin_can = frozenset({"view"})
-    list_display = ["licence_type", "municipality", "version", "is_example"]
+    """Tables are never edited in place: adding one makes the next version (P4)."""
+
+    admin_can = frozenset({"view", "add"})
+    form = ScoringTableForm
+    list_display = ["licence_type", "municipality", "version", "starts", "is_example"]
+    starts = jalali_column("effective_from", "اجرا از")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        latest = ScoringTable.objects.filter(licence_type=obj.licence_type, municipality=obj.municipality).aggregate(
+            Max("version")
+        )["version__max"]
+        obj.version = (latest or 0) + 1
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(EligibilityCheck)

@@ -143,6 +143,8 @@ class EligibilityCheck(models.Model):
     facts = models.JSONField()
     eligible = models.BooleanField(null=True)
     results = models.JSONField()
+    scoring_table = models.ForeignKey(ScoringTable, null=True, blank=True, related_name="+", on_delete=models.PROTECT)
+    score = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

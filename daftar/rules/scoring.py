@@ -24,6 +24,37 @@ class Score:
     breakdown: tuple[ScoreItem, ...]
 
 
+KEYS = {
+    "degree_level",
+    "degree_field",
+    "experience_per_year",
+    "experience_cap",
+    "training_per_10_hours",
+    "training_cap",
+    "exam_score_weight",
+}
+
+
+def table_errors(points: Any) -> list[str]:
+    """Persian problems with a points table (empty when well formed)."""
+    if not isinstance(points, dict):
+        return ["جدول امتیاز باید یک شیء JSON باشد."]
+    errors = [f"کلید «{k}» شناخته نیست." for k in points if k not in KEYS]
+    for key, vocabulary in (("degree_level", DEGREE_LEVELS), ("degree_field", DEGREE_FIELDS)):
+        table = points.get(key, {})
+        if not isinstance(table, dict) or not all(
+            k in vocabulary and isinstance(v, int | float) and not isinstance(v, bool) and v >= 0
+            for k, v in table.items()
+        ):
+            errors.append(f"«{key}» باید نگاشتی از گزینه‌های شناخته‌شده به امتیاز نامنفی باشد.")
+    for key in KEYS - {"degree_level", "degree_field"}:
+        if key in points and (
+            isinstance(points[key], bool) or not isinstance(points[key], int | float) or points[key] < 0
+        ):
+            errors.append(f"«{key}» باید عددی نامنفی باشد.")
+    return errors
+
+
 def score(points: Mapping[str, Any], facts: Mapping[str, Any]) -> Score:
     """Pure: the same table and facts always give the same score; missing facts add nothing."""
     items: list[ScoreItem] = []

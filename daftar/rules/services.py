@@ -231,5 +231,9 @@ def eligibility_check(
             facts=facts,
             eligible=evaluation.eligible,
             results=[{"id": c.id, "result": c.result, "reason": c.reason} for c in evaluation.conditions],
+            scoring_table=table,
+            score=None
+            if points is None
+            else {"total": points.total, "breakdown": [[i.item, i.points] for i in points.breakdown]},
         )
     return EligibilityResult(evaluation, rule_set, points, bool(table and table.is_example))

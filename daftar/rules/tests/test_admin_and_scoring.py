@@ -81,3 +81,29 @@ def test_score_has_a_breakdown_and_caps():
 def test_master_outranks_bachelor_and_missing_facts_add_nothing():
     assert score(TABLE, {"degree_level": "master"}).total > score(TABLE, {"degree_level": "bachelor"}).total
     assert score(TABLE, {}).total == 0 and score(TABLE, {"degree_level": "diploma"}).breakdown == ()
+
+
+def test_a_municipality_admin_adds_a_new_scoring_version_and_bad_tables_are_refused(client, tehran_rules):
+    import json
+
+    from daftar.rules.models import ScoringTable
+
+    admin_user = UserFactory()
+    role_grant(user=admin_user, role=Role.MUNICIPALITY_ADMIN, municipality=tehran_rules.municipality, actor=None)
+    client.force_login(admin_user)
+    form = {
+        "licence_type": tehran_rules.licence_type_id,
+        "municipality": tehran_rules.municipality_id,
+        "effective_from": "2025-06-01",
+        "is_example": "on",
+    }
+    bad = client.post("/admin/rules/scoringtable/add/", {**form, "points": json.dumps({"degree_level": {"phd": 5}})})
+    assert bad.status_code == 200 and ScoringTable.objects.count() == 1
+    good = client.post(
+        "/admin/rules/scoringtable/add/", {**form, "points": json.dumps({"degree_level": {"master": 30}})}
+    )
+    assert good.status_code == 302
+    assert list(ScoringTable.objects.order_by("version").values_list("version", flat=True)) == [1, 2]
+    first = ScoringTable.objects.get(version=1)
+    assert client.get(f"/admin/rules/scoringtable/{first.pk}/change/").status_code == 200  # view only
+    assert 'name="points"' not in client.get(f"/admin/rules/scoringtable/{first.pk}/change/").content.decode()
