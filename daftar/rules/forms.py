@@ -19,67 +19,38 @@ def _choices(vocabulary: dict[str, str]) -> list[tuple[str, str]]:
     return [("", "— انتخاب کنید —"), *vocabulary.items()]
 
 
+def _yes_no(label: str) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, choices=YES_NO, required=False, widget=forms.RadioSelect)
+
+
+def _number(label: str, max_length: int, help_text: str = "") -> forms.CharField:
+    """A number typed in any digits (۵۹٫۹, 59.9); parsed in ``to_facts``."""
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"})
+    return forms.CharField(label=label, required=False, max_length=max_length, widget=widget, help_text=help_text)
+
+
 class SelfCheckForm(PersianForm):
     nationality = forms.ChoiceField(
         label="تابعیت", choices=[("", "— انتخاب کنید —"), *COMMON_NATIONALITIES], required=False
     )
     person_type = forms.ChoiceField(label="نوع شخصیت", choices=_choices(PERSON_TYPES), required=False)
-    has_criminal_record = forms.ChoiceField(
-        label="سوء پیشینهٔ کیفری مؤثر دارید؟", choices=YES_NO, required=False, widget=forms.RadioSelect
-    )
-    has_addiction_certificate = forms.ChoiceField(
-        label="گواهی عدم اعتیاد دارید؟", choices=YES_NO, required=False, widget=forms.RadioSelect
-    )
-    health_certified = forms.ChoiceField(
-        label="گواهی سلامت جسمی و روانی دارید؟", choices=YES_NO, required=False, widget=forms.RadioSelect
-    )
-    government_employee = forms.ChoiceField(
-        label="کارمند دولت هستید؟", choices=YES_NO, required=False, widget=forms.RadioSelect
-    )
-    represents_other_office = forms.ChoiceField(
-        label="نمایندهٔ دفتر دیگری هستید؟", choices=YES_NO, required=False, widget=forms.RadioSelect
-    )
+    has_criminal_record = _yes_no("سوء پیشینهٔ کیفری مؤثر دارید؟")
+    has_addiction_certificate = _yes_no("گواهی عدم اعتیاد دارید؟")
+    health_certified = _yes_no("گواهی سلامت جسمی و روانی دارید؟")
+    government_employee = _yes_no("کارمند دولت هستید؟")
+    represents_other_office = _yes_no("نمایندهٔ دفتر دیگری هستید؟")
     degree_level = forms.ChoiceField(label="بالاترین مدرک تحصیلی", choices=_choices(DEGREE_LEVELS), required=False)
     degree_field = forms.ChoiceField(label="رشتهٔ تحصیلی", choices=_choices(DEGREE_FIELDS), required=False)
-    experience_years = forms.CharField(
-        label="سابقهٔ کار مرتبط (سال)",
-        required=False,
-        max_length=10,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
-    )
-    training_completed = forms.ChoiceField(
-        label="دوره‌های آموزشی مصوب شهرداری را گذرانده‌اید؟", choices=YES_NO, required=False, widget=forms.RadioSelect
-    )
-    training_hours = forms.CharField(
-        label="ساعت دوره‌های آموزشی",
-        required=False,
-        max_length=10,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
-    )
+    experience_years = _number("سابقهٔ کار مرتبط (سال)", 10)
+    training_completed = _yes_no("دوره‌های آموزشی مصوب شهرداری را گذرانده‌اید؟")
+    training_hours = _number("ساعت دوره‌های آموزشی", 10)
     premises_use = forms.ChoiceField(label="کاربری محل", choices=_choices(PREMISES_USES), required=False)
-    premises_area_m2 = forms.CharField(
-        label="مساحت مفید محل (متر مربع)",
-        required=False,
-        max_length=12,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
-    )
+    premises_area_m2 = _number("مساحت مفید محل (متر مربع)", 12)
     equipment = forms.MultipleChoiceField(
         label="تجهیزات موجود", choices=list(EQUIPMENT.items()), required=False, widget=forms.CheckboxSelectMultiple
     )
-    lat = forms.CharField(
-        label="عرض جغرافیایی محل",
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
-        help_text="مثلاً ۳۵٫۷۴۵ (از نقشهٔ گوشی یا کروکی)",
-    )
-    lng = forms.CharField(
-        label="طول جغرافیایی محل",
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
-        help_text="مثلاً ۵۱٫۵۵۳",
-    )
+    lat = _number("عرض جغرافیایی محل", 20, help_text="مثلاً ۳۵٫۷۴۵ (از نقشهٔ گوشی یا کروکی)")
+    lng = _number("طول جغرافیایی محل", 20, help_text="مثلاً ۵۱٫۵۵۳")
 
     BOOLEAN_FIELDS = tuple(name for name in BOOLEAN_FACTS if name not in {"exam_passed", "interview_passed"})
 
