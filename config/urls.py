@@ -1,6 +1,5 @@
 """URL configuration: the HTML portal, the admin, the REST API v1 and its OpenAPI schema."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -30,7 +29,3 @@ handler403 = "daftar.core.views.forbidden"
 handler404 = "daftar.core.views.not_found"
 handler500 = "daftar.core.views.server_error"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "daftar.accounts",
     "daftar.notifications",
     "daftar.rules",
+    "daftar.calls",
+    "daftar.applications",
+    "daftar.documents",
+    "daftar.inquiries",
     "daftar.demo",
 ]
 
@@ -114,6 +118,10 @@ CELERY_TIMEZONE = "Asia/Tehran"
 CELERY_BEAT_SCHEDULE = {
     # Safety net: whatever on_commit did not hand over (a crash, a broker hiccup) goes out here.
     "drain-outbox": {"task": "daftar.notifications.tasks.drain_outbox", "schedule": 30.0},
+    # Legal clocks: flag overdue cases, escalate them, expire unanswered corrections (P1).
+    "tick-clocks": {"task": "daftar.applications.tasks.tick_clocks", "schedule": 15 * 60.0},
+    # Inquiries whose retry is due (a worker that died mid-inquiry leaves them pending).
+    "retry-inquiries": {"task": "daftar.inquiries.tasks.sweep_inquiries", "schedule": 60.0},
 }
 
 # --- Auth ------------------------------------------------------------------------------
@@ -176,10 +184,27 @@ OUTBOX_LEASE_SECONDS = env.int("DAFTAR_OUTBOX_LEASE_SECONDS", default=120)
 
 # --- API -------------------------------------------------------------------------------
 API_MAX_BODY_BYTES = env.int("DAFTAR_API_MAX_BODY_BYTES", default=64 * 1024)
-# Upload endpoints (regular expressions on the path) get API_MAX_UPLOAD_BYTES instead; none yet.
-API_UPLOAD_PATHS: list[str] = []
+# Upload endpoints (regular expressions on the path) get API_MAX_UPLOAD_BYTES instead.
+API_UPLOAD_PATHS: list[str] = [r"^/api/v1/applications/[0-9]+/documents/?$", r"^/applications/[0-9]+/documents/?$"]
 API_MAX_UPLOAD_BYTES = env.int("DAFTAR_API_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DAFTAR_MAX_FORM_BYTES", default=2 * 1024 * 1024)
+
+# --- Application cases (issue 4) --------------------------------------------------------
+# Images are decoded to check them; a bigger picture is refused before decoding (a "bomb").
+DOCUMENT_MAX_PIXELS = env.int("DAFTAR_DOCUMENT_MAX_PIXELS", default=40_000_000)
+DOCUMENT_MAX_PDF_PAGES = env.int("DAFTAR_DOCUMENT_MAX_PDF_PAGES", default=200)
+# Assessment pass marks (API.md «Demo data»: exam 60 of 100; interview mean ≥ 60).
+EXAM_PASS_MARK = env.int("DAFTAR_EXAM_PASS_MARK", default=60)
+INTERVIEW_PASS_MARK = env.int("DAFTAR_INTERVIEW_PASS_MARK", default=60)
+# Inquiries with outside bodies: "simulator" (demo, tests) or "http" (a real gateway).
+INQUIRY_BACKEND = env.str("DAFTAR_INQUIRY_BACKEND", default="simulator")
+INQUIRY_HTTP_URL = env.str("DAFTAR_INQUIRY_HTTP_URL", default="")
+INQUIRY_HTTP_KEY = env.str("DAFTAR_INQUIRY_HTTP_KEY", default="")
+INQUIRY_TIMEOUT = env.float("DAFTAR_INQUIRY_TIMEOUT", default=10.0)
+INQUIRY_MAX_ATTEMPTS = env.int("DAFTAR_INQUIRY_MAX_ATTEMPTS", default=5)
+INQUIRY_BREAKER_THRESHOLD = env.int("DAFTAR_INQUIRY_BREAKER_THRESHOLD", default=5)
+INQUIRY_BREAKER_COOLDOWN = env.int("DAFTAR_INQUIRY_BREAKER_COOLDOWN", default=60)
+QUEUE_PAGE_SIZE = env.int("DAFTAR_QUEUE_PAGE_SIZE", default=25)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import jdatetime
 from django.core.exceptions import ValidationError
@@ -37,6 +38,28 @@ def parse_date(raw: object) -> dt.date:
         return dt.date(year, month, day)
     except ValueError as exc:
         raise ValidationError(m.DATE_INVALID, code="date_invalid") from exc
+
+
+_DATETIME = re.compile(r"^(.+?)(?:[ T]+([0-9]{1,2}):([0-9]{2}))?$")
+TEHRAN = ZoneInfo("Asia/Tehran")
+
+
+def parse_datetime(raw: object) -> dt.datetime:
+    """Parse ``1405/01/15 08:00`` (Jalali) or ``2026-04-04 08:00`` (Gregorian), read as
+    Tehran local time; a date alone means 00:00. Returns an aware datetime."""
+    if isinstance(raw, dt.datetime):
+        return raw if timezone.is_aware(raw) else raw.replace(tzinfo=TEHRAN)
+    match = _DATETIME.match(normalize_text(str(raw)))
+    if not match:
+        raise ValidationError(m.DATETIME_INVALID, code="datetime_invalid")
+    try:
+        day = parse_date(match.group(1))
+    except ValidationError as exc:
+        raise ValidationError(m.DATETIME_INVALID, code="datetime_invalid") from exc
+    hour, minute = int(match.group(2) or 0), int(match.group(3) or 0)
+    if hour > 23 or minute > 59:
+        raise ValidationError(m.DATETIME_INVALID, code="datetime_invalid")
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TEHRAN)
 
 
 def to_jalali(value: dt.date | dt.datetime | None, *, with_time: bool = False, digits: bool = True) -> str:

@@ -14,6 +14,24 @@ from django.utils import timezone
 from .constants import Check, ConditionGroup, DocumentGroup, DocumentStage, LicenceKind, Verification
 
 
+# Time limits per stage in Iranian working days (P1: each licence has a posted time limit).
+# Example figures, not official ones: an administrator sets them per licence type.
+DEFAULT_STAGE_DAYS = {
+    "submitted": 3,
+    "document_review": 10,
+    "correction_requested": 10,
+    "exam": 30,
+    "interview": 20,
+    "site_inspection": 15,
+    "final_review": 7,
+    "approved": 5,
+}
+
+
+def default_stage_days() -> dict[str, int]:
+    return dict(DEFAULT_STAGE_DAYS)
+
+
 class LicenceType(models.Model):
     code = models.SlugField("شناسه", max_length=64, unique=True)
     title = models.CharField("عنوان مجوز", max_length=200)
@@ -23,6 +41,12 @@ class LicenceType(models.Model):
     legal_basis = models.TextField("مبنای قانونی", blank=True)
     search_text = models.TextField(editable=False, blank=True, db_index=False)
     is_active = models.BooleanField("فعال", default=True)
+    stage_days = models.JSONField(
+        "مهلت مراحل (روز کاری)",
+        default=default_stage_days,
+        help_text="مهلت هر مرحله به روز کاری (P1)؛ اعداد پیش‌فرض نمونه‌اند و رسمی نیستند. "
+        "correction_requested مهلت متقاضی برای اصلاح مدارک است.",
+    )
 
     class Meta:
         ordering = ["title"]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ApplicationsConfig(AppConfig):
+    name = "daftar.applications"
+    label = "applications"
+    verbose_name = "پرونده‌های درخواست مجوز"

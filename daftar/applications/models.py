@@ -1,0 +1,118 @@
+"""The application case (پروندهٔ درخواست مجوز): one per applicant per call (S7, S13–S14).
+
+Its states and moves are declared once in ``workflow.MOVES``; only ``services`` change a case,
+each move under a row lock, with an audit row, a timeline event and an outbox SMS. The legal
+clock of the current stage (P1) lives in ``StageClock``; the case keeps a copy of the running
+deadline (``due_at``) so that queues filter and sort on an index.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .workflow import FINAL, MOVES, Status
+
+
+class Application(models.Model):
+    MOVES = MOVES  # the state machine, declared once (workflow.py)
+
+    call = models.ForeignKey("calls.Call", verbose_name="فراخوان", related_name="applications", on_delete=models.PROTECT)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="متقاضی", related_name="applications", on_delete=models.PROTECT
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name="شهرداری", related_name="+", on_delete=models.PROTECT
+    )
+    district = models.ForeignKey("municipalities.District", verbose_name="منطقه", related_name="+", on_delete=models.PROTECT)
+    status = models.CharField("وضعیت", max_length=24, choices=Status.choices, default=Status.DRAFT)
+    facts = models.JSONField("اطلاعات اظهارشده", default=dict, blank=True)
+    results = models.JSONField("نتیجهٔ شرایط", default=list, blank=True)
+    eligible = models.BooleanField("واجد شرایط", null=True)
+    score_total = models.DecimalField("امتیاز", max_digits=7, decimal_places=2, null=True, blank=True)
+    score = models.JSONField("جزئیات امتیاز", null=True, blank=True)
+    tracking_code = models.CharField("کد رهگیری", max_length=16, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField("تاریخ ایجاد", default=timezone.now)
+    updated_at = models.DateTimeField("آخرین تغییر", default=timezone.now)
+    submitted_at = models.DateTimeField("نخستین ثبت", null=True, blank=True)
+    status_changed_at = models.DateTimeField("تغییر وضعیت", default=timezone.now)
+    due_at = models.DateTimeField("مهلت مرحلهٔ جاری", null=True, blank=True)
+    overdue = models.BooleanField("گذشته از مهلت", default=False)
+    escalated_at = models.DateTimeField("ارجاع به مرجع صدور", null=True, blank=True)
+    acknowledged_at = models.DateTimeField("رؤیت کارشناس", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    decision_reason = models.TextField("دلیل تصمیم", blank=True)
+    failed_conditions = models.JSONField("شرایط احرازنشده", default=list, blank=True)
+    assessment = models.JSONField("نتایج آزمون، مصاحبه و بازدید", default=dict, blank=True)
+    licence_number = models.CharField("شمارهٔ مجوز", max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "پروندهٔ درخواست"
+        verbose_name_plural = "پرونده‌های درخواست"
+        constraints = [models.UniqueConstraint(fields=["call", "applicant"], name="application_one_per_call")]
+        indexes = [
+            # the reviewer queue: municipality + status, newest/oldest first; and by deadline
+            models.Index(fields=["municipality", "status", "submitted_at", "id"], name="app_queue_age"),
+            models.Index(fields=["municipality", "status", "due_at", "id"], name="app_queue_due"),
+            models.Index(fields=["municipality", "district", "status"], name="app_queue_district"),
+            models.Index(fields=["applicant", "created_at"], name="app_by_applicant"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_code or f"پیش‌نویس {self.pk}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL
+
+
+class CaseEvent(models.Model):
+    """One line of the case's timeline, shown to the applicant in Persian (issue 4 §7)."""
+
+    application = models.ForeignKey(Application, related_name="events", on_delete=models.CASCADE)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = "رویداد پرونده"
+        verbose_name_plural = "رویدادهای پرونده"
+        indexes = [models.Index(fields=["application", "at"], name="caseevent_app_at")]
+
+
+class StageClock(models.Model):
+    """The legal clock of one stage (P1), in Iranian working days.
+
+    ``used_days`` is the working days already spent when the clock was paused; on resume the
+    deadline is recomputed from the remaining days, so time spent waiting for the applicant is
+    never charged to the municipality.
+    """
+
+    class Party(models.TextChoices):
+        MUNICIPALITY = "municipality", "شهرداری"
+        APPLICANT = "applicant", "متقاضی"
+
+    application = models.ForeignKey(Application, related_name="clocks", on_delete=models.CASCADE)
+    stage = models.CharField("مرحله", max_length=24, choices=Status.choices)
+    party = models.CharField("مسئول", max_length=16, choices=Party.choices, default=Party.MUNICIPALITY)
+    limit_days = models.PositiveSmallIntegerField("مهلت (روز کاری)")
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    paused_at = models.DateTimeField(null=True, blank=True)
+    used_days = models.PositiveSmallIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        verbose_name = "مهلت قانونی"
+        verbose_name_plural = "مهلت‌های قانونی"
+        indexes = [models.Index(fields=["application", "finished_at"], name="clock_open")]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CallsConfig(AppConfig):
+    name = "daftar.calls"
+    label = "calls"
+    verbose_name = "فراخوان‌ها"
