@@ -9,6 +9,7 @@ from daftar.core import views as core_views
 api_v1 = [
     path("", include("daftar.accounts.api_urls")),
     path("", include("daftar.rules.api_urls")),
+    path("", include("daftar.applications.api_urls")),
 ]
 
 urlpatterns = [
@@ -28,4 +29,3 @@ handler400 = "daftar.core.views.bad_request"
 handler403 = "daftar.core.views.forbidden"
 handler404 = "daftar.core.views.not_found"
 handler500 = "daftar.core.views.server_error"
-

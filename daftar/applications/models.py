@@ -18,14 +18,18 @@ from .workflow import FINAL, MOVES, Status
 class Application(models.Model):
     MOVES = MOVES  # the state machine, declared once (workflow.py)
 
-    call = models.ForeignKey("calls.Call", verbose_name="فراخوان", related_name="applications", on_delete=models.PROTECT)
+    call = models.ForeignKey(
+        "calls.Call", verbose_name="فراخوان", related_name="applications", on_delete=models.PROTECT
+    )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="متقاضی", related_name="applications", on_delete=models.PROTECT
     )
     municipality = models.ForeignKey(
         "municipalities.Municipality", verbose_name="شهرداری", related_name="+", on_delete=models.PROTECT
     )
-    district = models.ForeignKey("municipalities.District", verbose_name="منطقه", related_name="+", on_delete=models.PROTECT)
+    district = models.ForeignKey(
+        "municipalities.District", verbose_name="منطقه", related_name="+", on_delete=models.PROTECT
+    )
     status = models.CharField("وضعیت", max_length=24, choices=Status.choices, default=Status.DRAFT)
     facts = models.JSONField("اطلاعات اظهارشده", default=dict, blank=True)
     results = models.JSONField("نتیجهٔ شرایط", default=list, blank=True)
@@ -75,7 +79,9 @@ class CaseEvent(models.Model):
 
     application = models.ForeignKey(Application, related_name="events", on_delete=models.CASCADE)
     at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
     action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24, blank=True)
@@ -87,6 +93,9 @@ class CaseEvent(models.Model):
         verbose_name = "رویداد پرونده"
         verbose_name_plural = "رویدادهای پرونده"
         indexes = [models.Index(fields=["application", "at"], name="caseevent_app_at")]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status} → {self.to_status}"
 
 
 class StageClock(models.Model):
@@ -108,6 +117,7 @@ class StageClock(models.Model):
     started_at = models.DateTimeField()
     due_at = models.DateTimeField()
     paused_at = models.DateTimeField(null=True, blank=True)
+    resumed_at = models.DateTimeField(null=True, blank=True)
     used_days = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -116,3 +126,6 @@ class StageClock(models.Model):
         verbose_name = "مهلت قانونی"
         verbose_name_plural = "مهلت‌های قانونی"
         indexes = [models.Index(fields=["application", "finished_at"], name="clock_open")]
+
+    def __str__(self) -> str:
+        return f"{self.stage} تا {self.due_at:%Y-%m-%d}"

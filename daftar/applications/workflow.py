@@ -8,6 +8,7 @@ else decides whether a move is legal.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -34,13 +35,22 @@ class Status(models.TextChoices):
 FINAL = frozenset({Status.LICENCE_ISSUED, Status.REJECTED, Status.WITHDRAWN, Status.EXPIRED})
 # The states in which staff are reviewing the case (``reject`` is allowed from these).
 REVIEW_STATES = frozenset(
-    {Status.SUBMITTED, Status.DOCUMENT_REVIEW, Status.EXAM, Status.INTERVIEW, Status.SITE_INSPECTION, Status.FINAL_REVIEW}
+    {
+        Status.SUBMITTED,
+        Status.DOCUMENT_REVIEW,
+        Status.EXAM,
+        Status.INTERVIEW,
+        Status.SITE_INSPECTION,
+        Status.FINAL_REVIEW,
+    }
 )
 # The states in which the legal clock runs against the municipality (P1); in
 # ``correction_requested`` the applicant's own deadline runs instead and the municipality's pauses.
 CLOCKED = REVIEW_STATES | {Status.APPROVED}
 # Cases that passed document review and compete for a district's quota (P4).
-PASSED_REVIEW = frozenset({Status.EXAM, Status.INTERVIEW, Status.SITE_INSPECTION, Status.FINAL_REVIEW, Status.APPROVED, Status.LICENCE_ISSUED})
+PASSED_REVIEW = frozenset(
+    {Status.EXAM, Status.INTERVIEW, Status.SITE_INSPECTION, Status.FINAL_REVIEW, Status.APPROVED, Status.LICENCE_ISSUED}
+)
 
 APPLICANT = "applicant"  # the case's owner, not a municipal role
 SYSTEM = "system"  # scheduled tasks (expiry)
@@ -61,9 +71,9 @@ class Move:
 def _m(
     action: str,
     label: str,
-    sources: set[str] | frozenset[str],
+    sources: Iterable[str],
     target: str,
-    roles: set[str],
+    roles: Iterable[str],
     guard: str | None = None,
     fields: tuple[str, ...] = (),
     fail_target: str | None = None,
@@ -74,16 +84,73 @@ def _m(
 MOVES: dict[str, Move] = {
     m.action: m
     for m in (
-        _m("submit", "ثبت نهایی درخواست", {Status.DRAFT, Status.CORRECTION_REQUESTED}, Status.SUBMITTED, {APPLICANT}, "documents_complete"),
+        _m(
+            "submit",
+            "ثبت نهایی درخواست",
+            {Status.DRAFT, Status.CORRECTION_REQUESTED},
+            Status.SUBMITTED,
+            {APPLICANT},
+            "documents_complete",
+        ),
         _m("withdraw", "انصراف از درخواست", set(Status) - FINAL - {Status.APPROVED}, Status.WITHDRAWN, {APPLICANT}),
         _m("start_review", "آغاز بررسی مدارک", {Status.SUBMITTED}, Status.DOCUMENT_REVIEW, {Role.REVIEWER}),
-        _m("request_correction", "درخواست اصلاح مدارک", {Status.DOCUMENT_REVIEW}, Status.CORRECTION_REQUESTED, {Role.REVIEWER}, "has_rejected_documents", ("reason", "documents")),
-        _m("accept_documents", "تأیید مدارک و ارجاع به آزمون", {Status.DOCUMENT_REVIEW}, Status.EXAM, {Role.REVIEWER}, "documents_accepted"),
-        _m("record_exam", "ثبت نتیجهٔ آزمون", {Status.EXAM}, Status.INTERVIEW, {Role.EXAMINER}, None, ("score",), Status.REJECTED),
-        _m("record_interview", "ثبت نتیجهٔ مصاحبه", {Status.INTERVIEW}, Status.SITE_INSPECTION, {Role.EXAMINER}, None, ("scores",), Status.REJECTED),
-        _m("record_inspection", "ثبت نتیجهٔ بازدید میدانی", {Status.SITE_INSPECTION}, Status.FINAL_REVIEW, {Role.INSPECTOR}, None, ("premises_use", "measured_area_m2", "equipment", "location"), Status.REJECTED),
+        _m(
+            "request_correction",
+            "درخواست اصلاح مدارک",
+            {Status.DOCUMENT_REVIEW},
+            Status.CORRECTION_REQUESTED,
+            {Role.REVIEWER},
+            "has_rejected_documents",
+            ("reason", "documents"),
+        ),
+        _m(
+            "accept_documents",
+            "تأیید مدارک و ارجاع به آزمون",
+            {Status.DOCUMENT_REVIEW},
+            Status.EXAM,
+            {Role.REVIEWER},
+            "documents_accepted",
+        ),
+        _m(
+            "record_exam",
+            "ثبت نتیجهٔ آزمون",
+            {Status.EXAM},
+            Status.INTERVIEW,
+            {Role.EXAMINER},
+            None,
+            ("score",),
+            Status.REJECTED,
+        ),
+        _m(
+            "record_interview",
+            "ثبت نتیجهٔ مصاحبه",
+            {Status.INTERVIEW},
+            Status.SITE_INSPECTION,
+            {Role.EXAMINER},
+            None,
+            ("scores",),
+            Status.REJECTED,
+        ),
+        _m(
+            "record_inspection",
+            "ثبت نتیجهٔ بازدید میدانی",
+            {Status.SITE_INSPECTION},
+            Status.FINAL_REVIEW,
+            {Role.INSPECTOR},
+            None,
+            ("premises_use", "measured_area_m2", "equipment", "location"),
+            Status.REJECTED,
+        ),
         _m("approve", "تأیید نهایی", {Status.FINAL_REVIEW}, Status.APPROVED, {Role.LICENSING_AUTHORITY}, "approvable"),
-        _m("reject", "رد درخواست", REVIEW_STATES, Status.REJECTED, {Role.REVIEWER, Role.LICENSING_AUTHORITY}, "rejection_justified", ("reason", "conditions")),
+        _m(
+            "reject",
+            "رد درخواست",
+            REVIEW_STATES,
+            Status.REJECTED,
+            {Role.REVIEWER, Role.LICENSING_AUTHORITY},
+            "rejection_justified",
+            ("reason", "conditions"),
+        ),
         _m("issue_licence", "صدور مجوز", {Status.APPROVED}, Status.LICENCE_ISSUED, {Role.LICENSING_AUTHORITY}),
         _m("expire", "انقضای مهلت اصلاح", {Status.CORRECTION_REQUESTED, Status.DRAFT}, Status.EXPIRED, {SYSTEM}),
     )

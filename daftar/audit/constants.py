@@ -11,4 +11,8 @@ ACTION_LABELS = {
     "admin_added": "افزودن در بخش مدیریت",
     "admin_changed": "ویرایش در بخش مدیریت",
     "admin_deleted": "حذف در بخش مدیریت",
+    "inquiry.requested": "درخواست استعلام‌ها",
+    "inquiry.result": "پاسخ استعلام",
+    "inquiry.error": "استعلام بی‌پاسخ ماند",
+    "inquiry.retry": "درخواست دوبارهٔ استعلام",
 }

@@ -43,7 +43,9 @@ class Call(models.Model):
         verbose_name_plural = "فراخوان‌ها"
         indexes = [models.Index(fields=["municipality", "closes_at"], name="call_muni_closes")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opens")
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opens"
+            )
         ]
 
     def __str__(self) -> str:

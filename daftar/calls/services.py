@@ -61,6 +61,10 @@ def call_create(
             action="call.create",
             obj=call,
             municipality=municipality,
-            data={"rule_set": rule_set.pk, "version": rule_set.version, "quotas": {str(k): v for k, v in quotas.items()}},
+            data={
+                "rule_set": rule_set.pk,
+                "version": rule_set.version,
+                "quotas": {str(k): v for k, v in quotas.items()},
+            },
         )
     return call

@@ -23,5 +23,10 @@ DEMO_USERS = [
     ("09120000007", Role.MUNICIPALITY_ADMIN, "نرگس", "شریعتی", "0078901235"),
     ("09120000008", Role.OFFICE_MANAGER, "حمید", "نیک‌پور", "0089012348"),
     ("09120000009", Role.OFFICE_CLERK, "زهرا", "اکبری", "0090123451"),
+    # A second applicant whose criminal-record inquiry fails in the simulator (prefix 999, API.md).
+    ("09120000010", Role.APPLICANT, "بهرام", "نادری", "9991234561"),
 ]
+DEMO_BIRTH_DATE = "1985-05-01"  # 1364/02/11; every demo person is 40 or so (P4's 27–55)
+# The demo call (S7): open from a day before loading for 90 days, one office per district (P4).
+DEMO_CALL_DAYS = 90
 DEMO_PERSON_TYPE = PersonType.NATURAL

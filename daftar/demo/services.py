@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from daftar.accounts.constants import Role
 from daftar.accounts.models import User
 from daftar.accounts.services import role_grant, user_get_or_create
+from daftar.calls.models import Call, CallState
+from daftar.calls.selectors import calls_list
+from daftar.calls.services import call_create
+from daftar.core.jalali import to_jalali
 from daftar.core.normalize import persian_digits
 from daftar.municipalities.models import District, Municipality, Province
 from daftar.municipalities.services import provinces_ensure
+from daftar.rules.models import LicenceType
 from daftar.rules.services import rules_load_fixture
 
-from .data import DEMO_PERSON_TYPE, DEMO_USERS, TEHRAN, TEHRAN_DISTRICTS
+from .data import DEMO_BIRTH_DATE, DEMO_CALL_DAYS, DEMO_PERSON_TYPE, DEMO_USERS, TEHRAN, TEHRAN_DISTRICTS
 
 
 @dataclass(frozen=True)
@@ -43,10 +50,35 @@ def demo_load() -> list[DemoLogin]:
             user, created = user_get_or_create(mobile=mobile)
             if created:
                 User.objects.filter(pk=user.pk).update(
-                    first_name=first, last_name=last, national_code=national_code, person_type=DEMO_PERSON_TYPE
+                    first_name=first,
+                    last_name=last,
+                    national_code=national_code,
+                    person_type=DEMO_PERSON_TYPE,
+                    birth_date=dt.date.fromisoformat(DEMO_BIRTH_DATE),
                 )
             if role != Role.APPLICANT:
                 role_grant(user=user, role=role, municipality=tehran, actor=None)
             logins.append(DemoLogin(mobile=mobile, role=Role(role).label, name=f"{first} {last}"))
         rules_load_fixture()  # the e-city office licence, its documents and Tehran's rules (S9-S12)
+        demo_call_ensure(tehran)
     return logins
+
+
+def demo_call_ensure(tehran: Municipality) -> Call | None:
+    """An open call for the e-city office licence in Tehran, unless one is open already."""
+    licence_type = LicenceType.objects.get(code="e-city-office")
+    open_now = calls_list(municipality_slug=tehran.slug, state=CallState.OPEN).filter(licence_type=licence_type)
+    if open_now.exists():
+        return None
+    now = timezone.now()
+    year = to_jalali(now, digits=True)[:4]
+    return call_create(
+        municipality=tehran,
+        licence_type=licence_type,
+        title=f"فراخوان واگذاری مجوز دفاتر خدمات الکترونیک شهر تهران — {year}",
+        description="فراخوان نمایشی: در هر منطقه یک دفتر (P4). مهلت‌ها و سهمیه‌ها نمونه‌اند.",
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=DEMO_CALL_DAYS),
+        quotas={d.pk: 1 for d in tehran.districts.all()},
+        actor=None,
+    )

@@ -35,7 +35,9 @@ class Document(models.Model):
     uploaded_at = models.DateTimeField("تاریخ بارگذاری", default=timezone.now)
     review_state = models.CharField("بررسی", max_length=16, choices=ReviewState.choices, default=ReviewState.PENDING)
     review_reason = models.TextField("دلیل", blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from daftar.core.admin import AuditedAdmin, MunicipalityScopedAdmin
+from daftar.core.admin import AuditedAdmin, MunicipalityScopedAdmin, jalali_column
 
-from .models import District, Municipality, Province
+from .models import DayOff, District, Municipality, Province
 
 
 @admin.register(Province)
@@ -20,7 +20,7 @@ class DistrictInline(admin.TabularInline):
 class MunicipalityAdmin(MunicipalityScopedAdmin):
     municipality_field = "self"
     admin_can = frozenset({"view"})
-    list_display = ["name", "slug", "province", "is_active"]
+    list_display = ["name", "slug", "province", "is_active", "thursdays_off"]
     list_select_related = ["province"]
     search_fields = ["name", "slug"]
     inlines = [DistrictInline]
@@ -33,3 +33,15 @@ class DistrictAdmin(MunicipalityScopedAdmin):
     list_filter = ["municipality"]
     list_select_related = ["municipality"]
     search_fields = ["name"]
+
+
+@admin.register(DayOff)
+class DayOffAdmin(MunicipalityScopedAdmin):
+    admin_can = frozenset({"view", "add", "change", "delete"})
+    list_display = ["title", "jalali_date", "municipality"]
+    list_filter = ["municipality"]
+    list_select_related = ["municipality"]
+    search_fields = ["title"]
+    date_hierarchy = "date"
+
+    jalali_date = jalali_column("date", "تاریخ")

@@ -1,12 +1,20 @@
 """Provinces, municipalities and districts.
 
 A municipality (شهرداری) issues and supervises licences (S6, S16); a province's directive sets
-working hours (S17). Districts (مناطق) carry call quotas later (P4).
+working hours (S17). Districts (مناطق) carry call quotas later (P4). Legal time limits count
+working days: Fridays, official holidays, Thursdays where the municipality is closed then, and
+the days it declares closed (``DayOff``); see ``workdays``.
 """
 
 from __future__ import annotations
 
-from django.db import models
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .workdays import forget_days_off
 
 
 class Province(models.Model):
@@ -28,6 +36,11 @@ class Municipality(models.Model):
     city = models.CharField("نام شهر", max_length=64, blank=True, help_text="در پیام‌ها: «… حداقل ۶۰ متر مربع تهران»")
     province = models.ForeignKey(Province, verbose_name="استان", on_delete=models.PROTECT)
     is_active = models.BooleanField("فعال", default=True)
+    thursdays_off = models.BooleanField(
+        "پنجشنبه‌ها تعطیل",
+        default=True,
+        help_text="در شمارش مهلت‌های قانونی، پنجشنبه روز کاری حساب نمی‌شود. جمعه همیشه تعطیل است.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -59,3 +72,32 @@ class District(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DayOff(models.Model):
+    """A day the municipality declares closed (e.g. a provincial closure for air pollution)."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="شهرداری", related_name="days_off", on_delete=models.CASCADE
+    )
+    date = models.DateField("تاریخ")
+    title = models.CharField("عنوان", max_length=128, help_text="مثلاً «تعطیلی به دلیل آلودگی هوا»")
+
+    class Meta:
+        ordering = ["municipality", "-date"]
+        verbose_name = "روز تعطیل اعلام‌شده"
+        verbose_name_plural = "روزهای تعطیل اعلام‌شده"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "date"], name="dayoff_unique_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@receiver([post_save, post_delete], sender=DayOff)
+def _day_off_changed(sender: type[DayOff], instance: DayOff, **kwargs: Any) -> None:
+    # Now for this process, and again after commit so no reader re-caches the old set meanwhile.
+    municipality_id = instance.municipality_id
+    forget_days_off(municipality_id)
+    transaction.on_commit(lambda: forget_days_off(municipality_id))

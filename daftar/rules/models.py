@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from .constants import Check, ConditionGroup, DocumentGroup, DocumentStage, LicenceKind, Verification
 
-
 # Time limits per stage in Iranian working days (P1: each licence has a posted time limit).
 # Example figures, not official ones: an administrator sets them per licence type.
 DEFAULT_STAGE_DAYS = {

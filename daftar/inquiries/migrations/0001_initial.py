@@ -6,34 +6,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applications', '0001_initial'),
+        ("applications", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Inquiry',
+            name="Inquiry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('identity', 'استعلام هویت (ثبت احوال)'), ('criminal_record', 'استعلام سوء پیشینهٔ کیفری'), ('addiction', 'استعلام عدم اعتیاد'), ('health', 'استعلام گواهی سلامت'), ('degree', 'استعلام اصالت مدرک تحصیلی')], max_length=24, verbose_name='نوع')),
-                ('status', models.CharField(choices=[('pending', 'در صف'), ('passed', 'تأیید شد'), ('failed', 'رد شد'), ('error', 'پاسخ نگرفت')], default='pending', max_length=16, verbose_name='وضعیت')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='تلاش\u200cها')),
-                ('reason', models.TextField(blank=True, verbose_name='پاسخ')),
-                ('reference', models.CharField(blank=True, max_length=64, verbose_name='شمارهٔ پیگیری')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inquiries', to='applications.application')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("identity", "استعلام هویت (ثبت احوال)"),
+                            ("criminal_record", "استعلام سوء پیشینهٔ کیفری"),
+                            ("addiction", "استعلام عدم اعتیاد"),
+                            ("health", "استعلام گواهی سلامت"),
+                            ("degree", "استعلام اصالت مدرک تحصیلی"),
+                        ],
+                        max_length=24,
+                        verbose_name="نوع",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "در صف"),
+                            ("passed", "تأیید شد"),
+                            ("failed", "رد شد"),
+                            ("error", "پاسخ نگرفت"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="وضعیت",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="تلاش\u200cها")),
+                ("reason", models.TextField(blank=True, verbose_name="پاسخ")),
+                ("reference", models.CharField(blank=True, max_length=64, verbose_name="شمارهٔ پیگیری")),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inquiries",
+                        to="applications.application",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'استعلام',
-                'verbose_name_plural': 'استعلام\u200cها',
-                'ordering': ['application', 'kind'],
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='inquiry_due')],
-                'constraints': [models.UniqueConstraint(fields=('application', 'kind'), name='inquiry_one_per_kind')],
+                "verbose_name": "استعلام",
+                "verbose_name_plural": "استعلام\u200cها",
+                "ordering": ["application", "kind"],
+                "indexes": [models.Index(fields=["status", "next_attempt_at"], name="inquiry_due")],
+                "constraints": [models.UniqueConstraint(fields=("application", "kind"), name="inquiry_one_per_kind")],
             },
         ),
     ]

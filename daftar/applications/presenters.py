@@ -1,0 +1,48 @@
+"""What the applicant needs to do now, in Persian (issue 4 §7): shared by the API and pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from daftar.core.jalali import to_jalali
+from daftar.documents.models import Document, ReviewState
+from daftar.rules.models import DocumentRequirement
+
+from . import messages as msg
+from .models import Application
+from .workflow import FINAL, Status
+
+
+def requirements_for(application: Application) -> list[DocumentRequirement]:
+    return list(
+        DocumentRequirement.objects.filter(
+            licence_type_id=application.call.licence_type_id, stage="submission"
+        ).order_by("order")
+    )
+
+
+def needed_now(application: Application, documents: Iterable[Document]) -> list[str]:
+    status = application.status
+    if status in FINAL:
+        return [msg.NEED_NOTHING_FINAL.format(status=application.get_status_display())]
+    if status not in (Status.DRAFT, Status.CORRECTION_REQUESTED):
+        due = f"؛ پاسخ شهرداری تا {to_jalali(application.due_at)}" if application.due_at else ""
+        return [msg.NEED_WAIT.format(status=application.get_status_display(), due=due)]
+    current = {d.doc_type: d for d in documents if d.is_current}
+    needed: list[str] = []
+    user = application.applicant
+    if not (user.first_name and user.last_name and user.national_code and user.birth_date):
+        needed.append(msg.NEED_PROFILE)
+    for requirement in requirements_for(application):
+        document = current.get(requirement.code)
+        if document is None:
+            if requirement.required:
+                needed.append(msg.NEED_UPLOAD.format(title=requirement.title))
+        elif document.review_state == ReviewState.REJECTED:
+            needed.append(msg.NEED_REUPLOAD.format(title=requirement.title, reason=document.review_reason))
+    if not needed:
+        if status == Status.CORRECTION_REQUESTED:
+            needed.append(msg.NEED_RESUBMIT.format(due=to_jalali(application.due_at) if application.due_at else "—"))
+        else:
+            needed.append(msg.NEED_SUBMIT)
+    return needed

@@ -1,0 +1,93 @@
+"""Read queries of application cases. Every one starts from ``cases_visible`` (the scoping
+helper), so "not yours" is the same 404 as "not found". List queries use a fixed number of
+queries however many rows (``select_related``; no per-row look-ups)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from daftar.accounts.scoping import municipality_ids_for, scope_queryset
+from daftar.core.errors import ApplicationError
+from daftar.documents.models import Document
+
+from . import messages as msg
+from .models import Application, CaseEvent
+from .workflow import FINAL, STAFF_ROLES_FOR_CASES, Status
+
+SORTS = {
+    "age": ("submitted_at", "id"),
+    "-age": ("-submitted_at", "-id"),
+    "deadline": ("due_at", "id"),
+    "-deadline": ("-due_at", "-id"),
+}
+
+
+def cases_visible(actor: Any) -> QuerySet[Application]:
+    return scope_queryset(Application.objects.all(), actor, roles=STAFF_ROLES_FOR_CASES, owner_field="applicant")
+
+
+def is_staff_for(actor: Any) -> bool:
+    return bool(getattr(actor, "is_superuser", False) or municipality_ids_for(actor, STAFF_ROLES_FOR_CASES))
+
+
+def case_detail(actor: Any, pk: int) -> Application:
+    """One case with what its page shows, fetched through the scope (404 when not visible)."""
+    return (
+        cases_visible(actor)
+        .select_related("call", "call__licence_type", "call__rule_set", "municipality", "district", "applicant")
+        .prefetch_related(
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("at", "pk")),
+            Prefetch("documents", queryset=Document.objects.order_by("doc_type", "-version")),
+            "inquiries",
+            "clocks",
+        )
+        .get(pk=pk)
+    )
+
+
+def my_cases(actor: Any) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(applicant=actor)
+        .select_related("call", "district", "municipality")
+        .order_by("-created_at", "-id")
+    )
+
+
+def queue(actor: Any, params: Any) -> QuerySet[Application]:
+    """A staff member's work queue: their municipalities only (staff roles), drafts excluded;
+    filters ``status``, ``district``, ``overdue``, ``acknowledged``; sort ``sort``."""
+    ids = municipality_ids_for(actor, STAFF_ROLES_FOR_CASES)
+    qs = Application.objects.exclude(status=Status.DRAFT)
+    if not getattr(actor, "is_superuser", False):
+        qs = qs.filter(municipality_id__in=ids)
+    status = (params.get("status") or "").strip()
+    if status:
+        wanted = [s for s in status.split(",") if s]
+        unknown = [s for s in wanted if s not in Status.values]
+        if unknown:
+            raise ApplicationError(
+                msg.STATUS_FILTER_UNKNOWN.format(value="، ".join(unknown)),
+                fields={"status": [msg.STATUS_FILTER_UNKNOWN.format(value="، ".join(unknown))]},
+            )
+        qs = qs.filter(status__in=wanted)
+    district = (params.get("district") or "").strip()
+    if district:
+        qs = qs.filter(district_id=int(district)) if district.isdigit() else qs.none()
+    overdue = (params.get("overdue") or "").strip().lower()
+    now = timezone.now()
+    if overdue in ("1", "true", "yes"):
+        qs = qs.filter(due_at__lt=now).exclude(status__in=FINAL)
+    elif overdue in ("0", "false", "no"):
+        qs = qs.filter(Q(due_at__isnull=True) | Q(due_at__gte=now))
+    acknowledged = (params.get("acknowledged") or "").strip().lower()
+    if acknowledged in ("0", "false", "no"):
+        qs = qs.filter(acknowledged_at__isnull=True)
+    elif acknowledged in ("1", "true", "yes"):
+        qs = qs.filter(acknowledged_at__isnull=False)
+    sort = (params.get("sort") or "age").strip()
+    if sort not in SORTS:
+        raise ApplicationError(msg.SORT_UNKNOWN, fields={"sort": [msg.SORT_UNKNOWN]})
+    return qs.select_related("applicant", "district").order_by(*SORTS[sort])

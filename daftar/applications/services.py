@@ -1,0 +1,632 @@
+"""Every change to an application case goes through here (API.md «Calls and applications»).
+
+A move (``workflow.MOVES``) is taken by ``application_move``: the row is locked, the actor's
+right and the state are checked against the table, the guard runs, the move's effect is
+applied, the legal clocks move (``clocks.py``), and an audit row, a timeline event and an SMS
+through the outbox are written, all in one transaction. An exception anywhere leaves the case,
+its clocks and the audit chain as they were.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from daftar.accounts.scoping import has_role
+from daftar.audit.services import audit_record
+from daftar.calls import messages as call_msg
+from daftar.calls.models import Call
+from daftar.core.errors import ApplicationError
+from daftar.core.jalali import to_jalali
+from daftar.core.normalize import normalize_text, persian_number
+from daftar.documents.models import Document, ReviewState
+from daftar.inquiries import services as inquiries
+from daftar.inquiries.models import InquiryStatus
+from daftar.municipalities.models import District
+from daftar.notifications.services import outbox_enqueue
+from daftar.rules.evaluator import Evaluation, evaluate
+from daftar.rules.facts import validate_facts
+from daftar.rules.models import DocumentRequirement
+from daftar.rules.scoring import score
+from daftar.rules.selectors import compiled, scoring_table_in_force
+
+from . import clocks
+from . import messages as msg
+from .models import Application, CaseEvent
+from .workflow import APPLICANT, MOVES, PASSED_REVIEW, SYSTEM, Move, Status
+
+# Facts that come from the applicant's profile, not from the form.
+PROFILE_FACTS = ("nationality", "person_type")
+# Tracking codes: 10 symbols from an alphabet without look-alikes (0/O, 1/I/L), about 49 bits.
+_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def tracking_code_new() -> str:
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(10))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+# --- facts and verdicts -------------------------------------------------------------------
+
+
+def case_facts(application: Application) -> dict[str, Any]:
+    """What the case is judged on: declared facts, the profile, then what outside bodies and
+    the assessments settled (each later source overrides the earlier one)."""
+    user = application.applicant
+    facts: dict[str, Any] = dict(application.facts)
+    if user.nationality:
+        facts["nationality"] = user.nationality
+    if user.person_type:
+        facts["person_type"] = user.person_type
+    if application.pk is not None:
+        facts.update(inquiries.inquiry_facts(application))
+    assessed = application.assessment or {}
+    if "exam" in assessed:
+        facts["exam_score"] = assessed["exam"]["score"]
+        facts["exam_passed"] = assessed["exam"]["passed"]
+    if "interview" in assessed:
+        facts["interview_passed"] = assessed["interview"]["passed"]
+    if "inspection" in assessed:
+        facts.update(assessed["inspection"]["facts"])
+    return facts
+
+
+def case_evaluate(application: Application) -> Evaluation:
+    return evaluate(compiled(application.call.rule_set), case_facts(application))
+
+
+def _refresh_verdict(application: Application) -> Evaluation:
+    evaluation = case_evaluate(application)
+    application.eligible = evaluation.eligible
+    application.results = [{"id": c.id, "result": c.result, "reason": c.reason} for c in evaluation.conditions]
+    table = scoring_table_in_force(application.call.licence_type, application.municipality)
+    if table is not None:
+        points = score(table.points, case_facts(application))
+        application.score_total = Decimal(str(round(points.total, 2)))
+        application.score = {
+            "table": table.pk,
+            "version": table.version,
+            "example_figures": table.is_example,
+            "breakdown": [{"item": i.item, "label": i.label, "points": i.points} for i in points.breakdown],
+        }
+    return evaluation
+
+
+def _validated_facts(raw: Any) -> dict[str, Any]:
+    facts = validate_facts(raw if raw is not None else {})
+    for name in PROFILE_FACTS:  # the profile is the source of these (S15.2)
+        facts.pop(name, None)
+    return facts
+
+
+# --- notifications and the timeline ---------------------------------------------------------
+
+
+def _sms(application: Application, text: str, kind: str) -> None:
+    outbox_enqueue(to=application.applicant.mobile, text=text, kind=kind)
+
+
+def _event(
+    application: Application, *, actor: Any, action: str, old: str, new: str, note: str = "", data: dict | None = None
+) -> None:
+    CaseEvent.objects.create(
+        application=application,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        from_status=old,
+        to_status=new,
+        note=note,
+        data=data or {},
+    )
+
+
+# --- creating and editing a draft -----------------------------------------------------------
+
+
+def application_create(*, call: Call, district_id: Any, facts_raw: Any, actor: Any) -> Application:
+    """A draft in an open call (S7): the call must be open now (server time, Asia/Tehran)."""
+    if not call.is_open():
+        raise ApplicationError(call_msg.CALL_NOT_OPEN, code="call_closed", status=409)
+    district = _call_district(call, district_id)
+    facts = _validated_facts(facts_raw)
+    with transaction.atomic():
+        application = Application(
+            call=call, applicant=actor, municipality_id=call.municipality_id, district=district, facts=facts
+        )
+        application.call = call
+        _refresh_verdict(application)
+        try:
+            with transaction.atomic():
+                application.save()
+        except IntegrityError:
+            raise ApplicationError(msg.ALREADY_APPLIED, code="already_applied", status=409) from None
+        _event(application, actor=actor, action="create", old="", new=Status.DRAFT)
+        audit_record(
+            actor=actor,
+            action="application.create",
+            obj=application,
+            municipality=call.municipality,
+            data={"call": call.pk, "district": district.pk},
+        )
+        _sms(application, msg.SMS_DRAFT.format(call=call.title), "application_draft")
+    return application
+
+
+def _call_district(call: Call, district_id: Any) -> District:
+    try:
+        pk = int(district_id)
+    except (TypeError, ValueError):
+        pk = -1
+    district = District.objects.filter(pk=pk, municipality_id=call.municipality_id).first()
+    if district is None or not call.districts.filter(district=district).exists():
+        raise ApplicationError(msg.DISTRICT_NOT_IN_CALL, fields={"district": [msg.DISTRICT_NOT_IN_CALL]})
+    return district
+
+
+def application_update(
+    *, application_id: int, actor: Any, facts_raw: Any = None, district_id: Any = None
+) -> Application:
+    """The applicant edits facts (or the district) while the case is theirs to edit."""
+    with transaction.atomic():
+        application = _locked(application_id)
+        if application.status not in (Status.DRAFT, Status.CORRECTION_REQUESTED):
+            raise ApplicationError(
+                msg.NOT_EDITABLE.format(status=application.get_status_display()), code="illegal_state", status=409
+            )
+        changed: dict[str, Any] = {}
+        if facts_raw is not None:
+            application.facts = _validated_facts(facts_raw)
+            changed["facts"] = sorted(application.facts)
+        if district_id is not None:
+            application.district = _call_district(application.call, district_id)
+            changed["district"] = application.district_id
+        _refresh_verdict(application)
+        application.updated_at = timezone.now()
+        application.save()
+        audit_record(
+            actor=actor,
+            action="application.update",
+            obj=application,
+            municipality=application.municipality,
+            data=changed,
+        )
+    return application
+
+
+def _locked(application_id: int) -> Application:
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call", "call__rule_set", "call__licence_type", "municipality", "applicant", "district")
+        .get(pk=application_id)
+    )
+
+
+# --- guards --------------------------------------------------------------------------------
+
+
+def required_documents(application: Application) -> list[DocumentRequirement]:
+    return list(
+        DocumentRequirement.objects.filter(
+            licence_type_id=application.call.licence_type_id, required=True, stage="submission"
+        )
+    )
+
+
+def current_documents(application: Application) -> dict[str, Document]:
+    return {d.doc_type: d for d in Document.objects.filter(application=application, is_current=True)}
+
+
+def _titles(requirements: Iterable[DocumentRequirement]) -> str:
+    return "، ".join(r.title for r in requirements)
+
+
+def guard_documents_complete(application: Application, actor: Any, data: dict[str, Any]) -> None:
+    user = application.applicant
+    if not (user.first_name and user.last_name and user.national_code and user.birth_date):
+        raise ApplicationError(msg.PROFILE_INCOMPLETE, code="profile_incomplete", status=409)
+    current = current_documents(application)
+    needed = required_documents(application)
+    missing = [r for r in needed if r.code not in current]
+    if missing:
+        raise ApplicationError(
+            msg.DOCUMENTS_MISSING.format(titles=_titles(missing)),
+            code="documents_missing",
+            status=409,
+            fields={"documents": [r.code for r in missing]},
+        )
+    rejected = [r for r in needed if current[r.code].review_state == ReviewState.REJECTED]
+    if rejected:
+        raise ApplicationError(
+            msg.DOCUMENTS_REJECTED_PENDING.format(titles=_titles(rejected)),
+            code="documents_rejected",
+            status=409,
+            fields={"documents": [r.code for r in rejected]},
+        )
+
+
+def guard_has_rejected_documents(application: Application, actor: Any, data: dict[str, Any]) -> None:
+    rejected = {d.pk: d for d in current_documents(application).values() if d.review_state == ReviewState.REJECTED}
+    if not rejected:
+        raise ApplicationError(msg.NO_REJECTED_DOCUMENTS, code="no_rejected_documents", status=409)
+    listed = data.get("documents")
+    if listed is None:
+        data["documents"] = sorted(rejected)
+        return
+    ids = _id_list(listed)
+    if not set(ids) <= set(rejected):
+        raise ApplicationError(
+            msg.CORRECTION_DOCUMENT_NOT_REJECTED, fields={"documents": [msg.CORRECTION_DOCUMENT_NOT_REJECTED]}
+        )
+    data["documents"] = ids
+
+
+def guard_documents_accepted(application: Application, actor: Any, data: dict[str, Any]) -> None:
+    current = current_documents(application)
+    pending = [
+        r
+        for r in required_documents(application)
+        if getattr(current.get(r.code), "review_state", None) != ReviewState.ACCEPTED
+    ]
+    if pending:
+        raise ApplicationError(
+            msg.DOCUMENTS_NOT_ALL_ACCEPTED.format(titles=_titles(pending)),
+            code="documents_not_accepted",
+            status=409,
+            fields={"documents": [r.code for r in pending]},
+        )
+    failed = [f"{i.get_kind_display()}: {i.reason}" for i in application.inquiries.filter(status=InquiryStatus.FAILED)]
+    if failed:
+        raise ApplicationError(
+            msg.INQUIRY_FAILED_BLOCKS.format(reasons="؛ ".join(failed)), code="inquiry_failed", status=409
+        )
+
+
+def guard_approvable(application: Application, actor: Any, data: dict[str, Any]) -> None:
+    reasons = list(inquiries.inquiry_blockers(application))
+    evaluation = case_evaluate(application)
+    unmet = [c.id for c in evaluation.conditions if c.result != "pass"]
+    if unmet:
+        reasons.append(msg.CONDITIONS_NOT_MET.format(ids="، ".join(unmet)))
+    if reasons:
+        raise ApplicationError(
+            msg.APPROVAL_BLOCKED.format(reasons="؛ ".join(reasons)), code="not_approvable", status=409
+        )
+    standing = district_ranking(application.call, application.district_id)
+    mine = next((r for r in standing if r.application_id == application.pk), None)
+    if mine is not None and not mine.within_quota:
+        raise ApplicationError(
+            msg.OUTSIDE_QUOTA.format(rank=persian_number(mine.rank), quota=persian_number(mine.quota)),
+            code="outside_quota",
+            status=409,
+        )
+
+
+def guard_rejection_justified(application: Application, actor: Any, data: dict[str, Any]) -> None:
+    reason = normalize_text(str(data.get("reason") or ""))
+    errors: dict[str, list[str]] = {}
+    if len(reason) < 10:
+        errors["reason"] = [msg.REASON_REQUIRED]
+    cited = data.get("conditions")
+    if not isinstance(cited, list) or not cited or not all(isinstance(c, str) for c in cited):
+        errors["conditions"] = [msg.REJECT_NEEDS_CONDITIONS]
+    else:
+        known = {c.id for c in compiled(application.call.rule_set).conditions}
+        unknown = [c for c in cited if normalize_text(c) not in known]
+        if unknown:
+            errors["conditions"] = [msg.UNKNOWN_CONDITIONS.format(ids="، ".join(unknown))]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ApplicationError(first, code="rejection_unjustified", fields=errors)
+    data["reason"] = reason
+    data["conditions"] = sorted({normalize_text(c) for c in cited})  # type: ignore[union-attr]
+
+
+GUARDS: dict[str, Callable[[Application, Any, dict[str, Any]], None]] = {
+    "documents_complete": guard_documents_complete,
+    "has_rejected_documents": guard_has_rejected_documents,
+    "documents_accepted": guard_documents_accepted,
+    "approvable": guard_approvable,
+    "rejection_justified": guard_rejection_justified,
+}
+
+
+def _id_list(raw: Any) -> list[int]:
+    if not isinstance(raw, list) or not 1 <= len(raw) <= 500:
+        raise ApplicationError(msg.IDS_LIST, fields={"ids": [msg.IDS_LIST]})
+    try:
+        ids = [int(x) for x in raw if not isinstance(x, bool)]
+    except (TypeError, ValueError):
+        raise ApplicationError(msg.IDS_LIST, fields={"ids": [msg.IDS_LIST]}) from None
+    if len(ids) != len(raw):
+        raise ApplicationError(msg.IDS_LIST, fields={"ids": [msg.IDS_LIST]})
+    return ids
+
+
+# --- who may move --------------------------------------------------------------------------
+
+
+def may_take(application: Application, move: Move, actor: Any) -> bool:
+    if SYSTEM in move.roles:
+        return actor is None
+    if APPLICANT in move.roles and getattr(actor, "pk", None) == application.applicant_id:
+        return True
+    if actor is not None and getattr(actor, "is_superuser", False) and APPLICANT not in move.roles:
+        return True
+    return any(has_role(actor, role, application.municipality_id) for role in move.roles if role != APPLICANT)
+
+
+def actions_available(application: Application, actor: Any) -> list[Move]:
+    return [m for m in MOVES.values() if application.status in m.sources and may_take(application, m, actor)]
+
+
+# --- the effects of moves -------------------------------------------------------------------
+
+
+def _number(raw: Any) -> float:
+    if isinstance(raw, bool):
+        raise ValueError
+    value = float(raw)
+    if not 0 <= value <= 100:
+        raise ValueError
+    return value
+
+
+def effect_exam(application: Application, data: dict[str, Any]) -> tuple[bool, str]:
+    try:
+        value = _number(data.get("score"))
+    except (TypeError, ValueError):
+        raise ApplicationError(msg.SCORE_RANGE, fields={"score": [msg.SCORE_RANGE]}) from None
+    mark = settings.EXAM_PASS_MARK
+    passed = value >= mark
+    application.assessment = {**application.assessment, "exam": {"score": value, "pass_mark": mark, "passed": passed}}
+    return passed, "" if passed else msg.EXAM_FAILED.format(score=persian_number(value), mark=persian_number(mark))
+
+
+def effect_interview(application: Application, data: dict[str, Any]) -> tuple[bool, str]:
+    raw = data.get("scores")
+    try:
+        if not isinstance(raw, list) or not 1 <= len(raw) <= 15:
+            raise ValueError
+        scores = [_number(s) for s in raw]
+    except (TypeError, ValueError):
+        raise ApplicationError(msg.SCORES_LIST, fields={"scores": [msg.SCORES_LIST]}) from None
+    mean = round(sum(scores) / len(scores), 2)
+    mark = settings.INTERVIEW_PASS_MARK
+    passed = mean >= mark
+    application.assessment = {
+        **application.assessment,
+        "interview": {"scores": scores, "mean": mean, "pass_mark": mark, "rule": "mean", "passed": passed},
+    }
+    return passed, "" if passed else msg.INTERVIEW_FAILED.format(score=persian_number(mean), mark=persian_number(mark))
+
+
+def effect_inspection(application: Application, data: dict[str, Any]) -> tuple[bool, str]:
+    raw = {
+        "premises_use": data.get("premises_use"),
+        "premises_area_m2": data.get("measured_area_m2"),
+        "equipment": data.get("equipment"),
+        "location": data.get("location"),
+    }
+    try:
+        facts = validate_facts(raw)
+    except ApplicationError as exc:
+        exc.fields = {
+            k.replace("facts.premises_area_m2", "measured_area_m2").replace("facts.", ""): v
+            for k, v in exc.fields.items()
+        }
+        raise
+    application.assessment = {**application.assessment, "inspection": {"facts": facts}}
+    evaluation = case_evaluate(application)
+    rule_set = compiled(application.call.rule_set)
+    location = {c.id for c in rule_set.conditions if c.group == "location"}
+    failed = [c for c in evaluation.conditions if c.id in location and c.result != "pass"]
+    application.assessment["inspection"]["results"] = [
+        {"id": c.id, "result": c.result, "reason": c.reason} for c in evaluation.conditions if c.id in location
+    ]
+    if failed:
+        application.failed_conditions = [c.id for c in failed]
+        return False, msg.INSPECTION_FAILED.format(reasons="؛ ".join(f"{c.id}: {c.reason}" for c in failed))
+    return True, ""
+
+
+EFFECTS: dict[str, Callable[[Application, dict[str, Any]], tuple[bool, str]]] = {
+    "record_exam": effect_exam,
+    "record_interview": effect_interview,
+    "record_inspection": effect_inspection,
+}
+FAILED_CONDITION_OF = {"record_exam": ["S10.4"], "record_interview": ["S10.4"]}
+
+
+@dataclass
+class MoveResult:
+    application: Application
+    action: str
+    passed: bool
+
+
+def application_move(*, application_id: int, action: str, actor: Any, data: dict[str, Any] | None = None) -> MoveResult:
+    """Take ``action`` on the case (see the module docstring). ``actor`` None is the system."""
+    move = MOVES.get(action)
+    if move is None:
+        raise ApplicationError(msg.UNKNOWN_ACTION.format(actions="، ".join(MOVES)), code="unknown_action")
+    data = dict(data or {})
+    now = timezone.now()
+    with transaction.atomic():
+        application = _locked(application_id)
+        if not may_take(application, move, actor):
+            raise ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
+        old = application.status
+        if old not in move.sources:
+            raise ApplicationError(
+                msg.ILLEGAL_MOVE.format(status=application.get_status_display()),
+                code="illegal_transition",
+                status=409,
+                fields={"status": [old]},
+            )
+        if move.guard:
+            GUARDS[move.guard](application, actor, data)
+        passed, failure = True, ""
+        if action in EFFECTS:
+            passed, failure = EFFECTS[action](application, data)
+        new = move.target if passed else (move.fail_target or move.target)
+        note = _apply(application, action, data, now, passed, failure)
+        application.status = new
+        application.status_changed_at = now
+        application.updated_at = now
+        clocks.on_move(application, old, new, now)
+        application.save()
+        _event(application, actor=actor, action=action, old=old, new=new, note=note, data=_public(data))
+        audit_record(
+            actor=actor,
+            action=f"application.{action}",
+            obj=application,
+            municipality=application.municipality,
+            data={"from": old, "to": new, **_public(data)},
+        )
+        _notify(application, action, old, new, note)
+    return MoveResult(application, action, passed)
+
+
+def _public(data: dict[str, Any]) -> dict[str, Any]:
+    keep = (
+        "reason",
+        "conditions",
+        "documents",
+        "score",
+        "scores",
+        "premises_use",
+        "measured_area_m2",
+        "equipment",
+        "location",
+    )
+    return {k: data[k] for k in keep if k in data}
+
+
+def _apply(application: Application, action: str, data: dict[str, Any], now: Any, passed: bool, failure: str) -> str:
+    """What a move changes besides the status; returns the note shown on the timeline."""
+    if action == "submit":
+        if application.tracking_code is None:
+            application.tracking_code = _unique_tracking_code()
+        if application.submitted_at is None:
+            application.submitted_at = now  # the first submission ranks ties (P4)
+        _refresh_verdict(application)
+        inquiries.inquiries_start(application=application)
+        return ""
+    if action == "request_correction":
+        reason = normalize_text(str(data.get("reason") or ""))
+        if len(reason) < 10:
+            raise ApplicationError(msg.REASON_REQUIRED, fields={"reason": [msg.REASON_REQUIRED]})
+        data["reason"] = reason
+        return reason
+    if action == "reject":
+        application.decision_reason = data["reason"]
+        application.failed_conditions = data["conditions"]
+        return data["reason"]
+    if action in EFFECTS:
+        _refresh_verdict(application)
+        if not passed:
+            application.decision_reason = failure
+            application.failed_conditions = application.failed_conditions or FAILED_CONDITION_OF.get(action, [])
+            data["reason"] = failure
+            data["conditions"] = application.failed_conditions
+        return failure
+    if action == "approve":
+        application.decision_reason = ""
+        return ""
+    if action == "issue_licence":
+        application.licence_number = _licence_number(application)
+        return application.licence_number
+    return ""
+
+
+def _unique_tracking_code() -> str:
+    for _ in range(10):
+        code = tracking_code_new()
+        if not Application.objects.filter(tracking_code=code).exists():
+            return code
+    raise RuntimeError("no free tracking code after 10 tries")  # 49 bits: practically unreachable
+
+
+def _licence_number(application: Application) -> str:
+    """A provisional number until the licences app (issue 5) issues the signed certificate."""
+    year = to_jalali(timezone.now(), digits=False)[:4]
+    return f"{application.municipality.slug.upper()[:3]}-{year}-{application.pk:06d}"
+
+
+def _notify(application: Application, action: str, old: str, new: str, note: str) -> None:
+    code = application.tracking_code or ""
+    if action == "submit":
+        _sms(application, msg.SMS_SUBMITTED.format(code=code), "application_submitted")
+    elif new == Status.CORRECTION_REQUESTED:
+        due = to_jalali(application.due_at, with_time=False) if application.due_at else ""
+        _sms(application, msg.SMS_CORRECTION.format(code=code, due=due, reason=note), "application_correction")
+    elif action != "withdraw" or old != Status.DRAFT:
+        extra = f" {note}" if new == Status.REJECTED and note else ""
+        _sms(
+            application,
+            msg.SMS_STATUS.format(code=code or "پیش‌نویس", status=Status(new).label, extra=extra),
+            "application_status",
+        )
+
+
+# --- submission, withdrawal, acknowledgement ------------------------------------------------
+
+
+def application_submit(*, application_id: int, actor: Any) -> Application:
+    return application_move(application_id=application_id, action="submit", actor=actor).application
+
+
+def application_withdraw(*, application_id: int, actor: Any) -> Application:
+    return application_move(application_id=application_id, action="withdraw", actor=actor).application
+
+
+def applications_acknowledge(*, ids: Any, actor: Any, visible: Any) -> int:
+    """Bulk acknowledgement in a staff queue: marks the cases the actor can see as seen."""
+    wanted = _id_list(ids)
+    now = timezone.now()
+    with transaction.atomic():
+        chosen = list(visible.filter(pk__in=wanted, acknowledged_at__isnull=True).select_related("municipality"))
+        Application.objects.filter(pk__in=[a.pk for a in chosen]).update(acknowledged_at=now, acknowledged_by=actor)
+        for application in chosen:
+            audit_record(
+                actor=actor, action="application.acknowledge", obj=application, municipality=application.municipality
+            )
+    return len(chosen)
+
+
+# --- quota ranking (P4) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    application_id: int
+    tracking_code: str
+    score: Decimal | None
+    submitted_at: Any
+    rank: int
+    quota: int
+    within_quota: bool
+
+
+def district_ranking(call: Call, district_id: int) -> list[Standing]:
+    """Cases of one district that passed document review, ranked by score (P4), ties broken by
+    the first submission time; the top ``quota`` are within the quota."""
+    quota_row = call.districts.filter(district_id=district_id).first()
+    quota = quota_row.quota if quota_row else 0
+    rows = list(
+        Application.objects.filter(call=call, district_id=district_id, status__in=PASSED_REVIEW)
+        .order_by(F("score_total").desc(nulls_last=True), "submitted_at", "pk")
+        .values_list("pk", "tracking_code", "score_total", "submitted_at")
+    )
+    return [
+        Standing(pk, code or "", total, at, rank, quota, rank <= quota)
+        for rank, (pk, code, total, at) in enumerate(rows, start=1)
+    ]

@@ -1,0 +1,103 @@
+"""Shared helpers for case tests: real PDF/PNG bytes, logged-in clients, a ready case."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from pypdf import PdfWriter
+from rest_framework.test import APIClient
+
+from daftar.accounts.models import User
+from daftar.calls.models import Call
+from daftar.rules.models import DocumentRequirement
+
+TEHRAN_POINT = {"lat": 35.745, "lng": 51.553}  # inside the permitted zone (API.md «Demo data»)
+GOOD_FACTS = {
+    "has_criminal_record": False,
+    "has_addiction_certificate": True,
+    "health_certified": True,
+    "government_employee": False,
+    "represents_other_office": False,
+    "degree_level": "master",
+    "degree_field": "urban_planning",
+    "experience_years": 5,
+    "training_completed": True,
+    "premises_area_m2": 75,
+    "premises_use": "commercial",
+    "equipment": ["computers", "printer", "high_speed_internet", "signboard", "client_facilities"],
+    "location": TEHRAN_POINT,
+}
+INSPECTION = {
+    "premises_use": "commercial",
+    "measured_area_m2": 72,
+    "equipment": ["computers", "printer", "high_speed_internet", "signboard", "client_facilities"],
+    "location": TEHRAN_POINT,
+}
+
+
+def pdf_bytes() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def png_bytes(size: tuple[int, int] = (40, 30)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def upload_file(code: str, name: str | None = None) -> SimpleUploadedFile:
+    requirement = DocumentRequirement.objects.get(code=code)
+    if "application/pdf" in requirement.accepted_types:
+        return SimpleUploadedFile(name or f"{code}.pdf", pdf_bytes(), content_type="application/pdf")
+    return SimpleUploadedFile(name or f"{code}.png", png_bytes(), content_type="image/png")
+
+
+def client_for(user: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def open_call() -> Call:
+    return Call.objects.filter(municipality__slug="tehran").order_by("-pk")[0]  # demo_load opens one
+
+
+def draft(
+    client: APIClient, call: Call | None = None, district: int | None = None, facts: dict | None = None
+) -> dict[str, Any]:
+    call = call or open_call()
+    district = district or call.districts.first().district_id
+    response = client.post(
+        "/api/v1/applications", {"call": call.pk, "district": district, "facts": facts or GOOD_FACTS}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def upload_all(client: APIClient, case_id: int) -> None:
+    for requirement in DocumentRequirement.objects.filter(required=True, stage="submission"):
+        response = client.post(
+            f"/api/v1/applications/{case_id}/documents",
+            {"type": requirement.code, "file": upload_file(requirement.code)},
+            format="multipart",
+        )
+        assert response.status_code == 201, response.content
+
+
+def submitted_case(client: APIClient, **kwargs: Any) -> dict[str, Any]:
+    case = draft(client, **kwargs)
+    upload_all(client, case["id"])
+    response = client.post(f"/api/v1/applications/{case['id']}/submit")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def move(client: APIClient, case_id: int, action: str, **body: Any) -> Any:
+    return client.post(f"/api/v1/applications/{case_id}/transitions", {"action": action, **body}, format="json")

@@ -1,0 +1,154 @@
+"""Uploading and reviewing a case's documents (S12; issue 4 §3).
+
+An upload is checked by content before anything is written (``validation.inspect_upload``);
+the file is saved through the storage API under a server-made name and the row created in one
+transaction, and if the transaction fails the file is deleted again, so a refused or failed
+upload leaves neither a row nor a file behind.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from daftar.accounts.constants import Role
+from daftar.accounts.scoping import has_role
+from daftar.applications.models import Application
+from daftar.applications.workflow import Status
+from daftar.audit.services import audit_record
+from daftar.core.errors import ApplicationError
+from daftar.core.normalize import normalize_text
+from daftar.rules.models import DocumentRequirement
+
+from . import messages as msg
+from .models import Document, ReviewState
+from .validation import UploadRejected, clean_original_name, inspect_upload, storage_name
+
+UPLOAD_STATES = (Status.DRAFT, Status.CORRECTION_REQUESTED)
+
+
+def requirement_for(application: Application, doc_type: Any) -> DocumentRequirement:
+    code = normalize_text(str(doc_type or ""))
+    requirement = DocumentRequirement.objects.filter(
+        licence_type_id=application.call.licence_type_id, code=code, stage="submission"
+    ).first()
+    if requirement is None:
+        raise ApplicationError(msg.TYPE_UNKNOWN, fields={"type": [msg.TYPE_UNKNOWN]})
+    return requirement
+
+
+def document_upload(*, application: Application, doc_type: Any, file: Any, actor: Any) -> Document:
+    """A new version of ``doc_type`` on the case (the previous one is kept, no longer current)."""
+    if file is None:
+        raise ApplicationError(msg.FILE_REQUIRED, fields={"file": [msg.FILE_REQUIRED]})
+    if application.status not in UPLOAD_STATES:
+        raise ApplicationError(
+            msg.NOT_UPLOADABLE.format(status=application.get_status_display()), code="illegal_state", status=409
+        )
+    requirement = requirement_for(application, doc_type)
+    try:
+        inspected = inspect_upload(
+            file,
+            accepted_types=requirement.accepted_types,
+            max_bytes=requirement.max_bytes,
+            max_pixels=settings.DOCUMENT_MAX_PIXELS,
+            max_pdf_pages=settings.DOCUMENT_MAX_PDF_PAGES,
+        )
+    except UploadRejected as exc:
+        raise ApplicationError(exc.detail, code=exc.code, status=exc.status, fields={"file": [exc.detail]}) from None
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = Application.objects.select_for_update().get(pk=application.pk)
+            if locked.status not in UPLOAD_STATES:
+                raise ApplicationError(
+                    msg.NOT_UPLOADABLE.format(status=locked.get_status_display()), code="illegal_state", status=409
+                )
+            previous = Document.objects.filter(application=locked, doc_type=requirement.code, is_current=True).first()
+            if previous is not None and previous.review_state == ReviewState.ACCEPTED:
+                raise ApplicationError(msg.ALREADY_ACCEPTED, code="already_accepted", status=409)
+            version = 1
+            if previous is not None:
+                version = previous.version + 1
+                previous.is_current = False
+                previous.save(update_fields=["is_current"])
+            name = default_storage.save(storage_name(inspected.extension), file)
+            saved.append(name)
+            document = Document.objects.create(
+                application=locked,
+                doc_type=requirement.code,
+                version=version,
+                file=name,
+                original_name=clean_original_name(getattr(file, "name", "") or ""),
+                mime=inspected.mime,
+                size=inspected.size,
+                sha256=inspected.sha256,
+                pages=inspected.pages,
+                width=inspected.width,
+                height=inspected.height,
+                uploaded_by=actor,
+            )
+            locked.updated_at = timezone.now()
+            locked.save(update_fields=["updated_at"])
+            audit_record(
+                actor=actor,
+                action="document.upload",
+                obj=document,
+                municipality=locked.municipality,
+                data={
+                    "application": locked.pk,
+                    "type": requirement.code,
+                    "version": version,
+                    "sha256": inspected.sha256,
+                },
+            )
+    except BaseException:
+        for name in saved:  # the row did not commit: do not leave its file behind
+            default_storage.delete(name)
+        raise
+    return document
+
+
+def document_review(*, document_id: int, decision: Any, reason: Any, actor: Any) -> Document:
+    """A reviewer accepts or rejects one document with a reason (issue 4 §3)."""
+    decision = normalize_text(str(decision or ""))
+    reason = normalize_text(str(reason or ""))
+    if decision not in ("accept", "reject"):
+        raise ApplicationError(msg.DECISION_INVALID, fields={"decision": [msg.DECISION_INVALID]})
+    if decision == "reject" and len(reason) < 5:
+        raise ApplicationError(msg.REJECT_REASON_REQUIRED, fields={"reason": [msg.REJECT_REASON_REQUIRED]})
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        application = (
+            Application.objects.select_for_update().select_related("municipality").get(pk=document.application_id)
+        )
+        if not (getattr(actor, "is_superuser", False) or has_role(actor, Role.REVIEWER, application.municipality_id)):
+            raise ApplicationError(msg.NOT_REVIEWER, code="permission_denied", status=403)
+        if application.status != Status.DOCUMENT_REVIEW:
+            raise ApplicationError(
+                msg.REVIEW_NOT_NOW.format(status=application.get_status_display()), code="illegal_state", status=409
+            )
+        if not document.is_current:
+            raise ApplicationError(msg.REVIEW_NOT_CURRENT, code="not_current", status=409)
+        document.review_state = ReviewState.ACCEPTED if decision == "accept" else ReviewState.REJECTED
+        document.review_reason = reason
+        document.reviewed_by = actor
+        document.reviewed_at = timezone.now()
+        document.save(update_fields=["review_state", "review_reason", "reviewed_by", "reviewed_at"])
+        audit_record(
+            actor=actor,
+            action=f"document.{decision}",
+            obj=document,
+            municipality=application.municipality,
+            data={
+                "application": application.pk,
+                "type": document.doc_type,
+                "version": document.version,
+                "reason": reason,
+            },
+        )
+    return document

@@ -1,0 +1,30 @@
+"""Persian messages of the inquiries (asserted on by the tests).
+
+``{label}`` is the kind's Persian label (``Kind``), which already begins with «استعلام».
+"""
+
+# What the simulator answers (shown to staff and the applicant as the inquiry's reason).
+SIM_PASSED = "مورد تأیید است (شبیه‌ساز)."
+SIM_BAD_CODE = "کد ملی در سامانه یافت نشد (شبیه‌ساز)."
+SIM_NO_BIRTH_DATE = "تاریخ تولد با کد ملی تطبیق داده نشد؛ تاریخ تولد ثبت نشده است (شبیه‌ساز)."
+SIM_FAILED = {
+    "criminal_record": "سابقهٔ کیفری مؤثر ثبت شده است (شبیه‌ساز).",
+    "addiction": "گواهی عدم اعتیاد صادر نشد؛ آزمایش مثبت بوده است (شبیه‌ساز).",
+    "health": "گواهی سلامت صادر نشد (شبیه‌ساز).",
+    "degree": "مدرک تحصیلی در سامانهٔ وزارت علوم یافت نشد (شبیه‌ساز).",
+}
+
+# Why an inquiry could not be made.
+CIRCUIT_OPEN = "سامانهٔ «{label}» موقتاً در دسترس نیست؛ پس از مدتی دوباره تلاش می‌شود."
+GAVE_UP = "سامانهٔ «{label}» پاسخ نداد؛ کارشناس می‌تواند دوباره درخواست کند."
+
+# What blocks approval of a case.
+BLOCKER_FAILED = "{label} رد شد: {reason}"
+BLOCKER_UNANSWERED = "{label} هنوز پاسخ نگرفته است."
+
+# Staff asking again.
+RETRY_NOT_ERROR = "تنها استعلامی را که پاسخ نگرفته است می‌توان دوباره درخواست کرد."
+
+# SMS to the applicant. The reason is left out (a criminal record or an addiction test is not
+# for a text message): the applicant reads it on the case page.
+SMS_FAILED = "{label} پروندهٔ {tracking_code} تأیید نشد. دلیل را در صفحهٔ پرونده ببینید."
