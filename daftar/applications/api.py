@@ -118,6 +118,8 @@ def case_body(application: Application, actor: Any) -> dict[str, Any]:
     deadlines, documents, conditions)."""
     now = timezone.now()
     documents = list(application.documents.all())
+    # the verdict is judged live: inquiries and assessments settle facts after submission
+    evaluation = services.case_evaluate(application)
     deadlines = [
         {**row, "started_at_jalali": jalali_twin(row["started_at"]), "due_at_jalali": jalali_twin(row["due_at"])}  # type: ignore[arg-type]
         for row in clock_summary(application, now)
@@ -132,8 +134,8 @@ def case_body(application: Application, actor: Any) -> dict[str, Any]:
         "district": {"id": application.district_id, "name": application.district.name},
         "applicant": {"name": application.applicant.get_full_name(), "mobile": application.applicant.mobile},
         "facts": application.facts,
-        "eligible": application.eligible,
-        "conditions": application.results,
+        "eligible": evaluation.eligible,
+        "conditions": [{"id": c.id, "result": c.result, "reason": c.reason} for c in evaluation.conditions],
         "rule_set_version": application.call.rule_set.version,
         "score": {"total": application.score_total, **(application.score or {})} if application.score else None,
         "created_at": application.created_at,

@@ -15,7 +15,7 @@ from daftar.documents.models import Document
 
 from . import messages as msg
 from .models import Application, CaseEvent
-from .workflow import FINAL, STAFF_ROLES_FOR_CASES, Status
+from .workflow import CLOCKED, STAFF_ROLES_FOR_CASES, Status
 
 SORTS = {
     "age": ("submitted_at", "id"),
@@ -79,7 +79,7 @@ def queue(actor: Any, params: Any) -> QuerySet[Application]:
     overdue = (params.get("overdue") or "").strip().lower()
     now = timezone.now()
     if overdue in ("1", "true", "yes"):
-        qs = qs.filter(due_at__lt=now).exclude(status__in=FINAL)
+        qs = qs.filter(due_at__lt=now, status__in=CLOCKED)  # the municipality's clocks, not the applicant's
     elif overdue in ("0", "false", "no"):
         qs = qs.filter(Q(due_at__isnull=True) | Q(due_at__gte=now))
     acknowledged = (params.get("acknowledged") or "").strip().lower()

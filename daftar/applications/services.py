@@ -541,6 +541,10 @@ def _apply(application: Application, action: str, data: dict[str, Any], now: Any
     if action == "approve":
         application.decision_reason = ""
         return ""
+    if action == "expire":
+        late = application.status == Status.CORRECTION_REQUESTED
+        application.decision_reason = msg.EXPIRED_CORRECTION if late else msg.EXPIRED_DRAFT
+        return application.decision_reason
     if action == "issue_licence":
         application.licence_number = _licence_number(application)
         return application.licence_number

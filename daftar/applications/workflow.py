@@ -92,7 +92,7 @@ MOVES: dict[str, Move] = {
             {APPLICANT},
             "documents_complete",
         ),
-        _m("withdraw", "انصراف از درخواست", set(Status) - FINAL - {Status.APPROVED}, Status.WITHDRAWN, {APPLICANT}),
+        _m("withdraw", "انصراف از درخواست", set(Status) - FINAL, Status.WITHDRAWN, {APPLICANT}),
         _m("start_review", "آغاز بررسی مدارک", {Status.SUBMITTED}, Status.DOCUMENT_REVIEW, {Role.REVIEWER}),
         _m(
             "request_correction",

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -64,7 +65,7 @@ def idempotent(request: Request, scope: str, run: Callable[[], Response]) -> Res
                     key=key,
                     request_hash=digest,
                     status_code=response.status_code,
-                    body=response.data,
+                    body=json.loads(JSONRenderer().render(response.data)),
                 )
     except IntegrityError:
         found = IdempotencyRecord.objects.filter(user=user, scope=scope, key=key).first()

@@ -1,0 +1,120 @@
+"""Quota ranking (P4): more applicants pass review than a district's quota → ranked by the
+scoring table, ties broken by first submission time; approval beyond the quota is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from daftar.accounts.models import User
+from daftar.accounts.tests.factories import UserFactory
+from daftar.applications import messages as msg
+from daftar.applications.models import Application
+from daftar.applications.services import district_ranking
+from daftar.documents.models import Document
+
+from .helpers import GOOD_FACTS, INSPECTION, client_for, move, open_call, submitted_case
+
+pytestmark = pytest.mark.django_db
+
+
+def national_code(n: int) -> str:
+    body = f"{n:09d}"
+    total = sum(int(body[i]) * (10 - i) for i in range(9)) % 11
+    return body + str(total if total < 2 else 11 - total)
+
+
+def applicant(n: int) -> User:
+    return UserFactory(
+        national_code=national_code(100000 + n),
+        birth_date=dt.date(1988, 1, 1),
+        first_name="نیلوفر",
+        last_name=f"پاک‌نژاد {n}",
+    )
+
+
+def through_review(case_id: int) -> None:
+    reviewer = client_for(User.objects.get(mobile="09120000002"))
+    move(reviewer, case_id, "start_review")
+    for document in Document.objects.filter(application_id=case_id):
+        reviewer.post(f"/api/v1/documents/{document.pk}/review", {"decision": "accept"}, format="json")
+    assert move(reviewer, case_id, "accept_documents").status_code == 200
+
+
+def to_final_review(case_id: int, exam: float) -> None:
+    examiner = client_for(User.objects.get(mobile="09120000003"))
+    assert move(examiner, case_id, "record_exam", score=exam).status_code == 200
+    assert move(examiner, case_id, "record_interview", scores=[80, 80]).status_code == 200
+    inspector = client_for(User.objects.get(mobile="09120000004"))
+    assert move(inspector, case_id, "record_inspection", **INSPECTION).json()["status"] == "final_review"
+
+
+def test_ranking_by_score_then_submission_time_and_quota_enforced(tehran_rules, django_capture_on_commit_callbacks):
+    call = open_call()
+    district = call.districts.first().district_id  # quota 1 in the demo call
+    start = timezone.now()
+    cases = {}
+    facts = {
+        "low": {**GOOD_FACTS, "degree_level": "bachelor", "experience_years": 3},
+        "high": {**GOOD_FACTS, "degree_level": "doctorate", "experience_years": 10},
+        "tie": {**GOOD_FACTS, "degree_level": "doctorate", "experience_years": 10},
+    }
+    for i, name in enumerate(["low", "high", "tie"]):
+        with (
+            time_machine.travel(start + dt.timedelta(minutes=i), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            cases[name] = submitted_case(client_for(applicant(i)), district=district, facts=facts[name])["id"]
+    for name in cases:
+        through_review(cases[name])
+    ranking = district_ranking(call, district)
+    assert [r.application_id for r in ranking] == [cases["high"], cases["tie"], cases["low"]]
+    assert [r.within_quota for r in ranking] == [True, False, False]
+    assert ranking[0].score == ranking[1].score  # the tie is broken by submission time
+
+    for name in cases:
+        to_final_review(cases[name], exam=70)
+    authority = client_for(User.objects.get(mobile="09120000005"))
+    refused = move(authority, cases["tie"], "approve")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "outside_quota"
+    assert refused.json()["detail"] == msg.OUTSIDE_QUOTA.format(rank="۲", quota="۱")
+    assert move(authority, cases["high"], "approve").json()["status"] == "approved"
+
+    staff = client_for(User.objects.get(mobile="09120000002"))
+    body = staff.get(f"/api/v1/calls/{call.pk}/ranking?district={district}").json()
+    assert body["quota"] == 1 and [r["rank"] for r in body["ranking"]] == [1, 2, 3]
+
+    # the leader withdraws: the next one moves within the quota
+    client_for(Application.objects.get(pk=cases["high"]).applicant).post(
+        f"/api/v1/applications/{cases['high']}/withdraw"
+    )
+    assert move(authority, cases["tie"], "approve").json()["status"] == "approved"
+
+
+def test_failed_exam_rejects_citing_s10_4(tehran_rules):
+    case_id = submitted_case(client_for(User.objects.get(mobile="09120000001")))["id"]
+    through_review(case_id)
+    examiner = client_for(User.objects.get(mobile="09120000003"))
+    assert move(examiner, case_id, "record_exam", score=140).status_code == 400
+    assert move(examiner, case_id, "record_exam", score="خوب").status_code == 400
+    body = move(examiner, case_id, "record_exam", score=59.5).json()
+    assert body["status"] == "rejected"
+    assert body["failed_conditions"] == ["S10.4"]
+    assert "۵۹٫۵" in body["decision_reason"] and "۶۰" in body["decision_reason"]
+
+
+def test_inspection_that_measures_too_small_an_area_rejects_citing_s11_2(tehran_rules):
+    case_id = submitted_case(client_for(User.objects.get(mobile="09120000001")))["id"]
+    through_review(case_id)
+    examiner = client_for(User.objects.get(mobile="09120000003"))
+    move(examiner, case_id, "record_exam", score=90)
+    move(examiner, case_id, "record_interview", scores=[90])
+    inspector = client_for(User.objects.get(mobile="09120000004"))
+    assert move(inspector, case_id, "record_inspection", **{**INSPECTION, "premises_use": "castle"}).status_code == 400
+    body = move(inspector, case_id, "record_inspection", **{**INSPECTION, "measured_area_m2": 48}).json()
+    assert body["status"] == "rejected"
+    assert body["failed_conditions"] == ["S11.2"]
