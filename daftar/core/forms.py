@@ -60,3 +60,32 @@ class PersianForm(PersianFormMixin, forms.Form):
 
 class PersianModelForm(PersianFormMixin, forms.ModelForm):
     pass
+
+
+class JalaliDateTimeField(forms.Field):
+    """A date-time typed in Jalali (``1405/01/15 08:00``, Tehran time; any digits) or ISO."""
+
+    widget = forms.TextInput(attrs={"dir": "ltr", "placeholder": "1405/01/15 08:00"})
+
+    def to_python(self, value: Any) -> Any:
+        from django.core.exceptions import ValidationError
+
+        from .jalali import parse_datetime
+
+        if value in (None, ""):
+            return None
+        try:
+            return parse_datetime(value)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages[0], code="datetime_invalid") from exc
+
+    def prepare_value(self, value: Any) -> Any:
+        import datetime as dt
+
+        import jdatetime
+        from django.utils import timezone
+
+        if isinstance(value, dt.datetime):
+            local = timezone.localtime(value) if timezone.is_aware(value) else value
+            return jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M")
+        return value

@@ -1,0 +1,29 @@
+"""Cases in the admin: read-only (every change goes through the workflow services and pages)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from daftar.core.admin import MunicipalityScopedAdmin, jalali_column
+
+from .models import Application
+
+
+@admin.register(Application)
+class ApplicationAdmin(MunicipalityScopedAdmin):
+    admin_can = frozenset({"view"})
+    list_display = ["__str__", "applicant", "district", "status", "submitted_column", "due_column", "overdue"]
+    list_filter = ["municipality", "status", "overdue"]
+    search_fields = ["tracking_code", "applicant__mobile", "applicant__last_name"]
+    list_select_related = ["applicant", "district"]
+    submitted_column = jalali_column("submitted_at", "ثبت")
+    due_column = jalali_column("due_at", "مهلت")
+
+    def has_add_permission(self, request, *args):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
