@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -222,6 +223,7 @@ class CreateApplicationSerializer(serializers.Serializer):
 
 
 class QueuePagination(PageNumberPagination):
+    page_size = settings.QUEUE_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = 200
 
