@@ -1,0 +1,80 @@
+"""List pages use a constant number of queries however many rows (issue 4 §6)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from daftar.accounts.models import User
+from daftar.accounts.tests.factories import UserFactory
+from daftar.applications.models import Application
+from daftar.applications.services import tracking_code_new
+from daftar.calls.models import Call
+
+pytestmark = pytest.mark.django_db
+
+
+def make_cases(n: int) -> None:
+    call = Call.objects.get()
+    districts = list(call.districts.values_list("district_id", flat=True))
+    users = [UserFactory() for _ in range(n)]
+    Application.objects.bulk_create(
+        Application(
+            call=call,
+            applicant=u,
+            municipality_id=call.municipality_id,
+            district_id=districts[i % len(districts)],
+            status="submitted",
+            tracking_code=tracking_code_new(),
+        )
+        for i, u in enumerate(users)
+    )
+
+
+def queries_for(path: str, user: User) -> int:
+    from .helpers import client_for
+
+    client = client_for(user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/applications",
+        "/api/v1/applications?status=submitted&sort=deadline",
+        "/api/v1/applications?page_size=100",
+    ],
+)
+def test_queue_queries_do_not_grow_with_rows(tehran_rules, path):
+    reviewer = User.objects.get(mobile="09120000002")
+    make_cases(3)
+    queries_for(path, reviewer)  # warm-up
+    few = queries_for(path, reviewer)
+    make_cases(60)
+    many = queries_for(path, reviewer)
+    assert few == many, (few, many)
+
+
+def test_export_queries_do_not_grow_with_rows(tehran_rules):
+    reviewer = User.objects.get(mobile="09120000002")
+    make_cases(3)
+    from .helpers import client_for
+
+    client = client_for(reviewer)
+
+    def run() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/api/v1/applications/export?as=csv")
+            body = b"".join(response.streaming_content).decode("utf-8-sig")
+        assert body.splitlines()[0].startswith("شناسه,کد رهگیری")
+        return len(captured)
+
+    run()  # warm-up: one-time look-ups (e.g. the licence type's cached rules)
+    few = run()
+    make_cases(60)
+    assert run() == few
