@@ -218,3 +218,23 @@ def test_reupload_makes_a_new_version(case, media):
     assert os.path.basename(Document.objects.get(version=1).file.name) != os.path.basename(
         Document.objects.get(version=2).file.name
     )
+
+
+def test_a_40_mb_upload_through_the_page_is_a_persian_413_before_it_is_read(case, media):
+    from django.test import Client
+
+    from daftar.core import messages as core_msg
+
+    _, case_id = case
+    browser = Client()
+    browser.force_login(User.objects.get(mobile="09120000001"))
+    response = browser.generic(
+        "POST",
+        f"/applications/{case_id}/documents/",
+        data=b"x" * 10,
+        content_type="multipart/form-data; boundary=xyz",
+        CONTENT_LENGTH=str(40 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert core_msg.UPLOAD_TOO_LARGE_PAGE in response.content.decode()
+    assert Document.objects.count() == 0 and stored_files(media) == []
