@@ -43,6 +43,7 @@ test: venv vendor
 ## Benchmarks: ratios measured in one run; results in bench/results/.
 bench: venv
 	$(PY) bench/rules.py
+	$(PY) bench/queue_bench.py $(BENCH_QUEUE_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

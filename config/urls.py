@@ -16,6 +16,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("", include("daftar.accounts.urls")),
     path("", include("daftar.rules.urls")),
+    path("calls/", include("daftar.calls.urls")),
+    path("", include("daftar.applications.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
     path("api/", core_views.api_index, name="api-index"),

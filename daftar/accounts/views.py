@@ -25,7 +25,7 @@ from .constants import STAFF_ROLES, Role
 from .forms import CodeForm, LoginStartForm, ProfileForm
 from .models import User
 from .scoping import scope_queryset
-from .selectors import role_assignments_of
+from .selectors import profile_gaps, role_assignments_of
 from .services import otp_request, otp_verify, user_update_profile
 
 SESSION_MOBILE = "login_mobile"
@@ -164,7 +164,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .select_related("actor", "municipality")
             .order_by("-seq")[:10]
         )
-    missing = _profile_gaps(user)
+    missing = profile_gaps(user)
     context = {
         "municipalities": list(by_municipality.values()),
         "is_municipality_admin": is_admin,
@@ -172,23 +172,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "profile_gaps": missing,
     }
     return render(request, "accounts/dashboard.html", context)
-
-
-def _profile_gaps(user: Any) -> list[str]:
-    gaps = []
-    if user.person_type == "legal":
-        if not user.legal_name:
-            gaps.append("نام شخص حقوقی")
-        if not user.national_id:
-            gaps.append("شناسه ملی")
-    else:
-        if not (user.first_name and user.last_name):
-            gaps.append("نام و نام خانوادگی")
-        if user.nationality == "IR" and not user.national_code:
-            gaps.append("کد ملی")
-        if not user.birth_date:
-            gaps.append("تاریخ تولد")
-    return gaps
 
 
 @login_required

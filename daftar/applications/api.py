@@ -10,8 +10,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.pagination import PageNumberPagination
@@ -33,7 +35,7 @@ from . import messages as msg
 from .clocks import clock_summary
 from .models import Application
 from .presenters import needed_now
-from .selectors import case_detail, cases_visible, is_staff_for, my_cases, queue
+from .selectors import case_detail, cases_visible, is_staff_for, my_cases, queue, queue_count
 from .workflow import MOVES, STAFF_ACTIONS, Status
 
 # --- serializers (output) -----------------------------------------------------------------
@@ -222,10 +224,30 @@ class CreateApplicationSerializer(serializers.Serializer):
     facts = serializers.DictField(required=False, help_text="facts of API.md; validated one by one")
 
 
+class CappedPaginator(Paginator):
+    """Counts at most ``selectors.COUNT_CAP`` rows (see ``selectors.queue_count``)."""
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        total, self.capped = queue_count(self.object_list)  # type: ignore[arg-type]
+        return total
+
+
 class QueuePagination(PageNumberPagination):
     page_size = settings.QUEUE_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = 200
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response.data["count_is_lower_bound"] = bool(self.page and getattr(self.page.paginator, "capped", False))
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        out = super().get_paginated_response_schema(schema)
+        out["properties"]["count_is_lower_bound"] = {"type": "boolean", "description": "more rows than `count`"}
+        return out
 
 
 class ApplicationListView(APIView):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from daftar.accounts.selectors import profile_gaps
 from daftar.core.jalali import to_jalali
 from daftar.documents.models import Document, ReviewState
 from daftar.rules.models import DocumentRequirement
@@ -30,9 +31,9 @@ def needed_now(application: Application, documents: Iterable[Document]) -> list[
         return [msg.NEED_WAIT.format(status=application.get_status_display(), due=due)]
     current = {d.doc_type: d for d in documents if d.is_current}
     needed: list[str] = []
-    user = application.applicant
-    if not (user.first_name and user.last_name and user.national_code and user.birth_date):
-        needed.append(msg.NEED_PROFILE)
+    gaps = profile_gaps(application.applicant)
+    if gaps:
+        needed.append(msg.NEED_PROFILE.format(gaps="، ".join(gaps)))
     for requirement in requirements_for(application):
         document = current.get(requirement.code)
         if document is None:

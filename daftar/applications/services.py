@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from daftar.accounts.scoping import has_role
+from daftar.accounts.selectors import profile_gaps
 from daftar.audit.services import audit_record
 from daftar.calls import messages as call_msg
 from daftar.calls.models import Call
@@ -229,9 +230,11 @@ def _titles(requirements: Iterable[DocumentRequirement]) -> str:
 
 
 def guard_documents_complete(application: Application, actor: Any, data: dict[str, Any]) -> None:
-    user = application.applicant
-    if not (user.first_name and user.last_name and user.national_code and user.birth_date):
-        raise ApplicationError(msg.PROFILE_INCOMPLETE, code="profile_incomplete", status=409)
+    gaps = profile_gaps(application.applicant)
+    if gaps:
+        raise ApplicationError(
+            msg.PROFILE_INCOMPLETE.format(gaps="، ".join(gaps)), code="profile_incomplete", status=409
+        )
     current = current_documents(application)
     needed = required_documents(application)
     missing = [r for r in needed if r.code not in current]

@@ -30,7 +30,7 @@ class CallForm(forms.ModelForm):
         fields = ["municipality", "licence_type", "title", "description", "opens_at", "closes_at", "cancelled"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", msg.CLOSES_BEFORE_OPENS)

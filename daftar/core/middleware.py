@@ -34,8 +34,7 @@ class ApiBodyLimitMiddleware:
     """Refuse an oversized API body with ``413`` before anything reads it.
 
     Every API body (JSON, form or multipart) is held to ``API_MAX_BODY_BYTES``, except paths
-    listed in ``API_UPLOAD_PATHS`` (the API's and the pages' upload endpoints), which get
-    ``API_MAX_UPLOAD_BYTES``.
+    listed in ``API_UPLOAD_PATHS``, which get ``API_MAX_UPLOAD_BYTES``.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -43,19 +42,13 @@ class ApiBodyLimitMiddleware:
         self.upload_paths = [re.compile(p) for p in settings.API_UPLOAD_PATHS]
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        upload = any(p.match(request.path) for p in self.upload_paths)
-        if request.path.startswith("/api/") or upload:
+        if request.path.startswith("/api/"):
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
+            upload = any(p.match(request.path) for p in self.upload_paths)
             limit = settings.API_MAX_UPLOAD_BYTES if upload else settings.API_MAX_BODY_BYTES
             if length > limit:
-                if not request.path.startswith("/api/"):  # an HTML upload form: a Persian page
-                    from django.shortcuts import render
-
-                    return render(
-                        request, "error.html", {"title": m.BODY_TOO_LARGE, "text": m.UPLOAD_TOO_LARGE_PAGE}, status=413
-                    )
                 return JsonResponse(error_body("body_too_large", m.BODY_TOO_LARGE), status=413)
         return self.get_response(request)

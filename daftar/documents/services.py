@@ -43,6 +43,8 @@ def requirement_for(application: Application, doc_type: Any) -> DocumentRequirem
 
 def document_upload(*, application: Application, doc_type: Any, file: Any, actor: Any) -> Document:
     """A new version of ``doc_type`` on the case (the previous one is kept, no longer current)."""
+    if getattr(actor, "pk", None) != application.applicant_id:
+        raise ApplicationError(msg.NOT_OWNER, code="permission_denied", status=403)
     if file is None:
         raise ApplicationError(msg.FILE_REQUIRED, fields={"file": [msg.FILE_REQUIRED]})
     if application.status not in UPLOAD_STATES:

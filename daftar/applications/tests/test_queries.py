@@ -78,3 +78,18 @@ def test_export_queries_do_not_grow_with_rows(tehran_rules):
     few = run()
     make_cases(60)
     assert run() == few
+
+
+def test_the_queue_stops_counting_at_the_cap_and_says_so(tehran_rules, monkeypatch):
+    from daftar.applications import selectors
+
+    from .helpers import client_for
+
+    make_cases(8)
+    reviewer = client_for(User.objects.get(mobile="09120000002"))
+    body = reviewer.get("/api/v1/applications").json()
+    assert (body["count"], body["count_is_lower_bound"]) == (8, False)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    body = reviewer.get("/api/v1/applications?page_size=2").json()
+    assert (body["count"], body["count_is_lower_bound"]) == (5, True)
+    assert len(body["results"]) == 2 and body["next"]

@@ -28,7 +28,7 @@ def national_code(n: int) -> str:
 
 
 def applicant(n: int) -> User:
-    return UserFactory(
+    return UserFactory.create(
         national_code=national_code(100000 + n),
         birth_date=dt.date(1988, 1, 1),
         first_name="نیلوفر",

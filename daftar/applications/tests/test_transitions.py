@@ -155,7 +155,7 @@ def test_submit_needs_a_complete_profile(tehran_rules):
     upload_all(me, case["id"])
     response = me.post(f"/api/v1/applications/{case['id']}/submit")
     assert response.status_code == 409
-    assert response.json()["detail"] == msg.PROFILE_INCOMPLETE
+    assert response.json()["detail"] == msg.PROFILE_INCOMPLETE.format(gaps="تاریخ تولد")
 
 
 def test_correction_loop_new_version_keeps_the_old_one(tehran_rules):
