@@ -10,10 +10,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.pagination import PageNumberPagination
@@ -22,6 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
+from daftar.accounts.constants import Role
+from daftar.accounts.scoping import has_role
 from daftar.calls.models import Call
 from daftar.core.errors import ApplicationError
 from daftar.core.fields import jalali_twin
@@ -29,14 +29,18 @@ from daftar.core.idempotency import idempotent
 from daftar.core.parsers import NormalizingMultiPartParser
 from daftar.documents.models import Document
 from daftar.documents.services import document_review, document_upload
+from daftar.inquiries.services import inquiry_retry
 
 from . import exports, services
 from . import messages as msg
 from .clocks import clock_summary
 from .models import Application
+from .pagination import CappedPaginator
 from .presenters import needed_now
-from .selectors import case_detail, cases_visible, is_staff_for, my_cases, queue, queue_count
+from .selectors import case_detail, cases_visible, is_staff_for, my_cases, queue
 from .workflow import MOVES, STAFF_ACTIONS, Status
+
+INQUIRY_RETRY_ROLES = (Role.REVIEWER, Role.LICENSING_AUTHORITY)
 
 # --- serializers (output) -----------------------------------------------------------------
 
@@ -224,15 +228,6 @@ class CreateApplicationSerializer(serializers.Serializer):
     facts = serializers.DictField(required=False, help_text="facts of API.md; validated one by one")
 
 
-class CappedPaginator(Paginator):
-    """Counts at most ``selectors.COUNT_CAP`` rows (see ``selectors.queue_count``)."""
-
-    @cached_property
-    def count(self) -> int:  # type: ignore[override]
-        total, self.capped = queue_count(self.object_list)  # type: ignore[arg-type]
-        return total
-
-
 class QueuePagination(PageNumberPagination):
     page_size = settings.QUEUE_PAGE_SIZE
     page_size_query_param = "page_size"
@@ -256,7 +251,12 @@ class ApplicationListView(APIView):
     @extend_schema(
         operation_id="applications_list",
         parameters=[
-            OpenApiParameter("status", str, description="one or more statuses, comma-separated"),
+            OpenApiParameter(
+                "status",
+                str,
+                description="one or more statuses, comma-separated; `all` for every status; "
+                "absent: the statuses the caller's roles work on",
+            ),
             OpenApiParameter("district", int),
             OpenApiParameter("overdue", bool),
             OpenApiParameter("acknowledged", bool),
@@ -356,13 +356,17 @@ class DocumentUploadView(APIView):
         application = _case(request, pk)
         if application.applicant_id != request.user.pk:
             raise ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
-        document = document_upload(
-            application=application,
-            doc_type=_body(request).get("type"),
-            file=request.FILES.get("file"),
-            actor=request.user,
-        )
-        return Response(DocumentSerializer(document).data, status=201)
+
+        def run() -> Response:
+            document = document_upload(
+                application=application,
+                doc_type=_body(request).get("type"),
+                file=request.FILES.get("file"),
+                actor=request.user,
+            )
+            return Response(DocumentSerializer(document).data, status=201)
+
+        return idempotent(request, f"applications.documents.{pk}", run)
 
 
 class SubmitView(APIView):
@@ -458,6 +462,29 @@ class TransitionView(APIView):
             )
         body = {k: v for k, v in _body(request).items() if k != "action"}
         services.application_move(application_id=pk, action=action, actor=request.user, data=body)
+        return _case_response(request, pk)
+
+
+class InquiryRetryView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="applications_inquiries_retry",
+        request=None,
+        responses={200: CaseSchema, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
+        summary="Staff ask again an inquiry that got no answer (status error)",
+    )
+    def post(self, request: Request, pk: int, kind: str) -> Response:
+        application = _case(request, pk)
+        inquiry = application.inquiries.filter(kind=kind).first()
+        if inquiry is None:
+            raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
+        allowed = request.user.is_superuser or any(
+            has_role(request.user, role, application.municipality_id) for role in INQUIRY_RETRY_ROLES
+        )
+        if not allowed or application.applicant_id == request.user.pk:
+            raise ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
+        inquiry_retry(inquiry=inquiry, actor=request.user)
         return _case_response(request, pk)
 
 
@@ -595,11 +622,11 @@ class RankingView(APIView):
             request.user.is_superuser
             or call.municipality_id in municipality_ids_for(request.user, STAFF_ROLES_FOR_CASES)
         )
-        district = request.query_params.get("district", "")
-        if not allowed or call is None or not district.isdigit():
+        district = services.parse_id(request.query_params.get("district", ""))
+        if not allowed or call is None or district is None:
             raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
-        rows = services.district_ranking(call, int(district))
-        quota = call.districts.filter(district_id=int(district)).values_list("quota", flat=True).first() or 0
+        rows = services.district_ranking(call, district)
+        quota = call.districts.filter(district_id=district).values_list("quota", flat=True).first() or 0
         return Response(
             {
                 "quota": quota,

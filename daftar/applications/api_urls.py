@@ -16,6 +16,11 @@ urlpatterns = [
     path("applications/<int:pk>/submit", api.SubmitView.as_view(), name="api-application-submit"),
     path("applications/<int:pk>/withdraw", api.WithdrawView.as_view(), name="api-application-withdraw"),
     path("applications/<int:pk>/transitions", api.TransitionView.as_view(), name="api-application-transitions"),
+    path(
+        "applications/<int:pk>/inquiries/<slug:kind>/retry",
+        api.InquiryRetryView.as_view(),
+        name="api-application-inquiry-retry",
+    ),
     path("documents/<int:pk>/review", api.DocumentReviewView.as_view(), name="api-document-review"),
     path("documents/<int:pk>/download", api.DocumentDownloadView.as_view(), name="api-document-download"),
 ]

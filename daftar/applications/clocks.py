@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from daftar.municipalities.workdays import calendar_for
+from daftar.municipalities.workdays import MAX_DAYS, calendar_for
+from daftar.rules.models import DEFAULT_STAGE_DAYS
 
 from .models import Application, StageClock
 from .workflow import CLOCKED, Status
@@ -23,8 +24,13 @@ REVIEW_STAGE = Status.DOCUMENT_REVIEW
 
 
 def _limit(application: Application, stage: str) -> int | None:
-    days = (application.call.licence_type.stage_days or {}).get(stage)
-    return int(days) if isinstance(days, int) and not isinstance(days, bool) and days >= 0 else None
+    """The stage's limit; a missing or unusable entry falls back to the example default, so a
+    slip in the admin never switches a legal clock off."""
+    configured = application.call.licence_type.stage_days
+    days = configured.get(stage) if isinstance(configured, dict) else None
+    if isinstance(days, int) and not isinstance(days, bool) and 0 <= days <= MAX_DAYS:
+        return days
+    return DEFAULT_STAGE_DAYS.get(stage)
 
 
 def _running(application: Application) -> StageClock | None:
@@ -70,8 +76,11 @@ def on_move(application: Application, old: str, new: str, now: dt.datetime) -> N
     elif running is None and new in CLOCKED:
         running = _start(application, new, StageClock.Party.MUNICIPALITY, now, calendar)
     current = running if running is not None and not running.finished_at else _running(application)
+    previous_due = application.due_at
     application.due_at = current.due_at if current else None
-    application.overdue = bool(current and current.due_at < now)
+    if application.due_at != previous_due:
+        # a new or resumed deadline: not overdue until the sweep says so (and escalates it)
+        application.overdue = False
 
 
 def _start(application: Application, stage: str, party: str, now: dt.datetime, calendar: object) -> StageClock | None:

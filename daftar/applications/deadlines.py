@@ -46,18 +46,23 @@ def clocks_tick(now: dt.datetime | None = None) -> dict[str, int]:
             done["expired"] += 1
         except ApplicationError as exc:  # moved meanwhile: nothing to do
             log.info("case %s not expired: %s", pk, exc.message)
+        except Exception:  # one bad row never stops the sweep
+            log.exception("case %s: expiry failed", pk)
     late = Application.objects.filter(status__in=CLOCKED, due_at__lt=now, overdue=False).values_list("pk", flat=True)[
         :BATCH
     ]
     for pk in list(late):
-        if _escalate(pk, now):
-            done["overdue"] += 1
+        try:
+            if _escalate(pk, now):
+                done["overdue"] += 1
+        except Exception:  # one bad row never stops the sweep
+            log.exception("case %s: escalation failed", pk)
     return done
 
 
 def _escalate(pk: int, now: dt.datetime) -> bool:
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("municipality").get(pk=pk)
+        application = Application.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=pk)
         if (
             application.overdue
             or application.status not in CLOCKED

@@ -22,20 +22,34 @@ HEADER = ["شناسه", "کد رهگیری", "متقاضی", "منطقه", "وض
 XLSX_LIMIT = 100_000
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula (``=HYPERLINK(…)`` in a name) is
+    prefixed with an apostrophe, so it is shown, never evaluated, on a staff machine."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _rows(qs: QuerySet[Application]) -> Iterator[list[object]]:
     now = timezone.now()
     for a in qs.iterator(chunk_size=2000):
         overdue = bool(a.due_at and a.due_at < now and a.status not in FINAL)
         yield [
-            a.pk,
-            a.tracking_code or "",
-            a.applicant.get_full_name(),
-            a.district.name,
-            a.get_status_display(),
-            to_jalali(a.submitted_at, with_time=True, digits=False),
-            to_jalali(a.due_at, digits=False),
-            "بله" if overdue else "خیر",
-            "" if a.score_total is None else float(a.score_total),
+            cell(v)
+            for v in [
+                a.pk,
+                a.tracking_code or "",
+                a.applicant.get_full_name(),
+                a.district.name,
+                a.get_status_display(),
+                to_jalali(a.submitted_at, with_time=True, digits=False),
+                to_jalali(a.due_at, digits=False),
+                "بله" if overdue else "خیر",
+                "" if a.score_total is None else float(a.score_total),
+            ]
         ]
 
 

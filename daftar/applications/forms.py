@@ -291,7 +291,7 @@ class QueueFilterForm(PersianForm):
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
-        _choice(self, "status").choices = [("", "همه"), *statuses]
+        _choice(self, "status").choices = [("", "صف نقش من"), ("all", "همهٔ وضعیت‌ها"), *statuses]
         _choice(self, "district").choices = [("", "همه"), *((str(pk), name) for pk, name in districts)]
 
     def params(self) -> dict[str, str]:

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from daftar.accounts.constants import Role
 from daftar.accounts.scoping import municipality_ids_for, scope_queryset
 from daftar.core.errors import ApplicationError
 from daftar.documents.models import Document
@@ -51,21 +52,50 @@ def case_detail(actor: Any, pk: int) -> Application:
 def my_cases(actor: Any) -> QuerySet[Application]:
     return (
         Application.objects.filter(applicant=actor)
-        .select_related("call", "district", "municipality")
+        .select_related("call", "district", "municipality", "applicant")
         .order_by("-created_at", "-id")
     )
 
 
+# Each role's own queue when no status is asked for (issue 4 §6: "queues per role").
+ROLE_STATUSES: dict[str, set[str]] = {
+    Role.REVIEWER: {Status.SUBMITTED, Status.DOCUMENT_REVIEW, Status.CORRECTION_REQUESTED},
+    Role.EXAMINER: {Status.EXAM, Status.INTERVIEW},
+    Role.INSPECTOR: {Status.SITE_INSPECTION},
+    Role.LICENSING_AUTHORITY: {Status.FINAL_REVIEW, Status.APPROVED},
+}
+ALL = "all"
+
+
+def role_queue_filter(actor: Any) -> Q | None:
+    """The cases the actor's roles work on; None = every status (administrators)."""
+    if getattr(actor, "is_superuser", False) or municipality_ids_for(actor, {Role.MUNICIPALITY_ADMIN}):
+        return None
+    statuses: set[str] = set()
+    for role, wanted in ROLE_STATUSES.items():
+        if municipality_ids_for(actor, {role}):
+            statuses |= wanted
+    condition = Q(status__in=sorted(statuses))
+    if municipality_ids_for(actor, {Role.LICENSING_AUTHORITY}):
+        condition |= Q(overdue=True, escalated_at__isnull=False)  # escalations come to the authority (P1)
+    return condition
+
+
 def queue(actor: Any, params: Any) -> QuerySet[Application]:
-    """A staff member's work queue: their municipalities only (staff roles), drafts excluded;
-    filters ``status``, ``district``, ``overdue``, ``acknowledged``; sort ``sort``."""
+    """A staff member's work queue: their municipalities only (staff roles), drafts and their
+    own applications excluded; by default the statuses their roles work on (``status=all`` for
+    every status); filters ``status``, ``district``, ``overdue``, ``acknowledged``; ``sort``."""
     ids = municipality_ids_for(actor, STAFF_ROLES_FOR_CASES)
-    qs = Application.objects.exclude(status=Status.DRAFT)
+    qs = Application.objects.exclude(status=Status.DRAFT).exclude(applicant_id=getattr(actor, "pk", None))
     if not getattr(actor, "is_superuser", False):
         qs = qs.filter(municipality_id__in=ids)
     status = (params.get("status") or "").strip()
-    if status:
-        wanted = [s for s in status.split(",") if s]
+    if not status:
+        condition = role_queue_filter(actor)
+        if condition is not None:
+            qs = qs.filter(condition)
+    elif status != ALL:
+        wanted = [s.strip() for s in status.split(",") if s.strip()]
         unknown = [s for s in wanted if s not in Status.values]
         if unknown:
             raise ApplicationError(
@@ -75,7 +105,10 @@ def queue(actor: Any, params: Any) -> QuerySet[Application]:
         qs = qs.filter(status__in=wanted)
     district = (params.get("district") or "").strip()
     if district:
-        qs = qs.filter(district_id=int(district)) if district.isdigit() else qs.none()
+        from .services import parse_id
+
+        district_id = parse_id(district)
+        qs = qs.filter(district_id=district_id) if district_id else qs.none()
     overdue = (params.get("overdue") or "").strip().lower()
     now = timezone.now()
     if overdue in ("1", "true", "yes"):

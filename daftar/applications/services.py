@@ -9,6 +9,8 @@ its clocks and the audit chain as they were.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from daftar.accounts.scoping import has_role
 from daftar.accounts.selectors import profile_gaps
 from daftar.audit.services import audit_record
 from daftar.calls import messages as call_msg
-from daftar.calls.models import Call
+from daftar.calls.models import Call, CallDistrict
 from daftar.core.errors import ApplicationError
 from daftar.core.jalali import to_jalali
 from daftar.core.normalize import normalize_text, persian_number
@@ -35,7 +37,7 @@ from daftar.municipalities.models import District
 from daftar.notifications.services import outbox_enqueue
 from daftar.rules.evaluator import Evaluation, evaluate
 from daftar.rules.facts import validate_facts
-from daftar.rules.models import DocumentRequirement
+from daftar.rules.models import DocumentRequirement, ScoringTable
 from daftar.rules.scoring import score
 from daftar.rules.selectors import compiled, scoring_table_in_force
 
@@ -88,7 +90,12 @@ def _refresh_verdict(application: Application) -> Evaluation:
     evaluation = case_evaluate(application)
     application.eligible = evaluation.eligible
     application.results = [{"id": c.id, "result": c.result, "reason": c.reason} for c in evaluation.conditions]
-    table = scoring_table_in_force(application.call.licence_type, application.municipality)
+    # a case is scored by the table in force at its first submission, so every case in one
+    # ranking is scored alike even if the table changes meanwhile
+    kept = (application.score or {}).get("table")
+    table = ScoringTable.objects.filter(pk=kept).first() if kept else None
+    if table is None:
+        table = scoring_table_in_force(application.call.licence_type, application.municipality)
     if table is not None:
         points = score(table.points, case_facts(application))
         application.score_total = Decimal(str(round(points.total, 2)))
@@ -161,11 +168,25 @@ def application_create(*, call: Call, district_id: Any, facts_raw: Any, actor: A
     return application
 
 
+MAX_ID = 2**63 - 1
+
+
+def parse_id(raw: Any) -> int | None:
+    """A database id from JSON or a query string: a positive integer that fits a bigint;
+    anything else (booleans, floats, «²», 10**30) is None."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, str) and re.fullmatch(r"[0-9]{1,19}", raw.strip()):
+        value = int(raw.strip())
+    else:
+        return None
+    return value if 0 < value <= MAX_ID else None
+
+
 def _call_district(call: Call, district_id: Any) -> District:
-    try:
-        pk = int(district_id)
-    except (TypeError, ValueError):
-        pk = -1
+    pk = parse_id(district_id) or -1
     district = District.objects.filter(pk=pk, municipality_id=call.municipality_id).first()
     if district is None or not call.districts.filter(district=district).exists():
         raise ApplicationError(msg.DISTRICT_NOT_IN_CALL, fields={"district": [msg.DISTRICT_NOT_IN_CALL]})
@@ -184,9 +205,14 @@ def application_update(
             )
         changed: dict[str, Any] = {}
         if facts_raw is not None:
-            application.facts = _validated_facts(facts_raw)
+            # a PATCH: the facts sent replace those facts only; an explicit null removes one
+            removed = [k for k, v in facts_raw.items() if v is None] if isinstance(facts_raw, dict) else []
+            merged = {**application.facts, **_validated_facts(facts_raw)}
+            application.facts = {k: v for k, v in merged.items() if k not in removed}
             changed["facts"] = sorted(application.facts)
         if district_id is not None:
+            if application.status != Status.DRAFT:  # the district decides the quota one competes for
+                raise ApplicationError(msg.DISTRICT_FIXED, code="illegal_state", status=409)
             application.district = _call_district(application.call, district_id)
             changed["district"] = application.district_id
         _refresh_verdict(application)
@@ -229,7 +255,17 @@ def _titles(requirements: Iterable[DocumentRequirement]) -> str:
     return "، ".join(r.title for r in requirements)
 
 
+def submission_window_check(application: Application, now: dt.datetime | None = None) -> None:
+    """A draft is submitted while its call is open; a correction before its deadline."""
+    now = now or timezone.now()
+    if application.status == Status.DRAFT and not application.call.is_open(now):
+        raise ApplicationError(call_msg.CALL_NOT_OPEN, code="call_closed", status=409)
+    if application.status == Status.CORRECTION_REQUESTED and application.due_at and application.due_at < now:
+        raise ApplicationError(msg.CORRECTION_LATE, code="correction_late", status=409)
+
+
 def guard_documents_complete(application: Application, actor: Any, data: dict[str, Any]) -> None:
+    submission_window_check(application)
     gaps = profile_gaps(application.applicant)
     if gaps:
         raise ApplicationError(
@@ -302,6 +338,11 @@ def guard_approvable(application: Application, actor: Any, data: dict[str, Any])
         raise ApplicationError(
             msg.APPROVAL_BLOCKED.format(reasons="؛ ".join(reasons)), code="not_approvable", status=409
         )
+    # approvals in one district are serialised on its quota row, so two authorities approving
+    # at once cannot both take the last place
+    CallDistrict.objects.select_for_update().filter(
+        call_id=application.call_id, district_id=application.district_id
+    ).first()
     standing = district_ranking(application.call, application.district_id)
     mine = next((r for r in standing if r.application_id == application.pk), None)
     if mine is not None and not mine.within_quota:
@@ -313,7 +354,8 @@ def guard_approvable(application: Application, actor: Any, data: dict[str, Any])
 
 
 def guard_rejection_justified(application: Application, actor: Any, data: dict[str, Any]) -> None:
-    reason = normalize_text(str(data.get("reason") or ""))
+    raw_reason = data.get("reason")
+    reason = normalize_text(raw_reason) if isinstance(raw_reason, str) else ""
     errors: dict[str, list[str]] = {}
     if len(reason) < 10:
         errors["reason"] = [msg.REASON_REQUIRED]
@@ -332,7 +374,16 @@ def guard_rejection_justified(application: Application, actor: Any, data: dict[s
     data["conditions"] = sorted({normalize_text(c) for c in cited})  # type: ignore[union-attr]
 
 
+def guard_expirable(application: Application, actor: Any, data: dict[str, Any]) -> None:
+    now = timezone.now()
+    late = application.status == Status.CORRECTION_REQUESTED and application.due_at and application.due_at < now
+    closed = application.status == Status.DRAFT and not application.call.is_open(now)
+    if not (late or closed):
+        raise ApplicationError(msg.NOT_EXPIRABLE, code="not_expirable", status=409)
+
+
 GUARDS: dict[str, Callable[[Application, Any, dict[str, Any]], None]] = {
+    "expirable": guard_expirable,
     "documents_complete": guard_documents_complete,
     "has_rejected_documents": guard_has_rejected_documents,
     "documents_accepted": guard_documents_accepted,
@@ -344,13 +395,10 @@ GUARDS: dict[str, Callable[[Application, Any, dict[str, Any]], None]] = {
 def _id_list(raw: Any) -> list[int]:
     if not isinstance(raw, list) or not 1 <= len(raw) <= 500:
         raise ApplicationError(msg.IDS_LIST, fields={"ids": [msg.IDS_LIST]})
-    try:
-        ids = [int(x) for x in raw if not isinstance(x, bool)]
-    except (TypeError, ValueError):
-        raise ApplicationError(msg.IDS_LIST, fields={"ids": [msg.IDS_LIST]}) from None
-    if len(ids) != len(raw):
+    ids = [parse_id(x) for x in raw]
+    if None in ids:
         raise ApplicationError(msg.IDS_LIST, fields={"ids": [msg.IDS_LIST]})
-    return ids
+    return [i for i in ids if i is not None]
 
 
 # --- who may move --------------------------------------------------------------------------
@@ -359,8 +407,10 @@ def _id_list(raw: Any) -> list[int]:
 def may_take(application: Application, move: Move, actor: Any) -> bool:
     if SYSTEM in move.roles:
         return actor is None
-    if APPLICANT in move.roles and getattr(actor, "pk", None) == application.applicant_id:
-        return True
+    if APPLICANT in move.roles:
+        return getattr(actor, "pk", None) == application.applicant_id
+    if getattr(actor, "pk", None) == application.applicant_id:
+        return False  # nobody reviews, assesses or decides their own application
     if actor is not None and getattr(actor, "is_superuser", False) and APPLICANT not in move.roles:
         return True
     return any(has_role(actor, role, application.municipality_id) for role in move.roles if role != APPLICANT)
@@ -374,9 +424,12 @@ def actions_available(application: Application, actor: Any) -> list[Move]:
 
 
 def _number(raw: Any) -> float:
-    if isinstance(raw, bool):
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         raise ValueError
-    value = float(raw)
+    try:
+        value = float(raw)
+    except OverflowError:
+        raise ValueError from None
     if not 0 <= value <= 100:
         raise ValueError
     return value
@@ -412,6 +465,12 @@ def effect_interview(application: Application, data: dict[str, Any]) -> tuple[bo
 
 
 def effect_inspection(application: Application, data: dict[str, Any]) -> tuple[bool, str]:
+    measured = ("premises_use", "measured_area_m2", "equipment", "location")
+    missing = [name for name in measured if data.get(name) in (None, "")]
+    if missing:  # the inspector's measurements, never the applicant's declaration
+        raise ApplicationError(
+            msg.INSPECTION_INCOMPLETE, fields={name: [msg.INSPECTION_INCOMPLETE] for name in missing}
+        )
     raw = {
         "premises_use": data.get("premises_use"),
         "premises_area_m2": data.get("measured_area_m2"),
@@ -465,7 +524,14 @@ def application_move(*, application_id: int, action: str, actor: Any, data: dict
     with transaction.atomic():
         application = _locked(application_id)
         if not may_take(application, move, actor):
-            raise ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
+            own = (
+                APPLICANT not in move.roles
+                and getattr(actor, "pk", None) == application.applicant_id
+                and any(has_role(actor, role, application.municipality_id) for role in move.roles)
+            )
+            raise ApplicationError(
+                msg.CONFLICT_OF_INTEREST if own else msg.NOT_PERMITTED, code="permission_denied", status=403
+            )
         old = application.status
         if old not in move.sources:
             raise ApplicationError(
@@ -524,7 +590,8 @@ def _apply(application: Application, action: str, data: dict[str, Any], now: Any
         inquiries.inquiries_start(application=application)
         return ""
     if action == "request_correction":
-        reason = normalize_text(str(data.get("reason") or ""))
+        raw = data.get("reason")
+        reason = normalize_text(raw) if isinstance(raw, str) else ""
         if len(reason) < 10:
             raise ApplicationError(msg.REASON_REQUIRED, fields={"reason": [msg.REASON_REQUIRED]})
         data["reason"] = reason
@@ -623,17 +690,25 @@ class Standing:
     within_quota: bool
 
 
+HOLDS_PLACE = (Status.APPROVED, Status.LICENCE_ISSUED)
+
+
 def district_ranking(call: Call, district_id: int) -> list[Standing]:
-    """Cases of one district that passed document review, ranked by score (P4), ties broken by
-    the first submission time; the top ``quota`` are within the quota."""
+    """Cases of one district that passed document review (P4). Approved cases hold their
+    places whatever later scores do; the others are ranked by score, ties broken by the first
+    submission time, and the top (quota − places held) are within the quota."""
     quota_row = call.districts.filter(district_id=district_id).first()
     quota = quota_row.quota if quota_row else 0
     rows = list(
         Application.objects.filter(call=call, district_id=district_id, status__in=PASSED_REVIEW)
         .order_by(F("score_total").desc(nulls_last=True), "submitted_at", "pk")
-        .values_list("pk", "tracking_code", "score_total", "submitted_at")
+        .values_list("pk", "tracking_code", "score_total", "submitted_at", "status")
     )
+    held = [r for r in rows if r[4] in HOLDS_PLACE]
+    others = [r for r in rows if r[4] not in HOLDS_PLACE]
+    free = max(0, quota - len(held))
+    ranked = [(r, True) for r in held] + [(r, i < free) for i, r in enumerate(others)]
     return [
-        Standing(pk, code or "", total, at, rank, quota, rank <= quota)
-        for rank, (pk, code, total, at) in enumerate(rows, start=1)
+        Standing(pk, code or "", total, at, rank, quota, within)
+        for rank, ((pk, code, total, at, _status), within) in enumerate(ranked, start=1)
     ]

@@ -43,6 +43,7 @@ from . import exports, services
 from .api import case_body
 from .forms import ACTION_FORMS, ActionForm, QueueFilterForm, ReviewForm, UploadForm, errors_to_form
 from .models import Application, StageClock
+from .pagination import CappedPaginator
 from .presenters import needed_now, requirements_for
 from .selectors import case_detail, is_staff_for, my_cases, queue
 from .workflow import FINAL, MOVES, STAFF_ROLES_FOR_CASES, Status
@@ -456,7 +457,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, FILTER_INVALID)
         status = 400
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [
         {"case": a, "overdue": bool(a.due_at and a.due_at < now and a.status not in FINAL)} for a in page.object_list

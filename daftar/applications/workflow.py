@@ -152,7 +152,14 @@ MOVES: dict[str, Move] = {
             ("reason", "conditions"),
         ),
         _m("issue_licence", "صدور مجوز", {Status.APPROVED}, Status.LICENCE_ISSUED, {Role.LICENSING_AUTHORITY}),
-        _m("expire", "انقضای مهلت اصلاح", {Status.CORRECTION_REQUESTED, Status.DRAFT}, Status.EXPIRED, {SYSTEM}),
+        _m(
+            "expire",
+            "انقضای مهلت اصلاح",
+            {Status.CORRECTION_REQUESTED, Status.DRAFT},
+            Status.EXPIRED,
+            {SYSTEM},
+            "expirable",
+        ),
     )
 }
 # Staff may take these through ``POST …/transitions``; the applicant's own moves have their own endpoints.

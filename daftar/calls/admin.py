@@ -46,6 +46,20 @@ class CallForm(forms.ModelForm):
 class CallDistrictFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
+        for form in self.forms:  # a district with applications stays in its call
+            row = form.instance
+            if (
+                form.cleaned_data.get("DELETE")
+                and row.pk
+                and row.call.applications.filter(district=row.district_id).exists()
+            ):
+                form.add_error(None, msg.DISTRICT_HAS_CASES)
+            elif (
+                row.pk
+                and "district" in form.changed_data
+                and row.call.applications.filter(district=form.initial.get("district")).exists()
+            ):
+                form.add_error("district", msg.DISTRICT_HAS_CASES)
         municipality = self.instance.municipality if self.instance.municipality_id else None
         rows = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         if not rows:
@@ -94,6 +108,11 @@ class CallAdmin(MunicipalityScopedAdmin):
     search_fields = ["title"]
     opens_column = jalali_column("opens_at", "آغاز")
     closes_column = jalali_column("closes_at", "پایان")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # the municipality and licence type (and with them the rule-set version) are the call's
+        # identity: cases and their access hang on them
+        return ("municipality", "licence_type") if obj is not None else ()
 
     @admin.display(description="وضعیت")
     def state_column(self, obj: Call) -> str:

@@ -27,9 +27,18 @@ HEADER = "Idempotency-Key"
 _KEY = re.compile(r"^[A-Za-z0-9_.:\-]{8,100}$")
 
 
+def _describe(value: object) -> object:
+    """Uploaded files are compared by name and size (their content is checked anyway)."""
+    if hasattr(value, "read") and hasattr(value, "size"):
+        return {"file": getattr(value, "name", ""), "size": value.size}
+    return str(value)
+
+
 def _request_hash(request: Request, scope: str) -> str:
     try:
-        body = json.dumps(request.data, sort_keys=True, ensure_ascii=False, default=str)
+        data = request.data.dict() if hasattr(request.data, "dict") else request.data
+        files = {k: _describe(v) for k, v in getattr(request, "FILES", {}).items()}
+        body = json.dumps([data, files], sort_keys=True, ensure_ascii=False, default=_describe)
     except (TypeError, ValueError):
         body = ""
     return hashlib.sha256(f"{scope}\n{body}".encode()).hexdigest()
@@ -67,7 +76,9 @@ def idempotent(request: Request, scope: str, run: Callable[[], Response]) -> Res
                     status_code=response.status_code,
                     body=json.loads(JSONRenderer().render(response.data)),
                 )
-    except IntegrityError:
+    except (IntegrityError, ApplicationError):
+        # a concurrent request with the same key may have won (the unique index, the case's row
+        # lock or its own uniqueness stopped this one): then its answer is ours
         found = IdempotencyRecord.objects.filter(user=user, scope=scope, key=key).first()
         if found is None:
             raise

@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import has_role
+from daftar.applications import messages as app_msg
 from daftar.applications.models import Application
+from daftar.applications.services import submission_window_check
 from daftar.applications.workflow import Status
 from daftar.audit.services import audit_record
 from daftar.core.errors import ApplicationError
@@ -65,11 +67,12 @@ def document_upload(*, application: Application, doc_type: Any, file: Any, actor
     saved: list[str] = []
     try:
         with transaction.atomic():
-            locked = Application.objects.select_for_update().get(pk=application.pk)
+            locked = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
             if locked.status not in UPLOAD_STATES:
                 raise ApplicationError(
                     msg.NOT_UPLOADABLE.format(status=locked.get_status_display()), code="illegal_state", status=409
                 )
+            submission_window_check(locked)
             previous = Document.objects.filter(application=locked, doc_type=requirement.code, is_current=True).first()
             if previous is not None and previous.review_state == ReviewState.ACCEPTED:
                 raise ApplicationError(msg.ALREADY_ACCEPTED, code="already_accepted", status=409)
@@ -123,13 +126,17 @@ def document_review(*, document_id: int, decision: Any, reason: Any, actor: Any)
         raise ApplicationError(msg.DECISION_INVALID, fields={"decision": [msg.DECISION_INVALID]})
     if decision == "reject" and len(reason) < 5:
         raise ApplicationError(msg.REJECT_REASON_REQUIRED, fields={"reason": [msg.REJECT_REASON_REQUIRED]})
+    application_id = Document.objects.values_list("application_id", flat=True).get(pk=document_id)
     with transaction.atomic():
-        document = Document.objects.select_for_update().get(pk=document_id)
+        # the case first, then the document: the same order as an upload, so the two never deadlock
         application = (
-            Application.objects.select_for_update().select_related("municipality").get(pk=document.application_id)
+            Application.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=application_id)
         )
+        document = Document.objects.select_for_update().get(pk=document_id)
         if not (getattr(actor, "is_superuser", False) or has_role(actor, Role.REVIEWER, application.municipality_id)):
             raise ApplicationError(msg.NOT_REVIEWER, code="permission_denied", status=403)
+        if getattr(actor, "pk", None) == application.applicant_id:  # a reviewer's own application
+            raise ApplicationError(app_msg.CONFLICT_OF_INTEREST, code="permission_denied", status=403)
         if application.status != Status.DOCUMENT_REVIEW:
             raise ApplicationError(
                 msg.REVIEW_NOT_NOW.format(status=application.get_status_display()), code="illegal_state", status=409

@@ -40,10 +40,27 @@ _MAGIC = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b
 _PILLOW_FORMATS = {"image/jpeg": ("JPEG", "MPO"), "image/png": ("PNG",)}
 
 # PDF names that make a reader run script, launch a program or carry other files.
-_ACTIVE_NAMES = frozenset({"/JS", "/JavaScript", "/Launch", "/EmbeddedFile", "/EmbeddedFiles"})
+_ACTIVE_NAMES = frozenset(
+    {
+        "/JS",
+        "/JavaScript",
+        "/Launch",
+        "/EmbeddedFile",
+        "/EmbeddedFiles",
+        # forms that post data out, remote go-to actions, XFA forms and embedded media
+        "/SubmitForm",
+        "/ImportData",
+        "/GoToR",
+        "/GoToE",
+        "/XFA",
+        "/RichMedia",
+    }
+)
 # Raw-byte fallback for objects pypdf does not reach (a lenient viewer may rebuild a broken xref
 # and find them). Only long names: a three-byte "/JS" turns up by chance in compressed scans.
-_ACTIVE_RAW = re.compile(rb"/(?:JavaScript|Launch|EmbeddedFiles?)(?![^\s\x00()<>\[\]{}/%])")
+_ACTIVE_RAW = re.compile(
+    rb"/(?:JavaScript|Launch|EmbeddedFiles?|SubmitForm|ImportData|GoToR|GoToE|XFA|RichMedia)(?![^\s\x00()<>\[\]{}/%])"
+)
 
 _STATUS = {
     "empty": 400,

@@ -138,6 +138,10 @@ def _person(application: Any) -> Person:
     )
 
 
+class CircuitOpen(InquiryUnavailable):
+    """The kind's breaker is open: the body was not asked."""
+
+
 def _ask(inquiry: Inquiry) -> Outcome:
     """Ask the body through its breaker; raise ``InquiryUnavailable`` for no answer.
 
@@ -146,7 +150,7 @@ def _ask(inquiry: Inquiry) -> Outcome:
     """
     breaker = Breaker(f"inquiry:{inquiry.kind}")
     if not breaker.allow():
-        raise InquiryUnavailable(msg.CIRCUIT_OPEN.format(label=_label(inquiry)))
+        raise CircuitOpen(msg.CIRCUIT_OPEN.format(label=_label(inquiry)))
     try:
         outcome = get_adapter().check(inquiry.kind, _person(inquiry.application), timeout=settings.INQUIRY_TIMEOUT)
     except InquiryUnavailable:
@@ -211,8 +215,11 @@ def inquiry_run(inquiry_id: int, *, on_retry: Callable[[Inquiry], None] | None =
         return Inquiry.objects.get(pk=inquiry_id)
     outcome: Outcome | None = None
     error = ""
+    circuit_open = False
     try:
         outcome = _ask(claimed)
+    except CircuitOpen as exc:
+        error, circuit_open = str(exc), True
     except InquiryUnavailable as exc:
         error = str(exc) or type(exc).__name__
     with transaction.atomic():
@@ -225,6 +232,15 @@ def inquiry_run(inquiry_id: int, *, on_retry: Callable[[Inquiry], None] | None =
             return inquiry  # another worker, after our lease ran out, answered first
         if outcome is not None:
             _record_outcome(inquiry, outcome)
+        elif circuit_open:
+            # nobody was asked: the attempt is given back, and the row waits for the cool-down,
+            # so an outage longer than the back-offs does not use up every attempt
+            inquiry.attempts = max(0, inquiry.attempts - 1)
+            inquiry.next_attempt_at = timezone.now() + dt.timedelta(seconds=settings.INQUIRY_BREAKER_COOLDOWN)
+            inquiry.save(update_fields=["attempts", "next_attempt_at"])
+            if on_retry is not None:
+                retry, row = on_retry, inquiry
+                transaction.on_commit(lambda: retry(row), robust=True)
         elif inquiry.attempts >= settings.INQUIRY_MAX_ATTEMPTS:
             _give_up(inquiry, error)
         else:

@@ -27,6 +27,9 @@ DEFAULT_STAGE_DAYS = {
 }
 
 
+STAGE_DAYS_INVALID = "مهلت مراحل باید شیئی از نام مرحله به عدد صحیح روز کاری (۰ تا ۳۶۵۰) باشد؛ مرحله‌ها: {stages}."
+
+
 def default_stage_days() -> dict[str, int]:
     return dict(DEFAULT_STAGE_DAYS)
 
@@ -54,6 +57,20 @@ class LicenceType(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        days = self.stage_days
+        bad = not isinstance(days, dict) or any(
+            key not in DEFAULT_STAGE_DAYS
+            or isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 0 <= value <= 3650
+            for key, value in days.items()
+        )
+        if bad:
+            raise ValidationError({"stage_days": STAGE_DAYS_INVALID.format(stages="، ".join(DEFAULT_STAGE_DAYS))})
 
 
 class RuleSet(models.Model):

@@ -186,8 +186,10 @@ def test_the_breaker_stops_calls_to_a_body_that_is_down(make_application: Any, s
     with time_machine.travel(START, tick=False) as clock:
         for pk in ids:
             assert inquiry_run(pk).status == InquiryStatus.PENDING
-        assert down.calls == 2  # the third was refused by the open breaker, still counted as an attempt
-        assert Inquiry.objects.get(pk=ids[2]).attempts == 1
+        assert down.calls == 2  # the third was refused by the open breaker: nobody was asked
+        refused = Inquiry.objects.get(pk=ids[2])
+        assert refused.attempts == 0  # so the attempt is given back
+        assert refused.next_attempt_at == START + dt.timedelta(seconds=60)  # and it waits out the cool-down
         assert Breaker("inquiry:health").state() == "open"
         assert Breaker("inquiry:identity").state() == "closed"
 
