@@ -12,6 +12,7 @@ urlpatterns = [
     path("applications/<int:pk>/documents/<int:document_id>/review/", views.review, name="review"),
     path("applications/<int:pk>/submit/", views.submit, name="submit"),
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<int:pk>/inquiries/<slug:kind>/retry/", views.retry_inquiry, name="retry_inquiry"),
     path("applications/<int:pk>/actions/<slug:action>/", views.act, name="act"),
     path("staff/queue/", views.queue_page, name="queue"),
     path("staff/queue/export/", views.export, name="export"),

@@ -35,12 +35,13 @@ from daftar.core.normalize import normalize_text, persian_digits, persian_number
 from daftar.documents import messages as doc_msg
 from daftar.documents.models import Document, ReviewState
 from daftar.documents.services import UPLOAD_STATES, document_review, document_upload
+from daftar.inquiries.services import inquiry_retry
 from daftar.municipalities.models import District, Municipality
 from daftar.rules.constants import DEGREE_FIELDS, DEGREE_LEVELS, EQUIPMENT, FACT_LABELS, PREMISES_USES
 from daftar.rules.models import LicenceType
 
 from . import exports, services
-from .api import case_body
+from .api import INQUIRY_RETRY_ROLES, case_body
 from .forms import ACTION_FORMS, ActionForm, QueueFilterForm, ReviewForm, UploadForm, errors_to_form
 from .models import Application, StageClock
 from .pagination import CappedPaginator
@@ -62,6 +63,8 @@ UPLOAD_ONLY_APPLICANT = "فقط متقاضی پرونده می‌تواند مد
 ACKNOWLEDGED = "{n} پرونده رؤیت شد."
 NONE_CHOSEN = "هیچ پرونده‌ای برگزیده نشده است؛ نخست پرونده‌ها را علامت بزنید."
 FILTER_INVALID = "پالایه‌های صف نادرست است؛ آن‌ها را دوباره برگزینید."
+INQUIRY_RETRIED = "استعلام «{label}» دوباره درخواست شد."
+NOT_PERMITTED = "نقش شما اجازهٔ این اقدام را در این شهرداری نمی‌دهد."
 # mime → (name shown, what the file picker offers)
 KINDS = {"application/pdf": ("PDF", ".pdf"), "image/jpeg": ("JPEG", ".jpg,.jpeg"), "image/png": ("PNG", ".png")}
 STATE_LABELS = {
@@ -260,6 +263,10 @@ def _render_case(
         "can_withdraw": owner and "withdraw" in names,
         "can_upload": can_upload,
         "can_review": can_review,
+        "can_retry_inquiry": (staff
+        and not owner
+        and any(has_role(user, role, application.municipality_id) for role in INQUIRY_RETRY_ROLES))
+        or getattr(user, "is_superuser", False),
         "action_forms": action_forms,
         "correction": correction,
         "assessment": application.assessment or {},
@@ -323,6 +330,29 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_case(request, application, status=exc.status_code)
     messages.success(request, SUBMITTED.format(code=submitted.tracking_code))
     return redirect(_case_url(application.pk))
+
+
+@login_required
+@require_POST
+def retry_inquiry(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Staff ask again an inquiry that got no answer."""
+    application = _case_or_404(request, pk)
+    inquiry = application.inquiries.filter(kind=kind).first()
+    allowed = getattr(request.user, "is_superuser", False) or any(
+        has_role(request.user, role, application.municipality_id) for role in INQUIRY_RETRY_ROLES
+    )
+    if inquiry is None:
+        raise Http404
+    if not allowed or application.applicant_id == request.user.pk:
+        messages.error(request, NOT_PERMITTED)
+        return _render_case(request, application, status=403)
+    try:
+        inquiry_retry(inquiry=inquiry, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _render_case(request, application, status=exc.status_code)
+    messages.success(request, INQUIRY_RETRIED.format(label=inquiry.get_kind_display()))
+    return redirect(_case_url(application.pk, "inquiries-h"))
 
 
 @login_required

@@ -53,7 +53,8 @@ class CallDistrictFormSet(forms.BaseInlineFormSet):
                 and row.pk
                 and row.call.applications.filter(district=row.district_id).exists()
             ):
-                form.add_error(None, msg.DISTRICT_HAS_CASES)
+                # a form marked for deletion keeps no errors of its own: refuse the whole set
+                raise forms.ValidationError(msg.DISTRICT_HAS_CASES)
             elif (
                 row.pk
                 and "district" in form.changed_data

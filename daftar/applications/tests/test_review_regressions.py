@@ -269,3 +269,62 @@ def test_l4_the_applicants_list_has_a_constant_query_count(tehran_rules):
     with CaptureQueriesContext(connection) as four:
         assert me.get("/api/v1/applications").json()["count"] == 4
     assert len(one) == len(four)
+
+
+def test_m5_the_case_page_offers_staff_a_retry_for_an_unanswered_inquiry(
+    tehran_rules, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    me = client_for(User.objects.get(mobile="09120000001"))
+    with django_capture_on_commit_callbacks(execute=True):
+        case = submitted_case(me)["id"]
+    Inquiry.objects.filter(application_id=case, kind="degree").update(status="error", reason="سامانه پاسخ نداد")
+    page = Client()
+    page.force_login(User.objects.get(mobile="09120000002"))
+    html = page.get(f"/applications/{case}/").content.decode()
+    assert f"/applications/{case}/inquiries/degree/retry/" in html
+    applicant_page = Client()
+    applicant_page.force_login(User.objects.get(mobile="09120000001"))
+    assert "/inquiries/degree/retry/" not in applicant_page.get(f"/applications/{case}/").content.decode()
+    assert applicant_page.post(f"/applications/{case}/inquiries/degree/retry/").status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        response = page.post(f"/applications/{case}/inquiries/degree/retry/")
+    assert response.status_code == 302
+    assert Inquiry.objects.get(application_id=case, kind="degree").status == "passed"
+
+
+def test_l1_a_calls_municipality_licence_and_districts_with_cases_stay(tehran_rules):
+    from django.test import Client
+
+    call = open_call()
+    draft(client_for(User.objects.get(mobile="09120000001")), district=call.districts.first().district_id)
+    admin = Client()
+    admin.force_login(User.objects.get(mobile="09120000007"))
+    page = admin.get(f"/admin/calls/call/{call.pk}/change/").content.decode()
+    assert 'name="municipality"' not in page and 'name="licence_type"' not in page
+    rows = list(call.districts.order_by("pk"))
+    data = {
+        "title": call.title,
+        "description": "",
+        "opens_at": "1404/01/01 08:00",
+        "closes_at": "1406/01/01 08:00",
+        "districts-TOTAL_FORMS": str(len(rows)),
+        "districts-INITIAL_FORMS": str(len(rows)),
+        "districts-MIN_NUM_FORMS": "0",
+        "districts-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data.update(
+            {
+                f"districts-{i}-id": row.pk,
+                f"districts-{i}-call": call.pk,
+                f"districts-{i}-district": row.district_id,
+                f"districts-{i}-quota": row.quota,
+            }
+        )
+    data["districts-0-DELETE"] = "on"
+    response = admin.post(f"/admin/calls/call/{call.pk}/change/", data)
+    assert response.status_code == 200
+    assert call_msg.DISTRICT_HAS_CASES in response.content.decode()
+    assert call.districts.count() == len(rows)
