@@ -304,7 +304,7 @@ def test_l1_a_calls_municipality_licence_and_districts_with_cases_stay(tehran_ru
     page = admin.get(f"/admin/calls/call/{call.pk}/change/").content.decode()
     assert 'name="municipality"' not in page and 'name="licence_type"' not in page
     rows = list(call.districts.order_by("pk"))
-    data = {
+    data: dict[str, object] = {
         "title": call.title,
         "description": "",
         "opens_at": "1404/01/01 08:00",
