@@ -3,7 +3,7 @@
 When a body is down, every queued inquiry would wait out its full timeout and hold a worker.
 After ``INQUIRY_BREAKER_THRESHOLD`` consecutive failures the breaker opens: for
 ``INQUIRY_BREAKER_COOLDOWN`` seconds no call is made. Then it is half-open: exactly one
-caller (an atomic ``cache.add``) makes a trial call; success closes it, failure reopens it.
+caller per cool-down window (an atomic ``cache.add``) makes a trial call; success closes it, failure reopens it.
 
 The state is three keys, each changed atomically on its own (``add``/``incr``/``set``): a
 race between workers can at worst count one failure too many or too few, which is harmless
@@ -45,10 +45,13 @@ class Breaker:
             return True
         if state == "open":
             return False
-        return bool(cache.add(self._trial, time.time(), self._cooldown()))
+        # one claim per cool-down window; the window is read from ``time.time()``, not the
+        # cache's own expiry, so it behaves the same on every cache backend (and in tests)
+        window = int(time.time() // max(1, self._cooldown()))
+        return bool(cache.add(f"{self._trial}:{window}", time.time(), 2 * self._cooldown()))
 
     def success(self) -> None:
-        cache.delete_many([self._failures, self._open_until, self._trial])
+        cache.delete_many([self._failures, self._open_until])
 
     def failure(self) -> None:
         state = self.state()
@@ -66,7 +69,6 @@ class Breaker:
 
     def _open(self) -> None:
         cache.set(self._open_until, time.time() + self._cooldown(), None)
-        cache.delete(self._trial)
 
     @staticmethod
     def _cooldown() -> int:
