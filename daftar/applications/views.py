@@ -263,9 +263,11 @@ def _render_case(
         "can_withdraw": owner and "withdraw" in names,
         "can_upload": can_upload,
         "can_review": can_review,
-        "can_retry_inquiry": (staff
-        and not owner
-        and any(has_role(user, role, application.municipality_id) for role in INQUIRY_RETRY_ROLES))
+        "can_retry_inquiry": (
+            staff
+            and not owner
+            and any(has_role(user, role, application.municipality_id) for role in INQUIRY_RETRY_ROLES)
+        )
         or getattr(user, "is_superuser", False),
         "action_forms": action_forms,
         "correction": correction,

@@ -88,3 +88,28 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "existing": existing,
     }
     return render(request, "calls/detail.html", context, status=status)
+
+
+def call_ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: a district's ranking in the call (P4); 404 for everyone else."""
+    from daftar.accounts.scoping import municipality_ids_for
+    from daftar.applications.models import Application
+    from daftar.applications.workflow import STAFF_ROLES_FOR_CASES
+
+    call: Any = calls_list().filter(pk=pk).first()
+    user = request.user
+    if call is None or not (
+        getattr(user, "is_superuser", False)
+        or call.municipality_id in municipality_ids_for(user, STAFF_ROLES_FOR_CASES)
+    ):
+        raise Http404
+    rows = list(call.districts.all())
+    chosen = case_services.parse_id(request.GET.get("district", "")) or (rows[0].district_id if rows else None)
+    row = next((r for r in rows if r.district_id == chosen), None)
+    if row is None:
+        raise Http404
+    standing = case_services.district_ranking(call, row.district_id)
+    cases = Application.objects.select_related("applicant").in_bulk([s.application_id for s in standing])
+    ranking = [{"standing": s, "case": cases[s.application_id]} for s in standing]
+    context = {"call": call, "rows": rows, "row": row, "ranking": ranking}
+    return render(request, "calls/ranking.html", context)

@@ -118,3 +118,26 @@ def test_inspection_that_measures_too_small_an_area_rejects_citing_s11_2(tehran_
     body = move(inspector, case_id, "record_inspection", **{**INSPECTION, "measured_area_m2": 48}).json()
     assert body["status"] == "rejected"
     assert body["failed_conditions"] == ["S11.2"]
+
+
+def test_the_ranking_page_is_for_the_municipalitys_staff(tehran_rules, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    from daftar.accounts.tests.factories import RoleAssignmentFactory
+    from daftar.municipalities.tests.factories import MunicipalityFactory
+
+    call = open_call()
+    district = call.districts.first().district_id
+    with django_capture_on_commit_callbacks(execute=True):
+        case = submitted_case(client_for(applicant(7)), district=district)["id"]
+    through_review(case)
+    staff = Client()
+    staff.force_login(User.objects.get(mobile="09120000005"))
+    html = staff.get(f"/calls/{call.pk}/ranking/?district={district}").content.decode()
+    assert Application.objects.get(pk=case).tracking_code in html and "درون سهمیه" in html
+    assert "رتبه‌بندی متقاضیان" in staff.get(f"/calls/{call.pk}/").content.decode()
+    for who in (User.objects.get(mobile="09120000001"), RoleAssignmentFactory(municipality=MunicipalityFactory()).user):
+        other = Client()
+        other.force_login(who)
+        assert other.get(f"/calls/{call.pk}/ranking/?district={district}").status_code == 404
+    assert staff.get(f"/calls/{call.pk}/ranking/?district=²").status_code == 200  # falls back to the first district
