@@ -134,7 +134,7 @@ def test_the_ranking_page_is_for_the_municipalitys_staff(tehran_rules, django_ca
     staff = Client()
     staff.force_login(User.objects.get(mobile="09120000005"))
     html = staff.get(f"/calls/{call.pk}/ranking/?district={district}").content.decode()
-    assert Application.objects.get(pk=case).tracking_code in html and "درون سهمیه" in html
+    assert str(Application.objects.get(pk=case).tracking_code) in html and "درون سهمیه" in html
     assert "رتبه‌بندی متقاضیان" in staff.get(f"/calls/{call.pk}/").content.decode()
     for who in (User.objects.get(mobile="09120000001"), RoleAssignmentFactory(municipality=MunicipalityFactory()).user):
         other = Client()
