@@ -185,8 +185,10 @@ OUTBOX_LEASE_SECONDS = env.int("DAFTAR_OUTBOX_LEASE_SECONDS", default=120)
 # --- API -------------------------------------------------------------------------------
 API_MAX_BODY_BYTES = env.int("DAFTAR_API_MAX_BODY_BYTES", default=64 * 1024)
 # Upload endpoints (regular expressions on the path) get API_MAX_UPLOAD_BYTES instead.
-# (The page's upload view checks the announced length itself before it reads the body.)
 API_UPLOAD_PATHS: list[str] = [r"^/api/v1/applications/[0-9]+/documents/?$"]
+# Page upload views check the announced length themselves (API_MAX_UPLOAD_BYTES) before reading;
+# every other page POST is held to DATA_UPLOAD_MAX_MEMORY_SIZE by the middleware.
+PAGE_UPLOAD_PATHS: list[str] = [r"^/applications/[0-9]+/documents/?$"]
 API_MAX_UPLOAD_BYTES = env.int("DAFTAR_API_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DAFTAR_MAX_FORM_BYTES", default=2 * 1024 * 1024)
 

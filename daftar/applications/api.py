@@ -37,7 +37,7 @@ from .clocks import clock_summary
 from .models import Application
 from .pagination import CappedPaginator
 from .presenters import needed_now
-from .selectors import case_detail, cases_visible, is_staff_for, my_cases, queue
+from .selectors import case_detail, cases_visible, is_overdue, is_staff_for, my_cases, queue
 from .workflow import MOVES, STAFF_ACTIONS, Status
 
 INQUIRY_RETRY_ROLES = (Role.REVIEWER, Role.LICENSING_AUTHORITY)
@@ -117,7 +117,7 @@ class QueueItemSerializer(serializers.ModelSerializer):
         return jalali_twin(application.due_at)
 
     def get_is_overdue(self, application: Application) -> bool:
-        return bool(application.due_at and application.due_at < timezone.now() and not application.is_final)
+        return is_overdue(application, timezone.now())
 
 
 def case_body(application: Application, actor: Any) -> dict[str, Any]:
@@ -150,7 +150,7 @@ def case_body(application: Application, actor: Any) -> dict[str, Any]:
         "submitted_at_jalali": jalali_twin(application.submitted_at),
         "due_at": application.due_at,
         "due_at_jalali": jalali_twin(application.due_at),
-        "overdue": bool(application.due_at and application.due_at < now and not application.is_final),
+        "overdue": is_overdue(application, now),
         "deadlines": deadlines,
         "timeline": [
             {
@@ -503,7 +503,7 @@ class AcknowledgeView(APIView):
         summary="Bulk acknowledgement of queue items (staff); ids not visible to the caller are ignored",
     )
     def post(self, request: Request) -> Response:
-        visible = queue(request.user, {}) if is_staff_for(request.user) else Application.objects.none()
+        visible = queue(request.user, {"status": "all"}) if is_staff_for(request.user) else Application.objects.none()
         count = services.applications_acknowledge(ids=_body(request).get("ids"), actor=request.user, visible=visible)
         return Response({"acknowledged": count})
 

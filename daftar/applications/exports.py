@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from daftar.core.errors import ApplicationError
 from daftar.core.jalali import to_jalali
+from daftar.core.normalize import persian_number
 
 from . import messages as msg
 from .models import Application
-from .workflow import FINAL
+from .selectors import is_overdue
 
 HEADER = ["شناسه", "کد رهگیری", "متقاضی", "منطقه", "وضعیت", "تاریخ ثبت", "مهلت", "گذشته از مهلت", "امتیاز"]
 XLSX_LIMIT = 100_000
@@ -36,7 +37,7 @@ def cell(value: object) -> object:
 def _rows(qs: QuerySet[Application]) -> Iterator[list[object]]:
     now = timezone.now()
     for a in qs.iterator(chunk_size=2000):
-        overdue = bool(a.due_at and a.due_at < now and a.status not in FINAL)
+        overdue = is_overdue(a, now)
         yield [
             cell(v)
             for v in [
@@ -73,7 +74,9 @@ def export_response(qs: QuerySet[Application], fmt: str) -> StreamingHttpRespons
         return response
     if fmt == "xlsx":
         if qs.count() > XLSX_LIMIT:
-            raise ApplicationError(msg.EXPORT_TOO_LARGE.format(limit=XLSX_LIMIT), code="export_too_large")
+            raise ApplicationError(
+                msg.EXPORT_TOO_LARGE.format(limit=persian_number(XLSX_LIMIT)), code="export_too_large"
+            )
         from openpyxl import Workbook
 
         book = Workbook(write_only=True)

@@ -22,7 +22,11 @@ def requirements_for(application: Application) -> list[DocumentRequirement]:
     )
 
 
-def needed_now(application: Application, documents: Iterable[Document]) -> list[str]:
+def needed_now(
+    application: Application,
+    documents: Iterable[Document],
+    requirements: list[DocumentRequirement] | None = None,
+) -> list[str]:
     status = application.status
     if status in FINAL:
         return [msg.NEED_NOTHING_FINAL.format(status=application.get_status_display())]
@@ -34,7 +38,7 @@ def needed_now(application: Application, documents: Iterable[Document]) -> list[
     gaps = profile_gaps(application.applicant)
     if gaps:
         needed.append(msg.NEED_PROFILE.format(gaps="، ".join(gaps)))
-    for requirement in requirements_for(application):
+    for requirement in requirements if requirements is not None else requirements_for(application):
         document = current.get(requirement.code)
         if document is None:
             if requirement.required:

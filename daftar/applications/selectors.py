@@ -4,6 +4,7 @@ queries however many rows (``select_related``; no per-row look-ups)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -68,17 +69,28 @@ ALL = "all"
 
 
 def role_queue_filter(actor: Any) -> Q | None:
-    """The cases the actor's roles work on; None = every status (administrators)."""
-    if getattr(actor, "is_superuser", False) or municipality_ids_for(actor, {Role.MUNICIPALITY_ADMIN}):
+    """The cases the actor's roles work on, each role in its own municipalities; None = every
+    status (platform superusers)."""
+    if getattr(actor, "is_superuser", False):
         return None
-    statuses: set[str] = set()
-    for role, wanted in ROLE_STATUSES.items():
-        if municipality_ids_for(actor, {role}):
-            statuses |= wanted
-    condition = Q(status__in=sorted(statuses))
-    if municipality_ids_for(actor, {Role.LICENSING_AUTHORITY}):
-        condition |= Q(overdue=True, escalated_at__isnull=False)  # escalations come to the authority (P1)
+    condition = Q(pk__in=[])
+    admin_of = municipality_ids_for(actor, {Role.MUNICIPALITY_ADMIN})
+    if admin_of:
+        condition |= Q(municipality_id__in=admin_of)
+    for role, statuses in ROLE_STATUSES.items():
+        ids = municipality_ids_for(actor, {role})
+        if ids:
+            condition |= Q(municipality_id__in=ids, status__in=sorted(statuses))
+    authority_of = municipality_ids_for(actor, {Role.LICENSING_AUTHORITY})
+    if authority_of:  # escalations come to the authority (P1)
+        condition |= Q(municipality_id__in=authority_of, overdue=True, escalated_at__isnull=False)
     return condition
+
+
+def is_overdue(application: Application, now: dt.datetime) -> bool:
+    """Past the municipality's deadline (the applicant's own correction deadline is not "overdue":
+    it expires the case instead). The one definition the queues, badges and exports use."""
+    return bool(application.due_at and application.due_at < now and application.status in CLOCKED)
 
 
 def queue(actor: Any, params: Any) -> QuerySet[Application]:
@@ -114,7 +126,7 @@ def queue(actor: Any, params: Any) -> QuerySet[Application]:
     if overdue in ("1", "true", "yes"):
         qs = qs.filter(due_at__lt=now, status__in=CLOCKED)  # the municipality's clocks, not the applicant's
     elif overdue in ("0", "false", "no"):
-        qs = qs.filter(Q(due_at__isnull=True) | Q(due_at__gte=now))
+        qs = qs.exclude(due_at__lt=now, status__in=CLOCKED)
     acknowledged = (params.get("acknowledged") or "").strip().lower()
     if acknowledged in ("0", "false", "no"):
         qs = qs.filter(acknowledged_at__isnull=True)

@@ -46,8 +46,8 @@ from .forms import ACTION_FORMS, ActionForm, QueueFilterForm, ReviewForm, Upload
 from .models import Application, StageClock
 from .pagination import CappedPaginator
 from .presenters import needed_now, requirements_for
-from .selectors import case_detail, is_staff_for, my_cases, queue
-from .workflow import FINAL, MOVES, STAFF_ROLES_FOR_CASES, Status
+from .selectors import case_detail, is_overdue, is_staff_for, my_cases, queue
+from .workflow import MOVES, STAFF_ROLES_FOR_CASES, Status
 
 PAGE_SIZE = 25
 
@@ -178,7 +178,7 @@ def _render_case(
         if not d.is_current:
             history[d.doc_type].append(d)
     can_upload = owner and application.status in UPLOAD_STATES
-    can_review = staff and application.status == Status.DOCUMENT_REVIEW and _may_review(user, application)
+    can_review = staff and not owner and application.status == Status.DOCUMENT_REVIEW and _may_review(user, application)
     requirements = requirements_for(application)
     titles = {r.code: r.title for r in requirements}
     rows = []
@@ -231,6 +231,8 @@ def _render_case(
     for move in moves:
         if move.action not in ACTION_FORMS:
             continue
+        if move.action == "request_correction" and not _action_choices(move.action, application):
+            continue  # nothing rejected yet: the move would only be refused
         use = isinstance(bound, ActionForm) and bound_key == move.action
         action_forms.append({"move": move, "form": bound if use else _action_form(move.action, application)})
 
@@ -263,12 +265,12 @@ def _render_case(
         "can_withdraw": owner and "withdraw" in names,
         "can_upload": can_upload,
         "can_review": can_review,
-        "can_retry_inquiry": (
-            staff
-            and not owner
-            and any(has_role(user, role, application.municipality_id) for role in INQUIRY_RETRY_ROLES)
-        )
-        or getattr(user, "is_superuser", False),
+        "can_retry_inquiry": staff
+        and not owner
+        and (
+            getattr(user, "is_superuser", False)
+            or any(has_role(user, role, application.municipality_id) for role in INQUIRY_RETRY_ROLES)
+        ),
         "action_forms": action_forms,
         "correction": correction,
         "assessment": application.assessment or {},
@@ -425,7 +427,13 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     cases = list(my_cases(request.user).select_related("applicant", "call__licence_type").prefetch_related("documents"))
-    rows = [{"case": a, "needed": needed_now(a, a.documents.all())} for a in cases]
+    requirements: dict[int, list[Any]] = {}  # one query per licence type, not per case
+    for a in cases:
+        if a.call.licence_type_id not in requirements:
+            requirements[a.call.licence_type_id] = requirements_for(a)
+    rows = [
+        {"case": a, "needed": needed_now(a, a.documents.all(), requirements[a.call.licence_type_id])} for a in cases
+    ]
     return render(request, "applications/mine.html", {"rows": rows})
 
 
@@ -491,9 +499,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
         status = 400
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
-    rows = [
-        {"case": a, "overdue": bool(a.due_at and a.due_at < now and a.status not in FINAL)} for a in page.object_list
-    ]
+    rows = [{"case": a, "overdue": is_overdue(a, now)} for a in page.object_list]
     query = urlencode(params)
     context = {
         "form": form,
@@ -538,7 +544,9 @@ def acknowledge(request: HttpRequest) -> HttpResponse:
         messages.error(request, NONE_CHOSEN)
         return redirect(back_url)
     try:
-        count = services.applications_acknowledge(ids=ids, actor=request.user, visible=queue(request.user, {}))
+        count = services.applications_acknowledge(
+            ids=ids, actor=request.user, visible=queue(request.user, {"status": "all"})
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

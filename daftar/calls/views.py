@@ -86,22 +86,27 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "quota_total": sum(row.quota for row in call.districts.all()),
         "form": form,
         "existing": existing,
+        "can_rank": may_rank(request.user, call),
     }
     return render(request, "calls/detail.html", context, status=status)
 
 
-def call_ranking(request: HttpRequest, pk: int) -> HttpResponse:
-    """Staff: a district's ranking in the call (P4); 404 for everyone else."""
+def may_rank(user: Any, call: Call) -> bool:
     from daftar.accounts.scoping import municipality_ids_for
-    from daftar.applications.models import Application
     from daftar.applications.workflow import STAFF_ROLES_FOR_CASES
 
-    call: Any = calls_list().filter(pk=pk).first()
-    user = request.user
-    if call is None or not (
+    return bool(
         getattr(user, "is_superuser", False)
         or call.municipality_id in municipality_ids_for(user, STAFF_ROLES_FOR_CASES)
-    ):
+    )
+
+
+def call_ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: a district's ranking in the call (P4); 404 for everyone else."""
+    from daftar.applications.models import Application
+
+    call: Any = calls_list().filter(pk=pk).first()
+    if call is None or not may_rank(request.user, call):
         raise Http404
     rows = list(call.districts.all())
     chosen = case_services.parse_id(request.GET.get("district", "")) or (rows[0].district_id if rows else None)

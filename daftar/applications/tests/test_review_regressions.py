@@ -328,3 +328,102 @@ def test_l1_a_calls_municipality_licence_and_districts_with_cases_stay(tehran_ru
     assert response.status_code == 200
     assert call_msg.DISTRICT_HAS_CASES in response.content.decode()
     assert call.districts.count() == len(rows)
+
+
+def test_ui_review_pressing_enter_in_the_reason_does_not_accept(tehran_rules):
+    """The review form's first submit button is a disabled decoy (Enter submits the first one)."""
+    from django.test import Client
+
+    case = submitted_case(client_for(User.objects.get(mobile="09120000001")))["id"]
+    move(staff("09120000002"), case, "start_review")
+    page = Client()
+    page.force_login(User.objects.get(mobile="09120000002"))
+    html = page.get(f"/applications/{case}/").content.decode()
+    form = html[html.index('class="row g-2 align-items-end mt-1 review-form"') :]
+    first_button = form[form.index("<button") : form.index(">", form.index("<button"))]
+    assert "disabled" in first_button and 'value="accept"' not in first_button
+    assert "درخواست اصلاح مدارک" not in html  # nothing rejected yet: the move is not offered
+
+
+def test_ui_bulk_acknowledgement_works_under_any_filter(tehran_rules):
+    from django.test import Client
+
+    case = submitted_case(client_for(User.objects.get(mobile="09120000001")))["id"]
+    through_review(case)  # now in «exam», outside the reviewer's default queue
+    page = Client()
+    page.force_login(User.objects.get(mobile="09120000002"))
+    page.post("/staff/queue/acknowledge/?status=exam", {"ids": [case]})
+    assert Application.objects.get(pk=case).acknowledged_at is not None
+
+
+def test_ui_overdue_means_the_municipalitys_deadline_everywhere(tehran_rules):
+    case = submitted_case(client_for(User.objects.get(mobile="09120000001")))["id"]
+    Application.objects.filter(pk=case).update(
+        status="correction_requested", due_at=timezone.now() - dt.timedelta(days=1)
+    )
+    reviewer = staff("09120000002")
+    rows = reviewer.get("/api/v1/applications").json()["results"]
+    assert rows[0]["is_overdue"] is False  # the applicant's deadline: it expires, it is not "overdue"
+    assert reviewer.get("/api/v1/applications?overdue=1").json()["count"] == 0
+    assert reviewer.get("/api/v1/applications?overdue=0").json()["count"] == 1
+
+
+def test_ui_roles_apply_in_their_own_municipality_only(tehran_rules):
+    from daftar.municipalities.tests.factories import MunicipalityFactory
+
+    case = submitted_case(client_for(User.objects.get(mobile="09120000001")))["id"]
+    through_review(case)  # «exam» in Tehran
+    both = User.objects.get(mobile="09120000002")  # reviewer in Tehran …
+    role_grant(user=both, role="examiner", municipality=MunicipalityFactory(), actor=None)  # … examiner elsewhere
+    assert client_for(both).get("/api/v1/applications").json()["results"] == []
+    assert client_for(both).get("/api/v1/applications?status=all").json()["count"] == 1
+
+
+def test_ui_the_applicants_list_page_has_a_constant_query_count(tehran_rules):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from daftar.calls.services import call_create
+
+    me = User.objects.get(mobile="09120000001")
+    draft(client_for(me))
+    page = Client()
+    page.force_login(me)
+    page.get("/applications/")
+    with CaptureQueriesContext(connection) as one:
+        page.get("/applications/")
+    for i in range(3):
+        call = call_create(
+            municipality=open_call().municipality,
+            licence_type=open_call().licence_type,
+            title=f"فراخوان آزمایشی {i}",
+            opens_at=timezone.now() - dt.timedelta(days=1),
+            closes_at=timezone.now() + dt.timedelta(days=1),
+            quotas={open_call().districts.first().district_id: 1},
+            actor=None,
+        )
+        draft(client_for(me), call=call)
+    with CaptureQueriesContext(connection) as four:
+        page.get("/applications/")
+    assert len(one) == len(four)
+
+
+def test_ui_a_large_body_to_any_other_page_is_refused_before_it_is_parsed(tehran_rules):
+    from django.test import Client
+
+    from daftar.core import messages as core_msg
+
+    case = draft(client_for(User.objects.get(mobile="09120000001")))["id"]
+    page = Client()
+    page.force_login(User.objects.get(mobile="09120000001"))
+    response = page.generic(
+        "POST",
+        f"/applications/{case}/submit/",
+        data=b"x" * 10,
+        content_type="multipart/form-data; boundary=xyz",
+        CONTENT_LENGTH=str(3 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert core_msg.BODY_TOO_LARGE in response.content.decode()
+    assert Application.objects.get(pk=case).status == "draft"
