@@ -10,6 +10,8 @@ api_v1 = [
     path("", include("daftar.accounts.api_urls")),
     path("", include("daftar.rules.api_urls")),
     path("", include("daftar.applications.api_urls")),
+    path("", include("daftar.licences.api_urls")),
+    path("", include("daftar.licences.public_api_urls")),
 ]
 
 urlpatterns = [
@@ -18,6 +20,7 @@ urlpatterns = [
     path("", include("daftar.rules.urls")),
     path("calls/", include("daftar.calls.urls")),
     path("", include("daftar.applications.urls")),
+    path("", include("daftar.licences.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
     path("api/", core_views.api_index, name="api-index"),

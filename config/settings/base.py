@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "daftar.applications",
     "daftar.documents",
     "daftar.inquiries",
+    "daftar.licences",
     "daftar.demo",
 ]
 
@@ -208,6 +209,15 @@ INQUIRY_MAX_ATTEMPTS = env.int("DAFTAR_INQUIRY_MAX_ATTEMPTS", default=5)
 INQUIRY_BREAKER_THRESHOLD = env.int("DAFTAR_INQUIRY_BREAKER_THRESHOLD", default=5)
 INQUIRY_BREAKER_COOLDOWN = env.int("DAFTAR_INQUIRY_BREAKER_COOLDOWN", default=60)
 QUEUE_PAGE_SIZE = env.int("DAFTAR_QUEUE_PAGE_SIZE", default=25)
+
+# --- Licences (issue 5) ------------------------------------------------------------------
+# Validity, renewal window and grace period are example figures, not official ones.
+LICENCE_VALIDITY_YEARS = env.int("DAFTAR_LICENCE_VALIDITY_YEARS", default=3)
+LICENCE_RENEWAL_WINDOW_DAYS = env.int("DAFTAR_LICENCE_RENEWAL_WINDOW_DAYS", default=60)
+LICENCE_GRACE_DAYS = env.int("DAFTAR_LICENCE_GRACE_DAYS", default=30)
+# Ed25519 signing key for certificate QR payloads: a PEM file (created in var/ in development).
+LICENCE_SIGNING_KEY_FILE = env.str("DAFTAR_LICENCE_SIGNING_KEY_FILE", default=str(VAR_DIR / "keys" / "licence-ed25519.pem"))
+LICENCE_VERIFY_PER_ADDRESS_HOURLY = env.int("DAFTAR_LICENCE_VERIFY_PER_ADDRESS_HOURLY", default=300)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LicencesConfig(AppConfig):
+    name = "daftar.licences"
+    label = "licences"
+    verbose_name = "مجوزها"
