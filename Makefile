@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: bench run test lint format worker check-deploy migrate demo vendor venv browser clean
+.PHONY: bench run test lint format worker check-deploy migrate demo vendor venv browser pdf-libs clean
 
 ## Python environment (.venv), pinned; re-installed when the requirement files change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -61,9 +61,14 @@ worker: venv
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py check --deploy --fail-level WARNING
 
-## Debian's Chromium for the browser tests (root; CI does this in .ci/run).
-browser:
+## Debian's Chromium for the browser tests (root; CI does this in .ci/run), and the system
+## libraries WeasyPrint draws licence certificates with (Pango, HarfBuzz; decision 0019).
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+browser: pdf-libs
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+pdf-libs:
+	dpkg -s $(PDF_LIBS) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_LIBS))
 
 clean:
 	rm -rf var/daftar.sqlite3* var/media var/sms test-artifacts

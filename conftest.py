@@ -16,8 +16,10 @@ from daftar.notifications.backends import LocmemBackend
 
 
 @pytest.fixture(autouse=True)
-def _clean_state(settings: Any) -> Iterator[None]:
+def _clean_state(settings: Any, tmp_path_factory: Any) -> Iterator[None]:
     settings.SMS_BACKEND = "locmem"
+    # one licence signing key for the whole run, never in the project's var/
+    settings.LICENCE_SIGNING_KEY_FILE = str(tmp_path_factory.getbasetemp() / "keys" / "licence-ed25519.pem")
     cache.clear()
     LocmemBackend.outbox.clear()
     yield

@@ -5,6 +5,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from daftar.core import views as core_views
+from daftar.licences import views as licence_views
+from daftar.licences.api import public_key_pem_view
 
 api_v1 = [
     path("", include("daftar.accounts.api_urls")),
@@ -17,10 +19,14 @@ api_v1 = [
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("", include("daftar.accounts.urls")),
+    # before rules: its licences/<slug:code>/ would take licences/verify/ and licences/registry/
+    path("", include("daftar.licences.urls")),
+    # the home page's «استعلام مجوز» card resolves this global name (daftar.core.views.SECTIONS)
+    path("licences/verify/", licence_views.verify_start, name="licence_verify"),
     path("", include("daftar.rules.urls")),
     path("calls/", include("daftar.calls.urls")),
     path("", include("daftar.applications.urls")),
-    path("", include("daftar.licences.urls")),
+    path("licences/public-key.pem", public_key_pem_view, name="licences-public-key-pem"),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
     path("api/", core_views.api_index, name="api-index"),

@@ -123,6 +123,8 @@ CELERY_BEAT_SCHEDULE = {
     "tick-clocks": {"task": "daftar.applications.tasks.tick_clocks", "schedule": 15 * 60.0},
     # Inquiries whose retry is due (a worker that died mid-inquiry leaves them pending).
     "retry-inquiries": {"task": "daftar.inquiries.tasks.sweep_inquiries", "schedule": 60.0},
+    # Licences: end suspensions whose last day passed, expire those past validity + grace (S16).
+    "sweep-licences": {"task": "daftar.licences.tasks.sweep_licences", "schedule": 60 * 60.0},
 }
 
 # --- Auth ------------------------------------------------------------------------------
@@ -216,7 +218,11 @@ LICENCE_VALIDITY_YEARS = env.int("DAFTAR_LICENCE_VALIDITY_YEARS", default=3)
 LICENCE_RENEWAL_WINDOW_DAYS = env.int("DAFTAR_LICENCE_RENEWAL_WINDOW_DAYS", default=60)
 LICENCE_GRACE_DAYS = env.int("DAFTAR_LICENCE_GRACE_DAYS", default=30)
 # Ed25519 signing key for certificate QR payloads: a PEM file (created in var/ in development).
-LICENCE_SIGNING_KEY_FILE = env.str("DAFTAR_LICENCE_SIGNING_KEY_FILE", default=str(VAR_DIR / "keys" / "licence-ed25519.pem"))
+LICENCE_SIGNING_KEY_FILE = env.str(
+    "DAFTAR_LICENCE_SIGNING_KEY_FILE", default=str(VAR_DIR / "keys" / "licence-ed25519.pem")
+)
+# The public address printed in certificates' QR codes (e.g. https://daftar.example.ir).
+SITE_URL = env.str("DAFTAR_SITE_URL", default="")
 LICENCE_VERIFY_PER_ADDRESS_HOURLY = env.int("DAFTAR_LICENCE_VERIFY_PER_ADDRESS_HOURLY", default=300)
 
 REST_FRAMEWORK = {
@@ -251,6 +257,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # two models have a "status" with different choices: name each enum
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "daftar.applications.workflow.Status",
+        "LicenceStatusEnum": "daftar.licences.models.LicenceStatus",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 

@@ -33,6 +33,7 @@ from daftar.core.normalize import normalize_text, persian_number
 from daftar.documents.models import Document, ReviewState
 from daftar.inquiries import services as inquiries
 from daftar.inquiries.models import InquiryStatus
+from daftar.licences.services import licence_issue
 from daftar.municipalities.models import District
 from daftar.notifications.services import outbox_enqueue
 from daftar.rules.evaluator import Evaluation, evaluate
@@ -546,7 +547,7 @@ def application_move(*, application_id: int, action: str, actor: Any, data: dict
         if action in EFFECTS:
             passed, failure = EFFECTS[action](application, data)
         new = move.target if passed else (move.fail_target or move.target)
-        note = _apply(application, action, data, now, passed, failure)
+        note = _apply(application, action, data, now, passed, failure, actor)
         application.status = new
         application.status_changed_at = now
         application.updated_at = now
@@ -579,7 +580,15 @@ def _public(data: dict[str, Any]) -> dict[str, Any]:
     return {k: data[k] for k in keep if k in data}
 
 
-def _apply(application: Application, action: str, data: dict[str, Any], now: Any, passed: bool, failure: str) -> str:
+def _apply(
+    application: Application,
+    action: str,
+    data: dict[str, Any],
+    now: Any,
+    passed: bool,
+    failure: str,
+    actor: Any = None,
+) -> str:
     """What a move changes besides the status; returns the note shown on the timeline."""
     if action == "submit":
         if application.tracking_code is None:
@@ -616,7 +625,7 @@ def _apply(application: Application, action: str, data: dict[str, Any], now: Any
         application.decision_reason = msg.EXPIRED_CORRECTION if late else msg.EXPIRED_DRAFT
         return application.decision_reason
     if action == "issue_licence":
-        application.licence_number = _licence_number(application)
+        application.licence_number = _licence_number(application, actor)
         return application.licence_number
     return ""
 
@@ -629,10 +638,10 @@ def _unique_tracking_code() -> str:
     raise RuntimeError("no free tracking code after 10 tries")  # 49 bits: practically unreachable
 
 
-def _licence_number(application: Application) -> str:
-    """A provisional number until the licences app (issue 5) issues the signed certificate."""
-    year = to_jalali(timezone.now(), digits=False)[:4]
-    return f"{application.municipality.slug.upper()[:3]}-{year}-{application.pk:06d}"
+def _licence_number(application: Application, actor: Any) -> str:
+    """Issue the licence (``licences.services.licence_issue``: signed payload, history, audit,
+    SMS) inside this move's transaction and return its number."""
+    return licence_issue(application=application, actor=actor).number
 
 
 def _notify(application: Application, action: str, old: str, new: str, note: str) -> None:

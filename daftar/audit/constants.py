@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "application.expire": "انقضای درخواست",
     "application.overdue": "گذشتن از مهلت قانونی و ارجاع",
     "application.acknowledge": "رؤیت پرونده در صف کار",
+    "licence.suspension_end": "پایان خودکار تعلیق مجوز",
     "document.upload": "بارگذاری مدرک",
     "document.accept": "پذیرش مدرک",
     "document.reject": "رد مدرک",
@@ -35,4 +36,10 @@ ACTION_LABELS = {
     "inquiry.result": "پاسخ استعلام",
     "inquiry.error": "استعلام بی‌پاسخ ماند",
     "inquiry.retry": "درخواست دوبارهٔ استعلام",
+    "licence.issue": "صدور مجوز و گواهی امضاشده",
+    "licence.renew": "تمدید مجوز",
+    "licence.suspend": "تعلیق مجوز",
+    "licence.reinstate": "رفع تعلیق مجوز",
+    "licence.revoke": "لغو مجوز",
+    "licence.expire": "انقضای مجوز",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,16 @@ def development_backends_off(app_configs: Any = None, **kwargs: Any) -> list[Err
                 "Captcha test mode accepts a fixed answer.",
                 hint="Unset DAFTAR_CAPTCHA_TEST_MODE in production.",
                 id="daftar.E002",
+            )
+        )
+    key = Path(settings.LICENCE_SIGNING_KEY_FILE)
+    if not key.is_file():
+        errors.append(
+            Error(
+                f"The licence signing key {key} does not exist: licences cannot be issued or verified.",
+                hint="Run `manage.py licence_keygen` once (keep the file secret and backed up), "
+                "or set DAFTAR_LICENCE_SIGNING_KEY_FILE to the existing key.",
+                id="daftar.E003",
             )
         )
     return errors

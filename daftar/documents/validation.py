@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
-from PIL import Image
+from PIL import Image, ImageFile
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
@@ -163,6 +163,9 @@ def _check_image(data: bytes, mime: str, max_pixels: int) -> tuple[int, int]:
     """Open with the plugin the magic bytes name, bound the pixel count from the header, then
     decode fully so a truncated or damaged image is refused now rather than when displayed."""
     too_many = _reject("too_many_pixels", m.TOO_MANY_PIXELS.format(limit=persian_number(max_pixels / 1_000_000)))
+    # a library (WeasyPrint) may have switched Pillow's global "accept truncated images" on;
+    # a truncated upload must be refused whatever else the process has imported
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

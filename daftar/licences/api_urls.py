@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("licences", api.LicenceListView.as_view(), name="licences-list"),
+    path("licences/public-key", api.PublicKeyView.as_view(), name="licences-public-key"),
+    path("licences/<str:number>/certificate.pdf", api.CertificateView.as_view(), name="licences-certificate"),
+]

@@ -56,6 +56,19 @@ def test_jalali_filter_shows_persian_digits():
     assert html == "۱۴۰۴/۰۹/۰۳|۱۲۰"
 
 
+KEY_DIR = ROOT / "var" / "test-keys"
+
+
+def _signing_key() -> str:
+    """A licence signing key the production check can find (created once by the test settings)."""
+    from daftar.licences import signing
+
+    path = KEY_DIR / "licence-ed25519.pem"
+    if not path.exists():
+        signing._create_key(path)
+    return str(path)
+
+
 def _check_deploy(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     import os
 
@@ -68,6 +81,7 @@ def _check_deploy(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]
         "DAFTAR_ALLOWED_HOSTS": "daftar.example.ir",
         "DAFTAR_SMS_BACKEND": "http",
         "DAFTAR_SMS_HTTP_URL": "https://sms.example.ir/send",
+        "DAFTAR_LICENCE_SIGNING_KEY_FILE": _signing_key(),
         **extra_env,
     }
     return subprocess.run(
@@ -88,7 +102,11 @@ def test_production_settings_pass_check_deploy():
 
 @pytest.mark.parametrize(
     ("extra", "error"),
-    [({"DAFTAR_SMS_BACKEND": "file"}, "daftar.E001"), ({"DAFTAR_CAPTCHA_TEST_MODE": "1"}, "daftar.E002")],
+    [
+        ({"DAFTAR_SMS_BACKEND": "file"}, "daftar.E001"),
+        ({"DAFTAR_CAPTCHA_TEST_MODE": "1"}, "daftar.E002"),
+        ({"DAFTAR_LICENCE_SIGNING_KEY_FILE": "/nonexistent/licence.pem"}, "daftar.E003"),
+    ],
 )
 def test_development_conveniences_fail_check_deploy(extra, error):
     result = _check_deploy(extra)

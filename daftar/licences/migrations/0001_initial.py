@@ -7,93 +7,173 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applications', '0003_queue_indexes'),
-        ('municipalities', '0004_municipality_thursdays_off_dayoff'),
-        ('rules', '0003_licencetype_stage_days'),
+        ("applications", "0003_queue_indexes"),
+        ("municipalities", "0004_municipality_thursdays_off_dayoff"),
+        ("rules", "0003_licencetype_stage_days"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Licence',
+            name="Licence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=32, unique=True, verbose_name='شمارهٔ مجوز')),
-                ('holder_name', models.CharField(max_length=200, verbose_name='نام دارنده')),
-                ('office_name', models.CharField(max_length=200, verbose_name='نام دفتر')),
-                ('premises_location', models.JSONField(blank=True, null=True, verbose_name='مختصات محل')),
-                ('premises_area_m2', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, verbose_name='مساحت مفید (متر مربع)')),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='تاریخ صدور')),
-                ('valid_from', models.DateField(verbose_name='اعتبار از')),
-                ('valid_until', models.DateField(verbose_name='اعتبار تا')),
-                ('status', models.CharField(choices=[('active', 'فعال'), ('suspended', 'تعلیق\u200cشده'), ('revoked', 'لغوشده'), ('expired', 'منقضی')], default='active', max_length=16, verbose_name='وضعیت')),
-                ('status_reason', models.TextField(blank=True, verbose_name='دلیل وضعیت')),
-                ('suspended_until', models.DateField(blank=True, null=True, verbose_name='تعلیق تا')),
-                ('renewals', models.PositiveSmallIntegerField(default=0, verbose_name='دفعات تمدید')),
-                ('payload', models.TextField(blank=True, verbose_name='دادهٔ امضاشده')),
-                ('signature', models.CharField(blank=True, max_length=128, verbose_name='امضا')),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='licence', to='applications.application', verbose_name='پرونده')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='municipalities.district', verbose_name='منطقه')),
-                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='licences', to=settings.AUTH_USER_MODEL, verbose_name='دارنده')),
-                ('licence_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rules.licencetype', verbose_name='نوع مجوز')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='licences', to='municipalities.municipality', verbose_name='شهرداری')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=32, unique=True, verbose_name="شمارهٔ مجوز")),
+                ("holder_name", models.CharField(max_length=200, verbose_name="نام دارنده")),
+                ("office_name", models.CharField(max_length=200, verbose_name="نام دفتر")),
+                ("premises_location", models.JSONField(blank=True, null=True, verbose_name="مختصات محل")),
+                (
+                    "premises_area_m2",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=9, null=True, verbose_name="مساحت مفید (متر مربع)"
+                    ),
+                ),
+                ("issued_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="تاریخ صدور")),
+                ("valid_from", models.DateField(verbose_name="اعتبار از")),
+                ("valid_until", models.DateField(verbose_name="اعتبار تا")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "فعال"),
+                            ("suspended", "تعلیق\u200cشده"),
+                            ("revoked", "لغوشده"),
+                            ("expired", "منقضی"),
+                        ],
+                        default="active",
+                        max_length=16,
+                        verbose_name="وضعیت",
+                    ),
+                ),
+                ("status_reason", models.TextField(blank=True, verbose_name="دلیل وضعیت")),
+                ("suspended_until", models.DateField(blank=True, null=True, verbose_name="تعلیق تا")),
+                ("renewals", models.PositiveSmallIntegerField(default=0, verbose_name="دفعات تمدید")),
+                ("payload", models.TextField(blank=True, verbose_name="دادهٔ امضاشده")),
+                ("signature", models.CharField(blank=True, max_length=128, verbose_name="امضا")),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="licence",
+                        to="applications.application",
+                        verbose_name="پرونده",
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="municipalities.district",
+                        verbose_name="منطقه",
+                    ),
+                ),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="licences",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="دارنده",
+                    ),
+                ),
+                (
+                    "licence_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="rules.licencetype",
+                        verbose_name="نوع مجوز",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="licences",
+                        to="municipalities.municipality",
+                        verbose_name="شهرداری",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'مجوز',
-                'verbose_name_plural': 'مجوزها',
-                'ordering': ['-issued_at'],
+                "verbose_name": "مجوز",
+                "verbose_name_plural": "مجوزها",
+                "ordering": ["-issued_at"],
             },
         ),
         migrations.CreateModel(
-            name='LicenceEvent',
+            name="LicenceEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('action', models.CharField(max_length=16)),
-                ('from_status', models.CharField(blank=True, max_length=16)),
-                ('to_status', models.CharField(blank=True, max_length=16)),
-                ('reason', models.TextField(blank=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('licence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='licences.licence')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("action", models.CharField(max_length=16)),
+                ("from_status", models.CharField(blank=True, max_length=16)),
+                ("to_status", models.CharField(blank=True, max_length=16)),
+                ("reason", models.TextField(blank=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "licence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="licences.licence"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'رویداد مجوز',
-                'verbose_name_plural': 'رویدادهای مجوز',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "رویداد مجوز",
+                "verbose_name_plural": "رویدادهای مجوز",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='VerificationLog',
+            name="VerificationLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=64)),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('client', models.CharField(blank=True, max_length=64)),
-                ('channel', models.CharField(default='api', max_length=8)),
-                ('found', models.BooleanField(default=False)),
-                ('licence', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='verifications', to='licences.licence')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=64)),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("client", models.CharField(blank=True, max_length=64)),
+                ("channel", models.CharField(default="api", max_length=8)),
+                ("found", models.BooleanField(default=False)),
+                (
+                    "licence",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="verifications",
+                        to="licences.licence",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'استعلام اصالت مجوز',
-                'verbose_name_plural': 'استعلام\u200cهای اصالت مجوز',
-                'ordering': ['-at'],
+                "verbose_name": "استعلام اصالت مجوز",
+                "verbose_name_plural": "استعلام\u200cهای اصالت مجوز",
+                "ordering": ["-at"],
             },
         ),
         migrations.AddIndex(
-            model_name='licence',
-            index=models.Index(fields=['municipality', 'district', 'status'], name='licence_registry'),
+            model_name="licence",
+            index=models.Index(fields=["municipality", "district", "status"], name="licence_registry"),
         ),
         migrations.AddIndex(
-            model_name='licence',
-            index=models.Index(fields=['status', 'valid_until'], name='licence_expiry'),
+            model_name="licence",
+            index=models.Index(fields=["status", "valid_until"], name="licence_expiry"),
         ),
         migrations.AddIndex(
-            model_name='licence',
-            index=models.Index(fields=['status', 'suspended_until'], name='licence_suspension_end'),
+            model_name="licence",
+            index=models.Index(fields=["status", "suspended_until"], name="licence_suspension_end"),
         ),
     ]

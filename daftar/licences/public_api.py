@@ -1,0 +1,149 @@
+"""REST API of licence verification and lifecycle (API.md «Licences (S16)»).
+
+``GET licences/{number}/verify`` is public (no login, no session: nothing to forge) and
+rate-limited per address; an unknown and a malformed number get the same 404 body.
+``POST licences/{number}/actions`` is for the licensing authority of the licence's municipality:
+who cannot see the licence gets 404, who can see it but lacks the role gets 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import permissions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from daftar.accounts.api import ErrorSerializer
+from daftar.accounts.constants import STAFF_ROLES, Role
+from daftar.accounts.scoping import has_role, scope_queryset
+from daftar.core.errors import ApplicationError
+from daftar.core.fields import jalali_twin
+from daftar.core.jalali import parse_date
+from daftar.core.ratelimit import client_address
+
+from . import messages as msg
+from .lifecycle import ACTIONS, licence_act
+from .models import Licence
+from .verification import CHANNEL_API, licence_verify, normalize_number, qr_check, verification_body
+
+VerificationSchema = inline_serializer(
+    "LicenceVerification",
+    {
+        "number": serializers.CharField(),
+        "status": serializers.CharField(help_text="active, suspended, revoked or expired (live)"),
+        "status_display": serializers.CharField(),
+        "holder": serializers.CharField(help_text="masked"),
+        "office": serializers.CharField(),
+        "municipality": serializers.DictField(),
+        "district": serializers.DictField(),
+        "valid_from": serializers.DateField(),
+        "valid_from_jalali": serializers.CharField(),
+        "valid_until": serializers.DateField(),
+        "valid_until_jalali": serializers.CharField(),
+        "suspended_until": serializers.DateField(allow_null=True),
+        "suspended_until_jalali": serializers.CharField(allow_null=True),
+        "revoked_at": serializers.DateTimeField(allow_null=True),
+        "revoked_at_jalali": serializers.CharField(allow_null=True),
+        "signature_valid": serializers.BooleanField(),
+        "qr": serializers.DictField(required=False, help_text="only with ?p=<payload>.<signature>"),
+    },
+)
+
+
+def not_found() -> ApplicationError:
+    return ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
+
+
+class LicenceVerifyView(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        operation_id="licences_verify",
+        auth=[],
+        parameters=[
+            OpenApiParameter("p", str, description="the QR code's <payload>.<signature>", required=False),
+        ],
+        responses={200: VerificationSchema, 404: ErrorSerializer, 429: ErrorSerializer},
+    )
+    def get(self, request: Request, number: str) -> Response:
+        licence = licence_verify(raw_number=number, address=client_address(request), channel=CHANNEL_API)
+        if licence is None:
+            raise not_found()
+        body = verification_body(licence)
+        token = request.query_params.get("p")
+        if token:
+            check = qr_check(licence, token)
+            body["qr"] = {"signature_valid": check.signature_valid, "matches": check.matches, "message": check.message}
+        return Response(body)
+
+
+class ActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=ACTIONS)
+    reason = serializers.CharField(help_text="at least 10 characters")
+    until = serializers.CharField(required=False, help_text="suspend only: ISO or Jalali date (1404/09/30)")
+
+
+def action_body(licence: Licence) -> dict[str, Any]:
+    """The verification body plus what the authority sees: the reason and the history."""
+    events = list(licence.events.select_related("actor").all())
+    return {
+        **verification_body(licence),
+        "status_reason": licence.status_reason,
+        "renewals": licence.renewals,
+        "events": [
+            {
+                "at": e.at,
+                "at_jalali": jalali_twin(e.at),
+                "action": e.action,
+                "label": msg.EVENT_LABELS.get(e.action, e.action),
+                "from": e.from_status,
+                "to": e.to_status,
+                "reason": e.reason,
+                "actor": e.actor.get_full_name() if e.actor else None,
+                "data": e.data,
+            }
+            for e in events
+        ],
+    }
+
+
+class LicenceActionsView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="licences_actions",
+        request=ActionSerializer,
+        responses={
+            200: VerificationSchema,
+            400: ErrorSerializer,
+            401: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+    )
+    def post(self, request: Request, number: str) -> Response:
+        visible = scope_queryset(Licence.objects.all(), request.user, roles=STAFF_ROLES, owner_field="holder")
+        licence = visible.filter(number=normalize_number(number) or "").first()
+        if licence is None:
+            raise not_found()
+        if not has_role(request.user, Role.LICENSING_AUTHORITY, licence.municipality_id):
+            raise ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
+        data: Any = request.data if hasattr(request.data, "get") else {}
+        action = data.get("action")
+        if action not in ACTIONS:
+            message = msg.UNKNOWN_ACTION.format(actions="، ".join(ACTIONS))
+            raise ApplicationError(message, code="unknown_action", fields={"action": [message]})
+        until = None
+        if action == "suspend" and data.get("until"):
+            try:
+                until = parse_date(data["until"])
+            except ValidationError as exc:
+                raise ApplicationError(exc.messages[0], code="date_invalid", fields={"until": exc.messages}) from None
+        changed = licence_act(licence, action=action, actor=request.user, reason=data.get("reason", ""), until=until)
+        return Response(action_body(changed))
