@@ -460,7 +460,8 @@ class TransitionView(APIView):
                 code="unknown_action",
                 fields={"action": [msg.UNKNOWN_ACTION.format(actions="، ".join(STAFF_ACTIONS))]},
             )
-        body = {k: v for k, v in _body(request).items() if k != "action"}
+        # keys starting with "_" are for trusted internal callers (assessments), never the API
+        body = {k: v for k, v in _body(request).items() if k != "action" and not str(k).startswith("_")}
         services.application_move(application_id=pk, action=action, actor=request.user, data=body)
         return _case_response(request, pk)
 

@@ -441,9 +441,14 @@ def effect_exam(application: Application, data: dict[str, Any]) -> tuple[bool, s
         value = _number(data.get("score"))
     except (TypeError, ValueError):
         raise ApplicationError(msg.SCORE_RANGE, fields={"score": [msg.SCORE_RANGE]}) from None
-    mark = settings.EXAM_PASS_MARK
+    # the assessments app decides with its own rule (fixed or P7's relative mark) and passes its
+    # verdict in ``_pass_mark``/``_rule``; the API cannot set keys starting with "_"
+    mark = float(data.get("_pass_mark", settings.EXAM_PASS_MARK))
     passed = value >= mark
-    application.assessment = {**application.assessment, "exam": {"score": value, "pass_mark": mark, "passed": passed}}
+    application.assessment = {
+        **application.assessment,
+        "exam": {"score": value, "pass_mark": mark, "rule": data.get("_rule", "fixed"), "passed": passed},
+    }
     return passed, "" if passed else msg.EXAM_FAILED.format(score=persian_number(value), mark=persian_number(mark))
 
 
@@ -456,11 +461,17 @@ def effect_interview(application: Application, data: dict[str, Any]) -> tuple[bo
     except (TypeError, ValueError):
         raise ApplicationError(msg.SCORES_LIST, fields={"scores": [msg.SCORES_LIST]}) from None
     mean = round(sum(scores) / len(scores), 2)
-    mark = settings.INTERVIEW_PASS_MARK
-    passed = mean >= mark
+    mark = float(data.get("_pass_mark", settings.INTERVIEW_PASS_MARK))
+    passed = bool(data["_passed"]) if "_passed" in data else mean >= mark  # e.g. "all must pass"
     application.assessment = {
         **application.assessment,
-        "interview": {"scores": scores, "mean": mean, "pass_mark": mark, "rule": "mean", "passed": passed},
+        "interview": {
+            "scores": scores,
+            "mean": mean,
+            "pass_mark": mark,
+            "rule": data.get("_rule", "mean"),
+            "passed": passed,
+        },
     }
     return passed, "" if passed else msg.INTERVIEW_FAILED.format(score=persian_number(mean), mark=persian_number(mark))
 
