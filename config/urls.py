@@ -14,6 +14,8 @@ api_v1 = [
     path("", include("daftar.applications.api_urls")),
     path("", include("daftar.licences.api_urls")),
     path("", include("daftar.licences.public_api_urls")),
+    path("", include("daftar.assessments.api_urls")),
+    path("", include("daftar.supervision.api_urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +28,7 @@ urlpatterns = [
     path("", include("daftar.rules.urls")),
     path("calls/", include("daftar.calls.urls")),
     path("", include("daftar.applications.urls")),
+    path("", include("daftar.assessments.urls")),
     path("licences/public-key.pem", public_key_pem_view, name="licences-public-key-pem"),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "daftar.documents",
     "daftar.inquiries",
     "daftar.licences",
+    "daftar.assessments",
+    "daftar.supervision",
     "daftar.demo",
 ]
 
@@ -125,6 +127,8 @@ CELERY_BEAT_SCHEDULE = {
     "retry-inquiries": {"task": "daftar.inquiries.tasks.sweep_inquiries", "schedule": 60.0},
     # Licences: end suspensions whose last day passed, expire those past validity + grace (S16).
     "sweep-licences": {"task": "daftar.licences.tasks.sweep_licences", "schedule": 60 * 60.0},
+    # Supervision: remind offices of the six-monthly report; record a missing one as a violation (P5).
+    "supervision-report-reminders": {"task": "daftar.supervision.tasks.remind_reports", "schedule": 6 * 60 * 60.0},
 }
 
 # --- Auth ------------------------------------------------------------------------------

@@ -1,0 +1,289 @@
+"""REST API of exam sessions and interview panels (S10.3, S10.4). Only an examiner of the
+municipality acts; others get 404 when they cannot see the session or case, 403 otherwise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import permissions, serializers
+from rest_framework.parsers import BaseParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from daftar.accounts.api import ErrorSerializer
+from daftar.accounts.constants import Role
+from daftar.accounts.scoping import has_role, scope_queryset
+from daftar.applications.models import Application
+from daftar.applications.selectors import cases_visible
+from daftar.applications.workflow import STAFF_ROLES_FOR_CASES
+from daftar.calls.models import Call
+from daftar.core.errors import ApplicationError
+from daftar.core.fields import jalali_twin
+from daftar.core.jalali import parse_datetime
+from daftar.core.parsers import NormalizingJSONParser, NormalizingMultiPartParser
+
+from . import messages as msg
+from . import services
+from .models import ExamSession, PanelRule, PassRule
+
+ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
+
+
+def _examiner(request: Request, municipality_id: int) -> None:
+    if not (request.user.is_superuser or has_role(request.user, Role.EXAMINER, municipality_id)):
+        raise ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
+
+
+def _session(request: Request, pk: int) -> ExamSession:
+    qs = scope_queryset(ExamSession.objects.select_related("municipality"), request.user, roles=STAFF_ROLES_FOR_CASES)
+    session = qs.filter(pk=pk).first()
+    if session is None:
+        raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
+    _examiner(request, session.municipality_id)
+    return session
+
+
+def _case(request: Request, pk: int) -> Application:
+    application = cases_visible(request.user).filter(pk=pk).first()
+    if application is None:
+        raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
+    _examiner(request, application.municipality_id)
+    return application
+
+
+def _body(request: Request) -> Any:
+    return request.data if hasattr(request.data, "get") else {}
+
+
+def session_body(session: ExamSession) -> dict[str, Any]:
+    seats = list(session.seat_set.select_related("application").order_by("pk"))
+    return {
+        "id": session.pk,
+        "call": session.call_id,
+        "title": session.title,
+        "starts_at": session.starts_at,
+        "starts_at_jalali": jalali_twin(session.starts_at),
+        "place": session.place,
+        "seats": session.seats,
+        "pass_rule": session.pass_rule,
+        "fixed_pass_mark": session.fixed_pass_mark,
+        "relative_share": session.relative_share,
+        "top_share": session.top_share,
+        "weights": session.weights,
+        "pass_mark": session.pass_mark,
+        "decided_at": session.decided_at,
+        "seat_list": [
+            {
+                "id": s.pk,
+                "application": s.application_id,
+                "tracking_code": s.application.tracking_code,
+                "status": s.application.status,
+                "parts": s.parts,
+                "total": s.total,
+            }
+            for s in seats
+        ],
+    }
+
+
+SessionSchema = inline_serializer(
+    "ExamSession",
+    {
+        "id": serializers.IntegerField(),
+        "call": serializers.IntegerField(),
+        "title": serializers.CharField(),
+        "starts_at": serializers.DateTimeField(),
+        "starts_at_jalali": serializers.CharField(),
+        "place": serializers.CharField(),
+        "seats": serializers.IntegerField(),
+        "pass_rule": serializers.ChoiceField(choices=PassRule.choices),
+        "fixed_pass_mark": serializers.FloatField(),
+        "relative_share": serializers.FloatField(),
+        "top_share": serializers.FloatField(),
+        "weights": serializers.DictField(child=serializers.FloatField()),
+        "pass_mark": serializers.FloatField(allow_null=True),
+        "decided_at": serializers.DateTimeField(allow_null=True),
+        "seat_list": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+
+class SessionCreateSerializer(serializers.Serializer):
+    call = serializers.IntegerField()
+    title = serializers.CharField(max_length=200)
+    starts_at = serializers.CharField(help_text="Jalali «1405/01/15 08:00» or Gregorian, Tehran time")
+    place = serializers.CharField(max_length=300)
+    seats = serializers.IntegerField(min_value=1, max_value=100000)
+    pass_rule = serializers.ChoiceField(choices=PassRule.choices, default=PassRule.FIXED)
+    fixed_pass_mark = serializers.FloatField(required=False, min_value=0, max_value=100)
+    relative_share = serializers.FloatField(required=False, default=0.70, help_text="P7 example: 0.70")
+    top_share = serializers.FloatField(required=False, default=0.01, help_text="P7 example: 0.01")
+    weights = serializers.DictField(
+        child=serializers.FloatField(), required=False, help_text='P7 example: {"general": 0.4, "specialised": 0.6}'
+    )
+
+
+class ExamSessionCreateView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="exam_sessions_create",
+        request=SessionCreateSerializer,
+        responses={201: SessionSchema, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = SessionCreateSerializer(data=_body(request))
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        call = Call.objects.filter(pk=data["call"]).first()
+        if call is None:
+            raise ApplicationError(msg.CALL_UNKNOWN, code="not_found", status=404)
+        _examiner(request, call.municipality_id)
+        try:
+            starts_at = parse_datetime(data["starts_at"])
+        except (ValidationError, ValueError):
+            raise ApplicationError(msg.STARTS_AT, fields={"starts_at": [msg.STARTS_AT]}) from None
+        session = services.session_create(
+            call=call,
+            title=data["title"],
+            starts_at=starts_at,
+            place=data["place"],
+            seats=data["seats"],
+            actor=request.user,
+            pass_rule=data["pass_rule"],
+            fixed_pass_mark=data.get("fixed_pass_mark"),
+            relative_share=data["relative_share"],
+            top_share=data["top_share"],
+            weights=data.get("weights"),
+        )
+        return Response(session_body(session), status=201)
+
+
+class SeatSerializer(serializers.Serializer):
+    application = serializers.IntegerField()
+
+
+class SeatAssignView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="exam_sessions_seats_create", request=SeatSerializer, responses={201: SessionSchema, **ERRORS}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        session = _session(request, pk)
+        serializer = SeatSerializer(data=_body(request))
+        serializer.is_valid(raise_exception=True)
+        application = cases_visible(request.user).filter(pk=serializer.validated_data["application"]).first()
+        if application is None:
+            raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
+        services.seat_assign(session=session, application=application, actor=request.user)
+        return Response(session_body(session), status=201)
+
+
+class ScoreRowSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    general = serializers.FloatField()
+    specialised = serializers.FloatField()
+
+
+class ScoresRequestSerializer(serializers.Serializer):
+    scores = ScoreRowSerializer(many=True, required=False)
+    file = serializers.FileField(required=False, help_text="CSV or XLSX: tracking_code,general,specialised")
+
+
+class ScoresView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes: list[type[BaseParser]] = [NormalizingJSONParser, NormalizingMultiPartParser]
+
+    @extend_schema(
+        operation_id="exam_sessions_scores_create",
+        request={"application/json": ScoresRequestSerializer, "multipart/form-data": ScoresRequestSerializer},
+        responses={200: SessionSchema, **ERRORS},
+        description="All rows are checked first: one bad row and nothing is recorded; "
+        "the Persian error names every bad row.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        session = _session(request, pk)
+        upload = request.FILES.get("file")
+        if upload is not None:
+            services.scores_import(session=session, actor=request.user, file=upload)
+        else:
+            services.scores_import(session=session, actor=request.user, rows=_body(request).get("scores"))
+        return Response(session_body(session))
+
+
+class SessionDecideView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(operation_id="exam_sessions_decide", request=None, responses={200: SessionSchema, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        session = services.session_decide(session=_session(request, pk), actor=request.user)
+        return Response(session_body(session))
+
+
+InterviewSchema = inline_serializer(
+    "InterviewPanel",
+    {
+        "application": serializers.IntegerField(),
+        "status": serializers.CharField(),
+        "rule": serializers.ChoiceField(choices=PanelRule.choices),
+        "pass_mark": serializers.FloatField(),
+        "scores": serializers.ListField(child=serializers.FloatField()),
+    },
+)
+
+
+def _interview_body(application: Application) -> dict[str, Any]:
+    from .models import InterviewPanel
+
+    application.refresh_from_db()
+    panel = InterviewPanel.objects.filter(application=application).first()
+    return {
+        "application": application.pk,
+        "status": application.status,
+        "rule": panel.rule if panel else PanelRule.MEAN,
+        "pass_mark": panel.pass_mark if panel else None,
+        "scores": [s.score for s in panel.scores.order_by("pk")] if panel else [],
+    }
+
+
+class InterviewScoreSerializer(serializers.Serializer):
+    score = serializers.FloatField()
+    rule = serializers.ChoiceField(choices=PanelRule.choices, required=False, help_text="with the first score only")
+    pass_mark = serializers.FloatField(required=False, help_text="with the first score only")
+
+
+class InterviewScoreView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="applications_interview_scores_create",
+        request=InterviewScoreSerializer,
+        responses={200: InterviewSchema, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        application = _case(request, pk)
+        body = _body(request)
+        services.interview_score(
+            application=application,
+            examiner=request.user,
+            score=body.get("score"),
+            rule=body.get("rule"),
+            mark=body.get("pass_mark"),
+        )
+        return Response(_interview_body(application))
+
+
+class InterviewDecideView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="applications_interview_decide", request=None, responses={200: InterviewSchema, **ERRORS}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        application = _case(request, pk)
+        services.interview_decide(application=application, actor=request.user)
+        return Response(_interview_body(application))

@@ -1,0 +1,419 @@
+"""Exam sessions and interview panels (S10.3, S10.4, P7). Every change is one transaction with
+an audit row; verdicts move the case through ``applications.services.application_move`` with
+the session's or the panel's own pass mark (trusted ``_pass_mark``/``_rule``/``_passed``)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from daftar.applications.models import Application
+from daftar.applications.services import application_move
+from daftar.applications.workflow import Status
+from daftar.audit.services import audit_record
+from daftar.calls.models import Call
+from daftar.core.errors import ApplicationError
+from daftar.core.jalali import to_jalali
+from daftar.core.normalize import normalize_text, persian_digits
+from daftar.notifications.services import outbox_enqueue
+
+from . import messages as msg
+from .models import ExamSeat, ExamSession, InterviewPanel, InterviewScore, PanelRule, PassRule
+
+PARTS = ("general", "specialised")
+MAX_IMPORT_ROWS = 5000
+
+
+def _score(raw: Any) -> float:
+    """A score 0–100 from JSON, a form or a spreadsheet cell; ValueError otherwise."""
+    if isinstance(raw, bool) or raw is None:
+        raise ValueError
+    value = float(normalize_text(raw) if isinstance(raw, str) else raw)
+    if math.isnan(value) or not 0 <= value <= 100:
+        raise ValueError
+    return value
+
+
+def _fraction(raw: Any, message: str) -> float:
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ApplicationError(message) from None
+    if isinstance(raw, bool) or not 0 < value <= 1:
+        raise ApplicationError(message)
+    return value
+
+
+# --- sessions and seats ---------------------------------------------------------------------
+
+
+def session_create(
+    *,
+    call: Call,
+    title: str,
+    starts_at: dt.datetime,
+    place: str,
+    seats: int,
+    actor: Any,
+    pass_rule: str = PassRule.FIXED,
+    fixed_pass_mark: float | None = None,
+    relative_share: float = 0.70,
+    top_share: float = 0.01,
+    weights: dict[str, Any] | None = None,
+) -> ExamSession:
+    if pass_rule not in PassRule.values:
+        raise ApplicationError(msg.NOT_FOUND)
+    if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
+        raise ApplicationError(msg.SEATS, fields={"seats": [msg.SEATS]})
+    weights = dict(weights) if weights is not None else {"general": 0.4, "specialised": 0.6}
+    try:
+        clean = {k: float(weights[k]) for k in PARTS}
+    except (KeyError, TypeError, ValueError):
+        raise ApplicationError(msg.WEIGHTS, fields={"weights": [msg.WEIGHTS]}) from None
+    if set(weights) != set(PARTS) or min(clean.values()) < 0 or abs(sum(clean.values()) - 1) > 1e-6:
+        raise ApplicationError(msg.WEIGHTS, fields={"weights": [msg.WEIGHTS]})
+    session = ExamSession(
+        municipality_id=call.municipality_id,
+        call=call,
+        title=normalize_text(title),
+        starts_at=starts_at,
+        place=normalize_text(place),
+        seats=seats,
+        pass_rule=pass_rule,
+        relative_share=_fraction(relative_share, msg.SHARE),
+        top_share=_fraction(top_share, msg.SHARE),
+        weights=clean,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if fixed_pass_mark is not None:
+        try:
+            session.fixed_pass_mark = _score(fixed_pass_mark)
+        except (TypeError, ValueError):
+            raise ApplicationError(msg.MARK, fields={"fixed_pass_mark": [msg.MARK]}) from None
+    with transaction.atomic():
+        session.save()
+        audit_record(
+            actor=actor,
+            action="exam_session.create",
+            obj=session,
+            municipality=session.municipality,
+            data={"call": call.pk, "seats": seats, "pass_rule": pass_rule, "weights": clean},
+        )
+    return session
+
+
+def _locked_session(session: ExamSession) -> ExamSession:
+    locked = ExamSession.objects.select_for_update().select_related("municipality").get(pk=session.pk)
+    if locked.decided_at is not None:
+        raise ApplicationError(msg.SESSION_DECIDED, code="session_decided", status=409)
+    return locked
+
+
+def seat_assign(*, session: ExamSession, application: Application, actor: Any) -> ExamSeat:
+    """Seat a case that is in status ``exam`` (same call), within the session's capacity, and
+    invite the applicant by SMS with the Jalali date-time and the place."""
+    with transaction.atomic():
+        session = _locked_session(session)
+        application = Application.objects.select_related("applicant").get(pk=application.pk)
+        code = application.tracking_code or str(application.pk)
+        if application.call_id != session.call_id:
+            raise ApplicationError(msg.OTHER_CALL.format(code=code), code="other_call", status=409)
+        if application.status != Status.EXAM:
+            raise ApplicationError(msg.NOT_IN_EXAM.format(code=code), code="illegal_state", status=409)
+        if ExamSeat.objects.filter(session=session, application=application).exists():
+            raise ApplicationError(msg.ALREADY_SEATED.format(code=code), code="already_seated", status=409)
+        if ExamSeat.objects.filter(session=session).count() >= session.seats:
+            raise ApplicationError(
+                msg.SESSION_FULL.format(seats=persian_digits(session.seats)), code="session_full", status=409
+            )
+        seat = ExamSeat.objects.create(session=session, application=application)
+        audit_record(
+            actor=actor,
+            action="exam_seat.assign",
+            obj=seat,
+            municipality=session.municipality,
+            data={"session": session.pk, "application": application.pk},
+        )
+        outbox_enqueue(
+            to=application.applicant.mobile,
+            text=msg.SMS_INVITATION.format(
+                code=code, title=session.title, when=to_jalali(session.starts_at, with_time=True), place=session.place
+            ),
+            kind="exam_invitation",
+        )
+    return seat
+
+
+def weighted_total(session: ExamSession, parts: dict[str, float]) -> float:
+    return round(sum(float(session.weights[k]) * parts[k] for k in PARTS), 2)
+
+
+def _clean_parts(raw: Any) -> dict[str, float]:
+    if not isinstance(raw, dict):
+        raise ApplicationError(msg.PART_RANGE.format(part=PARTS[0]))
+    parts = {}
+    for part in PARTS:
+        try:
+            parts[part] = _score(raw.get(part))
+        except (TypeError, ValueError):
+            raise ApplicationError(
+                msg.PART_RANGE.format(part=part), fields={part: [msg.PART_RANGE.format(part=part)]}
+            ) from None
+    return parts
+
+
+def _store(seat: ExamSeat, session: ExamSession, parts: dict[str, float], now: dt.datetime) -> None:
+    seat.parts = parts
+    seat.total = weighted_total(session, parts)
+    seat.recorded_at = now
+    seat.save(update_fields=["parts", "total", "recorded_at"])
+
+
+def score_record(*, seat: ExamSeat, parts: Any, actor: Any) -> ExamSeat:
+    clean = _clean_parts(parts)
+    with transaction.atomic():
+        session = _locked_session(seat.session)
+        seat = ExamSeat.objects.select_for_update().get(pk=seat.pk)
+        _store(seat, session, clean, timezone.now())
+        audit_record(
+            actor=actor,
+            action="exam_seat.score",
+            obj=seat,
+            municipality=session.municipality,
+            data={"application": seat.application_id, "parts": clean, "total": seat.total},
+        )
+    return seat
+
+
+# --- bulk import ----------------------------------------------------------------------------
+
+
+def _read_rows(file: Any) -> list[tuple[int, list[Any]]]:
+    """(row number, cells) of a CSV or XLSX upload; row 1 is the header."""
+    raw = file.read()
+    name = (getattr(file, "name", "") or "").lower()
+    rows: list[list[Any]]
+    try:
+        if raw[:2] == b"PK" or name.endswith(".xlsx"):
+            from openpyxl import load_workbook
+
+            sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
+            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        else:
+            rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    except Exception:  # a damaged workbook or a non-UTF-8 text: both are the uploader's error
+        raise ApplicationError(msg.IMPORT_FILE, code="bad_file") from None
+    header = [normalize_text(str(c or "")).lower() for c in (rows[0] if rows else [])]
+    if header[:3] != ["tracking_code", *PARTS]:
+        raise ApplicationError(msg.IMPORT_FILE, code="bad_file")
+    out = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(c not in (None, "") for c in r)]
+    if len(out) > MAX_IMPORT_ROWS:
+        raise ApplicationError(msg.IMPORT_FILE, code="bad_file")
+    return out
+
+
+@dataclass
+class ImportResult:
+    session: ExamSession
+    imported: int
+
+
+def scores_import(*, session: ExamSession, actor: Any, file: Any = None, rows: Any = None) -> ImportResult:
+    """Scores for many seats, from a CSV/XLSX ``file`` or a JSON list ``rows`` of
+    ``{"tracking_code", "general", "specialised"}``. Every row is checked first; one bad row
+    and nothing is recorded, the error naming every bad row."""
+    if file is not None:
+        numbered = _read_rows(file)
+    elif isinstance(rows, list) and all(isinstance(r, dict) for r in rows):
+        numbered = [(i, [r.get("tracking_code"), *(r.get(p) for p in PARTS)]) for i, r in enumerate(rows, start=1)]
+    else:
+        raise ApplicationError(msg.SCORES_LIST, fields={"scores": [msg.SCORES_LIST]})
+    if not numbered:
+        raise ApplicationError(msg.IMPORT_EMPTY, code="empty")
+    with transaction.atomic():
+        session = _locked_session(session)
+        codes = [normalize_text(str(cells[0] or "")).upper() if cells else "" for _, cells in numbered]
+        known = set(Application.objects.filter(tracking_code__in=codes).values_list("tracking_code", flat=True))
+        seats = {
+            s.application.tracking_code: s
+            for s in ExamSeat.objects.select_for_update(of=("self",))
+            .select_related("application")
+            .filter(session=session, application__tracking_code__in=codes)
+        }
+        errors: list[str] = []
+        seen: dict[str, int] = {}
+        accepted: list[tuple[ExamSeat, dict[str, float]]] = []
+        for (row, cells), code in zip(numbered, codes, strict=True):
+            row_fa = persian_digits(row)
+            cells = list(cells) + [None] * (3 - len(cells))
+            if code not in known:
+                errors.append(msg.ROW_UNKNOWN.format(row=row_fa, code=code))
+                continue
+            if code not in seats:
+                errors.append(msg.ROW_NOT_SEATED.format(row=row_fa, code=code))
+                continue
+            if code in seen:
+                errors.append(msg.ROW_DUPLICATE.format(row=row_fa, code=code, first=persian_digits(seen[code])))
+                continue
+            seen[code] = row
+            parts: dict[str, float] = {}
+            for part, cell in zip(PARTS, cells[1:3], strict=True):
+                try:
+                    value = float(normalize_text(cell) if isinstance(cell, str) else cell)
+                except (TypeError, ValueError):
+                    errors.append(msg.ROW_NUMBER.format(row=row_fa, part=part))
+                    continue
+                if isinstance(cell, bool) or math.isnan(value) or not 0 <= value <= 100:
+                    errors.append(msg.ROW_RANGE.format(row=row_fa, part=part))
+                    continue
+                parts[part] = value
+            if len(parts) == len(PARTS):
+                accepted.append((seats[code], parts))
+        if errors:
+            raise ApplicationError(
+                msg.IMPORT_FAILED.format(errors="؛ ".join(errors)), code="import_invalid", fields={"rows": errors}
+            )
+        now = timezone.now()
+        for seat, parts in accepted:
+            _store(seat, session, parts, now)
+        audit_record(
+            actor=actor,
+            action="exam_scores.import",
+            obj=session,
+            municipality=session.municipality,
+            data={"rows": len(accepted), "source": "file" if file is not None else "json"},
+        )
+    return ImportResult(session, len(accepted))
+
+
+# --- the verdict ----------------------------------------------------------------------------
+
+
+def pass_mark(session: ExamSession, totals: list[float]) -> float:
+    """Fixed: the session's mark. Relative (P7): ``relative_share`` × the mean weighted total of
+    the top ``top_share`` of seats (at least one seat)."""
+    if session.pass_rule == PassRule.FIXED:
+        return float(session.fixed_pass_mark)
+    ranked = sorted(totals, reverse=True)
+    count = max(1, math.ceil(round(session.top_share * len(ranked), 9)))
+    top = ranked[:count]
+    return round(session.relative_share * sum(top) / len(top), 2)
+
+
+def session_decide(*, session: ExamSession, actor: Any) -> ExamSession:
+    """Compute every seat's weighted total and the pass mark, and move each case by
+    ``record_exam`` (to ``interview`` or ``rejected``); all or nothing."""
+    with transaction.atomic():
+        session = _locked_session(session)
+        seats = list(session.seat_set.select_related("application").order_by("pk"))
+        if not seats:
+            raise ApplicationError(msg.NO_SEATS, code="no_seats", status=409)
+        missing = [s.application.tracking_code or str(s.application_id) for s in seats if s.recorded_at is None]
+        if missing:
+            raise ApplicationError(msg.UNSCORED.format(codes="، ".join(missing)), code="unscored", status=409)
+        for seat in seats:  # recomputed from the parts: the weights are the session's
+            seat.total = weighted_total(session, {k: float(seat.parts[k]) for k in PARTS})
+            seat.save(update_fields=["total"])
+        mark = pass_mark(session, [float(s.total or 0) for s in seats])
+        for seat in seats:
+            if seat.application.status != Status.EXAM:  # withdrawn meanwhile: nothing to decide
+                continue
+            application_move(
+                application_id=seat.application_id,
+                action="record_exam",
+                actor=actor,
+                data={"score": seat.total, "_pass_mark": mark, "_rule": session.pass_rule},
+            )
+        session.pass_mark = mark
+        session.decided_at = timezone.now()
+        session.save(update_fields=["pass_mark", "decided_at"])
+        audit_record(
+            actor=actor,
+            action="exam_session.decide",
+            obj=session,
+            municipality=session.municipality,
+            data={
+                "rule": session.pass_rule,
+                "pass_mark": mark,
+                "passed": [s.application_id for s in seats if float(s.total or 0) >= mark],
+            },
+        )
+    return session
+
+
+# --- interviews -----------------------------------------------------------------------------
+
+
+def interview_score(
+    *, application: Application, examiner: Any, score: Any, rule: str | None = None, mark: Any = None
+) -> InterviewScore:
+    """One panel member's score (a member may correct theirs until the decision). The panel is
+    created with the first score, its rule and pass mark given then or the defaults."""
+    try:
+        value = _score(score)
+    except (TypeError, ValueError):
+        raise ApplicationError(msg.INTERVIEW_SCORE, fields={"score": [msg.INTERVIEW_SCORE]}) from None
+    if rule is not None and rule not in PanelRule.values:
+        raise ApplicationError(msg.NOT_FOUND, fields={"rule": [msg.NOT_FOUND]})
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().select_related("municipality").get(pk=application.pk)
+        if locked.status != Status.INTERVIEW:
+            raise ApplicationError(msg.NOT_IN_INTERVIEW, code="illegal_state", status=409)
+        panel, _ = InterviewPanel.objects.get_or_create(application=locked)
+        if not panel.scores.exists() and (rule is not None or mark is not None):
+            panel.rule = rule or panel.rule
+            if mark is not None:
+                try:
+                    panel.pass_mark = _score(mark)
+                except (TypeError, ValueError):
+                    raise ApplicationError(msg.MARK, fields={"pass_mark": [msg.MARK]}) from None
+            panel.save()
+        row, _ = InterviewScore.objects.update_or_create(
+            panel=panel, examiner=examiner, defaults={"score": value, "recorded_at": timezone.now()}
+        )
+        audit_record(
+            actor=examiner,
+            action="interview.score",
+            obj=locked,
+            municipality=locked.municipality,
+            data={"score": value, "rule": panel.rule, "pass_mark": panel.pass_mark},
+        )
+    return row
+
+
+def interview_passed(rule: str, mark: float, scores: list[float]) -> bool:
+    if rule == PanelRule.ALL_PASS:
+        return all(s >= mark for s in scores)
+    return round(sum(scores) / len(scores), 2) >= mark
+
+
+def interview_decide(*, application: Application, actor: Any) -> Application:
+    with transaction.atomic():
+        panel = InterviewPanel.objects.select_for_update().filter(application_id=application.pk).first()
+        scores = [s.score for s in panel.scores.order_by("pk")] if panel else []
+        if panel is None or not scores:
+            raise ApplicationError(msg.NO_INTERVIEW_SCORES, code="no_scores", status=409)
+        passed = interview_passed(panel.rule, panel.pass_mark, scores)
+        result = application_move(
+            application_id=application.pk,
+            action="record_interview",
+            actor=actor,
+            data={"scores": scores, "_pass_mark": panel.pass_mark, "_rule": panel.rule, "_passed": passed},
+        )
+        panel.decided_at = timezone.now()
+        panel.save(update_fields=["decided_at"])
+        audit_record(
+            actor=actor,
+            action="interview.decide",
+            obj=result.application,
+            municipality=result.application.municipality,
+            data={"scores": scores, "rule": panel.rule, "pass_mark": panel.pass_mark, "passed": passed},
+        )
+    return result.application

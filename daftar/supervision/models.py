@@ -1,0 +1,238 @@
+"""Supervision of licensed offices (S16, S17, P5): violations, the disciplinary ladder
+(warning → temporary suspension → revocation), notices with the office's right to respond,
+decisions, and the six-monthly office reports.
+
+A violation type and a ladder step with ``municipality`` NULL are the global defaults
+(seeded by migration ``0002``); a municipality's own rows replace them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Severity(models.TextChoices):
+    MINOR = "minor", "جزئی"
+    MAJOR = "major", "عمده"
+    GRAVE = "grave", "شدید"
+
+
+class Outcome(models.TextChoices):
+    WARNING = "warning", "تذکر"
+    SUSPENSION = "suspension", "تعلیق موقت"
+    REVOCATION = "revocation", "لغو مجوز"
+
+
+# Severity order of the outcomes (a higher rank is heavier).
+OUTCOME_RANK = {Outcome.WARNING: 1, Outcome.SUSPENSION: 2, Outcome.REVOCATION: 3}
+
+
+class ViolationType(models.Model):
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name="شهرداری",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.CASCADE,
+        help_text="خالی: پیش‌فرض همهٔ شهرداری‌ها",
+    )
+    code = models.SlugField("کد", max_length=40)
+    title = models.CharField("عنوان", max_length=200)
+    severity = models.CharField("شدت", max_length=8, choices=Severity.choices, default=Severity.MINOR)
+    active = models.BooleanField("فعال", default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "نوع تخلف"
+        verbose_name_plural = "انواع تخلف"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "code"], name="violation_type_code"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(municipality__isnull=True), name="violation_type_global_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LadderStep(models.Model):
+    """One rung of the disciplinary ladder; rungs are climbed in ``position`` order."""
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name="شهرداری",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.CASCADE,
+        help_text="خالی: نردبان پیش‌فرض",
+    )
+    position = models.PositiveSmallIntegerField("ترتیب")
+    outcome = models.CharField("پیامد", max_length=12, choices=Outcome.choices)
+    suspension_days = models.PositiveSmallIntegerField("روزهای تعلیق", default=0)
+
+    class Meta:
+        ordering = ["municipality_id", "position"]
+        verbose_name = "پلهٔ نردبان انضباطی"
+        verbose_name_plural = "نردبان انضباطی"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "position"], name="ladder_step_position"),
+            models.UniqueConstraint(
+                fields=["position"], condition=Q(municipality__isnull=True), name="ladder_step_global_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.get_outcome_display()}"
+
+
+class ViolationStatus(models.TextChoices):
+    OPEN = "open", "باز"
+    DECIDED = "decided", "رسیدگی‌شده"
+
+
+class Violation(models.Model):
+    licence = models.ForeignKey(
+        "licences.Licence", verbose_name="مجوز", related_name="violations", on_delete=models.PROTECT
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name="شهرداری", related_name="+", on_delete=models.PROTECT
+    )
+    violation_type = models.ForeignKey(
+        ViolationType, verbose_name="نوع تخلف", related_name="violations", on_delete=models.PROTECT
+    )
+    observed_at = models.DateTimeField("زمان مشاهده")
+    description = models.TextField("شرح")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ثبت‌کننده",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    recorded_at = models.DateTimeField("زمان ثبت", default=timezone.now)
+    status = models.CharField("وضعیت", max_length=8, choices=ViolationStatus.choices, default=ViolationStatus.OPEN)
+    report_period = models.CharField("دورهٔ گزارش", max_length=8, blank=True, help_text="فقط برای گزارش ارسال‌نشده")
+
+    class Meta:
+        ordering = ["-observed_at", "-pk"]
+        verbose_name = "تخلف"
+        verbose_name_plural = "تخلف‌ها"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["licence", "report_period"], condition=~Q(report_period=""), name="violation_report_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.licence_id}: {self.violation_type_id}"
+
+
+class NoticeStatus(models.TextChoices):
+    OPEN = "open", "در انتظار تصمیم"
+    DECIDED = "decided", "تصمیم‌گیری‌شده"
+
+
+class Notice(models.Model):
+    """Notice of an intended decision; the office may respond until ``response_due``."""
+
+    licence = models.ForeignKey(
+        "licences.Licence", verbose_name="مجوز", related_name="notices", on_delete=models.PROTECT
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name="شهرداری", related_name="+", on_delete=models.PROTECT
+    )
+    violations = models.ManyToManyField(Violation, verbose_name="تخلف‌ها", related_name="notices")
+    proposed_outcome = models.CharField("پیامد پیشنهادی", max_length=12, choices=Outcome.choices)
+    proposed_suspension_days = models.PositiveSmallIntegerField("روزهای تعلیق پیشنهادی", default=0)
+    ladder_position = models.PositiveSmallIntegerField("پلهٔ نردبان", default=0)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="صادرکننده", null=True, related_name="+", on_delete=models.SET_NULL
+    )
+    issued_at = models.DateTimeField("زمان صدور", default=timezone.now)
+    response_days = models.PositiveSmallIntegerField("مهلت پاسخ (روز کاری)", default=5)
+    response_due = models.DateTimeField("مهلت پاسخ")
+    response_text = models.TextField("پاسخ دفتر", blank=True)
+    responded_at = models.DateTimeField("زمان پاسخ", null=True, blank=True)
+    status = models.CharField("وضعیت", max_length=8, choices=NoticeStatus.choices, default=NoticeStatus.OPEN)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = "اخطاریهٔ تصمیم"
+        verbose_name_plural = "اخطاریه‌های تصمیم"
+
+    def __str__(self) -> str:
+        return f"{self.licence_id}: {self.proposed_outcome}"
+
+
+class Decision(models.Model):
+    licence = models.ForeignKey(
+        "licences.Licence", verbose_name="مجوز", related_name="decisions", on_delete=models.PROTECT
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name="شهرداری", related_name="+", on_delete=models.PROTECT
+    )
+    notice = models.OneToOneField(Notice, verbose_name="اخطاریه", related_name="decision", on_delete=models.PROTECT)
+    violations = models.ManyToManyField(Violation, verbose_name="تخلف‌های استنادشده", related_name="decisions")
+    outcome = models.CharField("پیامد", max_length=12, choices=Outcome.choices)
+    reason = models.TextField("دلیل")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="تصمیم‌گیرنده", null=True, related_name="+", on_delete=models.SET_NULL
+    )
+    decided_at = models.DateTimeField("زمان تصمیم", default=timezone.now)
+    suspension_until = models.DateField("تعلیق تا", null=True, blank=True)
+    ladder_position = models.PositiveSmallIntegerField("پلهٔ نردبان", default=0)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        verbose_name = "تصمیم انضباطی"
+        verbose_name_plural = "تصمیم‌های انضباطی"
+
+    def __str__(self) -> str:
+        return f"{self.licence_id}: {self.outcome}"
+
+
+class OfficeReport(models.Model):
+    licence = models.ForeignKey(
+        "licences.Licence", verbose_name="مجوز", related_name="office_reports", on_delete=models.PROTECT
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name="شهرداری", related_name="+", on_delete=models.PROTECT
+    )
+    period = models.CharField("دوره", max_length=8, help_text="نیم‌سال شمسی، مانند 1404-H2")
+    submitted_at = models.DateTimeField("زمان ارسال", default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="ارسال‌کننده", null=True, related_name="+", on_delete=models.SET_NULL
+    )
+    content = models.TextField("متن گزارش")
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = "گزارش شش‌ماهه"
+        verbose_name_plural = "گزارش‌های شش‌ماهه"
+        constraints = [models.UniqueConstraint(fields=["licence", "period"], name="office_report_period")]
+
+    def __str__(self) -> str:
+        return f"{self.licence_id}: {self.period}"
+
+
+class ReportReminder(models.Model):
+    """That the reminder for one licence and period was sent (so it is sent once)."""
+
+    licence = models.ForeignKey("licences.Licence", related_name="+", on_delete=models.CASCADE)
+    period = models.CharField(max_length=8)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "یادآوری گزارش"
+        verbose_name_plural = "یادآوری‌های گزارش"
+        constraints = [models.UniqueConstraint(fields=["licence", "period"], name="report_reminder_period")]
+
+    def __str__(self) -> str:
+        return f"{self.licence_id}: {self.period}"

@@ -1,0 +1,450 @@
+"""Supervision services (S16, S17, P5). Each writes its rows, an audit entry
+(``supervision.<action>``) and an SMS to the licence holder in one transaction.
+
+The ladder (``LadderStep``, the municipality's own or the global default):
+
+* Every decision records the rung it applied (``ladder_position``). A new notice proposes the
+  first rung above the highest rung already decided for the licence (the last rung when the
+  top was reached).
+* Documented escalation: when a cited violation is **grave**, the proposal is at least the
+  first suspension rung (a grave first offence skips the warning).
+* The decision's outcome must be the notice's proposed outcome; anything else is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import jdatetime
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from daftar.accounts.constants import Role
+from daftar.accounts.scoping import has_role
+from daftar.audit.services import audit_record
+from daftar.core.errors import ApplicationError
+from daftar.core.jalali import parse_datetime, to_jalali
+from daftar.core.normalize import normalize_text, persian_digits
+from daftar.licences.lifecycle import licence_revoke, licence_suspend
+from daftar.licences.models import Licence, LicenceStatus
+from daftar.municipalities.workdays import TEHRAN, calendar_for
+from daftar.notifications.services import outbox_enqueue
+
+from . import messages as msg
+from .models import (
+    OUTCOME_RANK,
+    Decision,
+    LadderStep,
+    Notice,
+    NoticeStatus,
+    OfficeReport,
+    Outcome,
+    ReportReminder,
+    Severity,
+    Violation,
+    ViolationStatus,
+    ViolationType,
+)
+
+MIN_TEXT = 10
+MIN_REPORT = 20
+REPORT_MISSING = "report_missing"
+SUPERVISABLE = (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED)
+
+
+def response_days() -> int:
+    """Working days the office has to answer a notice (setting ``SUPERVISION_RESPONSE_DAYS``)."""
+    return int(getattr(settings, "SUPERVISION_RESPONSE_DAYS", 5))
+
+
+def reminder_days() -> int:
+    """Days before the half-year deadline when the report reminder goes out."""
+    return int(getattr(settings, "SUPERVISION_REPORT_REMINDER_DAYS", 15))
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _forbidden() -> ApplicationError:
+    return ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
+
+
+def _text(raw: object, minimum: int, message: str, field: str) -> str:
+    text = normalize_text(str(raw or "")).strip()
+    if len(text) < minimum:
+        raise ApplicationError(message, code=f"{field}_required", fields={field: [message]})
+    return text
+
+
+def _sms(licence: Licence, text: str, kind: str) -> None:
+    if licence.holder.mobile:
+        outbox_enqueue(to=licence.holder.mobile, text=text, kind=kind)
+
+
+def _audit(actor: Any, action: str, obj: Any, licence: Licence, data: dict[str, Any]) -> None:
+    audit_record(
+        actor=actor,
+        action=f"supervision.{action}",
+        obj=obj,
+        municipality=licence.municipality,
+        data={"number": licence.number, **data},
+    )
+
+
+def _supervisable(licence: Licence) -> None:
+    if licence.status not in SUPERVISABLE:
+        status = LicenceStatus(licence.status).label
+        raise ApplicationError(msg.LICENCE_NOT_SUPERVISABLE.format(status=status), code="illegal_state", status=409)
+
+
+def violation_type_for(licence: Licence, code: str) -> ViolationType | None:
+    """The municipality's own type with ``code``, else the global default."""
+    types = ViolationType.objects.filter(code=code, active=True)
+    return types.filter(municipality=licence.municipality).first() or types.filter(municipality=None).first()
+
+
+# --- the ladder -----------------------------------------------------------------------------
+
+
+def ladder_for(municipality: Any) -> list[LadderStep]:
+    steps = list(LadderStep.objects.filter(municipality=municipality).order_by("position"))
+    return steps or list(LadderStep.objects.filter(municipality=None).order_by("position"))
+
+
+def next_step(licence: Licence, violations: Iterable[Violation]) -> LadderStep:
+    """The rung a new notice proposes (see the module docstring)."""
+    steps = ladder_for(licence.municipality)
+    reached = max(Decision.objects.filter(licence=licence).values_list("ladder_position", flat=True), default=0)
+    step = next((s for s in steps if s.position > reached), steps[-1])
+    if any(v.violation_type.severity == Severity.GRAVE for v in violations):
+        floor = OUTCOME_RANK[Outcome.SUSPENSION]
+        if OUTCOME_RANK[Outcome(step.outcome)] < floor:
+            step = next((s for s in steps if OUTCOME_RANK[Outcome(s.outcome)] >= floor), step)
+    return step
+
+
+# --- violations -----------------------------------------------------------------------------
+
+
+def violation_record(
+    licence: Licence,
+    *,
+    type_code: str,
+    description: str,
+    observed_at: object = None,
+    actor: Any,
+) -> Violation:
+    """A supervisor records a violation of the licence's office."""
+    if not has_role(actor, Role.SUPERVISOR, licence.municipality_id):
+        raise _forbidden()
+    vtype = violation_type_for(licence, normalize_text(str(type_code or "")).strip())
+    if vtype is None:
+        raise ApplicationError(msg.TYPE_UNKNOWN, code="type_unknown", fields={"type": [msg.TYPE_UNKNOWN]})
+    text = _text(description, MIN_TEXT, msg.DESCRIPTION_REQUIRED, "description")
+    now = timezone.now()
+    if observed_at in (None, ""):
+        observed = now
+    else:
+        try:
+            observed = parse_datetime(observed_at)
+        except ValidationError as exc:
+            raise ApplicationError(
+                exc.messages[0], code="datetime_invalid", fields={"observed_at": exc.messages}
+            ) from None
+        if observed > now:
+            raise ApplicationError(
+                msg.OBSERVED_IN_FUTURE, code="observed_in_future", fields={"observed_at": [msg.OBSERVED_IN_FUTURE]}
+            )
+    _supervisable(licence)
+    with transaction.atomic():
+        return _violation_create(licence, vtype, observed, text, actor)
+
+
+def _violation_create(
+    licence: Licence, vtype: ViolationType, observed: dt.datetime, text: str, actor: Any, period: str = ""
+) -> Violation:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    violation = Violation.objects.create(
+        licence=licence,
+        municipality=licence.municipality,
+        violation_type=vtype,
+        observed_at=observed,
+        description=text,
+        recorded_by=user,
+        report_period=period,
+    )
+    _audit(actor, "violation_record", violation, licence, {"type": vtype.code, "period": period})
+    sms = msg.SMS_VIOLATION.format(
+        office=licence.office_name, number=licence.number, title=vtype.title, at=to_jalali(observed)
+    )
+    _sms(licence, sms, "supervision_violation")
+    return violation
+
+
+# --- notices and decisions ------------------------------------------------------------------
+
+
+def notice_issue(licence: Licence, *, actor: Any, violation_ids: Iterable[int] | None = None) -> Notice:
+    """Notice of the intended decision on the licence's open violations (all of them, or the
+    given ones); proposes the ladder's next step and opens the office's time to respond."""
+    if not (
+        has_role(actor, Role.SUPERVISOR, licence.municipality_id)
+        or has_role(actor, Role.LICENSING_AUTHORITY, licence.municipality_id)
+    ):
+        raise _forbidden()
+    _supervisable(licence)
+    with transaction.atomic():
+        Licence.objects.select_for_update().filter(pk=licence.pk).first()
+        if Notice.objects.filter(licence=licence, status=NoticeStatus.OPEN).exists():
+            raise ApplicationError(msg.NOTICE_OPEN_EXISTS, code="notice_open", status=409)
+        open_violations = Violation.objects.filter(licence=licence, status=ViolationStatus.OPEN).select_related(
+            "violation_type"
+        )
+        if violation_ids is not None:
+            ids = {int(i) for i in violation_ids}
+            violations = list(open_violations.filter(pk__in=ids))
+            if not ids or len(violations) != len(ids):
+                raise ApplicationError(
+                    msg.VIOLATIONS_INVALID, code="violations_invalid", fields={"violations": [msg.VIOLATIONS_INVALID]}
+                )
+        else:
+            violations = list(open_violations)
+        if not violations:
+            raise ApplicationError(msg.NO_OPEN_VIOLATIONS, code="no_open_violations", status=409)
+        step = next_step(licence, violations)
+        now = timezone.now()
+        days = response_days()
+        notice = Notice.objects.create(
+            licence=licence,
+            municipality=licence.municipality,
+            proposed_outcome=step.outcome,
+            proposed_suspension_days=step.suspension_days,
+            ladder_position=step.position,
+            issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+            issued_at=now,
+            response_days=days,
+            response_due=calendar_for(licence.municipality).add_working_days(now, days),
+        )
+        notice.violations.set(violations)
+        _audit(
+            actor,
+            "notice_issue",
+            notice,
+            licence,
+            {
+                "outcome": step.outcome,
+                "position": step.position,
+                "violations": [v.pk for v in violations],
+                "due": notice.response_due.isoformat(),
+            },
+        )
+        sms = msg.SMS_NOTICE.format(
+            office=licence.office_name,
+            number=licence.number,
+            outcome=Outcome(step.outcome).label,
+            due=to_jalali(notice.response_due, with_time=True),
+        )
+        _sms(licence, sms, "supervision_notice")
+    return notice
+
+
+def _locked_notice(notice: Notice) -> Notice:
+    return (
+        Notice.objects.select_for_update().select_related("licence__holder", "licence__municipality").get(pk=notice.pk)
+    )
+
+
+def notice_respond(notice: Notice, *, text: object, actor: Any) -> Notice:
+    """The holder answers the notice, until its deadline, once."""
+    if not getattr(actor, "is_authenticated", False) or notice.licence.holder_id != actor.pk:
+        raise _forbidden()
+    body = _text(text, MIN_TEXT, msg.RESPONSE_REQUIRED, "text")
+    with transaction.atomic():
+        locked = _locked_notice(notice)
+        if locked.status != NoticeStatus.OPEN:
+            raise ApplicationError(msg.NOTICE_CLOSED, code="notice_closed", status=409)
+        if locked.responded_at is not None:
+            raise ApplicationError(msg.RESPONSE_TWICE, code="already_responded", status=409)
+        now = timezone.now()
+        if now > locked.response_due:
+            due = to_jalali(locked.response_due, with_time=True)
+            raise ApplicationError(msg.RESPONSE_LATE.format(due=due), code="response_late", status=409)
+        locked.response_text, locked.responded_at = body, now
+        locked.save(update_fields=["response_text", "responded_at"])
+        _audit(actor, "notice_respond", locked, locked.licence, {})
+    return locked
+
+
+def decision_make(notice: Notice, *, actor: Any, reason: object, outcome: object = None) -> Decision:
+    """Decide on a notice: after the office responded or its time ran out; the outcome is the
+    notice's (the ladder's) and is applied to the licence through the licences lifecycle."""
+    licence = notice.licence
+    # the disciplinary decision is the licensing authority's (S16: it issues, suspends, revokes)
+    if not has_role(actor, Role.LICENSING_AUTHORITY, licence.municipality_id):
+        raise _forbidden()
+    text = _text(reason, MIN_TEXT, msg.REASON_REQUIRED, "reason")
+    if outcome not in (None, "") and outcome not in Outcome.values:
+        raise ApplicationError(msg.OUTCOME_UNKNOWN, code="outcome_unknown", fields={"outcome": [msg.OUTCOME_UNKNOWN]})
+    with transaction.atomic():
+        locked = _locked_notice(notice)
+        licence = locked.licence
+        if locked.status != NoticeStatus.OPEN:
+            raise ApplicationError(msg.NOTICE_CLOSED, code="notice_closed", status=409)
+        now = timezone.now()
+        if locked.responded_at is None and now <= locked.response_due:
+            due = to_jalali(locked.response_due, with_time=True)
+            raise ApplicationError(msg.RESPONSE_PENDING.format(due=due), code="response_pending", status=409)
+        chosen = Outcome(outcome or locked.proposed_outcome)
+        if chosen != locked.proposed_outcome:
+            message = msg.OUTCOME_OFF_LADDER.format(expected=Outcome(locked.proposed_outcome).label, given=chosen.label)
+            raise ApplicationError(message, code="off_ladder", fields={"outcome": [message]})
+        _supervisable(licence)
+        violations = list(locked.violations.all())
+        until = None
+        if chosen == Outcome.SUSPENSION:
+            until = timezone.localdate(now) + dt.timedelta(days=max(1, locked.proposed_suspension_days))
+            licence_suspend(licence, until=until, reason=text, actor=actor)
+        elif chosen == Outcome.REVOCATION:
+            licence_revoke(licence, reason=text, actor=actor)
+        decision = Decision.objects.create(
+            licence=licence,
+            municipality=licence.municipality,
+            notice=locked,
+            outcome=chosen,
+            reason=text,
+            decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+            decided_at=now,
+            suspension_until=until,
+            ladder_position=locked.ladder_position,
+        )
+        decision.violations.set(violations)
+        Violation.objects.filter(pk__in=[v.pk for v in violations]).update(status=ViolationStatus.DECIDED)
+        locked.status = NoticeStatus.DECIDED
+        locked.save(update_fields=["status"])
+        _audit(
+            actor,
+            "decision_make",
+            decision,
+            licence,
+            {
+                "outcome": chosen.value,
+                "position": locked.ladder_position,
+                "violations": [v.pk for v in violations],
+                "until": str(until) if until else None,
+                "reason": text,
+            },
+        )
+        sms = msg.SMS_DECISION.format(
+            office=licence.office_name, number=licence.number, outcome=chosen.label, reason=text
+        )
+        _sms(licence, sms, "supervision_decision")
+    return decision
+
+
+# --- six-monthly reports --------------------------------------------------------------------
+
+_PERIOD = re.compile(r"^([0-9]{4})-[Hh]([12])$")
+
+
+def period_of(day: dt.date) -> str:
+    """The Jalali half-year of a day: ``1404-H1`` (Farvardin–Shahrivar) or ``1404-H2``."""
+    j = jdatetime.date.fromgregorian(date=day)
+    return f"{j.year}-H{1 if j.month <= 6 else 2}"
+
+
+def period_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """First and last (Gregorian) day of a half-year label; raises ApplicationError when malformed."""
+    match = _PERIOD.match(normalize_text(str(period or "")).strip())
+    if not match:
+        raise ApplicationError(msg.PERIOD_INVALID, code="period_invalid", fields={"period": [msg.PERIOD_INVALID]})
+    year, half = int(match.group(1)), int(match.group(2))
+    start = jdatetime.date(year, 1 if half == 1 else 7, 1).togregorian()
+    after = jdatetime.date(year, 7, 1) if half == 1 else jdatetime.date(year + 1, 1, 1)
+    return start, after.togregorian() - dt.timedelta(days=1)
+
+
+def previous_period(period: str) -> str:
+    start, _ = period_bounds(period)
+    return period_of(start - dt.timedelta(days=1))
+
+
+def report_submit(licence: Licence, *, period: object, content: object, actor: Any) -> OfficeReport:
+    """The holder sends the report of a half-year (the current one or a past one)."""
+    if not getattr(actor, "is_authenticated", False) or licence.holder_id != actor.pk:
+        raise _forbidden()
+    label = normalize_text(str(period or "")).strip().upper()
+    start, end = period_bounds(label)
+    today = timezone.localdate()
+    if start > today:
+        raise ApplicationError(msg.PERIOD_FUTURE, code="period_future", fields={"period": [msg.PERIOD_FUTURE]})
+    if end < licence.valid_from:
+        message = msg.PERIOD_BEFORE_LICENCE
+        raise ApplicationError(message, code="period_before_licence", fields={"period": [message]})
+    text = _text(content, MIN_REPORT, msg.CONTENT_REQUIRED, "content")
+    _supervisable(licence)
+    try:
+        with transaction.atomic():
+            report = OfficeReport.objects.create(
+                licence=licence, municipality=licence.municipality, period=label, content=text, submitted_by=actor
+            )
+            _audit(actor, "report_submit", report, licence, {"period": label})
+            sms = msg.SMS_REPORT_RECEIVED.format(office=licence.office_name, period=persian_digits(label))
+            _sms(licence, sms, "supervision_report")
+    except IntegrityError:
+        raise ApplicationError(msg.REPORT_TWICE, code="report_twice", status=409) from None
+    return report
+
+
+def _deadline_end(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.max, tzinfo=TEHRAN)
+
+
+def reports_remind(now: dt.datetime | None = None) -> dict[str, int]:
+    """Run by the beat (idempotent):
+
+    * within ``reminder_days()`` of the current half-year's last day, an SMS to each
+      active or suspended licence without that period's report (once per licence and period);
+    * after the previous half-year ended, a "six-monthly report missing" violation for each
+      licence that was valid during it and sent no report (once per licence and period).
+    """
+    now = now or timezone.now()
+    today = now.astimezone(TEHRAN).date()
+    current = period_of(today)
+    _, end = period_bounds(current)
+    reminded = missing = 0
+    live = Licence.objects.filter(status__in=SUPERVISABLE).select_related("holder", "municipality")
+    if (end - today).days <= reminder_days():
+        due = to_jalali(end)
+        for licence in live.filter(valid_from__lte=end).exclude(office_reports__period=current):
+            with transaction.atomic():
+                _, created = ReportReminder.objects.get_or_create(licence=licence, period=current)
+                if created:
+                    sms = msg.SMS_REPORT_REMINDER.format(
+                        office=licence.office_name, number=licence.number, period=persian_digits(current), due=due
+                    )
+                    _sms(licence, sms, "supervision_report_reminder")
+                    reminded += 1
+    previous = previous_period(current)
+    _, p_end = period_bounds(previous)
+    overdue = (
+        live.filter(valid_from__lte=p_end, issued_at__lte=_deadline_end(p_end))
+        .exclude(office_reports__period=previous)
+        .exclude(violations__report_period=previous)
+    )
+    for licence in overdue:
+        vtype = violation_type_for(licence, REPORT_MISSING)
+        if vtype is None:
+            continue
+        text = msg.REPORT_MISSING_DESCRIPTION.format(period=persian_digits(previous), due=to_jalali(p_end))
+        try:
+            with transaction.atomic():
+                _violation_create(licence, vtype, _deadline_end(p_end), text, None, period=previous)
+        except IntegrityError:
+            continue  # a concurrent run recorded it first
+        missing += 1
+    return {"reminded": reminded, "missing": missing}
