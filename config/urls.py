@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("daftar.licences.public_api_urls")),
     path("", include("daftar.assessments.api_urls")),
     path("", include("daftar.supervision.api_urls")),
+    path("", include("daftar.inspections.api_urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("calls/", include("daftar.calls.urls")),
     path("", include("daftar.applications.urls")),
     path("", include("daftar.assessments.urls")),
+    path("", include("daftar.inspections.urls")),
     path("licences/public-key.pem", public_key_pem_view, name="licences-public-key-pem"),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "daftar.licences",
     "daftar.assessments",
     "daftar.supervision",
+    "daftar.inspections",
     "daftar.demo",
 ]
 
@@ -192,10 +193,13 @@ OUTBOX_LEASE_SECONDS = env.int("DAFTAR_OUTBOX_LEASE_SECONDS", default=120)
 # --- API -------------------------------------------------------------------------------
 API_MAX_BODY_BYTES = env.int("DAFTAR_API_MAX_BODY_BYTES", default=64 * 1024)
 # Upload endpoints (regular expressions on the path) get API_MAX_UPLOAD_BYTES instead.
-API_UPLOAD_PATHS: list[str] = [r"^/api/v1/applications/[0-9]+/documents/?$"]
+API_UPLOAD_PATHS: list[str] = [
+    r"^/api/v1/applications/[0-9]+/documents/?$",
+    r"^/api/v1/inspections/[0-9]+/photos/?$",
+]
 # Page upload views check the announced length themselves (API_MAX_UPLOAD_BYTES) before reading;
 # every other page POST is held to DATA_UPLOAD_MAX_MEMORY_SIZE by the middleware.
-PAGE_UPLOAD_PATHS: list[str] = [r"^/applications/[0-9]+/documents/?$"]
+PAGE_UPLOAD_PATHS: list[str] = [r"^/applications/[0-9]+/documents/?$", r"^/inspections/[0-9]+/photos/?$"]
 API_MAX_UPLOAD_BYTES = env.int("DAFTAR_API_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DAFTAR_MAX_FORM_BYTES", default=2 * 1024 * 1024)
 
@@ -203,6 +207,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DAFTAR_MAX_FORM_BYTES", default=2 * 1024 
 # Images are decoded to check them; a bigger picture is refused before decoding (a "bomb").
 DOCUMENT_MAX_PIXELS = env.int("DAFTAR_DOCUMENT_MAX_PIXELS", default=40_000_000)
 DOCUMENT_MAX_PDF_PAGES = env.int("DAFTAR_DOCUMENT_MAX_PDF_PAGES", default=200)
+# Site inspection: minimum distance to the nearest active office (an example figure, not law).
+INSPECTION_MIN_OFFICE_DISTANCE_M = env.float("DAFTAR_INSPECTION_MIN_OFFICE_DISTANCE_M", default=1000.0)
 # Assessment pass marks (API.md «Demo data»: exam 60 of 100; interview mean ≥ 60).
 EXAM_PASS_MARK = env.int("DAFTAR_EXAM_PASS_MARK", default=60)
 INTERVIEW_PASS_MARK = env.int("DAFTAR_INTERVIEW_PASS_MARK", default=60)

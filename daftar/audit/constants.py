@@ -54,4 +54,7 @@ ACTION_LABELS = {
     "exam_session.decide": "اعلام نتیجهٔ جلسهٔ آزمون",
     "interview.score": "ثبت نمرهٔ مصاحبه",
     "interview.decide": "تصمیم هیئت مصاحبه",
+    "inspection.schedule": "زمان‌بندی بازدید میدانی",
+    "inspection.photo_add": "افزودن عکس بازدید میدانی",
+    "inspection.record": "ثبت نتیجهٔ بازدید میدانی",
 }

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from .models import Inspection, InspectionPhoto
+
+
+class PhotoInline(admin.TabularInline):
+    model = InspectionPhoto
+    extra = 0
+    fields = ("original_name", "mime", "size", "sha256", "uploaded_at")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ("pk", "application", "inspector", "scheduled_at", "status", "passed")
+    list_filter = ("status",)
+    readonly_fields = ("application", "inspector", "result", "passed", "recorded_at", "created_at")
+    inlines = [PhotoInline]

@@ -1,0 +1,165 @@
+"""REST API of site inspections (S11, S14). An inspection or case outside the user's
+municipality is a 404; a reader without the inspector role gets 403 on changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import permissions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from daftar.accounts.api import ErrorSerializer
+from daftar.core.fields import jalali_twin
+from daftar.core.parsers import NormalizingMultiPartParser
+
+from .checklist import checklist
+from .models import Inspection, InspectionPhoto
+from .selectors import case_for_inspector, inspection_for
+from .services import inspection_record, inspection_schedule, photo_add
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
+
+
+def _data(request: Request) -> Any:
+    return request.data if hasattr(request.data, "get") else {}
+
+
+def photo_body(p: InspectionPhoto) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "original_name": p.original_name,
+        "mime": p.mime,
+        "size": p.size,
+        "sha256": p.sha256,
+        "uploaded_at": p.uploaded_at,
+    }
+
+
+def inspection_body(i: Inspection) -> dict[str, Any]:
+    return {
+        "id": i.pk,
+        "application": i.application_id,
+        "application_status": i.application.status,
+        "inspector": i.inspector_id,
+        "scheduled_at": i.scheduled_at,
+        "scheduled_at_jalali": jalali_twin(i.scheduled_at),
+        "status": i.status,
+        "status_display": i.get_status_display(),
+        "checklist": [item.as_dict() for item in checklist(i.application)],
+        "result": i.result,
+        "passed": i.passed,
+        "photos": [photo_body(p) for p in i.photos.all()],
+    }
+
+
+class InspectionChecklistItemSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    condition = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    kind = serializers.ChoiceField(choices=["use", "area", "equipment", "zone", "distance"])
+    threshold = serializers.JSONField(allow_null=True)
+
+
+class InspectionResultItemSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    condition = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    kind = serializers.CharField()
+    threshold = serializers.JSONField(allow_null=True)
+    measured = serializers.JSONField(allow_null=True)
+    result = serializers.ChoiceField(choices=["pass", "fail"])
+    reason = serializers.CharField()
+
+
+class InspectionPhotoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    original_name = serializers.CharField()
+    mime = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class InspectionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    application = serializers.IntegerField()
+    application_status = serializers.CharField()
+    inspector = serializers.IntegerField()
+    scheduled_at = serializers.DateTimeField()
+    scheduled_at_jalali = serializers.CharField()
+    status = serializers.ChoiceField(choices=["scheduled", "done"])
+    status_display = serializers.CharField()
+    checklist = InspectionChecklistItemSerializer(many=True)
+    result = InspectionResultItemSerializer(many=True)
+    passed = serializers.BooleanField(allow_null=True)
+    photos = InspectionPhotoSerializer(many=True)
+
+
+class InspectionScheduleInputSerializer(serializers.Serializer):
+    scheduled_at = serializers.CharField(help_text="Jalali or ISO date and time, Tehran time: 1405/01/15 09:30")
+
+
+class InspectionLocationSerializer(serializers.Serializer):
+    lat = serializers.FloatField()
+    lng = serializers.FloatField()
+
+
+class InspectionResultInputSerializer(serializers.Serializer):
+    premises_use = serializers.CharField(help_text="commercial, office, residential, industrial or other")
+    measured_area_m2 = serializers.FloatField()
+    equipment = serializers.ListField(child=serializers.CharField(), help_text="codes of the equipment present")
+    location = InspectionLocationSerializer()
+
+
+class ApplicationInspectionsView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="inspections_schedule",
+        request=InspectionScheduleInputSerializer,
+        responses={201: InspectionSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        application = case_for_inspector(request.user, pk)
+        inspection = inspection_schedule(application, request.user, _data(request).get("scheduled_at"))
+        return Response(inspection_body(inspection_for(request.user, inspection.pk)), status=201)
+
+
+class InspectionView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(operation_id="inspections_read", responses={200: InspectionSerializer, **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(inspection_body(inspection_for(request.user, pk)))
+
+
+class InspectionPhotosView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [NormalizingMultiPartParser]
+
+    @extend_schema(
+        operation_id="inspections_photos_create",
+        request={"multipart/form-data": inline_serializer("InspectionPhotoUpload", {"file": serializers.FileField()})},
+        responses={201: InspectionPhotoSerializer, 413: ErrorSerializer, 415: ErrorSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        inspection = inspection_for(request.user, pk)
+        photo = photo_add(inspection, request.FILES.get("file"), actor=request.user)
+        return Response(photo_body(photo), status=201)
+
+
+class InspectionResultView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="inspections_result_create",
+        request=InspectionResultInputSerializer,
+        responses={200: InspectionSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        inspection = inspection_for(request.user, pk)
+        inspection_record(inspection, _data(request), request.user)
+        return Response(inspection_body(inspection_for(request.user, pk)))

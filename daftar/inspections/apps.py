@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class InspectionsConfig(AppConfig):
+    name = "daftar.inspections"
+    label = "inspections"
+    verbose_name = "بازدید میدانی"

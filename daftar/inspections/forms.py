@@ -1,0 +1,77 @@
+"""Page forms of site inspections; the services decide (the forms only gather input)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from daftar.core.errors import ApplicationError
+from daftar.core.forms import PersianForm
+from daftar.rules.constants import EQUIPMENT, PREMISES_USES
+
+_LTR_NUMBER = {"dir": "ltr", "inputmode": "decimal", "step": "any"}
+FIELD_OF = {"location.lat": "lat", "location.lng": "lng", "scheduled_at": "scheduled_at"}
+
+
+class ScheduleForm(PersianForm):
+    scheduled_at = forms.CharField(
+        label="زمان بازدید",
+        max_length=40,
+        help_text="به شکل ۱۴۰۵/۰۱/۱۵ ۰۹:۳۰ (به وقت تهران)",
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )
+
+
+class ResultForm(PersianForm):
+    premises_use = forms.ChoiceField(label="کاربری محل", choices=[("", "— برگزینید —"), *PREMISES_USES.items()])
+    measured_area_m2 = forms.FloatField(
+        label="مساحت مفید اندازه‌گیری‌شده (متر مربع)",
+        min_value=0.01,
+        max_value=100_000,
+        widget=forms.NumberInput(attrs={**_LTR_NUMBER, "min": "0"}),
+    )
+    equipment = forms.MultipleChoiceField(
+        label="تجهیزات موجود", choices=list(EQUIPMENT.items()), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    lat = forms.FloatField(
+        label="عرض جغرافیایی",
+        min_value=-90,
+        max_value=90,
+        widget=forms.NumberInput(attrs={**_LTR_NUMBER, "placeholder": "35.745"}),
+    )
+    lng = forms.FloatField(
+        label="طول جغرافیایی",
+        min_value=-180,
+        max_value=180,
+        widget=forms.NumberInput(attrs={**_LTR_NUMBER, "placeholder": "51.553"}),
+    )
+
+    def measurements(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "premises_use": data["premises_use"],
+            "measured_area_m2": data["measured_area_m2"],
+            "equipment": list(data["equipment"]),
+            "location": {"lat": data["lat"], "lng": data["lng"]},
+        }
+
+
+class PhotoForm(PersianForm):
+    file = forms.FileField(
+        label="عکس محل (JPEG یا PNG، حداکثر ۱۰ مگابایت)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"}),
+    )
+
+
+def errors_to_form(form: forms.Form, exc: ApplicationError) -> None:
+    placed = False
+    for key, texts in (exc.fields or {}).items():
+        name = FIELD_OF.get(key, key)
+        if name in form.fields:
+            for text in texts if isinstance(texts, list) else [texts]:
+                form.add_error(name, str(text))
+                placed = True
+    if not placed:
+        form.add_error(None, exc.message)

@@ -1,0 +1,62 @@
+"""What an inspection user may see: inspections of cases in the municipalities where they are an
+inspector (or licensing authority, read-only). Anything else is a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from daftar.accounts.constants import Role
+from daftar.accounts.scoping import municipality_ids_for
+from daftar.applications.models import Application
+from daftar.applications.workflow import Status
+from daftar.core.errors import ApplicationError
+
+from . import messages as msg
+from .models import Inspection, InspectionStatus
+
+READERS = {Role.INSPECTOR, Role.LICENSING_AUTHORITY}
+
+
+def not_found() -> ApplicationError:
+    return ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
+
+
+def inspections_visible(actor: Any) -> QuerySet[Inspection]:
+    qs = Inspection.objects.select_related(
+        "application__applicant", "application__district", "application__municipality", "application__call__rule_set"
+    )
+    if getattr(actor, "is_superuser", False):
+        return qs
+    return qs.filter(application__municipality_id__in=municipality_ids_for(actor, READERS))
+
+
+def inspection_for(actor: Any, pk: int) -> Inspection:
+    inspection = inspections_visible(actor).filter(pk=pk).first()
+    if inspection is None:
+        raise not_found()
+    return inspection
+
+
+def case_for_inspector(actor: Any, pk: int) -> Application:
+    """A case in the inspector's municipality (404 for any other)."""
+    qs = Application.objects.select_related("applicant", "municipality", "call__rule_set")
+    if not getattr(actor, "is_superuser", False):
+        qs = qs.filter(municipality_id__in=municipality_ids_for(actor, {Role.INSPECTOR}))
+    application = qs.filter(pk=pk).first()
+    if application is None:
+        raise not_found()
+    return application
+
+
+def scheduled_visits(actor: Any) -> QuerySet[Inspection]:
+    return inspections_visible(actor).filter(status=InspectionStatus.SCHEDULED).order_by("scheduled_at", "pk")
+
+
+def awaiting_visit(actor: Any) -> QuerySet[Application]:
+    """Cases at site_inspection in the inspector's municipalities without a scheduled visit."""
+    qs = Application.objects.filter(status=Status.SITE_INSPECTION).select_related("district", "applicant")
+    if not getattr(actor, "is_superuser", False):
+        qs = qs.filter(municipality_id__in=municipality_ids_for(actor, {Role.INSPECTOR}))
+    return qs.exclude(inspections__status=InspectionStatus.SCHEDULED).order_by("status_changed_at", "pk")

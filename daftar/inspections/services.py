@@ -1,0 +1,228 @@
+"""Scheduling a site visit, adding its photos and recording its result (S11, S14).
+
+``inspection_record`` judges every checklist item (``checklist.judge``), stores the result on
+the inspection and moves the case with ``application_move(action="record_inspection")`` — the
+workflow evaluates the S11 location conditions itself and moves the case to final_review or
+rejected. The distance to the nearest active office is not an S11 condition of the rule set
+and the inspector's role may not ``reject``: a failed distance item therefore leaves the case
+in final_review with ``passed = False`` and the reason recorded on the inspection, where the
+licensing authority sees it and decides (it may reject citing S11.4).
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from daftar.accounts.constants import Role
+from daftar.accounts.scoping import has_role
+from daftar.applications.models import Application
+from daftar.applications.services import application_move
+from daftar.applications.workflow import Status
+from daftar.audit.services import audit_record
+from daftar.core.errors import ApplicationError
+from daftar.core.jalali import parse_datetime, to_jalali
+from daftar.core.normalize import normalize_text
+from daftar.documents.validation import UploadRejected, clean_original_name, inspect_upload
+from daftar.notifications.services import outbox_enqueue
+from daftar.rules.constants import EQUIPMENT, PREMISES_USES
+
+from . import messages as msg
+from .checklist import judge
+from .models import Inspection, InspectionPhoto, InspectionStatus
+
+PHOTO_TYPES = ("image/jpeg", "image/png")
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000
+PHOTO_MAX_COUNT = 30
+
+
+def is_inspector_for(actor: Any, application: Application) -> bool:
+    return bool(getattr(actor, "is_superuser", False) or has_role(actor, Role.INSPECTOR, application.municipality_id))
+
+
+def _check_inspector(actor: Any, application: Application) -> None:
+    if not is_inspector_for(actor, application):
+        raise ApplicationError(msg.NOT_INSPECTOR, code="permission_denied", status=403)
+    if getattr(actor, "pk", None) == application.applicant_id:
+        raise ApplicationError(msg.OWN_CASE, code="permission_denied", status=403)
+
+
+def _at_inspection(application: Application) -> None:
+    if application.status != Status.SITE_INSPECTION:
+        raise ApplicationError(
+            msg.NOT_AT_INSPECTION.format(status=application.get_status_display()), code="illegal_state", status=409
+        )
+
+
+def parse_when(raw: Any) -> Any:
+    try:
+        when = parse_datetime(raw)
+    except (ValidationError, TypeError, ValueError):
+        raise ApplicationError(msg.WHEN_INVALID, fields={"scheduled_at": [msg.WHEN_INVALID]}) from None
+    if when <= timezone.now():
+        raise ApplicationError(msg.WHEN_PAST, fields={"scheduled_at": [msg.WHEN_PAST]})
+    return when
+
+
+def inspection_schedule(application: Application, inspector: Any, when: Any) -> Inspection:
+    """Schedule a visit by ``inspector``; the applicant gets an SMS with the Jalali date-time."""
+    when = parse_when(when)
+    with transaction.atomic():
+        locked = Application.objects.select_for_update(of=("self",)).select_related("applicant").get(pk=application.pk)
+        _check_inspector(inspector, locked)
+        _at_inspection(locked)
+        if Inspection.objects.filter(application=locked, status=InspectionStatus.SCHEDULED).exists():
+            raise ApplicationError(msg.ALREADY_SCHEDULED, code="already_scheduled", status=409)
+        inspection = Inspection.objects.create(application=locked, inspector=inspector, scheduled_at=when)
+        outbox_enqueue(
+            to=locked.applicant.mobile,
+            text=msg.SCHEDULED_SMS.format(code=locked.tracking_code or locked.pk, when=to_jalali(when, with_time=True)),
+            kind="inspection_scheduled",
+        )
+        audit_record(
+            actor=inspector,
+            action="inspection.schedule",
+            obj=inspection,
+            municipality=locked.municipality,
+            data={"application": locked.pk, "scheduled_at": when.isoformat()},
+        )
+    return inspection
+
+
+def _photo_name(extension: str) -> str:
+    if extension not in ("jpg", "png"):
+        raise ValueError(f"unexpected photo extension {extension!r}")
+    return f"inspections/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+def photo_add(inspection: Inspection, file: Any, actor: Any = None) -> InspectionPhoto:
+    """A photo checked by content (JPEG/PNG, ≤ 10 MiB); a refused or failed upload leaves
+    neither a row nor a file behind."""
+    if actor is not None:
+        _check_inspector(actor, inspection.application)
+    if file is None:
+        raise ApplicationError(msg.FILE_REQUIRED, fields={"file": [msg.FILE_REQUIRED]})
+    try:
+        inspected = inspect_upload(
+            file, accepted_types=PHOTO_TYPES, max_bytes=PHOTO_MAX_BYTES, max_pixels=PHOTO_MAX_PIXELS
+        )
+    except UploadRejected as exc:
+        raise ApplicationError(exc.detail, code=exc.code, status=exc.status, fields={"file": [exc.detail]}) from None
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = Inspection.objects.select_for_update().select_related("application").get(pk=inspection.pk)
+            if locked.photos.count() >= PHOTO_MAX_COUNT:
+                raise ApplicationError(msg.TOO_MANY_PHOTOS.format(count=PHOTO_MAX_COUNT), code="too_many", status=409)
+            name = default_storage.save(_photo_name(inspected.extension), file)
+            saved.append(name)
+            photo = InspectionPhoto.objects.create(
+                inspection=locked,
+                file=name,
+                original_name=clean_original_name(getattr(file, "name", "") or ""),
+                mime=inspected.mime,
+                size=inspected.size,
+                sha256=inspected.sha256,
+                uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            audit_record(
+                actor=actor,
+                action="inspection.photo_add",
+                obj=photo,
+                municipality=locked.application.municipality,
+                data={"inspection": locked.pk, "sha256": inspected.sha256},
+            )
+    except BaseException:
+        for name in saved:  # the row did not commit: do not leave its file behind
+            default_storage.delete(name)
+        raise
+    return photo
+
+
+def _float(raw: Any, low: float, high: float) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise ValueError
+    value = float(normalize_text(raw) if isinstance(raw, str) else raw)
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ValueError
+    return value
+
+
+def validate_measurements(data: Any) -> dict[str, Any]:
+    """The inspector's measurements, checked and normalised; Persian errors per field."""
+    data = data if hasattr(data, "get") else {}
+    errors: dict[str, list[str]] = {}
+    use = normalize_text(str(data.get("premises_use") or ""))
+    if use not in PREMISES_USES:
+        errors["premises_use"] = [msg.USE_INVALID]
+    area = 0.0
+    try:
+        area = _float(data.get("measured_area_m2"), 0.01, 100_000)
+    except (TypeError, ValueError):
+        errors["measured_area_m2"] = [msg.AREA_INVALID]
+    equipment = data.get("equipment")
+    if equipment is None:
+        equipment = []
+    if not isinstance(equipment, list) or any(not isinstance(e, str) or e not in EQUIPMENT for e in equipment):
+        errors["equipment"] = [msg.EQUIPMENT_INVALID]
+        equipment = []
+    location = data.get("location") if isinstance(data.get("location"), dict) else {}
+    lat = lng = 0.0
+    try:
+        lat = _float(location.get("lat"), -90, 90)
+    except (TypeError, ValueError):
+        errors["location.lat"] = [msg.LAT_INVALID]
+    try:
+        lng = _float(location.get("lng"), -180, 180)
+    except (TypeError, ValueError):
+        errors["location.lng"] = [msg.LNG_INVALID]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ApplicationError(first, fields=errors)
+    return {
+        "premises_use": use,
+        "measured_area_m2": area,
+        "equipment": sorted(set(equipment)),
+        "location": {"lat": lat, "lng": lng},
+    }
+
+
+def inspection_record(inspection: Inspection, data: Any, actor: Any) -> Inspection:
+    """Judge the measurements item by item, store the result and move the case (see the module
+    docstring for the distance item)."""
+    measured = validate_measurements(data)
+    with transaction.atomic():
+        locked = (
+            Inspection.objects.select_for_update().select_related("application__call__rule_set").get(pk=inspection.pk)
+        )
+        application = locked.application
+        _check_inspector(actor, application)
+        if locked.status == InspectionStatus.DONE:
+            raise ApplicationError(msg.ALREADY_DONE, code="already_done", status=409)
+        _at_inspection(application)
+        result = judge(application, measured)
+        locked.result = result
+        locked.passed = all(item["result"] == "pass" for item in result)
+        locked.status = InspectionStatus.DONE
+        locked.recorded_at = timezone.now()
+        locked.save(update_fields=["result", "passed", "status", "recorded_at"])
+        application_move(application_id=application.pk, action="record_inspection", actor=actor, data=measured)
+        audit_record(
+            actor=actor,
+            action="inspection.record",
+            obj=locked,
+            municipality=application.municipality,
+            data={
+                "application": application.pk,
+                "passed": locked.passed,
+                "failed": [item["id"] for item in result if item["result"] != "pass"],
+            },
+        )
+    return locked

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inspections"
+
+urlpatterns = [
+    path("inspections/", views.visits, name="list"),
+    path("inspections/schedule/<int:pk>/", views.schedule, name="schedule"),
+    path("inspections/<int:pk>/", views.detail, name="detail"),
+    path("inspections/<int:pk>/photos/", views.photos, name="photos"),
+]

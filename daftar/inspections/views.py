@@ -1,0 +1,141 @@
+"""Pages of site inspections (mobile-first): the inspector's visits and the checklist form.
+A visit or case outside the user's municipality is a 404; refusals are shown in Persian."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from daftar.core.errors import ApplicationError
+from daftar.core.normalize import persian_number
+from daftar.documents import messages as doc_msg
+
+from .checklist import checklist
+from .forms import PhotoForm, ResultForm, ScheduleForm, errors_to_form
+from .models import Inspection, InspectionStatus
+from .selectors import awaiting_visit, case_for_inspector, inspection_for, scheduled_visits
+from .services import inspection_record, inspection_schedule, is_inspector_for, photo_add
+
+SCHEDULED = "بازدید برای {when} زمان‌بندی شد و به متقاضی پیامک شد."
+RECORDED = "نتیجهٔ بازدید ثبت شد؛ وضعیت پرونده: «{status}»."
+PHOTO_ADDED = "عکس بارگذاری شد."
+
+
+def _inspection(request: HttpRequest, pk: int) -> Inspection:
+    try:
+        return inspection_for(request.user, pk)
+    except ApplicationError:
+        raise Http404 from None
+
+
+@login_required
+def visits(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "inspections/list.html",
+        {
+            "visits": list(scheduled_visits(request.user)[:200]),
+            "awaiting": list(awaiting_visit(request.user)[:200]),
+            "form": ScheduleForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        application = case_for_inspector(request.user, pk)
+    except ApplicationError:
+        raise Http404 from None
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            inspection = inspection_schedule(application, request.user, form.cleaned_data["scheduled_at"])
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, SCHEDULED.format(when=form.cleaned_data["scheduled_at"]))
+            return redirect("inspections:detail", inspection.pk)
+    else:
+        messages.error(request, str(form.errors.get("scheduled_at", ["زمان بازدید را وارد کنید."])[0]))
+    return redirect("inspections:list")
+
+
+def _render(request: HttpRequest, inspection: Inspection, *, form: Any = None, status: int = 200) -> HttpResponse:
+    can_record = inspection.status == InspectionStatus.SCHEDULED and is_inspector_for(
+        request.user, inspection.application
+    )
+    return render(
+        request,
+        "inspections/detail.html",
+        {
+            "inspection": inspection,
+            "application": inspection.application,
+            "items": checklist(inspection.application),
+            "result": inspection.result,
+            "photos": list(inspection.photos.all()),
+            "form": form or ResultForm(),
+            "photo_form": PhotoForm(),
+            "can_record": can_record,
+            "can_add_photo": is_inspector_for(request.user, inspection.application),
+        },
+        status=status,
+    )
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    if request.method != "POST":
+        return _render(request, inspection)
+    form = ResultForm(request.POST)
+    if not form.is_valid():
+        return _render(request, inspection, form=form, status=400)
+    try:
+        inspection = inspection_record(inspection, form.measurements(), request.user)
+    except ApplicationError as exc:
+        errors_to_form(form, exc)
+        return _render(request, inspection, form=form, status=exc.status_code)
+    inspection.application.refresh_from_db()
+    messages.success(request, RECORDED.format(status=inspection.application.get_status_display()))
+    return redirect("inspections:detail", inspection.pk)
+
+
+@csrf_exempt
+@require_POST
+def photos(request: HttpRequest, pk: int) -> HttpResponse:
+    """A photo upload: an announced body over the limit is refused (413) before anything reads
+    it; only then is the CSRF token (inside the body) checked."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("inspections:detail", args=[pk]))
+    inspection = _inspection(request, pk)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    limit = settings.API_MAX_UPLOAD_BYTES
+    if length > limit:
+        messages.error(request, doc_msg.TOO_LARGE.format(limit=persian_number(limit / (1024 * 1024))))
+        return _render(request, inspection, status=413)
+    return _photo_checked(request, inspection)
+
+
+@csrf_protect
+def _photo_checked(request: HttpRequest, inspection: Inspection) -> HttpResponse:
+    try:
+        photo_add(inspection, request.FILES.get("file"), actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _render(request, inspection, status=exc.status_code)
+    messages.success(request, PHOTO_ADDED)
+    return redirect("inspections:detail", inspection.pk)
