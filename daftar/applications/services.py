@@ -72,6 +72,12 @@ def case_facts(application: Application) -> dict[str, Any]:
         facts["person_type"] = user.person_type
     if application.pk is not None:
         facts.update(inquiries.inquiry_facts(application))
+        from daftar.assessments.models import TrainingCredit  # the assessments app builds on this one
+
+        hours = [c.hours for c in TrainingCredit.objects.filter(application=application)]
+        if hours:  # courses the municipality recorded (S10.3) settle the declaration
+            facts["training_completed"] = True
+            facts["training_hours"] = sum(hours)
     assessed = application.assessment or {}
     if "exam" in assessed:
         facts["exam_score"] = assessed["exam"]["score"]

@@ -287,3 +287,52 @@ class InterviewDecideView(APIView):
         application = _case(request, pk)
         services.interview_decide(application=application, actor=request.user)
         return Response(_interview_body(application))
+
+
+class TrainingCreditSerializer(serializers.Serializer):
+    course_title = serializers.CharField()
+    hours = serializers.IntegerField()
+    approving_body = serializers.CharField()
+    certificate_date = serializers.CharField(help_text="ISO or Jalali date")
+
+
+CREDIT_ROLES = (Role.EXAMINER, Role.REVIEWER)
+
+
+class TrainingCreditView(APIView):
+    """Training-course credits (S10.3), recorded by an examiner or reviewer of the case's municipality."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="applications_training_credits_create",
+        request=TrainingCreditSerializer,
+        responses={201: TrainingCreditSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        application = cases_visible(request.user).filter(pk=pk).first()
+        if application is None:
+            raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
+        allowed = request.user.is_superuser or any(
+            has_role(request.user, role, application.municipality_id) for role in CREDIT_ROLES
+        )
+        if not allowed or application.applicant_id == request.user.pk:
+            raise ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
+        body = _body(request)
+        credit = services.training_credit_add(
+            application=application,
+            course_title=body.get("course_title"),
+            hours=body.get("hours"),
+            approving_body=body.get("approving_body"),
+            certificate_date=body.get("certificate_date"),
+            actor=request.user,
+        )
+        return Response(
+            {
+                "course_title": credit.course_title,
+                "hours": credit.hours,
+                "approving_body": credit.approving_body,
+                "certificate_date": credit.certificate_date,
+            },
+            status=201,
+        )

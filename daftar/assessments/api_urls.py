@@ -9,4 +9,9 @@ urlpatterns = [
     path("exam-sessions/<int:pk>/decide", api.SessionDecideView.as_view(), name="api-exam-session-decide"),
     path("applications/<int:pk>/interview/scores", api.InterviewScoreView.as_view(), name="api-interview-scores"),
     path("applications/<int:pk>/interview/decide", api.InterviewDecideView.as_view(), name="api-interview-decide"),
+    path(
+        "applications/<int:pk>/training-credits",
+        api.TrainingCreditView.as_view(),
+        name="api-training-credits",
+    ),
 ]

@@ -25,7 +25,7 @@ from daftar.core.normalize import normalize_text, persian_digits
 from daftar.notifications.services import outbox_enqueue
 
 from . import messages as msg
-from .models import ExamSeat, ExamSession, InterviewPanel, InterviewScore, PanelRule, PassRule
+from .models import ExamSeat, ExamSession, InterviewPanel, InterviewScore, PanelRule, PassRule, TrainingCredit
 
 PARTS = ("general", "specialised")
 MAX_IMPORT_ROWS = 5000
@@ -417,3 +417,46 @@ def interview_decide(*, application: Application, actor: Any) -> Application:
             data={"scores": scores, "rule": panel.rule, "pass_mark": panel.pass_mark, "passed": passed},
         )
     return result.application
+
+
+def training_credit_add(
+    *, application: Application, course_title: Any, hours: Any, approving_body: Any, certificate_date: Any, actor: Any
+) -> TrainingCredit:
+    """A training course the municipality approves (S10.3), recorded by staff from its certificate;
+    the case's S10.3 condition and its score read the credits (``applications.services.case_facts``)."""
+    from daftar.core.jalali import parse_date
+
+    errors: dict[str, list[str]] = {}
+    title = normalize_text(course_title) if isinstance(course_title, str) else ""
+    body = normalize_text(approving_body) if isinstance(approving_body, str) else ""
+    if not 3 <= len(title) <= 200:
+        errors["course_title"] = [msg.CREDIT_TITLE]
+    if not 3 <= len(body) <= 200:
+        errors["approving_body"] = [msg.CREDIT_BODY]
+    try:
+        value = int(str(hours).strip()) if not isinstance(hours, bool) else -1
+    except ValueError:
+        value = -1
+    if not 1 <= value <= 2000:
+        errors["hours"] = [msg.CREDIT_HOURS]
+    try:
+        day = parse_date(certificate_date)
+        if day > timezone.localdate():
+            raise ValueError
+    except Exception:  # any unreadable or future date is the same Persian error
+        errors["certificate_date"] = [msg.CREDIT_DATE]
+        day = None
+    if errors or day is None:
+        raise ApplicationError(next(iter(errors.values()))[0], fields=errors)
+    with transaction.atomic():
+        credit = TrainingCredit.objects.create(
+            application=application, course_title=title, hours=value, approving_body=body, certificate_date=day
+        )
+        audit_record(
+            actor=actor,
+            action="training_credit.add",
+            obj=credit,
+            municipality=application.municipality,
+            data={"application": application.pk, "hours": value, "approving_body": body},
+        )
+    return credit

@@ -1,6 +1,15 @@
-"""HTML pages of the assessments app: none yet (exam sessions are run through the API and the admin)."""
+"""HTML pages of the assessments app: exam sessions for the examiners of a municipality."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "assessments"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("exams/", views.sessions, name="sessions"),
+    path("exams/<int:pk>/", views.session, name="session"),
+    path("exams/<int:pk>/seats/", views.assign, name="assign"),
+    path("exams/<int:pk>/seats/<int:seat_id>/score/", views.score, name="score"),
+    path("exams/<int:pk>/import/", views.import_scores, name="import"),
+    path("exams/<int:pk>/decide/", views.decide, name="decide"),
+]

@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "application.overdue": "گذشتن از مهلت قانونی و ارجاع",
     "application.acknowledge": "رؤیت پرونده در صف کار",
     "licence.suspension_end": "پایان خودکار تعلیق مجوز",
+    "training_credit.add": "ثبت دورهٔ آموزشی گذرانده",
     "document.upload": "بارگذاری مدرک",
     "document.accept": "پذیرش مدرک",
     "document.reject": "رد مدرک",
@@ -57,4 +58,6 @@ ACTION_LABELS = {
     "inspection.schedule": "زمان‌بندی بازدید میدانی",
     "inspection.photo_add": "افزودن عکس بازدید میدانی",
     "inspection.record": "ثبت نتیجهٔ بازدید میدانی",
+    "supervision_visit.schedule": "زمان‌بندی بازدید نظارتی دفتر",
+    "supervision_visit.record": "ثبت نتیجهٔ بازدید نظارتی دفتر",
 }

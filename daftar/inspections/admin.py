@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Inspection, InspectionPhoto
+from .models import Inspection, InspectionPhoto, SupervisionVisit
 
 
 class PhotoInline(admin.TabularInline):
@@ -17,3 +17,10 @@ class InspectionAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     readonly_fields = ("application", "inspector", "result", "passed", "recorded_at", "created_at")
     inlines = [PhotoInline]
+
+
+@admin.register(SupervisionVisit)
+class SupervisionVisitAdmin(admin.ModelAdmin):
+    list_display = ("pk", "licence", "inspector", "scheduled_at", "status", "passed")
+    list_filter = ("status",)
+    readonly_fields = ("licence", "inspector", "result", "passed", "recorded_at", "created_at")

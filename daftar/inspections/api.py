@@ -15,10 +15,10 @@ from daftar.accounts.api import ErrorSerializer
 from daftar.core.fields import jalali_twin
 from daftar.core.parsers import NormalizingMultiPartParser
 
-from .checklist import checklist
-from .models import Inspection, InspectionPhoto
-from .selectors import case_for_inspector, inspection_for
-from .services import inspection_record, inspection_schedule, photo_add
+from .checklist import checklist, visit_checklist
+from .models import Inspection, InspectionPhoto, SupervisionVisit
+from .selectors import case_for_inspector, inspection_for, licence_for_inspector, visit_for
+from .services import inspection_record, inspection_schedule, photo_add, visit_record, visit_schedule
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
@@ -163,3 +163,87 @@ class InspectionResultView(APIView):
         inspection = inspection_for(request.user, pk)
         inspection_record(inspection, _data(request), request.user)
         return Response(inspection_body(inspection_for(request.user, pk)))
+
+
+# --- supervision visits of licensed offices (S11.3, S17, P6) --------------------------------
+
+
+def visit_body(v: SupervisionVisit) -> dict[str, Any]:
+    return {
+        "id": v.pk,
+        "licence": v.licence.number,
+        "office_name": v.licence.office_name,
+        "inspector": v.inspector_id,
+        "scheduled_at": v.scheduled_at,
+        "scheduled_at_jalali": jalali_twin(v.scheduled_at),
+        "status": v.status,
+        "status_display": v.get_status_display(),
+        "checklist": [item.as_dict() for item in visit_checklist(v.licence)],
+        "result": v.result,
+        "passed": v.passed,
+    }
+
+
+class VisitChecklistItemSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    condition = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    kind = serializers.ChoiceField(choices=["equipment", "hours", "tariff", "use"])
+    threshold = serializers.JSONField(allow_null=True)
+
+
+class SupervisionVisitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    licence = serializers.CharField()
+    office_name = serializers.CharField()
+    inspector = serializers.IntegerField()
+    scheduled_at = serializers.DateTimeField()
+    scheduled_at_jalali = serializers.CharField()
+    status = serializers.CharField(help_text="scheduled or done")
+    status_display = serializers.CharField()
+    checklist = VisitChecklistItemSerializer(many=True)
+    result = InspectionResultItemSerializer(many=True)
+    passed = serializers.BooleanField(allow_null=True)
+
+
+class VisitResultInputSerializer(serializers.Serializer):
+    equipment = serializers.ListField(child=serializers.CharField(), help_text="codes of the equipment still present")
+    hours_posted = serializers.BooleanField(help_text="the approved working hours are posted (S17)")
+    tariff_posted = serializers.BooleanField(help_text="the tariff table is posted (P6)")
+    premises_use = serializers.CharField(help_text="the premises use seen: commercial, office, residential, ...")
+
+
+class LicenceVisitsView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="supervision_visits_schedule",
+        request=InspectionScheduleInputSerializer,
+        responses={201: SupervisionVisitSerializer, **ERRORS},
+    )
+    def post(self, request: Request, number: str) -> Response:
+        licence = licence_for_inspector(request.user, number)
+        visit = visit_schedule(licence, request.user, _data(request).get("scheduled_at"))
+        return Response(visit_body(visit_for(request.user, visit.pk)), status=201)
+
+
+class VisitView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(operation_id="supervision_visits_read", responses={200: SupervisionVisitSerializer, **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(visit_body(visit_for(request.user, pk)))
+
+
+class VisitResultView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="supervision_visits_result_create",
+        request=VisitResultInputSerializer,
+        responses={200: SupervisionVisitSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        visit = visit_for(request.user, pk)
+        visit_record(visit, _data(request), request.user)
+        return Response(visit_body(visit_for(request.user, pk)))

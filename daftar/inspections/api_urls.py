@@ -7,4 +7,7 @@ urlpatterns = [
     path("inspections/<int:pk>", api.InspectionView.as_view(), name="inspections-detail"),
     path("inspections/<int:pk>/photos", api.InspectionPhotosView.as_view(), name="inspections-photos"),
     path("inspections/<int:pk>/result", api.InspectionResultView.as_view(), name="inspections-result"),
+    path("licences/<str:number>/visits", api.LicenceVisitsView.as_view(), name="supervision-visits-schedule"),
+    path("visits/<int:pk>", api.VisitView.as_view(), name="supervision-visits-detail"),
+    path("visits/<int:pk>/result", api.VisitResultView.as_view(), name="supervision-visits-result"),
 ]

@@ -141,3 +141,59 @@ def judge(application: Application, measured: dict[str, Any]) -> list[dict[str, 
                 )
         out.append({**item.as_dict(), "measured": value, "result": PASS if ok else FAIL, "reason": reason})
     return out
+
+
+# --- supervision visits of licensed offices (S11.3, S17, P6) --------------------------------
+
+
+def _licensed_use(licence: Licence, allowed: list[str]) -> str:
+    use = (licence.application.facts or {}).get("premises_use")
+    return use if isinstance(use, str) and use else (allowed[0] if allowed else "")
+
+
+def visit_checklist(licence: Licence) -> list[Item]:
+    """Each S11.3 equipment item of the licence's rule-set version still present, the approved
+    working hours posted (S17), the tariff table posted (P6) and the premises use unchanged."""
+    conditions, _place = _location_conditions(licence.application)
+    items: list[Item] = []
+    allowed: list[str] = []
+    use_condition = ""
+    for c in conditions:
+        if c.check == "contains_all":
+            for code in c.parameters.get("items", []):
+                label = msg.LABEL_EQUIPMENT_PRESENT.format(item=EQUIPMENT.get(code, code))
+                items.append(Item(f"{c.id}:{code}", c.id, label, "equipment", code))
+        elif c.check == "one_of" and not use_condition:
+            allowed, use_condition = list(c.parameters.get("values", [])), c.id
+    items.append(Item("hours", "S17", msg.LABEL_HOURS, "hours", True))
+    items.append(Item("tariff", "P6", msg.LABEL_TARIFF, "tariff", True))
+    use = _licensed_use(licence, allowed)
+    label = msg.LABEL_USE_UNCHANGED.format(use=PREMISES_USES.get(use, use))
+    items.append(Item("use", use_condition, label, "use", use))
+    return items
+
+
+def visit_judge(licence: Licence, observed: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each visit item with what was observed, ``pass``/``fail`` and a Persian reason."""
+    equipment = set(observed["equipment"])
+    out = []
+    for item in visit_checklist(licence):
+        value: Any
+        if item.kind == "equipment":
+            ok = value = item.threshold in equipment
+            name = EQUIPMENT.get(item.threshold, item.threshold)
+            reason = (msg.EQUIPMENT_OK if ok else msg.EQUIPMENT_GONE).format(item=name)
+        elif item.kind == "hours":
+            ok = value = bool(observed["hours_posted"])
+            reason = msg.HOURS_OK if ok else msg.HOURS_FAIL
+        elif item.kind == "tariff":
+            ok = value = bool(observed["tariff_posted"])
+            reason = msg.TARIFF_OK if ok else msg.TARIFF_FAIL
+        else:  # use
+            value = observed["premises_use"]
+            ok = value == item.threshold
+            shown = PREMISES_USES.get(value, value)
+            allowed = PREMISES_USES.get(item.threshold, item.threshold)
+            reason = (msg.USE_UNCHANGED_OK if ok else msg.USE_CHANGED).format(use=shown, allowed=allowed)
+        out.append({**item.as_dict(), "measured": value, "result": PASS if ok else FAIL, "reason": reason})
+    return out

@@ -57,6 +57,33 @@ class ResultForm(PersianForm):
         }
 
 
+YES_NO = [("true", "بله"), ("false", "خیر")]
+
+
+class VisitResultForm(PersianForm):
+    """What the inspector sees at a licensed office (S11.3, S17, P6)."""
+
+    equipment = forms.MultipleChoiceField(
+        label="تجهیزات موجود", choices=list(EQUIPMENT.items()), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    hours_posted = forms.ChoiceField(
+        label="ساعات کار مصوب در معرض دید نصب شده است؟", choices=YES_NO, widget=forms.RadioSelect
+    )
+    tariff_posted = forms.ChoiceField(
+        label="جدول تعرفه در معرض دید نصب شده است؟", choices=YES_NO, widget=forms.RadioSelect
+    )
+    premises_use = forms.ChoiceField(label="کاربری کنونی محل", choices=[("", "— برگزینید —"), *PREMISES_USES.items()])
+
+    def observations(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "equipment": list(data["equipment"]),
+            "hours_posted": data["hours_posted"] == "true",
+            "tariff_posted": data["tariff_posted"] == "true",
+            "premises_use": data["premises_use"],
+        }
+
+
 class PhotoForm(PersianForm):
     file = forms.FileField(
         label="عکس محل (JPEG یا PNG، حداکثر ۱۰ مگابایت)",

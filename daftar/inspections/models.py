@@ -58,3 +58,32 @@ class InspectionPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.original_name or str(self.file.name)
+
+
+class SupervisionVisit(models.Model):
+    """A periodic supervision visit of a licensed office (S11.3, S17, P6): its checklist
+    result per item and, for failed items, the supervision violations it recorded."""
+
+    licence = models.ForeignKey(
+        "licences.Licence", verbose_name="مجوز", related_name="supervision_visits", on_delete=models.CASCADE
+    )
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="بازرس", related_name="supervision_visits", on_delete=models.PROTECT
+    )
+    scheduled_at = models.DateTimeField("زمان بازدید")
+    status = models.CharField(
+        "وضعیت", max_length=16, choices=InspectionStatus.choices, default=InspectionStatus.SCHEDULED
+    )
+    result = models.JSONField("نتیجه به تفکیک موارد", default=list, blank=True)
+    passed = models.BooleanField("پذیرفته", null=True, blank=True)
+    recorded_at = models.DateTimeField("زمان ثبت نتیجه", null=True, blank=True)
+    created_at = models.DateTimeField("تاریخ ایجاد", default=timezone.now)
+
+    class Meta:
+        ordering = ["scheduled_at", "pk"]
+        verbose_name = "بازدید نظارتی"
+        verbose_name_plural = "بازدیدهای نظارتی"
+        indexes = [models.Index(fields=["status", "scheduled_at"], name="supervision_visit_status_when")]
+
+    def __str__(self) -> str:
+        return f"بازدید نظارتی {self.pk} مجوز {self.licence_id}"

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import municipality_ids_for
 from daftar.applications.models import Application
 from daftar.applications.workflow import Status
 from daftar.core.errors import ApplicationError
+from daftar.licences.models import Licence
 
 from . import messages as msg
-from .models import Inspection, InspectionStatus
+from .models import Inspection, InspectionStatus, SupervisionVisit
 
 READERS = {Role.INSPECTOR, Role.LICENSING_AUTHORITY}
 
@@ -60,3 +61,55 @@ def awaiting_visit(actor: Any) -> QuerySet[Application]:
     if not getattr(actor, "is_superuser", False):
         qs = qs.filter(municipality_id__in=municipality_ids_for(actor, {Role.INSPECTOR}))
     return qs.exclude(inspections__status=InspectionStatus.SCHEDULED).order_by("status_changed_at", "pk")
+
+
+# --- supervision visits of licensed offices -------------------------------------------------
+
+VISIT_READERS = {Role.INSPECTOR, Role.LICENSING_AUTHORITY, Role.SUPERVISOR}
+
+
+def visit_not_found() -> ApplicationError:
+    return ApplicationError(msg.VISIT_NOT_FOUND, code="not_found", status=404)
+
+
+def visits_visible(actor: Any) -> QuerySet[SupervisionVisit]:
+    """Visits of licences in the user's municipalities (inspector, licensing authority,
+    supervisor) and, read-only, visits of the user's own licences."""
+    qs = SupervisionVisit.objects.select_related(
+        "licence__holder", "licence__district", "licence__municipality", "licence__application__call__rule_set"
+    )
+    if getattr(actor, "is_superuser", False):
+        return qs
+    if not getattr(actor, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(
+        Q(licence__municipality_id__in=municipality_ids_for(actor, VISIT_READERS)) | Q(licence__holder=actor)
+    )
+
+
+def visit_for(actor: Any, pk: int) -> SupervisionVisit:
+    visit = visits_visible(actor).filter(pk=pk).first()
+    if visit is None:
+        raise visit_not_found()
+    return visit
+
+
+def licence_for_inspector(actor: Any, number: str) -> Licence:
+    """A licence in the inspector's municipality (404 for any other)."""
+    qs = Licence.objects.select_related("holder", "municipality", "application__call__rule_set")
+    if not getattr(actor, "is_superuser", False):
+        qs = qs.filter(municipality_id__in=municipality_ids_for(actor, {Role.INSPECTOR}))
+    licence = qs.filter(number=number).first()
+    if licence is None:
+        raise visit_not_found()
+    return licence
+
+
+def scheduled_supervision_visits(actor: Any) -> QuerySet[SupervisionVisit]:
+    """Scheduled supervision visits of the inspector's municipalities."""
+    qs = SupervisionVisit.objects.select_related("licence__district", "licence__holder").filter(
+        status=InspectionStatus.SCHEDULED
+    )
+    if not getattr(actor, "is_superuser", False):
+        qs = qs.filter(licence__municipality_id__in=municipality_ids_for(actor, {Role.INSPECTOR}))
+    return qs.order_by("scheduled_at", "pk")

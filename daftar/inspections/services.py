@@ -30,12 +30,15 @@ from daftar.core.errors import ApplicationError
 from daftar.core.jalali import parse_datetime, to_jalali
 from daftar.core.normalize import normalize_text
 from daftar.documents.validation import UploadRejected, clean_original_name, inspect_upload
+from daftar.licences.models import Licence, LicenceStatus
 from daftar.notifications.services import outbox_enqueue
 from daftar.rules.constants import EQUIPMENT, PREMISES_USES
+from daftar.supervision.models import Violation
+from daftar.supervision.services import SUPERVISABLE, _violation_create, violation_type_for
 
 from . import messages as msg
-from .checklist import judge
-from .models import Inspection, InspectionPhoto, InspectionStatus
+from .checklist import FAIL, judge, visit_judge
+from .models import Inspection, InspectionPhoto, InspectionStatus, SupervisionVisit
 
 PHOTO_TYPES = ("image/jpeg", "image/png")
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -223,6 +226,154 @@ def inspection_record(inspection: Inspection, data: Any, actor: Any) -> Inspecti
                 "application": application.pk,
                 "passed": locked.passed,
                 "failed": [item["id"] for item in result if item["result"] != "pass"],
+            },
+        )
+    return locked
+
+
+# --- supervision visits of licensed offices (S11.3, S17, P6) --------------------------------
+
+# A failed visit item of this kind records a supervision violation of the catalogue type with
+# this code (the closest of the seeded catalogue, ``supervision/migrations/0002_defaults``):
+# working hours not posted → work outside the approved hours; tariff table not posted → its own
+# type; an S11.3 equipment item gone → a service offered outside the licence's conditions.
+# A changed premises use has no catalogue type: it is recorded on the visit only.
+VIOLATION_OF_KIND = {"hours": "outside_hours", "tariff": "tariff_not_posted", "equipment": "unpermitted_service"}
+
+
+def is_inspector_for_licence(actor: Any, licence: Licence) -> bool:
+    return bool(getattr(actor, "is_superuser", False) or has_role(actor, Role.INSPECTOR, licence.municipality_id))
+
+
+def _check_visit_inspector(actor: Any, licence: Licence) -> None:
+    if not is_inspector_for_licence(actor, licence):
+        raise ApplicationError(msg.VISIT_NOT_INSPECTOR, code="permission_denied", status=403)
+    if getattr(actor, "pk", None) == licence.holder_id:
+        raise ApplicationError(msg.VISIT_OWN_OFFICE, code="permission_denied", status=403)
+
+
+def _visitable(licence: Licence) -> None:
+    if licence.status not in SUPERVISABLE:
+        status = LicenceStatus(licence.status).label
+        raise ApplicationError(msg.VISIT_NOT_SUPERVISABLE.format(status=status), code="illegal_state", status=409)
+
+
+def visit_schedule(licence: Licence, inspector: Any, when: Any) -> SupervisionVisit:
+    """Schedule a supervision visit; the holder gets an SMS with the Jalali date-time."""
+    when = parse_when(when)
+    with transaction.atomic():
+        locked = Licence.objects.select_for_update(of=("self",)).select_related("holder").get(pk=licence.pk)
+        _check_visit_inspector(inspector, locked)
+        _visitable(locked)
+        if SupervisionVisit.objects.filter(licence=locked, status=InspectionStatus.SCHEDULED).exists():
+            raise ApplicationError(msg.VISIT_ALREADY_SCHEDULED, code="already_scheduled", status=409)
+        visit = SupervisionVisit.objects.create(licence=locked, inspector=inspector, scheduled_at=when)
+        if locked.holder.mobile:
+            outbox_enqueue(
+                to=locked.holder.mobile,
+                text=msg.VISIT_SMS.format(
+                    office=locked.office_name, number=locked.number, when=to_jalali(when, with_time=True)
+                ),
+                kind="supervision_visit_scheduled",
+            )
+        audit_record(
+            actor=inspector,
+            action="supervision_visit.schedule",
+            obj=visit,
+            municipality=locked.municipality,
+            data={"licence": locked.number, "scheduled_at": when.isoformat()},
+        )
+    return visit
+
+
+def _flag(data: Any, name: str, errors: dict[str, list[str]]) -> bool:
+    raw = data.get(name)
+    if isinstance(raw, bool):
+        return raw
+    text = normalize_text(str(raw or "")).strip().lower()
+    if text in ("true", "1", "yes", "on", "بله"):
+        return True
+    if text in ("false", "0", "no", "off", "خیر"):
+        return False
+    errors[name] = [msg.VISIT_FLAG_INVALID]
+    return False
+
+
+def validate_observations(data: Any) -> dict[str, Any]:
+    """The inspector's observations at a licensed office, checked; Persian errors per field."""
+    data = data if hasattr(data, "get") else {}
+    errors: dict[str, list[str]] = {}
+    use = normalize_text(str(data.get("premises_use") or ""))
+    if use not in PREMISES_USES:
+        errors["premises_use"] = [msg.USE_INVALID]
+    equipment = data.get("equipment")
+    if equipment is None:
+        equipment = []
+    if not isinstance(equipment, list) or any(not isinstance(e, str) or e not in EQUIPMENT for e in equipment):
+        errors["equipment"] = [msg.EQUIPMENT_INVALID]
+        equipment = []
+    hours = _flag(data, "hours_posted", errors)
+    tariff = _flag(data, "tariff_posted", errors)
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ApplicationError(first, fields=errors)
+    return {"premises_use": use, "equipment": sorted(set(equipment)), "hours_posted": hours, "tariff_posted": tariff}
+
+
+def _visit_violations(visit: SupervisionVisit, result: list[dict[str, Any]], actor: Any) -> list[Violation]:
+    """A supervision violation per failed item that maps to a catalogue type, citing the visit.
+
+    ``supervision.services.violation_record`` is reserved to the supervisor role; the visit's
+    inspector has already been checked here, so the same type lookup and creation path
+    (``violation_type_for`` + ``_violation_create``: row, audit, SMS) is used directly."""
+    licence, now = visit.licence, timezone.now()
+    observed = min(visit.scheduled_at, now)
+    when = to_jalali(observed, with_time=True)
+    out = []
+    for item in result:
+        code = VIOLATION_OF_KIND.get(item["kind"])
+        if item["result"] != FAIL or code is None:
+            continue
+        vtype = violation_type_for(licence, code)
+        if vtype is None:  # the catalogue type was deactivated: the failure stays on the visit
+            continue
+        text = msg.VIOLATION_TEXT.format(visit=visit.pk, when=when, label=item["label"], reason=item["reason"])
+        out.append(_violation_create(licence, vtype, observed, text, actor))
+    return out
+
+
+def visit_record(visit: SupervisionVisit, data: Any, actor: Any) -> SupervisionVisit:
+    """Judge every item, store the result and record a supervision violation for each failed
+    item that maps to a catalogue type (``VIOLATION_OF_KIND``)."""
+    observed = validate_observations(data)
+    with transaction.atomic():
+        locked = (
+            SupervisionVisit.objects.select_for_update(of=("self",))
+            .select_related("licence__application__call__rule_set", "licence__holder", "licence__municipality")
+            .get(pk=visit.pk)
+        )
+        licence = locked.licence
+        _check_visit_inspector(actor, licence)
+        if locked.status == InspectionStatus.DONE:
+            raise ApplicationError(msg.ALREADY_DONE, code="already_done", status=409)
+        _visitable(licence)
+        result = visit_judge(licence, observed)
+        locked.result = result
+        locked.passed = all(item["result"] != FAIL for item in result)
+        locked.status = InspectionStatus.DONE
+        locked.recorded_at = timezone.now()
+        locked.save(update_fields=["result", "passed", "status", "recorded_at"])
+        violations = _visit_violations(locked, result, actor)
+        audit_record(
+            actor=actor,
+            action="supervision_visit.record",
+            obj=locked,
+            municipality=licence.municipality,
+            data={
+                "licence": licence.number,
+                "passed": locked.passed,
+                "failed": [item["id"] for item in result if item["result"] == FAIL],
+                "violations": [v.pk for v in violations],
             },
         )
     return locked

@@ -19,15 +19,31 @@ from daftar.core.errors import ApplicationError
 from daftar.core.normalize import persian_number
 from daftar.documents import messages as doc_msg
 
-from .checklist import checklist
-from .forms import PhotoForm, ResultForm, ScheduleForm, errors_to_form
-from .models import Inspection, InspectionStatus
-from .selectors import awaiting_visit, case_for_inspector, inspection_for, scheduled_visits
-from .services import inspection_record, inspection_schedule, is_inspector_for, photo_add
+from .checklist import checklist, visit_checklist
+from .forms import PhotoForm, ResultForm, ScheduleForm, VisitResultForm, errors_to_form
+from .models import Inspection, InspectionStatus, SupervisionVisit
+from .selectors import (
+    awaiting_visit,
+    case_for_inspector,
+    inspection_for,
+    scheduled_supervision_visits,
+    scheduled_visits,
+    visit_for,
+)
+from .services import (
+    VIOLATION_OF_KIND,
+    inspection_record,
+    inspection_schedule,
+    is_inspector_for,
+    is_inspector_for_licence,
+    photo_add,
+    visit_record,
+)
 
 SCHEDULED = "بازدید برای {when} زمان‌بندی شد و به متقاضی پیامک شد."
 RECORDED = "نتیجهٔ بازدید ثبت شد؛ وضعیت پرونده: «{status}»."
 PHOTO_ADDED = "عکس بارگذاری شد."
+VISIT_RECORDED = "نتیجهٔ بازدید نظارتی ثبت شد؛ {count} تخلف برای دفتر ثبت شد."
 
 
 def _inspection(request: HttpRequest, pk: int) -> Inspection:
@@ -45,6 +61,7 @@ def visits(request: HttpRequest) -> HttpResponse:
         {
             "visits": list(scheduled_visits(request.user)[:200]),
             "awaiting": list(awaiting_visit(request.user)[:200]),
+            "supervision_visits": list(scheduled_supervision_visits(request.user)[:200]),
             "form": ScheduleForm(),
         },
     )
@@ -139,3 +156,50 @@ def _photo_checked(request: HttpRequest, inspection: Inspection) -> HttpResponse
         return _render(request, inspection, status=exc.status_code)
     messages.success(request, PHOTO_ADDED)
     return redirect("inspections:detail", inspection.pk)
+
+
+# --- supervision visits of licensed offices -------------------------------------------------
+
+
+def _visit(request: HttpRequest, pk: int) -> SupervisionVisit:
+    try:
+        return visit_for(request.user, pk)
+    except ApplicationError:
+        raise Http404 from None
+
+
+def _render_visit(
+    request: HttpRequest, visit: SupervisionVisit, *, form: Any = None, status: int = 200
+) -> HttpResponse:
+    can_record = visit.status == InspectionStatus.SCHEDULED and is_inspector_for_licence(request.user, visit.licence)
+    return render(
+        request,
+        "inspections/visit.html",
+        {
+            "visit": visit,
+            "licence": visit.licence,
+            "items": visit_checklist(visit.licence),
+            "result": visit.result,
+            "form": form or VisitResultForm(),
+            "can_record": can_record,
+        },
+        status=status,
+    )
+
+
+@login_required
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit(request, pk)
+    if request.method != "POST":
+        return _render_visit(request, visit)
+    form = VisitResultForm(request.POST)
+    if not form.is_valid():
+        return _render_visit(request, visit, form=form, status=400)
+    try:
+        visit = visit_record(visit, form.observations(), request.user)
+    except ApplicationError as exc:
+        errors_to_form(form, exc)
+        return _render_visit(request, visit, form=form, status=exc.status_code)
+    failed = sum(1 for item in visit.result if item["result"] != "pass" and item["kind"] in VIOLATION_OF_KIND)
+    messages.success(request, VISIT_RECORDED.format(count=persian_number(failed)))
+    return redirect("inspections:visit", visit.pk)

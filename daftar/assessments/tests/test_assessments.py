@@ -180,3 +180,31 @@ def test_access(tehran_rules, django_capture_on_commit_callbacks):
     assert reviewer.post(f"/api/v1/applications/{case.pk}/interview/scores", {"score": 70}).status_code == 403
     assert reviewer.post("/api/v1/exam-sessions", {"call": open_call().pk}, format="json").status_code in (400, 403)
     assert ExamSession.objects.count() == 1
+
+
+def test_training_credits_settle_s10_3_and_feed_the_score(tehran_rules):
+    from daftar.accounts.models import User
+    from daftar.applications.tests.helpers import GOOD_FACTS, client_for, submitted_case
+
+    facts = {k: v for k, v in GOOD_FACTS.items() if k != "training_completed"}
+    case = submitted_case(client_for(User.objects.get(mobile="09120000001")), facts=facts)["id"]
+    examiner = client_for(User.objects.get(mobile="09120000003"))
+    before = examiner.get(f"/api/v1/applications/{case}").json()
+    assert next(c for c in before["conditions"] if c["id"] == "S10.3")["result"] == "unknown"
+    body = {
+        "course_title": "دورهٔ خدمات الکترونیک شهری",
+        "hours": "۴۰",
+        "approving_body": "سازمان فاوا",
+        "certificate_date": "1404/06/01",
+    }
+    assert examiner.post(f"/api/v1/applications/{case}/training-credits", body, format="json").status_code == 201
+    after = examiner.get(f"/api/v1/applications/{case}").json()
+    assert next(c for c in after["conditions"] if c["id"] == "S10.3")["result"] == "pass"
+    bad = examiner.post(
+        f"/api/v1/applications/{case}/training-credits",
+        {**body, "hours": 0, "certificate_date": "1499/01/01"},
+        format="json",
+    )
+    assert bad.status_code == 400 and set(bad.json()["fields"]) == {"hours", "certificate_date"}
+    applicant = client_for(User.objects.get(mobile="09120000001"))
+    assert applicant.post(f"/api/v1/applications/{case}/training-credits", body, format="json").status_code == 403

@@ -1,0 +1,103 @@
+"""Forms of the examiner pages: they only gather input; ``services`` decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from daftar.applications.forms import parse_number
+from daftar.applications.models import Application
+from daftar.calls.models import Call
+from daftar.core.forms import JalaliDateTimeField, PersianForm
+
+from .models import PassRule
+
+REQUIRED = "«{label}» را وارد کنید."
+
+
+class SessionForm(PersianForm):
+    call = forms.ModelChoiceField(queryset=Call.objects.none(), label="فراخوان", empty_label="— برگزینید —")
+    title = forms.CharField(label="عنوان جلسه", max_length=200)
+    starts_at = JalaliDateTimeField(label="زمان برگزاری", help_text="به صورت ۱۴۰۵/۰۱/۱۵ ۰۸:۰۰ (به وقت تهران)")
+    place = forms.CharField(label="محل برگزاری", max_length=300)
+    seats = forms.IntegerField(label="ظرفیت (نفر)", min_value=1, max_value=100000)
+    pass_rule = forms.ChoiceField(
+        label="قاعدهٔ قبولی", choices=PassRule.choices, initial=PassRule.FIXED, widget=forms.RadioSelect
+    )
+    fixed_pass_mark = forms.CharField(
+        label="نمرهٔ قبولی ثابت", required=False, help_text="برای قاعدهٔ ثابت؛ خالی: پیش‌فرض سامانه"
+    )
+    relative_share = forms.CharField(
+        label="سهم از میانگین برترین‌ها (نمونه: ۰٫۷۰)", required=False, initial="0.70", help_text="برای قاعدهٔ نسبی"
+    )
+    top_share = forms.CharField(
+        label="سهم برترین‌ها (نمونه: ۰٫۰۱ یعنی ۱٪)", required=False, initial="0.01", help_text="برای قاعدهٔ نسبی"
+    )
+    weight_general = forms.CharField(label="وزن بخش عمومی (نمونه: ۰٫۴)", initial="0.4")
+    weight_specialised = forms.CharField(label="وزن بخش تخصصی (نمونه: ۰٫۶)", initial="0.6")
+
+    def __init__(self, *args: Any, calls: QuerySet[Call], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].queryset = calls  # type: ignore[attr-defined]
+
+    def to_kwargs(self) -> dict[str, Any] | None:
+        """The arguments of ``services.session_create`` (without actor), or None with field errors."""
+        if not self.is_valid():
+            return None
+        numbers = {
+            name: parse_number(self, name)
+            for name in ("fixed_pass_mark", "relative_share", "top_share", "weight_general", "weight_specialised")
+        }
+        if self.errors:
+            return None
+        data = self.cleaned_data
+        return {
+            "call": data["call"],
+            "title": data["title"],
+            "starts_at": data["starts_at"],
+            "place": data["place"],
+            "seats": data["seats"],
+            "pass_rule": data["pass_rule"],
+            "fixed_pass_mark": numbers["fixed_pass_mark"],
+            "relative_share": 0.70 if numbers["relative_share"] is None else numbers["relative_share"],
+            "top_share": 0.01 if numbers["top_share"] is None else numbers["top_share"],
+            "weights": {"general": numbers["weight_general"], "specialised": numbers["weight_specialised"]},
+        }
+
+
+class CaseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.tracking_code or obj.pk} — {obj.applicant.display_name}"
+
+
+class AssignForm(PersianForm):
+    application = CaseChoiceField(
+        queryset=Application.objects.none(), label="پروندهٔ در مرحلهٔ آزمون", empty_label="— برگزینید —"
+    )
+
+    def __init__(self, *args: Any, cases: QuerySet[Application], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = cases  # type: ignore[attr-defined]
+
+
+class ScoreForm(PersianForm):
+    general = forms.CharField(label="نمرهٔ عمومی", max_length=20)
+    specialised = forms.CharField(label="نمرهٔ تخصصی", max_length=20)
+
+    def to_parts(self) -> dict[str, float] | None:
+        if not self.is_valid():
+            return None
+        parts = {name: parse_number(self, name) for name in ("general", "specialised")}
+        if self.errors:
+            return None
+        return {k: v for k, v in parts.items() if v is not None}
+
+
+class ImportForm(PersianForm):
+    file = forms.FileField(
+        label="پروندهٔ نمره‌ها (CSV یا XLSX)",
+        help_text="ستون‌ها: tracking_code,general,specialised؛ یک ردیف نادرست و هیچ نمره‌ای ثبت نمی‌شود.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

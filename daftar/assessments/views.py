@@ -1,0 +1,240 @@
+"""HTML pages of exam sessions (S10.4, P7) for the examiners of a municipality: the sessions
+list with a form to create one, and a session page to seat cases, record or import scores and
+announce the result. The views are thin: forms gather input and ``services`` decide; every
+``ApplicationError`` is shown in Persian with its status, nothing changed, never a 500.
+A session that is not the user's (no examiner role in its municipality) is a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from daftar.accounts.constants import Role
+from daftar.accounts.scoping import municipality_ids_for
+from daftar.applications.forms import errors_to_form
+from daftar.applications.models import Application
+from daftar.applications.workflow import Status
+from daftar.calls.models import Call
+from daftar.core.errors import ApplicationError
+from daftar.core.normalize import persian_digits, persian_number
+
+from . import services
+from .forms import AssignForm, ImportForm, ScoreForm, SessionForm
+from .models import ExamSeat, ExamSession
+
+FORM_INVALID = "برخی داده‌های فرم نادرست است؛ خطای هر بخش را ببینید."
+CREATED = "جلسهٔ آزمون «{title}» ساخته شد."
+ASSIGNED = "پروندهٔ {code} در این جلسه نشست و پیامک دعوت برای متقاضی فرستاده شد."
+SCORED = "نمرهٔ پروندهٔ {code} ثبت شد (نمرهٔ وزنی: {total})."
+IMPORTED = "نمرهٔ {n} پرونده از پرونده ثبت شد."
+DECIDED = "نتیجهٔ جلسه اعلام شد؛ نمرهٔ قبولی: {mark}."
+
+
+def _examiner_municipalities(user: Any) -> set[int] | None:
+    """Ids of the municipalities where ``user`` is an examiner; None means all (superuser)."""
+    if getattr(user, "is_superuser", False):
+        return None
+    return municipality_ids_for(user, {Role.EXAMINER})
+
+
+def _sessions_for(user: Any) -> QuerySet[ExamSession]:
+    ids = _examiner_municipalities(user)
+    qs = ExamSession.objects.select_related("call", "municipality")
+    return qs if ids is None else qs.filter(municipality_id__in=ids)
+
+
+def _calls_for(user: Any) -> QuerySet[Call]:
+    ids = _examiner_municipalities(user)
+    qs = Call.objects.filter(cancelled=False).order_by("-opens_at", "-pk")
+    return qs if ids is None else qs.filter(municipality_id__in=ids)
+
+
+def _require_examiner(user: Any) -> None:
+    ids = _examiner_municipalities(user)
+    if ids is not None and not ids:
+        raise Http404
+
+
+def _session_or_404(request: HttpRequest, pk: int) -> ExamSession:
+    session = _sessions_for(request.user).filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def _eligible(session: ExamSession) -> QuerySet[Application]:
+    seated = ExamSeat.objects.filter(session=session).values("application_id")
+    return (
+        Application.objects.filter(call_id=session.call_id, status=Status.EXAM)
+        .exclude(pk__in=seated)
+        .select_related("applicant")
+        .order_by("tracking_code", "pk")
+    )
+
+
+def _session_url(session: ExamSession, anchor: str = "") -> str:
+    url = reverse("assessments:session", args=[session.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+# --- the sessions list -----------------------------------------------------------------------
+
+
+def _render_sessions(request: HttpRequest, form: SessionForm, status: int = 200) -> HttpResponse:
+    sessions = list(_sessions_for(request.user).annotate(used=Count("seat_set")))
+    return render(request, "assessments/sessions.html", {"sessions": sessions, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sessions(request: HttpRequest) -> HttpResponse:
+    _require_examiner(request.user)
+    calls = _calls_for(request.user)
+    if request.method != "POST":
+        return _render_sessions(request, SessionForm(calls=calls))
+    form = SessionForm(request.POST, calls=calls)
+    kwargs = form.to_kwargs()
+    if kwargs is None:
+        messages.error(request, FORM_INVALID)
+        return _render_sessions(request, form, status=400)
+    try:
+        session = services.session_create(actor=request.user, **kwargs)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        errors_to_form(form, exc)
+        return _render_sessions(request, form, status=exc.status_code)
+    messages.success(request, CREATED.format(title=session.title))
+    return redirect(_session_url(session))
+
+
+# --- one session -----------------------------------------------------------------------------
+
+
+def _render_session(
+    request: HttpRequest,
+    session: ExamSession,
+    *,
+    status: int = 200,
+    assign_form: AssignForm | None = None,
+    import_form: ImportForm | None = None,
+    bound_score: tuple[int, ScoreForm] | None = None,
+    import_errors: list[str] | None = None,
+) -> HttpResponse:
+    session.refresh_from_db()
+    seats = list(session.seat_set.select_related("application__applicant").order_by("pk"))
+    open_ = session.decided_at is None
+    rows: list[dict[str, Any]] = []
+    for seat in seats:
+        form = None
+        if open_:
+            if bound_score is not None and bound_score[0] == seat.pk:
+                form = bound_score[1]
+            else:
+                initial = {k: persian_number(float(v)) for k, v in (seat.parts or {}).items()}
+                form = ScoreForm(initial=initial, auto_id=f"id_seat{seat.pk}_%s")
+        passed = None
+        if session.pass_mark is not None and seat.total is not None:
+            passed = float(seat.total) >= float(session.pass_mark)
+        rows.append({"seat": seat, "form": form, "passed": passed})
+    context = {
+        "session": session,
+        "rows": rows,
+        "used": len(seats),
+        "open": open_,
+        "unscored": [r["seat"] for r in rows if r["seat"].recorded_at is None],
+        "passed": [r["seat"] for r in rows if r["passed"]],
+        "assign_form": assign_form or AssignForm(cases=_eligible(session), auto_id="id_assign_%s"),
+        "import_form": import_form or ImportForm(auto_id="id_import_%s"),
+        "import_errors": import_errors or [],
+        "weights": {k: persian_number(float(v) * 100) for k, v in session.weights.items()},
+    }
+    return render(request, "assessments/session.html", context, status=status)
+
+
+@login_required
+def session(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_session(request, _session_or_404(request, pk))
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    exam = _session_or_404(request, pk)
+    form = AssignForm(request.POST, cases=_eligible(exam), auto_id="id_assign_%s")
+    if not form.is_valid():
+        messages.error(request, FORM_INVALID)
+        return _render_session(request, exam, status=400, assign_form=form)
+    application = form.cleaned_data["application"]
+    try:
+        services.seat_assign(session=exam, application=application, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        errors_to_form(form, exc)
+        return _render_session(request, exam, status=exc.status_code, assign_form=form)
+    messages.success(request, ASSIGNED.format(code=application.tracking_code or application.pk))
+    return redirect(_session_url(exam, "seats"))
+
+
+@login_required
+@require_POST
+def score(request: HttpRequest, pk: int, seat_id: int) -> HttpResponse:
+    exam = _session_or_404(request, pk)
+    seat = ExamSeat.objects.select_related("application").filter(session=exam, pk=seat_id).first()
+    if seat is None:
+        raise Http404
+    form = ScoreForm(request.POST, auto_id=f"id_seat{seat.pk}_%s")
+    parts = form.to_parts()
+    if parts is None:
+        messages.error(request, FORM_INVALID)
+        return _render_session(request, exam, status=400, bound_score=(seat.pk, form))
+    try:
+        seat = services.score_record(seat=seat, parts=parts, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        errors_to_form(form, exc)
+        return _render_session(request, exam, status=exc.status_code, bound_score=(seat.pk, form))
+    code = seat.application.tracking_code or seat.application_id
+    messages.success(request, SCORED.format(code=code, total=persian_number(float(seat.total or 0))))
+    return redirect(_session_url(exam, f"seat-{seat.pk}"))
+
+
+@login_required
+@require_POST
+def import_scores(request: HttpRequest, pk: int) -> HttpResponse:
+    exam = _session_or_404(request, pk)
+    form = ImportForm(request.POST, request.FILES, auto_id="id_import_%s")
+    if not form.is_valid():
+        messages.error(request, FORM_INVALID)
+        return _render_session(request, exam, status=400, import_form=form)
+    try:
+        result = services.scores_import(session=exam, actor=request.user, file=form.cleaned_data["file"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        rows = exc.fields.get("rows") if isinstance(exc.fields.get("rows"), list) else None
+        if not rows:
+            form.add_error(None, exc.message)
+        return _render_session(
+            request, exam, status=exc.status_code, import_form=form, import_errors=[str(r) for r in rows or []]
+        )
+    messages.success(request, IMPORTED.format(n=persian_digits(result.imported)))
+    return redirect(_session_url(exam, "seats"))
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    exam = _session_or_404(request, pk)
+    try:
+        exam = services.session_decide(session=exam, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _render_session(request, exam, status=exc.status_code)
+    messages.success(request, DECIDED.format(mark=persian_number(float(exam.pass_mark or 0))))
+    return redirect(_session_url(exam, "result"))
