@@ -628,6 +628,10 @@ def _apply(
         return data["reason"]
     if action in EFFECTS:
         _refresh_verdict(application)
+        if action == "record_interview" and passed:
+            from daftar.assessments.exam_certificate import exam_certificate_after_commit
+
+            exam_certificate_after_commit(application.pk)  # S12.7, drawn once the move commits
         if not passed:
             application.decision_reason = failure
             application.failed_conditions = application.failed_conditions or FAILED_CONDITION_OF.get(action, [])

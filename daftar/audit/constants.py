@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "application.acknowledge": "رؤیت پرونده در صف کار",
     "licence.suspension_end": "پایان خودکار تعلیق مجوز",
     "training_credit.add": "ثبت دورهٔ آموزشی گذرانده",
+    "document.system_issue": "صدور مدرک به‌دست سامانه (گواهی آزمون و مصاحبه)",
     "document.upload": "بارگذاری مدرک",
     "document.accept": "پذیرش مدرک",
     "document.reject": "رد مدرک",
