@@ -12,7 +12,7 @@ from daftar.applications.models import Application
 from daftar.calls.models import Call
 from daftar.core.forms import JalaliDateTimeField, PersianForm
 
-from .models import PassRule
+from .models import PanelRule, PassRule
 
 REQUIRED = "«{label}» را وارد کنید."
 
@@ -101,3 +101,46 @@ class ImportForm(PersianForm):
         help_text="ستون‌ها: tracking_code,general,specialised؛ یک ردیف نادرست و هیچ نمره‌ای ثبت نمی‌شود.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+
+
+class InterviewScoreForm(PersianForm):
+    """An examiner's own interview score; with the panel's first score, also its rule and mark."""
+
+    score = forms.CharField(
+        label="نمرهٔ شما (۰ تا ۱۰۰)",
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
+    )
+    rule = forms.ChoiceField(
+        label="قاعدهٔ قبولی هیئت", choices=PanelRule.choices, initial=PanelRule.MEAN, widget=forms.RadioSelect
+    )
+    pass_mark = forms.CharField(
+        label="نمرهٔ قبولی مصاحبه",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
+    )
+
+    def __init__(self, *args: Any, first: bool, default_mark: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.first = first
+        if first:
+            self.fields["pass_mark"].help_text = f"خالی بماند: پیش‌فرض {default_mark}"
+            self.fields["pass_mark"].widget.attrs["placeholder"] = default_mark
+        else:  # the panel's rule and mark are set by its first score
+            del self.fields["rule"]
+            del self.fields["pass_mark"]
+
+    def to_kwargs(self) -> dict[str, Any] | None:
+        """The arguments of ``services.interview_score`` (without application and examiner)."""
+        if not self.is_valid():
+            return None
+        score = parse_number(self, "score")
+        mark = parse_number(self, "pass_mark") if self.first else None
+        if self.errors or score is None:
+            return None
+        kwargs: dict[str, Any] = {"score": score}
+        if self.first:
+            kwargs["rule"] = self.cleaned_data["rule"]
+            kwargs["mark"] = mark
+        return kwargs

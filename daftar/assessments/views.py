@@ -26,8 +26,8 @@ from daftar.core.errors import ApplicationError
 from daftar.core.normalize import persian_digits, persian_number
 
 from . import services
-from .forms import AssignForm, ImportForm, ScoreForm, SessionForm
-from .models import ExamSeat, ExamSession
+from .forms import AssignForm, ImportForm, InterviewScoreForm, ScoreForm, SessionForm
+from .models import ExamSeat, ExamSession, InterviewPanel, PanelRule, default_interview_mark
 
 FORM_INVALID = "برخی داده‌های فرم نادرست است؛ خطای هر بخش را ببینید."
 CREATED = "جلسهٔ آزمون «{title}» ساخته شد."
@@ -35,6 +35,9 @@ ASSIGNED = "پروندهٔ {code} در این جلسه نشست و پیامک د
 SCORED = "نمرهٔ پروندهٔ {code} ثبت شد (نمرهٔ وزنی: {total})."
 IMPORTED = "نمرهٔ {n} پرونده از پرونده ثبت شد."
 DECIDED = "نتیجهٔ جلسه اعلام شد؛ نمرهٔ قبولی: {mark}."
+INTERVIEW_SCORED = "نمرهٔ مصاحبهٔ شما برای پروندهٔ {code} ثبت شد: {score}."
+INTERVIEW_PASSED = "نتیجهٔ مصاحبهٔ پروندهٔ {code} ثبت شد: قبول؛ پرونده به مرحلهٔ بازدید میدانی رفت."
+INTERVIEW_FAILED = "نتیجهٔ مصاحبهٔ پروندهٔ {code} ثبت شد: مردود؛ درخواست رد شد."
 
 
 def _examiner_municipalities(user: Any) -> set[int] | None:
@@ -238,3 +241,99 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_session(request, exam, status=exc.status_code)
     messages.success(request, DECIDED.format(mark=persian_number(float(exam.pass_mark or 0))))
     return redirect(_session_url(exam, "result"))
+
+
+# --- the interview panel of one case ---------------------------------------------------------
+
+
+def _interview_case_or_404(request: HttpRequest, application_id: int) -> Application:
+    """The case, if the user is an examiner of its municipality; 404 otherwise."""
+    ids = _examiner_municipalities(request.user)
+    qs = Application.objects.select_related("applicant", "municipality", "call")
+    if ids is not None:
+        qs = qs.filter(municipality_id__in=ids)
+    application = qs.filter(pk=application_id).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def _interview_form(panel: InterviewPanel | None, data: Any = None, initial: Any = None) -> InterviewScoreForm:
+    first = panel is None or not panel.scores.exists()
+    return InterviewScoreForm(
+        data,
+        initial=initial,
+        first=first,
+        default_mark=persian_number(float(default_interview_mark())),
+        auto_id="id_interview_%s",
+    )
+
+
+def _render_interview(
+    request: HttpRequest, application: Application, *, status: int = 200, form: InterviewScoreForm | None = None
+) -> HttpResponse:
+    application.refresh_from_db()
+    panel = InterviewPanel.objects.filter(application=application).first()
+    scores = list(panel.scores.select_related("examiner").order_by("pk")) if panel else []
+    mine = next((s for s in scores if s.examiner_id == request.user.pk), None)
+    open_ = application.status == Status.INTERVIEW and (panel is None or panel.decided_at is None)
+    if form is None and open_:
+        form = _interview_form(panel, initial={"score": persian_number(float(mine.score))} if mine else None)
+    values = [float(s.score) for s in scores]
+    context = {
+        "case": application,
+        "panel": panel,
+        "rule_display": (panel.get_rule_display() if panel else PanelRule.MEAN.label),
+        "pass_mark": float(panel.pass_mark) if panel else float(default_interview_mark()),
+        "default_mark": float(default_interview_mark()),
+        "scores": scores,
+        "mine": mine,
+        "mean": round(sum(values) / len(values), 2) if values else None,
+        "open": open_,
+        "form": form if open_ else None,
+    }
+    return render(request, "assessments/interview.html", context, status=status)
+
+
+def _interview_url(application: Application) -> str:
+    return reverse("assessments:interview", args=[application.pk])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interview(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _interview_case_or_404(request, application_id)
+    if request.method != "POST":
+        return _render_interview(request, application)
+    panel = InterviewPanel.objects.filter(application=application).first()
+    form = _interview_form(panel, data=request.POST)
+    kwargs = form.to_kwargs()
+    if kwargs is None:
+        messages.error(request, FORM_INVALID)
+        return _render_interview(request, application, status=400, form=form)
+    try:
+        row = services.interview_score(application=application, examiner=request.user, **kwargs)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        errors_to_form(form, exc)
+        return _render_interview(request, application, status=exc.status_code, form=form)
+    code = application.tracking_code or application.pk
+    messages.success(request, INTERVIEW_SCORED.format(code=code, score=persian_number(float(row.score))))
+    return redirect(_interview_url(application))
+
+
+@login_required
+@require_POST
+def interview_decide(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _interview_case_or_404(request, application_id)
+    try:
+        application = services.interview_decide(application=application, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _render_interview(request, application, status=exc.status_code)
+    code = application.tracking_code or application.pk
+    if application.status == Status.REJECTED:
+        messages.warning(request, INTERVIEW_FAILED.format(code=code))
+    else:
+        messages.success(request, INTERVIEW_PASSED.format(code=code))
+    return redirect(reverse("applications:detail", args=[application.pk]))
