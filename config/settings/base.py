@@ -227,6 +227,8 @@ QUEUE_PAGE_SIZE = env.int("DAFTAR_QUEUE_PAGE_SIZE", default=25)
 LICENCE_VALIDITY_YEARS = env.int("DAFTAR_LICENCE_VALIDITY_YEARS", default=3)
 LICENCE_RENEWAL_WINDOW_DAYS = env.int("DAFTAR_LICENCE_RENEWAL_WINDOW_DAYS", default=60)
 LICENCE_GRACE_DAYS = env.int("DAFTAR_LICENCE_GRACE_DAYS", default=30)
+# A renewal re-asks the outside bodies whose answers are older than this (example figure).
+LICENCE_RENEWAL_INQUIRY_MAX_AGE_DAYS = env.int("DAFTAR_LICENCE_RENEWAL_INQUIRY_MAX_AGE_DAYS", default=90)
 # Ed25519 signing key for certificate QR payloads: a PEM file (created in var/ in development).
 LICENCE_SIGNING_KEY_FILE = env.str(
     "DAFTAR_LICENCE_SIGNING_KEY_FILE", default=str(VAR_DIR / "keys" / "licence-ed25519.pem")

@@ -306,3 +306,33 @@ def inquiry_blockers(application: Any) -> list[str]:
         else:
             blockers.append(msg.BLOCKER_UNANSWERED.format(label=kind.label))
     return blockers
+
+
+def inquiries_refresh(*, application: Any, max_age_days: int) -> list[Inquiry]:
+    """For a renewal: every kind answered within ``max_age_days``; older answers (and missing
+    or unanswered kinds) are asked again. Returns the rows asked again (empty = all fresh)."""
+    cutoff = timezone.now() - dt.timedelta(days=max_age_days)
+    with transaction.atomic():
+        existing = {i.kind: i for i in Inquiry.objects.select_for_update().filter(application=application)}
+        asked: list[Inquiry] = []
+        for kind in KIND_ORDER:
+            inquiry = existing.get(kind)
+            if inquiry is None:
+                inquiry = Inquiry.objects.create(application=application, kind=kind)
+                asked.append(inquiry)
+            elif inquiry.status == InquiryStatus.PENDING:
+                asked.append(inquiry)  # already on its way
+            elif inquiry.completed_at is None or inquiry.completed_at < cutoff:
+                _reset(inquiry)
+                asked.append(inquiry)
+        fresh_asks = [i for i in asked if i.attempts == 0]
+        if fresh_asks:
+            audit_record(
+                actor=None,
+                action="inquiry.requested",
+                obj=application,
+                municipality=application.municipality,
+                data={"kinds": [i.kind for i in fresh_asks], "for": "renewal"},
+            )
+    _schedule([i.pk for i in asked])
+    return asked

@@ -193,11 +193,35 @@ def renewal_failures(licence: Licence) -> tuple[int, list[str]]:
     return rule_set.version, [c.id for c in evaluation.conditions if c.result == FAIL]
 
 
+def _renewal_inquiries(licence: Licence, today: dt.date) -> None:
+    """A renewal asks the outside bodies again (issue 5 §5: "and any new inquiry"): answers
+    older than LICENCE_RENEWAL_INQUIRY_MAX_AGE_DAYS are re-asked (in their own transaction, so
+    the request stands) and the renewal waits for them; a failed answer refuses it."""
+    from daftar.inquiries.models import InquiryStatus
+    from daftar.inquiries.services import inquiries_refresh
+
+    if licence.status not in (LicenceStatus.ACTIVE, LicenceStatus.EXPIRED):
+        return  # the state check below answers
+    opens, closes = renewal_window(licence)
+    if not opens <= today <= closes:
+        return  # the window check below answers
+    application = licence.application
+    asked = inquiries_refresh(application=application, max_age_days=settings.LICENCE_RENEWAL_INQUIRY_MAX_AGE_DAYS)
+    if asked:
+        raise ApplicationError(msg.RENEWAL_INQUIRIES_PENDING, code="renewal_inquiries_pending", status=409)
+    failed = [f"{i.get_kind_display()}: {i.reason}" for i in application.inquiries.filter(status=InquiryStatus.FAILED)]
+    if failed:
+        raise ApplicationError(
+            msg.RENEWAL_INQUIRY_FAILED.format(reasons="؛ ".join(failed)), code="inquiry_failed", status=409
+        )
+
+
 def licence_renew(licence: Licence, *, reason: str, actor: Any = None) -> Licence:
     """Extend validity by ``LICENCE_VALIDITY_YEARS`` from the current end, within the renewal
     window or the grace period, if the case still meets today's conditions; re-signs."""
     text = _reason(reason)
     today = timezone.localdate()
+    _renewal_inquiries(licence, today)
     with transaction.atomic():
         locked = _locked(licence)
         if locked.status not in (LicenceStatus.ACTIVE, LicenceStatus.EXPIRED):

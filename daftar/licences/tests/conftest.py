@@ -70,6 +70,13 @@ def make_licence(tehran_rules: Any) -> Callable[..., Licence]:
             suspended_until=suspended_until,
         )
         licence_sign(licence)
+        # answered inquiries, fresh enough for a renewal (see lifecycle._renewal_inquiries)
+        from daftar.inquiries.models import Inquiry, Kind
+
+        Inquiry.objects.bulk_create(
+            Inquiry(application=application, kind=kind, status="passed", completed_at=timezone.now())
+            for kind in Kind.values
+        )
         return licence
 
     return make

@@ -316,3 +316,21 @@ def test_actions_api_refuses_bad_input_in_persian(make_licence):
     short = actions(client, licence, action="revoke", reason="بد")
     assert short.status_code == 400 and short.json()["fields"] == {"reason": [msg.REASON_REQUIRED]}
     assert Licence.objects.get(pk=licence.pk).status == LicenceStatus.ACTIVE
+
+
+def test_renewal_asks_the_outside_bodies_again_when_their_answers_are_old(make_licence):
+    from daftar.inquiries.models import Inquiry
+
+    licence = make_licence(valid_until=timezone.localdate() + dt.timedelta(days=20))
+    Inquiry.objects.filter(application=licence.application).update(completed_at=timezone.now() - dt.timedelta(days=400))
+    error = refusal(licence_renew, licence, reason="درخواست تمدید در مهلت مقرر")
+    assert (error.status_code, error.code) == (409, "renewal_inquiries_pending")
+    assert set(Inquiry.objects.filter(application=licence.application).values_list("status", flat=True)) == {"pending"}
+    Inquiry.objects.filter(application=licence.application).update(status="passed", completed_at=timezone.now())
+    Inquiry.objects.filter(application=licence.application, kind="criminal_record").update(
+        status="failed", reason="سابقهٔ کیفری مؤثر"
+    )
+    error = refusal(licence_renew, licence, reason="درخواست تمدید در مهلت مقرر")
+    assert error.code == "inquiry_failed" and "سابقهٔ کیفری" in error.message
+    Inquiry.objects.filter(application=licence.application).update(status="passed")
+    assert licence_renew(licence, reason="درخواست تمدید در مهلت مقرر").renewals == 1
