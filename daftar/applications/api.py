@@ -23,6 +23,7 @@ from daftar.accounts.api import ErrorSerializer
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import has_role
 from daftar.calls.models import Call
+from daftar.core.api import request_body
 from daftar.core.errors import ApplicationError
 from daftar.core.fields import jalali_twin
 from daftar.core.idempotency import idempotent
@@ -203,11 +204,6 @@ CaseSchema = inline_serializer(
 )
 
 
-def _body(request: Request) -> Any:
-    """The request body as a mapping (the parsers refuse anything but a JSON object)."""
-    return request.data if hasattr(request.data, "get") else {}
-
-
 def _case(request: Request, pk: int) -> Application:
     try:
         return case_detail(request.user, pk)
@@ -325,8 +321,8 @@ class ApplicationDetailView(APIView):
         services.application_update(
             application_id=pk,
             actor=request.user,
-            facts_raw=_body(request).get("facts"),
-            district_id=_body(request).get("district"),
+            facts_raw=request_body(request).get("facts"),
+            district_id=request_body(request).get("district"),
         )
         return _case_response(request, pk)
 
@@ -360,7 +356,7 @@ class DocumentUploadView(APIView):
         def run() -> Response:
             document = document_upload(
                 application=application,
-                doc_type=_body(request).get("type"),
+                doc_type=request_body(request).get("type"),
                 file=request.FILES.get("file"),
                 actor=request.user,
             )
@@ -453,7 +449,7 @@ class TransitionView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         _case(request, pk)
-        action = _body(request).get("action")
+        action = request_body(request).get("action")
         if action not in STAFF_ACTIONS:
             raise ApplicationError(
                 msg.UNKNOWN_ACTION.format(actions="، ".join(STAFF_ACTIONS)),
@@ -461,7 +457,7 @@ class TransitionView(APIView):
                 fields={"action": [msg.UNKNOWN_ACTION.format(actions="، ".join(STAFF_ACTIONS))]},
             )
         # keys starting with "_" are for trusted internal callers (assessments), never the API
-        body = {k: v for k, v in _body(request).items() if k != "action" and not str(k).startswith("_")}
+        body = {k: v for k, v in request_body(request).items() if k != "action" and not str(k).startswith("_")}
         services.application_move(application_id=pk, action=action, actor=request.user, data=body)
         return _case_response(request, pk)
 
@@ -505,7 +501,9 @@ class AcknowledgeView(APIView):
     )
     def post(self, request: Request) -> Response:
         visible = queue(request.user, {"status": "all"}) if is_staff_for(request.user) else Application.objects.none()
-        count = services.applications_acknowledge(ids=_body(request).get("ids"), actor=request.user, visible=visible)
+        count = services.applications_acknowledge(
+            ids=request_body(request).get("ids"), actor=request.user, visible=visible
+        )
         return Response({"acknowledged": count})
 
 
@@ -557,8 +555,8 @@ class DocumentReviewView(APIView):
         document = _document(request, pk)
         reviewed = document_review(
             document_id=document.pk,
-            decision=_body(request).get("decision"),
-            reason=_body(request).get("reason"),
+            decision=request_body(request).get("decision"),
+            reason=request_body(request).get("reason"),
             actor=request.user,
         )
         return Response(DocumentSerializer(reviewed).data)

@@ -20,6 +20,7 @@ from daftar.applications.models import Application
 from daftar.applications.selectors import cases_visible
 from daftar.applications.workflow import STAFF_ROLES_FOR_CASES
 from daftar.calls.models import Call
+from daftar.core.api import request_body
 from daftar.core.errors import ApplicationError
 from daftar.core.fields import jalali_twin
 from daftar.core.jalali import parse_datetime
@@ -52,10 +53,6 @@ def _case(request: Request, pk: int) -> Application:
         raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
     _examiner(request, application.municipality_id)
     return application
-
-
-def _body(request: Request) -> Any:
-    return request.data if hasattr(request.data, "get") else {}
 
 
 def session_body(session: ExamSession) -> dict[str, Any]:
@@ -135,7 +132,7 @@ class ExamSessionCreateView(APIView):
         responses={201: SessionSchema, **ERRORS},
     )
     def post(self, request: Request) -> Response:
-        serializer = SessionCreateSerializer(data=_body(request))
+        serializer = SessionCreateSerializer(data=request_body(request))
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         call = Call.objects.filter(pk=data["call"]).first()
@@ -174,7 +171,7 @@ class SeatAssignView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         session = _session(request, pk)
-        serializer = SeatSerializer(data=_body(request))
+        serializer = SeatSerializer(data=request_body(request))
         serializer.is_valid(raise_exception=True)
         application = cases_visible(request.user).filter(pk=serializer.validated_data["application"]).first()
         if application is None:
@@ -211,7 +208,7 @@ class ScoresView(APIView):
         if upload is not None:
             services.scores_import(session=session, actor=request.user, file=upload)
         else:
-            services.scores_import(session=session, actor=request.user, rows=_body(request).get("scores"))
+            services.scores_import(session=session, actor=request.user, rows=request_body(request).get("scores"))
         return Response(session_body(session))
 
 
@@ -266,7 +263,7 @@ class InterviewScoreView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         application = _case(request, pk)
-        body = _body(request)
+        body = request_body(request)
         services.interview_score(
             application=application,
             examiner=request.user,
@@ -318,7 +315,7 @@ class TrainingCreditView(APIView):
         )
         if not allowed or application.applicant_id == request.user.pk:
             raise ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
-        body = _body(request)
+        body = request_body(request)
         credit = services.training_credit_add(
             application=application,
             course_title=body.get("course_title"),

@@ -19,6 +19,12 @@ from .errors import ApplicationError, ThrottledError
 log = logging.getLogger(__name__)
 
 
+def request_body(request: Any) -> Any:
+    """The request body as a mapping (the parsers refuse anything but a JSON object; a body
+    DRF could not read as one gives an empty mapping)."""
+    return request.data if hasattr(request.data, "get") else {}
+
+
 def error_body(code: str, detail: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"code": code, "detail": detail, "fields": fields or {}}
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
+from daftar.core.api import request_body
 from daftar.core.fields import jalali_twin
 from daftar.core.parsers import NormalizingMultiPartParser
 
@@ -21,10 +22,6 @@ from .selectors import case_for_inspector, inspection_for, licence_for_inspector
 from .services import inspection_record, inspection_schedule, photo_add, visit_record, visit_schedule
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
-
-
-def _data(request: Request) -> Any:
-    return request.data if hasattr(request.data, "get") else {}
 
 
 def photo_body(p: InspectionPhoto) -> dict[str, Any]:
@@ -124,7 +121,7 @@ class ApplicationInspectionsView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         application = case_for_inspector(request.user, pk)
-        inspection = inspection_schedule(application, request.user, _data(request).get("scheduled_at"))
+        inspection = inspection_schedule(application, request.user, request_body(request).get("scheduled_at"))
         return Response(inspection_body(inspection_for(request.user, inspection.pk)), status=201)
 
 
@@ -161,7 +158,7 @@ class InspectionResultView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         inspection = inspection_for(request.user, pk)
-        inspection_record(inspection, _data(request), request.user)
+        inspection_record(inspection, request_body(request), request.user)
         return Response(inspection_body(inspection_for(request.user, pk)))
 
 
@@ -223,7 +220,7 @@ class LicenceVisitsView(APIView):
     )
     def post(self, request: Request, number: str) -> Response:
         licence = licence_for_inspector(request.user, number)
-        visit = visit_schedule(licence, request.user, _data(request).get("scheduled_at"))
+        visit = visit_schedule(licence, request.user, request_body(request).get("scheduled_at"))
         return Response(visit_body(visit_for(request.user, visit.pk)), status=201)
 
 
@@ -245,5 +242,5 @@ class VisitResultView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         visit = visit_for(request.user, pk)
-        visit_record(visit, _data(request), request.user)
+        visit_record(visit, request_body(request), request.user)
         return Response(visit_body(visit_for(request.user, pk)))

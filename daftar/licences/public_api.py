@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from daftar.accounts.api import ErrorSerializer
 from daftar.accounts.constants import STAFF_ROLES, Role
 from daftar.accounts.scoping import has_role, scope_queryset
+from daftar.core.api import request_body
 from daftar.core.errors import ApplicationError
 from daftar.core.fields import jalali_twin
 from daftar.core.jalali import parse_date
@@ -134,7 +135,7 @@ class LicenceActionsView(APIView):
             raise not_found()
         if not has_role(request.user, Role.LICENSING_AUTHORITY, licence.municipality_id):
             raise ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
-        data: Any = request.data if hasattr(request.data, "get") else {}
+        data: Any = request_body(request)
         action = data.get("action")
         if action not in ACTIONS:
             message = msg.UNKNOWN_ACTION.format(actions="، ".join(ACTIONS))

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from daftar.accounts.api import ErrorSerializer
 from daftar.accounts.constants import STAFF_ROLES, Role
 from daftar.accounts.scoping import has_role, scope_queryset
+from daftar.core.api import request_body
 from daftar.core.errors import ApplicationError
 from daftar.core.fields import jalali_twin
 from daftar.licences.models import Licence
@@ -33,10 +34,6 @@ def _not_found() -> ApplicationError:
 
 def _forbidden() -> ApplicationError:
     return ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
-
-
-def _data(request: Request) -> Any:
-    return request.data if hasattr(request.data, "get") else {}
 
 
 def _licence(request: Request, number: str) -> Licence:
@@ -198,7 +195,7 @@ class LicenceViolationsView(APIView):
     )
     def post(self, request: Request, number: str) -> Response:
         licence = _licence(request, number)
-        data = _data(request)
+        data = request_body(request)
         violation = violation_record(
             licence,
             type_code=data.get("type", ""),
@@ -219,7 +216,7 @@ class LicenceNoticesView(APIView):
     )
     def post(self, request: Request, number: str) -> Response:
         licence = _licence(request, number)
-        raw = _data(request).get("violations")
+        raw = request_body(request).get("violations")
         ids = None
         if raw is not None:
             try:
@@ -244,7 +241,7 @@ class NoticeResponseView(APIView):
         notice = _notice(request, pk)
         if notice.licence.holder_id != request.user.pk:
             raise _forbidden()
-        changed = notice_respond(notice, text=_data(request).get("text", ""), actor=request.user)
+        changed = notice_respond(notice, text=request_body(request).get("text", ""), actor=request.user)
         return Response(notice_body(changed))
 
 
@@ -260,7 +257,7 @@ class NoticeDecisionView(APIView):
         notice = _notice(request, pk)
         if not has_role(request.user, Role.LICENSING_AUTHORITY, notice.licence.municipality_id):
             raise _forbidden()
-        data = _data(request)
+        data = request_body(request)
         decision = decision_make(notice, actor=request.user, reason=data.get("reason", ""), outcome=data.get("outcome"))
         decision.licence.refresh_from_db()
         return Response(decision_body(decision), status=201)
@@ -276,7 +273,7 @@ class LicenceReportsView(APIView):
     )
     def post(self, request: Request, number: str) -> Response:
         licence = _licence(request, number)
-        data = _data(request)
+        data = request_body(request)
         report: OfficeReport = report_submit(
             licence, period=data.get("period", ""), content=data.get("content", ""), actor=request.user
         )
