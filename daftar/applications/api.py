@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -26,6 +25,7 @@ from daftar.calls.models import Call
 from daftar.core.api import request_body
 from daftar.core.errors import ApplicationError
 from daftar.core.fields import jalali_twin
+from daftar.core.files import attachment_response
 from daftar.core.idempotency import idempotent
 from daftar.core.parsers import NormalizingMultiPartParser
 from daftar.documents.models import Document
@@ -580,20 +580,10 @@ class DocumentDownloadView(APIView):
 
 
 def document_file_response(document: Document) -> FileResponse:
-    """The stored file as an attachment, never rendered inline (``nosniff``)."""
+    """The stored file as an attachment, never rendered inline (``core.files``)."""
     name = str(document.file.name)
-    handle = default_storage.open(name, "rb")
     extension = name.rsplit(".", 1)[-1]
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{document.doc_type}-v{document.version}.{extension}",
-        content_type=document.mime,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(name, f"{document.doc_type}-v{document.version}.{extension}", document.mime)
 
 
 class RankingView(APIView):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import FileResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
@@ -14,11 +15,19 @@ from rest_framework.views import APIView
 from daftar.accounts.api import ErrorSerializer
 from daftar.core.api import request_body
 from daftar.core.fields import jalali_twin
+from daftar.core.files import attachment_response
 from daftar.core.parsers import NormalizingMultiPartParser
 
 from .checklist import checklist, visit_checklist
 from .models import Inspection, InspectionPhoto, SupervisionVisit
-from .selectors import case_for_inspector, inspection_for, licence_for_inspector, visit_for
+from .selectors import (
+    case_for_inspector,
+    inspection_for,
+    licence_for_inspector,
+    photo_download_name,
+    photo_for,
+    visit_for,
+)
 from .services import inspection_record, inspection_schedule, photo_add, visit_record, visit_schedule
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
@@ -32,6 +41,7 @@ def photo_body(p: InspectionPhoto) -> dict[str, Any]:
         "size": p.size,
         "sha256": p.sha256,
         "uploaded_at": p.uploaded_at,
+        "download_url": f"/api/v1/inspections/{p.inspection_id}/photos/{p.pk}",
     }
 
 
@@ -146,6 +156,19 @@ class InspectionPhotosView(APIView):
         inspection = inspection_for(request.user, pk)
         photo = photo_add(inspection, request.FILES.get("file"), actor=request.user)
         return Response(photo_body(photo), status=201)
+
+
+class InspectionPhotoView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="inspections_photos_download",
+        responses={(200, "application/octet-stream"): bytes, 404: ErrorSerializer},
+        summary="A photo of a visit, as an attachment (inspectors and the licensing authority)",
+    )
+    def get(self, request: Request, pk: int, photo_id: int) -> FileResponse:
+        photo = photo_for(request.user, pk, photo_id)
+        return attachment_response(str(photo.file.name), photo_download_name(photo), photo.mime)
 
 
 class InspectionResultView(APIView):

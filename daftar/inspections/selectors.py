@@ -15,7 +15,7 @@ from daftar.core.errors import ApplicationError
 from daftar.licences.models import Licence
 
 from . import messages as msg
-from .models import Inspection, InspectionStatus, SupervisionVisit
+from .models import Inspection, InspectionPhoto, InspectionStatus, SupervisionVisit
 
 READERS = {Role.INSPECTOR, Role.LICENSING_AUTHORITY}
 
@@ -38,6 +38,24 @@ def inspection_for(actor: Any, pk: int) -> Inspection:
     if inspection is None:
         raise not_found()
     return inspection
+
+
+def photo_for(actor: Any, inspection_pk: int, photo_pk: int) -> InspectionPhoto:
+    """A photo of an inspection the actor may read (404 for any other, or another's photo)."""
+    photo = (
+        InspectionPhoto.objects.filter(pk=photo_pk, inspection_id=inspection_pk)
+        .filter(inspection__in=inspections_visible(actor).values("pk"))
+        .first()
+    )
+    if photo is None:
+        raise not_found()
+    return photo
+
+
+def photo_download_name(photo: InspectionPhoto) -> str:
+    """A server-made name: the inspection, the photo and the stored extension."""
+    extension = str(photo.file.name).rsplit(".", 1)[-1]
+    return f"inspection-{photo.inspection_id}-photo-{photo.pk}.{extension}"
 
 
 def case_for_inspector(actor: Any, pk: int) -> Application:

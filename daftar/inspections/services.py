@@ -34,7 +34,7 @@ from daftar.licences.models import Licence, LicenceStatus
 from daftar.notifications.services import outbox_enqueue
 from daftar.rules.constants import EQUIPMENT, PREMISES_USES
 from daftar.supervision.models import Violation
-from daftar.supervision.services import SUPERVISABLE, _violation_create, violation_type_for
+from daftar.supervision.services import SUPERVISABLE, violation_record, violation_type_for
 
 from . import messages as msg
 from .checklist import FAIL, judge, visit_judge
@@ -321,11 +321,9 @@ def validate_observations(data: Any) -> dict[str, Any]:
 
 
 def _visit_violations(visit: SupervisionVisit, result: list[dict[str, Any]], actor: Any) -> list[Violation]:
-    """A supervision violation per failed item that maps to a catalogue type, citing the visit.
-
-    ``supervision.services.violation_record`` is reserved to the supervisor role; the visit's
-    inspector has already been checked here, so the same type lookup and creation path
-    (``violation_type_for`` + ``_violation_create``: row, audit, SMS) is used directly."""
+    """A supervision violation per failed item that maps to a catalogue type, citing the visit,
+    recorded through ``supervision.services.violation_record`` (row, audit, SMS) as the visit's
+    inspector."""
     licence, now = visit.licence, timezone.now()
     observed = min(visit.scheduled_at, now)
     when = to_jalali(observed, with_time=True)
@@ -338,7 +336,7 @@ def _visit_violations(visit: SupervisionVisit, result: list[dict[str, Any]], act
         if vtype is None:  # the catalogue type was deactivated: the failure stays on the visit
             continue
         text = msg.VIOLATION_TEXT.format(visit=visit.pk, when=when, label=item["label"], reason=item["reason"])
-        out.append(_violation_create(licence, vtype, observed, text, actor))
+        out.append(violation_record(licence, type_code=code, description=text, observed_at=observed, actor=actor))
     return out
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from daftar.core.errors import ApplicationError
+from daftar.core.files import attachment_response
 from daftar.core.normalize import persian_number
 from daftar.documents import messages as doc_msg
 
@@ -26,6 +27,8 @@ from .selectors import (
     awaiting_visit,
     case_for_inspector,
     inspection_for,
+    photo_download_name,
+    photo_for,
     scheduled_supervision_visits,
     scheduled_visits,
     visit_for,
@@ -156,6 +159,15 @@ def _photo_checked(request: HttpRequest, inspection: Inspection) -> HttpResponse
         return _render(request, inspection, status=exc.status_code)
     messages.success(request, PHOTO_ADDED)
     return redirect("inspections:detail", inspection.pk)
+
+
+@login_required
+def photo_download(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+    try:
+        photo = photo_for(request.user, pk, photo_id)
+    except ApplicationError:
+        raise Http404 from None
+    return attachment_response(str(photo.file.name), photo_download_name(photo), photo.mime)
 
 
 # --- supervision visits of licensed offices -------------------------------------------------

@@ -182,6 +182,7 @@ class LicenceViolationsView(APIView):
         if not (
             licence.holder_id == user.pk
             or has_role(user, Role.SUPERVISOR, licence.municipality_id)
+            or has_role(user, Role.INSPECTOR, licence.municipality_id)
             or has_role(user, Role.LICENSING_AUTHORITY, licence.municipality_id)
         ):
             raise _forbidden()

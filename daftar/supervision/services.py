@@ -55,6 +55,8 @@ MIN_TEXT = 10
 MIN_REPORT = 20
 REPORT_MISSING = "report_missing"
 SUPERVISABLE = (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED)
+# who may record a violation: the supervisor, and the inspector who saw it on a visit (S11.3, S17)
+VIOLATION_RECORDERS = (Role.SUPERVISOR, Role.INSPECTOR)
 
 
 def response_days() -> int:
@@ -139,8 +141,9 @@ def violation_record(
     observed_at: object = None,
     actor: Any,
 ) -> Violation:
-    """A supervisor records a violation of the licence's office."""
-    if not has_role(actor, Role.SUPERVISOR, licence.municipality_id):
+    """A supervisor, or an inspector on a supervision visit, records a violation of the
+    licence's office (S16, S17): the row, its audit entry and the SMS to the holder."""
+    if not any(has_role(actor, role, licence.municipality_id) for role in VIOLATION_RECORDERS):
         raise _forbidden()
     vtype = violation_type_for(licence, normalize_text(str(type_code or "")).strip())
     if vtype is None:

@@ -39,6 +39,16 @@ def is_case_staff(user: Any) -> bool:
 
 
 @register.filter
+def holds_role(user: Any, names: str) -> bool:
+    """``user|holds_role:"inspector,licensing_authority"``: any of these roles, anywhere (for the
+    navigation only; every page checks its own access)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    wanted = {n.strip() for n in names.split(",")}
+    return any(r.role in wanted for r in user.roles.all())
+
+
+@register.filter
 def status_badge(status: str) -> str:
     return BADGE.get(str(status), "text-bg-secondary")
 

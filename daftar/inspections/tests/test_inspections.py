@@ -9,9 +9,12 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from daftar.accounts.models import User
+from daftar.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from daftar.applications.tests.helpers import client_for, open_call, pdf_bytes, png_bytes
 from daftar.applications.workflow import Status
 from daftar.audit.models import AuditEntry
@@ -176,6 +179,48 @@ def test_photo_is_checked_by_content_and_a_refusal_stores_nothing(tehran_rules, 
     assert len(photo.sha256) == 64 and len(_stored(tmp_path)) == 1
 
 
+def test_photo_download_is_an_access_checked_attachment(tehran_rules, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    inspection = _scheduled()
+    other = _scheduled()
+    upload = SimpleUploadedFile("نمای بیرونی.png", png_bytes(), content_type="image/png")
+    photo = photo_add(inspection, upload, actor=inspector())
+    url = f"/api/v1/inspections/{inspection.pk}/photos/{photo.pk}"
+    body = client_for(inspector()).get(f"/api/v1/inspections/{inspection.pk}").json()
+    assert [p["download_url"] for p in body["photos"]] == [url]
+
+    for who in (inspector(), User.objects.get(mobile=AUTHORITY)):
+        response = client_for(who).get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == png_bytes()
+        assert response["Content-Type"] == "image/png" and response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert f"inspection-{inspection.pk}-photo-{photo.pk}.png" in response["Content-Disposition"]
+        assert "sandbox" in response["Content-Security-Policy"]
+
+    missing = client_for(inspector()).get(f"/api/v1/inspections/{inspection.pk}/photos/999999").json()
+    foreign = RoleAssignmentFactory(role="inspector").user
+    for who in (foreign, UserFactory(), inspection.application.applicant, User.objects.get(mobile=REVIEWER)):
+        response = client_for(who).get(url)
+        assert response.status_code == 404 and response.json() == missing, who
+    # the photo of one visit is not reachable through another visit's address
+    crossed = client_for(inspector()).get(f"/api/v1/inspections/{other.pk}/photos/{photo.pk}")
+    assert crossed.status_code == 404
+    assert APIClient().get(url).status_code == 401
+
+    page = f"/inspections/{inspection.pk}/photos/{photo.pk}/"
+    browser = Client()
+    browser.force_login(inspector())
+    detail = browser.get(f"/inspections/{inspection.pk}/")
+    assert page in detail.content.decode()
+    response = browser.get(page)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
+    stranger = Client()
+    stranger.force_login(foreign)
+    assert stranger.get(page).status_code == 404
+    assert Client().get(page).status_code == 302  # to the login page
+
+
 def test_photo_row_failure_leaves_no_file(tehran_rules, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = str(tmp_path)
     inspection = _scheduled()
@@ -231,3 +276,14 @@ def test_pages_list_schedule_record_and_show_the_result(tehran_rules, client):
     assert client.post(f"/inspections/{inspection.pk}/photos/", {"file": photo}).status_code == 415
     client.force_login(User.objects.get(mobile=REVIEWER))
     assert client.get(f"/inspections/{inspection.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("mobile", "shown"),
+    [("09120000004", True), (AUTHORITY, True), ("09120000006", True), (REVIEWER, False), ("09120000001", False)],
+)
+def test_the_visits_link_is_in_the_navigation_of_those_who_visit(tehran_rules, mobile, shown):
+    browser = Client()
+    browser.force_login(User.objects.get(mobile=mobile))
+    nav = browser.get("/").content.decode()
+    assert ('href="/inspections/"' in nav) is shown

@@ -34,6 +34,7 @@ pytestmark = pytest.mark.django_db
 AUTHORITY = "09120000005"
 SUPERVISOR = "09120000006"
 REVIEWER = "09120000002"
+INSPECTOR = "09120000004"
 REASON = "دفتر پس از ساعت ۱۸ بدون مجوز کار کرده است"
 ANSWER = "دفتر در آن روز به دستور شهرداری ساعت کار تمدیدی داشت."
 
@@ -230,6 +231,19 @@ def test_violations_api_access(make_licence):
         assert response.status_code == status, (status, response.content)
     [row] = client_for(licence.holder).get(url(licence, "violations")).json()
     assert row["type"] == "outside_hours" and row["status"] == "open"
+
+
+def test_an_inspector_records_what_they_saw_and_the_holder_is_told(make_licence):
+    licence = make_licence()
+    inspector = client_for(user(INSPECTOR))
+    body = {"type": "tariff_not_posted", "description": "جدول تعرفه در محل دفتر نصب نشده بود."}
+    response = inspector.post(url(licence, "violations"), body, format="json")
+    assert response.status_code == 201, response.content
+    violation = Violation.objects.get(pk=response.json()["id"])
+    assert violation.recorded_by == user(INSPECTOR)
+    assert AuditEntry.objects.filter(action="supervision.violation_record", object_id=str(violation.pk)).exists()
+    assert OutboxMessage.objects.filter(to=licence.holder.mobile, kind="supervision_violation").exists()
+    assert [r["type"] for r in inspector.get(url(licence, "violations")).json()] == ["tariff_not_posted"]
 
 
 def test_persian_errors_on_bad_input(make_licence):
