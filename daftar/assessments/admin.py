@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from daftar.core.admin import MunicipalityScopedAdmin, jalali_column
 
-from .models import ExamSeat, ExamSession
+from .models import AssessmentPolicy, ExamSeat, ExamSession
 
 
 class ExamSeatInline(admin.TabularInline):
@@ -39,3 +39,33 @@ class ExamSessionAdmin(MunicipalityScopedAdmin):
     search_fields = ["title", "place"]
     starts_column = jalali_column("starts_at", "زمان برگزاری")
     readonly_fields = ["pass_mark", "decided_at", "created_by"]
+
+
+@admin.register(AssessmentPolicy)
+class AssessmentPolicyAdmin(MunicipalityScopedAdmin):
+    """A municipality's pass rules (S10.4, P7): new sessions and panels start with them."""
+
+    admin_can = frozenset({"view", "add", "change"})
+    list_display = ["municipality", "exam_pass_rule", "fixed_pass_mark", "interview_rule", "interview_pass_mark"]
+    fieldsets = [
+        (None, {"fields": ["municipality"]}),
+        (
+            "آزمون کتبی",
+            {
+                "fields": [
+                    "exam_pass_rule",
+                    "fixed_pass_mark",
+                    "relative_share",
+                    "top_share",
+                    "weight_general",
+                    "weight_specialised",
+                ],
+                "description": "عددهای پیش‌فرض نمونه‌اند (P7، برگرفته از دفاتر خدمات قضایی)؛ "
+                "جلسه‌هایی که پیش‌تر ساخته شده‌اند قاعدهٔ خود را نگه می‌دارند.",
+            },
+        ),
+        ("مصاحبه", {"fields": ["interview_rule", "interview_pass_mark"]}),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["municipality"] if obj is not None else []

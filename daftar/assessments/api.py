@@ -114,10 +114,11 @@ class SessionCreateSerializer(serializers.Serializer):
     starts_at = serializers.CharField(help_text="Jalali «1405/01/15 08:00» or Gregorian, Tehran time")
     place = serializers.CharField(max_length=300)
     seats = serializers.IntegerField(min_value=1, max_value=100000)
-    pass_rule = serializers.ChoiceField(choices=PassRule.choices, default=PassRule.FIXED)
+    # each pass-rule figure left out is the municipality's policy (admin), else the system default
+    pass_rule = serializers.ChoiceField(choices=PassRule.choices, required=False)
     fixed_pass_mark = serializers.FloatField(required=False, min_value=0, max_value=100)
-    relative_share = serializers.FloatField(required=False, default=0.70, help_text="P7 example: 0.70")
-    top_share = serializers.FloatField(required=False, default=0.01, help_text="P7 example: 0.01")
+    relative_share = serializers.FloatField(required=False, help_text="P7 example: 0.70")
+    top_share = serializers.FloatField(required=False, help_text="P7 example: 0.01")
     weights = serializers.DictField(
         child=serializers.FloatField(), required=False, help_text='P7 example: {"general": 0.4, "specialised": 0.6}'
     )
@@ -150,10 +151,10 @@ class ExamSessionCreateView(APIView):
             place=data["place"],
             seats=data["seats"],
             actor=request.user,
-            pass_rule=data["pass_rule"],
+            pass_rule=data.get("pass_rule"),
             fixed_pass_mark=data.get("fixed_pass_mark"),
-            relative_share=data["relative_share"],
-            top_share=data["top_share"],
+            relative_share=data.get("relative_share"),
+            top_share=data.get("top_share"),
             weights=data.get("weights"),
         )
         return Response(session_body(session), status=201)
@@ -189,6 +190,14 @@ class ScoreRowSerializer(serializers.Serializer):
 class ScoresRequestSerializer(serializers.Serializer):
     scores = ScoreRowSerializer(many=True, required=False)
     file = serializers.FileField(required=False, help_text="CSV or XLSX: tracking_code,general,specialised")
+
+
+class ExamSessionView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(operation_id="exam_sessions_retrieve", responses={200: SessionSchema, **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(session_body(_session(request, pk)))
 
 
 class ScoresView(APIView):
@@ -234,15 +243,16 @@ InterviewSchema = inline_serializer(
 
 
 def _interview_body(application: Application) -> dict[str, Any]:
-    from .models import InterviewPanel
+    from .models import InterviewPanel, policy_for
 
     application.refresh_from_db()
     panel = InterviewPanel.objects.filter(application=application).first()
+    policy = policy_for(application.municipality_id)  # what a panel starts with (S10.4)
     return {
         "application": application.pk,
         "status": application.status,
-        "rule": panel.rule if panel else PanelRule.MEAN,
-        "pass_mark": panel.pass_mark if panel else None,
+        "rule": panel.rule if panel else policy.interview_rule,
+        "pass_mark": panel.pass_mark if panel else policy.interview_pass_mark,
         "scores": [s.score for s in panel.scores.order_by("pk")] if panel else [],
     }
 
@@ -251,6 +261,18 @@ class InterviewScoreSerializer(serializers.Serializer):
     score = serializers.FloatField()
     rule = serializers.ChoiceField(choices=PanelRule.choices, required=False, help_text="with the first score only")
     pass_mark = serializers.FloatField(required=False, help_text="with the first score only")
+
+
+class InterviewView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="applications_interview_retrieve",
+        responses={200: InterviewSchema, **ERRORS},
+        summary="The case's interview panel: its rule, pass mark and scores so far (examiners)",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(_interview_body(_case(request, pk)))
 
 
 class InterviewScoreView(APIView):

@@ -15,6 +15,7 @@ from daftar.core.forms import JalaliDateTimeField, PersianForm
 from .models import PanelRule, PassRule
 
 REQUIRED = "«{label}» را وارد کنید."
+WEIGHTS_BOTH = "وزن هر دو بخش را وارد کنید یا هر دو را خالی بگذارید تا وزن‌های شهرداری به کار رود."
 
 
 class SessionForm(PersianForm):
@@ -23,20 +24,27 @@ class SessionForm(PersianForm):
     starts_at = JalaliDateTimeField(label="زمان برگزاری", help_text="به صورت ۱۴۰۵/۰۱/۱۵ ۰۸:۰۰ (به وقت تهران)")
     place = forms.CharField(label="محل برگزاری", max_length=300)
     seats = forms.IntegerField(label="ظرفیت (نفر)", min_value=1, max_value=100000)
+    # a field left blank takes the municipality's pass rule (``AssessmentPolicy``, shown on the page)
     pass_rule = forms.ChoiceField(
-        label="قاعدهٔ قبولی", choices=PassRule.choices, initial=PassRule.FIXED, widget=forms.RadioSelect
+        label="قاعدهٔ قبولی",
+        choices=[("", "قاعدهٔ شهرداری"), *PassRule.choices],
+        initial="",
+        required=False,
+        widget=forms.RadioSelect,
     )
     fixed_pass_mark = forms.CharField(
-        label="نمرهٔ قبولی ثابت", required=False, help_text="برای قاعدهٔ ثابت؛ خالی: پیش‌فرض سامانه"
+        label="نمرهٔ قبولی ثابت", required=False, help_text="برای قاعدهٔ ثابت؛ خالی: عدد شهرداری"
     )
     relative_share = forms.CharField(
-        label="سهم از میانگین برترین‌ها (نمونه: ۰٫۷۰)", required=False, initial="0.70", help_text="برای قاعدهٔ نسبی"
+        label="سهم از میانگین برترین‌ها (نمونه: ۰٫۷۰)", required=False, help_text="برای قاعدهٔ نسبی؛ خالی: عدد شهرداری"
     )
     top_share = forms.CharField(
-        label="سهم برترین‌ها (نمونه: ۰٫۰۱ یعنی ۱٪)", required=False, initial="0.01", help_text="برای قاعدهٔ نسبی"
+        label="سهم برترین‌ها (نمونه: ۰٫۰۱ یعنی ۱٪)", required=False, help_text="برای قاعدهٔ نسبی؛ خالی: عدد شهرداری"
     )
-    weight_general = forms.CharField(label="وزن بخش عمومی (نمونه: ۰٫۴)", initial="0.4")
-    weight_specialised = forms.CharField(label="وزن بخش تخصصی (نمونه: ۰٫۶)", initial="0.6")
+    weight_general = forms.CharField(label="وزن بخش عمومی (نمونه: ۰٫۴)", required=False, help_text="خالی: عدد شهرداری")
+    weight_specialised = forms.CharField(
+        label="وزن بخش تخصصی (نمونه: ۰٫۶)", required=False, help_text="خالی: عدد شهرداری"
+    )
 
     def __init__(self, *args: Any, calls: QuerySet[Call], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -53,17 +61,21 @@ class SessionForm(PersianForm):
         if self.errors:
             return None
         data = self.cleaned_data
+        general, specialised = numbers["weight_general"], numbers["weight_specialised"]
+        if (general is None) != (specialised is None):
+            self.add_error("weight_specialised", WEIGHTS_BOTH)
+            return None
         return {
             "call": data["call"],
             "title": data["title"],
             "starts_at": data["starts_at"],
             "place": data["place"],
             "seats": data["seats"],
-            "pass_rule": data["pass_rule"],
+            "pass_rule": data["pass_rule"] or None,
             "fixed_pass_mark": numbers["fixed_pass_mark"],
-            "relative_share": 0.70 if numbers["relative_share"] is None else numbers["relative_share"],
-            "top_share": 0.01 if numbers["top_share"] is None else numbers["top_share"],
-            "weights": {"general": numbers["weight_general"], "specialised": numbers["weight_specialised"]},
+            "relative_share": numbers["relative_share"],
+            "top_share": numbers["top_share"],
+            "weights": None if general is None else {"general": general, "specialised": specialised},
         }
 
 

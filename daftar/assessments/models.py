@@ -34,6 +34,74 @@ class PanelRule(models.TextChoices):
     ALL_PASS = "all_pass", "قبولی نزد همهٔ اعضا"
 
 
+class AssessmentPolicy(models.Model):
+    """A municipality's pass rules (S10.4, P7): what a new exam session and a new interview panel
+    start with. A session or panel keeps its own copy, so changing the policy never changes a
+    result already announced. Figures are examples until the municipality sets its own."""
+
+    municipality = models.OneToOneField(
+        "municipalities.Municipality",
+        verbose_name="شهرداری",
+        related_name="assessment_policy",
+        on_delete=models.CASCADE,
+    )
+    exam_pass_rule = models.CharField(
+        "قاعدهٔ قبولی آزمون", max_length=8, choices=PassRule.choices, default=PassRule.FIXED
+    )
+    fixed_pass_mark = models.FloatField("نمرهٔ قبولی ثابت (از ۱۰۰)", default=default_fixed_mark)
+    relative_share = models.FloatField("سهم از میانگین برترین‌ها (نمونه: ۰٫۷۰)", default=0.70)
+    top_share = models.FloatField("سهم برترین‌ها (نمونه: ۰٫۰۱ یعنی ۱٪)", default=0.01)
+    weight_general = models.FloatField("وزن بخش عمومی (نمونه: ۰٫۴)", default=0.4)
+    weight_specialised = models.FloatField("وزن بخش تخصصی (نمونه: ۰٫۶)", default=0.6)
+    interview_rule = models.CharField(
+        "قاعدهٔ قبولی مصاحبه", max_length=8, choices=PanelRule.choices, default=PanelRule.MEAN
+    )
+    interview_pass_mark = models.FloatField("نمرهٔ قبولی مصاحبه (از ۱۰۰)", default=default_interview_mark)
+    updated_at = models.DateTimeField("آخرین تغییر", auto_now=True)
+
+    class Meta:
+        verbose_name = "قاعدهٔ قبولی شهرداری"
+        verbose_name_plural = "قاعده‌های قبولی شهرداری‌ها"
+
+    def __str__(self) -> str:
+        return f"قاعدهٔ قبولی {self.municipality}"
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return {"general": self.weight_general, "specialised": self.weight_specialised}
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from . import messages as msg
+
+        errors: dict[str, str] = {}
+        for name in ("fixed_pass_mark", "interview_pass_mark"):
+            value = getattr(self, name)
+            if value is None or not 0 <= value <= 100:
+                errors[name] = msg.MARK
+        for name in ("relative_share", "top_share"):
+            value = getattr(self, name)
+            if value is None or not 0 < value <= 1:
+                errors[name] = msg.SHARE
+        general, specialised = self.weight_general, self.weight_specialised
+        if (
+            general is None
+            or specialised is None
+            or min(general, specialised) < 0
+            or abs(general + specialised - 1) > 1e-6
+        ):
+            errors["weight_specialised"] = msg.POLICY_WEIGHTS
+        if errors:
+            raise ValidationError(errors)
+
+
+def policy_for(municipality_id: int) -> AssessmentPolicy:
+    """The municipality's policy, or (unsaved) the system defaults when it has set none."""
+    policy = AssessmentPolicy.objects.filter(municipality_id=municipality_id).first()
+    return policy or AssessmentPolicy(municipality_id=municipality_id)
+
+
 class ExamSession(models.Model):
     municipality = models.ForeignKey(
         "municipalities.Municipality", verbose_name="شهرداری", related_name="+", on_delete=models.PROTECT

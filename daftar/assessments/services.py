@@ -25,7 +25,16 @@ from daftar.core.normalize import normalize_text, persian_digits
 from daftar.notifications.services import outbox_enqueue
 
 from . import messages as msg
-from .models import ExamSeat, ExamSession, InterviewPanel, InterviewScore, PanelRule, PassRule, TrainingCredit
+from .models import (
+    ExamSeat,
+    ExamSession,
+    InterviewPanel,
+    InterviewScore,
+    PanelRule,
+    PassRule,
+    TrainingCredit,
+    policy_for,
+)
 
 PARTS = ("general", "specialised")
 MAX_IMPORT_ROWS = 5000
@@ -62,17 +71,23 @@ def session_create(
     place: str,
     seats: int,
     actor: Any,
-    pass_rule: str = PassRule.FIXED,
+    pass_rule: str | None = None,
     fixed_pass_mark: float | None = None,
-    relative_share: float = 0.70,
-    top_share: float = 0.01,
+    relative_share: float | None = None,
+    top_share: float | None = None,
     weights: dict[str, Any] | None = None,
 ) -> ExamSession:
+    """A session of the call's exam. A pass-rule figure not given is the municipality's
+    (``AssessmentPolicy``), else the system default; the session keeps its own copy."""
+    policy = policy_for(call.municipality_id)
+    pass_rule = policy.exam_pass_rule if pass_rule is None else pass_rule
+    relative_share = policy.relative_share if relative_share is None else relative_share
+    top_share = policy.top_share if top_share is None else top_share
     if pass_rule not in PassRule.values:
         raise ApplicationError(msg.NOT_FOUND)
     if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
         raise ApplicationError(msg.SEATS, fields={"seats": [msg.SEATS]})
-    weights = dict(weights) if weights is not None else {"general": 0.4, "specialised": 0.6}
+    weights = dict(weights) if weights is not None else policy.weights
     try:
         clean = {k: float(weights[k]) for k in PARTS}
     except (KeyError, TypeError, ValueError):
@@ -90,6 +105,7 @@ def session_create(
         relative_share=_fraction(relative_share, msg.SHARE),
         top_share=_fraction(top_share, msg.SHARE),
         weights=clean,
+        fixed_pass_mark=policy.fixed_pass_mark,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     if fixed_pass_mark is not None:
@@ -104,7 +120,15 @@ def session_create(
             action="exam_session.create",
             obj=session,
             municipality=session.municipality,
-            data={"call": call.pk, "seats": seats, "pass_rule": pass_rule, "weights": clean},
+            data={
+                "call": call.pk,
+                "seats": seats,
+                "pass_rule": pass_rule,
+                "fixed_pass_mark": session.fixed_pass_mark,
+                "relative_share": session.relative_share,
+                "top_share": session.top_share,
+                "weights": clean,
+            },
         )
     return session
 
@@ -355,7 +379,8 @@ def interview_score(
     *, application: Application, examiner: Any, score: Any, rule: str | None = None, mark: Any = None
 ) -> InterviewScore:
     """One panel member's score (a member may correct theirs until the decision). The panel is
-    created with the first score, its rule and pass mark given then or the defaults."""
+    created with the first score, its rule and pass mark given then or the municipality's
+    (``AssessmentPolicy``)."""
     try:
         value = _score(score)
     except (TypeError, ValueError):
@@ -366,7 +391,10 @@ def interview_score(
         locked = Application.objects.select_for_update().select_related("municipality").get(pk=application.pk)
         if locked.status != Status.INTERVIEW:
             raise ApplicationError(msg.NOT_IN_INTERVIEW, code="illegal_state", status=409)
-        panel, _ = InterviewPanel.objects.get_or_create(application=locked)
+        policy = policy_for(locked.municipality_id)
+        panel, _ = InterviewPanel.objects.get_or_create(
+            application=locked, defaults={"rule": policy.interview_rule, "pass_mark": policy.interview_pass_mark}
+        )
         if not panel.scores.exists() and (rule is not None or mark is not None):
             panel.rule = rule or panel.rule
             if mark is not None:

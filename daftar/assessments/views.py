@@ -24,10 +24,11 @@ from daftar.applications.workflow import Status
 from daftar.calls.models import Call
 from daftar.core.errors import ApplicationError
 from daftar.core.normalize import persian_digits, persian_number
+from daftar.municipalities.models import Municipality
 
 from . import services
 from .forms import AssignForm, ImportForm, InterviewScoreForm, ScoreForm, SessionForm
-from .models import ExamSeat, ExamSession, InterviewPanel, PanelRule, default_interview_mark
+from .models import ExamSeat, ExamSession, InterviewPanel, policy_for
 
 FORM_INVALID = "برخی داده‌های فرم نادرست است؛ خطای هر بخش را ببینید."
 CREATED = "جلسهٔ آزمون «{title}» ساخته شد."
@@ -92,7 +93,15 @@ def _session_url(session: ExamSession, anchor: str = "") -> str:
 
 def _render_sessions(request: HttpRequest, form: SessionForm, status: int = 200) -> HttpResponse:
     sessions = list(_sessions_for(request.user).annotate(used=Count("seat_set")))
-    return render(request, "assessments/sessions.html", {"sessions": sessions, "form": form}, status=status)
+    ids = _examiner_municipalities(request.user)
+    places = Municipality.objects.filter(pk__in=ids) if ids is not None else Municipality.objects.none()
+    policies = [(m, policy_for(m.pk)) for m in places.order_by("name")]
+    return render(
+        request,
+        "assessments/sessions.html",
+        {"sessions": sessions, "form": form, "policies": policies},
+        status=status,
+    )
 
 
 @login_required
@@ -258,13 +267,16 @@ def _interview_case_or_404(request: HttpRequest, application_id: int) -> Applica
     return application
 
 
-def _interview_form(panel: InterviewPanel | None, data: Any = None, initial: Any = None) -> InterviewScoreForm:
+def _interview_form(
+    application: Application, panel: InterviewPanel | None, data: Any = None, initial: Any = None
+) -> InterviewScoreForm:
     first = panel is None or not panel.scores.exists()
+    policy = policy_for(application.municipality_id)
     return InterviewScoreForm(
         data,
-        initial=initial,
+        initial={"rule": policy.interview_rule, **(initial or {})},
         first=first,
-        default_mark=persian_number(float(default_interview_mark())),
+        default_mark=persian_number(float(policy.interview_pass_mark)),
         auto_id="id_interview_%s",
     )
 
@@ -278,14 +290,17 @@ def _render_interview(
     mine = next((s for s in scores if s.examiner_id == request.user.pk), None)
     open_ = application.status == Status.INTERVIEW and (panel is None or panel.decided_at is None)
     if form is None and open_:
-        form = _interview_form(panel, initial={"score": persian_number(float(mine.score))} if mine else None)
+        form = _interview_form(
+            application, panel, initial={"score": persian_number(float(mine.score))} if mine else None
+        )
     values = [float(s.score) for s in scores]
+    policy = policy_for(application.municipality_id)
     context = {
         "case": application,
         "panel": panel,
-        "rule_display": (panel.get_rule_display() if panel else PanelRule.MEAN.label),
-        "pass_mark": float(panel.pass_mark) if panel else float(default_interview_mark()),
-        "default_mark": float(default_interview_mark()),
+        "rule_display": (panel.get_rule_display() if panel else policy.get_interview_rule_display()),
+        "pass_mark": float(panel.pass_mark) if panel else float(policy.interview_pass_mark),
+        "default_mark": float(policy.interview_pass_mark),
         "scores": scores,
         "mine": mine,
         "mean": round(sum(values) / len(values), 2) if values else None,
@@ -306,7 +321,7 @@ def interview(request: HttpRequest, application_id: int) -> HttpResponse:
     if request.method != "POST":
         return _render_interview(request, application)
     panel = InterviewPanel.objects.filter(application=application).first()
-    form = _interview_form(panel, data=request.POST)
+    form = _interview_form(application, panel, data=request.POST)
     kwargs = form.to_kwargs()
     if kwargs is None:
         messages.error(request, FORM_INVALID)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -162,7 +162,7 @@ def _photo_checked(request: HttpRequest, inspection: Inspection) -> HttpResponse
 
 
 @login_required
-def photo_download(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+def photo_download(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:
     try:
         photo = photo_for(request.user, pk, photo_id)
     except ApplicationError:

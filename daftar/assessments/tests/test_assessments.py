@@ -180,6 +180,17 @@ def test_access(tehran_rules, django_capture_on_commit_callbacks):
     assert reviewer.post(f"/api/v1/applications/{case.pk}/interview/scores", {"score": 70}).status_code == 403
     assert reviewer.post("/api/v1/exam-sessions", {"call": open_call().pk}, format="json").status_code in (400, 403)
     assert ExamSession.objects.count() == 1
+    owner = client_for(case.applicant)
+    paths = {
+        f"/api/v1/exam-sessions/{session['id']}": ("/api/v1/exam-sessions/999999", 404),
+        f"/api/v1/applications/{case.pk}/interview": ("/api/v1/applications/999999/interview", 403),
+    }
+    for path, (missing, owner_status) in paths.items():
+        assert examiner.get(path).status_code == 200
+        assert reviewer.get(path).status_code == 403
+        assert foreign.get(path).status_code == 404
+        assert foreign.get(path).json() == examiner.get(missing).json()
+        assert owner.get(path).status_code == owner_status  # their own case, but not an examiner
 
 
 def test_training_credits_settle_s10_3_and_feed_the_score(tehran_rules):

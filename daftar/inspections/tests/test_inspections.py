@@ -200,9 +200,10 @@ def test_photo_download_is_an_access_checked_attachment(tehran_rules, settings, 
 
     missing = client_for(inspector()).get(f"/api/v1/inspections/{inspection.pk}/photos/999999").json()
     foreign = RoleAssignmentFactory(role="inspector").user
-    for who in (foreign, UserFactory(), inspection.application.applicant, User.objects.get(mobile=REVIEWER)):
-        response = client_for(who).get(url)
-        assert response.status_code == 404 and response.json() == missing, who
+    outsiders: list[Any] = [foreign, UserFactory(), inspection.application.applicant, User.objects.get(mobile=REVIEWER)]
+    for who in outsiders:
+        refused = client_for(who).get(url)
+        assert refused.status_code == 404 and refused.json() == missing, who
     # the photo of one visit is not reachable through another visit's address
     crossed = client_for(inspector()).get(f"/api/v1/inspections/{other.pk}/photos/{photo.pk}")
     assert crossed.status_code == 404
@@ -213,8 +214,8 @@ def test_photo_download_is_an_access_checked_attachment(tehran_rules, settings, 
     browser.force_login(inspector())
     detail = browser.get(f"/inspections/{inspection.pk}/")
     assert page in detail.content.decode()
-    response = browser.get(page)
-    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
+    served = browser.get(page)
+    assert served.status_code == 200 and served["Content-Disposition"].startswith("attachment;")
     stranger = Client()
     stranger.force_login(foreign)
     assert stranger.get(page).status_code == 404

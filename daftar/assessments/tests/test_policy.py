@@ -1,0 +1,166 @@
+"""A municipality's pass rules (S10.4, P7): new exam sessions and interview panels start with
+them, a session keeps its own copy, and only the municipality's administrator sets them."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from daftar.accounts.models import User
+from daftar.accounts.tests.factories import RoleAssignmentFactory
+from daftar.applications.models import Application
+from daftar.applications.tests.helpers import client_for, open_call
+from daftar.assessments.models import AssessmentPolicy, ExamSession
+from daftar.audit.models import AuditEntry
+from daftar.municipalities.tests.factories import MunicipalityFactory
+
+from .test_assessments import EXAMINER, exam_cases, new_session, rows, seat_all
+
+pytestmark = pytest.mark.django_db
+
+ADMIN = "09120000007"
+
+
+def browser(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def relative_policy(**extra: object) -> AssessmentPolicy:
+    fields = {
+        "exam_pass_rule": "relative",
+        "relative_share": 0.5,
+        "top_share": 0.4,
+        "weight_general": 0.5,
+        "weight_specialised": 0.5,
+        "interview_rule": "all_pass",
+        "interview_pass_mark": 70,
+        **extra,
+    }
+    return AssessmentPolicy.objects.create(municipality=open_call().municipality, **fields)
+
+
+def test_a_session_without_figures_takes_the_municipality_rule_hand_computed(
+    tehran_rules, django_capture_on_commit_callbacks
+):
+    relative_policy()
+    cases = exam_cases(5, django_capture_on_commit_callbacks)
+    examiner = client_for(User.objects.get(mobile=EXAMINER))
+    session = new_session(examiner)  # no pass-rule figure given
+    assert session["pass_rule"] == "relative"
+    assert session["weights"] == {"general": 0.5, "specialised": 0.5}
+    assert (session["relative_share"], session["top_share"]) == (0.5, 0.4)
+    seat_all(examiner, session, cases)
+    examiner.post(f"/api/v1/exam-sessions/{session['id']}/scores", {"scores": rows(cases)}, format="json")
+    # SCORES with weights 0.5/0.5: 85, 65, 57.5, 57.5, 40. Top 40% of 5 = 2 seats: mean 75,
+    # mark = 0.5 × 75 = 37.5: every seat passes (40 ≥ 37.5)
+    decided = examiner.post(f"/api/v1/exam-sessions/{session['id']}/decide").json()
+    assert [s["total"] for s in decided["seat_list"]] == [85, 65, 57.5, 57.5, 40]
+    assert decided["pass_mark"] == 37.5
+    assert {Application.objects.get(pk=c.pk).status for c in cases} == {"interview"}
+
+
+def test_given_figures_win_and_a_later_policy_change_leaves_sessions_alone(tehran_rules):
+    policy = relative_policy()
+    examiner = client_for(User.objects.get(mobile=EXAMINER))
+    explicit = new_session(examiner, pass_rule="fixed", fixed_pass_mark=65)
+    assert (explicit["pass_rule"], explicit["fixed_pass_mark"]) == ("fixed", 65)
+    assert explicit["weights"] == {"general": 0.5, "specialised": 0.5}  # the part not given: policy's
+    policy.exam_pass_rule, policy.fixed_pass_mark = "fixed", 55
+    policy.save()
+    assert ExamSession.objects.get(pk=explicit["id"]).fixed_pass_mark == 65
+    assert new_session(examiner)["fixed_pass_mark"] == 55
+
+
+def test_without_a_policy_the_system_example_defaults_apply(tehran_rules, settings):
+    examiner = client_for(User.objects.get(mobile=EXAMINER))
+    session = new_session(examiner)
+    assert session["pass_rule"] == "fixed" and session["fixed_pass_mark"] == settings.EXAM_PASS_MARK
+    assert session["weights"] == {"general": 0.4, "specialised": 0.6}
+    page = browser(User.objects.get(mobile=EXAMINER)).get(reverse("assessments:sessions")).content.decode()
+    assert "پیش‌فرض نمونهٔ سامانه" in page
+
+
+@pytest.mark.parametrize(("scores", "status"), [([80, 65], "rejected"), ([80, 70], "site_inspection")])
+def test_a_new_interview_panel_starts_with_the_municipality_rule(
+    tehran_rules, django_capture_on_commit_callbacks, scores, status
+):
+    relative_policy(exam_pass_rule="fixed", fixed_pass_mark=10)
+    (case,) = exam_cases(1, django_capture_on_commit_callbacks)
+    examiner_user = User.objects.get(mobile=EXAMINER)
+    examiner = client_for(examiner_user)
+    session = new_session(examiner)
+    seat_all(examiner, session, [case])
+    examiner.post(f"/api/v1/exam-sessions/{session['id']}/scores", {"scores": rows([case])}, format="json")
+    examiner.post(f"/api/v1/exam-sessions/{session['id']}/decide")
+    before = examiner.get(f"/api/v1/applications/{case.pk}/interview").json()
+    assert (before["rule"], before["pass_mark"], before["scores"]) == ("all_pass", 70, [])
+    assert examiner.get(f"/api/v1/exam-sessions/{session['id']}").json()["pass_mark"] == 10
+    second = RoleAssignmentFactory(municipality=case.municipality, role="examiner").user
+    for user, score in zip([examiner_user, second], scores, strict=True):
+        r = client_for(user).post(f"/api/v1/applications/{case.pk}/interview/scores", {"score": score}, format="json")
+        assert r.status_code == 200, r.content
+        assert (r.json()["rule"], r.json()["pass_mark"]) == ("all_pass", 70)
+    r = examiner.post(f"/api/v1/applications/{case.pk}/interview/decide")
+    assert r.json()["status"] == status and r.json()["rule"] == "all_pass"  # mean 72.5 would have passed both
+
+
+def test_the_examiner_page_shows_the_policy_and_blank_fields_take_it(tehran_rules):
+    relative_policy()
+    client = browser(User.objects.get(mobile=EXAMINER))
+    page = client.get(reverse("assessments:sessions")).content.decode()
+    assert 'id="policies"' in page and "نسبی" in page and "پیش‌فرض نمونهٔ سامانه" not in page
+    body = {
+        "call": open_call().pk,
+        "title": "آزمون کتبی نوبت دوم",
+        "starts_at": "۱۴۰۵/۰۲/۱۰ ۰۹:۰۰",
+        "place": "تالار شهرداری منطقهٔ ۳",
+        "seats": "۲۰",
+    }
+    assert client.post(reverse("assessments:sessions"), body).status_code == 302
+    session = ExamSession.objects.latest("pk")
+    assert (session.pass_rule, session.relative_share, session.weights) == (
+        "relative",
+        0.5,
+        {"general": 0.5, "specialised": 0.5},
+    )
+    half = client.post(reverse("assessments:sessions"), {**body, "weight_general": "۰٫۳"})
+    assert half.status_code == 400 and "وزن هر دو بخش" in half.content.decode()
+
+
+def test_only_the_municipality_admin_sets_the_policy_with_persian_errors(tehran_rules):
+    admin = browser(User.objects.get(mobile=ADMIN))
+    municipality = open_call().municipality
+    add = reverse("admin:assessments_assessmentpolicy_add")
+    fields = {
+        "municipality": municipality.pk,
+        "exam_pass_rule": "fixed",
+        "fixed_pass_mark": "60",
+        "relative_share": "0.7",
+        "top_share": "0.01",
+        "weight_general": "0.5",
+        "weight_specialised": "0.6",
+        "interview_rule": "mean",
+        "interview_pass_mark": "120",
+    }
+    bad = admin.post(add, fields)
+    assert bad.status_code == 200
+    text = bad.content.decode()
+    assert "مجموعشان ۱ باشد" in text and "نمرهٔ قبولی باید بین ۰ و ۱۰۰ باشد" in text
+    assert not AssessmentPolicy.objects.exists()
+    good = admin.post(add, {**fields, "weight_specialised": "0.5", "interview_pass_mark": "65"})
+    assert good.status_code == 302, good.content.decode()[:2000]
+    policy = AssessmentPolicy.objects.get()
+    assert policy.municipality == municipality and policy.interview_pass_mark == 65
+    assert AuditEntry.objects.filter(object_type__icontains="assessmentpolicy").exists()
+
+    other_admin = RoleAssignmentFactory(municipality=MunicipalityFactory(), role="municipality_admin").user
+    other = browser(other_admin)
+    change = reverse("admin:assessments_assessmentpolicy_change", args=[policy.pk])
+    assert other.get(change).status_code in (302, 404)
+    assert other.post(add, {**fields, "weight_specialised": "0.5", "interview_pass_mark": "65"}).status_code == 200
+    assert AssessmentPolicy.objects.count() == 1
+    examiner = browser(User.objects.get(mobile=EXAMINER))
+    assert examiner.get(add).status_code in (302, 403)
