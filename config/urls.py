@@ -17,6 +17,9 @@ api_v1 = [
     path("", include("daftar.assessments.api_urls")),
     path("", include("daftar.supervision.api_urls")),
     path("", include("daftar.inspections.api_urls")),
+    path("", include("daftar.offices.api_urls")),
+    path("", include("daftar.services.api_urls")),
+    path("", include("daftar.appointments.api_urls")),
 ]
 
 urlpatterns = [
@@ -31,6 +34,9 @@ urlpatterns = [
     path("", include("daftar.applications.urls")),
     path("", include("daftar.assessments.urls")),
     path("", include("daftar.inspections.urls")),
+    path("", include("daftar.offices.urls")),
+    path("", include("daftar.services.urls")),
+    path("", include("daftar.appointments.urls")),
     path("licences/public-key.pem", public_key_pem_view, name="licences-public-key-pem"),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),

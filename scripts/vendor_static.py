@@ -15,6 +15,8 @@ FILES = {
     "bootstrap/dist/css/bootstrap.rtl.min.css": "bootstrap/bootstrap.rtl.min.css",
     "bootstrap/dist/js/bootstrap.bundle.min.js": "bootstrap/bootstrap.bundle.min.js",
     "bootstrap/LICENSE": "bootstrap/LICENSE",
+    "chart.js/dist/chart.umd.min.js": "chartjs/chart.umd.min.js",
+    "chart.js/LICENSE.md": "chartjs/LICENSE.md",
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "htmx.org/LICENSE": "htmx/LICENSE",
     "vazirmatn/fonts/webfonts/Vazirmatn-Regular.woff2": "vazirmatn/Vazirmatn-Regular.woff2",

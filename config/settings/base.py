@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "daftar.assessments",
     "daftar.supervision",
     "daftar.inspections",
+    "daftar.offices",
+    "daftar.services",
+    "daftar.appointments",
     "daftar.demo",
 ]
 

@@ -62,3 +62,17 @@ ACTION_LABELS = {
     "supervision_visit.schedule": "زمان‌بندی بازدید نظارتی دفتر",
     "supervision_visit.record": "ثبت نتیجهٔ بازدید نظارتی دفتر",
 }
+
+
+def action_label(action: str) -> str:
+    """The Persian label of an audit action: from ``ACTION_LABELS`` or from an app's own
+    ``audit_labels`` (an attribute of its AppConfig), else the code itself."""
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        labels = getattr(config, "audit_labels", None)
+        if labels and action in labels:
+            return str(labels[action])
+    return action

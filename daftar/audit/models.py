@@ -63,9 +63,9 @@ class AuditEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        from .constants import ACTION_LABELS
+        from .constants import action_label
 
-        return ACTION_LABELS.get(self.action, self.action)
+        return action_label(self.action)
 
     @property
     def actor_display(self) -> str:

@@ -1,0 +1,139 @@
+"""When an office is open (S17, P8), computed in Asia/Tehran.
+
+An office's day is closed on Fridays, on Iran's official holidays (the ``holidays`` package),
+on the municipality's declared days off (``municipalities.DayOff``) and on the office's own
+closures; otherwise it is the office's weekly intervals for that weekday. A municipality's
+extended day (``ExtendedDay``) opens every office for its window, added to the usual intervals,
+even on a day that is otherwise closed: the declaration is the municipality's explicit word.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from daftar.core.errors import ApplicationError
+from daftar.municipalities.models import DayOff
+from daftar.municipalities.workdays import TEHRAN, official_holidays
+
+from .models import (
+    FRIDAY,
+    WEEKDAYS,
+    ExtendedDay,
+    HoursDirective,
+    Office,
+    OfficeClosure,
+    WeeklyHours,
+    directive_for,
+    iran_weekday,
+)
+
+Interval = tuple[dt.datetime, dt.datetime]
+
+
+@dataclass(frozen=True)
+class DayHours:
+    """An office's hours on one day: the open intervals and, when closed, why (Persian)."""
+
+    day: dt.date
+    intervals: list[Interval]
+    closed_reason: str = ""
+    extended: str = ""  # the title of the municipality's extended day, if any
+
+    @property
+    def is_open_day(self) -> bool:
+        return bool(self.intervals)
+
+
+def _merge(intervals: Iterable[tuple[dt.time, dt.time]]) -> list[tuple[dt.time, dt.time]]:
+    out: list[tuple[dt.time, dt.time]] = []
+    for start, end in sorted(intervals):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def day_hours(office: Office, day: dt.date, *, weekly: list[WeeklyHours] | None = None) -> DayHours:
+    """The office's hours on ``day`` (pass ``weekly`` to reuse rows already loaded)."""
+    extended = ExtendedDay.objects.filter(municipality_id=office.municipality_id, date=day).first()
+    rows = weekly if weekly is not None else list(office.weekly_hours.all())
+    usual = [(r.start, r.end) for r in rows if r.weekday == iran_weekday(day)]
+    reason = ""
+    holiday = official_holidays(day.year).get(day)
+    if iran_weekday(day) == FRIDAY:
+        reason = "جمعه"
+    elif holiday:
+        reason = f"تعطیل رسمی: {holiday}"
+    else:
+        declared = DayOff.objects.filter(municipality_id=office.municipality_id, date=day).first()
+        closure = OfficeClosure.objects.filter(office_id=office.pk, date=day).first()
+        if declared:
+            reason = f"تعطیلی اعلام‌شدهٔ شهرداری: {declared.title}"
+        elif closure:
+            reason = f"تعطیلی دفتر: {closure.reason}"
+        elif not usual:
+            reason = "روز کاری این دفتر نیست"
+    if extended:
+        windows = _merge([*([] if reason else usual), (extended.start, extended.end)])
+        return DayHours(day, [_aware(day, s, e) for s, e in windows], extended=extended.title)
+    if reason:
+        return DayHours(day, [], closed_reason=reason)
+    return DayHours(day, [_aware(day, s, e) for s, e in _merge(usual)])
+
+
+def _aware(day: dt.date, start: dt.time, end: dt.time) -> Interval:
+    return dt.datetime.combine(day, start, tzinfo=TEHRAN), dt.datetime.combine(day, end, tzinfo=TEHRAN)
+
+
+def is_open_at(office: Office, moment: dt.datetime, *, weekly: list[WeeklyHours] | None = None) -> bool:
+    """Open at ``moment`` (an aware datetime): inside an interval, start included, end excluded
+    (an office open 8:00–14:00 is open at 13:59 and closed at 14:00)."""
+    local = moment.astimezone(TEHRAN)
+    hours = day_hours(office, local.date(), weekly=weekly)
+    return any(start <= local < end for start, end in hours.intervals)
+
+
+# --- the directive ----------------------------------------------------------------------------
+
+
+def _fmt(t: dt.time) -> str:
+    from daftar.core.normalize import persian_digits
+
+    return persian_digits(t.strftime("%H:%M"))
+
+
+def windows_text(directive: HoursDirective, weekday: int) -> str:
+    windows = directive.windows(weekday)
+    if not windows:
+        return "تعطیل"
+    return " و ".join(f"{_fmt(s)} تا {_fmt(e)}" for s, e in windows)
+
+
+def check_schedule(office: Office, rows: Iterable[tuple[int, dt.time, dt.time]]) -> list[tuple[int, dt.time, dt.time]]:
+    """Validate a weekly schedule ``[(weekday, start, end), …]`` against the municipality's
+    directive (S17): every interval inside one permitted window of its weekday, none overlapping
+    another. Returns the rows sorted; raises a Persian ``ApplicationError`` naming the first
+    offending day otherwise."""
+    directive = directive_for(office.municipality_id)
+    clean = sorted(rows)
+    for weekday, start, end in clean:
+        if not 0 <= weekday <= 6:
+            raise ApplicationError("روز هفته نامعتبر است.", fields={"weekday": ["روز هفته نامعتبر است."]})
+        if start >= end:
+            message = f"در {WEEKDAYS[weekday]} ساعت آغاز باید پیش از ساعت پایان باشد."
+            raise ApplicationError(message, fields={"hours": [message]})
+        if not any(ws <= start and end <= we for ws, we in directive.windows(weekday)):
+            message = (
+                f"ساعت {_fmt(start)} تا {_fmt(end)} در {WEEKDAYS[weekday]} بیرون از ساعات مصوب شهرداری است "
+                f"(مجاز: {windows_text(directive, weekday)})."
+            )
+            raise ApplicationError(message, code="outside_directive", fields={"hours": [message]})
+    for (d1, _s1, e1), (d2, s2, _e2) in itertools.pairwise(clean):
+        if d1 == d2 and s2 < e1:
+            message = f"بازه‌های ساعت کار {WEEKDAYS[d1]} هم‌پوشانی دارند."
+            raise ApplicationError(message, code="overlap", fields={"hours": [message]})
+    return clean
