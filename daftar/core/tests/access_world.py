@@ -1,0 +1,239 @@
+"""The "world" of the access matrix (``test_access_matrix.py``): one real object for every
+path parameter of the API, the demo staff of Tehran (one user per role), the same roles in
+another municipality, an unrelated applicant and anonymous.
+
+Everything is built with the services or the ORM (no on-commit work runs here: the world lives
+inside one transaction that is rolled back at the end of the module).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
+from django.utils import timezone
+
+from daftar.accounts.constants import Role
+from daftar.accounts.models import User
+from daftar.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from daftar.applications.models import Application
+from daftar.applications.tests.helpers import GOOD_FACTS, client_for, open_call, png_bytes, submitted_case
+from daftar.applications.workflow import Status
+from daftar.assessments.models import ExamSeat, ExamSession
+from daftar.documents.models import Document
+from daftar.inquiries.models import Inquiry, InquiryStatus, Kind
+from daftar.inspections.models import Inspection, InspectionPhoto, SupervisionVisit
+from daftar.inspections.services import inspection_schedule, photo_add, visit_schedule
+from daftar.licences.models import Licence, LicenceStatus
+from daftar.licences.services import licence_sign
+from daftar.municipalities.tests.factories import MunicipalityFactory
+from daftar.supervision.models import Notice
+from daftar.supervision.services import notice_issue, violation_record
+
+# Demo staff of Tehran, one per role (daftar/demo/data.py).
+DEMO_STAFF = {
+    Role.REVIEWER.value: "09120000002",
+    Role.EXAMINER.value: "09120000003",
+    Role.INSPECTOR.value: "09120000004",
+    Role.LICENSING_AUTHORITY.value: "09120000005",
+    Role.SUPERVISOR.value: "09120000006",
+    Role.MUNICIPALITY_ADMIN.value: "09120000007",
+    Role.OFFICE_MANAGER.value: "09120000008",
+    Role.OFFICE_CLERK.value: "09120000009",
+}
+# Every role a staff member can hold (all of Role but the implicit applicant).
+STAFF_ROLE_NAMES = [r.value for r in Role if r != Role.APPLICANT]
+FOREIGN = "foreign_"
+ACTORS = ["anon", "owner", "other_applicant", *STAFF_ROLE_NAMES, *(FOREIGN + r for r in STAFF_ROLE_NAMES)]
+
+MISSING_ID = 999_999_999
+MISSING_NUMBER = "TEH-1404-999999"
+REASON = "دفتر پس از ساعت ۱۸ بدون مجوز کار کرده است"
+
+
+@dataclass
+class World:
+    """Ids of the objects behind every path parameter, who owns each, and the actors."""
+
+    ids: dict[str, Any] = field(default_factory=dict)  # object name → id / number / code
+    owners: dict[str, int] = field(default_factory=dict)  # object name → user id of its owner
+    users: dict[str, int] = field(default_factory=dict)  # actor name → user id (not anon/owner)
+    extra: dict[str, Any] = field(default_factory=dict)  # values bodies and queries need
+
+
+def _tracking(n: int) -> str:
+    return f"ACC{n:09d}"
+
+
+def _case(call: Any, status: str, n: int, applicant: User | None = None, **extra: Any) -> Application:
+    return Application.objects.create(
+        call=call,
+        applicant=applicant or UserFactory.create(),
+        municipality=call.municipality,
+        district=extra.pop("district", None) or call.districts.first().district,
+        status=status,
+        status_changed_at=timezone.now(),
+        submitted_at=timezone.now(),
+        facts=GOOD_FACTS,
+        tracking_code=_tracking(n),
+        **extra,
+    )
+
+
+def _licence(call: Any, holder: User) -> Licence:
+    """An issued, signed, active licence of its own case (as ``licences/tests/conftest.py``)."""
+    district = call.districts.order_by("district__number").first().district
+    number = "TEH-1404-777001"
+    today = timezone.localdate()
+    application = _case(call, Status.LICENCE_ISSUED, 90, applicant=holder, district=district, licence_number=number)
+    licence = Licence.objects.create(
+        number=number,
+        application=application,
+        licence_type=call.licence_type,
+        municipality=call.municipality,
+        district=district,
+        holder=holder,
+        holder_name=holder.get_full_name(),
+        office_name=f"دفتر خدمات الکترونیک شهر — {district.name}",
+        valid_from=today - dt.timedelta(days=30),
+        valid_until=today + dt.timedelta(days=3 * 365),
+        status=LicenceStatus.ACTIVE,
+    )
+    licence_sign(licence)
+    return licence
+
+
+def build_world() -> World:
+    from daftar.demo.services import demo_load
+
+    demo_load()
+    w = World()
+    staff = {role: User.objects.get(mobile=mobile) for role, mobile in DEMO_STAFF.items()}
+    for role, user in staff.items():
+        w.users[role] = user.pk
+    elsewhere = MunicipalityFactory(slug="access-matrix-elsewhere")
+    for role in STAFF_ROLE_NAMES:
+        w.users[FOREIGN + role] = RoleAssignmentFactory(municipality=elsewhere, role=role).user.pk
+    call = open_call()
+    w.ids["call"] = call.pk
+    w.ids["licence_type"] = call.licence_type.code
+    w.extra["district"] = call.districts.first().district_id
+
+    # the main case: submitted through the API, with its documents and an unanswered inquiry
+    owner = User.objects.get(mobile="09120000001")
+    case = submitted_case(client_for(owner))
+    w.ids["case"] = case["id"]
+    w.owners["case"] = w.owners["call"] = owner.pk
+    document = Document.objects.filter(application_id=case["id"], is_current=True).order_by("pk").first()
+    assert document is not None
+    w.ids["document"] = document.pk
+    w.owners["document"] = owner.pk
+    Inquiry.objects.filter(application_id=case["id"]).delete()
+    Inquiry.objects.create(application_id=case["id"], kind=Kind.CRIMINAL_RECORD, status=InquiryStatus.ERROR)
+    w.ids["kind"] = Kind.CRIMINAL_RECORD.value
+
+    # another applicant, with a case of their own in the same call
+    other = UserFactory.create()
+    w.users["other_applicant"] = other.pk
+    w.ids["other_case"] = _case(call, Status.SUBMITTED, 1, applicant=other).pk
+
+    # the exam stage: a session with one seated case, and a case waiting for a seat
+    seated = _case(call, Status.EXAM, 2)
+    w.extra["seat_candidate"] = _case(call, Status.EXAM, 3).pk
+    w.extra["seated_tracking_code"] = seated.tracking_code
+    session = ExamSession.objects.create(
+        municipality=call.municipality,
+        call=call,
+        title="آزمون کتبی ماتریس دسترسی",
+        starts_at=timezone.now() + dt.timedelta(days=7),
+        place="تالار شهرداری",
+        seats=10,
+    )
+    ExamSeat.objects.create(session=session, application=seated)
+    w.ids["exam_session"] = session.pk
+    w.owners["exam_session"] = seated.applicant_id
+
+    # the interview stage
+    interview = _case(call, Status.INTERVIEW, 4)
+    w.ids["interview_case"] = interview.pk
+    w.owners["interview_case"] = interview.applicant_id
+
+    # the site inspection: scheduled, with one photo
+    at_inspection = _case(call, Status.SITE_INSPECTION, 5)
+    inspector = staff[Role.INSPECTOR.value]
+    inspection = inspection_schedule(at_inspection, inspector, timezone.now() + dt.timedelta(days=1))
+    photo = photo_add(inspection, SimpleUploadedFile("a.png", png_bytes(), content_type="image/png"), actor=inspector)
+    w.ids["inspection_case"] = at_inspection.pk
+    w.ids["inspection"] = inspection.pk
+    w.ids["photo"] = photo.pk
+    for name in ("inspection_case", "inspection", "photo"):
+        w.owners[name] = at_inspection.applicant_id
+
+    # an issued licence, with an open violation and notice and a scheduled supervision visit
+    holder = UserFactory.create()
+    licence = _licence(call, holder)
+    supervisor = staff[Role.SUPERVISOR.value]
+    violation_record(licence, type_code="outside_hours", description=REASON, actor=supervisor)
+    notice = notice_issue(licence, actor=supervisor)
+    visit = visit_schedule(licence, inspector, timezone.now() + dt.timedelta(days=2))
+    w.ids["licence"] = licence.number
+    w.ids["notice"] = notice.pk
+    w.ids["visit"] = visit.pk
+    for name in ("licence", "notice", "visit"):
+        w.owners[name] = holder.pk
+    return w
+
+
+# --- what a refused write must leave untouched ----------------------------------------------
+
+DAFTAR_APPS = {
+    "accounts",
+    "applications",
+    "assessments",
+    "audit",
+    "calls",
+    "documents",
+    "inquiries",
+    "inspections",
+    "licences",
+    "municipalities",
+    "notifications",
+    "rules",
+    "supervision",
+}
+# the rows of the world's objects, compared field by field
+WATCHED: list[tuple[type[Model], str]] = [
+    (Application, "case"),
+    (Application, "other_case"),
+    (Application, "interview_case"),
+    (Application, "inspection_case"),
+    (Document, "document"),
+    (ExamSession, "exam_session"),
+    (Inspection, "inspection"),
+    (InspectionPhoto, "photo"),
+    (Licence, "licence"),
+    (Notice, "notice"),
+    (SupervisionVisit, "visit"),
+]
+
+
+def fingerprint(w: World) -> dict[str, Any]:
+    """Row counts of every table of the project (audit and SMS outbox included), the full rows
+    of the world's objects and the files under MEDIA_ROOT."""
+    out: dict[str, Any] = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.app_label in DAFTAR_APPS:
+            out[model._meta.label] = model._default_manager.count()
+    for model, name in WATCHED:
+        key = "number" if model is Licence else "pk"
+        out[f"{model._meta.label}:{name}"] = list(model._default_manager.filter(**{key: w.ids[name]}).values())
+    out["inquiries"] = list(Inquiry.objects.filter(application_id=w.ids["case"]).values())
+    out["seats"] = list(ExamSeat.objects.filter(session_id=w.ids["exam_session"]).values())
+    out["stored files"] = sorted(str(p) for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+    return out
