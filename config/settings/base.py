@@ -133,6 +133,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-licences": {"task": "daftar.licences.tasks.sweep_licences", "schedule": 60 * 60.0},
     # Supervision: remind offices of the six-monthly report; record a missing one as a violation (P5).
     "supervision-report-reminders": {"task": "daftar.supervision.tasks.remind_reports", "schedule": 6 * 60 * 60.0},
+    # Appointments: an SMS reminder the day before (S17 online appointments).
+    "appointment-reminders": {"task": "daftar.appointments.tasks.send_reminders", "schedule": 30 * 60.0},
 }
 
 # --- Auth ------------------------------------------------------------------------------
@@ -236,6 +238,16 @@ LICENCE_RENEWAL_INQUIRY_MAX_AGE_DAYS = env.int("DAFTAR_LICENCE_RENEWAL_INQUIRY_M
 LICENCE_SIGNING_KEY_FILE = env.str(
     "DAFTAR_LICENCE_SIGNING_KEY_FILE", default=str(VAR_DIR / "keys" / "licence-ed25519.pem")
 )
+# --- Offices, tariffs, appointments (issue 6) ---------------------------------------------
+# Every figure here is an example setting, not an official one.
+APPOINTMENT_HORIZON_DAYS = env.int("DAFTAR_APPOINTMENT_HORIZON_DAYS", default=14)  # bookable ahead
+APPOINTMENT_WEEKLY_LIMIT = env.int("DAFTAR_APPOINTMENT_WEEKLY_LIMIT", default=3)  # live bookings per citizen per week
+APPOINTMENT_CANCEL_BEFORE_MINUTES = env.int("DAFTAR_APPOINTMENT_CANCEL_BEFORE_MINUTES", default=60)
+TARIFF_ROUNDING_STEP = env.int("DAFTAR_TARIFF_ROUNDING_STEP", default=10_000)  # rials
+# The feasibility planner shows a district's demand only when at least this many offices add to
+# it, so that no single office's figures can be read off.
+PLANNER_MIN_OFFICES = env.int("DAFTAR_PLANNER_MIN_OFFICES", default=3)
+
 # The public address printed in certificates' QR codes (e.g. https://daftar.example.ir).
 SITE_URL = env.str("DAFTAR_SITE_URL", default="")
 LICENCE_VERIFY_PER_ADDRESS_HOURLY = env.int("DAFTAR_LICENCE_VERIFY_PER_ADDRESS_HOURLY", default=300)

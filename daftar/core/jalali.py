@@ -81,3 +81,37 @@ def jalali_iso(value: dt.date | dt.datetime | None) -> str | None:
     if value is None:
         return None
     return to_jalali(value, digits=False)
+
+
+JALALI_MONTHS = [
+    "فروردین",
+    "اردیبهشت",
+    "خرداد",
+    "تیر",
+    "مرداد",
+    "شهریور",
+    "مهر",
+    "آبان",
+    "آذر",
+    "دی",
+    "بهمن",
+    "اسفند",
+]
+
+
+def jalali_year_month(day: dt.date) -> tuple[int, int]:
+    """The Jalali (year, month) of a Gregorian date."""
+    j = jdatetime.date.fromgregorian(date=day)
+    return j.year, j.month
+
+
+def jalali_month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    """The first and last Gregorian days of a Jalali month (Esfand has 29 or 30 days)."""
+    first = jdatetime.date(year, month, 1)
+    following = jdatetime.date(year + 1, 1, 1) if month == 12 else jdatetime.date(year, month + 1, 1)
+    return first.togregorian(), following.togregorian() - dt.timedelta(days=1)
+
+
+def jalali_month_label(year: int, month: int) -> str:
+    """«آبان ۱۴۰۵»."""
+    return f"{JALALI_MONTHS[month - 1]} {persian_digits(year)}"

@@ -168,6 +168,19 @@ def violation_record(
         return _violation_create(licence, vtype, observed, text, actor)
 
 
+def violation_record_system(
+    licence: Licence, *, type_code: str, description: str, observed_at: dt.datetime
+) -> Violation | None:
+    """The system records a violation it detected itself (e.g. an amount above the tariff, S18):
+    no human actor, the same row, audit entry and SMS. None when the catalogue type is inactive
+    or the licence is not under supervision (nothing to record against)."""
+    vtype = violation_type_for(licence, type_code)
+    if vtype is None or licence.status not in SUPERVISABLE:
+        return None
+    with transaction.atomic():
+        return _violation_create(licence, vtype, observed_at, normalize_text(description), None)
+
+
 def _violation_create(
     licence: Licence, vtype: ViolationType, observed: dt.datetime, text: str, actor: Any, period: str = ""
 ) -> Violation:
