@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("daftar.inspections.api_urls")),
     path("", include("daftar.offices.api_urls")),
     path("", include("daftar.services.api_urls")),
+    path("", include("daftar.services.report_api_urls")),
     path("", include("daftar.appointments.api_urls")),
 ]
 
@@ -36,6 +37,7 @@ urlpatterns = [
     path("", include("daftar.inspections.urls")),
     path("", include("daftar.offices.urls")),
     path("", include("daftar.services.urls")),
+    path("", include("daftar.services.report_urls")),
     path("", include("daftar.appointments.urls")),
     path("licences/public-key.pem", public_key_pem_view, name="licences-public-key-pem"),
     path("captcha/", include("captcha.urls")),

@@ -28,7 +28,12 @@ SORTS = {
 
 
 def cases_visible(actor: Any) -> QuerySet[Application]:
-    return scope_queryset(Application.objects.all(), actor, roles=STAFF_ROLES_FOR_CASES, owner_field="applicant")
+    """The applicant's own cases and, for case staff, their municipality's cases except drafts:
+    a draft is the applicant's private work until it is submitted (staff get a 404 for it)."""
+    qs = scope_queryset(Application.objects.all(), actor, roles=STAFF_ROLES_FOR_CASES, owner_field="applicant")
+    if not getattr(actor, "is_authenticated", False):
+        return qs
+    return qs.exclude(Q(status=Status.DRAFT) & ~Q(applicant_id=actor.pk))
 
 
 def is_staff_for(actor: Any) -> bool:
