@@ -44,6 +44,7 @@ test: venv vendor
 bench: venv
 	$(PY) bench/rules.py
 	$(PY) bench/queue_bench.py $(BENCH_QUEUE_ARGS)
+	$(PY) bench/offices_bench.py $(BENCH_OFFICES_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

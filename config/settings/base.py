@@ -247,6 +247,8 @@ TARIFF_ROUNDING_STEP = env.int("DAFTAR_TARIFF_ROUNDING_STEP", default=10_000)  #
 # The feasibility planner shows a district's demand only when at least this many offices add to
 # it, so that no single office's figures can be read off.
 PLANNER_MIN_OFFICES = env.int("DAFTAR_PLANNER_MIN_OFFICES", default=3)
+# The public planner answers at most this many estimates per address per hour.
+PLANNER_PER_ADDRESS_HOURLY = env.int("DAFTAR_PLANNER_PER_ADDRESS_HOURLY", default=120)
 
 # The public address printed in certificates' QR codes (e.g. https://daftar.example.ir).
 SITE_URL = env.str("DAFTAR_SITE_URL", default="")
