@@ -111,6 +111,31 @@ def _audit_triggers_and_flush(request: Any) -> Iterator[None]:
                 cursor.execute(sql)
 
 
+SEED_MIGRATIONS = [
+    ("daftar.municipalities.migrations.0002_provinces", "load"),
+    ("daftar.services.migrations.0002_catalogue", "forwards"),
+    ("daftar.supervision.migrations.0002_defaults", "seed"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _seed_data(request: Any) -> None:
+    """A transactional test's flush empties the rows data migrations seeded (the provinces, the
+    service catalogue, the violation types and ladder): put them back before each such test.
+    The seed functions are idempotent (get_or_create)."""
+    transactional = bool({"transactional_db", "live_server"} & set(request.fixturenames))
+    marker = request.node.get_closest_marker("django_db")
+    if not (transactional or (marker and marker.kwargs.get("transaction"))):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for module, function in SEED_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rule_cache() -> Iterator[None]:
     """Compiled rule sets are cached by id; test databases reuse ids."""
@@ -126,7 +151,7 @@ def tehran_rules(db: Any) -> Any:
     from daftar.demo.services import demo_load
     from daftar.rules.models import RuleSet
 
-    demo_load()
+    demo_load(offices=False)  # the demo offices (their cases, licences, staff) only where asked
     return RuleSet.objects.get(municipality__slug="tehran", version=1)
 
 

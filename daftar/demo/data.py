@@ -25,8 +25,66 @@ DEMO_USERS = [
     ("09120000009", Role.OFFICE_CLERK, "زهرا", "اکبری", "0090123451"),
     # A second applicant whose criminal-record inquiry fails in the simulator (prefix 999, API.md).
     ("09120000010", Role.APPLICANT, "بهرام", "نادری", "9991234561"),
+    # Managers (licence holders) of the second and third demo offices (daftar/demo/offices.py).
+    ("09120000011", Role.OFFICE_MANAGER, "کاوه", "صدری", "0101234562"),
+    ("09120000012", Role.OFFICE_MANAGER, "لیلا", "فرهمند", "0112345670"),
 ]
 DEMO_BIRTH_DATE = "1985-05-01"  # 1364/02/11; every demo person is 40 or so (P4's 27–55)
 # The demo call (S7): open from a day before loading for 90 days, one office per district (P4).
 DEMO_CALL_DAYS = 90
 DEMO_PERSON_TYPE = PersonType.NATURAL
+
+# --- The demo offices (issue 6; daftar/demo/offices.py) ------------------------------------
+# Tehran's working-hours directive for the demo (S17, P8): Saturday–Wednesday 8:00–14:00,
+# Thursday until 12:00, an evening shift 16:00–18:00. The figures are examples.
+DEMO_DIRECTIVE = {"day_start": "08:00", "day_end": "14:00", "thursday_end": "12:00", "evening": ("16:00", "18:00")}
+# (district number, name, address, lat, lng, counters, open on Thursday, manager's mobile). The
+# districts avoid 1–3, which the other apps' tests apply in.
+# Every point lies inside Tehran and more than 1 km from (35.745, 51.553) (API.md «Demo data»).
+DEMO_OFFICES = [
+    (
+        6,
+        "دفتر خدمات الکترونیک شهر فاطمی",
+        "تهران، خیابان دکتر فاطمی، نبش خیابان جمالزاده، پلاک ۴۵",
+        35.7190,
+        51.3960,
+        3,
+        True,
+        "09120000008",
+    ),
+    (
+        4,
+        "دفتر خدمات الکترونیک شهر مجیدیه",
+        "تهران، مجیدیهٔ شمالی، خیابان استاد حسن بنا، پلاک ۲۱",
+        35.7350,
+        51.4720,
+        2,
+        False,
+        "09120000011",
+    ),
+    (
+        12,
+        "دفتر خدمات الکترونیک شهر بهارستان",
+        "تهران، میدان بهارستان، خیابان مصطفی خمینی، پلاک ۸",
+        35.6920,
+        51.4280,
+        2,
+        False,
+        "09120000012",
+    ),
+]
+DEMO_CLERK = "09120000009"  # clerk of the first office
+DEMO_EQUIPMENT = ["computers", "printer", "high_speed_internet", "signboard", "client_facilities"]
+# Tehran's tariffs from 1404/01/01, in rials: EXAMPLES (نمونه), not the council's resolution.
+DEMO_TARIFFS_FROM = "1404/01/01"
+DEMO_TARIFFS = {
+    "building_permit": 1_500_000,
+    "property_inquiry": 450_000,
+    "completion_certificate": 1_200_000,
+    "charges_payment": 150_000,
+    "appointment_booking": 50_000,
+    "other_inquiry": 300_000,
+}
+DEMO_HISTORY_DAYS = 90  # about three Jalali months of transactions before today
+# Monthly running costs per office, in rials: EXAMPLES (نمونه).
+DEMO_COSTS = {"salaries": 450_000_000, "rent": 120_000_000, "equipment": 25_000_000}

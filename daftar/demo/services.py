@@ -31,8 +31,10 @@ class DemoLogin:
     name: str
 
 
-def demo_load() -> list[DemoLogin]:
-    """Create Tehran, its districts and the demo users with their roles (no duplicates)."""
+def demo_load(*, offices: bool = True) -> list[DemoLogin]:
+    """Create Tehran, its districts and the demo users with their roles (no duplicates), and,
+    unless ``offices=False``, the three demo offices with their licences, hours, tariffs and
+    history (``daftar.demo.offices``)."""
     with transaction.atomic():
         provinces_ensure()
         province = Province.objects.get(name_fa=TEHRAN["province"])
@@ -61,6 +63,11 @@ def demo_load() -> list[DemoLogin]:
             logins.append(DemoLogin(mobile=mobile, role=Role(role).label, name=f"{first} {last}"))
         rules_load_fixture()  # the e-city office licence, its documents and Tehran's rules (S9-S12)
         demo_call_ensure(tehran)
+        if offices:
+            from .offices import demo_offices_load
+
+            open_now = calls_list(municipality_slug=tehran.slug, state=CallState.OPEN)
+            demo_offices_load(tehran, open_now.filter(licence_type__code="e-city-office").order_by("pk").first())
     return logins
 
 

@@ -5,4 +5,12 @@ class OfficesConfig(AppConfig):
     name = "daftar.offices"
     label = "offices"
     verbose_name = "دفاتر خدمات"
-    audit_labels: dict[str, str] = {}
+    audit_labels: dict[str, str] = {
+        "office.create": "ثبت دفتر خدمات",
+        "office.update": "ویرایش مشخصات دفتر",
+        "office.staff_add": "افزودن کارکن دفتر",
+        "office.staff_remove": "برداشتن کارکن دفتر",
+        "office.hours_set": "تعیین ساعات کار هفتگی دفتر",
+        "office.closure_add": "اعلام تعطیلی دفتر",
+        "office.closure_remove": "حذف تعطیلی دفتر",
+    }

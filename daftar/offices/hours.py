@@ -61,22 +61,35 @@ def day_hours(office: Office, day: dt.date, *, weekly: list[WeeklyHours] | None 
     """The office's hours on ``day`` (pass ``weekly`` to reuse rows already loaded)."""
     extended = ExtendedDay.objects.filter(municipality_id=office.municipality_id, date=day).first()
     rows = weekly if weekly is not None else list(office.weekly_hours.all())
-    usual = [(r.start, r.end) for r in rows if r.weekday == iran_weekday(day)]
+    declared = closure = None
+    if iran_weekday(day) != FRIDAY and not official_holidays(day.year).get(day):
+        declared = DayOff.objects.filter(municipality_id=office.municipality_id, date=day).first()
+        closure = OfficeClosure.objects.filter(office_id=office.pk, date=day).first()
+    return compose_day(day, rows, extended=extended, declared=declared, closure=closure)
+
+
+def compose_day(
+    day: dt.date,
+    weekly: Iterable[WeeklyHours],
+    *,
+    extended: ExtendedDay | None,
+    declared: DayOff | None,
+    closure: OfficeClosure | None,
+) -> DayHours:
+    """The rules of the module docstring applied to facts already loaded (no queries)."""
+    usual = [(r.start, r.end) for r in weekly if r.weekday == iran_weekday(day)]
     reason = ""
     holiday = official_holidays(day.year).get(day)
     if iran_weekday(day) == FRIDAY:
         reason = "جمعه"
     elif holiday:
         reason = f"تعطیل رسمی: {holiday}"
-    else:
-        declared = DayOff.objects.filter(municipality_id=office.municipality_id, date=day).first()
-        closure = OfficeClosure.objects.filter(office_id=office.pk, date=day).first()
-        if declared:
-            reason = f"تعطیلی اعلام‌شدهٔ شهرداری: {declared.title}"
-        elif closure:
-            reason = f"تعطیلی دفتر: {closure.reason}"
-        elif not usual:
-            reason = "روز کاری این دفتر نیست"
+    elif declared:
+        reason = f"تعطیلی اعلام‌شدهٔ شهرداری: {declared.title}"
+    elif closure:
+        reason = f"تعطیلی دفتر: {closure.reason}"
+    elif not usual:
+        reason = "روز کاری این دفتر نیست"
     if extended:
         windows = _merge([*([] if reason else usual), (extended.start, extended.end)])
         return DayHours(day, [_aware(day, s, e) for s, e in windows], extended=extended.title)
@@ -95,6 +108,94 @@ def is_open_at(office: Office, moment: dt.datetime, *, weekly: list[WeeklyHours]
     local = moment.astimezone(TEHRAN)
     hours = day_hours(office, local.date(), weekly=weekly)
     return any(start <= local < end for start, end in hours.intervals)
+
+
+# --- many offices at once (S17: the public list shows every office's hours) -----------------
+
+
+class HoursBook:
+    """Everything ``day_hours`` reads, for many offices over the days ``first``…``last``, loaded
+    in three queries (extended days, declared days off, closures). The offices' weekly rows are
+    read from ``office.weekly_hours.all()``: prefetch them (``prefetch_related("weekly_hours")``)
+    and a list of any length costs the same number of queries."""
+
+    def __init__(self, offices: Iterable[Office], first: dt.date, last: dt.date | None = None):
+        self.offices = list(offices)
+        self.first, self.last = first, last or first
+        municipalities = {o.municipality_id for o in self.offices}
+        ids = [o.pk for o in self.offices]
+        span = (self.first, self.last)
+        self._extended: dict[tuple[int, dt.date], ExtendedDay] = {}
+        self._declared: dict[tuple[int, dt.date], DayOff] = {}
+        self._closures: dict[tuple[int, dt.date], OfficeClosure] = {}
+        if not self.offices:
+            return
+        for e in ExtendedDay.objects.filter(municipality_id__in=municipalities, date__range=span):
+            self._extended[(e.municipality_id, e.date)] = e
+        for d in DayOff.objects.filter(municipality_id__in=municipalities, date__range=span):
+            self._declared[(d.municipality_id, d.date)] = d
+        for c in OfficeClosure.objects.filter(office_id__in=ids, date__range=span):
+            self._closures[(c.office_id, c.date)] = c
+
+    def day(self, office: Office, day: dt.date) -> DayHours:
+        if not self.first <= day <= self.last:
+            return day_hours(office, day)
+        return compose_day(
+            day,
+            office.weekly_hours.all(),
+            extended=self._extended.get((office.municipality_id, day)),
+            declared=self._declared.get((office.municipality_id, day)),
+            closure=self._closures.get((office.pk, day)),
+        )
+
+    def days(self, office: Office) -> list[DayHours]:
+        count = (self.last - self.first).days + 1
+        return [self.day(office, self.first + dt.timedelta(days=n)) for n in range(count)]
+
+    def is_open_at(self, office: Office, moment: dt.datetime) -> bool:
+        local = moment.astimezone(TEHRAN)
+        return any(start <= local < end for start, end in self.day(office, local.date()).intervals)
+
+
+def open_now_ids(offices: Iterable[Office], moment: dt.datetime) -> set[int]:
+    """Ids of the offices open at ``moment`` (three queries plus the weekly rows, which are
+    read from ``office.weekly_hours.all()`` — prefetch them)."""
+    local = moment.astimezone(TEHRAN)
+    book = HoursBook(offices, local.date())
+    return {o.pk for o in book.offices if book.is_open_at(o, local)}
+
+
+# --- Persian text for citizens (S17: the duty to inform) ----------------------------------------
+
+
+def interval_text(start: dt.datetime | dt.time, end: dt.datetime | dt.time) -> str:
+    """«۰۸:۰۰ تا ۱۴:۰۰»."""
+    first = start if isinstance(start, dt.time) else start.time()
+    last = end if isinstance(end, dt.time) else end.time()
+    return f"{_fmt(first)} تا {_fmt(last)}"
+
+
+def day_text(hours: DayHours) -> dict[str, object]:
+    """One day of an office for people: Jalali date and weekday in Persian, the hours or why closed."""
+    from daftar.core.jalali import to_jalali
+
+    return {
+        "date": hours.day,
+        "date_jalali": to_jalali(hours.day),
+        "weekday": WEEKDAYS[iran_weekday(hours.day)],
+        "open": hours.is_open_day,
+        "hours": " و ".join(interval_text(s, e) for s, e in hours.intervals),
+        "intervals": [(s.strftime("%H:%M"), e.strftime("%H:%M")) for s, e in hours.intervals],
+        "closed_reason": hours.closed_reason,
+        "extended": hours.extended,
+    }
+
+
+def upcoming_days(office: Office, start: dt.date, days: int = 14) -> list[dict[str, object]]:
+    """The next ``days`` days of the office from ``start``, each as ``day_text`` (3 queries +
+    the weekly rows)."""
+    book = HoursBook([office], start, start + dt.timedelta(days=max(days, 1) - 1))
+    return [day_text(h) for h in book.days(office)]
 
 
 # --- the directive ----------------------------------------------------------------------------

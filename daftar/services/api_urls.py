@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("tariffs", api.TariffTableView.as_view(), name="tariffs-table"),
+    path("offices/<int:pk>/transactions", api.OfficeTransactionsView.as_view(), name="office-transactions"),
+    path("offices/<int:pk>/closings", api.OfficeClosingsView.as_view(), name="office-closings"),
+]

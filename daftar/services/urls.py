@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "services"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("tariffs/", views.tariffs, name="tariffs"),
+    path("tariffs/revisions/", views.revisions, name="revisions"),
+    path("tariffs/revisions/<int:pk>/cancel/", views.revision_cancel_view, name="revision_cancel"),
+    path("offices/<int:pk>/transactions/", views.transactions, name="transactions"),
+    path("offices/<int:pk>/transactions/amount/", views.transaction_amount, name="transaction_amount"),
+    path("offices/<int:pk>/transactions/close/", views.day_close_view, name="day_close"),
+]

@@ -33,6 +33,7 @@ from daftar.inspections.services import inspection_schedule, photo_add, visit_sc
 from daftar.licences.models import Licence, LicenceStatus
 from daftar.licences.services import licence_sign
 from daftar.municipalities.tests.factories import MunicipalityFactory
+from daftar.municipalities.workdays import TEHRAN
 from daftar.supervision.models import Notice
 from daftar.supervision.services import notice_issue, violation_record
 
@@ -187,7 +188,66 @@ def build_world() -> World:
     w.ids["visit"] = visit.pk
     for name in ("licence", "notice", "visit"):
         w.owners[name] = holder.pk
+
+    _office(w, licence, staff[Role.OFFICE_CLERK.value])
     return w
+
+
+def _office(w: World, licence: Licence, clerk: User) -> None:
+    """The licence's office: the holder manages it, the demo clerk works there (and the demo
+    manager runs another, demo office: a manager of office A is a stranger at office B)."""
+    from daftar.appointments.models import Appointment
+    from daftar.core.jalali import jalali_year_month
+    from daftar.offices.models import Office, OfficeClosure, OfficeStaff, StaffRole, WeeklyHours
+    from daftar.services.models import CostEntry, OfficeService, Service
+    from daftar.services.tariffs import tariff_in_force
+
+    office = Office.objects.create(
+        municipality=licence.municipality,
+        district=licence.district,
+        licence=licence,
+        name="دفتر خدمات ماتریس دسترسی",
+        address="تهران، خیابان آزادی، پلاک ۱",
+        lat=35.70,
+        lng=51.40,
+        counters=2,
+    )
+    OfficeStaff.objects.create(office=office, user_id=licence.holder_id, role=StaffRole.MANAGER)
+    clerk_row = OfficeStaff.objects.create(office=office, user=clerk, role=StaffRole.CLERK)
+    for weekday in range(5):
+        WeeklyHours.objects.create(office=office, weekday=weekday, start=dt.time(8), end=dt.time(14))
+    service = Service.objects.get(code="property_inquiry")
+    OfficeService.objects.create(office=office, service=service)
+    today = timezone.localdate()
+    year, month = jalali_year_month(today)
+    cost = CostEntry.objects.create(office=office, jyear=year, jmonth=month, category="rent", amount=50_000_000)
+    closure = OfficeClosure.objects.create(office=office, date=today + dt.timedelta(days=20), reason="تعمیرات")
+    # an appointment of the main case's applicant, three days ahead at 10:00
+    day = today + dt.timedelta(days=3)
+    start = dt.datetime.combine(day, dt.time(10), tzinfo=TEHRAN)
+    appointment = Appointment.objects.create(
+        office=office,
+        service=service,
+        citizen_id=w.owners["case"],
+        start=start,
+        end=start + dt.timedelta(minutes=service.duration_minutes),
+        day=day,
+        counter=1,
+        code="ACCM-2345",
+    )
+    tariff = tariff_in_force(office.municipality_id, service.pk, today)
+    assert tariff is not None, "the demo's Tehran tariffs are missing"
+    w.ids.update(office=office.pk, cost=cost.pk, closure=closure.pk, staff=clerk_row.pk, appointment=appointment.code)
+    for name in ("office", "cost", "closure", "staff"):
+        w.owners[name] = licence.holder_id
+    w.owners["appointment"] = w.owners["case"]
+    w.extra.update(
+        tariff_amount=tariff.amount,
+        today=today.isoformat(),
+        slot_day=day.isoformat(),
+        future_day=(today + dt.timedelta(days=40)).isoformat(),
+        jalali_month=f"{year}/{month:02d}",
+    )
 
 
 # --- what a refused write must leave untouched ----------------------------------------------
@@ -206,9 +266,12 @@ DAFTAR_APPS = {
     "notifications",
     "rules",
     "supervision",
+    "offices",
+    "services",
+    "appointments",
 }
 # the rows of the world's objects, compared field by field
-WATCHED: list[tuple[type[Model], str]] = [
+WATCHED: list[tuple[type[Model] | str, str]] = [
     (Application, "case"),
     (Application, "other_case"),
     (Application, "interview_case"),
@@ -220,6 +283,11 @@ WATCHED: list[tuple[type[Model], str]] = [
     (Licence, "licence"),
     (Notice, "notice"),
     (SupervisionVisit, "visit"),
+    ("offices.Office", "office"),
+    ("offices.OfficeStaff", "staff"),
+    ("offices.OfficeClosure", "closure"),
+    ("services.CostEntry", "cost"),
+    ("appointments.Appointment", "appointment"),
 ]
 
 
@@ -230,8 +298,9 @@ def fingerprint(w: World) -> dict[str, Any]:
     for model in apps.get_models(include_auto_created=True):
         if model._meta.app_label in DAFTAR_APPS:
             out[model._meta.label] = model._default_manager.count()
-    for model, name in WATCHED:
-        key = "number" if model is Licence else "pk"
+    for entry, name in WATCHED:
+        model = apps.get_model(entry) if isinstance(entry, str) else entry
+        key = {"licence": "number", "appointment": "code"}.get(name, "pk")
         out[f"{model._meta.label}:{name}"] = list(model._default_manager.filter(**{key: w.ids[name]}).values())
     out["inquiries"] = list(Inquiry.objects.filter(application_id=w.ids["case"]).values())
     out["seats"] = list(ExamSeat.objects.filter(session_id=w.ids["exam_session"]).values())

@@ -55,6 +55,10 @@ API = "/api/v1/"
 # (accounts.constants.STAFF_ROLES); office staff are not municipality staff.
 CASE_STAFF = "reviewer examiner inspector licensing_authority municipality_admin"
 LICENCE_STAFF = CASE_STAFF + " supervisor"
+# offices (offices.access): "owner" is the office's manager (the licence holder); the demo clerk
+# works there; the demo manager runs another office (so: 404); these municipality staff read.
+OFFICE_READERS = "supervisor licensing_authority municipality_admin"
+OFFICE_STAFF = "owner office_clerk"
 
 
 def cells(ok: str = "", forbid: str = "", public: bool = False, **override: str) -> dict[str, str]:
@@ -71,6 +75,11 @@ def cells(ok: str = "", forbid: str = "", public: bool = False, **override: str)
     out.update(override)
     assert set(out) == set(ACTORS), set(out) - set(ACTORS)
     return out
+
+
+MANAGER_ONLY = cells(ok="owner", forbid="office_clerk " + OFFICE_READERS)
+STAFF_READ = cells(ok=OFFICE_STAFF + " " + OFFICE_READERS)
+MANAGER_AND_READERS = cells(ok="owner " + OFFICE_READERS, forbid="office_clerk")
 
 
 def _others(actors: str, *, but: str) -> str:
@@ -96,6 +105,12 @@ class Row:
     pk: str = ""
     body: Body = None
     query: str = ""
+    params: tuple[tuple[str, str], ...] = ()  # path parameter → world object, where not PARAM_OBJECT's
+
+    def object_for(self, name: str) -> str:
+        if name == "pk":
+            return self.pk
+        return dict(self.params).get(name) or PARAM_OBJECT[name]
 
 
 # ================================================================================================
@@ -241,6 +256,57 @@ MATRIX: dict[tuple[str, str], Row] = {
             "premises_use": "commercial",
         },
     ),
+    # --- offices: public facts, then the office's own records (S5, S17, S18) -------------------
+    ("GET", "/api/v1/offices/{pk}"): Row(cells(public=True), pk="office"),
+    ("GET", "/api/v1/offices/{pk}/slots"): Row(
+        cells(public=True), pk="office", query="?date={slot_day}&service=property_inquiry"
+    ),
+    ("GET", "/api/v1/offices/{pk}/hours"): Row(STAFF_READ, pk="office"),
+    ("PUT", "/api/v1/offices/{pk}/hours"): Row(
+        MANAGER_ONLY, pk="office", body=lambda w: {"hours": [{"weekday": 0, "start": "08:00", "end": "13:00"}]}
+    ),
+    ("GET", "/api/v1/offices/{pk}/staff"): Row(STAFF_READ, pk="office"),
+    ("POST", "/api/v1/offices/{pk}/staff"): Row(
+        MANAGER_ONLY, pk="office", body=lambda w: {"mobile": "09129990001", "role": "clerk"}
+    ),
+    ("DELETE", "/api/v1/offices/{pk}/staff/{staff_id}"): Row(
+        MANAGER_ONLY, pk="office", params=(("staff_id", "staff"),)
+    ),
+    ("GET", "/api/v1/offices/{pk}/closures"): Row(STAFF_READ, pk="office"),
+    ("POST", "/api/v1/offices/{pk}/closures"): Row(
+        MANAGER_ONLY, pk="office", body=lambda w: {"date": w.extra["future_day"], "reason": "تعمیر سامانهٔ برق"}
+    ),
+    ("DELETE", "/api/v1/offices/{pk}/closures/{closure_id}"): Row(
+        MANAGER_ONLY, pk="office", params=(("closure_id", "closure"),)
+    ),
+    ("GET", "/api/v1/offices/{pk}/transactions"): Row(STAFF_READ, pk="office"),
+    ("POST", "/api/v1/offices/{pk}/transactions"): Row(
+        cells(ok=OFFICE_STAFF, forbid=OFFICE_READERS),
+        pk="office",
+        body=lambda w: {"service": "property_inquiry", "amount": w.extra["tariff_amount"], "payment_ref": "ACC-77"},
+    ),
+    ("GET", "/api/v1/offices/{pk}/closings"): Row(STAFF_READ, pk="office"),
+    ("POST", "/api/v1/offices/{pk}/closings"): Row(MANAGER_ONLY, pk="office", body=lambda w: {"day": w.extra["today"]}),
+    ("GET", "/api/v1/offices/{pk}/costs"): Row(MANAGER_AND_READERS, pk="office"),
+    ("POST", "/api/v1/offices/{pk}/costs"): Row(
+        MANAGER_ONLY,
+        pk="office",
+        body=lambda w: {"month": w.extra["jalali_month"], "category": "rent", "amount": 40_000_000},
+    ),
+    ("DELETE", "/api/v1/offices/{pk}/costs/{cost_id}"): Row(MANAGER_ONLY, pk="office", params=(("cost_id", "cost"),)),
+    ("GET", "/api/v1/offices/{pk}/revenue"): Row(MANAGER_AND_READERS, pk="office"),
+    # --- appointments: the citizen's own; the office's staff mark them --------------------------
+    ("GET", "/api/v1/offices/{pk}/appointments"): Row(
+        cells(ok=OFFICE_STAFF, forbid=OFFICE_READERS), pk="office", query="?date={slot_day}"
+    ),
+    ("GET", "/api/v1/appointments/{code}"): Row(cells(ok="owner"), params=(("code", "appointment"),)),
+    ("DELETE", "/api/v1/appointments/{code}"): Row(cells(ok="owner"), params=(("code", "appointment"),)),
+    # "owner" here is the citizen, who cannot mark their own appointment (404: not theirs to mark)
+    ("POST", "/api/v1/appointments/{code}/status"): Row(
+        cells(ok="office_clerk", forbid=OFFICE_READERS),
+        params=(("code", "appointment"),),
+        body=lambda w: {"status": "done"},
+    ),
 }
 
 # The parameters that are not ``{pk}`` name their world object themselves.
@@ -341,16 +407,14 @@ def _object_of(pattern: str, row: Row) -> str:
     """The world object that owns the endpoint (whose owner is the "owner" column)."""
     if "{pk}" in pattern:
         return row.pk
-    for name, obj in PARAM_OBJECT.items():
-        if "{" + name + "}" in pattern:
-            return obj
-    raise AssertionError(pattern)
+    names = re.findall(r"\{(\w+)\}", pattern)
+    assert names, pattern
+    return row.object_for(names[0])
 
 
 def _url(w: World, pattern: str, row: Row, *, missing: bool = False) -> str:
     def value(match: re.Match[str]) -> str:
-        name = match.group(1)
-        obj = row.pk if name == "pk" else PARAM_OBJECT[name]
+        obj = row.object_for(match.group(1))
         if missing and obj not in ("kind", "licence_type"):
             return MISSING_NUMBER if obj == "licence" else str(MISSING_ID)
         return str(w.ids[obj])

@@ -1,0 +1,338 @@
+"""Booking, cancelling and marking appointments, and the day-before reminders (S17 «نوبت‌دهی
+اینترنتی»). Every change is audited and its SMS goes through the outbox in the same
+transaction.
+
+No double booking, ever:
+- ``appointment_book`` locks the citizen's row (their limits), then the office's row
+  (``select_for_update``), counts the counters busy in ``[start, end)`` and takes the lowest
+  free one, all in one transaction: bookings of one office are serialised;
+- the database refuses what slips past: a partial unique constraint (one live booking per
+  citizen per office per day; one per counter per start) everywhere and, on PostgreSQL, an
+  exclusion constraint against any overlap on one counter (migration 0002). Their
+  ``IntegrityError`` becomes the same clean 409 as the counted refusal.
+
+Locks are always taken in the order citizen → office → (audit chain head), so two bookings
+never wait on each other crosswise.
+
+Weekly limit: at most ``APPOINTMENT_WEEKLY_LIMIT`` live bookings per citizen in one Iranian
+week (Saturday to Friday) — the week of the appointment's day, over all offices.
+Cancellation: by the citizen, up to ``APPOINTMENT_CANCEL_BEFORE_MINUTES`` before the start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import dateparse, timezone
+
+from daftar.audit.services import audit_record
+from daftar.core.errors import ApplicationError
+from daftar.core.jalali import parse_datetime, to_jalali
+from daftar.core.normalize import normalize_text, persian_digits
+from daftar.municipalities.workdays import TEHRAN
+from daftar.notifications.services import outbox_enqueue
+from daftar.offices.access import office_access
+from daftar.offices.models import WEEKDAYS, Office, iran_weekday
+from daftar.services.models import Service
+
+from . import messages as msg
+from .models import Appointment, AppointmentStatus
+from .slots import busy_counters, check_day, day_booked, day_slots, offered_service
+
+log = logging.getLogger(__name__)
+
+# Appointment codes: 8 symbols without look-alikes (0/O, 1/I/L), about 40 bits: unguessable,
+# and short enough to read out at the counter. Shown as «K7QM-3XPA».
+_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+_CODE = re.compile(r"^[2-9A-Z]{4}-?[2-9A-Z]{4}$")
+
+
+def appointment_code_new() -> str:
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def clean_code(raw: object) -> str | None:
+    """A code as typed (any case, Persian digits, with or without the dash) → stored form."""
+    text = normalize_text(str(raw or "")).upper()
+    if not _CODE.match(text):
+        return None
+    text = text.replace("-", "")
+    return f"{text[:4]}-{text[4:]}"
+
+
+def _unique_code() -> str:
+    for _ in range(10):
+        code = appointment_code_new()
+        if not Appointment.objects.filter(code=code).exists():
+            return code
+    raise RuntimeError("no free appointment code after 10 tries")  # 40 bits: practically unreachable
+
+
+# --- reading input ----------------------------------------------------------------------------
+
+_YEAR = re.compile(r"^([0-9]{4})")
+
+
+def read_start(raw: object) -> dt.datetime:
+    """A start typed as ISO (``2026-11-28T08:30:00+03:30``; without an offset: Tehran time) or
+    Jalali (``1405/09/07 08:30``, any digits) → an aware datetime, or a 400 in Persian."""
+    if isinstance(raw, dt.datetime):
+        return raw if timezone.is_aware(raw) else raw.replace(tzinfo=TEHRAN)
+    error = ApplicationError(msg.START_INVALID, code="start_invalid", fields={"start": [msg.START_INVALID]})
+    if raw in (None, ""):
+        raise ApplicationError(msg.START_REQUIRED, code="start_required", fields={"start": [msg.START_REQUIRED]})
+    if not isinstance(raw, str) or len(raw) > 64:
+        raise error
+    text = normalize_text(raw)
+    year = _YEAR.match(text)
+    try:
+        if year and int(year.group(1)) < 1700:  # Jalali
+            return parse_datetime(text.replace("T", " "))
+        parsed = dateparse.parse_datetime(text)
+    except (ValidationError, ValueError, OverflowError):
+        raise error from None
+    if parsed is None:
+        raise error
+    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=TEHRAN)
+
+
+# --- texts ------------------------------------------------------------------------------------
+
+
+def when_parts(moment: dt.datetime) -> dict[str, str]:
+    """«شنبه», «۱۴۰۵/۰۹/۰۸», «۰۸:۳۰» of an aware datetime, in Tehran."""
+    local = moment.astimezone(TEHRAN)
+    return {
+        "weekday": WEEKDAYS[iran_weekday(local.date())],
+        "date": to_jalali(local.date()),
+        "time": persian_digits(local.strftime("%H:%M")),
+    }
+
+
+def sms_booked(appointment: Appointment) -> str:
+    return msg.SMS_BOOKED.format(
+        office=appointment.office.name,
+        service=appointment.service.title,
+        code=appointment.code,
+        **when_parts(appointment.start),
+    )
+
+
+def sms_cancelled(appointment: Appointment) -> str:
+    return msg.SMS_CANCELLED.format(
+        office=appointment.office.name, code=appointment.code, **when_parts(appointment.start)
+    )
+
+
+def sms_reminder(appointment: Appointment) -> str:
+    return msg.SMS_REMINDER.format(
+        office=appointment.office.name,
+        service=appointment.service.title,
+        code=appointment.code,
+        **when_parts(appointment.start),
+    )
+
+
+def _audit(appointment: Appointment, action: str, actor: Any, **data: Any) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=appointment,
+        municipality=appointment.office.municipality,
+        data={
+            "code": appointment.code,
+            "office": appointment.office_id,
+            "service": appointment.service.code,
+            "start": appointment.start.isoformat(),
+            "counter": appointment.counter,
+            **data,
+        },
+    )
+
+
+# --- booking ----------------------------------------------------------------------------------
+
+
+def week_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The Iranian week (Saturday … Friday) holding ``day``."""
+    first = day - dt.timedelta(days=iran_weekday(day))
+    return first, first + dt.timedelta(days=6)
+
+
+def _full() -> ApplicationError:
+    return ApplicationError(msg.SLOT_FULL, code="slot_full", status=409)
+
+
+def _one_per_day() -> ApplicationError:
+    return ApplicationError(msg.ONE_PER_DAY, code="one_per_day", status=409)
+
+
+def appointment_book(*, office: Office, service: Service, start: dt.datetime, citizen: Any) -> Appointment:
+    """Book ``start`` (one of ``day_slots``) of ``service`` at ``office`` for ``citizen`` (the
+    logged-in user, who is also the actor). Takes the lowest free counter; 409 when none is."""
+    if not getattr(citizen, "is_authenticated", False) or not citizen.is_active:
+        raise ApplicationError(msg.CITIZEN_ONLY, code="not_authenticated", status=401)
+    if not office.active:
+        raise ApplicationError(msg.OFFICE_NOT_FOUND, code="not_found", status=404)
+    service = offered_service(office, service.code)
+    now = timezone.now()
+    start = start.astimezone(TEHRAN)
+    day = start.date()
+    check_day(day, now)
+    slot = next((s for s in day_slots(office, service, day, now=now) if s.start == start), None)
+    if slot is None:
+        raise ApplicationError(msg.SLOT_UNKNOWN, code="slot_unknown", fields={"start": [msg.SLOT_UNKNOWN]})
+    end = slot.end
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=citizen.pk).first()
+        first, last = week_bounds(day)
+        live = Appointment.objects.filter(citizen=citizen, status=AppointmentStatus.BOOKED)
+        if live.filter(office=office, day=day).exists():
+            raise _one_per_day()
+        if live.filter(day__gte=first, day__lte=last).count() >= settings.APPOINTMENT_WEEKLY_LIMIT:
+            message = msg.WEEKLY_LIMIT.format(limit=persian_digits(settings.APPOINTMENT_WEEKLY_LIMIT))
+            raise ApplicationError(message, code="weekly_limit", status=409)
+        locked = Office.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=office.pk)
+        busy = busy_counters(day_booked(locked, day), start, end)
+        counter = next((c for c in range(1, locked.counters + 1) if c not in busy), None)
+        if counter is None:
+            raise _full()
+        try:
+            with transaction.atomic():
+                appointment = Appointment.objects.create(
+                    office=locked,
+                    service=service,
+                    citizen=citizen,
+                    start=start,
+                    end=end,
+                    day=day,
+                    counter=counter,
+                    code=_unique_code(),
+                    created_at=now,
+                )
+        except IntegrityError as exc:
+            text = str(exc)
+            log.info("appointment_refused_by_database: %s", text)
+            if "one_per_office_day" in text or "citizen_id" in text:
+                raise _one_per_day() from None
+            raise _full() from None
+        _audit(appointment, "appointment.booked", citizen)
+        outbox_enqueue(to=citizen.mobile, text=sms_booked(appointment), kind="appointment_booked")
+    log.info("appointment_booked code=%s office=%s counter=%s", appointment.code, office.pk, counter)
+    return appointment
+
+
+# --- cancelling and marking -------------------------------------------------------------------
+
+
+def _not_found() -> ApplicationError:
+    return ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
+
+
+def _locked(appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("office__municipality", "service", "citizen")
+        .get(pk=appointment.pk)
+    )
+
+
+def appointment_cancel(*, appointment: Appointment, actor: Any) -> Appointment:
+    """The citizen cancels their own live appointment, up to
+    ``APPOINTMENT_CANCEL_BEFORE_MINUTES`` before its start; the counter is free again at once."""
+    if getattr(actor, "pk", None) != appointment.citizen_id:
+        raise _not_found()
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        if appointment.status != AppointmentStatus.BOOKED:
+            raise ApplicationError(msg.CANCEL_NOT_BOOKED, code="not_booked", status=409)
+        now = timezone.now()
+        minutes = settings.APPOINTMENT_CANCEL_BEFORE_MINUTES
+        if now > appointment.start - dt.timedelta(minutes=minutes):
+            raise ApplicationError(
+                msg.CANCEL_TOO_LATE.format(minutes=persian_digits(minutes)), code="too_late", status=409
+            )
+        appointment.status = AppointmentStatus.CANCELLED
+        appointment.cancelled_at = now
+        appointment.save(update_fields=["status", "cancelled_at"])
+        _audit(appointment, "appointment.cancelled", actor)
+        outbox_enqueue(to=appointment.citizen.mobile, text=sms_cancelled(appointment), kind="appointment_cancelled")
+    return appointment
+
+
+MARKS = (AppointmentStatus.NO_SHOW, AppointmentStatus.DONE)
+
+
+def appointment_mark(*, appointment: Appointment, status: str, actor: Any) -> Appointment:
+    """Office staff (clerk or manager of the appointment's office) record the outcome: ``done``
+    from the appointment's day on (a citizen may be served early that day), ``no_show`` only
+    once the start time has passed. Anyone else: 404 (403 for
+    readers of the office, such as the municipality's supervisors)."""
+    try:
+        office_access(actor, appointment.office_id).require_staff()
+    except ApplicationError as exc:
+        if exc.status_code == 404:
+            raise _not_found() from None
+        raise ApplicationError(msg.NOT_STAFF, code="permission_denied", status=403) from None
+    if status not in MARKS:
+        raise ApplicationError(msg.STATUS_INVALID, code="status_invalid", fields={"status": [msg.STATUS_INVALID]})
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        if appointment.status != AppointmentStatus.BOOKED:
+            message = msg.STATUS_NOT_BOOKED.format(status=appointment.get_status_display())
+            raise ApplicationError(message, code="not_booked", status=409)
+        now = timezone.now()
+        if status == AppointmentStatus.NO_SHOW and now < appointment.start:
+            raise ApplicationError(msg.NO_SHOW_TOO_EARLY, code="too_early", status=409)
+        if status == AppointmentStatus.DONE and now.astimezone(TEHRAN).date() < appointment.day:
+            raise ApplicationError(msg.DONE_TOO_EARLY, code="too_early", status=409)
+        appointment.status = status
+        appointment.marked_by = actor
+        appointment.marked_at = now
+        appointment.save(update_fields=["status", "marked_by", "marked_at"])
+        _audit(appointment, f"appointment.{status}", actor)
+    return appointment
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+
+def reminders_send(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
+    """SMS every live appointment of tomorrow (Tehran day) not yet reminded, exactly once.
+
+    Each appointment is claimed with a conditional update (``reminded_at IS NULL`` → now) in the
+    same transaction as its outbox row, and candidate rows are read with ``SKIP LOCKED`` on
+    PostgreSQL: two workers running this at once send each reminder once."""
+    now = now or timezone.now()
+    tomorrow = now.astimezone(TEHRAN).date() + dt.timedelta(days=1)
+    due = Appointment.objects.filter(day=tomorrow, status=AppointmentStatus.BOOKED, reminded_at__isnull=True)
+    sent = 0
+    for pk in list(due.order_by("start", "pk").values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            row = (
+                due.select_for_update(skip_locked=True, of=("self",))
+                .select_related("office", "service", "citizen")
+                .filter(pk=pk)
+                .first()
+            )
+            if row is None:
+                continue
+            claimed = Appointment.objects.filter(
+                pk=pk, status=AppointmentStatus.BOOKED, reminded_at__isnull=True
+            ).update(reminded_at=now)
+            if not claimed:
+                continue
+            outbox_enqueue(to=row.citizen.mobile, text=sms_reminder(row), kind="appointment_reminder")
+            sent += 1
+    if sent:
+        log.info("appointment_reminders_sent count=%s", sent)
+    return sent

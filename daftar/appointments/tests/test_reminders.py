@@ -1,0 +1,49 @@
+"""Day-before reminders (S17): every live appointment of tomorrow gets one SMS, exactly once,
+however often the beat task runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from daftar.appointments import messages as msg
+from daftar.appointments.models import Appointment
+from daftar.appointments.services import appointment_book, appointment_cancel, reminders_send
+from daftar.appointments.tasks import send_reminders
+from daftar.notifications.models import OutboxMessage
+
+from .conftest import SATURDAY, at
+
+pytestmark = pytest.mark.django_db
+
+SUNDAY = SATURDAY + dt.timedelta(days=1)
+
+
+def test_reminders_are_sent_the_day_before_exactly_once(
+    clock: Any, office: Any, inquiry: Any, citizen: Any, citizen2: Any, citizen3: Any
+) -> None:
+    tomorrow = appointment_book(office=office, service=inquiry, start=at(SUNDAY, 8, 30), citizen=citizen)
+    cancelled = appointment_book(office=office, service=inquiry, start=at(SUNDAY, 9), citizen=citizen2)
+    appointment_cancel(appointment=cancelled, actor=citizen2)
+    today = appointment_book(office=office, service=inquiry, start=at(SATURDAY, 10), citizen=citizen3)
+    later = appointment_book(
+        office=office, service=inquiry, start=at(SATURDAY + dt.timedelta(days=2), 9), citizen=citizen3
+    )
+
+    assert send_reminders.delay().get() == 1
+    assert send_reminders.delay().get() == 0
+    assert reminders_send() == 0
+    [sms] = OutboxMessage.objects.filter(kind="appointment_reminder")
+    assert sms.to == citizen.mobile
+    assert sms.text == msg.SMS_REMINDER.format(
+        weekday="یکشنبه", date="۱۴۰۵/۰۹/۲۹", time="۰۸:۳۰", office=office.name, service="استعلام ملک", code=tomorrow.code
+    )
+    assert "فردا، یکشنبه ۱۴۰۵/۰۹/۲۹ ساعت ۰۸:۳۰" in sms.text
+    assert Appointment.objects.get(pk=tomorrow.pk).reminded_at is not None
+    assert Appointment.objects.get(pk=today.pk).reminded_at is None
+    assert Appointment.objects.get(pk=later.pk).reminded_at is None
+    # the next day, the Monday appointment's turn comes, once
+    clock.move_to(at(SUNDAY, 20), tick=False)
+    assert reminders_send() == 1 and reminders_send() == 0

@@ -1,0 +1,122 @@
+"""Offices in the admin (S17): the municipality administrator keeps the hours directive and
+the extended days, and sees their municipality's offices with staff and weekly hours. Weekly
+hours entered here are checked against the directive exactly as on the manager's page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from daftar.accounts.constants import Role
+from daftar.accounts.scoping import municipality_ids_for
+from daftar.core.admin import MunicipalityScopedAdmin, jalali_column
+from daftar.core.errors import ApplicationError
+
+from .hours import check_schedule
+from .models import ExtendedDay, HoursDirective, Office, OfficeStaff, WeeklyHours
+
+
+class WeeklyHoursFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        office = self.instance
+        if getattr(office, "municipality_id", None) is None:
+            return
+        rows = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE"):
+                continue
+            if data.get("weekday") is None or not data.get("start") or not data.get("end"):
+                continue
+            rows.append((int(data["weekday"]), data["start"], data["end"]))
+        try:
+            check_schedule(office, rows)
+        except ApplicationError as exc:
+            raise ValidationError(exc.message) from None
+
+
+class WeeklyHoursInline(admin.TabularInline):
+    model = WeeklyHours
+    formset = WeeklyHoursFormSet
+    extra = 0
+
+
+class OfficeStaffInline(admin.TabularInline):
+    model = OfficeStaff
+    extra = 0
+    raw_id_fields = ("user",)
+    fields = ("user", "role", "title", "active", "added_at")
+    readonly_fields = ("added_at",)
+
+
+@admin.register(HoursDirective)
+class HoursDirectiveAdmin(MunicipalityScopedAdmin):
+    list_display = ("municipality", "day_start", "day_end", "thursday_end", "evening_start", "evening_end", "updated")
+    admin_can = frozenset({"view", "add", "change"})
+    updated = jalali_column("updated_at", "آخرین تغییر")
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class DirectiveForm(form):  # type: ignore[misc, valid-type]
+            def clean(self) -> dict[str, Any]:
+                data = super().clean()
+                start, end = data.get("day_start"), data.get("day_end")
+                if start and end and start >= end:
+                    raise ValidationError("آغاز کار روزانه باید پیش از پایان آن باشد.")
+                thursday = data.get("thursday_end")
+                if thursday and start and thursday <= start:
+                    raise ValidationError("پایان کار پنجشنبه باید پس از آغاز کار روزانه باشد.")
+                e_start, e_end = data.get("evening_start"), data.get("evening_end")
+                if bool(e_start) != bool(e_end):
+                    raise ValidationError("آغاز و پایان نوبت عصر را با هم بنویسید یا هر دو را خالی بگذارید.")
+                if e_start and e_end and (e_start >= e_end or (end and e_start < end)):
+                    raise ValidationError("نوبت عصر باید پس از پایان کار روزانه آغاز شود و آغازش پیش از پایانش باشد.")
+                return data
+
+        return DirectiveForm
+
+
+@admin.register(ExtendedDay)
+class ExtendedDayAdmin(MunicipalityScopedAdmin):
+    list_display = ("title", "municipality", "day", "start", "end")
+    list_filter = ("municipality",)
+    admin_can = frozenset({"view", "add", "change", "delete"})
+    day = jalali_column("date", "تاریخ")
+
+
+@admin.register(Office)
+class OfficeAdmin(MunicipalityScopedAdmin):
+    list_display = ("name", "municipality", "district", "counters", "active", "created")
+    list_filter = ("active", "municipality")
+    search_fields = ("name", "address")
+    raw_id_fields = ("licence",)
+    inlines = [OfficeStaffInline, WeeklyHoursInline]
+    admin_can = frozenset({"view", "add", "change"})
+    created = jalali_column("created_at", "تاریخ ایجاد")
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class OfficeForm(form):  # type: ignore[misc, valid-type]
+            def clean(self) -> dict[str, Any]:
+                data = super().clean()
+                municipality, district = data.get("municipality"), data.get("district")
+                if municipality and district and district.municipality_id != municipality.pk:
+                    raise ValidationError({"district": "منطقهٔ انتخاب‌شده از مناطق همین شهرداری نیست."})
+                return data
+
+        return OfficeForm
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "district" and not request.user.is_superuser:
+            from daftar.municipalities.models import District
+
+            ids = municipality_ids_for(request.user, {Role.MUNICIPALITY_ADMIN})
+            kwargs["queryset"] = District.objects.filter(municipality_id__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

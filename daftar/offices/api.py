@@ -1,0 +1,384 @@
+"""REST API of offices (API.md «Offices, hours, appointments, services»).
+
+Public: the finder list and one office's public facts (an inactive office is a 404).
+Staff: the weekly hours (read: staff and municipality readers; replace: the manager), the staff
+list (add/remove: the manager) and closures (the manager). An office that is not the caller's
+is a 404 with the same body as a wrong id (``access.office_access``); a municipality reader who
+tries to change something gets 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import permissions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from daftar.accounts.api import ErrorSerializer
+from daftar.core.api import request_body
+from daftar.core.fields import jalali_twin
+from daftar.core.idempotency import idempotent
+from daftar.core.normalize import normalize_text
+
+from . import selectors, services
+from .access import OfficeAccess, office_access
+from .hours import windows_text
+from .models import WEEKDAYS, Office, OfficeClosure, OfficeStaff, directive_for
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+CHANGE_ERRORS = {**ERRORS, 409: ErrorSerializer}
+MAX_PAGE_SIZE = 100
+
+_Interval = inline_serializer("OfficeInterval", {"start": serializers.CharField(), "end": serializers.CharField()})
+_Weekly = inline_serializer(
+    "OfficeWeeklyHours",
+    {
+        "weekday": serializers.IntegerField(help_text="0 = Saturday … 6 = Friday"),
+        "weekday_display": serializers.CharField(),
+        "start": serializers.CharField(),
+        "end": serializers.CharField(),
+    },
+)
+_Day = inline_serializer(
+    "OfficeDay",
+    {
+        "date": serializers.DateField(),
+        "date_jalali": serializers.CharField(),
+        "weekday": serializers.CharField(),
+        "open": serializers.BooleanField(),
+        "intervals": _Interval.__class__(many=True),
+        "hours_text": serializers.CharField(),
+        "closed_reason": serializers.CharField(),
+        "extended": serializers.CharField(),
+    },
+)
+_Municipality = inline_serializer(
+    "OfficeMunicipality",
+    {"id": serializers.IntegerField(), "slug": serializers.CharField(), "name": serializers.CharField()},
+)
+_District = inline_serializer(
+    "OfficeDistrict",
+    {"id": serializers.IntegerField(), "number": serializers.IntegerField(), "name": serializers.CharField()},
+)
+_Service = inline_serializer(
+    "OfficeServiceOffered",
+    {
+        "code": serializers.CharField(),
+        "title": serializers.CharField(),
+        "duration_minutes": serializers.IntegerField(),
+        "bookable": serializers.BooleanField(),
+    },
+)
+_ServiceTariff = inline_serializer(
+    "OfficeServiceTariff",
+    {
+        "code": serializers.CharField(),
+        "title": serializers.CharField(),
+        "duration_minutes": serializers.IntegerField(),
+        "bookable": serializers.BooleanField(),
+        "tariff": serializers.IntegerField(allow_null=True, help_text="rials, in force today"),
+        "tariff_effective_from": serializers.DateField(allow_null=True),
+        "tariff_effective_from_jalali": serializers.CharField(allow_null=True),
+    },
+)
+_COMMON: dict[str, Any] = {
+    "id": serializers.IntegerField(),
+    "name": serializers.CharField(),
+    "address": serializers.CharField(),
+    "phone": serializers.CharField(),
+    "lat": serializers.FloatField(),
+    "lng": serializers.FloatField(),
+    "municipality": _Municipality,
+    "district": _District,
+    "counters": serializers.IntegerField(),
+    "open_now": serializers.BooleanField(),
+    "weekly_hours": _Weekly.__class__(many=True),
+    "book_url": serializers.CharField(),
+}
+OfficeCardSchema = inline_serializer(
+    "OfficeCard",
+    {**_COMMON, "today": _Day, "services": _Service.__class__(many=True), "url": serializers.CharField()},
+)
+OfficeListSchema = inline_serializer(
+    "OfficeList",
+    {
+        "count": serializers.IntegerField(),
+        "next": serializers.CharField(allow_null=True),
+        "previous": serializers.CharField(allow_null=True),
+        "results": OfficeCardSchema.__class__(many=True),
+    },
+)
+OfficeDetailSchema = inline_serializer(
+    "OfficePublicDetail",
+    {
+        **_COMMON,
+        "licence": inline_serializer(
+            "OfficeLicence", {"number": serializers.CharField(), "status": serializers.CharField()}, allow_null=True
+        ),
+        "days": _Day.__class__(many=True),
+        "services": _ServiceTariff.__class__(many=True),
+        "tariff_date": serializers.DateField(),
+        "tariff_date_jalali": serializers.CharField(),
+    },
+)
+HoursSchema = inline_serializer(
+    "OfficeHours",
+    {
+        "office": serializers.IntegerField(),
+        "hours": _Weekly.__class__(many=True),
+        "directive": inline_serializer(
+            "OfficeDirectiveDay",
+            {
+                "weekday": serializers.IntegerField(),
+                "weekday_display": serializers.CharField(),
+                "windows": serializers.CharField(),
+            },
+            many=True,
+        ),
+        "can_edit": serializers.BooleanField(),
+    },
+)
+
+
+class OfficeHoursRowSerializer(serializers.Serializer):
+    weekday = serializers.IntegerField(help_text="0 = Saturday … 6 = Friday")
+    start = serializers.CharField(help_text="HH:MM, Tehran time")
+    end = serializers.CharField(help_text="HH:MM, Tehran time")
+
+
+class OfficeHoursInputSerializer(serializers.Serializer):
+    hours = OfficeHoursRowSerializer(many=True, help_text="the whole week; replaces the schedule")
+
+
+StaffSchema = inline_serializer(
+    "OfficeStaffMember",
+    {
+        "id": serializers.IntegerField(),
+        "name": serializers.CharField(),
+        "mobile": serializers.CharField(),
+        "role": serializers.CharField(),
+        "role_display": serializers.CharField(),
+        "title": serializers.CharField(),
+        "added_at": serializers.DateTimeField(),
+        "added_at_jalali": serializers.CharField(),
+    },
+)
+
+
+class OfficeStaffInputSerializer(serializers.Serializer):
+    mobile = serializers.CharField()
+    role = serializers.ChoiceField(choices=[("manager", "manager"), ("clerk", "clerk")])
+    title = serializers.CharField(required=False)
+
+
+ClosureSchema = inline_serializer(
+    "OfficeClosure",
+    {
+        "id": serializers.IntegerField(),
+        "date": serializers.DateField(),
+        "date_jalali": serializers.CharField(),
+        "reason": serializers.CharField(),
+    },
+)
+
+
+class OfficeClosureInputSerializer(serializers.Serializer):
+    date = serializers.CharField(help_text="Jalali (1405/01/15) or ISO; a future day")
+    reason = serializers.CharField(help_text="shown to citizens")
+
+
+def _page_number(params: Any, name: str, default: int, maximum: int) -> int:
+    raw = normalize_text(str(params.get(name) or "")).strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or len(raw) > 6 or not 1 <= int(raw) <= maximum:
+        raise selectors._bad(name)
+    return int(raw)
+
+
+def _page_link(request: Request, page: int) -> str:
+    params = request.query_params.copy()
+    params["page"] = str(page)
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+class OfficeListView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        operation_id="offices_list",
+        parameters=[
+            OpenApiParameter("municipality", OpenApiTypes.STR, description="slug or id"),
+            OpenApiParameter("district", OpenApiTypes.STR, description="number (with municipality) or id"),
+            OpenApiParameter("service", OpenApiTypes.STR, description="service code, e.g. building_permit"),
+            OpenApiParameter("open_now", OpenApiTypes.BOOL, description="only offices open now (Tehran time)"),
+            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description=f"at most {MAX_PAGE_SIZE}"),
+        ],
+        responses={200: OfficeListSchema, 400: ErrorSerializer},
+        auth=[],
+    )
+    def get(self, request: Request) -> Response:
+        filters = selectors.finder_filters(request.query_params)
+        page = _page_number(request.query_params, "page", 1, 100_000)
+        size = _page_number(request.query_params, "page_size", 25, MAX_PAGE_SIZE)
+        found = selectors.finder_page(filters, page=page, page_size=size)
+        return Response(
+            {
+                "count": found.count,
+                "next": _page_link(request, page + 1) if page * size < found.count else None,
+                "previous": _page_link(request, page - 1) if page > 1 else None,
+                "results": [selectors.office_card(o, found) for o in found.offices],
+            }
+        )
+
+
+class OfficeDetailView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(operation_id="offices_read", responses={200: OfficeDetailSchema, 404: ErrorSerializer}, auth=[])
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(selectors.office_public_detail(selectors.public_office(pk)))
+
+
+def _hours_body(access: OfficeAccess) -> dict[str, Any]:
+    office = access.office
+    directive = directive_for(office.municipality_id)
+    return {
+        "office": office.pk,
+        "hours": selectors.weekly_body(office),
+        "directive": [
+            {"weekday": d, "weekday_display": WEEKDAYS[d], "windows": windows_text(directive, d)} for d in range(7)
+        ],
+        "can_edit": access.is_manager,
+    }
+
+
+def _fresh(access: OfficeAccess) -> OfficeAccess:
+    office = (
+        Office.objects.select_related("municipality", "district")
+        .prefetch_related("weekly_hours")
+        .get(pk=access.office.pk)
+    )
+    return OfficeAccess(office, access.level)
+
+
+class OfficeHoursView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(operation_id="offices_hours_read", responses={200: HoursSchema, **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(_hours_body(_fresh(office_access(request.user, pk))))
+
+    @extend_schema(
+        operation_id="offices_hours_replace",
+        request=OfficeHoursInputSerializer,
+        responses={200: HoursSchema, **CHANGE_ERRORS},
+    )
+    def put(self, request: Request, pk: int) -> Response:
+        access = office_access(request.user, pk)
+        access.require_manager()
+        services.hours_set(office=access.office, rows=request_body(request).get("hours"), actor=request.user)
+        return Response(_hours_body(_fresh(access)))
+
+
+def staff_body(row: OfficeStaff) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "name": row.user.get_full_name(),
+        "mobile": row.user.mobile,
+        "role": row.role,
+        "role_display": row.get_role_display(),
+        "title": row.title,
+        "added_at": row.added_at,
+        "added_at_jalali": jalali_twin(row.added_at),
+    }
+
+
+class OfficeStaffView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(operation_id="offices_staff_list", responses={200: StaffSchema.__class__(many=True), **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        access = office_access(request.user, pk)
+        rows = OfficeStaff.objects.filter(office=access.office, active=True).select_related("user")
+        return Response([staff_body(r) for r in rows])
+
+    @extend_schema(
+        operation_id="offices_staff_add",
+        request=OfficeStaffInputSerializer,
+        responses={201: StaffSchema, **CHANGE_ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        access = office_access(request.user, pk)
+        access.require_manager()
+        data = request_body(request)
+
+        def run() -> Response:
+            row = services.staff_add(
+                office=access.office,
+                mobile=str(data.get("mobile") or ""),
+                role=str(data.get("role") or ""),
+                title=str(data.get("title") or ""),
+                actor=request.user,
+            )
+            return Response(staff_body(row), status=201)
+
+        return idempotent(request, f"offices.staff.{access.office.pk}", run)
+
+
+class OfficeStaffMemberView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(operation_id="offices_staff_remove", request=None, responses={204: None, **CHANGE_ERRORS})
+    def delete(self, request: Request, pk: int, staff_id: int) -> Response:
+        access = office_access(request.user, pk)
+        access.require_manager()
+        services.staff_remove(office=access.office, staff_id=staff_id, actor=request.user)
+        return Response(status=204)
+
+
+def closure_body(c: OfficeClosure) -> dict[str, Any]:
+    return {"id": c.pk, "date": c.date, "date_jalali": jalali_twin(c.date), "reason": c.reason}
+
+
+class OfficeClosuresView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(operation_id="offices_closures_list", responses={200: ClosureSchema.__class__(many=True), **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        access = office_access(request.user, pk)
+        return Response([closure_body(c) for c in access.office.closures.order_by("date")])
+
+    @extend_schema(
+        operation_id="offices_closures_create",
+        request=OfficeClosureInputSerializer,
+        responses={201: ClosureSchema, **CHANGE_ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        access = office_access(request.user, pk)
+        access.require_manager()
+        data = request_body(request)
+
+        def run() -> Response:
+            closure = services.closure_add(
+                office=access.office, date=data.get("date"), reason=str(data.get("reason") or ""), actor=request.user
+            )
+            return Response(closure_body(closure), status=201)
+
+        return idempotent(request, f"offices.closures.{access.office.pk}", run)
+
+
+class OfficeClosureView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(operation_id="offices_closures_remove", request=None, responses={204: None, **CHANGE_ERRORS})
+    def delete(self, request: Request, pk: int, closure_id: int) -> Response:
+        access = office_access(request.user, pk)
+        access.require_manager()
+        services.closure_remove(office=access.office, closure_id=closure_id, actor=request.user)
+        return Response(status=204)

@@ -1,0 +1,307 @@
+"""Reads of the offices app: the citizens' office finder (S5, S17) and the public facts of one
+office. A list costs a constant number of queries whatever its length: offices with their
+district and municipality (one query), their weekly rows and offered services (one prefetch
+each), and today's exceptions for all of them (``hours.HoursBook``, three queries).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from daftar.core.errors import ApplicationError
+from daftar.core.jalali import jalali_iso, to_jalali
+from daftar.core.normalize import normalize_text
+from daftar.municipalities.models import District, Municipality
+from daftar.municipalities.workdays import TEHRAN
+from daftar.services.models import OfficeService, Service
+from daftar.services.tariffs import tariff_table
+
+from . import messages as msg
+from .hours import DayHours, HoursBook, day_text, interval_text, upcoming_days
+from .models import WEEKDAYS, Office, OfficeStaff, WeeklyHours
+
+LIST_CAP = 500  # offices examined for «open now» in one request (a city has a few hundred)
+DETAIL_DAYS = 14
+
+
+def _bad(name: str) -> ApplicationError:
+    message = msg.FILTER_INVALID.format(field=name)
+    return ApplicationError(message, code="invalid", fields={name: [message]})
+
+
+def public_offices() -> QuerySet[Office]:
+    """Active offices with what a public card shows, prefetched."""
+    offered = OfficeService.objects.filter(service__active=True).select_related("service").order_by("service__position")
+    return (
+        Office.objects.filter(active=True)
+        .select_related("municipality", "district")
+        .prefetch_related(
+            Prefetch("weekly_hours", queryset=WeeklyHours.objects.order_by("weekday", "start")),
+            Prefetch("offered", queryset=offered),
+        )
+        .order_by("district__number", "name", "pk")
+    )
+
+
+@dataclass
+class FinderFilters:
+    municipality: Municipality | None = None
+    district: District | None = None
+    service: Service | None = None
+    open_now: bool = False
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _truthy(raw: str, name: str) -> bool:
+    value = normalize_text(raw).strip().lower()
+    if value in {"", "0", "false", "no", "off"}:
+        return False
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    raise _bad(name)
+
+
+def finder_filters(params: Any) -> FinderFilters:
+    """Read ``municipality`` (slug or id), ``district`` (its number in the municipality when a
+    municipality is given, else its id), ``service`` (catalogue code) and ``open_now``. A value
+    that names nothing is a Persian ``ApplicationError`` (400)."""
+    out = FinderFilters()
+    raw = normalize_text(str(params.get("municipality") or "")).strip()
+    if raw:
+        query = Q(slug=raw)
+        if raw.isdigit() and len(raw) < 10:
+            query |= Q(pk=int(raw))
+        out.municipality = Municipality.objects.filter(query).first()
+        if out.municipality is None:
+            raise _bad("municipality")
+    raw = normalize_text(str(params.get("district") or "")).strip()
+    if raw:
+        if not raw.isdigit() or len(raw) > 9:
+            raise _bad("district")
+        if out.municipality is not None:
+            out.district = District.objects.filter(municipality=out.municipality, number=int(raw)).first()
+            out.district = out.district or District.objects.filter(municipality=out.municipality, pk=int(raw)).first()
+        else:
+            out.district = District.objects.select_related("municipality").filter(pk=int(raw)).first()
+        if out.district is None:
+            raise _bad("district")
+    raw = normalize_text(str(params.get("service") or "")).strip()
+    if raw:
+        out.service = Service.objects.filter(code=raw, active=True).first()
+        if out.service is None:
+            raise _bad("service")
+    out.open_now = _truthy(str(params.get("open_now") or ""), "open_now")
+    return out
+
+
+def finder_queryset(filters: FinderFilters) -> QuerySet[Office]:
+    qs = public_offices()
+    if filters.municipality is not None:
+        qs = qs.filter(municipality=filters.municipality)
+    if filters.district is not None:
+        qs = qs.filter(district=filters.district)
+    if filters.service is not None:
+        qs = qs.filter(offered__service=filters.service)
+    return qs
+
+
+@dataclass
+class FinderPage:
+    offices: list[Office]
+    count: int
+    book: HoursBook
+    open_ids: set[int]
+    now: dt.datetime
+
+
+def finder_page(
+    filters: FinderFilters, *, page: int = 1, page_size: int = 25, now: dt.datetime | None = None
+) -> FinderPage:
+    """One page of the finder with today's hours of its offices (a constant number of
+    queries). With ``open_now`` every candidate (at most ``LIST_CAP``) is examined first."""
+    moment = (now or timezone.now()).astimezone(TEHRAN)
+    qs = finder_queryset(filters)
+    start = (page - 1) * page_size
+    if filters.open_now:
+        candidates = list(qs.prefetch_related(None).prefetch_related("weekly_hours")[:LIST_CAP])
+        book = HoursBook(candidates, moment.date())
+        open_ids = {o.pk for o in candidates if book.is_open_at(o, moment)}
+        chosen = [o.pk for o in candidates if o.pk in open_ids]
+        count = len(chosen)
+        page_ids = chosen[start : start + page_size]
+        rows = {o.pk: o for o in public_offices().filter(pk__in=page_ids)}
+        offices = [rows[pk] for pk in page_ids if pk in rows]
+        # the exceptions already loaded are the same for the page's offices
+        book.offices = offices
+        return FinderPage(offices, count, book, open_ids, moment)
+    count = qs.count()
+    offices = list(qs[start : start + page_size])
+    book = HoursBook(offices, moment.date())
+    open_ids = {o.pk for o in offices if book.is_open_at(o, moment)}
+    return FinderPage(offices, count, book, open_ids, moment)
+
+
+# --- bodies shared by the API and the pages ----------------------------------------------------
+
+
+def weekly_body(office: Office) -> list[dict[str, Any]]:
+    return [
+        {
+            "weekday": w.weekday,
+            "weekday_display": WEEKDAYS[w.weekday],
+            "start": f"{w.start:%H:%M}",
+            "end": f"{w.end:%H:%M}",
+        }
+        for w in office.weekly_hours.all()
+    ]
+
+
+def weekly_by_day(office: Office) -> list[dict[str, Any]]:
+    """Saturday … Friday with the day's intervals in Persian («تعطیل» when none)."""
+    days: dict[int, list[str]] = {d: [] for d in range(7)}
+    for w in office.weekly_hours.all():
+        days[w.weekday].append(interval_text(w.start, w.end))
+    return [{"weekday": d, "name": WEEKDAYS[d], "hours": " و ".join(v) or "تعطیل"} for d, v in days.items()]
+
+
+def day_body(hours: DayHours) -> dict[str, Any]:
+    text = day_text(hours)
+    return {
+        "date": hours.day.isoformat(),
+        "date_jalali": jalali_iso(hours.day),
+        "weekday": text["weekday"],
+        "open": hours.is_open_day,
+        "intervals": [{"start": s, "end": e} for s, e in text["intervals"]],  # type: ignore[attr-defined]
+        "hours_text": text["hours"],
+        "closed_reason": hours.closed_reason,
+        "extended": hours.extended,
+    }
+
+
+def services_body(office: Office) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": row.service.code,
+            "title": row.service.title,
+            "duration_minutes": row.service.duration_minutes,
+            "bookable": row.service.bookable,
+        }
+        for row in office.offered.all()  # type: ignore[attr-defined]
+    ]
+
+
+def office_card(office: Office, page: FinderPage) -> dict[str, Any]:
+    today = page.book.day(office, page.now.date())
+    return {
+        "id": office.pk,
+        "name": office.name,
+        "address": office.address,
+        "phone": office.phone,
+        "lat": office.lat,
+        "lng": office.lng,
+        "municipality": {
+            "id": office.municipality_id,
+            "slug": office.municipality.slug,
+            "name": office.municipality.name,
+        },
+        "district": {"id": office.district_id, "number": office.district.number, "name": office.district.name},
+        "counters": office.counters,
+        "open_now": office.pk in page.open_ids,
+        "today": day_body(today),
+        "weekly_hours": weekly_body(office),
+        "services": services_body(office),
+        "url": f"/offices/{office.pk}/",
+        "book_url": f"/offices/{office.pk}/book/",
+    }
+
+
+def public_office(pk: Any) -> Office:
+    """An active office by id, or the 404 error (an inactive office is not public)."""
+    from .access import not_found
+
+    try:
+        number = int(normalize_text(str(pk)))
+    except (TypeError, ValueError):
+        raise not_found() from None
+    office = public_offices().select_related("licence").filter(pk=number).first()
+    if office is None:
+        raise not_found()
+    return office
+
+
+def office_public_detail(office: Office, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The public facts of one office (S17, P6): hours of the week, the next 14 days with their
+    exceptions, and the services offered with the tariff in force today."""
+    moment = (now or timezone.now()).astimezone(TEHRAN)
+    today = moment.date()
+    days = upcoming_days(office, today, DETAIL_DAYS)
+    book = HoursBook([office], today)
+    offered = {row.service_id for row in office.offered.all()}  # type: ignore[attr-defined]
+    lines = [line for line in tariff_table(office.municipality_id, today) if line.service.pk in offered]
+    licence = office.licence
+    return {
+        "id": office.pk,
+        "name": office.name,
+        "address": office.address,
+        "phone": office.phone,
+        "lat": office.lat,
+        "lng": office.lng,
+        "municipality": {
+            "id": office.municipality_id,
+            "slug": office.municipality.slug,
+            "name": office.municipality.name,
+        },
+        "district": {"id": office.district_id, "number": office.district.number, "name": office.district.name},
+        "counters": office.counters,
+        "licence": {"number": licence.number, "status": licence.status} if licence else None,
+        "open_now": book.is_open_at(office, moment),
+        "weekly_hours": weekly_body(office),
+        "days": [
+            {
+                "date": d["date"].isoformat(),  # type: ignore[attr-defined]
+                "date_jalali": jalali_iso(d["date"]),  # type: ignore[arg-type]
+                "weekday": d["weekday"],
+                "open": d["open"],
+                "intervals": [{"start": s, "end": e} for s, e in d["intervals"]],  # type: ignore[attr-defined]
+                "hours_text": d["hours"],
+                "closed_reason": d["closed_reason"],
+                "extended": d["extended"],
+            }
+            for d in days
+        ],
+        "services": [
+            {
+                "code": line.service.code,
+                "title": line.service.title,
+                "duration_minutes": line.service.duration_minutes,
+                "bookable": line.service.bookable,
+                "tariff": line.amount,
+                "tariff_effective_from": line.tariff.effective_from.isoformat() if line.tariff else None,
+                "tariff_effective_from_jalali": jalali_iso(line.tariff.effective_from) if line.tariff else None,
+            }
+            for line in lines
+        ],
+        "tariff_date": today.isoformat(),
+        "tariff_date_jalali": jalali_iso(today),
+        "book_url": f"/offices/{office.pk}/book/",
+    }
+
+
+def my_offices(user: Any) -> list[OfficeStaff]:
+    """The user's active memberships, with their offices."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        OfficeStaff.objects.filter(user=user, active=True, office__active=True)
+        .select_related("office__municipality", "office__district")
+        .order_by("office__name")
+    )
+
+
+def jalali_today() -> str:
+    return to_jalali(timezone.localdate())

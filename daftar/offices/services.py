@@ -1,0 +1,430 @@
+"""Writes of the offices app (S11.3, S17): the office's profile, its staff, its weekly hours and
+its closures. Every function checks who acts, runs in one transaction and writes an audit entry
+(``office.<action>``); a bad input is a Persian ``ApplicationError`` and changes nothing.
+
+Who may act (the pages and the API check ``access.office_access`` first; the services check
+again so that no caller can forget):
+
+* ``office_create``: the municipality administrator of the office's municipality (or the
+  system: ``actor=None`` for the demo data and migrations).
+* ``office_update``: the office's manager or the municipality administrator.
+* staff, weekly hours, closures: the office's manager (S17: the manager publishes the hours,
+  which must lie within the municipality's directive).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from daftar.accounts.constants import Role
+from daftar.accounts.scoping import has_role
+from daftar.accounts.services import user_get_or_create
+from daftar.audit.services import audit_record
+from daftar.core.errors import ApplicationError
+from daftar.core.jalali import parse_date, to_jalali
+from daftar.core.normalize import normalize_text, persian_digits
+from daftar.core.validators import normalize_mobile
+from daftar.municipalities.models import District, Municipality
+from daftar.rules.constants import EQUIPMENT
+
+from . import messages as msg
+from .access import NOT_PERMITTED, not_found
+from .hours import check_schedule
+from .models import Office, OfficeClosure, OfficeStaff, StaffRole, WeeklyHours
+
+# Iran's bounding box (degrees): a point outside it is a typing error, not an office.
+IRAN_LAT = (25.0, 40.0)
+IRAN_LNG = (44.0, 63.5)
+MAX_COUNTERS = 50
+MAX_INTERVALS = 21  # three a day is plenty
+CLOSURE_HORIZON_DAYS = 366
+PROFILE_FIELDS = ("name", "address", "phone", "lat", "lng", "district", "counters", "equipment")
+_TIME = re.compile(r"^([0-9]{1,2}):([0-9]{2})(?::00)?$")
+
+
+def _forbidden() -> ApplicationError:
+    return ApplicationError(NOT_PERMITTED, code="permission_denied", status=403)
+
+
+def _invalid(message: str, field: str, code: str = "invalid") -> ApplicationError:
+    return ApplicationError(message, code=code, fields={field: [message]})
+
+
+def _is_manager(office: Office, actor: Any) -> bool:
+    return OfficeStaff.objects.filter(office=office, user=actor, role=StaffRole.MANAGER, active=True).exists()
+
+
+def _require_manager(office: Office, actor: Any) -> None:
+    """The system (``None``), a superuser or an active manager of the office."""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return
+    if not getattr(actor, "is_authenticated", False) or not _is_manager(office, actor):
+        raise _forbidden()
+
+
+def _require_admin(municipality_id: int, actor: Any) -> None:
+    if actor is None or getattr(actor, "is_superuser", False):
+        return
+    if not has_role(actor, Role.MUNICIPALITY_ADMIN, municipality_id):
+        raise _forbidden()
+
+
+# --- parsing what people type ---------------------------------------------------------------
+
+
+def _text(raw: object, minimum: int, maximum: int, message: str, field: str) -> str:
+    value = " ".join(normalize_text(str(raw if raw is not None else "")).split())
+    if not minimum <= len(value) <= maximum:
+        raise _invalid(message, field)
+    return value
+
+
+def _phone(raw: object) -> str:
+    value = re.sub(r"[\s\-()]", "", normalize_text(str(raw or "")))
+    if value and not re.fullmatch(r"[0-9]{8,11}", value):
+        raise _invalid(msg.PHONE_INVALID, "phone")
+    return value
+
+
+def _coordinate(raw: object, bounds: tuple[float, float], field: str) -> float:
+    if isinstance(raw, bool):
+        raise _invalid(msg.LOCATION_INVALID, field)
+    try:
+        value = float(normalize_text(str(raw)).replace("٫", "."))
+    except (TypeError, ValueError):
+        raise _invalid(msg.LOCATION_INVALID, field) from None
+    if not math.isfinite(value) or not bounds[0] <= value <= bounds[1]:
+        raise _invalid(msg.LOCATION_INVALID, field)
+    return value
+
+
+def _counters(raw: object) -> int:
+    if isinstance(raw, bool):
+        raise _invalid(msg.COUNTERS_INVALID, "counters")
+    try:
+        value = int(normalize_text(str(raw)))
+    except (TypeError, ValueError):
+        raise _invalid(msg.COUNTERS_INVALID, "counters") from None
+    if not 1 <= value <= MAX_COUNTERS:
+        raise _invalid(msg.COUNTERS_INVALID, "counters")
+    return value
+
+
+def _equipment(raw: object) -> list[str]:
+    items = raw if isinstance(raw, list | tuple | set | frozenset) else [raw] if raw else []
+    codes = [normalize_text(str(i)).strip() for i in items]
+    if any(code not in EQUIPMENT for code in codes):
+        raise _invalid(msg.EQUIPMENT_INVALID.format(allowed="، ".join(EQUIPMENT)), "equipment")
+    return [code for code in EQUIPMENT if code in codes]  # the catalogue's order, no duplicates
+
+
+def _district(raw: object, municipality_id: int) -> District:
+    if isinstance(raw, District):
+        district = raw if raw.municipality_id == municipality_id else None
+    else:
+        try:
+            district = District.objects.filter(
+                pk=int(normalize_text(str(raw))), municipality_id=municipality_id
+            ).first()
+        except (TypeError, ValueError):
+            district = None
+    if district is None:
+        raise _invalid(msg.DISTRICT_INVALID, "district")
+    return district
+
+
+def parse_time(raw: object, field: str = "hours") -> dt.time:
+    """``08:00``, ``8:00``, ``۰۸:۰۰`` or a ``time``; a Persian error otherwise."""
+    if isinstance(raw, dt.time):
+        return raw.replace(second=0, microsecond=0)
+    text = normalize_text(str(raw if raw is not None else "")).strip()
+    match = _TIME.match(text)
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise _invalid(msg.TIME_INVALID.format(value=persian_digits(text[:10])), field)
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_hours(rows: object) -> list[tuple[int, dt.time, dt.time]]:
+    """A weekly schedule as typed: ``[{"weekday": 0, "start": "08:00", "end": "14:00"}, …]``
+    (or tuples), each weekday 0 (Saturday) … 6 (Friday)."""
+    if not isinstance(rows, list | tuple):
+        raise _invalid(msg.HOURS_INVALID, "hours")
+    if len(rows) > MAX_INTERVALS:
+        raise _invalid(msg.HOURS_TOO_MANY, "hours")
+    out = []
+    for row in rows:
+        if isinstance(row, dict):
+            weekday, start, end = row.get("weekday"), row.get("start"), row.get("end")
+        elif isinstance(row, list | tuple) and len(row) == 3:
+            weekday, start, end = row
+        else:
+            raise _invalid(msg.HOURS_INVALID, "hours")
+        if isinstance(weekday, bool):
+            raise _invalid(msg.HOURS_INVALID, "hours")
+        try:
+            day = int(normalize_text(str(weekday)))
+        except (TypeError, ValueError):
+            raise _invalid(msg.HOURS_INVALID, "hours") from None
+        if not 0 <= day <= 6:
+            raise _invalid(msg.HOURS_INVALID, "hours")
+        out.append((day, parse_time(start), parse_time(end)))
+    return out
+
+
+def _closure_date(raw: object) -> dt.date:
+    try:
+        return parse_date(raw)
+    except (ValidationError, TypeError, ValueError, OverflowError):
+        raise _invalid(msg.CLOSURE_DATE_INVALID, "date") from None
+
+
+# --- the office -------------------------------------------------------------------------------
+
+
+def _profile(municipality_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    """Validated profile fields among ``PROFILE_FIELDS`` present in ``data``."""
+    clean: dict[str, Any] = {}
+    if "name" in data:
+        clean["name"] = _text(data["name"], 3, 200, msg.NAME_REQUIRED, "name")
+    if "address" in data:
+        clean["address"] = _text(data["address"], 10, 400, msg.ADDRESS_REQUIRED, "address")
+    if "phone" in data:
+        clean["phone"] = _phone(data["phone"])
+    if "lat" in data:
+        clean["lat"] = _coordinate(data["lat"], IRAN_LAT, "lat")
+    if "lng" in data:
+        clean["lng"] = _coordinate(data["lng"], IRAN_LNG, "lng")
+    if "district" in data:
+        clean["district"] = _district(data["district"], municipality_id)
+    if "counters" in data:
+        clean["counters"] = _counters(data["counters"])
+    if "equipment" in data:
+        clean["equipment"] = _equipment(data["equipment"])
+    return clean
+
+
+def _audit_value(value: Any) -> Any:
+    if isinstance(value, District):
+        return value.pk
+    return value
+
+
+def office_create(
+    *,
+    municipality: Municipality,
+    district: District | int,
+    name: str,
+    address: str,
+    lat: float | str,
+    lng: float | str,
+    phone: str = "",
+    counters: int | str = 2,
+    equipment: Iterable[str] = (),
+    licence: Any = None,
+    actor: Any,
+) -> Office:
+    """A new office of ``municipality`` (S11.3: counters and equipment on record)."""
+    _require_admin(municipality.pk, actor)
+    data = {
+        "name": name,
+        "address": address,
+        "phone": phone,
+        "lat": lat,
+        "lng": lng,
+        "district": district,
+        "counters": counters,
+        "equipment": list(equipment),
+    }
+    clean = _profile(municipality.pk, data)
+    with transaction.atomic():
+        if licence is not None and Office.objects.filter(licence=licence).exists():
+            raise _invalid(msg.LICENCE_TAKEN, "licence")
+        office = Office.objects.create(municipality=municipality, licence=licence, **clean)
+        audit_record(
+            actor=actor,
+            action="office.create",
+            obj=office,
+            municipality=municipality,
+            data={k: _audit_value(v) for k, v in clean.items()} | {"licence": getattr(licence, "number", None)},
+        )
+    return office
+
+
+def office_update(*, office: Office, actor: Any, **changes: Any) -> Office:
+    """Change profile fields (``PROFILE_FIELDS``); only the ones given are touched."""
+    if not (actor is None or getattr(actor, "is_superuser", False) or _is_manager(office, actor)):
+        _require_admin(office.municipality_id, actor)
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise _invalid(msg.NOTHING_TO_CHANGE, sorted(unknown)[0])
+    clean = _profile(office.municipality_id, changes)
+    with transaction.atomic():
+        locked = Office.objects.select_for_update().get(pk=office.pk)
+        before = {k: _audit_value(getattr(locked, k)) for k in clean}
+        for key, value in clean.items():
+            setattr(locked, key, value)
+        after = {k: _audit_value(v) for k, v in clean.items()}
+        changed = {k: [before[k], after[k]] for k in clean if before[k] != after[k]}
+        if changed:
+            locked.save(update_fields=[*clean.keys()])
+            audit_record(
+                actor=actor, action="office.update", obj=locked, municipality=office.municipality, data=changed
+            )
+    return locked
+
+
+# --- staff -------------------------------------------------------------------------------------
+
+
+def staff_add(*, office: Office, mobile: str, role: str, title: str = "", actor: Any) -> OfficeStaff:
+    """Add a person (by mobile number; the account is created if they have never logged in) as
+    manager or clerk; a former member comes back with the new role."""
+    _require_manager(office, actor)
+    try:
+        number = normalize_mobile(str(mobile or ""))
+    except ValidationError:
+        raise _invalid(msg.MOBILE_INVALID, "mobile") from None
+    if role not in StaffRole.values:
+        raise _invalid(msg.ROLE_INVALID, "role")
+    title = normalize_text(str(title or "")).strip()[:100]
+    with transaction.atomic():
+        user, _created = user_get_or_create(mobile=number, actor=actor)
+        row = OfficeStaff.objects.select_for_update().filter(office=office, user=user).first()
+        if row is not None and row.active:
+            raise ApplicationError(
+                msg.STAFF_EXISTS, code="staff_exists", status=409, fields={"mobile": [msg.STAFF_EXISTS]}
+            )
+        if row is None:
+            row = OfficeStaff.objects.create(office=office, user=user, role=role, title=title)
+        else:
+            row.role, row.title, row.active, row.added_at = role, title, True, timezone.now()
+            row.save(update_fields=["role", "title", "active", "added_at"])
+        audit_record(
+            actor=actor,
+            action="office.staff_add",
+            obj=office,
+            municipality=office.municipality,
+            data={"user": user.pk, "role": role},
+        )
+    return row
+
+
+def staff_remove(*, office: Office, staff_id: int | str, actor: Any) -> OfficeStaff:
+    """Deactivate a member (the row stays for the record). The last manager stays."""
+    _require_manager(office, actor)
+    try:
+        pk = int(normalize_text(str(staff_id)))
+    except (TypeError, ValueError):
+        raise _invalid(msg.STAFF_NOT_FOUND, "staff") from None
+    with transaction.atomic():
+        rows = list(OfficeStaff.objects.select_for_update().filter(office=office, active=True))
+        row = next((r for r in rows if r.pk == pk), None)
+        if row is None:
+            raise ApplicationError(msg.STAFF_NOT_FOUND, code="not_found", status=404)
+        managers = [r for r in rows if r.role == StaffRole.MANAGER]
+        if row.role == StaffRole.MANAGER and len(managers) <= 1:
+            raise ApplicationError(msg.LAST_MANAGER, code="last_manager", status=409)
+        row.active = False
+        row.save(update_fields=["active"])
+        audit_record(
+            actor=actor,
+            action="office.staff_remove",
+            obj=office,
+            municipality=office.municipality,
+            data={"user": row.user_id, "role": row.role},
+        )
+    return row
+
+
+# --- weekly hours (S17) -----------------------------------------------------------------------
+
+
+def hours_set(*, office: Office, rows: object, actor: Any) -> list[WeeklyHours]:
+    """Replace the whole weekly schedule at once. Every interval must lie inside the
+    municipality's directive (``hours.check_schedule``, S17/P8), else nothing changes."""
+    _require_manager(office, actor)
+    clean = check_schedule(office, parse_hours(rows))
+    with transaction.atomic():
+        Office.objects.select_for_update().filter(pk=office.pk).first()
+        before = [(w.weekday, f"{w.start:%H:%M}", f"{w.end:%H:%M}") for w in office.weekly_hours.all()]
+        office.weekly_hours.all().delete()
+        created = WeeklyHours.objects.bulk_create(
+            WeeklyHours(office=office, weekday=d, start=s, end=e) for d, s, e in clean
+        )
+        audit_record(
+            actor=actor,
+            action="office.hours_set",
+            obj=office,
+            municipality=office.municipality,
+            data={"before": before, "after": [(d, f"{s:%H:%M}", f"{e:%H:%M}") for d, s, e in clean]},
+        )
+    if hasattr(office, "_prefetched_objects_cache"):
+        office._prefetched_objects_cache.pop("weekly_hours", None)
+    return created
+
+
+# --- closures -----------------------------------------------------------------------------------
+
+
+def _future(day: dt.date) -> None:
+    if day <= timezone.localdate():
+        raise _invalid(msg.CLOSURE_NOT_FUTURE, "date", code="not_future")
+
+
+def closure_add(*, office: Office, date: object, reason: str, actor: Any) -> OfficeClosure:
+    """Announce a day the office is closed (a future day; Jalali or ISO input)."""
+    _require_manager(office, actor)
+    day = _closure_date(date)
+    _future(day)
+    if day > timezone.localdate() + dt.timedelta(days=CLOSURE_HORIZON_DAYS):
+        raise _invalid(msg.CLOSURE_TOO_FAR, "date")
+    text = _text(reason, 5, 200, msg.CLOSURE_REASON_REQUIRED, "reason")
+    with transaction.atomic():
+        if OfficeClosure.objects.filter(office=office, date=day).exists():
+            raise ApplicationError(
+                msg.CLOSURE_EXISTS, code="closure_exists", status=409, fields={"date": [msg.CLOSURE_EXISTS]}
+            )
+        closure = OfficeClosure.objects.create(
+            office=office,
+            date=day,
+            reason=text,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit_record(
+            actor=actor,
+            action="office.closure_add",
+            obj=office,
+            municipality=office.municipality,
+            data={"date": day.isoformat(), "date_jalali": to_jalali(day, digits=False), "reason": text},
+        )
+    return closure
+
+
+def closure_remove(*, office: Office, closure_id: int | str, actor: Any) -> None:
+    """Withdraw an announced closure that has not come yet."""
+    _require_manager(office, actor)
+    try:
+        pk = int(normalize_text(str(closure_id)))
+    except (TypeError, ValueError):
+        raise not_found() from None
+    with transaction.atomic():
+        closure = OfficeClosure.objects.filter(office=office, pk=pk).first()
+        if closure is None:
+            raise ApplicationError(msg.CLOSURE_NOT_FOUND, code="not_found", status=404)
+        _future(closure.date)
+        audit_record(
+            actor=actor,
+            action="office.closure_remove",
+            obj=office,
+            municipality=office.municipality,
+            data={"date": closure.date.isoformat(), "reason": closure.reason},
+        )
+        closure.delete()

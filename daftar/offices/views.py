@@ -1,0 +1,305 @@
+"""HTML pages of offices.
+
+* ``/offices/`` — the citizens' office finder (S5, S17): by district and service, «open now»,
+  each card with today's hours and the services offered.
+* ``/offices/<id>/`` — one office for citizens: the week's hours and the next 14 days with
+  their exceptions in Persian with Jalali dates (S17: the duty to inform), the services with
+  the tariff in force today (P6), and the «book» button (``/offices/<id>/book/``, built by the
+  appointments app).
+* ``/offices/mine/`` — the offices where I work (and, for municipality staff, their city's).
+* ``/offices/<id>/manage/`` — the manager runs the office (profile, staff, weekly hours,
+  closures); clerks and municipality readers see it read-only; anyone else gets 404.
+
+Views are thin: forms gather input, ``services`` decide, ``ApplicationError`` is shown in
+Persian with its status.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from daftar.core.errors import ApplicationError
+from daftar.core.jalali import to_jalali
+from daftar.municipalities.models import District
+from daftar.municipalities.workdays import TEHRAN
+from daftar.services.models import Service
+from daftar.services.tariffs import tariff_table
+
+from . import messages as msg
+from . import selectors, services
+from .access import NOT_PERMITTED, OfficeAccess, office_access, offices_readable
+from .forms import ClosureForm, FinderForm, HoursForm, ProfileForm, StaffForm
+from .hours import HoursBook, upcoming_days, windows_text
+from .models import WEEKDAYS, Office, OfficeStaff, directive_for
+
+PAGE_SIZE = 20
+# why a day is closed every week: not an exception worth a notice
+REGULAR_CLOSED = ("", "جمعه", "روز کاری این دفتر نیست")
+
+
+# --- the finder ------------------------------------------------------------------------------
+
+
+def finder(request: HttpRequest) -> HttpResponse:
+    districts = (
+        District.objects.filter(offices__active=True).select_related("municipality").distinct().order_by("number")
+    )
+    cities = {d.municipality_id for d in districts}
+    district_choices = [
+        (str(d.pk), d.name if len(cities) <= 1 else f"{d.name} — {d.municipality.name}") for d in districts
+    ]
+    service_choices = [(s.code, s.title) for s in Service.objects.filter(active=True).order_by("position")]
+    form = FinderForm(request.GET or None, districts=district_choices, services=service_choices)
+    status = 200
+    filters = selectors.FinderFilters()
+    if form.is_bound:
+        if form.is_valid():
+            try:
+                filters = selectors.finder_filters(
+                    {
+                        "district": form.cleaned_data["district"],
+                        "service": form.cleaned_data["service"],
+                        "open_now": "1" if form.cleaned_data["open_now"] else "",
+                    }
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                status = 400
+        else:
+            status = 400
+    try:
+        page = max(1, min(int(request.GET.get("page", "1")), 10_000))
+    except ValueError:
+        page = 1
+    found = selectors.finder_page(filters, page=page, page_size=PAGE_SIZE)
+    cards = []
+    for office in found.offices:
+        today = found.book.day(office, found.now.date())
+        cards.append(
+            {
+                "office": office,
+                "open_now": office.pk in found.open_ids,
+                "today": today,
+                "today_text": " و ".join(_interval(s, e) for s, e in today.intervals),
+                "services": [row.service for row in office.offered.all()],  # type: ignore[attr-defined]
+            }
+        )
+    params = request.GET.copy()
+    params.pop("page", None)
+    query = params.urlencode()
+    return render(
+        request,
+        "offices/finder.html",
+        {
+            "form": form,
+            "cards": cards,
+            "count": found.count,
+            "page": page,
+            "has_next": page * PAGE_SIZE < found.count,
+            "query": query,
+            "now": found.now,
+        },
+        status=status,
+    )
+
+
+def _interval(start: Any, end: Any) -> str:
+    from .hours import interval_text
+
+    return interval_text(start, end)
+
+
+# --- the public office page ------------------------------------------------------------------
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        office = selectors.public_office(pk)
+    except ApplicationError:
+        raise Http404 from None
+    now = timezone.now().astimezone(TEHRAN)
+    today = now.date()
+    offered = {row.service_id for row in office.offered.all()}  # type: ignore[attr-defined]
+    lines = [line for line in tariff_table(office.municipality_id, today) if line.service.pk in offered]
+    days = upcoming_days(office, today, selectors.DETAIL_DAYS)
+    return render(
+        request,
+        "offices/detail.html",
+        {
+            "office": office,
+            "open_now": HoursBook([office], today).is_open_at(office, now),
+            "week": selectors.weekly_by_day(office),
+            "days": days,
+            "exceptions": [d for d in days if d["extended"] or d["closed_reason"] not in REGULAR_CLOSED],
+            "lines": lines,
+            "today_jalali": to_jalali(today),
+            "book_url": f"/offices/{office.pk}/book/",
+            "is_staff": bool(
+                request.user.is_authenticated
+                and OfficeStaff.objects.filter(office=office, user=request.user, active=True).exists()
+            ),
+        },
+    )
+
+
+# --- staff pages ----------------------------------------------------------------------------
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    memberships = selectors.my_offices(request.user)
+    own = {m.office_id for m in memberships}
+    supervised = list(
+        offices_readable(request.user)
+        .exclude(pk__in=own)
+        .select_related("municipality", "district")
+        .order_by("municipality", "district__number", "name")[:200]
+    )
+    return render(request, "offices/mine.html", {"memberships": memberships, "supervised": supervised})
+
+
+def _access_or_404(request: HttpRequest, pk: int) -> OfficeAccess:
+    try:
+        return office_access(request.user, pk)
+    except ApplicationError:
+        raise Http404 from None
+
+
+def _manage_context(access: OfficeAccess, **forms: Any) -> dict[str, Any]:
+    office = (
+        Office.objects.select_related("municipality", "district", "licence")
+        .prefetch_related("weekly_hours")
+        .get(pk=access.office.pk)
+    )
+    directive = directive_for(office.municipality_id)
+    today = timezone.localdate()
+    readonly = not access.is_manager
+    from daftar.rules.constants import EQUIPMENT
+
+    return {
+        "office": office,
+        "access": access,
+        "readonly": readonly,
+        "profile_form": forms.get("profile_form") or ProfileForm(office=office, auto_id="id_profile_%s"),
+        "hours_form": forms.get("hours_form") or HoursForm(office=office, auto_id="id_hours_%s"),
+        "staff_form": forms.get("staff_form") or StaffForm(auto_id="id_staff_%s"),
+        "closure_form": forms.get("closure_form") or ClosureForm(auto_id="id_closure_%s"),
+        "staff": list(OfficeStaff.objects.filter(office=office, active=True).select_related("user")),
+        "closures": [
+            {"closure": c, "future": c.date > today} for c in office.closures.filter(date__gte=today).order_by("date")
+        ],
+        "directive": [{"name": WEEKDAYS[d], "windows": windows_text(directive, d)} for d in range(7)],
+        "week": selectors.weekly_by_day(office),
+        "equipment": [(label, code in office.equipment) for code, label in EQUIPMENT.items()],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage(request: HttpRequest, pk: int) -> HttpResponse:
+    access = _access_or_404(request, pk)
+    if request.method == "GET":
+        return render(request, "offices/manage.html", _manage_context(access))
+    if not access.is_manager:
+        messages.error(request, NOT_PERMITTED)
+        return render(request, "offices/manage.html", _manage_context(access), status=403)
+    action = request.POST.get("action", "")
+    handlers = {
+        "profile": _post_profile,
+        "hours": _post_hours,
+        "staff_add": _post_staff_add,
+        "staff_remove": _post_staff_remove,
+        "closure_add": _post_closure_add,
+        "closure_remove": _post_closure_remove,
+    }
+    handler = handlers.get(action)
+    if handler is None:
+        messages.error(request, msg.NOTHING_TO_CHANGE)
+        return render(request, "offices/manage.html", _manage_context(access), status=400)
+    return handler(request, access)
+
+
+def _back(access: OfficeAccess, anchor: str) -> HttpResponse:
+    return redirect(f"{reverse('offices:manage', args=[access.office.pk])}#{anchor}")
+
+
+def _failed(request: HttpRequest, access: OfficeAccess, exc: ApplicationError, form: Any, key: str) -> HttpResponse:
+    form.add_error(None, exc.message)
+    return render(request, "offices/manage.html", _manage_context(access, **{key: form}), status=exc.status_code)
+
+
+def _post_profile(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    form = ProfileForm(request.POST, office=access.office, auto_id="id_profile_%s")
+    if not form.is_valid():
+        return render(request, "offices/manage.html", _manage_context(access, profile_form=form), status=400)
+    try:
+        services.office_update(office=access.office, actor=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        return _failed(request, access, exc, form, "profile_form")
+    messages.success(request, msg.SAVED_PROFILE)
+    return _back(access, "profile")
+
+
+def _post_hours(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    form = HoursForm(request.POST, auto_id="id_hours_%s")
+    rows = form.rows() if form.is_valid() else None
+    if rows is None:
+        return render(request, "offices/manage.html", _manage_context(access, hours_form=form), status=400)
+    try:
+        services.hours_set(office=access.office, rows=rows, actor=request.user)
+    except ApplicationError as exc:
+        return _failed(request, access, exc, form, "hours_form")
+    messages.success(request, msg.SAVED_HOURS)
+    return _back(access, "hours")
+
+
+def _post_staff_add(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    form = StaffForm(request.POST, auto_id="id_staff_%s")
+    if not form.is_valid():
+        return render(request, "offices/manage.html", _manage_context(access, staff_form=form), status=400)
+    try:
+        services.staff_add(office=access.office, actor=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        return _failed(request, access, exc, form, "staff_form")
+    messages.success(request, msg.STAFF_ADDED)
+    return _back(access, "staff")
+
+
+def _post_staff_remove(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    try:
+        services.staff_remove(office=access.office, staff_id=request.POST.get("staff", ""), actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return render(request, "offices/manage.html", _manage_context(access), status=exc.status_code)
+    messages.success(request, msg.STAFF_REMOVED)
+    return _back(access, "staff")
+
+
+def _post_closure_add(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    form = ClosureForm(request.POST, auto_id="id_closure_%s")
+    if not form.is_valid():
+        return render(request, "offices/manage.html", _manage_context(access, closure_form=form), status=400)
+    try:
+        services.closure_add(office=access.office, actor=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        return _failed(request, access, exc, form, "closure_form")
+    messages.success(request, msg.CLOSURE_ADDED)
+    return _back(access, "closures")
+
+
+def _post_closure_remove(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    try:
+        services.closure_remove(office=access.office, closure_id=request.POST.get("closure", ""), actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return render(request, "offices/manage.html", _manage_context(access), status=exc.status_code)
+    messages.success(request, msg.CLOSURE_REMOVED)
+    return _back(access, "closures")

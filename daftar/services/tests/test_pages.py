@@ -1,0 +1,356 @@
+"""The pages: the public tariff table (P6), the revision page of the municipality administrator
+and the office's transactions page with the day's closing (S18)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from daftar.licences.tests.conftest import make_licence  # noqa: F401
+from daftar.offices.models import StaffRole
+from daftar.services import messages as msg
+from daftar.services.models import DailyClosing, RevisionStatus, TariffRevision, Transaction
+from daftar.supervision.models import Violation
+
+from .tariff_helpers import NOW, TODAY, make_city, make_office, municipal, set_tariffs, staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _frozen(time_machine: Any) -> None:
+    time_machine.move_to(NOW, tick=False)
+
+
+@pytest.fixture
+def office() -> Any:
+    municipality, district = make_city()
+    set_tariffs(municipality)
+    return make_office(municipality, district)
+
+
+def web(user: Any = None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def page(office: Any, suffix: str = "") -> str:
+    return f"/offices/{office.pk}/transactions/{suffix}"
+
+
+# --- the public tariff table -----------------------------------------------------------------
+
+
+def test_public_table_shows_amounts_with_persian_digits(office: Any) -> None:
+    city = office.municipality
+    response = web().get("/tariffs/", {"municipality": city.slug})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "۲۵۰٬۰۰۰" in html and "۱٬۵۰۰٬۰۰۰" in html
+    assert "۱۴۰۵/۰۹/۰۳" in html  # today in Jalali
+    assert "تعیین نشده" in html  # appointment_booking has no tariff here
+    assert "d-print-none" in html  # the form is not printed
+
+
+def test_public_table_before_and_on_the_revision_day(office: Any) -> None:
+    from daftar.services.services import revision_schedule
+
+    city = office.municipality
+    revision_schedule(
+        municipality=city,
+        percent="15",
+        rounding_step=10_000,
+        effective_from="1405/10/01",
+        actor=municipal(city, "municipality_admin"),
+    )
+    before = web().get("/tariffs/", {"municipality": city.slug, "on": "۱۴۰۵/۰۹/۳۰"}).content.decode()
+    on_day = web().get("/tariffs/", {"municipality": city.slug, "on": "1405/10/01"}).content.decode()
+    assert "۲۵۰٬۰۰۰" in before and "۲۹۰٬۰۰۰" not in before
+    assert "۲۹۰٬۰۰۰" in on_day and "۲۵۰٬۰۰۰" not in on_day
+
+
+@pytest.mark.parametrize("query", [{"on": "1405/99/99"}, {"municipality": "nowhere"}, {"on": "<script>"}])
+def test_public_table_bad_input_is_a_persian_400(office: Any, query: dict[str, str]) -> None:
+    response = web().get("/tariffs/", {"municipality": office.municipality.slug, **query})
+    assert response.status_code == 400
+    assert "<script>" not in response.content.decode()
+
+
+# --- revisions -------------------------------------------------------------------------------
+
+
+def test_revision_page_is_for_municipality_admins(office: Any) -> None:
+    assert web().get("/tariffs/revisions/").status_code == 302  # to the login
+    supervisor = municipal(office.municipality, "supervisor")
+    assert web(supervisor).get("/tariffs/revisions/").status_code == 403
+    assert web(staff(office, StaffRole.MANAGER)).post("/tariffs/revisions/", {}).status_code == 403
+
+
+def test_preview_then_schedule_then_cancel(office: Any) -> None:
+    city = office.municipality
+    admin = web(municipal(city, "municipality_admin"))
+    form = {"municipality": city.slug, "percent": "۱۵", "rounding_step": "10000", "effective_from": "۱۴۰۵/۱۰/۰۱"}
+    preview = admin.post("/tariffs/revisions/", {**form, "action": "preview"})
+    html = preview.content.decode()
+    assert preview.status_code == 200
+    assert "۲۵۰٬۰۰۰" in html and "۲۹۰٬۰۰۰" in html and "+۴۰٬۰۰۰" in html
+    assert "کنار گذاشته شد" in html  # appointment_booking: no current tariff
+    assert not TariffRevision.objects.exists()
+
+    confirm = admin.post("/tariffs/revisions/", {**form, "action": "schedule"}, follow=True)
+    revision = TariffRevision.objects.get()
+    assert revision.effective_from == dt.date(2026, 12, 22) and revision.tariffs.count() == 5
+    assert "زمان‌بندی شد" in confirm.content.decode()
+    assert "لغو بازنگری" in confirm.content.decode()
+
+    again = admin.post("/tariffs/revisions/", {**form, "action": "schedule"})
+    assert again.status_code == 409 and msg.REVISION_SAME_DAY in again.content.decode()
+
+    admin.post(f"/tariffs/revisions/{revision.pk}/cancel/")
+    revision.refresh_from_db()
+    assert revision.status == RevisionStatus.CANCELLED
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("percent", "300", msg.PERCENT_INVALID),
+        ("effective_from", "1405/09/03", msg.REVISION_DATE_NOT_FUTURE),
+        ("effective_from", "دیروز", None),
+        ("rounding_step", "0", None),
+    ],
+)
+def test_revision_form_errors_are_persian(office: Any, field: str, value: str, message: str | None) -> None:
+    city = office.municipality
+    admin = web(municipal(city, "municipality_admin"))
+    form = {"municipality": city.slug, "percent": "15", "rounding_step": "10000", "effective_from": "1405/10/01"}
+    response = admin.post("/tariffs/revisions/", {**form, field: value, "action": "schedule"})
+    assert response.status_code == 400
+    if message:
+        assert message in response.content.decode()
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not TariffRevision.objects.exists()
+
+
+def test_an_admin_cannot_cancel_another_municipalitys_revision(office: Any) -> None:
+    from daftar.services.services import revision_schedule
+
+    city = office.municipality
+    revision = revision_schedule(
+        municipality=city,
+        percent="15",
+        rounding_step=10_000,
+        effective_from="1405/10/01",
+        actor=municipal(city, "municipality_admin"),
+    )
+    other, _d = make_city()
+    response = web(municipal(other, "municipality_admin")).post(f"/tariffs/revisions/{revision.pk}/cancel/")
+    assert response.status_code == 404
+    revision.refresh_from_db()
+    assert revision.status == RevisionStatus.SCHEDULED
+
+
+# --- the transactions page -------------------------------------------------------------------
+
+
+def test_clerk_page_offers_only_the_offices_services_with_todays_tariff(office: Any) -> None:
+    response = web(staff(office)).get(page(office))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "استعلام ملک — ۲۵۰٬۰۰۰ ریال" in html
+    assert "گواهی پایان کار" not in html  # not offered by this office
+    assert 'value="1500000"' in html  # amount prefilled with the first service's tariff
+    assert "بستن روز" not in html or "data-bs-target" not in html  # the clerk does not close
+
+
+def test_amount_fragment_is_prefilled_with_the_tariff(office: Any) -> None:
+    clerk = web(staff(office))
+    html = clerk.get(page(office, "amount/"), {"service": "property_inquiry"}).content.decode()
+    assert 'value="250000"' in html and "۲۵۰٬۰۰۰" in html
+    assert 'value=""' in clerk.get(page(office, "amount/"), {"service": "completion_certificate"}).content.decode()
+
+
+def test_recording_at_the_tariff_lists_it_with_the_days_total(office: Any) -> None:
+    clerk = web(staff(office))
+    response = clerk.post(
+        page(office), {"service": "property_inquiry", "amount": "۲۵۰٬۰۰۰", "payment_ref": "۹۸۷۶"}, follow=True
+    )
+    html = response.content.decode()
+    assert "ثبت شد" in html and "9876" in html
+    assert 'id="day-total">۲۵۰٬۰۰۰<' in html
+    assert Transaction.objects.get().payment_ref == "9876"
+
+
+def test_above_tariff_says_a_violation_was_recorded(make_licence: Any) -> None:  # noqa: F811
+    licence = make_licence()
+    set_tariffs(licence.municipality, on=TODAY - dt.timedelta(days=1))
+    office = make_office(licence.municipality, licence.district, licence=licence)
+    response = web(staff(office)).post(
+        page(office), {"service": "property_inquiry", "amount": "250001", "payment_ref": "1"}
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "در سامانهٔ نظارت ثبت شد" in html and "۲۵۰٬۰۰۱" in html
+    assert Violation.objects.filter(licence=licence, violation_type__code="overcharging").count() == 1
+    assert not Transaction.objects.filter(office=office).exists()
+
+
+def test_outside_hours_rows_are_flagged(office: Any, time_machine: Any) -> None:
+    time_machine.move_to(NOW.replace(hour=15), tick=False)
+    clerk = web(staff(office))
+    response = clerk.post(
+        page(office), {"service": "charges_payment", "amount": "150000", "payment_ref": "55"}, follow=True
+    )
+    html = response.content.decode()
+    assert msg.TRANSACTION_SAVED_OUTSIDE in html
+    assert "badge text-bg-warning" in html and "بیرون از ساعات مصوب" in html
+
+
+def test_bad_inputs_show_persian_errors_and_write_nothing(office: Any) -> None:
+    clerk = web(staff(office))
+    for data in (
+        {"service": "property_inquiry", "amount": "0", "payment_ref": "1"},
+        {"service": "property_inquiry", "amount": "abc", "payment_ref": "1"},
+        {"service": "property_inquiry", "amount": "1000", "payment_ref": ""},
+        {"service": "completion_certificate", "amount": "1000", "payment_ref": "1"},
+    ):
+        response = clerk.post(page(office), data)
+        assert response.status_code == 400
+        assert "is-invalid" in response.content.decode()
+    assert not Transaction.objects.exists()
+
+
+def test_manager_closes_the_day_from_the_page(office: Any) -> None:
+    clerk = web(staff(office))
+    clerk.post(page(office), {"service": "property_inquiry", "amount": "250000", "payment_ref": "1"})
+    manager = web(staff(office, StaffRole.MANAGER))
+    html = manager.get(page(office)).content.decode()
+    assert 'data-bs-target="#close-day"' in html and "بله، روز را ببند" in html
+    response = manager.post(page(office, "close/"), {"day": TODAY.isoformat()}, follow=True)
+    html = response.content.decode()
+    assert "بسته شد" in html and 'id="closings"' in html
+    assert "امروز بسته شده است" in html and "ثبت خدمت انجام‌شده" not in html
+    assert 'value="1405/09/03"' in html  # the day field in Jalali
+    assert DailyClosing.objects.get().total == 250_000
+    again = manager.post(page(office, "close/"), {"day": TODAY.isoformat()}, follow=True)
+    assert msg.DAY_ALREADY_CLOSED.format(date="۱۴۰۵/۰۹/۰۳") in again.content.decode()
+    # the clerk cannot close, and recording on the closed day is refused
+    assert clerk.post(page(office, "close/"), {"day": "1405/09/02"}).status_code == 403
+    refused = clerk.post(page(office), {"service": "property_inquiry", "amount": "250000", "payment_ref": "2"})
+    assert refused.status_code == 409 and "بسته شده است" in refused.content.decode()
+
+
+def test_page_access(office: Any) -> None:
+    other = make_office(office.municipality, office.district)
+    outsider = web(staff(other))
+    missing = outsider.get(f"/offices/{other.pk + 999}/transactions/")
+    assert outsider.get(page(office)).status_code == missing.status_code == 404
+    assert outsider.post(page(office), {"service": "property_inquiry"}).status_code == 404
+    assert outsider.get(page(office, "amount/")).status_code == 404
+    assert web().get(page(office)).status_code == 302  # to the login
+
+    reader = web(municipal(office.municipality, "supervisor"))
+    html = reader.get(page(office)).content.decode()
+    assert "ثبت تراکنش" not in html
+    response = reader.post(page(office), {"service": "property_inquiry", "amount": "1", "payment_ref": "1"})
+    assert response.status_code == 403
+    assert reader.post(page(office, "close/"), {"day": "1405/09/03"}).status_code == 403
+    assert not Transaction.objects.exists()
+
+
+def test_another_day_and_a_bad_day(office: Any) -> None:
+    clerk = web(staff(office))
+    html = clerk.get(page(office), {"day": "۱۴۰۵/۰۹/۰۱"}).content.decode()
+    assert "۱۴۰۵/۰۹/۰۱" in html and "ثبت خدمت انجام‌شده" not in html  # recording is for today
+    bad = clerk.get(page(office), {"day": "1405/15/01"}).content.decode()
+    assert "تاریخ معتبر نیست" in bad
+
+
+# --- in a real browser (mobile width): the clerk's day, the manager's closing ----------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser_clerk_records_and_manager_closes_the_day(live_server: Any, browser: Any) -> None:
+    """Screenshots in test-artifacts/tariffs-1*.png (phone width). The office is open all day
+    every day, so nothing is flagged."""
+    import importlib
+
+    from django.apps import apps
+    from django.conf import settings as django_settings
+    from django.utils import timezone
+
+    from conftest import screenshot
+    from daftar.offices.models import WeeklyHours
+
+    importlib.import_module("daftar.services.migrations.0002_catalogue").forwards(apps, None)
+    municipality, district = make_city()
+    set_tariffs(municipality, on=timezone.localdate() - dt.timedelta(days=5))
+    office = make_office(municipality, district, weekdays=())
+    for weekday in range(7):
+        WeeklyHours.objects.create(office=office, weekday=weekday, start=dt.time(0, 0), end=dt.time(23, 59))
+    manager = staff(office, StaffRole.MANAGER)
+
+    def session_for(user: Any) -> Any:
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(locale="fa-IR", viewport={"width": 390, "height": 844})
+        cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+        context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+        return context
+
+    context = session_for(manager)
+    pg = context.new_page()
+    pg.goto(f"{live_server.url}{page(office)}")
+    assert pg.locator("#id_amount").input_value() == "1500000"  # the first service's tariff
+    pg.locator("#id_service").select_option("property_inquiry")
+    pg.wait_for_function("document.querySelector('#id_amount').value === '250000'")  # htmx swapped it
+    pg.get_by_label("شمارهٔ پیگیری پرداخت").fill("۴۴۵۵۶۶")
+    pg.get_by_role("button", name="ثبت تراکنش").click()
+    pg.wait_for_selector("#transactions li")
+    assert "۲۵۰٬۰۰۰" in pg.locator("#day-total").inner_text()
+
+    pg.locator("#id_service").select_option("property_inquiry")
+    pg.wait_for_function("document.querySelector('#id_amount').value === '250000'")
+    pg.get_by_label("مبلغ دریافتی (ریال)").fill("260000")
+    pg.get_by_label("شمارهٔ پیگیری پرداخت").fill("778899")
+    pg.get_by_role("button", name="ثبت تراکنش").click()
+    pg.wait_for_selector("#id_amount_error")
+    assert "در سامانهٔ نظارت ثبت شد" in pg.locator("#id_amount_error").inner_text()
+    screenshot(pg, "tariffs-10-clerk-refused-above-tariff")
+
+    pg.goto(f"{live_server.url}{page(office)}")
+    pg.get_by_role("button", name="بستن روز").click()
+    pg.get_by_role("button", name="بله، روز را ببند").wait_for(state="visible")
+    screenshot(pg, "tariffs-11-close-day-confirm")
+    pg.get_by_role("button", name="بله، روز را ببند").click()
+    pg.wait_for_selector("#closing-note")
+    assert DailyClosing.objects.get(office=office).count == 1
+    screenshot(pg, "tariffs-12-day-closed")
+
+    pg.goto(f"{live_server.url}/tariffs/?municipality={municipality.slug}")
+    pg.wait_for_selector("#tariff-table")
+    screenshot(pg, "tariffs-13-public-table")
+    context.close()
+
+    admin_context = session_for(municipal(municipality, "municipality_admin"))
+    ap = admin_context.new_page()
+    ap.goto(f"{live_server.url}/tariffs/revisions/")
+    ap.get_by_label("درصد تغییر").fill("۱۵")
+    ap.get_by_label("اجرا از تاریخ (شمسی)").fill(
+        __import__("jdatetime")
+        .date.fromgregorian(date=timezone.localdate() + dt.timedelta(days=10))
+        .strftime("%Y/%m/%d")
+    )
+    ap.get_by_role("button", name="پیش‌نمایش").click()
+    ap.wait_for_selector("#preview")
+    screenshot(ap, "tariffs-14-revision-preview")
+    ap.get_by_role("button", name="تأیید و زمان‌بندی بازنگری").click()
+    ap.wait_for_selector("#revisions")
+    assert TariffRevision.objects.filter(municipality=municipality).count() == 1
+    admin_context.close()

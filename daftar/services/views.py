@@ -1,0 +1,306 @@
+"""Pages of tariffs and transactions (S18, P6):
+
+* ``/tariffs/`` — the public tariff table in force on a date, per municipality (printable; P6:
+  tariffs must be posted where citizens can see them);
+* ``/tariffs/revisions/`` — the municipality administrator previews, schedules and cancels
+  revisions;
+* ``/offices/<id>/transactions/`` — the clerk records services delivered, sees the day's list
+  and total; the manager closes the day.
+
+Who is not staff of the office (nor one of its municipality's readers) gets 404, as for a wrong
+id; a reader gets 403 on any write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from daftar.accounts.constants import Role
+from daftar.accounts.scoping import municipality_ids_for
+from daftar.core.errors import ApplicationError
+from daftar.core.jalali import jalali_iso, to_jalali
+from daftar.core.normalize import normalize_text, persian_number
+from daftar.municipalities.models import Municipality
+from daftar.offices.access import OfficeAccess, office_access
+
+from . import messages as msg
+from .forms import RevisionForm, TariffTableForm, TransactionForm, errors_to_form
+from .models import DailyClosing, OfficeService, RevisionStatus, Service, TariffRevision, Transaction
+from .services import (
+    day_close,
+    default_step,
+    parse_day,
+    revision_cancel,
+    revision_preview,
+    revision_schedule,
+    rials,
+    today,
+    transaction_record,
+)
+from .tariffs import tariff_in_force, tariff_table
+
+# --- the public tariff table ------------------------------------------------------------------
+
+
+@require_GET
+def tariffs(request: HttpRequest) -> HttpResponse:
+    cities = list(Municipality.objects.order_by("name"))
+    choices = [(m.slug, m.name) for m in cities]
+    data = request.GET.copy()
+    if not data.get("municipality") and cities:
+        data["municipality"] = "tehran" if any(m.slug == "tehran" for m in cities) else cities[0].slug
+    if not data.get("on"):
+        data["on"] = jalali_iso(today()) or ""
+    form = TariffTableForm(data, municipalities=choices)
+    context: dict[str, Any] = {"form": form, "lines": None}
+    if form.is_valid():
+        municipality = next(m for m in cities if m.slug == form.cleaned_data["municipality"])
+        on = today()
+        try:
+            if form.cleaned_data["on"]:
+                on = parse_day(form.cleaned_data["on"], field_name="on")
+        except ApplicationError as exc:
+            errors_to_form(form, exc)
+        else:
+            context.update(municipality=municipality, on=on, lines=tariff_table(municipality.pk, on))
+    return render(request, "services/tariffs.html", context, status=200 if form.is_valid() else 400)
+
+
+# --- revisions (municipality administrator) ---------------------------------------------------
+
+
+def _admin_cities(request: HttpRequest) -> list[Municipality]:
+    user = request.user
+    if user.is_superuser:
+        return list(Municipality.objects.order_by("name"))
+    ids = municipality_ids_for(user, {Role.MUNICIPALITY_ADMIN})
+    if not ids:
+        raise PermissionDenied
+    return list(Municipality.objects.filter(pk__in=ids).order_by("name"))
+
+
+def _revisions_page(
+    request: HttpRequest, cities: list[Municipality], form: RevisionForm, *, preview: Any = None, status: int = 200
+) -> HttpResponse:
+    rows = (
+        TariffRevision.objects.filter(municipality__in=cities)
+        .select_related("municipality", "created_by")
+        .annotate(services=Count("tariffs"))
+        .order_by("-effective_from", "-pk")[:100]
+    )
+    now = today()
+    return render(
+        request,
+        "services/revisions.html",
+        {
+            "form": form,
+            "preview": preview,
+            "revisions": [
+                {"row": r, "cancellable": r.status == RevisionStatus.SCHEDULED and r.effective_from > now} for r in rows
+            ],
+            "many_cities": len(cities) > 1,
+        },
+        status=status,
+    )
+
+
+@login_required
+def revisions(request: HttpRequest) -> HttpResponse:
+    cities = _admin_cities(request)
+    choices = [(m.slug, m.name) for m in cities]
+    if request.method != "POST":
+        initial = {"rounding_step": default_step(), "municipality": cities[0].slug if cities else ""}
+        return _revisions_page(request, cities, RevisionForm(initial=initial, municipalities=choices))
+    form = RevisionForm(request.POST, municipalities=choices)
+    if not form.is_valid():
+        return _revisions_page(request, cities, form, status=400)
+    data = form.cleaned_data
+    municipality = next(m for m in cities if m.slug == data["municipality"])
+    try:
+        if request.POST.get("action") == "schedule":
+            revision = revision_schedule(
+                municipality=municipality,
+                percent=data["percent"],
+                rounding_step=data["rounding_step"],
+                effective_from=data["effective_from"],
+                resolution=data.get("resolution", ""),
+                actor=request.user,
+            )
+            count = revision.tariffs.count()
+            messages.success(
+                request,
+                msg.REVISION_SCHEDULED.format(
+                    percent=persian_number(float(revision.percent)),
+                    date=to_jalali(revision.effective_from),
+                    count=persian_number(count),
+                ),
+            )
+            return redirect("services:revisions")
+        preview = revision_preview(municipality, data["percent"], data["rounding_step"], data["effective_from"])
+    except ApplicationError as exc:
+        errors_to_form(form, exc)
+        return _revisions_page(request, cities, form, status=exc.status_code)
+    return _revisions_page(request, cities, form, preview=preview)
+
+
+@login_required
+@require_POST
+def revision_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    cities = _admin_cities(request)
+    revision = TariffRevision.objects.filter(pk=pk, municipality__in=cities).first()
+    if revision is None:
+        raise Http404
+    try:
+        revision = revision_cancel(revision=revision, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, msg.REVISION_CANCELLED.format(date=to_jalali(revision.effective_from)))
+    return redirect("services:revisions")
+
+
+# --- the office's transactions ----------------------------------------------------------------
+
+
+def _office(request: HttpRequest, pk: int) -> OfficeAccess:
+    try:
+        return office_access(request.user, pk)
+    except ApplicationError:
+        raise Http404 from None
+
+
+def _offered(access: OfficeAccess, on: dt.date) -> list[tuple[Service, int | None]]:
+    ids = set(OfficeService.objects.filter(office=access.office).values_list("service_id", flat=True))
+    return [
+        (line.service, line.amount)
+        for line in tariff_table(access.office.municipality_id, on)
+        if line.service.pk in ids
+    ]
+
+
+def _transactions_page(
+    request: HttpRequest, access: OfficeAccess, *, form: TransactionForm | None = None, status: int = 200
+) -> HttpResponse:
+    now = today()
+    day = now
+    raw = request.GET.get("day")
+    day_error = ""
+    if raw:
+        try:
+            day = parse_day(raw)
+        except ApplicationError as exc:
+            day_error = exc.message
+    office = access.office
+    offered = _offered(access, now)
+    if form is None and access.is_staff:
+        first = next((amount for _s, amount in offered if amount), None)
+        form = TransactionForm(services=offered, initial={"amount": first or ""})
+    rows = list(
+        Transaction.objects.filter(office=office, day=day).select_related("service").order_by("-performed_at", "-pk")
+    )
+    totals = Transaction.objects.filter(office=office, day=day).aggregate(count=Count("pk"), total=Sum("amount"))
+    closing = DailyClosing.objects.filter(office=office, day=day).first()
+    return render(
+        request,
+        "services/transactions.html",
+        {
+            "office": office,
+            "access": access,
+            "form": form,
+            "offered": offered,
+            "day": day,
+            "is_today": day == now,
+            "day_error": day_error,
+            "rows": rows,
+            "count": totals["count"] or 0,
+            "total": totals["total"] or 0,
+            "outside_count": sum(1 for r in rows if r.outside_hours),
+            "closing": closing,
+            "closings": list(DailyClosing.objects.filter(office=office).order_by("-day")[:14]),
+            "can_close": access.is_manager and closing is None and day <= now,
+            "show_form": bool(
+                access.is_staff and day == now and form is not None and (closing is None or form.is_bound)
+            ),
+            "day_input": raw if day_error or not raw else jalali_iso(day),
+        },
+        status=status,
+    )
+
+
+@login_required
+def transactions(request: HttpRequest, pk: int) -> HttpResponse:
+    access = _office(request, pk)
+    if request.method != "POST":
+        return _transactions_page(request, access)
+    if not access.is_staff:
+        raise PermissionDenied
+    form = TransactionForm(request.POST, services=_offered(access, today()))
+    if not form.is_valid():
+        return _transactions_page(request, access, form=form, status=400)
+    data = form.cleaned_data
+    try:
+        recorded = transaction_record(
+            office=access,
+            service=data["service"],
+            amount=data["amount"],
+            payment_ref=data["payment_ref"],
+            appointment_code=data.get("appointment_code", ""),
+            actor=request.user,
+        )
+    except ApplicationError as exc:
+        errors_to_form(form, exc)
+        return _transactions_page(request, access, form=form, status=exc.status_code)
+    row = recorded.transaction
+    if not recorded.created:
+        messages.info(request, msg.TRANSACTION_REPEATED)
+    elif row.outside_hours:
+        messages.warning(request, msg.TRANSACTION_SAVED_OUTSIDE)
+    else:
+        messages.success(request, msg.TRANSACTION_SAVED.format(service=row.service.title, amount=rials(row.amount)))
+    return redirect("services:transactions", access.office.pk)
+
+
+@login_required
+@require_GET
+def transaction_amount(request: HttpRequest, pk: int) -> HttpResponse:
+    """The amount field prefilled with the chosen service's tariff today (htmx fragment)."""
+    access = _office(request, pk)
+    if not access.is_staff:
+        raise PermissionDenied
+    code = normalize_text(request.GET.get("service", ""))[:40]
+    service = Service.objects.filter(code=code, active=True, offered_at__office=access.office).first()
+    tariff = tariff_in_force(access.office.municipality_id, service.pk, today()) if service else None
+    return render(request, "services/_amount_field.html", {"value": tariff.amount if tariff else "", "tariff": tariff})
+
+
+@login_required
+@require_POST
+def day_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    access = _office(request, pk)
+    if not access.is_manager:
+        raise PermissionDenied
+    raw = request.POST.get("day", "")
+    try:
+        closing = day_close(office=access, day=raw, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        url = reverse("services:transactions", args=[access.office.pk])
+        return redirect(f"{url}?{urlencode({'day': normalize_text(raw)})}")
+    messages.success(
+        request,
+        msg.DAY_CLOSED_DONE.format(
+            date=to_jalali(closing.day), count=persian_number(closing.count), total=rials(closing.total)
+        ),
+    )
+    url = reverse("services:transactions", args=[access.office.pk])
+    return redirect(f"{url}?{urlencode({'day': jalali_iso(closing.day)})}")

@@ -1,0 +1,115 @@
+// Chart bootstrapper (issue 6, S18): every <canvas data-chart="ID"> is drawn with the
+// self-hosted Chart.js from the JSON data island <script type="application/json" id="ID">
+// (Django's json_script; not executable, so a strict CSP forbidding inline script holds).
+//
+// Data island: {"kind", "labels": [...], "unit": "ریال",
+//               "datasets": [{"label", "type": "bar"|"line", "data": [...], "color", "stack"?}]}
+// Right-to-left: the category axis runs from the right, the value axis sits on the right,
+// legends and tooltips are RTL; every number on ticks and in tooltips is in Persian digits
+// (Intl.NumberFormat("fa-IR")); the font is the self-hosted Vazirmatn.
+(function () {
+  "use strict";
+
+  var PALETTE = ["#1f6f8b", "#e09f3e", "#2e7d32", "#9e2a2b", "#6a4c93", "#335c67", "#c0392b", "#8a9a5b",
+    "#3d5a80", "#bc6c25", "#588157", "#7f5539"];
+  var number = new Intl.NumberFormat("fa-IR");
+  var compact = new Intl.NumberFormat("fa-IR", { notation: "compact", maximumFractionDigits: 1 });
+  var DIGITS = "۰۱۲۳۴۵۶۷۸۹";
+
+  function faDigits(text) {
+    return String(text).replace(/[0-9]/g, function (d) { return DIGITS[+d]; });
+  }
+
+  function formatValue(value) {
+    // compact() may fall back to Latin digits on engines without fa-IR compact data
+    return faDigits(Math.abs(value) >= 1e6 ? compact.format(value) : number.format(value));
+  }
+
+  function withAlpha(hex, alpha) {
+    var n = parseInt(hex.slice(1), 16);
+    return "rgba(" + ((n >> 16) & 255) + "," + ((n >> 8) & 255) + "," + (n & 255) + "," + alpha + ")";
+  }
+
+  function build(canvas, spec) {
+    var stacked = spec.datasets.some(function (d) { return d.stack; });
+    var datasets = spec.datasets.map(function (d, i) {
+      var color = d.color || PALETTE[i % PALETTE.length];
+      var line = d.type === "line";
+      return {
+        type: d.type || "bar",
+        label: d.label,
+        data: d.data,
+        stack: d.stack,
+        borderColor: color,
+        backgroundColor: line ? withAlpha(color, 0.15) : withAlpha(color, 0.8),
+        borderWidth: line ? 3 : 1,
+        pointRadius: line ? 3 : 0,
+        tension: 0.2,
+        fill: false,
+        order: line ? 0 : 1
+      };
+    });
+    var narrow = window.matchMedia("(max-width: 576px)").matches;
+    return new window.Chart(canvas, {
+      data: { labels: spec.labels, datasets: datasets },
+      options: {
+        responsive: true,
+        maintainAspectRatio: true,
+        aspectRatio: narrow ? 1.1 : 2,
+        locale: "fa-IR",
+        animation: false,
+        interaction: { mode: "index", intersect: false },
+        scales: {
+          x: { reverse: true, stacked: stacked, ticks: { autoSkip: true, maxRotation: 60 } },
+          y: {
+            position: "right",
+            stacked: stacked,
+            beginAtZero: true,
+            title: { display: !!spec.unit, text: spec.unit || "" },
+            ticks: { callback: function (value) { return formatValue(value); } }
+          }
+        },
+        plugins: {
+          legend: { rtl: true, textDirection: "rtl", position: "bottom" },
+          tooltip: {
+            rtl: true,
+            textDirection: "rtl",
+            callbacks: {
+              label: function (ctx) {
+                return ctx.dataset.label + ": " + faDigits(number.format(ctx.parsed.y)) + (spec.unit ? " " + spec.unit : "");
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  function render() {
+    if (!window.Chart) return;
+    window.Chart.defaults.font.family = "Vazirmatn, system-ui, sans-serif";
+    window.Chart.defaults.font.size = 13;
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      var island = document.getElementById(canvas.getAttribute("data-chart"));
+      if (!island) return;
+      try {
+        build(canvas, JSON.parse(island.textContent));
+        canvas.setAttribute("data-rendered", "true");
+      } catch (err) {
+        canvas.setAttribute("data-rendered", "error");
+        if (window.console) window.console.error(err);
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (document.fonts && document.fonts.load) {
+      // draw once Vazirmatn is ready (canvas text does not re-render when a font arrives)
+      Promise.all([document.fonts.load("13px Vazirmatn"), document.fonts.load("bold 13px Vazirmatn")])
+        .catch(function () { return null; })
+        .then(render);
+    } else {
+      render();
+    }
+  });
+})();
