@@ -243,7 +243,11 @@ LICENCE_SIGNING_KEY_FILE = env.str(
 APPOINTMENT_HORIZON_DAYS = env.int("DAFTAR_APPOINTMENT_HORIZON_DAYS", default=14)  # bookable ahead
 APPOINTMENT_WEEKLY_LIMIT = env.int("DAFTAR_APPOINTMENT_WEEKLY_LIMIT", default=3)  # live bookings per citizen per week
 APPOINTMENT_CANCEL_BEFORE_MINUTES = env.int("DAFTAR_APPOINTMENT_CANCEL_BEFORE_MINUTES", default=60)
+# Tehran hour from which the day-before reminders go out (16 is an example)
+APPOINTMENT_REMINDER_HOUR = env.int("DAFTAR_APPOINTMENT_REMINDER_HOUR", default=16)
 TARIFF_ROUNDING_STEP = env.int("DAFTAR_TARIFF_ROUNDING_STEP", default=10_000)  # rials
+# how many days before today (Tehran) an office may date a transaction (example figure)
+TRANSACTION_BACKDATE_DAYS = env.int("DAFTAR_TRANSACTION_BACKDATE_DAYS", default=3)
 # The feasibility planner shows a district's demand only when at least this many offices add to
 # it, so that no single office's figures can be read off.
 PLANNER_MIN_OFFICES = env.int("DAFTAR_PLANNER_MIN_OFFICES", default=3)

@@ -10,4 +10,8 @@ class AppointmentsConfig(AppConfig):
         "appointment.cancelled": "لغو نوبت",
         "appointment.no_show": "ثبت «حاضر نشد» برای نوبت",
         "appointment.done": "ثبت «انجام شد» برای نوبت",
+        "appointment.cancelled_by_office": "لغو نوبت به سبب بسته بودن دفتر در آن زمان",
     }
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the receivers)

@@ -26,6 +26,10 @@ NO_SHOW_TOO_EARLY = "«حاضر نشد» را فقط پس از زمان آغاز
 DONE_TOO_EARLY = "«انجام شد» را از روز نوبت به بعد می‌توان ثبت کرد."
 NOT_STAFF = "فقط کارکنان همین دفتر وضعیت نوبت را ثبت می‌کنند."
 
+# --- why the office cancelled a booking (SMS; day_hours gives the closure reasons) ----------
+REASON_HOURS_CHANGED = "ساعات کار دفتر تغییر کرده است"
+REASON_OFFICE_INACTIVE = "دفتر غیرفعال شده است"
+
 # --- page texts -------------------------------------------------------------------------------
 BOOKED = "نوبت شما ثبت شد. کد نوبت: {code}"
 CANCELLED = "نوبت {code} لغو شد."
@@ -35,4 +39,8 @@ LOGIN_TO_BOOK = "برای رزرو نوبت وارد شوید."
 # --- SMS (Jalali dates, Persian digits; the code stays in Latin letters so it can be typed) ---
 SMS_BOOKED = "دفتر: نوبت شما در «{office}» برای «{service}» در {weekday} {date} ساعت {time} ثبت شد. کد نوبت: {code}"
 SMS_CANCELLED = "دفتر: نوبت {code} در «{office}» برای {weekday} {date} ساعت {time} لغو شد."
+SMS_CANCELLED_BY_OFFICE = (
+    "دفتر: نوبت {code} شما در «{office}» برای {weekday} {date} ساعت {time} لغو شد، چون دفتر در آن زمان "
+    "باز نیست ({reason}). پوزش می‌خواهیم؛ می‌توانید نوبت دیگری بگیرید."
+)
 SMS_REMINDER = "دفتر: یادآوری نوبت فردا، {weekday} {date} ساعت {time}، در «{office}» برای «{service}». کد نوبت: {code}"

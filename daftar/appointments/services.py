@@ -40,6 +40,7 @@ from daftar.core.normalize import normalize_text, persian_digits
 from daftar.municipalities.workdays import TEHRAN
 from daftar.notifications.services import outbox_enqueue
 from daftar.offices.access import office_access
+from daftar.offices.hours import day_hours
 from daftar.offices.models import WEEKDAYS, Office, iran_weekday
 from daftar.services.models import Service
 
@@ -133,6 +134,12 @@ def sms_cancelled(appointment: Appointment) -> str:
     )
 
 
+def sms_cancelled_by_office(appointment: Appointment, reason: str) -> str:
+    return msg.SMS_CANCELLED_BY_OFFICE.format(
+        office=appointment.office.name, code=appointment.code, reason=reason, **when_parts(appointment.start)
+    )
+
+
 def sms_reminder(appointment: Appointment) -> str:
     return msg.SMS_REMINDER.format(
         office=appointment.office.name,
@@ -202,6 +209,11 @@ def appointment_book(*, office: Office, service: Service, start: dt.datetime, ci
             message = msg.WEEKLY_LIMIT.format(limit=persian_digits(settings.APPOINTMENT_WEEKLY_LIMIT))
             raise ApplicationError(message, code="weekly_limit", status=409)
         locked = Office.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=office.pk)
+        # read again under the lock: a closure or new hours committed since the slots were
+        # computed (their reconciliation ran before we got the lock) must not let this in
+        hours = day_hours(locked, day).intervals
+        if not locked.active or not any(s <= start and end <= e for s, e in hours):
+            raise ApplicationError(msg.SLOT_UNKNOWN, code="slot_unknown", fields={"start": [msg.SLOT_UNKNOWN]})
         busy = busy_counters(day_booked(locked, day), start, end)
         counter = next((c for c in range(1, locked.counters + 1) if c not in busy), None)
         if counter is None:
@@ -303,18 +315,102 @@ def appointment_mark(*, appointment: Appointment, status: str, actor: Any) -> Ap
     return appointment
 
 
+# --- when the office's hours change under bookings (review #4) ---------------------------------
+
+
+def _inside(appointment: Appointment, intervals: list[tuple[dt.datetime, dt.datetime]]) -> bool:
+    return any(start <= appointment.start and appointment.end <= end for start, end in intervals)
+
+
+def slot_still_open(appointment: Appointment) -> bool:
+    """``[start, end)`` still lies inside one of the office's open intervals of its day."""
+    if not appointment.office.active:
+        return False
+    return _inside(appointment, day_hours(appointment.office, appointment.day).intervals)
+
+
+def appointments_reconcile(
+    *, office: Office, days: list[dt.date] | None = None, actor: Any = None
+) -> list[Appointment]:
+    """Cancel every live booking of ``office`` that has not started yet (on ``days``, or on any
+    day) whose ``[start, end)`` no longer lies inside the office's open intervals
+    (``day_hours``: an office closure, new weekly hours, a municipality day off, a withdrawn
+    extended day) or whose office is no longer active. Each citizen gets an SMS in Persian
+    with the office, the Jalali day and time and the reason; each cancellation is audited
+    (``appointment.cancelled_by_office``). Runs under the office row lock, in the caller's
+    transaction when there is one, so no booking slips in between."""
+    now = timezone.now()
+    cancelled: list[Appointment] = []
+    with transaction.atomic():
+        locked = Office.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=office.pk)
+        live = Appointment.objects.filter(office=locked, status=AppointmentStatus.BOOKED, start__gt=now)
+        if days is not None:
+            live = live.filter(day__in=list(days))
+        rows = list(live.select_related("service", "citizen").order_by("start", "pk"))
+        weekly = list(locked.weekly_hours.all()) if rows else []
+        hours: dict[dt.date, Any] = {}
+        for row in rows:
+            if locked.active:
+                if row.day not in hours:
+                    hours[row.day] = day_hours(locked, row.day, weekly=weekly)
+                day = hours[row.day]
+                if _inside(row, day.intervals):
+                    continue
+                reason = day.closed_reason or msg.REASON_HOURS_CHANGED
+            else:
+                reason = msg.REASON_OFFICE_INACTIVE
+            row.office = locked
+            row.status = AppointmentStatus.CANCELLED
+            row.cancelled_at = now
+            row.save(update_fields=["status", "cancelled_at"])
+            _audit(row, "appointment.cancelled_by_office", actor, reason=reason)
+            outbox_enqueue(
+                to=row.citizen.mobile, text=sms_cancelled_by_office(row, reason), kind="appointment_cancelled_by_office"
+            )
+            cancelled.append(row)
+    if cancelled:
+        log.info("appointments_cancelled_by_office office=%s count=%s", office.pk, len(cancelled))
+    return cancelled
+
+
+def appointments_reconcile_municipality(*, municipality_id: int, day: dt.date) -> int:
+    """``appointments_reconcile`` for ``day`` at every office of the municipality (a day off
+    declared, an extended day withdrawn or narrowed); past days are left alone."""
+    if day < timezone.localdate():
+        return 0
+    offices = Office.objects.filter(
+        municipality_id=municipality_id,
+        appointments__day=day,
+        appointments__status=AppointmentStatus.BOOKED,
+    ).distinct()
+    return sum(len(appointments_reconcile(office=o, days=[day])) for o in offices)
+
+
 # --- reminders --------------------------------------------------------------------------------
 
 
 def reminders_send(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
     """SMS every live appointment of tomorrow (Tehran day) not yet reminded, exactly once.
 
+    Only from ``APPOINTMENT_REMINDER_HOUR`` (Tehran) on the day before: a run after midnight
+    sends nothing for the next day (review #10). Appointments booked on/after that hour the day
+    before are not reminded: their confirmation SMS has just gone out. An appointment whose slot
+    is no longer open (the office closed that day, changed its hours, was deactivated) is never
+    reminded — ``appointments_reconcile`` cancels those; this is defence in depth.
+
     Each appointment is claimed with a conditional update (``reminded_at IS NULL`` → now) in the
     same transaction as its outbox row, and candidate rows are read with ``SKIP LOCKED`` on
     PostgreSQL: two workers running this at once send each reminder once."""
     now = now or timezone.now()
-    tomorrow = now.astimezone(TEHRAN).date() + dt.timedelta(days=1)
-    due = Appointment.objects.filter(day=tomorrow, status=AppointmentStatus.BOOKED, reminded_at__isnull=True)
+    local = now.astimezone(TEHRAN)
+    hour = settings.APPOINTMENT_REMINDER_HOUR
+    if local.hour < hour:
+        return 0
+    cutoff = dt.datetime.combine(local.date(), dt.time(hour), tzinfo=TEHRAN)
+    tomorrow = local.date() + dt.timedelta(days=1)
+    due = Appointment.objects.filter(
+        day=tomorrow, status=AppointmentStatus.BOOKED, reminded_at__isnull=True, created_at__lt=cutoff
+    )
     sent = 0
     for pk in list(due.order_by("start", "pk").values_list("pk", flat=True)[:limit]):
         with transaction.atomic():
@@ -325,6 +421,9 @@ def reminders_send(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
                 .first()
             )
             if row is None:
+                continue
+            if not slot_still_open(row):
+                log.warning("appointment_reminder_skipped_slot_closed code=%s office=%s", row.code, row.office_id)
                 continue
             claimed = Appointment.objects.filter(
                 pk=pk, status=AppointmentStatus.BOOKED, reminded_at__isnull=True

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import dateparse, timezone
 
 from . import messages as m
 from .normalize import normalize_text, persian_digits
@@ -46,20 +46,45 @@ TEHRAN = ZoneInfo("Asia/Tehran")
 
 def parse_datetime(raw: object) -> dt.datetime:
     """Parse ``1405/01/15 08:00`` (Jalali) or ``2026-04-04 08:00`` (Gregorian), read as
-    Tehran local time; a date alone means 00:00. Returns an aware datetime."""
+    Tehran local time; a date alone means 00:00. ISO date-times as the API returns them
+    (``2026-11-24T09:00:00+03:30``, ``…Z``, ``2026-11-24T09:00:00``) are accepted too: an offset
+    is kept, a naive one is Tehran time (a year before 1700 is Jalali, as in ``parse_date``).
+    Returns an aware datetime."""
     if isinstance(raw, dt.datetime):
         return raw if timezone.is_aware(raw) else raw.replace(tzinfo=TEHRAN)
-    match = _DATETIME.match(normalize_text(str(raw)))
-    if not match:
+    text = normalize_text(str(raw))
+    match = _DATETIME.match(text)
+    if match:
+        try:
+            day = parse_date(match.group(1))
+        except ValidationError:
+            day = None
+        hour, minute = int(match.group(2) or 0), int(match.group(3) or 0)
+        if day is not None and hour <= 23 and minute <= 59:
+            return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TEHRAN)
+    moment = _iso_datetime(text)
+    if moment is None:
         raise ValidationError(m.DATETIME_INVALID, code="datetime_invalid")
+    return moment
+
+
+_ISO_DATETIME = re.compile(r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})([ T][0-9:.,]+(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)$")
+
+
+def _iso_datetime(text: str) -> dt.datetime | None:
+    """An ISO 8601 date-time with a time part (Django's parser), or None. The date part is read
+    by ``parse_date``, so a Jalali year (``1405-02-31T09:00:00``) stays Jalali."""
+    match = _ISO_DATETIME.match(text.strip())
+    if not match:
+        return None
     try:
         day = parse_date(match.group(1))
-    except ValidationError as exc:
-        raise ValidationError(m.DATETIME_INVALID, code="datetime_invalid") from exc
-    hour, minute = int(match.group(2) or 0), int(match.group(3) or 0)
-    if hour > 23 or minute > 59:
-        raise ValidationError(m.DATETIME_INVALID, code="datetime_invalid")
-    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TEHRAN)
+        moment = dateparse.parse_datetime(day.isoformat() + match.group(2))
+    except (ValidationError, ValueError):
+        return None
+    if moment is None:
+        return None
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=TEHRAN)
 
 
 def to_jalali(value: dt.date | dt.datetime | None, *, with_time: bool = False, digits: bool = True) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
@@ -16,6 +16,7 @@ from daftar.accounts.scoping import municipality_ids_for
 from daftar.core.admin import MunicipalityScopedAdmin, jalali_column
 from daftar.core.errors import ApplicationError
 
+from . import messages as msg
 from .hours import check_schedule
 from .models import ExtendedDay, HoursDirective, Office, OfficeStaff, WeeklyHours
 
@@ -81,6 +82,21 @@ class HoursDirectiveAdmin(MunicipalityScopedAdmin):
 
         return DirectiveForm
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Saved, then every active office of the municipality is checked against it (S17: an
+        office's hours must lie within the directive). Offices now outside it are listed to the
+        administrator and, when the directive changed, their managers are sent an SMS to adjust
+        (review #11; no supervision violation: the change was the municipality's)."""
+        super().save_model(request, obj, form, change)
+        from .services import directive_offices_out_of_line
+
+        out = directive_offices_out_of_line(
+            municipality_id=obj.municipality_id, notify=form.has_changed(), actor=request.user
+        )
+        if out:
+            names = "، ".join(f"«{office.name}»" for office, _problem in out)
+            messages.warning(request, msg.DIRECTIVE_OFFICES_OUT.format(offices=names))
+
 
 @admin.register(ExtendedDay)
 class ExtendedDayAdmin(MunicipalityScopedAdmin):
@@ -99,6 +115,14 @@ class OfficeAdmin(MunicipalityScopedAdmin):
     inlines = [OfficeStaffInline, WeeklyHoursInline]
     admin_can = frozenset({"view", "add", "change"})
     created = jalali_column("created_at", "تاریخ ایجاد")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """Once the office exists its municipality and district are fixed (review #8): its
+        transactions count in that district's reports; moving is a new office."""
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk:
+            fields += tuple(f for f in ("municipality", "district") if f not in fields)
+        return fields
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)

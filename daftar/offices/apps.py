@@ -13,4 +13,5 @@ class OfficesConfig(AppConfig):
         "office.hours_set": "تعیین ساعات کار هفتگی دفتر",
         "office.closure_add": "اعلام تعطیلی دفتر",
         "office.closure_remove": "حذف تعطیلی دفتر",
+        "office.hours_outside_directive": "اعلام ناسازگاری ساعات کار دفتر با دستورالعمل تازهٔ شهرداری",
     }

@@ -34,7 +34,6 @@ class ProfileForm(PersianForm):
     phone = forms.CharField(label="تلفن", max_length=20, required=False, widget=forms.TextInput(attrs={"dir": "ltr"}))
     lat = forms.CharField(label="عرض جغرافیایی", max_length=20, widget=forms.TextInput(attrs={"dir": "ltr"}))
     lng = forms.CharField(label="طول جغرافیایی", max_length=20, widget=forms.TextInput(attrs={"dir": "ltr"}))
-    district = forms.ChoiceField(label="منطقه")
     counters = forms.CharField(label="تعداد باجه", max_length=3, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     equipment = forms.MultipleChoiceField(
         label="تجهیزات (بند S11.3)",
@@ -52,15 +51,11 @@ class ProfileForm(PersianForm):
                 "phone": office.phone,
                 "lat": office.lat,
                 "lng": office.lng,
-                "district": office.district_id,
                 "counters": office.counters,
                 "equipment": office.equipment,
             },
         )
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["district"]).choices = [
-            (str(d.pk), d.name) for d in office.municipality.districts.order_by("number")
-        ]
 
 
 class StaffForm(PersianForm):

@@ -4,7 +4,11 @@ An office's day is closed on Fridays, on Iran's official holidays (the ``holiday
 on the municipality's declared days off (``municipalities.DayOff``) and on the office's own
 closures; otherwise it is the office's weekly intervals for that weekday. A municipality's
 extended day (``ExtendedDay``) opens every office for its window, added to the usual intervals,
-even on a day that is otherwise closed: the declaration is the municipality's explicit word.
+even on a day that is otherwise closed — a Friday, an official holiday or a day off the same
+municipality declared: the extended declaration is the municipality's later, explicit word.
+One thing beats an extended day: the office's own announced closure (``OfficeClosure``). An
+office that told citizens «closed for repairs» stays closed; the municipality's extended hours
+permit offices to open, they do not reopen a closed one.
 """
 
 from __future__ import annotations
@@ -61,10 +65,11 @@ def day_hours(office: Office, day: dt.date, *, weekly: list[WeeklyHours] | None 
     """The office's hours on ``day`` (pass ``weekly`` to reuse rows already loaded)."""
     extended = ExtendedDay.objects.filter(municipality_id=office.municipality_id, date=day).first()
     rows = weekly if weekly is not None else list(office.weekly_hours.all())
-    declared = closure = None
+    declared = None
     if iran_weekday(day) != FRIDAY and not official_holidays(day.year).get(day):
         declared = DayOff.objects.filter(municipality_id=office.municipality_id, date=day).first()
-        closure = OfficeClosure.objects.filter(office_id=office.pk, date=day).first()
+    # read on every day: an office's closure beats even an extended day on a Friday or holiday
+    closure = OfficeClosure.objects.filter(office_id=office.pk, date=day).first()
     return compose_day(day, rows, extended=extended, declared=declared, closure=closure)
 
 
@@ -90,6 +95,9 @@ def compose_day(
         reason = f"تعطیلی دفتر: {closure.reason}"
     elif not usual:
         reason = "روز کاری این دفتر نیست"
+    if closure and extended:
+        # the office's own closure wins over the municipality's extended day (module docstring)
+        return DayHours(day, [], closed_reason=f"تعطیلی دفتر: {closure.reason}")
     if extended:
         windows = _merge([*([] if reason else usual), (extended.start, extended.end)])
         return DayHours(day, [_aware(day, s, e) for s, e in windows], extended=extended.title)

@@ -46,7 +46,12 @@ IRAN_LNG = (44.0, 63.5)
 MAX_COUNTERS = 50
 MAX_INTERVALS = 21  # three a day is plenty
 CLOSURE_HORIZON_DAYS = 366
-PROFILE_FIELDS = ("name", "address", "phone", "lat", "lng", "district", "counters", "equipment")
+# What office_update may change. Not the municipality nor the district: an office's
+# transactions are counted in its district's reports, so moving is a new office (review #8).
+PROFILE_FIELDS = ("name", "address", "phone", "lat", "lng", "counters", "equipment")
+FIXED_FIELDS = ("municipality", "district")
+# Days the managers of an office get to bring their hours inside a narrowed directive (example).
+DIRECTIVE_ADJUST_DAYS = 7
 _TIME = re.compile(r"^([0-9]{1,2}):([0-9]{2})(?::00)?$")
 
 
@@ -262,12 +267,17 @@ def office_update(*, office: Office, actor: Any, **changes: Any) -> Office:
     """Change profile fields (``PROFILE_FIELDS``); only the ones given are touched."""
     if not (actor is None or getattr(actor, "is_superuser", False) or _is_manager(office, actor)):
         _require_admin(office.municipality_id, actor)
+    fixed = sorted(set(changes) & set(FIXED_FIELDS))
+    if fixed:
+        raise _invalid(msg.LOCATION_FIXED, fixed[0], code="fixed")
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise _invalid(msg.NOTHING_TO_CHANGE, sorted(unknown)[0])
     clean = _profile(office.municipality_id, changes)
     with transaction.atomic():
         locked = Office.objects.select_for_update().get(pk=office.pk)
+        if "counters" in clean and clean["counters"] < locked.counters:
+            _counters_free(locked, clean["counters"])
         before = {k: _audit_value(getattr(locked, k)) for k in clean}
         for key, value in clean.items():
             setattr(locked, key, value)
@@ -279,6 +289,18 @@ def office_update(*, office: Office, actor: Any, **changes: Any) -> Office:
                 actor=actor, action="office.update", obj=locked, municipality=office.municipality, data=changed
             )
     return locked
+
+
+def _counters_free(office: Office, counters: int) -> None:
+    """Refuse (409) fewer counters while a live booking not yet over holds a higher one (#9)."""
+    from daftar.appointments.models import Appointment, AppointmentStatus
+
+    count = Appointment.objects.filter(
+        office=office, status=AppointmentStatus.BOOKED, end__gt=timezone.now(), counter__gt=counters
+    ).count()
+    if count:
+        message = msg.COUNTERS_IN_USE.format(counters=persian_digits(counters), count=persian_digits(count))
+        raise ApplicationError(message, code="counters_in_use", status=409, fields={"counters": [message]})
 
 
 # --- staff -------------------------------------------------------------------------------------
@@ -366,9 +388,70 @@ def hours_set(*, office: Office, rows: object, actor: Any) -> list[WeeklyHours]:
             municipality=office.municipality,
             data={"before": before, "after": [(d, f"{s:%H:%M}", f"{e:%H:%M}") for d, s, e in clean]},
         )
+        if hasattr(office, "_prefetched_objects_cache"):
+            office._prefetched_objects_cache.pop("weekly_hours", None)
+        # bookings now outside the new hours are cancelled, their citizens told (review #4)
+        _reconcile(office, days=None, actor=actor)
     if hasattr(office, "_prefetched_objects_cache"):
         office._prefetched_objects_cache.pop("weekly_hours", None)
     return created
+
+
+def _reconcile(office: Office, *, days: list[dt.date] | None, actor: Any) -> None:
+    from daftar.appointments.services import appointments_reconcile
+
+    appointments_reconcile(office=office, days=days, actor=actor)
+
+
+# --- the directive (S17) ----------------------------------------------------------------------
+
+
+def schedule_problem(office: Office) -> str:
+    """The Persian reason the office's current weekly hours lie outside its municipality's
+    directive, or ``""`` when they are within it."""
+    rows = [(w.weekday, w.start, w.end) for w in office.weekly_hours.all()]
+    try:
+        check_schedule(office, rows)
+    except ApplicationError as exc:
+        return exc.message
+    return ""
+
+
+def directive_offices_out_of_line(*, municipality_id: int, notify: bool, actor: Any) -> list[tuple[Office, str]]:
+    """After the municipality changed its directive (S17: an office's hours must lie within it):
+    every active office whose schedule no longer does, with the reason. With ``notify``, each
+    such office's active managers get an SMS asking them to adjust the hours by
+    ``DIRECTIVE_ADJUST_DAYS`` days from today, and an audit row records it. No supervision
+    violation is recorded: the change was the municipality's, not the office's (review #11)."""
+    from daftar.notifications.services import outbox_enqueue
+
+    out: list[tuple[Office, str]] = []
+    offices = (
+        Office.objects.filter(municipality_id=municipality_id, active=True)
+        .select_related("municipality")
+        .prefetch_related("weekly_hours")
+        .order_by("name", "pk")
+    )
+    deadline = timezone.localdate() + dt.timedelta(days=DIRECTIVE_ADJUST_DAYS)
+    for office in offices:
+        problem = schedule_problem(office)
+        if not problem:
+            continue
+        out.append((office, problem))
+        if not notify:
+            continue
+        managers = OfficeStaff.objects.filter(office=office, role=StaffRole.MANAGER, active=True).select_related("user")
+        text = msg.SMS_DIRECTIVE_CHANGED.format(office=office.name, deadline=to_jalali(deadline))
+        for row in managers:
+            outbox_enqueue(to=row.user.mobile, text=text, kind="hours_directive_changed")
+        audit_record(
+            actor=actor,
+            action="office.hours_outside_directive",
+            obj=office,
+            municipality=office.municipality,
+            data={"problem": problem, "deadline": deadline.isoformat(), "managers": [r.user_id for r in managers]},
+        )
+    return out
 
 
 # --- closures -----------------------------------------------------------------------------------
@@ -405,6 +488,7 @@ def closure_add(*, office: Office, date: object, reason: str, actor: Any) -> Off
             municipality=office.municipality,
             data={"date": day.isoformat(), "date_jalali": to_jalali(day, digits=False), "reason": text},
         )
+        _reconcile(office, days=[day], actor=actor)  # review #4: that day's bookings are cancelled
     return closure
 
 

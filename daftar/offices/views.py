@@ -199,7 +199,14 @@ def _manage_context(access: OfficeAccess, **forms: Any) -> dict[str, Any]:
         "directive": [{"name": WEEKDAYS[d], "windows": windows_text(directive, d)} for d in range(7)],
         "week": selectors.weekly_by_day(office),
         "equipment": [(label, code in office.equipment) for code, label in EQUIPMENT.items()],
+        "directive_problem": _directive_problem(office),
     }
+
+
+def _directive_problem(office: Office) -> str:
+    """A warning while the office's weekly hours lie outside the directive (S17, review #11)."""
+    problem = services.schedule_problem(office)
+    return msg.OUTSIDE_DIRECTIVE.format(problem=problem) if problem else ""
 
 
 @login_required

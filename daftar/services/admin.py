@@ -28,8 +28,10 @@ from .models import Service, Tariff, TariffRevision
 from .services import (
     is_tariff_admin,
     parse_amount,
+    revision_error,
     rials,
     tariff_conflict,
+    tariff_day_error,
     tariff_delete,
     tariff_set,
     tariff_update,
@@ -63,7 +65,9 @@ class ServiceAdmin(AuditedAdmin):
 
 
 class TariffForm(forms.ModelForm):
-    effective_from = JalaliDateField(label="اجرا از تاریخ (شمسی)", help_text="امروز یا بعد از آن")
+    effective_from = JalaliDateField(
+        label="اجرا از تاریخ (شمسی)", help_text="بعد از امروز (امروز فقط برای خدمتی که امروز تعرفه ندارد)"
+    )
     amount = forms.CharField(label="مبلغ (ریال)", help_text="عدد صحیح و مثبت، به ریال")
 
     class Meta:
@@ -85,7 +89,16 @@ class TariffForm(forms.ModelForm):
         municipality = data.get("municipality") or getattr(self.instance, "municipality", None)
         service = data.get("service") or getattr(self.instance, "service", None)
         if day is not None and municipality is not None and service is not None:
-            reason = tariff_conflict(municipality.pk, service.pk, day, exclude_pk=self.instance.pk)
+            # the same rules as services.tariff_set / tariff_update (review #1, #2)
+            error = tariff_day_error(municipality.pk, service.pk, day)
+            reason = (
+                error.message
+                if error
+                else tariff_conflict(municipality.pk, service.pk, day, exclude_pk=self.instance.pk)
+            )
+            if not reason:
+                error = revision_error(municipality.pk, day)
+                reason = error.message if error else ""
             if reason:
                 self.add_error("effective_from", reason)
         return data

@@ -147,8 +147,17 @@ class OfficeTransactionInputSerializer(serializers.Serializer):
     service = serializers.CharField(help_text="service code, e.g. property_inquiry")
     amount = serializers.IntegerField(help_text="rials; not above the tariff in force")
     payment_ref = serializers.CharField(help_text="payment tracking number; unique per office")
-    performed_at = serializers.CharField(required=False, help_text="Jalali or ISO date-time, Tehran; default now")
-    appointment_code = serializers.CharField(required=False)
+    performed_at = serializers.CharField(
+        required=False,
+        help_text=(
+            "Jalali or ISO date-time (an offset is kept, none means Tehran); default now; at most "
+            "TRANSACTION_BACKDATE_DAYS days back and after the office's last closed day"
+        ),
+    )
+    appointment_code = serializers.CharField(
+        required=False,
+        help_text="a booked or done appointment of this office on the same day; a booked one is marked done",
+    )
 
 
 class OfficeClosingSerializer(serializers.Serializer):

@@ -5,13 +5,13 @@ municipality readers and the manager read them; a clerk gets 403; anyone else 40
 
 Rules (figures are settings-free, documented in docs/revenue.md):
 
-* the month is a Jalali month «۱۴۰۵/۰۸», not after the current one and not more than
-  ``BACKDATE_MONTHS`` months back (a typo such as ۱۳۰۵ is refused, not filed);
+* the month is a Jalali month «۱۴۰۵/۰۸» that is **open**: the current Jalali month or the one
+  before it (``OPEN_MONTHS``) — the same window for adding and deleting, so a settled month's
+  profit never changes and every error of an open month can be undone (review finding 12);
 * the amount is an integer number of rials above zero (Persian digits and thousands separators
   accepted), at most ``MAX_AMOUNT``;
-* a cost can be deleted only while its month is **open**: the current Jalali month or the one
-  before it (so last month's figures can still be corrected early in the new month); older
-  months are settled and stay as recorded;
+* a cost can be deleted only while its month is open (so last month's figures can still be
+  corrected early in the new month); older months are settled and stay as recorded;
 * every change is audited (``services.cost_added`` / ``services.cost_deleted``).
 """
 
@@ -32,8 +32,7 @@ from . import report_messages as msg
 from .analytics import Month, current_month, parse_month
 from .models import CostCategory, CostEntry
 
-BACKDATE_MONTHS = 24
-OPEN_MONTHS = 2  # the current month and the one before it
+OPEN_MONTHS = 2  # the current month and the one before it: costs are added and deleted only there
 MAX_AMOUNT = 10**14  # rials; far above any office's monthly cost, far below the column's limit
 _SEPARATORS = re.compile(r"[,\u066c\u060c\s_]")
 
@@ -66,9 +65,8 @@ def parse_cost_month(raw: object, *, today: dt.date | None = None) -> Month:
     now = current_month(today)
     if month > now:
         raise ApplicationError(msg.MONTH_IN_FUTURE, code="invalid", fields={"month": [msg.MONTH_IN_FUTURE]})
-    oldest = now.shifted(-BACKDATE_MONTHS)
-    if month < oldest:
-        text = msg.MONTH_TOO_OLD.format(year=oldest.label)
+    if month.index <= now.index - OPEN_MONTHS:  # the same window as ``is_open``
+        text = msg.MONTH_TOO_OLD.format(month=month.label)
         raise ApplicationError(text, code="invalid", fields={"month": [text]})
     return month
 

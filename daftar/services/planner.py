@@ -9,20 +9,30 @@ Method (docs/revenue.md «Planner»):
 
 1. **Window**: the last ``WINDOW_MONTHS`` complete Jalali months (the current month is not
    complete and is left out).
-2. **District demand**: transactions per service per month averaged over the window, summed
-   over the district's offices. Shown only when at least ``settings.PLANNER_MIN_OFFICES``
-   offices contributed (had a transaction in the window) — overall and for that service — so
-   no single office's figures can be read off (k-anonymity with k = PLANNER_MIN_OFFICES).
-3. **Fallback**: otherwise the **municipality-wide average per office** (all transactions of
-   the municipality for that service per month ÷ the municipality's contributing offices) is
-   used, and labelled so; when even the municipality has fewer than k contributing offices
-   nothing is shown and the projected demand is zero.
-4. **A new office's share** (assumption): with district demand it takes an equal share with the
-   existing offices, ``district demand ÷ (offices + 1)``; with the municipality fallback it
-   does as well as an average office.
-5. **Income** = Σ share × the service's tariff in force today (a service without a tariff adds
-   nothing); **costs** = staff + rent + other (monthly); **profit** = income − costs.
-6. **Break-even month**: the first month ``k`` (1…``HORIZON_MONTHS``) when the cumulative
+2. **Groups** (k = ``settings.PLANNER_MIN_OFFICES``): the municipality's *contributing* offices
+   (a transaction in the window) are split into **disjoint** groups, the same whichever
+   district is asked: each district with at least k contributing offices is a group of its
+   own; all the other districts' contributing offices together form one **pool**.
+3. **Publishable cells**: a cell (group, service) is used only when at least k offices of the
+   group contributed that service. Its demand is the group's transactions ÷ months, **rounded
+   to whole transactions per month** (half up). Nothing else about transactions is ever used.
+4. **District demand** (basis ``district``): for a district that is a group of its own, its own
+   publishable cell. **Fallback** (basis ``municipality``) — a district in the pool, or a
+   service whose district cell is not publishable: the average per office over **all
+   publishable cells** of that service in the municipality (Σ their rounded demand ÷ Σ their
+   groups' contributing offices). With no publishable cell: nothing, zero demand.
+   Why this is safe: every figure an answer depends on is a (sum of) rounded cell(s) of
+   disjoint groups of ≥ k offices, so no combination of answers — for any districts —
+   isolates fewer than k offices (the old fallback over the whole municipality, minus a
+   published district total, gave a lone office's exact count: test_review_fixes_planner.py).
+5. **A new office's share** (assumption): with district demand, an equal share with the
+   existing offices, ``district demand ÷ (offices + 1)``; with the fallback, an average office.
+   Shown to one decimal (half up); income is computed from the **shown** share.
+6. **Income** = Σ shown share × the service's tariff in force today, each line **rounded to
+   100,000 rials** (half up; a service without a tariff adds nothing); monthly income = Σ lines.
+   **Costs** = staff + rent + other (monthly, the founder's own figures, not rounded);
+   **profit** = income − costs.
+7. **Break-even month**: the first month ``k`` (1…``HORIZON_MONTHS``) when the cumulative
    profit ``k × profit`` covers the one-off equipment cost; ``null`` if never within the horizon.
 """
 
@@ -91,19 +101,45 @@ def window(today: dt.date | None = None, months: int = WINDOW_MONTHS) -> list[Mo
     return [now.shifted(-i) for i in range(months, 0, -1)]
 
 
-def _demand(filters: dict[str, Any], months: list[Month]) -> tuple[int, dict[int, tuple[int, int]]]:
-    """(contributing offices, {service_id: (transactions, contributing offices)}) in the window."""
-    qs = Transaction.objects.filter(months_q(months), **filters).order_by()
-    offices = qs.values("office_id").distinct().count()
-    per_service = {
-        r["service_id"]: (int(r["n"]), int(r["offices"]))
-        for r in qs.values("service_id").annotate(n=Count("id"), offices=Count("office_id", distinct=True))
+MONEY_STEP = 100_000  # rials: published income is rounded to this (docs/revenue.md)
+POOL = "pool"
+
+
+def _half_up(value: Fraction, step: Fraction = Fraction(1)) -> Fraction:
+    """``value`` rounded to a multiple of ``step``, halves away from zero (values are ≥ 0)."""
+    return (value / step + Fraction(1, 2)).__floor__() * step
+
+
+def _cells(municipality_id: int, months: list[Month], k: int) -> tuple[dict[Any, int], dict[int, Any], dict[Any, int]]:
+    """The disjoint groups and their publishable cells (module docstring, steps 2–3).
+
+    Returns ``(group offices, {district_id: group}, {(group, service_id): rounded monthly
+    demand})``; a group is a district id (≥ k contributing offices) or ``POOL``; only cells
+    with ≥ k contributing offices are in the last dict."""
+    qs = Transaction.objects.filter(months_q(months), municipality_id=municipality_id).order_by()
+    per_district = {
+        r["office__district_id"]: int(r["offices"])
+        for r in qs.values("office__district_id").annotate(offices=Count("office_id", distinct=True))
     }
-    return offices, per_service
+    group_of = {d: (d if n >= k else POOL) for d, n in per_district.items()}
+    group_offices: dict[Any, int] = {}
+    for d, n in per_district.items():
+        group_offices[group_of[d]] = group_offices.get(group_of[d], 0) + n
+    raw: dict[tuple[Any, int], tuple[int, set[int]]] = {}
+    # grouped by the office's (current) district, so every office is in exactly one group
+    rows = qs.values("office__district_id", "service_id", "office_id").annotate(n=Count("id"))
+    for r in rows:
+        key = (group_of[r["office__district_id"]], r["service_id"])
+        n, offices = raw.get(key, (0, set()))
+        offices.add(r["office_id"])
+        raw[key] = (n + int(r["n"]), offices)
+    cells = {key: int(_half_up(Fraction(n, len(months)))) for key, (n, offices) in raw.items() if len(offices) >= k}
+    return group_offices, group_of, cells
 
 
-def _one_decimal(value: Fraction) -> float:
-    return round(float(value), 1)
+def _one_decimal(value: Fraction) -> Fraction:
+    """A new office's share as shown: one decimal, half up (income is computed from it)."""
+    return _half_up(value, Fraction(1, 10))
 
 
 def planner_estimate(
@@ -138,52 +174,58 @@ def planner_estimate(
     months = window(today)
     k = min_offices()
     n_months = len(months)
-    d_offices, d_services = _demand({"district_id": district.pk}, months)
-    m_offices, m_services = _demand({"municipality_id": district.municipality_id}, months)
-    district_ok = d_offices >= k
-    municipality_ok = m_offices >= k
-    if district_ok:
-        basis, note = (
-            BASIS_DISTRICT,
-            msg.DEMAND_DISTRICT.format(offices=persian_digits(d_offices), months=persian_digits(n_months)),
-        )
-    elif municipality_ok:
-        basis, note = BASIS_MUNICIPALITY, msg.DEMAND_FALLBACK.format(minimum=persian_digits(k))
-    else:
-        basis, note = BASIS_NONE, msg.DEMAND_NONE
+    group_offices, group_of, cells = _cells(district.municipality_id, months, k)
+    own = group_of.get(district.pk)
+    district_ok = own is not None and own != POOL  # a group of its own: ≥ k contributing offices
+    d_offices = group_offices[own] if district_ok else 0
+
+    def fallback(service_id: int) -> Fraction | None:
+        """Average per office over every publishable cell of the service (step 4)."""
+        groups = [g for (g, sid) in cells if sid == service_id]
+        if not groups:
+            return None
+        return Fraction(sum(cells[(g, service_id)] for g in groups), sum(group_offices[g] for g in groups))
 
     lines = []
-    income = Fraction(0)
+    income = 0
+    any_fallback = False
     for line in tariff_table(district.municipality_id, today):
         service = line.service
-        d_n, d_contrib = d_services.get(service.pk, (0, 0))
-        m_n, _ = m_services.get(service.pk, (0, 0))
-        district_demand: Fraction | None = None
-        if district_ok and (d_n == 0 or d_contrib >= k):
-            district_demand = Fraction(d_n, n_months)
-            share = district_demand / (d_offices + 1)
+        district_demand: int | None = None
+        if district_ok and (own, service.pk) in cells:
+            district_demand = cells[(own, service.pk)]
+            exact_share = Fraction(district_demand, d_offices + 1)
             line_basis = BASIS_DISTRICT
-        elif municipality_ok:
-            share = Fraction(m_n, n_months * m_offices)
+        elif (average := fallback(service.pk)) is not None:
+            exact_share = average
             line_basis = BASIS_MUNICIPALITY
+            any_fallback = True
         else:
-            share, line_basis = Fraction(0), BASIS_NONE
+            exact_share, line_basis = Fraction(0), BASIS_NONE
+        share = _one_decimal(exact_share)
         amount = line.amount
-        line_income = share * amount if amount is not None else Fraction(0)
+        line_income = int(_half_up(share * amount, Fraction(MONEY_STEP))) if amount is not None else 0
         income += line_income
         lines.append(
             {
                 "service": service.code,
                 "title": service.title,
                 "basis": line_basis,
-                "district_monthly_transactions": None if district_demand is None else _one_decimal(district_demand),
-                "new_office_monthly_transactions": _one_decimal(share),
+                "district_monthly_transactions": district_demand,
+                "new_office_monthly_transactions": float(share),
                 "tariff": amount,
-                "monthly_income": round(line_income),
+                "monthly_income": line_income,
             }
         )
+    if district_ok:
+        basis = BASIS_DISTRICT
+        note = msg.DEMAND_DISTRICT.format(offices=persian_digits(d_offices), months=persian_digits(n_months))
+    elif any_fallback:
+        basis, note = BASIS_MUNICIPALITY, msg.DEMAND_FALLBACK.format(minimum=persian_digits(k))
+    else:
+        basis, note = BASIS_NONE, msg.DEMAND_NONE.format(minimum=persian_digits(k))
 
-    monthly_income = round(income)
+    monthly_income = income
     monthly_costs = amounts["staff_costs"] + amounts["rent"] + amounts["other_costs"]
     profit = monthly_income - monthly_costs
     equipment_cost = amounts["equipment"]
@@ -197,6 +239,7 @@ def planner_estimate(
         },
         "window": {"from": months[0].body(), "to": months[-1].body(), "months": n_months},
         "min_offices": k,
+        "money_step": MONEY_STEP,
         "basis": basis,
         "basis_note": note,
         "offices": d_offices if district_ok else None,

@@ -265,6 +265,7 @@ PlannerSchema = inline_serializer(
         "district": serializers.DictField(),
         "window": serializers.DictField(),
         "min_offices": serializers.IntegerField(),
+        "money_step": serializers.IntegerField(help_text="published income is rounded to this many rials"),
         "basis": serializers.CharField(help_text="district, municipality or none"),
         "basis_note": serializers.CharField(),
         "offices": serializers.IntegerField(allow_null=True),

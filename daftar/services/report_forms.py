@@ -39,7 +39,7 @@ class MunicipalityReportForm(RangeForm):
 
 
 class CostForm(PersianForm):
-    month = forms.CharField(label="ماه", max_length=20, help_text="ماه شمسی، مثلاً ۱۴۰۵/۰۸")
+    month = forms.CharField(label="ماه", max_length=20, help_text="ماه جاری یا ماه گذشتهٔ شمسی، مثلاً ۱۴۰۵/۰۸")
     category = forms.ChoiceField(label="دسته", choices=CostCategory.choices)
     amount = forms.CharField(label="مبلغ (ریال)", max_length=40)
     note = forms.CharField(label="شرح", required=False, max_length=200)

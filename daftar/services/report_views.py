@@ -423,6 +423,7 @@ def planner_page(request: HttpRequest) -> HttpResponse:
                 "costs": rials(estimate["monthly_costs"]),
                 "profit": rials(estimate["monthly_profit"]),
                 "equipment": rials(estimate["costs"]["equipment"]),
+                "money_step": rials(estimate["money_step"]),
                 "break_even": persian_digits(estimate["break_even_month"]) if estimate["break_even_month"] else None,
                 "offices": persian_digits(estimate["offices"]) if estimate["offices"] is not None else None,
             },

@@ -53,7 +53,6 @@ MAX_AMOUNT = 10_000_000_000
 MAX_STEP = 100_000_000
 PERCENT_MIN, PERCENT_MAX = Decimal(-50), Decimal(200)
 PAYMENT_REF = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,63}$")
-APPOINTMENT_CODE = re.compile(r"^[A-Za-z0-9\-]{1,16}$")
 # a clock skew allowance for "performed in the future"
 FUTURE_TOLERANCE = dt.timedelta(minutes=2)
 
@@ -166,9 +165,44 @@ def is_tariff_admin(actor: Any, municipality: Municipality | int) -> bool:
 # --- tariffs ---------------------------------------------------------------------------------
 
 
-def _check_tariff_day(effective_from: dt.date) -> None:
-    if effective_from < today():
-        raise _invalid(msg.TARIFF_DATE_PAST, "effective_from", code="date_past")
+def tariff_day_error(municipality_id: int, service_id: int, day: dt.date) -> ApplicationError | None:
+    """Why a hand-set row may not start on ``day`` (None when it may; review #1). A row must
+    start **after today**: from today, it would change today's tariff after charges were made at
+    the old one (and turn them into false overcharges). Today is allowed only when the service
+    has no tariff in force today in that municipality (nothing in force is changed)."""
+    if day < today():
+        return _invalid(msg.TARIFF_DATE_PAST, "effective_from", code="date_past")
+    if day == today() and tariff_in_force(municipality_id, service_id, day) is not None:
+        return _invalid(msg.TARIFF_TODAY_IN_FORCE, "effective_from", code="date_not_future")
+    return None
+
+
+def revision_after(municipality_id: int, day: dt.date) -> TariffRevision | None:
+    """The first scheduled revision taking effect on or after ``day`` (review #2): its amounts
+    were computed from the tariffs in force the day before its date, so a hand-set row on or
+    before that date would leave them computed from a stale base."""
+    return (
+        TariffRevision.objects.filter(
+            municipality_id=municipality_id, status=RevisionStatus.SCHEDULED, effective_from__gte=day
+        )
+        .order_by("effective_from", "pk")
+        .first()
+    )
+
+
+def revision_error(municipality_id: int, day: dt.date) -> ApplicationError | None:
+    revision = revision_after(municipality_id, day)
+    if revision is None:
+        return None
+    message = msg.TARIFF_BEFORE_REVISION.format(date=to_jalali(revision.effective_from))
+    return ApplicationError(message, code="revision_scheduled", status=409, fields={"effective_from": [message]})
+
+
+def _check_tariff_day(municipality_id: int, service_id: int, day: dt.date) -> None:
+    """Call under the municipality's row lock (revision_schedule takes it too)."""
+    error = tariff_day_error(municipality_id, service_id, day)
+    if error is not None:
+        raise error
 
 
 def tariff_conflict(municipality_id: int, service_id: int, day: dt.date, *, exclude_pk: int | None = None) -> str:
@@ -194,20 +228,28 @@ def _refuse_conflict(municipality_id: int, service_id: int, day: dt.date, *, exc
         raise ApplicationError(reason, code="tariff_day_taken", status=409, fields={"effective_from": [reason]})
 
 
+def _refuse_before_revision(municipality_id: int, day: dt.date) -> None:
+    error = revision_error(municipality_id, day)
+    if error is not None:
+        raise error
+
+
 def tariff_set(
     *, municipality: Municipality, service: Service, amount: object, effective_from: object, actor: Any
 ) -> Tariff:
-    """Set one service's tariff from a day (today or later). A hand-set row already on that day
-    (not yet in force) is replaced; a row of a scheduled revision on that day is refused (cancel
-    the revision first); a cancelled revision's row on that day gives way."""
+    """Set one service's tariff from a day after today (today only for a service with no tariff
+    in force today). A hand-set row already on that day (not yet in force) is replaced; a
+    scheduled revision on that day or later refuses it (cancel the revision first); a cancelled
+    revision's row on that day gives way."""
     if not is_tariff_admin(actor, municipality):
         raise _forbidden()
     value = parse_amount(amount)
     day = parse_day(effective_from, field_name="effective_from")
-    _check_tariff_day(day)
     with transaction.atomic():
         Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
+        _check_tariff_day(municipality.pk, service.pk, day)
         _refuse_conflict(municipality.pk, service.pk, day)
+        _refuse_before_revision(municipality.pk, day)
         existing = Tariff.objects.filter(municipality=municipality, service=service, effective_from=day).first()
         previous = existing.amount if existing else None
         if existing is not None:
@@ -243,9 +285,11 @@ def tariff_update(*, tariff: Tariff, amount: object, effective_from: object, act
     _editable(tariff)
     value = parse_amount(amount)
     day = parse_day(effective_from, field_name="effective_from")
-    _check_tariff_day(day)
     with transaction.atomic():
+        Municipality.objects.select_for_update().filter(pk=tariff.municipality_id).first()
+        _check_tariff_day(tariff.municipality_id, tariff.service_id, day)
         _refuse_conflict(tariff.municipality_id, tariff.service_id, day, exclude_pk=tariff.pk)
+        _refuse_before_revision(tariff.municipality_id, day)
         Tariff.objects.filter(
             municipality_id=tariff.municipality_id, service_id=tariff.service_id, effective_from=day
         ).exclude(pk=tariff.pk).delete()  # only a cancelled revision's row can be left there
@@ -485,6 +529,79 @@ def _performed(raw: object) -> dt.datetime:
     return moment
 
 
+def backdate_days() -> int:
+    """How many days before today (Tehran) a transaction may be dated (review #7)."""
+    return max(int(getattr(settings, "TRANSACTION_BACKDATE_DAYS", 3)), 0)
+
+
+def _check_day_open(office: Office, day: dt.date) -> None:
+    """Refuse a day too far back (``TRANSACTION_BACKDATE_DAYS``) or on/before the office's last
+    closed day (review #7): a closing locks that day and every day before it."""
+    limit = backdate_days()
+    if day < today() - dt.timedelta(days=limit):
+        message = msg.PERFORMED_TOO_OLD.format(days=persian_digits(limit))
+        raise _invalid(message, "performed_at", code="performed_too_old")
+    last = DailyClosing.objects.filter(office=office).order_by("-day").values_list("day", flat=True).first()
+    if last is not None and day <= last:
+        if DailyClosing.objects.filter(office=office, day=day).exists():
+            raise ApplicationError(msg.DAY_CLOSED.format(date=to_jalali(day)), code="day_closed", status=409)
+        raise ApplicationError(msg.DAY_BEFORE_LAST_CLOSED.format(date=to_jalali(last)), code="day_closed", status=409)
+
+
+def _appointment_code(raw: object) -> str:
+    """The code as stored on appointments (``K7QM-3XPA``) or "" when none was given."""
+    text = normalize_text(str(raw or "")).strip()
+    if not text:
+        return ""
+    from daftar.appointments.services import clean_code
+
+    code = clean_code(text)
+    if code is None:
+        raise _invalid(msg.APPOINTMENT_NOT_MATCHING, "appointment_code", code="appointment_invalid")
+    return code
+
+
+def _appointment(office: Office, code: str, day: dt.date, *, lock: bool = False) -> Any:
+    """The office's booked or done appointment with that code on ``day`` (review #13); another
+    office's code and a made-up one are refused with the same message."""
+    from daftar.appointments.models import Appointment, AppointmentStatus
+
+    rows = Appointment.objects.filter(
+        office=office, code=code, day=day, status__in=[AppointmentStatus.BOOKED, AppointmentStatus.DONE]
+    )
+    found = (rows.select_for_update(of=("self",)) if lock else rows).select_related("service").first()
+    if found is None:
+        raise _invalid(msg.APPOINTMENT_NOT_MATCHING, "appointment_code", code="appointment_invalid")
+    return found
+
+
+def _appointment_done(appointment: Any, office: Office, actor: Any, ref: str) -> None:
+    """Mark a booked appointment done with the transaction that served it (same transaction;
+    the caller holds the office lock, then this row's: the order appointments' reconcile uses)."""
+    from daftar.appointments.models import AppointmentStatus
+
+    if appointment.status != AppointmentStatus.BOOKED:
+        return
+    appointment.status = AppointmentStatus.DONE
+    appointment.marked_by = actor
+    appointment.marked_at = timezone.now()
+    appointment.save(update_fields=["status", "marked_by", "marked_at"])
+    audit_record(
+        actor=actor,
+        action="appointment.done",
+        obj=appointment,
+        municipality=office.municipality,
+        data={
+            "code": appointment.code,
+            "office": office.pk,
+            "service": appointment.service.code,
+            "start": appointment.start.isoformat(),
+            "counter": appointment.counter,
+            "payment_ref": ref,
+        },
+    )
+
+
 def _same(row: Transaction, service: Service, amount: int, code: str, performed: dt.datetime | None) -> bool:
     same = row.service_id == service.pk and row.amount == amount and row.appointment_code == code
     return same and (performed is None or row.performed_at == performed)
@@ -505,19 +622,21 @@ def transaction_record(
     already obtained. Returns the row and whether it was created now (a repeat with the same
     payment reference and the same data returns the existing row).
 
+    ``performed_at`` may be at most ``TRANSACTION_BACKDATE_DAYS`` days back and after the
+    office's last closed day. ``appointment_code``, when given, must be a booked or done
+    appointment of this office on the same Tehran day; a booked one is marked done.
+
     Must not be called inside an outer ``transaction.atomic`` block when the amount may be above
     the tariff: the overcharging report is committed in its own transaction *after* the refusal
     (the API's idempotency wrapper therefore turns that refusal into a response, not an
-    exception)."""
+    exception). It is reported once per payment reference of the office."""
     access = _access(office, actor)
     access.require_staff()
     the_office = access.office
     svc = service_by_code(service)
     value = parse_amount(amount)
     ref = normalize_payment_ref(payment_ref)
-    code = normalize_text(str(appointment_code or "")).upper()
-    if code and not APPOINTMENT_CODE.fullmatch(code):
-        raise _invalid(msg.APPOINTMENT_CODE_INVALID, "appointment_code")
+    code = _appointment_code(appointment_code)
     explicit = performed_at not in (None, "")
     moment = _performed(performed_at)
     day = moment.astimezone(TEHRAN).date()
@@ -528,12 +647,17 @@ def transaction_record(
     if not OfficeService.objects.filter(office=the_office, service=svc).exists():
         message = msg.SERVICE_NOT_OFFERED.format(service=svc.title)
         raise ApplicationError(message, code="service_not_offered", fields={"service": [message]})
+    _check_day_open(the_office, day)
+    if code:
+        _appointment(the_office, code, day)
     tariff = tariff_in_force(the_office.municipality_id, svc.pk, day)
     if tariff is None:
         message = msg.NO_TARIFF.format(service=svc.title, date=to_jalali(day))
         raise ApplicationError(message, code="no_tariff", status=409, fields={"service": [message]})
     if value > tariff.amount:
-        overcharge_report(office=the_office, service=svc, amount=value, tariff=tariff, moment=moment, actor=actor)
+        overcharge_report(
+            office=the_office, service=svc, amount=value, tariff=tariff, moment=moment, payment_ref=ref, actor=actor
+        )
         message = msg.ABOVE_TARIFF.format(amount=rials(value), service=svc.title, tariff=rials(tariff.amount))
         raise ApplicationError(message, code="above_tariff", status=409, fields={"amount": [message]})
 
@@ -543,8 +667,8 @@ def transaction_record(
         with transaction.atomic():
             # the office row serialises recording against the day's closing
             Office.objects.select_for_update().filter(pk=the_office.pk).first()
-            if DailyClosing.objects.filter(office=the_office, day=day).exists():
-                raise ApplicationError(msg.DAY_CLOSED.format(date=to_jalali(day)), code="day_closed", status=409)
+            _check_day_open(the_office, day)
+            appointment = _appointment(the_office, code, day, lock=True) if code else None
             row = Transaction.objects.create(
                 office=the_office,
                 municipality_id=the_office.municipality_id,
@@ -574,8 +698,11 @@ def transaction_record(
                     "tariff": tariff.amount,
                     "payment_ref": ref,
                     "outside_hours": outside,
+                    "appointment_code": code,
                 },
             )
+            if appointment is not None:
+                _appointment_done(appointment, the_office, actor, ref)
     except IntegrityError:
         # a concurrent request with the same payment reference won
         existing = Transaction.objects.filter(office=the_office, payment_ref=ref).first()
@@ -594,18 +721,44 @@ def _repeat(existing: Transaction, svc: Service, value: int, code: str, moment: 
 
 
 def overcharge_report(
-    *, office: Office, service: Service, amount: int, tariff: Tariff, moment: dt.datetime, actor: Any
-) -> None:
+    *,
+    office: Office,
+    service: Service,
+    amount: int,
+    tariff: Tariff,
+    moment: dt.datetime,
+    actor: Any,
+    payment_ref: str = "",
+) -> bool:
     """Record the refused overcharge for supervision (S18, P5): an ``overcharging`` violation of
     the office's licence (when it has one under supervision) and, always, an audit entry —
-    committed on their own, whatever happens to the refused request."""
+    committed on their own, whatever happens to the refused request.
+
+    At most once per (office, payment reference) (review #6): a retried or double-submitted
+    request finds the audit entry of the first one, under the office's row lock, and reports
+    nothing more. A day closed meanwhile is refused as closed, without a report. Returns whether
+    a report was made now."""
     description = (
         f"تلاش برای دریافت {rials(amount)} ریال بابت «{service.title}» در دفتر «{office.name}» "
         f"(تعرفهٔ مصوب: {rials(tariff.amount)} ریال)؛ سامانه تراکنش را نپذیرفت."
     )
+    from daftar.audit.models import AuditEntry
     from daftar.supervision.services import violation_record_system
 
+    day = moment.astimezone(TEHRAN).date()
     with transaction.atomic():
+        Office.objects.select_for_update().filter(pk=office.pk).first()
+        _check_day_open(office, day)
+        if (
+            payment_ref
+            and AuditEntry.objects.filter(
+                action="services.overcharge_refused",
+                object_type=office._meta.label_lower,
+                object_id=str(office.pk),
+                data__payment_ref=payment_ref,
+            ).exists()
+        ):
+            return False
         violation = None
         if office.licence_id:
             violation = violation_record_system(
@@ -623,10 +776,12 @@ def overcharge_report(
                 "service": service.code,
                 "amount": amount,
                 "tariff": tariff.amount,
+                "payment_ref": payment_ref,
                 "violation": violation.pk if violation else None,
                 "no_violation_reason": "" if violation else ("no_licence" if not office.licence_id else "not_recorded"),
             },
         )
+    return True
 
 
 # --- daily closing ---------------------------------------------------------------------------

@@ -32,6 +32,9 @@ def test_reminders_are_sent_the_day_before_exactly_once(
         office=office, service=inquiry, start=at(SATURDAY + dt.timedelta(days=2), 9), citizen=citizen3
     )
 
+    # review #10: nothing goes out before APPOINTMENT_REMINDER_HOUR (16:00 Tehran) the day before
+    assert send_reminders.delay().get() == 0
+    clock.move_to(at(SATURDAY, 16), tick=False)
     assert send_reminders.delay().get() == 1
     assert send_reminders.delay().get() == 0
     assert reminders_send() == 0

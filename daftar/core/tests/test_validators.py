@@ -154,3 +154,47 @@ def test_known_legal_national_id() -> None:
     with pytest.raises(ValidationError) as info:
         normalize_legal_national_id("1038028479")
     assert info.value.messages == [m.LEGAL_ID_LENGTH]
+
+
+# --- parse_datetime: Jalali, Gregorian and the ISO forms the API returns (review #14) ----------
+
+
+class TestParseDatetime:
+    def test_the_api_s_own_iso_output_is_read_back(self) -> None:
+        import datetime as dt
+
+        from daftar.core.jalali import TEHRAN, parse_datetime
+
+        expected = dt.datetime(2026, 11, 24, 9, 0, tzinfo=TEHRAN)
+        assert parse_datetime("2026-11-24T09:00:00+03:30") == expected
+        assert parse_datetime("2026-11-24T05:30:00Z") == expected  # aware input keeps its instant
+        assert parse_datetime("2026-11-24T09:00:00") == expected  # naive ISO → Tehran time
+        assert parse_datetime("2026-11-24 09:00:00") == expected
+        assert parse_datetime("2026-11-24T09:00:00.123+03:30").second == 0
+        assert parse_datetime("۲۰۲۶-۱۱-۲۴T۰۹:۰۰:۰۰+۰۳:۳۰") == expected  # Persian digits
+
+    def test_the_jalali_and_spaced_forms_still_work(self) -> None:
+        import datetime as dt
+
+        from daftar.core.jalali import TEHRAN, parse_datetime
+
+        expected = dt.datetime(2026, 11, 24, 9, 0, tzinfo=TEHRAN)
+        assert parse_datetime("1405/09/03 09:00") == expected
+        assert parse_datetime("۱۴۰۵/۰۹/۰۳ ۰۹:۰۰") == expected
+        assert parse_datetime("2026-11-24 09:00") == expected
+        assert parse_datetime("1405/09/03") == dt.datetime(2026, 11, 24, tzinfo=TEHRAN)
+        # a Jalali year written the ISO way with seconds is still read as Jalali
+        assert parse_datetime("1405-09-03T09:00:00") == expected
+        assert parse_datetime("1405-09-03T09:00:00+03:30") == expected
+        assert parse_datetime("1405-02-31T10:00:00").date() == dt.date(2026, 5, 21)  # Ordibehesht has 31 days
+
+    @pytest.mark.parametrize(
+        "raw",
+        ["", "garbage", "2026-13-45T09:00:00", "2026-11-24T25:00:00", "2026-11-24T09:00:00+99:00", "1405/13/01 09:00"],
+    )
+    def test_garbage_is_refused_in_persian(self, raw: str) -> None:
+        from daftar.core.jalali import parse_datetime
+
+        with pytest.raises(ValidationError) as exc:
+            parse_datetime(raw)
+        assert exc.value.messages == [m.DATETIME_INVALID]

@@ -69,7 +69,8 @@ def test_office_create_by_the_municipality_admin_is_audited(tehran):
         ({"name": "  "}, "name", msg.NAME_REQUIRED),
         ({"address": "کوتاه"}, "address", msg.ADDRESS_REQUIRED),
         ({"phone": "۰۲۱-abc"}, "phone", msg.PHONE_INVALID),
-        ({"district": "abc"}, "district", msg.DISTRICT_INVALID),
+        ({"district": "abc"}, "district", msg.LOCATION_FIXED),  # review #8: never moved
+        ({"municipality": "1"}, "municipality", msg.LOCATION_FIXED),
     ],
 )
 def test_bad_profile_changes_are_refused_in_persian_and_change_nothing(make_office, change, field, message):
@@ -83,12 +84,21 @@ def test_bad_profile_changes_are_refused_in_persian_and_change_nothing(make_offi
     assert not AuditEntry.objects.filter(action="office.update").exists()
 
 
-def test_a_district_of_another_municipality_is_refused(make_office):
-    office = make_office()
+def test_a_district_of_another_municipality_is_refused(make_office, tehran):
     province = Province.objects.first()
     shiraz = Municipality.objects.create(slug="shiraz", name="شهرداری شیراز", city="شیراز", province=province)
     other = shiraz.districts.create(number=1, name="منطقهٔ ۱")
-    assert refused(office_update, office=office, actor=user(MANAGER), district=other.pk).message == msg.DISTRICT_INVALID
+    error = refused(
+        office_create,
+        municipality=tehran,
+        district=other.pk,
+        name="دفتر نمونه",
+        address="تهران، خیابان نمونه، پلاک ۱",
+        lat=35.7,
+        lng=51.4,
+        actor=None,
+    )
+    assert error.message == msg.DISTRICT_INVALID
 
 
 def test_office_update_by_the_manager_records_before_and_after(make_office):

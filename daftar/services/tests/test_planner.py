@@ -68,37 +68,40 @@ def test_district_demand_projection_and_break_even_by_hand(world: World) -> None
     assert body["offices"] == 3
     assert body["window"]["from"]["label"] == "خرداد ۱۴۰۵" and body["window"]["to"]["label"] == "آبان ۱۴۰۵"
     lines = {line["service"]: line for line in body["demand"]}
-    # building permits: 12 in 6 months = 2.0 a month in the district; a new office's share is
-    # 2.0 / (3 + 1) = 0.5 a month × 1,500,000 = 750,000 rials
-    assert lines["building_permit"]["district_monthly_transactions"] == 2.0
+    # building permits: 12 in 6 months = 2 a month in the district (whole transactions); a new
+    # office's share is 2 / (3 + 1) = 0.5 a month × 1,500,000 = 750,000 → 800,000 rials
+    # (income is rounded to 100,000 rials, half up — review finding 3)
+    assert lines["building_permit"]["district_monthly_transactions"] == 2
     assert lines["building_permit"]["new_office_monthly_transactions"] == 0.5
-    assert lines["building_permit"]["monthly_income"] == 750_000
-    # charge payments: 6 / 6 = 1.0; share 0.25 × 200,000 = 50,000
-    assert lines["charges_payment"]["district_monthly_transactions"] == 1.0
-    assert lines["charges_payment"]["monthly_income"] == 50_000
-    # property inquiries came from ONE office: the district figure is withheld and the
-    # municipality's average per office is used: 2 / (6 months × 3 offices) = 1/9 a month
-    # × 400,000 = 44,444.4 rials
+    assert lines["building_permit"]["monthly_income"] == 800_000
+    # charge payments: 6 / 6 = 1; share 0.25 → shown 0.3 × 200,000 = 60,000 → 100,000
+    assert lines["charges_payment"]["district_monthly_transactions"] == 1
+    assert lines["charges_payment"]["new_office_monthly_transactions"] == 0.3
+    assert lines["charges_payment"]["monthly_income"] == 100_000
+    # property inquiries came from ONE office: the district cell is withheld, and since no
+    # group of ≥ 3 offices made any, nothing is used (the old municipality average was that
+    # one office's figure again)
     assert lines["property_inquiry"]["district_monthly_transactions"] is None
-    assert lines["property_inquiry"]["basis"] == "municipality"
-    assert lines["property_inquiry"]["new_office_monthly_transactions"] == 0.1
-    assert lines["property_inquiry"]["monthly_income"] == 44_444
+    assert lines["property_inquiry"]["basis"] == "none"
+    assert lines["property_inquiry"]["new_office_monthly_transactions"] == 0
+    assert lines["property_inquiry"]["monthly_income"] == 0
     assert lines["completion_certificate"]["monthly_income"] == 0
     assert lines["building_permit"]["tariff"] == 1_500_000
-    # income 750,000 + 50,000 + 44,444.4 = 844,444; costs 300,000 + 200,000 + 50,000 = 550,000
-    assert body["monthly_income"] == 844_444
+    # income 800,000 + 100,000 = 900,000; costs 300,000 + 200,000 + 50,000 = 550,000
+    assert body["monthly_income"] == 900_000
     assert body["monthly_costs"] == 550_000
-    assert body["monthly_profit"] == 294_444
-    # cumulative profit k × 294,444 covers the 1,000,000 equipment at k = 4 (3 → 883,332)
-    assert body["break_even_month"] == 4
-    assert body["cumulative_profit"][2] == {"month": 3, "cumulative": 3 * 294_444 - 1_000_000}
-    assert body["cumulative_profit"][3]["cumulative"] >= 0
+    assert body["monthly_profit"] == 350_000
+    # cumulative profit k × 350,000 covers the 1,000,000 equipment at k = 3 (2 → 700,000)
+    assert body["break_even_month"] == 3
+    assert body["cumulative_profit"][1] == {"month": 2, "cumulative": 2 * 350_000 - 1_000_000}
+    assert body["cumulative_profit"][2]["cumulative"] >= 0
     assert len(body["cumulative_profit"]) == 60
 
 
 def test_a_district_with_one_office_never_reveals_its_figures(world: World) -> None:
     """k-anonymity: the lone office of A2 made 60 building permits (10 a month); the planner
-    for A2 shows the municipality's average per office instead, never 10."""
+    for A2 shows the average per office over groups of ≥ k offices only (here A1), so the lone
+    office's figures are in no answer (review finding 3)."""
     three_offices_of_a1(world)
     for i in range(60):
         tx(world.lone, "building_permit", jday(1405, 3 + i % 6, 1 + i // 6))
@@ -108,9 +111,9 @@ def test_a_district_with_one_office_never_reveals_its_figures(world: World) -> N
     assert body["offices"] is None
     assert all(line["district_monthly_transactions"] is None for line in body["demand"])
     lines = {line["service"]: line for line in body["demand"]}
-    # (12 + 60) building permits / (6 months × 4 offices) = 3.0 a month per office
-    assert lines["building_permit"]["new_office_monthly_transactions"] == 3.0
-    assert lines["building_permit"]["monthly_income"] == 4_500_000
+    # A1's cell: 12 / 6 = 2 a month over 3 offices = 0.67 → 0.7 × 1,500,000 → 1,100,000
+    assert lines["building_permit"]["new_office_monthly_transactions"] == 0.7
+    assert lines["building_permit"]["monthly_income"] == 1_100_000
     assert all(line["new_office_monthly_transactions"] != 10.0 for line in body["demand"])
 
 
@@ -118,7 +121,7 @@ def test_a_municipality_with_fewer_offices_than_k_shows_nothing(world: World) ->
     tx(world.office_b, "building_permit", jday(1405, 8, 1))
     body = plan(world.b1, staff_costs=100, rent=0, other_costs=0, equipment=5).json()
     assert body["basis"] == "none"
-    assert body["basis_note"] == msg.DEMAND_NONE
+    assert body["basis_note"] == msg.DEMAND_NONE.format(minimum="۳")
     assert body["monthly_income"] == 0
     assert body["monthly_profit"] == -100
     assert body["break_even_month"] is None
@@ -178,8 +181,8 @@ def test_planner_page_is_public_and_shows_the_figures_with_a_chart(world: World)
         "equipment": "1000000",
     }
     html = Client().get("/planner/", params).content.decode()
-    assert "۸۴۴٬۴۴۴ ریال" in html  # monthly income
-    assert "ماه ۴" in html  # break-even
+    assert "۹۰۰٬۰۰۰ ریال" in html  # monthly income
+    assert "ماه ۳" in html  # break-even
     assert 'id="planner-data" type="application/json"' in html
     assert "<script>" not in html  # no inline executable script
     island = html.split('id="planner-data" type="application/json">')[1].split("</script>")[0]

@@ -170,12 +170,14 @@ def test_a_future_row_is_replaced_but_a_row_in_force_is_locked(city: Any, admin:
     tariff_set(municipality=city, service=inquiry, amount=310_000, effective_from=NEXT_MONTH, actor=admin)
     assert Tariff.objects.get(municipality=city, service=inquiry, effective_from=NEXT_MONTH).amount == 310_000
 
-    tariff_set(municipality=city, service=inquiry, amount=260_000, effective_from=TODAY, actor=admin)
+    # a service without a tariff today may get one from today (review #1); then it is in force
+    booking = svc("appointment_booking")
+    tariff_set(municipality=city, service=booking, amount=60_000, effective_from=TODAY, actor=admin)
     with pytest.raises(ApplicationError) as exc:
-        tariff_set(municipality=city, service=inquiry, amount=270_000, effective_from=TODAY, actor=admin)
-    assert exc.value.message == msg.TARIFF_IN_FORCE_LOCKED
-    in_force = tariff_in_force(city.pk, inquiry.pk, TODAY)
-    assert in_force is not None and in_force.amount == 260_000
+        tariff_set(municipality=city, service=booking, amount=70_000, effective_from=TODAY, actor=admin)
+    assert exc.value.message == msg.TARIFF_TODAY_IN_FORCE
+    in_force = tariff_in_force(city.pk, booking.pk, TODAY)
+    assert in_force is not None and in_force.amount == 60_000
     with pytest.raises(ApplicationError):
         tariff_update(tariff=in_force, amount=1, effective_from=NEXT_MONTH, actor=admin)
     with pytest.raises(ApplicationError):
