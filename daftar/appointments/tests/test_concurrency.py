@@ -103,6 +103,7 @@ def test_two_reminder_workers_send_each_reminder_once(clock: Any, office: Any, i
     for n in range(20):
         citizen = UserFactory(mobile=f"0937{n:07d}")
         appointment_book(office=office, service=inquiry, start=at(sunday, 8 + n // 4, 15 * (n % 4)), citizen=citizen)
+    clock.move_to(at(SATURDAY, 16, 30), tick=False)  # reminders go out from 16:00 the day before
     barrier = threading.Barrier(4)
     counts: list[int] = []
 
