@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: bench run test lint format worker check-deploy migrate demo vendor venv browser pdf-libs clean
+.PHONY: bench bench-http bench-smoke bench-summary run-prod wrk run test lint format worker check-deploy migrate demo vendor venv browser pdf-libs clean
 
 ## Python environment (.venv), pinned; re-installed when the requirement files change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -45,6 +45,27 @@ bench: venv
 	$(PY) bench/rules.py
 	$(PY) bench/queue_bench.py $(BENCH_QUEUE_ARGS)
 	$(PY) bench/offices_bench.py $(BENCH_OFFICES_ARGS)
+	$(MAKE) bench-http
+	$(PY) bench/summary.py --strict
+
+## The HTTP benchmark of the production-like stack (its own database daftar_bench_http; needs
+## PostgreSQL, Redis and wrk); writes bench/results/http.json, then the summary and REPORT.md.
+bench-http: venv vendor wrk
+	$(PY) bench/http_bench.py $(BENCH_HTTP_ARGS)
+	$(PY) bench/summary.py
+
+## The whole HTTP harness in tiny sizes (CI): checks that it works, not the figures.
+bench-smoke: venv vendor wrk
+	$(PY) bench/http_bench.py --smoke --out var/bench/http-smoke.json $(BENCH_HTTP_ARGS)
+
+bench-summary: venv
+	$(PY) bench/summary.py
+
+## Production-like on this machine: gunicorn + production settings + PostgreSQL + Redis + Celery,
+## on http://127.0.0.1:$(PROD_PORT)/ (README «Production»; scripts/run_prod.sh for the variables).
+PROD_PORT ?= 8001
+run-prod: venv vendor
+	PORT=$(PROD_PORT) scripts/run_prod.sh
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -67,6 +88,10 @@ check-deploy: venv
 PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 browser: pdf-libs
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+## Debian's wrk, the HTTP load generator of bench-http (root; like `browser`).
+wrk:
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 
 pdf-libs:
 	dpkg -s $(PDF_LIBS) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_LIBS))

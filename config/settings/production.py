@@ -5,6 +5,7 @@ Refuses to start without a real secret, a database and Redis. ``manage.py check 
 """
 
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 from .base import *  # noqa: F403
 from .base import DATABASES, REDIS_URL, SECRET_KEY, env
@@ -20,9 +21,21 @@ if not REDIS_URL:
 # Static files served by the web process itself, compressed, with long cache headers.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
 
+
+class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+    """Whitenoise's compressed manifest storage, without following ``sourceMappingURL``
+    comments: the vendored minified files name source maps that are not shipped (bootstrap,
+    chart.js), and a missing map would stop ``collectstatic`` (issue 7, ``make run-prod``)."""
+
+    patterns = tuple(
+        (glob, tuple(p for p in rules if "sourceMappingURL" not in (p[0] if isinstance(p, tuple) else p)))
+        for glob, rules in CompressedManifestStaticFilesStorage.patterns
+    )
+
+
 STORAGES = {
     **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "config.settings.production.StaticFilesStorage"},
 }
 
 # Production runs behind one TLS reverse proxy (README): trust its X-Forwarded-For entry, or
@@ -34,7 +47,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("DAFTAR_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("DAFTAR_HSTS_PRELOAD", default=True)
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+# Secure cookies always, except for a loopback stack spoken to over plain http (``make run-prod``,
+# the benchmarks: scripts/run_prod.sh sets DAFTAR_SECURE_COOKIES=0 with DAFTAR_SSL_REDIRECT=0).
+SESSION_COOKIE_SECURE = env.bool("DAFTAR_SECURE_COOKIES", default=True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from daftar.municipalities.models import Municipality
 
 from . import messages as m
+
+
+def hello(request: HttpRequest) -> JsonResponse:
+    """A trivial JSON answer: the baseline the HTTP benchmark compares every endpoint with
+    (bench/http_bench.py, issue 7). No database, no session, no authentication; a plain
+    Django view, so it is not part of the OpenAPI schema (docs/scaling.md)."""
+    return JsonResponse({"hello": "daftar"})
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -88,3 +88,23 @@ DEMO_TARIFFS = {
 DEMO_HISTORY_DAYS = 90  # about three Jalali months of transactions before today
 # Monthly running costs per office, in rials: EXAMPLES (نمونه).
 DEMO_COSTS = {"salaries": 450_000_000, "rent": 120_000_000, "equipment": 25_000_000}
+
+
+# The facts of an applicant who meets every Tehran condition (API.md «Demo data»: the point lies
+# inside a permitted zone, more than 1 km from every demo office). Tests and benchmarks use it.
+DEMO_POINT = {"lat": 35.745, "lng": 51.553}
+ELIGIBLE_FACTS = {
+    "has_criminal_record": False,
+    "has_addiction_certificate": True,
+    "health_certified": True,
+    "government_employee": False,
+    "represents_other_office": False,
+    "degree_level": "master",
+    "degree_field": "urban_planning",
+    "experience_years": 5,
+    "training_completed": True,
+    "premises_area_m2": 75,
+    "premises_use": "commercial",
+    "equipment": ["computers", "printer", "high_speed_internet", "signboard", "client_facilities"],
+    "location": DEMO_POINT,
+}

@@ -2,54 +2,26 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
-from pypdf import PdfWriter
 from rest_framework.test import APIClient
 
 from daftar.accounts.models import User
 from daftar.calls.models import Call
+from daftar.demo.data import DEMO_POINT, ELIGIBLE_FACTS
+from daftar.documents.samples import pdf_bytes as pdf_bytes  # re-exported for the tests
+from daftar.documents.samples import png_bytes as png_bytes
 from daftar.rules.models import DocumentRequirement
 
-TEHRAN_POINT = {"lat": 35.745, "lng": 51.553}  # inside the permitted zone (API.md «Demo data»)
-GOOD_FACTS = {
-    "has_criminal_record": False,
-    "has_addiction_certificate": True,
-    "health_certified": True,
-    "government_employee": False,
-    "represents_other_office": False,
-    "degree_level": "master",
-    "degree_field": "urban_planning",
-    "experience_years": 5,
-    "training_completed": True,
-    "premises_area_m2": 75,
-    "premises_use": "commercial",
-    "equipment": ["computers", "printer", "high_speed_internet", "signboard", "client_facilities"],
-    "location": TEHRAN_POINT,
-}
+TEHRAN_POINT = DEMO_POINT  # inside the permitted zone (API.md «Demo data»)
+GOOD_FACTS = ELIGIBLE_FACTS
 INSPECTION = {
     "premises_use": "commercial",
     "measured_area_m2": 72,
     "equipment": ["computers", "printer", "high_speed_internet", "signboard", "client_facilities"],
     "location": TEHRAN_POINT,
 }
-
-
-def pdf_bytes() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def png_bytes(size: tuple[int, int] = (40, 30)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, (200, 120, 40)).save(out, format="PNG")
-    return out.getvalue()
 
 
 def upload_file(code: str, name: str | None = None) -> SimpleUploadedFile:

@@ -1,0 +1,1129 @@
+"""Benchmark: the production-like stack over HTTP on loopback (issue 7).
+
+    python bench/http_bench.py                 # the full run (~10 minutes on 2 cores)
+    python bench/http_bench.py --smoke         # the whole harness in tiny sizes (CI)
+
+Starts ``scripts/run_prod.sh`` itself on its own database (``daftar_bench_http``; any other name
+is refused) and Redis database 4, port 8011; waits until it answers; seeds applicants, tokens and
+cases with ``manage.py bench_seed``; then drives load from separate processes: ``wrk`` with the
+scripts in ``bench/lua/`` (bounded in connections and seconds) and, for the login spike, this
+script's own asyncio client started as a child process (``--spike-client``). Figures:
+
+* ``hello_rps`` (``GET /api/v1/hello``), ``read_rps`` (an applicant's own case with token auth),
+  ``public_read_ratio_vs_hello`` (mean of the tariff table and a licence verification),
+  ``write_rps`` (a new applicant's draft: audit row, outbox SMS): each the median of ``--runs``
+  interleaved runs at 2× the connections where hello stops growing by more than 10%
+  (saturation found by stepping 1, 2, 4, … 64 connections);
+* ``p50_ms``/``p95_ms``/``p99_ms`` ``{"read", "write"}`` from the same runs (medians);
+* ``spike``: N applicants at once ask for a login code (seeded captchas, each from its own
+  address via ``X-Forwarded-For``, which the production settings trust from one proxy) and
+  submit their complete drafts; 5xx rate, 429s with ``Retry-After``, and every 2xx checked in
+  the database;
+* ``worker_rss_growth_mb``: the stack restarted with one worker; its RSS (``/proc``) after 1,000
+  and after 10,000 requests;
+* ``page_weight_kb``: home and login with every asset (CSS ``url()`` followed), compressed;
+* ``double_bookings``: trials of 50 concurrent bookings of one slot; bookings beyond the office's
+  counters, counted in the database;
+* ``queries_per_list_page``: in this process (``django.test.Client`` + ``CaptureQueriesContext``
+  against the bench database, inside a transaction rolled back afterwards): queries of each list
+  endpoint at 10 and at 1,000 rows.
+
+Writes bench/results/http.json (``--out``). The bench stack raises two per-address limits
+through the environment (licence verification, captcha): wrk sends every request from
+127.0.0.1, which a real deployment would see as many addresses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import datetime as dt
+import io
+import itertools
+import json
+import os
+import platform
+import pstats
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+DB_NAME = "daftar_bench_http"
+DEFAULT_DB = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+REDIS = "redis://127.0.0.1:6379/4"
+PORT = 8011
+PY = str(ROOT / ".venv" / "bin" / "python")
+LUA = ROOT / "bench" / "lua"
+WORK = ROOT / "var" / "bench"
+STEPS = (1, 2, 4, 8, 16, 32, 64)
+TARGETS = {
+    "read_ratio_vs_hello": (">=", 0.3),
+    "public_read_ratio_vs_hello": (">=", 0.6),
+    "write_ratio_vs_hello": (">=", 0.15),
+    "spike_5xx_rate": ("<", 0.01),
+    "double_bookings": ("==", 0),
+    "page_weight_kb": ("<=", 300),
+    "worker_rss_growth_mb": ("<=", 10),
+}
+
+
+def _facts() -> dict:
+    """The eligible applicant's facts (``daftar.demo.data``), read without setting up Django."""
+    from daftar.demo.data import ELIGIBLE_FACTS
+
+    return ELIGIBLE_FACTS
+
+
+FACTS = _facts()
+
+
+def stage(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())}] {text}", flush=True)
+
+
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    with contextlib.suppress(OSError, AttributeError):
+        kb = int(re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
+        info["memory_gib"] = round(kb / 1024 / 1024, 1)
+        model = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+        info["cpu_model"] = model.group(1).strip() if model else None
+    return info
+
+
+def git_commit() -> str | None:
+    """The checked-out commit, read from .git without running git."""
+    head = ROOT / ".git" / "HEAD"
+    with contextlib.suppress(OSError):
+        ref = head.read_text().strip()
+        if not ref.startswith("ref: "):
+            return ref
+        name = ref[5:]
+        loose = ROOT / ".git" / name
+        if loose.exists():
+            return loose.read_text().strip()
+        packed = ROOT / ".git" / "packed-refs"
+        for line in packed.read_text().splitlines():
+            if line.endswith(" " + name):
+                return line.split()[0]
+    return None
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 2) if values else 0.0
+
+
+# --- the stack -------------------------------------------------------------------------------
+
+
+class Stack:
+    """``scripts/run_prod.sh`` in its own process group, stopped with SIGTERM to that group."""
+
+    def __init__(self, db_url: str, port: int, extra_env: dict[str, str]) -> None:
+        self.db_url, self.port, self.extra_env = db_url, port, extra_env
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log = WORK / "stack.log"
+
+    def env(self, **more: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DAFTAR_")}
+        env.update(
+            {
+                "DATABASE_URL": self.db_url,
+                "REDIS_URL": REDIS,
+                "PORT": str(self.port),
+                "RUN_PROD_ACCESS_LOG": "/dev/null",
+                "DAFTAR_LOG_LEVEL": "WARNING",
+                **self.extra_env,
+                **more,
+            }
+        )
+        return env
+
+    def start(self, *, workers: int, threads: int, setup: bool) -> None:
+        env = self.env(WEB_WORKERS=str(workers), WEB_THREADS=str(threads), RUN_PROD_SKIP_SETUP="0" if setup else "1")
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(  # noqa: S603 (this repository's script)
+                [str(ROOT / "scripts" / "run_prod.sh")],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
+        deadline = time.time() + 600
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"the stack exited ({self.proc.returncode}); see {self.log}")
+            hello = f"http://127.0.0.1:{self.port}/api/v1/hello"
+            with contextlib.suppress(OSError), urllib.request.urlopen(hello, timeout=2) as r:
+                if r.status == 200:
+                    time.sleep(1)
+                    return
+            time.sleep(0.5)
+        raise SystemExit("the stack did not answer within 10 minutes")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.proc = None
+
+    def worker_pids(self) -> list[int]:
+        """Gunicorn workers of this stack: processes of its session whose parent is gunicorn."""
+        assert self.proc
+        sid, out = self.proc.pid, []
+        procs: dict[int, tuple[int, str]] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                stat = (entry / "stat").read_text()
+                fields = stat[stat.rindex(")") + 2 :].split()
+                if int(fields[3]) != sid:  # session id
+                    continue
+                cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                procs[int(entry.name)] = (int(fields[1]), cmd)
+        for pid, (ppid, cmd) in procs.items():
+            if "gunicorn" in cmd and ppid in procs and "gunicorn" in procs[ppid][1]:
+                out.append(pid)
+        return sorted(out)
+
+    def manage(self, *args: str) -> None:
+        env = self.env(DJANGO_SETTINGS_MODULE="config.settings.production")
+        env.update(secret_env())
+        subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+def secret_env() -> dict[str, str]:
+    return {
+        "DAFTAR_SECRET_KEY": (ROOT / "var" / "prod-secret-key").read_text().strip(),
+        "DAFTAR_LICENCE_SIGNING_KEY_FILE": str(ROOT / "var" / "keys" / "licence-ed25519.pem"),
+        "DAFTAR_SSL_REDIRECT": "0",
+        "DAFTAR_SECURE_COOKIES": "0",
+        "DAFTAR_HSTS_SECONDS": "0",
+        "DAFTAR_SMS_BACKEND": "file",
+    }
+
+
+def database_fresh(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    server = urlunsplit((parts.scheme.replace("pgsql", "postgresql"), parts.netloc, "/postgres", "", ""))
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DB_NAME)))
+
+
+# --- wrk ---------------------------------------------------------------------------------------
+
+
+def wrk(base: str, path: str, script: str, conns: int, seconds: float, data: Path | None = None) -> dict[str, Any]:
+    threads = max(1, min(conns, os.cpu_count() or 1))
+    env = {
+        **os.environ,
+        "BENCH_LUA_DIR": str(LUA),
+        "BENCH_THREADS": str(threads),
+        "BENCH_DATA": str(data or ""),
+        "BENCH_BODY": str(WORK / "write_body.json"),
+    }
+    cmd = ["wrk", "-t", str(threads), "-c", str(conns), "-d", f"{max(1, round(seconds))}s", "--timeout", "10s"]
+    cmd += ["-s", str(LUA / script), base + path]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    line = next(x for x in out.splitlines() if x.startswith("BENCH_JSON "))
+    result = json.loads(line[len("BENCH_JSON ") :])
+    result["rps"] = round(result["requests"] / (result["duration_us"] / 1e6), 1)
+    result["conns"] = conns
+    return result
+
+
+def write_rows(path: Path, rows: list[str]) -> Path:
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+# --- in-process Django (the bench database) ----------------------------------------------------
+
+
+def django_setup(db_url: str) -> None:
+    os.environ.update(secret_env())
+    os.environ.update(
+        {"DATABASE_URL": db_url, "REDIS_URL": REDIS, "DJANGO_SETTINGS_MODULE": "config.settings.production"}
+    )
+    os.environ.setdefault("DAFTAR_ALLOWED_HOSTS", "127.0.0.1,localhost")
+    import django
+
+    django.setup()
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _clones(obj: Any, n: int, **fields: Any) -> list[Any]:
+    """``n`` unsaved copies of ``obj``; a field given as a callable gets ``callable(i)``."""
+    import copy
+
+    from django.db.models.base import ModelState
+
+    out = []
+    for i in range(n):
+        new = copy.copy(obj)
+        new.pk = None
+        new.id = None
+        new._state = ModelState()
+        for name, value in fields.items():
+            setattr(new, name, value(i) if callable(value) else value)
+        out.append(new)
+    return out
+
+
+def list_queries(*, small: int, large: int) -> dict[str, Any]:
+    """Queries of each list endpoint's first page at ``small`` and at ``large`` rows in scope.
+
+    In a new municipality made for the measurement (so its scope holds exactly the rows made
+    here), inside a transaction rolled back at the end; the cache is cleared before each request
+    (a cached answer would hide the queries)."""
+    import datetime as dt
+
+    from django.core.cache import cache
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+    from knox.models import AuthToken
+
+    from daftar.accounts.constants import Role
+    from daftar.accounts.models import User
+    from daftar.accounts.services import role_grant
+    from daftar.applications.models import Application
+    from daftar.appointments.models import Appointment
+    from daftar.calls.models import Call, CallDistrict
+    from daftar.licences.models import Licence
+    from daftar.municipalities.models import District, Municipality
+    from daftar.offices.models import Office, OfficeStaff, StaffRole
+    from daftar.services.models import Service, Tariff, Transaction
+
+    out: dict[str, Any] = {}
+    stamp = str(int(time.time()))[-6:]
+    try:
+        with transaction.atomic():
+            tehran = Municipality.objects.get(slug="tehran")
+            muni = Municipality.objects.create(
+                slug=f"bench-q-{stamp}", name="بنچ", city="بنچ", province=tehran.province
+            )
+            district = District.objects.create(municipality=muni, number=1, name="منطقهٔ ۱")
+            call0 = Call.objects.filter(municipality=tehran).order_by("pk").first()
+            app0 = Application.objects.filter(municipality=tehran).order_by("pk").first()
+            licence0 = Licence.objects.order_by("pk").first()
+            office0 = Office.objects.order_by("pk").first()
+            tx0 = Transaction.objects.order_by("pk").first()
+            tariff0 = Tariff.objects.filter(municipality=tehran).order_by("pk").first()
+            service = Service.objects.filter(bookable=True, active=True).order_by("pk").first()
+            if not all((call0, app0, licence0, office0, tx0, tariff0, service)):
+                raise SystemExit("queries_per_list_page: the demo data is missing")
+            assert call0 and app0 and licence0 and office0 and tx0 and tariff0 and service
+            call = Call.objects.create(
+                municipality=muni, licence_type=call0.licence_type, rule_set=call0.rule_set, title="بنچ",
+                opens_at=call0.opens_at, closes_at=call0.closes_at,
+            )  # fmt: skip
+            CallDistrict.objects.create(call=call, district=district)
+            tariff = Tariff.objects.create(municipality=muni, service=tx0.service, amount=tx0.tariff_amount,
+                                           effective_from=dt.date(2000, 1, 1))  # fmt: skip
+            first_user = User.objects.filter(mobile__startswith="098").count()
+
+            def people(n: int, start: int) -> list[Any]:
+                rows = User.objects.bulk_create(
+                    [User(mobile=f"098{start + i:08d}", first_name="بنچ", last_name=str(i)) for i in range(n)]
+                )
+                return rows
+
+            staff = people(3, first_user)
+            reviewer, authority, manager = staff
+            role_grant(user=reviewer, role=Role.REVIEWER, municipality=muni, actor=None)
+            role_grant(user=authority, role=Role.LICENSING_AUTHORITY, municipality=muni, actor=None)
+            tokens = {u.pk: AuthToken.objects.create(user=u)[1] for u in staff}
+            made = {"apps": 0}
+            state: dict[str, Any] = {"office": None, "citizen": None, "next_user": first_user + 3}
+            now = timezone.now()
+
+            def grow(total: int) -> None:
+                n = total - made["apps"]
+                users = people(n, state["next_user"])
+                state["next_user"] += n
+                base = made["apps"]
+                apps = Application.objects.bulk_create(_clones(
+                    app0, n, call=call, applicant=lambda i: users[i], municipality=muni, district=district,
+                    status="submitted", tracking_code=None, licence_number="",
+                    submitted_at=lambda i: now - dt.timedelta(minutes=base + i), due_at=now + dt.timedelta(days=10),
+                ))  # fmt: skip
+                licences = Licence.objects.bulk_create(_clones(
+                    licence0, n, number=lambda i: f"BQ{stamp}-{base + i}", application=lambda i: apps[i],
+                    municipality=muni, district=district, holder=lambda i: users[i],
+                ))  # fmt: skip
+                offices = Office.objects.bulk_create(_clones(
+                    office0, n, licence=lambda i: licences[i], municipality=muni, district=district,
+                ))  # fmt: skip
+                Call.objects.bulk_create(_clones(call, n - (1 if base == 0 else 0)))
+                if state["office"] is None:
+                    state["office"], state["citizen"] = offices[0], users[0]
+                    OfficeStaff.objects.create(office=offices[0], user=manager, role=StaffRole.MANAGER)
+                    tokens[users[0].pk] = AuthToken.objects.create(user=users[0])[1]
+                Transaction.objects.bulk_create(_clones(
+                    tx0, n, office=state["office"], municipality=muni, district=district, tariff=tariff,
+                    payment_ref=lambda i: f"bq-{base + i}", closing=None, recorded_by=manager,
+                ))  # fmt: skip
+                start = now + dt.timedelta(days=400)
+                Appointment.objects.bulk_create([
+                    Appointment(
+                        office=state["office"], service=service, citizen=state["citizen"],
+                        start=start + dt.timedelta(days=base + i), end=start + dt.timedelta(days=base + i, minutes=15),
+                        day=(start + dt.timedelta(days=base + i)).date(), counter=1, code=f"Q{stamp}{base + i:06d}",
+                    )
+                    for i in range(n)
+                ])  # fmt: skip
+                made["apps"] = total
+
+            def endpoints() -> dict[str, tuple[int | None, str]]:
+                office = state["office"]
+                return {
+                    "GET /api/v1/applications (reviewer queue)": (reviewer.pk, "/api/v1/applications?status=submitted"),
+                    "GET /api/v1/calls": (None, f"/api/v1/calls?municipality={muni.slug}"),
+                    "GET /api/v1/offices": (None, f"/api/v1/offices?municipality={muni.slug}"),
+                    "GET /api/v1/licences": (authority.pk, "/api/v1/licences"),
+                    "GET /api/v1/offices/{id}/transactions": (manager.pk, f"/api/v1/offices/{office.pk}/transactions"),
+                    "GET /api/v1/appointments (citizen)": (state["citizen"].pk, "/api/v1/appointments"),
+                }
+
+            for size in (small, large):
+                grow(size)
+                for name, (who, url) in endpoints().items():
+                    headers = {"HTTP_AUTHORIZATION": f"Bearer {tokens[who]}"} if who else {}
+                    client = Client(headers={"host": "127.0.0.1"}, **headers)  # type: ignore[arg-type]
+                    client.get(url)  # warm: token auto-refresh, caches of the process
+                    cache.clear()
+                    with CaptureQueriesContext(connection) as ctx:
+                        response = client.get(url)
+                    row = out.setdefault(name, {"url": url.replace(str(state["office"].pk), "{id}"), "queries": {}})
+                    row["queries"][str(size)] = len(ctx.captured_queries)
+                    row.setdefault("status", {})[str(size)] = response.status_code
+                    body = response.json() if response.status_code == 200 else {}
+                    items = body.get("results", body) if isinstance(body, dict) else body
+                    row.setdefault("rows_on_page", {})[str(size)] = len(items) if isinstance(items, list) else None
+            for row in out.values():
+                q = row["queries"]
+                row["same"] = q[str(small)] == q[str(large)]
+            raise _Rollback
+    except _Rollback:
+        pass
+    return out
+
+
+# --- page weight ---------------------------------------------------------------------------------
+
+
+class _Assets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if (
+            tag == "link"
+            and a.get("href")
+            and (a.get("rel") or "") in ("stylesheet", "icon", "preload", "shortcut icon")
+        ):
+            self.urls.append(("css" if a.get("rel") == "stylesheet" else "other", a["href"] or ""))
+        elif tag == "script" and a.get("src"):
+            self.urls.append(("js", a["src"] or ""))
+        elif tag == "img" and a.get("src") and not (a.get("src") or "").startswith("data:"):
+            self.urls.append(("img", a["src"] or ""))
+
+
+def fetch(url: str) -> tuple[int, bytes, dict[str, str]]:
+    req = urllib.request.Request(url, headers={"Accept-Encoding": "br, gzip", "User-Agent": "daftar-bench"})  # noqa: S310
+    with urllib.request.urlopen(req, timeout=30) as r:  # noqa: S310 (http://127.0.0.1 only)
+        return r.status, r.read(), {k.lower(): v for k, v in r.headers.items()}
+
+
+def decoded(body: bytes, headers: dict[str, str]) -> str:
+    enc = headers.get("content-encoding", "")
+    if enc == "gzip":
+        import gzip
+
+        body = gzip.decompress(body)
+    elif enc == "br":
+        return ""  # not decodable here without brotli: CSS asked again below without br
+    return body.decode("utf-8", "replace")
+
+
+def page_weight(base: str, path: str) -> dict[str, Any]:
+    """A first visit: the page and every asset it names (CSS url() followed), bytes on the wire."""
+    status, body, headers = fetch(base + path)
+    parser = _Assets()
+    parser.feed(decoded(body, headers))
+    seen: dict[str, dict[str, Any]] = {}
+    queue = [(kind, urljoin(base + path, u)) for kind, u in parser.urls]
+    while queue:
+        kind, url = queue.pop(0)
+        if url in seen or not url.startswith(base):
+            continue
+        st, data, hd = fetch(url)
+        seen[url] = {"kind": kind, "bytes": len(data), "encoding": hd.get("content-encoding", ""), "status": st}
+        seen[url]["cache_control"] = hd.get("cache-control", "")
+        if kind == "css":
+            req = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})  # noqa: S310
+            with urllib.request.urlopen(req, timeout=30) as r:  # noqa: S310 (http://127.0.0.1 only)
+                css = decoded(r.read(), {k.lower(): v for k, v in r.headers.items()})
+            # a face's first src is what a browser takes (woff2 first); each face once
+            for face in re.findall(r"@font-face\s*{[^}]*}", css):
+                first = re.search(r"url\(['\"]?([^'\")]+)['\"]?\)", face)
+                if first:
+                    queue.append(("font", urljoin(url, first.group(1))))
+            rest = re.sub(r"@font-face\s*{[^}]*}", "", css)
+            for ref in re.findall(r"url\(['\"]?([^'\")]+)['\"]?\)", rest):
+                if not ref.startswith("data:"):
+                    queue.append(("css-asset", urljoin(url, ref)))
+    by_kind: Counter[str] = Counter()
+    for row in seen.values():
+        by_kind[row["kind"]] += row["bytes"]
+    total = len(body) + sum(r["bytes"] for r in seen.values())
+    return {
+        "status": status,
+        "html_bytes": len(body),
+        "assets": len(seen),
+        "bytes_by_kind": dict(by_kind),
+        "total_kb": round(total / 1024, 1),
+        "files": {urlsplit(u).path: r for u, r in seen.items()},
+    }
+
+
+# --- plain HTTP clients (threads) for RSS and bookings ---------------------------------------------
+
+
+def request_once(
+    conn: Any, method: str, path: str, headers: dict[str, str], body: bytes | None = None
+) -> tuple[int, bytes]:
+    conn.request(method, path, body=body, headers=headers)
+    r = conn.getresponse()
+    return r.status, r.read()
+
+
+def drive(port: int, requests: list[tuple[str, str, dict[str, str]]], workers: int = 4) -> Counter[int]:
+    import http.client
+
+    statuses: Counter[int] = Counter()
+    lock = threading.Lock()
+    chunks = [requests[i::workers] for i in range(workers)]
+
+    def run(chunk: list[tuple[str, str, dict[str, str]]]) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        local: Counter[int] = Counter()
+        for method, path, headers in chunk:
+            try:
+                status, _ = request_once(conn, method, path, headers)
+            except OSError:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                status = 0
+            local[status] += 1
+        with lock:
+            statuses.update(local)
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in chunks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return statuses
+
+
+def rss_mb(pid: int) -> float:
+    text = Path(f"/proc/{pid}/status").read_text()
+    return round(int(re.search(r"VmRSS:\s+(\d+) kB", text).group(1)) / 1024, 1)  # type: ignore[union-attr]
+
+
+# --- the login + submit spike (a separate process: --spike-client) ---------------------------------
+
+
+async def _one(port: int, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str]]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n"
+        head += "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        head += f"Content-Length: {len(body)}\r\n\r\n"
+        writer.write(head.encode() + body)
+        await writer.drain()
+        raw = await reader.read()
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+    status_line, _, rest = raw.partition(b"\r\n")
+    status = int(status_line.split()[1])
+    hdrs = {}
+    for line in rest.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
+        k, _, v = line.decode("latin-1").partition(":")
+        hdrs[k.strip().lower()] = v.strip()
+    return status, hdrs
+
+
+async def _applicant(port: int, row: dict[str, Any], index: int, go: asyncio.Event, out: list[dict[str, Any]]) -> None:
+    await go.wait()
+    result: dict[str, Any] = {"mobile": row["mobile"], "application": row["application"]}
+    address = f"10.{(index >> 16) & 255}.{(index >> 8) & 255}.{index & 255}"
+    steps = [
+        (
+            "login",
+            "/api/v1/auth/otp/request",
+            {"Content-Type": "application/json", "X-Forwarded-For": address},
+            json.dumps(
+                {"mobile": row["mobile"], "captcha_key": row["captcha_key"], "captcha_value": row["captcha_value"]}
+            ),
+        ),
+        (
+            "submit",
+            f"/api/v1/applications/{row['application']}/submit",
+            {"Content-Type": "application/json", "Authorization": f"Bearer {row['token']}", "X-Forwarded-For": address},
+            "{}",
+        ),
+    ]
+    for name, path, headers, body in steps:
+        started = time.perf_counter()
+        try:
+            status, hdrs = await asyncio.wait_for(_one(port, "POST", path, headers, body.encode()), timeout=120)
+            result[name] = status
+            result[name + "_retry_after"] = hdrs.get("retry-after")
+        except (OSError, TimeoutError, ValueError, IndexError) as exc:
+            result[name] = 0
+            result[name + "_error"] = type(exc).__name__
+        result[name + "_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    out.append(result)
+
+
+async def _spike(port: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    go = asyncio.Event()
+    out: list[dict[str, Any]] = []
+    tasks = [asyncio.create_task(_applicant(port, row, i, go, out)) for i, row in enumerate(rows)]
+    await asyncio.sleep(0.2)
+    go.set()
+    await asyncio.gather(*tasks)
+    return out
+
+
+def spike_client(argv: list[str]) -> int:
+    port, src, dst = int(argv[0]), Path(argv[1]), Path(argv[2])
+    import resource
+
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+    rows = json.loads(src.read_text())
+    started = time.perf_counter()
+    out = asyncio.run(_spike(port, rows))
+    dst.write_text(json.dumps({"seconds": round(time.perf_counter() - started, 2), "results": out}))
+    return 0
+
+
+# --- the benchmark ------------------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.base = f"http://127.0.0.1:{args.port}"
+        self.stack = Stack(
+            args.database_url,
+            args.port,
+            {
+                # wrk sends everything from 127.0.0.1: per-address limits of public reads raised
+                "DAFTAR_LICENCE_VERIFY_PER_ADDRESS_HOURLY": "1000000000",
+                "DAFTAR_CAPTCHA_PER_ADDRESS_HOURLY": "1000000000",
+            },
+        )
+        self.seed: dict[str, Any] = {}
+        self.writer_offset = 0
+        self.result: dict[str, Any] = {}
+
+    # seeding
+    def do_seed(self) -> None:
+        a = self.args
+        out = WORK / "seed.json"
+        self.stack.manage(
+            "bench_seed",
+            f"--readers={a.readers}",
+            f"--writers={a.writers}",
+            f"--spike={a.spike}",
+            f"--bookers={a.bookers}",
+            f"--out={out}",
+        )
+        self.seed = json.loads(out.read_text())
+        body = {"call": self.seed["call"], "district": 0, "facts": FACTS}
+        (WORK / "write_body.json").write_text(json.dumps(body).replace('"district": 0', '"district": %DISTRICT%'))
+        write_rows(WORK / "readers.txt", [f"{r['token']} {r['application']}" for r in self.seed["readers"]])
+
+    def writers_file(self, count: int) -> Path:
+        rows = self.seed["writers"][self.writer_offset : self.writer_offset + count]
+        districts = self.seed["districts"]
+        lines = [f"{r['token']} {districts[i % len(districts)]}" for i, r in enumerate(rows)]
+        return write_rows(WORK / "writers.txt", lines)
+
+    def run_write(self, conns: int, seconds: float) -> dict[str, Any]:
+        budget = len(self.seed["writers"]) - self.writer_offset
+        path = self.writers_file(budget)
+        result = wrk(self.base, "/api/v1/applications", "write.lua", conns, seconds, path)
+        # each wrk thread takes every n-th row: an uneven split uses rows up to n × the busiest thread's
+        threads = max(1, min(conns, os.cpu_count() or 1))
+        self.writer_offset += result["requests"] * threads + conns
+        result["writers_left"] = len(self.seed["writers"]) - self.writer_offset
+        return result
+
+    # measurements
+    def saturation(self) -> dict[str, Any]:
+        steps = []
+        for c in STEPS[: 3 if self.args.smoke else None]:
+            r = wrk(self.base, "/api/v1/hello", "get.lua", c, self.args.step_seconds)
+            steps.append({"conns": c, "rps": r["rps"], "p50_ms": r["p50_us"] / 1000})
+            stage(f"hello at {c} connections: {r['rps']} rps")
+        sat = steps[-1]["conns"]
+        for prev, cur in itertools.pairwise(steps):
+            if cur["rps"] < prev["rps"] * 1.10:
+                sat = prev["conns"]
+                break
+        return {"steps": steps, "saturation_conns": sat, "load_conns": 2 * sat}
+
+    def throughput(self, conns: int) -> dict[str, Any]:
+        verify = f"/api/v1/licences/{self.seed['licence_number']}/verify"
+        kinds = {
+            "hello": lambda: wrk(self.base, "/api/v1/hello", "get.lua", conns, self.args.seconds),
+            "read": lambda: wrk(
+                self.base, "/api/v1/applications/0", "read.lua", conns, self.args.seconds, WORK / "readers.txt"
+            ),
+            "public_tariffs": lambda: wrk(
+                self.base, "/api/v1/tariffs?municipality=tehran", "get.lua", conns, self.args.seconds
+            ),
+            "public_verify": lambda: wrk(self.base, verify, "get.lua", conns, self.args.seconds),
+            "write": lambda: self.run_write(conns, self.args.seconds),
+        }
+        runs: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
+        for round_no in range(self.args.runs):
+            for kind, fn in kinds.items():
+                r = fn()
+                runs[kind].append(r)
+                stage(
+                    f"round {round_no + 1} {kind}: {r['rps']} rps, non-2xx {r['non_2xx_3xx']},"
+                    f" p99 {r['p99_us'] / 1000} ms"
+                )
+        out: dict[str, Any] = {"conns": conns, "seconds": self.args.seconds, "runs": runs}
+        out["rps"] = {k: median([r["rps"] for r in v]) for k, v in runs.items()}
+        out["non_2xx"] = {k: sum(r["non_2xx_3xx"] for r in v) for k, v in runs.items()}
+        out["latency_ms"] = {
+            k: {p: median([r[f"{p}_us"] / 1000 for r in v]) for p in ("p50", "p95", "p99")} for k, v in runs.items()
+        }
+        return out
+
+    def spike(self) -> dict[str, Any]:
+        n = len(self.seed["spike"])
+        cap_file = WORK / "captchas.json"
+        self.stack.manage("bench_seed", f"--captchas={n}", f"--out={cap_file}")
+        captchas = json.loads(cap_file.read_text())["captchas"]
+        rows = [
+            {**row, "captcha_key": c["key"], "captcha_value": c["value"]}
+            for row, c in zip(self.seed["spike"], captchas, strict=True)
+        ]
+        src, dst = WORK / "spike_in.json", WORK / "spike_out.json"
+        src.write_text(json.dumps(rows))
+        client = [PY, __file__, "--spike-client", str(self.args.port), str(src), str(dst)]
+        subprocess.run(client, check=True)  # noqa: S603
+        data = json.loads(dst.read_text())
+        results = data["results"]
+        statuses = {s: Counter(str(r[s]) for r in results) for s in ("login", "submit")}
+        total = sum(sum(c.values()) for c in statuses.values())
+        fivexx = sum(v for c in statuses.values() for k, v in c.items() if k.startswith("5"))
+        errors = sum(c.get("0", 0) for c in statuses.values())
+        r429 = [(r, s) for r in results for s in ("login", "submit") if r[s] == 429]
+        # nothing lost: every 2xx has its row
+        from django.utils import timezone
+
+        from daftar.accounts.models import OneTimeCode
+        from daftar.applications.models import Application
+
+        ok_submit = [r["application"] for r in results if 200 <= r["submit"] < 300]
+        submitted = set(
+            Application.objects.filter(pk__in=ok_submit).exclude(status="draft").values_list("pk", flat=True)
+        )
+        ok_login = [r["mobile"] for r in results if 200 <= r["login"] < 300]
+        since = timezone.now() - dt.timedelta(minutes=30)
+        coded = set(
+            OneTimeCode.objects.filter(mobile__in=ok_login, created_at__gte=since).values_list("mobile", flat=True)
+        )
+        lat = {s: sorted(r[s + "_ms"] for r in results) for s in ("login", "submit")}
+        # no 5xx here can still mean a failure in front of a proxy that gives up after 30/60 s
+        slow = {f"over_{t}s": sum(1 for v in lat.values() for ms in v if ms > t * 1000) for t in (10, 30, 60)}
+        return {
+            "applicants": n,
+            "requests": total,
+            "seconds": data["seconds"],
+            "statuses": {k: dict(v) for k, v in statuses.items()},
+            "http_5xx": fivexx,
+            "connection_errors": errors,
+            "spike_5xx_rate": round((fivexx + errors) / total, 4) if total else 0.0,
+            "answered_429": len(r429),
+            "answered_429_with_retry_after": sum(1 for r, s in r429 if r.get(s + "_retry_after")),
+            "submit_2xx": len(ok_submit),
+            "submit_2xx_without_row": len(set(ok_submit) - submitted),
+            "login_2xx": len(ok_login),
+            "login_2xx_without_code_row": len(set(ok_login) - coded),
+            "lost": len(set(ok_submit) - submitted) + len(set(ok_login) - coded),
+            "requests_slower_than": slow,
+            "latency_ms": {
+                s: {"p50": v[len(v) // 2], "p95": v[int(len(v) * 0.95) - 1], "max": v[-1]} for s, v in lat.items() if v
+            },
+        }
+
+    def bookings(self) -> dict[str, Any]:
+        import datetime as dt
+        import http.client
+
+        from daftar.appointments.models import Appointment
+        from daftar.offices.models import Office
+        from daftar.services.models import OfficeService
+
+        trials, per = self.args.booking_trials, self.args.booking_concurrency
+        bookers = self.seed["bookers"]
+        office = Office.objects.filter(active=True).order_by("-counters", "pk").first()
+        if office is None:
+            return {"skipped": "no office"}
+        codes = list(
+            OfficeService.objects.filter(office=office, service__bookable=True, service__active=True).values_list(
+                "service__code", flat=True
+            )
+        )
+        slots: list[tuple[str, dict[str, Any]]] = []
+        day = dt.date.today() + dt.timedelta(days=1)
+        while len(slots) < trials and day < dt.date.today() + dt.timedelta(days=14) and codes:
+            for code in codes:
+                with contextlib.suppress(OSError, ValueError):
+                    url = f"{self.base}/api/v1/offices/{office.pk}/slots?date={day.isoformat()}&service={code}"
+                    with urllib.request.urlopen(url, timeout=30) as r:  # noqa: S310 (http://127.0.0.1 only)
+                        free = [s for s in json.loads(r.read()) if s.get("free") == s.get("capacity") and s["free"] > 0]
+                    taken = {s["start"] for _, s in slots}
+                    for s in free[::7]:
+                        if len(slots) < trials and s["start"] not in taken:
+                            slots.append((code, s))
+                if len(slots) >= trials:
+                    break
+            day += dt.timedelta(days=1)
+        out: list[dict[str, Any]] = []
+        used = 0
+        for code, slot in slots:
+            tokens = bookers[used : used + per]
+            used += per
+            statuses: Counter[int] = Counter()
+            barrier = threading.Barrier(len(tokens))
+            lock = threading.Lock()
+            body = json.dumps({"office": office.pk, "service": code, "start": slot["start"]}).encode()
+
+            def book(
+                token: str,
+                body: bytes = body,
+                barrier: threading.Barrier = barrier,
+                lock: threading.Lock = lock,
+                statuses: Counter[int] = statuses,
+            ) -> None:
+                conn = http.client.HTTPConnection("127.0.0.1", self.args.port, timeout=60)
+                conn.connect()
+                barrier.wait()
+                try:
+                    status, _ = request_once(
+                        conn,
+                        "POST",
+                        "/api/v1/appointments",
+                        {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+                        body,
+                    )
+                except OSError:
+                    status = 0
+                with lock:
+                    statuses[status] += 1
+
+            threads = [threading.Thread(target=book, args=(t["token"],)) for t in tokens]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            start = dt.datetime.fromisoformat(slot["start"])
+            end = dt.datetime.fromisoformat(slot["end"])
+            live = Appointment.objects.filter(office=office, start__lt=end, end__gt=start).exclude(status="cancelled")
+            rows = list(live.values_list("counter", flat=True))
+            same_counter = sum(n - 1 for n in Counter(rows).values() if n > 1)
+            out.append(
+                {
+                    "slot": slot["start"],
+                    "service": code,
+                    "capacity": office.counters,
+                    "requests": len(tokens),
+                    "statuses": dict(statuses),
+                    "booked_in_db": len(rows),
+                    "beyond_capacity": max(0, len(rows) - office.counters),
+                    "same_counter_overlaps": same_counter,
+                }
+            )
+            stage(f"booking trial {slot['start']}: {dict(statuses)}, in db {len(rows)} / {office.counters}")
+        return {
+            "office": office.pk,
+            "counters": office.counters,
+            "trials": out,
+            "double_bookings": sum(t["beyond_capacity"] + t["same_counter_overlaps"] for t in out),
+        }
+
+    def rss(self) -> dict[str, Any]:
+        self.stack.stop()
+        self.stack.start(workers=1, threads=self.args.rss_threads, setup=False)
+        pids = self.stack.worker_pids()
+        if len(pids) != 1:
+            return {"skipped": f"expected one worker, found {pids}"}
+        pid = pids[0]
+        readers = self.seed["readers"]
+        verify = f"/api/v1/licences/{self.seed['licence_number']}/verify"
+
+        def batch(n: int, offset: int) -> list[tuple[str, str, dict[str, str]]]:
+            reqs = []
+            for i in range(offset, offset + n):
+                r = readers[i % len(readers)]
+                kind = i % 4
+                if kind == 0:
+                    reqs.append(
+                        ("GET", f"/api/v1/applications/{r['application']}", {"Authorization": f"Bearer {r['token']}"})
+                    )
+                elif kind == 1:
+                    reqs.append(("GET", "/api/v1/tariffs?municipality=tehran", {}))
+                elif kind == 2:
+                    reqs.append(("GET", verify, {}))
+                else:
+                    reqs.append(("GET", "/api/v1/hello", {}))
+            return reqs
+
+        first, total = self.args.rss_first, self.args.rss_total
+        before = rss_mb(pid)
+        s1 = drive(self.args.port, batch(first, 0))
+        at_first = rss_mb(pid)
+        s2 = drive(self.args.port, batch(total - first, first))
+        at_total = rss_mb(pid)
+        return {
+            "worker_pid": pid,
+            "threads": self.args.rss_threads,
+            "mix": "1/4 each: own case (token), tariff table, licence verification, hello",
+            "rss_mb_at_start": before,
+            f"rss_mb_after_{first}": at_first,
+            f"rss_mb_after_{total}": at_total,
+            "statuses": {str(k): v for k, v in (s1 + s2).items()},
+            "worker_rss_growth_mb": round(at_total - at_first, 1),
+        }
+
+    def read_profile(self) -> dict[str, Any]:
+        """cProfile of the read endpoint in this process (django.test.Client, same database)."""
+        from django.test import Client
+
+        r = self.seed["readers"][0]
+        client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {r['token']}")
+        url = f"/api/v1/applications/{r['application']}"
+        assert client.get(url).status_code == 200
+        prof = cProfile.Profile()
+        n = self.args.profile_requests
+        started = time.perf_counter()
+        prof.enable()
+        for _ in range(n):
+            client.get(url)
+        prof.disable()
+        per_ms = (time.perf_counter() - started) * 1000 / n
+        stats = pstats.Stats(prof, stream=io.StringIO())
+        site = str(ROOT / ".venv/lib/python3.11/site-packages") + "/"
+        rows = []
+        for (file, line, func), (_cc, _nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+            short = file.replace(site, "").replace(str(ROOT) + "/", "")
+            rows.append(
+                {
+                    "function": f"{short}:{line}({func})",
+                    "cumulative_ms_per_request": round(ct * 1000 / n, 3),
+                    "own_ms_per_request": round(tt * 1000 / n, 3),
+                }
+            )
+        top = sorted(rows, key=lambda r: -r["cumulative_ms_per_request"])[:60]
+        own = sorted(rows, key=lambda r: -r["own_ms_per_request"])[:25]
+        ours = [r for r in top if r["function"].startswith("daftar/")]
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        return {
+            "requests": n,
+            "ms_per_request_in_process_profiled": round(per_ms, 2),
+            "queries": len(ctx.captured_queries),
+            "sql": [q["sql"][:300] for q in ctx.captured_queries],
+            "top_cumulative": top,
+            "top_own_time": own,
+            "daftar_cumulative": ours,
+        }
+
+    def queries(self) -> dict[str, Any]:
+        return list_queries(small=10, large=self.args.list_rows)
+
+    # the run
+    def run(self) -> dict[str, Any]:
+        a = self.args
+        WORK.mkdir(parents=True, exist_ok=True)
+        if a.fresh:
+            stage(f"dropping {DB_NAME}")
+            database_fresh(a.database_url)
+        import redis
+
+        redis.Redis.from_url(REDIS).flushdb()
+        started = time.perf_counter()
+        stage(f"starting the stack ({a.workers} workers × {a.threads} threads) on {DB_NAME}")
+        self.stack.start(workers=a.workers, threads=a.threads, setup=True)
+        try:
+            stage("seeding")
+            self.do_seed()
+            django_setup(a.database_url)
+            res: dict[str, Any] = {}
+            stage("saturation of hello")
+            res["saturation"] = self.saturation()
+            conns = res["saturation"]["load_conns"]
+            stage(f"throughput at {conns} connections, {a.runs} rounds of {a.seconds} s")
+            res["throughput"] = self.throughput(conns)
+            stage("page weight")
+            res["page_weight"] = {
+                name: page_weight(self.base, path) for name, path in (("home", "/"), ("login", "/login/"))
+            }
+            stage("booking contention")
+            res["bookings"] = self.bookings()
+            stage(f"login + submit spike: {a.spike} applicants at once")
+            res["spike"] = self.spike()
+            stage("profile of the read endpoint (in process)")
+            res["read_profile"] = self.read_profile()
+            stage("queries per list page (in process)")
+            res["queries_per_list_page"] = self.queries()
+            stage("worker memory (one worker)")
+            res["rss"] = self.rss()
+        finally:
+            self.stack.stop()
+        res["seconds"] = round(time.perf_counter() - started, 1)
+        return res
+
+
+def headline(res: dict[str, Any]) -> dict[str, Any]:
+    rps = res["throughput"]["rps"]
+    hello = rps["hello"] or 1
+    lat = res["throughput"]["latency_ms"]
+    pw = res["page_weight"]
+    return {
+        "hello_rps": rps["hello"],
+        "read_rps": rps["read"],
+        "read_ratio_vs_hello": round(rps["read"] / hello, 3),
+        "public_read_ratio_vs_hello": round((rps["public_tariffs"] + rps["public_verify"]) / 2 / hello, 3),
+        "public_read_rps": {"tariffs": rps["public_tariffs"], "verify": rps["public_verify"]},
+        "write_rps": rps["write"],
+        "write_ratio_vs_hello": round(rps["write"] / hello, 3),
+        "p50_ms": {"read": lat["read"]["p50"], "write": lat["write"]["p50"]},
+        "p95_ms": {"read": lat["read"]["p95"], "write": lat["write"]["p95"]},
+        "p99_ms": {"read": lat["read"]["p99"], "write": lat["write"]["p99"]},
+        "latency_conns": res["throughput"]["conns"],
+        "spike_5xx_rate": res["spike"]["spike_5xx_rate"],
+        "double_bookings": res["bookings"].get("double_bookings"),
+        "queries_per_list_page": {k: v["queries"] for k, v in res["queries_per_list_page"].items()},
+        "page_weight_kb": max(p["total_kb"] for p in pw.values()),
+        "page_weight_kb_by_page": {k: p["total_kb"] for k, p in pw.items()},
+        "worker_rss_growth_mb": res["rss"].get("worker_rss_growth_mb"),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--spike-client":
+        return spike_client(argv[1:])
+    p = argparse.ArgumentParser(description="HTTP benchmark of the production-like stack (issue 7)")
+    p.add_argument("--database-url", default=os.environ.get("BENCH_HTTP_DATABASE_URL", DEFAULT_DB))
+    p.add_argument("--port", type=int, default=PORT)
+    p.add_argument("--smoke", action="store_true", help="tiny sizes: checks the harness, not the figures")
+    p.add_argument("--fresh", action="store_true", help="drop daftar_bench_http first")
+    p.add_argument("--out", default=str(ROOT / "bench" / "results" / "http.json"))
+    p.add_argument("--workers", type=int, default=None, help="gunicorn workers (default 2 × cores + 1)")
+    p.add_argument("--threads", type=int, default=2)
+    a = p.parse_args(argv)
+    if urlsplit(a.database_url).path.lstrip("/") != DB_NAME:
+        raise SystemExit(f"refusing {a.database_url!r}: the HTTP benchmark uses only the database {DB_NAME}")
+    cores = os.cpu_count() or 2
+    a.workers = a.workers or 2 * cores + 1
+    sizes = dict(  # noqa: C408
+        runs=3,
+        seconds=10.0,
+        step_seconds=4.0,
+        readers=200,
+        writers=30000,
+        spike=1000,
+        bookers=250,
+        booking_trials=5,
+        booking_concurrency=50,
+        rss_first=1000,
+        rss_total=10000,
+        rss_threads=a.threads,
+        list_rows=1000,
+        profile_requests=300,
+    )
+    if a.smoke:
+        sizes.update(
+            runs=1, seconds=1.0, step_seconds=1.0, readers=20, writers=3000, spike=50, bookers=20, booking_trials=2,
+            booking_concurrency=10, rss_first=100, rss_total=300, list_rows=30, profile_requests=20,
+        )  # fmt: skip
+    for k, v in sizes.items():
+        setattr(a, k, v)
+    res = Bench(a).run()
+    out = {
+        "benchmark": "HTTP: the production-like stack (scripts/run_prod.sh) on loopback; load from wrk and asyncio",
+        "smoke": a.smoke,
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "git_commit": git_commit(),
+        "machine": machine(),
+        "stack": {"workers": a.workers, "threads": a.threads, "database": DB_NAME, "redis": REDIS, "port": a.port},
+        "sizes": sizes,
+        "targets": {k: {"op": op, "value": v} for k, (op, v) in TARGETS.items()},
+        **headline(res),
+        "details": res,
+    }
+    path = Path(a.out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    print(json.dumps({k: v for k, v in out.items() if k != "details"}, indent=2, ensure_ascii=False, default=str))
+    print(f"written: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
