@@ -5,3 +5,6 @@ class LicencesConfig(AppConfig):
     name = "daftar.licences"
     label = "licences"
     verbose_name = "مجوزها"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the verification-cache invalidation)

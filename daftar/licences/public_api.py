@@ -29,7 +29,14 @@ from daftar.core.ratelimit import client_address
 from . import messages as msg
 from .lifecycle import ACTIONS, licence_act
 from .models import Licence
-from .verification import CHANNEL_API, licence_verify, normalize_number, qr_check, verification_body
+from .verification import (
+    CHANNEL_API,
+    licence_by_number,
+    licence_verify_body,
+    normalize_number,
+    qr_check,
+    verification_body,
+)
 
 VerificationSchema = inline_serializer(
     "LicenceVerification",
@@ -72,12 +79,12 @@ class LicenceVerifyView(APIView):
         responses={200: VerificationSchema, 404: ErrorSerializer, 429: ErrorSerializer},
     )
     def get(self, request: Request, number: str) -> Response:
-        licence = licence_verify(raw_number=number, address=client_address(request), channel=CHANNEL_API)
-        if licence is None:
+        body = licence_verify_body(raw_number=number, address=client_address(request), channel=CHANNEL_API)
+        if body is None:
             raise not_found()
-        body = verification_body(licence)
         token = request.query_params.get("p")
-        if token:
+        licence = licence_by_number(body["number"]) if token else None
+        if token and licence is not None:
             check = qr_check(licence, token)
             body["qr"] = {"signature_valid": check.signature_valid, "matches": check.matches, "message": check.message}
         return Response(body)

@@ -13,14 +13,18 @@ answer, so the endpoint tells nothing about the numbering.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from daftar.core import ratelimit
@@ -153,3 +157,84 @@ def licence_verify(*, raw_number: object, address: str, channel: str) -> Licence
         found=licence is not None,
     )
     return licence
+
+
+# --- the public API's fast path: a cached snapshot (issue 7) ---------------------------------
+#
+# The answer for a number is kept in Django's cache (Redis in production) for the day, under a
+# per-number version bumped on every save or delete of the licence or of one of its events
+# (``signals.py``), so the licence is not re-read and its signature not re-verified on every
+# check, while a suspension or revocation shows in the very next answer. The version expires
+# after ``SNAPSHOT_VERSION_TTL`` seconds and restarts from a fresh value, so a change made behind
+# the signals' back (``QuerySet.update``) is seen at most that long after. The throttle and the
+# log row stay per check.
+
+SNAPSHOT_VERSION_TTL = 60  # seconds
+SNAPSHOT_TTL = 3600  # seconds; unreachable anyway once the version or the day moves on
+
+
+def _snapshot_version_key(number: str) -> str:
+    return f"licence-verify:v:{number}"
+
+
+def licence_changed(number: str) -> None:
+    """Call after changing a licence behind the signals' back (``QuerySet.update``): the next
+    check of ``number`` reads it afresh."""
+    with contextlib.suppress(ValueError):  # absent or expired: the next read starts afresh anyway
+        cache.incr(_snapshot_version_key(number))
+
+
+def licence_snapshot(number: str | None, today: dt.date | None = None) -> tuple[int | None, dict[str, Any] | None]:
+    """``(licence id, verification body)`` for a normalised number, ``(None, None)`` when there
+    is no such licence; from the cache when nothing changed since it was built."""
+    if number is None:
+        return None, None
+    today = today or timezone.localdate()
+    version_key = _snapshot_version_key(number)
+    version = cache.get(version_key)
+    if version is None:
+        fresh = time.time_ns()
+        cache.add(version_key, fresh, timeout=SNAPSHOT_VERSION_TTL)
+        version = cache.get(version_key, fresh)
+    key = f"licence-verify:s:{number}:{today.isoformat()}:{version}"
+    snapshot = cache.get(key)
+    if snapshot is None:
+        licence = licence_by_number(number)
+        snapshot = (licence.pk, verification_body(licence, today)) if licence else (None, None)
+        cache.set(key, snapshot, timeout=SNAPSHOT_TTL)
+    pk, body = snapshot
+    return pk, (dict(body) if body is not None else None)
+
+
+def licence_verify_body(*, raw_number: object, address: str, channel: str) -> dict[str, Any] | None:
+    """``licence_verify`` for the API: the same throttle and log row, the answer's body (None
+    when unknown or malformed) from ``licence_snapshot``; the log insert is the only query."""
+    verification_throttle(address)
+    pk, body = licence_snapshot(normalize_number(raw_number))
+    _log_insert(normalize_text(str(raw_number or ""))[:64], pk, client_hash(address), channel)
+    return body
+
+
+def _log_insert(number: str, licence_id: int | None, client: str, channel: str) -> None:
+    """The ``VerificationLog`` row as one plain INSERT: the same row ``objects.create`` writes
+    (the model has no save() override and no signal receivers), without the model instance and
+    the SQL compiler on the hot path (a third of a cached check's time)."""
+    meta = VerificationLog._meta
+    quote = connection.ops.quote_name
+    by_name = {field.name: str(field.column) for field in meta.concrete_fields}
+    columns = ", ".join(quote(by_name[name]) for name in _LOG_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
+            [
+                number,
+                licence_id,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                client,
+                channel,
+                licence_id is not None,
+            ],
+        )
+
+
+_LOG_FIELDS = ("number", "licence", "at", "client", "channel", "found")

@@ -27,7 +27,7 @@ from daftar.offices.access import office_access
 from . import messages as msg
 from .models import DailyClosing, Transaction
 from .services import day_close, parse_day, today, transaction_record
-from .tariffs import tariff_table
+from .tariffs import municipality_pk_cached, tariff_body_cached, tariff_table
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 CHANGE_ERRORS = {**ERRORS, 409: ErrorSerializer}
@@ -180,10 +180,12 @@ class OfficeClosingInputSerializer(serializers.Serializer):
 class TariffTableView(APIView):
     """The tariff table in force on a date (P6: posted where citizens can see it)."""
 
+    authentication_classes: list[Any] = []  # public: no token or session to look up (issue 7)
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
         operation_id="tariffs_table",
+        auth=[],
         parameters=[
             OpenApiParameter("municipality", str, required=True, description="slug or id"),
             OpenApiParameter("on", str, description="Jalali or ISO date; default today (Tehran)"),
@@ -191,10 +193,15 @@ class TariffTableView(APIView):
         responses={200: TariffTableSchema, 400: ErrorSerializer, 404: ErrorSerializer},
     )
     def get(self, request: Request) -> Response:
-        municipality = municipality_from(request.query_params.get("municipality"))
+        # Cached per (municipality, day) and invalidated on change (services/signals.py):
+        # a repeated answer costs no query (issue 7).
+        raw_municipality = request.query_params.get("municipality")
+        pk = municipality_pk_cached(
+            normalize_text(str(raw_municipality or "")).lower(), lambda: municipality_from(raw_municipality).pk
+        )
         raw = request.query_params.get("on")
         on = parse_day(raw, field_name="on") if raw not in (None, "") else today()
-        return Response(tariff_table_body(municipality, on))
+        return Response(tariff_body_cached(pk, on, lambda: tariff_table_body(municipality_from(pk), on)))
 
 
 class _Pages(PageNumberPagination):

@@ -17,3 +17,6 @@ class ServicesConfig(AppConfig):
         "services.cost_added": "ثبت هزینهٔ دفتر",
         "services.cost_deleted": "حذف هزینهٔ دفتر",
     }
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the tariff-cache invalidation)

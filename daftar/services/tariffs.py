@@ -4,9 +4,15 @@ so the table the day before a revision and on its day differ exactly by the revi
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 
 from .models import RevisionStatus, Service, Tariff
@@ -47,3 +53,66 @@ def tariff_table(municipality_id: int, on: dt.date) -> list[TariffLine]:
     services = list(Service.objects.filter(active=True).annotate(tariff_pk=Subquery(latest)).order_by("position"))
     rows = Tariff.objects.in_bulk([s.tariff_pk for s in services if s.tariff_pk])  # type: ignore[attr-defined]
     return [TariffLine(s, rows.get(s.tariff_pk)) for s in services]  # type: ignore[attr-defined]
+
+
+# --- the public answer, cached (issue 7: public reads cacheable and invalidated on change) ---
+#
+# The whole JSON body of ``GET /api/v1/tariffs`` is kept in Django's cache (Redis in production)
+# per (municipality, date) under two version numbers: one per municipality (bumped on any save
+# or delete of its ``Tariff``/``TariffRevision`` rows, see ``signals.py``) and one for the
+# catalogue (``Service`` rows). Invalidation is one ``cache.incr``. The version numbers expire
+# after ``VERSION_TTL`` seconds and restart from a fresh value, so a change that slipped past the
+# signals (``QuerySet.update``, raw SQL) is seen at most that long after.
+
+VERSION_TTL = 60  # seconds
+BODY_TTL = 3600  # seconds; a body is unreachable anyway once its version moves on
+_CATALOGUE = "tariffs:v:catalogue"
+
+
+def _version_key(municipality_id: int) -> str:
+    return f"tariffs:v:{municipality_id}"
+
+
+def _bump(key: str) -> None:
+    with contextlib.suppress(ValueError):  # absent or expired: the next read starts afresh anyway
+        cache.incr(key)
+
+
+def tariffs_changed(municipality_id: int | None = None) -> None:
+    """Call after changing tariff rows behind the signals' back (``QuerySet.update``,
+    ``bulk_create``): the next public answer for that municipality is rebuilt. Without an id,
+    every municipality's answer is (the catalogue changed)."""
+    _bump(_CATALOGUE if municipality_id is None else _version_key(municipality_id))
+
+
+def _versions(municipality_id: int) -> tuple[object, object]:
+    keys = [_CATALOGUE, _version_key(municipality_id)]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            fresh = time.time_ns()
+            cache.add(key, fresh, timeout=VERSION_TTL)
+            found[key] = cache.get(key, fresh)
+    return found[keys[0]], found[keys[1]]
+
+
+def tariff_body_cached(municipality_id: int, on: dt.date, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The public body for (municipality, ``on``) from the cache, or ``build()`` and keep it."""
+    catalogue, version = _versions(municipality_id)
+    key = f"tariffs:body:{municipality_id}:{on.isoformat()}:{catalogue}:{version}"
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        cache.set(key, body, timeout=BODY_TTL)
+    return body  # type: ignore[no-any-return]
+
+
+def municipality_pk_cached(text: str, resolve: Callable[[], int]) -> int:
+    """The municipality id a ``?municipality=`` value names (slug or id), cached for
+    ``VERSION_TTL`` seconds (unknown values are not cached: ``resolve`` raises)."""
+    key = f"tariffs:m:{hashlib.sha256(text.encode()).hexdigest()}"
+    pk = cache.get(key)
+    if pk is None:
+        pk = resolve()
+        cache.set(key, pk, timeout=VERSION_TTL)
+    return int(pk)
