@@ -260,7 +260,7 @@ LICENCE_VERIFY_PER_ADDRESS_HOURLY = env.int("DAFTAR_LICENCE_VERIFY_PER_ADDRESS_H
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "daftar.accounts.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -121,6 +121,37 @@ class QueueItemSerializer(serializers.ModelSerializer):
         return is_overdue(application, timezone.now())
 
 
+_DATETIME = serializers.DateTimeField()  # the same rendering DocumentSerializer gives (local zone, ISO)
+
+
+def _when(value: Any) -> Any:
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def document_row(document: Document) -> dict[str, Any]:
+    """``DocumentSerializer(document).data`` without DRF's per-field machinery (issue 7: the
+    case read is the hottest applicant endpoint); the same keys, values and order."""
+    uploaded_at = document.uploaded_at
+    return {
+        "id": document.pk,
+        "type": str(document.doc_type),
+        "version": int(document.version),
+        "is_current": bool(document.is_current),
+        "original_name": str(document.original_name),
+        "mime": str(document.mime),
+        "size": int(document.size),
+        "sha256": str(document.sha256),
+        "pages": None if document.pages is None else int(document.pages),
+        "uploaded_at": _when(uploaded_at),
+        "uploaded_at_jalali": jalali_twin(uploaded_at),
+        "review": str(document.review_state),
+        "review_display": str(document.get_review_state_display()),
+        "review_reason": str(document.review_reason),
+        "reviewed_at": _when(document.reviewed_at),
+        "download_url": f"/api/v1/documents/{document.pk}/download",
+    }
+
+
 def case_body(application: Application, actor: Any) -> dict[str, Any]:
     """The case as the API and the pages show it (API.md: status, tracking_code, timeline,
     deadlines, documents, conditions)."""
@@ -165,8 +196,8 @@ def case_body(application: Application, actor: Any) -> dict[str, Any]:
             }
             for e in application.events.all()
         ],
-        "documents": DocumentSerializer([d for d in documents if d.is_current], many=True).data,
-        "document_history": DocumentSerializer([d for d in documents if not d.is_current], many=True).data,
+        "documents": [document_row(d) for d in documents if d.is_current],
+        "document_history": [document_row(d) for d in documents if not d.is_current],
         "inquiries": [
             {
                 "kind": i.kind,

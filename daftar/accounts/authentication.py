@@ -1,0 +1,130 @@
+"""Knox bearer tokens with a short-lived cache of successful look-ups (issue 7: "cached token
+look-ups").
+
+Knox finds a token with two queries per request (the token joined to its user, then every token
+of that user to purge the expired ones) and compares digests in Python. Here a successful
+look-up is remembered in Django's cache for at most ``TOKEN_CACHE_SECONDS`` (never past the
+token's expiry), keyed by the SHA-512 digest of the presented token (what knox stores; the raw
+token is never written anywhere), holding the user's id, the token's key prefix, creation and
+expiry. A hit costs one query (the user, to see that they are still active).
+
+Revocation is immediate: every deletion of a token (logout, ``?all=1``, a deleted user, knox's
+own purge of expired tokens) drops its cache entry through ``post_delete`` (connected in
+``AccountsConfig.ready``), again after the transaction commits (a request that read the row just
+before the commit cannot leave a stale entry behind). Knox's auto-refresh still happens, at most
+once per ``MIN_REFRESH_INTERVAL`` like knox itself; a miss, an expired entry or an expired token
+goes through knox unchanged.
+"""
+
+from __future__ import annotations
+
+import binascii
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
+from knox.auth import TokenAuthentication
+from knox.crypto import hash_token
+from knox.models import get_token_model
+from knox.settings import knox_settings
+from rest_framework import exceptions
+
+TOKEN_CACHE_SECONDS = 60
+CACHE_PREFIX = "knox-digest:"
+
+
+def cache_key(digest: str) -> str:
+    """The cache key of a token: its SHA-512 digest (as stored by knox), never the token."""
+    return CACHE_PREFIX + digest
+
+
+def _remember(auth_token: Any) -> None:
+    now = timezone.now()
+    timeout = float(TOKEN_CACHE_SECONDS)
+    if auth_token.expiry is not None:
+        timeout = min(timeout, (auth_token.expiry - now).total_seconds())
+    if timeout < 1:
+        return
+    cache.set(
+        cache_key(auth_token.digest),
+        {
+            "user": auth_token.user_id,
+            "token_key": auth_token.token_key,
+            "created": auth_token.created,
+            "expiry": auth_token.expiry,
+        },
+        timeout=int(timeout),
+    )
+
+
+def forget_token(digest: str) -> None:
+    cache.delete(cache_key(digest))
+
+
+def token_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """``post_delete`` of knox's AuthToken: the token stops working on the very next request."""
+    digest = instance.digest
+    forget_token(digest)
+    transaction.on_commit(lambda: forget_token(digest), using=kwargs.get("using"))
+
+
+class CachedTokenAuthentication(TokenAuthentication):
+    """``knox.auth.TokenAuthentication`` with the look-up cached (see the module docstring)."""
+
+    def authenticate(self, request: Any) -> tuple[Any, Any] | None:
+        try:
+            return super().authenticate(request)  # type: ignore[no-any-return]
+        except UnicodeError:  # a header that is not Latin-1 (DRF cannot even read it)
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+
+    def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
+        try:
+            digest = hash_token(token.decode("utf-8"))
+        except (TypeError, UnicodeDecodeError, binascii.Error):
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        entry = cache.get(cache_key(digest))
+        now = timezone.now()
+        if entry is not None and (entry["expiry"] is None or entry["expiry"] > now):
+            user = get_user_model().objects.filter(pk=entry["user"]).first()
+            if user is not None:
+                auth_token = get_token_model()(
+                    digest=digest,
+                    token_key=entry["token_key"],
+                    user=user,
+                    created=entry["created"],
+                    expiry=entry["expiry"],
+                )
+                auth_token._state.adding = False  # a stored row: delete() removes it
+                if knox_settings.AUTO_REFRESH and auth_token.expiry:
+                    self._renew_cached(auth_token, now)
+                return self.validate_user(auth_token)  # type: ignore[no-any-return]
+        if entry is not None:
+            forget_token(digest)
+        user, auth_token = super().authenticate_credentials(token)
+        _remember(auth_token)
+        return user, auth_token
+
+    def _renew_cached(self, auth_token: Any, now: dt.datetime) -> None:
+        """Knox's auto-refresh (same throttle, same cap): write only when the expiry would move
+        by more than ``MIN_REFRESH_INTERVAL``; then the cache entry follows."""
+        new_expiry = now + knox_settings.TOKEN_TTL
+        if knox_settings.AUTO_REFRESH_MAX_TTL is not None:
+            new_expiry = min(new_expiry, auth_token.created + knox_settings.AUTO_REFRESH_MAX_TTL)
+        if (new_expiry - auth_token.expiry).total_seconds() > knox_settings.MIN_REFRESH_INTERVAL:
+            updated = get_token_model().objects.filter(digest=auth_token.digest).update(expiry=new_expiry)
+            if not updated:  # revoked meanwhile
+                forget_token(auth_token.digest)
+                raise exceptions.AuthenticationFailed(_("Invalid token."))
+            auth_token.expiry = new_expiry
+            _remember(auth_token)
+
+
+class CachedKnoxTokenScheme(KnoxTokenScheme):
+    """The OpenAPI security scheme stays knox's (``knoxApiToken``)."""
+
+    target_class = "daftar.accounts.authentication.CachedTokenAuthentication"
