@@ -268,45 +268,50 @@ def _post_hours(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
     return _back(access, "hours")
 
 
-def _post_staff_add(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
-    form = StaffForm(request.POST, auto_id="id_staff_%s")
+def _post_form(
+    request: HttpRequest, access: OfficeAccess, form: Any, name: str, run: Any, done: str, anchor: str
+) -> HttpResponse:
+    """A manage-page form: invalid → the page again (400); refused → the Persian reason; else back."""
     if not form.is_valid():
-        return render(request, "offices/manage.html", _manage_context(access, staff_form=form), status=400)
+        return render(request, "offices/manage.html", _manage_context(access, **{name: form}), status=400)
     try:
-        services.staff_add(office=access.office, actor=request.user, **form.cleaned_data)
+        run(office=access.office, actor=request.user, **form.cleaned_data)
     except ApplicationError as exc:
-        return _failed(request, access, exc, form, "staff_form")
-    messages.success(request, msg.STAFF_ADDED)
-    return _back(access, "staff")
+        return _failed(request, access, exc, form, name)
+    messages.success(request, done)
+    return _back(access, anchor)
 
 
-def _post_staff_remove(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+def _post_remove(request: HttpRequest, access: OfficeAccess, run: Any, done: str, anchor: str) -> HttpResponse:
+    """A manage-page removal by id; refused → the page with the Persian reason."""
     try:
-        services.staff_remove(office=access.office, staff_id=request.POST.get("staff", ""), actor=request.user)
+        run(request)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return render(request, "offices/manage.html", _manage_context(access), status=exc.status_code)
-    messages.success(request, msg.STAFF_REMOVED)
-    return _back(access, "staff")
+    messages.success(request, done)
+    return _back(access, anchor)
+
+
+def _post_staff_add(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    form = StaffForm(request.POST, auto_id="id_staff_%s")
+    return _post_form(request, access, form, "staff_form", services.staff_add, msg.STAFF_ADDED, "staff")
+
+
+def _post_staff_remove(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
+    def run(r: HttpRequest) -> None:
+        services.staff_remove(office=access.office, staff_id=r.POST.get("staff", ""), actor=r.user)
+
+    return _post_remove(request, access, run, msg.STAFF_REMOVED, "staff")
 
 
 def _post_closure_add(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
     form = ClosureForm(request.POST, auto_id="id_closure_%s")
-    if not form.is_valid():
-        return render(request, "offices/manage.html", _manage_context(access, closure_form=form), status=400)
-    try:
-        services.closure_add(office=access.office, actor=request.user, **form.cleaned_data)
-    except ApplicationError as exc:
-        return _failed(request, access, exc, form, "closure_form")
-    messages.success(request, msg.CLOSURE_ADDED)
-    return _back(access, "closures")
+    return _post_form(request, access, form, "closure_form", services.closure_add, msg.CLOSURE_ADDED, "closures")
 
 
 def _post_closure_remove(request: HttpRequest, access: OfficeAccess) -> HttpResponse:
-    try:
-        services.closure_remove(office=access.office, closure_id=request.POST.get("closure", ""), actor=request.user)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return render(request, "offices/manage.html", _manage_context(access), status=exc.status_code)
-    messages.success(request, msg.CLOSURE_REMOVED)
-    return _back(access, "closures")
+    def run(r: HttpRequest) -> None:
+        services.closure_remove(office=access.office, closure_id=r.POST.get("closure", ""), actor=r.user)
+
+    return _post_remove(request, access, run, msg.CLOSURE_REMOVED, "closures")
