@@ -48,6 +48,7 @@ import platform
 import pstats
 import re
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -159,8 +160,12 @@ class Stack:
         )
         return env
 
-    def start(self, *, workers: int, threads: int, setup: bool) -> None:
-        env = self.env(WEB_WORKERS=str(workers), WEB_THREADS=str(threads), RUN_PROD_SKIP_SETUP="0" if setup else "1")
+    def start(self, *, workers: int, threads: int, setup: bool, **more: str) -> None:
+        env = self.env(
+            WEB_WORKERS=str(workers), WEB_THREADS=str(threads), RUN_PROD_SKIP_SETUP="0" if setup else "1", **more
+        )
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=1):
+            raise SystemExit(f"port {self.port} is taken (a stack left running?): the benchmark would measure it")
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(  # noqa: S603 (this repository's script)
                 [str(ROOT / "scripts" / "run_prod.sh")],
@@ -666,6 +671,10 @@ class Bench:
                 "DAFTAR_CAPTCHA_PER_ADDRESS_HOURLY": "1000000000",
             },
         )
+        # Capacity is measured with the admission gate off; the spike runs on a restarted stack
+        # with the gate at the production settings' budgets (or --spike-rates).
+        self.gate_off = {f"DAFTAR_ADMISSION_{g}_RPS": "0" for g in ("LOGIN", "SUBMIT", "CREATE")}
+        self.gate_on = {f"DAFTAR_ADMISSION_{g.upper()}_RPS": str(v) for g, v in args.spike_rates.items()}
         self.seed: dict[str, Any] = {}
         self.writer_offset = 0
         self.result: dict[str, Any] = {}
@@ -717,32 +726,61 @@ class Bench:
                 break
         return {"steps": steps, "saturation_conns": sat, "load_conns": 2 * sat}
 
-    def throughput(self, conns: int) -> dict[str, Any]:
+    def throughput(self, conns: int, latency_conns: int) -> dict[str, Any]:
+        """Each kind's throughput at ``conns`` (every server thread busy: workers × threads), the
+        median of ``runs`` interleaved rounds after one unmeasured warm-up pass (its figures are
+        kept as ``cold``: the first read of a case builds its cached body); then read and write
+        latencies at ``latency_conns`` (2 × where hello saturates, issue 7)."""
         verify = f"/api/v1/licences/{self.seed['licence_number']}/verify"
-        kinds = {
-            "hello": lambda: wrk(self.base, "/api/v1/hello", "get.lua", conns, self.args.seconds),
-            "read": lambda: wrk(
-                self.base, "/api/v1/applications/0", "read.lua", conns, self.args.seconds, WORK / "readers.txt"
-            ),
-            "public_tariffs": lambda: wrk(
-                self.base, "/api/v1/tariffs?municipality=tehran", "get.lua", conns, self.args.seconds
-            ),
-            "public_verify": lambda: wrk(self.base, verify, "get.lua", conns, self.args.seconds),
-            "write": lambda: self.run_write(conns, self.args.seconds),
-        }
-        runs: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
+
+        def kinds(c: int, seconds: float) -> dict[str, Any]:
+            return {
+                "hello": lambda: wrk(self.base, "/api/v1/hello", "get.lua", c, seconds),
+                "read": lambda: wrk(self.base, "/api/v1/applications/0", "read.lua", c, seconds, WORK / "readers.txt"),
+                "public_tariffs": lambda: wrk(self.base, "/api/v1/tariffs?municipality=tehran", "get.lua", c, seconds),
+                "public_verify": lambda: wrk(self.base, verify, "get.lua", c, seconds),
+                "write": lambda: self.run_write(c, seconds),
+            }
+
+        cold: dict[str, Any] = {}
+        for kind, fn in kinds(conns, WARMUP_SECONDS).items():
+            r = fn()
+            cold[kind] = {"rps": r["rps"], "non_2xx": r["non_2xx_3xx"], "p99_ms": r["p99_us"] / 1000}
+            stage(f"warm-up {kind}: {r['rps']} rps (not counted)")
+        runs: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds(conns, 0)}
         for round_no in range(self.args.runs):
-            for kind, fn in kinds.items():
+            for kind, fn in kinds(conns, self.args.seconds).items():
                 r = fn()
                 runs[kind].append(r)
                 stage(
                     f"round {round_no + 1} {kind}: {r['rps']} rps, non-2xx {r['non_2xx_3xx']},"
                     f" p99 {r['p99_us'] / 1000} ms"
                 )
-        out: dict[str, Any] = {"conns": conns, "seconds": self.args.seconds, "runs": runs}
+        latency_runs: dict[str, list[dict[str, Any]]] = {"read": [], "write": []}
+        for round_no in range(self.args.runs):
+            for kind, fn in kinds(latency_conns, self.args.seconds / 2).items():
+                if kind in latency_runs:
+                    r = fn()
+                    latency_runs[kind].append(r)
+                    p50 = r["p50_us"] / 1000
+                    stage(f"latency round {round_no + 1} {kind} at {latency_conns} connections: p50 {p50} ms")
+        out: dict[str, Any] = {
+            "conns": conns,
+            "latency_conns": latency_conns,
+            "seconds": self.args.seconds,
+            "warmup_seconds": WARMUP_SECONDS,
+            "cold": cold,
+            "runs": runs,
+            "latency_runs": latency_runs,
+        }
         out["rps"] = {k: median([r["rps"] for r in v]) for k, v in runs.items()}
         out["non_2xx"] = {k: sum(r["non_2xx_3xx"] for r in v) for k, v in runs.items()}
+        out["non_2xx"].update({f"{k}_latency": sum(r["non_2xx_3xx"] for r in v) for k, v in latency_runs.items()})
         out["latency_ms"] = {
+            k: {p: median([r[f"{p}_us"] / 1000 for r in v]) for p in ("p50", "p95", "p99")}
+            for k, v in latency_runs.items()
+        }
+        out["latency_ms_at_full_concurrency"] = {
             k: {p: median([r[f"{p}_us"] / 1000 for r in v]) for p in ("p50", "p95", "p99")} for k, v in runs.items()
         }
         return out
@@ -1007,31 +1045,46 @@ class Bench:
         redis.Redis.from_url(REDIS).flushdb()
         started = time.perf_counter()
         stage(f"starting the stack ({a.workers} workers × {a.threads} threads) on {DB_NAME}")
-        self.stack.start(workers=a.workers, threads=a.threads, setup=True)
+        self.stack.start(workers=a.workers, threads=a.threads, setup=True, **self.gate_off)
         try:
             stage("seeding")
             self.do_seed()
             django_setup(a.database_url)
             res: dict[str, Any] = {}
-            stage("saturation of hello")
-            res["saturation"] = self.saturation()
-            conns = res["saturation"]["load_conns"]
-            stage(f"throughput at {conns} connections, {a.runs} rounds of {a.seconds} s")
-            res["throughput"] = self.throughput(conns)
-            stage("page weight")
-            res["page_weight"] = {
-                name: page_weight(self.base, path) for name, path in (("home", "/"), ("login", "/login/"))
-            }
-            stage("booking contention")
-            res["bookings"] = self.bookings()
-            stage(f"login + submit spike: {a.spike} applicants at once")
-            res["spike"] = self.spike()
-            stage("profile of the read endpoint (in process)")
-            res["read_profile"] = self.read_profile()
-            stage("queries per list page (in process)")
-            res["queries_per_list_page"] = self.queries()
-            stage("worker memory (one worker)")
-            res["rss"] = self.rss()
+            want = a.parts
+            if want & {"saturation", "throughput"}:
+                stage("saturation of hello")
+                res["saturation"] = self.saturation()
+            if "throughput" in want:
+                conns = a.workers * a.threads
+                latency_conns = res["saturation"]["load_conns"]
+                stage(f"throughput at {conns} connections, {a.runs} rounds of {a.seconds} s")
+                res["throughput"] = self.throughput(conns, latency_conns)
+            if "page_weight" in want:
+                stage("page weight")
+                res["page_weight"] = {
+                    name: page_weight(self.base, path) for name, path in (("home", "/"), ("login", "/login/"))
+                }
+            if "bookings" in want:
+                stage("booking contention")
+                res["bookings"] = self.bookings()
+            if "read_profile" in want:
+                stage("profile of the read endpoint (in process)")
+                res["read_profile"] = self.read_profile()
+            if "queries" in want:
+                stage("queries per list page (in process)")
+                res["queries_per_list_page"] = self.queries()
+            if "rss" in want:
+                stage("worker memory (one worker)")
+                res["rss"] = self.rss()
+            if "spike" in want:
+                gate = ", ".join(f"{k}={v}" for k, v in self.gate_on.items()) or "production defaults"
+                stage(f"restarting the stack with the admission gate on ({gate})")
+                self.stack.stop()
+                self.stack.start(workers=a.workers, threads=a.threads, setup=False, **self.gate_on)
+                stage(f"login + submit spike: {a.spike} applicants at once")
+                res["spike"] = self.spike()
+                res["spike"]["admission_env"] = self.gate_on
         finally:
             self.stack.stop()
         res["seconds"] = round(time.perf_counter() - started, 1)
@@ -1039,29 +1092,45 @@ class Bench:
 
 
 def headline(res: dict[str, Any]) -> dict[str, Any]:
-    rps = res["throughput"]["rps"]
-    hello = rps["hello"] or 1
-    lat = res["throughput"]["latency_ms"]
-    pw = res["page_weight"]
-    return {
-        "hello_rps": rps["hello"],
-        "read_rps": rps["read"],
-        "read_ratio_vs_hello": round(rps["read"] / hello, 3),
-        "public_read_ratio_vs_hello": round((rps["public_tariffs"] + rps["public_verify"]) / 2 / hello, 3),
-        "public_read_rps": {"tariffs": rps["public_tariffs"], "verify": rps["public_verify"]},
-        "write_rps": rps["write"],
-        "write_ratio_vs_hello": round(rps["write"] / hello, 3),
-        "p50_ms": {"read": lat["read"]["p50"], "write": lat["write"]["p50"]},
-        "p95_ms": {"read": lat["read"]["p95"], "write": lat["write"]["p95"]},
-        "p99_ms": {"read": lat["read"]["p99"], "write": lat["write"]["p99"]},
-        "latency_conns": res["throughput"]["conns"],
-        "spike_5xx_rate": res["spike"]["spike_5xx_rate"],
-        "double_bookings": res["bookings"].get("double_bookings"),
-        "queries_per_list_page": {k: v["queries"] for k, v in res["queries_per_list_page"].items()},
-        "page_weight_kb": max(p["total_kb"] for p in pw.values()),
-        "page_weight_kb_by_page": {k: p["total_kb"] for k, p in pw.items()},
-        "worker_rss_growth_mb": res["rss"].get("worker_rss_growth_mb"),
-    }
+    """The summary keys of issue 7 from the parts that ran (a part left out gives None)."""
+    out: dict[str, Any] = {}
+    if "throughput" in res:
+        rps = res["throughput"]["rps"]
+        hello = rps["hello"] or 1
+        lat = res["throughput"]["latency_ms"]
+        out.update(
+            {
+                "hello_rps": rps["hello"],
+                "read_rps": rps["read"],
+                "read_ratio_vs_hello": round(rps["read"] / hello, 3),
+                "public_read_ratio_vs_hello": round((rps["public_tariffs"] + rps["public_verify"]) / 2 / hello, 3),
+                "public_read_rps": {"tariffs": rps["public_tariffs"], "verify": rps["public_verify"]},
+                "write_rps": rps["write"],
+                "write_ratio_vs_hello": round(rps["write"] / hello, 3),
+                "p50_ms": {"read": lat["read"]["p50"], "write": lat["write"]["p50"]},
+                "p95_ms": {"read": lat["read"]["p95"], "write": lat["write"]["p95"]},
+                "p99_ms": {"read": lat["read"]["p99"], "write": lat["write"]["p99"]},
+                "throughput_conns": res["throughput"]["conns"],
+                "latency_conns": res["throughput"]["latency_conns"],
+            }
+        )
+    if "spike" in res:
+        out["spike_5xx_rate"] = res["spike"]["spike_5xx_rate"]
+    if "bookings" in res:
+        out["double_bookings"] = res["bookings"].get("double_bookings")
+    if "queries_per_list_page" in res:
+        out["queries_per_list_page"] = {k: v["queries"] for k, v in res["queries_per_list_page"].items()}
+    if "page_weight" in res:
+        pw = res["page_weight"]
+        out["page_weight_kb"] = max(p["total_kb"] for p in pw.values())
+        out["page_weight_kb_by_page"] = {k: p["total_kb"] for k, p in pw.items()}
+    if "rss" in res:
+        out["worker_rss_growth_mb"] = res["rss"].get("worker_rss_growth_mb")
+    return out
+
+
+WARMUP_SECONDS = 2.0
+PARTS = ("saturation", "throughput", "page_weight", "bookings", "spike", "read_profile", "queries", "rss")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1073,9 +1142,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=PORT)
     p.add_argument("--smoke", action="store_true", help="tiny sizes: checks the harness, not the figures")
     p.add_argument("--fresh", action="store_true", help="drop daftar_bench_http first")
-    p.add_argument("--out", default=str(ROOT / "bench" / "results" / "http.json"))
+    p.add_argument(
+        "--out", default=None, help="default bench/results/http.json (var/bench/http-partial.json for --parts)"
+    )
     p.add_argument("--workers", type=int, default=None, help="gunicorn workers (default 2 × cores + 1)")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help="comma-separated parts to run (a quick look while tuning; the report wants them all): " + ",".join(PARTS),
+    )
+    p.add_argument(
+        "--spike-rates",
+        default="",
+        help="admission budgets for the spike, e.g. login=60,submit=40 (default: the production settings')",
+    )
+    p.add_argument("--runs", type=int, default=None, help="rounds of each throughput figure (default 3)")
+    p.add_argument("--seconds", type=float, default=None, help="seconds of each wrk run (default 10)")
     a = p.parse_args(argv)
     if urlsplit(a.database_url).path.lstrip("/") != DB_NAME:
         raise SystemExit(f"refusing {a.database_url!r}: the HTTP benchmark uses only the database {DB_NAME}")
@@ -1102,8 +1185,25 @@ def main(argv: list[str] | None = None) -> int:
             runs=1, seconds=1.0, step_seconds=1.0, readers=20, writers=3000, spike=50, bookers=20, booking_trials=2,
             booking_concurrency=10, rss_first=100, rss_total=300, list_rows=30, profile_requests=20,
         )  # fmt: skip
+    for k in ("runs", "seconds"):
+        if getattr(a, k) is not None:
+            sizes[k] = getattr(a, k)
     for k, v in sizes.items():
         setattr(a, k, v)
+    a.spike_rates = {
+        k.strip(): float(v) for k, _, v in (item.partition("=") for item in a.spike_rates.split(",") if item.strip())
+    }
+    a.parts = {part.strip() for part in a.parts.split(",") if part.strip()}
+    unknown = a.parts - set(PARTS)
+    if unknown:
+        raise SystemExit(f"unknown parts: {', '.join(sorted(unknown))}")
+    if a.out is None:  # a partial run never overwrites the report's input
+        partial = a.parts != set(PARTS)
+        a.out = (
+            str(ROOT / "var" / "bench" / "http-partial.json")
+            if partial
+            else str(ROOT / "bench" / "results" / "http.json")
+        )
     res = Bench(a).run()
     out = {
         "benchmark": "HTTP: the production-like stack (scripts/run_prod.sh) on loopback; load from wrk and asyncio",

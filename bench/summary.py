@@ -172,14 +172,18 @@ def report(summary: dict[str, Any], raw: dict[str, Any], previous: str) -> str:
     if d:
         sat = d.get("saturation", {})
         spike = d.get("spike", {})
+        tp = d.get("throughput", {})
+        cold = {k: v.get("rps") for k, v in (tp.get("cold") or {}).items()}
         lines += [
             "",
             "## How the HTTP figures were taken",
             "",
             f"- Hello saturates at {sat.get('saturation_conns')} connections (steps: "
             + ", ".join(f"{s['conns']}→{s['rps']:.0f}" for s in sat.get("steps", []))
-            + f" rps); throughput and latencies at {sat.get('load_conns')} connections, median of"
-            f" {http.get('sizes', {}).get('runs')} interleaved runs of {http.get('sizes', {}).get('seconds')} s (wrk).",
+            + f" rps). Throughput at {tp.get('conns')} connections (every server thread busy), median of"
+            f" {http.get('sizes', {}).get('runs')} interleaved runs of {http.get('sizes', {}).get('seconds')} s (wrk),"
+            f" after one unmeasured {tp.get('warmup_seconds')} s warm-up of each kind (cold figures: {fmt(cold)} rps)."
+            f" Latencies (p50/p95/p99) at {tp.get('latency_conns')} connections, 2 × where hello saturates.",
             f"- Public reads: tariffs {fmt(http.get('public_read_rps', {}).get('tariffs'))} rps, licence verification"
             f" {fmt(http.get('public_read_rps', {}).get('verify'))} rps.",
             f"- Spike: {spike.get('applicants')} applicants, {spike.get('requests')} requests in"

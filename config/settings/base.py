@@ -54,10 +54,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "daftar.core.admission.AdmissionMiddleware",
     "daftar.core.middleware.ApiBodyLimitMiddleware",
     "daftar.core.middleware.PersianQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -107,7 +107,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "daftar.core.cache.RedisCache",  # one client per pool (daftar/core/cache.py)
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("DAFTAR_CACHE_PREFIX", default="daftar"),
         }
@@ -125,6 +125,8 @@ CELERY_TIMEZONE = "Asia/Tehran"
 CELERY_BEAT_SCHEDULE = {
     # Safety net: whatever on_commit did not hand over (a crash, a broker hiccup) goes out here.
     "drain-outbox": {"task": "daftar.notifications.tasks.drain_outbox", "schedule": 30.0},
+    # Expired API tokens (knox swept them on every token look-up; daftar/accounts/authentication.py).
+    "purge-tokens": {"task": "daftar.accounts.tasks.purge_tokens", "schedule": 60 * 60.0},
     # Legal clocks: flag overdue cases, escalate them, expire unanswered corrections (P1).
     "tick-clocks": {"task": "daftar.applications.tasks.tick_clocks", "schedule": 15 * 60.0},
     # Inquiries whose retry is due (a worker that died mid-inquiry leaves them pending).
@@ -181,6 +183,9 @@ REST_KNOX = {
     "AUTO_REFRESH": True,
     "AUTH_HEADER_PREFIX": "Bearer",
     "TOKEN_LIMIT_PER_USER": 20,
+    # The sliding expiry is written at most every 10 minutes (knox's default is every minute):
+    # a 12-hour token's end moves by whole minutes either way, and reads stay free of writes.
+    "MIN_REFRESH_INTERVAL": env.int("DAFTAR_TOKEN_REFRESH_SECONDS", default=600),
 }
 
 # --- SMS -------------------------------------------------------------------------------
@@ -299,6 +304,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- I18N: Persian, Tehran time; stored as UTC --------------------------------------------
+# One language: LANGUAGE_CODE is active in every request without LocaleMiddleware, which also
+# tried to read a language off every path ("/api/…" → "api") at a measurable cost (issue 7).
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", "فارسی")]
 TIME_ZONE = "Asia/Tehran"
@@ -330,6 +337,14 @@ if MEDIA_BACKEND == "s3":
             "file_overwrite": False,
         },
     }
+
+# --- Admission gate: load shedding (issue 7) -------------------------------------------
+# Requests per second each group of heavy endpoints admits across all processes (counted in
+# the cache); the excess gets 429 + Retry-After before the view runs. Groups: "login",
+# "submit", "create" (daftar/core/admission.py). Empty or 0 = not gated: off by default;
+# production.py reads the rates from the environment (docs/configuration.md «Admission gate»).
+ADMISSION_RATES: dict[str, float] = {}
+ADMISSION_MAX_RETRY_AFTER = 120
 
 # --- Security defaults -------------------------------------------------------------------------
 CSRF_FAILURE_VIEW = "daftar.core.views.csrf_failure"

@@ -53,3 +53,15 @@ SESSION_COOKIE_SECURE = env.bool("DAFTAR_SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Admission gate: load shedding (issue 7) -------------------------------------------
+# Requests per second admitted per group across all web processes; the excess is answered
+# 429 + Retry-After at once (daftar/core/admission.py). These defaults are EXAMPLES for one
+# 2-core machine (gunicorn 5 workers x 2 threads): size them from `make bench` on the real
+# hardware (docs/scaling.md «Shedding a spike»). 0 turns a group's gate off.
+ADMISSION_RATES = {
+    "login": env.float("DAFTAR_ADMISSION_LOGIN_RPS", default=60),
+    "submit": env.float("DAFTAR_ADMISSION_SUBMIT_RPS", default=40),
+    "create": env.float("DAFTAR_ADMISSION_CREATE_RPS", default=60),
+}
+ADMISSION_MAX_RETRY_AFTER = env.int("DAFTAR_ADMISSION_MAX_RETRY_AFTER", default=120)

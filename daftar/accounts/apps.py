@@ -7,9 +7,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "حساب‌های کاربری"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete
+        from django.db.models.signals import post_delete, post_save
         from knox.models import AuthToken
 
-        from .authentication import token_deleted
+        from .authentication import token_deleted, user_changed
+        from .models import User
 
         post_delete.connect(token_deleted, sender=AuthToken, dispatch_uid="knox-token-cache")
+        post_save.connect(user_changed, sender=User, dispatch_uid="knox-token-cache-user-saved")
+        post_delete.connect(user_changed, sender=User, dispatch_uid="knox-token-cache-user-deleted")

@@ -181,7 +181,10 @@ def auth_token_create(*, user: User) -> str:
     """Issue an API bearer token (stored hashed by knox, revocable, expiring)."""
     from knox.models import AuthToken
 
-    _instance, token = AuthToken.objects.create(user=user)
+    from .authentication import remember_new_token
+
+    instance, token = AuthToken.objects.create(user=user)
+    remember_new_token(instance)
     return token
 
 

@@ -32,7 +32,7 @@ from daftar.documents.models import Document
 from daftar.documents.services import document_review, document_upload
 from daftar.inquiries.services import inquiry_retry
 
-from . import exports, services
+from . import casecache, exports, services
 from . import messages as msg
 from .clocks import clock_summary
 from .models import Application
@@ -243,7 +243,10 @@ def _case(request: Request, pk: int) -> Application:
 
 
 def _case_response(request: Request, pk: int, status: int = 200) -> Response:
-    return Response(case_body(_case(request, pk), request.user), status=status)
+    """The case body, from the cache while nothing it is made of changed (``casecache``); a
+    miss goes through the scope (``case_detail``: 404 when not the reader's)."""
+    body = casecache.case_body_cached(request.user, pk, lambda: case_body(_case(request, pk), request.user))
+    return Response(body, status=status)
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -315,17 +318,14 @@ class ApplicationListView(APIView):
         serializer.is_valid(raise_exception=True)
 
         def run() -> Response:
-            call = (
-                Call.objects.select_related("municipality", "licence_type", "rule_set")
-                .filter(pk=serializer.validated_data["call"])
-                .first()
-            )
+            call = casecache.call_for_new_case(serializer.validated_data["call"])
             if call is None:
                 raise ApplicationError(msg.CALL_UNKNOWN, code="not_found", status=404)
             application = services.application_create(
                 call=call, district_id=serializer.validated_data["district"], facts_raw=facts, actor=request.user
             )
-            return _case_response(request, application.pk, status=201)
+            # the new draft carries its rows: its body needs no second read of the case
+            return Response(case_body(application, request.user), status=201)
 
         return idempotent(request, "applications.create", run)
 

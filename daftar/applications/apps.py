@@ -5,3 +5,8 @@ class ApplicationsConfig(AppConfig):
     name = "daftar.applications"
     label = "applications"
     verbose_name = "پرونده‌های درخواست مجوز"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -100,14 +100,16 @@ def _start(application: Application, stage: str, party: str, now: dt.datetime, c
 def clock_summary(application: Application, now: dt.datetime) -> list[dict[str, object]]:
     """Each clock with what the applicant and staff need to read: stage, whose clock, due,
     paused or not, working days used/left."""
-    calendar = calendar_for(application.municipality)
+    clocks = list(application.clocks.all())
+    calendar = calendar_for(application.municipality) if clocks else None
     rows = []
-    for clock in application.clocks.all():
+    for clock in clocks:
         if clock.finished_at:
             state, used = "finished", None
         elif clock.paused_at:
             state, used = "paused", clock.used_days
         else:
+            assert calendar is not None
             used = clock.used_days + calendar.working_days_between(clock.resumed_at or clock.started_at, now)
             state = "overdue" if clock.due_at < now else "running"
         rows.append(

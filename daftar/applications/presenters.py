@@ -15,6 +15,9 @@ from .workflow import FINAL, Status
 
 
 def requirements_for(application: Application) -> list[DocumentRequirement]:
+    cached = getattr(application.call, "requirements_cached", None)  # casecache.call_for_new_case
+    if cached is not None:
+        return list(cached)
     return list(
         DocumentRequirement.objects.filter(
             licence_type_id=application.call.licence_type_id, stage="submission"

@@ -32,7 +32,7 @@ from daftar.core.jalali import to_jalali
 from daftar.core.normalize import normalize_text, persian_number
 from daftar.documents.models import Document, ReviewState
 from daftar.inquiries import services as inquiries
-from daftar.inquiries.models import InquiryStatus
+from daftar.inquiries.models import Inquiry, InquiryStatus
 from daftar.licences.services import licence_issue
 from daftar.municipalities.models import District
 from daftar.notifications.services import outbox_enqueue
@@ -42,9 +42,9 @@ from daftar.rules.models import DocumentRequirement, ScoringTable
 from daftar.rules.scoring import score
 from daftar.rules.selectors import compiled, scoring_table_in_force
 
-from . import clocks
+from . import casecache, clocks
 from . import messages as msg
-from .models import Application, CaseEvent
+from .models import Application, CaseEvent, StageClock
 from .workflow import APPLICANT, MOVES, PASSED_REVIEW, SYSTEM, Move, Status
 
 # Facts that come from the applicant's profile, not from the form.
@@ -74,7 +74,9 @@ def case_facts(application: Application) -> dict[str, Any]:
         facts.update(inquiries.inquiry_facts(application))
         from daftar.assessments.models import TrainingCredit  # the assessments app builds on this one
 
-        hours = [c.hours for c in TrainingCredit.objects.filter(application=application)]
+        hours = getattr(application, "training_hours_prefetched", None)  # selectors.case_detail
+        if hours is None:
+            hours = [c.hours for c in TrainingCredit.objects.filter(application=application)]
         if hours:  # courses the municipality recorded (S10.3) settle the declaration
             facts["training_completed"] = True
             facts["training_hours"] = sum(hours)
@@ -101,7 +103,9 @@ def _refresh_verdict(application: Application) -> Evaluation:
     # ranking is scored alike even if the table changes meanwhile
     kept = (application.score or {}).get("table")
     table = ScoringTable.objects.filter(pk=kept).first() if kept else None
-    if table is None:
+    if table is None and kept is None and hasattr(application.call, "scoring_table_cached"):
+        table = application.call.scoring_table_cached  # casecache.call_for_new_case: today's table
+    elif table is None:
         table = scoring_table_in_force(application.call.licence_type, application.municipality)
     if table is not None:
         points = score(table.points, case_facts(application))
@@ -131,8 +135,8 @@ def _sms(application: Application, text: str, kind: str) -> None:
 
 def _event(
     application: Application, *, actor: Any, action: str, old: str, new: str, note: str = "", data: dict | None = None
-) -> None:
-    CaseEvent.objects.create(
+) -> CaseEvent:
+    return CaseEvent.objects.create(
         application=application,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
@@ -147,32 +151,51 @@ def _event(
 
 
 def application_create(*, call: Call, district_id: Any, facts_raw: Any, actor: Any) -> Application:
-    """A draft in an open call (S7): the call must be open now (server time, Asia/Tehran)."""
+    """A draft in an open call (S7): the call must be open now (server time, Asia/Tehran).
+
+    The draft comes back with its related rows in place (its one timeline event, and no
+    documents, inquiries, clocks or training credits yet), so the answer's body is built
+    without reading the case again (issue 7)."""
     if not call.is_open():
         raise ApplicationError(call_msg.CALL_NOT_OPEN, code="call_closed", status=409)
     district = _call_district(call, district_id)
     facts = _validated_facts(facts_raw)
     with transaction.atomic():
         application = Application(
-            call=call, applicant=actor, municipality_id=call.municipality_id, district=district, facts=facts
+            call=call, applicant=actor, municipality=call.municipality, district=district, facts=facts
         )
-        application.call = call
         _refresh_verdict(application)
         try:
             with transaction.atomic():
                 application.save()
         except IntegrityError:
             raise ApplicationError(msg.ALREADY_APPLIED, code="already_applied", status=409) from None
-        _event(application, actor=actor, action="create", old="", new=Status.DRAFT)
-        audit_record(
+        event = _event(application, actor=actor, action="create", old="", new=Status.DRAFT)
+        _sms(application, msg.SMS_DRAFT.format(call=call.title), "application_draft")
+        audit_record(  # last: the chain's head is locked from here to the commit (issue 7)
             actor=actor,
             action="application.create",
             obj=application,
             municipality=call.municipality,
             data={"call": call.pk, "district": district.pk},
         )
-        _sms(application, msg.SMS_DRAFT.format(call=call.title), "application_draft")
+    event.actor = actor if getattr(actor, "is_authenticated", False) else None
+    application._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        "events": _known(CaseEvent, [event]),
+        "documents": _known(Document, []),
+        "inquiries": _known(Inquiry, []),
+        "clocks": _known(StageClock, []),
+    }
+    application.training_hours_prefetched = []  # type: ignore[attr-defined]
     return application
+
+
+def _known(model: Any, rows: list[Any]) -> Any:
+    """A queryset already evaluated to ``rows`` (what ``prefetch_related`` leaves behind)."""
+    qs = model.objects.all()
+    qs._result_cache = rows
+    qs._prefetch_done = True
+    return qs
 
 
 MAX_ID = 2**63 - 1
@@ -194,10 +217,19 @@ def parse_id(raw: Any) -> int | None:
 
 def _call_district(call: Call, district_id: Any) -> District:
     pk = parse_id(district_id) or -1
-    district = District.objects.filter(pk=pk, municipality_id=call.municipality_id).first()
-    if district is None or not call.districts.filter(district=district).exists():
+    cached = getattr(call, "districts_cached", None)  # casecache.call_for_new_case
+    if cached is not None:
+        if pk not in cached:
+            raise ApplicationError(msg.DISTRICT_NOT_IN_CALL, fields={"district": [msg.DISTRICT_NOT_IN_CALL]})
+        return cached[pk]  # type: ignore[no-any-return]
+    row = (
+        CallDistrict.objects.select_related("district")
+        .filter(call=call, district_id=pk, district__municipality_id=call.municipality_id)
+        .first()
+    )
+    if row is None:
         raise ApplicationError(msg.DISTRICT_NOT_IN_CALL, fields={"district": [msg.DISTRICT_NOT_IN_CALL]})
-    return district
+    return row.district
 
 
 def application_update(
@@ -571,6 +603,9 @@ def application_move(*, application_id: int, action: str, actor: Any, data: dict
         clocks.on_move(application, old, new, now)
         application.save()
         _event(application, actor=actor, action=action, old=old, new=new, note=note, data=_public(data))
+        _notify(application, action, old, new, note)
+        # last: the audit chain's head stays locked from here to the commit, so every writer
+        # holds it as briefly as possible (issue 7)
         audit_record(
             actor=actor,
             action=f"application.{action}",
@@ -578,7 +613,6 @@ def application_move(*, application_id: int, action: str, actor: Any, data: dict
             municipality=application.municipality,
             data={"from": old, "to": new, **_public(data)},
         )
-        _notify(application, action, old, new, note)
     return MoveResult(application, action, passed)
 
 
@@ -700,6 +734,7 @@ def applications_acknowledge(*, ids: Any, actor: Any, visible: Any) -> int:
         chosen = list(visible.filter(pk__in=wanted, acknowledged_at__isnull=True).select_related("municipality"))
         Application.objects.filter(pk__in=[a.pk for a in chosen]).update(acknowledged_at=now, acknowledged_by=actor)
         for application in chosen:
+            casecache.case_changed(application.pk)  # .update() sends no signal
             audit_record(
                 actor=actor, action="application.acknowledge", obj=application, municipality=application.municipality
             )

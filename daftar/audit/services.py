@@ -63,9 +63,10 @@ def audit_record(
     Call it inside the ``transaction.atomic`` block of the change it records, so the change and
     its entry commit or roll back together. It locks the chain head row (``SELECT … FOR
     UPDATE`` on PostgreSQL; SQLite's IMMEDIATE transactions serialise writers), so concurrent
-    writers append one after another.
+    writers append one after another. Inside the caller's transaction no savepoint is taken
+    (two round trips fewer per write, issue 7): a failure here fails the whole change.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         user = actor if getattr(actor, "is_authenticated", False) else None
         entry = AuditEntry(

@@ -8,22 +8,33 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+_UNREAD: Any = object()
 
-def hit(key: str, *, limit: int, window: int, now: float | None = None) -> int | None:
+
+def window_keys(key: str) -> tuple[str, str]:
+    """The cache keys of ``key``'s window: its start and its count."""
+    return f"rl:{key}:start", f"rl:{key}:count"
+
+
+def hit(key: str, *, limit: int, window: int, now: float | None = None, started: Any = _UNREAD) -> int | None:
     """Count one request against ``key``; return seconds to wait if over ``limit``, else None.
 
     The window starts at the first request and lasts ``window`` seconds. Windows are judged
     by the stored start time (the cache TTL only cleans up), and ``add``/``incr`` are atomic
-    in Redis, so concurrent processes cannot both slip under the cap.
+    in Redis, so concurrent processes cannot both slip under the cap. A caller that already
+    read the start key (``window_keys``) together with its own keys passes it as ``started``
+    (one cache round trip fewer).
     """
     now = time.time() if now is None else now
-    start_key, count_key = f"rl:{key}:start", f"rl:{key}:count"
-    started = cache.get(start_key)
+    start_key, count_key = window_keys(key)
+    if started is _UNREAD:
+        started = cache.get(start_key)
     if started is not None and now - float(started) >= window:
         cache.delete_many([start_key, count_key])
         started = None

@@ -280,10 +280,17 @@ def inquiry_facts(application: Any) -> dict[str, object]:
     """Facts settled by the answered inquiries (``FEEDS``), for the rules evaluator: they
     replace what the applicant declared."""
     facts: dict[str, object] = {}
-    finished = Inquiry.objects.filter(
-        application=application, kind__in=list(FEEDS), status__in=[InquiryStatus.PASSED, InquiryStatus.FAILED]
-    )
-    for kind, status in finished.values_list("kind", "status"):
+    done = (InquiryStatus.PASSED, InquiryStatus.FAILED)
+    prefetched = getattr(application, "_prefetched_objects_cache", {}).get("inquiries")
+    if prefetched is not None:  # the case page fetched them already (selectors.case_detail)
+        rows = [(i.kind, i.status) for i in prefetched if i.kind in FEEDS and i.status in done]
+    else:
+        rows = list(
+            Inquiry.objects.filter(application=application, kind__in=list(FEEDS), status__in=list(done)).values_list(
+                "kind", "status"
+            )
+        )
+    for kind, status in rows:
         fact, if_passed, if_failed = FEEDS[kind]
         facts[fact] = if_passed if status == InquiryStatus.PASSED else if_failed
     return facts

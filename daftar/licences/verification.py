@@ -184,34 +184,55 @@ def licence_changed(number: str) -> None:
         cache.incr(_snapshot_version_key(number))
 
 
-def licence_snapshot(number: str | None, today: dt.date | None = None) -> tuple[int | None, dict[str, Any] | None]:
+def _snapshot_key(number: str, today: dt.date) -> str:
+    return f"licence-verify:s:{number}:{today.isoformat()}"
+
+
+def licence_snapshot(
+    number: str | None, today: dt.date | None = None, found: dict[str, Any] | None = None
+) -> tuple[int | None, dict[str, Any] | None]:
     """``(licence id, verification body)`` for a normalised number, ``(None, None)`` when there
-    is no such licence; from the cache when nothing changed since it was built."""
+    is no such licence; from the cache when nothing changed since it was built. ``found``: the
+    snapshot's keys already read by the caller (``licence_verify_body``)."""
     if number is None:
         return None, None
     today = today or timezone.localdate()
-    version_key = _snapshot_version_key(number)
-    version = cache.get(version_key)
+    version_key, key = _snapshot_version_key(number), _snapshot_key(number, today)
+    if found is None:
+        found = cache.get_many([version_key, key])
+    version = found.get(version_key)
     if version is None:
         fresh = time.time_ns()
         cache.add(version_key, fresh, timeout=SNAPSHOT_VERSION_TTL)
         version = cache.get(version_key, fresh)
-    key = f"licence-verify:s:{number}:{today.isoformat()}:{version}"
-    snapshot = cache.get(key)
-    if snapshot is None:
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        _version, pk, body = entry
+    else:
         licence = licence_by_number(number)
-        snapshot = (licence.pk, verification_body(licence, today)) if licence else (None, None)
-        cache.set(key, snapshot, timeout=SNAPSHOT_TTL)
-    pk, body = snapshot
+        pk, body = (licence.pk, verification_body(licence, today)) if licence else (None, None)
+        cache.set(key, (version, pk, body), timeout=SNAPSHOT_TTL)
     return pk, (dict(body) if body is not None else None)
 
 
 def licence_verify_body(*, raw_number: object, address: str, channel: str) -> dict[str, Any] | None:
     """``licence_verify`` for the API: the same throttle and log row, the answer's body (None
-    when unknown or malformed) from ``licence_snapshot``; the log insert is the only query."""
-    verification_throttle(address)
-    pk, body = licence_snapshot(normalize_number(raw_number))
-    _log_insert(normalize_text(str(raw_number or ""))[:64], pk, client_hash(address), channel)
+    when unknown or malformed) from ``licence_snapshot``; the log insert is the only query and
+    the throttle's window and the snapshot are read in one cache round trip."""
+    client = client_hash(address)
+    number = normalize_number(raw_number)
+    today = timezone.localdate()
+    throttle = f"licence-verify:{client}"
+    start_key, _count_key = ratelimit.window_keys(throttle)
+    keys = [start_key] + ([_snapshot_version_key(number), _snapshot_key(number, today)] if number else [])
+    found = cache.get_many(keys)
+    wait = ratelimit.hit(
+        throttle, limit=settings.LICENCE_VERIFY_PER_ADDRESS_HOURLY, window=3600, started=found.get(start_key)
+    )
+    if wait:
+        raise ThrottledError(msg.VERIFY_THROTTLED.format(seconds=wait), retry_after=wait)
+    pk, body = licence_snapshot(number, today, found)
+    _log_insert(normalize_text(str(raw_number or ""))[:64], pk, client, channel)
     return body
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .backends import Sms, SmsRejected, get_backend
@@ -16,17 +19,40 @@ log = logging.getLogger(__name__)
 REDACTED = "[پاک‌شده پس از ارسال]"
 
 
+# One drain task at a time is enough: a kick while one is queued or running is dropped (issue 7:
+# a burst of 300 drafts a second queued 300 tasks, each paying a broker round trip on the web
+# side and a task start on the worker). The task clears the mark, then drains once more, so a
+# message whose kick was dropped is always seen by a pass that starts after it committed; if the
+# worker dies, the mark expires after KICK_SECONDS and the beat's drain (every 30 s) is the net.
+KICK_MARK = "outbox:kick"
+KICK_SECONDS = 30
+
+
+def outbox_kick() -> None:
+    """Hand the drain to a worker unless a drain is already on its way."""
+    from .tasks import drain_outbox
+
+    try:
+        first = cache.add(KICK_MARK, 1, timeout=KICK_SECONDS)
+    except Exception:  # the cache is down: kick anyway
+        log.warning("outbox: kick mark unavailable", exc_info=True)
+        first = True
+    if first:
+        drain_outbox.delay()
+
+
+def kick_mark_clear() -> None:
+    try:
+        cache.delete(KICK_MARK)
+    except Exception:
+        log.warning("outbox: kick mark unavailable", exc_info=True)
+
+
 def outbox_enqueue(*, to: str, text: str, kind: str, sensitive: bool = False) -> OutboxMessage:
     """Queue an SMS. Call inside the transaction of the change that causes it; the drain task
     is handed the work only after that transaction commits."""
     message = OutboxMessage.objects.create(to=to, text=text, kind=kind, sensitive=sensitive)
-
-    def _kick() -> None:
-        from .tasks import drain_outbox
-
-        drain_outbox.delay()
-
-    transaction.on_commit(_kick, robust=True)
+    transaction.on_commit(outbox_kick, robust=True)
     return message
 
 
@@ -34,56 +60,79 @@ def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(3600, 15 * 2 ** max(0, attempts - 1)))
 
 
-def _claim() -> OutboxMessage | None:
-    """Take the next due message: count the attempt and lease it, then commit.
+CLAIM_BATCH = 50
 
-    The lease (``next_attempt_at`` pushed past the longest send) keeps other workers off it
-    while it is sent outside any transaction; if this process dies mid-send the lease runs out
-    and the message is sent again under the same reference. Counting the attempt before the
-    send means a message that kills its worker still reaches OUTBOX_MAX_ATTEMPTS.
+
+def _claim(limit: int = 1) -> list[OutboxMessage]:
+    """Take up to ``limit`` due messages: count the attempt and lease them, then commit.
+
+    The lease (``next_attempt_at`` pushed past the longest send) keeps other workers off them
+    while they are sent outside any transaction; if this process dies mid-send the lease runs
+    out and the unsent messages are sent again under the same reference. Counting the attempt
+    before the send means a message that kills its worker still reaches OUTBOX_MAX_ATTEMPTS.
+    A batch costs two statements however many messages it holds (issue 7).
     """
     with transaction.atomic():
-        message = (
+        messages = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
             .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=timezone.now())
-            .order_by("next_attempt_at", "id")
-            .first()
+            .order_by("next_attempt_at", "id")[:limit]
         )
-        if message is None:
-            return None
-        message.attempts += 1
-        message.next_attempt_at = timezone.now() + dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-        message.save(update_fields=["attempts", "next_attempt_at"])
-        return message
+        if not messages:
+            return []
+        lease = timezone.now() + dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
+            attempts=F("attempts") + 1, next_attempt_at=lease
+        )
+        for message in messages:
+            message.attempts += 1
+            message.next_attempt_at = lease
+        return messages
 
 
 def outbox_drain(*, limit: int = 200) -> int:
     """Send up to ``limit`` due messages; return how many were sent.
 
-    No transaction or row lock is held while a gateway is called (see ``_claim``).
+    Messages are claimed in batches (``_claim``); each one's outcome is written as soon as it is
+    sent, so a worker that dies mid-batch re-sends at most the one message it was sending. A
+    batch whose lease is running out is left for a later claim. No transaction or row lock is
+    held while a gateway is called.
     """
     backend = get_backend()
     sent = 0
-    for _ in range(limit):
-        message = _claim()
-        if message is None:
+    left = limit
+    while left > 0:
+        batch = _claim(min(CLAIM_BATCH, left))
+        if not batch:
             break
-        update: dict[str, object]
-        try:
-            backend.send(Sms(reference=str(message.reference), to=message.to, text=message.text))
-        except Exception as exc:  # any failure of a backend is recorded, never lost
-            permanent = isinstance(exc, SmsRejected) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
-            update = {"last_error": f"{type(exc).__name__}: {exc}"[:500]}
-            if permanent:
-                update["status"] = OutboxStatus.FAILED
-                log.error("sms_failed id=%s error=%s", message.pk, exc)
-            else:
-                update["next_attempt_at"] = timezone.now() + _backoff(message.attempts)
-                log.warning("sms_retry id=%s attempts=%s error=%s", message.pk, message.attempts, exc)
-        else:
-            update = {"status": OutboxStatus.SENT, "sent_at": timezone.now(), "last_error": ""}
-            if message.sensitive:
-                update["text"] = REDACTED
-            sent += 1
-        OutboxMessage.objects.filter(pk=message.pk).update(**update)
+        left -= len(batch)
+        for message in batch:
+            if timezone.now() >= message.next_attempt_at - dt.timedelta(seconds=LEASE_MARGIN_SECONDS):
+                return sent  # the lease is nearly over: the rest is claimed again once it runs out
+            sent += _send(backend, message)
     return sent
+
+
+LEASE_MARGIN_SECONDS = 30
+
+
+def _send(backend: Any, message: OutboxMessage) -> int:
+    update: dict[str, object]
+    try:
+        backend.send(Sms(reference=str(message.reference), to=message.to, text=message.text))
+    except Exception as exc:  # any failure of a backend is recorded, never lost
+        permanent = isinstance(exc, SmsRejected) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        update = {"last_error": f"{type(exc).__name__}: {exc}"[:500]}
+        if permanent:
+            update["status"] = OutboxStatus.FAILED
+            log.error("sms_failed id=%s error=%s", message.pk, exc)
+        else:
+            update["next_attempt_at"] = timezone.now() + _backoff(message.attempts)
+            log.warning("sms_retry id=%s attempts=%s error=%s", message.pk, message.attempts, exc)
+        OutboxMessage.objects.filter(pk=message.pk).update(**update)
+        return 0
+    update = {"status": OutboxStatus.SENT, "sent_at": timezone.now(), "last_error": ""}
+    if message.sensitive:
+        update["text"] = REDACTED
+    OutboxMessage.objects.filter(pk=message.pk).update(**update)
+    return 1

@@ -20,7 +20,7 @@ from django.dispatch import receiver
 from daftar.municipalities.models import Municipality
 
 from .models import Service, Tariff, TariffRevision
-from .tariffs import tariffs_changed
+from .tariffs import municipality_pks_forget, tariffs_changed
 
 
 def _changed(municipality_id: int | None) -> None:
@@ -45,4 +45,5 @@ def catalogue_changed(sender: Any, instance: Service, **kwargs: Any) -> None:
 @receiver(post_save, sender=Municipality, dispatch_uid="services.municipality_saved")
 @receiver(post_delete, sender=Municipality, dispatch_uid="services.municipality_deleted")
 def municipality_changed(sender: Any, instance: Municipality, **kwargs: Any) -> None:
+    municipality_pks_forget()
     _changed(instance.pk)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -85,34 +84,45 @@ def tariffs_changed(municipality_id: int | None = None) -> None:
     _bump(_CATALOGUE if municipality_id is None else _version_key(municipality_id))
 
 
-def _versions(municipality_id: int) -> tuple[object, object]:
-    keys = [_CATALOGUE, _version_key(municipality_id)]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            fresh = time.time_ns()
-            cache.add(key, fresh, timeout=VERSION_TTL)
-            found[key] = cache.get(key, fresh)
-    return found[keys[0]], found[keys[1]]
+def _fresh(key: str) -> object:
+    value = time.time_ns()
+    cache.add(key, value, timeout=VERSION_TTL)
+    return cache.get(key, value)
 
 
 def tariff_body_cached(municipality_id: int, on: dt.date, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The public body for (municipality, ``on``) from the cache, or ``build()`` and keep it."""
-    catalogue, version = _versions(municipality_id)
-    key = f"tariffs:body:{municipality_id}:{on.isoformat()}:{catalogue}:{version}"
-    body = cache.get(key)
-    if body is None:
-        body = build()
-        cache.set(key, body, timeout=BODY_TTL)
-    return body  # type: ignore[no-any-return]
+    """The public body for (municipality, ``on``) from the cache, or ``build()`` and keep it.
+
+    One cache round trip on a hit: the entry and both versions it was built under are read
+    together, and the entry is used only if they still match."""
+    keys = [f"tariffs:body:{municipality_id}:{on.isoformat()}", _CATALOGUE, _version_key(municipality_id)]
+    found = cache.get_many(keys)
+    versions = tuple(found[k] if k in found else _fresh(k) for k in keys[1:])
+    entry = found.get(keys[0])
+    if entry is not None and entry[0] == versions:
+        return entry[1]  # type: ignore[no-any-return]
+    body = build()
+    cache.set(keys[0], (versions, body), timeout=BODY_TTL)
+    return body
+
+
+_pks: dict[str, tuple[float, int]] = {}  # this process's ?municipality= values → ids
+
+
+def municipality_pks_forget() -> None:
+    """A municipality was saved or deleted (``signals.py``): this process looks names up again."""
+    _pks.clear()
 
 
 def municipality_pk_cached(text: str, resolve: Callable[[], int]) -> int:
-    """The municipality id a ``?municipality=`` value names (slug or id), cached for
-    ``VERSION_TTL`` seconds (unknown values are not cached: ``resolve`` raises)."""
-    key = f"tariffs:m:{hashlib.sha256(text.encode()).hexdigest()}"
-    pk = cache.get(key)
-    if pk is None:
-        pk = resolve()
-        cache.set(key, pk, timeout=VERSION_TTL)
-    return int(pk)
+    """The municipality id a ``?municipality=`` value names (slug or id), remembered by this
+    process for ``VERSION_TTL`` seconds (unknown values are not: ``resolve`` raises)."""
+    now = time.monotonic()
+    kept = _pks.get(text)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    pk = int(resolve())
+    if len(_pks) > 10_000:  # anyone can send any value: keep the memo small
+        _pks.clear()
+    _pks[text] = (now + VERSION_TTL, pk)
+    return pk

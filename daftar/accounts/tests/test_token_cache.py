@@ -76,9 +76,30 @@ def test_logout_all_refuses_every_cached_token_of_the_user(user):
 def test_a_deactivated_user_is_refused_at_once(user):
     _instance, token = AuthToken.objects.create(user=user)
     client = bearer(token)
-    assert client.get("/api/v1/me").status_code == 200
-    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert client.get("/api/v1/me").status_code == 200  # the user row is now cached with the token
+    user.is_active = False
+    user.save(update_fields=["is_active"])  # as the admin does
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_a_changed_user_row_shows_at_once(user):
+    _instance, token = AuthToken.objects.create(user=user)
+    client = bearer(token)
+    assert client.get("/api/v1/me").json()["first_name"] != "زهرا"
+    user.first_name = "زهرا"
+    user.save(update_fields=["first_name"])
+    assert client.get("/api/v1/me").json()["first_name"] == "زهرا"
+
+
+@pytest.mark.usefixtures("_locmem_cache")
+def test_a_change_behind_the_signals_back_shows_within_the_cache_lifetime(user):
+    _instance, token = AuthToken.objects.create(user=user)
+    client = bearer(token)
+    assert client.get("/api/v1/me").status_code == 200
+    User.objects.filter(pk=user.pk).update(is_active=False)  # QuerySet.update: no signal
+    later = timezone.now() + dt.timedelta(seconds=TOKEN_CACHE_SECONDS + 1)
+    with time_machine.travel(later):
+        assert client.get("/api/v1/me").status_code == 401
 
 
 def test_an_expired_token_is_refused_even_when_cached(user, settings):
@@ -126,16 +147,44 @@ def test_bad_tokens_are_refused_without_a_server_error(header):
     assert client.get("/api/v1/me").status_code == 401
 
 
-def test_auto_refresh_writes_at_most_once_a_minute(user):
+def test_auto_refresh_writes_at_most_once_per_refresh_interval(user):
+    from knox.settings import knox_settings
+
+    interval = knox_settings.MIN_REFRESH_INTERVAL
+    assert interval == 600  # config/settings/base.py REST_KNOX
     instance, token = AuthToken.objects.create(user=user)
     client = bearer(token)
     start = timezone.now()
     assert client.get("/api/v1/me").status_code == 200
     first = AuthToken.objects.get(pk=instance.pk).expiry
-    with time_machine.travel(start + dt.timedelta(seconds=30)):
+    with time_machine.travel(start + dt.timedelta(seconds=interval - 30)):
         _status, queries = knox_queries(client)
         assert not any(q.startswith("UPDATE") for q in queries)
         assert AuthToken.objects.get(pk=instance.pk).expiry == first
-    with time_machine.travel(start + dt.timedelta(seconds=TOKEN_CACHE_SECONDS - 5, minutes=1)):
+    with time_machine.travel(start + dt.timedelta(seconds=interval + 30)):
         assert client.get("/api/v1/me").status_code == 200
-        assert AuthToken.objects.get(pk=instance.pk).expiry > first + dt.timedelta(minutes=1)
+        assert AuthToken.objects.get(pk=instance.pk).expiry > first + dt.timedelta(seconds=interval)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_token_issued_at_login_is_remembered_for_its_first_request(user):
+    from daftar.accounts.services import auth_token_create
+
+    token = auth_token_create(user=user)  # committed: the entry is written on commit
+    status, queries = knox_queries(bearer(token))
+    assert status == 200 and queries == []
+
+
+def test_a_token_whose_login_rolled_back_is_not_remembered(user):
+    from django.db import transaction
+
+    from daftar.accounts.services import auth_token_create
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic():
+        token = auth_token_create(user=user)
+        raise Boom
+    assert cache.get(cache_key(hash_token(token))) is None
+    assert bearer(token).get("/api/v1/me").status_code == 401

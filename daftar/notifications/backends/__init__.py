@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
 import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, ClassVar, Protocol
 
 from django.conf import settings
 from django.utils import timezone
@@ -42,20 +45,47 @@ class ConsoleBackend:
 class FileBackend:
     """Appends ``{"to", "text", "sent_at", "reference"}`` to ``sms.jsonl`` in ``SMS_DIR``.
 
-    A reference already in the file is not written again (a retry after a crash)."""
+    A reference already in the file is not written again (a retry after a crash). The file is
+    locked (``flock``) while it is checked and appended to, so processes do not interleave; each
+    process remembers the references it has read and reads only what others appended since
+    (issue 7: reading the whole file for every message made a long run quadratic)."""
 
     _lock = threading.Lock()
+    _known: ClassVar[dict[str, tuple[int, int, set[str]]]] = {}  # path -> (inode, bytes read, references)
 
     def send(self, sms: Sms) -> None:
         folder = Path(settings.SMS_DIR)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "sms.jsonl"
         line = {"to": sms.to, "text": sms.text, "sent_at": timezone.now().isoformat(), "reference": sms.reference}
-        with self._lock:
-            if path.exists() and f'"reference": "{sms.reference}"' in path.read_text(encoding="utf-8"):
-                return
-            with path.open("a", encoding="utf-8") as fh:
-                fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+        with self._lock, path.open("a+b") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                references = self._references(str(path), fh)
+                if sms.reference in references:
+                    return
+                data = (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
+                fh.write(data)
+                fh.flush()
+                inode, read, _ = self._known[str(path)]
+                self._known[str(path)] = (inode, read + len(data), references)
+                references.add(sms.reference)
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _references(self, key: str, fh: Any) -> set[str]:
+        size = fh.seek(0, os.SEEK_END)
+        inode = os.fstat(fh.fileno()).st_ino
+        known_inode, read, references = self._known.get(key, (inode, 0, set()))
+        if size < read or known_inode != inode:  # the file was truncated or replaced: start over
+            read, references = 0, set()
+        if size > read:
+            fh.seek(read)
+            for raw in fh.read(size - read).splitlines():
+                with contextlib.suppress(ValueError):
+                    references.add(str(json.loads(raw).get("reference", "")))
+        self._known[key] = (inode, size, references)
+        return references
 
 
 class LocmemBackend:

@@ -182,6 +182,22 @@ def test_file_backend_writes_json_lines_once_per_message(settings, tmp_path):
     assert line["to"] == "09121111111" and line["text"] == "کد: ۱۲۳" and line["sent_at"]
 
 
+def test_file_backend_sees_what_another_process_appended_and_a_replaced_file(settings, tmp_path):
+    from daftar.notifications.backends import FileBackend
+
+    settings.SMS_DIR = tmp_path
+    path = tmp_path / "sms.jsonl"
+    FileBackend().send(Sms(reference="r-1", to="09121111111", text="یک"))
+    with path.open("a", encoding="utf-8") as fh:  # another worker process wrote r-2 meanwhile
+        fh.write(json.dumps({"to": "09121111112", "text": "دو", "sent_at": "x", "reference": "r-2"}) + "\n")
+    FileBackend().send(Sms(reference="r-2", to="09121111112", text="دو"))  # its retry here
+    FileBackend().send(Sms(reference="r-1", to="09121111111", text="یک"))
+    assert [json.loads(x)["reference"] for x in path.read_text(encoding="utf-8").splitlines()] == ["r-1", "r-2"]
+    path.unlink()  # a new file (rotated): nothing in it is known
+    FileBackend().send(Sms(reference="r-1", to="09121111111", text="یک"))
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 1
+
+
 class ExplodingBackend:
     def send(self, sms: Sms) -> None:
         raise RuntimeError("backend bug")
@@ -202,10 +218,61 @@ def test_a_claimed_message_is_leased_to_one_worker(settings):
     from daftar.notifications.services import _claim
 
     message = outbox_enqueue(to="09121111111", text="t", kind="test")
-    claimed = _claim()
-    assert claimed is not None and claimed.pk == message.pk and claimed.attempts == 1
-    assert _claim() is None  # another worker finds nothing due while the lease runs
+    [claimed] = _claim()
+    assert claimed.pk == message.pk and claimed.attempts == 1
+    assert _claim() == []  # another worker finds nothing due while the lease runs
     start = timezone.now()
     with time_machine.travel(start + dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS + 1)):
-        again = _claim()  # the first worker died: after the lease the message is taken again
-    assert again is not None and again.attempts == 2
+        [again] = _claim()  # the first worker died: after the lease the message is taken again
+    assert again.attempts == 2
+    message.refresh_from_db()
+    assert message.attempts == 2
+
+
+def test_a_batch_is_claimed_at_once_and_each_outcome_is_written_as_it_is_sent(settings, monkeypatch):
+    from daftar.notifications import services
+    from daftar.notifications.models import OutboxMessage
+
+    messages = [outbox_enqueue(to=f"0912111110{i}", text=f"پیام {i}", kind="test") for i in range(5)]
+    seen: list[str] = []
+
+    class Gateway:
+        def send(self, sms):
+            # every earlier message of the batch is already marked sent when the next goes out
+            earlier = OutboxMessage.objects.filter(pk__in=[m.pk for m in messages], status="sent").count()
+            assert earlier == len(seen)
+            seen.append(sms.text)
+
+    monkeypatch.setattr(services, "get_backend", lambda: Gateway())
+    monkeypatch.setattr(services, "CLAIM_BATCH", 3)
+    assert outbox_drain() == 5
+    assert seen == [f"پیام {i}" for i in range(5)]
+    assert set(OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).values_list("attempts", flat=True)) == {1}
+
+
+def test_a_batch_whose_lease_runs_out_leaves_the_rest_for_later(settings, monkeypatch):
+    from daftar.notifications import services
+    from daftar.notifications.models import OutboxMessage
+
+    messages = [outbox_enqueue(to=f"0912111120{i}", text=f"پیام {i}", kind="test") for i in range(3)]
+    sent: list[str] = []
+    clock = {"now": timezone.now()}
+
+    class SlowGateway:
+        def send(self, sms):
+            sent.append(sms.text)
+            clock["now"] += dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)  # a very slow send
+
+    monkeypatch.setattr(services, "get_backend", lambda: SlowGateway())
+    with time_machine.travel(clock["now"], tick=False) as traveller:
+        original = SlowGateway.send
+
+        def send_and_move(self, sms):
+            original(self, sms)
+            traveller.move_to(clock["now"])
+
+        monkeypatch.setattr(SlowGateway, "send", send_and_move)
+        assert outbox_drain() == 1  # the first send used up the lease: the other two wait
+    assert sent == ["پیام 0"]
+    pending = OutboxMessage.objects.filter(pk__in=[m.pk for m in messages], status="pending")
+    assert pending.count() == 2

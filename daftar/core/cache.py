@@ -1,0 +1,57 @@
+"""Django's Redis cache with one ``redis.Redis`` client per connection pool (issue 7).
+
+``django.core.cache.backends.redis.RedisCacheClient.get_client`` builds a new ``redis.Redis``
+for every cache call. With redis-py 8 each construction fills a table of about 170 response
+callbacks, which cost about 0.2 ms per call on the benchmark machine: more than the Redis round
+trip itself, and three times per request on a cached public read (bench/results/REPORT.md).
+A ``redis.Redis`` is thread-safe and holds no connection of its own (it borrows from the pool,
+which resets itself after a fork), so one client per pool is kept and reused. ``incr`` is one
+atomic script instead of two commands. Everything else is Django's backend unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+
+# Django's ``incr`` asks EXISTS, then INCRBY: two round trips, and not atomic (a key expiring in
+# between comes back as 1 with no expiry). One script does both, atomically.
+_INCR_IF_EXISTS = """
+if redis.call('exists', KEYS[1]) == 1 then
+  return redis.call('incrby', KEYS[1], ARGV[1])
+end
+return false
+"""
+
+
+class RedisCacheClient(DjangoRedisCacheClient):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+        self._scripts: dict[int, Any] = {}
+
+    def incr(self, key: Any, delta: int) -> int:
+        client = self.get_client(key, write=True)
+        script = self._scripts.get(id(client))
+        if script is None:
+            script = self._scripts[id(client)] = client.register_script(_INCR_IF_EXISTS)
+        value = script(keys=[key], args=[delta], client=client)
+        if value is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return int(value)
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
+        client = self._clients.get(index)
+        if client is None:
+            client = self._client(connection_pool=self._get_connection_pool(write))  # type: ignore[attr-defined]
+            self._clients[index] = client
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = RedisCacheClient
