@@ -8,14 +8,15 @@ token's expiry), keyed by the SHA-512 digest of the presented token (what knox s
 token is never written anywhere), holding the user's id, the token's key prefix, creation and
 expiry, and the user row itself. A hit costs one cache read and no query.
 
-Revocation is immediate: every deletion of a token (logout, ``?all=1``, a deleted user, knox's
-own purge of expired tokens) drops its cache entry through ``post_delete`` (connected in
-``AccountsConfig.ready``), again after the transaction commits (a request that read the row just
-before the commit cannot leave a stale entry behind). Any save or delete of the user (deactivated,
-renamed, new mobile) drops the entries of all their tokens the same way, so the cached user is
-never older than its row. Knox's auto-refresh still happens, at most
-once per ``MIN_REFRESH_INTERVAL`` like knox itself; a miss, an expired entry or an expired token
-goes through knox unchanged.
+Revocation is immediate: every deletion of a token (logout, ``?all=1``, a deleted user, the
+hourly purge of expired tokens) moves the token's **generation** on through ``post_delete``
+(connected in ``AccountsConfig.ready``), at once and again after the transaction commits; any
+save or delete of the user (deactivated, renamed, new mobile) does the same for all their tokens.
+An entry is used only under the generation that was current *before* the rows in it were read,
+so a request caught between its database read and its cache write by a revocation leaves an
+entry nobody uses: the cached user is never older than its row. Knox's auto-refresh still
+happens, at most once per ``MIN_REFRESH_INTERVAL`` (10 minutes here); a miss, an expired entry or
+an expired token is looked up in the database.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import binascii
 import copy
 import datetime as dt
+import time
 from hmac import compare_digest
 from typing import Any
 
@@ -42,11 +44,31 @@ from rest_framework import exceptions
 TOKEN_CACHE_SECONDS = 600  # revocation and user changes drop entries at once (signals); see above
 TOKEN_KEY_LENGTH = CONSTANTS.TOKEN_KEY_LENGTH
 CACHE_PREFIX = "knox-digest:"
+GEN_PREFIX = "knox-gen:"
+GEN_TTL = 2 * TOKEN_CACHE_SECONDS  # a generation outlives every entry written under it
 
 
 def cache_key(digest: str) -> str:
     """The cache key of a token: its SHA-512 digest (as stored by knox), never the token."""
     return CACHE_PREFIX + digest
+
+
+def gen_key(digest: str) -> str:
+    """The token's generation: moved on by every revocation or change of its user. An entry
+    is used only under the generation read *before* the rows it holds were read, so a change
+    that commits while a request is between its database read and its cache write leaves an
+    entry nobody will use (the entry would otherwise outlive the change by its TTL)."""
+    return GEN_PREFIX + digest
+
+
+def _generation(found: dict[str, Any], digest: str) -> object:
+    key = gen_key(digest)
+    gen = found.get(key)
+    if gen is None:
+        fresh = time.time_ns()
+        cache.add(key, fresh, timeout=GEN_TTL)
+        gen = cache.get(key, fresh)
+    return gen
 
 
 def _user_snapshot(user: Any) -> Any:
@@ -60,7 +82,7 @@ def _user_snapshot(user: Any) -> Any:
     return snapshot
 
 
-def _remember(auth_token: Any) -> None:
+def _remember(auth_token: Any, gen: object) -> None:
     now = timezone.now()
     timeout = float(TOKEN_CACHE_SECONDS)
     if auth_token.expiry is not None:
@@ -75,6 +97,7 @@ def _remember(auth_token: Any) -> None:
             "token_key": auth_token.token_key,
             "created": auth_token.created,
             "expiry": auth_token.expiry,
+            "gen": gen,
         },
         timeout=int(timeout),
     )
@@ -83,21 +106,31 @@ def _remember(auth_token: Any) -> None:
 def remember_new_token(auth_token: Any) -> None:
     """A token just issued (login) is remembered once its row is committed, so the user's
     first request with it is a hit too."""
-    transaction.on_commit(lambda: _remember(auth_token))
+    transaction.on_commit(lambda: _remember(auth_token, _generation({}, auth_token.digest)))
 
 
 def forget_token(digest: str) -> None:
+    """Revoke what the cache knows of a token: a new generation (entries written from reads
+    made before it are never used again), and the entry itself."""
+    cache.set(gen_key(digest), time.time_ns(), timeout=GEN_TTL)
     cache.delete(cache_key(digest))
 
 
 def user_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """``post_save``/``post_delete`` of the user: every token of theirs is looked up afresh."""
+    """``post_save``/``post_delete`` of the user: every token of theirs is looked up afresh
+    (not for a login's own ``last_login`` stamp, which nothing served from the cache shows)."""
+    if set(kwargs.get("update_fields") or ()) == {"last_login"}:
+        return
     digests = list(get_token_model().objects.filter(user_id=instance.pk).values_list("digest", flat=True))
     if not digests:
         return
-    keys = [cache_key(d) for d in digests]
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys), using=kwargs.get("using"))
+
+    def forget_all() -> None:
+        for digest in digests:
+            forget_token(digest)
+
+    forget_all()
+    transaction.on_commit(forget_all, using=kwargs.get("using"))
 
 
 def token_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -121,8 +154,12 @@ class CachedTokenAuthentication(TokenAuthentication):
             digest = hash_token(token.decode("utf-8"))
         except (TypeError, UnicodeDecodeError, binascii.Error):
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
-        entry = cache.get(cache_key(digest))
+        found = cache.get_many([cache_key(digest), gen_key(digest)])
+        gen = _generation(found, digest)  # read before any row is: see gen_key
+        entry = found.get(cache_key(digest))
         now = timezone.now()
+        if entry is not None and entry.get("gen") != gen:
+            entry = None  # written before a revocation or a change of the user
         if entry is not None and (entry["expiry"] is None or entry["expiry"] > now):
             user = entry.get("user_row")
             if user is None:
@@ -138,12 +175,12 @@ class CachedTokenAuthentication(TokenAuthentication):
                 auth_token._state.adding = False  # a stored row: delete() removes it
                 renew = knox_settings.AUTO_REFRESH and auth_token.expiry
                 if renew and self._renew_cached(auth_token, now):
-                    _remember(auth_token)
+                    _remember(auth_token, gen)
                 return self.validate_user(auth_token)  # type: ignore[no-any-return]
         if entry is not None:
             forget_token(digest)
         user, auth_token = self._look_up(token.decode("utf-8"), digest, now)
-        _remember(auth_token)
+        _remember(auth_token, gen)
         return user, auth_token
 
     def _look_up(self, token: str, digest: str, now: dt.datetime) -> tuple[Any, Any]:

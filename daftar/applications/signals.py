@@ -30,6 +30,8 @@ def _case_part(sender: Any, instance: Any, created: bool = False, **kwargs: Any)
 
 def _user_row(sender: Any, instance: Any, **kwargs: Any) -> None:
     # the reader's access and the applicant's name, mobile and profile shown in their cases
+    if set(kwargs.get("update_fields") or ()) == {"last_login"}:
+        return  # a login's stamp: in no case body
     casecache.reader_changed(instance.pk)
     from .models import Application
 

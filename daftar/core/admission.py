@@ -5,11 +5,14 @@ shed a spike (at most workers × threads run at once; the rest wait in the socke
 Instead each group of heavy endpoints gets a budget of requests per second across all
 processes, counted in the cache (Redis in production) with a fixed one-second window.
 
-Over budget, the request is answered at once — before the view runs, before the session,
-the user or anything else touches the database — with ``429`` and ``Retry-After``. The k-th
-request over the budget in a second is told ``ceil(k / rate)`` seconds (at least 1, at most
+Over budget, the request is answered at once — before the view runs and before anything is
+written; only who is asking is looked up (the cached token, or the session of a page) — with
+``429`` and ``Retry-After``. Only requests the view could serve are counted (see «who is
+counted» below), so junk cannot spend the budget of real applicants. Every shed
+request takes the next place in a line of those told to come back, ``rate`` places a second:
+the k-th place is ``ceil(k / rate)`` seconds after the line started (at least 1, at most
 ``ADMISSION_MAX_RETRY_AFTER``), so clients who come back when told arrive spread out, about
-``rate`` per second, instead of all together again.
+``rate`` per second, instead of all together again or on top of the next wave.
 
 Settings (docs/configuration.md «Admission gate»):
 
@@ -55,6 +58,7 @@ _GROUP_OF: dict[str, str] = {name: group for group, names in GROUPS.items() for 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 DEFAULT_MAX_RETRY_AFTER = 120
 WINDOW_TTL = 5  # seconds a one-second window's counter is kept (only cleans up)
+LINE_TTL_MARGIN = 10  # the line of those told to come back outlives its longest promise by this
 
 OVERLOADED = "سامانه در این لحظه درخواست‌های زیادی دارد؛ لطفاً {seconds} ثانیه دیگر دوباره تلاش کنید."
 OVERLOADED_TITLE = "سامانه شلوغ است"
@@ -86,11 +90,6 @@ def _rate(group: str) -> float:
     return rate if rate > 0 and math.isfinite(rate) else 0.0
 
 
-def retry_after(over: int, rate: float, cap: int) -> int:
-    """Seconds the ``over``-th request past a budget of ``rate``/s is told to wait."""
-    return max(1, min(int(cap), math.ceil(over / rate)))
-
-
 def admit(group: str, rate: float, *, now: float | None = None) -> int | None:
     """Count one request of ``group`` in the current second; return the seconds to wait when
     over ``rate``, else None. Raises whatever the cache raises."""
@@ -106,7 +105,30 @@ def admit(group: str, rate: float, *, now: float | None = None) -> int | None:
     if over <= 0:
         return None
     cap = int(getattr(settings, "ADMISSION_MAX_RETRY_AFTER", DEFAULT_MAX_RETRY_AFTER) or DEFAULT_MAX_RETRY_AFTER)
-    return retry_after(over, rate, cap)
+    return _place_in_line(group, rate, cap, now)
+
+
+def _place_in_line(group: str, rate: float, cap: int, now: float) -> int:
+    """Seconds a shed request is told to wait: its place in the line of everyone already told
+    to come back (``rate`` of them a second), not only of this second's crowd, so those who
+    return when told find the budget free instead of meeting the next wave. The line empties
+    (and starts again from now) once its last promised slot has passed."""
+    start_key, count_key = f"admission:{group}:line:start", f"admission:{group}:line:count"
+    found = cache.get_many([start_key, count_key])
+    start, promised = found.get(start_key), found.get(count_key)
+    if start is None or promised is None or float(start) + int(promised) / rate <= now:
+        start = now
+        cache.set_many({start_key: now, count_key: 0}, timeout=cap + LINE_TTL_MARGIN)
+    try:
+        place = cache.incr(count_key)
+    except ValueError:  # expired between the two calls
+        cache.set(count_key, 1, timeout=cap + LINE_TTL_MARGIN)
+        place = 1
+    return retry_after_at(float(start) + place / rate - now, cap)
+
+
+def retry_after_at(seconds: float, cap: int) -> int:
+    return max(1, min(int(cap), math.ceil(round(seconds, 6))))
 
 
 def _warn_cache_down(group: str, exc: Exception) -> None:
@@ -156,10 +178,72 @@ class AdmissionMiddleware:
         if not rate:
             return None
         try:
-            wait = admit(group, rate)
+            client = counted_client(request, group)
+            if client is None:
+                return None  # refused by the view anyway, at no cost to anyone's budget
+            wait = fair_share(group, client, rate) or admit(group, rate)
         except Exception as exc:  # fail open: a cache outage must neither shed nor 500
             _warn_cache_down(group, exc)
             return None
         if wait is None:
             return None
         return overloaded_response(request, wait)
+
+
+# --- who is counted ---------------------------------------------------------------------------
+#
+# A budget shared by everyone can be spent by anyone: a client sending junk would shed
+# everybody else. So a request is counted only when its view could do the work:
+# - ``create`` and ``submit`` need a signed-in applicant: requests without a valid token or
+#   session are not counted (their view answers 401 or the login page at once), and one user
+#   may take at most ``FAIR_SHARE`` of a second's budget (more is shed for them alone, with a
+#   one-second wait, without spending the shared budget);
+# - ``login`` is anonymous by nature: an address already over its hourly cap of code requests
+#   (``OTP_PER_ADDRESS_HOURLY``, refused by the view) is not counted. Many addresses can still
+#   fill the budget; that is a flood for the proxy's per-address limits, not for this gate.
+
+FAIR_SHARE = 0.1
+
+
+def counted_client(request: HttpRequest, group: str) -> str | None:
+    """Who the request is counted for, or None when it is not counted (see above)."""
+    if group == "login":
+        from . import ratelimit
+
+        address = ratelimit.client_address(request)
+        _start, count_key = ratelimit.window_keys(f"otp:addr:{address}")
+        if int(cache.get(count_key) or 0) >= settings.OTP_PER_ADDRESS_HOURLY:
+            return None
+        return f"a:{address}"
+    user = _signed_in(request)
+    return None if user is None else f"u:{user.pk}"
+
+
+def _signed_in(request: HttpRequest) -> Any:
+    if request.path.startswith("/api/"):
+        from rest_framework.exceptions import AuthenticationFailed
+
+        from daftar.accounts.authentication import CachedTokenAuthentication
+
+        try:
+            found = CachedTokenAuthentication().authenticate(request)
+        except AuthenticationFailed:
+            return None
+        return found[0] if found else None
+    user = getattr(request, "user", None)
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def fair_share(group: str, client: str, rate: float, *, now: float | None = None) -> int | None:
+    """Shed this client's request (1 s) when it already had its share of this second's budget."""
+    if client.startswith("a:"):
+        return None  # addresses are shared (carrier NAT): their cap is the hourly one
+    now = _now() if now is None else now
+    key = f"admission:{group}:{client}:{int(now)}"
+    cache.add(key, 0, timeout=WINDOW_TTL)
+    try:
+        used = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=WINDOW_TTL)
+        used = 1
+    return 1 if used > max(1, math.ceil(rate * FAIR_SHARE)) else None

@@ -106,11 +106,26 @@ def outbox_drain(*, limit: int = 200) -> int:
         if not batch:
             break
         left -= len(batch)
-        for message in batch:
+        for index, message in enumerate(batch):
             if timezone.now() >= message.next_attempt_at - dt.timedelta(seconds=LEASE_MARGIN_SECONDS):
-                return sent  # the lease is nearly over: the rest is claimed again once it runs out
+                _release(batch[index:])  # the lease is nearly over: give the rest back untouched
+                return sent
             sent += _send(backend, message)
     return sent
+
+
+def _release(messages: list[OutboxMessage]) -> None:
+    """Unsent messages of a claimed batch go back as they were: due now, the attempt that never
+    happened not counted (only those still under this batch's lease)."""
+    lease = messages[0].next_attempt_at
+    OutboxMessage.objects.filter(
+        pk__in=[m.pk for m in messages], status=OutboxStatus.PENDING, next_attempt_at=lease
+    ).update(attempts=F("attempts") - 1, next_attempt_at=timezone.now())
+
+
+def outbox_due() -> bool:
+    """Is any message waiting to be sent now?"""
+    return OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=timezone.now()).exists()
 
 
 LEASE_MARGIN_SECONDS = 30

@@ -27,7 +27,7 @@ from daftar.offices.access import office_access
 from . import messages as msg
 from .models import DailyClosing, Transaction
 from .services import day_close, parse_day, today, transaction_record
-from .tariffs import municipality_pk_cached, tariff_body_cached, tariff_table
+from .tariffs import municipality_pk_cached, municipality_pks_forget, tariff_body_cached, tariff_table
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 CHANGE_ERRORS = {**ERRORS, 409: ErrorSerializer}
@@ -196,12 +196,18 @@ class TariffTableView(APIView):
         # Cached per (municipality, day) and invalidated on change (services/signals.py):
         # a repeated answer costs no query (issue 7).
         raw_municipality = request.query_params.get("municipality")
-        pk = municipality_pk_cached(
-            normalize_text(str(raw_municipality or "")).lower(), lambda: municipality_from(raw_municipality).pk
-        )
+        text = normalize_text(str(raw_municipality or "")).lower()
         raw = request.query_params.get("on")
         on = parse_day(raw, field_name="on") if raw not in (None, "") else today()
-        return Response(tariff_body_cached(pk, on, lambda: tariff_table_body(municipality_from(pk), on)))
+        pk = municipality_pk_cached(text, lambda: municipality_from(raw_municipality).pk)
+        body = tariff_body_cached(pk, on, lambda: tariff_table_body(municipality_from(pk), on))
+        if text not in (str(pk), body["municipality"]["slug"]):
+            # this process's memo is older than a change of slugs (another process saved it):
+            # look the name up again; the body of the right municipality follows
+            municipality_pks_forget()
+            pk = municipality_pk_cached(text, lambda: municipality_from(raw_municipality).pk)
+            body = tariff_body_cached(pk, on, lambda: tariff_table_body(municipality_from(pk), on))
+        return Response(body)
 
 
 class _Pages(PageNumberPagination):

@@ -188,3 +188,42 @@ def test_a_token_whose_login_rolled_back_is_not_remembered(user):
         raise Boom
     assert cache.get(cache_key(hash_token(token))) is None
     assert bearer(token).get("/api/v1/me").status_code == 401
+
+
+def test_a_deactivation_between_a_look_up_and_its_cache_write_is_not_undone(user, monkeypatch):
+    """The race of a miss: the request reads the active user, the admin deactivates them (and
+    the cache forgets the token), then the request writes its entry. That entry must not let
+    the next request in."""
+    from daftar.accounts.authentication import CachedTokenAuthentication
+
+    _instance, token = AuthToken.objects.create(user=user)
+    original = CachedTokenAuthentication._look_up
+
+    def look_up_then_deactivate(self, *args, **kwargs):
+        found = original(self, *args, **kwargs)  # the row is read: active
+        fresh = User.objects.get(pk=user.pk)
+        fresh.is_active = False
+        fresh.save(update_fields=["is_active"])  # the admin's change lands before the write
+        return found
+
+    monkeypatch.setattr(CachedTokenAuthentication, "_look_up", look_up_then_deactivate)
+    assert bearer(token).get("/api/v1/me").status_code == 200  # this request had already read it
+    monkeypatch.setattr(CachedTokenAuthentication, "_look_up", original)
+    assert bearer(token).get("/api/v1/me").status_code == 401
+
+
+def test_a_logout_between_a_look_up_and_its_cache_write_is_not_undone(user, monkeypatch):
+    from daftar.accounts.authentication import CachedTokenAuthentication
+
+    instance, token = AuthToken.objects.create(user=user)
+    original = CachedTokenAuthentication._look_up
+
+    def look_up_then_revoke(self, *args, **kwargs):
+        found = original(self, *args, **kwargs)
+        AuthToken.objects.filter(pk=instance.pk).delete()  # the logout commits meanwhile
+        return found
+
+    monkeypatch.setattr(CachedTokenAuthentication, "_look_up", look_up_then_revoke)
+    bearer(token).get("/api/v1/me")
+    monkeypatch.setattr(CachedTokenAuthentication, "_look_up", original)
+    assert bearer(token).get("/api/v1/me").status_code == 401

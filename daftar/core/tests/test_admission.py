@@ -17,7 +17,7 @@ from conftest import captcha_answer
 from daftar.accounts.models import OneTimeCode, User
 from daftar.accounts.tests.factories import UserFactory
 from daftar.applications.models import Application
-from daftar.applications.tests.helpers import client_for, draft, open_call, upload_all
+from daftar.applications.tests.helpers import draft, open_call, upload_all
 from daftar.applications.tests.test_pages import FORM as APPLY_FORM
 from daftar.core import admission
 from daftar.core.admission import OVERLOADED
@@ -39,6 +39,16 @@ def applicant(n: int = 0) -> User:
     total = sum(int(body[i]) * (10 - i) for i in range(9)) % 11
     code = body + str(total if total < 2 else 11 - total)
     return UserFactory.create(national_code=code, birth_date=dt.date(1988, 1, 1), last_name=f"پاک‌نژاد {n}")
+
+
+def client_for(user: User) -> APIClient:
+    """A client signed in with a real bearer token: the gate counts only signed-in callers, and
+    it sees the token (DRF's force_authenticate happens later, inside the view)."""
+    from daftar.accounts.services import auth_token_create
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {auth_token_create(user=user)}")
+    return client
 
 
 def shed_detail(seconds: str) -> str:
@@ -226,8 +236,8 @@ def assert_page_overloaded(response: Any, persian: str) -> str:
 
 @pytest.mark.django_db
 @override_settings(ADMISSION_RATES={"submit": 1})
-def test_a_page_submit_over_the_budget_gets_the_persian_page_without_touching_the_database(
-    tehran_rules, django_assert_num_queries
+def test_a_page_submit_over_the_budget_gets_the_persian_page_after_only_reading_the_session(
+    tehran_rules, django_assert_max_num_queries
 ):
     me = applicant()
     api = client_for(me)
@@ -236,7 +246,7 @@ def test_a_page_submit_over_the_budget_gets_the_persian_page_without_touching_th
     web = Client()
     web.force_login(me)
     assert web.post("/applications/999999/submit/").status_code == 404  # the view ran and spent the slot
-    with django_assert_num_queries(0):
+    with django_assert_max_num_queries(2):  # the session and its user: who is counted
         response = web.post(f"/applications/{case}/submit/")
     assert_page_overloaded(response, "۱")
     assert Application.objects.get(pk=case).status == "draft"
@@ -274,5 +284,61 @@ def test_the_call_page_apply_form_is_gated_with_the_api(tehran_rules):
     ("over", "rate", "cap", "wait"),
     [(1, 40, 120, 1), (40, 40, 120, 1), (41, 40, 120, 2), (400, 40, 120, 10), (10_000, 40, 120, 120), (3, 0.5, 120, 6)],
 )
-def test_retry_after(over, rate, cap, wait):
-    assert admission.retry_after(over, rate, cap) == wait
+def test_the_kth_place_in_a_fresh_line_waits_k_over_rate_seconds(over, rate, cap, wait):
+    assert admission.retry_after_at(over / rate, cap) == wait
+
+
+@pytest.mark.django_db
+@override_settings(ADMISSION_RATES={"login": 2}, ADMISSION_MAX_RETRY_AFTER=120)
+def test_the_line_carries_over_seconds_so_the_next_wave_queues_behind_the_first(api, monkeypatch):
+    def shed_waits(n):
+        return [int(api.post("/api/v1/auth/otp/request", {}, format="json").get("Retry-After") or 0) for _ in range(n)]
+
+    first = shed_waits(2 + 6)  # 2 admitted, 6 told to come back: 1, 1, 2, 2, 3, 3
+    assert first == [0, 0, 1, 1, 2, 2, 3, 3]
+    monkeypatch.setattr(admission, "_now", lambda: NOW + 1)  # a second later, a new wave
+    second = shed_waits(2 + 2)
+    # the new second's budget admits two; the next two queue behind the six places already
+    # promised: places 7 and 8 are 3.5 and 4 s after the line started, both 3 s from now
+    assert second == [0, 0, 3, 3]
+    monkeypatch.setattr(admission, "_now", lambda: NOW + 10)  # the line has emptied
+    assert shed_waits(3) == [0, 0, 1]
+
+
+# --- who is counted (a budget shared by everyone must not be spendable by anyone) ------------
+
+
+@pytest.mark.django_db
+@override_settings(ADMISSION_RATES={"create": 2})
+def test_requests_without_a_valid_login_do_not_spend_the_budget(tehran_rules):
+    anonymous, forged = APIClient(), APIClient()
+    forged.credentials(HTTP_AUTHORIZATION="Bearer " + "f" * 64)
+    for _ in range(5):
+        assert anonymous.post("/api/v1/applications", {}, format="json").status_code == 401
+        assert forged.post("/api/v1/applications", {}, format="json").status_code == 401
+    draft(client_for(applicant(1)))  # the budget is intact for signed-in applicants
+    draft(client_for(applicant(2)))
+
+
+@pytest.mark.django_db
+@override_settings(ADMISSION_RATES={"create": 20})
+def test_one_user_cannot_take_the_whole_budget(tehran_rules):
+    greedy = client_for(applicant(1))
+    answers = [greedy.post("/api/v1/applications", {}, format="json") for _ in range(6)]
+    # a fair share is 10% of 20/s = 2 a second: the rest is shed for this user alone
+    assert [a.status_code for a in answers] == [400, 400, 429, 429, 429, 429]
+    assert answers[-1]["Retry-After"] == "1"
+    draft(client_for(applicant(2)))  # others still get in this second
+
+
+@pytest.mark.django_db
+@override_settings(ADMISSION_RATES={"login": 1}, OTP_PER_ADDRESS_HOURLY=3)
+def test_an_address_over_its_hourly_code_cap_does_not_spend_the_login_budget(api):
+    from daftar.core import ratelimit
+
+    _start, count = ratelimit.window_keys("otp:addr:127.0.0.1")
+    cache.set(count, 3, timeout=3600)  # this address used its hour's code requests
+    for _ in range(3):  # not counted by the gate: its own limit answers in the view
+        assert api.post("/api/v1/auth/otp/request", {}, format="json").status_code != 200
+    cache.set(count, 0, timeout=3600)
+    assert api.post("/api/v1/auth/otp/request", {}, format="json").status_code == 400  # the budget was untouched

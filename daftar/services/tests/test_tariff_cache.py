@@ -111,3 +111,22 @@ def test_bad_inputs_are_not_cached(city):
     assert APIClient().get("/api/v1/tariffs").status_code == 400
     assert APIClient().get(f"/api/v1/tariffs?municipality={city.slug}&on=1405/13/40").status_code == 400
     assert APIClient().get(f"/api/v1/tariffs?municipality={city.slug.upper()}").status_code == 200
+
+
+def test_a_slug_moved_in_another_process_is_followed_at_once(city):
+    """Another web process renamed the slug and gave it to a new municipality: this process's
+    memo still maps the slug to the old one, and the answer must still be the new one's."""
+    from daftar.services import tariffs
+
+    other, _ = make_city()
+    set_tariffs(other, {"building_permit": 900_000})
+    table(city)  # this process now maps city.slug → city.pk
+    old_slug = city.slug
+    type(city).objects.filter(pk=city.pk).update(slug=f"{old_slug}-old")  # as another process did …
+    type(other).objects.filter(pk=other.pk).update(slug=old_slug)
+    tariffs_changed(city.pk)  # … whose signals bumped the versions (not this process's memo)
+    tariffs_changed(other.pk)
+    assert tariffs._pks  # the stale memo is still here
+    response = APIClient().get(f"/api/v1/tariffs?municipality={old_slug}")
+    assert response.json()["municipality"]["id"] == other.pk
+    assert amounts(response)["building_permit"] == 900_000
