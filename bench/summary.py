@@ -189,8 +189,11 @@ def report(summary: dict[str, Any], raw: dict[str, Any], previous: str) -> str:
             f"- Spike: {spike.get('applicants')} applicants, {spike.get('requests')} requests in"
             f" {spike.get('seconds')} s; statuses {fmt(spike.get('statuses'))}; 429s {spike.get('answered_429')}"
             f" (with Retry-After {spike.get('answered_429_with_retry_after')}); 2xx without their row:"
-            f" {spike.get('lost')}; latency {fmt(spike.get('latency_ms'))} ms; requests slower than"
-            f" 10/30/60 s: {fmt(spike.get('requests_slower_than'))}.",
+            f" {spike.get('lost')}; latency of every answer {fmt(spike.get('latency_ms'))} ms; answers slower than"
+            f" 10/30/60 s: {fmt(spike.get('requests_slower_than'))}. Admission budgets"
+            f" {fmt(spike.get('admission_env'))}; clients retried a 429 after its Retry-After"
+            f" ({spike.get('retry_policy')}): final statuses {fmt(spike.get('final_statuses'))}, tries"
+            f" {fmt(spike.get('attempts'))}, time to the final answer {fmt(spike.get('time_to_final_answer_ms'))} ms.",
             f"- Page weight (KB, compressed): {fmt(http.get('page_weight_kb_by_page'))}.",
             f"- Worker RSS (MB, one worker): {fmt(rss)}.",
         ]
