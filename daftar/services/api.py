@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,7 +29,16 @@ from daftar.offices.access import office_access
 from . import messages as msg
 from .models import DailyClosing, Transaction
 from .services import day_close, parse_day, today, transaction_record
-from .tariffs import municipality_pk_cached, municipality_pks_forget, tariff_body_cached, tariff_table
+from .tariffs import (
+    municipality_pk_cached,
+    municipality_pk_known,
+    municipality_pks_forget,
+    tariff_answer_cached,
+    tariff_body_cached,
+    tariff_table,
+)
+
+_RENDERER = JSONRenderer()  # DRF's own, so a cached answer is byte for byte what the view renders
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 CHANGE_ERRORS = {**ERRORS, 409: ErrorSerializer}
@@ -183,6 +194,20 @@ class TariffTableView(APIView):
     authentication_classes: list[Any] = []  # public: no token or session to look up (issue 7)
     permission_classes = [permissions.AllowAny]
 
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """A current cached answer for today goes out as it was rendered, before DRF's request
+        handling (issue 7: the public read costs a cache read over a bare view); anything
+        else (another day, a name this process has not seen, a miss) takes the full path."""
+        if request.method == "GET" and not request.GET.get("on"):
+            text = normalize_text(str(request.GET.get("municipality") or "")).lower()
+            pk = municipality_pk_known(text)
+            found = tariff_answer_cached(pk, today()) if pk is not None else None
+            if found is not None and text in (str(pk), found[0]["municipality"]["slug"]):
+                response = HttpResponse(found[1], content_type="application/json")
+                response["Allow"] = ", ".join(self.allowed_methods)
+                return response
+        return super().dispatch(request, *args, **kwargs)
+
     @extend_schema(
         operation_id="tariffs_table",
         auth=[],
@@ -200,13 +225,13 @@ class TariffTableView(APIView):
         raw = request.query_params.get("on")
         on = parse_day(raw, field_name="on") if raw not in (None, "") else today()
         pk = municipality_pk_cached(text, lambda: municipality_from(raw_municipality).pk)
-        body = tariff_body_cached(pk, on, lambda: tariff_table_body(municipality_from(pk), on))
+        body = tariff_body_cached(pk, on, lambda: tariff_table_body(municipality_from(pk), on), _RENDERER.render)
         if text not in (str(pk), body["municipality"]["slug"]):
             # this process's memo is older than a change of slugs (another process saved it):
             # look the name up again; the body of the right municipality follows
             municipality_pks_forget()
             pk = municipality_pk_cached(text, lambda: municipality_from(raw_municipality).pk)
-            body = tariff_body_cached(pk, on, lambda: tariff_table_body(municipality_from(pk), on))
+            body = tariff_body_cached(pk, on, lambda: tariff_table_body(municipality_from(pk), on), _RENDERER.render)
         return Response(body)
 
 

@@ -90,20 +90,42 @@ def _fresh(key: str) -> object:
     return cache.get(key, value)
 
 
-def tariff_body_cached(municipality_id: int, on: dt.date, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The public body for (municipality, ``on``) from the cache, or ``build()`` and keep it.
+def _entry_keys(municipality_id: int, on: dt.date) -> list[str]:
+    return [f"tariffs:body:{municipality_id}:{on.isoformat()}", _CATALOGUE, _version_key(municipality_id)]
+
+
+def tariff_body_cached(
+    municipality_id: int,
+    on: dt.date,
+    build: Callable[[], dict[str, Any]],
+    render: Callable[[dict[str, Any]], bytes] | None = None,
+) -> dict[str, Any]:
+    """The public body for (municipality, ``on``) from the cache, or ``build()`` and keep it
+    (with its rendering by ``render``, which ``tariff_answer_cached`` serves as it is).
 
     One cache round trip on a hit: the entry and both versions it was built under are read
     together, and the entry is used only if they still match."""
-    keys = [f"tariffs:body:{municipality_id}:{on.isoformat()}", _CATALOGUE, _version_key(municipality_id)]
+    keys = _entry_keys(municipality_id, on)
     found = cache.get_many(keys)
     versions = tuple(found[k] if k in found else _fresh(k) for k in keys[1:])
     entry = found.get(keys[0])
     if entry is not None and entry[0] == versions:
         return entry[1]  # type: ignore[no-any-return]
     body = build()
-    cache.set(keys[0], (versions, body), timeout=BODY_TTL)
+    cache.set(keys[0], (versions, body, render(body) if render else None), timeout=BODY_TTL)
     return body
+
+
+def tariff_answer_cached(municipality_id: int, on: dt.date) -> tuple[dict[str, Any], bytes] | None:
+    """The cached body and its rendering when they are current; None otherwise (never builds)."""
+    keys = _entry_keys(municipality_id, on)
+    found = cache.get_many(keys)
+    entry = found.get(keys[0])
+    if entry is None or len(entry) < 3 or entry[2] is None:
+        return None
+    if any(k not in found for k in keys[1:]) or entry[0] != tuple(found[k] for k in keys[1:]):
+        return None
+    return entry[1], entry[2]
 
 
 _pks: dict[str, tuple[float, int]] = {}  # this process's ?municipality= values → ids
@@ -112,6 +134,12 @@ _pks: dict[str, tuple[float, int]] = {}  # this process's ?municipality= values 
 def municipality_pks_forget() -> None:
     """A municipality was saved or deleted (``signals.py``): this process looks names up again."""
     _pks.clear()
+
+
+def municipality_pk_known(text: str) -> int | None:
+    """The id this process remembers for a ``?municipality=`` value, if it does."""
+    kept = _pks.get(text)
+    return kept[1] if kept is not None and kept[0] > time.monotonic() else None
 
 
 def municipality_pk_cached(text: str, resolve: Callable[[], int]) -> int:

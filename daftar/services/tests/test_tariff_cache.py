@@ -130,3 +130,23 @@ def test_a_slug_moved_in_another_process_is_followed_at_once(city):
     response = APIClient().get(f"/api/v1/tariffs?municipality={old_slug}")
     assert response.json()["municipality"]["id"] == other.pk
     assert amounts(response)["building_permit"] == 900_000
+
+
+def test_a_current_answer_is_sent_as_rendered_before_drf_with_the_same_headers(city, monkeypatch):
+    from daftar.services.api import TariffTableView
+
+    first = table(city)
+    calls = []
+    original = TariffTableView.get
+    monkeypatch.setattr(TariffTableView, "get", lambda self, request: calls.append(1) or original(self, request))
+    again = table(city)
+    assert calls == []  # the view's handler did not run: the rendered answer went out
+    assert again.content == first.content
+    for header in ("Content-Type", "Allow", "Vary", "X-Frame-Options", "X-Content-Type-Options"):
+        assert again.get(header) == first.get(header), header
+    # another day, or a change, takes the full path
+    table(city, NEXT_MONTH.isoformat())
+    assert calls == [1]
+    tariffs_changed(city.pk)
+    table(city)
+    assert calls == [1, 1]
