@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,8 +22,8 @@ from rest_framework.views import APIView
 from daftar.accounts.api import ErrorSerializer
 from daftar.accounts.constants import STAFF_ROLES, Role
 from daftar.accounts.scoping import has_role, scope_queryset
-from daftar.core.api import request_body
-from daftar.core.errors import ApplicationError
+from daftar.core.api import error_body, request_body
+from daftar.core.errors import ApplicationError, ThrottledError
 from daftar.core.fields import jalali_twin
 from daftar.core.jalali import parse_date
 from daftar.core.ratelimit import client_address
@@ -66,9 +68,35 @@ def not_found() -> ApplicationError:
     return ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
 
 
+_RENDERER = JSONRenderer()  # DRF's own: the fast path's bytes are the view's bytes
+
+
 class LicenceVerifyView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [permissions.AllowAny]
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """A check by number alone (no ``?p=`` QR payload) is answered here, before DRF's request
+        handling, with the same throttle, log row, bodies, statuses and headers as ``get``
+        (issue 7: a public read should cost little more than a bare view)."""
+        if request.method != "GET" or "p" in request.GET or "number" not in kwargs:
+            return super().dispatch(request, *args, **kwargs)
+        status, extra = 200, {}
+        try:
+            body = licence_verify_body(
+                raw_number=kwargs["number"], address=client_address(request), channel=CHANNEL_API
+            )
+        except ThrottledError as exc:
+            body, status, extra = error_body(exc.code, exc.message), 429, {"Retry-After": str(exc.retry_after)}
+        else:
+            if body is None:
+                failure = not_found()
+                body, status = error_body(failure.code, failure.message, failure.fields), failure.status_code
+        response = HttpResponse(_RENDERER.render(body), status=status, content_type="application/json")
+        response["Allow"] = ", ".join(self.allowed_methods)
+        for name, value in extra.items():
+            response[name] = value
+        return response
 
     @extend_schema(
         operation_id="licences_verify",

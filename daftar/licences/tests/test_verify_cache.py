@@ -113,3 +113,33 @@ def test_rate_limit_still_applies_to_cached_checks(api, make_licence, settings):
     assert throttled.status_code == 429
     assert int(throttled["Retry-After"]) > 0
     assert VerificationLog.objects.count() == 2  # a refused check is not a check
+
+
+@pytest.mark.parametrize("case", ["found", "unknown", "malformed", "throttled"])
+def test_the_fast_path_answers_exactly_as_the_view_does(api, make_licence, settings, monkeypatch, case):
+    """A check by number is answered before DRF's request handling (issue 7); the same check
+    through DRF's full path gives the same status, bytes and headers, and logs the same row."""
+    from rest_framework.views import APIView
+
+    from daftar.licences.public_api import LicenceVerifyView
+
+    licence = make_licence()
+    number = {"found": licence.number, "unknown": "TEH-1404-999999", "malformed": "<b>", "throttled": licence.number}
+    settings.LICENCE_VERIFY_PER_ADDRESS_HOURLY = 1 if case == "throttled" else 300
+
+    def check():
+        cache.clear()
+        if case == "throttled":
+            verify(api, number[case])  # spends the address's hour
+        return verify(api, number[case])
+
+    fast = check()
+    monkeypatch.setattr(LicenceVerifyView, "dispatch", APIView.dispatch)
+    full = check()
+    assert fast.status_code == full.status_code == {"found": 200, "throttled": 429}.get(case, 404)
+    assert fast.content == full.content
+    for header in ("Content-Type", "Allow", "Retry-After", "X-Content-Type-Options"):
+        assert fast.get(header) == full.get(header), header
+    # one row per answered check, the same on both paths (a throttled check writes none)
+    logged = list(VerificationLog.objects.order_by("pk").values_list("number", "found", "channel"))
+    assert len(logged) == 2 and logged[0] == logged[1]
