@@ -170,3 +170,38 @@ def test_rows_appended_after_the_head_was_read_are_not_tampering():
     AuditHead.objects.filter(pk=1).update(seq=2, hash="f" * 64)
     problem = verify_chain()
     assert problem is not None and problem.seq == 2
+
+
+@pytest.mark.django_db
+def test_the_two_statement_append_writes_what_the_orm_append_writes():
+    """On PostgreSQL entries are appended with two plain statements (issue 7); on SQLite by the
+    ORM. Either way the stored row is the returned entry, the head follows, and the chain holds."""
+    from daftar.municipalities.tests.factories import MunicipalityFactory
+
+    user = UserFactory()
+    city = MunicipalityFactory()
+    written = [
+        audit_record(
+            actor=user, action="test.persian", obj=city, municipality=city, data={"متن": "نیم‌فاصله", "n": [1, None]}
+        ),
+        audit_record(actor=None, action="test.system", data={}),
+        audit_record(actor=user, action="test.label", actor_label="09120000000", data={"nested": {"a": True}}),
+    ]
+    head = AuditHead.objects.get(pk=1)
+    assert head.seq == written[-1].seq and head.hash == written[-1].hash
+    for entry in written:
+        stored = AuditEntry.objects.get(pk=entry.pk)
+        for name in ("seq", "created_at", "actor_id", "actor_label", "action", "object_type", "object_id",
+                     "municipality_id", "data", "prev_hash", "hash"):  # fmt: skip
+            assert getattr(stored, name) == getattr(entry, name), name
+    assert [e.prev_hash for e in written[1:]] == [e.hash for e in written[:-1]]
+    assert verify_chain() is None
+
+
+@pytest.mark.django_db
+def test_the_first_entry_creates_the_head_on_any_database():
+    AuditHead.objects.all().delete()
+    first = audit_record(actor=None, action="test.first", data={})
+    assert first.seq == 1 and first.prev_hash == GENESIS
+    assert AuditHead.objects.get(pk=1).hash == first.hash
+    assert verify_chain() is None
