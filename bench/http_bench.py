@@ -724,7 +724,20 @@ class Bench:
         threads = max(1, min(conns, os.cpu_count() or 1))
         self.writer_offset += result["requests"] * threads + conns
         result["writers_left"] = len(self.seed["writers"]) - self.writer_offset
+        result["outbox_drained_s"] = self.outbox_drained()
         return result
+
+    def outbox_drained(self, limit: float = 120.0) -> float | None:
+        """Wait until the worker has sent every draft's SMS, so the next measurement does not
+        share the cores with it (the drafts' own cost is the write figure's). Seconds waited."""
+        from daftar.notifications.models import OutboxMessage
+
+        started = time.perf_counter()
+        while time.perf_counter() - started < limit:
+            if not OutboxMessage.objects.filter(status="pending").exists():
+                return round(time.perf_counter() - started, 1)
+            time.sleep(0.5)
+        return None
 
     # measurements
     def saturation(self) -> dict[str, Any]:
