@@ -309,7 +309,13 @@ class ApplicationListView(APIView):
         operation_id="applications_create",
         request=CreateApplicationSerializer,
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
-        responses={201: CaseSchema, 400: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
+        responses={
+            201: CaseSchema,
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+            429: ErrorSerializer,  # the admission gate, when configured (code "overloaded", Retry-After)
+        },
     )
     def post(self, request: Request) -> Response:
         raw = dict(request.data)
@@ -403,7 +409,7 @@ class SubmitView(APIView):
         operation_id="applications_submit",
         request=None,
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
-        responses={200: CaseSchema, 404: ErrorSerializer, 409: ErrorSerializer},
+        responses={200: CaseSchema, 404: ErrorSerializer, 409: ErrorSerializer, 429: ErrorSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
         _case(request, pk)
