@@ -21,6 +21,7 @@ Both walk the calendar one day at a time: time limits are days or weeks long.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -90,16 +91,31 @@ def _days_off_key(municipality_id: int) -> str:
     return f"municipalities:days-off:{municipality_id}"
 
 
+def _generation_key(municipality_id: int) -> str:
+    return f"municipalities:days-off:gen:{municipality_id}"
+
+
 def forget_days_off(municipality_id: int) -> None:
-    """Drop the cached ``DayOff`` dates of a municipality (called when a DayOff changes)."""
-    cache.delete(_days_off_key(municipality_id))
+    """A ``DayOff`` of the municipality changed: move its generation on. Entries are kept with
+    the generation read *before* their rows were, so one built from rows read just before a
+    change (and written just after it) is never used."""
+    cache.set(_generation_key(municipality_id), time.time_ns(), timeout=2 * DAYS_OFF_CACHE_SECONDS)
 
 
 def calendar_for(municipality: Municipality) -> WorkCalendar:
-    """The working calendar of a municipality: its Thursday setting and declared days off."""
-    key = _days_off_key(municipality.pk)
-    days_off: frozenset[dt.date] | None = cache.get(key)
-    if days_off is None:
+    """The working calendar of a municipality: its Thursday setting and declared days off
+    (cached under the municipality's generation: one cache round trip when current)."""
+    key, generation_key = _days_off_key(municipality.pk), _generation_key(municipality.pk)
+    found = cache.get_many([key, generation_key])
+    generation = found.get(generation_key)
+    if generation is None:
+        generation = time.time_ns()
+        cache.add(generation_key, generation, timeout=2 * DAYS_OFF_CACHE_SECONDS)
+        generation = cache.get(generation_key, generation)
+    entry = found.get(key)
+    if isinstance(entry, tuple) and entry[0] == generation:
+        days_off: frozenset[dt.date] = entry[1]
+    else:
         days_off = frozenset(municipality.days_off.values_list("date", flat=True))
-        cache.set(key, days_off, DAYS_OFF_CACHE_SECONDS)
+        cache.set(key, (generation, days_off), DAYS_OFF_CACHE_SECONDS)
     return WorkCalendar(thursdays_off=municipality.thursdays_off, extra_days_off=days_off)

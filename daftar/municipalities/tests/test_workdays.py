@@ -136,3 +136,27 @@ def test_calendar_for_reads_thursdays_and_caches_days_off(django_assert_num_quer
         calendar_for(municipality)
         calendar = calendar_for(municipality)
     assert calendar == WorkCalendar(thursdays_off=False, extra_days_off=frozenset({dt.date(2026, 1, 25)}))
+
+
+@pytest.mark.django_db
+def test_a_day_off_declared_while_the_calendar_is_being_read_is_not_forgotten(monkeypatch):
+    """The read-then-write race: a reader reads the days off, a day off is declared (and the
+    cache told), then the reader writes what it read. The next reader must see the new day."""
+    from django.db.models.query import QuerySet
+
+    municipality = MunicipalityFactory()
+    start = tehran(2026, 1, 24, 8)  # Saturday 4 Bahman 1404
+    original = QuerySet.__iter__
+    declared: list[DayOff] = []
+
+    def read_then_declare(qs):
+        rows = list(original(qs))
+        if qs.model is DayOff and not declared:
+            declared.append(DayOff.objects.create(municipality=municipality, date=dt.date(2026, 1, 25), title="برف"))
+        return iter(rows)
+
+    monkeypatch.setattr(QuerySet, "__iter__", read_then_declare)
+    assert calendar_for(municipality).add_working_days(start, 1) == deadline(dt.date(2026, 1, 25))  # read before
+    monkeypatch.setattr(QuerySet, "__iter__", original)
+    assert declared
+    assert calendar_for(municipality).add_working_days(start, 1) == deadline(dt.date(2026, 1, 26))
