@@ -24,7 +24,6 @@ from __future__ import annotations
 import binascii
 import copy
 import datetime as dt
-import time
 from hmac import compare_digest
 from typing import Any
 
@@ -40,6 +39,8 @@ from knox.models import get_token_model
 from knox.settings import CONSTANTS, knox_settings
 from knox.signals import token_expired
 from rest_framework import exceptions
+
+from daftar.core.cache import version_bump, version_get
 
 TOKEN_CACHE_SECONDS = 600  # revocation and user changes drop entries at once (signals); see above
 TOKEN_KEY_LENGTH = CONSTANTS.TOKEN_KEY_LENGTH
@@ -62,13 +63,7 @@ def gen_key(digest: str) -> str:
 
 
 def _generation(found: dict[str, Any], digest: str) -> object:
-    key = gen_key(digest)
-    gen = found.get(key)
-    if gen is None:
-        fresh = time.time_ns()
-        cache.add(key, fresh, timeout=GEN_TTL)
-        gen = cache.get(key, fresh)
-    return gen
+    return version_get(gen_key(digest), timeout=GEN_TTL, found=found)
 
 
 def _user_snapshot(user: Any) -> Any:
@@ -112,7 +107,7 @@ def remember_new_token(auth_token: Any) -> None:
 def forget_token(digest: str) -> None:
     """Revoke what the cache knows of a token: a new generation (entries written from reads
     made before it are never used again), and the entry itself."""
-    cache.set(gen_key(digest), time.time_ns(), timeout=GEN_TTL)
+    version_bump(gen_key(digest), timeout=GEN_TTL)
     cache.delete(cache_key(digest))
 
 

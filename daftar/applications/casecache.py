@@ -37,6 +37,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from daftar.core.cache import version_bump, version_get
 from daftar.core.jalali import TEHRAN
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def _bump(key: str) -> None:
     """Move a version on: a new unique value (one SET; entries built under the old one are
     never matched again, even if the key had expired or been evicted meanwhile)."""
     try:
-        cache.set(key, time.time_ns(), timeout=VERSION_TTL)
+        version_bump(key, timeout=VERSION_TTL)
     except Exception:  # the cache is down: a write must not fail for it (reads rebuild then)
         logger.warning("case cache: could not bump %s", key, exc_info=True)
 
@@ -86,12 +87,6 @@ def all_cases_changed() -> None:
     _now_and_after_commit(_EPOCH)
 
 
-def _fresh(key: str) -> object:
-    value = time.time_ns()
-    cache.add(key, value, timeout=VERSION_TTL)
-    return cache.get(key, value)
-
-
 def _next_midnight(now: dt.datetime) -> dt.datetime:
     local = now.astimezone(TEHRAN)
     tomorrow = local.date() + dt.timedelta(days=1)
@@ -117,7 +112,7 @@ def case_body_cached(reader: Any, pk: int, build: Callable[[], dict[str, Any]]) 
     version_keys = [_EPOCH, _case_key(pk), _reader_key(reader.pk)]
     try:
         found = cache.get_many([body_key, *version_keys])
-        versions = tuple(found[k] if k in found else _fresh(k) for k in version_keys)
+        versions = tuple(version_get(k, timeout=VERSION_TTL, found=found) for k in version_keys)
     except Exception:  # the cache is down: answer from the database
         logger.warning("case cache: unavailable, building case %s", pk, exc_info=True)
         return build()
@@ -183,9 +178,7 @@ def call_for_new_case(call_id: int) -> Any:
     process and only read."""
     day = timezone.localdate().isoformat()
     try:
-        epoch = cache.get(_EPOCH)
-        if epoch is None:
-            epoch = _fresh(_EPOCH)
+        epoch = version_get(_EPOCH, timeout=VERSION_TTL)
     except Exception:
         logger.warning("case cache: unavailable, reading call %s", call_id, exc_info=True)
         return _call_build(call_id)

@@ -11,6 +11,7 @@ atomic script instead of two commands. Everything else is Django's backend uncha
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
@@ -55,3 +56,31 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+
+# --- versions: invalidation by a value that only moves on ---------------------------------------
+#
+# The caches of issue 7 (case bodies, token entries, tariff tables, licence verification, days
+# off) keep each entry with the version(s) it was built under and use it only while they match.
+# A version is a unique value (``time.time_ns()``), so an entry built under an expired or evicted
+# version is never matched by the fresh one.
+
+
+def version_get(key: str, *, timeout: int, found: dict[str, Any] | None = None) -> object:
+    """The version stored at ``key`` (taken from ``found`` when the caller read it together with
+    its entry), created as a fresh unique value when there is none."""
+    from django.core.cache import cache
+
+    value = cache.get(key) if found is None else found.get(key)
+    if value is None:
+        fresh = time.time_ns()
+        cache.add(key, fresh, timeout=timeout)
+        value = cache.get(key, fresh)
+    return value
+
+
+def version_bump(key: str, *, timeout: int) -> None:
+    """Move the version at ``key`` on: every entry built under the old one is dead."""
+    from django.core.cache import cache
+
+    cache.set(key, time.time_ns(), timeout=timeout)

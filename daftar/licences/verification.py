@@ -18,7 +18,6 @@ import datetime as dt
 import hashlib
 import hmac
 import re
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +27,7 @@ from django.db import connection
 from django.utils import timezone
 
 from daftar.core import ratelimit
+from daftar.core.cache import version_get
 from daftar.core.errors import ThrottledError
 from daftar.core.jalali import jalali_iso
 from daftar.core.normalize import normalize_text
@@ -200,11 +200,7 @@ def licence_snapshot(
     version_key, key = _snapshot_version_key(number), _snapshot_key(number, today)
     if found is None:
         found = cache.get_many([version_key, key])
-    version = found.get(version_key)
-    if version is None:
-        fresh = time.time_ns()
-        cache.add(version_key, fresh, timeout=SNAPSHOT_VERSION_TTL)
-        version = cache.get(version_key, fresh)
+    version = version_get(version_key, timeout=SNAPSHOT_VERSION_TTL, found=found)
     entry = found.get(key)
     if entry is not None and entry[0] == version:
         _version, pk, body = entry

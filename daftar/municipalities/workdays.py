@@ -21,7 +21,6 @@ Both walk the calendar one day at a time: time limits are days or weeks long.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -29,6 +28,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.core.cache import cache
+
+from daftar.core.cache import version_bump, version_get
 
 if TYPE_CHECKING:
     from .models import Municipality
@@ -99,7 +100,7 @@ def forget_days_off(municipality_id: int) -> None:
     """A ``DayOff`` of the municipality changed: move its generation on. Entries are kept with
     the generation read *before* their rows were, so one built from rows read just before a
     change (and written just after it) is never used."""
-    cache.set(_generation_key(municipality_id), time.time_ns(), timeout=2 * DAYS_OFF_CACHE_SECONDS)
+    version_bump(_generation_key(municipality_id), timeout=2 * DAYS_OFF_CACHE_SECONDS)
 
 
 def calendar_for(municipality: Municipality) -> WorkCalendar:
@@ -107,11 +108,7 @@ def calendar_for(municipality: Municipality) -> WorkCalendar:
     (cached under the municipality's generation: one cache round trip when current)."""
     key, generation_key = _days_off_key(municipality.pk), _generation_key(municipality.pk)
     found = cache.get_many([key, generation_key])
-    generation = found.get(generation_key)
-    if generation is None:
-        generation = time.time_ns()
-        cache.add(generation_key, generation, timeout=2 * DAYS_OFF_CACHE_SECONDS)
-        generation = cache.get(generation_key, generation)
+    generation = version_get(generation_key, timeout=2 * DAYS_OFF_CACHE_SECONDS, found=found)
     entry = found.get(key)
     if isinstance(entry, tuple) and entry[0] == generation:
         days_off: frozenset[dt.date] = entry[1]

@@ -14,6 +14,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 
+from daftar.core.cache import version_get
+
 from .models import RevisionStatus, Service, Tariff
 
 
@@ -84,12 +86,6 @@ def tariffs_changed(municipality_id: int | None = None) -> None:
     _bump(_CATALOGUE if municipality_id is None else _version_key(municipality_id))
 
 
-def _fresh(key: str) -> object:
-    value = time.time_ns()
-    cache.add(key, value, timeout=VERSION_TTL)
-    return cache.get(key, value)
-
-
 def _entry_keys(municipality_id: int, on: dt.date) -> list[str]:
     return [f"tariffs:body:{municipality_id}:{on.isoformat()}", _CATALOGUE, _version_key(municipality_id)]
 
@@ -107,7 +103,7 @@ def tariff_body_cached(
     together, and the entry is used only if they still match."""
     keys = _entry_keys(municipality_id, on)
     found = cache.get_many(keys)
-    versions = tuple(found[k] if k in found else _fresh(k) for k in keys[1:])
+    versions = tuple(version_get(k, timeout=VERSION_TTL, found=found) for k in keys[1:])
     entry = found.get(keys[0])
     if entry is not None and entry[0] == versions:
         return entry[1]  # type: ignore[no-any-return]
