@@ -35,7 +35,7 @@ from daftar.inquiries import services as inquiries
 from daftar.inquiries.models import Inquiry, InquiryStatus
 from daftar.licences.services import licence_issue
 from daftar.municipalities.models import District
-from daftar.notifications.services import outbox_enqueue
+from daftar.notifications.services import outbox_enqueue, outbox_message
 from daftar.rules.evaluator import Evaluation, evaluate
 from daftar.rules.facts import validate_facts
 from daftar.rules.models import DocumentRequirement, ScoringTable
@@ -160,26 +160,31 @@ def application_create(*, call: Call, district_id: Any, facts_raw: Any, actor: A
         raise ApplicationError(call_msg.CALL_NOT_OPEN, code="call_closed", status=409)
     district = _call_district(call, district_id)
     facts = _validated_facts(facts_raw)
-    with transaction.atomic():
-        application = Application(
-            call=call, applicant=actor, municipality=call.municipality, district=district, facts=facts
-        )
-        _refresh_verdict(application)
-        try:
-            with transaction.atomic():
-                application.save()
-        except IntegrityError:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    try:
+        with transaction.atomic():
+            application = Application(
+                call=call, applicant=actor, municipality=call.municipality, district=district, facts=facts
+            )
+            _refresh_verdict(application)
+            event = CaseEvent(
+                application=application, actor=user, action="create", from_status="", to_status=Status.DRAFT
+            )
+            sms = outbox_message(to=actor.mobile, text=msg.SMS_DRAFT.format(call=call.title), kind="application_draft")
+            audit_record(  # with the new rows: one statement on PostgreSQL (issue 7)
+                actor=actor,
+                action="application.create",
+                obj=application,
+                municipality=call.municipality,
+                data={"call": call.pk, "district": district.pk},
+                new_rows=(application, event, sms),
+            )
+    except IntegrityError:
+        # no savepoint around the insert: the whole draft rolled back; one per call (S7) is the
+        # only constraint a new draft can break
+        if Application.objects.filter(call=call, applicant=actor).exists():
             raise ApplicationError(msg.ALREADY_APPLIED, code="already_applied", status=409) from None
-        event = _event(application, actor=actor, action="create", old="", new=Status.DRAFT)
-        _sms(application, msg.SMS_DRAFT.format(call=call.title), "application_draft")
-        audit_record(  # last: the chain's head is locked from here to the commit (issue 7)
-            actor=actor,
-            action="application.create",
-            obj=application,
-            municipality=call.municipality,
-            data={"call": call.pk, "district": district.pk},
-        )
-    event.actor = actor if getattr(actor, "is_authenticated", False) else None
+        raise
     application._prefetched_objects_cache = {  # type: ignore[attr-defined]
         "events": _known(CaseEvent, [event]),
         "documents": _known(Document, []),

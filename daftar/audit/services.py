@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+
+from daftar.core.inserts import insert_rows
 
 from .models import AuditEntry, AuditHead
 
@@ -57,8 +59,13 @@ def audit_record(
     municipality: Any = None,
     data: dict[str, Any] | None = None,
     actor_label: str = "",
+    new_rows: Sequence[models.Model] = (),
 ) -> AuditEntry:
     """Append one entry to the chain.
+
+    ``new_rows``: unsaved instances to insert first (``daftar.core.inserts.insert_rows``), e.g.
+    a new case with its first event and SMS, with ``obj`` among them. On PostgreSQL they are
+    inserted by the same statement that moves the chain's head on (issue 7: one round trip).
 
     Call it inside the ``transaction.atomic`` block of the change it records, so the change and
     its entry commit or roll back together. It locks the chain head row (``SELECT … FOR
@@ -67,6 +74,11 @@ def audit_record(
     (two round trips fewer per write, issue 7): a failure here fails the whole change.
     """
     with transaction.atomic(savepoint=False):
+        connection = transaction.get_connection()
+        moved: tuple[Any, ...] | None = None
+        if new_rows:
+            also = _HEAD_MOVE.format(head=connection.ops.quote_name(AuditHead._meta.db_table))
+            moved = insert_rows(*new_rows, also=(also, "(SELECT seq FROM h), (SELECT hash FROM h)")) or None
         user = actor if getattr(actor, "is_authenticated", False) else None
         entry = AuditEntry(
             created_at=timezone.now(),
@@ -78,8 +90,7 @@ def audit_record(
             municipality=municipality,
             data=json.loads(json.dumps(data or {}, default=str)),
         )
-        connection = transaction.get_connection()
-        if connection.vendor == "postgresql" and _append_postgresql(connection, entry):
+        if connection.vendor == "postgresql" and _append_postgresql(connection, entry, moved):
             return entry
         head = _locked_head()
         entry.seq, entry.prev_hash = head.seq + 1, head.hash
@@ -89,22 +100,28 @@ def audit_record(
         return entry
 
 
-def _append_postgresql(connection: Any, entry: AuditEntry) -> bool:
+# The head row locked and moved on: new seq, previous hash (a CTE of ``insert_rows``'s statement
+# when the entry comes with new rows, else a statement of its own).
+_HEAD_MOVE = "h AS (UPDATE {head} SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash)"
+
+
+def _append_postgresql(connection: Any, entry: AuditEntry, moved: tuple[Any, ...] | None = None) -> bool:
     """The same append in two statements instead of three, without the ORM (issue 7: every
     audited write runs it while holding the chain's head): the head row is locked and moved on
-    by one ``UPDATE … RETURNING`` (new seq, previous hash), then the entry is inserted and the
-    head given its hash in one statement. False when there is no head row yet (the ORM path
-    creates it)."""
+    by one ``UPDATE … RETURNING`` (new seq, previous hash), or was already, with the entry's new
+    rows (``moved``); then the entry is inserted and the head given its hash in one statement.
+    False when there is no head row yet (the ORM path creates it)."""
     meta, head_meta = AuditEntry._meta, AuditHead._meta
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(head_meta.db_table)} SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"  # noqa: S608
-        )
-        row = cursor.fetchone()
-        if row is None:
+        if moved is None:
+            cursor.execute(
+                f"WITH {_HEAD_MOVE.format(head=quote(head_meta.db_table))} SELECT seq, hash FROM h"  # noqa: S608
+            )
+            moved = cursor.fetchone()
+        if moved is None or moved[0] is None:
             return False
-        entry.seq, entry.prev_hash = row
+        entry.seq, entry.prev_hash = moved
         entry.hash = compute_hash(entry)
         fields: list[Any] = [f for f in meta.concrete_fields if not f.primary_key]
         columns = ", ".join(quote(f.column) for f in fields)

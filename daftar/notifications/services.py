@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, TextField, Value, When
 from django.utils import timezone
 
 from .backends import Sms, SmsRejected, get_backend
@@ -51,9 +51,17 @@ def kick_mark_clear() -> None:
 def outbox_enqueue(*, to: str, text: str, kind: str, sensitive: bool = False) -> OutboxMessage:
     """Queue an SMS. Call inside the transaction of the change that causes it; the drain task
     is handed the work only after that transaction commits."""
-    message = OutboxMessage.objects.create(to=to, text=text, kind=kind, sensitive=sensitive)
-    transaction.on_commit(outbox_kick, robust=True)
+    message = outbox_message(to=to, text=text, kind=kind, sensitive=sensitive)
+    message.save(force_insert=True)
     return message
+
+
+def outbox_message(*, to: str, text: str, kind: str, sensitive: bool = False) -> OutboxMessage:
+    """``outbox_enqueue`` for a caller that inserts the row itself, with its other new rows
+    (``daftar.core.inserts.insert_rows``): the unsaved message, its drain kick already set to
+    follow the commit (dropped with the transaction if it rolls back)."""
+    transaction.on_commit(outbox_kick, robust=True)
+    return OutboxMessage(to=to, text=text, kind=kind, sensitive=sensitive)
 
 
 def _backoff(attempts: int) -> dt.timedelta:
@@ -90,13 +98,19 @@ def _claim(limit: int = 1) -> list[OutboxMessage]:
         return messages
 
 
+RECORD_EVERY = 10  # sent messages whose outcome is written together (one UPDATE, one commit)
+
+
 def outbox_drain(*, limit: int = 200) -> int:
     """Send up to ``limit`` due messages; return how many were sent.
 
-    Messages are claimed in batches (``_claim``); each one's outcome is written as soon as it is
-    sent, so a worker that dies mid-batch re-sends at most the one message it was sending. A
-    batch whose lease is running out is left for a later claim. No transaction or row lock is
-    held while a gateway is called.
+    Messages are claimed in batches (``_claim``). A failure is written at once; successes are
+    written together, every ``RECORD_EVERY`` sends and at the end of a batch (issue 7: one
+    commit per message cost the worker more than the send). A worker that dies mid-batch
+    therefore sends at most ``RECORD_EVERY`` messages again once their lease runs out, each
+    under its same reference, which the gateway uses to drop the repeat (``backends``). A batch
+    whose lease is running out is left for a later claim. No transaction or row lock is held
+    while a gateway is called.
     """
     backend = get_backend()
     sent = 0
@@ -106,12 +120,40 @@ def outbox_drain(*, limit: int = 200) -> int:
         if not batch:
             break
         left -= len(batch)
-        for index, message in enumerate(batch):
-            if timezone.now() >= message.next_attempt_at - dt.timedelta(seconds=LEASE_MARGIN_SECONDS):
-                _release(batch[index:])  # the lease is nearly over: give the rest back untouched
-                return sent
-            sent += _send(backend, message)
+        done: list[OutboxMessage] = []
+        try:
+            for index, message in enumerate(batch):
+                if timezone.now() >= message.next_attempt_at - dt.timedelta(seconds=LEASE_MARGIN_SECONDS):
+                    _record_sent(done)
+                    done = []
+                    _release(batch[index:])  # the lease is nearly over: give the rest back untouched
+                    return sent
+                if _send(backend, message):
+                    done.append(message)
+                    sent += 1
+                    if len(done) >= RECORD_EVERY:
+                        _record_sent(done)
+                        done = []
+        finally:
+            _record_sent(done)
     return sent
+
+
+def _record_sent(messages: list[OutboxMessage]) -> None:
+    """Mark sent messages as sent in one statement; a sensitive one's text is redacted."""
+    if not messages:
+        return
+    now = timezone.now()
+    OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
+        status=OutboxStatus.SENT,
+        sent_at=now,
+        last_error="",
+        text=Case(When(sensitive=True, then=Value(REDACTED)), default=F("text"), output_field=TextField()),
+    )
+    for message in messages:
+        message.status, message.sent_at, message.last_error = OutboxStatus.SENT, now, ""
+        if message.sensitive:
+            message.text = REDACTED
 
 
 def _release(messages: list[OutboxMessage]) -> None:
@@ -131,7 +173,9 @@ def outbox_due() -> bool:
 LEASE_MARGIN_SECONDS = 30
 
 
-def _send(backend: Any, message: OutboxMessage) -> int:
+def _send(backend: Any, message: OutboxMessage) -> bool:
+    """Hand one message to the gateway: True when it took it (the caller records that, see
+    ``outbox_drain``); a failure is recorded here, at once."""
     update: dict[str, object]
     try:
         backend.send(Sms(reference=str(message.reference), to=message.to, text=message.text))
@@ -145,9 +189,5 @@ def _send(backend: Any, message: OutboxMessage) -> int:
             update["next_attempt_at"] = timezone.now() + _backoff(message.attempts)
             log.warning("sms_retry id=%s attempts=%s error=%s", message.pk, message.attempts, exc)
         OutboxMessage.objects.filter(pk=message.pk).update(**update)
-        return 0
-    update = {"status": OutboxStatus.SENT, "sent_at": timezone.now(), "last_error": ""}
-    if message.sensitive:
-        update["text"] = REDACTED
-    OutboxMessage.objects.filter(pk=message.pk).update(**update)
-    return 1
+        return False
+    return True

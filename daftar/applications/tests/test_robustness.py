@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 
 from daftar.accounts.models import User
+from daftar.applications import messages as amsg
 from daftar.applications import services
 from daftar.applications.models import Application, CaseEvent, StageClock
 from daftar.audit.models import AuditEntry
@@ -74,13 +75,39 @@ def test_create_with_the_same_idempotency_key_returns_the_first_draft(tehran_rul
 
 def test_without_a_key_a_second_create_is_a_clear_409(tehran_rules):
     me = client_for(User.objects.get(mobile="09120000001"))
-    draft(me)
+    first = draft(me)
+    before = snapshot(first["id"])
     call = open_call()
     response = me.post(
         "/api/v1/applications", {"call": call.pk, "district": call.districts.first().district_id}, format="json"
     )
     assert response.status_code == 409
     assert response.json()["code"] == "already_applied"
+    assert response.json()["detail"] == amsg.ALREADY_APPLIED
+    # nothing of the refused draft is left: no event, SMS or audit entry (one statement, rolled back)
+    assert snapshot(first["id"]) == before
+    assert Application.objects.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="counts PostgreSQL's statements")
+def test_a_new_draft_is_four_statements_on_postgresql(tehran_rules):
+    from django.test.utils import CaptureQueriesContext
+
+    me = client_for(User.objects.get(mobile="09120000001"))
+    call = open_call()
+    body = {"call": call.pk, "district": call.districts.first().district_id, "facts": GOOD_FACTS}
+    me.get("/api/v1/applications")  # token and call memo warm
+    with CaptureQueriesContext(connection) as ctx:
+        response = me.post("/api/v1/applications", body, format="json")
+    assert response.status_code == 201
+    writes = [q["sql"].split()[0] for q in ctx.captured_queries if not q["sql"].startswith("SELECT")]
+    # BEGIN; the case, event and SMS inserted and the audit head moved on in one statement; the
+    # audit entry; COMMIT (SAVEPOINT and RELEASE inside the test's own transaction)
+    assert writes[0] in {"BEGIN", "SAVEPOINT"} and writes[-1] in {"COMMIT", "RELEASE"}, writes
+    assert writes[1:-1] == ["WITH", "WITH"], writes
+    assert "UPDATE" in ctx.captured_queries[1]["sql"] or any(
+        "audit_audithead" in q["sql"] for q in ctx.captured_queries
+    )
 
 
 def test_submit_retried_with_its_key_gives_one_submission_one_sms(tehran_rules):

@@ -205,3 +205,16 @@ def test_the_first_entry_creates_the_head_on_any_database():
     assert first.seq == 1 and first.prev_hash == GENESIS
     assert AuditHead.objects.get(pk=1).hash == first.hash
     assert verify_chain() is None
+
+
+@pytest.mark.django_db
+def test_the_first_entry_written_with_new_rows_creates_the_head_and_the_rows():
+    from daftar.notifications.models import OutboxMessage
+
+    AuditHead.objects.all().delete()
+    sms = OutboxMessage(to="09121234567", text="پیامِ نخست", kind="test")
+    first = audit_record(actor=None, action="test.first", obj=sms, data={}, new_rows=(sms,))
+    assert sms.pk is not None and OutboxMessage.objects.get(pk=sms.pk).text == "پیامِ نخست"
+    assert first.seq == 1 and first.object_id == str(sms.pk)
+    assert AuditHead.objects.get(pk=1).hash == first.hash
+    assert verify_chain() is None

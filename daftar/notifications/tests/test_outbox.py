@@ -229,25 +229,72 @@ def test_a_claimed_message_is_leased_to_one_worker(settings):
     assert message.attempts == 2
 
 
-def test_a_batch_is_claimed_at_once_and_each_outcome_is_written_as_it_is_sent(settings, monkeypatch):
+def test_a_batch_is_claimed_at_once_and_outcomes_are_written_in_groups(settings, monkeypatch):
     from daftar.notifications import services
     from daftar.notifications.models import OutboxMessage
 
     messages = [outbox_enqueue(to=f"0912111110{i}", text=f"پیام {i}", kind="test") for i in range(5)]
     seen: list[str] = []
+    recorded_before: list[int] = []
 
     class Gateway:
         def send(self, sms):
-            # every earlier message of the batch is already marked sent when the next goes out
-            earlier = OutboxMessage.objects.filter(pk__in=[m.pk for m in messages], status="sent").count()
-            assert earlier == len(seen)
+            recorded_before.append(OutboxMessage.objects.filter(pk__in=[m.pk for m in messages], status="sent").count())
             seen.append(sms.text)
 
     monkeypatch.setattr(services, "get_backend", lambda: Gateway())
     monkeypatch.setattr(services, "CLAIM_BATCH", 3)
+    monkeypatch.setattr(services, "RECORD_EVERY", 2)
     assert outbox_drain() == 5
     assert seen == [f"پیام {i}" for i in range(5)]
-    assert set(OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).values_list("attempts", flat=True)) == {1}
+    # batch 1 (0, 1, 2): a group of two written after the second send, the third at the batch's
+    # end; batch 2 (3, 4): written at its end
+    assert recorded_before == [0, 0, 2, 3, 3]
+    rows = OutboxMessage.objects.filter(pk__in=[m.pk for m in messages])
+    assert set(rows.values_list("attempts", flat=True)) == {1}
+    assert set(rows.values_list("status", flat=True)) == {"sent"}
+    assert all(rows.values_list("sent_at", flat=True))
+
+
+def test_a_sensitive_text_is_redacted_when_its_group_is_recorded(monkeypatch):
+    from daftar.notifications import services
+
+    code = outbox_enqueue(to="09121111111", text="رمز ورود: 482913", kind="otp", sensitive=True)
+    plain = outbox_enqueue(to="09121111112", text="پرونده‌ی شما ثبت شد", kind="test")
+    monkeypatch.setattr(services, "RECORD_EVERY", 10)
+    assert outbox_drain() == 2
+    code.refresh_from_db()
+    plain.refresh_from_db()
+    assert code.status == plain.status == "sent"
+    assert "482913" not in code.text and code.text == services.REDACTED
+    assert plain.text == "پرونده‌ی شما ثبت شد"
+
+
+def test_a_worker_stopped_mid_batch_records_what_it_sent_and_leaves_the_rest_leased(settings, monkeypatch):
+    from daftar.notifications import services
+    from daftar.notifications.models import OutboxMessage
+
+    messages = [outbox_enqueue(to=f"0912111130{i}", text=f"پیام {i}", kind="test") for i in range(5)]
+    sent: list[str] = []
+
+    class Gateway:
+        def send(self, sms):
+            if len(sent) == 3:
+                raise SystemExit("worker stopped")  # not an SmsError: escapes the drain
+            sent.append(sms.reference)
+
+    monkeypatch.setattr(services, "get_backend", lambda: Gateway())
+    with pytest.raises(SystemExit):
+        outbox_drain()
+    rows = {m.pk: m for m in OutboxMessage.objects.filter(pk__in=[m.pk for m in messages])}
+    assert [rows[m.pk].status for m in messages] == ["sent", "sent", "sent", "pending", "pending"]
+    # the unsent two stay leased to the stopped worker, then go out under their own references
+    assert services._claim(10) == []
+    monkeypatch.setattr(services, "get_backend", lambda: LocmemBackend())
+    LocmemBackend.outbox.clear()
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS + 1)):
+        assert outbox_drain() == 2
+    assert [s.reference for s in LocmemBackend.outbox] == [str(m.reference) for m in messages[3:]]
 
 
 def test_a_batch_whose_lease_runs_out_leaves_the_rest_for_later(settings, monkeypatch):
