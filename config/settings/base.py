@@ -199,6 +199,10 @@ SMS_HTTP_RETRIES = env.int("DAFTAR_SMS_HTTP_RETRIES", default=2)
 OUTBOX_MAX_ATTEMPTS = env.int("DAFTAR_OUTBOX_MAX_ATTEMPTS", default=12)
 # How long a claimed message is kept from other workers while it is being sent (s).
 OUTBOX_LEASE_SECONDS = env.int("DAFTAR_OUTBOX_LEASE_SECONDS", default=120)
+# How long a drain task stays after the outbox ran dry, for messages still coming (a burst is
+# drained by one task in batches, not by a task per trickle; daftar/notifications/tasks.py).
+# 0 with eager tasks: there the drain runs inside the request that queued the message.
+OUTBOX_LINGER_SECONDS = 0.0 if CELERY_TASK_ALWAYS_EAGER else env.float("DAFTAR_OUTBOX_LINGER_SECONDS", default=1.0)
 
 # --- API -------------------------------------------------------------------------------
 API_MAX_BODY_BYTES = env.int("DAFTAR_API_MAX_BODY_BYTES", default=64 * 1024)

@@ -7,6 +7,7 @@ SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noq
 SMS_BACKEND = "locmem"
 SMS_DIR = BASE_DIR / "var" / "test-sms"
 CELERY_TASK_ALWAYS_EAGER = True
+OUTBOX_LINGER_SECONDS = 0.0
 CELERY_BROKER_URL = "memory://"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CAPTCHA_TEST_MODE = False

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from daftar.contrib.smsgateway.backend import HttpGatewayBackend
@@ -339,4 +340,37 @@ def test_a_backlog_left_behind_by_kicks_that_were_dropped_is_drained_by_one_task
         outbox_enqueue(to="09121111111", text=f"پیام {i}", kind="test")
     assert drain_outbox() == 450
     assert OutboxMessage.objects.filter(status="pending").count() == 0
+    assert cache.get(KICK_MARK) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lingering_drain_task_sends_what_comes_while_it_waits_then_ends(settings, monkeypatch):
+    from django.core.cache import cache
+
+    from daftar.notifications import tasks
+    from daftar.notifications.services import KICK_MARK
+
+    settings.OUTBOX_LINGER_SECONDS = 0.6
+    monkeypatch.setattr(tasks, "GATHER_SECONDS", 0.05)
+    cache.set(KICK_MARK, 1, timeout=30)  # the task below is the one a kick started
+    outbox_enqueue(to="09121111111", text="نخستین", kind="test")
+
+    def queue_another() -> None:
+        try:
+            outbox_enqueue(to="09121111112", text="در راه", kind="test")
+        finally:
+            connection.close()  # this thread's own connection
+
+    later = threading.Timer(0.2, queue_another)
+    later.start()
+    started = time.monotonic()
+    try:
+        sent = tasks.drain_outbox()
+    finally:
+        later.join()
+    waited = time.monotonic() - started
+    # the second message was queued while the task waited: the same task sent it (its own kick
+    # was dropped, the mark being set), then waited out the linger and ended
+    assert sent == 2 and 0.6 <= waited < 5
+    assert [s.text for s in LocmemBackend.outbox] == ["نخستین", "در راه"]
     assert cache.get(KICK_MARK) is None
