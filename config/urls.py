@@ -8,19 +8,22 @@ from daftar.core import views as core_views
 from daftar.licences import views as licence_views
 from daftar.licences.api import public_key_pem_view
 
+# Most-used first: Django tries the includes in order, and every miss costs (a public tariff
+# table resolved after nine includes spent a fifth of its time finding its view; issue 7). No two
+# of these includes share a path, so the order changes nothing else.
 api_v1 = [
-    path("", include("daftar.accounts.api_urls")),
-    path("", include("daftar.rules.api_urls")),
+    path("", include("daftar.services.api_urls")),  # the public tariff table
+    path("", include("daftar.licences.public_api_urls")),  # public licence verification
     path("", include("daftar.applications.api_urls")),
+    path("", include("daftar.accounts.api_urls")),
+    path("", include("daftar.appointments.api_urls")),
+    path("", include("daftar.rules.api_urls")),
     path("", include("daftar.licences.api_urls")),
-    path("", include("daftar.licences.public_api_urls")),
     path("", include("daftar.assessments.api_urls")),
     path("", include("daftar.supervision.api_urls")),
     path("", include("daftar.inspections.api_urls")),
     path("", include("daftar.offices.api_urls")),
-    path("", include("daftar.services.api_urls")),
     path("", include("daftar.services.report_api_urls")),
-    path("", include("daftar.appointments.api_urls")),
 ]
 
 urlpatterns = [

@@ -125,6 +125,8 @@ CELERY_TIMEZONE = "Asia/Tehran"
 CELERY_BEAT_SCHEDULE = {
     # Safety net: whatever on_commit did not hand over (a crash, a broker hiccup) goes out here.
     "drain-outbox": {"task": "daftar.notifications.tasks.drain_outbox", "schedule": 30.0},
+    # Spooled log rows whose process is gone (each web process flushes its own every second).
+    "flush-spools": {"task": "daftar.core.tasks.flush_spools", "schedule": 60.0},
     # Expired API tokens (knox swept them on every token look-up; daftar/accounts/authentication.py).
     "purge-tokens": {"task": "daftar.accounts.tasks.purge_tokens", "schedule": 60 * 60.0},
     # Legal clocks: flag overdue cases, escalate them, expire unanswered corrections (P1).
@@ -199,6 +201,12 @@ SMS_HTTP_RETRIES = env.int("DAFTAR_SMS_HTTP_RETRIES", default=2)
 OUTBOX_MAX_ATTEMPTS = env.int("DAFTAR_OUTBOX_MAX_ATTEMPTS", default=12)
 # How long a claimed message is kept from other workers while it is being sent (s).
 OUTBOX_LEASE_SECONDS = env.int("DAFTAR_OUTBOX_LEASE_SECONDS", default=120)
+# Local write-ahead spools (daftar/core/spool.py): log rows of hot paths, written in bulk about a
+# second later. On each web host's own disk. Public licence checks use one when
+# VERIFICATION_LOG_SPOOL is on (by default wherever tasks are not eager, i.e. with Redis).
+SPOOL_DIR = Path(env.str("DAFTAR_SPOOL_DIR", default=str(VAR_DIR / "spool")))
+SPOOL_FLUSH_THREAD = True  # each appending process flushes its spool every second
+VERIFICATION_LOG_SPOOL = env.bool("DAFTAR_VERIFICATION_LOG_SPOOL", default=not CELERY_TASK_ALWAYS_EAGER)
 # How long a drain task stays after the outbox ran dry, for messages still coming (a burst is
 # drained by one task in batches, not by a task per trickle; daftar/notifications/tasks.py).
 # 0 with eager tasks: there the drain runs inside the request that queued the message.

@@ -27,21 +27,45 @@ return false
 """
 
 
+# A counter moved on and other keys read, in one round trip (a throttled public read: the
+# throttle's count and the answer's entry together). The count is false when the counter is absent.
+_INCR_AND_GET = """
+local count = false
+if redis.call('exists', KEYS[1]) == 1 then
+  count = redis.call('incrby', KEYS[1], 1)
+end
+local values = {}
+if #KEYS > 1 then
+  values = redis.call('mget', unpack(KEYS, 2))
+end
+return {count, values}
+"""
+
+
 class RedisCacheClient(DjangoRedisCacheClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}
-        self._scripts: dict[int, Any] = {}
+        self._scripts: dict[tuple[int, str], Any] = {}
+
+    def _script(self, client: Any, source: str) -> Any:
+        script = self._scripts.get((id(client), source))
+        if script is None:
+            script = self._scripts[(id(client), source)] = client.register_script(source)
+        return script
 
     def incr(self, key: Any, delta: int) -> int:
         client = self.get_client(key, write=True)
-        script = self._scripts.get(id(client))
-        if script is None:
-            script = self._scripts[id(client)] = client.register_script(_INCR_IF_EXISTS)
-        value = script(keys=[key], args=[delta], client=client)
+        value = self._script(client, _INCR_IF_EXISTS)(keys=[key], args=[delta], client=client)
         if value is None:
             raise ValueError(f"Key '{key}' not found.")
         return int(value)
+
+    def incr_and_get_many(self, counter: Any, keys: list[Any]) -> tuple[int | None, dict[Any, Any]]:
+        client = self.get_client(counter, write=True)
+        count, values = self._script(client, _INCR_AND_GET)(keys=[counter, *keys], client=client)
+        found = {k: self._serializer.loads(v) for k, v in zip(keys, values or [], strict=False) if v is not None}  # type: ignore[attr-defined]
+        return (int(count) if count is not None else None), found
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
@@ -56,6 +80,25 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def incr_and_get_many(self, counter: str, keys: list[str]) -> tuple[int | None, dict[str, Any]]:
+        made = {self.make_and_validate_key(k): k for k in keys}  # type: ignore[attr-defined]
+        count, found = self._cache.incr_and_get_many(self.make_and_validate_key(counter), list(made))  # type: ignore[attr-defined]
+        return count, {made[k]: v for k, v in found.items()}
+
+
+def incr_and_get_many(counter: str, keys: list[str]) -> tuple[int | None, dict[str, Any]]:
+    """Move the counter at ``counter`` on by one (None when it does not exist, left absent) and
+    read ``keys``: one round trip on Redis, ``incr`` then ``get_many`` on other backends."""
+    from django.core.cache import cache
+
+    if isinstance(cache, RedisCache):
+        return cache.incr_and_get_many(counter, keys)
+    try:
+        count: int | None = cache.incr(counter)
+    except ValueError:
+        count = None
+    return count, cache.get_many(keys)
 
 
 # --- versions: invalidation by a value that only moves on ---------------------------------------

@@ -22,14 +22,24 @@ def window_keys(key: str) -> tuple[str, str]:
     return f"rl:{key}:start", f"rl:{key}:count"
 
 
-def hit(key: str, *, limit: int, window: int, now: float | None = None, started: Any = _UNREAD) -> int | None:
+def hit(
+    key: str,
+    *,
+    limit: int,
+    window: int,
+    now: float | None = None,
+    started: Any = _UNREAD,
+    counted: int | None = None,
+) -> int | None:
     """Count one request against ``key``; return seconds to wait if over ``limit``, else None.
 
     The window starts at the first request and lasts ``window`` seconds. Windows are judged
     by the stored start time (the cache TTL only cleans up), and ``add``/``incr`` are atomic
     in Redis, so concurrent processes cannot both slip under the cap. A caller that already
     read the start key (``window_keys``) together with its own keys passes it as ``started``
-    (one cache round trip fewer).
+    (one cache round trip fewer); one that also moved the count on in that round trip
+    (``daftar.core.cache.incr_and_get_many``) passes the new count as ``counted``, used when the
+    window it counted in is still the current one.
     """
     now = time.time() if now is None else now
     start_key, count_key = window_keys(key)
@@ -37,16 +47,19 @@ def hit(key: str, *, limit: int, window: int, now: float | None = None, started:
         started = cache.get(start_key)
     if started is not None and now - float(started) >= window:
         cache.delete_many([start_key, count_key])
-        started = None
+        started = counted = None  # a count made in the window just ended is not this one's
     if started is None:
         cache.add(start_key, now, timeout=window)
         cache.add(count_key, 0, timeout=window)
         started = cache.get(start_key, now)
-    try:
-        count = cache.incr(count_key)
-    except ValueError:  # expired between add and incr
-        cache.set(count_key, 1, timeout=window)
-        count = 1
+    if counted is not None:
+        count = counted
+    else:
+        try:
+            count = cache.incr(count_key)
+        except ValueError:  # expired between add and incr
+            cache.set(count_key, 1, timeout=window)
+            count = 1
     if count <= limit:
         return None
     return max(1, math.ceil(float(started) + window - now))

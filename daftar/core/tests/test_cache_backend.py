@@ -39,3 +39,18 @@ def test_one_client_is_kept_per_pool(cache):
     first = cache._cache.get_client()
     assert cache._cache.get_client() is first
     assert cache._cache.get_client(write=True) is first  # a single server: one pool
+
+
+def test_incr_and_get_many_moves_the_count_on_and_reads_in_one_call(cache):
+    cache.set("count", 3, timeout=30)
+    cache.set("a", {"نام": "دفتر ۱۲"}, timeout=30)
+    cache.set("b", 7, timeout=30)
+    count, found = cache.incr_and_get_many("count", ["a", "b", "missing"])
+    assert count == 4 and cache.get("count") == 4
+    assert found == {"a": {"نام": "دفتر ۱۲"}, "b": 7}  # values as get_many gives them; absent keys left out
+
+
+def test_incr_and_get_many_leaves_an_absent_counter_absent(cache):
+    count, found = cache.incr_and_get_many("nothing", ["nothing-either"])
+    assert count is None and found == {}
+    assert cache.get("nothing") is None

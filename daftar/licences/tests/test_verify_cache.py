@@ -6,9 +6,11 @@ shows in the very next answer."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
 
 from daftar.licences.lifecycle import licence_reinstate, licence_revoke, licence_suspend
@@ -143,3 +145,25 @@ def test_the_fast_path_answers_exactly_as_the_view_does(api, make_licence, setti
     # one row per answered check, the same on both paths (a throttled check writes none)
     logged = list(VerificationLog.objects.order_by("pk").values_list("number", "found", "channel"))
     assert len(logged) == 2 and logged[0] == logged[1]
+
+
+def test_verification_with_the_spool_logs_every_check_and_answers_without_a_query(
+    api, make_licence, settings, tmp_path, django_assert_num_queries
+):
+    settings.VERIFICATION_LOG_SPOOL = True
+    settings.SPOOL_DIR = tmp_path / "spool"
+    licence = make_licence()
+    assert api.get(f"/api/v1/licences/{licence.number}/verify").status_code == 200
+    with django_assert_num_queries(0):
+        again = api.get(f"/api/v1/licences/{licence.number}/verify")
+    assert again.status_code == 200
+    assert api.get("/api/v1/licences/TEH-1404-999999/verify").status_code == 404
+    assert VerificationLog.objects.count() == 0  # not yet: the rows are in the spool
+    call_command("spool_flush", "--all", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    logs = list(VerificationLog.objects.order_by("at", "pk"))
+    assert [(log.number, log.found, log.licence_id) for log in logs] == [
+        (licence.number, True, licence.pk),
+        (licence.number, True, licence.pk),
+        ("TEH-1404-999999", False, None),
+    ]
+    assert all(len(log.client) == 64 and log.channel == "api" and log.ref for log in logs)

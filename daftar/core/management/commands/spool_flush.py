@@ -1,0 +1,24 @@
+"""``manage.py spool_flush [--all]``: write the rows of the local spools to the database now
+(daftar/core/spool.py). ``--all`` takes the files still being written too: use it only when no
+process on this host appends (a host being retired, a restore drill)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from daftar.core import spool
+from daftar.core.tasks import _load_spools
+
+
+class Command(BaseCommand):
+    help = "Write the rows of the local spools (e.g. the licence verification log) to the database now."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--all", action="store_true", help="also the files of the current second")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        _load_spools()
+        for name, count in spool.flush_all(everything=options["all"]).items():
+            self.stdout.write(f"{name}: {count} rows written")

@@ -1,0 +1,132 @@
+"""The local write-ahead spool (``daftar/core/spool.py``, issue 7, decision 0022) and the licence
+verification log that uses it: rows appended by one process are written by any other once their
+second is over, exactly once, even after a crash between the insert and the file's removal; a
+torn line is skipped, a refused batch kept. The verification endpoint with the spool on:
+daftar/licences/tests/test_verify_cache.py."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from daftar.core import spool as spool_module
+from daftar.core.spool import Spool
+from daftar.licences.models import VerificationLog
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def spool_dir(settings: Any, tmp_path: Path) -> Path:
+    settings.SPOOL_DIR = tmp_path / "spool"
+    return settings.SPOOL_DIR
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.calls = 0
+
+    def __call__(self, rows: list[dict[str, Any]]) -> None:
+        self.calls += 1
+        self.rows.extend(rows)
+
+
+def test_rows_wait_for_their_second_to_end_then_are_written_once(spool_dir):
+    sink = Sink()
+    spool = Spool("test", sink, seconds=0.2)
+    spool.append({"n": 1, "نام": "زهرا رضایی‌نژاد"})
+    spool.append({"n": 2})
+    assert spool.flush() == 0 and sink.rows == []  # the current slot is still being written
+    time.sleep(0.45)
+    assert spool.flush() == 2
+    assert sink.rows == [{"n": 1, "نام": "زهرا رضایی‌نژاد"}, {"n": 2}]
+    assert spool.flush() == 0 and sink.calls == 1  # the file is gone: nothing twice
+    assert list((spool_dir / "test").glob("*.jsonl")) == []
+
+
+def test_a_killed_process_leaves_its_rows_to_another(spool_dir):
+    """kill -9 right after the append: the rows are on disk, another process writes them."""
+    code = (
+        "import os, signal, django;"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings.test';"
+        "django.setup();"
+        "from django.conf import settings;"
+        f"settings.SPOOL_DIR = {str(spool_dir)!r};"
+        "from daftar.core.spool import Spool;"
+        "s = Spool('test', lambda rows: None, seconds=0.2);"
+        "[s.append({'n': i}) for i in range(50)];"
+        "os.kill(os.getpid(), signal.SIGKILL)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[3], check=False)
+    assert done.returncode == -9
+    sink = Sink()
+    time.sleep(0.45)
+    assert Spool("test", sink, seconds=0.2).flush() == 50
+    assert [row["n"] for row in sink.rows] == list(range(50))
+
+
+def test_a_flush_that_dies_before_removing_its_file_writes_nothing_twice(spool_dir, settings):
+    from daftar.licences import verification
+
+    settings.VERIFICATION_LOG_SPOOL = True
+    spool = Spool("verification-log", verification._write_log_rows, seconds=0.2)
+    monkey_rows = [
+        {"ref": f"{i:032x}", "number": "TEH-1404-000123", "licence": None, "at": "2026-11-24T10:00:00+00:00",
+         "client": "c" * 64, "channel": "api"}
+        for i in range(1, 4)
+    ]  # fmt: skip
+    for row in monkey_rows:
+        spool.append(row)
+    time.sleep(0.45)
+    [path] = (spool_dir / "verification-log").glob("*.jsonl")
+    kept = path.read_bytes()
+    assert spool.flush() == 3
+    path.write_bytes(kept)  # as if the flush had died between the insert and the unlink
+    assert spool.flush() == 3
+    assert VerificationLog.objects.count() == 3  # the unique refs kept the repeat out
+
+
+def test_a_torn_line_is_skipped_and_a_refused_batch_is_kept(spool_dir, caplog):
+    sink = Sink()
+    spool = Spool("test", sink, seconds=0.2)
+    spool.append({"n": 1})
+    path = next((spool_dir / "test").glob("*.jsonl"))
+    with path.open("ab") as fh:
+        fh.write(b'{"n": 2, "cut')  # a write cut short
+    time.sleep(0.45)
+    assert spool.flush() == 1 and sink.rows == [{"n": 1}]
+    assert "torn" in caplog.text
+
+    def refuse(rows: list[dict[str, Any]]) -> None:
+        raise RuntimeError("database down")
+
+    broken = Spool("test", refuse, seconds=0.2)
+    broken.append({"n": 3})
+    time.sleep(0.45)
+    assert broken.flush() == 0
+    [kept] = (spool_dir / "test" / "failed").glob("*.jsonl")
+    assert json.loads(kept.read_text()) == {"n": 3}
+
+
+def test_the_flushing_thread_writes_without_being_asked(spool_dir):
+    sink = Sink()
+    spool = Spool("test", sink, seconds=0.1, thread=True)
+    spool.append({"n": 1})
+    deadline = time.monotonic() + 5
+    while not sink.rows and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sink.rows == [{"n": 1}]
+
+
+def test_the_beat_task_knows_the_verification_spool(spool_dir, settings):
+    from daftar.core.tasks import flush_spools
+
+    assert "verification-log" in flush_spools()
+    assert "verification-log" in spool_module.SPOOLS
