@@ -16,7 +16,7 @@ file on the web host's disk and written to the database in bulk, about a second 
   crash between the insert and the unlink adds nothing), and then removes the file. A daemon
   thread in every appending process flushes every ``seconds``. The beat task
   ``daftar.core.tasks.flush_spools`` and ``manage.py spool_flush`` are the safety net for files
-  whose processes are gone.
+  whose processes are gone. A process that exits cleanly writes its own files first.
 - A torn last line (a process killed in the middle of ``write``, which a local file system
   makes all but impossible for one short line) is logged and skipped. The file is kept under
   ``failed/`` if the database refuses its rows.
@@ -24,6 +24,7 @@ file on the web host's disk and written to the database in bulk, about a second 
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import json
@@ -165,6 +166,20 @@ class Spool:
             return
         self._flusher = threading.Thread(target=self._flush_forever, name=f"spool-{self.name}", daemon=True)
         self._flusher.start()
+        atexit.register(self.flush_own)
+
+    def flush_own(self) -> int:
+        """Write this process's own files, the current one included: at a clean exit (a worker
+        recycled or stopped), so its last second does not wait for another process."""
+        with self._lock:
+            self._close()
+        done = 0
+        try:
+            for path in sorted(self.directory().glob(f"{socket.gethostname()}-{os.getpid()}-*.jsonl")):
+                done += self._flush_file(path)
+        except Exception:
+            log.exception("spool %s: flush at exit failed; another process will write the rows", self.name)
+        return done
 
     def _flush_forever(self) -> None:
         from django.db import close_old_connections, connection

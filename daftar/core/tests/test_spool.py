@@ -130,3 +130,13 @@ def test_the_beat_task_knows_the_verification_spool(spool_dir, settings):
 
     assert "verification-log" in flush_spools()
     assert "verification-log" in spool_module.SPOOLS
+
+
+def test_a_process_leaving_writes_its_own_current_file(spool_dir):
+    sink = Sink()
+    spool = Spool("test", sink, seconds=60)  # the current slot would wait a minute
+    other = spool_dir / "test" / "another-host-1-0.jsonl"
+    spool.append({"n": 1})
+    other.write_text('{"n": 2}\n')  # another process's file: not this one's to take now
+    assert spool.flush_own() == 1 and sink.rows == [{"n": 1}]
+    assert other.exists()
