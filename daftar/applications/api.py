@@ -157,8 +157,9 @@ def case_body(application: Application, actor: Any) -> dict[str, Any]:
     deadlines, documents, conditions)."""
     now = timezone.now()
     documents = list(application.documents.all())
-    # the verdict is judged live: inquiries and assessments settle facts after submission
-    evaluation = services.case_evaluate(application)
+    # the verdict is judged live: inquiries and assessments settle facts after submission; a
+    # draft just created carries the evaluation it was created with (the same facts, issue 7)
+    evaluation = getattr(application, "evaluation_fresh", None) or services.case_evaluate(application)
     deadlines = [
         {**row, "started_at_jalali": jalali_twin(row["started_at"]), "due_at_jalali": jalali_twin(row["due_at"])}  # type: ignore[arg-type]
         for row in clock_summary(application, now)

@@ -18,14 +18,25 @@ from .workflow import FINAL, MOVES, Status
 class Application(models.Model):
     MOVES = MOVES  # the state machine, declared once (workflow.py)
 
+    # No index of their own (issue 7: each index is written on every new draft): ``call`` leads
+    # application_one_per_call, ``applicant`` leads app_by_applicant, ``municipality`` leads the
+    # queue indexes.
     call = models.ForeignKey(
-        "calls.Call", verbose_name="فراخوان", related_name="applications", on_delete=models.PROTECT
+        "calls.Call", verbose_name="فراخوان", related_name="applications", on_delete=models.PROTECT, db_index=False
     )
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="متقاضی", related_name="applications", on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL,
+        verbose_name="متقاضی",
+        related_name="applications",
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     municipality = models.ForeignKey(
-        "municipalities.Municipality", verbose_name="شهرداری", related_name="+", on_delete=models.PROTECT
+        "municipalities.Municipality",
+        verbose_name="شهرداری",
+        related_name="+",
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     district = models.ForeignKey(
         "municipalities.District", verbose_name="منطقه", related_name="+", on_delete=models.PROTECT
@@ -36,7 +47,8 @@ class Application(models.Model):
     eligible = models.BooleanField("واجد شرایط", null=True)
     score_total = models.DecimalField("امتیاز", max_digits=7, decimal_places=2, null=True, blank=True)
     score = models.JSONField("جزئیات امتیاز", null=True, blank=True)
-    tracking_code = models.CharField("کد رهگیری", max_length=16, unique=True, null=True, blank=True)
+    # unique by a constraint (application_tracking_code), not unique=True: no LIKE index beside it
+    tracking_code = models.CharField("کد رهگیری", max_length=16, null=True, blank=True)
     created_at = models.DateTimeField("تاریخ ایجاد", default=timezone.now)
     updated_at = models.DateTimeField("آخرین تغییر", default=timezone.now)
     submitted_at = models.DateTimeField("نخستین ثبت", null=True, blank=True)
@@ -57,7 +69,10 @@ class Application(models.Model):
         ordering = ["-created_at"]
         verbose_name = "پروندهٔ درخواست"
         verbose_name_plural = "پرونده‌های درخواست"
-        constraints = [models.UniqueConstraint(fields=["call", "applicant"], name="application_one_per_call")]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "applicant"], name="application_one_per_call"),
+            models.UniqueConstraint(fields=["tracking_code"], name="application_tracking_code"),
+        ]
         indexes = [
             # the reviewer queue: municipality + status, newest/oldest first; and by deadline
             models.Index(fields=["municipality", "status", "submitted_at", "id"], name="app_queue_age"),
@@ -89,7 +104,8 @@ class Application(models.Model):
 class CaseEvent(models.Model):
     """One line of the case's timeline, shown to the applicant in Persian (issue 4 §7)."""
 
-    application = models.ForeignKey(Application, related_name="events", on_delete=models.CASCADE)
+    # no index of its own: it leads caseevent_app_at (issue 7)
+    application = models.ForeignKey(Application, related_name="events", on_delete=models.CASCADE, db_index=False)
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL

@@ -166,7 +166,7 @@ def application_create(*, call: Call, district_id: Any, facts_raw: Any, actor: A
             application = Application(
                 call=call, applicant=actor, municipality=call.municipality, district=district, facts=facts
             )
-            _refresh_verdict(application)
+            evaluation = _refresh_verdict(application)
             event = CaseEvent(
                 application=application, actor=user, action="create", from_status="", to_status=Status.DRAFT
             )
@@ -192,6 +192,7 @@ def application_create(*, call: Call, district_id: Any, facts_raw: Any, actor: A
         "clocks": _known(StageClock, []),
     }
     application.training_hours_prefetched = []  # type: ignore[attr-defined]
+    application.evaluation_fresh = evaluation  # type: ignore[attr-defined]  # for the 201's body
     return application
 
 

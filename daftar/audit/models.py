@@ -32,15 +32,16 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="کاربر", null=True, blank=True, on_delete=models.PROTECT
     )
     actor_label = models.CharField("شناسهٔ کاربر", max_length=64, blank=True)
-    action = models.CharField("رویداد", max_length=64, db_index=True)
+    action = models.CharField("رویداد", max_length=64)
     object_type = models.CharField("نوع موضوع", max_length=64, blank=True)
     object_id = models.CharField("شناسهٔ موضوع", max_length=64, blank=True)
     municipality = models.ForeignKey(
         "municipalities.Municipality", verbose_name="شهرداری", null=True, blank=True, on_delete=models.PROTECT
     )
     data = models.JSONField("جزئیات", default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64, unique=True)
-    hash = models.CharField(max_length=64, unique=True)
+    # unique by constraints (no LIKE indexes beside them: issue 7, every audited write fills them)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
 
     objects = AuditQuerySet.as_manager()
 
@@ -48,7 +49,14 @@ class AuditEntry(models.Model):
         ordering = ["-seq"]
         verbose_name = "رویداد"
         verbose_name_plural = "رویدادنامه"
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["action"], name="audit_action"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_prev_hash_unique"),
+            models.UniqueConstraint(fields=["hash"], name="audit_hash_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.seq} {self.action}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from typing import Any
 
 from django.conf import settings
@@ -26,18 +27,26 @@ REDACTED = "[پاک‌شده پس از ارسال]"
 # worker dies, the mark expires after KICK_SECONDS and the beat's drain (every 30 s) is the net.
 KICK_MARK = "outbox:kick"
 KICK_SECONDS = 30
+# A task this process queued itself starts after its kick and drains until nothing has come for
+# OUTBOX_LINGER_SECONDS, so a message committed within half that time of such a kick is seen by
+# that task without asking Redis again (issue 7: one round trip fewer per message in a burst).
+_own_kick = {"at": -1e9}
 
 
 def outbox_kick() -> None:
     """Hand the drain to a worker unless a drain is already on its way."""
     from .tasks import drain_outbox
 
+    linger = settings.OUTBOX_LINGER_SECONDS
+    if linger and time.monotonic() - _own_kick["at"] < linger / 2:
+        return
     try:
         first = cache.add(KICK_MARK, 1, timeout=KICK_SECONDS)
     except Exception:  # the cache is down: kick anyway
         log.warning("outbox: kick mark unavailable", exc_info=True)
         first = True
     if first:
+        _own_kick["at"] = time.monotonic()
         drain_outbox.delay()
 
 

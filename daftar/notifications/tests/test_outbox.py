@@ -374,3 +374,31 @@ def test_a_lingering_drain_task_sends_what_comes_while_it_waits_then_ends(settin
     assert sent == 2 and 0.6 <= waited < 5
     assert [s.text for s in LocmemBackend.outbox] == ["نخستین", "در راه"]
     assert cache.get(KICK_MARK) is None
+
+
+def test_a_kick_soon_after_this_process_queued_a_lingering_drain_asks_redis_nothing(settings, monkeypatch):
+    from django.core.cache import cache
+
+    from daftar.notifications import services, tasks
+
+    settings.OUTBOX_LINGER_SECONDS = 1.0
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.drain_outbox, "delay", lambda: queued.append(1))
+    monkeypatch.setattr(services, "_own_kick", {"at": -1e9})
+    asked: list[str] = []
+    real_add = cache.add
+    monkeypatch.setattr(cache, "add", lambda key, *a, **k: asked.append(key) or real_add(key, *a, **k))
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(services.time, "monotonic", lambda: clock["now"])
+    services.outbox_kick()  # queues the task, which lingers a second after its last message
+    clock["now"] += 0.4
+    services.outbox_kick()  # within half the linger: that task will see this message
+    assert (queued, asked) == ([1], [services.KICK_MARK])
+    clock["now"] += 0.2  # 0.6 s after the kick: ask again (the mark is still set: no second task)
+    services.outbox_kick()
+    assert (queued, asked) == ([1], [services.KICK_MARK, services.KICK_MARK])
+    settings.OUTBOX_LINGER_SECONDS = 0.0  # eager tasks: every kick asks
+    cache.delete(services.KICK_MARK)
+    services.outbox_kick()
+    services.outbox_kick()
+    assert len(queued) == 2 and len(asked) == 4
