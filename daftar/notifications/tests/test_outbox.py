@@ -387,7 +387,11 @@ def test_a_kick_soon_after_this_process_queued_a_lingering_drain_asks_redis_noth
     monkeypatch.setattr(services, "_own_kick", {"at": -1e9})
     asked: list[str] = []
     real_add = cache.add
-    monkeypatch.setattr(cache, "add", lambda key, *a, **k: asked.append(key) or real_add(key, *a, **k))
+    def counting_add(key: str, *args: Any, **kwargs: Any) -> bool:
+        asked.append(key)
+        return bool(real_add(key, *args, **kwargs))
+
+    monkeypatch.setattr(cache, "add", counting_add)
     clock = {"now": 1000.0}
     monkeypatch.setattr(services.time, "monotonic", lambda: clock["now"])
     services.outbox_kick()  # queues the task, which lingers a second after its last message
