@@ -74,20 +74,29 @@ class Application(models.Model):
             models.UniqueConstraint(fields=["tracking_code"], name="application_tracking_code"),
         ]
         indexes = [
-            # the reviewer queue: municipality + status, newest/oldest first; and by deadline
-            models.Index(fields=["municipality", "status", "submitted_at", "id"], name="app_queue_age"),
-            models.Index(fields=["municipality", "status", "due_at", "id"], name="app_queue_due"),
+            # the reviewer queue: municipality + status, newest/oldest first; and by deadline.
+            # The applicant is carried (INCLUDE, PostgreSQL) because the queue leaves out the
+            # reviewer's own case: without it the queue's count could not be read from the index
+            # alone (bench/queue: the overdue count grew 2.5× from 100k to 1M cases)
+            models.Index(
+                fields=["municipality", "status", "submitted_at", "id"], include=["applicant"], name="app_queue_age"
+            ),
+            models.Index(
+                fields=["municipality", "status", "due_at", "id"], include=["applicant"], name="app_queue_due"
+            ),
             models.Index(fields=["municipality", "district", "status"], name="app_queue_district"),
             models.Index(fields=["applicant", "created_at"], name="app_by_applicant"),
             # the queue across several statuses: rows come in order from the index, no sort
             # (bench/queue: 1M rows, first page 2 s → 11 ms); the condition is the queue's own
             models.Index(
                 fields=["municipality", "submitted_at", "id"],
+                include=["applicant", "status"],
                 condition=~models.Q(status=Status.DRAFT),
                 name="app_queue_age_any",
             ),
             models.Index(
                 fields=["municipality", "due_at", "id"],
+                include=["applicant", "status"],
                 condition=~models.Q(status=Status.DRAFT),
                 name="app_queue_due_any",
             ),
