@@ -18,8 +18,9 @@ file on the web host's disk and written to the database in bulk, about a second 
   ``daftar.core.tasks.flush_spools`` and ``manage.py spool_flush`` are the safety net for files
   whose processes are gone. A process that exits cleanly writes its own files first.
 - A torn last line (a process killed in the middle of ``write``, which a local file system
-  makes all but impossible for one short line) is logged and skipped. The file is kept under
-  ``failed/`` if the database refuses its rows.
+  makes all but impossible for one short line) is logged and skipped. While the database is
+  unreachable the files wait where they are; if it refuses their rows, they are kept under
+  ``failed/`` and ``spool_flush --failed`` retries them.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from django.db import InterfaceError, OperationalError
 
 log = logging.getLogger(__name__)
 
@@ -74,18 +77,22 @@ class Spool:
         line = (json.dumps(row, ensure_ascii=False, separators=(",", ":"), default=str) + "\n").encode()
         with self._lock:
             if self._pid != os.getpid():  # a forked child: its own file and flusher
+                if self._fd is not None:
+                    with contextlib.suppress(OSError):
+                        os.close(self._fd)
                 self._pid, self._fd, self._slot, self._flusher = os.getpid(), None, -1, None
             for _attempt in range(2):
                 fd = self._file(self._slot_now())
                 fcntl.flock(fd, fcntl.LOCK_SH)
+                if os.fstat(fd).st_nlink == 0:  # flushed under us (a stalled thread, spool_flush --all)
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+                    self._close()
+                    continue
                 try:
-                    if os.fstat(fd).st_nlink == 0:  # flushed under us (this thread was stalled)
-                        self._close()
-                        continue
-                    os.write(fd, line)
-                    break
+                    _write_all(fd, line)
                 finally:
                     fcntl.flock(fd, fcntl.LOCK_UN)
+                break
             else:  # pragma: no cover - two flushes in a row took the file
                 raise OSError(f"spool {self.name}: no file to append to")
             self._start_flusher()
@@ -145,16 +152,34 @@ class Spool:
             if rows:
                 try:
                     self.write(rows)
+                except (OperationalError, InterfaceError):
+                    # the database is unreachable (a restart, a failover): the file stays for
+                    # the next flush; its rows' refs make the retry safe
+                    log.warning("spool %s: database unavailable; %s kept for the next flush", self.name, path.name)
+                    return 0
                 except Exception:
+                    # the rows themselves were refused: kept aside under failed/ for a person to
+                    # look at (``spool_flush --failed`` retries them); the file is unlinked, so an
+                    # appender still holding it starts a new one
                     failed = path.parent / "failed"
                     failed.mkdir(exist_ok=True)
-                    os.replace(path, failed / path.name)
+                    (failed / path.name).write_bytes(data)
+                    path.unlink()
                     log.exception("spool %s: %s kept in failed/ (%d rows)", self.name, path.name, len(rows))
                     return 0
-            path.unlink()
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
             return len(rows)
         finally:
             os.close(fd)
+
+    def retry_failed(self) -> int:
+        """Put the files kept under ``failed/`` back in the spool and flush them (after the
+        cause was fixed); return the rows written."""
+        failed = self.directory() / "failed"
+        for path in sorted(failed.glob("*.jsonl")) if failed.exists() else []:
+            os.replace(path, self.directory() / path.name)
+        return self.flush(everything=False)
 
     # --- the flushing thread -----------------------------------------------------------------
     def _start_flusher(self) -> None:
@@ -195,6 +220,13 @@ class Spool:
                     connection.close()
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    """``write(2)`` until every byte is out (a short write on a full disk would tear the line)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 SPOOLS: dict[str, Spool] = {}
 
 
@@ -203,5 +235,7 @@ def register(spool: Spool) -> Spool:
     return spool
 
 
-def flush_all(*, everything: bool = False) -> dict[str, int]:
+def flush_all(*, everything: bool = False, failed: bool = False) -> dict[str, int]:
+    if failed:
+        return {name: spool.retry_failed() for name, spool in SPOOLS.items()}
     return {name: spool.flush(everything=everything) for name, spool in SPOOLS.items()}

@@ -46,8 +46,8 @@ def outbox_kick() -> None:
         log.warning("outbox: kick mark unavailable", exc_info=True)
         first = True
     if first:
-        _own_kick["at"] = time.monotonic()
         drain_outbox.delay()
+        _own_kick["at"] = time.monotonic()  # only once a task is really queued
 
 
 def kick_mark_clear() -> None:
@@ -60,15 +60,16 @@ def kick_mark_clear() -> None:
 def outbox_enqueue(*, to: str, text: str, kind: str, sensitive: bool = False) -> OutboxMessage:
     """Queue an SMS. Call inside the transaction of the change that causes it; the drain task
     is handed the work only after that transaction commits."""
-    message = outbox_message(to=to, text=text, kind=kind, sensitive=sensitive)
+    message = OutboxMessage(to=to, text=text, kind=kind, sensitive=sensitive)
     message.save(force_insert=True)
+    transaction.on_commit(outbox_kick, robust=True)
     return message
 
 
 def outbox_message(*, to: str, text: str, kind: str, sensitive: bool = False) -> OutboxMessage:
     """``outbox_enqueue`` for a caller that inserts the row itself, with its other new rows
-    (``daftar.core.inserts.insert_rows``): the unsaved message, its drain kick already set to
-    follow the commit (dropped with the transaction if it rolls back)."""
+    (``daftar.core.inserts.insert_rows``), inside ``transaction.atomic``: the unsaved message,
+    its drain kick set to follow the commit (dropped with the transaction if it rolls back)."""
     transaction.on_commit(outbox_kick, robust=True)
     return OutboxMessage(to=to, text=text, kind=kind, sensitive=sensitive)
 
@@ -115,9 +116,10 @@ def outbox_drain(*, limit: int = 200) -> int:
 
     Messages are claimed in batches (``_claim``). A failure is written at once; successes are
     written together, every ``RECORD_EVERY`` sends and at the end of a batch (issue 7: one
-    commit per message cost the worker more than the send). A worker that dies mid-batch
-    therefore sends at most ``RECORD_EVERY`` messages again once their lease runs out, each
-    under its same reference, which the gateway uses to drop the repeat (``backends``). A batch
+    commit per message cost the worker more than the send), except a sensitive one (a
+    one-time code), written at once. A worker that dies mid-batch therefore sends at most
+    ``RECORD_EVERY`` ordinary messages again once their lease runs out, each under its same
+    reference, which the gateway uses to drop the repeat (``backends``; the file backend does). A batch
     whose lease is running out is left for a later claim. No transaction or row lock is held
     while a gateway is called.
     """
@@ -140,7 +142,9 @@ def outbox_drain(*, limit: int = 200) -> int:
                 if _send(backend, message):
                     done.append(message)
                     sent += 1
-                    if len(done) >= RECORD_EVERY:
+                    # a one-time code is recorded (and its text redacted) at once: it is never
+                    # sent twice after a crash, nor kept readable a moment longer than needed
+                    if len(done) >= RECORD_EVERY or message.sensitive:
                         _record_sent(done)
                         done = []
         finally:

@@ -5,45 +5,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0004_leaner_indexes'),
-        ('calls', '0001_initial'),
-        ('municipalities', '0004_municipality_thursdays_off_dayoff'),
+        ("applications", "0004_leaner_indexes"),
+        ("calls", "0001_initial"),
+        ("municipalities", "0004_municipality_thursdays_off_dayoff"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='application',
-            name='app_queue_age',
+            model_name="application",
+            name="app_queue_age",
         ),
         migrations.RemoveIndex(
-            model_name='application',
-            name='app_queue_due',
+            model_name="application",
+            name="app_queue_due",
         ),
         migrations.RemoveIndex(
-            model_name='application',
-            name='app_queue_age_any',
+            model_name="application",
+            name="app_queue_age_any",
         ),
         migrations.RemoveIndex(
-            model_name='application',
-            name='app_queue_due_any',
+            model_name="application",
+            name="app_queue_due_any",
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['municipality', 'status', 'submitted_at', 'id'], include=('applicant',), name='app_queue_age'),
+            model_name="application",
+            index=models.Index(
+                fields=["municipality", "status", "submitted_at", "id"], include=("applicant",), name="app_queue_age"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['municipality', 'status', 'due_at', 'id'], include=('applicant',), name='app_queue_due'),
+            model_name="application",
+            index=models.Index(
+                fields=["municipality", "status", "due_at", "id"], include=("applicant",), name="app_queue_due"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('status', 'draft'), _negated=True), fields=['municipality', 'submitted_at', 'id'], include=('applicant', 'status'), name='app_queue_age_any'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("status", "draft"), _negated=True),
+                fields=["municipality", "submitted_at", "id"],
+                include=("applicant", "status"),
+                name="app_queue_age_any",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('status', 'draft'), _negated=True), fields=['municipality', 'due_at', 'id'], include=('applicant', 'status'), name='app_queue_due_any'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("status", "draft"), _negated=True),
+                fields=["municipality", "due_at", "id"],
+                include=("applicant", "status"),
+                name="app_queue_due_any",
+            ),
         ),
     ]

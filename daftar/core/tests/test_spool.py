@@ -6,6 +6,7 @@ daftar/licences/tests/test_verify_cache.py."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -105,7 +106,7 @@ def test_a_torn_line_is_skipped_and_a_refused_batch_is_kept(spool_dir, caplog):
     assert "torn" in caplog.text
 
     def refuse(rows: list[dict[str, Any]]) -> None:
-        raise RuntimeError("database down")
+        raise RuntimeError("rows refused")
 
     broken = Spool("test", refuse, seconds=0.2)
     broken.append({"n": 3})
@@ -113,11 +114,13 @@ def test_a_torn_line_is_skipped_and_a_refused_batch_is_kept(spool_dir, caplog):
     assert broken.flush() == 0
     [kept] = (spool_dir / "test" / "failed").glob("*.jsonl")
     assert json.loads(kept.read_text()) == {"n": 3}
+    assert list((spool_dir / "test").glob("*.jsonl")) == []  # an appender holding it starts anew
 
 
 def test_the_flushing_thread_writes_without_being_asked(spool_dir):
     sink = Sink()
-    spool = Spool("test", sink, seconds=0.1, thread=True)
+    # a name of its own: the thread outlives the test (a daemon, as in a web process)
+    spool = Spool("test-thread", sink, seconds=0.1, thread=True)
     spool.append({"n": 1})
     deadline = time.monotonic() + 5
     while not sink.rows and time.monotonic() < deadline:
@@ -140,3 +143,60 @@ def test_a_process_leaving_writes_its_own_current_file(spool_dir):
     other.write_text('{"n": 2}\n')  # another process's file: not this one's to take now
     assert spool.flush_own() == 1 and sink.rows == [{"n": 1}]
     assert other.exists()
+
+
+def test_an_append_after_its_file_was_flushed_starts_a_new_file(spool_dir):
+    sink = Sink()
+    spool = Spool("test", sink, seconds=60)
+    spool.append({"n": 1})
+    assert spool.flush(everything=True) == 1  # e.g. `spool_flush --all` on a live host
+    spool.append({"n": 2})  # its file is gone: the row goes to a new one, not lost
+    assert spool.flush(everything=True) == 1
+    assert sink.rows == [{"n": 1}, {"n": 2}]
+
+
+def test_rows_wait_out_a_database_outage_and_are_written_once_it_is_back(spool_dir):
+    from django.db import OperationalError
+
+    written: list[dict[str, Any]] = []
+    state = {"down": True}
+
+    def write(rows: list[dict[str, Any]]) -> None:
+        if state["down"]:
+            raise OperationalError("connection refused")  # a restart, a failover
+        written.extend(rows)
+
+    spool = Spool("test", write, seconds=0.2)
+    spool.append({"n": 1})
+    time.sleep(0.45)
+    assert spool.flush() == 0 and written == []
+    assert not (spool_dir / "test" / "failed").exists()  # not parked: it waits where it is
+    state["down"] = False
+    assert spool.flush() == 1 and written == [{"n": 1}]
+
+
+def test_refused_rows_are_kept_aside_and_retried_on_request(spool_dir):
+    from django.core.management import call_command
+
+    written: list[dict[str, Any]] = []
+    state = {"refuse": True}
+
+    def write(rows: list[dict[str, Any]]) -> None:
+        if state["refuse"]:
+            raise ValueError("value too long for type character varying(64)")
+        written.extend(rows)
+
+    spool = spool_module.register(Spool("test-refused", write, seconds=0.2))
+    try:
+        spool.append({"n": 1})
+        time.sleep(0.45)
+        assert spool.flush() == 0
+        assert len(list((spool_dir / "test-refused" / "failed").glob("*.jsonl"))) == 1
+        state["refuse"] = False
+        out = io.StringIO()
+        call_command("spool_flush", "--failed", stdout=out)
+        assert "test-refused: 1 rows written" in out.getvalue()
+        assert written == [{"n": 1}]
+        assert list((spool_dir / "test-refused" / "failed").glob("*.jsonl")) == []
+    finally:
+        spool_module.SPOOLS.pop("test-refused", None)

@@ -387,6 +387,7 @@ def test_a_kick_soon_after_this_process_queued_a_lingering_drain_asks_redis_noth
     monkeypatch.setattr(services, "_own_kick", {"at": -1e9})
     asked: list[str] = []
     real_add = cache.add
+
     def counting_add(key: str, *args: Any, **kwargs: Any) -> bool:
         asked.append(key)
         return bool(real_add(key, *args, **kwargs))
@@ -406,3 +407,42 @@ def test_a_kick_soon_after_this_process_queued_a_lingering_drain_asks_redis_noth
     services.outbox_kick()
     services.outbox_kick()
     assert len(queued) == 2 and len(asked) == 4
+
+
+def test_a_one_time_code_is_recorded_at_once_within_a_group(monkeypatch):
+    from daftar.notifications import services
+    from daftar.notifications.models import OutboxMessage
+
+    plain = outbox_enqueue(to="09121111101", text="پرونده ثبت شد", kind="test")
+    code = outbox_enqueue(to="09121111102", text="رمز ورود: 551204", kind="otp", sensitive=True)
+    last = outbox_enqueue(to="09121111103", text="یادآوری نوبت", kind="test")
+    seen: list[tuple[str, str, str]] = []
+
+    class Gateway:
+        def send(self, sms):
+            rows = {m.pk: m for m in OutboxMessage.objects.filter(pk__in=[plain.pk, code.pk, last.pk])}
+            seen.append((rows[plain.pk].status, rows[code.pk].status, rows[code.pk].text))
+
+    monkeypatch.setattr(services, "get_backend", lambda: Gateway())
+    monkeypatch.setattr(services, "RECORD_EVERY", 10)
+    assert outbox_drain() == 3
+    # before the third send, the code and the message before it are recorded, the code redacted
+    assert seen[2] == ("sent", "sent", services.REDACTED)
+
+
+def test_a_kick_that_could_not_queue_a_task_is_not_remembered(settings, monkeypatch):
+    from django.core.cache import cache
+
+    from daftar.notifications import services, tasks
+
+    settings.OUTBOX_LINGER_SECONDS = 1.0
+    monkeypatch.setattr(services, "_own_kick", {"at": -1e9})
+
+    def broker_down() -> None:
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.drain_outbox, "delay", broker_down)
+    with pytest.raises(ConnectionError):
+        services.outbox_kick()
+    assert services._own_kick["at"] == -1e9  # the next kick asks again
+    cache.delete(services.KICK_MARK)
