@@ -59,6 +59,7 @@ class Spool:
         self._pid = 0
         self._fd: int | None = None
         self._slot = -1
+        self._where = ""
         self._flusher: threading.Thread | None = None
 
     # --- where -----------------------------------------------------------------------------
@@ -98,11 +99,14 @@ class Spool:
             self._start_flusher()
 
     def _file(self, slot: int) -> int:
-        if self._fd is None or slot != self._slot:
+        from django.conf import settings
+
+        where = str(settings.SPOOL_DIR)  # a setting a test may change: the file follows it
+        if self._fd is None or slot != self._slot or where != self._where:
             self._close()
             name = f"{socket.gethostname()}-{os.getpid()}-{slot}.jsonl"
             self._fd = os.open(self.directory() / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            self._slot = slot
+            self._slot, self._where = slot, where
         return self._fd
 
     def _close(self) -> None:

@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import re
 import uuid
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ from .models import Licence, LicenceStatus, VerificationLog
 from .services import licence_is_verifiable, licence_payload, mask_name
 
 # ``TEH-1404-000123`` and the like: letters, digits and dashes; anything else is "not found".
+log = logging.getLogger(__name__)
+
 NUMBER_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,31}$")
 CHANNEL_API, CHANNEL_PAGE = "api", "page"
 
@@ -277,6 +280,9 @@ def log_check(number: str, licence_id: int | None, client: str, channel: str) ->
         "channel": channel,
     }
     if settings.VERIFICATION_LOG_SPOOL:
-        LOG_SPOOL.append(row)
-    else:
-        _write_log_rows([row])
+        try:
+            LOG_SPOOL.append(row)
+            return
+        except OSError:  # the spool's disk is full or unwritable: the row goes in directly
+            log.exception("verification log: spool unavailable, row inserted at once")
+    _write_log_rows([row])

@@ -167,3 +167,14 @@ def test_verification_with_the_spool_logs_every_check_and_answers_without_a_quer
         ("TEH-1404-999999", False, None),
     ]
     assert all(len(log.client) == 64 and log.channel == "api" and log.ref for log in logs)
+
+
+def test_a_check_is_still_logged_when_the_spool_cannot_be_written(api, make_licence, settings, tmp_path):
+    settings.VERIFICATION_LOG_SPOOL = True
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")  # the spool directory cannot be made under a file
+    settings.SPOOL_DIR = blocked
+    licence = make_licence()
+    assert verify(api, licence.number).status_code == 200
+    [log] = VerificationLog.objects.all()
+    assert (log.number, log.found) == (licence.number, True)
