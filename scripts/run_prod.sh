@@ -77,7 +77,9 @@ trap stop INT TERM EXIT
 
 if [ "$RUN_PROD_WORKER" = 1 ]; then
   mkdir -p var/celery
-  .venv/bin/celery -A config worker -B -l warning --concurrency 1 \
+  # two slots: an outbox drain lingers through a burst (OUTBOX_LINGER_SECONDS) and would hold a
+  # single slot, keeping inquiries, clocks and reminders waiting
+  .venv/bin/celery -A config worker -B -l warning --concurrency 2 \
     --schedule var/celery/beat-schedule --pidfile= &
   pids+=("$!")
 fi
