@@ -38,9 +38,9 @@ from . import signing
 from .models import Licence, LicenceStatus, VerificationLog
 from .services import licence_is_verifiable, licence_payload, mask_name
 
-# ``TEH-1404-000123`` and the like: letters, digits and dashes; anything else is "not found".
 log = logging.getLogger(__name__)
 
+# ``TEH-1404-000123`` and the like: letters, digits and dashes; anything else is "not found".
 NUMBER_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,31}$")
 CHANNEL_API, CHANNEL_PAGE = "api", "page"
 

@@ -119,9 +119,9 @@ def outbox_drain(*, limit: int = 200) -> int:
     commit per message cost the worker more than the send), except a sensitive one (a
     one-time code), written at once. A worker that dies mid-batch therefore sends at most
     ``RECORD_EVERY`` ordinary messages again once their lease runs out, each under its same
-    reference, which the gateway uses to drop the repeat (``backends``; the file backend does). A batch
-    whose lease is running out is left for a later claim. No transaction or row lock is held
-    while a gateway is called.
+    reference, which the gateway uses to drop the repeat (``backends``; the file backend
+    does). A batch whose lease is running out is left for a later claim. No transaction or row
+    lock is held while a gateway is called.
     """
     backend = get_backend()
     sent = 0
@@ -135,8 +135,6 @@ def outbox_drain(*, limit: int = 200) -> int:
         try:
             for index, message in enumerate(batch):
                 if timezone.now() >= message.next_attempt_at - dt.timedelta(seconds=LEASE_MARGIN_SECONDS):
-                    _record_sent(done)
-                    done = []
                     _release(batch[index:])  # the lease is nearly over: give the rest back untouched
                     return sent
                 if _send(backend, message):
@@ -146,14 +144,14 @@ def outbox_drain(*, limit: int = 200) -> int:
                     # sent twice after a crash, nor kept readable a moment longer than needed
                     if len(done) >= RECORD_EVERY or message.sensitive:
                         _record_sent(done)
-                        done = []
         finally:
-            _record_sent(done)
+            _record_sent(done)  # what was sent before a return, the batch's end or an error
     return sent
 
 
 def _record_sent(messages: list[OutboxMessage]) -> None:
-    """Mark sent messages as sent in one statement; a sensitive one's text is redacted."""
+    """Mark sent messages as sent in one statement (a sensitive one's text redacted), then empty
+    the list, which holds the messages sent since the last record."""
     if not messages:
         return
     now = timezone.now()
@@ -167,6 +165,7 @@ def _record_sent(messages: list[OutboxMessage]) -> None:
         message.status, message.sent_at, message.last_error = OutboxStatus.SENT, now, ""
         if message.sensitive:
             message.text = REDACTED
+    messages.clear()
 
 
 def _release(messages: list[OutboxMessage]) -> None:
