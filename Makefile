@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: bench bench-http bench-smoke bench-summary run-prod wrk run test lint format worker check-deploy migrate demo vendor venv browser pdf-libs clean
+.PHONY: audit bench bench-http bench-smoke bench-summary run-prod wrk run test lint format worker check-deploy migrate demo vendor venv browser pdf-libs clean
 
 ## Python environment (.venv), pinned; re-installed when the requirement files change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -66,6 +66,11 @@ bench-summary: venv
 PROD_PORT ?= 8001
 run-prod: venv vendor
 	PORT=$(PROD_PORT) scripts/run_prod.sh
+
+## The dependency audit: pip-audit over constraints.txt and npm audit over package-lock.json;
+## a known vulnerability of high severity fails (docs/security.md «Dependencies»).
+audit: venv
+	$(PY) scripts/audit_deps.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -190,10 +190,33 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
+    """A browser tab; any Content-Security-Policy violation on any page it shows fails the test
+    (issue 8: the CSP allows only our own host and no inline script or style)."""
     context = browser.new_context(locale="fa-IR", viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    yield pg
+    violations: list[str] = []
+    context.on("console", lambda m: _csp_violation(m, violations))
+    yield context.new_page()
     context.close()
+    assert not violations, "Content-Security-Policy violations: " + " | ".join(violations)
+
+
+@pytest.fixture
+def csp_guard() -> Iterator[Any]:
+    """For a test that opens browser contexts of its own: ``csp_guard(context)`` watches it, and
+    a CSP violation on any of its pages fails the test (as the ``page`` fixture does)."""
+    violations: list[str] = []
+
+    def watch(context: Any) -> Any:
+        context.on("console", lambda m: _csp_violation(m, violations))
+        return context
+
+    yield watch
+    assert not violations, "Content-Security-Policy violations: " + " | ".join(violations)
+
+
+def _csp_violation(message: Any, found: list[str]) -> None:
+    if "Content Security Policy" in message.text:
+        found.append(f"{message.page.url if message.page else ''}: {message.text[:300]}")
 
 
 def screenshot(page: Any, name: str) -> Path:

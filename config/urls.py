@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from daftar.core import views as core_views
 from daftar.licences import views as licence_views
@@ -49,8 +50,11 @@ urlpatterns = [
     path("api/v1/hello", core_views.hello, name="api-hello"),  # bench baseline, not in the schema (issue 7)
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # Swagger UI with its script served apart from the page: no inline script or style, under
+    # the same CSP as every page (config/settings/base.py). ReDoc is gone (issue 8): it injects
+    # <style> elements and loads its logo from another host; its old address leads here.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", RedirectView.as_view(pattern_name="api-docs", permanent=True), name="api-redoc"),
 ]
 
 handler400 = "daftar.core.views.bad_request"

@@ -7,12 +7,15 @@ class AccountsConfig(AppConfig):
     verbose_name = "حساب‌های کاربری"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete, post_save
         from knox.models import AuthToken
 
         from .authentication import token_deleted, user_changed
         from .models import User
+        from .session import stamp_login
 
         post_delete.connect(token_deleted, sender=AuthToken, dispatch_uid="knox-token-cache")
         post_save.connect(user_changed, sender=User, dispatch_uid="knox-token-cache-user-saved")
         post_delete.connect(user_changed, sender=User, dispatch_uid="knox-token-cache-user-deleted")
+        user_logged_in.connect(stamp_login, dispatch_uid="session-login-stamp")

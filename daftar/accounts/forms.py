@@ -126,3 +126,17 @@ class ProfileForm(IdentifierCleanMixin, PersianForm):
     def clean_birth_date(self) -> dt.date | None:
         value = self.cleaned_data["birth_date"]
         return check_birth_date(parse_date(value)) if value else None
+
+
+class MobileChangeForm(PersianForm):
+    mobile = forms.CharField(
+        label="شمارهٔ همراه تازه",
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"inputmode": "tel", "autocomplete": "tel", "dir": "ltr", "placeholder": "09123456789"}
+        ),
+        help_text="رمز تأیید به این شماره پیامک می‌شود.",
+    )
+
+    def clean_mobile(self) -> str:
+        return normalize_mobile(self.cleaned_data["mobile"])

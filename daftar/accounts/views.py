@@ -12,7 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from daftar.audit.models import AuditEntry
@@ -22,14 +23,23 @@ from daftar.core.errors import ApplicationError, ThrottledError
 from . import messages as msg
 from .captcha import captcha_new
 from .constants import STAFF_ROLES, Role
-from .forms import CodeForm, LoginStartForm, ProfileForm
+from .forms import CodeForm, LoginStartForm, MobileChangeForm, ProfileForm
 from .models import User
 from .scoping import scope_queryset
 from .selectors import profile_gaps, role_assignments_of
-from .services import otp_request, otp_verify, user_update_profile
+from .services import (
+    MobileChange,
+    mobile_change_confirm,
+    mobile_change_request,
+    otp_request,
+    otp_verify,
+    user_update_profile,
+)
+from .session import recently_authenticated
 
 SESSION_MOBILE = "login_mobile"
 SESSION_NEXT = "login_next"
+SESSION_MOBILE_CHANGE = "mobile_change"
 
 ROLE_DUTIES: dict[str, str] = {
     Role.REVIEWER: "بررسی مدارک پرونده‌ها، پذیرش یا رد هر مدرک و درخواست اصلاح.",
@@ -197,3 +207,70 @@ def profile(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/profile.html", {"form": form}, status=400)
     form = ProfileForm(initial=ProfileForm.initial_for(user), current_nationality=user.nationality)
     return render(request, "accounts/profile.html", {"form": form})
+
+
+def _reauthenticate(request: HttpRequest) -> HttpResponse:
+    """A sensitive change needs a fresh login (``REAUTH_SECONDS``): log out and come back here
+    through the one-time code of the current number."""
+    back = request.path
+    logout(request)
+    request.session[SESSION_NEXT] = back
+    messages.info(request, msg.REAUTH_NEEDED)
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': back})}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mobile_change(request: HttpRequest) -> HttpResponse:
+    """Change the account's mobile number (issue 8): only within ``REAUTH_SECONDS`` of a login
+    made with the current number's code; then a code to the new number; then the change."""
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    if not recently_authenticated(request):
+        return _reauthenticate(request)
+    pending_data = request.session.get(SESSION_MOBILE_CHANGE)
+    pending = MobileChange(**pending_data) if isinstance(pending_data, dict) else None
+    step = request.POST.get("step") if request.method == "POST" else None
+    retry_after = 0
+    form = MobileChangeForm(request.POST if step == "send" else None)
+    code_form = CodeForm(request.POST if step == "confirm" else None)
+    status = 200
+    if step == "send":
+        if form.is_valid():
+            try:
+                pending = mobile_change_request(
+                    user=user, new_mobile=form.cleaned_data["mobile"], address=ratelimit.client_address(request)
+                )
+            except ThrottledError as exc:
+                form.add_error(None, exc.message)
+                retry_after = exc.retry_after
+            except ApplicationError as exc:
+                form.add_error("mobile" if exc.code == "mobile_same" else None, exc.message)
+            else:
+                request.session[SESSION_MOBILE_CHANGE] = vars(pending)
+                messages.info(request, msg.MOBILE_CODE_SENT)
+                return redirect("accounts:mobile_change")
+        status = 429 if retry_after else 400
+    elif step == "confirm":
+        if pending is None:
+            code_form.is_valid()
+            code_form.add_error(None, msg.MOBILE_NO_PENDING)
+        elif code_form.is_valid():
+            try:
+                mobile_change_confirm(user=user, pending=pending, code=code_form.cleaned_data["code"])
+            except ApplicationError as exc:
+                code_form.add_error("code" if exc.code == "otp_invalid" else None, exc.message)
+                request.session[SESSION_MOBILE_CHANGE] = vars(pending)  # the wrong try counts
+            else:
+                request.session.pop(SESSION_MOBILE_CHANGE, None)
+                request.session.cycle_key()
+                messages.success(request, msg.MOBILE_CHANGED)
+                return redirect("accounts:dashboard")
+        status = 400
+    if request.method == "POST" and step not in ("send", "confirm"):
+        status = 400
+    context = {"form": form, "code_form": code_form, "pending": pending, "current": user.mobile}
+    response = render(request, "accounts/mobile_change.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response

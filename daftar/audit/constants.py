@@ -6,6 +6,7 @@ ACTION_LABELS = {
     "user_logged_in": "ورود به سامانه",
     "user_logged_out": "خروج از سامانه",
     "user_profile_updated": "ویرایش مشخصات",
+    "user_mobile_changed": "تغییر شمارهٔ همراه",
     "role_granted": "اعطای نقش",
     "role_revoked": "لغو نقش",
     "admin_added": "افزودن در بخش مدیریت",

@@ -27,7 +27,7 @@ def test_home_page_is_persian_rtl_and_links_login(client):
 
 @pytest.mark.parametrize("path", ["/", "/login/", "/api/docs/", "/api/redoc/"])
 def test_pages_load_nothing_from_another_host(client, path):
-    html = client.get(path).content.decode()
+    html = client.get(path, follow=True).content.decode()
     assert not EXTERNAL.findall(html), EXTERNAL.findall(html)
 
 
@@ -69,7 +69,9 @@ def _signing_key() -> str:
     return str(path)
 
 
-def _check_deploy(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _check_deploy(
+    extra_env: dict[str, str], command: tuple[str, ...] = ("check", "--deploy", "--fail-level", "WARNING")
+) -> subprocess.CompletedProcess[str]:
     import os
 
     env = {
@@ -85,7 +87,7 @@ def _check_deploy(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]
         **extra_env,
     }
     return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        [sys.executable, "manage.py", *command],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -143,3 +145,45 @@ def test_client_address_trusts_only_the_configured_proxies(rf, settings, proxies
     settings.TRUSTED_PROXY_COUNT = proxies
     request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.1")
     assert client_address(request) == expected
+
+
+def test_production_serves_the_security_headers_and_safe_cookies():
+    """Issue 8 (docs/security.md): in production settings, over HTTPS behind the proxy, a page
+    carries HSTS, the CSP (own host only, no framing), Referrer-Policy, nosniff and
+    X-Frame-Options; the session and CSRF cookies are Secure and HttpOnly."""
+    script = (
+        "from django.test import Client, override_settings; from django.conf import settings as s; import json;"
+        "r = override_settings(ROOT_URLCONF='daftar.core.tests.headers_urls')(Client().get)("
+        "'/', secure=True, HTTP_HOST='daftar.example.ir');"
+        "print(json.dumps({'status': r.status_code, 'headers': dict(r.headers),"
+        " 'cookies': {k: {'secure': bool(v['secure']), 'httponly': bool(v['httponly']),"
+        " 'samesite': v['samesite']} for k, v in r.cookies.items()},"
+        " 'session': [s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY],"
+        " 'idle': s.SESSION_IDLE_SECONDS, 'absolute': s.SESSION_COOKIE_AGE}))"
+    )
+    result = _check_deploy({}, command=("shell", "-c", script))
+    assert result.returncode == 0, result.stderr
+    import json
+
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    headers = seen["headers"]
+    assert seen["status"] == 200
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    csp = dict(d.strip().split(" ", 1) for d in headers["Content-Security-Policy"].split(";"))
+    assert csp["default-src"] == csp["script-src"] == csp["style-src"] == "'self'"
+    assert csp["frame-ancestors"] == "'none'" and csp["object-src"] == "'none'"
+    assert (
+        "unsafe-inline" not in headers["Content-Security-Policy"] and "nonce" not in headers["Content-Security-Policy"]
+    )
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert seen["cookies"]["csrftoken"] == {"secure": True, "httponly": True, "samesite": "Lax"}
+    assert seen["session"] == [True, True]
+    assert 0 < seen["idle"] < seen["absolute"]
+
+
+def test_every_page_and_api_answer_carries_the_csp(client):
+    for path in ("/", "/login/", "/api/v1/calls", "/api/schema/", "/no-such-page/"):
+        header = client.get(path).headers.get("Content-Security-Policy", "")
+        assert "default-src 'self'" in header and "frame-ancestors 'none'" in header, path

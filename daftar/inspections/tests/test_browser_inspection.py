@@ -20,14 +20,14 @@ from .helpers import case_at_inspection, inspector
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_inspector_records_the_checklist_on_a_phone(live_server: Any, browser: Any) -> None:
+def test_inspector_records_the_checklist_on_a_phone(live_server: Any, browser: Any, csp_guard: Any) -> None:
     from daftar.demo.services import demo_load
 
     demo_load()
     inspection = inspection_schedule(case_at_inspection(), inspector(), timezone.now() + dt.timedelta(hours=2))
     client = Client()
     client.force_login(inspector())
-    context = browser.new_context(locale="fa-IR", viewport={"width": 375, "height": 812}, is_mobile=True)
+    context = csp_guard(browser.new_context(locale="fa-IR", viewport={"width": 375, "height": 812}, is_mobile=True))
     context.add_cookies(
         [
             {

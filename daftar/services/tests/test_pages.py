@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from daftar.licences.tests.conftest import make_licence  # noqa: F401
 from daftar.offices.models import StaffRole
@@ -276,7 +277,7 @@ def test_another_day_and_a_bad_day(office: Any) -> None:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_browser_clerk_records_and_manager_closes_the_day(live_server: Any, browser: Any) -> None:
+def test_browser_clerk_records_and_manager_closes_the_day(live_server: Any, browser: Any, csp_guard: Any) -> None:
     """Screenshots in test-artifacts/tariffs-1*.png (phone width). The office is open all day
     every day, so nothing is flagged."""
     import importlib
@@ -299,7 +300,7 @@ def test_browser_clerk_records_and_manager_closes_the_day(live_server: Any, brow
     def session_for(user: Any) -> Any:
         client = Client()
         client.force_login(user)
-        context = browser.new_context(locale="fa-IR", viewport={"width": 390, "height": 844})
+        context = csp_guard(browser.new_context(locale="fa-IR", viewport={"width": 390, "height": 844}))
         cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
         context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
         return context
@@ -309,14 +310,14 @@ def test_browser_clerk_records_and_manager_closes_the_day(live_server: Any, brow
     pg.goto(f"{live_server.url}{page(office)}")
     assert pg.locator("#id_amount").input_value() == "1500000"  # the first service's tariff
     pg.locator("#id_service").select_option("property_inquiry")
-    pg.wait_for_function("document.querySelector('#id_amount').value === '250000'")  # htmx swapped it
+    expect(pg.locator("#id_amount")).to_have_value("250000")  # htmx swapped it (no eval: the CSP)
     pg.get_by_label("شمارهٔ پیگیری پرداخت").fill("۴۴۵۵۶۶")
     pg.get_by_role("button", name="ثبت تراکنش").click()
     pg.wait_for_selector("#transactions li")
     assert "۲۵۰٬۰۰۰" in pg.locator("#day-total").inner_text()
 
     pg.locator("#id_service").select_option("property_inquiry")
-    pg.wait_for_function("document.querySelector('#id_amount').value === '250000'")
+    expect(pg.locator("#id_amount")).to_have_value("250000")
     pg.get_by_label("مبلغ دریافتی (ریال)").fill("260000")
     pg.get_by_label("شمارهٔ پیگیری پرداخت").fill("778899")
     pg.get_by_role("button", name="ثبت تراکنش").click()
