@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: audit bench bench-http bench-smoke bench-summary run-prod wrk run test lint format worker check-deploy migrate demo vendor venv browser pdf-libs clean
+.PHONY: audit bench bench-http bench-smoke bench-summary run-prod wrk run test lint format worker check-deploy backup restore migrate demo vendor venv browser pdf-libs clean
 
 ## Python environment (.venv), pinned; re-installed when the requirement files change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -39,6 +39,12 @@ run: demo
 ## The whole test suite (PostgreSQL when DATABASE_URL is set, else SQLite).
 test: venv vendor
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+## Fault injection (issue 8): kill -9, PostgreSQL restarted, SMS gateway down, against a live
+## stack on a private PostgreSQL cluster (docs/operations.md «Fault injection»). Needs PostgreSQL's
+## server binaries and Redis; not part of `make test`.
+test-fault: venv vendor
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m fault -s daftar/core/tests/test_faults.py $(PYTEST_ARGS)
 
 ## Benchmarks: ratios measured in one run; results in bench/results/.
 bench: venv
@@ -87,6 +93,16 @@ worker: venv
 
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py check --deploy --fail-level WARNING
+
+## Backup and restore (docs/operations.md «Backup and restore»): one set under $(BACKUP_DIR) of
+## pg_dump + the media store + a manifest; restore checks it, restores, verifies (exit 1 if not).
+BACKUP_DIR ?= $(or $(DAFTAR_BACKUP_DIR),var/backups)
+backup: venv
+	$(PY) manage.py backup --output-dir "$(BACKUP_DIR)" $(BACKUP_ARGS)
+
+restore: venv
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/daftar-<time> [DATABASE_URL=…] [RESTORE_ARGS=--force]"; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)" $(RESTORE_ARGS)
 
 ## Debian's Chromium for the browser tests (root; CI does this in .ci/run), and the system
 ## libraries WeasyPrint draws licence certificates with (Pango, HarfBuzz; decision 0019).

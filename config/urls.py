@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from daftar.core import views as core_views
+from daftar.core.security_txt import security_txt
 from daftar.licences import views as licence_views
 from daftar.licences.api import public_key_pem_view
 
@@ -45,6 +46,7 @@ urlpatterns = [
     path("", include("daftar.appointments.urls")),
     path("licences/public-key.pem", public_key_pem_view, name="licences-public-key-pem"),
     path("captcha/", include("captcha.urls")),
+    path(".well-known/security.txt", security_txt, name="security-txt"),
     path("admin/", admin.site.urls),
     path("api/", core_views.api_index, name="api-index"),
     path("api/v1/hello", core_views.hello, name="api-hello"),  # bench baseline, not in the schema (issue 7)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "daftar.core.outage.DatabaseOutageMiddleware",  # a lost database: 503 + Retry-After (issue 8)
     "daftar.core.admission.AdmissionMiddleware",
     "daftar.core.middleware.ApiBodyLimitMiddleware",
     "daftar.core.middleware.PersianQueryMiddleware",
@@ -208,6 +209,8 @@ SMS_HTTP_RETRIES = env.int("DAFTAR_SMS_HTTP_RETRIES", default=2)
 OUTBOX_MAX_ATTEMPTS = env.int("DAFTAR_OUTBOX_MAX_ATTEMPTS", default=12)
 # How long a claimed message is kept from other workers while it is being sent (s).
 OUTBOX_LEASE_SECONDS = env.int("DAFTAR_OUTBOX_LEASE_SECONDS", default=120)
+# First wait before a message the gateway could not take is tried again (s); doubles per attempt, at most 1 h.
+OUTBOX_RETRY_SECONDS = env.int("DAFTAR_OUTBOX_RETRY_SECONDS", default=15)
 # Local write-ahead spools (daftar/core/spool.py): log rows of hot paths, written in bulk about a
 # second later. On each web host's own disk. Public licence checks use one when
 # VERIFICATION_LOG_SPOOL is on (by default wherever tasks are not eager, i.e. with Redis).
@@ -398,6 +401,11 @@ CONTENT_SECURITY_POLICY = {
 # Changing the mobile number asks for a login no older than REAUTH_SECONDS.
 SESSION_IDLE_SECONDS = env.int("DAFTAR_SESSION_IDLE", default=30 * 60)
 REAUTH_SECONDS = env.int("DAFTAR_REAUTH_SECONDS", default=5 * 60)
+
+# /.well-known/security.txt (RFC 9116; docs/security.md «Reporting a vulnerability»). The
+# default contact is an EXAMPLE address: the operating municipality sets its own.
+SECURITY_CONTACT = env.str("DAFTAR_SECURITY_CONTACT", default="mailto:security@daftar.example.ir")
+SECURITY_POLICY_URL = env.str("DAFTAR_SECURITY_POLICY_URL", default="")  # the published policy, if any
 
 LOGGING = {
     "version": 1,

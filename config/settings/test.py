@@ -13,3 +13,8 @@ SPOOL_FLUSH_THREAD = False  # the spool's tests flush when they choose
 CELERY_BROKER_URL = "memory://"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CAPTCHA_TEST_MODE = False
+# Many tests travel days through time with a logged-in client; the page-session limits are not
+# what they test, so here they are long. The session limits' own tests set the real figures
+# (daftar/accounts/tests/test_session_security.py).
+SESSION_IDLE_SECONDS = 90 * 24 * 3600
+SESSION_COOKIE_AGE = 90 * 24 * 3600

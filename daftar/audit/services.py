@@ -151,14 +151,16 @@ class ChainProblem:
     reason: str
 
 
-def verify_chain(entries: Iterator[AuditEntry] | None = None) -> ChainProblem | None:
+def verify_chain(entries: Iterator[AuditEntry] | None = None, *, head: AuditHead | None = None) -> ChainProblem | None:
     """Walk the chain in order; return the first bad row, or None if the log is intact.
 
     The head is read first: the log must reach it and match its hash there. Rows appended
     while the walk runs (a live system) are checked for their links too, but are not
-    mistaken for a head mismatch.
+    mistaken for a head mismatch. ``head`` (with ``entries``): a chain read from elsewhere, e.g.
+    a restored copy (issue 8, ``daftar/core/backup.py``).
     """
-    head = AuditHead.objects.filter(pk=1).first()
+    if head is None:
+        head = AuditHead.objects.filter(pk=1).first()
     head_seq = head.seq if head is not None else 0
     if entries is None:
         entries = AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)

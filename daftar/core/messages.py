@@ -31,3 +31,5 @@ CSRF_FAILED = "نشست فرم منقضی شده است؛ صفحه را دوبا
 SERVER_ERROR = "خطای داخلی سامانه رخ داد؛ لطفاً دوباره تلاش کنید."
 IDEMPOTENCY_KEY_INVALID = "سرآیند Idempotency-Key باید ۸ تا ۱۰۰ نویسهٔ لاتین، رقم یا - _ . : باشد."
 IDEMPOTENCY_REUSED = "این Idempotency-Key پیش‌تر با درخواستی دیگر به کار رفته است؛ برای درخواست تازه کلید تازه بفرستید."
+SERVICE_UNAVAILABLE = "سامانه موقتاً در دسترس نیست؛ چند لحظه دیگر دوباره تلاش کنید."
+SERVICE_UNAVAILABLE_TITLE = "سامانه موقتاً در دسترس نیست"

@@ -107,7 +107,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     from .api import api_server_error
+    from .outage import current_outage_response
 
+    outage = current_outage_response(request)  # a lost database: 503 + Retry-After (daftar/core/outage.py)
+    if outage is not None:
+        return outage
     if request.path.startswith("/api/"):
         return api_server_error(request)
     return render(request, "500.html", status=500)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Case, F, TextField, Value, When
 from django.utils import timezone
 
-from .backends import Sms, SmsRejected, get_backend
+from .backends import Sms, SmsError, SmsRejected, get_backend
 from .models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,8 @@ def outbox_message(*, to: str, text: str, kind: str, sensitive: bool = False) ->
 
 
 def _backoff(attempts: int) -> dt.timedelta:
-    return dt.timedelta(seconds=min(3600, 15 * 2 ** max(0, attempts - 1)))
+    base = getattr(settings, "OUTBOX_RETRY_SECONDS", 15)
+    return dt.timedelta(seconds=min(3600, base * 2 ** max(0, attempts - 1)))
 
 
 CLAIM_BATCH = 50
@@ -134,10 +135,17 @@ def outbox_drain(*, limit: int = 200) -> int:
         done: list[OutboxMessage] = []
         try:
             for index, message in enumerate(batch):
-                if timezone.now() >= message.next_attempt_at - dt.timedelta(seconds=LEASE_MARGIN_SECONDS):
+                if timezone.now() >= message.next_attempt_at - dt.timedelta(seconds=_lease_margin()):
                     _release(batch[index:])  # the lease is nearly over: give the rest back untouched
                     return sent
-                if _send(backend, message):
+                outcome = _send(backend, message)
+                if outcome is GATEWAY_DOWN:
+                    # the gateway is unavailable: the rest of the batch waits as long as this
+                    # message does (its attempt not counted), instead of each being tried in
+                    # turn against a gateway that is down (issue 8, fault injection)
+                    _release(batch[index + 1 :], until=message.next_attempt_at)
+                    return sent
+                if outcome:
                     done.append(message)
                     sent += 1
                     # a one-time code is recorded (and its text redacted) at once: it is never
@@ -168,13 +176,15 @@ def _record_sent(messages: list[OutboxMessage]) -> None:
     messages.clear()
 
 
-def _release(messages: list[OutboxMessage]) -> None:
-    """Unsent messages of a claimed batch go back as they were: due now, the attempt that never
-    happened not counted (only those still under this batch's lease)."""
+def _release(messages: list[OutboxMessage], until: dt.datetime | None = None) -> None:
+    """Unsent messages of a claimed batch go back as they were: due now (or ``until``), the
+    attempt that never happened not counted (only those still under this batch's lease)."""
+    if not messages:
+        return
     lease = messages[0].next_attempt_at
     OutboxMessage.objects.filter(
         pk__in=[m.pk for m in messages], status=OutboxStatus.PENDING, next_attempt_at=lease
-    ).update(attempts=F("attempts") - 1, next_attempt_at=timezone.now())
+    ).update(attempts=F("attempts") - 1, next_attempt_at=until or timezone.now())
 
 
 def outbox_due() -> bool:
@@ -185,9 +195,28 @@ def outbox_due() -> bool:
 LEASE_MARGIN_SECONDS = 30
 
 
-def _send(backend: Any, message: OutboxMessage) -> bool:
+def _lease_margin() -> float:
+    """Seconds before a batch's lease ends at which its unsent rest is given back: 30, or a
+    quarter of a shorter lease (a lease of 30 s or less would otherwise give every batch back
+    before its first send, and nothing would ever go out)."""
+    return min(LEASE_MARGIN_SECONDS, settings.OUTBOX_LEASE_SECONDS / 4)
+
+
+class _GatewayDown:
+    """``_send``'s answer when the gateway could not be reached or answered a temporary error
+    (``SmsError``, not a refusal): falsy, like a failure."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
+GATEWAY_DOWN = _GatewayDown()
+
+
+def _send(backend: Any, message: OutboxMessage) -> bool | _GatewayDown:
     """Hand one message to the gateway: True when it took it (the caller records that, see
-    ``outbox_drain``); a failure is recorded here, at once."""
+    ``outbox_drain``); a failure is recorded here, at once (``GATEWAY_DOWN`` for a temporary
+    one of the gateway, whose next try is ``message.next_attempt_at``)."""
     update: dict[str, object]
     try:
         backend.send(Sms(reference=str(message.reference), to=message.to, text=message.text))
@@ -198,8 +227,10 @@ def _send(backend: Any, message: OutboxMessage) -> bool:
             update["status"] = OutboxStatus.FAILED
             log.error("sms_failed id=%s error=%s", message.pk, exc)
         else:
-            update["next_attempt_at"] = timezone.now() + _backoff(message.attempts)
+            update["next_attempt_at"] = message.next_attempt_at = timezone.now() + _backoff(message.attempts)
             log.warning("sms_retry id=%s attempts=%s error=%s", message.pk, message.attempts, exc)
         OutboxMessage.objects.filter(pk=message.pk).update(**update)
+        if not permanent and isinstance(exc, SmsError):
+            return GATEWAY_DOWN
         return False
     return True

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]
@@ -187,3 +188,14 @@ def test_every_page_and_api_answer_carries_the_csp(client):
     for path in ("/", "/login/", "/api/v1/calls", "/api/schema/", "/no-such-page/"):
         header = client.get(path).headers.get("Content-Security-Policy", "")
         assert "default-src 'self'" in header and "frame-ancestors 'none'" in header, path
+
+
+def test_security_txt_says_where_to_report_a_vulnerability(client, settings):
+    settings.SECURITY_CONTACT = "mailto:amniat@tehran.example.ir"
+    response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    fields = dict(line.split(": ", 1) for line in response.content.decode().splitlines())
+    assert fields["Contact"] == "mailto:amniat@tehran.example.ir"
+    assert fields["Expires"] > timezone.now().isoformat()[:10]  # in the future (RFC 9116 §2.5.5)
+    assert fields["Canonical"].endswith("/.well-known/security.txt")
+    assert client.post("/.well-known/security.txt").status_code == 405

@@ -446,3 +446,66 @@ def test_a_kick_that_could_not_queue_a_task_is_not_remembered(settings, monkeypa
         services.outbox_kick()
     assert services._own_kick["at"] == -1e9  # the next kick asks again
     cache.delete(services.KICK_MARK)
+
+
+def test_gateway_down_a_batch_waits_with_its_first_failure_instead_of_trying_each(settings, gateway):
+    """Issue 8 (fault injection): a gateway that is down is tried once per drain, not once per
+    message; the rest of the batch waits as long as the failed one, its attempt not counted."""
+    settings.SMS_BACKEND = "http"
+    settings.SMS_HTTP_URL = gateway.url
+    settings.SMS_HTTP_RETRIES = 0
+    gateway.statuses = [503]
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        messages = [outbox_enqueue(to="09121111111", text=f"پیام {i}", kind="test") for i in range(5)]
+        assert outbox_drain() == 0
+        assert len(gateway.requests) == 1  # one probe, not five
+        rows = list(OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).order_by("pk"))
+        assert [r.attempts for r in rows] == [1, 0, 0, 0, 0]
+        assert all(r.status == "pending" for r in rows)
+        assert len({r.next_attempt_at for r in rows}) == 1  # all wait with the first
+        assert rows[0].next_attempt_at == start + dt.timedelta(seconds=settings.OUTBOX_RETRY_SECONDS)
+        assert outbox_drain() == 0 and len(gateway.requests) == 1  # not due yet
+        clock.move_to(start + dt.timedelta(seconds=settings.OUTBOX_RETRY_SECONDS + 1))
+        assert outbox_drain() == 5  # the gateway is back
+    assert OutboxMessage.objects.filter(status="sent").count() == 5
+    assert len({r["body"]["reference"] for r in gateway.requests[1:]}) == 5
+
+
+def test_a_short_lease_still_sends(settings):
+    """A lease of 30 s or less gave every batch back before its first send (the margin was a
+    fixed 30 s), so nothing ever went out; the margin is now at most a quarter of the lease."""
+    settings.OUTBOX_LEASE_SECONDS = 20
+    message = outbox_enqueue(to="09121111111", text="t", kind="test")
+    assert outbox_drain() == 1
+    message.refresh_from_db()
+    assert message.status == "sent" and message.attempts == 1
+
+
+def test_a_drain_that_loses_the_database_comes_back_later(monkeypatch):
+    """Issue 8: the database lost mid-drain; the task is retried in a few seconds (the
+    messages are rows of that database: nothing to lose), not left to fail with a trace."""
+    from celery.exceptions import Retry
+    from django.db import OperationalError
+
+    from daftar.notifications import tasks
+
+    def lost(**kwargs: Any) -> int:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(tasks, "outbox_drain", lost)
+    retried: list[dict[str, Any]] = []
+
+    def retry(**kwargs: Any) -> Retry:
+        retried.append(kwargs)
+        return Retry("again")
+
+    monkeypatch.setattr(tasks.drain_outbox, "retry", retry)
+    request = tasks.drain_outbox.request
+    monkeypatch.setattr(type(request), "called_directly", property(lambda self: False), raising=False)
+    with pytest.raises(Retry):
+        tasks.drain_outbox()
+    assert retried and retried[0]["countdown"] == tasks.DB_RETRY_SECONDS
+    monkeypatch.setattr(tasks, "outbox_drain", lambda **kw: (_ for _ in ()).throw(ValueError("a bug")))
+    with pytest.raises(ValueError):
+        tasks.drain_outbox()  # anything else still fails

@@ -1,0 +1,775 @@
+"""Backup sets and restoring them (issue 8): ``manage.py backup`` and ``manage.py restore``.
+
+A backup set is one directory ``daftar-<UTC timestamp>/`` (mode 0700) holding:
+
+- ``database.dump``: ``pg_dump --format=custom`` of the database, taken inside an exported
+  snapshot (``pg_export_snapshot``), so the dump, the row counts, the file list and the audit
+  head of the manifest all describe the same instant;
+- ``media/``: every object of the media store (Django's default storage: local files under
+  ``MEDIA_ROOT`` or the S3 bucket), copied through the storage API;
+- ``manifest.json``, written last: the format, time, app version and git commit, per-table row
+  counts, every copied object's sha256 and size, every file a row refers to with the sha256 the
+  row records, the audit chain's head, and the dump's sha256 and size.
+
+It is built in a hidden ``.daftar-….partial`` directory next to it and renamed once complete:
+a directory named ``daftar-…`` with a manifest is a whole backup; anything else is not.
+
+Restoring checks the whole set first (dump checksum, ``pg_restore --list``, every media
+object's checksum, nothing extra), then the target (an empty or missing database; the media
+store's names free or identical), before changing anything. The database is restored by
+``pg_restore --single-transaction`` (all or nothing), then the media, then it verifies the result
+against the manifest: row counts, each referenced file's checksum against the manifest and the
+restored row, and the audit chain (``verify_chain``) reaching the manifest's head.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.files.base import File
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
+from django.db import connections, models
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+DUMP = "database.dump"
+MEDIA = "media"
+SET_NAME = re.compile(r"^daftar-\d{8}T\d{6}Z$")
+CHUNK = 1024 * 1024
+# Django's own OPTIONS keys, which are not libpq connection parameters.
+_NOT_LIBPQ = {"isolation_level", "server_side_binding", "assume_role", "pool", "cursor_factory", "context"}
+
+Log = Callable[[str], None]
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot go on; the message says why in Persian and English."""
+
+
+# --- small pieces ----------------------------------------------------------------------------
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _sha256_stream(fh: IO[bytes]) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    while chunk := fh.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _safe_name(name: str) -> str:
+    """A storage name as a relative path that stays inside its directory."""
+    path = PurePosixPath(name)
+    if not name or path.is_absolute() or any(part in ("", ".", "..") for part in name.split("/")):
+        raise BackupError(f"نام پرونده نامعتبر / invalid file name in the backup: {name!r}")
+    return str(path)
+
+
+def _storage_names(storage: Storage, prefix: str = "") -> Iterator[str]:
+    try:
+        dirs, files = storage.listdir(prefix)
+    except FileNotFoundError:  # a local store that was never written to
+        return
+    for name in sorted(files):
+        yield f"{prefix}/{name}" if prefix else name
+    for sub in sorted(dirs):
+        yield from _storage_names(storage, f"{prefix}/{sub}" if prefix else sub)
+
+
+def _libpq_params(settings_dict: dict[str, Any], dbname: str | None = None) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        k: v for k, v in (settings_dict.get("OPTIONS") or {}).items() if k not in _NOT_LIBPQ and v not in (None, "")
+    }
+    for key, name in (("NAME", "dbname"), ("USER", "user"), ("PASSWORD", "password"), ("HOST", "host")):
+        if settings_dict.get(key):
+            params[name] = settings_dict[key]
+    if settings_dict.get("PORT"):
+        params["port"] = str(settings_dict["PORT"])
+    if dbname is not None:
+        params["dbname"] = dbname
+    return params
+
+
+def _pg_env(settings_dict: dict[str, Any]) -> dict[str, str]:
+    """The environment for pg_dump/pg_restore: connection settings as PG* variables (the
+    password never appears on a command line)."""
+    env = os.environ.copy()
+    names = {"dbname": "PGDATABASE", "user": "PGUSER", "password": "PGPASSWORD", "host": "PGHOST", "port": "PGPORT"}
+    for key, value in _libpq_params(settings_dict).items():
+        variable = names.get(key) or {
+            "sslmode": "PGSSLMODE",
+            "sslrootcert": "PGSSLROOTCERT",
+            "sslcert": "PGSSLCERT",
+            "sslkey": "PGSSLKEY",
+            "passfile": "PGPASSFILE",
+            "service": "PGSERVICE",
+            "options": "PGOPTIONS",
+        }.get(key)
+        if variable:
+            env[variable] = str(value)
+    return env
+
+
+def _connect(settings_dict: dict[str, Any], dbname: str | None = None, *, autocommit: bool = True) -> Any:
+    import psycopg
+
+    return psycopg.connect(**_libpq_params(settings_dict, dbname), autocommit=autocommit)
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise BackupError(
+            f"{name} پیدا نشد / {name} not found: install the PostgreSQL client of the server's major "
+            "version (Debian: postgresql-client)"
+        )
+    return path
+
+
+def _require_postgresql(settings_dict: dict[str, Any]) -> None:
+    if "postgresql" not in settings_dict.get("ENGINE", ""):
+        raise BackupError(
+            "پشتیبان‌گیری فقط با PostgreSQL / backup and restore need PostgreSQL (DATABASE_URL=postgres://…); "
+            "for the embedded SQLite default, stop the server and copy var/ instead"
+        )
+
+
+def app_version() -> dict[str, str]:
+    base = Path(settings.BASE_DIR)
+    version = ""
+    with contextlib.suppress(OSError, tomllib.TOMLDecodeError, KeyError):
+        version = tomllib.loads((base / "pyproject.toml").read_text())["project"]["version"]
+    commit = os.environ.get("DAFTAR_GIT_COMMIT", "")
+    if not commit and shutil.which("git"):
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            done = subprocess.run(  # noqa: S603 - read-only, fixed arguments
+                ["git", "-C", str(base), "rev-parse", "HEAD"],  # noqa: S607
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            )
+            commit = done.stdout.strip() if done.returncode == 0 else ""
+    return {"version": version, "commit": commit}
+
+
+# --- what the database holds (the same queries at backup and after a restore) ----------------
+
+
+def row_counts(conn: Any) -> dict[str, int]:
+    from psycopg import sql
+
+    tables = [
+        row[0]
+        for row in conn.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY c.relname"
+        )
+    ]
+    return {
+        table: conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))).fetchone()[0]
+        for table in tables
+    }
+
+
+def _file_fields() -> Iterator[tuple[type[models.Model], models.FileField, models.Field | None]]:
+    """Every stored file field, with the model's ``sha256`` field when it records one."""
+    for model in apps.get_models():
+        fields = [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+        names = {f.name for f in model._meta.concrete_fields}
+        sha = model._meta.get_field("sha256") if "sha256" in names and len(fields) == 1 else None
+        for file_field in fields:
+            yield model, file_field, sha  # type: ignore[misc]
+
+
+def file_refs(conn: Any) -> list[dict[str, Any]]:
+    """The files the rows refer to: model, pk, field, storage name and the recorded sha256."""
+    from psycopg import sql
+
+    refs: list[dict[str, Any]] = []
+    for model, file_field, sha in _file_fields():
+        table, pk = model._meta.db_table, model._meta.pk
+        assert pk is not None
+        exists = conn.execute("SELECT to_regclass(%s)", [table]).fetchone()[0]
+        if exists is None:  # a model whose migration this database does not have
+            continue
+        query = sql.SQL("SELECT {pk}, {col}, {sha} FROM {table} WHERE {col} <> '' ORDER BY {pk}").format(
+            pk=sql.Identifier(str(pk.column)),
+            col=sql.Identifier(str(file_field.column)),
+            sha=sql.Identifier(str(sha.column)) if sha is not None else sql.SQL("NULL"),
+            table=sql.Identifier(table),
+        )
+        for row_pk, name, digest in conn.execute(query):
+            refs.append(
+                {
+                    "model": model._meta.label_lower,
+                    "pk": row_pk,
+                    "field": file_field.name,
+                    "name": name,
+                    "sha256": digest,
+                }
+            )
+    return refs
+
+
+def audit_head(conn: Any) -> dict[str, Any]:
+    from psycopg import sql
+
+    from daftar.audit.models import AuditEntry, AuditHead
+
+    head = conn.execute(
+        sql.SQL("SELECT seq, hash FROM {} WHERE id = 1").format(sql.Identifier(AuditHead._meta.db_table))
+    ).fetchone()
+    entries = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(AuditEntry._meta.db_table)))
+    return {
+        "seq": head[0] if head else 0,
+        "hash": head[1] if head else "",
+        "entries": entries.fetchone()[0],
+    }
+
+
+def _audit_entries(conn: Any) -> Iterator[Any]:
+    """The audit log of the database behind ``conn`` (a psycopg connection, not in a
+    transaction), in order, as unsaved ``AuditEntry`` objects for ``verify_chain``."""
+    from psycopg import sql
+
+    from daftar.audit.models import AuditEntry
+
+    fields = list(AuditEntry._meta.concrete_fields)
+    query = sql.SQL("SELECT {} FROM {} ORDER BY seq").format(
+        sql.SQL(", ").join([sql.Identifier(str(f.column)) for f in fields]), sql.Identifier(AuditEntry._meta.db_table)
+    )
+    with conn.cursor(name="daftar_audit_walk") as cursor:
+        cursor.itersize = 2000
+        cursor.execute(query)
+        for row in cursor:
+            yield AuditEntry.from_db("default", [f.attname for f in fields], row)
+
+
+# --- backup ------------------------------------------------------------------------------------
+
+
+@dataclass
+class BackupResult:
+    path: Path
+    manifest: dict[str, Any]
+    pruned: list[Path] = field(default_factory=list)
+
+
+def backup_create(
+    *,
+    output_dir: Path,
+    using: str = "default",
+    storage: Storage | None = None,
+    keep: int = 0,
+    log: Log = lambda message: None,
+) -> BackupResult:
+    """Write one complete backup set under ``output_dir``; return its path and manifest.
+
+    Raises ``BackupError`` (and leaves nothing behind) when the dump fails or a file a row
+    refers to is missing from the media store or differs from its recorded sha256.
+    """
+    settings_dict = connections[using].settings_dict
+    _require_postgresql(settings_dict)
+    pg_dump = _tool("pg_dump")
+    storage = storage or default_storage
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    final = output_dir / f"daftar-{stamp}"
+    if final.exists():
+        raise BackupError(f"پشتیبان هم‌نام هست / a backup named {final.name} already exists; try again in a second")
+    work = Path(tempfile.mkdtemp(prefix=f".daftar-{stamp}.", suffix=".partial", dir=output_dir))
+    try:
+        manifest = _backup_into(work, settings_dict=settings_dict, pg_dump=pg_dump, storage=storage, log=log)
+        manifest["created_at"] = now.isoformat().replace("+00:00", "Z")
+        manifest["name"] = final.name
+        _write_json(work / MANIFEST, manifest)
+        os.rename(work, final)
+        _fsync_dir(output_dir)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    pruned = backup_prune(output_dir, keep=keep) if keep > 0 else []
+    return BackupResult(final, manifest, pruned)
+
+
+def _backup_into(
+    work: Path, *, settings_dict: dict[str, Any], pg_dump: str, storage: Storage, log: Log
+) -> dict[str, Any]:
+    dump_path = work / DUMP
+    with _connect(settings_dict, autocommit=False) as conn:
+        # One snapshot for the dump and everything the manifest says about the database.
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        log(f"pg_dump ({settings_dict['NAME']}) …")
+        with subprocess.Popen(  # noqa: S603 - fixed arguments, connection in the environment
+            [pg_dump, "--format=custom", f"--snapshot={snapshot}", "--no-password", f"--file={dump_path}"],
+            env=_pg_env(settings_dict),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as dump:
+            counts = row_counts(conn)  # while pg_dump runs, in the same snapshot
+            refs = file_refs(conn)
+            head = audit_head(conn)
+            server = conn.execute("SHOW server_version").fetchone()[0]
+            _, errors = dump.communicate()
+        conn.rollback()
+    if dump.returncode != 0:
+        raise BackupError(f"pg_dump ناموفق / pg_dump failed ({dump.returncode}): {errors.strip()}")
+    with dump_path.open("rb") as fh:
+        os.fsync(fh.fileno())
+    # The media after the snapshot: every file its rows name was saved before they committed
+    # (decision 0016), so it is there; files uploaded since are copied too (harmless orphans).
+    log("media …")
+    media = _copy_media(storage, work / MEDIA)
+    problems = []
+    for ref in refs:
+        copied = media.get(ref["name"])
+        if copied is None:
+            problems.append(f"{ref['model']} {ref['pk']}: {ref['name']} missing from the media store")
+        elif ref["sha256"] is not None and copied["sha256"] != ref["sha256"]:
+            problems.append(f"{ref['model']} {ref['pk']}: {ref['name']} differs from its recorded sha256")
+        if ref["sha256"] is None and copied is not None:
+            ref["sha256"] = copied["sha256"]  # no recorded checksum: the one at backup time
+    if problems:
+        raise BackupError(
+            "پرونده‌های خراب یا گمشده در انبار رسانه / damaged or missing files in the live media store "
+            "(no backup written; investigate before the next run):\n  " + "\n  ".join(problems)
+        )
+    return {
+        "format": FORMAT,
+        "app": app_version(),
+        "database": {
+            "name": settings_dict["NAME"],
+            "server_version": server,
+            "dump": DUMP,
+            "dump_sha256": sha256_file(dump_path),
+            "dump_size": dump_path.stat().st_size,
+            "row_counts": counts,
+        },
+        "audit_head": head,
+        "media": {"storage": type(storage).__module__ + "." + type(storage).__name__, "files": media},
+        "file_refs": refs,
+    }
+
+
+def _copy_media(storage: Storage, target: Path) -> dict[str, dict[str, Any]]:
+    target.mkdir(mode=0o700)
+    copied: dict[str, dict[str, Any]] = {}
+    for name in _storage_names(storage):
+        dest = target / _safe_name(name)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        digest, size = hashlib.sha256(), 0
+        with storage.open(name, "rb") as src, dest.open("wb") as out:
+            while chunk := src.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        copied[name] = {"sha256": digest.hexdigest(), "size": size}
+    return copied
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
+        fh.write("\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def backup_prune(output_dir: Path, *, keep: int) -> list[Path]:
+    """Delete complete backup sets beyond the newest ``keep`` (never anything else)."""
+    sets = sorted(p for p in Path(output_dir).iterdir() if SET_NAME.match(p.name) and (p / MANIFEST).is_file())
+    doomed = sets[:-keep] if keep > 0 else []
+    for path in doomed:
+        shutil.rmtree(path)
+    return doomed
+
+
+# --- reading and checking a set -------------------------------------------------------------
+
+
+def backup_read(path: Path) -> dict[str, Any]:
+    path = Path(path)
+    if not path.is_dir():
+        raise BackupError(f"پشتیبان پیدا نشد / no backup set at {path} (a directory daftar-<UTC time>/)")
+    if path.name.endswith(".partial"):
+        raise BackupError(f"پشتیبان ناتمام / {path} is an unfinished backup (its run did not complete)")
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BackupError(f"مانیفست ندارد / {path} has no {MANIFEST}: not a complete backup set") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BackupError(f"مانیفست خراب / {path / MANIFEST} is corrupt: {exc}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError(f"قالب ناشناخته / unknown backup format in {path / MANIFEST}")
+    required = (("database", "dump_sha256"), ("database", "row_counts"), ("audit_head", "seq"), ("media", "files"))
+    if not all(isinstance(manifest.get(a), dict) and b in manifest[a] for a, b in required) or not isinstance(
+        manifest.get("file_refs"), list
+    ):
+        raise BackupError(f"مانیفست ناقص / {path / MANIFEST} lacks required fields")
+    return manifest
+
+
+def backup_check(path: Path, manifest: dict[str, Any], *, log: Log = lambda message: None) -> list[str]:
+    """Everything wrong with the set itself (empty when it is whole): dump, media, file refs."""
+    path = Path(path)
+    problems: list[str] = []
+    dump = path / DUMP
+    database = manifest["database"]
+    if not dump.is_file():
+        problems.append(f"فایل پایگاه داده نیست / {DUMP} is missing")
+    else:
+        log("checking the dump …")
+        if dump.stat().st_size != database.get("dump_size") or sha256_file(dump) != database["dump_sha256"]:
+            problems.append(f"چکیدهٔ فایل پایگاه داده نادرست / {DUMP}: checksum does not match the manifest (tampered?)")
+        else:
+            listed = subprocess.run(  # noqa: S603
+                [_tool("pg_restore"), "--list", str(dump)], capture_output=True, text=True, check=False
+            )
+            if listed.returncode != 0:
+                problems.append(f"{DUMP} is not readable by pg_restore: {listed.stderr.strip()}")
+    log("checking the media …")
+    files: dict[str, dict[str, Any]] = manifest["media"]["files"]
+    root = path / MEDIA
+    for name, expected in sorted(files.items()):
+        local = root / _safe_name(name)
+        if not local.is_file():
+            problems.append(f"پرونده نیست / media file missing from the backup: {name}")
+        elif local.stat().st_size != expected["size"] or sha256_file(local) != expected["sha256"]:
+            problems.append(f"چکیدهٔ پرونده نادرست / media file changed since the backup (tampered?): {name}")
+    if root.is_dir():
+        for local in root.rglob("*"):
+            if local.is_file() and local.relative_to(root).as_posix() not in files:
+                problems.append(f"پروندهٔ اضافه / media file not in the manifest: {local.relative_to(root).as_posix()}")
+    for ref in manifest["file_refs"]:
+        if ref["name"] not in files:
+            problems.append(f"{ref['model']} {ref['pk']} refers to {ref['name']}, absent from the backup")
+        elif ref["sha256"] != files[ref["name"]]["sha256"]:
+            problems.append(f"{ref['model']} {ref['pk']}: {ref['name']} differs from its recorded sha256")
+    return problems
+
+
+# --- restore -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Check:
+    fa: str
+    en: str
+    ok: bool
+    detail: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RestoreReport:
+    database: str
+    checks: list[Check]
+    created: bool = False
+    replaced: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+
+def target_settings(database_url: str | None) -> dict[str, Any]:
+    """The connection settings of the database to restore into: ``database_url``, else the
+    configured one."""
+    if not database_url:
+        return connections["default"].settings_dict
+    import environ
+
+    parsed = environ.Env.db_url_config(database_url)
+    target = copy.deepcopy(connections["default"].settings_dict)
+    for key in ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT"):
+        target[key] = parsed.get(key, "")
+    target["OPTIONS"] = parsed.get("OPTIONS", {})
+    return target
+
+
+def _database_state(settings_dict: dict[str, Any]) -> str:
+    """ "missing", "empty" or "in use" (any relation or sequence outside the system schemas)."""
+    name = settings_dict["NAME"]
+    with _connect(settings_dict, "postgres") as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            return "missing"
+    with _connect(settings_dict) as conn:
+        used = conn.execute(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%%' "
+            "AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')"
+        ).fetchone()[0]
+    return "in use" if used else "empty"
+
+
+def _database_create(settings_dict: dict[str, Any], *, drop: bool = False) -> None:
+    from psycopg import sql
+
+    name = sql.Identifier(settings_dict["NAME"])
+    with _connect(settings_dict, "postgres") as conn:
+        if drop:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+
+
+def _database_drop(settings_dict: dict[str, Any]) -> None:
+    from psycopg import sql
+
+    with _connect(settings_dict, "postgres") as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(settings_dict["NAME"])))
+
+
+def _media_plan(storage: Storage, files: dict[str, dict[str, Any]]) -> tuple[list[str], list[str], list[str]]:
+    """(to write, already identical, different content under the same name)."""
+    write: list[str] = []
+    same: list[str] = []
+    conflict: list[str] = []
+    for name, expected in sorted(files.items()):
+        if not storage.exists(name):
+            write.append(name)
+            continue
+        with storage.open(name, "rb") as fh:
+            digest, _ = _sha256_stream(fh)
+        (same if digest == expected["sha256"] else conflict).append(name)
+    return write, same, conflict
+
+
+def restore(
+    path: Path,
+    *,
+    database_url: str | None = None,
+    storage: Storage | None = None,
+    force: bool = False,
+    log: Log = lambda message: None,
+) -> RestoreReport:
+    """Restore the set at ``path`` into the database (``database_url``, else the configured
+    one) and the media store, then verify it. Raises ``BackupError`` before changing anything
+    when the set or the target is not fit; returns the report of the verification."""
+    path = Path(path)
+    manifest = backup_read(path)
+    problems = backup_check(path, manifest, log=log)
+    if problems:
+        raise BackupError(
+            "پشتیبان سالم نیست؛ چیزی بازیابی نشد / the backup set is damaged; nothing was restored:\n  "
+            + "\n  ".join(problems)
+        )
+    target = target_settings(database_url)
+    _require_postgresql(target)
+    pg_restore = _tool("pg_restore")
+    storage = storage or default_storage
+    files: dict[str, dict[str, Any]] = manifest["media"]["files"]
+
+    state = _database_state(target)
+    if state == "in use" and not force:
+        raise BackupError(
+            f"پایگاه داده «{target['NAME']}» خالی نیست؛ چیزی بازیابی نشد / database {target['NAME']} is not "
+            "empty; nothing was restored (restore into a new database, or add --force to drop and replace it)"
+        )
+    to_write, _same, conflicts = _media_plan(storage, files)
+    if conflicts and not force:
+        raise BackupError(
+            "انبار رسانه پرونده‌های هم‌نام با محتوای دیگر دارد؛ چیزی بازیابی نشد / the media store holds other "
+            "content under these names; nothing was restored (--force overwrites them):\n  " + "\n  ".join(conflicts)
+        )
+
+    if target["NAME"] == connections["default"].settings_dict["NAME"]:
+        connections["default"].close()  # the database may be dropped: let go of it
+    created = state == "missing"
+    if state == "missing":
+        log(f"creating database {target['NAME']} …")
+        _database_create(target)
+    elif state == "in use":
+        log(f"--force: dropping and re-creating database {target['NAME']} …")
+        _database_create(target, drop=True)
+    log("pg_restore …")
+    done = subprocess.run(  # noqa: S603 - fixed arguments, connection in the environment
+        [pg_restore, "--single-transaction", "--exit-on-error", "--no-owner", "--no-acl", "--no-password",
+         f"--dbname={target['NAME']}", str(path / DUMP)],
+        env=_pg_env(target),
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        if created:
+            _database_drop(target)
+        raise BackupError(
+            f"pg_restore ناموفق؛ پایگاه داده دست‌نخورده ماند / pg_restore failed, the database was left as it was "
+            f"({done.returncode}): {done.stderr.strip()}"
+        )
+    log("media …")
+    for name in [*to_write, *conflicts]:
+        if name in conflicts:
+            storage.delete(name)
+        with (path / MEDIA / _safe_name(name)).open("rb") as fh:
+            saved = storage.save(name, File(fh, name=name))
+        if saved != name:
+            raise BackupError(f"انبار رسانه نام دیگری داد / the media store saved {name} as {saved}")
+    report = restore_verify(manifest, settings_dict=target, storage=storage)
+    report.created, report.replaced = created, state == "in use"
+    return report
+
+
+def restore_verify(
+    manifest: dict[str, Any],
+    *,
+    settings_dict: dict[str, Any] | None = None,
+    storage: Storage | None = None,
+) -> RestoreReport:
+    """Compare a restored database and media store with the manifest."""
+    from daftar.audit.models import AuditHead
+    from daftar.audit.services import GENESIS, verify_chain
+
+    settings_dict = settings_dict or connections["default"].settings_dict
+    storage = storage or default_storage
+    checks: list[Check] = []
+    with _connect(settings_dict) as conn:
+        counts, refs, head = row_counts(conn), file_refs(conn), audit_head(conn)
+
+    expected: dict[str, int] = manifest["database"]["row_counts"]
+    wrong = [
+        f"{table}: {counts.get(table, 'missing')} ≠ {expected.get(table, 'absent from the manifest')}"
+        for table in sorted(set(expected) | set(counts))
+        if counts.get(table) != expected.get(table)
+    ]
+    checks.append(
+        Check("تعداد سطرها", "row counts", not wrong, f"{len(expected)} tables, {sum(expected.values())} rows", wrong)
+    )
+
+    wrong = []
+    by_key = {(r["model"], r["pk"], r["field"]): r for r in manifest["file_refs"]}
+    restored = {(r["model"], r["pk"], r["field"]): r for r in refs}
+    for key in sorted(set(by_key) | set(restored), key=str):
+        want, have = by_key.get(key), restored.get(key)
+        if want is None or have is None:
+            wrong.append(f"{key[0]} {key[1]}: {'not in the manifest' if want is None else 'row missing'}")
+            continue
+        if have["name"] != want["name"] or (have["sha256"] is not None and have["sha256"] != want["sha256"]):
+            wrong.append(f"{key[0]} {key[1]}: the row's file or sha256 differs from the manifest")
+            continue
+        try:
+            with storage.open(want["name"], "rb") as fh:
+                digest, _ = _sha256_stream(fh)
+        except FileNotFoundError:
+            wrong.append(f"{key[0]} {key[1]}: {want['name']} missing from the media store")
+            continue
+        if digest != want["sha256"]:
+            wrong.append(f"{key[0]} {key[1]}: {want['name']} checksum differs")
+    media_files = manifest["media"]["files"]
+    missing = [name for name in sorted(media_files) if not storage.exists(name)]
+    wrong += [f"{name}: missing from the media store" for name in missing]
+    checks.append(
+        Check(
+            "چکیدهٔ پرونده‌ها",
+            "file checksums",
+            not wrong,
+            f"{len(by_key)} referenced files, {len(media_files)} stored objects",
+            wrong,
+        )
+    )
+
+    wrong = []
+    want_head = manifest["audit_head"]
+    if (head["seq"], head["hash"]) != (want_head["seq"], want_head["hash"]):
+        wrong.append(f"head seq {head['seq']} ≠ manifest {want_head['seq']} (or its hash differs)")
+    with _connect(settings_dict, autocommit=False) as conn:
+        problem = verify_chain(_audit_entries(conn), head=AuditHead(seq=head["seq"], hash=head["hash"] or GENESIS))
+    if problem is not None:
+        wrong.append(f"chain broken at seq {problem.seq}: {problem.reason}")
+    checks.append(
+        Check("زنجیرهٔ ممیزی", "audit chain", not wrong, f"{head['entries']} entries, head seq {head['seq']}", wrong)
+    )
+    return RestoreReport(settings_dict["NAME"], checks, notes=_migration_notes(settings_dict))
+
+
+def _migration_notes(settings_dict: dict[str, Any]) -> list[str]:
+    """Whether this code's migrations match the restored database's (a note, not a failure)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    on_disk = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    with _connect(settings_dict) as conn:
+        applied = {(app, name) for app, name in conn.execute("SELECT app, name FROM django_migrations")}
+    ours = {app for app, _ in on_disk}
+    pending = on_disk - applied
+    unknown = {m for m in applied - on_disk if m[0] in ours}
+    notes = []
+    if pending:
+        notes.append(
+            f"مهاجرت‌های اعمال‌نشده / {len(pending)} migrations of this code are not in the backup: "
+            "run `manage.py migrate` before serving"
+        )
+    if unknown:
+        notes.append(
+            f"پشتیبان از نسخهٔ جدیدتر / the backup has {len(unknown)} migrations this code does not know "
+            f"(e.g. {sorted(unknown)[0][0]}.{sorted(unknown)[0][1]}): run the version it was taken with"
+        )
+    return notes
+
+
+def report_lines(report: RestoreReport, manifest: dict[str, Any]) -> list[str]:
+    app = manifest.get("app", {})
+    lines = [
+        f"بازیابی پشتیبان / restored backup {manifest.get('name', '?')} "
+        f"(taken {manifest.get('created_at', '?')}, version {app.get('version', '?')}, "
+        f"commit {(app.get('commit') or '?')[:12]})",
+        f"  پایگاه داده / database: {report.database}"
+        + (" (ساخته شد / created)" if report.created else "")
+        + (" (جایگزین شد / dropped and replaced, --force)" if report.replaced else ""),
+    ]
+    for check in report.checks:
+        mark = "✓ درست / OK" if check.ok else "✗ نادرست / MISMATCH"
+        lines.append(f"  {check.fa} / {check.en}: {mark} — {check.detail}")
+        lines += [f"      {p}" for p in check.problems[:20]]
+        if len(check.problems) > 20:
+            lines.append(f"      … and {len(check.problems) - 20} more")
+    lines += [f"  {note}" for note in report.notes]
+    lines.append(
+        "نتیجه: بازیابی و بررسی درست / RESULT: restored and verified"
+        if report.ok
+        else "نتیجه: ناهمخوانی / RESULT: MISMATCH — do not put this database in service"
+    )
+    return lines
+
+
+def local_storage(root: str | Path) -> Storage:
+    return FileSystemStorage(location=str(root))

@@ -1,0 +1,263 @@
+"""Backup and restore drill (issue 8): ``manage.py backup`` then ``manage.py restore`` into a
+fresh PostgreSQL database, checked independently of the restore's own verification; and the
+bad inputs (tampered dump, tampered or damaged file, unfinished or missing set).
+
+The round trip needs PostgreSQL (pg_dump reads committed rows from another connection, so these
+tests commit: ``transaction=True``). On SQLite they are skipped (conftest.py); with DATABASE_URL
+on PostgreSQL a missing pg_dump/pg_restore fails them instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from daftar.applications.tests.helpers import client_for, submitted_case
+from daftar.audit.models import AuditEntry, AuditHead
+from daftar.core import backup as bk
+from daftar.documents.models import Document
+
+ROOT = Path(django_settings.BASE_DIR)
+needs_postgresql = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+    reason="backup and restore need PostgreSQL and pg_dump/pg_restore: run with DATABASE_URL=postgres://… (CI does)",
+)
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def pg_tools() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("backup and restore need PostgreSQL (DATABASE_URL=postgres://…)")
+    missing = [tool for tool in ("pg_dump", "pg_restore") if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(f"DATABASE_URL is PostgreSQL but {', '.join(missing)} is missing: install postgresql-client")
+
+
+@pytest.fixture
+def world(pg_tools: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
+    """Demo rules, a submitted case with its uploaded documents (files in a fresh MEDIA_ROOT),
+    and the audit entries every step wrote, all committed."""
+    from daftar.accounts.models import User
+    from daftar.demo.services import demo_load
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    demo_load(offices=False)
+    applicant = User.objects.get(mobile="09120000001")
+    case = submitted_case(client_for(applicant))
+    assert Document.objects.filter(application_id=case["id"]).count() >= 2
+    return {"case": case, "media": tmp_path / "media", "backups": tmp_path / "backups"}
+
+
+@pytest.fixture
+def fresh_database() -> Iterator[dict[str, Any]]:
+    """A database name nobody uses, as a URL; dropped at the end whatever happened."""
+    source = connection.settings_dict
+    name = f"{source['NAME']}_restore_{uuid.uuid4().hex[:8]}"
+    target = {**source, "NAME": name}
+    auth = source["USER"] + (f":{source['PASSWORD']}" if source["PASSWORD"] else "")
+    url = f"postgres://{auth}@{source['HOST'] or '127.0.0.1'}:{source['PORT'] or 5432}/{name}"
+    yield {"name": name, "url": url, "settings": target}
+    bk._database_drop(target)
+
+
+def _exists(database: dict[str, Any]) -> bool:
+    with bk._connect(database["settings"], "postgres") as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database["name"]]).fetchone() is not None
+
+
+def _backup(world: dict[str, Any]) -> Path:
+    call_command("backup", output_dir=str(world["backups"]))
+    sets = sorted(world["backups"].glob("daftar-*"))
+    assert len(sets) == 1
+    return sets[0]
+
+
+def _restore(path: Path, database: dict[str, Any], media: Path, *args: str) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("restore", str(path), *args, database_url=database["url"], media_root=str(media), stdout=out)
+    return out.getvalue()
+
+
+@needs_postgresql
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_backup_then_restore_into_a_fresh_database(
+    world: dict[str, Any], fresh_database: dict[str, Any], tmp_path: Path
+) -> None:
+    path = _backup(world)
+
+    # The set: complete, private, nothing unfinished beside it, the manifest true to the source.
+    assert oct(path.stat().st_mode & 0o777) == "0o700"
+    assert not list(world["backups"].glob(".*partial"))
+    manifest = json.loads((path / "manifest.json").read_text())
+    assert manifest["database"]["dump_sha256"] == _sha(path / "database.dump")
+    with bk._connect(connection.settings_dict) as conn:
+        source_counts = bk.row_counts(conn)
+    assert manifest["database"]["row_counts"] == source_counts
+    assert source_counts["documents_document"] == Document.objects.count() > 0
+    head = AuditHead.objects.get(pk=1)
+    assert manifest["audit_head"]["seq"] == head.seq == AuditEntry.objects.count() > 0
+    assert manifest["audit_head"]["hash"] == head.hash
+    assert {r["name"]: r["sha256"] for r in manifest["file_refs"]} == {
+        d.file.name: d.sha256 for d in Document.objects.all()
+    }
+    assert manifest["app"]["version"]
+
+    # Restore into a database that does not exist yet, and a media directory of its own.
+    restored_media = tmp_path / "restored-media"
+    out = _restore(path, fresh_database, restored_media)
+    assert "RESULT: restored and verified" in out, out
+    assert "created" in out
+
+    # Checked independently of the command's own verification:
+    with bk._connect(fresh_database["settings"]) as conn:
+        assert bk.row_counts(conn) == source_counts  # every table, row for row
+        restored_refs = bk.file_refs(conn)
+    assert len(restored_refs) == Document.objects.count()
+    for doc in Document.objects.all():  # each document's file, byte for byte its recorded sha256
+        assert _sha(restored_media / str(doc.file.name)) == doc.sha256
+    verify = subprocess.run(  # the operator's own command against the restored database
+        [sys.executable, "manage.py", "verify_audit"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": fresh_database["url"], "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert verify.returncode == 0, verify.stderr
+    assert f"audit log intact: {head.seq} entries" in verify.stdout
+
+    # A second restore into it is refused (it is not empty) …
+    with pytest.raises(CommandError, match="not empty; nothing was restored"):
+        _restore(path, fresh_database, restored_media)
+    # … unless forced: dropped and replaced, verified again.
+    out = _restore(path, fresh_database, restored_media, "--force")
+    assert "dropped and replaced" in out and "RESULT: restored and verified" in out
+
+    # The verification is not vacuous: damage the restored copy and it says so.
+    with bk._connect(fresh_database["settings"]) as conn:
+        conn.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER USER")
+        conn.execute("UPDATE audit_auditentry SET action = 'tampered' WHERE seq = 2")
+        conn.execute("DELETE FROM accounts_roleassignment WHERE id = (SELECT min(id) FROM accounts_roleassignment)")
+    (restored_media / str(Document.objects.first().file.name)).write_bytes(b"not the document")
+    target = bk.target_settings(fresh_database["url"])
+    report = bk.restore_verify(manifest, settings_dict=target, storage=bk.local_storage(restored_media))
+    assert not report.ok
+    by_name = {check.en: check for check in report.checks}
+    assert any("accounts_roleassignment" in p for p in by_name["row counts"].problems)
+    assert any("checksum differs" in p for p in by_name["file checksums"].problems)
+    assert any("seq 2" in p for p in by_name["audit chain"].problems)
+    assert "RESULT: MISMATCH" in "\n".join(bk.report_lines(report, manifest))
+
+
+@needs_postgresql
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_bad_inputs_are_refused_before_anything_is_restored(
+    world: dict[str, Any], fresh_database: dict[str, Any], tmp_path: Path
+) -> None:
+    """One backup, copied and damaged a different way for each case; every refusal comes before
+    the database is created or a file is written. Last, a damaged live store fails the backup."""
+    original = _backup(world)
+    name = str(Document.objects.first().file.name)
+    restored_media = tmp_path / "restored-media"
+
+    def damaged(label: str) -> Path:
+        copy = tmp_path / label / original.name
+        shutil.copytree(original, copy)
+        return copy
+
+    def refused(path: Path, *expected: str) -> CommandError:
+        with pytest.raises(CommandError) as caught:
+            _restore(path, fresh_database, restored_media)
+        message = str(caught.value)
+        assert caught.value.returncode == 1
+        for text in expected:
+            assert text in message, message
+        assert not _exists(fresh_database)
+        assert not restored_media.exists() or [p for p in restored_media.rglob("*") if p.is_file()] == [
+            restored_media / name
+        ]
+        return caught.value
+
+    # A tampered dump: one flipped byte, same size.
+    path = damaged("dump")
+    dump = path / "database.dump"
+    data = bytearray(dump.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    dump.write_bytes(bytes(data))
+    refused(path, "database.dump: checksum does not match the manifest", "nothing was restored")
+    with pytest.raises(CommandError, match="damaged"):
+        call_command("restore", str(path), check=True)
+    call_command("restore", str(original), check=True)  # the untouched set checks clean
+
+    # A tampered media file, and one planted beside the others.
+    path = damaged("media")
+    (path / "media" / name).write_bytes(b"%PDF-1.4 something else")
+    (path / "media" / "planted.pdf").write_bytes(b"%PDF-1.4")
+    refused(
+        path,
+        f"media file changed since the backup (tampered?): {name}",
+        "media file not in the manifest: planted.pdf",
+    )
+
+    # A media store that already holds other content under a name of the set.
+    restored_media.joinpath(name).parent.mkdir(parents=True)
+    restored_media.joinpath(name).write_bytes(b"someone else's file")
+    refused(original, "other content under these names; nothing was restored")
+    assert restored_media.joinpath(name).read_bytes() == b"someone else's file"
+
+    # The live store: a file that no longer matches its row's sha256 fails the backup, which
+    # leaves neither a set nor an unfinished directory behind.
+    doc = Document.objects.get(file=name)
+    (world["media"] / name).write_bytes(b"bit rot")
+    empty = tmp_path / "no-backups"
+    with pytest.raises(CommandError, match=rf"documents.document {doc.pk}: .* differs from its recorded sha256"):
+        call_command("backup", output_dir=str(empty))
+    assert list(empty.iterdir()) == []
+
+
+def test_a_missing_unfinished_or_corrupt_set_is_refused(tmp_path: Path) -> None:
+    """No database needed: refused while reading the set (also on SQLite)."""
+    with pytest.raises(CommandError, match="no backup set at"):
+        call_command("restore", str(tmp_path / "nowhere"))
+    partial = tmp_path / ".daftar-20260101T000000Z.abc.partial"
+    partial.mkdir()
+    with pytest.raises(CommandError, match="unfinished backup"):
+        call_command("restore", str(partial))
+    empty = tmp_path / "daftar-20260101T000000Z"
+    empty.mkdir()
+    with pytest.raises(CommandError, match=r"has no manifest\.json"):
+        call_command("restore", str(empty))
+    (empty / "manifest.json").write_text('{"format": 1, "database": ')
+    with pytest.raises(CommandError, match=r"manifest\.json is corrupt"):
+        call_command("restore", str(empty))
+    (empty / "manifest.json").write_text('{"format": 1}')
+    with pytest.raises(CommandError, match="lacks required fields"):
+        call_command("restore", str(empty))
+
+
+def test_backup_and_restore_name_their_need_for_postgresql() -> None:
+    with pytest.raises(bk.BackupError, match="need PostgreSQL"):
+        bk._require_postgresql({"ENGINE": "django.db.backends.sqlite3"})
+    with pytest.raises(bk.BackupError, match="invalid file name"):
+        bk._safe_name("../../etc/passwd")
