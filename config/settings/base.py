@@ -323,6 +323,11 @@ SPECTACULAR_SETTINGS = {
         "LicenceStatusEnum": "daftar.licences.models.LicenceStatus",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # the error answers every operation can give (401, 404, 413…), documented once
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "daftar.core.schema.document_error_responses",
+    ],
 }
 
 # --- I18N: Persian, Tehran time; stored as UTC --------------------------------------------

@@ -28,6 +28,7 @@ from daftar.core.fields import jalali_twin
 from daftar.core.files import attachment_response
 from daftar.core.idempotency import idempotent
 from daftar.core.parsers import NormalizingMultiPartParser
+from daftar.core.schema import paginated
 from daftar.documents.models import Document
 from daftar.documents.services import document_review, document_upload
 from daftar.inquiries.services import inquiry_retry
@@ -296,7 +297,14 @@ class ApplicationListView(APIView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={200: QueueItemSerializer(many=True), 400: ErrorSerializer},
+        responses={
+            200: paginated(
+                "ApplicationPage",
+                QueueItemSerializer(many=True),
+                count_is_lower_bound=serializers.BooleanField(help_text="more rows than `count`"),
+            ),
+            400: ErrorSerializer,
+        },
         summary="Staff: their municipality's queue; applicants: their own cases",
     )
     def get(self, request: Request) -> Response:
@@ -611,7 +619,12 @@ class DocumentDownloadView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        operation_id="documents_download", responses={(200, "application/octet-stream"): bytes, 404: ErrorSerializer}
+        operation_id="documents_download",
+        # the file in its checked type (documents.validation), as an attachment
+        responses={
+            **{(200, mime): bytes for mime in ("application/pdf", "image/jpeg", "image/png")},
+            404: ErrorSerializer,
+        },
     )
     def get(self, request: Request, pk: int) -> FileResponse:
         return document_file_response(_document(request, pk))

@@ -28,7 +28,7 @@ from .selectors import (
     photo_for,
     visit_for,
 )
-from .services import inspection_record, inspection_schedule, photo_add, visit_record, visit_schedule
+from .services import PHOTO_TYPES, inspection_record, inspection_schedule, photo_add, visit_record, visit_schedule
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
@@ -163,7 +163,7 @@ class InspectionPhotoView(APIView):
 
     @extend_schema(
         operation_id="inspections_photos_download",
-        responses={(200, "application/octet-stream"): bytes, 404: ErrorSerializer},
+        responses={**{(200, mime): bytes for mime in PHOTO_TYPES}, 404: ErrorSerializer},
         summary="A photo of a visit, as an attachment (inspectors and the licensing authority)",
     )
     def get(self, request: Request, pk: int, photo_id: int) -> FileResponse:

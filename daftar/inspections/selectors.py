@@ -41,9 +41,11 @@ def inspection_for(actor: Any, pk: int) -> Inspection:
 
 
 def photo_for(actor: Any, inspection_pk: int, photo_pk: int) -> InspectionPhoto:
-    """A photo of an inspection the actor may read (404 for any other, or another's photo)."""
+    """A photo of an inspection the actor may read (404 for any other, or another's photo).
+    ``inspection__pk``, not ``inspection_id``: an id past the column's range is then no match
+    (Django's integer lookups) instead of a database overflow (a 500; issue 8's fuzzing)."""
     photo = (
-        InspectionPhoto.objects.filter(pk=photo_pk, inspection_id=inspection_pk)
+        InspectionPhoto.objects.filter(pk=photo_pk, inspection__pk=inspection_pk)
         .filter(inspection__in=inspections_visible(actor).values("pk"))
         .first()
     )

@@ -23,6 +23,7 @@ from daftar.accounts.constants import STAFF_ROLES
 from daftar.accounts.scoping import scope_queryset
 from daftar.core.errors import ApplicationError
 from daftar.core.fields import jalali_twin
+from daftar.core.schema import paginated
 
 from . import signing
 from .certificate import certificate_pdf
@@ -107,7 +108,7 @@ class LicenceListView(APIView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={200: LicenceSerializer(many=True)},
+        responses={200: paginated("LicencePage", LicenceSerializer(many=True))},
         summary="Holders: their licences; staff: their municipality's licences",
     )
     def get(self, request: Request) -> Response:

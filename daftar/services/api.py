@@ -23,6 +23,7 @@ from daftar.core.errors import ApplicationError
 from daftar.core.fields import jalali_twin
 from daftar.core.idempotency import idempotent
 from daftar.core.normalize import normalize_text
+from daftar.core.schema import page_parameters, paginated
 from daftar.municipalities.models import Municipality
 from daftar.offices.access import office_access
 
@@ -246,8 +247,11 @@ class OfficeTransactionsView(APIView):
 
     @extend_schema(
         operation_id="office_transactions_list",
-        parameters=[OpenApiParameter("day", str, description="Jalali or ISO date; absent: every day, newest first")],
-        responses={200: OfficeTransactionSerializer(many=True), **ERRORS},
+        parameters=[
+            OpenApiParameter("day", str, description="Jalali or ISO date; absent: every day, newest first"),
+            *page_parameters(),
+        ],
+        responses={200: paginated("OfficeTransactionPage", OfficeTransactionSerializer(many=True)), **ERRORS},
     )
     def get(self, request: Request, pk: int) -> Response:
         access = office_access(request.user, pk)
@@ -295,7 +299,11 @@ class OfficeTransactionsView(APIView):
 class OfficeClosingsView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(operation_id="office_closings_list", responses={200: OfficeClosingSerializer(many=True), **ERRORS})
+    @extend_schema(
+        operation_id="office_closings_list",
+        parameters=page_parameters(),
+        responses={200: paginated("OfficeClosingPage", OfficeClosingSerializer(many=True)), **ERRORS},
+    )
     def get(self, request: Request, pk: int) -> Response:
         access = office_access(request.user, pk)
         paginator = _Pages()
