@@ -91,15 +91,22 @@ def judge_npm_audit(report: dict, ignores: dict[str, str]) -> Audit:
     meta = report.get("metadata", {})
     audit.audited = int(meta.get("dependencies", {}).get("total", 0) or 0)
     for name, vuln in report.get("vulnerabilities", {}).items():
-        severity = vuln.get("severity", "high")
-        ids = [str(v.get("url") or v.get("source")) for v in vuln.get("via", []) if isinstance(v, dict)]
-        line = f"{name} ({severity}): {', '.join(ids) or 'via ' + ', '.join(map(str, vuln.get('via', [])))}"
-        if any(i in ignores for i in ids):
-            audit.ignored.append(line)
-        elif severity in BLOCKING:
-            audit.findings.append(line)
-        else:
-            audit.minor.append(line)
+        # Each advisory on its own (``via`` objects, with their own severity): ignoring one
+        # advisory of a package must not hide another. A ``via`` string only names the
+        # dependency that carries the advisory; that package has its own entry.
+        for advisory in vuln.get("via", []):
+            if not isinstance(advisory, dict):
+                continue
+            url = str(advisory.get("url") or advisory.get("source") or "")
+            severity = str(advisory.get("severity") or vuln.get("severity") or "high")
+            ghsa = url.rstrip("/").rsplit("/", 1)[-1]
+            line = f"{name} ({severity}): {url or advisory.get('title', '?')}"
+            if url in ignores or ghsa in ignores:
+                audit.ignored.append(line)
+            elif severity in BLOCKING:
+                audit.findings.append(line)
+            else:
+                audit.minor.append(line)
     return audit
 
 
@@ -161,8 +168,8 @@ def verdict(audits: list[Audit], strict: bool) -> int:
             print(f"   ignored: {line}")
         if audit.findings:
             code = 1
-        elif not audit.reachable and strict and code == 0:
-            code = 2
+        elif (not audit.reachable or audit.not_audited) and strict and code == 0:
+            code = 2  # strict: every package audited, or the run fails
     if code == 0 and not all(a.reachable for a in audits):
         print(
             "The audit could not run in full here: run `make audit` where PyPI and the npm "

@@ -40,6 +40,18 @@ class UserAdmin(AuditedAdmin):
     search_fields = ["mobile", "national_code", "national_id", "last_name", "legal_name"]
     list_filter = ["person_type", "is_active", "is_staff"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """The mobile number is the account's credential: it changes only through the owner's
+        own re-authenticated change (tokens revoked, the old number told, audited; issue 8)."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "mobile"] if obj is not None else readonly
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            form.base_fields.pop("mobile", None)  # declared on the form: read-only needs it gone
+        return form
+
 
 class RoleGrantForm(PersianModelForm):
     mobile = forms.CharField(

@@ -310,12 +310,13 @@ def mobile_change_request(*, user: User, new_mobile: str, address: str) -> Mobil
     """
     if new_mobile == user.mobile:
         raise ApplicationError(msg.MOBILE_SAME, code="mobile_same", fields={"mobile": [msg.MOBILE_SAME]})
+    # its own resend gap: a change request must not hold back the number's login codes
+    wait = ratelimit.gap(f"otp-change:{new_mobile}", seconds=settings.OTP_RESEND_SECONDS, now=time.time())
+    if wait:
+        raise ThrottledError(msg.OTP_RESEND_WAIT.format(seconds=wait), retry_after=wait, code="otp_resend_wait")
     wait = ratelimit.hit(f"mobile-change:{user.pk}", limit=settings.OTP_HOURLY_CAP, window=3600)
     if wait:
         raise ThrottledError(msg.MOBILE_CHANGE_CAP.format(seconds=wait), retry_after=wait)
-    wait = ratelimit.gap(f"otp:{new_mobile}", seconds=settings.OTP_RESEND_SECONDS, now=time.time())
-    if wait:
-        raise ThrottledError(msg.OTP_RESEND_WAIT.format(seconds=wait), retry_after=wait, code="otp_resend_wait")
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
         outbox_enqueue(
@@ -335,7 +336,8 @@ def mobile_change_request(*, user: User, new_mobile: str, address: str) -> Mobil
 def mobile_change_confirm(*, user: User, pending: MobileChange, code: str) -> User:
     """Check the code sent to the new number; then the account's number is the new one.
 
-    A wrong code counts a try (the caller keeps ``pending``); the fifth kills it. On success,
+    Every try counts (in the cache, atomically; the caller keeps ``pending`` for the message);
+    after the fifth the code is dead. On success,
     in one transaction: the number changes, every API token of the account is revoked (each
     was issued to the old number), an audit entry records the change (numbers masked) and the
     OLD number is told by SMS, so a takeover does not go unnoticed.
@@ -343,13 +345,18 @@ def mobile_change_confirm(*, user: User, pending: MobileChange, code: str) -> Us
     fail: str | None = None
     if not re.fullmatch(r"[0-9]{6}", code or ""):
         fail = msg.OTP_FORMAT
-    elif pending.attempts >= settings.OTP_MAX_ATTEMPTS:
-        fail = msg.OTP_LOCKED
     elif time.time() >= pending.expires_at:
         fail = msg.OTP_EXPIRED
-    elif not hmac.compare_digest(pending.code_hash, _change_code_hash(user, pending.mobile, code)):
-        pending.attempts += 1
-        fail = msg.OTP_LOCKED if pending.attempts >= settings.OTP_MAX_ATTEMPTS else msg.OTP_WRONG
+    else:
+        # Every try is counted in the shared cache, atomically, before the code is compared:
+        # the session's own count alone would let parallel requests each see "no try yet".
+        tries_key = f"mobile-change-try:{user.pk}:{pending.code_hash[:16]}"
+        over = ratelimit.hit(tries_key, limit=settings.OTP_MAX_ATTEMPTS, window=settings.OTP_TTL_SECONDS)
+        if over or pending.attempts >= settings.OTP_MAX_ATTEMPTS:
+            fail = msg.OTP_LOCKED
+        elif not hmac.compare_digest(pending.code_hash, _change_code_hash(user, pending.mobile, code)):
+            pending.attempts += 1
+            fail = msg.OTP_LOCKED if pending.attempts >= settings.OTP_MAX_ATTEMPTS else msg.OTP_WRONG
     if fail:
         raise ApplicationError(fail, code="otp_invalid", fields={"code": [fail]})
     from knox.models import AuthToken

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -210,11 +210,14 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 def _reauthenticate(request: HttpRequest) -> HttpResponse:
-    """A sensitive change needs a fresh login (``REAUTH_SECONDS``): log out and come back here
-    through the one-time code of the current number."""
+    """A sensitive change needs a fresh login (``REAUTH_SECONDS``). A GET only explains, with a
+    button: the logout itself is a POST (``step=reauth``), so no link from another site can log
+    anyone out. Then the one-time code of the current number, and back here."""
+    if request.method != "POST" or request.POST.get("step") != "reauth":
+        status = 200 if request.method == "GET" else 403
+        return render(request, "accounts/reauth.html", {"next": request.path}, status=status)
     back = request.path
     logout(request)
-    request.session[SESSION_NEXT] = back
     messages.info(request, msg.REAUTH_NEEDED)
     return redirect(f"{reverse('accounts:login')}?{urlencode({'next': back})}")
 
@@ -263,7 +266,10 @@ def mobile_change(request: HttpRequest) -> HttpResponse:
                 request.session[SESSION_MOBILE_CHANGE] = vars(pending)  # the wrong try counts
             else:
                 request.session.pop(SESSION_MOBILE_CHANGE, None)
-                request.session.cycle_key()
+                user.refresh_from_db()
+                # a new session key and the new hash (it covers the number): every other page
+                # session of the account ends (User._get_session_auth_hash)
+                update_session_auth_hash(request, user)
                 messages.success(request, msg.MOBILE_CHANGED)
                 return redirect("accounts:dashboard")
         status = 400

@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
-def development_backends_off(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    errors: list[Error] = []
+def development_backends_off(app_configs: Any = None, **kwargs: Any) -> list[Error | Warning]:
+    errors: list[Error | Warning] = []
     if settings.DEBUG:
         return errors
     if settings.SMS_BACKEND in {"console", "file", "locmem"}:
@@ -28,6 +28,15 @@ def development_backends_off(app_configs: Any = None, **kwargs: Any) -> list[Err
                 "Captcha test mode accepts a fixed answer.",
                 hint="Unset DAFTAR_CAPTCHA_TEST_MODE in production.",
                 id="daftar.E002",
+            )
+        )
+    if "example" in settings.SECURITY_CONTACT:
+        errors.append(
+            Warning(
+                f"security.txt names the example contact {settings.SECURITY_CONTACT}.",
+                hint="Set DAFTAR_SECURITY_CONTACT to where the operator receives vulnerability reports "
+                "(mailto: or https:; docs/security.md).",
+                id="daftar.W001",
             )
         )
     key = Path(settings.LICENCE_SIGNING_KEY_FILE)

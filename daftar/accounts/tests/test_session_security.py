@@ -18,6 +18,7 @@ from daftar.accounts.tests.factories import UserFactory
 from daftar.accounts.tests.test_views import start_login
 from daftar.audit.models import AuditEntry
 from daftar.audit.services import verify_chain
+from daftar.core.errors import ApplicationError
 from daftar.notifications.backends import LocmemBackend
 
 pytestmark = pytest.mark.django_db
@@ -83,16 +84,56 @@ def test_changing_the_mobile_needs_a_fresh_login(client, settings):
     with time_machine.travel(START, tick=False) as clock:
         _login(client)
         clock.shift(dt.timedelta(minutes=6))
-        response = client.get("/profile/mobile/", follow=True)
+        # a GET only explains (no link from another site can log anyone out) ...
+        page = client.get("/profile/mobile/")
+        assert page.status_code == 200 and "خروج و ورود دوباره" in page.content.decode()
+        assert "_auth_user_id" in client.session
+        assert client.post("/profile/mobile/", {"step": "send", "mobile": NEW}).status_code == 403
+        assert not LocmemBackend.outbox or all(s.to != NEW for s in LocmemBackend.outbox)
+        # ... the button logs out and asks for the current number's code
+        response = client.post("/profile/mobile/", {"step": "reauth"}, follow=True)
         assert response.redirect_chain[-1][0] == "/login/?next=%2Fprofile%2Fmobile%2F"
         assert msg.REAUTH_NEEDED in response.content.decode()
-        assert "_auth_user_id" not in client.session  # logged out: the code of the current number again
+        assert "_auth_user_id" not in client.session
         # the re-login comes back to the page, which now opens
         assert start_login(client, mobile=OLD, next="/profile/mobile/").status_code == 302
         done = client.post("/login/code/", {"code": sms_code(OLD)})
         assert done["Location"] == "/profile/mobile/"
         page = client.get("/profile/mobile/")
-    assert page.status_code == 200 and "تغییر شمارهٔ همراه" in page.content.decode()
+    assert page.status_code == 200 and "شمارهٔ همراه تازه" in page.content.decode()
+
+
+def test_a_session_without_a_login_stamp_has_ended(client):
+    """A session from before the limits existed is of unknown age: neither a fresh login for the
+    mobile change nor given a new absolute limit (review of issue 8)."""
+    from daftar.accounts.session import LOGIN_AT, SEEN_AT
+
+    _login(client)
+    session = client.session
+    del session[LOGIN_AT], session[SEEN_AT]
+    session.save()
+    response = client.get("/profile/mobile/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_ended_session_sends_a_form_back_to_its_page_and_htmx_to_a_whole_page(client, settings):
+    settings.SESSION_IDLE_SECONDS = 1800
+    with time_machine.travel(START, tick=False) as clock:
+        _login(client)
+        clock.shift(dt.timedelta(minutes=31))
+        posted = client.post("/profile/", {"first_name": "سارا"}, HTTP_REFERER="http://testserver/profile/")
+        assert posted.status_code == 302 and posted["Location"] == "/login/?next=%2Fprofile%2F"
+        _login(client)
+        clock.shift(dt.timedelta(minutes=31))
+        fragment = client.get(
+            "/login/captcha/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/dashboard/"
+        )
+        assert fragment["HX-Redirect"] == "/login/?next=%2Fdashboard%2F"
+        _login(client)
+        clock.shift(dt.timedelta(minutes=31))
+        evil = client.post("/profile/", {}, HTTP_REFERER="https://evil.example/")
+        assert evil["Location"] == "/login/"  # another host is never a next page
 
 
 def test_the_mobile_changes_with_the_code_sent_to_the_new_number(client):
@@ -144,6 +185,43 @@ def test_five_wrong_codes_kill_the_change(client, settings):
     late = client.post("/profile/mobile/", {"step": "confirm", "code": code})
     assert late.status_code == 400 and msg.OTP_LOCKED in late.content.decode()
     assert User.objects.get(pk=user.pk).mobile == OLD
+
+
+def test_tries_are_counted_across_sessions_and_parallel_requests(client):
+    """The session's own count could be raced (each parallel request reads "no try yet"); the
+    shared count is not (review of issue 8)."""
+    from daftar.accounts.services import mobile_change_confirm, mobile_change_request
+
+    user = _login(client)
+    pending = mobile_change_request(user=user, new_mobile=NEW, address="127.0.0.1")
+    code = sms_code(NEW)
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):  # five requests that each carry a copy of the same, untouched session
+        copy = type(pending)(**vars(pending))
+        with pytest.raises(ApplicationError):
+            mobile_change_confirm(user=user, pending=copy, code=wrong)
+    with pytest.raises(ApplicationError, match=msg.OTP_LOCKED):
+        mobile_change_confirm(user=user, pending=type(pending)(**vars(pending)), code=code)
+    assert User.objects.get(pk=user.pk).mobile == OLD
+
+
+def test_a_change_request_does_not_hold_back_the_numbers_own_login_code(client):
+    _login(client)
+    client.post("/profile/mobile/", {"step": "send", "mobile": NEW})
+    other = Client()
+    assert start_login(other, mobile=NEW).status_code == 302  # no resend wait for its login code
+
+
+def test_other_page_sessions_of_the_account_end_when_the_mobile_changes(client):
+    user = _login(client)
+    elsewhere = Client()
+    elsewhere.force_login(user)
+    assert elsewhere.get("/dashboard/").status_code == 200
+    client.post("/profile/mobile/", {"step": "send", "mobile": NEW})
+    client.post("/profile/mobile/", {"step": "confirm", "code": sms_code(NEW)})
+    assert User.objects.get(pk=user.pk).mobile == NEW
+    assert client.get("/dashboard/").status_code == 200  # this session goes on
+    assert elsewhere.get("/dashboard/").status_code == 302  # the other one has ended
 
 
 def test_an_expired_change_code_is_refused(client, settings):

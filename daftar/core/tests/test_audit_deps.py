@@ -69,6 +69,39 @@ def test_npm_findings_block_from_high_severity():
     assert audit.findings == ["htmx.org (high): https://github.com/advisories/GHSA-x"]
     assert audit.minor and audit_deps.verdict([audit], strict=False) == 1
     refused = audit_deps.judge_npm_audit({"error": {"summary": "405 Method Not Allowed"}}, {})
+    assert refused.error and audit_deps.verdict([refused], strict=False) == 0
+
+
+def test_ignoring_one_npm_advisory_does_not_hide_another_of_the_same_package():
+    report = {
+        "metadata": {"dependencies": {"total": 4}},
+        "vulnerabilities": {
+            "bootstrap": {
+                "severity": "critical",
+                "via": [
+                    {"url": "https://github.com/advisories/GHSA-low1", "severity": "low"},
+                    {"url": "https://github.com/advisories/GHSA-crit", "severity": "critical"},
+                ],
+            },
+        },
+    }
+    audit = audit_deps.judge_npm_audit(report, {"GHSA-low1": "a tooltip we do not use (low)"})
+    assert audit.findings == ["bootstrap (critical): https://github.com/advisories/GHSA-crit"]
+    assert len(audit.ignored) == 1
+
+
+def test_strict_fails_when_even_one_package_was_not_audited():
+    report = {
+        "dependencies": [
+            {"name": "django", "version": "5.2.19", "vulns": []},
+            {"name": "jdatetime", "skip_reason": "Dependency not found on PyPI"},
+        ]
+    }
+    audit = audit_deps.judge_pip_audit(report, {})
+    assert audit.reachable and audit.not_audited == 1
+    assert audit_deps.verdict([audit], strict=True) == 2
+    assert audit_deps.verdict([audit], strict=False) == 0
+    refused = audit_deps.judge_npm_audit({"error": {"summary": "405 Method Not Allowed"}}, {})
     assert refused.error and audit_deps.verdict([refused], strict=True) == 2
 
 

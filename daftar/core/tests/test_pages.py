@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 import sys
@@ -82,6 +83,7 @@ def _check_deploy(
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/daftar",
         "REDIS_URL": "redis://127.0.0.1:6379/15",
         "DAFTAR_ALLOWED_HOSTS": "daftar.example.ir",
+        "DAFTAR_SECURITY_CONTACT": "mailto:amniat@tehran.ir",
         "DAFTAR_SMS_BACKEND": "http",
         "DAFTAR_SMS_HTTP_URL": "https://sms.example.ir/send",
         "DAFTAR_LICENCE_SIGNING_KEY_FILE": _signing_key(),
@@ -109,6 +111,7 @@ def test_production_settings_pass_check_deploy():
         ({"DAFTAR_SMS_BACKEND": "file"}, "daftar.E001"),
         ({"DAFTAR_CAPTCHA_TEST_MODE": "1"}, "daftar.E002"),
         ({"DAFTAR_LICENCE_SIGNING_KEY_FILE": "/nonexistent/licence.pem"}, "daftar.E003"),
+        ({"DAFTAR_SECURITY_CONTACT": "mailto:security@daftar.example.ir"}, "daftar.W001"),
     ],
 )
 def test_development_conveniences_fail_check_deploy(extra, error):
@@ -197,5 +200,10 @@ def test_security_txt_says_where_to_report_a_vulnerability(client, settings):
     fields = dict(line.split(": ", 1) for line in response.content.decode().splitlines())
     assert fields["Contact"] == "mailto:amniat@tehran.example.ir"
     assert fields["Expires"] > timezone.now().isoformat()[:10]  # in the future (RFC 9116 §2.5.5)
-    assert fields["Canonical"].endswith("/.well-known/security.txt")
+    assert fields["Canonical"] == "http://testserver/.well-known/security.txt"
+    assert (timezone.now() + dt.timedelta(days=170)).isoformat()[:10] < fields["Expires"][:10]
+    assert fields["Expires"][:10] < (timezone.now() + dt.timedelta(days=365)).isoformat()[:10]
+    settings.SITE_URL = "https://daftar.tehran.ir"
+    canonical = client.get("/.well-known/security.txt").content.decode()
+    assert "Canonical: https://daftar.tehran.ir/.well-known/security.txt" in canonical
     assert client.post("/.well-known/security.txt").status_code == 405
