@@ -25,6 +25,7 @@ STATUS_NOT_BOOKED = "وضعیت این نوبت پیش‌تر ثبت شده اس
 NO_SHOW_TOO_EARLY = "«حاضر نشد» را فقط پس از زمان آغاز نوبت می‌توان ثبت کرد."
 DONE_TOO_EARLY = "«انجام شد» را از روز نوبت به بعد می‌توان ثبت کرد."
 NOT_STAFF = "فقط کارکنان همین دفتر وضعیت نوبت را ثبت می‌کنند."
+FORBIDDEN_TITLE = "دسترسی مجاز نیست"
 
 # --- why the office cancelled a booking (SMS; day_hours gives the closure reasons) ----------
 REASON_HOURS_CHANGED = "ساعات کار دفتر تغییر کرده است"

@@ -234,6 +234,8 @@ def mark(request: HttpRequest, code: str) -> HttpResponse:
     except ApplicationError as exc:
         if exc.status_code == 404:
             raise Http404 from None
+        if exc.status_code == 403:  # a reader of the office: a Persian 403 page, as the API's 403
+            return render(request, "error.html", {"title": msg.FORBIDDEN_TITLE, "text": exc.message}, status=403)
         messages.error(request, exc.message)
     else:
         label = AppointmentStatus(request.POST["status"]).label

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -101,8 +102,10 @@ def may_rank(user: Any, call: Call) -> bool:
     )
 
 
+@login_required
 def call_ranking(request: HttpRequest, pk: int) -> HttpResponse:
-    """Staff: a district's ranking in the call (P4); 404 for everyone else."""
+    """Staff: a district's ranking in the call (P4); 404 for everyone else logged in, the login
+    page for anyone not (as every other staff page)."""
     from daftar.applications.models import Application
 
     call: Any = calls_list().filter(pk=pk).first()

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from daftar.accounts.constants import Role
-from daftar.accounts.scoping import municipality_ids_for
+from daftar.accounts.scoping import municipality_ids_for, scope_queryset
 from daftar.core.errors import ApplicationError
 from daftar.core.jalali import jalali_iso, to_jalali
 from daftar.core.normalize import normalize_text, persian_number
@@ -156,8 +156,10 @@ def revisions(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revision_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    cities = _admin_cities(request)
-    revision = TariffRevision.objects.filter(pk=pk, municipality__in=cities).first()
+    """Only an administrator of the revision's municipality reaches it; for anyone else it does
+    not exist (404, as a wrong id), never a 403 that tells it does."""
+    visible = scope_queryset(TariffRevision.objects.all(), request.user, roles={Role.MUNICIPALITY_ADMIN})
+    revision = visible.filter(pk=pk).first()
     if revision is None:
         raise Http404
     try:

@@ -141,3 +141,13 @@ def test_the_ranking_page_is_for_the_municipalitys_staff(tehran_rules, django_ca
         other.force_login(who)
         assert other.get(f"/calls/{call.pk}/ranking/?district={district}").status_code == 404
     assert staff.get(f"/calls/{call.pk}/ranking/?district=²").status_code == 200  # falls back to the first district
+
+
+def test_the_ranking_page_sends_anonymous_visitors_to_the_login(tehran_rules):
+    """Issue 8 (the pages' access matrix): like every staff page, not a 404 for anonymous."""
+    from django.test import Client
+
+    call = open_call()
+    response = Client().get(f"/calls/{call.pk}/ranking/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/login/?next=/calls/{call.pk}/ranking/"

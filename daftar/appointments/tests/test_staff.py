@@ -155,3 +155,17 @@ def test_a_stranger_sending_a_bad_body_still_gets_the_404_of_a_missing_code(book
     theirs = client.post(f"/api/v1/appointments/{booked.code}/status", {"status": ["x"]}, format="json")
     missing = client.post("/api/v1/appointments/ZZZZ-ZZZZ/status", {"status": ["x"]}, format="json")
     assert theirs.status_code == missing.status_code == 404 and theirs.content == missing.content
+
+
+def test_a_municipality_supervisor_marking_on_the_page_gets_a_persian_403(booked: Appointment, office: Any) -> None:
+    """Issue 8 (the pages' access matrix): the page refuses as the API does (403), with a
+    Persian page; it used to redirect to the office's list with a flash message."""
+    from django.test import Client
+
+    supervisor = RoleAssignmentFactory(municipality=office.municipality, role="supervisor").user
+    client = Client()
+    client.force_login(supervisor)
+    response = client.post(f"/appointments/{booked.code}/status/", {"status": "done"})
+    assert response.status_code == 403
+    assert msg.NOT_STAFF in response.content.decode()
+    assert Appointment.objects.get(pk=booked.pk).status == AppointmentStatus.BOOKED

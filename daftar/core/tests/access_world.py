@@ -16,6 +16,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
@@ -156,8 +157,9 @@ def build_world() -> World:
         place="تالار شهرداری",
         seats=10,
     )
-    ExamSeat.objects.create(session=session, application=seated)
+    seat = ExamSeat.objects.create(session=session, application=seated)
     w.ids["exam_session"] = session.pk
+    w.ids["seat"] = seat.pk
     w.owners["exam_session"] = seated.applicant_id
 
     # the interview stage
@@ -190,7 +192,24 @@ def build_world() -> World:
         w.owners[name] = holder.pk
 
     _office(w, licence, staff[Role.OFFICE_CLERK.value])
+    _revision(w, staff[Role.MUNICIPALITY_ADMIN.value])
     return w
+
+
+def _revision(w: World, admin: User) -> None:
+    """A tariff revision of Tehran, scheduled 60 days ahead by its municipality administrator
+    (the pages' matrix cancels it; no tariff in force today changes)."""
+    from daftar.core.jalali import jalali_iso
+    from daftar.services.services import revision_schedule
+
+    revision = revision_schedule(
+        municipality=admin.roles.get(role=Role.MUNICIPALITY_ADMIN).municipality,
+        percent="10",
+        rounding_step=10_000,
+        effective_from=jalali_iso(timezone.localdate() + dt.timedelta(days=60)),
+        actor=admin,
+    )
+    w.ids["revision"] = revision.pk
 
 
 def _office(w: World, licence: Licence, clerk: User) -> None:
@@ -288,21 +307,49 @@ WATCHED: list[tuple[type[Model] | str, str]] = [
     ("offices.OfficeClosure", "closure"),
     ("services.CostEntry", "cost"),
     ("appointments.Appointment", "appointment"),
+    ("assessments.ExamSeat", "seat"),
+    ("services.TariffRevision", "revision"),
 ]
+
+
+def _row_counts() -> dict[str, int]:
+    """Every project table's row count, in one query (the matrices take thousands of these)."""
+    models = [m for m in apps.get_models(include_auto_created=True) if m._meta.app_label in DAFTAR_APPS]
+    quote = connection.ops.quote_name
+    # table names from the models, quoted: nothing from outside goes into this SQL
+    columns = ", ".join(f"(SELECT COUNT(*) FROM {quote(m._meta.db_table)})" for m in models)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}")
+        counts = cursor.fetchone()
+    return {m._meta.label: int(n) for m, n in zip(models, counts, strict=True)}
+
+
+# the SQL of each watched look-up, compiled once (the ORM's compiling is most of its cost)
+_COMPILED: dict[tuple[str, str, Any], tuple[str, Any]] = {}
+
+
+def _rows(model: type[Model], field: str, value: Any) -> list[dict[str, Any]]:
+    """``model.objects.filter(field=value).values()`` in the primary key's order."""
+    key = (model._meta.label, field, value)
+    if key not in _COMPILED:
+        query = model._default_manager.filter(**{field: value}).order_by("pk").values().query
+        _COMPILED[key] = query.sql_with_params()
+    sql, params = _COMPILED[key]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def fingerprint(w: World) -> dict[str, Any]:
     """Row counts of every table of the project (audit and SMS outbox included), the full rows
     of the world's objects and the files under MEDIA_ROOT."""
-    out: dict[str, Any] = {}
-    for model in apps.get_models(include_auto_created=True):
-        if model._meta.app_label in DAFTAR_APPS:
-            out[model._meta.label] = model._default_manager.count()
+    out: dict[str, Any] = _row_counts()
     for entry, name in WATCHED:
         model = apps.get_model(entry) if isinstance(entry, str) else entry
         key = {"licence": "number", "appointment": "code"}.get(name, "pk")
-        out[f"{model._meta.label}:{name}"] = list(model._default_manager.filter(**{key: w.ids[name]}).values())
-    out["inquiries"] = list(Inquiry.objects.filter(application_id=w.ids["case"]).values())
-    out["seats"] = list(ExamSeat.objects.filter(session_id=w.ids["exam_session"]).values())
+        out[f"{model._meta.label}:{name}"] = _rows(model, key, w.ids[name])
+    out["inquiries"] = _rows(Inquiry, "application_id", w.ids["case"])
+    out["seats"] = _rows(ExamSeat, "session_id", w.ids["exam_session"])
     out["stored files"] = sorted(str(p) for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
     return out

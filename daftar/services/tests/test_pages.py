@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -152,6 +153,31 @@ def test_an_admin_cannot_cancel_another_municipalitys_revision(office: Any) -> N
     other, _d = make_city()
     response = web(municipal(other, "municipality_admin")).post(f"/tariffs/revisions/{revision.pk}/cancel/")
     assert response.status_code == 404
+    revision.refresh_from_db()
+    assert revision.status == RevisionStatus.SCHEDULED
+
+
+@pytest.mark.parametrize("role", ["supervisor", "licensing_authority", None])
+def test_anyone_but_an_admin_of_its_city_gets_the_404_of_a_missing_revision(office: Any, role: str | None) -> None:
+    """Issue 8 (the pages' access matrix): a revision that is not yours does not exist (it used
+    to be a 403 for every user without the administrator role, anywhere)."""
+    from daftar.accounts.tests.factories import UserFactory
+    from daftar.services.services import revision_schedule
+
+    city = office.municipality
+    revision = revision_schedule(
+        municipality=city,
+        percent="15",
+        rounding_step=10_000,
+        effective_from="1405/10/01",
+        actor=municipal(city, "municipality_admin"),
+    )
+    client = web(municipal(city, role) if role else UserFactory.create())
+    with mock.patch("django.middleware.csrf._get_new_csrf_string", return_value="x" * 32):  # renders alike
+        theirs = client.post(f"/tariffs/revisions/{revision.pk}/cancel/")
+        missing = client.post("/tariffs/revisions/999999999/cancel/")
+    assert theirs.status_code == missing.status_code == 404
+    assert theirs.content == missing.content
     revision.refresh_from_db()
     assert revision.status == RevisionStatus.SCHEDULED
 
