@@ -9,6 +9,9 @@ inside one transaction that is rolled back at the end of the module).
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,8 +19,10 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from daftar.accounts.constants import Role
@@ -353,3 +358,50 @@ def fingerprint(w: World) -> dict[str, Any]:
     out["seats"] = _rows(ExamSeat, "session_id", w.ids["exam_session"])
     out["stored files"] = sorted(str(p) for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
     return out
+
+
+# --- shared by the modules that use the world (the API and page matrices, the schema checks) ---
+
+
+@contextmanager
+def world_rolled_back(tmp_path_factory: Any, name: str, **settings_: Any) -> Iterator[World]:
+    """The world, built inside one transaction that is rolled back when the module is done,
+    with the settings every such module needs (``settings_`` adds more); call it from a
+    module-scoped fixture inside ``django_db_blocker.unblock()``."""
+    base = tmp_path_factory.getbasetemp()
+    with override_settings(
+        SMS_BACKEND="locmem",
+        LICENCE_SIGNING_KEY_FILE=str(base / "keys" / "licence-ed25519.pem"),
+        MEDIA_ROOT=str(tmp_path_factory.mktemp(name)),
+        **settings_,
+    ):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def route(pattern: Any) -> str:
+    """A URL pattern's text with its parameters as ``{name}``."""
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern))
+
+
+def url_patterns() -> Iterator[tuple[str, URLPattern]]:
+    """Every (``/path/{param}``, pattern) the URL configuration serves."""
+
+    def walk(patterns: list[Any], prefix: str) -> Iterator[tuple[str, URLPattern]]:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + route(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield "/" + prefix + route(p.pattern), p
+
+    yield from walk(get_resolver().url_patterns, "")
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The names whose value differs between two ``fingerprint``s."""
+    return sorted(k for k in before | after if before.get(k) != after.get(k))

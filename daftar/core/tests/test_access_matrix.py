@@ -23,9 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -42,8 +39,10 @@ from .access_world import (
     REASON,
     STAFF_ROLE_NAMES,
     World,
-    build_world,
+    changed,
     fingerprint,
+    url_patterns,
+    world_rolled_back,
 )
 
 pytestmark = pytest.mark.django_db
@@ -318,31 +317,19 @@ REACHED_STATUSES = {*range(200, 300), 400, 409, 413, 415, 422}
 # --- the endpoints, from the URL configuration ----------------------------------------------
 
 
-def _route(pattern: Any) -> str:
-    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern))
-
-
 def api_endpoints() -> set[tuple[str, str]]:
     """Every (METHOD, /api/v1/path) the URL configuration serves, parameters as ``{name}``."""
     found: set[tuple[str, str]] = set()
-
-    def walk(patterns: list[Any], prefix: str) -> None:
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, prefix + _route(p.pattern))
-            elif isinstance(p, URLPattern):
-                path = "/" + prefix + _route(p.pattern)
-                if not path.startswith(API):
-                    continue
-                view = getattr(p.callback, "cls", None) or getattr(p.callback, "view_class", None)
-                if view is None:  # a function view: its methods are unknown, so it needs a row per GET
-                    found.add(("GET", path))
-                    continue
-                for method in view.http_method_names:
-                    if method not in ("options", "head", "trace") and hasattr(view, method):
-                        found.add((method.upper(), path))
-
-    walk(get_resolver().url_patterns, "")
+    for path, p in url_patterns():
+        if not path.startswith(API):
+            continue
+        view = getattr(p.callback, "cls", None) or getattr(p.callback, "view_class", None)
+        if view is None:  # a function view: its methods are unknown, so it needs a row per GET
+            found.add(("GET", path))
+            continue
+        for method in view.http_method_names:
+            if method not in ("options", "head", "trace") and hasattr(view, method):
+                found.add((method.upper(), path))
     return found
 
 
@@ -373,23 +360,8 @@ def test_the_matrix_is_not_trivial() -> None:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[World]:
-    base = tmp_path_factory.getbasetemp()
-    media = tmp_path_factory.mktemp("access-matrix-media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            SMS_BACKEND="locmem",
-            LICENCE_SIGNING_KEY_FILE=str(base / "keys" / "licence-ed25519.pem"),
-            MEDIA_ROOT=str(media),
-        ),
-    ):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with django_db_blocker.unblock(), world_rolled_back(tmp_path_factory, "access-matrix-media") as w:
+        yield w
 
 
 def _user(w: World, actor: str, obj: str) -> User | None:
@@ -487,8 +459,7 @@ def test_access(world: World, method: str, pattern: str, actor: str) -> None:
 
     if writes and expected in ("401", "403", "404"):
         after = fingerprint(world)
-        changed = sorted(k for k in before | after if before.get(k) != after.get(k))  # type: ignore[operator]
-        assert not changed, f"{where}; a refused write changed {changed}"
+        assert not changed(before, after), f"{where}; a refused write changed {changed(before, after)}"
 
 
 # --- collection endpoints: lists never show another municipality's or person's rows ----------

@@ -43,15 +43,24 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.test import Client
 from django.utils import timezone
 
 from daftar.accounts.models import User
 from daftar.applications.tests.helpers import INSPECTION, png_bytes, upload_file
 
-from .access_world import ACTORS, FOREIGN, MISSING_ID, MISSING_NUMBER, STAFF_ROLE_NAMES, World, build_world, fingerprint
+from .access_world import (
+    ACTORS,
+    FOREIGN,
+    MISSING_ID,
+    MISSING_NUMBER,
+    STAFF_ROLE_NAMES,
+    World,
+    changed,
+    fingerprint,
+    url_patterns,
+    world_rolled_back,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -278,25 +287,9 @@ LOGIN_PREFIX = "/login/?next="
 # --- the pages, from the URL configuration ----------------------------------------------------
 
 
-def _route(pattern: Any) -> str:
-    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern))
-
-
 def page_patterns() -> set[str]:
     """Every page pattern with a path parameter, parameters as ``{name}``."""
-    found: set[str] = set()
-
-    def walk(patterns: list[Any], prefix: str) -> None:
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, prefix + _route(p.pattern))
-            elif isinstance(p, URLPattern):
-                path = "/" + prefix + _route(p.pattern)
-                if "{" in path and not path.startswith(EXCLUDED_PREFIXES):
-                    found.add(path)
-
-    walk(get_resolver().url_patterns, "")
-    return found
+    return {path for path, _p in url_patterns() if "{" in path and not path.startswith(EXCLUDED_PREFIXES)}
 
 
 def test_every_object_page_has_a_row_and_every_row_a_page() -> None:
@@ -328,29 +321,16 @@ PINNED_CSRF = "pagematrixpagematrixpagematrixpa"  # 32 allowed characters: secre
 
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[World]:
-    base = tmp_path_factory.getbasetemp()
-    media = tmp_path_factory.mktemp("page-matrix-media")
     with (
         django_db_blocker.unblock(),
-        override_settings(
-            SMS_BACKEND="locmem",
-            LICENCE_SIGNING_KEY_FILE=str(base / "keys" / "licence-ed25519.pem"),
-            MEDIA_ROOT=str(media),
-            LICENCE_VERIFY_PER_ADDRESS_HOURLY=1_000_000,  # a shared Redis keeps counting between runs
-        ),
         mock.patch("django.middleware.csrf._get_new_csrf_string", return_value=PINNED_CSRF),
+        # a shared Redis keeps counting between runs
+        world_rolled_back(tmp_path_factory, "page-matrix-media", LICENCE_VERIFY_PER_ADDRESS_HOURLY=1_000_000) as w,
     ):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            w = build_world()
-            w.extra["soon"] = _soon()
-            w.ids["action"] = "start_review"
-            w.extra["sessions"] = _sessions(w)
-            yield w
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+        w.extra["soon"] = _soon()
+        w.ids["action"] = "start_review"
+        w.extra["sessions"] = _sessions(w)
+        yield w
 
 
 def _soon() -> str:
@@ -480,8 +460,7 @@ def test_page_access(world: World, method: str, pattern: str, actor: str) -> Non
 
     if writes and expected in ("login", "403", "404"):
         after = fingerprint(world)
-        changed = sorted(k for k in before | after if before.get(k) != after.get(k))  # type: ignore[operator]
-        assert not changed, f"{where}; a refused write changed {changed}"
+        assert not changed(before, after), f"{where}; a refused write changed {changed(before, after)}"
 
 
 # --- list pages: they never show what the object's own page would refuse ------------------------

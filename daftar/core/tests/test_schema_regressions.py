@@ -11,8 +11,6 @@ from typing import Any
 import pytest
 import requests
 import schemathesis
-from django.db import transaction
-from django.test import override_settings
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -25,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 from daftar.accounts.models import User
 from daftar.applications.tests.helpers import client_for
 
-from .access_world import World, build_world
+from .access_world import World, world_rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -40,22 +38,8 @@ CHECKS = [
 
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[World]:
-    base = tmp_path_factory.getbasetemp()
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            SMS_BACKEND="locmem",
-            LICENCE_SIGNING_KEY_FILE=str(base / "keys" / "licence-ed25519.pem"),
-            MEDIA_ROOT=str(tmp_path_factory.mktemp("schema-regressions-media")),
-        ),
-    ):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with django_db_blocker.unblock(), world_rolled_back(tmp_path_factory, "schema-regressions-media") as w:
+        yield w
 
 
 @pytest.fixture(scope="module")
