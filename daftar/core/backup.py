@@ -11,15 +11,24 @@ A backup set is one directory ``daftar-<UTC timestamp>/`` (mode 0700) holding:
   counts, every copied object's sha256 and size, every file a row refers to with the sha256 the
   row records, the audit chain's head, and the dump's sha256 and size.
 
+The rows of ``EXCLUDED_DATA`` (sessions, captcha answers: secrets) are left out of the dump; the
+manifest lists them (``excluded_data``) with a row count of 0. The manifest is not signed: its
+checks catch a damaged or altered set, not someone who rewrites the manifest too; authenticity
+comes from keeping the sets encrypted and authenticated off-host (docs/operations.md).
+
 It is built in a hidden ``.daftar-….partial`` directory next to it and renamed once complete:
 a directory named ``daftar-…`` with a manifest is a whole backup; anything else is not.
 
 Restoring checks the whole set first (dump checksum, ``pg_restore --list``, every media
-object's checksum, nothing extra), then the target (an empty or missing database; the media
-store's names free or identical), before changing anything. The database is restored by
-``pg_restore --single-transaction`` (all or nothing), then the media, then it verifies the result
-against the manifest: row counts, each referenced file's checksum against the manifest and the
-restored row, and the audit chain (``verify_chain``) reaching the manifest's head.
+object's checksum, nothing extra, no symbolic link under ``media/``), then the target (an empty
+or missing database; the media store's names free or identical), before changing anything. The
+database is restored by ``pg_restore --single-transaction`` (all or nothing), then the media,
+then it verifies the result against the manifest: row counts, each referenced file's checksum
+against the manifest and the restored row, and the audit chain (``verify_chain``) reaching the
+manifest's head. ``--force`` on a non-empty database never drops it: the set goes into a new
+``<name>_restore_<random>`` database, is verified there, and only then swapped in by renaming
+(the old one is kept as ``<name>_before_<UTC time>``); on any failure the temporary database is
+dropped and the target is untouched.
 """
 
 from __future__ import annotations
@@ -31,9 +40,11 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import tempfile
+import time
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -51,6 +62,12 @@ MANIFEST = "manifest.json"
 DUMP = "database.dump"
 MEDIA = "media"
 SET_NAME = re.compile(r"^daftar-\d{8}T\d{6}Z$")
+# Tables whose rows are secrets and need no keeping: their data is left out of the dump
+# (``pg_dump --exclude-table-data``); the manifest lists them under ``excluded_data`` with a row
+# count of 0, and a restore expects them empty. Django's database sessions hold the raw cookie
+# value as ``session_key`` (a backup would hand out live logins); the captcha store holds the
+# answers of open challenges. After a restore everyone signs in again.
+EXCLUDED_DATA = ("django_session", "captcha_captchastore")
 CHUNK = 1024 * 1024
 # Django's own OPTIONS keys, which are not libpq connection parameters.
 _NOT_LIBPQ = {"isolation_level", "server_side_binding", "assume_role", "pool", "cursor_factory", "context"}
@@ -329,13 +346,22 @@ def _backup_into(
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
         log(f"pg_dump ({settings_dict['NAME']}) …")
         with subprocess.Popen(  # noqa: S603 - fixed arguments, connection in the environment
-            [pg_dump, "--format=custom", f"--snapshot={snapshot}", "--no-password", f"--file={dump_path}"],
+            [
+                pg_dump,
+                "--format=custom",
+                f"--snapshot={snapshot}",
+                "--no-password",
+                *[f"--exclude-table-data={table}" for table in EXCLUDED_DATA],
+                f"--file={dump_path}",
+            ],
             env=_pg_env(settings_dict),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
         ) as dump:
             counts = row_counts(conn)  # while pg_dump runs, in the same snapshot
+            excluded = sorted(table for table in EXCLUDED_DATA if table in counts)
+            counts.update(dict.fromkeys(excluded, 0))  # deliberately empty in the dump
             refs = file_refs(conn)
             head = audit_head(conn)
             server = conn.execute("SHOW server_version").fetchone()[0]
@@ -373,6 +399,7 @@ def _backup_into(
             "dump_sha256": sha256_file(dump_path),
             "dump_size": dump_path.stat().st_size,
             "row_counts": counts,
+            "excluded_data": excluded,
         },
         "audit_head": head,
         "media": {"storage": type(storage).__module__ + "." + type(storage).__name__, "files": media},
@@ -459,7 +486,9 @@ def backup_check(path: Path, manifest: dict[str, Any], *, log: Log = lambda mess
     else:
         log("checking the dump …")
         if dump.stat().st_size != database.get("dump_size") or sha256_file(dump) != database["dump_sha256"]:
-            problems.append(f"چکیدهٔ فایل پایگاه داده نادرست / {DUMP}: checksum does not match the manifest (tampered?)")
+            problems.append(
+                f"چکیدهٔ فایل پایگاه داده نادرست / {DUMP}: checksum does not match the manifest (damaged or altered?)"
+            )
         else:
             listed = subprocess.run(  # noqa: S603
                 [_tool("pg_restore"), "--list", str(dump)], capture_output=True, text=True, check=False
@@ -469,12 +498,17 @@ def backup_check(path: Path, manifest: dict[str, Any], *, log: Log = lambda mess
     log("checking the media …")
     files: dict[str, dict[str, Any]] = manifest["media"]["files"]
     root = path / MEDIA
+    links = _symlinks(root)
+    if links:
+        # A crafted set could point media/<name> at a host file and have it copied into the store.
+        problems += [f"پیوند نمادین / symbolic link in the backup's media (refused): {link}" for link in links]
+        return problems
     for name, expected in sorted(files.items()):
         local = root / _safe_name(name)
         if not local.is_file():
             problems.append(f"پرونده نیست / media file missing from the backup: {name}")
         elif local.stat().st_size != expected["size"] or sha256_file(local) != expected["sha256"]:
-            problems.append(f"چکیدهٔ پرونده نادرست / media file changed since the backup (tampered?): {name}")
+            problems.append(f"چکیدهٔ پرونده نادرست / media file changed since the backup (damaged or altered?): {name}")
     if root.is_dir():
         for local in root.rglob("*"):
             if local.is_file() and local.relative_to(root).as_posix() not in files:
@@ -485,6 +519,19 @@ def backup_check(path: Path, manifest: dict[str, Any], *, log: Log = lambda mess
         elif ref["sha256"] != files[ref["name"]]["sha256"]:
             problems.append(f"{ref['model']} {ref['pk']}: {ref['name']} differs from its recorded sha256")
     return problems
+
+
+def _symlinks(root: Path) -> list[str]:
+    """Every symbolic link at or under ``root`` (not followed), relative to its parent."""
+    if root.is_symlink():
+        return [root.name]
+    found: list[str] = []
+    for directory, dirs, names in os.walk(root):
+        for entry in [*dirs, *names]:
+            local = Path(directory) / entry
+            if local.is_symlink():
+                found.append(local.relative_to(root.parent).as_posix())
+    return sorted(found)
 
 
 # --- restore -----------------------------------------------------------------------------------
@@ -505,6 +552,7 @@ class RestoreReport:
     checks: list[Check]
     created: bool = False
     replaced: bool = False
+    previous: str = ""
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -542,14 +590,11 @@ def _database_state(settings_dict: dict[str, Any]) -> str:
     return "in use" if used else "empty"
 
 
-def _database_create(settings_dict: dict[str, Any], *, drop: bool = False) -> None:
+def _database_create(settings_dict: dict[str, Any]) -> None:
     from psycopg import sql
 
-    name = sql.Identifier(settings_dict["NAME"])
     with _connect(settings_dict, "postgres") as conn:
-        if drop:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(settings_dict["NAME"])))
 
 
 def _database_drop(settings_dict: dict[str, Any]) -> None:
@@ -557,6 +602,58 @@ def _database_drop(settings_dict: dict[str, Any]) -> None:
 
     with _connect(settings_dict, "postgres") as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(settings_dict["NAME"])))
+
+
+def _pg_name(base: str, suffix: str) -> str:
+    """``base + suffix`` within PostgreSQL's 63-byte identifier limit (``base`` is shortened)."""
+    room = 63 - len(suffix.encode())
+    return base.encode()[:room].decode(errors="ignore") + suffix
+
+
+class _SwapBroken(BackupError):
+    """The swap stopped half way: the target name is free and must not be cleaned up blindly."""
+
+
+def _database_swap(target: dict[str, Any], new_name: str, stamp: str) -> str:
+    """Rename the target database to ``<target>_before_<stamp>`` and ``new_name`` to the target;
+    return the kept database's name. Other sessions on the target are ended first
+    (``pg_terminate_backend``): the web and worker processes should be stopped anyway."""
+    import psycopg
+    from psycopg import sql
+
+    name = target["NAME"]
+    previous = _pg_name(name, f"_before_{stamp}")
+    with _connect(target, "postgres") as conn:
+        for attempt in range(20):
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            )
+            try:
+                conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(*map(sql.Identifier, (name, previous))))
+                break
+            except psycopg.errors.ObjectInUse:
+                if attempt == 19:
+                    raise BackupError(
+                        f"پایگاه داده «{name}» هنوز اتصال دارد / database {name} still has sessions after "
+                        "pg_terminate_backend (stop the web and worker processes and try again)"
+                    ) from None
+                time.sleep(0.25)
+        try:
+            conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(*map(sql.Identifier, (new_name, name))))
+        except psycopg.Error as exc:
+            try:
+                conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(*map(sql.Identifier, (previous, name))))
+            except psycopg.Error as back:
+                raise _SwapBroken(
+                    f"جابه‌جایی نیمه‌کاره / the swap stopped half way: {name} was renamed to {previous}, but "
+                    f"renaming {new_name} to {name} failed ({exc}) and renaming it back failed too ({back}). "
+                    f"No database is named {name} now; the verified restore is {new_name}. By hand: "
+                    f'ALTER DATABASE "{previous}" RENAME TO "{name}"; (the old data) or '
+                    f'ALTER DATABASE "{new_name}" RENAME TO "{name}"; (the restored data)'
+                ) from exc
+            raise BackupError(f"renaming {new_name} to {name} failed ({exc}); {name} was renamed back") from exc
+    return previous
 
 
 def _media_plan(storage: Storage, files: dict[str, dict[str, Any]]) -> tuple[list[str], list[str], list[str]]:
@@ -574,6 +671,72 @@ def _media_plan(storage: Storage, files: dict[str, dict[str, Any]]) -> tuple[lis
     return write, same, conflict
 
 
+def _media_write(storage: Storage, source: Path, names: list[str], *, replace: bool = False) -> tuple[list[str], str]:
+    """Write the set's files ``names`` into the store; stop at the first failure.
+
+    Returns (the names written, the failure or ""). With ``replace`` an existing file is
+    replaced: on a local store the new content is written beside it and renamed over it
+    (atomic; a failure leaves the old file); elsewhere the old object is deleted, then saved.
+    """
+    written: list[str] = []
+    for name in names:
+        local = source / _safe_name(name)
+        try:
+            if replace:
+                _media_replace(storage, local, name)
+            else:
+                with local.open("rb") as fh:
+                    saved = storage.save(name, File(fh, name=name))
+                if saved != name:
+                    raise BackupError(f"the media store saved it as {saved}")
+        except Exception as exc:  # any storage backend's error: reported precisely
+            return written, f"{name}: {exc}"
+        written.append(name)
+    return written, ""
+
+
+def _media_replace(storage: Storage, local: Path, name: str) -> None:
+    try:
+        live = Path(storage.path(name))
+    except NotImplementedError:  # not a local store: delete, then save (not atomic)
+        live = None
+    if live is None:
+        storage.delete(name)
+        with local.open("rb") as fh:
+            saved = storage.save(name, File(fh, name=name))
+        if saved != name:
+            raise BackupError(f"the media store saved it as {saved}")
+        return
+    fd, staging = tempfile.mkstemp(prefix=f".{live.name}.", suffix=".restoring", dir=live.parent)
+    try:
+        with os.fdopen(fd, "wb") as out, local.open("rb") as src:
+            shutil.copyfileobj(src, out, CHUNK)
+            out.flush()
+            os.fsync(out.fileno())
+        mode = getattr(storage, "file_permissions_mode", None)
+        os.chmod(staging, mode if mode is not None else 0o644)
+        os.replace(staging, live)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(staging)
+        raise
+
+
+def _pg_restore(pg_restore: str, settings_dict: dict[str, Any], dump: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - fixed arguments, connection in the environment
+        [pg_restore, "--single-transaction", "--exit-on-error", "--no-owner", "--no-acl", "--no-password",
+         f"--dbname={settings_dict['NAME']}", str(dump)],
+        env=_pg_env(settings_dict),
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+
+
+def _problems(report: RestoreReport) -> str:
+    return "\n  ".join(f"{check.en}: {p}" for check in report.checks for p in check.problems[:20])
+
+
 def restore(
     path: Path,
     *,
@@ -584,7 +747,12 @@ def restore(
 ) -> RestoreReport:
     """Restore the set at ``path`` into the database (``database_url``, else the configured
     one) and the media store, then verify it. Raises ``BackupError`` before changing anything
-    when the set or the target is not fit; returns the report of the verification."""
+    when the set or the target is not fit; returns the report of the verification.
+
+    A missing or empty database is restored into directly. A non-empty one (only with
+    ``force``) is never dropped: the set is restored into a new temporary database, verified
+    there, and only then swapped in by renaming; the previous database is kept.
+    """
     path = Path(path)
     manifest = backup_read(path)
     problems = backup_check(path, manifest, log=log)
@@ -603,7 +771,8 @@ def restore(
     if state == "in use" and not force:
         raise BackupError(
             f"پایگاه داده «{target['NAME']}» خالی نیست؛ چیزی بازیابی نشد / database {target['NAME']} is not "
-            "empty; nothing was restored (restore into a new database, or add --force to drop and replace it)"
+            "empty; nothing was restored (restore into a new database, or add --force to restore beside it, "
+            "verify, and swap it in, keeping the current one under another name)"
         )
     to_write, _same, conflicts = _media_plan(storage, files)
     if conflicts and not force:
@@ -613,40 +782,140 @@ def restore(
         )
 
     if target["NAME"] == connections["default"].settings_dict["NAME"]:
-        connections["default"].close()  # the database may be dropped: let go of it
+        connections["default"].close()  # the database may be renamed: let go of it
+    if state == "in use":
+        return _restore_beside(path, manifest, target, pg_restore, storage, to_write, conflicts, log)
+
     created = state == "missing"
-    if state == "missing":
+    if created:
         log(f"creating database {target['NAME']} …")
         _database_create(target)
-    elif state == "in use":
-        log(f"--force: dropping and re-creating database {target['NAME']} …")
-        _database_create(target, drop=True)
     log("pg_restore …")
-    done = subprocess.run(  # noqa: S603 - fixed arguments, connection in the environment
-        [pg_restore, "--single-transaction", "--exit-on-error", "--no-owner", "--no-acl", "--no-password",
-         f"--dbname={target['NAME']}", str(path / DUMP)],
-        env=_pg_env(target),
-        capture_output=True,
-        text=True,
-        check=False,
-    )  # fmt: skip
+    done = _pg_restore(pg_restore, target, path / DUMP)
     if done.returncode != 0:
         if created:
             _database_drop(target)
         raise BackupError(
-            f"pg_restore ناموفق؛ پایگاه داده دست‌نخورده ماند / pg_restore failed, the database was left as it was "
-            f"({done.returncode}): {done.stderr.strip()}"
+            f"pg_restore ناموفق؛ چیزی بازیابی نشد / pg_restore failed, nothing was restored: database "
+            f"{target['NAME']} "
+            + ("was dropped again" if created else "is still empty")
+            + f"; the media store was not changed ({done.returncode}): {done.stderr.strip()}"
         )
     log("media …")
-    for name in [*to_write, *conflicts]:
-        if name in conflicts:
-            storage.delete(name)
-        with (path / MEDIA / _safe_name(name)).open("rb") as fh:
-            saved = storage.save(name, File(fh, name=name))
-        if saved != name:
-            raise BackupError(f"انبار رسانه نام دیگری داد / the media store saved {name} as {saved}")
+    notes = _write_media_notes(storage, path, to_write, conflicts)
     report = restore_verify(manifest, settings_dict=target, storage=storage)
-    report.created, report.replaced = created, state == "in use"
+    report.created = created
+    report.notes[:0] = notes
+    return report
+
+
+def _write_media_notes(storage: Storage, path: Path, to_write: list[str], conflicts: list[str]) -> list[str]:
+    """New files first, then the replacements; a failure becomes a precise note (and the
+    verification that follows reports the files concerned as mismatches)."""
+    added, failed = _media_write(storage, path / MEDIA, to_write)
+    if failed:
+        return [
+            f"نوشتن رسانه ناموفق / writing media failed at {failed}; {len(added)} of {len(to_write)} new files "
+            f"written, none of the {len(conflicts)} existing files of the same name replaced"
+        ]
+    replaced, failed = _media_write(storage, path / MEDIA, conflicts, replace=True)
+    if failed:
+        left = conflicts[len(replaced) :]
+        return [
+            f"نوشتن رسانه ناموفق / replacing media failed at {failed}; all {len(to_write)} new files written, "
+            f"{len(replaced)} of {len(conflicts)} existing files replaced; not replaced: " + ", ".join(left)
+        ]
+    return []
+
+
+def _restore_beside(
+    path: Path,
+    manifest: dict[str, Any],
+    target: dict[str, Any],
+    pg_restore: str,
+    storage: Storage,
+    to_write: list[str],
+    conflicts: list[str],
+    log: Log,
+) -> RestoreReport:
+    """``--force`` on a non-empty database: restore into ``<name>_restore_<random>``, verify it
+    fully, then rename the target to ``<name>_before_<UTC time>`` and the new one to the target."""
+    import psycopg
+
+    name = target["NAME"]
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    temporary = {**target, "NAME": _pg_name(name, f"_restore_{secrets.token_hex(4)}")}
+    added: list[str] = []
+    log(f"--force: restoring into a temporary database {temporary['NAME']} …")
+    _database_create(temporary)
+    try:
+        done = _pg_restore(pg_restore, temporary, path / DUMP)
+        if done.returncode != 0:
+            raise BackupError(f"pg_restore failed ({done.returncode}): {done.stderr.strip()}")
+        log("media (new files only; nothing existing is changed before the swap) …")
+        added, failed = _media_write(storage, path / MEDIA, to_write)
+        if failed:
+            raise BackupError(f"writing the media file {failed}")
+        log(f"verifying {temporary['NAME']} …")
+        staged = {n: path / MEDIA / _safe_name(n) for n in conflicts}  # checked against the manifest already
+        check = restore_verify(manifest, settings_dict=temporary, storage=storage, staged=staged)
+        if not check.ok:
+            raise BackupError("the restored copy does not match the manifest:\n  " + _problems(check))
+        log(f"swapping: {name} → {_pg_name(name, f'_before_{stamp}')}, {temporary['NAME']} → {name} …")
+        previous = _database_swap(target, temporary["NAME"], stamp)
+    except _SwapBroken:
+        raise
+    except BaseException as exc:  # an interrupt too: the temporary database must not stay behind
+        try:
+            _database_drop(temporary)
+            dropped = f"the temporary database {temporary['NAME']} was dropped"
+        except psycopg.Error as drop_error:
+            dropped = f"the temporary database {temporary['NAME']} could not be dropped ({drop_error}): drop it by hand"
+        media = (
+            f"{len(added)} new media files were added to the store (no row of {name} refers to them); "
+            "no existing media file was changed"
+            if added
+            else "the media store was not changed"
+        )
+        if not isinstance(exc, BackupError | OSError | psycopg.Error):
+            raise
+        raise BackupError(
+            f"بازیابی ناموفق؛ پایگاه داده دست‌نخورده ماند / {exc}\nDatabase {name} was left untouched; "
+            f"{dropped}; {media}."
+        ) from exc
+    name_back = (
+        f'to go back: ALTER DATABASE "{name}" RENAME TO "{name}_failed"; '
+        f'ALTER DATABASE "{previous}" RENAME TO "{name}";'
+    )
+    log("media (replacing files of the same name) …")
+    replaced, failed = _media_write(storage, path / MEDIA, conflicts, replace=True)
+    try:
+        report = restore_verify(manifest, settings_dict=target, storage=storage)
+    except (OSError, psycopg.Error) as exc:
+        raise BackupError(
+            f"بررسی پس از جابه‌جایی ناموفق / {exc}\nThe verified restore was swapped in as {name} (the previous "
+            f"database is kept as {previous}), but checking it in place failed; {len(replaced)} of "
+            f"{len(conflicts)} media files of the same name were replaced. Run the check again, or {name_back}"
+        ) from exc
+    report.replaced, report.previous = True, previous
+    if failed:
+        report.notes.insert(
+            0,
+            f"نوشتن رسانه ناموفق / the database was swapped, but replacing media failed at {failed}: "
+            f"{len(replaced)} of {len(conflicts)} existing files replaced; not replaced: "
+            + ", ".join(conflicts[len(replaced) :])
+            + f" (copy them from {path / MEDIA})",
+        )
+    if report.ok:
+        report.notes.append(
+            f"پایگاه داده قبلی نگه داشته شد / the previous database is kept as {previous}; once this one is in "
+            f'service, drop it: dropdb "{previous}" (or DROP DATABASE "{previous}";)'
+        )
+    else:
+        report.notes.append(
+            f"هشدار / {name} already holds the restored copy (it verified before the swap, not after); the "
+            f"previous database is kept as {previous}: {name_back}"
+        )
     return report
 
 
@@ -655,13 +924,16 @@ def restore_verify(
     *,
     settings_dict: dict[str, Any] | None = None,
     storage: Storage | None = None,
+    staged: dict[str, Path] | None = None,
 ) -> RestoreReport:
-    """Compare a restored database and media store with the manifest."""
+    """Compare a restored database and media store with the manifest. ``staged``: files not yet
+    in the store (they will replace what is there under their names), read from these paths."""
     from daftar.audit.models import AuditHead
     from daftar.audit.services import GENESIS, verify_chain
 
     settings_dict = settings_dict or connections["default"].settings_dict
     storage = storage or default_storage
+    staged = staged or {}
     checks: list[Check] = []
     with _connect(settings_dict) as conn:
         counts, refs, head = row_counts(conn), file_refs(conn), audit_head(conn)
@@ -672,9 +944,11 @@ def restore_verify(
         for table in sorted(set(expected) | set(counts))
         if counts.get(table) != expected.get(table)
     ]
-    checks.append(
-        Check("تعداد سطرها", "row counts", not wrong, f"{len(expected)} tables, {sum(expected.values())} rows", wrong)
-    )
+    excluded = manifest["database"].get("excluded_data") or []
+    detail = f"{len(expected)} tables, {sum(expected.values())} rows"
+    if excluded:
+        detail += f" ({', '.join(excluded)}: left empty on purpose)"
+    checks.append(Check("تعداد سطرها", "row counts", not wrong, detail, wrong))
 
     wrong = []
     by_key = {(r["model"], r["pk"], r["field"]): r for r in manifest["file_refs"]}
@@ -688,7 +962,7 @@ def restore_verify(
             wrong.append(f"{key[0]} {key[1]}: the row's file or sha256 differs from the manifest")
             continue
         try:
-            with storage.open(want["name"], "rb") as fh:
+            with staged[want["name"]].open("rb") if want["name"] in staged else storage.open(want["name"], "rb") as fh:
                 digest, _ = _sha256_stream(fh)
         except FileNotFoundError:
             wrong.append(f"{key[0]} {key[1]}: {want['name']} missing from the media store")
@@ -696,7 +970,7 @@ def restore_verify(
         if digest != want["sha256"]:
             wrong.append(f"{key[0]} {key[1]}: {want['name']} checksum differs")
     media_files = manifest["media"]["files"]
-    missing = [name for name in sorted(media_files) if not storage.exists(name)]
+    missing = [name for name in sorted(media_files) if name not in staged and not storage.exists(name)]
     wrong += [f"{name}: missing from the media store" for name in missing]
     checks.append(
         Check(
@@ -754,7 +1028,11 @@ def report_lines(report: RestoreReport, manifest: dict[str, Any]) -> list[str]:
         f"commit {(app.get('commit') or '?')[:12]})",
         f"  پایگاه داده / database: {report.database}"
         + (" (ساخته شد / created)" if report.created else "")
-        + (" (جایگزین شد / dropped and replaced, --force)" if report.replaced else ""),
+        + (
+            f" (جایگزین شد / swapped in, --force; the previous database is kept as {report.previous})"
+            if report.replaced
+            else ""
+        ),
     ]
     for check in report.checks:
         mark = "✓ درست / OK" if check.ok else "✗ نادرست / MISMATCH"

@@ -1,6 +1,8 @@
 """Backup and restore drill (issue 8): ``manage.py backup`` then ``manage.py restore`` into a
-fresh PostgreSQL database, checked independently of the restore's own verification; and the
-bad inputs (tampered dump, tampered or damaged file, unfinished or missing set).
+fresh PostgreSQL database, checked independently of the restore's own verification; ``--force``
+into a non-empty database (restored beside it, verified, swapped in; a failure leaves it
+untouched); sessions left out of the set; and the bad inputs (a damaged or altered dump or file,
+a symbolic link in the set's media, an unfinished or missing set).
 
 The round trip needs PostgreSQL (pg_dump reads committed rows from another connection, so these
 tests commit: ``transaction=True``). On SQLite they are skipped (conftest.py); with DATABASE_URL
@@ -20,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
@@ -74,7 +77,21 @@ def fresh_database() -> Iterator[dict[str, Any]]:
     auth = source["USER"] + (f":{source['PASSWORD']}" if source["PASSWORD"] else "")
     url = f"postgres://{auth}@{source['HOST'] or '127.0.0.1'}:{source['PORT'] or 5432}/{name}"
     yield {"name": name, "url": url, "settings": target}
-    bk._database_drop(target)
+    for database in [name, *_databases_beside(target)]:  # and what --force made beside it
+        bk._database_drop({**target, "NAME": database})
+
+
+def _databases_beside(database: dict[str, Any]) -> list[str]:
+    """The databases named ``<name>_restore_…`` or ``<name>_before_…``."""
+    with bk._connect(database, "postgres") as conn:
+        return [
+            row[0]
+            for row in conn.execute(
+                "SELECT datname FROM pg_database WHERE starts_with(datname, %s) "
+                "AND (datname LIKE '%%\\_restore\\_%%' OR datname LIKE '%%\\_before\\_%%') ORDER BY datname",
+                [database["NAME"] + "_"],
+            )
+        ]
 
 
 def _exists(database: dict[str, Any]) -> bool:
@@ -103,6 +120,11 @@ def _restore(path: Path, database: dict[str, Any], media: Path, *args: str) -> s
 def test_backup_then_restore_into_a_fresh_database(
     world: dict[str, Any], fresh_database: dict[str, Any], tmp_path: Path
 ) -> None:
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session["who"] = "a signed-in user"
+    session.create()  # a live session in the source: its key is the cookie value
     path = _backup(world)
 
     # The set: complete, private, nothing unfinished beside it, the manifest true to the source.
@@ -112,7 +134,18 @@ def test_backup_then_restore_into_a_fresh_database(
     assert manifest["database"]["dump_sha256"] == _sha(path / "database.dump")
     with bk._connect(connection.settings_dict) as conn:
         source_counts = bk.row_counts(conn)
-    assert manifest["database"]["row_counts"] == source_counts
+    assert source_counts["django_session"] >= 1
+    # Sessions and captcha answers are secrets: their rows are left out, and the manifest says so.
+    assert manifest["database"]["excluded_data"] == ["captcha_captchastore", "django_session"]
+    assert manifest["database"]["row_counts"] == {**source_counts, "captcha_captchastore": 0, "django_session": 0}
+    script = subprocess.run(
+        [shutil.which("pg_restore") or "pg_restore", "--file=-", str(path / "database.dump")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert session.session_key
+    assert "COPY public.documents_document" in script and session.session_key not in script
     assert source_counts["documents_document"] == Document.objects.count() > 0
     head = AuditHead.objects.get(pk=1)
     assert manifest["audit_head"]["seq"] == head.seq == AuditEntry.objects.count() > 0
@@ -130,8 +163,11 @@ def test_backup_then_restore_into_a_fresh_database(
 
     # Checked independently of the command's own verification:
     with bk._connect(fresh_database["settings"]) as conn:
-        assert bk.row_counts(conn) == source_counts  # every table, row for row
+        restored_counts = bk.row_counts(conn)
         restored_refs = bk.file_refs(conn)
+        assert conn.execute("SELECT count(*) FROM django_session").fetchone()[0] == 0
+    assert restored_counts.pop("django_session") == 0  # no session came back: everyone signs in again
+    assert restored_counts == {k: v for k, v in source_counts.items() if k != "django_session"}
     assert len(restored_refs) == Document.objects.count()
     for doc in Document.objects.all():  # each document's file, byte for byte its recorded sha256
         assert _sha(restored_media / str(doc.file.name)) == doc.sha256
@@ -149,9 +185,27 @@ def test_backup_then_restore_into_a_fresh_database(
     # A second restore into it is refused (it is not empty) …
     with pytest.raises(CommandError, match="not empty; nothing was restored"):
         _restore(path, fresh_database, restored_media)
-    # … unless forced: dropped and replaced, verified again.
+    # … unless forced: restored beside it, verified, swapped in by renaming; the old database is
+    # kept (with a row only it has), its sessions ended, a media file of the same name replaced.
+    with bk._connect(fresh_database["settings"]) as conn:
+        conn.execute("CREATE TABLE only_in_the_old_one (x int)")
+    held = bk._connect(fresh_database["settings"])  # a session on the target, as a web process
+    name = str(Document.objects.first().file.name)
+    (restored_media / name).write_bytes(b"other content")
     out = _restore(path, fresh_database, restored_media, "--force")
-    assert "dropped and replaced" in out and "RESULT: restored and verified" in out
+    assert "swapped in" in out and "RESULT: restored and verified" in out, out
+    [previous] = _databases_beside(fresh_database["settings"])
+    assert previous.startswith(fresh_database["name"] + "_before_")
+    assert f"kept as {previous}" in out and f'dropdb "{previous}"' in out
+    with bk._connect(fresh_database["settings"]) as conn:
+        assert bk.row_counts(conn) == {**restored_counts, "django_session": 0}
+    with bk._connect({**fresh_database["settings"], "NAME": previous}) as conn:
+        assert "only_in_the_old_one" in bk.row_counts(conn)
+    with pytest.raises(psycopg.OperationalError):
+        held.execute("SELECT 1")
+    held.close()
+    assert _sha(restored_media / name) == Document.objects.first().sha256
+    assert not list(restored_media.rglob("*.restoring"))
 
     # The verification is not vacuous: damage the restored copy and it says so.
     with bk._connect(fresh_database["settings"]) as conn:
@@ -199,7 +253,7 @@ def test_bad_inputs_are_refused_before_anything_is_restored(
         ]
         return caught.value
 
-    # A tampered dump: one flipped byte, same size.
+    # A damaged or altered dump: one flipped byte, same size.
     path = damaged("dump")
     dump = path / "database.dump"
     data = bytearray(dump.read_bytes())
@@ -210,15 +264,31 @@ def test_bad_inputs_are_refused_before_anything_is_restored(
         call_command("restore", str(path), check=True)
     call_command("restore", str(original), check=True)  # the untouched set checks clean
 
-    # A tampered media file, and one planted beside the others.
+    # An altered media file, and one planted beside the others.
     path = damaged("media")
     (path / "media" / name).write_bytes(b"%PDF-1.4 something else")
     (path / "media" / "planted.pdf").write_bytes(b"%PDF-1.4")
     refused(
         path,
-        f"media file changed since the backup (tampered?): {name}",
+        f"media file changed since the backup (damaged or altered?): {name}",
         "media file not in the manifest: planted.pdf",
     )
+
+    # A symbolic link in the set's media (it would copy a host file into the store), as a file
+    # with the right name, as a directory, or as media/ itself.
+    host_file = tmp_path / "host-secret"
+    host_file.write_bytes(b"secret")
+    path = damaged("link-file")
+    (path / "media" / name).unlink()
+    (path / "media" / name).symlink_to(host_file)
+    refused(path, f"symbolic link in the backup's media (refused): media/{name}")
+    path = damaged("link-dir")
+    (path / "media" / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    refused(path, "symbolic link in the backup's media (refused): media/elsewhere")
+    path = damaged("link-root")
+    shutil.move(path / "media", tmp_path / "moved-media")
+    (path / "media").symlink_to(tmp_path / "moved-media", target_is_directory=True)
+    refused(path, "symbolic link in the backup's media (refused): media")
 
     # A media store that already holds other content under a name of the set.
     restored_media.joinpath(name).parent.mkdir(parents=True)
@@ -234,6 +304,74 @@ def test_bad_inputs_are_refused_before_anything_is_restored(
     with pytest.raises(CommandError, match=rf"documents.document {doc.pk}: .* differs from its recorded sha256"):
         call_command("backup", output_dir=str(empty))
     assert list(empty.iterdir()) == []
+
+
+@needs_postgresql
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_force_leaves_a_non_empty_database_untouched_when_pg_restore_or_verification_fails(
+    world: dict[str, Any], fresh_database: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--force never drops the target: pg_restore runs into a temporary database, which is dropped
+    again when pg_restore fails (mocked) or the copy does not verify; the live rows and the live
+    media files stay as they were, and the message says exactly that."""
+    path = _backup(world)
+    bk._database_create(fresh_database["settings"])
+    with bk._connect(fresh_database["settings"]) as conn:
+        conn.execute("CREATE TABLE live_data (x int)")
+        conn.execute("INSERT INTO live_data SELECT generate_series(1, 3)")
+    media = tmp_path / "live-media"
+    name = str(Document.objects.first().file.name)
+    (media / name).parent.mkdir(parents=True)
+    (media / name).write_bytes(b"the live file")
+    restored_into: list[str] = []
+
+    def failing_pg_restore(pg_restore: str, settings_dict: dict[str, Any], dump: Path) -> Any:
+        restored_into.append(settings_dict["NAME"])
+        assert _exists({"name": settings_dict["NAME"], "settings": settings_dict})
+        return subprocess.CompletedProcess([pg_restore], 1, "", "pg_restore: error: simulated failure")
+
+    monkeypatch.setattr(bk, "_pg_restore", failing_pg_restore)
+    with pytest.raises(CommandError) as caught:
+        _restore(path, fresh_database, media, "--force")
+    message = str(caught.value)
+    [temporary] = restored_into
+    assert temporary.startswith(fresh_database["name"] + "_restore_")
+    assert "pg_restore failed (1): pg_restore: error: simulated failure" in message
+    assert f"Database {fresh_database['name']} was left untouched" in message
+    assert f"the temporary database {temporary} was dropped" in message
+    assert "the media store was not changed" in message
+    with bk._connect(fresh_database["settings"]) as conn:
+        assert conn.execute("SELECT sum(x) FROM live_data").fetchone()[0] == 6
+        assert "documents_document" not in bk.row_counts(conn)
+    assert _databases_beside(fresh_database["settings"]) == []
+    assert (media / name).read_bytes() == b"the live file"
+    assert [p for p in media.rglob("*") if p.is_file()] == [media / name]
+
+    # pg_restore succeeds (for real) but the copy does not verify: not swapped in either.
+    monkeypatch.undo()
+    real_verify = bk.restore_verify
+
+    def failing_verify(manifest: dict[str, Any], **kwargs: Any) -> bk.RestoreReport:
+        report = real_verify(manifest, **kwargs)
+        assert kwargs["settings_dict"]["NAME"].startswith(fresh_database["name"] + "_restore_")
+        assert set(kwargs["staged"]) == {name}  # the replacement, checked from the set
+        report.checks[0].ok, report.checks[0].problems = False, ["simulated: a table differs"]
+        return report
+
+    monkeypatch.setattr(bk, "restore_verify", failing_verify)
+    with pytest.raises(CommandError) as caught:
+        _restore(path, fresh_database, media, "--force")
+    message = str(caught.value)
+    assert "the restored copy does not match the manifest" in message and "simulated" in message
+    assert f"Database {fresh_database['name']} was left untouched" in message
+    added = len(json.loads((path / "manifest.json").read_text())["media"]["files"]) - 1
+    assert f"{added} new media files were added to the store" in message
+    assert "no existing media file was changed" in message
+    with bk._connect(fresh_database["settings"]) as conn:
+        assert conn.execute("SELECT sum(x) FROM live_data").fetchone()[0] == 6
+    assert _databases_beside(fresh_database["settings"]) == []
+    assert (media / name).read_bytes() == b"the live file"
 
 
 def test_a_missing_unfinished_or_corrupt_set_is_refused(tmp_path: Path) -> None:
@@ -261,3 +399,5 @@ def test_backup_and_restore_name_their_need_for_postgresql() -> None:
         bk._require_postgresql({"ENGINE": "django.db.backends.sqlite3"})
     with pytest.raises(bk.BackupError, match="invalid file name"):
         bk._safe_name("../../etc/passwd")
+    assert bk._pg_name("d" * 70, "_before_20260101T000000Z") == "d" * 39 + "_before_20260101T000000Z"
+    assert len(bk._pg_name("دفتر" * 20, "_restore_0a1b2c3d").encode()) <= 63

@@ -27,7 +27,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="drop and replace a non-empty database; overwrite media files of the same name",
+            help=(
+                "into a non-empty database: restore beside it, verify, then swap it in by renaming "
+                "(the old one is kept as <name>_before_<UTC time>); overwrite media files of the same name"
+            ),
         )
         parser.add_argument(
             "--check", action="store_true", help="only check the backup set itself (checksums); restore nothing"
