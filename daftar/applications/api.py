@@ -28,7 +28,7 @@ from daftar.core.fields import jalali_twin
 from daftar.core.files import attachment_response
 from daftar.core.idempotency import idempotent
 from daftar.core.parsers import NormalizingMultiPartParser
-from daftar.core.schema import paginated
+from daftar.core.schema import page_parameters, paginated
 from daftar.documents.models import Document
 from daftar.documents.services import document_review, document_upload
 from daftar.inquiries.services import inquiry_retry
@@ -294,8 +294,7 @@ class ApplicationListView(APIView):
             OpenApiParameter("acknowledged", bool),
             OpenApiParameter("sort", str, enum=["age", "-age", "deadline", "-deadline"]),
             OpenApiParameter("mine", bool, description="the caller's own cases, also for staff"),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
+            *page_parameters(),
         ],
         responses={
             200: paginated(

@@ -5,8 +5,14 @@ While PostgreSQL restarts (or the network to it drops), every query fails with
 psycopg connection raises psycopg's own). Wherever that happens in a request, the answer is
 ``503 Service Unavailable`` with ``Retry-After`` and a Persian message: the API's error body
 ``{"code": "service_unavailable", "detail", "fields"}`` under ``/api/``, a small Persian page
-otherwise. Nothing is lost: the request's transaction did not commit, and the client is told to
-send it again.
+otherwise. The request's transaction is rolled back where the server saw the failure; where the
+connection dropped while a commit's answer was on its way, the change may have been kept: a
+client that sends it again should send the same ``Idempotency-Key`` (API.md), which every
+creating request takes.
+
+Only a database that is *not there* is a 503 (class 08 and the shutdown/start-up/too-many
+SQLSTATEs, psycopg's connection-level errors, a closed connection; SQLite's lock): a statement
+timeout, a deadlock or a serialization failure is a 500 logged with its trace, as any error.
 
 Two hooks, because Django turns an exception into a response wherever it is raised:
 
@@ -57,14 +63,43 @@ def _database_errors() -> tuple[type[BaseException], ...]:
 
 DATABASE_ERRORS = _database_errors()
 
+# PostgreSQL's SQLSTATEs that mean "the server is not there for us" (besides class 08,
+# connection exceptions): shut down by an administrator or a crash, starting up, too many
+# connections. Other OperationalErrors (a statement timeout 57014, a deadlock 40P01, a
+# serialization failure 40001, a lock not available 55P03, program limits 54xxx) are answers
+# about *this* request: they stay errors, logged with their trace (issue 8 review).
+OUTAGE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+# SQLite's only "not there" conditions (the embedded default)
+SQLITE_OUTAGE_TEXTS = ("database is locked", "unable to open database")
+
+
+def _is_outage(error: BaseException) -> bool:
+    """One database error: is it the database being unreachable (see above)?"""
+    if isinstance(error, InterfaceError) or type(error).__name__ == "InterfaceError":
+        return True  # the connection is closed or unusable
+    state = getattr(error, "sqlstate", None)
+    if state is not None:  # psycopg's own error
+        return str(state).startswith("08") or state in OUTAGE_SQLSTATES
+    cause = error.__cause__
+    if cause is not None and cause is not error:
+        if type(cause).__module__.startswith("psycopg"):
+            return _is_outage(cause)  # Django's wrapper of psycopg's error: judge psycopg's
+        if type(cause).__module__ == "sqlite3":
+            return any(text in str(cause).lower() for text in SQLITE_OUTAGE_TEXTS)
+    # psycopg's connection-level errors (refused, closed by the server) carry no SQLSTATE; a
+    # bare OperationalError with no cause is one of those (or ours)
+    return True
+
 
 def is_database_unavailable(exc: BaseException | None) -> bool:
-    """Is ``exc`` (or an exception it was raised from) the database being unreachable?"""
+    """Is ``exc``, or an exception it was explicitly raised ``from``, the database being
+    unreachable? Only ``__cause__`` is followed: an error raised while *handling* a database
+    error (a bug in an ``except`` block, or a deliberate 404) is that error, not an outage."""
     seen = 0
     while exc is not None and seen < 5:
         if isinstance(exc, DATABASE_ERRORS):
-            return True
-        exc = exc.__cause__ or exc.__context__
+            return _is_outage(exc)
+        exc = exc.__cause__
         seen += 1
     return False
 

@@ -2,8 +2,9 @@
 
 drf-spectacular documents what each view declares; the answers the plumbing gives on any
 operation (authentication, CSRF, a missing object, an unreadable or oversized body, an
-out-of-range page) are added here, with the ``Error`` body of ``daftar/core/api.py``, wherever
-they can really happen (``daftar/core/tests/test_schema_fuzz.py`` holds the schema to it).
+out-of-range page of DRF's pager, a lost database) are added here, with the ``Error`` body of
+``daftar/core/api.py``, wherever they can really happen (``daftar/core/tests/test_schema_fuzz.py``
+holds the schema to it).
 """
 
 from __future__ import annotations
@@ -29,11 +30,19 @@ DESCRIPTIONS = {
     "404": "not found, or not yours (`not_found`); for a list, a page past its end",
     "413": "the body is larger than the API accepts (`body_too_large`)",
     "415": "a body in a media type the operation does not read (`unsupported_media_type`)",
+    "503": "the database is unreachable for a moment (`service_unavailable`); try again after `Retry-After` seconds",
 }
+PAST_THE_END = "a page past the end is 404"
 
 
 def _error(status: str) -> dict[str, Any]:
-    return {"description": DESCRIPTIONS[status], "content": {"application/json": {"schema": ERROR_REF}}}
+    response: dict[str, Any] = {
+        "description": DESCRIPTIONS[status],
+        "content": {"application/json": {"schema": ERROR_REF}},
+    }
+    if status == "503":
+        response["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}}
+    return response
 
 
 def _schemes(operation: dict[str, Any]) -> set[str]:
@@ -53,10 +62,12 @@ def errors_for(path: str, method: str, operation: dict[str, Any]) -> list[str]:
         statuses.append("401")  # every authenticating view refuses a bad bearer token
     if method in UNSAFE and "cookieAuth" in schemes:
         statuses.append("403")  # a session request without its CSRF token
-    if "{" in path or any(p.get("in") == "query" and p.get("name") == "page" for p in parameters):
-        statuses.append("404")
+    if "{" in path or any(PAST_THE_END in (p.get("description") or "") for p in parameters):
+        statuses.append("404")  # a missing object; or DRF's pager past the end (page_parameters)
+    statuses.append("413")  # ApiBodyLimitMiddleware: any API request with too long a body
     if operation.get("requestBody"):
-        statuses += ["413", "415"]
+        statuses.append("415")
+    statuses.append("503")  # daftar/core/outage.py: the database is not there
     return statuses
 
 
@@ -100,4 +111,4 @@ def page_parameters() -> list[Any]:
     """``page`` and ``page_size`` (a page past the end is ``404``)."""
     from drf_spectacular.utils import OpenApiParameter
 
-    return [OpenApiParameter("page", int), OpenApiParameter("page_size", int)]
+    return [OpenApiParameter("page", int, description=PAST_THE_END), OpenApiParameter("page_size", int)]

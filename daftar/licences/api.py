@@ -23,7 +23,7 @@ from daftar.accounts.constants import STAFF_ROLES
 from daftar.accounts.scoping import scope_queryset
 from daftar.core.errors import ApplicationError
 from daftar.core.fields import jalali_twin
-from daftar.core.schema import paginated
+from daftar.core.schema import page_parameters, paginated
 
 from . import signing
 from .certificate import certificate_pdf
@@ -105,8 +105,7 @@ class LicenceListView(APIView):
         operation_id="licences_list",
         parameters=[
             OpenApiParameter("mine", bool, description="only the caller's own licences (also for staff)"),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
+            *page_parameters(),
         ],
         responses={200: paginated("LicencePage", LicenceSerializer(many=True))},
         summary="Holders: their licences; staff: their municipality's licences",

@@ -138,12 +138,18 @@ def outbox_drain(*, limit: int = 200) -> int:
                 if timezone.now() >= message.next_attempt_at - dt.timedelta(seconds=_lease_margin()):
                     _release(batch[index:])  # the lease is nearly over: give the rest back untouched
                     return sent
+                if _stale_secret(message):
+                    continue  # a one-time code older than its own life: never sent (recorded)
                 outcome = _send(backend, message)
                 if outcome is GATEWAY_DOWN:
-                    # the gateway is unavailable: the rest of the batch waits as long as this
-                    # message does (its attempt not counted), instead of each being tried in
-                    # turn against a gateway that is down (issue 8, fault injection)
-                    _release(batch[index + 1 :], until=message.next_attempt_at)
+                    # the gateway is unavailable: the rest of the batch waits (its attempts not
+                    # counted) instead of each being tried in turn against a gateway that is
+                    # down (issue 8, fault injection) -- but only the first retry wait, and due
+                    # just before this message, whose own back-off may be long: one message
+                    # the gateway keeps refusing must not hold the others back (review)
+                    retry = timezone.now() + dt.timedelta(seconds=settings.OUTBOX_RETRY_SECONDS)
+                    until = min(retry, message.next_attempt_at) - dt.timedelta(milliseconds=1)
+                    _release(batch[index + 1 :], until=until)
                     return sent
                 if outcome:
                     done.append(message)
@@ -192,14 +198,35 @@ def outbox_due() -> bool:
     return OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=timezone.now()).exists()
 
 
-LEASE_MARGIN_SECONDS = 30
+def worst_send_seconds() -> float:
+    """The longest one gateway call can take: the HTTP backend's tries, each up to its connect
+    and read time-outs, with the back-off sleeps between them (other backends: a few seconds)."""
+    if settings.SMS_BACKEND != "http":
+        return 5.0
+    tries = settings.SMS_HTTP_RETRIES + 1
+    return tries * 2 * float(settings.SMS_HTTP_TIMEOUT) + 0.5 * (2 ** max(0, tries - 1) - 1)
 
 
 def _lease_margin() -> float:
-    """Seconds before a batch's lease ends at which its unsent rest is given back: 30, or a
-    quarter of a shorter lease (a lease of 30 s or less would otherwise give every batch back
-    before its first send, and nothing would ever go out)."""
-    return min(LEASE_MARGIN_SECONDS, settings.OUTBOX_LEASE_SECONDS / 4)
+    """Seconds before a batch's lease ends at which its unsent rest is given back: one
+    worst-case send and 5 s more, so a send started before the margin ends inside the lease
+    (another worker cannot claim the message while it is being sent), at most half the lease
+    (``checks.outbox_lease_fits_a_send`` warns when a lease is too short for that)."""
+    return min(worst_send_seconds() + 5.0, settings.OUTBOX_LEASE_SECONDS / 2)
+
+
+def _stale_secret(message: OutboxMessage) -> bool:
+    """A one-time code the gateway could not take while it lived (OTP_TTL_SECONDS): sending it
+    now would only confuse; it is marked failed and its text redacted, as a sent one is."""
+    if not message.sensitive:
+        return False
+    if timezone.now() - message.created_at <= dt.timedelta(seconds=settings.OTP_TTL_SECONDS):
+        return False
+    OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.PENDING).update(
+        status=OutboxStatus.FAILED, text=REDACTED, last_error="expired before it could be sent"
+    )
+    log.warning("sms_expired id=%s", message.pk)
+    return True
 
 
 class _GatewayDown:
@@ -218,6 +245,7 @@ def _send(backend: Any, message: OutboxMessage) -> bool | _GatewayDown:
     ``outbox_drain``); a failure is recorded here, at once (``GATEWAY_DOWN`` for a temporary
     one of the gateway, whose next try is ``message.next_attempt_at``)."""
     update: dict[str, object]
+    lease = message.next_attempt_at
     try:
         backend.send(Sms(reference=str(message.reference), to=message.to, text=message.text))
     except Exception as exc:  # any failure of a backend is recorded, never lost
@@ -225,11 +253,14 @@ def _send(backend: Any, message: OutboxMessage) -> bool | _GatewayDown:
         update = {"last_error": f"{type(exc).__name__}: {exc}"[:500]}
         if permanent:
             update["status"] = OutboxStatus.FAILED
+            if message.sensitive:
+                update["text"] = REDACTED  # a dead one-time code is not kept readable either
             log.error("sms_failed id=%s error=%s", message.pk, exc)
         else:
             update["next_attempt_at"] = message.next_attempt_at = timezone.now() + _backoff(message.attempts)
             log.warning("sms_retry id=%s attempts=%s error=%s", message.pk, message.attempts, exc)
-        OutboxMessage.objects.filter(pk=message.pk).update(**update)
+        # only while this claim holds it: never over another worker's outcome
+        OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.PENDING, next_attempt_at=lease).update(**update)
         if not permanent and isinstance(exc, SmsError):
             return GATEWAY_DOWN
         return False

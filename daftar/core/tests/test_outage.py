@@ -48,6 +48,7 @@ urlpatterns = [
     path("api/v1/boom", lambda r: _raiser(r.boom)(r)),  # type: ignore[attr-defined]
     path("api/v1/drf-boom", _DrfBoom.as_view()),
     path("boom/", lambda r: _raiser(r.boom)(r)),  # type: ignore[attr-defined]
+    path("call/", lambda r: r.view(r)),  # type: ignore[attr-defined]
     path("", include("config.urls")),  # the pages' layout names the real URLs
 ]
 handler500 = "daftar.core.views.server_error"
@@ -161,6 +162,79 @@ def test_cause_chain() -> None:
         assert is_database_unavailable(outer)
     assert not is_database_unavailable(ValueError("x"))
     assert not is_database_unavailable(None)
+
+
+def _pg_error(cls: type[BaseException], sqlstate: str | None) -> BaseException:
+    """Django's OperationalError raised from psycopg's, as the PostgreSQL backend raises it."""
+    inner = cls("server said so")
+    if sqlstate is not None:
+        inner.sqlstate = sqlstate  # type: ignore[attr-defined]
+    try:
+        try:
+            raise inner
+        except BaseException as exc:
+            raise OperationalError(str(exc)) from exc
+    except OperationalError as outer:
+        return outer
+
+
+@pytest.mark.parametrize(
+    ("error", "outage"),
+    [
+        (_pg_error(psycopg.OperationalError, None), True),  # refused, closed by the server
+        (_pg_error(psycopg.errors.AdminShutdown, "57P01"), True),
+        (_pg_error(psycopg.errors.CannotConnectNow, "57P03"), True),
+        (_pg_error(psycopg.errors.TooManyConnections, "53300"), True),
+        (_pg_error(psycopg.OperationalError, "08006"), True),
+        (_pg_error(psycopg.errors.QueryCanceled, "57014"), False),  # a statement timeout
+        (_pg_error(psycopg.errors.DeadlockDetected, "40P01"), False),
+        (_pg_error(psycopg.errors.SerializationFailure, "40001"), False),
+        (_pg_error(psycopg.errors.ProgramLimitExceeded, "54000"), False),
+    ],
+)
+def test_only_a_database_that_is_not_there_is_an_outage(error: BaseException, outage: bool) -> None:
+    """Review of issue 8: a timeout or a deadlock is about this request, not the service; it
+    must stay a 500 with its trace in the log, not a quiet "come back in 5 s"."""
+    assert is_database_unavailable(error) is outage
+
+
+def test_sqlite_lock_is_an_outage_and_a_missing_table_is_not() -> None:
+    import sqlite3
+
+    def wrapped(text: str) -> BaseException:
+        try:
+            try:
+                raise sqlite3.OperationalError(text)
+            except sqlite3.OperationalError as exc:
+                raise OperationalError(text) from exc
+        except OperationalError as outer:
+            return outer
+
+    assert is_database_unavailable(wrapped("database is locked"))
+    assert not is_database_unavailable(wrapped("no such table: daftar_x"))
+
+
+def test_an_error_raised_while_handling_a_database_error_is_that_error(client: Client) -> None:
+    def handler_bug(request: HttpRequest) -> HttpResponse:
+        try:
+            raise OperationalError("connection refused")
+        except OperationalError:
+            found: dict[str, HttpResponse] = {}
+            return found["missing"]  # a bug in the except block: a 500, not an outage
+
+    def deliberate_404(request: HttpRequest) -> HttpResponse:
+        from django.http import Http404
+
+        try:
+            raise OperationalError("connection refused")
+        except OperationalError:
+            raise Http404 from None
+
+    from django.core.handlers.wsgi import WSGIRequest
+
+    for view, status in ((handler_bug, 500), (deliberate_404, 404)):
+        with mock.patch.object(WSGIRequest, "view", staticmethod(view), create=True):
+            assert client.get("/call/").status_code == status
 
 
 def test_an_outage_is_logged_as_one_warning_not_a_trace_per_request(client: Client, caplog: Any) -> None:

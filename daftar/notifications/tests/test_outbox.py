@@ -463,8 +463,10 @@ def test_gateway_down_a_batch_waits_with_its_first_failure_instead_of_trying_eac
         rows = list(OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).order_by("pk"))
         assert [r.attempts for r in rows] == [1, 0, 0, 0, 0]
         assert all(r.status == "pending" for r in rows)
-        assert len({r.next_attempt_at for r in rows}) == 1  # all wait with the first
         assert rows[0].next_attempt_at == start + dt.timedelta(seconds=settings.OUTBOX_RETRY_SECONDS)
+        # the rest wait as long, and are due just before it (a message refused again and again
+        # is not first in line every time)
+        assert {r.next_attempt_at for r in rows[1:]} == {rows[0].next_attempt_at - dt.timedelta(milliseconds=1)}
         assert outbox_drain() == 0 and len(gateway.requests) == 1  # not due yet
         clock.move_to(start + dt.timedelta(seconds=settings.OUTBOX_RETRY_SECONDS + 1))
         assert outbox_drain() == 5  # the gateway is back
@@ -474,7 +476,7 @@ def test_gateway_down_a_batch_waits_with_its_first_failure_instead_of_trying_eac
 
 def test_a_short_lease_still_sends(settings):
     """A lease of 30 s or less gave every batch back before its first send (the margin was a
-    fixed 30 s), so nothing ever went out; the margin is now at most a quarter of the lease."""
+    fixed 30 s), so nothing ever went out; the margin is now at most half the lease."""
     settings.OUTBOX_LEASE_SECONDS = 20
     message = outbox_enqueue(to="09121111111", text="t", kind="test")
     assert outbox_drain() == 1
@@ -509,3 +511,106 @@ def test_a_drain_that_loses_the_database_comes_back_later(monkeypatch):
     monkeypatch.setattr(tasks, "outbox_drain", lambda **kw: (_ for _ in ()).throw(ValueError("a bug")))
     with pytest.raises(ValueError):
         tasks.drain_outbox()  # anything else still fails
+
+
+class _RefusesOne:
+    """A gateway that fails (temporarily) for one number and takes every other message."""
+
+    def __init__(self, bad: str) -> None:
+        self.bad, self.sent = bad, []  # type: ignore[var-annotated]
+
+    def send(self, sms: Sms) -> None:
+        if sms.to == self.bad:
+            raise SmsError("HTTP 500")
+        self.sent.append(sms)
+
+
+def test_a_message_the_gateway_keeps_refusing_does_not_hold_back_a_one_time_code(settings, monkeypatch):
+    """Review of issue 8: the rest of a batch used to wait for the failing message's own
+    back-off (up to an hour) while it stayed first in line; a login code queued with it must go
+    out within the first retry wait."""
+    from daftar.notifications import services
+
+    gateway = _RefusesOne("09120000000")
+    monkeypatch.setattr(services, "get_backend", lambda *a: gateway)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        old = outbox_enqueue(to="09120000000", text="یادآوری", kind="test")
+        OutboxMessage.objects.filter(pk=old.pk).update(attempts=9)  # its back-off is now an hour
+        code = outbox_enqueue(to="09121234567", text="رمز ۱۲۳۴۵۶", kind="otp", sensitive=True)
+        others = [outbox_enqueue(to=f"0912555000{i}", text="پیام", kind="test") for i in range(3)]
+        assert outbox_drain() == 0  # the old one was first: the gateway looked down
+        clock.move_to(start + dt.timedelta(seconds=settings.OUTBOX_RETRY_SECONDS + 1))
+        assert outbox_drain() == 4
+    assert {s.to for s in gateway.sent} == {"09121234567", *(o.to for o in others)}
+    assert OutboxMessage.objects.get(pk=code.pk).status == "sent"
+    assert OutboxMessage.objects.get(pk=old.pk).next_attempt_at > start + dt.timedelta(minutes=30)
+
+
+def test_a_one_time_code_older_than_its_life_is_never_sent_and_is_redacted(settings, monkeypatch):
+    settings.OTP_TTL_SECONDS = 120
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        code = outbox_enqueue(to="09121234567", text="رمز ۱۲۳۴۵۶", kind="otp", sensitive=True)
+        notice = outbox_enqueue(to="09121234567", text="پرونده ثبت شد", kind="test")
+        clock.move_to(start + dt.timedelta(seconds=121))  # the gateway was down all that time
+        assert outbox_drain() == 1
+    assert [s.text for s in LocmemBackend.outbox] == ["پرونده ثبت شد"]
+    code.refresh_from_db()
+    assert code.status == "failed" and "۱۲۳۴۵۶" not in code.text
+    assert OutboxMessage.objects.get(pk=notice.pk).status == "sent"
+
+
+def test_a_one_time_code_that_fails_for_good_is_redacted_too(monkeypatch):
+    from daftar.notifications import services
+
+    class Refuses:
+        def send(self, sms: Sms) -> None:
+            raise SmsRejected("barred")
+
+    monkeypatch.setattr(services, "get_backend", lambda *a: Refuses())
+    code = outbox_enqueue(to="09121234567", text="رمز ۱۲۳۴۵۶", kind="otp", sensitive=True)
+    outbox_drain()
+    code.refresh_from_db()
+    assert code.status == "failed" and "۱۲۳۴۵۶" not in code.text
+
+
+def test_a_failure_is_not_written_over_another_workers_outcome(monkeypatch):
+    """Review of issue 8: a send that outlived its lease must not turn a message that another
+    worker has since sent into a failed one."""
+    from daftar.notifications import services
+
+    message = outbox_enqueue(to="09121234567", text="پیام", kind="test")
+
+    class SlowThenFails:
+        def send(self, sms: Sms) -> None:
+            # meanwhile the lease ran out, another worker claimed and sent the message
+            OutboxMessage.objects.filter(pk=message.pk).update(status="sent", next_attempt_at=timezone.now())
+            raise SmsError("timeout")
+
+    monkeypatch.setattr(services, "get_backend", lambda *a: SlowThenFails())
+    outbox_drain()
+    assert OutboxMessage.objects.get(pk=message.pk).status == "sent"
+
+
+def test_the_lease_margin_covers_one_worst_case_send(settings):
+    from daftar.notifications.services import _lease_margin, worst_send_seconds
+
+    settings.SMS_BACKEND = "http"
+    settings.SMS_HTTP_TIMEOUT = 5
+    settings.SMS_HTTP_RETRIES = 2
+    settings.OUTBOX_LEASE_SECONDS = 120
+    assert worst_send_seconds() == 31.5  # 3 tries x (5 s connect + 5 s read) + 0.5 + 1 s of back-off
+    assert _lease_margin() == 36.5
+
+
+def test_a_lease_too_short_for_a_send_is_a_warning(settings):
+    from daftar.core.checks import outbox_lease_fits_a_send
+
+    settings.SMS_BACKEND = "http"
+    settings.SMS_HTTP_TIMEOUT = 5
+    settings.SMS_HTTP_RETRIES = 2
+    settings.OUTBOX_LEASE_SECONDS = 60
+    assert [w.id for w in outbox_lease_fits_a_send()] == ["daftar.W002"]
+    settings.OUTBOX_LEASE_SECONDS = 120
+    assert outbox_lease_fits_a_send() == []
