@@ -12,28 +12,14 @@ import pytest
 import requests
 import schemathesis
 from rest_framework.test import APIClient
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from daftar.accounts.models import User
 from daftar.applications.tests.helpers import client_for
 
 from .access_world import World, world_rolled_back
+from .test_schema_fuzz import CHECKS  # the same checks as the fuzzing
 
 pytestmark = pytest.mark.django_db
-
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
 
 
 @pytest.fixture(scope="module")
