@@ -77,6 +77,24 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             item.add_marker(skip)
 
 
+FLUSHES = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
+    """After a transactional test's flush (its fixtures torn down), the rows data migrations
+    seeded are put back, committed, for whatever test comes next: single process, pytest-django
+    runs transactional tests last, but under pytest-xdist (``make test``) a worker runs files
+    in the order it is sent them, and a ``db`` test's own transaction would roll a seed back."""
+    result = yield
+    if item.stash.get(FLUSHES, False) and nextitem is not None:  # the last: the test database is gone
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _seed()
+    return result
+
+
 @pytest.fixture(autouse=True)
 def _audit_triggers_and_flush(request: Any) -> Iterator[None]:
     """SQLite's test flush deletes rows, which the audit triggers refuse: drop them just for
@@ -94,6 +112,7 @@ def _audit_triggers_and_flush(request: Any) -> Iterator[None]:
     transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
         {"transactional_db", "live_server"} & set(request.fixturenames)
     )
+    request.node.stash[FLUSHES] = transactional  # pytest_runtest_teardown seeds again after it
     request.getfixturevalue("transactional_db" if transactional else "db")
     if connection.vendor != "sqlite":
         yield
@@ -127,11 +146,16 @@ def _seed_data(request: Any) -> None:
     marker = request.node.get_closest_marker("django_db")
     if not (transactional or (marker and marker.kwargs.get("transaction"))):
         return
+
+    request.getfixturevalue("transactional_db")
+    _seed()
+
+
+def _seed() -> None:
     import importlib
 
     from django.apps import apps
 
-    request.getfixturevalue("transactional_db")
     for module, function in SEED_MIGRATIONS:
         getattr(importlib.import_module(module), function)(apps, None)
 

@@ -1,7 +1,7 @@
 """Settings for the test suite: DATABASE_URL (PostgreSQL in CI) or SQLite; REDIS_URL if set."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, CACHES, MEDIA_ROOT, REDIS_URL, SPOOL_DIR
 
 SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 SMS_BACKEND = "locmem"
@@ -18,3 +18,17 @@ CAPTCHA_TEST_MODE = False
 # (daftar/accounts/tests/test_session_security.py).
 SESSION_IDLE_SECONDS = 90 * 24 * 3600
 SESSION_COOKIE_AGE = 90 * 24 * 3600
+
+# `make test` runs the suite in parallel (pytest-xdist, one process per core): each worker gets
+# its own Redis database (REDIS_URL's number minus the worker's), media, spool and SMS folders,
+# so one worker's ``cache.clear()`` or files never reach another's tests. The test database is
+# per worker already (pytest-django adds ``_gw0``…).
+_WORKER = __import__("os").environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER.startswith("gw"):
+    _n = int(_WORKER[2:])
+    if REDIS_URL:
+        _base, _, _db = REDIS_URL.rpartition("/")
+        CACHES["default"]["LOCATION"] = f"{_base}/{max(0, int(_db or 0) - _n)}" if _db.isdigit() else REDIS_URL
+    MEDIA_ROOT = MEDIA_ROOT.parent / f"{MEDIA_ROOT.name}-{_WORKER}"
+    SPOOL_DIR = SPOOL_DIR.parent / f"{SPOOL_DIR.name}-{_WORKER}"
+    SMS_DIR = SMS_DIR.parent / f"{SMS_DIR.name}-{_WORKER}"
