@@ -66,7 +66,40 @@ def api_login(api: APIClient, mobile: str) -> str:
     return token
 
 
+# The longest test files, first: under pytest-xdist (``make test``, one file at a time per
+# worker) a long file sent last would run alone at the end while the other worker idles.
+LONG_FILES = (
+    "core/tests/test_page_access_matrix.py",
+    "core/tests/test_access_matrix.py",
+    "core/tests/test_schema_fuzz.py",
+    "core/tests/test_backup.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """After pytest-django's own ordering: the long files first (see LONG_FILES); PostgreSQL-only
+    tests skipped on SQLite."""
+    _skip_postgres_only(config, items)
+    rank = {name: index for index, name in enumerate(LONG_FILES)}
+
+    def key(item: Any) -> int:
+        path = str(item.path).replace(os.sep, "/")
+        return next((i for name, i in rank.items() if path.endswith(name)), len(LONG_FILES))
+
+    items.sort(key=key)  # stable: the rest keep their order
+
+
+@pytest.fixture(autouse=True)
+def _not_inside_a_task() -> None:
+    """A test that ran Celery's worker set-up in this process leaves it thinking it is inside a
+    task (``result.get()`` then refuses); under pytest-xdist any test may follow such a one."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
+def _skip_postgres_only(config: Any, items: list[Any]) -> None:
     """PostgreSQL-only tests are skipped on SQLite (CI runs them on PostgreSQL)."""
     on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
     if on_postgres:
