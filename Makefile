@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: audit bench bench-http bench-smoke bench-summary run-prod wrk run test lint format worker check-deploy backup restore migrate demo vendor venv browser pdf-libs clean
+.PHONY: diagrams audit bench bench-http bench-smoke bench-summary run-prod wrk run test lint format worker check-deploy backup restore migrate demo vendor venv browser pdf-libs clean
 
 ## Python environment (.venv), pinned; re-installed when the requirement files change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -84,6 +84,10 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/mypy .
+
+## The diagrams of every declared lifecycle, docs/lifecycles/ (a test fails when one is stale).
+diagrams: venv
+	$(PY) scripts/lifecycle_diagrams.py
 
 format: venv
 	$(VENV)/bin/ruff format .

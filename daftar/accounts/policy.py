@@ -1,0 +1,69 @@
+"""The primitives every domain policy is built from (issue 16, «one home for permissions»).
+
+Each domain has one ``policy.py`` that answers "may this person do this to this object" for its
+API views, pages, templates and services alike. Those policies are built only from the
+functions below, so that two rules hold everywhere by construction:
+
+- **Role in the object's municipality.** A municipal role counts only in the municipality it
+  was granted for; a platform superuser counts as holding every role (the only place outside
+  ``scoping.py`` that reads ``is_superuser``).
+- **Nobody acts on their own case, licence, office or notice.** :func:`staff_may` takes the ids
+  of the people the object belongs to (the applicant, the licence holder, the office's staff)
+  and refuses them whatever roles they hold, superusers included. Refusals answer like "not
+  found" (:func:`not_found`), the same as another municipality's object: one's own case is not
+  in one's staff queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from daftar.core.errors import ApplicationError
+
+from .scoping import has_role, municipality_ids_for
+
+NOT_FOUND = "موردی با این شناسه پیدا نشد."
+
+
+def is_person(actor: Any) -> bool:
+    """A logged-in, active person (not the system, not anonymous)."""
+    return bool(actor is not None and getattr(actor, "is_authenticated", False) and actor.is_active)
+
+
+def is_platform_admin(actor: Any) -> bool:
+    return is_person(actor) and bool(getattr(actor, "is_superuser", False))
+
+
+def holds(actor: Any, roles: Iterable[str], municipality_id: int | None) -> bool:
+    """``actor`` holds one of ``roles`` in ``municipality_id`` (platform admins hold them all)."""
+    if not is_person(actor):
+        return False
+    if is_platform_admin(actor):
+        return True
+    return any(has_role(actor, str(role), municipality_id) for role in roles)
+
+
+def municipalities_where(actor: Any, roles: Iterable[str]) -> set[int] | None:
+    """Ids of the municipalities where ``actor`` holds one of ``roles``; ``None`` means all."""
+    if not is_person(actor):
+        return set()
+    if is_platform_admin(actor):
+        return None
+    return municipality_ids_for(actor, {str(r) for r in roles})
+
+
+def is_own(actor: Any, owner_ids: Iterable[int | None]) -> bool:
+    pk = getattr(actor, "pk", None)
+    return pk is not None and pk in set(owner_ids)
+
+
+def staff_may(actor: Any, roles: Iterable[str], municipality_id: int | None, *, owners: Iterable[int | None]) -> bool:
+    """A municipal role in the object's municipality, and the object is not the actor's own."""
+    owner_ids = list(owners)
+    return holds(actor, roles, municipality_id) and not is_own(actor, owner_ids)
+
+
+def not_found(message: str = NOT_FOUND) -> ApplicationError:
+    """The answer to "not yours", the same as "no such object" (API.md)."""
+    return ApplicationError(message, code="not_found", status=404)
