@@ -1,6 +1,6 @@
 """The application case (پروندهٔ درخواست مجوز): one per applicant per call (S7, S13–S14).
 
-Its states and moves are declared once in ``workflow.MOVES``; only ``services`` change a case,
+Its states and moves are declared once in ``workflow.CASE``; only ``services`` change a case,
 each move under a row lock, with an audit row, a timeline event and an outbox SMS. The legal
 clock of the current stage (P1) lives in ``StageClock``; the case keeps a copy of the running
 deadline (``due_at``) so that queues filter and sort on an index.
@@ -12,11 +12,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .workflow import FINAL, MOVES, Status
+from daftar.kernel.lifecycle import LifecycleModel, StatusField
+
+from .workflow import CASE, FINAL, MOVES, Status
 
 
-class Application(models.Model):
+class Application(LifecycleModel):
     MOVES = MOVES  # the state machine, declared once (workflow.py)
+    LIFECYCLE = CASE
 
     # No index of their own (issue 7: each index is written on every new draft): ``call`` leads
     # application_one_per_call, ``applicant`` leads app_by_applicant, ``municipality`` leads the
@@ -41,7 +44,7 @@ class Application(models.Model):
     district = models.ForeignKey(
         "municipalities.District", verbose_name="منطقه", related_name="+", on_delete=models.PROTECT
     )
-    status = models.CharField("وضعیت", max_length=24, choices=Status.choices, default=Status.DRAFT)
+    status = StatusField("وضعیت", max_length=24, choices=Status.choices, default=Status.DRAFT)
     facts = models.JSONField("اطلاعات اظهارشده", default=dict, blank=True)
     results = models.JSONField("نتیجهٔ شرایط", default=list, blank=True)
     eligible = models.BooleanField("واجد شرایط", null=True)

@@ -22,7 +22,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from daftar.accounts.scoping import has_role
 from daftar.accounts.selectors import profile_gaps
 from daftar.audit.services import audit_record
 from daftar.calls import messages as call_msg
@@ -42,10 +41,10 @@ from daftar.rules.models import DocumentRequirement, ScoringTable
 from daftar.rules.scoring import score
 from daftar.rules.selectors import compiled, scoring_table_in_force
 
-from . import casecache, clocks
+from . import casecache, clocks, policy
 from . import messages as msg
 from .models import Application, CaseEvent, StageClock
-from .workflow import APPLICANT, MOVES, PASSED_REVIEW, SYSTEM, Move, Status
+from .workflow import CASE, PASSED_REVIEW, Move, Status
 
 # Facts that come from the applicant's profile, not from the form.
 PROFILE_FACTS = ("nationality", "person_type")
@@ -435,6 +434,8 @@ GUARDS: dict[str, Callable[[Application, Any, dict[str, Any]], None]] = {
     "approvable": guard_approvable,
     "rejection_justified": guard_rejection_justified,
 }
+for _name, _guard in GUARDS.items():
+    CASE.guard(_name)(_guard)
 
 
 def _id_list(raw: Any) -> list[int]:
@@ -450,19 +451,11 @@ def _id_list(raw: Any) -> list[int]:
 
 
 def may_take(application: Application, move: Move, actor: Any) -> bool:
-    if SYSTEM in move.roles:
-        return actor is None
-    if APPLICANT in move.roles:
-        return getattr(actor, "pk", None) == application.applicant_id
-    if getattr(actor, "pk", None) == application.applicant_id:
-        return False  # nobody reviews, assesses or decides their own application
-    if actor is not None and getattr(actor, "is_superuser", False) and APPLICANT not in move.roles:
-        return True
-    return any(has_role(actor, role, application.municipality_id) for role in move.roles if role != APPLICANT)
+    return policy.may_move(actor, move, application)
 
 
 def actions_available(application: Application, actor: Any) -> list[Move]:
-    return [m for m in MOVES.values() if application.status in m.sources and may_take(application, m, actor)]
+    return CASE.available(application, actor, may=policy.may_move)
 
 
 # --- the effects of moves -------------------------------------------------------------------
@@ -572,38 +565,17 @@ class MoveResult:
 
 def application_move(*, application_id: int, action: str, actor: Any, data: dict[str, Any] | None = None) -> MoveResult:
     """Take ``action`` on the case (see the module docstring). ``actor`` None is the system."""
-    move = MOVES.get(action)
-    if move is None:
-        raise ApplicationError(msg.UNKNOWN_ACTION.format(actions="، ".join(MOVES)), code="unknown_action")
     data = dict(data or {})
     now = timezone.now()
+    CASE.get(action)  # an unknown action is refused before anything is locked
     with transaction.atomic():
         application = _locked(application_id)
-        if not may_take(application, move, actor):
-            own = (
-                APPLICANT not in move.roles
-                and getattr(actor, "pk", None) == application.applicant_id
-                and any(has_role(actor, role, application.municipality_id) for role in move.roles)
-            )
-            raise ApplicationError(
-                msg.CONFLICT_OF_INTEREST if own else msg.NOT_PERMITTED, code="permission_denied", status=403
-            )
-        old = application.status
-        if old not in move.sources:
-            raise ApplicationError(
-                msg.ILLEGAL_MOVE.format(status=application.get_status_display()),
-                code="illegal_transition",
-                status=409,
-                fields={"status": [old]},
-            )
-        if move.guard:
-            GUARDS[move.guard](application, actor, data)
+        move = CASE.check(application, action, actor=actor, may=policy.may_move, refuse=policy.refuse_move, data=data)
         passed, failure = True, ""
         if action in EFFECTS:
             passed, failure = EFFECTS[action](application, data)
-        new = move.target if passed else (move.fail_target or move.target)
         note = _apply(application, action, data, now, passed, failure, actor)
-        application.status = new
+        old, new = CASE.enter(application, move, failed=not passed)
         application.status_changed_at = now
         application.updated_at = now
         clocks.on_move(application, old, new, now)

@@ -1,19 +1,23 @@
 """The application case's state machine, declared once (API.md «Moving a case»).
 
-``MOVES`` is the single table of what may happen: each action names the states it starts
-from, where it goes, the roles that may take it and the guard that must hold. Services,
-the API (``GET …/transitions``), the HTML pages and the tests all read this table; nothing
-else decides whether a move is legal.
+``CASE`` (its table ``MOVES``) is the single table of what may happen: each action names the
+states it starts from, where it goes, the roles that may take it and the guard that must hold.
+Services, the API (``GET …/transitions``), the HTML pages and the tests all read this table;
+who may take a move is answered by ``policy.may_move``; nothing else decides whether a move is
+legal. Declared with the kernel's lifecycle (``daftar.kernel.lifecycle``) like every other
+stateful model.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.db import models
 
 from daftar.accounts.constants import Role
+from daftar.kernel.lifecycle import SYSTEM, Lifecycle, Move, move
+
+from . import messages as msg
 
 
 class Status(models.TextChoices):
@@ -53,19 +57,6 @@ PASSED_REVIEW = frozenset(
 )
 
 APPLICANT = "applicant"  # the case's owner, not a municipal role
-SYSTEM = "system"  # scheduled tasks (expiry)
-
-
-@dataclass(frozen=True)
-class Move:
-    action: str
-    label: str
-    sources: frozenset[str]
-    target: str
-    roles: frozenset[str]
-    guard: str | None = None  # name of a guard in ``services.GUARDS``
-    fields: tuple[str, ...] = ()  # body fields the action reads
-    fail_target: str | None = None  # where an assessment that fails sends the case
 
 
 def _m(
@@ -78,12 +69,17 @@ def _m(
     fields: tuple[str, ...] = (),
     fail_target: str | None = None,
 ) -> Move:
-    return Move(action, label, frozenset(sources), target, frozenset(roles), guard, fields, fail_target)
+    return move(action, label, sources, target, roles, guard=guard, fields=fields, fail_target=fail_target)
 
 
-MOVES: dict[str, Move] = {
-    m.action: m
-    for m in (
+CASE = Lifecycle.declare(
+    name="application",
+    title="the application case (Application.status)",
+    states=Status,
+    initial={Status.DRAFT},
+    illegal_message=msg.ILLEGAL_MOVE,
+    unknown_message=msg.UNKNOWN_ACTION,
+    moves=(
         _m(
             "submit",
             "ثبت نهایی درخواست",
@@ -160,8 +156,9 @@ MOVES: dict[str, Move] = {
             {SYSTEM},
             "expirable",
         ),
-    )
-}
+    ),
+)
+MOVES: dict[str, Move] = CASE.moves
 # Staff may take these through ``POST …/transitions``; the applicant's own moves have their own endpoints.
 STAFF_ACTIONS = [a for a, m in MOVES.items() if not m.roles & {APPLICANT, SYSTEM}]
 STAFF_ROLES_FOR_CASES = frozenset(

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from daftar.accounts.constants import Role
-from daftar.accounts.scoping import has_role
+from daftar.accounts.policy import not_found
 from daftar.applications import messages as app_msg
+from daftar.applications import policy as case_policy
 from daftar.applications.models import Application
 from daftar.applications.services import submission_window_check
 from daftar.applications.workflow import Status
@@ -133,10 +134,10 @@ def document_review(*, document_id: int, decision: Any, reason: Any, actor: Any)
             Application.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=application_id)
         )
         document = Document.objects.select_for_update().get(pk=document_id)
-        if not (getattr(actor, "is_superuser", False) or has_role(actor, Role.REVIEWER, application.municipality_id)):
+        if not case_policy.may_work_on(actor, application, {Role.REVIEWER}):
+            if case_policy.is_applicant(actor, application):  # a reviewer's own case is not theirs to review
+                raise not_found(app_msg.NOT_FOUND)
             raise ApplicationError(msg.NOT_REVIEWER, code="permission_denied", status=403)
-        if getattr(actor, "pk", None) == application.applicant_id:  # a reviewer's own application
-            raise ApplicationError(app_msg.CONFLICT_OF_INTEREST, code="permission_denied", status=403)
         if application.status != Status.DOCUMENT_REVIEW:
             raise ApplicationError(
                 msg.REVIEW_NOT_NOW.format(status=application.get_status_display()), code="illegal_state", status=409

@@ -60,8 +60,8 @@ def test_h2_staff_never_handle_their_own_application(tehran_rules):
     User.objects.filter(pk=reviewer.pk).update(birth_date=dt.date(1980, 1, 1), national_code="0023456787")
     me = client_for(User.objects.get(pk=reviewer.pk))
     case = submitted_case(me)["id"]
-    response = move(me, case, "start_review")
-    assert response.status_code == 403 and response.json()["detail"] == msg.CONFLICT_OF_INTEREST
+    response = move(me, case, "start_review")  # their own case is not in their queue: not found
+    assert response.status_code == 404 and response.json()["detail"] == msg.NOT_FOUND
     assert me.get("/api/v1/applications").json()["results"] == []  # not in their own queue
     move(staff("09120000007"), case, "start_review")  # no one else has the role; an admin cannot either
     other = User.objects.create(mobile="09121112233", first_name="کاوه", last_name="مرادی")
@@ -69,7 +69,7 @@ def test_h2_staff_never_handle_their_own_application(tehran_rules):
     assert move(client_for(other), case, "start_review").status_code == 200
     document = Document.objects.filter(application_id=case).first()
     own = me.post(f"/api/v1/documents/{document.pk}/review", {"decision": "accept"}, format="json")
-    assert own.status_code == 403 and own.json()["detail"] == msg.CONFLICT_OF_INTEREST
+    assert own.status_code == 404 and own.json()["detail"] == msg.NOT_FOUND
 
 
 def test_h3_no_submission_after_the_call_closes_nor_after_the_correction_deadline(tehran_rules):
