@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from daftar.accounts.constants import Role
-from daftar.accounts.policy import not_found
+from daftar.accounts.policy import holds, not_found
 from daftar.applications import messages as app_msg
 from daftar.applications import policy as case_policy
 from daftar.applications.models import Application
@@ -135,7 +135,10 @@ def document_review(*, document_id: int, decision: Any, reason: Any, actor: Any)
         )
         document = Document.objects.select_for_update().get(pk=document_id)
         if not case_policy.may_work_on(actor, application, {Role.REVIEWER}):
-            if case_policy.is_applicant(actor, application):  # a reviewer's own case is not theirs to review
+            if case_policy.is_applicant(actor, application) and holds(
+                actor, {Role.REVIEWER}, application.municipality_id
+            ):
+                # a reviewer's own case is not in their queue
                 raise not_found(app_msg.NOT_FOUND)
             raise ApplicationError(msg.NOT_REVIEWER, code="permission_denied", status=403)
         if application.status != Status.DOCUMENT_REVIEW:
