@@ -41,10 +41,7 @@ def is_staff_for(actor: Any) -> bool:
 
 
 def case_detail(actor: Any, pk: int) -> Application:
-    """One case with what its page shows, fetched through the scope (404 when not visible);
-    its training credits ride along as ``training_hours_prefetched`` for ``case_facts``."""
-    from daftar.assessments.models import TrainingCredit  # the assessments app builds on this one
-
+    """One case with what its page shows, fetched through the scope (404 when not visible)."""
     application = (
         cases_visible(actor)
         .select_related("call", "call__licence_type", "call__rule_set", "municipality", "district", "applicant")
@@ -55,9 +52,6 @@ def case_detail(actor: Any, pk: int) -> Application:
             "clocks",
         )
         .get(pk=pk)
-    )
-    application.training_hours_prefetched = list(  # type: ignore[attr-defined]
-        TrainingCredit.objects.filter(application=application).values_list("hours", flat=True)
     )
     return application
 

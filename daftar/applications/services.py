@@ -32,7 +32,7 @@ from daftar.core.normalize import normalize_text, persian_number
 from daftar.documents.models import Document, ReviewState
 from daftar.inquiries import services as inquiries
 from daftar.inquiries.models import Inquiry, InquiryStatus
-from daftar.licences.services import licence_issue
+from daftar.kernel import events
 from daftar.municipalities.models import District
 from daftar.notifications.services import outbox_enqueue, outbox_message
 from daftar.rules.evaluator import Evaluation, evaluate
@@ -43,6 +43,7 @@ from daftar.rules.selectors import compiled, scoring_table_in_force
 
 from . import casecache, clocks, policy
 from . import messages as msg
+from .events import CaseFactsWanted, CaseMoved, LicenceWanted
 from .models import Application, CaseEvent, StageClock
 from .workflow import CASE, PASSED_REVIEW, Move, Status
 
@@ -71,14 +72,8 @@ def case_facts(application: Application) -> dict[str, Any]:
         facts["person_type"] = user.person_type
     if application.pk is not None:
         facts.update(inquiries.inquiry_facts(application))
-        from daftar.assessments.models import TrainingCredit  # the assessments app builds on this one
-
-        hours = getattr(application, "training_hours_prefetched", None)  # selectors.case_detail
-        if hours is None:
-            hours = [c.hours for c in TrainingCredit.objects.filter(application=application)]
-        if hours:  # courses the municipality recorded (S10.3) settle the declaration
-            facts["training_completed"] = True
-            facts["training_hours"] = sum(hours)
+        for settled in events.emit(CaseFactsWanted(application)):  # e.g. training courses (S10.3)
+            facts.update(settled)
     assessed = application.assessment or {}
     if "exam" in assessed:
         facts["exam_score"] = assessed["exam"]["score"]
@@ -580,6 +575,7 @@ def application_move(*, application_id: int, action: str, actor: Any, data: dict
         application.updated_at = now
         clocks.on_move(application, old, new, now)
         application.save()
+        events.emit(CaseMoved(application, action, old, new, passed, actor))  # e.g. the exam certificate (S12.7)
         _event(application, actor=actor, action=action, old=old, new=new, note=note, data=_public(data))
         _notify(application, action, old, new, note)
         # last: the audit chain's head stays locked from here to the commit, so every writer
@@ -640,10 +636,6 @@ def _apply(
         return data["reason"]
     if action in EFFECTS:
         _refresh_verdict(application)
-        if action == "record_interview" and passed:
-            from daftar.assessments.exam_certificate import exam_certificate_after_commit
-
-            exam_certificate_after_commit(application.pk)  # S12.7, drawn once the move commits
         if not passed:
             application.decision_reason = failure
             application.failed_conditions = application.failed_conditions or FAILED_CONDITION_OF.get(action, [])
@@ -672,9 +664,9 @@ def _unique_tracking_code() -> str:
 
 
 def _licence_number(application: Application, actor: Any) -> str:
-    """Issue the licence (``licences.services.licence_issue``: signed payload, history, audit,
-    SMS) inside this move's transaction and return its number."""
-    return licence_issue(application=application, actor=actor).number
+    """Issue the licence inside this move's transaction and return its number (the licences
+    app handles ``LicenceWanted``: signed payload, history, audit, SMS)."""
+    return str(events.ask(LicenceWanted(application=application, actor=actor)))
 
 
 def _notify(application: Application, action: str, old: str, new: str, note: str) -> None:

@@ -49,7 +49,6 @@ def _shared_row(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 def connect() -> None:
     from daftar.accounts.models import RoleAssignment, User
-    from daftar.assessments.models import TrainingCredit
     from daftar.calls.models import Call, CallDistrict
     from daftar.documents.models import Document
     from daftar.inquiries.models import Inquiry
@@ -63,7 +62,7 @@ def connect() -> None:
         (_user_row, User),
         (_role_row, RoleAssignment),
     ]
-    wiring += [(_case_part, model) for model in (CaseEvent, StageClock, Document, Inquiry, TrainingCredit)]
+    wiring += [(_case_part, model) for model in (CaseEvent, StageClock, Document, Inquiry)]
     shared = (
         Call,
         CallDistrict,
@@ -80,3 +79,10 @@ def connect() -> None:
     for receiver, model in wiring:
         for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
             signal.connect(receiver, sender=model, dispatch_uid=f"casecache.{model._meta.label_lower}.{name}")
+
+
+def watch_case_part(model: Any) -> None:
+    """A higher app's model whose rows belong to a case (its ``application`` field): a change
+    invalidates that case's cached pages, like the case's own parts (called from ``ready``)."""
+    for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+        signal.connect(_case_part, sender=model, dispatch_uid=f"casecache.{model._meta.label_lower}.{name}")

@@ -5,3 +5,8 @@ class AssessmentsConfig(AppConfig):
     name = "daftar.assessments"
     label = "assessments"
     verbose_name = "آزمون و مصاحبه"
+
+    def ready(self) -> None:
+        from . import handlers
+
+        handlers.connect()

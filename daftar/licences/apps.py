@@ -7,4 +7,6 @@ class LicencesConfig(AppConfig):
     verbose_name = "مجوزها"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the verification-cache invalidation)
+        from . import handlers, signals  # noqa: F401  (signals: the verification-cache invalidation)
+
+        handlers.connect()
