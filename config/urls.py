@@ -36,7 +36,7 @@ urlpatterns = [
     # the home page's «استعلام مجوز» card resolves this global name (daftar.core.views.SECTIONS)
     path("licences/verify/", licence_views.verify_start, name="licence_verify"),
     path("", include("daftar.rules.urls")),
-    path("calls/", include("daftar.calls.urls")),
+    path("calls/", include("daftar.applications.call_urls")),
     path("", include("daftar.applications.urls")),
     path("", include("daftar.assessments.urls")),
     path("", include("daftar.inspections.urls")),

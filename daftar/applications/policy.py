@@ -59,3 +59,8 @@ def is_staff_reader(actor: Any, application: Any) -> bool:
 
 def staff_moves(actor: Any, application: Any) -> list[Move]:
     return [m for m in MOVES.values() if application.status in m.sources and may_move(actor, m, application)]
+
+
+def may_see_ranking(actor: Any, call: Any) -> bool:
+    """Municipal case staff of the call's municipality see a district's ranking (P4)."""
+    return holds(actor, STAFF_ROLES_FOR_CASES, call.municipality_id)
