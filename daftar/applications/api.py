@@ -30,11 +30,11 @@ from daftar.core.idempotency import idempotent
 from daftar.core.parsers import NormalizingMultiPartParser
 from daftar.core.schema import page_parameters, paginated
 from daftar.documents.models import Document
-from daftar.documents.services import document_review, document_upload
 from daftar.inquiries.services import inquiry_retry
 
 from . import casecache, exports, services
 from . import messages as msg
+from .case_documents import document_review, document_upload
 from .clocks import clock_summary
 from .models import Application
 from .pagination import CappedPaginator

@@ -17,19 +17,19 @@ from django.utils import timezone
 
 from daftar.accounts.constants import Role
 from daftar.accounts.policy import holds, not_found
-from daftar.applications import messages as app_msg
-from daftar.applications import policy as case_policy
-from daftar.applications.models import Application
-from daftar.applications.services import submission_window_check
-from daftar.applications.workflow import Status
 from daftar.audit.services import audit_record
 from daftar.core.errors import ApplicationError
 from daftar.core.normalize import normalize_text
+from daftar.documents import messages as msg
+from daftar.documents.models import Document, ReviewState
+from daftar.documents.validation import UploadRejected, clean_original_name, inspect_upload, storage_name
 from daftar.rules.models import DocumentRequirement
 
-from . import messages as msg
-from .models import Document, ReviewState
-from .validation import UploadRejected, clean_original_name, inspect_upload, storage_name
+from . import messages as app_msg
+from . import policy as case_policy
+from .models import Application
+from .services import submission_window_check
+from .workflow import Status
 
 UPLOAD_STATES = (Status.DRAFT, Status.CORRECTION_REQUESTED)
 

@@ -88,7 +88,7 @@ class ApplyForm(SelfCheckForm):
 
 
 class UploadForm(PersianForm):
-    """One document type's upload; the file is judged by ``documents.services.document_upload``."""
+    """One document type's upload; the file is judged by ``case_documents.document_upload``."""
 
     type = forms.CharField(widget=forms.HiddenInput, max_length=40)
     file = forms.FileField(label="پرونده", required=False, allow_empty_file=True)

@@ -2,7 +2,7 @@
 staff case page with document review and moves, and the staff work queue.
 
 The views are thin: a form gathers the input, the same services as the API decide
-(``services``, ``documents.services``), and every ``ApplicationError`` is shown in Persian on
+(``services``, ``case_documents``), and every ``ApplicationError`` is shown in Persian on
 the page with the status it carries (400/403/409/413/415), never as a 500. What a user may do
 comes from ``services.actions_available`` (``workflow.MOVES``), never from the template.
 A case that is not visible to the user is a 404, the same as a case that does not exist.
@@ -34,7 +34,6 @@ from daftar.core.errors import ApplicationError
 from daftar.core.normalize import normalize_text, persian_digits, persian_number
 from daftar.documents import messages as doc_msg
 from daftar.documents.models import Document, ReviewState
-from daftar.documents.services import UPLOAD_STATES, document_review, document_upload
 from daftar.inquiries.services import inquiry_retry
 from daftar.municipalities.models import District, Municipality
 from daftar.rules.constants import DEGREE_FIELDS, DEGREE_LEVELS, EQUIPMENT, FACT_LABELS, PREMISES_USES
@@ -42,6 +41,7 @@ from daftar.rules.models import LicenceType
 
 from . import exports, services
 from .api import INQUIRY_RETRY_ROLES, case_body
+from .case_documents import UPLOAD_STATES, document_review, document_upload
 from .forms import ACTION_FORMS, ActionForm, QueueFilterForm, ReviewForm, UploadForm, errors_to_form
 from .models import Application, StageClock
 from .pagination import CappedPaginator

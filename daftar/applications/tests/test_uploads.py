@@ -187,7 +187,7 @@ def test_missing_file_is_a_persian_400(case, media):
 
 def test_a_failure_after_the_file_is_written_removes_the_file(case, media, monkeypatch):
     me, case_id = case
-    from daftar.documents import services
+    from daftar.applications import case_documents as services
 
     def boom(**kwargs):
         raise RuntimeError("database went away")
