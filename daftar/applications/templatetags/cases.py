@@ -49,18 +49,6 @@ def holds_role(user: Any, names: str) -> bool:
 
 
 @register.filter
-def works_at_an_office(user: Any) -> bool:
-    """An active staff row at an office, or a municipality role that reads offices (nav only)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    from daftar.offices.access import MUNICIPAL_READERS
-
-    return user.office_memberships.filter(active=True).exists() or any(
-        r.role in MUNICIPAL_READERS for r in user.roles.all()
-    )
-
-
-@register.filter
 def status_badge(status: str) -> str:
     return BADGE.get(str(status), "text-bg-secondary")
 

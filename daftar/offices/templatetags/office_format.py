@@ -3,9 +3,13 @@ thousands separator; «—» when there is no amount)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from daftar.core.normalize import persian_digits
+
+from ..access import MUNICIPAL_READERS
 
 register = template.Library()
 
@@ -19,3 +23,13 @@ def office_rials(value: object) -> str:
     except (TypeError, ValueError):
         return "—"
     return persian_digits(f"{number:,}".replace(",", "٬"))
+
+
+@register.filter
+def works_at_an_office(user: Any) -> bool:
+    """An active staff row at an office, or a municipality role that reads offices (nav only)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.office_memberships.filter(active=True).exists() or any(
+        r.role in MUNICIPAL_READERS for r in user.roles.all()
+    )
