@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Protocol
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,11 @@ class LocmemBackend:
         type(self).outbox.append(sms)
 
 
+# Gateways to outside systems live in daftar/contrib/<system>/ above this app, so they are named
+# by their dotted path and loaded by name: the outbox never imports a gateway.
+GATEWAYS = {"http": "daftar.contrib.smsgateway.backend.HttpGatewayBackend"}
+
+
 def get_backend(name: str | None = None) -> SmsBackend:
     name = name or settings.SMS_BACKEND
     if name == "console":
@@ -105,8 +111,7 @@ def get_backend(name: str | None = None) -> SmsBackend:
         return FileBackend()
     if name == "locmem":
         return LocmemBackend()
-    if name == "http":
-        from daftar.contrib.smsgateway.backend import HttpGatewayBackend
-
-        return HttpGatewayBackend.from_settings()
+    if name in GATEWAYS:
+        gateway: Any = import_string(GATEWAYS[name])
+        return gateway.from_settings()
     raise ValueError(f"unknown SMS backend {name!r}")
