@@ -53,6 +53,11 @@ def municipalities_where(actor: Any, roles: Iterable[str]) -> set[int] | None:
     return municipality_ids_for(actor, {str(r) for r in roles})
 
 
+def holds_anywhere(actor: Any, roles: Iterable[str]) -> bool:
+    """``actor`` holds one of ``roles`` in some municipality (navigation; pages check their own)."""
+    return municipalities_where(actor, roles) != set()
+
+
 def is_own(actor: Any, owner_ids: Iterable[int | None]) -> bool:
     pk = getattr(actor, "pk", None)
     return pk is not None and pk in set(owner_ids)

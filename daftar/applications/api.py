@@ -19,8 +19,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
-from daftar.accounts.constants import Role
-from daftar.accounts.scoping import has_role
 from daftar.calls.models import Call
 from daftar.core.api import request_body
 from daftar.core.errors import ApplicationError
@@ -32,7 +30,7 @@ from daftar.core.schema import page_parameters, paginated
 from daftar.documents.models import Document
 from daftar.inquiries.services import inquiry_retry
 
-from . import casecache, exports, services
+from . import casecache, exports, policy, services
 from . import messages as msg
 from .case_documents import document_review, document_upload
 from .clocks import clock_summary
@@ -41,8 +39,6 @@ from .pagination import CappedPaginator
 from .presenters import needed_now
 from .selectors import case_detail, cases_visible, is_overdue, is_staff_for, my_cases, queue
 from .workflow import MOVES, STAFF_ACTIONS, Status
-
-INQUIRY_RETRY_ROLES = (Role.REVIEWER, Role.LICENSING_AUTHORITY)
 
 # --- serializers (output) -----------------------------------------------------------------
 
@@ -521,11 +517,8 @@ class InquiryRetryView(APIView):
         inquiry = application.inquiries.filter(kind=kind).first()
         if inquiry is None:
             raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
-        allowed = request.user.is_superuser or any(
-            has_role(request.user, role, application.municipality_id) for role in INQUIRY_RETRY_ROLES
-        )
-        if not allowed or application.applicant_id == request.user.pk:
-            raise ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
+        if not policy.may_retry_inquiry(request.user, application):
+            raise policy.refuse_staff(request.user, application, policy.INQUIRY_RETRY_ROLES)
         inquiry_retry(inquiry=inquiry, actor=request.user)
         return _case_response(request, pk)
 
@@ -652,15 +645,8 @@ class RankingView(APIView):
         summary="Staff: a district's ranking by score (P4), ties by first submission",
     )
     def get(self, request: Request, pk: int) -> Response:
-        from daftar.accounts.scoping import municipality_ids_for
-
-        from .workflow import STAFF_ROLES_FOR_CASES
-
         call = Call.objects.filter(pk=pk).first()
-        allowed = call is not None and (
-            request.user.is_superuser
-            or call.municipality_id in municipality_ids_for(request.user, STAFF_ROLES_FOR_CASES)
-        )
+        allowed = call is not None and policy.may_see_ranking(request.user, call)
         district = services.parse_id(request.query_params.get("district", ""))
         if not allowed or call is None or district is None:
             raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from daftar.accounts.policy import holds, is_person, not_found, staff_may
+from daftar.accounts.constants import Role
+from daftar.accounts.policy import holds, is_person, municipalities_where, not_found, staff_may
 from daftar.core.errors import ApplicationError
 from daftar.kernel.lifecycle import SYSTEM, Move
 
@@ -64,3 +65,32 @@ def staff_moves(actor: Any, application: Any) -> list[Move]:
 def may_see_ranking(actor: Any, call: Any) -> bool:
     """Municipal case staff of the call's municipality see a district's ranking (P4)."""
     return holds(actor, STAFF_ROLES_FOR_CASES, call.municipality_id)
+
+
+# Staff who may ask an outside body again when its inquiry got no answer (S12, issue 4).
+INQUIRY_RETRY_ROLES = frozenset({Role.REVIEWER, Role.LICENSING_AUTHORITY})
+
+
+def staff_municipalities(actor: Any, roles: Any = STAFF_ROLES_FOR_CASES) -> set[int] | None:
+    """Municipalities whose cases ``actor`` works on in ``roles``; ``None`` means all of them."""
+    return municipalities_where(actor, roles)
+
+
+def is_case_staff(actor: Any) -> bool:
+    """Holds a case role somewhere (the queue pages and navigation)."""
+    return staff_municipalities(actor) != set()
+
+
+def may_review_documents(actor: Any, application: Any) -> bool:
+    return may_work_on(actor, application, {Role.REVIEWER})
+
+
+def may_retry_inquiry(actor: Any, application: Any) -> bool:
+    return may_work_on(actor, application, INQUIRY_RETRY_ROLES)
+
+
+def refuse_staff(actor: Any, application: Any, roles: Any) -> ApplicationError:
+    """A staff action refused: not found for a staff member's own case, else 403."""
+    if is_applicant(actor, application) and holds(actor, roles, application.municipality_id):
+        return not_found(msg.NOT_FOUND)
+    return ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)

@@ -11,11 +11,12 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from daftar.accounts.constants import Role
-from daftar.accounts.scoping import municipality_ids_for, scope_queryset
+from daftar.accounts.scoping import scope_queryset
 from daftar.core.errors import ApplicationError
 from daftar.documents.models import Document
 
 from . import messages as msg
+from . import policy
 from .models import Application, CaseEvent
 from .workflow import CLOCKED, STAFF_ROLES_FOR_CASES, Status
 
@@ -37,7 +38,7 @@ def cases_visible(actor: Any) -> QuerySet[Application]:
 
 
 def is_staff_for(actor: Any) -> bool:
-    return bool(getattr(actor, "is_superuser", False) or municipality_ids_for(actor, STAFF_ROLES_FOR_CASES))
+    return policy.is_case_staff(actor)
 
 
 def case_detail(actor: Any, pk: int) -> Application:
@@ -77,17 +78,17 @@ ALL = "all"
 def role_queue_filter(actor: Any) -> Q | None:
     """The cases the actor's roles work on, each role in its own municipalities; None = every
     status (platform superusers)."""
-    if getattr(actor, "is_superuser", False):
+    if policy.staff_municipalities(actor) is None:
         return None
     condition = Q(pk__in=[])
-    admin_of = municipality_ids_for(actor, {Role.MUNICIPALITY_ADMIN})
+    admin_of = policy.staff_municipalities(actor, {Role.MUNICIPALITY_ADMIN})
     if admin_of:
         condition |= Q(municipality_id__in=admin_of)
     for role, statuses in ROLE_STATUSES.items():
-        ids = municipality_ids_for(actor, {role})
+        ids = policy.staff_municipalities(actor, {role})
         if ids:
             condition |= Q(municipality_id__in=ids, status__in=sorted(statuses))
-    authority_of = municipality_ids_for(actor, {Role.LICENSING_AUTHORITY})
+    authority_of = policy.staff_municipalities(actor, {Role.LICENSING_AUTHORITY})
     if authority_of:  # escalations come to the authority (P1)
         condition |= Q(municipality_id__in=authority_of, overdue=True, escalated_at__isnull=False)
     return condition
@@ -103,9 +104,9 @@ def queue(actor: Any, params: Any) -> QuerySet[Application]:
     """A staff member's work queue: their municipalities only (staff roles), drafts and their
     own applications excluded; by default the statuses their roles work on (``status=all`` for
     every status); filters ``status``, ``district``, ``overdue``, ``acknowledged``; ``sort``."""
-    ids = municipality_ids_for(actor, STAFF_ROLES_FOR_CASES)
+    ids = policy.staff_municipalities(actor)
     qs = Application.objects.exclude(status=Status.DRAFT).exclude(applicant_id=getattr(actor, "pk", None))
-    if not getattr(actor, "is_superuser", False):
+    if ids is not None:
         qs = qs.filter(municipality_id__in=ids)
     status = (params.get("status") or "").strip()
     if not status:

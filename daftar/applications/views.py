@@ -26,8 +26,6 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from daftar.accounts.constants import Role
-from daftar.accounts.scoping import has_role, municipality_ids_for
 from daftar.calls.models import CallState
 from daftar.calls.selectors import calls_list
 from daftar.core.errors import ApplicationError
@@ -39,8 +37,8 @@ from daftar.municipalities.models import District, Municipality
 from daftar.rules.constants import DEGREE_FIELDS, DEGREE_LEVELS, EQUIPMENT, FACT_LABELS, PREMISES_USES
 from daftar.rules.models import LicenceType
 
-from . import exports, services
-from .api import INQUIRY_RETRY_ROLES, case_body
+from . import exports, policy, services
+from .api import case_body
 from .case_documents import UPLOAD_STATES, document_review, document_upload
 from .forms import ACTION_FORMS, ActionForm, QueueFilterForm, ReviewForm, UploadForm, errors_to_form
 from .models import Application, StageClock
@@ -86,14 +84,11 @@ def _case_or_404(request: HttpRequest, pk: int) -> Application:
 
 
 def _is_staff_of(user: Any, application: Application) -> bool:
-    return bool(
-        getattr(user, "is_superuser", False)
-        or application.municipality_id in municipality_ids_for(user, STAFF_ROLES_FOR_CASES)
-    )
+    return policy.holds(user, STAFF_ROLES_FOR_CASES, application.municipality_id)
 
 
 def _may_review(user: Any, application: Application) -> bool:
-    return bool(getattr(user, "is_superuser", False) or has_role(user, Role.REVIEWER, application.municipality_id))
+    return policy.may_review_documents(user, application)
 
 
 def _case_url(application_id: int, anchor: str = "") -> str:
@@ -265,12 +260,7 @@ def _render_case(
         "can_withdraw": owner and "withdraw" in names,
         "can_upload": can_upload,
         "can_review": can_review,
-        "can_retry_inquiry": staff
-        and not owner
-        and (
-            getattr(user, "is_superuser", False)
-            or any(has_role(user, role, application.municipality_id) for role in INQUIRY_RETRY_ROLES)
-        ),
+        "can_retry_inquiry": staff and policy.may_retry_inquiry(user, application),
         "action_forms": action_forms,
         "correction": correction,
         "assessment": application.assessment or {},
@@ -342,12 +332,11 @@ def retry_inquiry(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Staff ask again an inquiry that got no answer."""
     application = _case_or_404(request, pk)
     inquiry = application.inquiries.filter(kind=kind).first()
-    allowed = getattr(request.user, "is_superuser", False) or any(
-        has_role(request.user, role, application.municipality_id) for role in INQUIRY_RETRY_ROLES
-    )
     if inquiry is None:
         raise Http404
-    if not allowed or application.applicant_id == request.user.pk:
+    if not policy.may_retry_inquiry(request.user, application):
+        if policy.refuse_staff(request.user, application, policy.INQUIRY_RETRY_ROLES).status_code == 404:
+            raise Http404  # a staff member's own case is not theirs to work on
         messages.error(request, NOT_PERMITTED)
         return _render_case(request, application, status=403)
     try:
@@ -465,8 +454,9 @@ def _staff_or_404(request: HttpRequest) -> None:
 def _filter_form(request: HttpRequest, data: QueryDict) -> QueueFilterForm:
     user = request.user
     districts = District.objects.select_related("municipality").order_by("municipality__name", "number")
-    if not getattr(user, "is_superuser", False):
-        districts = districts.filter(municipality_id__in=municipality_ids_for(user, STAFF_ROLES_FOR_CASES))
+    ids = policy.staff_municipalities(user)
+    if ids is not None:
+        districts = districts.filter(municipality_id__in=ids)
     rows = list(districts)
     several = len({d.municipality_id for d in rows}) > 1
     choices = [(d.pk, f"{d.name} — {d.municipality.name}" if several else d.name) for d in rows]

@@ -11,6 +11,7 @@ from typing import Any
 
 from django import template
 
+from daftar.accounts.policy import holds_anywhere
 from daftar.applications.selectors import is_staff_for
 from daftar.core.normalize import persian_digits, persian_number
 
@@ -42,10 +43,7 @@ def is_case_staff(user: Any) -> bool:
 def holds_role(user: Any, names: str) -> bool:
     """``user|holds_role:"inspector,licensing_authority"``: any of these roles, anywhere (for the
     navigation only; every page checks its own access)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    wanted = {n.strip() for n in names.split(",")}
-    return any(r.role in wanted for r in user.roles.all())
+    return holds_anywhere(user, {n.strip() for n in names.split(",")})
 
 
 @register.filter
