@@ -50,11 +50,9 @@ class NationalityField(serializers.CharField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> str:
-        from daftar.accounts import messages as am
-
         value = normalize_text(str(data)).upper()
         if value not in ISO_ALPHA2:
-            raise serializers.ValidationError(am.NATIONALITY_INVALID, code="invalid")
+            raise serializers.ValidationError(m.NATIONALITY_INVALID, code="invalid")
         return value
 
 
