@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-import hmac
 import logging
 import re
 import uuid
@@ -30,6 +28,7 @@ from django.utils import timezone
 from daftar.core import ratelimit, spool
 from daftar.core.cache import incr_and_get_many, version_get
 from daftar.core.errors import ThrottledError
+from daftar.core.hashing import address_hash
 from daftar.core.jalali import jalali_iso
 from daftar.core.normalize import normalize_text
 
@@ -135,8 +134,8 @@ def verification_body(licence: Licence, today: dt.date | None = None) -> dict[st
 
 def client_hash(address: str) -> str:
     """The address as kept in the log: HMAC-SHA-256 under ``SECRET_KEY`` (not reversible by
-    hashing the IPv4 space without the key)."""
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+    hashing the IPv4 space without the key; ``daftar.core.hashing``)."""
+    return address_hash(address)
 
 
 def verification_throttle(address: str) -> None:
