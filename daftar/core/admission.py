@@ -39,7 +39,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 from .api import error_body
-from .context_processors import site
+from .branding import site_context
 from .normalize import persian_number
 
 log = logging.getLogger(__name__)
@@ -149,7 +149,7 @@ def overloaded_response(request: HttpRequest, seconds: int) -> HttpResponse:
     if request.path.startswith("/api/"):
         response = JsonResponse(error_body("overloaded", detail), status=429)
     else:
-        context: dict[str, Any] = {**site(request), "title": OVERLOADED_TITLE, "text": detail}
+        context: dict[str, Any] = {**site_context(), "title": OVERLOADED_TITLE, "text": detail}
         response = HttpResponse(render_to_string("429.html", context), status=429)
     response["Retry-After"] = str(seconds)
     response["Cache-Control"] = "no-store"

@@ -1,5 +1,7 @@
 from django.http import HttpRequest
 
+from .branding import site_context
+
 
 def site(request: HttpRequest) -> dict[str, object]:
-    return {"SITE_NAME": "دفتر", "SITE_TITLE": "سامانهٔ دفاتر خدمات الکترونیک شهر"}
+    return site_context()

@@ -39,7 +39,7 @@ from django.template.loader import render_to_string
 
 from . import messages as m
 from .api import error_body
-from .context_processors import site
+from .branding import site_context
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,11 @@ def outage_response(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         response = JsonResponse(error_body(CODE, m.SERVICE_UNAVAILABLE), status=503)
     else:
-        context: dict[str, Any] = {**site(request), "title": m.SERVICE_UNAVAILABLE_TITLE, "text": m.SERVICE_UNAVAILABLE}
+        context: dict[str, Any] = {
+            **site_context(),
+            "title": m.SERVICE_UNAVAILABLE_TITLE,
+            "text": m.SERVICE_UNAVAILABLE,
+        }
         response = HttpResponse(render_to_string("error.html", context), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
