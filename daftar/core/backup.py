@@ -9,7 +9,8 @@ A backup set is one directory ``daftar-<UTC timestamp>/`` (mode 0700) holding:
   ``MEDIA_ROOT`` or the S3 bucket), copied through the storage API;
 - ``manifest.json``, written last: the format, time, app version and git commit, per-table row
   counts, every copied object's sha256 and size, every file a row refers to with the sha256 the
-  row records, the audit chain's head, and the dump's sha256 and size.
+  row records, what the apps' verifiers record (the audit chain's head, ``audit_head``), and
+  the dump's sha256 and size.
 
 The rows of ``EXCLUDED_DATA`` (sessions, captcha answers: secrets) are left out of the dump; the
 manifest lists them (``excluded_data``) with a row count of 0. The manifest is not signed: its
@@ -24,11 +25,13 @@ object's checksum, nothing extra, no symbolic link under ``media/``), then the t
 or missing database; the media store's names free or identical), before changing anything. The
 database is restored by ``pg_restore --single-transaction`` (all or nothing), then the media,
 then it verifies the result against the manifest: row counts, each referenced file's checksum
-against the manifest and the restored row, and the audit chain (``verify_chain``) reaching the
-manifest's head. ``--force`` on a non-empty database never drops it: the set goes into a new
-``<name>_restore_<random>`` database, is verified there, and only then swapped in by renaming
-(the old one is kept as ``<name>_before_<UTC time>``); on any failure the temporary database is
-dropped and the target is untouched.
+against the manifest and the restored row, and each app's verifier (``register_verifier``,
+called from the app's ``AppConfig.ready``: the audit app's walks the chain with
+``verify_chain`` and expects it to reach the manifest's head). ``--force`` on a non-empty
+database never drops it: the set goes into a new ``<name>_restore_<random>`` database, is
+verified there, and only then swapped in by renaming (the old one is kept as
+``<name>_before_<UTC time>``); on any failure the temporary database is dropped and the target
+is untouched.
 """
 
 from __future__ import annotations
@@ -253,38 +256,34 @@ def file_refs(conn: Any) -> list[dict[str, Any]]:
     return refs
 
 
-def audit_head(conn: Any) -> dict[str, Any]:
-    from psycopg import sql
-
-    from daftar.audit.models import AuditEntry, AuditHead
-
-    head = conn.execute(
-        sql.SQL("SELECT seq, hash FROM {} WHERE id = 1").format(sql.Identifier(AuditHead._meta.db_table))
-    ).fetchone()
-    entries = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(AuditEntry._meta.db_table)))
-    return {
-        "seq": head[0] if head else 0,
-        "hash": head[1] if head else "",
-        "entries": entries.fetchone()[0],
-    }
+# --- what the apps vouch for (registered from their AppConfig.ready) -----------------------------
 
 
-def _audit_entries(conn: Any) -> Iterator[Any]:
-    """The audit log of the database behind ``conn`` (a psycopg connection, not in a
-    transaction), in order, as unsaved ``AuditEntry`` objects for ``verify_chain``."""
-    from psycopg import sql
+@dataclass(frozen=True)
+class Verifier:
+    """Something an app keeps in the database that a backup vouches for, such as the audit app's
+    hash chain (``daftar/audit/backup.py``). ``record`` reads its state inside the backup's
+    snapshot (a psycopg connection) and the manifest keeps that under ``key``, which must then
+    hold ``required``; after a restore, ``record`` reads the restored database and ``verify``
+    compares: given a way to open a connection (not in autocommit: a named cursor may walk the
+    rows), the manifest's record and the restored one, it returns the check's detail and its
+    problems (none: it holds). ``summary`` is the line ``manage.py backup`` prints."""
 
-    from daftar.audit.models import AuditEntry
+    key: str
+    fa: str
+    en: str
+    record: Callable[[Any], dict[str, Any]]
+    verify: Callable[[Callable[[], Any], dict[str, Any], dict[str, Any]], tuple[str, list[str]]]
+    summary: Callable[[dict[str, Any]], str]
+    required: tuple[str, ...] = ()
 
-    fields = list(AuditEntry._meta.concrete_fields)
-    query = sql.SQL("SELECT {} FROM {} ORDER BY seq").format(
-        sql.SQL(", ").join([sql.Identifier(str(f.column)) for f in fields]), sql.Identifier(AuditEntry._meta.db_table)
-    )
-    with conn.cursor(name="daftar_audit_walk") as cursor:
-        cursor.itersize = 2000
-        cursor.execute(query)
-        for row in cursor:
-            yield AuditEntry.from_db("default", [f.attname for f in fields], row)
+
+VERIFIERS: dict[str, Verifier] = {}
+
+
+def register_verifier(verifier: Verifier) -> Verifier:
+    VERIFIERS[verifier.key] = verifier
+    return verifier
 
 
 # --- backup ------------------------------------------------------------------------------------
@@ -363,7 +362,7 @@ def _backup_into(
             excluded = sorted(table for table in EXCLUDED_DATA if table in counts)
             counts.update(dict.fromkeys(excluded, 0))  # deliberately empty in the dump
             refs = file_refs(conn)
-            head = audit_head(conn)
+            recorded = {key: verifier.record(conn) for key, verifier in VERIFIERS.items()}
             server = conn.execute("SHOW server_version").fetchone()[0]
             _, errors = dump.communicate()
         conn.rollback()
@@ -401,7 +400,7 @@ def _backup_into(
             "row_counts": counts,
             "excluded_data": excluded,
         },
-        "audit_head": head,
+        **recorded,
         "media": {"storage": type(storage).__module__ + "." + type(storage).__name__, "files": media},
         "file_refs": refs,
     }
@@ -467,7 +466,8 @@ def backup_read(path: Path) -> dict[str, Any]:
         raise BackupError(f"مانیفست خراب / {path / MANIFEST} is corrupt: {exc}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"قالب ناشناخته / unknown backup format in {path / MANIFEST}")
-    required = (("database", "dump_sha256"), ("database", "row_counts"), ("audit_head", "seq"), ("media", "files"))
+    required = [("database", "dump_sha256"), ("database", "row_counts"), ("media", "files")]
+    required += [(key, name) for key, verifier in VERIFIERS.items() for name in verifier.required]
     if not all(isinstance(manifest.get(a), dict) and b in manifest[a] for a, b in required) or not isinstance(
         manifest.get("file_refs"), list
     ):
@@ -928,15 +928,13 @@ def restore_verify(
 ) -> RestoreReport:
     """Compare a restored database and media store with the manifest. ``staged``: files not yet
     in the store (they will replace what is there under their names), read from these paths."""
-    from daftar.audit.models import AuditHead
-    from daftar.audit.services import GENESIS, verify_chain
-
     settings_dict = settings_dict or connections["default"].settings_dict
     storage = storage or default_storage
     staged = staged or {}
     checks: list[Check] = []
     with _connect(settings_dict) as conn:
-        counts, refs, head = row_counts(conn), file_refs(conn), audit_head(conn)
+        counts, refs = row_counts(conn), file_refs(conn)
+        found = {key: verifier.record(conn) for key, verifier in VERIFIERS.items()}
 
     expected: dict[str, int] = manifest["database"]["row_counts"]
     wrong = [
@@ -982,17 +980,9 @@ def restore_verify(
         )
     )
 
-    wrong = []
-    want_head = manifest["audit_head"]
-    if (head["seq"], head["hash"]) != (want_head["seq"], want_head["hash"]):
-        wrong.append(f"head seq {head['seq']} ≠ manifest {want_head['seq']} (or its hash differs)")
-    with _connect(settings_dict, autocommit=False) as conn:
-        problem = verify_chain(_audit_entries(conn), head=AuditHead(seq=head["seq"], hash=head["hash"] or GENESIS))
-    if problem is not None:
-        wrong.append(f"chain broken at seq {problem.seq}: {problem.reason}")
-    checks.append(
-        Check("زنجیرهٔ ممیزی", "audit chain", not wrong, f"{head['entries']} entries, head seq {head['seq']}", wrong)
-    )
+    for key, verifier in VERIFIERS.items():
+        detail, wrong = verifier.verify(lambda: _connect(settings_dict, autocommit=False), manifest[key], found[key])
+        checks.append(Check(verifier.fa, verifier.en, not wrong, detail, wrong))
     return RestoreReport(settings_dict["NAME"], checks, notes=_migration_notes(settings_dict))
 
 

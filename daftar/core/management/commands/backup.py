@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from daftar.core.backup import BackupError, backup_create
+from daftar.core.backup import VERIFIERS, BackupError, backup_create
 
 
 class Command(BaseCommand):
@@ -41,7 +41,6 @@ class Command(BaseCommand):
             raise CommandError(f"پشتیبان‌گیری ناموفق / backup failed: {exc}", returncode=1) from exc
         manifest = result.manifest
         counts = manifest["database"]["row_counts"]
-        head = manifest["audit_head"]
         self.stdout.write(f"پشتیبان نوشته شد / backup written: {result.path}")
         self.stdout.write(
             f"  پایگاه داده / database: {manifest['database']['name']}, {len(counts)} tables, "
@@ -52,6 +51,7 @@ class Command(BaseCommand):
             f"  رسانه / media: {len(manifest['media']['files'])} objects, "
             f"{len(manifest['file_refs'])} referenced by rows, every checksum matches its row"
         )
-        self.stdout.write(f"  زنجیرهٔ ممیزی / audit head: seq {head['seq']} {head['hash'][:16]}…")
+        for key, verifier in VERIFIERS.items():
+            self.stdout.write(f"  {verifier.summary(manifest[key])}")
         for path in result.pruned:
             self.stdout.write(f"  حذف پشتیبان قدیمی / pruned: {path}")
