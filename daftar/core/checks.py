@@ -1,4 +1,5 @@
-"""Deployment checks: development-only conveniences must be off in production (API.md)."""
+"""Deployment checks: development-only conveniences must be off in production (API.md). The apps
+register checks of their own (e.g. the outbox lease: daftar/notifications/checks.py)."""
 
 from __future__ import annotations
 
@@ -50,23 +51,3 @@ def development_backends_off(app_configs: Any = None, **kwargs: Any) -> list[Err
             )
         )
     return errors
-
-
-@register()
-def outbox_lease_fits_a_send(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
-    """A claimed SMS is kept from other workers for OUTBOX_LEASE_SECONDS; a send started just
-    before the margin must end inside it, or another worker could send it again
-    (daftar/notifications/services.py ``_lease_margin``)."""
-    from daftar.notifications.services import worst_send_seconds
-
-    needed = 2 * (worst_send_seconds() + 5)
-    if needed > settings.OUTBOX_LEASE_SECONDS:
-        return [
-            Warning(
-                f"DAFTAR_OUTBOX_LEASE_SECONDS={settings.OUTBOX_LEASE_SECONDS} is shorter than twice one "
-                f"worst-case send with its margin ({needed:.0f} s).",
-                hint="Raise the lease, or lower DAFTAR_SMS_HTTP_TIMEOUT / DAFTAR_SMS_HTTP_RETRIES.",
-                id="daftar.W002",
-            )
-        ]
-    return []
