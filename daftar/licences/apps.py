@@ -7,4 +7,6 @@ class LicencesConfig(AppConfig):
     verbose_name = "مجوزها"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the verification-cache invalidation)
+        # signals: the verification-cache invalidation; verification: registers the verification
+        # log's spool, so every process (the worker's flush_spools, manage.py spool_flush) knows it
+        from . import signals, verification  # noqa: F401

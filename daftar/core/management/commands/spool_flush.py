@@ -10,7 +10,6 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from daftar.core import spool
-from daftar.core.tasks import _load_spools
 
 
 class Command(BaseCommand):
@@ -21,6 +20,5 @@ class Command(BaseCommand):
         parser.add_argument("--failed", action="store_true", help="retry the files kept under failed/")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        _load_spools()
         for name, count in spool.flush_all(everything=options["all"], failed=options["failed"]).items():
             self.stdout.write(f"{name}: {count} rows written")
