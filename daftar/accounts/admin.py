@@ -4,7 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from daftar.core.admin import AuditedAdmin, MunicipalityScopedAdmin, jalali_column
+from daftar.accounts.admin_base import AuditedAdmin, MunicipalityScopedAdmin
+from daftar.core.admin_columns import jalali_column
 from daftar.core.forms import PersianModelForm
 from daftar.core.validators import normalize_mobile
 

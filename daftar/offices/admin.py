@@ -11,9 +11,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from daftar.accounts.admin_base import MunicipalityScopedAdmin
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import municipality_ids_for
-from daftar.core.admin import MunicipalityScopedAdmin, jalali_column
+from daftar.core.admin_columns import jalali_column
 from daftar.core.errors import ApplicationError
 
 from . import messages as msg
