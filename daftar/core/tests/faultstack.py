@@ -309,15 +309,15 @@ class FaultStack:
         return json.loads(res.stdout.strip().splitlines()[-1])
 
     def seed(self, count: int) -> dict[str, Any]:
-        """``count`` new applicants with complete profiles and API tokens (as ``bench_seed``
+        """``count`` new applicants with complete profiles and API tokens (as ``bench/seed.py``
         makes them), the open Tehran call, its districts and the documents a submission needs."""
         return self.python(
             f"""
 from daftar.accounts.models import User
 from daftar.calls.models import Call
-from daftar.core.management.commands.bench_seed import Command
+from bench.seed import Seeder
 from daftar.rules.models import DocumentRequirement
-seeder = Command()
+seeder = Seeder()
 first = User.objects.filter(mobile__startswith="099").count()
 users = seeder.users(first, {count})
 tokens = seeder.tokens(users)

@@ -1,13 +1,16 @@
 """Seed the HTTP benchmark's users, tokens and cases into a bench database (issue 7).
 
-    manage.py bench_seed --readers 200 --writers 20000 --spike 1000 --bookers 250 --out var/bench/seed.json
-    manage.py bench_seed --captchas 1000 --out var/bench/captchas.json
+    python bench/seed.py --readers 200 --writers 20000 --spike 1000 --bookers 250 --out var/bench/seed.json
+    python bench/seed.py --captchas 1000 --out var/bench/captchas.json
 
-Used by ``bench/http_bench.py`` against its own database (``daftar_bench_http``): it refuses any
-database whose name does not start with ``daftar_bench``. Loads the demo if missing (Tehran, the
-open call, offices, tariffs, licences), then appends new applicants (mobiles ``099`` + eight
-digits, numbered after the ones already there, so a second run adds fresh users and never
-touches the first run's):
+A script of the bench, not a command of the product: Django is set up from the environment
+(``DJANGO_SETTINGS_MODULE``, ``DATABASE_URL``…, as ``manage.py`` would be). Used by
+``bench/http_bench.py`` against its own database (``daftar_bench_http``): it refuses any
+database whose name does not start with ``daftar_bench``. The fault-injection tests' stack
+(``faultstack.py``) makes its applicants with ``Seeder.users`` and ``Seeder.tokens``. Loads the
+demo if missing (Tehran, the open call, offices, tariffs, licences), then appends new
+applicants (mobiles ``099`` + eight digits, numbered after the ones already there, so a second
+run adds fresh users and never touches the first run's):
 
 * readers: a complete profile, a knox API token and a draft in the open call with every
   required document (current, pending review) and its timeline (``create`` event);
@@ -23,22 +26,26 @@ the output file (the bench's load scripts read them); the rows go in with ``bulk
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
+import os
 import secrets
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
-
-from daftar.demo.data import ELIGIBLE_FACTS as GOOD_FACTS
-from daftar.documents.samples import pdf_bytes, png_bytes
 
 MOBILE_PREFIX = "099"  # bench applicants: 099 and eight digits
 BATCH = 2000
@@ -53,21 +60,38 @@ def national_code(index: int) -> str:
     return body + str(total if total < 2 else 11 - total)
 
 
-class Command(BaseCommand):
-    help = "Seed the HTTP benchmark's applicants, tokens and cases (bench databases only)."
+class SeedError(Exception):
+    """The bench database cannot be seeded (the message says why)."""
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--readers", type=int, default=200)
-        parser.add_argument("--writers", type=int, default=20000)
-        parser.add_argument("--spike", type=int, default=1000)
-        parser.add_argument("--bookers", type=int, default=250)
-        parser.add_argument("--captchas", type=int, default=0, help="only create N captchas with known answers")
-        parser.add_argument("--out", required=True)
 
-    def handle(self, *args: Any, **options: Any) -> None:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Seed the HTTP benchmark's applicants, tokens and cases.")
+    parser.add_argument("--readers", type=int, default=200)
+    parser.add_argument("--writers", type=int, default=20000)
+    parser.add_argument("--spike", type=int, default=1000)
+    parser.add_argument("--bookers", type=int, default=250)
+    parser.add_argument("--captchas", type=int, default=0, help="only create N captchas with known answers")
+    parser.add_argument("--out", required=True)
+    options = vars(parser.parse_args(argv))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    import django
+
+    django.setup()
+    try:
+        Seeder().run(options)
+    except SeedError as exc:
+        print(f"bench seed: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+class Seeder:
+    """Bench applicants, tokens and cases (see the module's docstring)."""
+
+    def run(self, options: dict[str, Any]) -> None:
         name = str(connection.settings_dict["NAME"])
         if connection.vendor != "postgresql" or not name.startswith("daftar_bench"):
-            raise CommandError(f"refusing database {name!r}: bench_seed writes only to PostgreSQL daftar_bench…")
+            raise SeedError(f"refusing database {name!r}: bench/seed.py writes only to PostgreSQL daftar_bench…")
         out = Path(options["out"])
         out.parent.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
@@ -77,7 +101,7 @@ class Command(BaseCommand):
             data = self.seed(options)
         data["seconds"] = round(time.perf_counter() - started, 1)
         out.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
-        self.stdout.write(f"bench_seed: written {out} in {data['seconds']} s")
+        print(f"bench seed: written {out} in {data['seconds']} s")
 
     def captchas(self, count: int) -> list[dict[str, str]]:
         from captcha.models import CaptchaStore
@@ -111,7 +135,7 @@ class Command(BaseCommand):
             .first()
         )
         if call is None:
-            raise CommandError("no open call in Tehran: load the demo first (manage.py load_demo)")
+            raise SeedError("no open call in Tehran: load the demo first (manage.py load_demo)")
         districts = list(call.districts.values_list("district_id", flat=True).order_by("district_id"))
         start = User.objects.filter(mobile__startswith=MOBILE_PREFIX).count()
         groups: dict[str, list[User]] = {}
@@ -200,7 +224,9 @@ class Command(BaseCommand):
         audit, SMS), then copied for the others with their event and documents."""
         from daftar.applications import services
         from daftar.applications.models import Application, CaseEvent
+        from daftar.demo.data import ELIGIBLE_FACTS as GOOD_FACTS
         from daftar.documents.models import Document
+        from daftar.documents.samples import pdf_bytes, png_bytes
         from daftar.rules.models import DocumentRequirement
 
         if not users:
@@ -256,3 +282,7 @@ class Command(BaseCommand):
                     )
             Document.objects.bulk_create(documents, batch_size=BATCH)
         return [a.pk for a in apps]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
