@@ -38,9 +38,9 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
-from .api import error_body
-from .branding import site_context
-from .normalize import persian_number
+from daftar.core.api import error_body
+from daftar.core.branding import site_context
+from daftar.core.normalize import persian_number
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +208,7 @@ FAIR_SHARE = 0.1
 def counted_client(request: HttpRequest, group: str) -> str | None:
     """Who the request is counted for, or None when it is not counted (see above)."""
     if group == "login":
-        from . import ratelimit
+        from daftar.core import ratelimit
 
         address = ratelimit.client_address(request)
         _start, count_key = ratelimit.window_keys(f"otp:addr:{address}")

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "هسته"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers deployment checks)
+        from daftar.core import checks  # noqa: F401  (registers deployment checks)

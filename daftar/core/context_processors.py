@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from .branding import site_context
+from daftar.core.branding import site_context
 
 
 def site(request: HttpRequest) -> dict[str, object]:

@@ -10,11 +10,11 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from . import messages as m
-from .countries import ISO_ALPHA2
-from .jalali import jalali_iso, parse_date
-from .normalize import normalize_text
-from .validators import normalize_legal_national_id, normalize_mobile, normalize_national_code
+from daftar.core import messages as m
+from daftar.core.countries import ISO_ALPHA2
+from daftar.core.jalali import jalali_iso, parse_date
+from daftar.core.normalize import normalize_text
+from daftar.core.validators import normalize_legal_national_id, normalize_mobile, normalize_national_code
 
 
 class _NormalizedField(serializers.CharField):

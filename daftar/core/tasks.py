@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import spool
+from daftar.core import spool
 
 
 @shared_task(name="daftar.core.tasks.flush_spools", ignore_result=True)

@@ -13,8 +13,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
-from . import messages as m
-from .normalize import normalize_text
+from daftar.core import messages as m
+from daftar.core.normalize import normalize_text
 
 _SEPARATORS = re.compile(r"[\s\-\u200c\u200f\u200e()]+")
 _MOBILE_PATTERNS = (
