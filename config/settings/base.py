@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "captcha",
     "csp",
+    "daftar.kernel",
     "daftar.core",
     "daftar.audit",
     "daftar.municipalities",

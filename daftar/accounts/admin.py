@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from daftar.accounts.admin_base import AuditedAdmin, MunicipalityScopedAdmin
 from daftar.core.admin_columns import jalali_column
 from daftar.core.forms import PersianModelForm
-from daftar.core.validators import normalize_mobile
+from daftar.kernel.validators import normalize_mobile
 
 from .forms import IdentifierCleanMixin
 from .models import RoleAssignment, User

@@ -38,7 +38,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from daftar.core.cache import version_bump, version_get
-from daftar.core.jalali import TEHRAN
+from daftar.kernel.jalali import TEHRAN
 
 logger = logging.getLogger(__name__)
 

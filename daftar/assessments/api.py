@@ -23,8 +23,8 @@ from daftar.calls.models import Call
 from daftar.core.api import request_body
 from daftar.core.errors import ApplicationError
 from daftar.core.fields import jalali_twin
-from daftar.core.jalali import parse_datetime
 from daftar.core.parsers import NormalizingJSONParser, NormalizingMultiPartParser
+from daftar.kernel.jalali import parse_datetime
 
 from . import messages as msg
 from . import services

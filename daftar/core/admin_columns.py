@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from daftar.core.jalali import to_jalali
+from daftar.kernel.jalali import to_jalali
 
 
 def jalali_column(field: str, description: str) -> Any:

@@ -39,8 +39,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 from daftar.core.api import error_body
-from daftar.core.branding import site_context
-from daftar.core.normalize import persian_number
+from daftar.kernel.branding import site_context
+from daftar.kernel.normalize import persian_number
 
 log = logging.getLogger(__name__)
 

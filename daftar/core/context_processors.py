@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from daftar.core.branding import site_context
+from daftar.kernel.branding import site_context
 
 
 def site(request: HttpRequest) -> dict[str, object]:

@@ -1,5 +1,5 @@
 """DRF serializer fields for Persian input: each normalises first, then validates, and fails
-with the Persian message of ``daftar.core.messages``."""
+with the Persian message of ``daftar.kernel.messages``."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from daftar.core import messages as m
-from daftar.core.countries import ISO_ALPHA2
-from daftar.core.jalali import jalali_iso, parse_date
-from daftar.core.normalize import normalize_text
-from daftar.core.validators import normalize_legal_national_id, normalize_mobile, normalize_national_code
+from daftar.kernel import messages as m
+from daftar.kernel.countries import ISO_ALPHA2
+from daftar.kernel.jalali import jalali_iso, parse_date
+from daftar.kernel.normalize import normalize_text
+from daftar.kernel.validators import normalize_legal_national_id, normalize_mobile, normalize_national_code
 
 
 class _NormalizedField(serializers.CharField):

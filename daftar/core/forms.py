@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
-from daftar.core.normalize import normalize_text
+from daftar.kernel.normalize import normalize_text
 
 
 def _normalized(data: Any) -> Any:
@@ -70,7 +70,7 @@ class JalaliDateTimeField(forms.Field):
     def to_python(self, value: Any) -> Any:
         from django.core.exceptions import ValidationError
 
-        from daftar.core.jalali import parse_datetime
+        from daftar.kernel.jalali import parse_datetime
 
         if value in (None, ""):
             return None

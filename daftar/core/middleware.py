@@ -8,9 +8,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 
-from daftar.core import messages as m
 from daftar.core.api import error_body
-from daftar.core.normalize import normalize_text
+from daftar.kernel import messages as m
+from daftar.kernel.normalize import normalize_text
 
 
 class PersianQueryMiddleware:

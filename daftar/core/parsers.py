@@ -11,8 +11,8 @@ from django.http import QueryDict
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
-from daftar.core import messages as m
-from daftar.core.normalize import normalize_data, normalize_text
+from daftar.kernel import messages as m
+from daftar.kernel.normalize import normalize_data, normalize_text
 
 
 def _normalize_querydict(data: QueryDict) -> QueryDict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from daftar.core import messages as m
+from daftar.kernel import messages as m
 from daftar.municipalities.models import Municipality
 
 

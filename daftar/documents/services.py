@@ -23,7 +23,7 @@ from daftar.applications.services import submission_window_check
 from daftar.applications.workflow import Status
 from daftar.audit.services import audit_record
 from daftar.core.errors import ApplicationError
-from daftar.core.normalize import normalize_text
+from daftar.kernel.normalize import normalize_text
 from daftar.rules.models import DocumentRequirement
 
 from . import messages as msg

@@ -25,8 +25,8 @@ from daftar.accounts.scoping import has_role, scope_queryset
 from daftar.core.api import error_body, request_body
 from daftar.core.errors import ApplicationError, ThrottledError
 from daftar.core.fields import jalali_twin
-from daftar.core.jalali import parse_date
 from daftar.core.ratelimit import client_address
+from daftar.kernel.jalali import parse_date
 
 from . import messages as msg
 from .lifecycle import ACTIONS, licence_act

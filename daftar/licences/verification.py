@@ -28,9 +28,9 @@ from django.utils import timezone
 from daftar.core import ratelimit, spool
 from daftar.core.cache import incr_and_get_many, version_get
 from daftar.core.errors import ThrottledError
-from daftar.core.hashing import address_hash
-from daftar.core.jalali import jalali_iso
-from daftar.core.normalize import normalize_text
+from daftar.kernel.hashing import address_hash
+from daftar.kernel.jalali import jalali_iso
+from daftar.kernel.normalize import normalize_text
 
 from . import messages as msg
 from . import signing
@@ -134,7 +134,7 @@ def verification_body(licence: Licence, today: dt.date | None = None) -> dict[st
 
 def client_hash(address: str) -> str:
     """The address as kept in the log: HMAC-SHA-256 under ``SECRET_KEY`` (not reversible by
-    hashing the IPv4 space without the key; ``daftar.core.hashing``)."""
+    hashing the IPv4 space without the key; ``daftar.kernel.hashing``)."""
     return address_hash(address)
 
 

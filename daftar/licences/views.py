@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from daftar.core.errors import ThrottledError
-from daftar.core.normalize import normalize_text
 from daftar.core.ratelimit import client_address
+from daftar.kernel.normalize import normalize_text
 from daftar.municipalities.models import District, Municipality
 
 from . import messages as msg

@@ -22,7 +22,7 @@ from daftar.accounts.api import ErrorSerializer
 from daftar.core.api import request_body
 from daftar.core.fields import jalali_twin
 from daftar.core.idempotency import idempotent
-from daftar.core.normalize import normalize_text
+from daftar.kernel.normalize import normalize_text
 
 from . import selectors, services
 from .access import OfficeAccess, office_access

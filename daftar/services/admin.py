@@ -20,7 +20,7 @@ from daftar.accounts.admin_base import AuditedAdmin, MunicipalityScopedAdmin
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import municipality_ids_for
 from daftar.core.errors import ApplicationError
-from daftar.core.jalali import to_jalali
+from daftar.kernel.jalali import to_jalali
 
 from . import messages as msg
 from .forms import JalaliDateField

@@ -25,8 +25,8 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from daftar.core.errors import ApplicationError
-from daftar.core.jalali import jalali_month_label, jalali_year_month, parse_date
-from daftar.core.normalize import normalize_text, persian_digits
+from daftar.kernel.jalali import jalali_month_label, jalali_year_month, parse_date
+from daftar.kernel.normalize import normalize_text, persian_digits
 
 from . import report_messages as msg
 from .models import CostEntry, Service, Transaction

@@ -22,8 +22,8 @@ from daftar.core.api import error_body, request_body
 from daftar.core.errors import ApplicationError
 from daftar.core.fields import jalali_twin
 from daftar.core.idempotency import idempotent
-from daftar.core.normalize import normalize_text
 from daftar.core.schema import page_parameters, paginated
+from daftar.kernel.normalize import normalize_text
 from daftar.municipalities.models import Municipality
 from daftar.offices.access import office_access
 

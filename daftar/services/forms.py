@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 
 from daftar.core.errors import ApplicationError
 from daftar.core.forms import PersianForm
-from daftar.core.jalali import parse_date
-from daftar.core.normalize import normalize_text
+from daftar.kernel.jalali import parse_date
+from daftar.kernel.normalize import normalize_text
 
 from .models import Service
 

@@ -48,7 +48,7 @@ from django.utils import timezone
 
 from daftar.core import ratelimit
 from daftar.core.errors import ApplicationError, ThrottledError
-from daftar.core.normalize import persian_digits
+from daftar.kernel.normalize import persian_digits
 
 from . import report_messages as msg
 from .analytics import Month, current_month, months_q

@@ -24,8 +24,8 @@ from daftar.accounts.api import ErrorSerializer
 from daftar.core.api import request_body
 from daftar.core.errors import ApplicationError
 from daftar.core.idempotency import idempotent
-from daftar.core.normalize import normalize_text
 from daftar.core.ratelimit import client_address
+from daftar.kernel.normalize import normalize_text
 from daftar.municipalities.models import Municipality
 from daftar.offices.access import Access, office_access
 

@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from daftar.core.errors import ApplicationError, ThrottledError
-from daftar.core.normalize import persian_digits
 from daftar.core.ratelimit import client_address
+from daftar.kernel.normalize import persian_digits
 
 from . import report_messages as msg
 from .analytics import BY_DISTRICT, BY_SERVICE, Month, current_month, month_range, municipality_revenue, office_revenue

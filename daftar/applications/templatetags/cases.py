@@ -12,7 +12,7 @@ from typing import Any
 from django import template
 
 from daftar.applications.selectors import is_staff_for
-from daftar.core.normalize import persian_digits, persian_number
+from daftar.kernel.normalize import persian_digits, persian_number
 
 register = template.Library()
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 from django import template
 
-from daftar.core.jalali import to_jalali
-from daftar.core.normalize import persian_digits, persian_number
+from daftar.kernel.jalali import to_jalali
+from daftar.kernel.normalize import persian_digits, persian_number
 
 register = template.Library()
 

@@ -204,7 +204,7 @@ def build_world() -> World:
 def _revision(w: World, admin: User) -> None:
     """A tariff revision of Tehran, scheduled 60 days ahead by its municipality administrator
     (the pages' matrix cancels it; no tariff in force today changes)."""
-    from daftar.core.jalali import jalali_iso
+    from daftar.kernel.jalali import jalali_iso
     from daftar.services.services import revision_schedule
 
     revision = revision_schedule(
@@ -221,7 +221,7 @@ def _office(w: World, licence: Licence, clerk: User) -> None:
     """The licence's office: the holder manages it, the demo clerk works there (and the demo
     manager runs another, demo office: a manager of office A is a stranger at office B)."""
     from daftar.appointments.models import Appointment
-    from daftar.core.jalali import jalali_year_month
+    from daftar.kernel.jalali import jalali_year_month
     from daftar.offices.models import Office, OfficeClosure, OfficeStaff, StaffRole, WeeklyHours
     from daftar.services.models import CostEntry, OfficeService, Service
     from daftar.services.tariffs import tariff_in_force

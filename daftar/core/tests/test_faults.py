@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from daftar.core import messages as m
+from daftar.kernel import messages as m
 
 from .faultstack import FaultStack, free_port, log, pg_bin, sha256_file
 

@@ -18,9 +18,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from daftar.core import messages as m
 from daftar.core.outage import RETRY_AFTER_SECONDS, is_database_unavailable
 from daftar.core.views import server_error
+from daftar.kernel import messages as m
 
 ERRORS = [
     OperationalError("connection to server at 127.0.0.1 failed: Connection refused"),

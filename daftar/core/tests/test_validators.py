@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from daftar.core import messages as m
-from daftar.core.normalize import normalize_data, normalize_text, persian_digits
-from daftar.core.validators import (
+from daftar.kernel import messages as m
+from daftar.kernel.normalize import normalize_data, normalize_text, persian_digits
+from daftar.kernel.validators import (
     legal_national_id_is_valid,
     national_code_is_valid,
     normalize_legal_national_id,
@@ -163,7 +163,7 @@ class TestParseDatetime:
     def test_the_api_s_own_iso_output_is_read_back(self) -> None:
         import datetime as dt
 
-        from daftar.core.jalali import TEHRAN, parse_datetime
+        from daftar.kernel.jalali import TEHRAN, parse_datetime
 
         expected = dt.datetime(2026, 11, 24, 9, 0, tzinfo=TEHRAN)
         assert parse_datetime("2026-11-24T09:00:00+03:30") == expected
@@ -176,7 +176,7 @@ class TestParseDatetime:
     def test_the_jalali_and_spaced_forms_still_work(self) -> None:
         import datetime as dt
 
-        from daftar.core.jalali import TEHRAN, parse_datetime
+        from daftar.kernel.jalali import TEHRAN, parse_datetime
 
         expected = dt.datetime(2026, 11, 24, 9, 0, tzinfo=TEHRAN)
         assert parse_datetime("1405/09/03 09:00") == expected
@@ -193,7 +193,7 @@ class TestParseDatetime:
         ["", "garbage", "2026-13-45T09:00:00", "2026-11-24T25:00:00", "2026-11-24T09:00:00+99:00", "1405/13/01 09:00"],
     )
     def test_garbage_is_refused_in_persian(self, raw: str) -> None:
-        from daftar.core.jalali import parse_datetime
+        from daftar.kernel.jalali import parse_datetime
 
         with pytest.raises(ValidationError) as exc:
             parse_datetime(raw)

@@ -4,7 +4,7 @@ Only ASCII digits count once normalised: a regex digit class or ``str.isdigit`` 
 other scripts' digits (Devanagari, full-width) through. Each ``normalize_*`` function accepts
 raw user input, normalises it (digits, spaces, dashes) and returns the canonical form or
 raises ``django.core.exceptions.ValidationError`` with a Persian message held in
-``daftar.core.messages``.
+``daftar.kernel.messages``.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
-from daftar.core import messages as m
-from daftar.core.normalize import normalize_text
+from daftar.kernel import messages as m
+from daftar.kernel.normalize import normalize_text
 
 _SEPARATORS = re.compile(r"[\s\-\u200c\u200f\u200e()]+")
 _MOBILE_PATTERNS = (

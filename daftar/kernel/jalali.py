@@ -14,8 +14,8 @@ import jdatetime
 from django.core.exceptions import ValidationError
 from django.utils import dateparse, timezone
 
-from daftar.core import messages as m
-from daftar.core.normalize import normalize_text, persian_digits
+from daftar.kernel import messages as m
+from daftar.kernel.normalize import normalize_text, persian_digits
 
 _DATE = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
 # Years before this are Jalali: the Jalali calendar is ~621 years behind the Gregorian one.
