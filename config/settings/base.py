@@ -85,7 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "daftar.core.context_processors.site",
             ],
-            "builtins": ["daftar.core.templatetags.persian"],
+            "builtins": ["daftar.kernel.templatetags.persian"],
         },
     },
 ]
@@ -293,12 +293,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
-        "daftar.core.parsers.NormalizingJSONParser",
-        "daftar.core.parsers.NormalizingFormParser",
-        "daftar.core.parsers.NormalizingMultiPartParser",
+        "daftar.kernel.parsers.NormalizingJSONParser",
+        "daftar.kernel.parsers.NormalizingFormParser",
+        "daftar.kernel.parsers.NormalizingMultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "EXCEPTION_HANDLER": "daftar.core.api.exception_handler",
+    "EXCEPTION_HANDLER": "daftar.kernel.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
@@ -327,7 +327,7 @@ SPECTACULAR_SETTINGS = {
     # the error answers every operation can give (401, 404, 413…), documented once
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "daftar.core.schema.document_error_responses",
+        "daftar.kernel.schema.document_error_responses",
     ],
 }
 

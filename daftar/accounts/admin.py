@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from daftar.accounts.admin_base import AuditedAdmin, MunicipalityScopedAdmin
-from daftar.core.admin_columns import jalali_column
-from daftar.core.forms import PersianModelForm
+from daftar.kernel.admin_columns import jalali_column
+from daftar.kernel.forms import PersianModelForm
 from daftar.kernel.validators import normalize_mobile
 
 from .forms import IdentifierCleanMixin

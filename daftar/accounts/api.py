@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.core import ratelimit
-from daftar.core.errors import ThrottledError
-from daftar.core.fields import (
+from daftar.kernel.errors import ThrottledError
+from daftar.kernel.fields import (
     JalaliOrIsoDateField,
     LegalNationalIdField,
     MobileField,

@@ -1,6 +1,6 @@
 """Persian messages of the login and profile flows (asserted on by the tests)."""
 
-# The nationality field (daftar.core.fields) says it; the profile flows and their tests use it here.
+# The nationality field (daftar.kernel.fields) says it; the profile flows and their tests use it here.
 from daftar.kernel.messages import NATIONALITY_INVALID as NATIONALITY_INVALID
 
 CAPTCHA_WRONG = "عدد امنیتی نادرست یا منقضی شده است؛ تصویر تازه را بخوانید و دوباره وارد کنید."

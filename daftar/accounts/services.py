@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from daftar.audit.services import audit_record
 from daftar.core import ratelimit
-from daftar.core.errors import ApplicationError, ThrottledError
+from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.municipalities.models import Municipality
 from daftar.notifications.services import outbox_enqueue
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from daftar.audit.models import AuditEntry
 from daftar.core import ratelimit
-from daftar.core.errors import ApplicationError, ThrottledError
+from daftar.kernel.errors import ApplicationError, ThrottledError
 
 from . import messages as msg
 from .captcha import captcha_new

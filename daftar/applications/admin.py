@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from daftar.accounts.admin_base import MunicipalityScopedAdmin
-from daftar.core.admin_columns import jalali_column
+from daftar.kernel.admin_columns import jalali_column
 
 from .models import Application
 

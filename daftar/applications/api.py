@@ -22,16 +22,16 @@ from daftar.accounts.api import ErrorSerializer
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import has_role
 from daftar.calls.models import Call
-from daftar.core.api import request_body
-from daftar.core.errors import ApplicationError
-from daftar.core.fields import jalali_twin
-from daftar.core.files import attachment_response
 from daftar.core.idempotency import idempotent
-from daftar.core.parsers import NormalizingMultiPartParser
-from daftar.core.schema import page_parameters, paginated
 from daftar.documents.models import Document
 from daftar.documents.services import document_review, document_upload
 from daftar.inquiries.services import inquiry_retry
+from daftar.kernel.api import request_body
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.fields import jalali_twin
+from daftar.kernel.files import attachment_response
+from daftar.kernel.parsers import NormalizingMultiPartParser
+from daftar.kernel.schema import page_parameters, paginated
 
 from . import casecache, exports, services
 from . import messages as msg

@@ -27,10 +27,10 @@ from daftar.accounts.selectors import profile_gaps
 from daftar.audit.services import audit_record
 from daftar.calls import messages as call_msg
 from daftar.calls.models import Call, CallDistrict
-from daftar.core.errors import ApplicationError
 from daftar.documents.models import Document, ReviewState
 from daftar.inquiries import services as inquiries
 from daftar.inquiries.models import Inquiry, InquiryStatus
+from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import normalize_text, persian_number
 from daftar.licences.services import licence_issue

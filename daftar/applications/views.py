@@ -30,11 +30,11 @@ from daftar.accounts.constants import Role
 from daftar.accounts.scoping import has_role, municipality_ids_for
 from daftar.calls.models import CallState
 from daftar.calls.selectors import calls_list
-from daftar.core.errors import ApplicationError
 from daftar.documents import messages as doc_msg
 from daftar.documents.models import Document, ReviewState
 from daftar.documents.services import UPLOAD_STATES, document_review, document_upload
 from daftar.inquiries.services import inquiry_retry
+from daftar.kernel.errors import ApplicationError
 from daftar.kernel.normalize import normalize_text, persian_digits, persian_number
 from daftar.municipalities.models import District, Municipality
 from daftar.rules.constants import DEGREE_FIELDS, DEGREE_LEVELS, EQUIPMENT, FACT_LABELS, PREMISES_USES

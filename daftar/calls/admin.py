@@ -13,8 +13,8 @@ from django.http import HttpRequest
 from daftar.accounts.admin_base import MunicipalityScopedAdmin
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import municipality_ids_for
-from daftar.core.admin_columns import jalali_column
-from daftar.core.forms import JalaliDateTimeField
+from daftar.kernel.admin_columns import jalali_column
+from daftar.kernel.forms import JalaliDateTimeField
 from daftar.municipalities.models import District
 from daftar.rules.selectors import rule_set_in_force
 

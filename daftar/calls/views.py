@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from daftar.applications import services as case_services
 from daftar.applications.forms import ApplyForm, errors_to_form
 from daftar.applications.selectors import my_cases
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 
 from .models import Call, CallState
 from .selectors import calls_list

@@ -38,7 +38,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
-from daftar.core.api import error_body
+from daftar.kernel.api import error_body
 from daftar.kernel.branding import site_context
 from daftar.kernel.normalize import persian_number
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 
-from daftar.core.api import error_body
 from daftar.kernel import messages as m
+from daftar.kernel.api import error_body
 from daftar.kernel.normalize import normalize_text
 
 

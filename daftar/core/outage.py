@@ -37,8 +37,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
-from daftar.core.api import error_body
 from daftar.kernel import messages as m
+from daftar.kernel.api import error_body
 from daftar.kernel.branding import site_context
 
 log = logging.getLogger(__name__)

@@ -71,7 +71,7 @@ def api_index(request: HttpRequest) -> HttpResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    from daftar.core.api import api_not_found
+    from daftar.kernel.api import api_not_found
 
     if request.path.startswith("/api/"):
         return api_not_found(request)
@@ -79,7 +79,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    from daftar.core.api import api_bad_request
+    from daftar.kernel.api import api_bad_request
 
     if request.path.startswith("/api/"):
         return api_bad_request(request)
@@ -87,7 +87,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    from daftar.core.api import api_forbidden
+    from daftar.kernel.api import api_forbidden
 
     if request.path.startswith("/api/"):
         return api_forbidden(request)
@@ -98,15 +98,15 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
 
-        from daftar.core.api import error_body
+        from daftar.kernel.api import error_body
 
         return JsonResponse(error_body("csrf_failed", m.CSRF_FAILED), status=403)
     return render(request, "error.html", {"title": "فرم منقضی شده", "text": m.CSRF_FAILED}, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    from daftar.core.api import api_server_error
     from daftar.core.outage import current_outage_response
+    from daftar.kernel.api import api_server_error
 
     outage = current_outage_response(request)  # a lost database: 503 + Retry-After (daftar/core/outage.py)
     if outage is not None:

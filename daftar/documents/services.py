@@ -22,7 +22,7 @@ from daftar.applications.models import Application
 from daftar.applications.services import submission_window_check
 from daftar.applications.workflow import Status
 from daftar.audit.services import audit_record
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.kernel.normalize import normalize_text
 from daftar.rules.models import DocumentRequirement
 

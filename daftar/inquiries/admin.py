@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from daftar.accounts.admin_base import MunicipalityScopedAdmin
-from daftar.core.admin_columns import jalali_column
+from daftar.kernel.admin_columns import jalali_column
 
 from .models import Inquiry
 

@@ -12,7 +12,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 
 from daftar.accounts.admin_base import MunicipalityScopedAdmin
-from daftar.core.admin_columns import jalali_column
+from daftar.kernel.admin_columns import jalali_column
 
 from .models import Licence, LicenceEvent, VerificationLog
 

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from daftar.audit.services import audit_record
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.notifications.services import outbox_enqueue

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from daftar.core import ratelimit, spool
 from daftar.core.cache import incr_and_get_many, version_get
-from daftar.core.errors import ThrottledError
+from daftar.kernel.errors import ThrottledError
 from daftar.kernel.hashing import address_hash
 from daftar.kernel.jalali import jalali_iso
 from daftar.kernel.normalize import normalize_text

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from daftar.core.errors import ThrottledError
 from daftar.core.ratelimit import client_address
+from daftar.kernel.errors import ThrottledError
 from daftar.kernel.normalize import normalize_text
 from daftar.municipalities.models import District, Municipality
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from daftar.accounts.admin_base import AuditedAdmin, MunicipalityScopedAdmin
-from daftar.core.admin_columns import jalali_column
+from daftar.kernel.admin_columns import jalali_column
 
 from .models import DayOff, District, Municipality, Province
 

@@ -14,8 +14,8 @@ from django.http import HttpRequest
 from daftar.accounts.admin_base import MunicipalityScopedAdmin
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import municipality_ids_for
-from daftar.core.admin_columns import jalali_column
-from daftar.core.errors import ApplicationError
+from daftar.kernel.admin_columns import jalali_column
+from daftar.kernel.errors import ApplicationError
 
 from . import messages as msg
 from .hours import check_schedule

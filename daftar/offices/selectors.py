@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import jalali_iso, to_jalali
 from daftar.kernel.normalize import normalize_text
 from daftar.municipalities.models import District, Municipality

@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from daftar.accounts.admin_base import AuditedAdmin, MunicipalityScopedAdmin
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import municipality_ids_for
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
 
 from . import messages as msg

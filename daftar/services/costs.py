@@ -24,7 +24,7 @@ from typing import Any
 from django.db import transaction
 
 from daftar.audit.services import audit_record
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.offices.access import Access, office_access
 

@@ -47,7 +47,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from daftar.core import ratelimit
-from daftar.core.errors import ApplicationError, ThrottledError
+from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.kernel.normalize import persian_digits
 
 from . import report_messages as msg

@@ -24,8 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from daftar.core.errors import ApplicationError, ThrottledError
 from daftar.core.ratelimit import client_address
+from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.kernel.normalize import persian_digits
 
 from . import report_messages as msg

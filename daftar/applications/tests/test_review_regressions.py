@@ -16,9 +16,9 @@ from daftar.applications.models import Application
 from daftar.applications.services import application_move, district_ranking
 from daftar.calls import messages as call_msg
 from daftar.calls.models import Call
-from daftar.core.errors import ApplicationError
 from daftar.documents.models import Document
 from daftar.inquiries.models import Inquiry
+from daftar.kernel.errors import ApplicationError
 from daftar.rules.models import LicenceType
 
 from .helpers import GOOD_FACTS, INSPECTION, client_for, draft, move, open_call, submitted_case, upload_all, upload_file

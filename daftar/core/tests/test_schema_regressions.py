@@ -125,7 +125,7 @@ def test_the_schema_is_valid_without_warnings(tmp_path: Any) -> None:
 def test_every_operation_documents_the_plumbing_errors(schema: Any) -> None:
     """401 wherever a token is read, 404 wherever a path names an object, 400/415 wherever a
     body is read, 413 and the lost database's 503 (with Retry-After) everywhere
-    (daftar/core/schema.py)."""
+    (daftar/kernel/schema.py)."""
     raw = schema.raw_schema
     missing = []
     for path, item in raw["paths"].items():

@@ -12,7 +12,7 @@ from daftar.accounts.constants import Role
 from daftar.accounts.services import role_grant
 from daftar.audit.constants import action_label
 from daftar.audit.models import AuditEntry
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.municipalities.models import Municipality, Province
 from daftar.offices import messages as msg
 from daftar.offices.access import NOT_PERMITTED

@@ -13,8 +13,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from daftar.core.errors import ApplicationError, ThrottledError
 from daftar.kernel import messages as m
+from daftar.kernel.errors import ApplicationError, ThrottledError
 
 log = logging.getLogger(__name__)
 
