@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "daftar.services",
     "daftar.appointments",
     "daftar.demo",
+    "daftar.site",
 ]
 
 MIDDLEWARE = [
@@ -83,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "daftar.core.context_processors.site",
+                "daftar.site.context_processors.site",
             ],
             "builtins": ["daftar.kernel.templatetags.persian"],
         },
@@ -375,7 +376,7 @@ ADMISSION_RATES: dict[str, float] = {}
 ADMISSION_MAX_RETRY_AFTER = 120
 
 # --- Security defaults -------------------------------------------------------------------------
-CSRF_FAILURE_VIEW = "daftar.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "daftar.site.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,4 +1,4 @@
-"""The base classes of every app's admin (``daftar/core/admin.py`` sets up the admin itself).
+"""The base classes of every app's admin (``daftar/site/admin.py`` sets up the admin itself).
 
 ``AuditedAdmin`` writes every change made in the admin to the audit log;
 ``MunicipalityScopedAdmin`` also limits the rows to the municipalities the user administers

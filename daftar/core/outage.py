@@ -18,7 +18,7 @@ Two hooks, because Django turns an exception into a response wherever it is rais
 
 - ``DatabaseOutageMiddleware.process_exception`` catches it from a view (most cases), before
   Django logs it as an internal error: one warning line instead of a trace per request;
-- ``daftar.core.views.server_error`` (``handler500``) asks ``outage_response`` too, for an
+- ``daftar.site.views.server_error`` (``handler500``) asks ``outage_response`` too, for an
   error raised in a middleware (the session or the user looked up, the session saved).
 
 Recovery needs nothing: Django drops a connection that failed (``CONN_HEALTH_CHECKS``), and the

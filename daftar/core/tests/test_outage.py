@@ -19,8 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.core.outage import RETRY_AFTER_SECONDS, is_database_unavailable
-from daftar.core.views import server_error
 from daftar.kernel import messages as m
+from daftar.site.views import server_error
 
 ERRORS = [
     OperationalError("connection to server at 127.0.0.1 failed: Connection refused"),
@@ -51,7 +51,7 @@ urlpatterns = [
     path("call/", lambda r: r.view(r)),  # type: ignore[attr-defined]
     path("", include("config.urls")),  # the pages' layout names the real URLs
 ]
-handler500 = "daftar.core.views.server_error"
+handler500 = "daftar.site.views.server_error"
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ def hello(request: HttpRequest) -> JsonResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """What the platform is and where to go next (S15.1: «ورود» starts the journey)."""
     municipalities = Municipality.objects.filter(is_active=True).select_related("province")[:12]
-    return render(request, "core/home.html", {"municipalities": municipalities, "cards": _cards(), "steps": STEPS})
+    return render(request, "site/home.html", {"municipalities": municipalities, "cards": _cards(), "steps": STEPS})
 
 
 # S7, S13, S14: the stages a case goes through, shown to newcomers.
