@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "captcha",
     "csp",
     "daftar.kernel",
-    "daftar.core",
+    "daftar.runtime",
     "daftar.audit",
     "daftar.municipalities",
     "daftar.accounts",
@@ -58,10 +58,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "daftar.core.outage.DatabaseOutageMiddleware",  # a lost database: 503 + Retry-After (issue 8)
-    "daftar.core.admission.AdmissionMiddleware",
-    "daftar.core.middleware.ApiBodyLimitMiddleware",
-    "daftar.core.middleware.PersianQueryMiddleware",
+    "daftar.runtime.outage.DatabaseOutageMiddleware",  # a lost database: 503 + Retry-After (issue 8)
+    "daftar.runtime.admission.AdmissionMiddleware",
+    "daftar.runtime.middleware.ApiBodyLimitMiddleware",
+    "daftar.runtime.middleware.PersianQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,7 +113,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "daftar.core.cache.RedisCache",  # one client per pool (daftar/core/cache.py)
+            "BACKEND": "daftar.runtime.cache.RedisCache",  # one client per pool (daftar/runtime/cache.py)
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("DAFTAR_CACHE_PREFIX", default="daftar"),
         }
@@ -132,7 +132,7 @@ CELERY_BEAT_SCHEDULE = {
     # Safety net: whatever on_commit did not hand over (a crash, a broker hiccup) goes out here.
     "drain-outbox": {"task": "daftar.notifications.tasks.drain_outbox", "schedule": 30.0},
     # Spooled log rows whose process is gone (each web process flushes its own every second).
-    "flush-spools": {"task": "daftar.core.tasks.flush_spools", "schedule": 60.0},
+    "flush-spools": {"task": "daftar.runtime.tasks.flush_spools", "schedule": 60.0},
     # Expired API tokens (knox swept them on every token look-up; daftar/accounts/authentication.py).
     "purge-tokens": {"task": "daftar.accounts.tasks.purge_tokens", "schedule": 60 * 60.0},
     # Legal clocks: flag overdue cases, escalate them, expire unanswered corrections (P1).
@@ -213,7 +213,7 @@ OUTBOX_MAX_ATTEMPTS = env.int("DAFTAR_OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_LEASE_SECONDS = env.int("DAFTAR_OUTBOX_LEASE_SECONDS", default=120)
 # First wait before a message the gateway could not take is tried again (s); doubles per attempt, at most 1 h.
 OUTBOX_RETRY_SECONDS = env.int("DAFTAR_OUTBOX_RETRY_SECONDS", default=15)
-# Local write-ahead spools (daftar/core/spool.py): log rows of hot paths, written in bulk about a
+# Local write-ahead spools (daftar/runtime/spool.py): log rows of hot paths, written in bulk about a
 # second later. On each web host's own disk. Public licence checks use one when
 # VERIFICATION_LOG_SPOOL is on (by default wherever tasks are not eager, i.e. with Redis).
 SPOOL_DIR = Path(env.str("DAFTAR_SPOOL_DIR", default=str(VAR_DIR / "spool")))
@@ -370,7 +370,7 @@ if MEDIA_BACKEND == "s3":
 # --- Admission gate: load shedding (issue 7) -------------------------------------------
 # Requests per second each group of heavy endpoints admits across all processes (counted in
 # the cache); the excess gets 429 + Retry-After before the view runs. Groups: "login",
-# "submit", "create" (daftar/core/admission.py). Empty or 0 = not gated: off by default;
+# "submit", "create" (daftar/runtime/admission.py). Empty or 0 = not gated: off by default;
 # production.py reads the rates from the environment (docs/configuration.md «Admission gate»).
 ADMISSION_RATES: dict[str, float] = {}
 ADMISSION_MAX_RETRY_AFTER = 120

@@ -10,7 +10,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from daftar.core import ratelimit
 from daftar.kernel.errors import ThrottledError
 from daftar.kernel.fields import (
     JalaliOrIsoDateField,
@@ -20,6 +19,7 @@ from daftar.kernel.fields import (
     NationalityField,
     jalali_twin,
 )
+from daftar.runtime import ratelimit
 
 from . import messages as msg
 from .captcha import captcha_new

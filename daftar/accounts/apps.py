@@ -11,7 +11,7 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from knox.models import AuthToken
 
-        from daftar.core.admission import register_api_authentication
+        from daftar.runtime.admission import register_api_authentication
 
         from .authentication import CachedTokenAuthentication, token_deleted, user_changed
         from .models import User

@@ -22,7 +22,6 @@ from daftar.accounts.api import ErrorSerializer
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import has_role
 from daftar.calls.models import Call
-from daftar.core.idempotency import idempotent
 from daftar.documents.models import Document
 from daftar.documents.services import document_review, document_upload
 from daftar.inquiries.services import inquiry_retry
@@ -32,6 +31,7 @@ from daftar.kernel.fields import jalali_twin
 from daftar.kernel.files import attachment_response
 from daftar.kernel.parsers import NormalizingMultiPartParser
 from daftar.kernel.schema import page_parameters, paginated
+from daftar.runtime.idempotency import idempotent
 
 from . import casecache, exports, services
 from . import messages as msg

@@ -7,7 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = "رویدادنگاری"
 
     def ready(self) -> None:
-        from daftar.core.backup import register_verifier
+        from daftar.runtime.backup import register_verifier
 
         from .backup import AUDIT_CHAIN
 

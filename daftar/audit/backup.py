@@ -1,4 +1,4 @@
-"""The audit chain in backup sets (``daftar/core/backup.py``, issue 8): its head is recorded in
+"""The audit chain in backup sets (``daftar/runtime/backup/``, issue 8): its head is recorded in
 the manifest (``audit_head``) inside the backup's snapshot; after a restore the whole chain is
 walked (``verify_chain``) and must reach that head. Registered from ``AuditConfig.ready``."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from daftar.core.backup import Verifier
+from daftar.runtime.backup import Verifier
 
 from .models import AuditEntry, AuditHead
 from .services import GENESIS, verify_chain

@@ -67,7 +67,7 @@ def errors_for(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     statuses.append("413")  # ApiBodyLimitMiddleware: any API request with too long a body
     if operation.get("requestBody"):
         statuses.append("415")
-    statuses.append("503")  # daftar/core/outage.py: the database is not there
+    statuses.append("503")  # daftar/runtime/outage.py: the database is not there
     return statuses
 
 

@@ -25,12 +25,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from daftar.core import ratelimit, spool
-from daftar.core.cache import incr_and_get_many, version_get
 from daftar.kernel.errors import ThrottledError
 from daftar.kernel.hashing import address_hash
 from daftar.kernel.jalali import jalali_iso
 from daftar.kernel.normalize import normalize_text
+from daftar.runtime import ratelimit, spool
+from daftar.runtime.cache import incr_and_get_many, version_get
 
 from . import messages as msg
 from . import signing
@@ -240,7 +240,7 @@ def licence_verify_body(*, raw_number: object, address: str, channel: str) -> di
 
 # --- the log ----------------------------------------------------------------------------------
 #
-# Each check's row goes through a local write-ahead spool (daftar/core/spool.py; decision 0022)
+# Each check's row goes through a local write-ahead spool (daftar/runtime/spool.py; decision 0022)
 # when ``VERIFICATION_LOG_SPOOL`` is on (production): one append to a file instead of an INSERT
 # and a commit per check, the rows written in bulk about a second later. Off (tests, the eager
 # demo), the row is inserted at once.

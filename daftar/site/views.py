@@ -105,10 +105,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    from daftar.core.outage import current_outage_response
     from daftar.kernel.api import api_server_error
+    from daftar.runtime.outage import current_outage_response
 
-    outage = current_outage_response(request)  # a lost database: 503 + Retry-After (daftar/core/outage.py)
+    outage = current_outage_response(request)  # a lost database: 503 + Retry-After (daftar/runtime/outage.py)
     if outage is not None:
         return outage
     if request.path.startswith("/api/"):

@@ -19,9 +19,9 @@ from daftar.accounts.tests.factories import UserFactory
 from daftar.applications.models import Application
 from daftar.applications.tests.helpers import draft, open_call, upload_all
 from daftar.applications.tests.test_pages import FORM as APPLY_FORM
-from daftar.core import admission
-from daftar.core.admission import OVERLOADED
 from daftar.notifications.backends import LocmemBackend
+from daftar.runtime import admission
+from daftar.runtime.admission import OVERLOADED
 
 NOW = 1_800_000_000.25  # a fixed instant, so a test never straddles two one-second windows
 
@@ -205,7 +205,7 @@ def test_a_cache_outage_lets_requests_through_and_logs_a_warning(tehran_rules, m
     monkeypatch.setattr(admission, "cache", BrokenCache("incr", ConnectionError("redis is down")))
     monkeypatch.setattr(admission, "_last_warning", 0.0)
     before = Application.objects.count()
-    with caplog.at_level(logging.WARNING, logger="daftar.core.admission"):
+    with caplog.at_level(logging.WARNING, logger="daftar.runtime.admission"):
         for me in clients:
             draft(me)  # asserts 201: over the budget of 1/s, but the gate cannot count
     assert Application.objects.count() == before + 3
@@ -334,7 +334,7 @@ def test_one_user_cannot_take_the_whole_budget(tehran_rules):
 @pytest.mark.django_db
 @override_settings(ADMISSION_RATES={"login": 1}, OTP_PER_ADDRESS_HOURLY=3)
 def test_an_address_over_its_hourly_code_cap_does_not_spend_the_login_budget(api):
-    from daftar.core import ratelimit
+    from daftar.runtime import ratelimit
 
     _start, count = ratelimit.window_keys("otp:addr:127.0.0.1")
     cache.set(count, 3, timeout=3600)  # this address used its hour's code requests

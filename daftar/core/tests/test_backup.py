@@ -30,8 +30,8 @@ from django.db import connection
 
 from daftar.applications.tests.helpers import client_for, submitted_case
 from daftar.audit.models import AuditEntry, AuditHead
-from daftar.core import backup as bk
 from daftar.documents.models import Document
+from daftar.runtime import backup as bk
 
 ROOT = Path(django_settings.BASE_DIR)
 needs_postgresql = pytest.mark.skipif(

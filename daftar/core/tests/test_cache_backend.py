@@ -1,4 +1,4 @@
-"""daftar's Redis cache backend (``daftar/core/cache.py``, issue 7): one client per pool and an
+"""daftar's Redis cache backend (``daftar/runtime/cache.py``, issue 7): one client per pool and an
 atomic one-round-trip ``incr``, with Django's semantics kept. Runs against the Redis of
 ``REDIS_URL`` (CI sets it); skipped without one."""
 
@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from daftar.core.cache import RedisCache
+from daftar.runtime.cache import RedisCache
 
 pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL), as .ci/run sets")
 

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from daftar.accounts.models import User
 from daftar.applications.models import Application, CaseEvent
 from daftar.applications.tests.helpers import GOOD_FACTS, open_call
-from daftar.core.inserts import insert_rows
 from daftar.notifications.models import OutboxMessage
+from daftar.runtime.inserts import insert_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """A lost database answers 503 + Retry-After with a Persian message, never a 500 with a trace
-(daftar/core/outage.py). The live version, with PostgreSQL really restarted, is in
+(daftar/runtime/outage.py). The live version, with PostgreSQL really restarted, is in
 test_faults.py (``make test-fault``)."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from daftar.core.outage import RETRY_AFTER_SECONDS, is_database_unavailable
 from daftar.kernel import messages as m
+from daftar.runtime.outage import RETRY_AFTER_SECONDS, is_database_unavailable
 from daftar.site.views import server_error
 
 ERRORS = [
@@ -238,12 +238,12 @@ def test_an_error_raised_while_handling_a_database_error_is_that_error(client: C
 
 
 def test_an_outage_is_logged_as_one_warning_not_a_trace_per_request(client: Client, caplog: Any) -> None:
-    import daftar.core.outage as outage
+    import daftar.runtime.outage as outage
 
     outage._last_warning = 0.0
     with caplog.at_level("WARNING"):
         for _ in range(5):
             assert _get(client, "/api/v1/boom", ERRORS[0]).status_code == 503
     records = [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
-    assert len(records) == 1 and records[0].name == "daftar.core.outage", [r.getMessage() for r in records]
+    assert len(records) == 1 and records[0].name == "daftar.runtime.outage", [r.getMessage() for r in records]
     assert records[0].exc_info is None

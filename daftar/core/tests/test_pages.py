@@ -124,7 +124,7 @@ def test_development_conveniences_fail_check_deploy(extra, error):
 def test_query_strings_are_normalised(rf):
     from django.http import HttpResponse
 
-    from daftar.core.middleware import PersianQueryMiddleware
+    from daftar.runtime.middleware import PersianQueryMiddleware
 
     seen = {}
 
@@ -146,7 +146,7 @@ def test_query_strings_are_normalised(rf):
     ],
 )
 def test_client_address_trusts_only_the_configured_proxies(rf, settings, proxies, forwarded, expected):
-    from daftar.core.ratelimit import client_address
+    from daftar.runtime.ratelimit import client_address
 
     settings.TRUSTED_PROXY_COUNT = proxies
     request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.1")

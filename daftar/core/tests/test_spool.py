@@ -1,4 +1,4 @@
-"""The local write-ahead spool (``daftar/core/spool.py``, issue 7, decision 0022) and the licence
+"""The local write-ahead spool (``daftar/runtime/spool.py``, issue 7, decision 0022) and the licence
 verification log that uses it: rows appended by one process are written by any other once their
 second is over, exactly once, even after a crash between the insert and the file's removal; a
 torn line is skipped, a refused batch kept. The verification endpoint with the spool on:
@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from daftar.core import spool as spool_module
-from daftar.core.spool import Spool
 from daftar.licences.models import VerificationLog
+from daftar.runtime import spool as spool_module
+from daftar.runtime.spool import Spool
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_a_killed_process_leaves_its_rows_to_another(spool_dir):
         "django.setup();"
         "from django.conf import settings;"
         f"settings.SPOOL_DIR = {str(spool_dir)!r};"
-        "from daftar.core.spool import Spool;"
+        "from daftar.runtime.spool import Spool;"
         "s = Spool('test', lambda rows: None, seconds=0.2);"
         "[s.append({'n': i}) for i in range(50)];"
         "os.kill(os.getpid(), signal.SIGKILL)"
@@ -129,7 +129,7 @@ def test_the_flushing_thread_writes_without_being_asked(spool_dir):
 
 
 def test_the_beat_task_knows_the_verification_spool(spool_dir, settings):
-    from daftar.core.tasks import flush_spools
+    from daftar.runtime.tasks import flush_spools
 
     assert "verification-log" in flush_spools()
     assert "verification-log" in spool_module.SPOOLS

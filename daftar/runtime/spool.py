@@ -15,7 +15,7 @@ file on the web host's disk and written to the database in bulk, about a second 
   (an idempotent bulk insert: each row carries a unique ``ref``, so a flush repeated after a
   crash between the insert and the unlink adds nothing), and then removes the file. A daemon
   thread in every appending process flushes every ``seconds``. The beat task
-  ``daftar.core.tasks.flush_spools`` and ``manage.py spool_flush`` are the safety net for files
+  ``daftar.runtime.tasks.flush_spools`` and ``manage.py spool_flush`` are the safety net for files
   whose processes are gone. A process that exits cleanly writes its own files first.
 - A torn last line (a process killed in the middle of ``write``, which a local file system
   makes all but impossible for one short line) is logged and skipped. While the database is

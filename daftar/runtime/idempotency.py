@@ -19,9 +19,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from daftar.core.models import IdempotencyRecord
 from daftar.kernel import messages as m
 from daftar.kernel.errors import ApplicationError
+from daftar.runtime.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 _KEY = re.compile(r"^[A-Za-z0-9_.:\-]{8,100}$")

@@ -1,5 +1,5 @@
 """``python manage.py backup``: one timestamped backup set of the database and the media store
-(docs/operations.md «Backup and restore»; the format in ``daftar/core/backup.py``)."""
+(docs/operations.md «Backup and restore»; the format in ``daftar/runtime/backup/``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from daftar.core.backup import VERIFIERS, BackupError, backup_create
+from daftar.runtime.backup import VERIFIERS, BackupError, backup_create
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """``manage.py spool_flush [--all]``: write the rows of the local spools to the database now
-(daftar/core/spool.py). ``--all`` takes the files still being written too: use it only when no
+(daftar/runtime/spool.py). ``--all`` takes the files still being written too: use it only when no
 process on this host appends (a host being retired, a restore drill). ``--failed`` puts the files
 kept under ``failed/`` (rows the database refused) back and retries them."""
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from daftar.core import spool
+from daftar.runtime import spool
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ import psycopg
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from daftar.core.backup import BackupError, backup_check, backup_read, local_storage, report_lines, restore
+from daftar.runtime.backup import BackupError, backup_check, backup_read, local_storage, report_lines, restore
 
 
 class Command(BaseCommand):

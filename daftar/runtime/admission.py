@@ -208,7 +208,7 @@ FAIR_SHARE = 0.1
 def counted_client(request: HttpRequest, group: str) -> str | None:
     """Who the request is counted for, or None when it is not counted (see above)."""
     if group == "login":
-        from daftar.core import ratelimit
+        from daftar.runtime import ratelimit
 
         address = ratelimit.client_address(request)
         _start, count_key = ratelimit.window_keys(f"otp:addr:{address}")

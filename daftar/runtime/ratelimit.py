@@ -38,7 +38,7 @@ def hit(
     in Redis, so concurrent processes cannot both slip under the cap. A caller that already
     read the start key (``window_keys``) together with its own keys passes it as ``started``
     (one cache round trip fewer); one that also moved the count on in that round trip
-    (``daftar.core.cache.incr_and_get_many``) passes the new count as ``counted``, used when the
+    (``daftar.runtime.cache.incr_and_get_many``) passes the new count as ``counted``, used when the
     window it counted in is still the current one.
     """
     now = time.time() if now is None else now
