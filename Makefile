@@ -46,7 +46,7 @@ test: venv vendor
 ## stack on a private PostgreSQL cluster (docs/operations.md «Fault injection»). Needs PostgreSQL's
 ## server binaries and Redis; not part of `make test`.
 test-fault: venv vendor
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m fault -s daftar/core/tests/test_faults.py $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m fault -s tests/test_faults.py $(PYTEST_ARGS)
 
 ## Benchmarks: ratios measured in one run; results in bench/results/.
 bench: venv

@@ -3,7 +3,7 @@
 drf-spectacular documents what each view declares; the answers the plumbing gives on any
 operation (authentication, CSRF, a missing object, an unreadable or oversized body, an
 out-of-range page of DRF's pager, a lost database) are added here, with the ``Error`` body of
-``daftar/kernel/api.py``, wherever they can really happen (``daftar/core/tests/test_schema_fuzz.py``
+``daftar/kernel/api.py``, wherever they can really happen (``tests/test_schema_fuzz.py``
 holds the schema to it).
 """
 

@@ -159,7 +159,7 @@ def test_production_serves_the_security_headers_and_safe_cookies():
     X-Frame-Options; the session and CSRF cookies are Secure and HttpOnly."""
     script = (
         "from django.test import Client, override_settings; from django.conf import settings as s; import json;"
-        "r = override_settings(ROOT_URLCONF='daftar.core.tests.headers_urls')(Client().get)("
+        "r = override_settings(ROOT_URLCONF='daftar.site.tests.headers_urls')(Client().get)("
         "'/', secure=True, HTTP_HOST='daftar.example.ir');"
         "print(json.dumps({'status': r.status_code, 'headers': dict(r.headers),"
         " 'cookies': {k: {'secure': bool(v['secure']), 'httponly': bool(v['httponly']),"
