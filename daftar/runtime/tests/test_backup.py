@@ -32,6 +32,7 @@ from daftar.applications.tests.helpers import client_for, submitted_case
 from daftar.audit.models import AuditEntry, AuditHead
 from daftar.documents.models import Document
 from daftar.runtime import backup as bk
+from daftar.runtime.backup import base, postgres, restoring
 
 ROOT = Path(django_settings.BASE_DIR)
 needs_postgresql = pytest.mark.skipif(
@@ -78,12 +79,12 @@ def fresh_database() -> Iterator[dict[str, Any]]:
     url = f"postgres://{auth}@{source['HOST'] or '127.0.0.1'}:{source['PORT'] or 5432}/{name}"
     yield {"name": name, "url": url, "settings": target}
     for database in [name, *_databases_beside(target)]:  # and what --force made beside it
-        bk._database_drop({**target, "NAME": database})
+        postgres.database_drop({**target, "NAME": database})
 
 
 def _databases_beside(database: dict[str, Any]) -> list[str]:
     """The databases named ``<name>_restore_…`` or ``<name>_before_…``."""
-    with bk._connect(database, "postgres") as conn:
+    with postgres.connect(database, "postgres") as conn:
         return [
             row[0]
             for row in conn.execute(
@@ -95,7 +96,7 @@ def _databases_beside(database: dict[str, Any]) -> list[str]:
 
 
 def _exists(database: dict[str, Any]) -> bool:
-    with bk._connect(database["settings"], "postgres") as conn:
+    with postgres.connect(database["settings"], "postgres") as conn:
         return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database["name"]]).fetchone() is not None
 
 
@@ -132,7 +133,7 @@ def test_backup_then_restore_into_a_fresh_database(
     assert not list(world["backups"].glob(".*partial"))
     manifest = json.loads((path / "manifest.json").read_text())
     assert manifest["database"]["dump_sha256"] == _sha(path / "database.dump")
-    with bk._connect(connection.settings_dict) as conn:
+    with postgres.connect(connection.settings_dict) as conn:
         source_counts = bk.row_counts(conn)
     assert source_counts["django_session"] >= 1
     # Sessions and captcha answers are secrets: their rows are left out, and the manifest says so.
@@ -162,7 +163,7 @@ def test_backup_then_restore_into_a_fresh_database(
     assert "created" in out
 
     # Checked independently of the command's own verification:
-    with bk._connect(fresh_database["settings"]) as conn:
+    with postgres.connect(fresh_database["settings"]) as conn:
         restored_counts = bk.row_counts(conn)
         restored_refs = bk.file_refs(conn)
         assert conn.execute("SELECT count(*) FROM django_session").fetchone()[0] == 0
@@ -187,9 +188,9 @@ def test_backup_then_restore_into_a_fresh_database(
         _restore(path, fresh_database, restored_media)
     # … unless forced: restored beside it, verified, swapped in by renaming; the old database is
     # kept (with a row only it has), its sessions ended, a media file of the same name replaced.
-    with bk._connect(fresh_database["settings"]) as conn:
+    with postgres.connect(fresh_database["settings"]) as conn:
         conn.execute("CREATE TABLE only_in_the_old_one (x int)")
-    held = bk._connect(fresh_database["settings"])  # a session on the target, as a web process
+    held = postgres.connect(fresh_database["settings"])  # a session on the target, as a web process
     name = str(Document.objects.first().file.name)
     (restored_media / name).write_bytes(b"other content")
     out = _restore(path, fresh_database, restored_media, "--force")
@@ -197,9 +198,9 @@ def test_backup_then_restore_into_a_fresh_database(
     [previous] = _databases_beside(fresh_database["settings"])
     assert previous.startswith(fresh_database["name"] + "_before_")
     assert f"kept as {previous}" in out and f'dropdb "{previous}"' in out
-    with bk._connect(fresh_database["settings"]) as conn:
+    with postgres.connect(fresh_database["settings"]) as conn:
         assert bk.row_counts(conn) == {**restored_counts, "django_session": 0}
-    with bk._connect({**fresh_database["settings"], "NAME": previous}) as conn:
+    with postgres.connect({**fresh_database["settings"], "NAME": previous}) as conn:
         assert "only_in_the_old_one" in bk.row_counts(conn)
     with pytest.raises(psycopg.OperationalError):
         held.execute("SELECT 1")
@@ -208,7 +209,7 @@ def test_backup_then_restore_into_a_fresh_database(
     assert not list(restored_media.rglob("*.restoring"))
 
     # The verification is not vacuous: damage the restored copy and it says so.
-    with bk._connect(fresh_database["settings"]) as conn:
+    with postgres.connect(fresh_database["settings"]) as conn:
         conn.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER USER")
         conn.execute("UPDATE audit_auditentry SET action = 'tampered' WHERE seq = 2")
         conn.execute("DELETE FROM accounts_roleassignment WHERE id = (SELECT min(id) FROM accounts_roleassignment)")
@@ -316,8 +317,8 @@ def test_force_leaves_a_non_empty_database_untouched_when_pg_restore_or_verifica
     again when pg_restore fails (mocked) or the copy does not verify; the live rows and the live
     media files stay as they were, and the message says exactly that."""
     path = _backup(world)
-    bk._database_create(fresh_database["settings"])
-    with bk._connect(fresh_database["settings"]) as conn:
+    postgres.database_create(fresh_database["settings"])
+    with postgres.connect(fresh_database["settings"]) as conn:
         conn.execute("CREATE TABLE live_data (x int)")
         conn.execute("INSERT INTO live_data SELECT generate_series(1, 3)")
     media = tmp_path / "live-media"
@@ -331,7 +332,7 @@ def test_force_leaves_a_non_empty_database_untouched_when_pg_restore_or_verifica
         assert _exists({"name": settings_dict["NAME"], "settings": settings_dict})
         return subprocess.CompletedProcess([pg_restore], 1, "", "pg_restore: error: simulated failure")
 
-    monkeypatch.setattr(bk, "_pg_restore", failing_pg_restore)
+    monkeypatch.setattr(restoring, "run_pg_restore", failing_pg_restore)
     with pytest.raises(CommandError) as caught:
         _restore(path, fresh_database, media, "--force")
     message = str(caught.value)
@@ -341,7 +342,7 @@ def test_force_leaves_a_non_empty_database_untouched_when_pg_restore_or_verifica
     assert f"Database {fresh_database['name']} was left untouched" in message
     assert f"the temporary database {temporary} was dropped" in message
     assert "the media store was not changed" in message
-    with bk._connect(fresh_database["settings"]) as conn:
+    with postgres.connect(fresh_database["settings"]) as conn:
         assert conn.execute("SELECT sum(x) FROM live_data").fetchone()[0] == 6
         assert "documents_document" not in bk.row_counts(conn)
     assert _databases_beside(fresh_database["settings"]) == []
@@ -359,7 +360,7 @@ def test_force_leaves_a_non_empty_database_untouched_when_pg_restore_or_verifica
         report.checks[0].ok, report.checks[0].problems = False, ["simulated: a table differs"]
         return report
 
-    monkeypatch.setattr(bk, "restore_verify", failing_verify)
+    monkeypatch.setattr(restoring, "restore_verify", failing_verify)
     with pytest.raises(CommandError) as caught:
         _restore(path, fresh_database, media, "--force")
     message = str(caught.value)
@@ -368,7 +369,7 @@ def test_force_leaves_a_non_empty_database_untouched_when_pg_restore_or_verifica
     added = len(json.loads((path / "manifest.json").read_text())["media"]["files"]) - 1
     assert f"{added} new media files were added to the store" in message
     assert "no existing media file was changed" in message
-    with bk._connect(fresh_database["settings"]) as conn:
+    with postgres.connect(fresh_database["settings"]) as conn:
         assert conn.execute("SELECT sum(x) FROM live_data").fetchone()[0] == 6
     assert _databases_beside(fresh_database["settings"]) == []
     assert (media / name).read_bytes() == b"the live file"
@@ -396,8 +397,8 @@ def test_a_missing_unfinished_or_corrupt_set_is_refused(tmp_path: Path) -> None:
 
 def test_backup_and_restore_name_their_need_for_postgresql() -> None:
     with pytest.raises(bk.BackupError, match="need PostgreSQL"):
-        bk._require_postgresql({"ENGINE": "django.db.backends.sqlite3"})
+        postgres.require_postgresql({"ENGINE": "django.db.backends.sqlite3"})
     with pytest.raises(bk.BackupError, match="invalid file name"):
-        bk._safe_name("../../etc/passwd")
-    assert bk._pg_name("d" * 70, "_before_20260101T000000Z") == "d" * 39 + "_before_20260101T000000Z"
-    assert len(bk._pg_name("دفتر" * 20, "_restore_0a1b2c3d").encode()) <= 63
+        base.safe_name("../../etc/passwd")
+    assert postgres.pg_name("d" * 70, "_before_20260101T000000Z") == "d" * 39 + "_before_20260101T000000Z"
+    assert len(postgres.pg_name("دفتر" * 20, "_restore_0a1b2c3d").encode()) <= 63
