@@ -80,9 +80,11 @@ run-prod: venv vendor
 audit: venv
 	$(PY) scripts/audit_deps.py
 
+## Style, formatting, the import contracts of .importlinter (docs/architecture.md) and types.
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/mypy .
 
 format: venv
