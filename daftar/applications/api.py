@@ -630,7 +630,7 @@ class DocumentDownloadView(APIView):
 
 
 def document_file_response(document: Document) -> FileResponse:
-    """The stored file as an attachment, never rendered inline (``core.files``)."""
+    """The stored file as an attachment, never rendered inline (``daftar.kernel.files``)."""
     name = str(document.file.name)
     extension = name.rsplit(".", 1)[-1]
     return attachment_response(name, f"{document.doc_type}-v{document.version}.{extension}", document.mime)

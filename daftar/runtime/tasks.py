@@ -1,4 +1,4 @@
-"""Celery tasks of the core app."""
+"""Celery tasks of the runtime (the local spools)."""
 
 from __future__ import annotations
 
