@@ -53,7 +53,7 @@ def restore_verify(
     checks: list[Check] = []
     with connect(settings_dict) as conn:
         counts, refs = row_counts(conn), file_refs(conn)
-        found = {key: verifier.record(conn) for key, verifier in VERIFIERS.items()}
+        found = {name: verifier.record(conn) for name, verifier in VERIFIERS.items()}
 
     expected: dict[str, int] = manifest["database"]["row_counts"]
     wrong = [
@@ -99,8 +99,8 @@ def restore_verify(
         )
     )
 
-    for key, verifier in VERIFIERS.items():
-        detail, wrong = verifier.verify(lambda: connect(settings_dict, autocommit=False), manifest[key], found[key])
+    for name, verifier in VERIFIERS.items():
+        detail, wrong = verifier.verify(lambda: connect(settings_dict, autocommit=False), manifest[name], found[name])
         checks.append(Check(verifier.fa, verifier.en, not wrong, detail, wrong))
     return RestoreReport(settings_dict["NAME"], checks, notes=_migration_notes(settings_dict))
 
