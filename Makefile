@@ -46,7 +46,7 @@ test: venv vendor
 ## stack on a private PostgreSQL cluster (docs/operations.md «Fault injection»). Needs PostgreSQL's
 ## server binaries and Redis; not part of `make test`.
 test-fault: venv vendor
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m fault -s daftar/core/tests/test_faults.py $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m fault -s tests/test_faults.py $(PYTEST_ARGS)
 
 ## Benchmarks: ratios measured in one run; results in bench/results/.
 bench: venv
@@ -80,9 +80,11 @@ run-prod: venv vendor
 audit: venv
 	$(PY) scripts/audit_deps.py
 
+## Style, formatting, the import contracts of .importlinter (docs/architecture.md) and types.
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/mypy .
 
 ## The diagrams of every declared lifecycle, docs/lifecycles/ (a test fails when one is stale).

@@ -69,10 +69,10 @@ def api_login(api: APIClient, mobile: str) -> str:
 # The longest test files, first: under pytest-xdist (``make test``, one file at a time per
 # worker) a long file sent last would run alone at the end while the other worker idles.
 LONG_FILES = (
-    "core/tests/test_page_access_matrix.py",
-    "core/tests/test_access_matrix.py",
-    "core/tests/test_schema_fuzz.py",
-    "core/tests/test_backup.py",
+    "/tests/test_page_access_matrix.py",
+    "/tests/test_access_matrix.py",
+    "/tests/test_schema_fuzz.py",
+    "runtime/tests/test_backup.py",
 )
 
 

@@ -5,7 +5,7 @@
 
 Starts ``scripts/run_prod.sh`` itself on its own database (``daftar_bench_http``; any other name
 is refused) and Redis database 4, port 8011; waits until it answers; seeds applicants, tokens and
-cases with ``manage.py bench_seed``; then drives load from separate processes: ``wrk`` with the
+cases with ``bench/seed.py``; then drives load from separate processes: ``wrk`` with the
 scripts in ``bench/lua/`` (bounded in connections and seconds) and, for the login spike, this
 script's own asyncio client started as a child process (``--spike-client``). Figures:
 
@@ -219,10 +219,11 @@ class Stack:
                 out.append(pid)
         return sorted(out)
 
-    def manage(self, *args: str) -> None:
+    def seed(self, *args: str) -> None:
+        """``bench/seed.py`` against the stack's database, with the stack's settings."""
         env = self.env(DJANGO_SETTINGS_MODULE="config.settings.production")
         env.update(secret_env())
-        subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+        subprocess.run([PY, "bench/seed.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
 def secret_env() -> dict[str, str]:
@@ -697,8 +698,7 @@ class Bench:
     def do_seed(self) -> None:
         a = self.args
         out = WORK / "seed.json"
-        self.stack.manage(
-            "bench_seed",
+        self.stack.seed(
             f"--readers={a.readers}",
             f"--writers={a.writers}",
             f"--spike={a.spike}",
@@ -831,7 +831,7 @@ class Bench:
     def spike(self) -> dict[str, Any]:
         n = len(self.seed["spike"])
         cap_file = WORK / "captchas.json"
-        self.stack.manage("bench_seed", f"--captchas={n}", f"--out={cap_file}")
+        self.stack.seed(f"--captchas={n}", f"--out={cap_file}")
         captchas = json.loads(cap_file.read_text())["captchas"]
         rows = [
             {**row, "captcha_key": c["key"], "captcha_value": c["value"]}

@@ -205,7 +205,7 @@ def load(setup: dict[str, Any], rows: int, batch: int) -> dict[str, Any]:
     """Empty the table and generate ``rows`` transactions (see the module docstring)."""
     from django.db import connection
 
-    from daftar.core.jalali import jalali_year_month
+    from daftar.kernel.jalali import jalali_year_month
 
     started = time.perf_counter()
     today = dt.date.today()

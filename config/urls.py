@@ -5,10 +5,10 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from daftar.core import views as core_views
-from daftar.core.security_txt import security_txt
 from daftar.licences import views as licence_views
 from daftar.licences.api import public_key_pem_view
+from daftar.site import views as site_views
+from daftar.site.security_txt import security_txt
 
 # Most-used first: Django tries the includes in order, and every miss costs (a public tariff
 # table resolved after nine includes spent a fifth of its time finding its view; issue 7). No two
@@ -29,11 +29,11 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("", include("daftar.accounts.urls")),
     # before rules: its licences/<slug:code>/ would take licences/verify/ and licences/registry/
     path("", include("daftar.licences.urls")),
-    # the home page's «استعلام مجوز» card resolves this global name (daftar.core.views.SECTIONS)
+    # the home page's «استعلام مجوز» card resolves this global name (daftar.site.views.SECTIONS)
     path("licences/verify/", licence_views.verify_start, name="licence_verify"),
     path("", include("daftar.rules.urls")),
     path("calls/", include("daftar.applications.call_urls")),
@@ -48,8 +48,8 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     path(".well-known/security.txt", security_txt, name="security-txt"),
     path("admin/", admin.site.urls),
-    path("api/", core_views.api_index, name="api-index"),
-    path("api/v1/hello", core_views.hello, name="api-hello"),  # bench baseline, not in the schema (issue 7)
+    path("api/", site_views.api_index, name="api-index"),
+    path("api/v1/hello", site_views.hello, name="api-hello"),  # bench baseline, not in the schema (issue 7)
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI with its script served apart from the page: no inline script or style, under
@@ -59,7 +59,7 @@ urlpatterns = [
     path("api/redoc/", RedirectView.as_view(pattern_name="api-docs", permanent=True), name="api-redoc"),
 ]
 
-handler400 = "daftar.core.views.bad_request"
-handler403 = "daftar.core.views.forbidden"
-handler404 = "daftar.core.views.not_found"
-handler500 = "daftar.core.views.server_error"
+handler400 = "daftar.site.views.bad_request"
+handler403 = "daftar.site.views.forbidden"
+handler404 = "daftar.site.views.not_found"
+handler500 = "daftar.site.views.server_error"

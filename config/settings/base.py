@@ -33,7 +33,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "captcha",
     "csp",
-    "daftar.core",
+    "daftar.kernel",
+    "daftar.runtime",
     "daftar.audit",
     "daftar.municipalities",
     "daftar.accounts",
@@ -51,15 +52,16 @@ INSTALLED_APPS = [
     "daftar.services",
     "daftar.appointments",
     "daftar.demo",
+    "daftar.site",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "daftar.core.outage.DatabaseOutageMiddleware",  # a lost database: 503 + Retry-After (issue 8)
-    "daftar.core.admission.AdmissionMiddleware",
-    "daftar.core.middleware.ApiBodyLimitMiddleware",
-    "daftar.core.middleware.PersianQueryMiddleware",
+    "daftar.runtime.outage.DatabaseOutageMiddleware",  # a lost database: 503 + Retry-After (issue 8)
+    "daftar.runtime.admission.AdmissionMiddleware",
+    "daftar.runtime.middleware.ApiBodyLimitMiddleware",
+    "daftar.runtime.middleware.PersianQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,9 +84,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "daftar.core.context_processors.site",
+                "daftar.site.context_processors.site",
             ],
-            "builtins": ["daftar.core.templatetags.persian"],
+            "builtins": ["daftar.kernel.templatetags.persian"],
         },
     },
 ]
@@ -111,7 +113,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "daftar.core.cache.RedisCache",  # one client per pool (daftar/core/cache.py)
+            "BACKEND": "daftar.runtime.cache.RedisCache",  # one client per pool (daftar/runtime/cache.py)
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("DAFTAR_CACHE_PREFIX", default="daftar"),
         }
@@ -130,7 +132,7 @@ CELERY_BEAT_SCHEDULE = {
     # Safety net: whatever on_commit did not hand over (a crash, a broker hiccup) goes out here.
     "drain-outbox": {"task": "daftar.notifications.tasks.drain_outbox", "schedule": 30.0},
     # Spooled log rows whose process is gone (each web process flushes its own every second).
-    "flush-spools": {"task": "daftar.core.tasks.flush_spools", "schedule": 60.0},
+    "flush-spools": {"task": "daftar.runtime.tasks.flush_spools", "schedule": 60.0},
     # Expired API tokens (knox swept them on every token look-up; daftar/accounts/authentication.py).
     "purge-tokens": {"task": "daftar.accounts.tasks.purge_tokens", "schedule": 60 * 60.0},
     # Legal clocks: flag overdue cases, escalate them, expire unanswered corrections (P1).
@@ -211,7 +213,7 @@ OUTBOX_MAX_ATTEMPTS = env.int("DAFTAR_OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_LEASE_SECONDS = env.int("DAFTAR_OUTBOX_LEASE_SECONDS", default=120)
 # First wait before a message the gateway could not take is tried again (s); doubles per attempt, at most 1 h.
 OUTBOX_RETRY_SECONDS = env.int("DAFTAR_OUTBOX_RETRY_SECONDS", default=15)
-# Local write-ahead spools (daftar/core/spool.py): log rows of hot paths, written in bulk about a
+# Local write-ahead spools (daftar/runtime/spool.py): log rows of hot paths, written in bulk about a
 # second later. On each web host's own disk. Public licence checks use one when
 # VERIFICATION_LOG_SPOOL is on (by default wherever tasks are not eager, i.e. with Redis).
 SPOOL_DIR = Path(env.str("DAFTAR_SPOOL_DIR", default=str(VAR_DIR / "spool")))
@@ -292,12 +294,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
-        "daftar.core.parsers.NormalizingJSONParser",
-        "daftar.core.parsers.NormalizingFormParser",
-        "daftar.core.parsers.NormalizingMultiPartParser",
+        "daftar.kernel.parsers.NormalizingJSONParser",
+        "daftar.kernel.parsers.NormalizingFormParser",
+        "daftar.kernel.parsers.NormalizingMultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "EXCEPTION_HANDLER": "daftar.core.api.exception_handler",
+    "EXCEPTION_HANDLER": "daftar.kernel.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
@@ -326,7 +328,7 @@ SPECTACULAR_SETTINGS = {
     # the error answers every operation can give (401, 404, 413…), documented once
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "daftar.core.schema.document_error_responses",
+        "daftar.kernel.schema.document_error_responses",
     ],
 }
 
@@ -368,13 +370,13 @@ if MEDIA_BACKEND == "s3":
 # --- Admission gate: load shedding (issue 7) -------------------------------------------
 # Requests per second each group of heavy endpoints admits across all processes (counted in
 # the cache); the excess gets 429 + Retry-After before the view runs. Groups: "login",
-# "submit", "create" (daftar/core/admission.py). Empty or 0 = not gated: off by default;
+# "submit", "create" (daftar/runtime/admission.py). Empty or 0 = not gated: off by default;
 # production.py reads the rates from the environment (docs/configuration.md «Admission gate»).
 ADMISSION_RATES: dict[str, float] = {}
 ADMISSION_MAX_RETRY_AFTER = 120
 
 # --- Security defaults -------------------------------------------------------------------------
-CSRF_FAILURE_VIEW = "daftar.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "daftar.site.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

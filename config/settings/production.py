@@ -56,7 +56,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Admission gate: load shedding (issue 7) -------------------------------------------
 # Requests per second admitted per group across all web processes; the excess is answered
-# 429 + Retry-After at once (daftar/core/admission.py). These defaults are EXAMPLES for one
+# 429 + Retry-After at once (daftar/runtime/admission.py). These defaults are EXAMPLES for one
 # 2-core machine (gunicorn 5 workers x 2 threads): size them from `make bench` on the real
 # hardware (docs/scaling.md «Shedding a spike»). A budget must sit BELOW what the stack can
 # process of that request (the gate counts requests when Django reaches them, not when they

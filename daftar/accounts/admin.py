@@ -4,9 +4,10 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from daftar.core.admin import AuditedAdmin, MunicipalityScopedAdmin, jalali_column
-from daftar.core.forms import PersianModelForm
-from daftar.core.validators import normalize_mobile
+from daftar.accounts.admin_base import AuditedAdmin, MunicipalityScopedAdmin
+from daftar.kernel.admin_columns import jalali_column
+from daftar.kernel.forms import PersianModelForm
+from daftar.kernel.validators import normalize_mobile
 
 from .forms import IdentifierCleanMixin
 from .models import RoleAssignment, User

@@ -10,9 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from daftar.core import ratelimit
-from daftar.core.errors import ThrottledError
-from daftar.core.fields import (
+from daftar.kernel.errors import ThrottledError
+from daftar.kernel.fields import (
     JalaliOrIsoDateField,
     LegalNationalIdField,
     MobileField,
@@ -20,6 +19,7 @@ from daftar.core.fields import (
     NationalityField,
     jalali_twin,
 )
+from daftar.runtime import ratelimit
 
 from . import messages as msg
 from .captcha import captcha_new

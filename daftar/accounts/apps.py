@@ -11,7 +11,9 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from knox.models import AuthToken
 
-        from .authentication import token_deleted, user_changed
+        from daftar.runtime.admission import register_api_authentication
+
+        from .authentication import CachedTokenAuthentication, token_deleted, user_changed
         from .models import User
         from .session import stamp_login
 
@@ -19,3 +21,4 @@ class AccountsConfig(AppConfig):
         post_save.connect(user_changed, sender=User, dispatch_uid="knox-token-cache-user-saved")
         post_delete.connect(user_changed, sender=User, dispatch_uid="knox-token-cache-user-deleted")
         user_logged_in.connect(stamp_login, dispatch_uid="session-login-stamp")
+        register_api_authentication(CachedTokenAuthentication)  # who the admission gate counts

@@ -40,7 +40,7 @@ from knox.settings import CONSTANTS, knox_settings
 from knox.signals import token_expired
 from rest_framework import exceptions
 
-from daftar.core.cache import version_bump, version_get
+from daftar.runtime.cache import version_bump, version_get
 
 TOKEN_CACHE_SECONDS = 600  # revocation and user changes drop entries at once (signals); see above
 TOKEN_KEY_LENGTH = CONSTANTS.TOKEN_KEY_LENGTH

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from daftar.core.normalize import normalize_text
+from daftar.kernel.normalize import normalize_text
 
 TEST_MODE_ANSWER = "passed"
 

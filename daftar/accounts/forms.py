@@ -9,9 +9,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from daftar.core.forms import PersianForm
-from daftar.core.jalali import parse_date, to_jalali
-from daftar.core.validators import normalize_legal_national_id, normalize_mobile, normalize_national_code
+from daftar.kernel.forms import PersianForm
+from daftar.kernel.jalali import parse_date, to_jalali
+from daftar.kernel.validators import normalize_legal_national_id, normalize_mobile, normalize_national_code
 
 from . import messages as msg
 from .constants import COMMON_NATIONALITIES, PersonType

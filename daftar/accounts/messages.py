@@ -1,5 +1,8 @@
 """Persian messages of the login and profile flows (asserted on by the tests)."""
 
+# The nationality field (daftar.kernel.fields) says it; the profile flows and their tests use it here.
+from daftar.kernel.messages import NATIONALITY_INVALID as NATIONALITY_INVALID
+
 CAPTCHA_WRONG = "عدد امنیتی نادرست یا منقضی شده است؛ تصویر تازه را بخوانید و دوباره وارد کنید."
 CAPTCHA_REQUIRED = "عدد امنیتی را وارد کنید."
 OTP_SENT = "اگر شماره درست باشد، رمز یکبار مصرف به آن پیامک شد."
@@ -12,7 +15,6 @@ OTP_EXPIRED = "رمز یکبار مصرف منقضی شده است؛ رمز تا
 OTP_USED = "این رمز قبلاً به کار رفته است؛ رمز تازه درخواست کنید."
 OTP_LOCKED = "به دلیل تلاش‌های نادرست پیاپی این رمز باطل شد؛ رمز تازه درخواست کنید."
 OTP_SMS_TEXT = "دفتر: رمز ورود شما {code}\nاین رمز تا {minutes} دقیقه معتبر است. آن را به کسی ندهید."
-NATIONALITY_INVALID = "کد کشور باید دو حرف لاتین طبق استاندارد ISO 3166 باشد (مثلاً IR)."
 PERSON_TYPE_INVALID = "نوع شخصیت باید «حقیقی» (natural) یا «حقوقی» (legal) باشد."
 NATIONAL_CODE_TAKEN = "این کد ملی برای حساب دیگری ثبت شده است؛ برای پیگیری با پشتیبانی شهرداری تماس بگیرید."
 NATIONAL_ID_TAKEN = "این شناسه ملی برای حساب دیگری ثبت شده است؛ برای پیگیری با پشتیبانی شهرداری تماس بگیرید."

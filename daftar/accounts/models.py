@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from daftar.core.validators import validate_canonical_mobile, validate_legal_national_id, validate_national_code
+from daftar.kernel.validators import validate_canonical_mobile, validate_legal_national_id, validate_national_code
 
 from .constants import PersonType, Role
 
@@ -22,7 +22,7 @@ class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, mobile: str, password: str | None = None, **extra: Any) -> User:
-        from daftar.core.validators import normalize_mobile
+        from daftar.kernel.validators import normalize_mobile
 
         user = self.model(mobile=normalize_mobile(mobile), **extra)
         if password:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 
 from .scoping import has_role, municipality_ids_for
 

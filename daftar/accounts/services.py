@@ -21,10 +21,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from daftar.audit.services import audit_record
-from daftar.core import ratelimit
-from daftar.core.errors import ApplicationError, ThrottledError
+from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.municipalities.models import Municipality
 from daftar.notifications.services import outbox_enqueue
+from daftar.runtime import ratelimit
 
 from . import messages as msg
 from .captcha import captcha_check

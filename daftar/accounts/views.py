@@ -17,8 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from daftar.audit.models import AuditEntry
-from daftar.core import ratelimit
-from daftar.core.errors import ApplicationError, ThrottledError
+from daftar.kernel.errors import ApplicationError, ThrottledError
+from daftar.runtime import ratelimit
 
 from . import messages as msg
 from .captcha import captcha_new

@@ -20,15 +20,15 @@ from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
 from daftar.calls.models import Call
-from daftar.core.api import request_body
-from daftar.core.errors import ApplicationError
-from daftar.core.fields import jalali_twin
-from daftar.core.files import attachment_response
-from daftar.core.idempotency import idempotent
-from daftar.core.parsers import NormalizingMultiPartParser
-from daftar.core.schema import page_parameters, paginated
 from daftar.documents.models import Document
 from daftar.inquiries.services import inquiry_retry
+from daftar.kernel.api import request_body
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.fields import jalali_twin
+from daftar.kernel.files import attachment_response
+from daftar.kernel.parsers import NormalizingMultiPartParser
+from daftar.kernel.schema import page_parameters, paginated
+from daftar.runtime.idempotency import idempotent
 
 from . import casecache, exports, policy, services
 from . import messages as msg
@@ -623,7 +623,7 @@ class DocumentDownloadView(APIView):
 
 
 def document_file_response(document: Document) -> FileResponse:
-    """The stored file as an attachment, never rendered inline (``core.files``)."""
+    """The stored file as an attachment, never rendered inline (``daftar.kernel.files``)."""
     name = str(document.file.name)
     extension = name.rsplit(".", 1)[-1]
     return attachment_response(name, f"{document.doc_type}-v{document.version}.{extension}", document.mime)

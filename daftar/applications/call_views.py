@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from daftar.calls.models import Call
 from daftar.calls.selectors import calls_list
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 
 from . import policy
 from . import services as case_services

@@ -18,11 +18,11 @@ from django.utils import timezone
 from daftar.accounts.constants import Role
 from daftar.accounts.policy import holds, not_found
 from daftar.audit.services import audit_record
-from daftar.core.errors import ApplicationError
-from daftar.core.normalize import normalize_text
 from daftar.documents import messages as msg
 from daftar.documents.models import Document, ReviewState
 from daftar.documents.validation import UploadRejected, clean_original_name, inspect_upload, storage_name
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.normalize import normalize_text
 from daftar.rules.models import DocumentRequirement
 
 from . import messages as app_msg

@@ -37,8 +37,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from daftar.core.cache import version_bump, version_get
-from daftar.core.jalali import TEHRAN
+from daftar.kernel.jalali import TEHRAN
+from daftar.runtime.cache import version_bump, version_get
 
 logger = logging.getLogger(__name__)
 

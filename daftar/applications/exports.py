@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
-from daftar.core.errors import ApplicationError
-from daftar.core.jalali import to_jalali
-from daftar.core.normalize import persian_number
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import to_jalali
+from daftar.kernel.normalize import persian_number
 
 from . import messages as msg
 from .models import Application

@@ -13,8 +13,8 @@ from typing import Any
 
 from django import forms
 
-from daftar.core.errors import ApplicationError
-from daftar.core.forms import PersianForm
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.forms import PersianForm
 from daftar.rules.constants import EQUIPMENT, PREMISES_USES
 from daftar.rules.forms import SelfCheckForm
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from daftar.accounts.constants import Role
 from daftar.accounts.policy import holds, is_person, municipalities_where, not_found, staff_may
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.kernel.lifecycle import SYSTEM, Move
 
 from . import messages as msg

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from daftar.accounts.selectors import profile_gaps
-from daftar.core.jalali import to_jalali
 from daftar.documents.models import Document, ReviewState
+from daftar.kernel.jalali import to_jalali
 from daftar.rules.models import DocumentRequirement
 
 from . import messages as msg

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import scope_queryset
-from daftar.core.errors import ApplicationError
 from daftar.documents.models import Document
+from daftar.kernel.errors import ApplicationError
 
 from . import messages as msg
 from . import policy

@@ -26,13 +26,13 @@ from daftar.accounts.selectors import profile_gaps
 from daftar.audit.services import audit_record
 from daftar.calls import messages as call_msg
 from daftar.calls.models import Call, CallDistrict
-from daftar.core.errors import ApplicationError
-from daftar.core.jalali import to_jalali
-from daftar.core.normalize import normalize_text, persian_number
 from daftar.documents.models import Document, ReviewState
 from daftar.inquiries import services as inquiries
 from daftar.inquiries.models import Inquiry, InquiryStatus
 from daftar.kernel import events
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import to_jalali
+from daftar.kernel.normalize import normalize_text, persian_number
 from daftar.municipalities.models import District
 from daftar.notifications.services import outbox_enqueue, outbox_message
 from daftar.rules.evaluator import Evaluation, evaluate

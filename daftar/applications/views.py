@@ -28,11 +28,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from daftar.calls.models import CallState
 from daftar.calls.selectors import calls_list
-from daftar.core.errors import ApplicationError
-from daftar.core.normalize import normalize_text, persian_digits, persian_number
 from daftar.documents import messages as doc_msg
 from daftar.documents.models import Document, ReviewState
 from daftar.inquiries.services import inquiry_retry
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.normalize import normalize_text, persian_digits, persian_number
 from daftar.municipalities.models import District, Municipality
 from daftar.rules.constants import DEGREE_FIELDS, DEGREE_LEVELS, EQUIPMENT, FACT_LABELS, PREMISES_USES
 from daftar.rules.models import LicenceType

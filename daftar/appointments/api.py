@@ -20,12 +20,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
-from daftar.core.api import request_body
-from daftar.core.errors import ApplicationError
-from daftar.core.idempotency import idempotent
+from daftar.kernel.api import request_body
+from daftar.kernel.errors import ApplicationError
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices.access import office_access
 from daftar.offices.models import Office
+from daftar.runtime.idempotency import idempotent
 
 from . import messages as msg
 from . import services

@@ -34,9 +34,9 @@ from django.db import IntegrityError, transaction
 from django.utils import dateparse, timezone
 
 from daftar.audit.services import audit_record
-from daftar.core.errors import ApplicationError
-from daftar.core.jalali import parse_datetime, to_jalali
-from daftar.core.normalize import normalize_text, persian_digits
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import parse_datetime, to_jalali
+from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.municipalities.workdays import TEHRAN
 from daftar.notifications.services import outbox_enqueue
 from daftar.offices.access import office_access

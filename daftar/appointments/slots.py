@@ -22,9 +22,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from daftar.core.errors import ApplicationError
-from daftar.core.jalali import parse_date
-from daftar.core.normalize import normalize_text, persian_digits
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import parse_date
+from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices.hours import DayHours, day_hours
 from daftar.offices.models import Office

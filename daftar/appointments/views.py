@@ -29,8 +29,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from daftar.core.errors import ApplicationError
-from daftar.core.normalize import normalize_text
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.normalize import normalize_text
 from daftar.offices.access import office_access
 from daftar.offices.hours import day_hours
 from daftar.offices.models import WEEKDAYS, Office, iran_weekday

@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from daftar.core.admin import MunicipalityScopedAdmin, jalali_column
+from daftar.accounts.admin_base import MunicipalityScopedAdmin
+from daftar.kernel.admin_columns import jalali_column
 
 from .models import AssessmentPolicy, ExamSeat, ExamSession
 

@@ -20,11 +20,11 @@ from daftar.applications.models import Application
 from daftar.applications.selectors import cases_visible
 from daftar.applications.workflow import STAFF_ROLES_FOR_CASES
 from daftar.calls.models import Call
-from daftar.core.api import request_body
-from daftar.core.errors import ApplicationError
-from daftar.core.fields import jalali_twin
-from daftar.core.jalali import parse_datetime
-from daftar.core.parsers import NormalizingJSONParser, NormalizingMultiPartParser
+from daftar.kernel.api import request_body
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.fields import jalali_twin
+from daftar.kernel.jalali import parse_datetime
+from daftar.kernel.parsers import NormalizingJSONParser, NormalizingMultiPartParser
 
 from . import messages as msg
 from . import services

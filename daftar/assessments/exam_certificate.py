@@ -22,10 +22,10 @@ from PIL import ImageFile
 
 from daftar.applications.models import Application
 from daftar.audit.services import audit_record
-from daftar.core.jalali import to_jalali
-from daftar.core.normalize import persian_number
 from daftar.documents.models import Document, ReviewState
 from daftar.documents.validation import storage_name
+from daftar.kernel.jalali import to_jalali
+from daftar.kernel.normalize import persian_number
 
 log = logging.getLogger(__name__)
 DOC_TYPE = "exam_certificate"

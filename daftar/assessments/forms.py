@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from daftar.applications.forms import parse_number
 from daftar.applications.models import Application
 from daftar.calls.models import Call
-from daftar.core.forms import JalaliDateTimeField, PersianForm
+from daftar.kernel.forms import JalaliDateTimeField, PersianForm
 
 from .models import PanelRule, PassRule
 

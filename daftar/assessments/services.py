@@ -19,9 +19,9 @@ from daftar.applications.services import application_move
 from daftar.applications.workflow import Status
 from daftar.audit.services import audit_record
 from daftar.calls.models import Call
-from daftar.core.errors import ApplicationError
-from daftar.core.jalali import to_jalali
-from daftar.core.normalize import normalize_text, persian_digits
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import to_jalali
+from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.notifications.services import outbox_enqueue
 
 from . import messages as msg
@@ -452,7 +452,7 @@ def training_credit_add(
 ) -> TrainingCredit:
     """A training course the municipality approves (S10.3), recorded by staff from its certificate;
     the case's S10.3 condition and its score read the credits (``applications.services.case_facts``)."""
-    from daftar.core.jalali import parse_date
+    from daftar.kernel.jalali import parse_date
 
     errors: dict[str, list[str]] = {}
     title = normalize_text(course_title) if isinstance(course_title, str) else ""

@@ -22,8 +22,8 @@ from daftar.applications.forms import errors_to_form
 from daftar.applications.models import Application
 from daftar.applications.workflow import Status
 from daftar.calls.models import Call
-from daftar.core.errors import ApplicationError
-from daftar.core.normalize import persian_digits, persian_number
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.normalize import persian_digits, persian_number
 from daftar.municipalities.models import Municipality
 
 from . import services

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from daftar.core.inserts import insert_rows
+from daftar.runtime.inserts import insert_rows
 
 from .models import AuditEntry, AuditHead
 
@@ -63,7 +63,7 @@ def audit_record(
 ) -> AuditEntry:
     """Append one entry to the chain.
 
-    ``new_rows``: unsaved instances to insert first (``daftar.core.inserts.insert_rows``), e.g.
+    ``new_rows``: unsaved instances to insert first (``daftar.runtime.inserts.insert_rows``), e.g.
     a new case with its first event and SMS, with ``obj`` among them. On PostgreSQL they are
     inserted by the same statement that moves the chain's head on (issue 7: one round trip).
 
@@ -157,7 +157,7 @@ def verify_chain(entries: Iterator[AuditEntry] | None = None, *, head: AuditHead
     The head is read first: the log must reach it and match its hash there. Rows appended
     while the walk runs (a live system) are checked for their links too, but are not
     mistaken for a head mismatch. ``head`` (with ``entries``): a chain read from elsewhere, e.g.
-    a restored copy (issue 8, ``daftar/core/backup.py``).
+    a restored copy (issue 8, ``daftar/runtime/backup/``).
     """
     if head is None:
         head = AuditHead.objects.filter(pk=1).first()

@@ -10,10 +10,11 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from daftar.accounts.admin_base import MunicipalityScopedAdmin
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import municipality_ids_for
-from daftar.core.admin import MunicipalityScopedAdmin, jalali_column
-from daftar.core.forms import JalaliDateTimeField
+from daftar.kernel.admin_columns import jalali_column
+from daftar.kernel.forms import JalaliDateTimeField
 from daftar.municipalities.models import District
 from daftar.rules.selectors import rule_set_in_force
 

@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
-from daftar.core.errors import ApplicationError
-from daftar.core.fields import jalali_twin
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.fields import jalali_twin
 
 from . import messages as msg
 from .models import Call, CallState

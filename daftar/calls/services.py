@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from daftar.audit.services import audit_record
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.municipalities.models import District, Municipality
 from daftar.rules.models import LicenceType
 from daftar.rules.selectors import rule_set_in_force

@@ -19,8 +19,8 @@ from daftar.applications.models import Application
 from daftar.applications.workflow import Status
 from daftar.audit.services import audit_record
 from daftar.calls.models import Call
-from daftar.core.errors import ApplicationError
-from daftar.core.jalali import jalali_year_month, parse_date
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import jalali_year_month, parse_date
 from daftar.licences.models import Licence, LicenceEvent, LicenceStatus
 from daftar.licences.services import OFFICE_NAME, licence_sign, number_prefix
 from daftar.municipalities.models import District, Municipality

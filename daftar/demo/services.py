@@ -14,8 +14,8 @@ from daftar.accounts.services import role_grant, user_get_or_create
 from daftar.calls.models import Call, CallState
 from daftar.calls.selectors import calls_list
 from daftar.calls.services import call_create
-from daftar.core.jalali import to_jalali
-from daftar.core.normalize import persian_digits
+from daftar.kernel.jalali import to_jalali
+from daftar.kernel.normalize import persian_digits
 from daftar.municipalities.models import District, Municipality, Province
 from daftar.municipalities.services import provinces_ensure
 from daftar.rules.models import LicenceType

@@ -26,7 +26,7 @@ from PIL import Image, ImageFile
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
-from daftar.core.normalize import normalize_text, persian_number
+from daftar.kernel.normalize import normalize_text, persian_number
 
 from . import messages as m
 

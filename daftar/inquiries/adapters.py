@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
-from daftar.core.validators import national_code_is_valid
+from daftar.kernel.validators import national_code_is_valid
 
 from . import messages as msg
 

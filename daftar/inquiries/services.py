@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from daftar.audit.services import audit_record
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.notifications.services import outbox_enqueue
 
 from . import messages as msg

@@ -13,10 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
-from daftar.core.api import request_body
-from daftar.core.fields import jalali_twin
-from daftar.core.files import attachment_response
-from daftar.core.parsers import NormalizingMultiPartParser
+from daftar.kernel.api import request_body
+from daftar.kernel.fields import jalali_twin
+from daftar.kernel.files import attachment_response
+from daftar.kernel.parsers import NormalizingMultiPartParser
 
 from .checklist import checklist, visit_checklist
 from .models import Inspection, InspectionPhoto, SupervisionVisit

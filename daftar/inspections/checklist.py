@@ -15,7 +15,7 @@ from django.conf import settings
 from shapely.geometry import Point
 
 from daftar.applications.models import Application
-from daftar.core.normalize import persian_number
+from daftar.kernel.normalize import persian_number
 from daftar.licences.models import Licence, LicenceStatus
 from daftar.rules.constants import EQUIPMENT, PREMISES_USES
 from daftar.rules.evaluator import ConditionSpec, fa_beside, fa_number

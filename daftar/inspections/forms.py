@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
-from daftar.core.errors import ApplicationError
-from daftar.core.forms import PersianForm
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.forms import PersianForm
 from daftar.rules.constants import EQUIPMENT, PREMISES_USES
 
 _LTR_NUMBER = {"dir": "ltr", "inputmode": "decimal", "step": "any"}

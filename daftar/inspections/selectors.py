@@ -11,7 +11,7 @@ from daftar.accounts.constants import Role
 from daftar.accounts.scoping import municipality_ids_for
 from daftar.applications.models import Application
 from daftar.applications.workflow import Status
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.licences.models import Licence
 
 from . import messages as msg

@@ -26,10 +26,10 @@ from daftar.applications.models import Application
 from daftar.applications.services import application_move
 from daftar.applications.workflow import Status
 from daftar.audit.services import audit_record
-from daftar.core.errors import ApplicationError
-from daftar.core.jalali import parse_datetime, to_jalali
-from daftar.core.normalize import normalize_text
 from daftar.documents.validation import UploadRejected, clean_original_name, inspect_upload
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import parse_datetime, to_jalali
+from daftar.kernel.normalize import normalize_text
 from daftar.licences.models import Licence, LicenceStatus
 from daftar.notifications.services import outbox_enqueue
 from daftar.rules.constants import EQUIPMENT, PREMISES_USES

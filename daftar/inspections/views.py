@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from daftar.core.errors import ApplicationError
-from daftar.core.files import attachment_response
-from daftar.core.normalize import persian_number
 from daftar.documents import messages as doc_msg
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.files import attachment_response
+from daftar.kernel.normalize import persian_number
 
 from .checklist import checklist, visit_checklist
 from .forms import PhotoForm, ResultForm, ScheduleForm, VisitResultForm, errors_to_form

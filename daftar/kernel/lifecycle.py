@@ -31,7 +31,7 @@ from typing import Any
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 
 # Actors that are not municipal roles (they appear in ``Move.roles``; the policy decides them).
 SYSTEM = "system"  # scheduled tasks and cross-app handlers, acting with ``actor=None``

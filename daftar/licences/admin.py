@@ -11,7 +11,8 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from daftar.core.admin import MunicipalityScopedAdmin, jalali_column
+from daftar.accounts.admin_base import MunicipalityScopedAdmin
+from daftar.kernel.admin_columns import jalali_column
 
 from .models import Licence, LicenceEvent, VerificationLog
 

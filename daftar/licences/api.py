@@ -21,9 +21,9 @@ from rest_framework.views import APIView
 from daftar.accounts.api import ErrorSerializer
 from daftar.accounts.constants import STAFF_ROLES
 from daftar.accounts.scoping import scope_queryset
-from daftar.core.errors import ApplicationError
-from daftar.core.fields import jalali_twin
-from daftar.core.schema import page_parameters, paginated
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.fields import jalali_twin
+from daftar.kernel.schema import page_parameters, paginated
 
 from . import signing
 from .certificate import certificate_pdf

@@ -7,6 +7,8 @@ class LicencesConfig(AppConfig):
     verbose_name = "مجوزها"
 
     def ready(self) -> None:
-        from . import handlers, signals  # noqa: F401  (signals: the verification-cache invalidation)
+        # signals: the verification-cache invalidation; verification: registers the verification
+        # log's spool, so every process (the worker's flush_spools, manage.py spool_flush) knows it
+        from . import handlers, signals, verification  # noqa: F401
 
         handlers.connect()

@@ -18,8 +18,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from PIL import ImageFile
 
-from daftar.core.jalali import to_jalali
-from daftar.core.normalize import persian_number
+from daftar.kernel.jalali import to_jalali
+from daftar.kernel.normalize import persian_number
 
 from .models import Licence
 from .services import licence_qr_text, licence_sign, site_url

@@ -25,9 +25,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from daftar.audit.services import audit_record
-from daftar.core.errors import ApplicationError
-from daftar.core.jalali import to_jalali
-from daftar.core.normalize import normalize_text, persian_digits
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import to_jalali
+from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.notifications.services import outbox_enqueue
 
 from . import messages as msg

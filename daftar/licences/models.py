@@ -99,7 +99,7 @@ class VerificationLog(models.Model):
     client = models.CharField(max_length=64, blank=True)
     channel = models.CharField(max_length=8, default="api")
     found = models.BooleanField(default=False)
-    # the spool's row id (daftar/core/spool.py): a flush repeated after a crash adds nothing
+    # the spool's row id (daftar/runtime/spool.py): a flush repeated after a crash adds nothing
     ref = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:

@@ -22,11 +22,11 @@ from rest_framework.views import APIView
 from daftar.accounts.api import ErrorSerializer
 from daftar.accounts.constants import STAFF_ROLES, Role
 from daftar.accounts.scoping import has_role, scope_queryset
-from daftar.core.api import error_body, request_body
-from daftar.core.errors import ApplicationError, ThrottledError
-from daftar.core.fields import jalali_twin
-from daftar.core.jalali import parse_date
-from daftar.core.ratelimit import client_address
+from daftar.kernel.api import error_body, request_body
+from daftar.kernel.errors import ApplicationError, ThrottledError
+from daftar.kernel.fields import jalali_twin
+from daftar.kernel.jalali import parse_date
+from daftar.runtime.ratelimit import client_address
 
 from . import messages as msg
 from .lifecycle import ACTIONS, licence_act

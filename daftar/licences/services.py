@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from daftar.audit.services import audit_record
-from daftar.core.jalali import to_jalali
+from daftar.kernel.jalali import to_jalali
 from daftar.municipalities.models import Municipality
 from daftar.notifications.services import outbox_enqueue
 

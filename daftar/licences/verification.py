@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-import hmac
 import logging
 import re
 import uuid
@@ -27,11 +25,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from daftar.core import ratelimit, spool
-from daftar.core.cache import incr_and_get_many, version_get
-from daftar.core.errors import ThrottledError
-from daftar.core.jalali import jalali_iso
-from daftar.core.normalize import normalize_text
+from daftar.kernel.errors import ThrottledError
+from daftar.kernel.hashing import address_hash
+from daftar.kernel.jalali import jalali_iso
+from daftar.kernel.normalize import normalize_text
+from daftar.runtime import ratelimit, spool
+from daftar.runtime.cache import incr_and_get_many, version_get
 
 from . import messages as msg
 from . import signing
@@ -135,8 +134,8 @@ def verification_body(licence: Licence, today: dt.date | None = None) -> dict[st
 
 def client_hash(address: str) -> str:
     """The address as kept in the log: HMAC-SHA-256 under ``SECRET_KEY`` (not reversible by
-    hashing the IPv4 space without the key)."""
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+    hashing the IPv4 space without the key; ``daftar.kernel.hashing``)."""
+    return address_hash(address)
 
 
 def verification_throttle(address: str) -> None:
@@ -241,7 +240,7 @@ def licence_verify_body(*, raw_number: object, address: str, channel: str) -> di
 
 # --- the log ----------------------------------------------------------------------------------
 #
-# Each check's row goes through a local write-ahead spool (daftar/core/spool.py; decision 0022)
+# Each check's row goes through a local write-ahead spool (daftar/runtime/spool.py; decision 0022)
 # when ``VERIFICATION_LOG_SPOOL`` is on (production): one append to a file instead of an INSERT
 # and a commit per check, the rows written in bulk about a second later. Off (tests, the eager
 # demo), the row is inserted at once.

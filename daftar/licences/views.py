@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from daftar.core.errors import ThrottledError
-from daftar.core.normalize import normalize_text
-from daftar.core.ratelimit import client_address
+from daftar.kernel.errors import ThrottledError
+from daftar.kernel.normalize import normalize_text
 from daftar.municipalities.models import District, Municipality
+from daftar.runtime.ratelimit import client_address
 
 from . import messages as msg
 from .models import Licence, LicenceStatus

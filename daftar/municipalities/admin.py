@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from daftar.core.admin import AuditedAdmin, MunicipalityScopedAdmin, jalali_column
+from daftar.accounts.admin_base import AuditedAdmin, MunicipalityScopedAdmin
+from daftar.kernel.admin_columns import jalali_column
 
 from .models import DayOff, District, Municipality, Province
 

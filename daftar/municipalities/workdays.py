@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.core.cache import cache
 
-from daftar.core.cache import version_bump, version_get
+from daftar.runtime.cache import version_bump, version_get
 
 if TYPE_CHECKING:
     from .models import Municipality

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from daftar.core.admin import jalali_column
+from daftar.kernel.admin_columns import jalali_column
 
 from .models import OutboxMessage
 

@@ -68,7 +68,7 @@ def outbox_enqueue(*, to: str, text: str, kind: str, sensitive: bool = False) ->
 
 def outbox_message(*, to: str, text: str, kind: str, sensitive: bool = False) -> OutboxMessage:
     """``outbox_enqueue`` for a caller that inserts the row itself, with its other new rows
-    (``daftar.core.inserts.insert_rows``), inside ``transaction.atomic``: the unsaved message,
+    (``daftar.runtime.inserts.insert_rows``), inside ``transaction.atomic``: the unsaved message,
     its drain kick set to follow the commit (dropped with the transaction if it rolls back)."""
     transaction.on_commit(outbox_kick, robust=True)
     return OutboxMessage(to=to, text=text, kind=kind, sensitive=sensitive)

@@ -9,7 +9,7 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 
-from daftar.core.outage import is_database_unavailable
+from daftar.runtime.outage import is_database_unavailable
 
 from .services import kick_mark_clear, outbox_drain, outbox_due, outbox_kick
 

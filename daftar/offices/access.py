@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import municipality_ids_for
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 
 from .models import Office, OfficeStaff, StaffRole
 

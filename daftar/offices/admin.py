@@ -11,10 +11,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from daftar.accounts.admin_base import MunicipalityScopedAdmin
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import municipality_ids_for
-from daftar.core.admin import MunicipalityScopedAdmin, jalali_column
-from daftar.core.errors import ApplicationError
+from daftar.kernel.admin_columns import jalali_column
+from daftar.kernel.errors import ApplicationError
 
 from . import messages as msg
 from .hours import check_schedule

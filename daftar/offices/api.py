@@ -19,10 +19,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
-from daftar.core.api import request_body
-from daftar.core.fields import jalali_twin
-from daftar.core.idempotency import idempotent
-from daftar.core.normalize import normalize_text
+from daftar.kernel.api import request_body
+from daftar.kernel.fields import jalali_twin
+from daftar.kernel.normalize import normalize_text
+from daftar.runtime.idempotency import idempotent
 
 from . import selectors, services
 from .access import OfficeAccess, office_access

@@ -7,8 +7,8 @@ from typing import Any, cast
 
 from django import forms
 
-from daftar.core.forms import PersianForm
-from daftar.core.normalize import persian_digits
+from daftar.kernel.forms import PersianForm
+from daftar.kernel.normalize import persian_digits
 from daftar.rules.constants import EQUIPMENT
 
 from .models import WEEKDAYS, Office, StaffRole

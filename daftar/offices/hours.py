@@ -18,7 +18,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.municipalities.models import DayOff
 from daftar.municipalities.workdays import TEHRAN, official_holidays
 
@@ -185,7 +185,7 @@ def interval_text(start: dt.datetime | dt.time, end: dt.datetime | dt.time) -> s
 
 def day_text(hours: DayHours) -> dict[str, object]:
     """One day of an office for people: Jalali date and weekday in Persian, the hours or why closed."""
-    from daftar.core.jalali import to_jalali
+    from daftar.kernel.jalali import to_jalali
 
     return {
         "date": hours.day,
@@ -210,7 +210,7 @@ def upcoming_days(office: Office, start: dt.date, days: int = 14) -> list[dict[s
 
 
 def _fmt(t: dt.time) -> str:
-    from daftar.core.normalize import persian_digits
+    from daftar.kernel.normalize import persian_digits
 
     return persian_digits(t.strftime("%H:%M"))
 

@@ -13,9 +13,9 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from daftar.core.errors import ApplicationError
-from daftar.core.jalali import jalali_iso, to_jalali
-from daftar.core.normalize import normalize_text
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import jalali_iso, to_jalali
+from daftar.kernel.normalize import normalize_text
 from daftar.municipalities.models import District, Municipality
 from daftar.municipalities.workdays import TEHRAN
 from daftar.services.models import OfficeService, Service

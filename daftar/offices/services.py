@@ -28,10 +28,10 @@ from daftar.accounts.constants import Role
 from daftar.accounts.scoping import has_role
 from daftar.accounts.services import user_get_or_create
 from daftar.audit.services import audit_record
-from daftar.core.errors import ApplicationError
-from daftar.core.jalali import parse_date, to_jalali
-from daftar.core.normalize import normalize_text, persian_digits
-from daftar.core.validators import normalize_mobile
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import parse_date, to_jalali
+from daftar.kernel.normalize import normalize_text, persian_digits
+from daftar.kernel.validators import normalize_mobile
 from daftar.municipalities.models import District, Municipality
 from daftar.rules.constants import EQUIPMENT
 

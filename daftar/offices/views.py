@@ -26,8 +26,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from daftar.core.errors import ApplicationError
-from daftar.core.jalali import to_jalali
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import to_jalali
 from daftar.municipalities.models import District
 from daftar.municipalities.workdays import TEHRAN
 from daftar.services.models import Service

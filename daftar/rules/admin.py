@@ -10,8 +10,9 @@ from django.contrib import admin, messages
 from django.db.models import Max, QuerySet
 from django.http import HttpRequest
 
-from daftar.core.admin import AuditedAdmin, MunicipalityScopedAdmin, jalali_column
-from daftar.core.errors import ApplicationError
+from daftar.accounts.admin_base import AuditedAdmin, MunicipalityScopedAdmin
+from daftar.kernel.admin_columns import jalali_column
+from daftar.kernel.errors import ApplicationError
 
 from .models import Condition, DocumentRequirement, EligibilityCheck, LicenceType, RuleSet, ScoringTable
 from .schema import condition_errors

@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
-from daftar.core.errors import ApplicationError
-from daftar.core.fields import jalali_twin
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.fields import jalali_twin
 from daftar.municipalities.models import Municipality
 
 from . import messages as msg

@@ -18,7 +18,7 @@ from typing import Any
 from shapely.geometry import Point, shape
 from shapely.prepared import PreparedGeometry, prep
 
-from daftar.core.normalize import persian_number
+from daftar.kernel.normalize import persian_number
 
 from .constants import DEGREE_FIELDS, DEGREE_LEVELS, DEGREE_RANK, EQUIPMENT, FACT_LABELS, PREMISES_USES
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from daftar.core.countries import ISO_ALPHA2
-from daftar.core.errors import ApplicationError
+from daftar.kernel.countries import ISO_ALPHA2
+from daftar.kernel.errors import ApplicationError
 
 from . import messages as msg
 from .constants import BOOLEAN_FACTS, DEGREE_FIELDS, DEGREE_LEVELS, EQUIPMENT, FACT_LABELS, PERSON_TYPES, PREMISES_USES

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from daftar.accounts.constants import COMMON_NATIONALITIES
-from daftar.core.forms import PersianForm
+from daftar.kernel.forms import PersianForm
 
 from .constants import BOOLEAN_FACTS, DEGREE_FIELDS, DEGREE_LEVELS, EQUIPMENT, PERSON_TYPES, PREMISES_USES
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from daftar.core.normalize import search_key
+from daftar.kernel.normalize import search_key
 from daftar.municipalities.models import Municipality
 
 from .evaluator import CompiledRuleSet, compile_rule_set

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Max
 
 from daftar.audit.services import audit_record
-from daftar.core.errors import ApplicationError
-from daftar.core.normalize import search_key
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.normalize import search_key
 from daftar.municipalities.models import Municipality
 
 from . import messages as msg

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
 
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.municipalities.models import Municipality
 
 from .constants import ConditionGroup, DocumentGroup, Verification

@@ -16,11 +16,11 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from daftar.accounts.admin_base import AuditedAdmin, MunicipalityScopedAdmin
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import municipality_ids_for
-from daftar.core.admin import AuditedAdmin, MunicipalityScopedAdmin
-from daftar.core.errors import ApplicationError
-from daftar.core.jalali import to_jalali
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import to_jalali
 
 from . import messages as msg
 from .forms import JalaliDateField

@@ -24,9 +24,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from daftar.core.errors import ApplicationError
-from daftar.core.jalali import jalali_month_label, jalali_year_month, parse_date
-from daftar.core.normalize import normalize_text, persian_digits
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import jalali_month_label, jalali_year_month, parse_date
+from daftar.kernel.normalize import normalize_text, persian_digits
 
 from . import report_messages as msg
 from .models import CostEntry, Service, Transaction

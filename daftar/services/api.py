@@ -18,14 +18,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
-from daftar.core.api import error_body, request_body
-from daftar.core.errors import ApplicationError
-from daftar.core.fields import jalali_twin
-from daftar.core.idempotency import idempotent
-from daftar.core.normalize import normalize_text
-from daftar.core.schema import page_parameters, paginated
+from daftar.kernel.api import error_body, request_body
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.fields import jalali_twin
+from daftar.kernel.normalize import normalize_text
+from daftar.kernel.schema import page_parameters, paginated
 from daftar.municipalities.models import Municipality
 from daftar.offices.access import office_access
+from daftar.runtime.idempotency import idempotent
 
 from . import messages as msg
 from .models import DailyClosing, Transaction

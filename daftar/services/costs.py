@@ -24,8 +24,8 @@ from typing import Any
 from django.db import transaction
 
 from daftar.audit.services import audit_record
-from daftar.core.errors import ApplicationError
-from daftar.core.normalize import normalize_text, persian_digits
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.offices.access import Access, office_access
 
 from . import report_messages as msg

@@ -11,10 +11,10 @@ import jdatetime
 from django import forms
 from django.core.exceptions import ValidationError
 
-from daftar.core.errors import ApplicationError
-from daftar.core.forms import PersianForm
-from daftar.core.jalali import parse_date
-from daftar.core.normalize import normalize_text
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.forms import PersianForm
+from daftar.kernel.jalali import parse_date
+from daftar.kernel.normalize import normalize_text
 
 from .models import Service
 

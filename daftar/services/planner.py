@@ -46,9 +46,9 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
-from daftar.core import ratelimit
-from daftar.core.errors import ApplicationError, ThrottledError
-from daftar.core.normalize import persian_digits
+from daftar.kernel.errors import ApplicationError, ThrottledError
+from daftar.kernel.normalize import persian_digits
+from daftar.runtime import ratelimit
 
 from . import report_messages as msg
 from .analytics import Month, current_month, months_q

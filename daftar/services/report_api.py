@@ -21,13 +21,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
-from daftar.core.api import request_body
-from daftar.core.errors import ApplicationError
-from daftar.core.idempotency import idempotent
-from daftar.core.normalize import normalize_text
-from daftar.core.ratelimit import client_address
+from daftar.kernel.api import request_body
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.normalize import normalize_text
 from daftar.municipalities.models import Municipality
 from daftar.offices.access import Access, office_access
+from daftar.runtime.idempotency import idempotent
+from daftar.runtime.ratelimit import client_address
 
 from . import report_messages as msg
 from .analytics import BY_DISTRICT, month_range, municipality_revenue, office_revenue

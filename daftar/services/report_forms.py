@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from daftar.core.forms import PersianForm
+from daftar.kernel.forms import PersianForm
 
 from .models import CostCategory
 

@@ -24,9 +24,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from daftar.core.errors import ApplicationError, ThrottledError
-from daftar.core.normalize import persian_digits
-from daftar.core.ratelimit import client_address
+from daftar.kernel.errors import ApplicationError, ThrottledError
+from daftar.kernel.normalize import persian_digits
+from daftar.runtime.ratelimit import client_address
 
 from . import report_messages as msg
 from .analytics import BY_DISTRICT, BY_SERVICE, Month, current_month, month_range, municipality_revenue, office_revenue

@@ -34,9 +34,9 @@ from django.utils import timezone
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import has_role
 from daftar.audit.services import audit_record
-from daftar.core.errors import ApplicationError
-from daftar.core.jalali import jalali_year_month, parse_date, parse_datetime, to_jalali
-from daftar.core.normalize import normalize_text, persian_digits
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import jalali_year_month, parse_date, parse_datetime, to_jalali
+from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.municipalities.models import Municipality
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices.access import OfficeAccess, office_access

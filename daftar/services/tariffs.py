@@ -14,7 +14,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 
-from daftar.core.cache import version_get
+from daftar.runtime.cache import version_get
 
 from .models import RevisionStatus, Service, Tariff
 

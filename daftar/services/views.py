@@ -27,9 +27,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import municipality_ids_for, scope_queryset
-from daftar.core.errors import ApplicationError
-from daftar.core.jalali import jalali_iso, to_jalali
-from daftar.core.normalize import normalize_text, persian_number
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import jalali_iso, to_jalali
+from daftar.kernel.normalize import normalize_text, persian_number
 from daftar.municipalities.models import Municipality
 from daftar.offices.access import OfficeAccess, office_access
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from daftar.core.admin import MunicipalityScopedAdmin, jalali_column
+from daftar.accounts.admin_base import MunicipalityScopedAdmin
+from daftar.kernel.admin_columns import jalali_column
 
 from .models import Decision, LadderStep, Notice, OfficeReport, Violation, ViolationType
 

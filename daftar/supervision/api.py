@@ -14,9 +14,9 @@ from rest_framework.views import APIView
 from daftar.accounts.api import ErrorSerializer
 from daftar.accounts.constants import STAFF_ROLES, Role
 from daftar.accounts.scoping import has_role, scope_queryset
-from daftar.core.api import request_body
-from daftar.core.errors import ApplicationError
-from daftar.core.fields import jalali_twin
+from daftar.kernel.api import request_body
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.fields import jalali_twin
 from daftar.licences.models import Licence
 from daftar.licences.verification import normalize_number
 

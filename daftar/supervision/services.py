@@ -27,9 +27,9 @@ from django.utils import timezone
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import has_role
 from daftar.audit.services import audit_record
-from daftar.core.errors import ApplicationError
-from daftar.core.jalali import parse_datetime, to_jalali
-from daftar.core.normalize import normalize_text, persian_digits
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import parse_datetime, to_jalali
+from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.licences.lifecycle import licence_revoke, licence_suspend
 from daftar.licences.models import Licence, LicenceStatus
 from daftar.municipalities.workdays import TEHRAN, calendar_for

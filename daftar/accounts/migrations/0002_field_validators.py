@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import daftar.core.validators
+import daftar.kernel.validators
 
 
 class Migration(migrations.Migration):
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 max_length=11,
                 unique=True,
-                validators=[daftar.core.validators.validate_canonical_mobile],
+                validators=[daftar.kernel.validators.validate_canonical_mobile],
                 verbose_name="تلفن همراه",
             ),
         ),
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 max_length=10,
-                validators=[daftar.core.validators.validate_national_code],
+                validators=[daftar.kernel.validators.validate_national_code],
                 verbose_name="کد ملی",
             ),
         ),
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 max_length=11,
-                validators=[daftar.core.validators.validate_legal_national_id],
+                validators=[daftar.kernel.validators.validate_legal_national_id],
                 verbose_name="شناسه ملی",
             ),
         ),

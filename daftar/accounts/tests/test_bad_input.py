@@ -14,7 +14,7 @@ from daftar.accounts import messages as msg
 from daftar.accounts.models import OneTimeCode, User
 from daftar.accounts.tests.factories import UserFactory
 from daftar.audit.models import AuditEntry
-from daftar.core import messages as cm
+from daftar.kernel import messages as cm
 from daftar.notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db

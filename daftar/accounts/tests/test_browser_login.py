@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from conftest import captcha_answer, screenshot, sms_code
 from daftar.accounts.constants import Role
 from daftar.accounts.services import role_grant, user_get_or_create
-from daftar.core.jalali import to_jalali
+from daftar.kernel.jalali import to_jalali
 from daftar.municipalities.tests.factories import MunicipalityFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,7 +8,7 @@ from conftest import api_login
 from daftar.accounts import messages as msg
 from daftar.accounts.models import User
 from daftar.audit.models import AuditEntry
-from daftar.core import messages as cm
+from daftar.kernel import messages as cm
 
 pytestmark = pytest.mark.django_db
 MOBILE = "09351112233"

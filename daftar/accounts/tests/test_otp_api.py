@@ -14,7 +14,7 @@ from daftar.accounts import messages as msg
 from daftar.accounts.models import OneTimeCode, User
 from daftar.accounts.tests.factories import UserFactory
 from daftar.audit.models import AuditEntry
-from daftar.core import messages as cm
+from daftar.kernel import messages as cm
 from daftar.notifications.backends import LocmemBackend
 from daftar.notifications.models import OutboxMessage
 
@@ -289,7 +289,7 @@ def test_one_code_logs_in_once_even_under_concurrent_use(api):
     from django.db import connections
 
     from daftar.accounts.services import otp_verify
-    from daftar.core.errors import ApplicationError
+    from daftar.kernel.errors import ApplicationError
 
     request_code(api, MOBILE)
     code = sms_code(MOBILE)

@@ -18,7 +18,7 @@ from daftar.accounts.tests.factories import UserFactory
 from daftar.accounts.tests.test_views import start_login
 from daftar.audit.models import AuditEntry
 from daftar.audit.services import verify_chain
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.notifications.backends import LocmemBackend
 
 pytestmark = pytest.mark.django_db

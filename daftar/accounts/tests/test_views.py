@@ -13,7 +13,7 @@ from daftar.accounts.constants import Role
 from daftar.accounts.models import OneTimeCode, User
 from daftar.accounts.services import role_grant
 from daftar.accounts.tests.factories import UserFactory
-from daftar.core import messages as cm
+from daftar.kernel import messages as cm
 from daftar.municipalities.tests.factories import DistrictFactory, MunicipalityFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django import template
 
 from daftar.accounts.policy import holds_anywhere
 from daftar.applications.selectors import is_staff_for
-from daftar.core.normalize import persian_digits, persian_number
+from daftar.kernel.normalize import persian_digits, persian_number
 
 register = template.Library()
 

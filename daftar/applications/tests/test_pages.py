@@ -25,10 +25,10 @@ from daftar.applications.views import ACKNOWLEDGED, NONE_CHOSEN, SUBMITTED
 from daftar.calls import messages as cmsg
 from daftar.calls.models import Call
 from daftar.calls.services import call_create
-from daftar.core.jalali import to_jalali
-from daftar.core.normalize import persian_digits
 from daftar.documents import messages as dmsg
 from daftar.documents.models import Document, ReviewState
+from daftar.kernel.jalali import to_jalali
+from daftar.kernel.normalize import persian_digits
 from daftar.municipalities.models import Municipality
 from daftar.municipalities.tests.factories import DistrictFactory, MunicipalityFactory
 from daftar.rules.models import DocumentRequirement, LicenceType

@@ -16,9 +16,9 @@ from daftar.applications.models import Application
 from daftar.applications.services import application_move, district_ranking
 from daftar.calls import messages as call_msg
 from daftar.calls.models import Call
-from daftar.core.errors import ApplicationError
 from daftar.documents.models import Document
 from daftar.inquiries.models import Inquiry
+from daftar.kernel.errors import ApplicationError
 from daftar.rules.models import LicenceType
 
 from .helpers import GOOD_FACTS, INSPECTION, client_for, draft, move, open_call, submitted_case, upload_all, upload_file
@@ -412,7 +412,7 @@ def test_ui_the_applicants_list_page_has_a_constant_query_count(tehran_rules):
 def test_ui_a_large_body_to_any_other_page_is_refused_before_it_is_parsed(tehran_rules):
     from django.test import Client
 
-    from daftar.core import messages as core_msg
+    from daftar.kernel import messages as core_msg
 
     case = draft(client_for(User.objects.get(mobile="09120000001")))["id"]
     page = Client()

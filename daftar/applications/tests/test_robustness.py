@@ -13,10 +13,10 @@ from daftar.applications import messages as amsg
 from daftar.applications import services
 from daftar.applications.models import Application, CaseEvent, StageClock
 from daftar.audit.models import AuditEntry
-from daftar.core import messages as core_msg
-from daftar.core.models import IdempotencyRecord
 from daftar.inquiries.models import Inquiry
+from daftar.kernel import messages as core_msg
 from daftar.notifications.models import OutboxMessage
+from daftar.runtime.models import IdempotencyRecord
 
 from .helpers import GOOD_FACTS, client_for, draft, move, open_call, submitted_case, upload_all
 

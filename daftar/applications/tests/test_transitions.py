@@ -11,8 +11,8 @@ from daftar.applications.models import Application, CaseEvent
 from daftar.applications.services import application_move
 from daftar.applications.workflow import APPLICANT, MOVES, SYSTEM, Status
 from daftar.audit.models import AuditEntry
-from daftar.core.errors import ApplicationError
 from daftar.documents.models import Document
+from daftar.kernel.errors import ApplicationError
 
 from .helpers import client_for, draft, move, submitted_case
 

@@ -14,7 +14,7 @@ from django.db import connections
 from daftar.accounts.tests.factories import UserFactory
 from daftar.appointments.models import Appointment, AppointmentStatus
 from daftar.appointments.services import appointment_book, reminders_send
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.notifications.models import OutboxMessage
 
 from .conftest import SATURDAY, at

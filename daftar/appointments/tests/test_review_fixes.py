@@ -173,7 +173,7 @@ def test_a_closure_committed_while_booking_is_seen_under_the_office_lock(
     """The slots were computed before the closure; the booking re-reads the hours under the lock."""
     from daftar.appointments import services
     from daftar.appointments.slots import day_slots
-    from daftar.core.errors import ApplicationError
+    from daftar.kernel.errors import ApplicationError
 
     before = day_slots(office, inquiry, SUNDAY)
     monkeypatch.setattr(services, "day_slots", lambda *args, **kwargs: before)

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from daftar.accounts.models import User
 from daftar.applications.tests.helpers import client_for, move, submitted_case
 from daftar.applications.tests.test_ranking import through_review
-from daftar.core.normalize import normalize_text
 from daftar.documents.models import Document
+from daftar.kernel.normalize import normalize_text
 
 pytestmark = pytest.mark.django_db
 

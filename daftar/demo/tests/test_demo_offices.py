@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from daftar.applications.models import Application
 from daftar.audit.services import verify_chain
-from daftar.core.jalali import jalali_year_month, parse_date
+from daftar.kernel.jalali import jalali_year_month, parse_date
 from daftar.licences.models import Licence
 from daftar.municipalities.models import Municipality
 from daftar.offices.hours import day_hours

@@ -16,9 +16,9 @@ from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from daftar.core.normalize import persian_number
 from daftar.documents import messages as m
 from daftar.documents.validation import UploadRejected, clean_original_name, inspect_upload, storage_name
+from daftar.kernel.normalize import persian_number
 
 MiB = 1024 * 1024
 ALL = ("application/pdf", "image/jpeg", "image/png")

@@ -10,7 +10,6 @@ import time_machine
 from django.utils import timezone
 
 from daftar.audit.models import AuditEntry
-from daftar.core.errors import ApplicationError
 from daftar.inquiries import messages as msg
 from daftar.inquiries.adapters import InquiryUnavailable, Outcome, SimulatorAdapter
 from daftar.inquiries.breaker import Breaker
@@ -22,6 +21,7 @@ from daftar.inquiries.services import (
     inquiry_retry,
     inquiry_run,
 )
+from daftar.kernel.errors import ApplicationError
 from daftar.notifications.backends import LocmemBackend
 from daftar.notifications.models import OutboxMessage
 

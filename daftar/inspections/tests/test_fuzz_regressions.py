@@ -1,4 +1,4 @@
-"""What the schema fuzzing (``daftar/core/tests/test_schema_fuzz.py``, issue 8) found here."""
+"""What the schema fuzzing (``tests/test_schema_fuzz.py``, issue 8) found here."""
 
 from __future__ import annotations
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from daftar.applications.events import CaseFactsWanted, CaseMoved, LicenceWanted
 from daftar.kernel import events
 
 
@@ -31,10 +30,3 @@ def test_ask_needs_exactly_one_handler(monkeypatch: pytest.MonkeyPatch) -> None:
     events.subscribe(_Pinged, lambda e: "two")
     with pytest.raises(LookupError):
         events.ask(_Pinged(1))
-
-
-def test_the_apps_above_the_case_handle_its_events() -> None:
-    # registered by the assessments and licences apps in ready(): the case imports neither
-    assert [h.__module__ for h in events.handlers(LicenceWanted)] == ["daftar.licences.handlers"]
-    assert "daftar.assessments.handlers" in {h.__module__ for h in events.handlers(CaseFactsWanted)}
-    assert "daftar.assessments.handlers" in {h.__module__ for h in events.handlers(CaseMoved)}

@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.kernel.lifecycle import LifecycleModel, StatusField, StatusProtected
 from daftar.kernel.lifecycles import diagrams, load_all
 

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from conftest import screenshot
-from daftar.core.jalali import to_jalali
+from daftar.kernel.jalali import to_jalali
 from daftar.licences import messages as msg
 from daftar.licences import signing
 from daftar.licences.lifecycle import licence_suspend

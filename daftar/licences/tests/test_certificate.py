@@ -11,7 +11,7 @@ import pytest
 from PIL import ImageFile
 from pypdf import PdfReader
 
-from daftar.core.jalali import to_jalali
+from daftar.kernel.jalali import to_jalali
 from daftar.licences.certificate import certificate_html, certificate_pdf
 
 from .test_issue import issue_through_api

@@ -16,8 +16,8 @@ from daftar.applications.models import Application
 from daftar.applications.tests.helpers import INSPECTION, client_for, move, submitted_case
 from daftar.audit.models import AuditEntry
 from daftar.audit.services import verify_chain
-from daftar.core.jalali import to_jalali
 from daftar.documents.models import Document
+from daftar.kernel.jalali import to_jalali
 from daftar.licences import signing
 from daftar.licences.models import Licence, LicenceEvent
 from daftar.licences.services import licence_is_verifiable, licence_qr_text

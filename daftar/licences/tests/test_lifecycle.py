@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from daftar.accounts.models import User
 from daftar.audit.models import AuditEntry
-from daftar.core.errors import ApplicationError
-from daftar.core.jalali import to_jalali
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import to_jalali
 from daftar.licences import messages as msg
 from daftar.licences.lifecycle import (
     add_years,

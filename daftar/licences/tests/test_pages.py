@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from daftar.core.jalali import to_jalali
+from daftar.kernel.jalali import to_jalali
 from daftar.licences import messages as msg
 from daftar.licences import signing
 from daftar.licences.lifecycle import licence_revoke, licence_suspend

@@ -605,7 +605,7 @@ def test_the_lease_margin_covers_one_worst_case_send(settings):
 
 
 def test_a_lease_too_short_for_a_send_is_a_warning(settings):
-    from daftar.core.checks import outbox_lease_fits_a_send
+    from daftar.notifications.checks import outbox_lease_fits_a_send
 
     settings.SMS_BACKEND = "http"
     settings.SMS_HTTP_TIMEOUT = 5

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from daftar.core.normalize import persian_digits
+from daftar.kernel.normalize import persian_digits
 
 from ..access import MUNICIPAL_READERS
 

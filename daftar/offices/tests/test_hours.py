@@ -11,7 +11,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.municipalities.models import DayOff
 from daftar.municipalities.workdays import TEHRAN, official_holidays
 from daftar.offices.hours import HoursBook, check_schedule, day_hours, is_open_at, open_now_ids, upcoming_days

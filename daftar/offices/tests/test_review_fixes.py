@@ -14,7 +14,7 @@ from daftar.accounts.tests.factories import UserFactory
 from daftar.appointments.models import Appointment
 from daftar.audit.constants import action_label
 from daftar.audit.models import AuditEntry
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.municipalities.models import DayOff, Municipality, Province
 from daftar.municipalities.workdays import TEHRAN
 from daftar.notifications.models import OutboxMessage

@@ -12,7 +12,7 @@ from daftar.accounts.constants import Role
 from daftar.accounts.services import role_grant
 from daftar.audit.constants import action_label
 from daftar.audit.models import AuditEntry
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.municipalities.models import Municipality, Province
 from daftar.offices import messages as msg
 from daftar.offices.access import NOT_PERMITTED
@@ -161,7 +161,7 @@ def test_closures_future_only_jalali_input_and_duplicates(make_office):
     manager = user(MANAGER)
     today = timezone.localdate()
     tomorrow = today + dt.timedelta(days=1)
-    from daftar.core.jalali import to_jalali
+    from daftar.kernel.jalali import to_jalali
 
     closure = closure_add(office=office, date=to_jalali(tomorrow), reason="تعمیرات ساختمان", actor=manager)
     assert closure.date == tomorrow

@@ -186,7 +186,7 @@ def test_a_new_version_changes_new_answers_but_not_the_old_version(api, tehran_r
 
 
 def test_a_published_version_cannot_be_published_again(tehran_rules):
-    from daftar.core.errors import ApplicationError
+    from daftar.kernel.errors import ApplicationError
 
     with pytest.raises(ApplicationError):
         rule_set_publish(rule_set=tehran_rules, actor=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.rules.evaluator import compile_rule_set, evaluate
 from daftar.rules.models import Condition, RuleSet
 from daftar.rules.schema import condition_errors

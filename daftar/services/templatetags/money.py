@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from daftar.core.normalize import persian_digits
+from daftar.kernel.normalize import persian_digits
 
 register = template.Library()
 

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import screenshot
 from daftar.applications.tests.test_browser_applicant import login
-from daftar.core.jalali import jalali_month_bounds
+from daftar.kernel.jalali import jalali_month_bounds
 from daftar.services.analytics import current_month
 
 from .test_reports_api import build_world, cost, tx

@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 from daftar.accounts.constants import Role
 from daftar.accounts.models import RoleAssignment, User
 from daftar.audit.models import AuditEntry
-from daftar.core.jalali import TEHRAN, jalali_year_month
+from daftar.kernel.jalali import TEHRAN, jalali_year_month
 from daftar.municipalities.models import District, Municipality, Province
 from daftar.offices.access import NOT_FOUND
 from daftar.offices.models import Office, OfficeStaff, StaffRole

@@ -12,7 +12,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from daftar.audit.models import AuditEntry
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.services import messages as msg
 from daftar.services.models import RevisionStatus, Service, Tariff, TariffRevision
 from daftar.services.services import (

@@ -12,7 +12,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from daftar.audit.models import AuditEntry
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.licences.tests.conftest import make_licence  # noqa: F401
 from daftar.offices.models import StaffRole
 from daftar.services import messages as msg

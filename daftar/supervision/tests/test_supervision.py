@@ -13,7 +13,7 @@ from daftar.accounts.models import User
 from daftar.accounts.tests.factories import RoleAssignmentFactory
 from daftar.applications.tests.helpers import client_for
 from daftar.audit.models import AuditEntry
-from daftar.core.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError
 from daftar.licences.models import Licence, LicenceStatus
 from daftar.municipalities.workdays import TEHRAN
 from daftar.notifications.models import OutboxMessage

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from daftar.accounts.constants import Role
 from daftar.accounts.services import role_grant, user_get_or_create
-from daftar.core.validators import normalize_mobile
+from daftar.kernel.validators import normalize_mobile
 from daftar.municipalities.models import Municipality
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from daftar.core.jalali import to_jalali
+from daftar.kernel.jalali import to_jalali
 from daftar.licences import signing
 
 LABELS = {

@@ -1,1 +1,0 @@
-"""Cross-cutting pieces: Persian normalisation, Jalali dates, API errors, throttles."""

@@ -1,0 +1,40 @@
+"""The Django admin, in Persian, for platform staff and municipality administrators.
+
+A municipality administrator (role ``municipality_admin``) enters the admin through the normal
+OTP login and sees only their own municipality's rows (``MunicipalityScopedAdmin``, in
+``daftar/accounts/admin_base.py``, which every app's admin builds on). Every change made here is
+written to the audit log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from daftar.accounts.constants import Role
+from daftar.accounts.scoping import municipality_ids_for
+
+admin.site.site_header = "مدیریت سامانهٔ دفاتر خدمات الکترونیک شهر"
+admin.site.site_title = "مدیریت دفتر"
+admin.site.index_title = "بخش‌های قابل مدیریت"
+
+
+def _has_admin_access(request: HttpRequest) -> bool:
+    user = request.user
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return bool(user.is_superuser or user.is_staff or municipality_ids_for(user, {Role.MUNICIPALITY_ADMIN}))
+
+
+def _admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    next_url = request.GET.get("next") or reverse("admin:index")
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
+
+
+admin.site.has_permission = _has_admin_access  # type: ignore[method-assign]
+admin.site.login = _admin_login  # type: ignore[method-assign]

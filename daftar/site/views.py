@@ -1,0 +1,116 @@
+"""Public pages of the portal shell."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from daftar.kernel import messages as m
+from daftar.municipalities.models import Municipality
+
+
+def hello(request: HttpRequest) -> JsonResponse:
+    """A trivial JSON answer: the baseline the HTTP benchmark compares every endpoint with
+    (bench/http_bench.py, issue 7). No database, no session, no authentication; a plain
+    Django view, so it is not part of the OpenAPI schema (docs/scaling.md)."""
+    return JsonResponse({"hello": "daftar"})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """What the platform is and where to go next (S15.1: «ورود» starts the journey)."""
+    municipalities = Municipality.objects.filter(is_active=True).select_related("province")[:12]
+    return render(request, "site/home.html", {"municipalities": municipalities, "cards": _cards(), "steps": STEPS})
+
+
+# S7, S13, S14: the stages a case goes through, shown to newcomers.
+STEPS = [
+    "ورود با شماره همراه و رمز یکبار مصرف",
+    "سنجش شرایط تأسیس و ثبت‌نام در فراخوان",
+    "بارگذاری مدارک و بررسی آن‌ها",
+    "آزمون تخصصی و مصاحبه",
+    "بازدید میدانی از محل دفتر",
+    "صدور مجوز با کد QR قابل استعلام",
+]
+
+# The public sections. A section whose page has not landed yet has no URL and is shown as
+# "coming soon" (docs/decisions/0007-home-sections.md); later issues fill in the URL name.
+SECTIONS = [
+    (
+        "licence_catalogue",
+        "فهرست مجوزها و شرایط",
+        "شرایط عمومی، تخصصی و محل فعالیت و مدارک لازم را ببینید و بسنجید کدام را دارید.",
+        "جست‌وجوی مجوز",
+    ),
+    (
+        "office_finder",
+        "یافتن دفتر",
+        "دفتر خدمات الکترونیک شهر باز در نزدیکی خود را بیابید و نوبت بگیرید.",
+        "یافتن دفتر",
+    ),
+    ("licence_verify", "استعلام مجوز", "با شمارهٔ مجوز یا کد QR، اعتبار مجوز یک دفتر را بسنجید.", "استعلام مجوز"),
+]
+
+
+def _cards() -> list[dict[str, str | None]]:
+    from django.urls import NoReverseMatch, reverse
+
+    cards = []
+    for name, title, text, action in SECTIONS:
+        try:
+            url: str | None = reverse(name)
+        except NoReverseMatch:
+            url = None
+        cards.append({"title": title, "text": text, "action": action, "url": url})
+    return cards
+
+
+def api_index(request: HttpRequest) -> HttpResponse:
+    from django.http import JsonResponse
+
+    return JsonResponse({"schema": "/api/schema/", "docs": "/api/docs/", "version": "v1"})
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from daftar.kernel.api import api_not_found
+
+    if request.path.startswith("/api/"):
+        return api_not_found(request)
+    return render(request, "404.html", status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from daftar.kernel.api import api_bad_request
+
+    if request.path.startswith("/api/"):
+        return api_bad_request(request)
+    return render(request, "error.html", {"title": "درخواست نادرست", "text": m.BAD_REQUEST}, status=400)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from daftar.kernel.api import api_forbidden
+
+    if request.path.startswith("/api/"):
+        return api_forbidden(request)
+    return render(request, "error.html", {"title": "دسترسی مجاز نیست", "text": m.PERMISSION_DENIED}, status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        from daftar.kernel.api import error_body
+
+        return JsonResponse(error_body("csrf_failed", m.CSRF_FAILED), status=403)
+    return render(request, "error.html", {"title": "فرم منقضی شده", "text": m.CSRF_FAILED}, status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    from daftar.kernel.api import api_server_error
+    from daftar.runtime.outage import current_outage_response
+
+    outage = current_outage_response(request)  # a lost database: 503 + Retry-After (daftar/runtime/outage.py)
+    if outage is not None:
+        return outage
+    if request.path.startswith("/api/"):
+        return api_server_error(request)
+    return render(request, "500.html", status=500)
