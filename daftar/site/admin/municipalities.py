@@ -2,8 +2,7 @@ from django.contrib import admin
 
 from daftar.accounts.admin_base import AuditedAdmin, MunicipalityScopedAdmin
 from daftar.kernel.admin_columns import jalali_column
-
-from .models import DayOff, District, Municipality, Province
+from daftar.municipalities.models import DayOff, District, Municipality, Province
 
 
 @admin.register(Province)

@@ -4,9 +4,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from daftar.accounts.admin_base import MunicipalityScopedAdmin
+from daftar.audit.models import AuditEntry
 from daftar.kernel.admin_columns import jalali_column
-
-from .models import AuditEntry
 
 
 @admin.register(AuditEntry)

@@ -4,6 +4,10 @@ A municipality administrator (role ``municipality_admin``) enters the admin thro
 OTP login and sees only their own municipality's rows (``MunicipalityScopedAdmin``, in
 ``daftar/accounts/admin_base.py``, which every app's admin builds on). Every change made here is
 written to the audit log.
+
+The admin of the bottom apps (the audit log, municipalities and their districts) is registered
+here, at the top, because it builds on the accounts app's roles, which build on those apps
+(``audit``, ``municipalities``).
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from daftar.accounts.constants import Role
-from daftar.accounts.scoping import municipality_ids_for
+from daftar.accounts.policy import holds_anywhere
+
+from . import audit, municipalities  # noqa: F401  (registers their admin)
 
 admin.site.site_header = "مدیریت سامانهٔ دفاتر خدمات الکترونیک شهر"
 admin.site.site_title = "مدیریت دفتر"
@@ -28,7 +34,7 @@ def _has_admin_access(request: HttpRequest) -> bool:
     user = request.user
     if not (user.is_authenticated and user.is_active):
         return False
-    return bool(user.is_superuser or user.is_staff or municipality_ids_for(user, {Role.MUNICIPALITY_ADMIN}))
+    return bool(user.is_staff or holds_anywhere(user, {Role.MUNICIPALITY_ADMIN}))
 
 
 def _admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
