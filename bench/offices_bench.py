@@ -100,9 +100,9 @@ def prepare(n_offices: int) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import transaction
 
+    from daftar.catalogue.models import Service, Tariff
     from daftar.municipalities.models import District, Municipality, Province
     from daftar.offices.models import Office
-    from daftar.services.models import Service, Tariff
 
     call_command("migrate", verbosity=0, interactive=False)
     with transaction.atomic():
@@ -174,7 +174,7 @@ def model_indexes() -> dict[str, str]:
     ``CREATE INDEX IF NOT EXISTS`` statement, from Django's own schema editor."""
     from django.db import connection
 
-    from daftar.services.models import Transaction
+    from daftar.ledger.models import Transaction
 
     out: dict[str, str] = {}
     editor: Any

@@ -47,9 +47,11 @@ INSTALLED_APPS = [
     "daftar.assessments",
     "daftar.supervision",
     "daftar.inspections",
+    "daftar.catalogue",
     "daftar.offices",
     "daftar.services",
     "daftar.appointments",
+    "daftar.ledger",
     "daftar.demo",
 ]
 

@@ -13,12 +13,13 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from daftar.catalogue.models import Service
 from daftar.core.errors import ApplicationError
 from daftar.core.jalali import jalali_iso, to_jalali
 from daftar.core.normalize import normalize_text
 from daftar.municipalities.models import District, Municipality
 from daftar.municipalities.workdays import TEHRAN
-from daftar.services.models import OfficeService, Service
+from daftar.offices.models import OfficeService
 from daftar.services.tariffs import tariff_table
 
 from . import messages as msg

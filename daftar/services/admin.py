@@ -18,13 +18,13 @@ from django.http import HttpRequest
 
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import municipality_ids_for
+from daftar.catalogue.models import Service, Tariff, TariffRevision
 from daftar.core.admin import AuditedAdmin, MunicipalityScopedAdmin
 from daftar.core.errors import ApplicationError
 from daftar.core.jalali import to_jalali
 
 from . import messages as msg
 from .forms import JalaliDateField
-from .models import Service, Tariff, TariffRevision
 from .services import (
     is_tariff_admin,
     parse_amount,

@@ -24,12 +24,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from daftar.catalogue.models import Service
 from daftar.core.errors import ApplicationError
 from daftar.core.jalali import jalali_month_label, jalali_year_month, parse_date
 from daftar.core.normalize import normalize_text, persian_digits
+from daftar.ledger.models import CostEntry, Transaction
 
 from . import report_messages as msg
-from .models import CostEntry, Service, Transaction
 
 DEFAULT_MONTHS = 6
 MAX_MONTHS = 60

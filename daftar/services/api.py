@@ -24,11 +24,11 @@ from daftar.core.fields import jalali_twin
 from daftar.core.idempotency import idempotent
 from daftar.core.normalize import normalize_text
 from daftar.core.schema import page_parameters, paginated
+from daftar.ledger.models import DailyClosing, Transaction
 from daftar.municipalities.models import Municipality
 from daftar.offices.access import office_access
 
 from . import messages as msg
-from .models import DailyClosing, Transaction
 from .services import day_close, parse_day, today, transaction_record
 from .tariffs import (
     municipality_pk_cached,

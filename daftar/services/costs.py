@@ -26,11 +26,11 @@ from django.db import transaction
 from daftar.audit.services import audit_record
 from daftar.core.errors import ApplicationError
 from daftar.core.normalize import normalize_text, persian_digits
+from daftar.ledger.models import CostCategory, CostEntry
 from daftar.offices.access import Access, office_access
 
 from . import report_messages as msg
 from .analytics import Month, current_month, parse_month
-from .models import CostCategory, CostEntry
 
 OPEN_MONTHS = 2  # the current month and the one before it: costs are added and deleted only there
 MAX_AMOUNT = 10**14  # rials; far above any office's monthly cost, far below the column's limit

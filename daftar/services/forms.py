@@ -11,12 +11,11 @@ import jdatetime
 from django import forms
 from django.core.exceptions import ValidationError
 
+from daftar.catalogue.models import Service
 from daftar.core.errors import ApplicationError
 from daftar.core.forms import PersianForm
 from daftar.core.jalali import parse_date
 from daftar.core.normalize import normalize_text
-
-from .models import Service
 
 
 class JalaliDateField(forms.Field):

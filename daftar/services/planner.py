@@ -49,11 +49,11 @@ from django.utils import timezone
 from daftar.core import ratelimit
 from daftar.core.errors import ApplicationError, ThrottledError
 from daftar.core.normalize import persian_digits
+from daftar.ledger.models import Transaction
 
 from . import report_messages as msg
 from .analytics import Month, current_month, months_q
 from .costs import parse_amount
-from .models import Transaction
 from .tariffs import tariff_table
 
 WINDOW_MONTHS = 6

@@ -8,8 +8,7 @@ from typing import Any
 from django import forms
 
 from daftar.core.forms import PersianForm
-
-from .models import CostCategory
+from daftar.ledger.models import CostCategory
 
 
 def errors_to_form(form: forms.Form, fields: dict[str, list[str]]) -> None:

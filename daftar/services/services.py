@@ -34,17 +34,18 @@ from django.utils import timezone
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import has_role
 from daftar.audit.services import audit_record
+from daftar.catalogue.models import RevisionStatus, Service, Tariff, TariffRevision
 from daftar.core.errors import ApplicationError
 from daftar.core.jalali import jalali_year_month, parse_date, parse_datetime, to_jalali
 from daftar.core.normalize import normalize_text, persian_digits
+from daftar.ledger.models import DailyClosing, Transaction
 from daftar.municipalities.models import Municipality
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices.access import OfficeAccess, office_access
 from daftar.offices.hours import is_open_at
-from daftar.offices.models import Office
+from daftar.offices.models import Office, OfficeService
 
 from . import messages as msg
-from .models import DailyClosing, OfficeService, RevisionStatus, Service, Tariff, TariffRevision, Transaction
 from .tariffs import tariff_in_force, tariff_table
 
 # A sane ceiling for one service's tariff (example figure: ten billion rials); a setting may

@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from daftar.catalogue.models import Service, Tariff, TariffRevision
 from daftar.municipalities.models import Municipality
 
-from .models import Service, Tariff, TariffRevision
 from .tariffs import municipality_pks_forget, tariffs_changed
 
 

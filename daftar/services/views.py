@@ -27,15 +27,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import municipality_ids_for, scope_queryset
+from daftar.catalogue.models import RevisionStatus, Service, TariffRevision
 from daftar.core.errors import ApplicationError
 from daftar.core.jalali import jalali_iso, to_jalali
 from daftar.core.normalize import normalize_text, persian_number
+from daftar.ledger.models import DailyClosing, Transaction
 from daftar.municipalities.models import Municipality
 from daftar.offices.access import OfficeAccess, office_access
+from daftar.offices.models import OfficeService
 
 from . import messages as msg
 from .forms import RevisionForm, TariffTableForm, TransactionForm, errors_to_form
-from .models import DailyClosing, OfficeService, RevisionStatus, Service, TariffRevision, Transaction
 from .services import (
     day_close,
     default_step,

@@ -221,9 +221,10 @@ def _office(w: World, licence: Licence, clerk: User) -> None:
     """The licence's office: the holder manages it, the demo clerk works there (and the demo
     manager runs another, demo office: a manager of office A is a stranger at office B)."""
     from daftar.appointments.models import Appointment
+    from daftar.catalogue.models import Service
     from daftar.core.jalali import jalali_year_month
-    from daftar.offices.models import Office, OfficeClosure, OfficeStaff, StaffRole, WeeklyHours
-    from daftar.services.models import CostEntry, OfficeService, Service
+    from daftar.ledger.models import CostEntry
+    from daftar.offices.models import Office, OfficeClosure, OfficeService, OfficeStaff, StaffRole, WeeklyHours
     from daftar.services.tariffs import tariff_in_force
 
     office = Office.objects.create(
@@ -290,9 +291,10 @@ DAFTAR_APPS = {
     "notifications",
     "rules",
     "supervision",
+    "catalogue",
     "offices",
-    "services",
     "appointments",
+    "ledger",
 }
 # the rows of the world's objects, compared field by field
 WATCHED: list[tuple[type[Model] | str, str]] = [
@@ -310,10 +312,10 @@ WATCHED: list[tuple[type[Model] | str, str]] = [
     ("offices.Office", "office"),
     ("offices.OfficeStaff", "staff"),
     ("offices.OfficeClosure", "closure"),
-    ("services.CostEntry", "cost"),
+    ("ledger.CostEntry", "cost"),
     ("appointments.Appointment", "appointment"),
     ("assessments.ExamSeat", "seat"),
-    ("services.TariffRevision", "revision"),
+    ("catalogue.TariffRevision", "revision"),
 ]
 
 

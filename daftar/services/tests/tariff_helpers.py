@@ -16,10 +16,10 @@ from rest_framework.test import APIClient
 
 from daftar.accounts.models import RoleAssignment, User
 from daftar.accounts.tests.factories import UserFactory
+from daftar.catalogue.models import Service, Tariff
 from daftar.municipalities.models import District, Municipality
 from daftar.municipalities.tests.factories import DistrictFactory, MunicipalityFactory
-from daftar.offices.models import Office, OfficeStaff, StaffRole, WeeklyHours
-from daftar.services.models import OfficeService, Service, Tariff
+from daftar.offices.models import Office, OfficeService, OfficeStaff, StaffRole, WeeklyHours
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=TEHRAN)  # Tuesday, ۱۴۰۵/۰۹/۰۳

@@ -11,10 +11,11 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
+from daftar.catalogue.models import RevisionStatus, TariffRevision
+from daftar.ledger.models import DailyClosing, Transaction
 from daftar.licences.tests.conftest import make_licence  # noqa: F401
 from daftar.offices.models import StaffRole
 from daftar.services import messages as msg
-from daftar.services.models import DailyClosing, RevisionStatus, TariffRevision, Transaction
 from daftar.supervision.models import Violation
 
 from .tariff_helpers import NOW, TODAY, make_city, make_office, municipal, set_tariffs, staff
@@ -306,16 +307,15 @@ def test_another_day_and_a_bad_day(office: Any) -> None:
 def test_browser_clerk_records_and_manager_closes_the_day(live_server: Any, browser: Any, csp_guard: Any) -> None:
     """Screenshots in test-artifacts/tariffs-1*.png (phone width). The office is open all day
     every day, so nothing is flagged."""
-    import importlib
-
     from django.apps import apps
     from django.conf import settings as django_settings
     from django.utils import timezone
 
     from conftest import screenshot
+    from daftar.catalogue.seed import catalogue_seed
     from daftar.offices.models import WeeklyHours
 
-    importlib.import_module("daftar.services.migrations.0002_catalogue").forwards(apps, None)
+    catalogue_seed(apps)
     municipality, district = make_city()
     set_tariffs(municipality, on=timezone.localdate() - dt.timedelta(days=5))
     office = make_office(municipality, district, weekdays=())

@@ -21,12 +21,13 @@ from rest_framework.test import APIClient
 from daftar.accounts.constants import Role
 from daftar.accounts.models import RoleAssignment, User
 from daftar.audit.models import AuditEntry
+from daftar.catalogue.models import Service, Tariff
 from daftar.core.jalali import TEHRAN, jalali_year_month
+from daftar.ledger.models import CostEntry, Transaction
 from daftar.municipalities.models import District, Municipality, Province
 from daftar.offices.access import NOT_FOUND
 from daftar.offices.models import Office, OfficeStaff, StaffRole
 from daftar.services import report_messages as msg
-from daftar.services.models import CostEntry, Service, Tariff, Transaction
 
 pytestmark = pytest.mark.django_db
 

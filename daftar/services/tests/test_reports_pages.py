@@ -14,8 +14,8 @@ import time_machine
 from django.test import Client
 from openpyxl import load_workbook
 
+from daftar.ledger.models import CostEntry
 from daftar.services import report_messages as msg
-from daftar.services.models import CostEntry
 
 from .test_reports_api import TODAY, World, build_world, cost, jday, tx
 

@@ -21,11 +21,12 @@ import pytest
 from daftar.accounts.tests.factories import UserFactory
 from daftar.appointments.models import Appointment, AppointmentStatus
 from daftar.audit.models import AuditEntry
+from daftar.catalogue.models import Service, Tariff
 from daftar.core.errors import ApplicationError
+from daftar.ledger.models import Transaction
 from daftar.licences.tests.conftest import make_licence  # noqa: F401
 from daftar.offices.models import StaffRole
 from daftar.services import messages as msg
-from daftar.services.models import Service, Tariff, Transaction
 from daftar.services.services import (
     day_close,
     revision_cancel,
@@ -131,12 +132,12 @@ def test_1_today_is_allowed_for_a_service_without_a_tariff_today(city: Any, admi
 def test_1_the_admin_form_applies_the_same_rule(client: Any, city: Any, admin: Any) -> None:
     client.force_login(admin)
     form = {"municipality": city.pk, "service": svc("property_inquiry").pk, "amount": "۲۰۰٬۰۰۰"}
-    response = client.post("/admin/services/tariff/add/", {**form, "effective_from": "۱۴۰۵/۰۹/۰۳"})
+    response = client.post("/admin/catalogue/tariff/add/", {**form, "effective_from": "۱۴۰۵/۰۹/۰۳"})
     assert response.status_code == 200
     assert msg.TARIFF_TODAY_IN_FORCE in response.content.decode()
     assert not Tariff.objects.filter(effective_from=TODAY).exists()
     free = {**form, "service": svc("appointment_booking").pk, "effective_from": "۱۴۰۵/۰۹/۰۳"}
-    assert client.post("/admin/services/tariff/add/", free).status_code == 302
+    assert client.post("/admin/catalogue/tariff/add/", free).status_code == 302
 
 
 # --- #2 a hand-set row before a scheduled revision ----------------------------------------------
@@ -188,7 +189,7 @@ def test_2_the_admin_form_refuses_it_too(client: Any, city: Any, admin: Any) -> 
     revision_schedule(municipality=city, percent=15, rounding_step=10_000, effective_from=NEXT_MONTH, actor=admin)
     client.force_login(admin)
     response = client.post(
-        "/admin/services/tariff/add/",
+        "/admin/catalogue/tariff/add/",
         {
             "municipality": city.pk,
             "service": svc("other_inquiry").pk,

@@ -20,9 +20,9 @@ import pytest
 import time_machine
 
 from daftar.audit.models import AuditEntry
+from daftar.ledger.models import CostEntry, Transaction
 from daftar.municipalities.models import District
 from daftar.services import report_messages as msg
-from daftar.services.models import CostEntry, Transaction
 from daftar.services.planner import planner_estimate
 
 from .test_reports_api import TODAY, World, build_world, client, cost, jday, office_in, tx

@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from daftar.services.models import Service, Tariff
+from daftar.catalogue.models import Service, Tariff
 from daftar.services.services import revision_cancel, revision_schedule, tariff_set
 from daftar.services.tariffs import VERSION_TTL, tariffs_changed
 

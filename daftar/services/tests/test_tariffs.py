@@ -12,9 +12,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from daftar.audit.models import AuditEntry
+from daftar.catalogue.models import RevisionStatus, Service, Tariff, TariffRevision
 from daftar.core.errors import ApplicationError
 from daftar.services import messages as msg
-from daftar.services.models import RevisionStatus, Service, Tariff, TariffRevision
 from daftar.services.services import (
     parse_amount,
     parse_percent,
@@ -386,11 +386,11 @@ def test_admin_tariff_rows_in_force_are_read_only(client: Any, city: Any, admin:
     client.force_login(admin)
     in_force = Tariff.objects.filter(municipality=city).first()
     assert in_force is not None
-    response = client.get(f"/admin/services/tariff/{in_force.pk}/change/")
+    response = client.get(f"/admin/catalogue/tariff/{in_force.pk}/change/")
     assert response.status_code == 200
     assert b'name="amount"' not in response.content  # read-only view
     response = client.post(
-        "/admin/services/tariff/add/",
+        "/admin/catalogue/tariff/add/",
         {
             "municipality": city.pk,
             "service": svc("other_inquiry").pk,
@@ -401,7 +401,7 @@ def test_admin_tariff_rows_in_force_are_read_only(client: Any, city: Any, admin:
     assert response.status_code == 302, response.content.decode()[:2000]
     assert amounts(city, NEXT_MONTH)["other_inquiry"] == 130_000
     response = client.post(
-        "/admin/services/tariff/add/",
+        "/admin/catalogue/tariff/add/",
         {"municipality": city.pk, "service": svc("other_inquiry").pk, "amount": "5", "effective_from": "1405/09/01"},
     )
     assert response.status_code == 200
@@ -411,9 +411,9 @@ def test_admin_tariff_rows_in_force_are_read_only(client: Any, city: Any, admin:
 def test_admin_catalogue_is_read_only_for_municipality_admins(client: Any, admin: Any) -> None:
     client.force_login(admin)
     service = svc("property_inquiry")
-    assert client.get("/admin/services/service/").status_code == 200
+    assert client.get("/admin/catalogue/service/").status_code == 200
     response = client.post(
-        f"/admin/services/service/{service.pk}/change/",
+        f"/admin/catalogue/service/{service.pk}/change/",
         {"code": "x", "title": "y", "duration_minutes": 10, "position": 1},
     )
     assert response.status_code == 403
@@ -422,5 +422,5 @@ def test_admin_catalogue_is_read_only_for_municipality_admins(client: Any, admin
     # other municipalities' tariffs are not listed
     other, _d = make_city()
     set_tariffs(other, {"property_inquiry": 999_000})
-    listing = client.get("/admin/services/tariff/").content.decode()
+    listing = client.get("/admin/catalogue/tariff/").content.decode()
     assert "۹۹۹٬۰۰۰" not in listing and "۲۵۰٬۰۰۰" in listing

@@ -12,11 +12,12 @@ import pytest
 from rest_framework.test import APIClient
 
 from daftar.audit.models import AuditEntry
+from daftar.catalogue.models import Service, Tariff
 from daftar.core.errors import ApplicationError
+from daftar.ledger.models import DailyClosing, Transaction
 from daftar.licences.tests.conftest import make_licence  # noqa: F401
 from daftar.offices.models import StaffRole
 from daftar.services import messages as msg
-from daftar.services.models import DailyClosing, Service, Tariff, Transaction
 from daftar.services.services import day_close, rials, transaction_record
 from daftar.supervision.models import Violation
 
@@ -139,7 +140,9 @@ def _seeded(transactional_db: Any) -> None:
 
     from django.apps import apps
 
-    importlib.import_module("daftar.services.migrations.0002_catalogue").forwards(apps, None)
+    from daftar.catalogue.seed import catalogue_seed
+
+    catalogue_seed(apps)
     importlib.import_module("daftar.supervision.migrations.0002_defaults").seed(apps, None)
 
 
