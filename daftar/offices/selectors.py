@@ -14,13 +14,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from daftar.catalogue.models import Service
+from daftar.catalogue.tariffs import tariff_table
 from daftar.core.errors import ApplicationError
 from daftar.core.jalali import jalali_iso, to_jalali
 from daftar.core.normalize import normalize_text
 from daftar.municipalities.models import District, Municipality
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices.models import OfficeService
-from daftar.services.tariffs import tariff_table
 
 from . import messages as msg
 from .hours import DayHours, HoursBook, day_text, interval_text, upcoming_days

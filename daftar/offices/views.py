@@ -27,11 +27,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from daftar.catalogue.models import Service
+from daftar.catalogue.tariffs import tariff_table
 from daftar.core.errors import ApplicationError
 from daftar.core.jalali import to_jalali
 from daftar.municipalities.models import District
 from daftar.municipalities.workdays import TEHRAN
-from daftar.services.tariffs import tariff_table
 
 from . import messages as msg
 from . import selectors, services

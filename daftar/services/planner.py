@@ -46,6 +46,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
+from daftar.catalogue.tariffs import tariff_table
 from daftar.core import ratelimit
 from daftar.core.errors import ApplicationError, ThrottledError
 from daftar.core.normalize import persian_digits
@@ -54,7 +55,6 @@ from daftar.ledger.models import Transaction
 from . import report_messages as msg
 from .analytics import Month, current_month, months_q
 from .costs import parse_amount
-from .tariffs import tariff_table
 
 WINDOW_MONTHS = 6
 HORIZON_MONTHS = 60

@@ -5,9 +5,6 @@ from . import views
 app_name = "services"
 
 urlpatterns = [
-    path("tariffs/", views.tariffs, name="tariffs"),
-    path("tariffs/revisions/", views.revisions, name="revisions"),
-    path("tariffs/revisions/<int:pk>/cancel/", views.revision_cancel_view, name="revision_cancel"),
     path("offices/<int:pk>/transactions/", views.transactions, name="transactions"),
     path("offices/<int:pk>/transactions/amount/", views.transaction_amount, name="transaction_amount"),
     path("offices/<int:pk>/transactions/close/", views.day_close_view, name="day_close"),

@@ -204,8 +204,8 @@ def build_world() -> World:
 def _revision(w: World, admin: User) -> None:
     """A tariff revision of Tehran, scheduled 60 days ahead by its municipality administrator
     (the pages' matrix cancels it; no tariff in force today changes)."""
+    from daftar.catalogue.revisions import revision_schedule
     from daftar.core.jalali import jalali_iso
-    from daftar.services.services import revision_schedule
 
     revision = revision_schedule(
         municipality=admin.roles.get(role=Role.MUNICIPALITY_ADMIN).municipality,
@@ -222,10 +222,10 @@ def _office(w: World, licence: Licence, clerk: User) -> None:
     manager runs another, demo office: a manager of office A is a stranger at office B)."""
     from daftar.appointments.models import Appointment
     from daftar.catalogue.models import Service
+    from daftar.catalogue.tariffs import tariff_in_force
     from daftar.core.jalali import jalali_year_month
     from daftar.ledger.models import CostEntry
     from daftar.offices.models import Office, OfficeClosure, OfficeService, OfficeStaff, StaffRole, WeeklyHours
-    from daftar.services.tariffs import tariff_in_force
 
     office = Office.objects.create(
         municipality=licence.municipality,

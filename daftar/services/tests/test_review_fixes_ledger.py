@@ -21,24 +21,20 @@ import pytest
 from daftar.accounts.tests.factories import UserFactory
 from daftar.appointments.models import Appointment, AppointmentStatus
 from daftar.audit.models import AuditEntry
+from daftar.catalogue import messages as tariff_msg
 from daftar.catalogue.models import Service, Tariff
+from daftar.catalogue.revisions import revision_cancel, revision_schedule
+from daftar.catalogue.services import tariff_set, tariff_update
+from daftar.catalogue.tariffs import tariff_in_force
+from daftar.catalogue.tests.factories import NOW, TEHRAN, TODAY, client_for, make_city, municipal, set_tariffs
 from daftar.core.errors import ApplicationError
 from daftar.ledger.models import Transaction
 from daftar.licences.tests.conftest import make_licence  # noqa: F401
 from daftar.offices.models import StaffRole
+from daftar.offices.tests.factories import make_office, staff
 from daftar.services import messages as msg
-from daftar.services.services import (
-    day_close,
-    revision_cancel,
-    revision_schedule,
-    tariff_set,
-    tariff_update,
-    transaction_record,
-)
-from daftar.services.tariffs import tariff_in_force
+from daftar.services.services import day_close, transaction_record
 from daftar.supervision.models import Violation
-
-from .tariff_helpers import NOW, TEHRAN, TODAY, client_for, make_city, make_office, municipal, set_tariffs, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -95,8 +91,8 @@ def test_1_a_tariff_from_today_is_refused_when_one_is_in_force_today(city: Any, 
     inquiry = svc("property_inquiry")
     with pytest.raises(ApplicationError) as exc:
         tariff_set(municipality=city, service=inquiry, amount=200_000, effective_from="۱۴۰۵/۰۹/۰۳", actor=admin)
-    assert exc.value.message == msg.TARIFF_TODAY_IN_FORCE
-    assert exc.value.fields == {"effective_from": [msg.TARIFF_TODAY_IN_FORCE]}
+    assert exc.value.message == tariff_msg.TARIFF_TODAY_IN_FORCE
+    assert exc.value.fields == {"effective_from": [tariff_msg.TARIFF_TODAY_IN_FORCE]}
     assert tariff_in_force(city.pk, inquiry.pk, TODAY).amount == INQUIRY  # type: ignore[union-attr]
     # tomorrow is fine
     row = tariff_set(municipality=city, service=inquiry, amount=200_000, effective_from="۱۴۰۵/۰۹/۰۴", actor=admin)
@@ -104,7 +100,7 @@ def test_1_a_tariff_from_today_is_refused_when_one_is_in_force_today(city: Any, 
     # and a future row may not be moved to today either
     with pytest.raises(ApplicationError) as exc:
         tariff_update(tariff=row, amount=200_000, effective_from=TODAY, actor=admin)
-    assert exc.value.message == msg.TARIFF_TODAY_IN_FORCE
+    assert exc.value.message == tariff_msg.TARIFF_TODAY_IN_FORCE
 
 
 def test_1_todays_charges_stay_correct(city: Any, admin: Any, office: Any, clerk: Any) -> None:
@@ -126,7 +122,7 @@ def test_1_today_is_allowed_for_a_service_without_a_tariff_today(city: Any, admi
     # now one is in force today: a second "from today" is refused
     with pytest.raises(ApplicationError) as exc:
         tariff_set(municipality=city, service=booking, amount=60_000, effective_from=TODAY, actor=admin)
-    assert exc.value.message == msg.TARIFF_TODAY_IN_FORCE
+    assert exc.value.message == tariff_msg.TARIFF_TODAY_IN_FORCE
 
 
 def test_1_the_admin_form_applies_the_same_rule(client: Any, city: Any, admin: Any) -> None:
@@ -134,7 +130,7 @@ def test_1_the_admin_form_applies_the_same_rule(client: Any, city: Any, admin: A
     form = {"municipality": city.pk, "service": svc("property_inquiry").pk, "amount": "۲۰۰٬۰۰۰"}
     response = client.post("/admin/catalogue/tariff/add/", {**form, "effective_from": "۱۴۰۵/۰۹/۰۳"})
     assert response.status_code == 200
-    assert msg.TARIFF_TODAY_IN_FORCE in response.content.decode()
+    assert tariff_msg.TARIFF_TODAY_IN_FORCE in response.content.decode()
     assert not Tariff.objects.filter(effective_from=TODAY).exists()
     free = {**form, "service": svc("appointment_booking").pk, "effective_from": "۱۴۰۵/۰۹/۰۳"}
     assert client.post("/admin/catalogue/tariff/add/", free).status_code == 302
@@ -147,7 +143,7 @@ def test_2_a_row_before_or_on_a_scheduled_revision_is_refused(city: Any, admin: 
     revision = revision_schedule(
         municipality=city, percent=15, rounding_step=10_000, effective_from=NEXT_MONTH, actor=admin
     )
-    expected = msg.TARIFF_BEFORE_REVISION.format(date="۱۴۰۵/۱۰/۰۱")
+    expected = tariff_msg.TARIFF_BEFORE_REVISION.format(date="۱۴۰۵/۱۰/۰۱")
     for day in (TODAY + dt.timedelta(days=1), NEXT_MONTH - dt.timedelta(days=1)):
         with pytest.raises(ApplicationError) as exc:
             tariff_set(
@@ -180,7 +176,7 @@ def test_2_moving_a_row_before_a_revision_is_refused_and_the_api_answers_409(cit
     with pytest.raises(ApplicationError) as exc:
         tariff_update(tariff=row, amount=170_000, effective_from="1405/09/06", actor=admin)
     assert exc.value.status_code == 409
-    assert exc.value.message == msg.TARIFF_BEFORE_REVISION.format(date="۱۴۰۵/۱۰/۰۱")
+    assert exc.value.message == tariff_msg.TARIFF_BEFORE_REVISION.format(date="۱۴۰۵/۱۰/۰۱")
     row.refresh_from_db()
     assert row.amount == 160_000
 
@@ -198,7 +194,7 @@ def test_2_the_admin_form_refuses_it_too(client: Any, city: Any, admin: Any) -> 
         },
     )
     assert response.status_code == 200
-    assert msg.TARIFF_BEFORE_REVISION.format(date="۱۴۰۵/۱۰/۰۱") in response.content.decode()
+    assert tariff_msg.TARIFF_BEFORE_REVISION.format(date="۱۴۰۵/۱۰/۰۱") in response.content.decode()
 
 
 # --- #6 one report per payment reference ---------------------------------------------------------

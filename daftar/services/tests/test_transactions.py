@@ -12,16 +12,17 @@ import pytest
 from rest_framework.test import APIClient
 
 from daftar.audit.models import AuditEntry
+from daftar.catalogue.inputs import rials
 from daftar.catalogue.models import Service, Tariff
+from daftar.catalogue.tests.factories import NOW, TODAY, YESTERDAY, client_for, make_city, municipal, set_tariffs
 from daftar.core.errors import ApplicationError
 from daftar.ledger.models import DailyClosing, Transaction
 from daftar.licences.tests.conftest import make_licence  # noqa: F401
 from daftar.offices.models import StaffRole
+from daftar.offices.tests.factories import make_office, staff
 from daftar.services import messages as msg
-from daftar.services.services import day_close, rials, transaction_record
+from daftar.services.services import day_close, transaction_record
 from daftar.supervision.models import Violation
-
-from .tariff_helpers import NOW, TODAY, YESTERDAY, client_for, make_city, make_office, municipal, set_tariffs, staff
 
 pytestmark = pytest.mark.django_db
 

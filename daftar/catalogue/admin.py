@@ -18,24 +18,22 @@ from django.http import HttpRequest
 
 from daftar.accounts.constants import Role
 from daftar.accounts.scoping import municipality_ids_for
-from daftar.catalogue.models import Service, Tariff, TariffRevision
 from daftar.core.admin import AuditedAdmin, MunicipalityScopedAdmin
 from daftar.core.errors import ApplicationError
 from daftar.core.jalali import to_jalali
 
 from . import messages as msg
 from .forms import JalaliDateField
+from .inputs import parse_amount, rials, today
+from .models import Service, Tariff, TariffRevision
 from .services import (
     is_tariff_admin,
-    parse_amount,
     revision_error,
-    rials,
     tariff_conflict,
     tariff_day_error,
     tariff_delete,
     tariff_set,
     tariff_update,
-    today,
 )
 
 

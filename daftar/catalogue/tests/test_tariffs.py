@@ -12,24 +12,15 @@ import pytest
 from rest_framework.test import APIClient
 
 from daftar.audit.models import AuditEntry
+from daftar.catalogue import messages as msg
+from daftar.catalogue.inputs import parse_amount, parse_percent, parse_step
 from daftar.catalogue.models import RevisionStatus, Service, Tariff, TariffRevision
+from daftar.catalogue.revisions import revision_cancel, revision_preview, revision_schedule, round_to_step
+from daftar.catalogue.services import tariff_delete, tariff_set, tariff_update
+from daftar.catalogue.tariffs import tariff_in_force, tariff_table
 from daftar.core.errors import ApplicationError
-from daftar.services import messages as msg
-from daftar.services.services import (
-    parse_amount,
-    parse_percent,
-    parse_step,
-    revision_cancel,
-    revision_preview,
-    revision_schedule,
-    round_to_step,
-    tariff_delete,
-    tariff_set,
-    tariff_update,
-)
-from daftar.services.tariffs import tariff_in_force, tariff_table
 
-from .tariff_helpers import NOW, TODAY, make_city, municipal, set_tariffs
+from .factories import NOW, TODAY, make_city, municipal, set_tariffs
 
 pytestmark = pytest.mark.django_db
 

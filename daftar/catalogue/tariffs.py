@@ -14,8 +14,9 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 
-from daftar.catalogue.models import RevisionStatus, Service, Tariff
 from daftar.core.cache import version_get
+
+from .models import RevisionStatus, Service, Tariff
 
 
 @dataclass(frozen=True)

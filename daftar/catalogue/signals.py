@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from daftar.catalogue.models import Service, Tariff, TariffRevision
 from daftar.municipalities.models import Municipality
 
+from .models import Service, Tariff, TariffRevision
 from .tariffs import municipality_pks_forget, tariffs_changed
 
 
@@ -28,22 +28,22 @@ def _changed(municipality_id: int | None) -> None:
     transaction.on_commit(lambda: tariffs_changed(municipality_id))
 
 
-@receiver(post_save, sender=Tariff, dispatch_uid="services.tariff_saved")
-@receiver(post_delete, sender=Tariff, dispatch_uid="services.tariff_deleted")
-@receiver(post_save, sender=TariffRevision, dispatch_uid="services.revision_saved")
-@receiver(post_delete, sender=TariffRevision, dispatch_uid="services.revision_deleted")
+@receiver(post_save, sender=Tariff, dispatch_uid="catalogue.tariff_saved")
+@receiver(post_delete, sender=Tariff, dispatch_uid="catalogue.tariff_deleted")
+@receiver(post_save, sender=TariffRevision, dispatch_uid="catalogue.revision_saved")
+@receiver(post_delete, sender=TariffRevision, dispatch_uid="catalogue.revision_deleted")
 def tariff_rows_changed(sender: Any, instance: Tariff | TariffRevision, **kwargs: Any) -> None:
     _changed(instance.municipality_id)
 
 
-@receiver(post_save, sender=Service, dispatch_uid="services.service_saved")
-@receiver(post_delete, sender=Service, dispatch_uid="services.service_deleted")
+@receiver(post_save, sender=Service, dispatch_uid="catalogue.service_saved")
+@receiver(post_delete, sender=Service, dispatch_uid="catalogue.service_deleted")
 def catalogue_changed(sender: Any, instance: Service, **kwargs: Any) -> None:
     _changed(None)
 
 
-@receiver(post_save, sender=Municipality, dispatch_uid="services.municipality_saved")
-@receiver(post_delete, sender=Municipality, dispatch_uid="services.municipality_deleted")
+@receiver(post_save, sender=Municipality, dispatch_uid="catalogue.municipality_saved")
+@receiver(post_delete, sender=Municipality, dispatch_uid="catalogue.municipality_deleted")
 def municipality_changed(sender: Any, instance: Municipality, **kwargs: Any) -> None:
     municipality_pks_forget()
     _changed(instance.pk)

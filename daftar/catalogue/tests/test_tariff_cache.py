@@ -12,10 +12,11 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from daftar.catalogue.models import Service, Tariff
-from daftar.services.services import revision_cancel, revision_schedule, tariff_set
-from daftar.services.tariffs import VERSION_TTL, tariffs_changed
+from daftar.catalogue.revisions import revision_cancel, revision_schedule
+from daftar.catalogue.services import tariff_set
+from daftar.catalogue.tariffs import VERSION_TTL, tariffs_changed
 
-from .tariff_helpers import NOW, TODAY, make_city, municipal, set_tariffs
+from .factories import NOW, TODAY, make_city, municipal, set_tariffs
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,7 @@ def test_bad_inputs_are_not_cached(city):
 def test_a_slug_moved_in_another_process_is_followed_at_once(city):
     """Another web process renamed the slug and gave it to a new municipality: this process's
     memo still maps the slug to the old one, and the answer must still be the new one's."""
-    from daftar.services import tariffs
+    from daftar.catalogue import tariffs
 
     other, _ = make_city()
     set_tariffs(other, {"building_permit": 900_000})
@@ -133,7 +134,7 @@ def test_a_slug_moved_in_another_process_is_followed_at_once(city):
 
 
 def test_a_current_answer_is_sent_as_rendered_before_drf_with_the_same_headers(city, monkeypatch):
-    from daftar.services.api import TariffTableView
+    from daftar.catalogue.api import TariffTableView
 
     first = table(city)
     calls = []
