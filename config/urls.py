@@ -49,6 +49,12 @@ urlpatterns = [
     path("licences/public-key.pem", public_key_pem_view, name="licences-public-key-pem"),
     path("captcha/", include("captcha.urls")),
     path(".well-known/security.txt", security_txt, name="security-txt"),
+    # the catalogue's admin pages had the former services app's paths (decision 0025)
+    path("admin/services/", RedirectView.as_view(url="/admin/catalogue/", permanent=True, query_string=True)),
+    path(
+        "admin/services/<path:rest>",
+        RedirectView.as_view(url="/admin/catalogue/%(rest)s", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("api/", core_views.api_index, name="api-index"),
     path("api/v1/hello", core_views.hello, name="api-hello"),  # bench baseline, not in the schema (issue 7)

@@ -415,3 +415,11 @@ def test_admin_catalogue_is_read_only_for_municipality_admins(client: Any, admin
     set_tariffs(other, {"property_inquiry": 999_000})
     listing = client.get("/admin/catalogue/tariff/").content.decode()
     assert "۹۹۹٬۰۰۰" not in listing and "۲۵۰٬۰۰۰" in listing
+
+
+def test_the_admin_paths_of_the_former_services_app_lead_to_the_catalogue(client: Any, admin: Any) -> None:
+    client.force_login(admin)
+    response = client.get("/admin/services/tariff/?municipality__id__exact=1")
+    assert response.status_code == 301
+    assert response["Location"] == "/admin/catalogue/tariff/?municipality__id__exact=1"
+    assert client.get("/admin/services/")["Location"] == "/admin/catalogue/"
