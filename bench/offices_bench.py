@@ -302,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.db import connection
 
-    from daftar.services.analytics import BY_DISTRICT, month_range, months_sql, municipality_revenue
+    from daftar.ledger.months import month_range, months_sql
+    from daftar.services.analytics import BY_DISTRICT, municipality_revenue
 
     stage("preparing (migrate, municipalities, offices, tariffs)")
     setup = prepare(args.offices)

@@ -50,11 +50,11 @@ from daftar.catalogue.tariffs import tariff_table
 from daftar.core import ratelimit
 from daftar.core.errors import ApplicationError, ThrottledError
 from daftar.core.normalize import persian_digits
+from daftar.ledger.costs import parse_amount
 from daftar.ledger.models import Transaction
+from daftar.ledger.months import Month, current_month, months_q
 
 from . import report_messages as msg
-from .analytics import Month, current_month, months_q
-from .costs import parse_amount
 
 WINDOW_MONTHS = 6
 HORIZON_MONTHS = 60

@@ -1,7 +1,6 @@
-"""REST API of costs, revenue, the municipality revenue report and the planner (S18).
+"""REST API of revenue, the municipality revenue report and the planner (S18). An office's
+costs are the ledger's (``daftar.ledger.api``).
 
-* ``GET/POST offices/{id}/costs``, ``DELETE offices/{id}/costs/{cost_id}``: the office manager
-  writes; the manager and the municipality's readers read; a clerk gets 403; others 404.
 * ``GET offices/{id}/revenue?from=&to=``: income, costs and profit per Jalali month, for the
   manager and the municipality's readers (a clerk: 403; anyone else: 404, the body of a
   missing id).
@@ -15,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import permissions, serializers, status
+from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,15 +22,15 @@ from rest_framework.views import APIView
 from daftar.accounts.api import ErrorSerializer
 from daftar.core.api import request_body
 from daftar.core.errors import ApplicationError
-from daftar.core.idempotency import idempotent
 from daftar.core.normalize import normalize_text
 from daftar.core.ratelimit import client_address
+from daftar.ledger.api import RANGE_PARAMS
+from daftar.ledger.months import month_range
 from daftar.municipalities.models import Municipality
 from daftar.offices.access import Access, office_access
 
 from . import report_messages as msg
-from .analytics import BY_DISTRICT, month_range, municipality_revenue, office_revenue
-from .costs import cost_add, cost_body, cost_delete, costs_list
+from .analytics import BY_DISTRICT, municipality_revenue, office_revenue
 from .planner import planner_district, planner_estimate, planner_throttle
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -78,37 +77,6 @@ MonthSchema = inline_serializer(
     "RevenueMonth",
     {"year": serializers.IntegerField(), "month": serializers.IntegerField(), "label": serializers.CharField()},
 )
-CostSchema = inline_serializer(
-    "OfficeCost",
-    {
-        "id": serializers.IntegerField(),
-        "year": serializers.IntegerField(),
-        "month": serializers.IntegerField(),
-        "label": serializers.CharField(help_text="«آبان ۱۴۰۵»"),
-        "category": serializers.CharField(help_text="salaries, rent, equipment or other"),
-        "category_display": serializers.CharField(),
-        "amount": serializers.IntegerField(help_text="rials"),
-        "note": serializers.CharField(),
-        "deletable": serializers.BooleanField(help_text="the month is the current one or the one before"),
-        "created_at": serializers.DateTimeField(),
-    },
-)
-
-
-class OfficeCostInputSerializer(serializers.Serializer):
-    month = serializers.CharField(help_text="Jalali month, e.g. 1405/08 or ۱۴۰۵/۰۸; not after the current one")
-    category = serializers.ChoiceField(choices=["salaries", "rent", "equipment", "other"])
-    amount = serializers.IntegerField(help_text="rials, above zero")
-    note = serializers.CharField(required=False, allow_blank=True)
-
-
-RANGE_PARAMS = [
-    OpenApiParameter(
-        "from", str, description="Jalali month (1405/03), Jalali or ISO date; default 5 months before `to`"
-    ),
-    OpenApiParameter("to", str, description="Jalali month, Jalali or ISO date; default the current Jalali month"),
-]
-
 OfficeRevenueSchema = inline_serializer(
     "OfficeRevenue",
     {
@@ -172,50 +140,6 @@ MunicipalityRevenueSchema = inline_serializer(
         "totals": serializers.DictField(),
     },
 )
-
-
-class OfficeCostsView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(
-        operation_id="offices_costs_list",
-        parameters=RANGE_PARAMS,
-        responses={200: CostSchema.__class__(many=True), **ERRORS},
-    )
-    def get(self, request: Request, pk: str) -> Response:
-        has_range = any(request.query_params.get(k) for k in ("from", "to"))
-        months = month_range(request.query_params.get("from"), request.query_params.get("to")) if has_range else None
-        return Response([cost_body(e) for e in costs_list(office_id=pk, actor=request.user, months=months)])
-
-    @extend_schema(
-        operation_id="offices_costs_create",
-        request=OfficeCostInputSerializer,
-        responses={201: CostSchema, **ERRORS},
-    )
-    def post(self, request: Request, pk: str) -> Response:
-        body = request_body(request)
-
-        def run() -> Response:
-            entry = cost_add(
-                office_id=pk,
-                month=body.get("month"),
-                category=body.get("category"),
-                amount=body.get("amount"),
-                note=body.get("note", ""),
-                actor=request.user,
-            )
-            return Response(cost_body(entry), status=status.HTTP_201_CREATED)
-
-        return idempotent(request, f"services.costs.{pk}", run)
-
-
-class OfficeCostDetailView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(operation_id="offices_costs_delete", responses={204: None, 409: ErrorSerializer, **ERRORS})
-    def delete(self, request: Request, pk: str, cost_id: str) -> Response:
-        cost_delete(office_id=pk, cost_id=cost_id, actor=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class OfficeRevenueView(APIView):

@@ -1,22 +1,6 @@
-"""Persian texts of costs, revenue reports and the feasibility planner (S18). Tests assert them."""
+"""Persian texts of the revenue reports and the feasibility planner (S18). Tests assert them."""
 
-# --- costs ---------------------------------------------------------------------------------
-MONTH_INVALID = "ماه را به شکل سال/ماه شمسی بنویسید، مثلاً ۱۴۰۵/۰۸."
-MONTH_IN_FUTURE = "هزینهٔ ماه‌های آینده را نمی‌توان ثبت کرد."
-MONTH_TOO_OLD = "ماه {month} بسته شده است؛ فقط هزینهٔ ماه جاری و ماه گذشته ثبت یا حذف می‌شود."
-CATEGORY_INVALID = "دستهٔ هزینه باید یکی از حقوق کارکنان، اجاره، تجهیزات یا سایر باشد."
-AMOUNT_INVALID = "مبلغ را به ریال و به صورت عدد صحیح بزرگ‌تر از صفر بنویسید."
-AMOUNT_TOO_LARGE = "مبلغ بیش از حد بزرگ است."
-NOTE_TOO_LONG = "شرح حداکثر ۲۰۰ نویسه است."
-COST_NOT_FOUND = "هزینه پیدا نشد."
-COST_LOCKED = "هزینهٔ ماه {month} بسته شده است و حذف نمی‌شود؛ فقط هزینه‌های ماه جاری و ماه گذشته حذف می‌شوند."
-COST_ADDED = "هزینهٔ «{category}» ماه {month} به مبلغ {amount} ریال ثبت شد."
-COST_DELETED = "هزینه حذف شد."
-
-# --- revenue ranges --------------------------------------------------------------------------
-RANGE_INVALID = "بازه را با تاریخ یا ماه شمسی بنویسید، مثلاً ۱۴۰۵/۰۳ تا ۱۴۰۵/۰۸."
-RANGE_REVERSED = "آغاز بازه پس از پایان آن است."
-RANGE_TOO_LONG = "بازهٔ گزارش حداکثر {months} ماه است."
+# --- revenue reports --------------------------------------------------------------------------
 BY_INVALID = "گروه‌بندی باید «district» (منطقه) یا «service» (خدمت) باشد."
 MUNICIPALITY_REQUIRED = "شهرداری را انتخاب کنید."
 MUNICIPALITY_NOT_FOUND = "شهرداری پیدا نشد."

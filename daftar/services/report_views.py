@@ -27,10 +27,12 @@ from django.views.decorators.http import require_GET, require_POST
 from daftar.core.errors import ApplicationError, ThrottledError
 from daftar.core.normalize import persian_digits
 from daftar.core.ratelimit import client_address
+from daftar.ledger import messages as ledger_msg
+from daftar.ledger.costs import cost_add, cost_body, cost_delete, costs_list, rials
+from daftar.ledger.months import Month, current_month, month_range
 
 from . import report_messages as msg
-from .analytics import BY_DISTRICT, BY_SERVICE, Month, current_month, month_range, municipality_revenue, office_revenue
-from .costs import cost_add, cost_body, cost_delete, costs_list, rials
+from .analytics import BY_DISTRICT, BY_SERVICE, municipality_revenue, office_revenue
 from .planner import planner_district, planner_estimate, planner_throttle
 from .report_api import readable_municipality, revenue_access
 from .report_forms import CostForm, MunicipalityReportForm, PlannerForm, RangeForm, errors_to_form
@@ -151,7 +153,7 @@ def office_cost_add(request: HttpRequest, pk: str) -> HttpResponse:
         return _render_office(request, access, cost_form=form, status=exc.status_code)
     messages.success(
         request,
-        msg.COST_ADDED.format(
+        ledger_msg.COST_ADDED.format(
             category=entry.get_category_display(),
             month=Month(entry.jyear, entry.jmonth).label,
             amount=rials(entry.amount),
@@ -171,7 +173,7 @@ def office_cost_delete(request: HttpRequest, pk: str, cost_id: str) -> HttpRespo
             messages.error(request, exc.message)
             return redirect(reverse("reports:office_revenue", args=[pk]) + "#costs")
         return _error_page(request, exc)
-    messages.success(request, msg.COST_DELETED)
+    messages.success(request, ledger_msg.COST_DELETED)
     return redirect(reverse("reports:office_revenue", args=[access.office.pk]) + "#costs")
 
 

@@ -12,9 +12,8 @@ import pytest
 from conftest import screenshot
 from daftar.applications.tests.test_browser_applicant import login
 from daftar.core.jalali import jalali_month_bounds
-from daftar.services.analytics import current_month
-
-from .test_reports_api import build_world, cost, tx
+from daftar.ledger.months import current_month
+from daftar.ledger.tests.factories import build_world, cost, tx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,9 +14,8 @@ import pytest
 import time_machine
 from django.test import Client
 
+from daftar.ledger.tests.factories import TODAY, World, build_world, client, jday, tx
 from daftar.services import report_messages as msg
-
-from .test_reports_api import TODAY, World, build_world, client, jday, tx
 
 
 @pytest.fixture

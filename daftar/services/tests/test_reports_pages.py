@@ -14,10 +14,9 @@ import time_machine
 from django.test import Client
 from openpyxl import load_workbook
 
+from daftar.ledger import messages as ledger_msg
 from daftar.ledger.models import CostEntry
-from daftar.services import report_messages as msg
-
-from .test_reports_api import TODAY, World, build_world, cost, jday, tx
+from daftar.ledger.tests.factories import TODAY, World, build_world, cost, jday, tx
 
 
 @pytest.fixture
@@ -65,15 +64,15 @@ def test_manager_adds_and_deletes_a_cost_on_the_page(world: World) -> None:
     entry = CostEntry.objects.get()
     assert (entry.jyear, entry.jmonth, entry.amount) == (1405, 9, 2_500_000)
     page = c.get(response["Location"]).content.decode()
-    assert msg.COST_ADDED.format(category="حقوق کارکنان", month="آذر ۱۴۰۵", amount="۲٬۵۰۰٬۰۰۰") in page
+    assert ledger_msg.COST_ADDED.format(category="حقوق کارکنان", month="آذر ۱۴۰۵", amount="۲٬۵۰۰٬۰۰۰") in page
     bad = c.post(f"/offices/{world.office.pk}/costs/", {"month": "1405/10", "category": "rent", "amount": "5"})
     assert bad.status_code == 400
-    assert msg.MONTH_IN_FUTURE in bad.content.decode()
+    assert ledger_msg.MONTH_IN_FUTURE in bad.content.decode()
     assert c.post(f"/offices/{world.office.pk}/costs/{entry.pk}/delete/").status_code == 302
     assert not CostEntry.objects.exists()
     settled = cost(world.office, 1405, 6, "rent", 5)
     locked = c.post(f"/offices/{world.office.pk}/costs/{settled.pk}/delete/", follow=True)
-    assert msg.COST_LOCKED.format(month="شهریور ۱۴۰۵") in locked.content.decode()
+    assert ledger_msg.COST_LOCKED.format(month="شهریور ۱۴۰۵") in locked.content.decode()
     assert CostEntry.objects.filter(pk=settled.pk).exists()
 
 
@@ -94,7 +93,7 @@ def test_office_page_access(world: World) -> None:
 
 def test_office_page_bad_range_is_shown_not_500(world: World) -> None:
     html = browser(world.manager).get(f"/offices/{world.office.pk}/revenue/", {"start": "۱۴۰۵/۱۳"}).content.decode()
-    assert msg.RANGE_INVALID in html
+    assert ledger_msg.RANGE_INVALID in html
 
 
 def test_municipality_page_and_exports(world: World) -> None:

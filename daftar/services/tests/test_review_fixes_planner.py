@@ -20,12 +20,12 @@ import pytest
 import time_machine
 
 from daftar.audit.models import AuditEntry
+from daftar.ledger import messages as ledger_msg
 from daftar.ledger.models import CostEntry, Transaction
+from daftar.ledger.tests.factories import TODAY, World, build_world, client, cost, jday, office_in, tx
 from daftar.municipalities.models import District
 from daftar.services import report_messages as msg
 from daftar.services.planner import planner_estimate
-
-from .test_reports_api import TODAY, World, build_world, client, cost, jday, office_in, tx
 
 pytestmark = pytest.mark.django_db
 
@@ -175,7 +175,7 @@ def test_a_settled_month_cannot_be_added_to_either(world: World, month: str, lab
         costs_url(world), {"month": month, "category": "rent", "amount": 5}, format="json"
     )
     assert response.status_code == 400, response.content
-    assert response.json()["fields"]["month"] == [msg.MONTH_TOO_OLD.format(month=label)]
+    assert response.json()["fields"]["month"] == [ledger_msg.MONTH_TOO_OLD.format(month=label)]
     assert not CostEntry.objects.exists()
     assert not AuditEntry.objects.filter(action="services.cost_added").exists()
 
@@ -197,7 +197,7 @@ def test_the_page_refuses_a_settled_month_in_persian(world: World) -> None:
     page.force_login(world.manager)
     response = page.post(f"/offices/{world.office.pk}/costs/", {"month": "۱۴۰۵/۰۶", "category": "rent", "amount": "۵"})
     assert response.status_code == 400
-    assert msg.MONTH_TOO_OLD.format(month="شهریور ۱۴۰۵") in response.content.decode()
+    assert ledger_msg.MONTH_TOO_OLD.format(month="شهریور ۱۴۰۵") in response.content.decode()
     assert not CostEntry.objects.exists()
     # an old entry (made before this rule) stays settled: shown, not deletable
     old = cost(world.office, 1405, 6, "rent", 5)

@@ -16,12 +16,12 @@ from daftar.catalogue.inputs import rials
 from daftar.catalogue.models import Service, Tariff
 from daftar.catalogue.tests.factories import NOW, TODAY, YESTERDAY, client_for, make_city, municipal, set_tariffs
 from daftar.core.errors import ApplicationError
+from daftar.ledger import messages as msg
 from daftar.ledger.models import DailyClosing, Transaction
+from daftar.ledger.services import day_close, transaction_record
 from daftar.licences.tests.conftest import make_licence  # noqa: F401
 from daftar.offices.models import StaffRole
 from daftar.offices.tests.factories import make_office, staff
-from daftar.services import messages as msg
-from daftar.services.services import day_close, transaction_record
 from daftar.supervision.models import Violation
 
 pytestmark = pytest.mark.django_db

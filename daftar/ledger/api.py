@@ -1,13 +1,19 @@
-"""REST API of an office's transactions and daily closings (API.md «Offices, hours,
-appointments, services»; S18). They go through ``daftar.offices.access`` (not yours = 404 like
-a wrong id; municipality readers may read but get 403 on any write)."""
+"""REST API of an office's books (API.md «Offices, hours, appointments, services»; S18): its
+transactions, daily closings and costs. They go through ``daftar.offices.access`` (not yours =
+404 like a wrong id; municipality readers may read but get 403 on any write).
+
+* ``GET/POST offices/{id}/transactions``, ``GET/POST offices/{id}/closings``: the clerk and the
+  manager record, the manager closes the day;
+* ``GET/POST offices/{id}/costs``, ``DELETE offices/{id}/costs/{cost_id}``: the office manager
+  writes; the manager and the municipality's readers read; a clerk gets 403; others 404.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,9 +26,11 @@ from daftar.core.errors import ApplicationError
 from daftar.core.fields import jalali_twin
 from daftar.core.idempotency import idempotent
 from daftar.core.schema import page_parameters, paginated
-from daftar.ledger.models import DailyClosing, Transaction
 from daftar.offices.access import office_access
 
+from .costs import cost_add, cost_body, cost_delete, costs_list
+from .models import DailyClosing, Transaction
+from .months import month_range
 from .services import day_close, transaction_record
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -197,3 +205,81 @@ class OfficeClosingsView(APIView):
         access = office_access(request.user, pk)
         closing = day_close(office=access, day=request_body(request).get("day"), actor=request.user)
         return Response(closing_body(closing), status=201)
+
+
+# --- costs ------------------------------------------------------------------------------------
+
+CostSchema = inline_serializer(
+    "OfficeCost",
+    {
+        "id": serializers.IntegerField(),
+        "year": serializers.IntegerField(),
+        "month": serializers.IntegerField(),
+        "label": serializers.CharField(help_text="«آبان ۱۴۰۵»"),
+        "category": serializers.CharField(help_text="salaries, rent, equipment or other"),
+        "category_display": serializers.CharField(),
+        "amount": serializers.IntegerField(help_text="rials"),
+        "note": serializers.CharField(),
+        "deletable": serializers.BooleanField(help_text="the month is the current one or the one before"),
+        "created_at": serializers.DateTimeField(),
+    },
+)
+
+
+class OfficeCostInputSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="Jalali month, e.g. 1405/08 or ۱۴۰۵/۰۸; not after the current one")
+    category = serializers.ChoiceField(choices=["salaries", "rent", "equipment", "other"])
+    amount = serializers.IntegerField(help_text="rials, above zero")
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+RANGE_PARAMS = [
+    OpenApiParameter(
+        "from", str, description="Jalali month (1405/03), Jalali or ISO date; default 5 months before `to`"
+    ),
+    OpenApiParameter("to", str, description="Jalali month, Jalali or ISO date; default the current Jalali month"),
+]
+
+
+class OfficeCostsView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="offices_costs_list",
+        parameters=RANGE_PARAMS,
+        responses={200: CostSchema.__class__(many=True), **ERRORS},
+    )
+    def get(self, request: Request, pk: str) -> Response:
+        has_range = any(request.query_params.get(k) for k in ("from", "to"))
+        months = month_range(request.query_params.get("from"), request.query_params.get("to")) if has_range else None
+        return Response([cost_body(e) for e in costs_list(office_id=pk, actor=request.user, months=months)])
+
+    @extend_schema(
+        operation_id="offices_costs_create",
+        request=OfficeCostInputSerializer,
+        responses={201: CostSchema, **ERRORS},
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        body = request_body(request)
+
+        def run() -> Response:
+            entry = cost_add(
+                office_id=pk,
+                month=body.get("month"),
+                category=body.get("category"),
+                amount=body.get("amount"),
+                note=body.get("note", ""),
+                actor=request.user,
+            )
+            return Response(cost_body(entry), status=status.HTTP_201_CREATED)
+
+        return idempotent(request, f"services.costs.{pk}", run)
+
+
+class OfficeCostDetailView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(operation_id="offices_costs_delete", responses={204: None, 409: ErrorSerializer, **ERRORS})
+    def delete(self, request: Request, pk: str, cost_id: str) -> Response:
+        cost_delete(office_id=pk, cost_id=cost_id, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

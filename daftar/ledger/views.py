@@ -25,12 +25,12 @@ from daftar.catalogue.tariffs import tariff_in_force, tariff_table
 from daftar.core.errors import ApplicationError
 from daftar.core.jalali import jalali_iso, to_jalali
 from daftar.core.normalize import normalize_text, persian_number
-from daftar.ledger.models import DailyClosing, Transaction
 from daftar.offices.access import OfficeAccess, office_access
 from daftar.offices.models import OfficeService
 
 from . import messages as msg
 from .forms import TransactionForm
+from .models import DailyClosing, Transaction
 from .services import day_close, transaction_record
 
 # --- the office's transactions ----------------------------------------------------------------
@@ -76,7 +76,7 @@ def _transactions_page(
     closing = DailyClosing.objects.filter(office=office, day=day).first()
     return render(
         request,
-        "services/transactions.html",
+        "ledger/transactions.html",
         {
             "office": office,
             "access": access,
@@ -131,7 +131,7 @@ def transactions(request: HttpRequest, pk: int) -> HttpResponse:
         messages.warning(request, msg.TRANSACTION_SAVED_OUTSIDE)
     else:
         messages.success(request, msg.TRANSACTION_SAVED.format(service=row.service.title, amount=rials(row.amount)))
-    return redirect("services:transactions", access.office.pk)
+    return redirect("ledger:transactions", access.office.pk)
 
 
 @login_required
@@ -144,7 +144,7 @@ def transaction_amount(request: HttpRequest, pk: int) -> HttpResponse:
     code = normalize_text(request.GET.get("service", ""))[:40]
     service = Service.objects.filter(code=code, active=True, offered_at__office=access.office).first()
     tariff = tariff_in_force(access.office.municipality_id, service.pk, today()) if service else None
-    return render(request, "services/_amount_field.html", {"value": tariff.amount if tariff else "", "tariff": tariff})
+    return render(request, "ledger/_amount_field.html", {"value": tariff.amount if tariff else "", "tariff": tariff})
 
 
 @login_required
@@ -158,7 +158,7 @@ def day_close_view(request: HttpRequest, pk: int) -> HttpResponse:
         closing = day_close(office=access, day=raw, actor=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
-        url = reverse("services:transactions", args=[access.office.pk])
+        url = reverse("ledger:transactions", args=[access.office.pk])
         return redirect(f"{url}?{urlencode({'day': normalize_text(raw)})}")
     messages.success(
         request,
@@ -166,5 +166,5 @@ def day_close_view(request: HttpRequest, pk: int) -> HttpResponse:
             date=to_jalali(closing.day), count=persian_number(closing.count), total=rials(closing.total)
         ),
     )
-    url = reverse("services:transactions", args=[access.office.pk])
+    url = reverse("ledger:transactions", args=[access.office.pk])
     return redirect(f"{url}?{urlencode({'day': jalali_iso(closing.day)})}")

@@ -26,11 +26,11 @@ from django.db import transaction
 from daftar.audit.services import audit_record
 from daftar.core.errors import ApplicationError
 from daftar.core.normalize import normalize_text, persian_digits
-from daftar.ledger.models import CostCategory, CostEntry
 from daftar.offices.access import Access, office_access
 
-from . import report_messages as msg
-from .analytics import Month, current_month, parse_month
+from . import messages as msg
+from .models import CostCategory, CostEntry
+from .months import Month, current_month, months_q, parse_month
 
 OPEN_MONTHS = 2  # the current month and the one before it: costs are added and deleted only there
 MAX_AMOUNT = 10**14  # rials; far above any office's monthly cost, far below the column's limit
@@ -39,7 +39,7 @@ _SEPARATORS = re.compile(r"[,\u066c\u060c\s_]")
 
 def parse_amount(raw: object, *, allow_zero: bool = False, field: str = "amount", error: str = "") -> int:
     """An integer number of rials from ``12000000``, «۱۲٬۰۰۰٬۰۰۰» or ``"12,000,000"``."""
-    error = error or msg.AMOUNT_INVALID
+    error = error or msg.COST_AMOUNT_INVALID
     if isinstance(raw, bool) or raw is None:
         raise ApplicationError(error, code="invalid", fields={field: [error]})
     if isinstance(raw, int):
@@ -56,7 +56,7 @@ def parse_amount(raw: object, *, allow_zero: bool = False, field: str = "amount"
     if value < 0 or (value == 0 and not allow_zero):
         raise ApplicationError(error, code="invalid", fields={field: [error]})
     if value > MAX_AMOUNT:
-        raise ApplicationError(msg.AMOUNT_TOO_LARGE, code="invalid", fields={field: [msg.AMOUNT_TOO_LARGE]})
+        raise ApplicationError(msg.COST_AMOUNT_TOO_LARGE, code="invalid", fields={field: [msg.COST_AMOUNT_TOO_LARGE]})
     return value
 
 
@@ -99,8 +99,6 @@ def costs_list(*, office_id: Any, actor: Any, months: list[Month] | None = None)
         access.require_manager()  # 403: costs are the manager's books
     qs = CostEntry.objects.filter(office=access.office)
     if months:
-        from .analytics import months_q
-
         qs = qs.filter(months_q(months))
     return list(qs.order_by("-jyear", "-jmonth", "-pk"))
 

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "services"
+app_name = "ledger"
 
 urlpatterns = [
     path("offices/<int:pk>/transactions/", views.transactions, name="transactions"),

@@ -11,11 +11,11 @@ from playwright.sync_api import expect
 
 from daftar.catalogue.models import TariffRevision
 from daftar.catalogue.tests.factories import NOW, TODAY, make_city, municipal, set_tariffs
+from daftar.ledger import messages as msg
 from daftar.ledger.models import DailyClosing, Transaction
 from daftar.licences.tests.conftest import make_licence  # noqa: F401
 from daftar.offices.models import StaffRole
 from daftar.offices.tests.factories import make_office, staff
-from daftar.services import messages as msg
 from daftar.supervision.models import Violation
 
 pytestmark = pytest.mark.django_db

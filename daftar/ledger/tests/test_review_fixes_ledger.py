@@ -28,12 +28,12 @@ from daftar.catalogue.services import tariff_set, tariff_update
 from daftar.catalogue.tariffs import tariff_in_force
 from daftar.catalogue.tests.factories import NOW, TEHRAN, TODAY, client_for, make_city, municipal, set_tariffs
 from daftar.core.errors import ApplicationError
+from daftar.ledger import messages as msg
 from daftar.ledger.models import Transaction
+from daftar.ledger.services import day_close, transaction_record
 from daftar.licences.tests.conftest import make_licence  # noqa: F401
 from daftar.offices.models import StaffRole
 from daftar.offices.tests.factories import make_office, staff
-from daftar.services import messages as msg
-from daftar.services.services import day_close, transaction_record
 from daftar.supervision.models import Violation
 
 pytestmark = pytest.mark.django_db

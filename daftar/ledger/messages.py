@@ -1,5 +1,5 @@
-"""Persian texts of the transactions and daily closings of an office (S18). Tests assert these
-constants."""
+"""Persian texts of an office's books (S18): transactions, daily closings, costs and the Jalali
+months they are kept by. Tests assert these constants."""
 
 # --- transactions and closings (S18) ----------------------------------------------------------
 SERVICE_NOT_OFFERED = "این دفتر مجاز به ارائهٔ خدمت «{service}» نیست."
@@ -27,3 +27,21 @@ TRANSACTION_SAVED = "تراکنش «{service}» به مبلغ {amount} ریال 
 TRANSACTION_SAVED_OUTSIDE = "تراکنش ثبت شد، اما بیرون از ساعات کار مصوب دفتر است و نشان‌دار شد."
 TRANSACTION_REPEATED = "این تراکنش پیش‌تر با همین شمارهٔ پیگیری ثبت شده بود."
 DAY_CLOSED_DONE = "روز {date} بسته شد: {count} تراکنش، جمع {total} ریال."
+
+# --- costs ---------------------------------------------------------------------------------
+MONTH_INVALID = "ماه را به شکل سال/ماه شمسی بنویسید، مثلاً ۱۴۰۵/۰۸."
+MONTH_IN_FUTURE = "هزینهٔ ماه‌های آینده را نمی‌توان ثبت کرد."
+MONTH_TOO_OLD = "ماه {month} بسته شده است؛ فقط هزینهٔ ماه جاری و ماه گذشته ثبت یا حذف می‌شود."
+CATEGORY_INVALID = "دستهٔ هزینه باید یکی از حقوق کارکنان، اجاره، تجهیزات یا سایر باشد."
+COST_AMOUNT_INVALID = "مبلغ را به ریال و به صورت عدد صحیح بزرگ‌تر از صفر بنویسید."
+COST_AMOUNT_TOO_LARGE = "مبلغ بیش از حد بزرگ است."
+NOTE_TOO_LONG = "شرح حداکثر ۲۰۰ نویسه است."
+COST_NOT_FOUND = "هزینه پیدا نشد."
+COST_LOCKED = "هزینهٔ ماه {month} بسته شده است و حذف نمی‌شود؛ فقط هزینه‌های ماه جاری و ماه گذشته حذف می‌شوند."
+COST_ADDED = "هزینهٔ «{category}» ماه {month} به مبلغ {amount} ریال ثبت شد."
+COST_DELETED = "هزینه حذف شد."
+
+# --- months and ranges (months.py) ------------------------------------------------------------
+RANGE_INVALID = "بازه را با تاریخ یا ماه شمسی بنویسید، مثلاً ۱۴۰۵/۰۳ تا ۱۴۰۵/۰۸."
+RANGE_REVERSED = "آغاز بازه پس از پایان آن است."
+RANGE_TOO_LONG = "بازهٔ گزارش حداکثر {months} ماه است."

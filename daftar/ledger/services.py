@@ -32,13 +32,13 @@ from daftar.catalogue.tariffs import tariff_in_force
 from daftar.core.errors import ApplicationError
 from daftar.core.jalali import jalali_year_month, parse_datetime, to_jalali
 from daftar.core.normalize import normalize_text, persian_digits
-from daftar.ledger.models import DailyClosing, Transaction
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices.access import OfficeAccess, office_access
 from daftar.offices.hours import is_open_at
 from daftar.offices.models import Office, OfficeService
 
 from . import messages as msg
+from .models import DailyClosing, Transaction
 
 PAYMENT_REF = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,63}$")
 # a clock skew allowance for "performed in the future"
