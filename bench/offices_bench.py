@@ -18,7 +18,7 @@ then ``VACUUM (ANALYZE)``. A database holding a different number of bench rows i
 Measured, for the large municipality over all 24 months by district and Jalali month, warm
 cache, ``--runs`` interleaved rounds after ``--warmup``:
 
-* ``orm_s``: ``daftar.services.analytics.municipality_revenue(..., by="district")`` — the very
+* ``orm_s``: ``daftar.revenue.analytics.municipality_revenue(..., by="district")`` — the very
   function behind the API and the page (the ORM ``GROUP BY`` plus zero-filling, names, totals);
 * ``raw_s``: the same ``GROUP BY district_id, jyear, jmonth`` in raw SQL, rows fetched.
 
@@ -303,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
 
     from daftar.ledger.months import month_range, months_sql
-    from daftar.services.analytics import BY_DISTRICT, municipality_revenue
+    from daftar.revenue.analytics import BY_DISTRICT, municipality_revenue
 
     stage("preparing (migrate, municipalities, offices, tariffs)")
     setup = prepare(args.offices)

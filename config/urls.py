@@ -26,7 +26,7 @@ api_v1 = [
     path("", include("daftar.inspections.api_urls")),
     path("", include("daftar.offices.api_urls")),
     path("", include("daftar.ledger.api_urls")),
-    path("", include("daftar.services.report_api_urls")),
+    path("", include("daftar.revenue.api_urls")),
 ]
 
 urlpatterns = [
@@ -44,7 +44,7 @@ urlpatterns = [
     path("", include("daftar.offices.urls")),
     path("", include("daftar.catalogue.urls")),
     path("", include("daftar.ledger.urls")),
-    path("", include("daftar.services.report_urls")),
+    path("", include("daftar.revenue.urls")),
     path("", include("daftar.appointments.urls")),
     path("licences/public-key.pem", public_key_pem_view, name="licences-public-key-pem"),
     path("captcha/", include("captcha.urls")),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "daftar.services",
     "daftar.appointments",
     "daftar.ledger",
+    "daftar.revenue",
     "daftar.demo",
 ]
 

@@ -19,7 +19,7 @@ from daftar.ledger import messages as ledger_msg
 from daftar.ledger.tests.factories import TODAY, World, build_world, client, cost, jday, tx
 from daftar.offices.access import NOT_FOUND
 from daftar.offices.models import Office
-from daftar.services import report_messages as msg
+from daftar.revenue import messages as msg
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from daftar.core.errors import ApplicationError
 from daftar.ledger.models import CostEntry, Transaction
 from daftar.ledger.months import Month, months_q
 
-from . import report_messages as msg
+from . import messages as msg
 
 BY_DISTRICT, BY_SERVICE = "district", "service"
 GROUPINGS = (BY_DISTRICT, BY_SERVICE)

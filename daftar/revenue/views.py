@@ -31,11 +31,11 @@ from daftar.ledger import messages as ledger_msg
 from daftar.ledger.costs import cost_add, cost_body, cost_delete, costs_list, rials
 from daftar.ledger.months import Month, current_month, month_range
 
-from . import report_messages as msg
+from . import messages as msg
 from .analytics import BY_DISTRICT, BY_SERVICE, municipality_revenue, office_revenue
+from .api import readable_municipality, revenue_access
+from .forms import CostForm, MunicipalityReportForm, PlannerForm, RangeForm, errors_to_form
 from .planner import planner_district, planner_estimate, planner_throttle
-from .report_api import readable_municipality, revenue_access
-from .report_forms import CostForm, MunicipalityReportForm, PlannerForm, RangeForm, errors_to_form
 
 COLORS = {"income": "#1f6f8b", "costs": "#c0392b", "profit": "#2e7d32", "revenue": "#1f6f8b"}
 
@@ -124,7 +124,7 @@ def _render_office(
         "first": report["from"]["label"],
         "last": report["to"]["label"],
     }
-    return render(request, "services/reports/office_revenue.html", context, status=status)
+    return render(request, "revenue/office_revenue.html", context, status=status)
 
 
 @login_required
@@ -265,7 +265,7 @@ def municipality_revenue_page(request: HttpRequest) -> HttpResponse:
         "by_label": "منطقه" if report["by"] == BY_DISTRICT else "خدمت",
         "export_query": query,
     }
-    return render(request, "services/reports/municipality_revenue.html", context)
+    return render(request, "revenue/municipality_revenue.html", context)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -367,9 +367,9 @@ def planner_page(request: HttpRequest) -> HttpResponse:
     form = PlannerForm(request.GET if asked else None, districts=_district_choices())
     context: dict[str, Any] = {"form": form}
     if not asked:
-        return render(request, "services/reports/planner.html", context)
+        return render(request, "revenue/planner.html", context)
     if not form.is_valid():
-        return render(request, "services/reports/planner.html", context, status=400)
+        return render(request, "revenue/planner.html", context, status=400)
     data = form.cleaned_data
     try:
         planner_throttle(client_address(request))
@@ -382,12 +382,12 @@ def planner_page(request: HttpRequest) -> HttpResponse:
         )
     except ThrottledError as exc:
         context["error"] = exc.message
-        response = render(request, "services/reports/planner.html", context, status=429)
+        response = render(request, "revenue/planner.html", context, status=429)
         response["Retry-After"] = str(exc.retry_after)
         return response
     except ApplicationError as exc:
         errors_to_form(form, exc.fields or {"__all__": [exc.message]})
-        return render(request, "services/reports/planner.html", context, status=exc.status_code)
+        return render(request, "revenue/planner.html", context, status=exc.status_code)
     lines = [
         {
             **line,
@@ -431,4 +431,4 @@ def planner_page(request: HttpRequest) -> HttpResponse:
             },
         }
     )
-    return render(request, "services/reports/planner.html", context)
+    return render(request, "revenue/planner.html", context)

@@ -54,7 +54,7 @@ from daftar.ledger.costs import parse_amount
 from daftar.ledger.models import Transaction
 from daftar.ledger.months import Month, current_month, months_q
 
-from . import report_messages as msg
+from . import messages as msg
 
 WINDOW_MONTHS = 6
 HORIZON_MONTHS = 60

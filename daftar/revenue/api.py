@@ -29,7 +29,7 @@ from daftar.ledger.months import month_range
 from daftar.municipalities.models import Municipality
 from daftar.offices.access import Access, office_access
 
-from . import report_messages as msg
+from . import messages as msg
 from .analytics import BY_DISTRICT, municipality_revenue, office_revenue
 from .planner import planner_district, planner_estimate, planner_throttle
 

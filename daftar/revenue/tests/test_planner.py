@@ -15,7 +15,7 @@ import time_machine
 from django.test import Client
 
 from daftar.ledger.tests.factories import TODAY, World, build_world, client, jday, tx
-from daftar.services import report_messages as msg
+from daftar.revenue import messages as msg
 
 
 @pytest.fixture

@@ -24,8 +24,8 @@ from daftar.ledger import messages as ledger_msg
 from daftar.ledger.models import CostEntry, Transaction
 from daftar.ledger.tests.factories import TODAY, World, build_world, client, cost, jday, office_in, tx
 from daftar.municipalities.models import District
-from daftar.services import report_messages as msg
-from daftar.services.planner import planner_estimate
+from daftar.revenue import messages as msg
+from daftar.revenue.planner import planner_estimate
 
 pytestmark = pytest.mark.django_db
 
