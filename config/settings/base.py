@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "daftar.inspections",
     "daftar.catalogue",
     "daftar.offices",
-    "daftar.services",
+    "daftar.legacy.services",  # migrations only (decision 0025)
     "daftar.appointments",
     "daftar.ledger",
     "daftar.revenue",
