@@ -24,7 +24,7 @@ Method (docs/revenue.md «Planner»):
    Why this is safe: every figure an answer depends on is a (sum of) rounded cell(s) of
    disjoint groups of ≥ k offices, so no combination of answers — for any districts —
    isolates fewer than k offices (the old fallback over the whole municipality, minus a
-   published district total, gave a lone office's exact count: test_review_fixes_planner.py).
+   published district total, gave a lone office's exact count: tests/test_planner_privacy.py).
 5. **A new office's share** (assumption): with district demand, an equal share with the
    existing offices, ``district demand ÷ (offices + 1)``; with the fallback, an average office.
    Shown to one decimal (half up); income is computed from the **shown** share.

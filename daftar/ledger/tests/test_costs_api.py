@@ -132,3 +132,27 @@ def test_costs_access(world: World) -> None:
     assert client(world.supervisor).post(costs_url(world.office), body, format="json").status_code == 403
     assert client(world.supervisor_b).get(costs_url(world.office)).content == missing.content
     assert CostEntry.objects.count() == 1
+
+
+# --- one window for adding and deleting (issue 6 review, finding 12) --------------------------
+
+
+@pytest.mark.parametrize(("month", "label"), [("1405/07", "مهر ۱۴۰۵"), ("۱۴۰۳/۰۹", "آذر ۱۴۰۳")])
+def test_a_settled_month_cannot_be_added_to_either(world: World, month: str, label: str) -> None:
+    response = client(world.manager).post(
+        costs_url(world.office), {"month": month, "category": "rent", "amount": 5}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["fields"]["month"] == [msg.MONTH_TOO_OLD.format(month=label)]
+    assert not CostEntry.objects.exists()
+    assert not AuditEntry.objects.filter(action="services.cost_added").exists()
+
+
+@pytest.mark.parametrize("month", ["1405/08", "۱۴۰۵/۰۹"])
+def test_whatever_can_be_added_can_be_deleted(world: World, month: str) -> None:
+    c = client(world.manager)
+    added = c.post(costs_url(world.office), {"month": month, "category": "rent", "amount": 5}, format="json")
+    assert added.status_code == 201, added.content
+    assert added.json()["deletable"] is True
+    assert c.delete(f"{costs_url(world.office)}/{added.json()['id']}").status_code == 204
+    assert not CostEntry.objects.exists()

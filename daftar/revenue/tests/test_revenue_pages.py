@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from daftar.ledger import messages as ledger_msg
 from daftar.ledger.models import CostEntry
-from daftar.ledger.tests.factories import TODAY, World, build_world, cost, jday, tx
+from daftar.ledger.tests.factories import TODAY, World, build_world, client, cost, jday, tx
 
 
 @pytest.fixture
@@ -134,3 +134,15 @@ def test_municipality_page_access(world: World) -> None:
     html = browser(world.supervisor_b).get("/reports/revenue/", {"municipality": "shahr-a"}).content.decode()
     assert "شهرداری الف" not in html
     assert Client().get("/reports/revenue/").status_code == 302
+
+
+def test_the_page_refuses_a_settled_month_in_persian(world: World) -> None:
+    page = Client()
+    page.force_login(world.manager)
+    response = page.post(f"/offices/{world.office.pk}/costs/", {"month": "۱۴۰۵/۰۶", "category": "rent", "amount": "۵"})
+    assert response.status_code == 400
+    assert ledger_msg.MONTH_TOO_OLD.format(month="شهریور ۱۴۰۵") in response.content.decode()
+    assert not CostEntry.objects.exists()
+    # an old entry (made before this rule) stays settled: shown, not deletable
+    old = cost(world.office, 1405, 6, "rent", 5)
+    assert client(world.manager).delete(f"/api/v1/offices/{world.office.pk}/costs/{old.pk}").status_code == 409

@@ -1,15 +1,16 @@
-"""Review fixes of issue 6 for tariffs and transactions (helper «fix-ledger»):
+"""Rules of recording a transaction (S17, S18, P5), as issue 6's review left them:
 
-#1 a tariff "from today" may not change today's tariff in force (P6, S18);
-#2 a hand-set row on or before a scheduled revision's date is refused (P6);
-#6 an overcharge is reported to supervision once per (office, payment reference) (S18, P5), and a
-   closed day is refused as closed, without a report;
-#7 transactions may be back-dated only ``TRANSACTION_BACKDATE_DAYS`` days, never on or before
-   the office's last closed day (S18);
-#13 a transaction's appointment code must be a booked/done appointment of this office on the
-   same day; a booked one becomes done (S17, S18).
+* today's charges stay right: a tariff "from today" that would change them is refused
+  (review #1; the tariff side is ``daftar.catalogue.tests.test_tariff_date_rules``);
+* an overcharge is reported to supervision once per (office, payment reference), and a closed
+  day is refused as closed, without a report (review #6);
+* a transaction may be back-dated only ``TRANSACTION_BACKDATE_DAYS`` days, never on or before
+  the office's last closed day (review #7);
+* its appointment code must be a booked or done appointment of this office on the same day; a
+  booked one becomes done (review #13).
 
-The clock is frozen at 2026-11-24 10:00 Tehran (۱۴۰۵/۰۹/۰۳), see tariff_helpers."""
+The clock is frozen at 2026-11-24 10:00 Tehran (۱۴۰۵/۰۹/۰۳), see
+``daftar.catalogue.tests.factories``."""
 
 from __future__ import annotations
 
@@ -21,11 +22,8 @@ import pytest
 from daftar.accounts.tests.factories import UserFactory
 from daftar.appointments.models import Appointment, AppointmentStatus
 from daftar.audit.models import AuditEntry
-from daftar.catalogue import messages as tariff_msg
-from daftar.catalogue.models import Service, Tariff
-from daftar.catalogue.revisions import revision_cancel, revision_schedule
-from daftar.catalogue.services import tariff_set, tariff_update
-from daftar.catalogue.tariffs import tariff_in_force
+from daftar.catalogue.models import Service
+from daftar.catalogue.services import tariff_set
 from daftar.catalogue.tests.factories import NOW, TEHRAN, TODAY, client_for, make_city, municipal, set_tariffs
 from daftar.core.errors import ApplicationError
 from daftar.ledger import messages as msg
@@ -39,7 +37,6 @@ from daftar.supervision.models import Violation
 pytestmark = pytest.mark.django_db
 
 INQUIRY = 250_000  # example tariff of property_inquiry (rials)
-NEXT_MONTH = TODAY + dt.timedelta(days=28)  # ۱۴۰۵/۱۰/۰۱
 
 
 @pytest.fixture(autouse=True)
@@ -84,26 +81,10 @@ def post(office: Any, user: Any, **body: Any) -> Any:
     return client_for(user).post(f"/api/v1/offices/{office.pk}/transactions", data, format="json", **headers)
 
 
-# --- #1 a tariff from today -------------------------------------------------------------------
+# --- today's charges (review #1) --------------------------------------------------------------
 
 
-def test_1_a_tariff_from_today_is_refused_when_one_is_in_force_today(city: Any, admin: Any) -> None:
-    inquiry = svc("property_inquiry")
-    with pytest.raises(ApplicationError) as exc:
-        tariff_set(municipality=city, service=inquiry, amount=200_000, effective_from="۱۴۰۵/۰۹/۰۳", actor=admin)
-    assert exc.value.message == tariff_msg.TARIFF_TODAY_IN_FORCE
-    assert exc.value.fields == {"effective_from": [tariff_msg.TARIFF_TODAY_IN_FORCE]}
-    assert tariff_in_force(city.pk, inquiry.pk, TODAY).amount == INQUIRY  # type: ignore[union-attr]
-    # tomorrow is fine
-    row = tariff_set(municipality=city, service=inquiry, amount=200_000, effective_from="۱۴۰۵/۰۹/۰۴", actor=admin)
-    assert row.effective_from == TODAY + dt.timedelta(days=1)
-    # and a future row may not be moved to today either
-    with pytest.raises(ApplicationError) as exc:
-        tariff_update(tariff=row, amount=200_000, effective_from=TODAY, actor=admin)
-    assert exc.value.message == tariff_msg.TARIFF_TODAY_IN_FORCE
-
-
-def test_1_todays_charges_stay_correct(city: Any, admin: Any, office: Any, clerk: Any) -> None:
+def test_todays_charges_stay_correct(city: Any, admin: Any, office: Any, clerk: Any) -> None:
     """The finding's scenario: charged 250,000 this morning; a tariff of 200,000 "from today"
     would make that charge an overcharge after the fact. It is refused; today's table holds."""
     assert post(office, clerk).status_code == 201
@@ -114,90 +95,7 @@ def test_1_todays_charges_stay_correct(city: Any, admin: Any, office: Any, clerk
     assert post(office, clerk, payment_ref="2").status_code == 201  # the same amount is still accepted
 
 
-def test_1_today_is_allowed_for_a_service_without_a_tariff_today(city: Any, admin: Any) -> None:
-    booking = svc("appointment_booking")  # the example tariffs leave it without one
-    assert tariff_in_force(city.pk, booking.pk, TODAY) is None
-    row = tariff_set(municipality=city, service=booking, amount=50_000, effective_from=TODAY, actor=admin)
-    assert tariff_in_force(city.pk, booking.pk, TODAY) == row
-    # now one is in force today: a second "from today" is refused
-    with pytest.raises(ApplicationError) as exc:
-        tariff_set(municipality=city, service=booking, amount=60_000, effective_from=TODAY, actor=admin)
-    assert exc.value.message == tariff_msg.TARIFF_TODAY_IN_FORCE
-
-
-def test_1_the_admin_form_applies_the_same_rule(client: Any, city: Any, admin: Any) -> None:
-    client.force_login(admin)
-    form = {"municipality": city.pk, "service": svc("property_inquiry").pk, "amount": "۲۰۰٬۰۰۰"}
-    response = client.post("/admin/catalogue/tariff/add/", {**form, "effective_from": "۱۴۰۵/۰۹/۰۳"})
-    assert response.status_code == 200
-    assert tariff_msg.TARIFF_TODAY_IN_FORCE in response.content.decode()
-    assert not Tariff.objects.filter(effective_from=TODAY).exists()
-    free = {**form, "service": svc("appointment_booking").pk, "effective_from": "۱۴۰۵/۰۹/۰۳"}
-    assert client.post("/admin/catalogue/tariff/add/", free).status_code == 302
-
-
-# --- #2 a hand-set row before a scheduled revision ----------------------------------------------
-
-
-def test_2_a_row_before_or_on_a_scheduled_revision_is_refused(city: Any, admin: Any) -> None:
-    revision = revision_schedule(
-        municipality=city, percent=15, rounding_step=10_000, effective_from=NEXT_MONTH, actor=admin
-    )
-    expected = tariff_msg.TARIFF_BEFORE_REVISION.format(date="۱۴۰۵/۱۰/۰۱")
-    for day in (TODAY + dt.timedelta(days=1), NEXT_MONTH - dt.timedelta(days=1)):
-        with pytest.raises(ApplicationError) as exc:
-            tariff_set(
-                municipality=city, service=svc("property_inquiry"), amount=300_000, effective_from=day, actor=admin
-            )
-        assert exc.value.status_code == 409 and exc.value.message == expected
-    # the revision's amount on its day is unchanged (250,000 × 1.15 → 290,000)
-    assert tariff_in_force(city.pk, svc("property_inquiry").pk, NEXT_MONTH).amount == 290_000  # type: ignore[union-attr]
-    # after its date a hand-set row is fine
-    tariff_set(
-        municipality=city,
-        service=svc("property_inquiry"),
-        amount=300_000,
-        effective_from=NEXT_MONTH + dt.timedelta(days=1),
-        actor=admin,
-    )
-    # once cancelled, the earlier date is free again
-    revision_cancel(revision=revision, actor=admin)
-    row = tariff_set(
-        municipality=city, service=svc("property_inquiry"), amount=260_000, effective_from="1405/09/10", actor=admin
-    )
-    assert row.amount == 260_000
-
-
-def test_2_moving_a_row_before_a_revision_is_refused_and_the_api_answers_409(city: Any, admin: Any) -> None:
-    row = tariff_set(
-        municipality=city, service=svc("charges_payment"), amount=160_000, effective_from="1405/09/05", actor=admin
-    )
-    revision_schedule(municipality=city, percent=10, rounding_step=10_000, effective_from=NEXT_MONTH, actor=admin)
-    with pytest.raises(ApplicationError) as exc:
-        tariff_update(tariff=row, amount=170_000, effective_from="1405/09/06", actor=admin)
-    assert exc.value.status_code == 409
-    assert exc.value.message == tariff_msg.TARIFF_BEFORE_REVISION.format(date="۱۴۰۵/۱۰/۰۱")
-    row.refresh_from_db()
-    assert row.amount == 160_000
-
-
-def test_2_the_admin_form_refuses_it_too(client: Any, city: Any, admin: Any) -> None:
-    revision_schedule(municipality=city, percent=15, rounding_step=10_000, effective_from=NEXT_MONTH, actor=admin)
-    client.force_login(admin)
-    response = client.post(
-        "/admin/catalogue/tariff/add/",
-        {
-            "municipality": city.pk,
-            "service": svc("other_inquiry").pk,
-            "amount": "۱۳۰٬۰۰۰",
-            "effective_from": "1405/09/20",
-        },
-    )
-    assert response.status_code == 200
-    assert tariff_msg.TARIFF_BEFORE_REVISION.format(date="۱۴۰۵/۱۰/۰۱") in response.content.decode()
-
-
-# --- #6 one report per payment reference ---------------------------------------------------------
+# --- one report per payment reference (review #6) ---------------------------------------------
 
 
 @pytest.fixture
@@ -207,7 +105,7 @@ def licensed(make_licence: Any) -> Any:  # noqa: F811
     return make_office(licence.municipality, licence.district, licence=licence)
 
 
-def test_6_a_retried_overcharge_is_reported_once(licensed: Any) -> None:
+def test_a_retried_overcharge_is_reported_once(licensed: Any) -> None:
     clerk = staff(licensed)
     for key in ({}, {"key": "overcharge-key-1"}, {"key": "overcharge-key-2"}, {}):
         response = post(licensed, clerk, amount=INQUIRY + 1, payment_ref="۷۷۷", **key)
@@ -220,7 +118,7 @@ def test_6_a_retried_overcharge_is_reported_once(licensed: Any) -> None:
     assert Violation.objects.filter(licence=licensed.licence).count() == 2
 
 
-def test_6_a_double_submitted_page_form_is_reported_once(client: Any, licensed: Any) -> None:
+def test_a_double_submitted_page_form_is_reported_once(client: Any, licensed: Any) -> None:
     clerk = staff(licensed)
     client.force_login(clerk)
     form = {"service": "property_inquiry", "amount": "۲۵۰٬۰۰۱", "payment_ref": "555"}
@@ -230,14 +128,14 @@ def test_6_a_double_submitted_page_form_is_reported_once(client: Any, licensed: 
     assert Violation.objects.filter(licence=licensed.licence).count() == 1
 
 
-def test_6_the_same_ref_at_another_office_is_reported_there(licensed: Any) -> None:
+def test_the_same_ref_at_another_office_is_reported_there(licensed: Any) -> None:
     other = make_office(licensed.municipality, licensed.district)
     assert post(licensed, staff(licensed), amount=INQUIRY + 1, payment_ref="9").status_code == 409
     assert post(other, staff(other), amount=INQUIRY + 1, payment_ref="9").status_code == 409
     assert AuditEntry.objects.filter(action="services.overcharge_refused").count() == 2
 
 
-def test_6_an_overcharge_on_a_closed_day_is_refused_as_closed_without_a_report(licensed: Any) -> None:
+def test_an_overcharge_on_a_closed_day_is_refused_as_closed_without_a_report(licensed: Any) -> None:
     manager = staff(licensed, StaffRole.MANAGER)
     day_close(office=licensed, day=TODAY - dt.timedelta(days=1), actor=manager)
     response = post(licensed, staff(licensed), amount=INQUIRY + 1, performed_at="1405/09/02 10:00")
@@ -248,10 +146,10 @@ def test_6_an_overcharge_on_a_closed_day_is_refused_as_closed_without_a_report(l
     assert not AuditEntry.objects.filter(action="services.overcharge_refused").exists()
 
 
-# --- #7 back-dating -------------------------------------------------------------------------------
+# --- back-dating (review #7) ------------------------------------------------------------------
 
 
-def test_7_back_dating_is_limited_to_the_setting(office: Any, clerk: Any, settings: Any) -> None:
+def test_back_dating_is_limited_to_the_setting(office: Any, clerk: Any, settings: Any) -> None:
     ok = post(office, clerk, payment_ref="1", performed_at="1405/08/30 10:00")  # 3 days back
     assert ok.status_code == 201
     response = post(office, clerk, payment_ref="2", performed_at="1405/08/29 23:59")  # 4 days back
@@ -265,7 +163,7 @@ def test_7_back_dating_is_limited_to_the_setting(office: Any, clerk: Any, settin
     assert set(Transaction.objects.values_list("payment_ref", flat=True)) == {"1", "5"}
 
 
-def test_7_nothing_on_or_before_the_last_closed_day(office: Any, clerk: Any, manager: Any) -> None:
+def test_nothing_on_or_before_the_last_closed_day(office: Any, clerk: Any, manager: Any) -> None:
     day_close(office=office, day="1405/09/02", actor=manager)
     response = post(office, clerk, payment_ref="1", performed_at="1405/09/01 10:00")  # an open day before
     assert response.status_code == 409 and response.json()["code"] == "day_closed"
@@ -276,7 +174,7 @@ def test_7_nothing_on_or_before_the_last_closed_day(office: Any, clerk: Any, man
     assert Transaction.objects.count() == 1
 
 
-def test_7_a_retry_of_a_recorded_transaction_still_answers_after_the_closing(
+def test_a_retry_of_a_recorded_transaction_still_answers_after_the_closing(
     office: Any, clerk: Any, manager: Any
 ) -> None:
     first = post(office, clerk, payment_ref="1", performed_at="1405/09/02 10:00")
@@ -285,7 +183,7 @@ def test_7_a_retry_of_a_recorded_transaction_still_answers_after_the_closing(
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
 
 
-# --- #13 appointment codes ---------------------------------------------------------------------------
+# --- appointment codes (review #13) -----------------------------------------------------------
 
 
 def appointment(office: Any, *, code: str = "K7QM-3XPA", day: dt.date = TODAY, status: str = "booked") -> Appointment:
@@ -303,7 +201,7 @@ def appointment(office: Any, *, code: str = "K7QM-3XPA", day: dt.date = TODAY, s
     )
 
 
-def test_13_a_booked_appointment_of_this_office_becomes_done(office: Any, clerk: Any) -> None:
+def test_a_booked_appointment_of_this_office_becomes_done(office: Any, clerk: Any) -> None:
     booked = appointment(office)
     response = post(office, clerk, appointment_code="k7qm۳xpa")  # any case, Persian digits, no dash
     assert response.status_code == 201, response.content
@@ -321,7 +219,7 @@ def test_13_a_booked_appointment_of_this_office_becomes_done(office: Any, clerk:
 
 
 @pytest.mark.parametrize("case", ["other_office", "made_up", "malformed", "other_day", "cancelled", "no_show"])
-def test_13_codes_that_do_not_match_are_refused_alike(office: Any, clerk: Any, case: str) -> None:
+def test_codes_that_do_not_match_are_refused_alike(office: Any, clerk: Any, case: str) -> None:
     code = "K7QM-3XPA"
     if case == "other_office":
         appointment(make_office(office.municipality, office.district), code=code)
@@ -340,7 +238,7 @@ def test_13_codes_that_do_not_match_are_refused_alike(office: Any, clerk: Any, c
     assert not AuditEntry.objects.filter(action="appointment.done").exists()
 
 
-def test_13_the_day_is_the_day_of_performed_at(office: Any, clerk: Any) -> None:
+def test_the_day_is_the_day_of_performed_at(office: Any, clerk: Any) -> None:
     yesterday = appointment(office, day=TODAY - dt.timedelta(days=1))
     response = post(office, clerk, appointment_code="K7QM-3XPA", performed_at="1405/09/02 09:20")
     assert response.status_code == 201
@@ -348,7 +246,7 @@ def test_13_the_day_is_the_day_of_performed_at(office: Any, clerk: Any) -> None:
     assert yesterday.status == AppointmentStatus.DONE
 
 
-def test_13_a_refused_transaction_leaves_the_appointment_booked(office: Any, clerk: Any) -> None:
+def test_a_refused_transaction_leaves_the_appointment_booked(office: Any, clerk: Any) -> None:
     booked = appointment(office)
     response = post(office, clerk, appointment_code="K7QM-3XPA", amount=INQUIRY + 1)
     assert response.status_code == 409
@@ -356,7 +254,7 @@ def test_13_a_refused_transaction_leaves_the_appointment_booked(office: Any, cle
     assert booked.status == AppointmentStatus.BOOKED
 
 
-def test_13_the_service_function_refuses_too(office: Any, clerk: Any) -> None:
+def test_the_service_function_refuses_a_code_that_does_not_match_too(office: Any, clerk: Any) -> None:
     with pytest.raises(ApplicationError) as exc:
         transaction_record(
             office=office,
