@@ -108,7 +108,7 @@ def demo_tariffs(tehran: Municipality) -> None:
 
 def _licence(call: Call, holder: User, district: District, location: dict[str, float]) -> Licence:
     """The holder's issued licence for ``district`` (their case in the demo call, made directly
-    in the state ``licence_issued``, as daftar/licences/tests/conftest.py does)."""
+    in the state ``licence_issued``, as daftar/licences/tests/factories.py does)."""
     found = Licence.objects.filter(application__call=call, holder=holder).first()
     if found is not None:
         return found

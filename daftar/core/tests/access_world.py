@@ -94,7 +94,7 @@ def _case(call: Any, status: str, n: int, applicant: User | None = None, **extra
 
 
 def _licence(call: Any, holder: User) -> Licence:
-    """An issued, signed, active licence of its own case (as ``licences/tests/conftest.py``)."""
+    """An issued, signed, active licence of its own case (as ``licences/tests/factories.py``)."""
     district = call.districts.order_by("district__number").first().district
     number = "TEH-1404-777001"
     today = timezone.localdate()

@@ -13,7 +13,7 @@ from daftar.catalogue.models import TariffRevision
 from daftar.catalogue.tests.factories import NOW, TODAY, make_city, municipal, set_tariffs
 from daftar.ledger import messages as msg
 from daftar.ledger.models import DailyClosing, Transaction
-from daftar.licences.tests.conftest import make_licence  # noqa: F401
+from daftar.licences.tests.factories import make_licence  # noqa: F401
 from daftar.offices.models import StaffRole
 from daftar.offices.tests.factories import make_office, staff
 from daftar.supervision.models import Violation

@@ -19,7 +19,7 @@ from daftar.core.errors import ApplicationError
 from daftar.ledger import messages as msg
 from daftar.ledger.models import DailyClosing, Transaction
 from daftar.ledger.services import day_close, transaction_record
-from daftar.licences.tests.conftest import make_licence  # noqa: F401
+from daftar.licences.tests.factories import make_licence  # noqa: F401
 from daftar.offices.models import StaffRole
 from daftar.offices.tests.factories import make_office, staff
 from daftar.supervision.models import Violation
