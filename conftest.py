@@ -165,7 +165,7 @@ def _audit_triggers_and_flush(request: Any) -> Iterator[None]:
 
 SEED_MIGRATIONS = [
     ("daftar.municipalities.migrations.0002_provinces", "load"),
-    ("daftar.services.migrations.0002_catalogue", "forwards"),
+    ("daftar.catalogue.seed", "catalogue_seed"),
     ("daftar.supervision.migrations.0002_defaults", "seed"),
 ]
 

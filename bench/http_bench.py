@@ -331,10 +331,11 @@ def list_queries(*, small: int, large: int) -> dict[str, Any]:
     from daftar.applications.models import Application
     from daftar.appointments.models import Appointment
     from daftar.calls.models import Call, CallDistrict
+    from daftar.catalogue.models import Service, Tariff
+    from daftar.ledger.models import Transaction
     from daftar.licences.models import Licence
     from daftar.municipalities.models import District, Municipality
     from daftar.offices.models import Office, OfficeStaff, StaffRole
-    from daftar.services.models import Service, Tariff, Transaction
 
     out: dict[str, Any] = {}
     stamp = str(int(time.time()))[-6:]
@@ -907,8 +908,7 @@ class Bench:
         import http.client
 
         from daftar.appointments.models import Appointment
-        from daftar.offices.models import Office
-        from daftar.services.models import OfficeService
+        from daftar.offices.models import Office, OfficeService
 
         trials, per = self.args.booking_trials, self.args.booking_concurrency
         bookers = self.seed["bookers"]

@@ -18,7 +18,7 @@ then ``VACUUM (ANALYZE)``. A database holding a different number of bench rows i
 Measured, for the large municipality over all 24 months by district and Jalali month, warm
 cache, ``--runs`` interleaved rounds after ``--warmup``:
 
-* ``orm_s``: ``daftar.services.analytics.municipality_revenue(..., by="district")`` — the very
+* ``orm_s``: ``daftar.revenue.analytics.municipality_revenue(..., by="district")`` — the very
   function behind the API and the page (the ORM ``GROUP BY`` plus zero-filling, names, totals);
 * ``raw_s``: the same ``GROUP BY district_id, jyear, jmonth`` in raw SQL, rows fetched.
 
@@ -100,9 +100,9 @@ def prepare(n_offices: int) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import transaction
 
+    from daftar.catalogue.models import Service, Tariff
     from daftar.municipalities.models import District, Municipality, Province
     from daftar.offices.models import Office
-    from daftar.services.models import Service, Tariff
 
     call_command("migrate", verbosity=0, interactive=False)
     with transaction.atomic():
@@ -174,7 +174,7 @@ def model_indexes() -> dict[str, str]:
     ``CREATE INDEX IF NOT EXISTS`` statement, from Django's own schema editor."""
     from django.db import connection
 
-    from daftar.services.models import Transaction
+    from daftar.ledger.models import Transaction
 
     out: dict[str, str] = {}
     editor: Any
@@ -302,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.db import connection
 
-    from daftar.services.analytics import BY_DISTRICT, month_range, months_sql, municipality_revenue
+    from daftar.ledger.months import month_range, months_sql
+    from daftar.revenue.analytics import BY_DISTRICT, municipality_revenue
 
     stage("preparing (migrate, municipalities, offices, tariffs)")
     setup = prepare(args.offices)

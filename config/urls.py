@@ -14,7 +14,7 @@ from daftar.site.security_txt import security_txt
 # table resolved after nine includes spent a fifth of its time finding its view; issue 7). No two
 # of these includes share a path, so the order changes nothing else.
 api_v1 = [
-    path("", include("daftar.services.api_urls")),  # the public tariff table
+    path("", include("daftar.catalogue.api_urls")),  # the public tariff table
     path("", include("daftar.licences.public_api_urls")),  # public licence verification
     path("", include("daftar.applications.api_urls")),
     path("", include("daftar.accounts.api_urls")),
@@ -25,7 +25,8 @@ api_v1 = [
     path("", include("daftar.supervision.api_urls")),
     path("", include("daftar.inspections.api_urls")),
     path("", include("daftar.offices.api_urls")),
-    path("", include("daftar.services.report_api_urls")),
+    path("", include("daftar.ledger.api_urls")),
+    path("", include("daftar.revenue.api_urls")),
 ]
 
 urlpatterns = [
@@ -41,12 +42,19 @@ urlpatterns = [
     path("", include("daftar.assessments.urls")),
     path("", include("daftar.inspections.urls")),
     path("", include("daftar.offices.urls")),
-    path("", include("daftar.services.urls")),
-    path("", include("daftar.services.report_urls")),
+    path("", include("daftar.catalogue.urls")),
+    path("", include("daftar.ledger.urls")),
+    path("", include("daftar.revenue.urls")),
     path("", include("daftar.appointments.urls")),
     path("licences/public-key.pem", public_key_pem_view, name="licences-public-key-pem"),
     path("captcha/", include("captcha.urls")),
     path(".well-known/security.txt", security_txt, name="security-txt"),
+    # the catalogue's admin pages had the former services app's paths (decision 0025)
+    path("admin/services/", RedirectView.as_view(url="/admin/catalogue/", permanent=True, query_string=True)),
+    path(
+        "admin/services/<path:rest>",
+        RedirectView.as_view(url="/admin/catalogue/%(rest)s", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("api/", site_views.api_index, name="api-index"),
     path("api/v1/hello", site_views.hello, name="api-hello"),  # bench baseline, not in the schema (issue 7)

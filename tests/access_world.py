@@ -94,7 +94,7 @@ def _case(call: Any, status: str, n: int, applicant: User | None = None, **extra
 
 
 def _licence(call: Any, holder: User) -> Licence:
-    """An issued, signed, active licence of its own case (as ``licences/tests/conftest.py``)."""
+    """An issued, signed, active licence of its own case (as ``licences/tests/factories.py``)."""
     district = call.districts.order_by("district__number").first().district
     number = "TEH-1404-777001"
     today = timezone.localdate()
@@ -204,8 +204,8 @@ def build_world() -> World:
 def _revision(w: World, admin: User) -> None:
     """A tariff revision of Tehran, scheduled 60 days ahead by its municipality administrator
     (the pages' matrix cancels it; no tariff in force today changes)."""
+    from daftar.catalogue.revisions import revision_schedule
     from daftar.kernel.jalali import jalali_iso
-    from daftar.services.services import revision_schedule
 
     revision = revision_schedule(
         municipality=admin.roles.get(role=Role.MUNICIPALITY_ADMIN).municipality,
@@ -221,10 +221,11 @@ def _office(w: World, licence: Licence, clerk: User) -> None:
     """The licence's office: the holder manages it, the demo clerk works there (and the demo
     manager runs another, demo office: a manager of office A is a stranger at office B)."""
     from daftar.appointments.models import Appointment
+    from daftar.catalogue.models import Service
+    from daftar.catalogue.tariffs import tariff_in_force
     from daftar.kernel.jalali import jalali_year_month
-    from daftar.offices.models import Office, OfficeClosure, OfficeStaff, StaffRole, WeeklyHours
-    from daftar.services.models import CostEntry, OfficeService, Service
-    from daftar.services.tariffs import tariff_in_force
+    from daftar.ledger.models import CostEntry
+    from daftar.offices.models import Office, OfficeClosure, OfficeService, OfficeStaff, StaffRole, WeeklyHours
 
     office = Office.objects.create(
         municipality=licence.municipality,
@@ -290,9 +291,10 @@ DAFTAR_APPS = {
     "notifications",
     "rules",
     "supervision",
+    "catalogue",
     "offices",
-    "services",
     "appointments",
+    "ledger",
 }
 # the rows of the world's objects, compared field by field
 WATCHED: list[tuple[type[Model] | str, str]] = [
@@ -310,10 +312,10 @@ WATCHED: list[tuple[type[Model] | str, str]] = [
     ("offices.Office", "office"),
     ("offices.OfficeStaff", "staff"),
     ("offices.OfficeClosure", "closure"),
-    ("services.CostEntry", "cost"),
+    ("ledger.CostEntry", "cost"),
     ("appointments.Appointment", "appointment"),
     ("assessments.ExamSeat", "seat"),
-    ("services.TariffRevision", "revision"),
+    ("catalogue.TariffRevision", "revision"),
 ]
 
 

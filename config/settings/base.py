@@ -48,9 +48,12 @@ INSTALLED_APPS = [
     "daftar.assessments",
     "daftar.supervision",
     "daftar.inspections",
+    "daftar.catalogue",
     "daftar.offices",
-    "daftar.services",
+    "daftar.legacy.services",  # migrations only (decision 0025)
     "daftar.appointments",
+    "daftar.ledger",
+    "daftar.revenue",
     "daftar.demo",
     "daftar.site",
 ]

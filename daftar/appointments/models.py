@@ -26,7 +26,7 @@ class Appointment(models.Model):
     office = models.ForeignKey(
         "offices.Office", verbose_name="دفتر", related_name="appointments", on_delete=models.PROTECT
     )
-    service = models.ForeignKey("services.Service", verbose_name="خدمت", related_name="+", on_delete=models.PROTECT)
+    service = models.ForeignKey("catalogue.Service", verbose_name="خدمت", related_name="+", on_delete=models.PROTECT)
     citizen = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="شهروند", related_name="appointments", on_delete=models.PROTECT
     )

@@ -34,6 +34,7 @@ from django.db import IntegrityError, transaction
 from django.utils import dateparse, timezone
 
 from daftar.audit.services import audit_record
+from daftar.catalogue.models import Service
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import parse_datetime, to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
@@ -42,7 +43,6 @@ from daftar.notifications.services import outbox_enqueue
 from daftar.offices.access import office_access
 from daftar.offices.hours import day_hours
 from daftar.offices.models import WEEKDAYS, Office, iran_weekday
-from daftar.services.models import Service
 
 from . import messages as msg
 from .models import Appointment, AppointmentStatus

@@ -22,13 +22,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from daftar.catalogue.models import Service
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import parse_date
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices.hours import DayHours, day_hours
-from daftar.offices.models import Office
-from daftar.services.models import OfficeService, Service
+from daftar.offices.models import Office, OfficeService
 
 from . import messages as msg
 from .models import Appointment, AppointmentStatus

@@ -19,15 +19,16 @@ from daftar.applications.models import Application
 from daftar.applications.workflow import Status
 from daftar.audit.services import audit_record
 from daftar.calls.models import Call
+from daftar.catalogue.models import RevisionStatus, Service, Tariff
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import jalali_year_month, parse_date
+from daftar.ledger.models import CostEntry, Transaction
 from daftar.licences.models import Licence, LicenceEvent, LicenceStatus
 from daftar.licences.services import OFFICE_NAME, licence_sign, number_prefix
 from daftar.municipalities.models import District, Municipality
 from daftar.offices.hours import HoursBook
-from daftar.offices.models import HoursDirective, Office, OfficeStaff, StaffRole
+from daftar.offices.models import HoursDirective, Office, OfficeService, OfficeStaff, StaffRole
 from daftar.offices.services import hours_set, office_create, staff_add
-from daftar.services.models import CostEntry, OfficeService, RevisionStatus, Service, Tariff, Transaction
 
 from .data import (
     DEMO_CLERK,
@@ -86,16 +87,13 @@ def demo_directive(tehran: Municipality) -> HoursDirective:
 
 
 def catalogue_ensure() -> None:
-    """The service catalogue seeded by ``services`` migration 0002 (a flushed test database,
-    as after a transactional test, has lost it), created again when missing."""
-    import importlib
+    """The service catalogue seeded by the migrations (a flushed test database, as after a
+    transactional test, has lost it), created again when missing."""
+    from django.apps import apps
 
-    seeded = importlib.import_module("daftar.services.migrations.0002_catalogue")
-    for position, (code, title, minutes, bookable) in enumerate(seeded.CATALOGUE, start=1):
-        Service.objects.get_or_create(
-            code=code,
-            defaults={"title": title, "duration_minutes": minutes, "bookable": bookable, "position": position},
-        )
+    from daftar.catalogue.seed import catalogue_seed
+
+    catalogue_seed(apps)
 
 
 def demo_tariffs(tehran: Municipality) -> None:
@@ -110,7 +108,7 @@ def demo_tariffs(tehran: Municipality) -> None:
 
 def _licence(call: Call, holder: User, district: District, location: dict[str, float]) -> Licence:
     """The holder's issued licence for ``district`` (their case in the demo call, made directly
-    in the state ``licence_issued``, as daftar/licences/tests/conftest.py does)."""
+    in the state ``licence_issued``, as daftar/licences/tests/factories.py does)."""
     found = Licence.objects.filter(application__call=call, holder=holder).first()
     if found is not None:
         return found

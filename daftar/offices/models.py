@@ -1,5 +1,6 @@
-"""Licensed offices (S5, S11.3, S17): premises, counters, staff, equipment, the municipality's
-hours directive, each office's weekly schedule and its exceptions.
+"""Licensed offices (S5, S11.3, S17): premises, counters, staff, equipment, the services of the
+catalogue each office offers, the municipality's hours directive, each office's weekly schedule
+and its exceptions.
 
 Weekdays follow the Iranian week: 0 = Saturday (شنبه) … 6 = Friday (جمعه); ``iran_weekday``
 turns a date into that number.
@@ -218,3 +219,23 @@ class OfficeClosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office} – {self.date}"
+
+
+class OfficeService(models.Model):
+    """A service of the catalogue an office is permitted to deliver (a service not listed is not
+    permitted). Its table kept the name of the former ``services`` app (decision 0025)."""
+
+    office = models.ForeignKey(Office, verbose_name="دفتر", related_name="offered", on_delete=models.CASCADE)
+    service = models.ForeignKey(
+        "catalogue.Service", verbose_name="خدمت", related_name="offered_at", on_delete=models.PROTECT
+    )
+
+    class Meta:
+        db_table = "services_officeservice"
+        ordering = ["office", "service__position"]
+        verbose_name = "خدمت دفتر"
+        verbose_name_plural = "خدمات دفتر"
+        constraints = [models.UniqueConstraint(fields=["office", "service"], name="officeservice_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.office} – {self.service}"

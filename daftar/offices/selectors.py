@@ -13,13 +13,14 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from daftar.catalogue.models import Service
+from daftar.catalogue.tariffs import tariff_table
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import jalali_iso, to_jalali
 from daftar.kernel.normalize import normalize_text
 from daftar.municipalities.models import District, Municipality
 from daftar.municipalities.workdays import TEHRAN
-from daftar.services.models import OfficeService, Service
-from daftar.services.tariffs import tariff_table
+from daftar.offices.models import OfficeService
 
 from . import messages as msg
 from .hours import DayHours, HoursBook, day_text, interval_text, upcoming_days

@@ -26,12 +26,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from daftar.catalogue.models import Service
+from daftar.catalogue.tariffs import tariff_table
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
 from daftar.municipalities.models import District
 from daftar.municipalities.workdays import TEHRAN
-from daftar.services.models import Service
-from daftar.services.tariffs import tariff_table
 
 from . import messages as msg
 from . import selectors, services

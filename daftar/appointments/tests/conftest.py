@@ -1,22 +1,22 @@
 """Fixtures of appointment tests: two offices of one municipality built directly with the models
 (no demo data), open Saturday–Wednesday 8:00–14:00 with 2 counters, offering the 15-minute
-property inquiry and the 30-minute building permit (durations from the catalogue migration);
+property inquiry and the 30-minute building permit (durations from the seeded catalogue);
 citizens; a clerk of each office. The clock is frozen on Saturday 1405/09/28 (2026-12-19),
 06:00 Tehran, before opening; Wednesday 2026-12-23 is an official holiday."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from typing import Any
 
 import pytest
 
 from daftar.accounts.tests.factories import UserFactory
+from daftar.catalogue.models import Service
+from daftar.catalogue.seed import CATALOGUE
 from daftar.municipalities.tests.factories import DistrictFactory, MunicipalityFactory
 from daftar.municipalities.workdays import TEHRAN
-from daftar.offices.models import Office, OfficeStaff, StaffRole, WeeklyHours
-from daftar.services.models import OfficeService, Service
+from daftar.offices.models import Office, OfficeService, OfficeStaff, StaffRole, WeeklyHours
 
 SATURDAY = dt.date(2026, 12, 19)  # 1405/09/28
 HOLIDAY = dt.date(2026, 12, 23)  # Wednesday, an official holiday (holidays.IR)
@@ -29,9 +29,8 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def catalogue_service(code: str) -> Service:
-    """A service of the catalogue migration; recreated after a transactional test's flush."""
-    catalogue = importlib.import_module("daftar.services.migrations.0002_catalogue").CATALOGUE
-    for position, (c, title, minutes, bookable) in enumerate(catalogue, start=1):
+    """A service of the seeded catalogue; recreated after a transactional test's flush."""
+    for position, (c, title, minutes, bookable) in enumerate(CATALOGUE, start=1):
         if c == code:
             return Service.objects.get_or_create(
                 code=code,

@@ -13,12 +13,13 @@ from django.utils import timezone
 
 from daftar.applications.models import Application
 from daftar.audit.services import verify_chain
+from daftar.catalogue.models import Service, Tariff
 from daftar.kernel.jalali import jalali_year_month, parse_date
+from daftar.ledger.models import CostEntry, Transaction
 from daftar.licences.models import Licence
 from daftar.municipalities.models import Municipality
 from daftar.offices.hours import day_hours
-from daftar.offices.models import HoursDirective, Office, OfficeStaff, WeeklyHours
-from daftar.services.models import CostEntry, OfficeService, Service, Tariff, Transaction
+from daftar.offices.models import HoursDirective, Office, OfficeService, OfficeStaff, WeeklyHours
 
 pytestmark = pytest.mark.django_db
 

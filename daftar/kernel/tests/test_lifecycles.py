@@ -24,7 +24,7 @@ PENDING = {
     "supervision.Notice",
     "inspections.Inspection",
     "inspections.SupervisionVisit",
-    "services.TariffRevision",
+    "catalogue.TariffRevision",
     "appointments.Appointment",
 }
 

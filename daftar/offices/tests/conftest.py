@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from daftar.accounts.models import User
+from daftar.catalogue.models import Service
 from daftar.municipalities.models import Municipality
-from daftar.offices.models import HoursDirective, Office, StaffRole
+from daftar.offices.models import HoursDirective, Office, OfficeService, StaffRole
 from daftar.offices.services import hours_set, office_create, staff_add
-from daftar.services.models import OfficeService, Service
 
 MANAGER = "09120000008"
 CLERK = "09120000009"

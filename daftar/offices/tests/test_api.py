@@ -14,12 +14,12 @@ from rest_framework.test import APIClient
 from daftar.accounts.constants import Role
 from daftar.accounts.services import role_grant
 from daftar.applications.tests.helpers import client_for
+from daftar.catalogue.models import Service, Tariff
 from daftar.kernel.jalali import parse_date, to_jalali
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices import messages as msg
 from daftar.offices.access import NOT_FOUND, NOT_PERMITTED
 from daftar.offices.models import OfficeClosure, OfficeStaff, WeeklyHours
-from daftar.services.models import Service, Tariff
 
 from .conftest import CLERK, MANAGER, WEEK, user
 

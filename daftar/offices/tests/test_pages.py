@@ -11,11 +11,11 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from daftar.catalogue.models import Service, Tariff
 from daftar.kernel.jalali import parse_date, to_jalali
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices import messages as msg
 from daftar.offices.models import OfficeClosure, OfficeStaff, WeeklyHours
-from daftar.services.models import Service, Tariff
 
 from .conftest import CLERK, MANAGER, user
 

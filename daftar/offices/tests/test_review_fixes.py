@@ -14,6 +14,7 @@ from daftar.accounts.tests.factories import UserFactory
 from daftar.appointments.models import Appointment
 from daftar.audit.constants import action_label
 from daftar.audit.models import AuditEntry
+from daftar.catalogue.models import Service
 from daftar.kernel.errors import ApplicationError
 from daftar.municipalities.models import DayOff, Municipality, Province
 from daftar.municipalities.workdays import TEHRAN
@@ -22,7 +23,6 @@ from daftar.offices import messages as msg
 from daftar.offices.hours import HoursBook, day_hours, is_open_at
 from daftar.offices.models import ExtendedDay, HoursDirective, Office, OfficeClosure
 from daftar.offices.services import office_update
-from daftar.services.models import Service
 
 from .conftest import MANAGER, user
 

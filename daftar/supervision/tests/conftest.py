@@ -1,1 +1,1 @@
-from daftar.licences.tests.conftest import districts, make_licence  # noqa: F401
+from daftar.licences.tests.factories import districts, make_licence  # noqa: F401
