@@ -48,6 +48,7 @@ from django.utils import timezone
 
 from daftar.catalogue.tariffs import tariff_table
 from daftar.kernel.errors import ApplicationError, ThrottledError
+from daftar.kernel.hashing import address_hash
 from daftar.kernel.normalize import persian_digits
 from daftar.ledger.costs import parse_amount
 from daftar.ledger.models import Transaction
@@ -67,10 +68,8 @@ def min_offices() -> int:
 
 def planner_throttle(address: str) -> None:
     """At most ``PLANNER_PER_ADDRESS_HOURLY`` (default 120) estimates per address per hour."""
-    from daftar.licences.verification import client_hash
-
     limit = int(getattr(settings, "PLANNER_PER_ADDRESS_HOURLY", 120))
-    wait = ratelimit.hit(f"planner:{client_hash(address)}", limit=limit, window=3600)
+    wait = ratelimit.hit(f"planner:{address_hash(address)}", limit=limit, window=3600)
     if wait:
         raise ThrottledError(msg.PLANNER_THROTTLED.format(seconds=persian_digits(wait)), retry_after=wait)
 
