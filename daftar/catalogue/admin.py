@@ -17,12 +17,11 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from daftar.accounts.admin_base import AuditedAdmin, MunicipalityScopedAdmin
-from daftar.accounts.constants import Role
-from daftar.accounts.scoping import municipality_ids_for
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
 
 from . import messages as msg
+from . import policy
 from .forms import JalaliDateField
 from .inputs import parse_amount, rials, today
 from .models import Service, Tariff, TariffRevision
@@ -43,8 +42,7 @@ class ServiceAdmin(AuditedAdmin):
     search_fields = ["title", "code"]
 
     def _admin(self, request: HttpRequest) -> bool:
-        user = request.user
-        return bool(user.is_superuser or municipality_ids_for(user, {Role.MUNICIPALITY_ADMIN}))
+        return policy.may_see_catalogue_admin(request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._admin(request)
@@ -53,10 +51,10 @@ class ServiceAdmin(AuditedAdmin):
         return self._admin(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_superuser)
+        return policy.may_edit_catalogue(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return bool(request.user.is_superuser)
+        return policy.may_edit_catalogue(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False  # tariffs and transactions refer to services: deactivate instead

@@ -13,6 +13,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from daftar.kernel.lifecycle import LifecycleModel, StatusField
+
+from .workflow import REVISION, RevisionStatus
+
 
 class Service(models.Model):
     """A service of the catalogue (S5) with the time one delivery takes at a counter."""
@@ -36,15 +40,12 @@ class Service(models.Model):
         return self.title
 
 
-class RevisionStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "زمان‌بندی‌شده"
-    CANCELLED = "cancelled", "لغوشده"
-
-
-class TariffRevision(models.Model):
+class TariffRevision(LifecycleModel):
     """A revision of a municipality's whole tariff table (P6: one raised tariffs 15% on
     average): every service's amount in force the day before ``effective_from`` × (1 +
     ``percent``/100), rounded to ``rounding_step`` rials, in force from ``effective_from``."""
+
+    LIFECYCLE = REVISION
 
     municipality = models.ForeignKey(
         "municipalities.Municipality", verbose_name="شهرداری", related_name="tariff_revisions", on_delete=models.PROTECT
@@ -53,7 +54,7 @@ class TariffRevision(models.Model):
     rounding_step = models.PositiveIntegerField("گرد کردن به (ریال)", default=10_000)
     effective_from = models.DateField("اجرا از تاریخ")
     resolution = models.CharField("شمارهٔ مصوبهٔ شورا", max_length=100, blank=True)
-    status = models.CharField("وضعیت", max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.SCHEDULED)
+    status = StatusField("وضعیت", max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.SCHEDULED)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
     )

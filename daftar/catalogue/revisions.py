@@ -27,10 +27,12 @@ from daftar.kernel.normalize import normalize_text
 from daftar.municipalities.models import Municipality
 
 from . import messages as msg
+from . import policy
 from .inputs import default_step, forbidden, invalid, max_amount, parse_day, parse_percent, parse_step, rials, today
 from .models import RevisionStatus, Service, Tariff, TariffRevision
-from .services import is_tariff_admin
+from .policy import is_tariff_admin
 from .tariffs import tariff_table
+from .workflow import REVISION
 
 
 def round_to_step(value: Decimal, step: int) -> int:
@@ -181,15 +183,24 @@ def revision_schedule(
     return revision
 
 
+@REVISION.guard("before_its_day")
+def _before_its_day(revision: TariffRevision, actor: Any, data: dict[str, Any]) -> None:
+    if revision.effective_from <= today():  # in force already: history, superseded by a later one
+        raise ApplicationError(msg.REVISION_NOT_CANCELLABLE, code="illegal_state", status=409)
+
+
+def revision_actions(revision: TariffRevision, actor: Any) -> list[str]:
+    """The moves ``actor`` may take on ``revision`` now (the page's buttons)."""
+    if revision.effective_from <= today():
+        return []
+    return REVISION.actions(revision, actor, may=policy.may_move_revision)
+
+
 def revision_cancel(*, revision: TariffRevision, actor: Any) -> TariffRevision:
     """Cancel a scheduled revision before its day; its rows stop counting (tariffs.py)."""
-    if not is_tariff_admin(actor, revision.municipality_id):
-        raise forbidden()
     with transaction.atomic():
         locked = TariffRevision.objects.select_for_update().select_related("municipality").get(pk=revision.pk)
-        if locked.status != RevisionStatus.SCHEDULED or locked.effective_from <= today():
-            raise ApplicationError(msg.REVISION_NOT_CANCELLABLE, code="illegal_state", status=409)
-        locked.status = RevisionStatus.CANCELLED
+        REVISION.take(locked, "cancel", actor=actor, may=policy.may_move_revision, refuse=lambda *_: forbidden())
         locked.save(update_fields=["status"])
         audit_record(
             actor=actor,

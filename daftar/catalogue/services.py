@@ -20,8 +20,6 @@ from typing import Any
 
 from django.db import transaction
 
-from daftar.accounts.constants import Role
-from daftar.accounts.scoping import has_role
 from daftar.audit.services import audit_record
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
@@ -31,6 +29,7 @@ from daftar.municipalities.models import Municipality
 from . import messages as msg
 from .inputs import forbidden, invalid, parse_amount, parse_day, today
 from .models import RevisionStatus, Service, Tariff, TariffRevision
+from .policy import is_tariff_admin
 from .tariffs import tariff_in_force
 
 
@@ -44,14 +43,6 @@ def service_by_code(raw: object) -> Service:
     if found is None:
         raise invalid(msg.SERVICE_UNKNOWN, "service", code="service_unknown")
     return found
-
-
-def is_tariff_admin(actor: Any, municipality: Municipality | int) -> bool:
-    """The municipality administrator sets tariffs (DOMAIN «Roles»); a superuser may too."""
-    mid = municipality if isinstance(municipality, int) else municipality.pk
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        return False
-    return bool(actor.is_superuser or has_role(actor, Role.MUNICIPALITY_ADMIN, mid))
 
 
 # --- tariffs ---------------------------------------------------------------------------------

@@ -20,17 +20,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from daftar.accounts.constants import Role
-from daftar.accounts.scoping import municipality_ids_for, scope_queryset
+from daftar.accounts.scoping import scope_queryset
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import jalali_iso, to_jalali
 from daftar.kernel.normalize import persian_number
 from daftar.municipalities.models import Municipality
 
 from . import messages as msg
+from . import policy
 from .forms import RevisionForm, TariffTableForm, errors_to_form
 from .inputs import default_step, parse_day, today
-from .models import RevisionStatus, TariffRevision
-from .revisions import revision_cancel, revision_preview, revision_schedule
+from .models import TariffRevision
+from .revisions import revision_actions, revision_cancel, revision_preview, revision_schedule
 from .tariffs import tariff_table
 
 # --- the public tariff table ------------------------------------------------------------------
@@ -64,10 +65,9 @@ def tariffs(request: HttpRequest) -> HttpResponse:
 
 
 def _admin_cities(request: HttpRequest) -> list[Municipality]:
-    user = request.user
-    if user.is_superuser:
+    ids = policy.tariff_municipalities(request.user)
+    if ids is None:
         return list(Municipality.objects.order_by("name"))
-    ids = municipality_ids_for(user, {Role.MUNICIPALITY_ADMIN})
     if not ids:
         raise PermissionDenied
     return list(Municipality.objects.filter(pk__in=ids).order_by("name"))
@@ -82,16 +82,13 @@ def _revisions_page(
         .annotate(services=Count("tariffs"))
         .order_by("-effective_from", "-pk")[:100]
     )
-    now = today()
     return render(
         request,
         "catalogue/revisions.html",
         {
             "form": form,
             "preview": preview,
-            "revisions": [
-                {"row": r, "cancellable": r.status == RevisionStatus.SCHEDULED and r.effective_from > now} for r in rows
-            ],
+            "revisions": [{"row": r, "cancellable": "cancel" in revision_actions(r, request.user)} for r in rows],
             "many_cities": len(cities) > 1,
         },
         status=status,

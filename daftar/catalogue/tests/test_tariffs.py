@@ -322,10 +322,11 @@ def test_cancel_before_its_date_restores_the_old_table_and_frees_the_day(city: A
     )
     revision_cancel(revision=revision, actor=admin)
     assert amounts(city, NEXT_MONTH)["property_inquiry"] == 250_000
-    assert AuditEntry.objects.filter(action="services.revision_cancel").exists()
-    with pytest.raises(ApplicationError) as exc:
+    assert AuditEntry.objects.filter(action="services.revision_cancel").count() == 1
+    with pytest.raises(ApplicationError) as exc:  # cancelled already: the lifecycle has no move from there
         revision_cancel(revision=revision, actor=admin)
-    assert exc.value.status_code == 409
+    assert exc.value.status_code == 409 and exc.value.message == msg.REVISION_NOT_CANCELLABLE
+    assert AuditEntry.objects.filter(action="services.revision_cancel").count() == 1
     # the same day can be revised again, and set by hand
     again = revision_schedule(
         municipality=city, percent="-10", rounding_step=1_000, effective_from=NEXT_MONTH, actor=admin

@@ -24,7 +24,6 @@ PENDING = {
     "supervision.Notice",
     "inspections.Inspection",
     "inspections.SupervisionVisit",
-    "catalogue.TariffRevision",
     "appointments.Appointment",
 }
 
