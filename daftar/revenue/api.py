@@ -32,6 +32,7 @@ from daftar.runtime.ratelimit import client_address
 from . import messages as msg
 from .analytics import BY_DISTRICT, municipality_revenue, office_revenue
 from .planner import planner_district, planner_estimate, planner_throttle
+from .policy import report_municipalities
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
@@ -47,12 +48,7 @@ def revenue_access(user: Any, office_id: Any) -> Any:
 def readable_municipality(user: Any, raw: object) -> Municipality:
     """The municipality of the report: by id or slug, among those where ``user`` is a
     municipality reader (or any, for a superuser); otherwise 404. Blank: the user's only one."""
-    from daftar.accounts.scoping import municipality_ids_for
-    from daftar.offices.access import MUNICIPAL_READERS
-
-    qs = Municipality.objects.all()
-    if not user.is_superuser:
-        qs = qs.filter(pk__in=municipality_ids_for(user, MUNICIPAL_READERS))
+    qs = report_municipalities(user)
     text = normalize_text(str(raw or ""))
     if not text:
         only = list(qs.order_by("pk")[:2])

@@ -36,6 +36,7 @@ from .analytics import BY_DISTRICT, BY_SERVICE, municipality_revenue, office_rev
 from .api import readable_municipality, revenue_access
 from .forms import CostForm, MunicipalityReportForm, PlannerForm, RangeForm, errors_to_form
 from .planner import planner_district, planner_estimate, planner_throttle
+from .policy import report_municipalities
 
 COLORS = {"income": "#1f6f8b", "costs": "#c0392b", "profit": "#2e7d32", "revenue": "#1f6f8b"}
 
@@ -181,16 +182,8 @@ def office_cost_delete(request: HttpRequest, pk: str, cost_id: str) -> HttpRespo
 
 
 def _municipality_report(request: HttpRequest) -> tuple[Any, MunicipalityReportForm, dict[str, Any], str | None]:
-    from daftar.accounts.scoping import municipality_ids_for
-    from daftar.municipalities.models import Municipality
-    from daftar.offices.access import MUNICIPAL_READERS
-
     user: Any = request.user
-    visible = (
-        Municipality.objects.all()
-        if user.is_superuser
-        else Municipality.objects.filter(pk__in=municipality_ids_for(user, MUNICIPAL_READERS))
-    )
+    visible = report_municipalities(user)
     choices = list(visible.order_by("name"))
     if not choices:
         raise ApplicationError(msg.MUNICIPALITY_NOT_FOUND, code="not_found", status=404)
