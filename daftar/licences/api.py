@@ -1,6 +1,6 @@
 """REST API of licences for their holders and the municipality's staff (API.md «Licences (S16)»).
 
-Licences are fetched through ``scope_queryset``: a holder sees their own, staff of a
+Licences are fetched through ``policy.visible``: a holder sees their own, staff of a
 municipality see that municipality's; anything else is "not found" (404), never "forbidden".
 The public key that verifies certificate QR codes is public.
 """
@@ -19,13 +19,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
-from daftar.accounts.constants import STAFF_ROLES
-from daftar.accounts.scoping import scope_queryset
 from daftar.core.errors import ApplicationError
 from daftar.core.fields import jalali_twin
 from daftar.core.schema import page_parameters, paginated
 
-from . import signing
+from . import policy, signing
 from .certificate import certificate_pdf
 from .models import Licence
 
@@ -34,9 +32,7 @@ NOT_FOUND = "مجوزی با این شماره یافت نشد یا به آن د
 
 def licences_visible(actor: Any) -> Any:
     """Licences ``actor`` may see: their own, and their municipalities' when they are staff."""
-    return scope_queryset(Licence.objects.all(), actor, roles=STAFF_ROLES, owner_field="holder").select_related(
-        "municipality", "district", "licence_type"
-    )
+    return policy.visible(actor).select_related("municipality", "district", "licence_type")
 
 
 class LicenceSerializer(serializers.ModelSerializer):
