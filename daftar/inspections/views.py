@@ -1,5 +1,6 @@
 """Pages of site inspections (mobile-first): the inspector's visits and the checklist form.
-A visit or case outside the user's municipality is a 404; refusals are shown in Persian."""
+A visit or case outside the user's municipality is a 404; refusals are shown in Persian. The
+forms offered are the moves and actions ``policy`` allows the user now."""
 
 from __future__ import annotations
 
@@ -20,9 +21,10 @@ from daftar.core.files import attachment_response
 from daftar.core.normalize import persian_number
 from daftar.documents import messages as doc_msg
 
+from . import policy
 from .checklist import checklist, visit_checklist
 from .forms import PhotoForm, ResultForm, ScheduleForm, VisitResultForm, errors_to_form
-from .models import Inspection, InspectionStatus, SupervisionVisit
+from .models import Inspection, SupervisionVisit
 from .selectors import (
     awaiting_visit,
     case_for_inspector,
@@ -33,15 +35,7 @@ from .selectors import (
     scheduled_visits,
     visit_for,
 )
-from .services import (
-    VIOLATION_OF_KIND,
-    inspection_record,
-    inspection_schedule,
-    is_inspector_for,
-    is_inspector_for_licence,
-    photo_add,
-    visit_record,
-)
+from .services import VIOLATION_OF_KIND, inspection_record, inspection_schedule, photo_add, visit_record
 
 SCHEDULED = "بازدید برای {when} زمان‌بندی شد و به متقاضی پیامک شد."
 RECORDED = "نتیجهٔ بازدید ثبت شد؛ وضعیت پرونده: «{status}»."
@@ -92,9 +86,6 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render(request: HttpRequest, inspection: Inspection, *, form: Any = None, status: int = 200) -> HttpResponse:
-    can_record = inspection.status == InspectionStatus.SCHEDULED and is_inspector_for(
-        request.user, inspection.application
-    )
     return render(
         request,
         "inspections/detail.html",
@@ -106,8 +97,8 @@ def _render(request: HttpRequest, inspection: Inspection, *, form: Any = None, s
             "photos": list(inspection.photos.all()),
             "form": form or ResultForm(),
             "photo_form": PhotoForm(),
-            "can_record": can_record,
-            "can_add_photo": is_inspector_for(request.user, inspection.application),
+            "can_record": "record" in policy.actions(request.user, inspection),
+            "can_add_photo": policy.may(request.user, "inspection.photo_add", inspection),
         },
         status=status,
     )
@@ -183,7 +174,6 @@ def _visit(request: HttpRequest, pk: int) -> SupervisionVisit:
 def _render_visit(
     request: HttpRequest, visit: SupervisionVisit, *, form: Any = None, status: int = 200
 ) -> HttpResponse:
-    can_record = visit.status == InspectionStatus.SCHEDULED and is_inspector_for_licence(request.user, visit.licence)
     return render(
         request,
         "inspections/visit.html",
@@ -193,7 +183,7 @@ def _render_visit(
             "items": visit_checklist(visit.licence),
             "result": visit.result,
             "form": form or VisitResultForm(),
-            "can_record": can_record,
+            "can_record": "record" in policy.actions(request.user, visit),
         },
         status=status,
     )

@@ -19,8 +19,6 @@ DOCS = Path(settings.BASE_DIR) / "docs" / "lifecycles"
 PENDING = {
     "notifications.OutboxMessage",
     "inquiries.Inquiry",
-    "inspections.Inspection",
-    "inspections.SupervisionVisit",
     "services.TariffRevision",
     "appointments.Appointment",
 }
