@@ -341,3 +341,41 @@ def test_renewal_asks_the_outside_bodies_again_when_their_answers_are_old(make_l
     assert error.code == "inquiry_failed" and "سابقهٔ کیفری" in error.message
     Inquiry.objects.filter(application=licence.application).update(status="passed")
     assert licence_renew(licence, reason="درخواست تمدید در مهلت مقرر", actor=authority()).renewals == 1
+
+
+# --- nobody acts on their own licence ----------------------------------------------------------
+
+
+def test_a_licensing_authority_cannot_act_on_a_licence_they_hold_or_work_under(make_licence):
+    """The holder, or a clerk of the licensed office, who is also the municipality's licensing
+    authority is answered "not found" (as an unknown number) and nothing changes; the holder
+    without the role still gets 403."""
+    from daftar.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+    from daftar.applications.tests.helpers import client_for
+    from daftar.offices.models import Office, OfficeStaff, StaffRole
+
+    licence = make_licence(status=LicenceStatus.SUSPENDED, suspended_until=days(30))
+    office = Office.objects.create(
+        municipality=licence.municipality,
+        district=licence.district,
+        licence=licence,
+        name="دفتر آزمون",
+        address="تهران",
+        lat=35.7,
+        lng=51.4,
+    )
+    clerk = UserFactory.create()
+    OfficeStaff.objects.create(office=office, user=clerk, role=StaffRole.CLERK)
+    body = {"action": "reinstate", "reason": "رفع تعلیق مجوز خود برای آزمون"}
+    assert actions(client_for(licence.holder), licence, **body).status_code == 403  # no role: as before
+    unknown = actions(client_for(authority()), Licence(number="TEH-1404-999999"), **body)
+    for person in (licence.holder, clerk):
+        RoleAssignmentFactory(user=person, municipality=licence.municipality, role="licensing_authority")
+        response = actions(client_for(User.objects.get(pk=person.pk)), licence, **body)
+        assert (response.status_code, response.json()) == (404, unknown.json())
+        error = refusal(licence_reinstate, licence, reason=body["reason"], actor=User.objects.get(pk=person.pk))
+        assert (error.status_code, error.code) == (404, "not_found")
+    stored = Licence.objects.get(pk=licence.pk)
+    assert (stored.status, stored.events.count()) == (LicenceStatus.SUSPENDED, 0)
+    assert not AuditEntry.objects.filter(action__startswith="licence.").exists()
+    assert actions(client_for(authority()), licence, **body).status_code == 200  # anyone else may
