@@ -5,6 +5,11 @@ Used by the supervision services and API views, built only from ``daftar.account
 listed once, in ``STAFF_ACTIONS``: recording a violation and issuing a notice create rows; the
 others are moves of ``workflow.VIOLATION`` and ``workflow.NOTICE``. The holder answers a notice
 (the move ``respond``) and sends the six-monthly reports.
+
+Nobody acts on their own office or notice: the owners of a violation or notice are those of its
+licence (the holder and the office's staff, ``daftar.licences.policy.owners``). An owner who
+holds the role is refused like a licence or notice that does not exist (404); whoever else lacks
+the role gets 403.
 """
 
 from __future__ import annotations
@@ -15,10 +20,11 @@ from typing import Any
 from django.db.models import QuerySet
 
 from daftar.accounts.constants import STAFF_ROLES, Role
-from daftar.accounts.policy import holds, is_person
+from daftar.accounts.policy import holds, is_person, not_found, staff_may
 from daftar.accounts.scoping import scope_queryset
 from daftar.core.errors import ApplicationError
 from daftar.kernel.lifecycle import Move
+from daftar.licences import policy as licence_policy
 from daftar.licences.models import Licence
 
 from . import messages as msg
@@ -53,10 +59,16 @@ def demand_holder(actor: Any, licence: Licence) -> None:
 
 
 def _staff_may(actor: Any, roles: Iterable[str], licence: Licence) -> bool:
-    return holds(actor, roles, licence.municipality_id)
+    if not holds(actor, roles, licence.municipality_id):
+        return False  # (the owners are looked up only for those who hold the role)
+    return staff_may(actor, roles, licence.municipality_id, owners=licence_policy.owners(licence))
 
 
 def _refuse_staff(actor: Any, roles: Iterable[str], licence: Licence) -> ApplicationError:
+    """To an owner who holds the role, "not found" (their own office is not in their queue); to
+    anyone else, 403."""
+    if holds(actor, roles, licence.municipality_id) and licence_policy.is_owner(actor, licence):
+        return not_found(msg.NOT_FOUND)
     return _forbidden()
 
 
