@@ -7,6 +7,11 @@ licensing authority reads inspections, and supervisors read visits too; the hold
 reads the visits of their own office. The staff actions are listed once, in ``STAFF_ACTIONS``:
 scheduling and adding a photo create rows; recording is the move of ``workflow.INSPECTION`` and
 ``workflow.SUPERVISION_VISIT``.
+
+Nobody inspects their own case or office: the owners of a case are its applicant, those of a
+licensed office its holder and staff (``daftar.licences.policy.owners``). Their own cases and
+offices are not in an inspector's queues and lists, and an owner who holds the role is refused
+like a case or visit that does not exist (404); whoever else lacks the role gets 403.
 """
 
 from __future__ import annotations
@@ -17,10 +22,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from daftar.accounts.constants import Role
-from daftar.accounts.policy import holds, is_own, is_person, municipalities_where
+from daftar.accounts.policy import holds, is_own, is_person, municipalities_where, not_found, staff_may
 from daftar.applications.models import Application
 from daftar.core.errors import ApplicationError
 from daftar.kernel.lifecycle import Move
+from daftar.licences import policy as licence_policy
 from daftar.licences.models import Licence
 
 from . import messages as msg
@@ -41,6 +47,11 @@ STAFF_ACTIONS: dict[str, frozenset[str]] = {
 Visit = Inspection | SupervisionVisit
 
 
+def _not_own_case(qs: QuerySet[Any], actor: Any, applicant_field: str) -> QuerySet[Any]:
+    """``qs`` without the cases (or their inspections) whose applicant is ``actor``."""
+    return qs.exclude(**{applicant_field: actor}) if is_person(actor) else qs
+
+
 def _in_municipalities(qs: QuerySet[Any], actor: Any, roles: Iterable[str], field: str) -> QuerySet[Any]:
     """``qs`` limited to the municipalities where ``actor`` holds one of ``roles`` (all for a
     platform admin, none for anonymous)."""
@@ -57,17 +68,27 @@ def case_owners(application: Application) -> set[int]:
 
 
 def office_owners(licence: Licence) -> set[int]:
-    """The people a licensed office belongs to: the licence's holder."""
-    return {licence.holder_id}
+    """The people a licensed office belongs to: the licence's holder and the office's staff."""
+    return licence_policy.owners(licence)
+
+
+def _of(obj: Any) -> Any:
+    """The case or licence an inspection or visit is of (``obj`` itself otherwise)."""
+    if isinstance(obj, Inspection):
+        return obj.application
+    if isinstance(obj, SupervisionVisit):
+        return obj.licence
+    return obj
+
+
+def _municipality(obj: Any) -> int:
+    return int(_of(obj).municipality_id)
 
 
 def _subject(obj: Any) -> tuple[int, set[int]]:
     """The municipality and the owners of what an action is done to (a case, a licence, or a
     visit of either)."""
-    if isinstance(obj, Inspection):
-        obj = obj.application
-    elif isinstance(obj, SupervisionVisit):
-        obj = obj.licence
+    obj = _of(obj)
     if isinstance(obj, Application):
         return obj.municipality_id, case_owners(obj)
     return obj.municipality_id, office_owners(obj)
@@ -79,18 +100,21 @@ def _subject(obj: Any) -> tuple[int, set[int]]:
 def may(actor: Any, action: str, obj: Any) -> bool:
     """``actor`` may take the staff action ``action`` (a key of ``STAFF_ACTIONS``) on ``obj``:
     the role in its municipality, and it is not their own case or office."""
+    roles = STAFF_ACTIONS[action]
+    if not holds(actor, roles, _municipality(obj)):
+        return False  # (the owners are looked up only for those who hold the role)
     municipality_id, owners = _subject(obj)
-    return holds(actor, STAFF_ACTIONS[action], municipality_id) and not is_own(actor, owners)
+    return staff_may(actor, roles, municipality_id, owners=owners)
 
 
 def refuse(actor: Any, action: str, obj: Any) -> ApplicationError:
-    """The answer to a staff action ``actor`` may not take (403)."""
-    _, owners = _subject(obj)
+    """The answer to a staff action ``actor`` may not take: "not found" to an owner who holds
+    the role (the same body as a nonexistent case or visit), 403 to anyone else."""
+    municipality_id, owners = _subject(obj)
     on_case = action.startswith("inspection.")
-    if is_own(actor, owners):
-        message = msg.OWN_CASE if on_case else msg.VISIT_OWN_OFFICE
-    else:
-        message = msg.NOT_INSPECTOR if on_case else msg.VISIT_NOT_INSPECTOR
+    if holds(actor, STAFF_ACTIONS[action], municipality_id) and is_own(actor, owners):
+        return not_found(msg.NOT_FOUND if on_case else msg.VISIT_NOT_FOUND)
+    message = msg.NOT_INSPECTOR if on_case else msg.VISIT_NOT_INSPECTOR
     return ApplicationError(message, code="permission_denied", status=403)
 
 
@@ -128,11 +152,13 @@ def actions(actor: Any, obj: Visit) -> list[str]:
 
 def inspections_visible(actor: Any) -> QuerySet[Inspection]:
     """Inspections of cases in the municipalities where ``actor`` is an inspector or the
-    licensing authority (read-only); anything else is a 404."""
+    licensing authority (read-only), but of their own case; anything else is a 404."""
     qs = Inspection.objects.select_related(
         "application__applicant", "application__district", "application__municipality", "application__call__rule_set"
     )
-    return _in_municipalities(qs, actor, READERS, "application__municipality_id")
+    return _in_municipalities(
+        _not_own_case(qs, actor, "application__applicant"), actor, READERS, "application__municipality_id"
+    )
 
 
 def photos_visible(actor: Any) -> QuerySet[InspectionPhoto]:
@@ -140,30 +166,37 @@ def photos_visible(actor: Any) -> QuerySet[InspectionPhoto]:
 
 
 def cases_to_inspect(actor: Any) -> QuerySet[Application]:
-    """Cases in the municipalities where ``actor`` is an inspector."""
-    return _in_municipalities(Application.objects.all(), actor, INSPECTORS, "municipality_id")
+    """Cases in the municipalities where ``actor`` is an inspector, but their own."""
+    return _in_municipalities(
+        _not_own_case(Application.objects.all(), actor, "applicant"), actor, INSPECTORS, "municipality_id"
+    )
 
 
 def visits_visible(actor: Any) -> QuerySet[SupervisionVisit]:
     """Visits of licences in the user's municipalities (inspector, licensing authority,
-    supervisor) and, read-only, visits of the user's own licences."""
+    supervisor) but of their own office and, read-only, visits of the user's own licences."""
     qs = SupervisionVisit.objects.select_related(
         "licence__holder", "licence__district", "licence__municipality", "licence__application__call__rule_set"
     )
-    ids = municipalities_where(actor, VISIT_READERS)
-    if ids is None:
-        return qs
     if not is_person(actor):
         return qs.none()
-    return qs.filter(Q(licence__municipality_id__in=ids) | Q(licence__holder=actor))
+    ids = municipalities_where(actor, VISIT_READERS)
+    as_staff = ~Q(licence__in=licence_policy.own_licences(actor))
+    if ids is not None:
+        as_staff &= Q(licence__municipality_id__in=ids)
+    return qs.filter(as_staff | Q(licence__holder=actor))
 
 
 def licences_to_visit(actor: Any) -> QuerySet[Licence]:
-    """Licences in the municipalities where ``actor`` is an inspector."""
-    return _in_municipalities(Licence.objects.all(), actor, INSPECTORS, "municipality_id")
+    """Licences in the municipalities where ``actor`` is an inspector, but their own offices'."""
+    qs = Licence.objects.exclude(pk__in=licence_policy.own_licences(actor).values("pk"))
+    return _in_municipalities(qs, actor, INSPECTORS, "municipality_id")
 
 
 def supervision_visits_to_record(actor: Any) -> QuerySet[SupervisionVisit]:
-    """Scheduled supervision visits of the municipalities where ``actor`` is an inspector."""
-    qs = SupervisionVisit.objects.filter(status=InspectionStatus.SCHEDULED)
+    """Scheduled supervision visits of the municipalities where ``actor`` is an inspector, but of
+    their own offices."""
+    qs = SupervisionVisit.objects.filter(status=InspectionStatus.SCHEDULED).exclude(
+        licence__in=licence_policy.own_licences(actor)
+    )
     return _in_municipalities(qs, actor, INSPECTORS, "licence__municipality_id")

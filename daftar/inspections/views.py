@@ -43,6 +43,13 @@ PHOTO_ADDED = "عکس بارگذاری شد."
 VISIT_RECORDED = "نتیجهٔ بازدید نظارتی ثبت شد؛ {count} تخلف برای دفتر ثبت شد."
 
 
+def _not_found_as_page(exc: ApplicationError) -> None:
+    """A refusal that reads "not found" (one's own case or office) is the not-found page, the
+    same as for an id that does not exist."""
+    if exc.status_code == 404:
+        raise Http404 from None
+
+
 def _inspection(request: HttpRequest, pk: int) -> Inspection:
     try:
         return inspection_for(request.user, pk)
@@ -76,6 +83,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             inspection = inspection_schedule(application, request.user, form.cleaned_data["scheduled_at"])
         except ApplicationError as exc:
+            _not_found_as_page(exc)
             messages.error(request, exc.message)
         else:
             messages.success(request, SCHEDULED.format(when=form.cleaned_data["scheduled_at"]))
@@ -115,6 +123,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         inspection = inspection_record(inspection, form.measurements(), request.user)
     except ApplicationError as exc:
+        _not_found_as_page(exc)
         errors_to_form(form, exc)
         return _render(request, inspection, form=form, status=exc.status_code)
     inspection.application.refresh_from_db()
@@ -146,6 +155,7 @@ def _photo_checked(request: HttpRequest, inspection: Inspection) -> HttpResponse
     try:
         photo_add(inspection, request.FILES.get("file"), actor=request.user)
     except ApplicationError as exc:
+        _not_found_as_page(exc)
         messages.error(request, exc.message)
         return _render(request, inspection, status=exc.status_code)
     messages.success(request, PHOTO_ADDED)
@@ -200,6 +210,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         visit = visit_record(visit, form.observations(), request.user)
     except ApplicationError as exc:
+        _not_found_as_page(exc)
         errors_to_form(form, exc)
         return _render_visit(request, visit, form=form, status=exc.status_code)
     failed = sum(1 for item in visit.result if item["result"] != "pass" and item["kind"] in VIOLATION_OF_KIND)
