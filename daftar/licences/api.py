@@ -44,6 +44,7 @@ class LicenceSerializer(serializers.ModelSerializer):
     valid_from_jalali = serializers.SerializerMethodField()
     valid_until_jalali = serializers.SerializerMethodField()
     certificate_url = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
 
     class Meta:
         model = Licence
@@ -67,6 +68,7 @@ class LicenceSerializer(serializers.ModelSerializer):
             "renewals",
             "application",
             "certificate_url",
+            "actions",
         ]
 
     def get_municipality(self, licence: Licence) -> dict[str, str]:
@@ -86,6 +88,11 @@ class LicenceSerializer(serializers.ModelSerializer):
 
     def get_certificate_url(self, licence: Licence) -> str:
         return f"/api/v1/licences/{licence.number}/certificate.pdf"
+
+    def get_actions(self, licence: Licence) -> list[str]:
+        """The moves the caller may take now (``POST …/actions``): the licence's table asked
+        through the policy; empty for the holder and for staff without the role."""
+        return policy.actions(self.context["request"].user, licence)
 
 
 class LicencePagination(PageNumberPagination):
@@ -112,7 +119,9 @@ class LicenceListView(APIView):
             qs = qs.filter(holder=request.user)
         paginator = LicencePagination()
         page: list[Licence] | None = paginator.paginate_queryset(qs.order_by("-issued_at", "-pk"), request, view=self)
-        return paginator.get_paginated_response(LicenceSerializer(page, many=True).data)
+        policy.remember_owners(page or [])
+        body = LicenceSerializer(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(body)
 
 
 class CertificateView(APIView):

@@ -13,6 +13,7 @@ lacks the role gets 403, as before.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -45,6 +46,18 @@ def owners(licence: Licence) -> set[int]:
         cached = {licence.holder_id, *staff}
         licence.__dict__[OWNERS_CACHE] = cached
     return cached
+
+
+def remember_owners(licences: Iterable[Licence]) -> None:
+    """Look up the owners of many licences in one query (a list answering ``actions`` for each)."""
+    todo = {lic.pk: lic for lic in licences if OWNERS_CACHE not in lic.__dict__}
+    if not todo:
+        return
+    for lic in todo.values():
+        lic.__dict__[OWNERS_CACHE] = {lic.holder_id}
+    staff = Licence.objects.filter(pk__in=todo, office__staff__active=True).values_list("pk", "office__staff__user_id")
+    for pk, user_id in staff:
+        todo[pk].__dict__[OWNERS_CACHE].add(user_id)
 
 
 def own_licences(actor: Any) -> QuerySet[Licence]:
@@ -101,3 +114,8 @@ def demand_any(actor: Any, licence: Licence) -> None:
 def available(actor: Any, licence: Licence) -> list[Move]:
     """The moves ``actor`` may take on ``licence`` now (its guards are not run)."""
     return LICENCE.available(licence, actor, may=may_move)
+
+
+def actions(actor: Any, licence: Licence) -> list[str]:
+    """The names of those moves: what the API offers ``actor`` (``"actions"``)."""
+    return [m.action for m in available(actor, licence)]

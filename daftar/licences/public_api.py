@@ -124,13 +124,15 @@ class ActionSerializer(serializers.Serializer):
     until = serializers.CharField(required=False, help_text="suspend only: ISO or Jalali date (1404/09/30)")
 
 
-def action_body(licence: Licence) -> dict[str, Any]:
-    """The verification body plus what the authority sees: the reason and the history."""
+def action_body(licence: Licence, actor: Any) -> dict[str, Any]:
+    """The verification body plus what the authority sees: the reason, the history and the
+    moves ``actor`` may take next."""
     events = list(licence.events.select_related("actor").all())
     return {
         **verification_body(licence),
         "status_reason": licence.status_reason,
         "renewals": licence.renewals,
+        "actions": policy.actions(actor, licence),
         "events": [
             {
                 "at": e.at,
@@ -180,4 +182,4 @@ class LicenceActionsView(APIView):
             except ValidationError as exc:
                 raise ApplicationError(exc.messages[0], code="date_invalid", fields={"until": exc.messages}) from None
         changed = licence_act(licence, action=action, actor=request.user, reason=data.get("reason", ""), until=until)
-        return Response(action_body(changed))
+        return Response(action_body(changed, request.user))

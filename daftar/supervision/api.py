@@ -71,7 +71,8 @@ def violation_body(v: Violation) -> dict[str, Any]:
     }
 
 
-def notice_body(n: Notice) -> dict[str, Any]:
+def notice_body(n: Notice, actor: Any) -> dict[str, Any]:
+    """The notice, with the moves ``actor`` may take on it now (``respond``, ``decide``)."""
     return {
         "id": n.pk,
         "licence": n.licence.number,
@@ -84,6 +85,7 @@ def notice_body(n: Notice) -> dict[str, Any]:
         "response_text": n.response_text,
         "responded_at": n.responded_at,
         "status": n.status,
+        "actions": policy.actions(actor, n),
     }
 
 
@@ -127,6 +129,9 @@ NoticeSchema = inline_serializer(
         "response_text": serializers.CharField(),
         "responded_at": serializers.DateTimeField(allow_null=True),
         "status": serializers.CharField(),
+        "actions": serializers.ListField(
+            child=serializers.CharField(), help_text="the moves the caller may take now: respond, decide"
+        ),
     },
 )
 DecisionSchema = inline_serializer(
@@ -226,7 +231,7 @@ class LicenceNoticesView(APIView):
                     msg.VIOLATIONS_INVALID, code="violations_invalid", fields={"violations": [msg.VIOLATIONS_INVALID]}
                 ) from None
         notice = notice_issue(licence, actor=request.user, violation_ids=ids)
-        return Response(notice_body(notice), status=201)
+        return Response(notice_body(notice, request.user), status=201)
 
 
 class NoticeResponseView(APIView):
@@ -240,7 +245,7 @@ class NoticeResponseView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         notice = _notice(request, pk)
         changed = notice_respond(notice, text=request_body(request).get("text", ""), actor=request.user)
-        return Response(notice_body(changed))
+        return Response(notice_body(changed, request.user))
 
 
 class NoticeDecisionView(APIView):

@@ -116,6 +116,11 @@ def available(actor: Any, notice: Notice) -> list[Move]:
     return NOTICE.available(notice, actor, may=may_move)
 
 
+def actions(actor: Any, notice: Notice) -> list[str]:
+    """The names of those moves: what the API offers ``actor`` (``"actions"``)."""
+    return [m.action for m in available(actor, notice)]
+
+
 # --- reading ----------------------------------------------------------------------------------
 
 
