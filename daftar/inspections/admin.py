@@ -15,7 +15,8 @@ class PhotoInline(admin.TabularInline):
 class InspectionAdmin(admin.ModelAdmin):
     list_display = ("pk", "application", "inspector", "scheduled_at", "status", "passed")
     list_filter = ("status",)
-    readonly_fields = ("application", "inspector", "result", "passed", "recorded_at", "created_at")
+    # the status changes only by its moves (workflow.INSPECTION)
+    readonly_fields = ("application", "inspector", "status", "result", "passed", "recorded_at", "created_at")
     inlines = [PhotoInline]
 
 
@@ -23,4 +24,5 @@ class InspectionAdmin(admin.ModelAdmin):
 class SupervisionVisitAdmin(admin.ModelAdmin):
     list_display = ("pk", "licence", "inspector", "scheduled_at", "status", "passed")
     list_filter = ("status",)
-    readonly_fields = ("licence", "inspector", "result", "passed", "recorded_at", "created_at")
+    # the status changes only by its moves (workflow.SUPERVISION_VISIT)
+    readonly_fields = ("licence", "inspector", "status", "result", "passed", "recorded_at", "created_at")

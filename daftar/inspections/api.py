@@ -18,6 +18,7 @@ from daftar.kernel.fields import jalali_twin
 from daftar.kernel.files import attachment_response
 from daftar.kernel.parsers import NormalizingMultiPartParser
 
+from . import policy
 from .checklist import checklist, visit_checklist
 from .models import Inspection, InspectionPhoto, SupervisionVisit
 from .selectors import (
@@ -45,7 +46,8 @@ def photo_body(p: InspectionPhoto) -> dict[str, Any]:
     }
 
 
-def inspection_body(i: Inspection) -> dict[str, Any]:
+def inspection_body(i: Inspection, actor: Any) -> dict[str, Any]:
+    """The inspection, with the moves ``actor`` may take on it now (``record``)."""
     return {
         "id": i.pk,
         "application": i.application_id,
@@ -59,6 +61,7 @@ def inspection_body(i: Inspection) -> dict[str, Any]:
         "result": i.result,
         "passed": i.passed,
         "photos": [photo_body(p) for p in i.photos.all()],
+        "actions": policy.actions(actor, i),
     }
 
 
@@ -103,6 +106,7 @@ class InspectionSerializer(serializers.Serializer):
     result = InspectionResultItemSerializer(many=True)
     passed = serializers.BooleanField(allow_null=True)
     photos = InspectionPhotoSerializer(many=True)
+    actions = serializers.ListField(child=serializers.CharField(), help_text="the moves the caller may take now")
 
 
 class InspectionScheduleInputSerializer(serializers.Serializer):
@@ -132,7 +136,7 @@ class ApplicationInspectionsView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         application = case_for_inspector(request.user, pk)
         inspection = inspection_schedule(application, request.user, request_body(request).get("scheduled_at"))
-        return Response(inspection_body(inspection_for(request.user, inspection.pk)), status=201)
+        return Response(inspection_body(inspection_for(request.user, inspection.pk), request.user), status=201)
 
 
 class InspectionView(APIView):
@@ -140,7 +144,7 @@ class InspectionView(APIView):
 
     @extend_schema(operation_id="inspections_read", responses={200: InspectionSerializer, **ERRORS})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(inspection_body(inspection_for(request.user, pk)))
+        return Response(inspection_body(inspection_for(request.user, pk), request.user))
 
 
 class InspectionPhotosView(APIView):
@@ -182,13 +186,14 @@ class InspectionResultView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         inspection = inspection_for(request.user, pk)
         inspection_record(inspection, request_body(request), request.user)
-        return Response(inspection_body(inspection_for(request.user, pk)))
+        return Response(inspection_body(inspection_for(request.user, pk), request.user))
 
 
 # --- supervision visits of licensed offices (S11.3, S17, P6) --------------------------------
 
 
-def visit_body(v: SupervisionVisit) -> dict[str, Any]:
+def visit_body(v: SupervisionVisit, actor: Any) -> dict[str, Any]:
+    """The visit, with the moves ``actor`` may take on it now (``record``)."""
     return {
         "id": v.pk,
         "licence": v.licence.number,
@@ -201,6 +206,7 @@ def visit_body(v: SupervisionVisit) -> dict[str, Any]:
         "checklist": [item.as_dict() for item in visit_checklist(v.licence)],
         "result": v.result,
         "passed": v.passed,
+        "actions": policy.actions(actor, v),
     }
 
 
@@ -224,6 +230,7 @@ class SupervisionVisitSerializer(serializers.Serializer):
     checklist = VisitChecklistItemSerializer(many=True)
     result = InspectionResultItemSerializer(many=True)
     passed = serializers.BooleanField(allow_null=True)
+    actions = serializers.ListField(child=serializers.CharField(), help_text="the moves the caller may take now")
 
 
 class VisitResultInputSerializer(serializers.Serializer):
@@ -244,7 +251,7 @@ class LicenceVisitsView(APIView):
     def post(self, request: Request, number: str) -> Response:
         licence = licence_for_inspector(request.user, number)
         visit = visit_schedule(licence, request.user, request_body(request).get("scheduled_at"))
-        return Response(visit_body(visit_for(request.user, visit.pk)), status=201)
+        return Response(visit_body(visit_for(request.user, visit.pk), request.user), status=201)
 
 
 class VisitView(APIView):
@@ -252,7 +259,7 @@ class VisitView(APIView):
 
     @extend_schema(operation_id="supervision_visits_read", responses={200: SupervisionVisitSerializer, **ERRORS})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(visit_body(visit_for(request.user, pk)))
+        return Response(visit_body(visit_for(request.user, pk), request.user))
 
 
 class VisitResultView(APIView):
@@ -266,4 +273,4 @@ class VisitResultView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         visit = visit_for(request.user, pk)
         visit_record(visit, request_body(request), request.user)
-        return Response(visit_body(visit_for(request.user, pk)))
+        return Response(visit_body(visit_for(request.user, pk), request.user))

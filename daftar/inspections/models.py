@@ -1,5 +1,7 @@
 """Site inspections (بازدید میدانی, S11, S14): a scheduled visit of a case's premises, its
-per-item result and its photos (files kept through the storage API under server-made names)."""
+per-item result and its photos (files kept through the storage API under server-made names).
+The states of both kinds of visit are declared in ``workflow.py`` and changed only by
+``services.py``."""
 
 from __future__ import annotations
 
@@ -7,13 +9,16 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from daftar.kernel.lifecycle import LifecycleModel, StatusField
 
-class InspectionStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "زمان‌بندی‌شده"
-    DONE = "done", "انجام‌شده"
+from .workflow import INSPECTION, SUPERVISION_VISIT, InspectionStatus
+
+__all__ = ["Inspection", "InspectionPhoto", "InspectionStatus", "SupervisionVisit"]
 
 
-class Inspection(models.Model):
+class Inspection(LifecycleModel):
+    LIFECYCLE = INSPECTION  # its moves, declared once (workflow.py)
+
     application = models.ForeignKey(
         "applications.Application", verbose_name="پرونده", related_name="inspections", on_delete=models.CASCADE
     )
@@ -21,9 +26,7 @@ class Inspection(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="بازرس", related_name="inspections", on_delete=models.PROTECT
     )
     scheduled_at = models.DateTimeField("زمان بازدید")
-    status = models.CharField(
-        "وضعیت", max_length=16, choices=InspectionStatus.choices, default=InspectionStatus.SCHEDULED
-    )
+    status = StatusField("وضعیت", max_length=16, choices=InspectionStatus.choices, default=InspectionStatus.SCHEDULED)
     result = models.JSONField("نتیجه به تفکیک موارد", default=list, blank=True)
     passed = models.BooleanField("پذیرفته", null=True, blank=True)
     recorded_at = models.DateTimeField("زمان ثبت نتیجه", null=True, blank=True)
@@ -60,9 +63,11 @@ class InspectionPhoto(models.Model):
         return self.original_name or str(self.file.name)
 
 
-class SupervisionVisit(models.Model):
+class SupervisionVisit(LifecycleModel):
     """A periodic supervision visit of a licensed office (S11.3, S17, P6): its checklist
     result per item and, for failed items, the supervision violations it recorded."""
+
+    LIFECYCLE = SUPERVISION_VISIT  # its moves, declared once (workflow.py)
 
     licence = models.ForeignKey(
         "licences.Licence", verbose_name="مجوز", related_name="supervision_visits", on_delete=models.CASCADE
@@ -71,9 +76,7 @@ class SupervisionVisit(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="بازرس", related_name="supervision_visits", on_delete=models.PROTECT
     )
     scheduled_at = models.DateTimeField("زمان بازدید")
-    status = models.CharField(
-        "وضعیت", max_length=16, choices=InspectionStatus.choices, default=InspectionStatus.SCHEDULED
-    )
+    status = StatusField("وضعیت", max_length=16, choices=InspectionStatus.choices, default=InspectionStatus.SCHEDULED)
     result = models.JSONField("نتیجه به تفکیک موارد", default=list, blank=True)
     passed = models.BooleanField("پذیرفته", null=True, blank=True)
     recorded_at = models.DateTimeField("زمان ثبت نتیجه", null=True, blank=True)

@@ -1,23 +1,21 @@
 """What an inspection user may see: inspections of cases in the municipalities where they are an
-inspector (or licensing authority, read-only). Anything else is a 404."""
+inspector (or licensing authority, read-only). Anything else is a 404. Who sees what is
+``policy.py``'s answer; these are the look-ups the API and the pages share."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from daftar.accounts.constants import Role
-from daftar.accounts.scoping import municipality_ids_for
 from daftar.applications.models import Application
 from daftar.applications.workflow import Status
 from daftar.kernel.errors import ApplicationError
 from daftar.licences.models import Licence
 
 from . import messages as msg
+from . import policy
 from .models import Inspection, InspectionPhoto, InspectionStatus, SupervisionVisit
-
-READERS = {Role.INSPECTOR, Role.LICENSING_AUTHORITY}
 
 
 def not_found() -> ApplicationError:
@@ -25,12 +23,7 @@ def not_found() -> ApplicationError:
 
 
 def inspections_visible(actor: Any) -> QuerySet[Inspection]:
-    qs = Inspection.objects.select_related(
-        "application__applicant", "application__district", "application__municipality", "application__call__rule_set"
-    )
-    if getattr(actor, "is_superuser", False):
-        return qs
-    return qs.filter(application__municipality_id__in=municipality_ids_for(actor, READERS))
+    return policy.inspections_visible(actor)
 
 
 def inspection_for(actor: Any, pk: int) -> Inspection:
@@ -44,11 +37,7 @@ def photo_for(actor: Any, inspection_pk: int, photo_pk: int) -> InspectionPhoto:
     """A photo of an inspection the actor may read (404 for any other, or another's photo).
     ``inspection__pk``, not ``inspection_id``: an id past the column's range is then no match
     (Django's integer lookups) instead of a database overflow (a 500; issue 8's fuzzing)."""
-    photo = (
-        InspectionPhoto.objects.filter(pk=photo_pk, inspection__pk=inspection_pk)
-        .filter(inspection__in=inspections_visible(actor).values("pk"))
-        .first()
-    )
+    photo = policy.photos_visible(actor).filter(pk=photo_pk, inspection__pk=inspection_pk).first()
     if photo is None:
         raise not_found()
     return photo
@@ -62,9 +51,7 @@ def photo_download_name(photo: InspectionPhoto) -> str:
 
 def case_for_inspector(actor: Any, pk: int) -> Application:
     """A case in the inspector's municipality (404 for any other)."""
-    qs = Application.objects.select_related("applicant", "municipality", "call__rule_set")
-    if not getattr(actor, "is_superuser", False):
-        qs = qs.filter(municipality_id__in=municipality_ids_for(actor, {Role.INSPECTOR}))
+    qs = policy.cases_to_inspect(actor).select_related("applicant", "municipality", "call__rule_set")
     application = qs.filter(pk=pk).first()
     if application is None:
         raise not_found()
@@ -77,15 +64,11 @@ def scheduled_visits(actor: Any) -> QuerySet[Inspection]:
 
 def awaiting_visit(actor: Any) -> QuerySet[Application]:
     """Cases at site_inspection in the inspector's municipalities without a scheduled visit."""
-    qs = Application.objects.filter(status=Status.SITE_INSPECTION).select_related("district", "applicant")
-    if not getattr(actor, "is_superuser", False):
-        qs = qs.filter(municipality_id__in=municipality_ids_for(actor, {Role.INSPECTOR}))
+    qs = policy.cases_to_inspect(actor).filter(status=Status.SITE_INSPECTION).select_related("district", "applicant")
     return qs.exclude(inspections__status=InspectionStatus.SCHEDULED).order_by("status_changed_at", "pk")
 
 
 # --- supervision visits of licensed offices -------------------------------------------------
-
-VISIT_READERS = {Role.INSPECTOR, Role.LICENSING_AUTHORITY, Role.SUPERVISOR}
 
 
 def visit_not_found() -> ApplicationError:
@@ -95,16 +78,7 @@ def visit_not_found() -> ApplicationError:
 def visits_visible(actor: Any) -> QuerySet[SupervisionVisit]:
     """Visits of licences in the user's municipalities (inspector, licensing authority,
     supervisor) and, read-only, visits of the user's own licences."""
-    qs = SupervisionVisit.objects.select_related(
-        "licence__holder", "licence__district", "licence__municipality", "licence__application__call__rule_set"
-    )
-    if getattr(actor, "is_superuser", False):
-        return qs
-    if not getattr(actor, "is_authenticated", False):
-        return qs.none()
-    return qs.filter(
-        Q(licence__municipality_id__in=municipality_ids_for(actor, VISIT_READERS)) | Q(licence__holder=actor)
-    )
+    return policy.visits_visible(actor)
 
 
 def visit_for(actor: Any, pk: int) -> SupervisionVisit:
@@ -116,9 +90,7 @@ def visit_for(actor: Any, pk: int) -> SupervisionVisit:
 
 def licence_for_inspector(actor: Any, number: str) -> Licence:
     """A licence in the inspector's municipality (404 for any other)."""
-    qs = Licence.objects.select_related("holder", "municipality", "application__call__rule_set")
-    if not getattr(actor, "is_superuser", False):
-        qs = qs.filter(municipality_id__in=municipality_ids_for(actor, {Role.INSPECTOR}))
+    qs = policy.licences_to_visit(actor).select_related("holder", "municipality", "application__call__rule_set")
     licence = qs.filter(number=number).first()
     if licence is None:
         raise visit_not_found()
@@ -127,9 +99,5 @@ def licence_for_inspector(actor: Any, number: str) -> Licence:
 
 def scheduled_supervision_visits(actor: Any) -> QuerySet[SupervisionVisit]:
     """Scheduled supervision visits of the inspector's municipalities."""
-    qs = SupervisionVisit.objects.select_related("licence__district", "licence__holder").filter(
-        status=InspectionStatus.SCHEDULED
-    )
-    if not getattr(actor, "is_superuser", False):
-        qs = qs.filter(licence__municipality_id__in=municipality_ids_for(actor, {Role.INSPECTOR}))
+    qs = policy.supervision_visits_to_record(actor).select_related("licence__district", "licence__holder")
     return qs.order_by("scheduled_at", "pk")

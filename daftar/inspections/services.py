@@ -7,6 +7,10 @@ rejected. The distance to the nearest active office is not an S11 condition of t
 and the inspector's role may not ``reject``: a failed distance item therefore leaves the case
 in final_review with ``passed = False`` and the reason recorded on the inspection, where the
 licensing authority sees it and decides (it may reject citing S11.4).
+
+Who may act is answered by ``policy.py``; the status of an inspection and of a supervision visit
+changes only through their declared tables (``workflow.py``), whose guards and effects are bound
+here.
 """
 
 from __future__ import annotations
@@ -20,8 +24,6 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from daftar.accounts.constants import Role
-from daftar.accounts.scoping import has_role
 from daftar.applications.models import Application
 from daftar.applications.services import application_move
 from daftar.applications.workflow import Status
@@ -37,24 +39,15 @@ from daftar.supervision.models import Violation
 from daftar.supervision.services import SUPERVISABLE, violation_record, violation_type_for
 
 from . import messages as msg
+from . import policy
 from .checklist import FAIL, judge, visit_judge
 from .models import Inspection, InspectionPhoto, InspectionStatus, SupervisionVisit
+from .workflow import INSPECTION, SUPERVISION_VISIT
 
 PHOTO_TYPES = ("image/jpeg", "image/png")
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_PIXELS = 40_000_000
 PHOTO_MAX_COUNT = 30
-
-
-def is_inspector_for(actor: Any, application: Application) -> bool:
-    return bool(getattr(actor, "is_superuser", False) or has_role(actor, Role.INSPECTOR, application.municipality_id))
-
-
-def _check_inspector(actor: Any, application: Application) -> None:
-    if not is_inspector_for(actor, application):
-        raise ApplicationError(msg.NOT_INSPECTOR, code="permission_denied", status=403)
-    if getattr(actor, "pk", None) == application.applicant_id:
-        raise ApplicationError(msg.OWN_CASE, code="permission_denied", status=403)
 
 
 def _at_inspection(application: Application) -> None:
@@ -79,7 +72,7 @@ def inspection_schedule(application: Application, inspector: Any, when: Any) -> 
     when = parse_when(when)
     with transaction.atomic():
         locked = Application.objects.select_for_update(of=("self",)).select_related("applicant").get(pk=application.pk)
-        _check_inspector(inspector, locked)
+        policy.demand(inspector, "inspection.schedule", locked)
         _at_inspection(locked)
         if Inspection.objects.filter(application=locked, status=InspectionStatus.SCHEDULED).exists():
             raise ApplicationError(msg.ALREADY_SCHEDULED, code="already_scheduled", status=409)
@@ -109,7 +102,7 @@ def photo_add(inspection: Inspection, file: Any, actor: Any = None) -> Inspectio
     """A photo checked by content (JPEG/PNG, ≤ 10 MiB); a refused or failed upload leaves
     neither a row nor a file behind."""
     if actor is not None:
-        _check_inspector(actor, inspection.application)
+        policy.demand(actor, "inspection.photo_add", inspection)
     if file is None:
         raise ApplicationError(msg.FILE_REQUIRED, fields={"file": [msg.FILE_REQUIRED]})
     try:
@@ -197,6 +190,23 @@ def validate_measurements(data: Any) -> dict[str, Any]:
     }
 
 
+@INSPECTION.guard("case_at_inspection")
+def _case_at_inspection(inspection: Inspection, actor: Any, data: dict[str, Any]) -> None:
+    _at_inspection(inspection.application)
+
+
+@INSPECTION.effect("judge_and_move_case")
+def _judge_and_move_case(inspection: Inspection, actor: Any, data: dict[str, Any]) -> None:
+    """Every checklist item judged, and the case moved by the workflow (which judges the S11
+    conditions itself)."""
+    application = inspection.application
+    result = judge(application, data)
+    inspection.result = result
+    inspection.passed = all(item["result"] == "pass" for item in result)
+    inspection.recorded_at = timezone.now()
+    application_move(application_id=application.pk, action="record_inspection", actor=actor, data=data)
+
+
 def inspection_record(inspection: Inspection, data: Any, actor: Any) -> Inspection:
     """Judge the measurements item by item, store the result and move the case (see the module
     docstring for the distance item)."""
@@ -205,18 +215,9 @@ def inspection_record(inspection: Inspection, data: Any, actor: Any) -> Inspecti
         locked = (
             Inspection.objects.select_for_update().select_related("application__call__rule_set").get(pk=inspection.pk)
         )
-        application = locked.application
-        _check_inspector(actor, application)
-        if locked.status == InspectionStatus.DONE:
-            raise ApplicationError(msg.ALREADY_DONE, code="already_done", status=409)
-        _at_inspection(application)
-        result = judge(application, measured)
-        locked.result = result
-        locked.passed = all(item["result"] == "pass" for item in result)
-        locked.status = InspectionStatus.DONE
-        locked.recorded_at = timezone.now()
+        INSPECTION.take(locked, "record", actor=actor, may=policy.may_move, refuse=policy.refuse_move, data=measured)
         locked.save(update_fields=["result", "passed", "status", "recorded_at"])
-        application_move(application_id=application.pk, action="record_inspection", actor=actor, data=measured)
+        application = locked.application
         audit_record(
             actor=actor,
             action="inspection.record",
@@ -225,7 +226,7 @@ def inspection_record(inspection: Inspection, data: Any, actor: Any) -> Inspecti
             data={
                 "application": application.pk,
                 "passed": locked.passed,
-                "failed": [item["id"] for item in result if item["result"] != "pass"],
+                "failed": [item["id"] for item in locked.result if item["result"] != "pass"],
             },
         )
     return locked
@@ -241,17 +242,6 @@ def inspection_record(inspection: Inspection, data: Any, actor: Any) -> Inspecti
 VIOLATION_OF_KIND = {"hours": "outside_hours", "tariff": "tariff_not_posted", "equipment": "unpermitted_service"}
 
 
-def is_inspector_for_licence(actor: Any, licence: Licence) -> bool:
-    return bool(getattr(actor, "is_superuser", False) or has_role(actor, Role.INSPECTOR, licence.municipality_id))
-
-
-def _check_visit_inspector(actor: Any, licence: Licence) -> None:
-    if not is_inspector_for_licence(actor, licence):
-        raise ApplicationError(msg.VISIT_NOT_INSPECTOR, code="permission_denied", status=403)
-    if getattr(actor, "pk", None) == licence.holder_id:
-        raise ApplicationError(msg.VISIT_OWN_OFFICE, code="permission_denied", status=403)
-
-
 def _visitable(licence: Licence) -> None:
     if licence.status not in SUPERVISABLE:
         status = LicenceStatus(licence.status).label
@@ -263,7 +253,7 @@ def visit_schedule(licence: Licence, inspector: Any, when: Any) -> SupervisionVi
     when = parse_when(when)
     with transaction.atomic():
         locked = Licence.objects.select_for_update(of=("self",)).select_related("holder").get(pk=licence.pk)
-        _check_visit_inspector(inspector, locked)
+        policy.demand(inspector, "supervision_visit.schedule", locked)
         _visitable(locked)
         if SupervisionVisit.objects.filter(licence=locked, status=InspectionStatus.SCHEDULED).exists():
             raise ApplicationError(msg.VISIT_ALREADY_SCHEDULED, code="already_scheduled", status=409)
@@ -340,6 +330,22 @@ def _visit_violations(visit: SupervisionVisit, result: list[dict[str, Any]], act
     return out
 
 
+@SUPERVISION_VISIT.guard("licence_supervisable")
+def _licence_supervisable(visit: SupervisionVisit, actor: Any, data: dict[str, Any]) -> None:
+    _visitable(visit.licence)
+
+
+@SUPERVISION_VISIT.effect("judge_and_record_violations")
+def _judge_and_record_violations(visit: SupervisionVisit, actor: Any, data: dict[str, Any]) -> None:
+    """Every checklist item judged, and a supervision violation recorded for each failed item
+    that maps to a catalogue type (``VIOLATION_OF_KIND``)."""
+    result = visit_judge(visit.licence, data)
+    visit.result = result
+    visit.passed = all(item["result"] != FAIL for item in result)
+    visit.recorded_at = timezone.now()
+    data["violations"] = _visit_violations(visit, result, actor)
+
+
 def visit_record(visit: SupervisionVisit, data: Any, actor: Any) -> SupervisionVisit:
     """Judge every item, store the result and record a supervision violation for each failed
     item that maps to a catalogue type (``VIOLATION_OF_KIND``)."""
@@ -351,17 +357,11 @@ def visit_record(visit: SupervisionVisit, data: Any, actor: Any) -> SupervisionV
             .get(pk=visit.pk)
         )
         licence = locked.licence
-        _check_visit_inspector(actor, licence)
-        if locked.status == InspectionStatus.DONE:
-            raise ApplicationError(msg.ALREADY_DONE, code="already_done", status=409)
-        _visitable(licence)
-        result = visit_judge(licence, observed)
-        locked.result = result
-        locked.passed = all(item["result"] != FAIL for item in result)
-        locked.status = InspectionStatus.DONE
-        locked.recorded_at = timezone.now()
+        SUPERVISION_VISIT.take(
+            locked, "record", actor=actor, may=policy.may_move, refuse=policy.refuse_move, data=observed
+        )
         locked.save(update_fields=["result", "passed", "status", "recorded_at"])
-        violations = _visit_violations(locked, result, actor)
+        violations: list[Violation] = observed["violations"]
         audit_record(
             actor=actor,
             action="supervision_visit.record",
@@ -370,7 +370,7 @@ def visit_record(visit: SupervisionVisit, data: Any, actor: Any) -> SupervisionV
             data={
                 "licence": licence.number,
                 "passed": locked.passed,
-                "failed": [item["id"] for item in result if item["result"] == FAIL],
+                "failed": [item["id"] for item in locked.result if item["result"] == FAIL],
                 "violations": [v.pk for v in violations],
             },
         )

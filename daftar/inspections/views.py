@@ -1,5 +1,6 @@
 """Pages of site inspections (mobile-first): the inspector's visits and the checklist form.
-A visit or case outside the user's municipality is a 404; refusals are shown in Persian."""
+A visit or case outside the user's municipality is a 404; refusals are shown in Persian. The
+forms offered are the moves and actions ``policy`` allows the user now."""
 
 from __future__ import annotations
 
@@ -20,9 +21,10 @@ from daftar.kernel.errors import ApplicationError
 from daftar.kernel.files import attachment_response
 from daftar.kernel.normalize import persian_number
 
+from . import policy
 from .checklist import checklist, visit_checklist
 from .forms import PhotoForm, ResultForm, ScheduleForm, VisitResultForm, errors_to_form
-from .models import Inspection, InspectionStatus, SupervisionVisit
+from .models import Inspection, SupervisionVisit
 from .selectors import (
     awaiting_visit,
     case_for_inspector,
@@ -33,20 +35,19 @@ from .selectors import (
     scheduled_visits,
     visit_for,
 )
-from .services import (
-    VIOLATION_OF_KIND,
-    inspection_record,
-    inspection_schedule,
-    is_inspector_for,
-    is_inspector_for_licence,
-    photo_add,
-    visit_record,
-)
+from .services import VIOLATION_OF_KIND, inspection_record, inspection_schedule, photo_add, visit_record
 
 SCHEDULED = "بازدید برای {when} زمان‌بندی شد و به متقاضی پیامک شد."
 RECORDED = "نتیجهٔ بازدید ثبت شد؛ وضعیت پرونده: «{status}»."
 PHOTO_ADDED = "عکس بارگذاری شد."
 VISIT_RECORDED = "نتیجهٔ بازدید نظارتی ثبت شد؛ {count} تخلف برای دفتر ثبت شد."
+
+
+def _not_found_as_page(exc: ApplicationError) -> None:
+    """A refusal that reads "not found" (one's own case or office) is the not-found page, the
+    same as for an id that does not exist."""
+    if exc.status_code == 404:
+        raise Http404 from None
 
 
 def _inspection(request: HttpRequest, pk: int) -> Inspection:
@@ -82,6 +83,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             inspection = inspection_schedule(application, request.user, form.cleaned_data["scheduled_at"])
         except ApplicationError as exc:
+            _not_found_as_page(exc)
             messages.error(request, exc.message)
         else:
             messages.success(request, SCHEDULED.format(when=form.cleaned_data["scheduled_at"]))
@@ -92,9 +94,6 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render(request: HttpRequest, inspection: Inspection, *, form: Any = None, status: int = 200) -> HttpResponse:
-    can_record = inspection.status == InspectionStatus.SCHEDULED and is_inspector_for(
-        request.user, inspection.application
-    )
     return render(
         request,
         "inspections/detail.html",
@@ -106,8 +105,8 @@ def _render(request: HttpRequest, inspection: Inspection, *, form: Any = None, s
             "photos": list(inspection.photos.all()),
             "form": form or ResultForm(),
             "photo_form": PhotoForm(),
-            "can_record": can_record,
-            "can_add_photo": is_inspector_for(request.user, inspection.application),
+            "can_record": "record" in policy.actions(request.user, inspection),
+            "can_add_photo": policy.may(request.user, "inspection.photo_add", inspection),
         },
         status=status,
     )
@@ -124,6 +123,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         inspection = inspection_record(inspection, form.measurements(), request.user)
     except ApplicationError as exc:
+        _not_found_as_page(exc)
         errors_to_form(form, exc)
         return _render(request, inspection, form=form, status=exc.status_code)
     inspection.application.refresh_from_db()
@@ -155,6 +155,7 @@ def _photo_checked(request: HttpRequest, inspection: Inspection) -> HttpResponse
     try:
         photo_add(inspection, request.FILES.get("file"), actor=request.user)
     except ApplicationError as exc:
+        _not_found_as_page(exc)
         messages.error(request, exc.message)
         return _render(request, inspection, status=exc.status_code)
     messages.success(request, PHOTO_ADDED)
@@ -183,7 +184,6 @@ def _visit(request: HttpRequest, pk: int) -> SupervisionVisit:
 def _render_visit(
     request: HttpRequest, visit: SupervisionVisit, *, form: Any = None, status: int = 200
 ) -> HttpResponse:
-    can_record = visit.status == InspectionStatus.SCHEDULED and is_inspector_for_licence(request.user, visit.licence)
     return render(
         request,
         "inspections/visit.html",
@@ -193,7 +193,7 @@ def _render_visit(
             "items": visit_checklist(visit.licence),
             "result": visit.result,
             "form": form or VisitResultForm(),
-            "can_record": can_record,
+            "can_record": "record" in policy.actions(request.user, visit),
         },
         status=status,
     )
@@ -210,6 +210,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         visit = visit_record(visit, form.observations(), request.user)
     except ApplicationError as exc:
+        _not_found_as_page(exc)
         errors_to_form(form, exc)
         return _render_visit(request, visit, form=form, status=exc.status_code)
     failed = sum(1 for item in visit.result if item["result"] != "pass" and item["kind"] in VIOLATION_OF_KIND)

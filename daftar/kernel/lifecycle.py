@@ -337,8 +337,8 @@ class Lifecycle:
         ]
         for state in self.states:
             lines.append(f"    {state.value}: {state.value} ({state.label})")
-        for state in sorted(self.initial):
-            lines.append(f"    [*] --> {state}")
+        for first in sorted(self.initial):
+            lines.append(f"    [*] --> {first}")
         for m in self.moves.values():
             roles = ", ".join(sorted(m.roles))
             extra = "".join(f" [{kind} {name}]" for kind, name in (("guard", m.guard), ("effect", m.effect)) if name)

@@ -1,6 +1,6 @@
 """REST API of licences for their holders and the municipality's staff (API.md «Licences (S16)»).
 
-Licences are fetched through ``scope_queryset``: a holder sees their own, staff of a
+Licences are fetched through ``policy.visible``: a holder sees their own, staff of a
 municipality see that municipality's; anything else is "not found" (404), never "forbidden".
 The public key that verifies certificate QR codes is public.
 """
@@ -19,13 +19,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
-from daftar.accounts.constants import STAFF_ROLES
-from daftar.accounts.scoping import scope_queryset
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.fields import jalali_twin
 from daftar.kernel.schema import page_parameters, paginated
 
-from . import signing
+from . import policy, signing
 from .certificate import certificate_pdf
 from .models import Licence
 
@@ -34,9 +32,7 @@ NOT_FOUND = "مجوزی با این شماره یافت نشد یا به آن د
 
 def licences_visible(actor: Any) -> Any:
     """Licences ``actor`` may see: their own, and their municipalities' when they are staff."""
-    return scope_queryset(Licence.objects.all(), actor, roles=STAFF_ROLES, owner_field="holder").select_related(
-        "municipality", "district", "licence_type"
-    )
+    return policy.visible(actor).select_related("municipality", "district", "licence_type")
 
 
 class LicenceSerializer(serializers.ModelSerializer):
@@ -48,6 +44,7 @@ class LicenceSerializer(serializers.ModelSerializer):
     valid_from_jalali = serializers.SerializerMethodField()
     valid_until_jalali = serializers.SerializerMethodField()
     certificate_url = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
 
     class Meta:
         model = Licence
@@ -71,6 +68,7 @@ class LicenceSerializer(serializers.ModelSerializer):
             "renewals",
             "application",
             "certificate_url",
+            "actions",
         ]
 
     def get_municipality(self, licence: Licence) -> dict[str, str]:
@@ -90,6 +88,11 @@ class LicenceSerializer(serializers.ModelSerializer):
 
     def get_certificate_url(self, licence: Licence) -> str:
         return f"/api/v1/licences/{licence.number}/certificate.pdf"
+
+    def get_actions(self, licence: Licence) -> list[str]:
+        """The moves the caller may take now (``POST …/actions``): the licence's table asked
+        through the policy; empty for the holder and for staff without the role."""
+        return policy.actions(self.context["request"].user, licence)
 
 
 class LicencePagination(PageNumberPagination):
@@ -116,7 +119,9 @@ class LicenceListView(APIView):
             qs = qs.filter(holder=request.user)
         paginator = LicencePagination()
         page: list[Licence] | None = paginator.paginate_queryset(qs.order_by("-issued_at", "-pk"), request, view=self)
-        return paginator.get_paginated_response(LicenceSerializer(page, many=True).data)
+        policy.remember_owners(page or [])
+        body = LicenceSerializer(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(body)
 
 
 class CertificateView(APIView):

@@ -1,23 +1,20 @@
-"""What can happen to an issued licence after issue (S16, P5): suspension, reinstatement,
-revocation, renewal, and the hourly sweep that ends suspensions and expires licences.
+"""The moves of an issued licence after issue (S16, P5), through its declared table
+``workflow.LICENCE`` (diagram: ``docs/lifecycles/licence.md``): suspension, reinstatement,
+revocation and renewal by the licensing authority, and the hourly sweep that ends suspensions
+and expires licences.
 
-::
-
-    active ──suspend──▶ suspended ──reinstate / suspension_end──▶ active
-    active, suspended ──revoke──▶ revoked (final)
-    active, expired (in the grace period) ──renew──▶ active (valid_until + LICENCE_VALIDITY_YEARS)
-    active, suspended ──expire (valid_until + LICENCE_GRACE_DAYS passed)──▶ expired
-
-Each move locks the row, writes a ``LicenceEvent`` and an audit entry (``licence.<action>``)
-and queues an SMS to the holder, all in one transaction. A reason (≥ 10 characters) is
-required for every move a person makes (P1: a refusal states its reason). Renewal re-judges the
-licence's case by the rule-set version in force *now* (a higher minimum area published since
-issue can block it) and refuses naming the failed conditions.
+Each move locks the row, is checked by the table (``policy.may_move``, the source state, the
+guard), runs its effect and writes a ``LicenceEvent``, an audit entry (``licence.<action>``) and
+an SMS to the holder, all in one transaction. A reason (≥ 10 characters) is required for every
+move a person makes (P1: a refusal states its reason). Renewal re-judges the licence's case by
+the rule-set version in force *now* (a higher minimum area published since issue can block it)
+and refuses naming the failed conditions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -31,12 +28,25 @@ from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.notifications.services import outbox_enqueue
 
 from . import messages as msg
+from . import policy
 from .models import Licence, LicenceEvent, LicenceStatus
 from .services import licence_sign
 from .verification import live_status
+from .workflow import ACTIONS, LICENCE, MOVES
 
 REASON_MIN_LENGTH = 10
-ACTIONS = ("suspend", "reinstate", "revoke", "renew")
+__all__ = [
+    "ACTIONS",
+    "add_years",
+    "licence_act",
+    "licence_reinstate",
+    "licence_renew",
+    "licence_revoke",
+    "licence_suspend",
+    "licences_sweep",
+    "renewal_failures",
+    "renewal_window",
+]
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -107,68 +117,175 @@ def _fa(day: dt.date | None) -> str:
     return to_jalali(day)
 
 
+# --- the guards and effects named in the table ------------------------------------------------
+# ``data`` is the move's working dict: ``today``, the person's ``reason`` and the suspension's
+# ``until``; guards and effects leave in it what the event and the SMS report.
+
+
+@LICENCE.guard("in_force")
+def _in_force(licence: Licence, actor: Any, data: dict[str, Any]) -> None:
+    """Only a licence still valid today is suspended (an active row past its validity reads expired)."""
+    if live_status(licence, data["today"]) != LicenceStatus.ACTIVE:
+        raise _illegal(licence, data["today"])
+
+
+@LICENCE.effect("start_suspension")
+def _start_suspension(licence: Licence, actor: Any, data: dict[str, Any]) -> None:
+    licence.suspended_until = data["until"]
+    licence.status_reason = data["reason"]
+
+
+@LICENCE.effect("clear_suspension")
+def _clear_suspension(licence: Licence, actor: Any, data: dict[str, Any]) -> None:
+    """No suspension date any more; the move's reason, when it has one, becomes the licence's."""
+    data["suspended_until"] = licence.suspended_until
+    licence.suspended_until = None
+    if "reason" in data:
+        licence.status_reason = data["reason"]
+
+
+@LICENCE.guard("renewable")
+def _renewable(licence: Licence, actor: Any, data: dict[str, Any]) -> None:
+    """Within the renewal window or the grace period, and the case meets today's conditions."""
+    today = data["today"]
+    opens, closes = renewal_window(licence)
+    if not opens <= today <= closes:
+        message = msg.RENEWAL_OUTSIDE_WINDOW.format(
+            opens=_fa(opens),
+            closes=_fa(closes),
+            window=persian_digits(settings.LICENCE_RENEWAL_WINDOW_DAYS),
+            grace=persian_digits(settings.LICENCE_GRACE_DAYS),
+        )
+        raise ApplicationError(message, code="renewal_window", status=409)
+    version, failed = renewal_failures(licence)
+    if failed:
+        raise ApplicationError(
+            msg.RENEWAL_CONDITIONS_FAILED.format(version=persian_digits(version), ids="، ".join(failed)),
+            code="conditions_failed",
+            status=409,
+            fields={"conditions": failed},
+        )
+    data["rule_set_version"] = version
+
+
+@LICENCE.effect("extend_validity")
+def _extend_validity(licence: Licence, actor: Any, data: dict[str, Any]) -> None:
+    """``LICENCE_VALIDITY_YEARS`` more from the current end; the certificate is re-signed."""
+    data["from_until"] = licence.valid_until
+    licence.valid_until = add_years(licence.valid_until, settings.LICENCE_VALIDITY_YEARS)
+    licence.renewals += 1
+    licence.status_reason = data["reason"]
+    licence_sign(licence)
+
+
+@LICENCE.guard("suspension_over")
+def _suspension_over(licence: Licence, actor: Any, data: dict[str, Any]) -> None:
+    """The suspension's last day has passed."""
+    if not licence.suspended_until or licence.suspended_until >= data["today"]:
+        raise _illegal(licence, data["today"])
+
+
+@LICENCE.guard("lapsed")
+def _lapsed(licence: Licence, actor: Any, data: dict[str, Any]) -> None:
+    """The validity and the grace period after it have passed."""
+    if licence.valid_until >= data["today"] - dt.timedelta(days=settings.LICENCE_GRACE_DAYS):
+        raise _illegal(licence, data["today"])
+
+
+# --- taking a move ----------------------------------------------------------------------------
+
+# the columns each move writes besides the status
+WRITES: dict[str, tuple[str, ...]] = {
+    "suspend": ("suspended_until", "status_reason"),
+    "reinstate": ("suspended_until", "status_reason"),
+    "revoke": ("suspended_until", "status_reason"),
+    "renew": ("valid_until", "renewals", "status_reason", "payload", "signature"),
+    "suspension_end": ("suspended_until", "status_reason"),
+    "expire": ("suspended_until",),
+}
+Report = Callable[[Licence, dict[str, Any]], Any]
+# what the history event (and the audit entry) records besides the move, and the holder's SMS
+EVENT_DATA: dict[str, Report] = {
+    "suspend": lambda lic, d: {"until": str(d["until"])},
+    "renew": lambda lic, d: {
+        "from_until": str(d["from_until"]),
+        "until": str(lic.valid_until),
+        "rule_set_version": d["rule_set_version"],
+    },
+    "suspension_end": lambda lic, d: {"until": str(d["suspended_until"])},
+    "expire": lambda lic, d: {"valid_until": str(lic.valid_until)},
+}
+SMS: dict[str, Report] = {
+    "suspend": lambda lic, d: msg.SMS_SUSPENDED.format(
+        office=lic.office_name, number=lic.number, until=_fa(d["until"]), reason=d["reason"]
+    ),
+    "reinstate": lambda lic, d: msg.SMS_REINSTATED.format(
+        office=lic.office_name, number=lic.number, valid_until=_fa(lic.valid_until)
+    ),
+    "revoke": lambda lic, d: msg.SMS_REVOKED.format(office=lic.office_name, number=lic.number, reason=d["reason"]),
+    "renew": lambda lic, d: msg.SMS_RENEWED.format(
+        office=lic.office_name, number=lic.number, valid_until=_fa(lic.valid_until)
+    ),
+    "suspension_end": lambda lic, d: msg.SMS_SUSPENSION_ENDED.format(office=lic.office_name, number=lic.number),
+    "expire": lambda lic, d: msg.SMS_EXPIRED.format(
+        office=lic.office_name, number=lic.number, valid_until=_fa(lic.valid_until)
+    ),
+}
+
+
+def _take(licence: Licence, action: str, *, actor: Any, data: dict[str, Any]) -> Licence:
+    """Take ``action`` on the licence under its row lock (see the module docstring)."""
+    today = data.setdefault("today", timezone.localdate())
+    with transaction.atomic():
+        locked = _locked(licence)
+        try:
+            _, old, _ = LICENCE.take(
+                locked, action, actor=actor, may=policy.may_move, refuse=policy.refuse_move, data=data
+            )
+        except ApplicationError as exc:
+            if exc.code == LICENCE.illegal_code:  # named by the live status, as the public sees it
+                raise _illegal(locked, today) from None
+            raise
+        locked.save(update_fields=["status", *WRITES[action]])
+        event = EVENT_DATA[action](locked, data) if action in EVENT_DATA else None
+        _record(
+            locked,
+            action=action,
+            actor=actor,
+            old=old,
+            reason=data.get("reason", ""),
+            data=event,
+            sms=SMS[action](locked, data),
+        )
+    return locked
+
+
 # --- moves made by the licensing authority ----------------------------------------------------
 
 
-def licence_suspend(licence: Licence, *, until: dt.date | None, reason: str, actor: Any = None) -> Licence:
+def licence_suspend(licence: Licence, *, until: dt.date | None, reason: str, actor: Any) -> Licence:
     """Suspend an active licence until ``until`` (a day after today); the sweep lifts it after
     that day (P5: temporary suspension)."""
+    policy.demand(actor, "suspend", licence)
     text = _reason(reason)
     today = timezone.localdate()
     if until is None:
         raise ApplicationError(msg.UNTIL_REQUIRED, code="until_required", fields={"until": [msg.UNTIL_REQUIRED]})
     if until <= today:
         raise ApplicationError(msg.UNTIL_NOT_FUTURE, code="until_not_future", fields={"until": [msg.UNTIL_NOT_FUTURE]})
-    with transaction.atomic():
-        locked = _locked(licence)
-        if live_status(locked, today) != LicenceStatus.ACTIVE:
-            raise _illegal(locked, today)
-        old = locked.status
-        locked.status = LicenceStatus.SUSPENDED
-        locked.suspended_until = until
-        locked.status_reason = text
-        locked.save(update_fields=["status", "suspended_until", "status_reason"])
-        sms = msg.SMS_SUSPENDED.format(office=locked.office_name, number=locked.number, until=_fa(until), reason=text)
-        _record(locked, action="suspend", actor=actor, old=old, reason=text, data={"until": str(until)}, sms=sms)
-    return locked
+    return _take(licence, "suspend", actor=actor, data={"reason": text, "until": until, "today": today})
 
 
-def licence_reinstate(licence: Licence, *, reason: str, actor: Any = None) -> Licence:
+def licence_reinstate(licence: Licence, *, reason: str, actor: Any) -> Licence:
     """Lift a suspension before its end."""
-    text = _reason(reason)
-    today = timezone.localdate()
-    with transaction.atomic():
-        locked = _locked(licence)
-        if locked.status != LicenceStatus.SUSPENDED:
-            raise _illegal(locked, today)
-        old = locked.status
-        locked.status = LicenceStatus.ACTIVE
-        locked.suspended_until = None
-        locked.status_reason = text
-        locked.save(update_fields=["status", "suspended_until", "status_reason"])
-        sms = msg.SMS_REINSTATED.format(
-            office=locked.office_name, number=locked.number, valid_until=_fa(locked.valid_until)
-        )
-        _record(locked, action="reinstate", actor=actor, old=old, reason=text, sms=sms)
-    return locked
+    policy.demand(actor, "reinstate", licence)
+    return _take(licence, "reinstate", actor=actor, data={"reason": _reason(reason)})
 
 
-def licence_revoke(licence: Licence, *, reason: str, actor: Any = None) -> Licence:
+def licence_revoke(licence: Licence, *, reason: str, actor: Any) -> Licence:
     """Revoke an active or suspended licence; final (S16: any violation can lead to revocation)."""
-    text = _reason(reason)
-    today = timezone.localdate()
-    with transaction.atomic():
-        locked = _locked(licence)
-        if locked.status not in (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED):
-            raise _illegal(locked, today)
-        old = locked.status
-        locked.status = LicenceStatus.REVOKED
-        locked.suspended_until = None
-        locked.status_reason = text
-        locked.save(update_fields=["status", "suspended_until", "status_reason"])
-        sms = msg.SMS_REVOKED.format(office=locked.office_name, number=locked.number, reason=text)
-        _record(locked, action="revoke", actor=actor, old=old, reason=text, sms=sms)
-    return locked
+    policy.demand(actor, "revoke", licence)
+    return _take(licence, "revoke", actor=actor, data={"reason": _reason(reason)})
 
 
 def renewal_window(licence: Licence) -> tuple[dt.date, dt.date]:
@@ -200,11 +317,11 @@ def _renewal_inquiries(licence: Licence, today: dt.date) -> None:
     from daftar.inquiries.models import InquiryStatus
     from daftar.inquiries.services import inquiries_refresh
 
-    if licence.status not in (LicenceStatus.ACTIVE, LicenceStatus.EXPIRED):
-        return  # the state check below answers
+    if licence.status not in MOVES["renew"].sources:
+        return  # the table's state check answers
     opens, closes = renewal_window(licence)
     if not opens <= today <= closes:
-        return  # the window check below answers
+        return  # the guard's window check answers
     application = licence.application
     asked = inquiries_refresh(application=application, max_age_days=settings.LICENCE_RENEWAL_INQUIRY_MAX_AGE_DAYS)
     if asked:
@@ -216,50 +333,18 @@ def _renewal_inquiries(licence: Licence, today: dt.date) -> None:
         )
 
 
-def licence_renew(licence: Licence, *, reason: str, actor: Any = None) -> Licence:
+def licence_renew(licence: Licence, *, reason: str, actor: Any) -> Licence:
     """Extend validity by ``LICENCE_VALIDITY_YEARS`` from the current end, within the renewal
     window or the grace period, if the case still meets today's conditions; re-signs."""
+    policy.demand(actor, "renew", licence)
     text = _reason(reason)
     today = timezone.localdate()
     _renewal_inquiries(licence, today)
-    with transaction.atomic():
-        locked = _locked(licence)
-        if locked.status not in (LicenceStatus.ACTIVE, LicenceStatus.EXPIRED):
-            raise _illegal(locked, today)
-        opens, closes = renewal_window(locked)
-        if not opens <= today <= closes:
-            message = msg.RENEWAL_OUTSIDE_WINDOW.format(
-                opens=_fa(opens),
-                closes=_fa(closes),
-                window=persian_digits(settings.LICENCE_RENEWAL_WINDOW_DAYS),
-                grace=persian_digits(settings.LICENCE_GRACE_DAYS),
-            )
-            raise ApplicationError(message, code="renewal_window", status=409)
-        version, failed = renewal_failures(locked)
-        if failed:
-            raise ApplicationError(
-                msg.RENEWAL_CONDITIONS_FAILED.format(version=persian_digits(version), ids="، ".join(failed)),
-                code="conditions_failed",
-                status=409,
-                fields={"conditions": failed},
-            )
-        old, old_until = locked.status, locked.valid_until
-        locked.status = LicenceStatus.ACTIVE
-        locked.valid_until = add_years(old_until, settings.LICENCE_VALIDITY_YEARS)
-        locked.renewals += 1
-        locked.status_reason = text
-        licence_sign(locked)
-        locked.save(update_fields=["status", "valid_until", "renewals", "status_reason", "payload", "signature"])
-        sms = msg.SMS_RENEWED.format(
-            office=locked.office_name, number=locked.number, valid_until=_fa(locked.valid_until)
-        )
-        data = {"from_until": str(old_until), "until": str(locked.valid_until), "rule_set_version": version}
-        _record(locked, action="renew", actor=actor, old=old, reason=text, data=data, sms=sms)
-    return locked
+    return _take(licence, "renew", actor=actor, data={"reason": text, "today": today})
 
 
 def licence_act(licence: Licence, *, action: str, actor: Any, reason: str, until: dt.date | None = None) -> Licence:
-    """Dispatch one of ``ACTIONS`` (the API's and the pages' single door)."""
+    """Dispatch one of ``ACTIONS`` (the API's single door)."""
     if action == "suspend":
         return licence_suspend(licence, until=until, reason=reason, actor=actor)
     if action == "reinstate":
@@ -278,52 +363,23 @@ def licence_act(licence: Licence, *, action: str, actor: Any, reason: str, until
 def licences_sweep(now: dt.datetime | None = None) -> dict[str, int]:
     """End suspensions whose last day has passed (→ active) and expire licences whose
     validity and grace period have passed (→ expired). Each licence in its own transaction,
-    re-checked under its lock, so a sweep racing an authority's move does nothing twice."""
+    re-checked by the table under its lock, so a sweep racing an authority's move does nothing
+    twice."""
     today = timezone.localdate(now or timezone.now())
-    ended = expired = 0
     due_suspensions = Licence.objects.filter(status=LicenceStatus.SUSPENDED, suspended_until__lt=today)
-    for pk in list(due_suspensions.values_list("pk", flat=True)):
-        with transaction.atomic():
-            locked = _locked(Licence(pk=pk))
-            if (
-                locked.status != LicenceStatus.SUSPENDED
-                or not locked.suspended_until
-                or locked.suspended_until >= today
-            ):
-                continue
-            ended_on = locked.suspended_until
-            locked.status = LicenceStatus.ACTIVE
-            locked.suspended_until = None
-            locked.status_reason = ""
-            locked.save(update_fields=["status", "suspended_until", "status_reason"])
-            sms = msg.SMS_SUSPENSION_ENDED.format(office=locked.office_name, number=locked.number)
-            _record(
-                locked,
-                action="suspension_end",
-                actor=None,
-                old=LicenceStatus.SUSPENDED,
-                data={"until": str(ended_on)},
-                sms=sms,
-            )
-            ended += 1
+    ended = _sweep(list(due_suspensions.values_list("pk", flat=True)), "suspension_end", {"reason": ""}, today)
     last_valid = today - dt.timedelta(days=settings.LICENCE_GRACE_DAYS)
-    due_expiry = Licence.objects.filter(
-        status__in=[LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED], valid_until__lt=last_valid
-    )
-    for pk in list(due_expiry.values_list("pk", flat=True)):
-        with transaction.atomic():
-            locked = _locked(Licence(pk=pk))
-            if locked.status not in (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED) or locked.valid_until >= last_valid:
-                continue
-            old = locked.status
-            locked.status = LicenceStatus.EXPIRED
-            locked.suspended_until = None
-            locked.save(update_fields=["status", "suspended_until"])
-            sms = msg.SMS_EXPIRED.format(
-                office=locked.office_name, number=locked.number, valid_until=_fa(locked.valid_until)
-            )
-            _record(
-                locked, action="expire", actor=None, old=old, data={"valid_until": str(locked.valid_until)}, sms=sms
-            )
-            expired += 1
+    due_expiry = Licence.objects.filter(status__in=MOVES["expire"].sources, valid_until__lt=last_valid)
+    expired = _sweep(list(due_expiry.values_list("pk", flat=True)), "expire", {}, today)
     return {"suspensions_ended": ended, "expired": expired}
+
+
+def _sweep(pks: list[int], action: str, data: dict[str, Any], today: dt.date) -> int:
+    taken = 0
+    for pk in pks:
+        try:
+            _take(Licence(pk=pk), action, actor=None, data={**data, "today": today})
+        except ApplicationError:
+            continue  # an authority's move (or another sweep) got there first
+        taken += 1
+    return taken

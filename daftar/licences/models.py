@@ -3,7 +3,8 @@
 A licence is issued from an approved application case (``applications`` ``issue_licence``).
 Its certificate carries a QR code whose payload is signed with Ed25519 (``signing.py``), so a
 bank, a citizen or an inspector can check it offline with the published public key; the live
-status (active / suspended / revoked / expired) is on the public verification page.
+status (active / suspended / revoked / expired) is on the public verification page. Its moves
+are declared in ``workflow.LICENCE`` and taken only by ``lifecycle.py``.
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from daftar.kernel.lifecycle import LifecycleModel, StatusField
 
-class LicenceStatus(models.TextChoices):
-    ACTIVE = "active", "فعال"
-    SUSPENDED = "suspended", "تعلیق‌شده"
-    REVOKED = "revoked", "لغوشده"
-    EXPIRED = "expired", "منقضی"
+from .workflow import LICENCE, LicenceStatus
+
+__all__ = ["Licence", "LicenceEvent", "LicenceStatus", "VerificationLog"]
 
 
-class Licence(models.Model):
+class Licence(LifecycleModel):
+    LIFECYCLE = LICENCE  # its moves, declared once (workflow.py)
+
     number = models.CharField("شمارهٔ مجوز", max_length=32, unique=True)
     application = models.OneToOneField(
         "applications.Application", verbose_name="پرونده", related_name="licence", on_delete=models.PROTECT
@@ -46,7 +48,7 @@ class Licence(models.Model):
     issued_at = models.DateTimeField("تاریخ صدور", default=timezone.now)
     valid_from = models.DateField("اعتبار از")
     valid_until = models.DateField("اعتبار تا")
-    status = models.CharField("وضعیت", max_length=16, choices=LicenceStatus.choices, default=LicenceStatus.ACTIVE)
+    status = StatusField("وضعیت", max_length=16, choices=LicenceStatus.choices, default=LicenceStatus.ACTIVE)
     status_reason = models.TextField("دلیل وضعیت", blank=True)
     suspended_until = models.DateField("تعلیق تا", null=True, blank=True)
     renewals = models.PositiveSmallIntegerField("دفعات تمدید", default=0)

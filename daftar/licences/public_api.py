@@ -2,8 +2,9 @@
 
 ``GET licences/{number}/verify`` is public (no login, no session: nothing to forge) and
 rate-limited per address; an unknown and a malformed number get the same 404 body.
-``POST licences/{number}/actions`` is for the licensing authority of the licence's municipality:
-who cannot see the licence gets 404, who can see it but lacks the role gets 403.
+``POST licences/{number}/actions`` takes a move of ``workflow.LICENCE`` for whom ``policy``
+allows it (the licensing authority of the licence's municipality): who cannot see the licence
+gets 404, who can see it but lacks the role gets 403.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
-from daftar.accounts.constants import STAFF_ROLES, Role
-from daftar.accounts.scoping import has_role, scope_queryset
 from daftar.kernel.api import error_body, request_body
 from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.kernel.fields import jalali_twin
@@ -29,6 +28,7 @@ from daftar.kernel.jalali import parse_date
 from daftar.runtime.ratelimit import client_address
 
 from . import messages as msg
+from . import policy
 from .lifecycle import ACTIONS, licence_act
 from .models import Licence
 from .verification import (
@@ -124,13 +124,15 @@ class ActionSerializer(serializers.Serializer):
     until = serializers.CharField(required=False, help_text="suspend only: ISO or Jalali date (1404/09/30)")
 
 
-def action_body(licence: Licence) -> dict[str, Any]:
-    """The verification body plus what the authority sees: the reason and the history."""
+def action_body(licence: Licence, actor: Any) -> dict[str, Any]:
+    """The verification body plus what the authority sees: the reason, the history and the
+    moves ``actor`` may take next."""
     events = list(licence.events.select_related("actor").all())
     return {
         **verification_body(licence),
         "status_reason": licence.status_reason,
         "renewals": licence.renewals,
+        "actions": policy.actions(actor, licence),
         "events": [
             {
                 "at": e.at,
@@ -164,12 +166,10 @@ class LicenceActionsView(APIView):
         },
     )
     def post(self, request: Request, number: str) -> Response:
-        visible = scope_queryset(Licence.objects.all(), request.user, roles=STAFF_ROLES, owner_field="holder")
-        licence = visible.filter(number=normalize_number(number) or "").first()
+        licence = policy.visible(request.user).filter(number=normalize_number(number) or "").first()
         if licence is None:
             raise not_found()
-        if not has_role(request.user, Role.LICENSING_AUTHORITY, licence.municipality_id):
-            raise ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
+        policy.demand_any(request.user, licence)  # before the body is read
         data: Any = request_body(request)
         action = data.get("action")
         if action not in ACTIONS:
@@ -182,4 +182,4 @@ class LicenceActionsView(APIView):
             except ValidationError as exc:
                 raise ApplicationError(exc.messages[0], code="date_invalid", fields={"until": exc.messages}) from None
         changed = licence_act(licence, action=action, actor=request.user, reason=data.get("reason", ""), until=until)
-        return Response(action_body(changed))
+        return Response(action_body(changed, request.user))

@@ -28,6 +28,7 @@ class ViolationAdmin(MunicipalityScopedAdmin):
     list_display = ("licence", "violation_type", "observed", "status")
     list_filter = ("status", "municipality")
     search_fields = ("licence__number",)
+    readonly_fields = ("status",)  # changed only by a decision (workflow.VIOLATION)
     observed = jalali_column("observed_at", "زمان مشاهده")
 
 
@@ -36,6 +37,7 @@ class NoticeAdmin(MunicipalityScopedAdmin):
     list_display = ("licence", "proposed_outcome", "due", "status")
     list_filter = ("status", "municipality")
     search_fields = ("licence__number",)
+    readonly_fields = ("status",)  # changed only by its moves (workflow.NOTICE)
     due = jalali_column("response_due", "مهلت پاسخ")
 
 

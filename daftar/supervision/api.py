@@ -1,5 +1,6 @@
 """REST API of supervision (S16, P5). Who cannot see the licence (or notice) gets 404; who
-can see it but lacks the role gets 403. Errors are Persian (``ApplicationError``)."""
+can see it but lacks the role gets 403 (``policy.py`` answers both, here and in the services).
+Errors are Persian (``ApplicationError``)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
-from daftar.accounts.constants import STAFF_ROLES, Role
-from daftar.accounts.scoping import has_role, scope_queryset
 from daftar.kernel.api import request_body
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.fields import jalali_twin
+from daftar.licences import policy as licence_policy
 from daftar.licences.models import Licence
 from daftar.licences.verification import normalize_number
 
 from . import messages as msg
+from . import policy
 from .models import Decision, Notice, OfficeReport, Outcome, Violation
 from .services import decision_make, notice_issue, notice_respond, report_submit, violation_record
 
@@ -37,7 +38,7 @@ def _forbidden() -> ApplicationError:
 
 
 def _licence(request: Request, number: str) -> Licence:
-    visible = scope_queryset(Licence.objects.all(), request.user, roles=STAFF_ROLES, owner_field="holder")
+    visible = licence_policy.visible(request.user)
     licence = visible.select_related("holder", "municipality").filter(number=normalize_number(number) or "").first()
     if licence is None:
         raise _not_found()
@@ -45,8 +46,12 @@ def _licence(request: Request, number: str) -> Licence:
 
 
 def _notice(request: Request, pk: int) -> Notice:
-    visible = scope_queryset(Notice.objects.all(), request.user, roles=STAFF_ROLES, owner_field="licence__holder")
-    notice = visible.select_related("licence__holder", "licence__municipality").filter(pk=pk).first()
+    notice = (
+        policy.visible_notices(request.user)
+        .select_related("licence__holder", "licence__municipality")
+        .filter(pk=pk)
+        .first()
+    )
     if notice is None:
         raise _not_found()
     return notice
@@ -66,7 +71,8 @@ def violation_body(v: Violation) -> dict[str, Any]:
     }
 
 
-def notice_body(n: Notice) -> dict[str, Any]:
+def notice_body(n: Notice, actor: Any) -> dict[str, Any]:
+    """The notice, with the moves ``actor`` may take on it now (``respond``, ``decide``)."""
     return {
         "id": n.pk,
         "licence": n.licence.number,
@@ -79,6 +85,7 @@ def notice_body(n: Notice) -> dict[str, Any]:
         "response_text": n.response_text,
         "responded_at": n.responded_at,
         "status": n.status,
+        "actions": policy.actions(actor, n),
     }
 
 
@@ -122,6 +129,9 @@ NoticeSchema = inline_serializer(
         "response_text": serializers.CharField(),
         "responded_at": serializers.DateTimeField(allow_null=True),
         "status": serializers.CharField(),
+        "actions": serializers.ListField(
+            child=serializers.CharField(), help_text="the moves the caller may take now: respond, decide"
+        ),
     },
 )
 DecisionSchema = inline_serializer(
@@ -178,13 +188,7 @@ class LicenceViolationsView(APIView):
     )
     def get(self, request: Request, number: str) -> Response:
         licence = _licence(request, number)
-        user = request.user
-        if not (
-            licence.holder_id == user.pk
-            or has_role(user, Role.SUPERVISOR, licence.municipality_id)
-            or has_role(user, Role.INSPECTOR, licence.municipality_id)
-            or has_role(user, Role.LICENSING_AUTHORITY, licence.municipality_id)
-        ):
+        if not policy.may_read_violations(request.user, licence):
             raise _forbidden()
         rows = Violation.objects.filter(licence=licence).select_related("violation_type")
         return Response([violation_body(v) for v in rows])
@@ -227,7 +231,7 @@ class LicenceNoticesView(APIView):
                     msg.VIOLATIONS_INVALID, code="violations_invalid", fields={"violations": [msg.VIOLATIONS_INVALID]}
                 ) from None
         notice = notice_issue(licence, actor=request.user, violation_ids=ids)
-        return Response(notice_body(notice), status=201)
+        return Response(notice_body(notice, request.user), status=201)
 
 
 class NoticeResponseView(APIView):
@@ -240,10 +244,8 @@ class NoticeResponseView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         notice = _notice(request, pk)
-        if notice.licence.holder_id != request.user.pk:
-            raise _forbidden()
         changed = notice_respond(notice, text=request_body(request).get("text", ""), actor=request.user)
-        return Response(notice_body(changed))
+        return Response(notice_body(changed, request.user))
 
 
 class NoticeDecisionView(APIView):
@@ -256,8 +258,6 @@ class NoticeDecisionView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         notice = _notice(request, pk)
-        if not has_role(request.user, Role.LICENSING_AUTHORITY, notice.licence.municipality_id):
-            raise _forbidden()
         data = request_body(request)
         decision = decision_make(notice, actor=request.user, reason=data.get("reason", ""), outcome=data.get("outcome"))
         decision.licence.refresh_from_db()

@@ -3,7 +3,8 @@
 decisions, and the six-monthly office reports.
 
 A violation type and a ladder step with ``municipality`` NULL are the global defaults
-(seeded by migration ``0002``); a municipality's own rows replace them.
+(seeded by migration ``0002``); a municipality's own rows replace them. The states of violations
+and notices are declared in ``workflow.py`` and changed only by ``services.py``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,25 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from daftar.kernel.lifecycle import LifecycleModel, StatusField
+
+from .workflow import NOTICE, VIOLATION, NoticeStatus, ViolationStatus
+
+__all__ = [
+    "OUTCOME_RANK",
+    "Decision",
+    "LadderStep",
+    "Notice",
+    "NoticeStatus",
+    "OfficeReport",
+    "Outcome",
+    "ReportReminder",
+    "Severity",
+    "Violation",
+    "ViolationStatus",
+    "ViolationType",
+]
 
 
 class Severity(models.TextChoices):
@@ -91,12 +111,9 @@ class LadderStep(models.Model):
         return f"{self.position}: {self.get_outcome_display()}"
 
 
-class ViolationStatus(models.TextChoices):
-    OPEN = "open", "باز"
-    DECIDED = "decided", "رسیدگی‌شده"
+class Violation(LifecycleModel):
+    LIFECYCLE = VIOLATION  # its moves, declared once (workflow.py)
 
-
-class Violation(models.Model):
     licence = models.ForeignKey(
         "licences.Licence", verbose_name="مجوز", related_name="violations", on_delete=models.PROTECT
     )
@@ -117,7 +134,7 @@ class Violation(models.Model):
         on_delete=models.SET_NULL,
     )
     recorded_at = models.DateTimeField("زمان ثبت", default=timezone.now)
-    status = models.CharField("وضعیت", max_length=8, choices=ViolationStatus.choices, default=ViolationStatus.OPEN)
+    status = StatusField("وضعیت", max_length=8, choices=ViolationStatus.choices, default=ViolationStatus.OPEN)
     report_period = models.CharField("دورهٔ گزارش", max_length=8, blank=True, help_text="فقط برای گزارش ارسال‌نشده")
 
     class Meta:
@@ -134,13 +151,10 @@ class Violation(models.Model):
         return f"{self.licence_id}: {self.violation_type_id}"
 
 
-class NoticeStatus(models.TextChoices):
-    OPEN = "open", "در انتظار تصمیم"
-    DECIDED = "decided", "تصمیم‌گیری‌شده"
-
-
-class Notice(models.Model):
+class Notice(LifecycleModel):
     """Notice of an intended decision; the office may respond until ``response_due``."""
+
+    LIFECYCLE = NOTICE  # its moves, declared once (workflow.py)
 
     licence = models.ForeignKey(
         "licences.Licence", verbose_name="مجوز", related_name="notices", on_delete=models.PROTECT
@@ -160,7 +174,7 @@ class Notice(models.Model):
     response_due = models.DateTimeField("مهلت پاسخ")
     response_text = models.TextField("پاسخ دفتر", blank=True)
     responded_at = models.DateTimeField("زمان پاسخ", null=True, blank=True)
-    status = models.CharField("وضعیت", max_length=8, choices=NoticeStatus.choices, default=NoticeStatus.OPEN)
+    status = StatusField("وضعیت", max_length=8, choices=NoticeStatus.choices, default=NoticeStatus.OPEN)
 
     class Meta:
         ordering = ["-issued_at", "-pk"]

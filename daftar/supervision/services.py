@@ -1,5 +1,8 @@
 """Supervision services (S16, S17, P5). Each writes its rows, an audit entry
-(``supervision.<action>``) and an SMS to the licence holder in one transaction.
+(``supervision.<action>``) and an SMS to the licence holder in one transaction. Who may act is
+answered by ``policy.py``; the states of violations and notices change only through their
+declared tables (``workflow.VIOLATION``, ``workflow.NOTICE``), whose guards and effects are
+bound here.
 
 The ladder (``LadderStep``, the municipality's own or the global default):
 
@@ -24,8 +27,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from daftar.accounts.constants import Role
-from daftar.accounts.scoping import has_role
 from daftar.audit.services import audit_record
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import parse_datetime, to_jalali
@@ -36,6 +37,7 @@ from daftar.municipalities.workdays import TEHRAN, calendar_for
 from daftar.notifications.services import outbox_enqueue
 
 from . import messages as msg
+from . import policy
 from .models import (
     OUTCOME_RANK,
     Decision,
@@ -50,13 +52,12 @@ from .models import (
     ViolationStatus,
     ViolationType,
 )
+from .workflow import NOTICE, VIOLATION
 
 MIN_TEXT = 10
 MIN_REPORT = 20
 REPORT_MISSING = "report_missing"
 SUPERVISABLE = (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED)
-# who may record a violation: the supervisor, and the inspector who saw it on a visit (S11.3, S17)
-VIOLATION_RECORDERS = (Role.SUPERVISOR, Role.INSPECTOR)
 
 
 def response_days() -> int:
@@ -70,10 +71,6 @@ def reminder_days() -> int:
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def _forbidden() -> ApplicationError:
-    return ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
 
 
 def _text(raw: object, minimum: int, message: str, field: str) -> str:
@@ -143,8 +140,7 @@ def violation_record(
 ) -> Violation:
     """A supervisor, or an inspector on a supervision visit, records a violation of the
     licence's office (S16, S17): the row, its audit entry and the SMS to the holder."""
-    if not any(has_role(actor, role, licence.municipality_id) for role in VIOLATION_RECORDERS):
-        raise _forbidden()
+    policy.demand(actor, "violation.record", licence)
     vtype = violation_type_for(licence, normalize_text(str(type_code or "")).strip())
     if vtype is None:
         raise ApplicationError(msg.TYPE_UNKNOWN, code="type_unknown", fields={"type": [msg.TYPE_UNKNOWN]})
@@ -208,11 +204,7 @@ def _violation_create(
 def notice_issue(licence: Licence, *, actor: Any, violation_ids: Iterable[int] | None = None) -> Notice:
     """Notice of the intended decision on the licence's open violations (all of them, or the
     given ones); proposes the ladder's next step and opens the office's time to respond."""
-    if not (
-        has_role(actor, Role.SUPERVISOR, licence.municipality_id)
-        or has_role(actor, Role.LICENSING_AUTHORITY, licence.municipality_id)
-    ):
-        raise _forbidden()
+    policy.demand(actor, "notice.issue", licence)
     _supervisable(licence)
     with transaction.atomic():
         Licence.objects.select_for_update().filter(pk=licence.pk).first()
@@ -275,73 +267,95 @@ def _locked_notice(notice: Notice) -> Notice:
     )
 
 
+def _take(notice: Notice, action: str, *, actor: Any, data: dict[str, Any]) -> None:
+    NOTICE.take(notice, action, actor=actor, may=policy.may_move, refuse=policy.refuse_move, data=data)
+
+
+@NOTICE.guard("respondable")
+def _respondable(notice: Notice, actor: Any, data: dict[str, Any]) -> None:
+    """Once, until the deadline."""
+    if notice.responded_at is not None:
+        raise ApplicationError(msg.RESPONSE_TWICE, code="already_responded", status=409)
+    if data["now"] > notice.response_due:
+        due = to_jalali(notice.response_due, with_time=True)
+        raise ApplicationError(msg.RESPONSE_LATE.format(due=due), code="response_late", status=409)
+
+
+@NOTICE.effect("keep_response")
+def _keep_response(notice: Notice, actor: Any, data: dict[str, Any]) -> None:
+    notice.response_text, notice.responded_at = data["text"], data["now"]
+
+
 def notice_respond(notice: Notice, *, text: object, actor: Any) -> Notice:
     """The holder answers the notice, until its deadline, once."""
-    if not getattr(actor, "is_authenticated", False) or notice.licence.holder_id != actor.pk:
-        raise _forbidden()
+    policy.demand_move(actor, "respond", notice)
     body = _text(text, MIN_TEXT, msg.RESPONSE_REQUIRED, "text")
     with transaction.atomic():
         locked = _locked_notice(notice)
-        if locked.status != NoticeStatus.OPEN:
-            raise ApplicationError(msg.NOTICE_CLOSED, code="notice_closed", status=409)
-        if locked.responded_at is not None:
-            raise ApplicationError(msg.RESPONSE_TWICE, code="already_responded", status=409)
-        now = timezone.now()
-        if now > locked.response_due:
-            due = to_jalali(locked.response_due, with_time=True)
-            raise ApplicationError(msg.RESPONSE_LATE.format(due=due), code="response_late", status=409)
-        locked.response_text, locked.responded_at = body, now
-        locked.save(update_fields=["response_text", "responded_at"])
+        _take(locked, "respond", actor=actor, data={"text": body, "now": timezone.now()})
+        locked.save(update_fields=["response_text", "responded_at"])  # the notice stays open
         _audit(actor, "notice_respond", locked, locked.licence, {})
     return locked
+
+
+@NOTICE.guard("decidable")
+def _decidable(notice: Notice, actor: Any, data: dict[str, Any]) -> None:
+    """After the office responded or its time ran out; the outcome is the notice's (the
+    ladder's); the licence is still under supervision."""
+    if notice.responded_at is None and data["now"] <= notice.response_due:
+        due = to_jalali(notice.response_due, with_time=True)
+        raise ApplicationError(msg.RESPONSE_PENDING.format(due=due), code="response_pending", status=409)
+    chosen = Outcome(data["outcome"] or notice.proposed_outcome)
+    if chosen != notice.proposed_outcome:
+        message = msg.OUTCOME_OFF_LADDER.format(expected=Outcome(notice.proposed_outcome).label, given=chosen.label)
+        raise ApplicationError(message, code="off_ladder", fields={"outcome": [message]})
+    _supervisable(notice.licence)
+    data["chosen"] = chosen
+
+
+@NOTICE.effect("apply_decision")
+def _apply_decision(notice: Notice, actor: Any, data: dict[str, Any]) -> None:
+    """The outcome applied to the licence through the licence's lifecycle, the ``Decision`` row,
+    and each cited violation decided."""
+    licence, chosen, now, text = notice.licence, data["chosen"], data["now"], data["reason"]
+    violations = list(notice.violations.select_related("licence"))
+    until = None
+    if chosen == Outcome.SUSPENSION:
+        until = timezone.localdate(now) + dt.timedelta(days=max(1, notice.proposed_suspension_days))
+        licence_suspend(licence, until=until, reason=text, actor=actor)
+    elif chosen == Outcome.REVOCATION:
+        licence_revoke(licence, reason=text, actor=actor)
+    decision = Decision.objects.create(
+        licence=licence,
+        municipality=licence.municipality,
+        notice=notice,
+        outcome=chosen,
+        reason=text,
+        decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+        decided_at=now,
+        suspension_until=until,
+        ladder_position=notice.ladder_position,
+    )
+    decision.violations.set(violations)
+    for violation in violations:
+        VIOLATION.take(violation, "decide", actor=actor, may=policy.may_move, refuse=policy.refuse_move)
+        violation.save(update_fields=["status"])
+    data.update(decision=decision, until=until, violations=violations)
 
 
 def decision_make(notice: Notice, *, actor: Any, reason: object, outcome: object = None) -> Decision:
     """Decide on a notice: after the office responded or its time ran out; the outcome is the
     notice's (the ladder's) and is applied to the licence through the licences lifecycle."""
-    licence = notice.licence
-    # the disciplinary decision is the licensing authority's (S16: it issues, suspends, revokes)
-    if not has_role(actor, Role.LICENSING_AUTHORITY, licence.municipality_id):
-        raise _forbidden()
+    policy.demand_move(actor, "decide", notice)
     text = _text(reason, MIN_TEXT, msg.REASON_REQUIRED, "reason")
     if outcome not in (None, "") and outcome not in Outcome.values:
         raise ApplicationError(msg.OUTCOME_UNKNOWN, code="outcome_unknown", fields={"outcome": [msg.OUTCOME_UNKNOWN]})
     with transaction.atomic():
         locked = _locked_notice(notice)
-        licence = locked.licence
-        if locked.status != NoticeStatus.OPEN:
-            raise ApplicationError(msg.NOTICE_CLOSED, code="notice_closed", status=409)
-        now = timezone.now()
-        if locked.responded_at is None and now <= locked.response_due:
-            due = to_jalali(locked.response_due, with_time=True)
-            raise ApplicationError(msg.RESPONSE_PENDING.format(due=due), code="response_pending", status=409)
-        chosen = Outcome(outcome or locked.proposed_outcome)
-        if chosen != locked.proposed_outcome:
-            message = msg.OUTCOME_OFF_LADDER.format(expected=Outcome(locked.proposed_outcome).label, given=chosen.label)
-            raise ApplicationError(message, code="off_ladder", fields={"outcome": [message]})
-        _supervisable(licence)
-        violations = list(locked.violations.all())
-        until = None
-        if chosen == Outcome.SUSPENSION:
-            until = timezone.localdate(now) + dt.timedelta(days=max(1, locked.proposed_suspension_days))
-            licence_suspend(licence, until=until, reason=text, actor=actor)
-        elif chosen == Outcome.REVOCATION:
-            licence_revoke(licence, reason=text, actor=actor)
-        decision = Decision.objects.create(
-            licence=licence,
-            municipality=licence.municipality,
-            notice=locked,
-            outcome=chosen,
-            reason=text,
-            decided_by=actor if getattr(actor, "is_authenticated", False) else None,
-            decided_at=now,
-            suspension_until=until,
-            ladder_position=locked.ladder_position,
-        )
-        decision.violations.set(violations)
-        Violation.objects.filter(pk__in=[v.pk for v in violations]).update(status=ViolationStatus.DECIDED)
-        locked.status = NoticeStatus.DECIDED
+        data: dict[str, Any] = {"reason": text, "outcome": outcome, "now": timezone.now()}
+        _take(locked, "decide", actor=actor, data=data)
         locked.save(update_fields=["status"])
+        licence, chosen, decision, until = locked.licence, data["chosen"], data["decision"], data["until"]
         _audit(
             actor,
             "decision_make",
@@ -350,7 +364,7 @@ def decision_make(notice: Notice, *, actor: Any, reason: object, outcome: object
             {
                 "outcome": chosen.value,
                 "position": locked.ladder_position,
-                "violations": [v.pk for v in violations],
+                "violations": [v.pk for v in data["violations"]],
                 "until": str(until) if until else None,
                 "reason": text,
             },
@@ -391,8 +405,7 @@ def previous_period(period: str) -> str:
 
 def report_submit(licence: Licence, *, period: object, content: object, actor: Any) -> OfficeReport:
     """The holder sends the report of a half-year (the current one or a past one)."""
-    if not getattr(actor, "is_authenticated", False) or licence.holder_id != actor.pk:
-        raise _forbidden()
+    policy.demand_holder(actor, licence)
     label = normalize_text(str(period or "")).strip().upper()
     start, end = period_bounds(label)
     today = timezone.localdate()

@@ -22,6 +22,7 @@ from daftar.calls.models import Call
 from daftar.inspections.checklist import checklist, haversine_m
 from daftar.inspections.models import Inspection, InspectionPhoto, InspectionStatus
 from daftar.inspections.services import inspection_record, inspection_schedule, photo_add
+from daftar.kernel.errors import ApplicationError
 from daftar.notifications.models import OutboxMessage
 from daftar.rules.services import rule_set_new_version, rule_set_publish
 
@@ -288,3 +289,39 @@ def test_the_visits_link_is_in_the_navigation_of_those_who_visit(tehran_rules, m
     browser.force_login(User.objects.get(mobile=mobile))
     nav = browser.get("/").content.decode()
     assert ('href="/inspections/"' in nav) is shown
+
+
+def test_an_inspector_cannot_schedule_inspect_or_photograph_their_own_case(tehran_rules):
+    """An inspector who is the case's applicant does not see it in their queue: scheduling,
+    reading, recording and photos are answered "not found" (the same as a nonexistent id),
+    in the API and on the pages, and nothing changes."""
+    application = case_at_inspection()
+    me = User.objects.get(pk=application.applicant_id)
+    RoleAssignmentFactory(user=me, municipality=application.municipality, role="inspector")
+    api, page = client_for(me), Client()
+    page.force_login(me)
+    missing = api.get("/api/v1/inspections/999999999").json()
+    scheduled = api.post(f"/api/v1/applications/{application.pk}/inspections", {"scheduled_at": TOMORROW})
+    assert (scheduled.status_code, scheduled.json()) == (404, missing)
+    assert page.post(f"/inspections/schedule/{application.pk}/", {"scheduled_at": TOMORROW}).status_code == 404
+    assert str(application.tracking_code) not in page.get("/inspections/").content.decode()
+    inspection = _scheduled(application)  # by another inspector
+    audit = AuditEntry.objects.count()
+    photo = SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")
+    for response in (
+        api.get(f"/api/v1/inspections/{inspection.pk}"),
+        api.post(f"/api/v1/inspections/{inspection.pk}/result", MEASURED, format="json"),
+        api.post(f"/api/v1/inspections/{inspection.pk}/photos", {"file": photo}, format="multipart"),
+    ):
+        assert (response.status_code, response.json()) == (404, missing)
+    assert page.post(f"/inspections/{inspection.pk}/", {}).status_code == 404
+    for call in (
+        lambda: inspection_record(inspection, MEASURED, me),
+        lambda: photo_add(inspection, SimpleUploadedFile("b.png", png_bytes(), content_type="image/png"), actor=me),
+    ):
+        with pytest.raises(ApplicationError) as refused:
+            call()
+        assert refused.value.status_code == 404
+    stored = Inspection.objects.get(pk=inspection.pk)
+    assert (stored.status, stored.photos.count(), AuditEntry.objects.count()) == ("scheduled", 0, audit)
+    assert stored.application.status == Status.SITE_INSPECTION

@@ -148,3 +148,38 @@ def test_pages_list_and_record_a_visit(make_licence, client):
     assert Violation.objects.filter(licence=licence, violation_type__code="outside_hours").count() == 1
     client.force_login(_other_inspector())
     assert client.get(f"/inspections/visits/{visit.pk}/").status_code == 404
+
+
+def test_an_inspector_cannot_visit_their_own_office(make_licence):
+    """The holder, or a clerk of the office, who is also the municipality's inspector schedules
+    and records no visit of it: "not found" (as a nonexistent visit), and nothing changes. The
+    holder still reads the visits of their office."""
+    from daftar.accounts.tests.factories import RoleAssignmentFactory
+    from daftar.offices.models import Office, OfficeStaff, StaffRole
+
+    licence = make_licence()
+    office = Office.objects.create(
+        municipality=licence.municipality,
+        district=licence.district,
+        licence=licence,
+        name="دفتر",
+        address="تهران",
+        lat=35.7,
+        lng=51.4,
+    )
+    clerk = UserFactory.create()
+    OfficeStaff.objects.create(office=office, user=clerk, role=StaffRole.CLERK)
+    visit = _visit(licence)
+    audit, violations = AuditEntry.objects.count(), Violation.objects.count()
+    for person in (licence.holder, clerk):
+        RoleAssignmentFactory(user=person, municipality=licence.municipality, role=Role.INSPECTOR)
+        me = client_for(User.objects.get(pk=person.pk))
+        missing = me.get("/api/v1/visits/999999999").json()
+        scheduled = me.post(f"/api/v1/licences/{licence.number}/visits", {"scheduled_at": "1478/10/11 09:30"})
+        recorded = me.post(f"/api/v1/visits/{visit.pk}/result", {**ALL_GOOD, "tariff_posted": False}, format="json")
+        for response in (scheduled, recorded):
+            assert (response.status_code, response.json()) == (404, missing), response.content
+    assert client_for(licence.holder).get(f"/api/v1/visits/{visit.pk}").status_code == 200
+    stored = SupervisionVisit.objects.get(pk=visit.pk)
+    assert (stored.status, SupervisionVisit.objects.count()) == (InspectionStatus.SCHEDULED, 1)
+    assert (AuditEntry.objects.count(), Violation.objects.count()) == (audit, violations)

@@ -19,11 +19,6 @@ DOCS = Path(settings.BASE_DIR) / "docs" / "lifecycles"
 PENDING = {
     "notifications.OutboxMessage",
     "inquiries.Inquiry",
-    "licences.Licence",
-    "supervision.Violation",
-    "supervision.Notice",
-    "inspections.Inspection",
-    "inspections.SupervisionVisit",
     "appointments.Appointment",
 }
 

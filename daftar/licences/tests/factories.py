@@ -23,6 +23,12 @@ from daftar.licences.services import licence_sign
 from daftar.municipalities.models import District
 
 HOLDER = "09120000001"  # سارا محمدی of the demo data
+AUTHORITY = "09120000005"  # فاطمه یزدانی, Tehran's licensing authority in the demo data
+
+
+def authority() -> User:
+    """The demo licensing authority of Tehran, who takes the licence moves in these tests."""
+    return User.objects.get(mobile=AUTHORITY)
 
 
 @pytest.fixture

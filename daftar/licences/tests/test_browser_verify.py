@@ -15,6 +15,7 @@ from daftar.kernel.jalali import to_jalali
 from daftar.licences import messages as msg
 from daftar.licences import signing
 from daftar.licences.lifecycle import licence_suspend
+from daftar.licences.tests.factories import authority
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +26,7 @@ def test_citizen_verifies_an_active_and_a_suspended_licence(
     active = make_licence()
     suspended = make_licence()
     until = timezone.localdate() + dt.timedelta(days=25)
-    licence_suspend(suspended, until=until, reason="تخلف مالی: دریافت وجه بیش از تعرفهٔ مصوب")
+    licence_suspend(suspended, until=until, reason="تخلف مالی: دریافت وجه بیش از تعرفهٔ مصوب", actor=authority())
 
     # from the home page's card, then by number typed with Persian digits
     page.goto(live_server.url + "/")

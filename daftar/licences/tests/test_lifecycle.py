@@ -27,6 +27,7 @@ from daftar.licences.lifecycle import (
 from daftar.licences.models import Licence, LicenceStatus
 from daftar.licences.services import licence_is_verifiable
 from daftar.licences.tasks import sweep_licences
+from daftar.licences.tests.factories import authority
 from daftar.notifications.models import OutboxMessage
 from daftar.rules.models import Condition
 from daftar.rules.services import rule_set_new_version, rule_set_publish
@@ -50,6 +51,8 @@ def sms_of(licence: Licence, kind: str) -> list[str]:
 
 
 def refusal(call, *args, **kwargs) -> ApplicationError:
+    """What ``call`` refuses, taken by the licensing authority unless another actor is given."""
+    kwargs.setdefault("actor", authority())
     with pytest.raises(ApplicationError) as caught:
         call(*args, **kwargs)
     return caught.value
@@ -80,7 +83,7 @@ def test_suspend_writes_event_audit_and_persian_sms(make_licence):
 
 def test_reinstate_lifts_a_suspension(make_licence):
     licence = make_licence(status=LicenceStatus.SUSPENDED, suspended_until=days(30))
-    changed = licence_reinstate(licence, reason="تعهد کتبی دفتر به رعایت تعرفه‌ها")
+    changed = licence_reinstate(licence, reason="تعهد کتبی دفتر به رعایت تعرفه‌ها", actor=authority())
     assert (changed.status, changed.suspended_until) == ("active", None)
     assert AuditEntry.objects.filter(action="licence.reinstate").count() == 1
     [text] = sms_of(licence, "licence_reinstate")
@@ -88,8 +91,10 @@ def test_reinstate_lifts_a_suspension(make_licence):
 
 
 def test_revoke_from_active_and_from_suspended_is_final(make_licence):
-    active = licence_revoke(make_licence(), reason=REASON)
-    suspended = licence_revoke(make_licence(status=LicenceStatus.SUSPENDED, suspended_until=days(5)), reason=REASON)
+    active = licence_revoke(make_licence(), reason=REASON, actor=authority())
+    suspended = licence_revoke(
+        make_licence(status=LicenceStatus.SUSPENDED, suspended_until=days(5)), reason=REASON, actor=authority()
+    )
     for licence in (active, suspended):
         assert licence.status == LicenceStatus.REVOKED and licence.suspended_until is None
         assert sms_of(licence, "licence_revoke")
@@ -107,7 +112,7 @@ def test_revoke_from_active_and_from_suspended_is_final(make_licence):
 def test_renew_within_the_window_extends_validity_and_re_signs(make_licence):
     licence = make_licence(valid_until=days(20))
     old_payload = licence.payload
-    changed = licence_renew(licence, reason="درخواست تمدید در مهلت مقرر")
+    changed = licence_renew(licence, reason="درخواست تمدید در مهلت مقرر", actor=authority())
     assert changed.valid_until == add_years(days(20), settings.LICENCE_VALIDITY_YEARS)
     assert changed.renewals == 1 and changed.status == LicenceStatus.ACTIVE
     stored = Licence.objects.get(pk=licence.pk)
@@ -122,7 +127,9 @@ def test_renew_within_the_window_extends_validity_and_re_signs(make_licence):
 
 def test_renew_in_the_grace_period_after_the_end(make_licence):
     licence = make_licence(valid_until=days(-10))
-    assert licence_renew(licence, reason="تمدید در مهلت پس از پایان اعتبار").valid_until == add_years(days(-10), 3)
+    assert licence_renew(
+        licence, reason="تمدید در مهلت پس از پایان اعتبار", actor=authority()
+    ).valid_until == add_years(days(-10), 3)
 
 
 def test_add_years_handles_leap_day():
@@ -212,7 +219,7 @@ def test_renewal_refused_when_a_condition_fails_under_the_new_rule_set_version(m
 
 def test_sweep_ends_a_suspension_after_its_last_day(make_licence):
     licence = make_licence()
-    licence_suspend(licence, until=days(2), reason=REASON)
+    licence_suspend(licence, until=days(2), reason=REASON, actor=authority())
     with time_machine.travel(timezone.now() + dt.timedelta(days=2), tick=False):
         assert licences_sweep() == {"suspensions_ended": 0, "expired": 0}  # the last day itself
     with time_machine.travel(timezone.now() + dt.timedelta(days=3), tick=False):
@@ -229,7 +236,7 @@ def test_sweep_ends_a_suspension_after_its_last_day(make_licence):
 def test_sweep_expires_after_the_grace_period(make_licence):
     grace = settings.LICENCE_GRACE_DAYS
     licence = make_licence(valid_until=days(-grace))  # the last day of grace is today
-    revoked = licence_revoke(make_licence(valid_until=days(-grace - 5)), reason=REASON)
+    revoked = licence_revoke(make_licence(valid_until=days(-grace - 5)), reason=REASON, actor=authority())
     assert licences_sweep() == {"suspensions_ended": 0, "expired": 0}
     with time_machine.travel(timezone.now() + dt.timedelta(days=1), tick=False):
         assert sweep_licences() == {"suspensions_ended": 0, "expired": 1}
@@ -333,4 +340,42 @@ def test_renewal_asks_the_outside_bodies_again_when_their_answers_are_old(make_l
     error = refusal(licence_renew, licence, reason="درخواست تمدید در مهلت مقرر")
     assert error.code == "inquiry_failed" and "سابقهٔ کیفری" in error.message
     Inquiry.objects.filter(application=licence.application).update(status="passed")
-    assert licence_renew(licence, reason="درخواست تمدید در مهلت مقرر").renewals == 1
+    assert licence_renew(licence, reason="درخواست تمدید در مهلت مقرر", actor=authority()).renewals == 1
+
+
+# --- nobody acts on their own licence ----------------------------------------------------------
+
+
+def test_a_licensing_authority_cannot_act_on_a_licence_they_hold_or_work_under(make_licence):
+    """The holder, or a clerk of the licensed office, who is also the municipality's licensing
+    authority is answered "not found" (as an unknown number) and nothing changes; the holder
+    without the role still gets 403."""
+    from daftar.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+    from daftar.applications.tests.helpers import client_for
+    from daftar.offices.models import Office, OfficeStaff, StaffRole
+
+    licence = make_licence(status=LicenceStatus.SUSPENDED, suspended_until=days(30))
+    office = Office.objects.create(
+        municipality=licence.municipality,
+        district=licence.district,
+        licence=licence,
+        name="دفتر آزمون",
+        address="تهران",
+        lat=35.7,
+        lng=51.4,
+    )
+    clerk = UserFactory.create()
+    OfficeStaff.objects.create(office=office, user=clerk, role=StaffRole.CLERK)
+    body = {"action": "reinstate", "reason": "رفع تعلیق مجوز خود برای آزمون"}
+    assert actions(client_for(licence.holder), licence, **body).status_code == 403  # no role: as before
+    unknown = actions(client_for(authority()), Licence(number="TEH-1404-999999"), **body)
+    for person in (licence.holder, clerk):
+        RoleAssignmentFactory(user=person, municipality=licence.municipality, role="licensing_authority")
+        response = actions(client_for(User.objects.get(pk=person.pk)), licence, **body)
+        assert (response.status_code, response.json()) == (404, unknown.json())
+        error = refusal(licence_reinstate, licence, reason=body["reason"], actor=User.objects.get(pk=person.pk))
+        assert (error.status_code, error.code) == (404, "not_found")
+    stored = Licence.objects.get(pk=licence.pk)
+    assert (stored.status, stored.events.count()) == (LicenceStatus.SUSPENDED, 0)
+    assert not AuditEntry.objects.filter(action__startswith="licence.").exists()
+    assert actions(client_for(authority()), licence, **body).status_code == 200  # anyone else may

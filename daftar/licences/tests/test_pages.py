@@ -13,6 +13,7 @@ from daftar.licences import messages as msg
 from daftar.licences import signing
 from daftar.licences.lifecycle import licence_revoke, licence_suspend
 from daftar.licences.models import LicenceStatus, VerificationLog
+from daftar.licences.tests.factories import authority
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_active_licence_page(client, make_licence):
 def test_suspended_licence_page_shows_the_end_of_suspension(client, make_licence):
     licence = make_licence()
     until = timezone.localdate() + dt.timedelta(days=25)
-    licence_suspend(licence, until=until, reason=REASON)
+    licence_suspend(licence, until=until, reason=REASON, actor=authority())
     html = page(client, licence.number).content.decode()
     assert msg.STATUS_TEXT["suspended"] in html and "تعلیق‌شده" in html
     assert f"تعلیق تا پایان روز <strong>{to_jalali(until)}</strong>" in html
@@ -64,7 +65,7 @@ def test_suspended_licence_page_shows_the_end_of_suspension(client, make_licence
 
 
 def test_revoked_licence_page_shows_the_revocation_date(client, make_licence):
-    licence = licence_revoke(make_licence(), reason=REASON)
+    licence = licence_revoke(make_licence(), reason=REASON, actor=authority())
     html = page(client, licence.number).content.decode()
     assert msg.STATUS_TEXT["revoked"] in html
     assert f"<strong>{to_jalali(timezone.localdate())}</strong> لغو شد" in html
@@ -109,7 +110,7 @@ def test_registry_lists_only_active_licences_of_the_chosen_district(client, make
     shown = make_licence(district=first)
     make_licence(district=second)  # another district
     make_licence(district=first, status=LicenceStatus.SUSPENDED, suspended_until=timezone.localdate())
-    licence_revoke(make_licence(district=first), reason=REASON)
+    licence_revoke(make_licence(district=first), reason=REASON, actor=authority())
     make_licence(district=first, status=LicenceStatus.EXPIRED, valid_until=timezone.localdate() - dt.timedelta(days=99))
     make_licence(district=first, valid_until=timezone.localdate() - dt.timedelta(days=1))  # lapsed, not yet swept
     response = client.get("/licences/registry/", {"municipality": "tehran", "district": first.pk})

@@ -17,6 +17,7 @@ from daftar.licences import messages as msg
 from daftar.licences import signing
 from daftar.licences.lifecycle import licence_renew, licence_revoke, licence_suspend
 from daftar.licences.models import Licence, LicenceStatus, VerificationLog
+from daftar.licences.tests.factories import authority
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_number_typed_with_persian_digits_and_lower_case_is_found(api, make_lice
 def test_suspended_licence_says_suspended_until_when(api, make_licence):
     licence = make_licence()
     until = timezone.localdate() + dt.timedelta(days=20)
-    licence_suspend(licence, until=until, reason=REASON)
+    licence_suspend(licence, until=until, reason=REASON, actor=authority())
     body = verify(api, licence.number).json()
     assert body["status"] == "suspended"
     assert body["status_display"] == "تعلیق‌شده"
@@ -66,7 +67,7 @@ def test_suspended_licence_says_suspended_until_when(api, make_licence):
 
 def test_revoked_licence_says_revoked_and_when(api, make_licence):
     licence = make_licence()
-    licence_revoke(licence, reason=REASON)
+    licence_revoke(licence, reason=REASON, actor=authority())
     body = verify(api, licence.number).json()
     assert body["status"] == "revoked"
     assert body["revoked_at"] is not None and body["revoked_at_jalali"]
@@ -126,7 +127,7 @@ def test_qr_token_is_genuine_and_current_then_stale_after_renewal(api, make_lice
     token = signing.token(licence.payload, licence.signature)
     qr = verify(api, licence.number, data={"p": token}).json()["qr"]
     assert qr == {"signature_valid": True, "matches": True, "message": msg.QR_VALID}
-    licence_renew(licence, reason="تمدید پس از بازرسی دوره‌ای")
+    licence_renew(licence, reason="تمدید پس از بازرسی دوره‌ای", actor=authority())
     qr = verify(api, licence.number, data={"p": token}).json()["qr"]
     assert qr["signature_valid"] is True and qr["matches"] is False
 

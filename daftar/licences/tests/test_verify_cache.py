@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from daftar.licences.lifecycle import licence_reinstate, licence_revoke, licence_suspend
 from daftar.licences.models import Licence, VerificationLog
+from daftar.licences.tests.factories import authority
 from daftar.licences.verification import SNAPSHOT_VERSION_TTL, licence_changed
 
 pytestmark = pytest.mark.django_db
@@ -60,19 +61,19 @@ def test_suspension_then_reinstatement_show_immediately(api, make_licence):
     licence = make_licence()
     assert verify(api, licence.number).json()["status"] == "active"
     until = timezone.localdate() + dt.timedelta(days=30)
-    licence_suspend(licence, until=until, reason=REASON)
+    licence_suspend(licence, until=until, reason=REASON, actor=authority())
     body = verify(api, licence.number).json()
     assert body["status"] == "suspended"
     assert body["status_display"] == "تعلیق‌شده"
     assert body["suspended_until"] == until.isoformat()
-    licence_reinstate(Licence.objects.get(pk=licence.pk), reason=REASON)
+    licence_reinstate(Licence.objects.get(pk=licence.pk), reason=REASON, actor=authority())
     assert verify(api, licence.number).json()["status"] == "active"
 
 
 def test_revocation_shows_immediately_with_its_time(api, make_licence):
     licence = make_licence()
     verify(api, licence.number)
-    licence_revoke(licence, reason=REASON)
+    licence_revoke(licence, reason=REASON, actor=authority())
     body = verify(api, licence.number).json()
     assert body["status"] == "revoked"
     assert body["revoked_at"] is not None

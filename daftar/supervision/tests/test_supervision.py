@@ -299,3 +299,37 @@ def test_api_flow_notice_response_decision(make_licence):
     )
     assert response.status_code == 201, response.content
     assert supervisor.post(url(licence, "reports"), {}, format="json").status_code == 403
+
+
+# --- nobody acts on their own office ------------------------------------------------------------
+
+
+def test_staff_cannot_record_notice_or_decide_about_their_own_office(make_licence):
+    """The holder who is also the municipality's supervisor and licensing authority records no
+    violation, issues no notice and decides no notice of their own office: each answered "not
+    found" exactly like a nonexistent one, and nothing changes."""
+    licence = make_licence()
+    record(licence)
+    notice = notice_issue(licence, actor=user(SUPERVISOR))
+    holder = licence.holder
+    for role in ("supervisor", "licensing_authority"):
+        RoleAssignmentFactory(user=holder, municipality=licence.municipality, role=role)
+    me = client_for(User.objects.get(pk=holder.pk))
+    missing = client_for(user(AUTHORITY)).post("/api/v1/notices/999999999/decision", {"reason": REASON}, format="json")
+    before = (Violation.objects.count(), Notice.objects.count(), Decision.objects.count(), AuditEntry.objects.count())
+    with later(notice):
+        attempts = [
+            me.post(f"/api/v1/licences/{licence.number}/violations", {"type": "outside_hours", "description": REASON}),
+            me.post(f"/api/v1/licences/{licence.number}/notices", {}, format="json"),
+            me.post(f"/api/v1/notices/{notice.pk}/decision", {"reason": REASON}, format="json"),
+        ]
+    for response in attempts:
+        assert (response.status_code, response.json()) == (404, missing.json()), response.content
+    assert (
+        Violation.objects.count(),
+        Notice.objects.count(),
+        Decision.objects.count(),
+        AuditEntry.objects.count(),
+    ) == (before)
+    assert Notice.objects.get(pk=notice.pk).status == "open"
+    assert Licence.objects.get(pk=licence.pk).status == LicenceStatus.ACTIVE

@@ -1,0 +1,133 @@
+"""Who may do what in the supervision of licensed offices: the one place that decides it (issue 16).
+
+Used by the supervision services and API views, built only from ``daftar.accounts.policy`` and
+``scoping`` (and the licence's own policy for which licences one sees). The staff actions are
+listed once, in ``STAFF_ACTIONS``: recording a violation and issuing a notice create rows; the
+others are moves of ``workflow.VIOLATION`` and ``workflow.NOTICE``. The holder answers a notice
+(the move ``respond``) and sends the six-monthly reports.
+
+Nobody acts on their own office or notice: the owners of a violation or notice are those of its
+licence (the holder and the office's staff, ``daftar.licences.policy.owners``). An owner who
+holds the role is refused like a licence or notice that does not exist (404); whoever else lacks
+the role gets 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+
+from daftar.accounts.constants import STAFF_ROLES, Role
+from daftar.accounts.policy import holds, is_person, not_found, staff_may
+from daftar.accounts.scoping import scope_queryset
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.lifecycle import Move
+from daftar.licences import policy as licence_policy
+from daftar.licences.models import Licence
+
+from . import messages as msg
+from .models import Notice, Violation
+from .workflow import HOLDER, NOTICE, VIOLATION
+
+# who records a violation: the supervisor, and the inspector who saw it on a visit (S11.3, S17)
+VIOLATION_RECORDERS = frozenset({Role.SUPERVISOR, Role.INSPECTOR})
+NOTICE_ISSUERS = frozenset({Role.SUPERVISOR, Role.LICENSING_AUTHORITY})
+VIOLATION_READERS = frozenset({Role.SUPERVISOR, Role.INSPECTOR, Role.LICENSING_AUTHORITY})
+
+# Every staff action of the domain, by name: the roles that take it.
+STAFF_ACTIONS: dict[str, frozenset[str]] = {
+    "violation.record": VIOLATION_RECORDERS,
+    "notice.issue": NOTICE_ISSUERS,
+    **{f"{lc.name}.{a}": m.roles for lc in (VIOLATION, NOTICE) for a, m in lc.moves.items() if HOLDER not in m.roles},
+}
+
+
+def _forbidden() -> ApplicationError:
+    return ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
+
+
+def is_holder(actor: Any, licence: Licence) -> bool:
+    return is_person(actor) and actor.pk == licence.holder_id
+
+
+def demand_holder(actor: Any, licence: Licence) -> None:
+    """The holder's own acts (the six-monthly report): anyone else is refused (403)."""
+    if not is_holder(actor, licence):
+        raise _forbidden()
+
+
+def _staff_may(actor: Any, roles: Iterable[str], licence: Licence) -> bool:
+    if not holds(actor, roles, licence.municipality_id):
+        return False  # (the owners are looked up only for those who hold the role)
+    return staff_may(actor, roles, licence.municipality_id, owners=licence_policy.owners(licence))
+
+
+def _refuse_staff(actor: Any, roles: Iterable[str], licence: Licence) -> ApplicationError:
+    """To an owner who holds the role, "not found" (their own office is not in their queue); to
+    anyone else, 403."""
+    if holds(actor, roles, licence.municipality_id) and licence_policy.is_owner(actor, licence):
+        return not_found(msg.NOT_FOUND)
+    return _forbidden()
+
+
+# --- staff actions that create rows ---------------------------------------------------------
+
+
+def may(actor: Any, action: str, licence: Licence) -> bool:
+    """``actor`` may take the staff action ``action`` (a key of ``STAFF_ACTIONS``) on ``licence``."""
+    return _staff_may(actor, STAFF_ACTIONS[action], licence)
+
+
+def demand(actor: Any, action: str, licence: Licence) -> None:
+    """Raise the refusal unless ``actor`` may take ``action`` on ``licence``."""
+    if not may(actor, action, licence):
+        raise _refuse_staff(actor, STAFF_ACTIONS[action], licence)
+
+
+# --- moves of violations and notices --------------------------------------------------------
+
+
+def may_move(actor: Any, move: Move, obj: Violation | Notice) -> bool:
+    """``actor`` may take ``move`` on a violation or a notice (of ``obj.licence``) now."""
+    if HOLDER in move.roles:
+        return is_holder(actor, obj.licence)
+    return _staff_may(actor, move.roles, obj.licence)
+
+
+def refuse_move(actor: Any, move: Move, obj: Violation | Notice) -> ApplicationError:
+    if HOLDER in move.roles:
+        return _forbidden()
+    return _refuse_staff(actor, move.roles, obj.licence)
+
+
+def demand_move(actor: Any, action: str, notice: Notice) -> Move:
+    """The notice's move ``action`` if ``actor`` may take it, else its refusal (before any input
+    is read)."""
+    chosen = NOTICE.get(action)
+    if not may_move(actor, chosen, notice):
+        raise refuse_move(actor, chosen, notice)
+    return chosen
+
+
+def available(actor: Any, notice: Notice) -> list[Move]:
+    """The moves ``actor`` may take on ``notice`` now (its guards are not run)."""
+    return NOTICE.available(notice, actor, may=may_move)
+
+
+def actions(actor: Any, notice: Notice) -> list[str]:
+    """The names of those moves: what the API offers ``actor`` (``"actions"``)."""
+    return [m.action for m in available(actor, notice)]
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def visible_notices(actor: Any) -> QuerySet[Notice]:
+    """Notices of the holder's own licences and, for staff, of their municipalities' (404 otherwise)."""
+    return scope_queryset(Notice.objects.all(), actor, roles=STAFF_ROLES, owner_field="licence__holder")
+
+
+def may_read_violations(actor: Any, licence: Licence) -> bool:
+    return is_holder(actor, licence) or holds(actor, VIOLATION_READERS, licence.municipality_id)
