@@ -17,8 +17,8 @@ from daftar.applications.tests.helpers import client_for
 from daftar.core.jalali import parse_date, to_jalali
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices import messages as msg
-from daftar.offices.access import NOT_FOUND, NOT_PERMITTED
 from daftar.offices.models import OfficeClosure, OfficeStaff, WeeklyHours
+from daftar.offices.policy import NOT_FOUND, NOT_PERMITTED
 from daftar.services.models import Service, Tariff
 
 from .conftest import CLERK, MANAGER, WEEK, user

@@ -15,8 +15,8 @@ from daftar.audit.models import AuditEntry
 from daftar.core.errors import ApplicationError
 from daftar.municipalities.models import Municipality, Province
 from daftar.offices import messages as msg
-from daftar.offices.access import NOT_PERMITTED
 from daftar.offices.models import Office, OfficeClosure, OfficeStaff, StaffRole
+from daftar.offices.policy import NOT_PERMITTED
 from daftar.offices.services import (
     closure_add,
     closure_remove,
