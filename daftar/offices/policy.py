@@ -11,7 +11,8 @@ services apps ask here too, through :func:`office_access`. Built only from the p
   authority, municipality administrator) of the office's municipality read its records (403 on
   any change); a platform administrator reads every office.
 - The municipality administrator creates the municipality's offices and may correct an
-  office's profile.
+  office's profile, but not the profile of an office they work at themselves: an office's own
+  staff never act on it as the municipality (nobody acts on their own office).
 - Anyone else: the office's records do not exist for them (404, the same as a wrong id).
   Public facts (name, address, hours, services, tariffs) are served by the public views.
 
@@ -26,7 +27,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from daftar.accounts.constants import Role
-from daftar.accounts.policy import holds, is_person, is_platform_admin, municipalities_where
+from daftar.accounts.policy import holds, is_person, is_platform_admin, municipalities_where, staff_may
 from daftar.core.errors import ApplicationError
 
 from .models import Office, OfficeStaff, StaffRole
@@ -96,6 +97,11 @@ def works_at(actor: Any, office: Office) -> bool:
     return office.active and staff_row(office, actor) is not None
 
 
+def staff_ids(office: Office) -> set[int]:
+    """The people the office belongs to: its active staff (``owners`` for ``staff_may``)."""
+    return set(OfficeStaff.objects.filter(office=office, active=True).values_list("user_id", flat=True))
+
+
 def is_manager(office: Office, actor: Any) -> bool:
     row = staff_row(office, actor)
     return row is not None and row.role == StaffRole.MANAGER
@@ -141,8 +147,12 @@ def may_manage(actor: Any, office: Office) -> bool:
 
 
 def may_administer(actor: Any, municipality_id: int, office: Office | None = None) -> bool:
-    """The municipality's administrator (or the system) acting on its offices."""
-    return actor is None or holds(actor, OFFICE_ADMINS, municipality_id)
+    """The municipality's administrator (or the system) acting on its offices; never on an
+    office they work at themselves."""
+    if actor is None:
+        return True
+    owners = staff_ids(office) if office is not None else set()
+    return staff_may(actor, OFFICE_ADMINS, municipality_id, owners=owners)
 
 
 def may_update_profile(actor: Any, office: Office) -> bool:

@@ -7,7 +7,8 @@ first; the services ask again so that no caller can forget):
 
 * ``office_create``: the municipality administrator of the office's municipality (or the
   system: ``actor=None`` for the demo data and migrations).
-* ``office_update``: the office's manager or the municipality administrator.
+* ``office_update``: the office's manager or the municipality administrator (not of an office
+  they work at themselves).
 * staff, weekly hours, closures: the office's manager (S17: the manager publishes the hours,
   which must lie within the municipality's directive).
 """
