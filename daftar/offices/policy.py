@@ -163,3 +163,8 @@ def may_update_profile(actor: Any, office: Office) -> bool:
 def administered_municipalities(actor: Any) -> set[int] | None:
     """Where ``actor`` administers offices (the admin's choices); ``None`` means everywhere."""
     return municipalities_where(actor, OFFICE_ADMINS)
+
+
+def is_municipal_reader(actor: Any, office: Office) -> bool:
+    """Reads ``office``'s records for its municipality (or as a platform administrator)."""
+    return holds(actor, MUNICIPAL_READERS, office.municipality_id)

@@ -25,7 +25,6 @@ PENDING = {
     "inspections.Inspection",
     "inspections.SupervisionVisit",
     "services.TariffRevision",
-    "appointments.Appointment",
 }
 
 
