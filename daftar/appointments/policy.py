@@ -4,8 +4,10 @@ Used by the appointments' services, API views and pages alike, and built from th
 ``daftar.accounts.policy`` and the office policy (``daftar.offices.policy``):
 
 - the citizen who booked it cancels it; to anyone else it does not exist (404);
-- the office's clerk or manager records its outcome; to strangers the appointment does not
-  exist (404); the municipality's readers of the office, who see the office's records, get 403;
+- the office's clerk or manager records its outcome, but never of an appointment they booked
+  themselves (nobody acts on their own appointment): that is refused like a code that does not
+  exist (404), as it is to strangers; the municipality's readers of the office, who see the
+  office's records, get 403;
 - the system (``actor=None``) cancels it when the office is no longer open at that time.
 """
 
@@ -45,7 +47,7 @@ def may_move(actor: Any, move: Move, appointment: Any) -> bool:
         return actor is None
     if CITIZEN in move.roles:
         return is_citizen(actor, appointment)
-    return _staff_role(actor, appointment) in move.roles
+    return not is_citizen(actor, appointment) and _staff_role(actor, appointment) in move.roles
 
 
 def may_mark(actor: Any, appointment: Any) -> bool:
@@ -59,9 +61,9 @@ def not_found() -> ApplicationError:
 
 def refuse_move(actor: Any, move: Move, appointment: Any) -> ApplicationError:
     """The answer to a move ``actor`` may not take: 403 to the office's municipal readers for a
-    staff move, else "not found"."""
+    staff move, else "not found" (the citizen's own appointment is not in their staff list)."""
     staff_move = not move.roles & {CITIZEN, SYSTEM}
-    if staff_move and offices.is_municipal_reader(actor, appointment.office):
+    if staff_move and not is_citizen(actor, appointment) and offices.is_municipal_reader(actor, appointment.office):
         return ApplicationError(msg.NOT_STAFF, code="permission_denied", status=403)
     return not_found()
 

@@ -345,7 +345,8 @@ def appointment_mark(*, appointment: Appointment, status: str, actor: Any) -> Ap
     """Office staff (clerk or manager of the appointment's office) record the outcome, the move
     named by ``status``: ``done`` from the appointment's day on (a citizen may be served early
     that day), ``no_show`` only once the start time has passed. Anyone else: 404 (403 for
-    readers of the office, such as the municipality's supervisors)."""
+    readers of the office, such as the municipality's supervisors), and so is a member of the
+    office's staff for an appointment they booked themselves."""
     if not policy.may_mark(actor, appointment):
         raise policy.refuse_marking(actor, appointment)
     if status not in MARKS:

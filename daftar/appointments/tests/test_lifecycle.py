@@ -1,6 +1,7 @@
 """The appointment's declared lifecycle (issue 16): every illegal (state, move) taken through the
 real service is refused and changes nothing; the moves a person may take now are what the API
-answers in ``actions`` and the pages offer; the status changes only through a move."""
+answers in ``actions`` and the pages offer; the status changes only through a move; and a clerk
+does not mark an appointment they booked themselves (404, as a code that does not exist)."""
 
 from __future__ import annotations
 
@@ -105,6 +106,21 @@ def test_the_api_answers_the_moves_each_person_may_take_now(
     page.force_login(clerk)
     text = page.get(f"/offices/{office.pk}/appointments/?date={SUNDAY.isoformat()}").content.decode()
     assert 'value="done"' in text and 'value="no_show"' in text
+
+
+def test_a_clerk_does_not_mark_their_own_appointment(clock: Any, office: Any, inquiry: Any) -> None:
+    clerk = staff(office, "09352220013")
+    own = appointment_book(office=office, service=inquiry, start=at(SATURDAY, 9), citizen=clerk)
+    clock.move_to(at(SATURDAY, 10), tick=False)
+    before = _fingerprint(own)
+    client = client_for(clerk)
+    response = client.post(f"/api/v1/appointments/{own.code}/status", {"status": "done"}, format="json")
+    missing = client.post("/api/v1/appointments/ZZZZ-9999/status", {"status": "done"}, format="json")
+    assert response.status_code == 404 and response.json() == missing.json()
+    assert response.json()["detail"] == msg.NOT_FOUND
+    assert _fingerprint(own) == before
+    day = client.get(f"/api/v1/offices/{office.pk}/appointments?date={SATURDAY.isoformat()}").json()
+    assert [row["actions"] for row in day] == [[]]  # no button for it on the day's list either
 
 
 def test_a_transaction_for_its_code_serves_it_once(booked: Appointment, clock: Any, office: Any) -> None:
