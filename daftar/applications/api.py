@@ -19,8 +19,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
-from daftar.accounts.constants import Role
-from daftar.accounts.scoping import has_role
 from daftar.calls.models import Call
 from daftar.core.api import request_body
 from daftar.core.errors import ApplicationError
@@ -31,6 +29,7 @@ from daftar.core.parsers import NormalizingMultiPartParser
 from daftar.core.schema import page_parameters, paginated
 from daftar.documents.models import Document
 from daftar.documents.services import document_review, document_upload
+from daftar.inquiries import policy as inquiry_policy
 from daftar.inquiries.services import inquiry_retry
 
 from . import casecache, exports, services
@@ -41,8 +40,6 @@ from .pagination import CappedPaginator
 from .presenters import needed_now
 from .selectors import case_detail, cases_visible, is_overdue, is_staff_for, my_cases, queue
 from .workflow import MOVES, STAFF_ACTIONS, Status
-
-INQUIRY_RETRY_ROLES = (Role.REVIEWER, Role.LICENSING_AUTHORITY)
 
 # --- serializers (output) -----------------------------------------------------------------
 
@@ -521,10 +518,7 @@ class InquiryRetryView(APIView):
         inquiry = application.inquiries.filter(kind=kind).first()
         if inquiry is None:
             raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
-        allowed = request.user.is_superuser or any(
-            has_role(request.user, role, application.municipality_id) for role in INQUIRY_RETRY_ROLES
-        )
-        if not allowed or application.applicant_id == request.user.pk:
+        if not inquiry_policy.may_retry(request.user, application):
             raise ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
         inquiry_retry(inquiry=inquiry, actor=request.user)
         return _case_response(request, pk)

@@ -35,13 +35,15 @@ from daftar.core.normalize import normalize_text, persian_digits, persian_number
 from daftar.documents import messages as doc_msg
 from daftar.documents.models import Document, ReviewState
 from daftar.documents.services import UPLOAD_STATES, document_review, document_upload
+from daftar.inquiries import policy as inquiry_policy
+from daftar.inquiries.lifecycle import INQUIRY
 from daftar.inquiries.services import inquiry_retry
 from daftar.municipalities.models import District, Municipality
 from daftar.rules.constants import DEGREE_FIELDS, DEGREE_LEVELS, EQUIPMENT, FACT_LABELS, PREMISES_USES
 from daftar.rules.models import LicenceType
 
 from . import exports, services
-from .api import INQUIRY_RETRY_ROLES, case_body
+from .api import case_body
 from .forms import ACTION_FORMS, ActionForm, QueueFilterForm, ReviewForm, UploadForm, errors_to_form
 from .models import Application, StageClock
 from .pagination import CappedPaginator
@@ -265,12 +267,12 @@ def _render_case(
         "can_withdraw": owner and "withdraw" in names,
         "can_upload": can_upload,
         "can_review": can_review,
-        "can_retry_inquiry": staff
-        and not owner
-        and (
-            getattr(user, "is_superuser", False)
-            or any(has_role(user, role, application.municipality_id) for role in INQUIRY_RETRY_ROLES)
-        ),
+        # the inquiries the person may ask again now (their lifecycle and policy)
+        "retry_kinds": {
+            i.kind
+            for i in application.inquiries.all()
+            if "retry" in INQUIRY.actions(i, user, may=inquiry_policy.may_move)
+        },
         "action_forms": action_forms,
         "correction": correction,
         "assessment": application.assessment or {},
@@ -342,12 +344,9 @@ def retry_inquiry(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Staff ask again an inquiry that got no answer."""
     application = _case_or_404(request, pk)
     inquiry = application.inquiries.filter(kind=kind).first()
-    allowed = getattr(request.user, "is_superuser", False) or any(
-        has_role(request.user, role, application.municipality_id) for role in INQUIRY_RETRY_ROLES
-    )
     if inquiry is None:
         raise Http404
-    if not allowed or application.applicant_id == request.user.pk:
+    if not inquiry_policy.may_retry(request.user, application):
         messages.error(request, NOT_PERMITTED)
         return _render_case(request, application, status=403)
     try:

@@ -18,7 +18,6 @@ DOCS = Path(settings.BASE_DIR) / "docs" / "lifecycles"
 # Models with a status that are still to be declared (issue 16 in progress); must end empty.
 PENDING = {
     "notifications.OutboxMessage",
-    "inquiries.Inquiry",
     "licences.Licence",
     "supervision.Violation",
     "supervision.Notice",

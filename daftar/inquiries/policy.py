@@ -1,0 +1,42 @@
+"""Who may do what to an inquiry: the one place that decides it (issue 16).
+
+Built from the primitives of ``daftar.accounts.policy``. The worker and the case's own moves
+(submission, renewal) are the system (``actor=None``); a person may only ask again an inquiry
+that got no answer, as the reviewer or licensing authority of the case's municipality, and never
+on their own case.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from daftar.accounts.policy import staff_may
+from daftar.core.errors import ApplicationError
+from daftar.kernel.lifecycle import SYSTEM, Move
+
+from . import messages as msg
+from .lifecycle import INQUIRY, RETRY_ROLES
+
+
+def owners(application: Any) -> set[int]:
+    return {application.applicant_id}
+
+
+def may_move(actor: Any, move: Move, inquiry: Any) -> bool:
+    """``actor`` (``None`` for the system) may take ``move`` on ``inquiry`` now."""
+    if SYSTEM in move.roles:
+        return actor is None
+    application = inquiry.application
+    return staff_may(actor, move.roles, application.municipality_id, owners=owners(application))
+
+
+def may_retry(actor: Any, application: Any) -> bool:
+    """Asks again the case's inquiries that got no answer (whatever their state now)."""
+    return staff_may(actor, RETRY_ROLES, application.municipality_id, owners=owners(application))
+
+
+def refuse_move(actor: Any, move: Move, inquiry: Any) -> ApplicationError:
+    return ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
+
+
+RETRY = INQUIRY.moves["retry"]
