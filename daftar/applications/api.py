@@ -32,7 +32,7 @@ from daftar.documents.services import document_review, document_upload
 from daftar.inquiries import policy as inquiry_policy
 from daftar.inquiries.services import inquiry_retry
 
-from . import casecache, exports, services
+from . import casecache, exports, policy, services
 from . import messages as msg
 from .clocks import clock_summary
 from .models import Application
@@ -518,8 +518,8 @@ class InquiryRetryView(APIView):
         inquiry = application.inquiries.filter(kind=kind).first()
         if inquiry is None:
             raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
-        if not inquiry_policy.may_retry(request.user, application):
-            raise ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
+        if not inquiry_policy.may_retry(request.user, application):  # answered as the case answers
+            raise policy.refuse_move(request.user, inquiry_policy.RETRY, application)
         inquiry_retry(inquiry=inquiry, actor=request.user)
         return _case_response(request, pk)
 

@@ -42,7 +42,7 @@ from daftar.municipalities.models import District, Municipality
 from daftar.rules.constants import DEGREE_FIELDS, DEGREE_LEVELS, EQUIPMENT, FACT_LABELS, PREMISES_USES
 from daftar.rules.models import LicenceType
 
-from . import exports, services
+from . import exports, policy, services
 from .api import case_body
 from .forms import ACTION_FORMS, ActionForm, QueueFilterForm, ReviewForm, UploadForm, errors_to_form
 from .models import Application, StageClock
@@ -346,7 +346,9 @@ def retry_inquiry(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     inquiry = application.inquiries.filter(kind=kind).first()
     if inquiry is None:
         raise Http404
-    if not inquiry_policy.may_retry(request.user, application):
+    if not inquiry_policy.may_retry(request.user, application):  # answered as the case answers
+        if policy.refuse_move(request.user, inquiry_policy.RETRY, application).status_code == 404:
+            raise Http404
         messages.error(request, NOT_PERMITTED)
         return _render_case(request, application, status=403)
     try:

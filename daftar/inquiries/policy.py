@@ -3,14 +3,15 @@
 Built from the primitives of ``daftar.accounts.policy``. The worker and the case's own moves
 (submission, renewal) are the system (``actor=None``); a person may only ask again an inquiry
 that got no answer, as the reviewer or licensing authority of the case's municipality, and never
-on their own case.
+on their own case (nobody acts on their own case): that is refused like a case that does not
+exist. The case's pages and API shape that answer as the case's (``applications.policy``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from daftar.accounts.policy import staff_may
+from daftar.accounts.policy import holds, is_own, not_found, staff_may
 from daftar.core.errors import ApplicationError
 from daftar.kernel.lifecycle import SYSTEM, Move
 
@@ -36,6 +37,10 @@ def may_retry(actor: Any, application: Any) -> bool:
 
 
 def refuse_move(actor: Any, move: Move, inquiry: Any) -> ApplicationError:
+    """Staff on their own case: not found; anyone else: 403."""
+    application = inquiry.application
+    if is_own(actor, owners(application)) and holds(actor, move.roles, application.municipality_id):
+        return not_found()
     return ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
 
 

@@ -1,5 +1,6 @@
 """The inquiry's declared lifecycle (issue 16): every illegal (state, move) taken through the
-real service is refused or left alone and changes nothing."""
+real service is refused or left alone and changes nothing; only the case's reviewer or
+licensing authority asks again, never on their own case (404, as a case that does not exist)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from daftar.accounts.tests.factories import RoleAssignmentFactory
+from daftar.applications.tests.helpers import client_for
 from daftar.audit.models import AuditEntry
 from daftar.core.errors import ApplicationError
 from daftar.inquiries import messages as msg
@@ -84,3 +87,26 @@ def test_the_status_is_not_assigned_outside_a_move(make_application: Any) -> Non
     inquiry = _row(make_application(), InquiryStatus.ERROR)
     with pytest.raises(StatusProtected):
         inquiry.status = InquiryStatus.PENDING
+
+
+def test_only_the_case_staff_ask_again_and_not_on_their_own_case(make_application: Any) -> None:
+    app = make_application()
+    inquiry = _row(app, InquiryStatus.ERROR)
+    before = _fingerprint(inquiry)
+    RoleAssignmentFactory(user=app.applicant, municipality=app.municipality, role="reviewer")
+    with pytest.raises(ApplicationError) as own:
+        inquiry_retry(inquiry=inquiry, actor=app.applicant)
+    assert own.value.status_code == 404
+    examiner = RoleAssignmentFactory(municipality=app.municipality, role="examiner").user
+    with pytest.raises(ApplicationError) as other:
+        inquiry_retry(inquiry=inquiry, actor=examiner)
+    assert other.value.status_code == 403 and other.value.message == msg.NOT_PERMITTED
+    assert _fingerprint(inquiry) == before
+    # the case page and API answer the applicant-reviewer as a case that does not exist
+    client = client_for(app.applicant)
+    mine = client.post(f"/api/v1/applications/{app.pk}/inquiries/identity/retry")
+    missing = client.post("/api/v1/applications/999999999/inquiries/identity/retry")
+    assert mine.status_code == 404 and mine.json() == missing.json()
+    client.force_login(app.applicant)
+    assert client.post(f"/applications/{app.pk}/inquiries/identity/retry/").status_code == 404
+    assert _fingerprint(inquiry) == before
