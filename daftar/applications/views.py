@@ -26,13 +26,13 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from daftar.accounts.constants import Role
-from daftar.accounts.scoping import has_role, municipality_ids_for
+from daftar.accounts.scoping import municipality_ids_for
 from daftar.calls.models import CallState
 from daftar.calls.selectors import calls_list
 from daftar.core.errors import ApplicationError
 from daftar.core.normalize import normalize_text, persian_digits, persian_number
 from daftar.documents import messages as doc_msg
+from daftar.documents import policy as document_policy
 from daftar.documents.models import Document, ReviewState
 from daftar.documents.services import UPLOAD_STATES, document_review, document_upload
 from daftar.inquiries import policy as inquiry_policy
@@ -92,10 +92,6 @@ def _is_staff_of(user: Any, application: Application) -> bool:
         getattr(user, "is_superuser", False)
         or application.municipality_id in municipality_ids_for(user, STAFF_ROLES_FOR_CASES)
     )
-
-
-def _may_review(user: Any, application: Application) -> bool:
-    return bool(getattr(user, "is_superuser", False) or has_role(user, Role.REVIEWER, application.municipality_id))
 
 
 def _case_url(application_id: int, anchor: str = "") -> str:
@@ -180,7 +176,7 @@ def _render_case(
         if not d.is_current:
             history[d.doc_type].append(d)
     can_upload = owner and application.status in UPLOAD_STATES
-    can_review = staff and not owner and application.status == Status.DOCUMENT_REVIEW and _may_review(user, application)
+    can_review = application.status == Status.DOCUMENT_REVIEW and document_policy.may_review(user, application)
     requirements = requirements_for(application)
     titles = {r.code: r.title for r in requirements}
     rows = []

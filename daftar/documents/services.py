@@ -15,10 +15,6 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from daftar.accounts.constants import Role
-from daftar.accounts.policy import not_found
-from daftar.applications import messages as app_msg
-from daftar.applications import policy as case_policy
 from daftar.applications.models import Application
 from daftar.applications.services import submission_window_check
 from daftar.applications.workflow import Status
@@ -28,6 +24,7 @@ from daftar.core.normalize import normalize_text
 from daftar.rules.models import DocumentRequirement
 
 from . import messages as msg
+from . import policy
 from .models import Document, ReviewState
 from .validation import UploadRejected, clean_original_name, inspect_upload, storage_name
 
@@ -46,7 +43,7 @@ def requirement_for(application: Application, doc_type: Any) -> DocumentRequirem
 
 def document_upload(*, application: Application, doc_type: Any, file: Any, actor: Any) -> Document:
     """A new version of ``doc_type`` on the case (the previous one is kept, no longer current)."""
-    if getattr(actor, "pk", None) != application.applicant_id:
+    if not policy.may_upload(actor, application):
         raise ApplicationError(msg.NOT_OWNER, code="permission_denied", status=403)
     if file is None:
         raise ApplicationError(msg.FILE_REQUIRED, fields={"file": [msg.FILE_REQUIRED]})
@@ -134,10 +131,8 @@ def document_review(*, document_id: int, decision: Any, reason: Any, actor: Any)
             Application.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=application_id)
         )
         document = Document.objects.select_for_update().get(pk=document_id)
-        if not case_policy.may_work_on(actor, application, {Role.REVIEWER}):
-            if case_policy.is_applicant(actor, application):  # a reviewer's own case is not theirs to review
-                raise not_found(app_msg.NOT_FOUND)
-            raise ApplicationError(msg.NOT_REVIEWER, code="permission_denied", status=403)
+        if not policy.may_review(actor, application):
+            raise policy.refuse_review(actor, application)
         if application.status != Status.DOCUMENT_REVIEW:
             raise ApplicationError(
                 msg.REVIEW_NOT_NOW.format(status=application.get_status_display()), code="illegal_state", status=409
