@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
+from daftar.calls import policy as call_policy
 from daftar.calls.models import Call
 from daftar.core.api import request_body
 from daftar.core.errors import ApplicationError
@@ -646,15 +647,8 @@ class RankingView(APIView):
         summary="Staff: a district's ranking by score (P4), ties by first submission",
     )
     def get(self, request: Request, pk: int) -> Response:
-        from daftar.accounts.scoping import municipality_ids_for
-
-        from .workflow import STAFF_ROLES_FOR_CASES
-
         call = Call.objects.filter(pk=pk).first()
-        allowed = call is not None and (
-            request.user.is_superuser
-            or call.municipality_id in municipality_ids_for(request.user, STAFF_ROLES_FOR_CASES)
-        )
+        allowed = call is not None and call_policy.may_see_ranking(request.user, call)
         district = services.parse_id(request.query_params.get("district", ""))
         if not allowed or call is None or district is None:
             raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)

@@ -21,6 +21,7 @@ from daftar.applications.forms import ApplyForm, errors_to_form
 from daftar.applications.selectors import my_cases
 from daftar.core.errors import ApplicationError
 
+from . import policy
 from .models import Call, CallState
 from .selectors import calls_list
 
@@ -87,19 +88,9 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "quota_total": sum(row.quota for row in call.districts.all()),
         "form": form,
         "existing": existing,
-        "can_rank": may_rank(request.user, call),
+        "can_rank": policy.may_see_ranking(request.user, call),
     }
     return render(request, "calls/detail.html", context, status=status)
-
-
-def may_rank(user: Any, call: Call) -> bool:
-    from daftar.accounts.scoping import municipality_ids_for
-    from daftar.applications.workflow import STAFF_ROLES_FOR_CASES
-
-    return bool(
-        getattr(user, "is_superuser", False)
-        or call.municipality_id in municipality_ids_for(user, STAFF_ROLES_FOR_CASES)
-    )
 
 
 @login_required
@@ -109,7 +100,7 @@ def call_ranking(request: HttpRequest, pk: int) -> HttpResponse:
     from daftar.applications.models import Application
 
     call: Any = calls_list().filter(pk=pk).first()
-    if call is None or not may_rank(request.user, call):
+    if call is None or not policy.may_see_ranking(request.user, call):
         raise Http404
     rows = list(call.districts.all())
     chosen = case_services.parse_id(request.GET.get("district", "")) or (rows[0].district_id if rows else None)
