@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from daftar.accounts.constants import Role
-from daftar.accounts.policy import is_own, not_found, staff_may
+from daftar.accounts.policy import holds, is_own, not_found, staff_may
 from daftar.applications import messages as case_msg
 from daftar.core.errors import ApplicationError
 
@@ -34,8 +34,10 @@ def may_review(actor: Any, application: Any) -> bool:
 
 
 def refuse_review(actor: Any, application: Any) -> ApplicationError:
-    """A review ``actor`` may not make: the applicant is told the case is not found, anyone
-    else who sees the case 403."""
-    if is_own(actor, owners(application)):  # a reviewer's own case is not theirs to review
+    """A review ``actor`` may not make: a reviewer who is the case's applicant is told the case
+    is not found (their own case is not in their queue); anyone else who sees the case, the
+    applicant without the role included, 403."""
+    own = is_own(actor, owners(application))
+    if own and holds(actor, REVIEW_ROLES, application.municipality_id):
         return not_found(case_msg.NOT_FOUND)
     return ApplicationError(msg.NOT_REVIEWER, code="permission_denied", status=403)
