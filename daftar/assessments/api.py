@@ -14,8 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
-from daftar.accounts.constants import Role
-from daftar.accounts.scoping import has_role, scope_queryset
+from daftar.accounts.scoping import scope_queryset
 from daftar.applications.models import Application
 from daftar.applications.selectors import cases_visible
 from daftar.applications.workflow import STAFF_ROLES_FOR_CASES
@@ -27,15 +26,15 @@ from daftar.core.jalali import parse_datetime
 from daftar.core.parsers import NormalizingJSONParser, NormalizingMultiPartParser
 
 from . import messages as msg
-from . import services
+from . import policy, services
 from .models import ExamSession, PanelRule, PassRule
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 
 def _examiner(request: Request, municipality_id: int) -> None:
-    if not (request.user.is_superuser or has_role(request.user, Role.EXAMINER, municipality_id)):
-        raise ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
+    if not policy.is_examiner(request.user, municipality_id):
+        raise policy.forbidden()
 
 
 def _session(request: Request, pk: int) -> ExamSession:
@@ -315,9 +314,6 @@ class TrainingCreditSerializer(serializers.Serializer):
     certificate_date = serializers.CharField(help_text="ISO or Jalali date")
 
 
-CREDIT_ROLES = (Role.EXAMINER, Role.REVIEWER)
-
-
 class TrainingCreditView(APIView):
     """Training-course credits (S10.3), recorded by an examiner or reviewer of the case's municipality."""
 
@@ -332,11 +328,8 @@ class TrainingCreditView(APIView):
         application = cases_visible(request.user).filter(pk=pk).first()
         if application is None:
             raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
-        allowed = request.user.is_superuser or any(
-            has_role(request.user, role, application.municipality_id) for role in CREDIT_ROLES
-        )
-        if not allowed or application.applicant_id == request.user.pk:
-            raise ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
+        if not policy.may_credit(request.user, application):
+            raise policy.forbidden()
         body = request_body(request)
         credit = services.training_credit_add(
             application=application,

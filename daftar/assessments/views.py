@@ -16,8 +16,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from daftar.accounts.constants import Role
-from daftar.accounts.scoping import municipality_ids_for
 from daftar.applications.forms import errors_to_form
 from daftar.applications.models import Application
 from daftar.applications.workflow import Status
@@ -26,7 +24,7 @@ from daftar.core.errors import ApplicationError
 from daftar.core.normalize import persian_digits, persian_number
 from daftar.municipalities.models import Municipality
 
-from . import services
+from . import policy, services
 from .forms import AssignForm, ImportForm, InterviewScoreForm, ScoreForm, SessionForm
 from .models import ExamSeat, ExamSession, InterviewPanel, policy_for
 
@@ -42,10 +40,8 @@ INTERVIEW_FAILED = "نتیجهٔ مصاحبهٔ پروندهٔ {code} ثبت ش�
 
 
 def _examiner_municipalities(user: Any) -> set[int] | None:
-    """Ids of the municipalities where ``user`` is an examiner; None means all (superuser)."""
-    if getattr(user, "is_superuser", False):
-        return None
-    return municipality_ids_for(user, {Role.EXAMINER})
+    """Ids of the municipalities where ``user`` is an examiner; None means all."""
+    return policy.examiner_municipalities(user)
 
 
 def _sessions_for(user: Any) -> QuerySet[ExamSession]:
