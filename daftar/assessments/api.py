@@ -1,5 +1,6 @@
 """REST API of exam sessions and interview panels (S10.3, S10.4). Only an examiner of the
-municipality acts; others get 404 when they cannot see the session or case, 403 otherwise."""
+municipality acts (``policy``); others get 404 when they cannot see the session or case, 403
+otherwise; an examiner acting on their own case gets 404, as for a case that does not exist."""
 
 from __future__ import annotations
 
@@ -47,10 +48,12 @@ def _session(request: Request, pk: int) -> ExamSession:
 
 
 def _case(request: Request, pk: int) -> Application:
+    """A case whose interview the caller examines: not visible, or their own case, is 404."""
     application = cases_visible(request.user).filter(pk=pk).first()
     if application is None:
         raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
-    _examiner(request, application.municipality_id)
+    if not policy.may_assess(request.user, application):
+        raise policy.refuse(request.user, application)
     return application
 
 
@@ -329,7 +332,7 @@ class TrainingCreditView(APIView):
         if application is None:
             raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
         if not policy.may_credit(request.user, application):
-            raise policy.forbidden()
+            raise policy.refuse(request.user, application, policy.CREDIT_ROLES)
         body = request_body(request)
         credit = services.training_credit_add(
             application=application,

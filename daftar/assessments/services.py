@@ -1,6 +1,7 @@
 """Exam sessions and interview panels (S10.3, S10.4, P7). Every change is one transaction with
 an audit row; verdicts move the case through ``applications.services.application_move`` with
-the session's or the panel's own pass mark (trusted ``_pass_mark``/``_rule``/``_passed``)."""
+the session's or the panel's own pass mark (trusted ``_pass_mark``/``_rule``/``_passed``).
+Every function asks ``policy`` who may act: nobody seats, scores or decides their own case."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from daftar.core.normalize import normalize_text, persian_digits
 from daftar.notifications.services import outbox_enqueue
 
 from . import messages as msg
+from . import policy
 from .models import (
     ExamSeat,
     ExamSession,
@@ -79,15 +81,15 @@ def session_create(
 ) -> ExamSession:
     """A session of the call's exam. A pass-rule figure not given is the municipality's
     (``AssessmentPolicy``), else the system default; the session keeps its own copy."""
-    policy = policy_for(call.municipality_id)
-    pass_rule = policy.exam_pass_rule if pass_rule is None else pass_rule
-    relative_share = policy.relative_share if relative_share is None else relative_share
-    top_share = policy.top_share if top_share is None else top_share
+    rules = policy_for(call.municipality_id)
+    pass_rule = rules.exam_pass_rule if pass_rule is None else pass_rule
+    relative_share = rules.relative_share if relative_share is None else relative_share
+    top_share = rules.top_share if top_share is None else top_share
     if pass_rule not in PassRule.values:
         raise ApplicationError(msg.NOT_FOUND)
     if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
         raise ApplicationError(msg.SEATS, fields={"seats": [msg.SEATS]})
-    weights = dict(weights) if weights is not None else policy.weights
+    weights = dict(weights) if weights is not None else rules.weights
     try:
         clean = {k: float(weights[k]) for k in PARTS}
     except (KeyError, TypeError, ValueError):
@@ -105,7 +107,7 @@ def session_create(
         relative_share=_fraction(relative_share, msg.SHARE),
         top_share=_fraction(top_share, msg.SHARE),
         weights=clean,
-        fixed_pass_mark=policy.fixed_pass_mark,
+        fixed_pass_mark=rules.fixed_pass_mark,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     if fixed_pass_mark is not None:
@@ -146,6 +148,8 @@ def seat_assign(*, session: ExamSession, application: Application, actor: Any) -
     with transaction.atomic():
         session = _locked_session(session)
         application = Application.objects.select_related("applicant").get(pk=application.pk)
+        if not policy.may_assess(actor, application):
+            raise policy.refuse(actor, application)
         code = application.tracking_code or str(application.pk)
         if application.call_id != session.call_id:
             raise ApplicationError(msg.OTHER_CALL.format(code=code), code="other_call", status=409)
@@ -201,6 +205,8 @@ def _store(seat: ExamSeat, session: ExamSession, parts: dict[str, float], now: d
 
 
 def score_record(*, seat: ExamSeat, parts: Any, actor: Any) -> ExamSeat:
+    if not policy.may_assess(actor, seat.application):
+        raise policy.refuse(actor, seat.application)
     clean = _clean_parts(parts)
     with transaction.atomic():
         session = _locked_session(seat.session)
@@ -264,12 +270,16 @@ def scores_import(*, session: ExamSession, actor: Any, file: Any = None, rows: A
     with transaction.atomic():
         session = _locked_session(session)
         codes = [normalize_text(str(cells[0] or "")).upper() if cells else "" for _, cells in numbered]
-        known = set(Application.objects.filter(tracking_code__in=codes).values_list("tracking_code", flat=True))
+        # the importer's own case is not theirs to score: its code reads as unknown (policy)
+        own = getattr(actor, "pk", None)
+        cases = Application.objects.filter(tracking_code__in=codes).exclude(applicant_id=own)
+        known = set(cases.values_list("tracking_code", flat=True))
         seats = {
             s.application.tracking_code: s
             for s in ExamSeat.objects.select_for_update(of=("self",))
             .select_related("application")
             .filter(session=session, application__tracking_code__in=codes)
+            .exclude(application__applicant_id=own)
         }
         errors: list[str] = []
         seen: dict[str, int] = {}
@@ -337,6 +347,8 @@ def session_decide(*, session: ExamSession, actor: Any) -> ExamSession:
     with transaction.atomic():
         session = _locked_session(session)
         seats = list(session.seat_set.select_related("application").order_by("pk"))
+        if not policy.may_decide_session(actor, session, {s.application.applicant_id for s in seats}):
+            raise policy.not_found() if policy.is_examiner(actor, session.municipality_id) else policy.forbidden()
         if not seats:
             raise ApplicationError(msg.NO_SEATS, code="no_seats", status=409)
         missing = [s.application.tracking_code or str(s.application_id) for s in seats if s.recorded_at is None]
@@ -389,11 +401,13 @@ def interview_score(
         raise ApplicationError(msg.NOT_FOUND, fields={"rule": [msg.NOT_FOUND]})
     with transaction.atomic():
         locked = Application.objects.select_for_update().select_related("municipality").get(pk=application.pk)
+        if not policy.may_assess(examiner, locked):
+            raise policy.refuse(examiner, locked)
         if locked.status != Status.INTERVIEW:
             raise ApplicationError(msg.NOT_IN_INTERVIEW, code="illegal_state", status=409)
-        policy = policy_for(locked.municipality_id)
+        rules = policy_for(locked.municipality_id)
         panel, _ = InterviewPanel.objects.get_or_create(
-            application=locked, defaults={"rule": policy.interview_rule, "pass_mark": policy.interview_pass_mark}
+            application=locked, defaults={"rule": rules.interview_rule, "pass_mark": rules.interview_pass_mark}
         )
         if not panel.scores.exists() and (rule is not None or mark is not None):
             panel.rule = rule or panel.rule
@@ -423,6 +437,8 @@ def interview_passed(rule: str, mark: float, scores: list[float]) -> bool:
 
 
 def interview_decide(*, application: Application, actor: Any) -> Application:
+    if not policy.may_assess(actor, application):
+        raise policy.refuse(actor, application)
     with transaction.atomic():
         panel = InterviewPanel.objects.select_for_update().filter(application_id=application.pk).first()
         scores = [s.score for s in panel.scores.order_by("pk")] if panel else []
@@ -454,6 +470,8 @@ def training_credit_add(
     the case's S10.3 condition and its score read the credits (``applications.services.case_facts``)."""
     from daftar.core.jalali import parse_date
 
+    if not policy.may_credit(actor, application):
+        raise policy.refuse(actor, application, policy.CREDIT_ROLES)
     errors: dict[str, list[str]] = {}
     title = normalize_text(course_title) if isinstance(course_title, str) else ""
     body = normalize_text(approving_body) if isinstance(approving_body, str) else ""

@@ -2,7 +2,10 @@
 list with a form to create one, and a session page to seat cases, record or import scores and
 announce the result. The views are thin: forms gather input and ``services`` decide; every
 ``ApplicationError`` is shown in Persian with its status, nothing changed, never a 500.
-A session that is not the user's (no examiner role in its municipality) is a 404."""
+A session that is not the user's (no examiner role in its municipality) is a 404, and so is the
+examiner's own case wherever it appears (``policy``): it is not offered for a seat, its seat has
+no score form, a session seating it offers no result to announce, and its interview page is
+not found."""
 
 from __future__ import annotations
 
@@ -69,11 +72,13 @@ def _session_or_404(request: HttpRequest, pk: int) -> ExamSession:
     return session
 
 
-def _eligible(session: ExamSession) -> QuerySet[Application]:
+def _eligible(session: ExamSession, user: Any) -> QuerySet[Application]:
+    """Cases of the session's call waiting for a seat, but never the examiner's own."""
     seated = ExamSeat.objects.filter(session=session).values("application_id")
     return (
         Application.objects.filter(call_id=session.call_id, status=Status.EXAM)
         .exclude(pk__in=seated)
+        .exclude(applicant_id=user.pk)
         .select_related("applicant")
         .order_by("tracking_code", "pk")
     )
@@ -141,7 +146,7 @@ def _render_session(
     rows: list[dict[str, Any]] = []
     for seat in seats:
         form = None
-        if open_:
+        if open_ and policy.may_assess(request.user, seat.application):
             if bound_score is not None and bound_score[0] == seat.pk:
                 form = bound_score[1]
             else:
@@ -156,9 +161,10 @@ def _render_session(
         "rows": rows,
         "used": len(seats),
         "open": open_,
+        "can_decide": policy.may_decide_session(request.user, session, {s.application.applicant_id for s in seats}),
         "unscored": [r["seat"] for r in rows if r["seat"].recorded_at is None],
         "passed": [r["seat"] for r in rows if r["passed"]],
-        "assign_form": assign_form or AssignForm(cases=_eligible(session), auto_id="id_assign_%s"),
+        "assign_form": assign_form or AssignForm(cases=_eligible(session, request.user), auto_id="id_assign_%s"),
         "import_form": import_form or ImportForm(auto_id="id_import_%s"),
         "import_errors": import_errors or [],
         "weights": {k: persian_number(float(v) * 100) for k, v in session.weights.items()},
@@ -175,7 +181,7 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     exam = _session_or_404(request, pk)
-    form = AssignForm(request.POST, cases=_eligible(exam), auto_id="id_assign_%s")
+    form = AssignForm(request.POST, cases=_eligible(exam, request.user), auto_id="id_assign_%s")
     if not form.is_valid():
         messages.error(request, FORM_INVALID)
         return _render_session(request, exam, status=400, assign_form=form)
@@ -195,7 +201,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 def score(request: HttpRequest, pk: int, seat_id: int) -> HttpResponse:
     exam = _session_or_404(request, pk)
     seat = ExamSeat.objects.select_related("application").filter(session=exam, pk=seat_id).first()
-    if seat is None:
+    if seat is None or not policy.may_assess(request.user, seat.application):  # the examiner's own: not found
         raise Http404
     form = ScoreForm(request.POST, auto_id=f"id_seat{seat.pk}_%s")
     parts = form.to_parts()
@@ -242,6 +248,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         exam = services.session_decide(session=exam, actor=request.user)
     except ApplicationError as exc:
+        if exc.status_code == 404:  # it seats the examiner's own case: as a session that does not exist
+            raise Http404 from None
         messages.error(request, exc.message)
         return _render_session(request, exam, status=exc.status_code)
     messages.success(request, DECIDED.format(mark=persian_number(float(exam.pass_mark or 0))))
@@ -252,9 +260,10 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _interview_case_or_404(request: HttpRequest, application_id: int) -> Application:
-    """The case, if the user is an examiner of its municipality; 404 otherwise."""
+    """The case, if the user is an examiner of its municipality and it is not their own; 404
+    otherwise."""
     ids = _examiner_municipalities(request.user)
-    qs = Application.objects.select_related("applicant", "municipality", "call")
+    qs = Application.objects.select_related("applicant", "municipality", "call").exclude(applicant_id=request.user.pk)
     if ids is not None:
         qs = qs.filter(municipality_id__in=ids)
     application = qs.filter(pk=application_id).first()
