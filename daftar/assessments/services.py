@@ -1,7 +1,12 @@
 """Exam sessions and interview panels (S10.3, S10.4, P7). Every change is one transaction with
 an audit row; verdicts move the case through ``applications.services.application_move`` with
 the session's or the panel's own pass mark (trusted ``_pass_mark``/``_rule``/``_passed``).
-Every function asks ``policy`` who may act: nobody seats, scores or decides their own case."""
+Every function asks ``policy`` who may act: nobody seats, scores or decides their own case.
+
+Pass rules and marks are the municipality's (``AssessmentPolicy``, set by its administrator;
+without one, the system's example defaults): a new session or interview panel copies them when
+it is created and keeps its copy. A request never sets them: one that sends any of them is
+refused (``refuse_pass_rule``; docs/decisions/0026-assessment-pass-marks.md)."""
 
 from __future__ import annotations
 
@@ -52,50 +57,39 @@ def _score(raw: Any) -> float:
     return value
 
 
-def _fraction(raw: Any, message: str) -> float:
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise ApplicationError(message) from None
-    if isinstance(raw, bool) or not 0 < value <= 1:
-        raise ApplicationError(message)
-    return value
-
-
 # --- sessions and seats ---------------------------------------------------------------------
 
 
+# The request fields that would set a pass rule or mark (refused: they are the municipality's).
+SESSION_RULE_FIELDS = (
+    "pass_rule",
+    "fixed_pass_mark",
+    "relative_share",
+    "top_share",
+    "weights",
+    "weight_general",
+    "weight_specialised",
+)
+PANEL_RULE_FIELDS = ("rule", "pass_mark")
+
+
+def refuse_pass_rule(data: Any, names: tuple[str, ...]) -> None:
+    """Refuse (400, nothing changes) a request that sends a pass rule or mark (any of ``names``
+    with a value): the municipality's assessment policy sets them, never a scorer."""
+    sent = [name for name in names if hasattr(data, "get") and data.get(name) not in (None, "")]
+    if sent:
+        message = msg.MARKS_FROM_POLICY.format(fields="، ".join(sent))
+        raise ApplicationError(message, code="pass_rule_from_policy", fields={name: [message] for name in sent})
+
+
 def session_create(
-    *,
-    call: Call,
-    title: str,
-    starts_at: dt.datetime,
-    place: str,
-    seats: int,
-    actor: Any,
-    pass_rule: str | None = None,
-    fixed_pass_mark: float | None = None,
-    relative_share: float | None = None,
-    top_share: float | None = None,
-    weights: dict[str, Any] | None = None,
+    *, call: Call, title: str, starts_at: dt.datetime, place: str, seats: int, actor: Any
 ) -> ExamSession:
-    """A session of the call's exam. A pass-rule figure not given is the municipality's
-    (``AssessmentPolicy``), else the system default; the session keeps its own copy."""
+    """A session of the call's exam, with a copy of the municipality's pass rule, its figures
+    and weights (``AssessmentPolicy``, else the system's example defaults)."""
     rules = policy_for(call.municipality_id)
-    pass_rule = rules.exam_pass_rule if pass_rule is None else pass_rule
-    relative_share = rules.relative_share if relative_share is None else relative_share
-    top_share = rules.top_share if top_share is None else top_share
-    if pass_rule not in PassRule.values:
-        raise ApplicationError(msg.NOT_FOUND)
     if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
         raise ApplicationError(msg.SEATS, fields={"seats": [msg.SEATS]})
-    weights = dict(weights) if weights is not None else rules.weights
-    try:
-        clean = {k: float(weights[k]) for k in PARTS}
-    except (KeyError, TypeError, ValueError):
-        raise ApplicationError(msg.WEIGHTS, fields={"weights": [msg.WEIGHTS]}) from None
-    if set(weights) != set(PARTS) or min(clean.values()) < 0 or abs(sum(clean.values()) - 1) > 1e-6:
-        raise ApplicationError(msg.WEIGHTS, fields={"weights": [msg.WEIGHTS]})
     session = ExamSession(
         municipality_id=call.municipality_id,
         call=call,
@@ -103,18 +97,13 @@ def session_create(
         starts_at=starts_at,
         place=normalize_text(place),
         seats=seats,
-        pass_rule=pass_rule,
-        relative_share=_fraction(relative_share, msg.SHARE),
-        top_share=_fraction(top_share, msg.SHARE),
-        weights=clean,
+        pass_rule=rules.exam_pass_rule,
         fixed_pass_mark=rules.fixed_pass_mark,
+        relative_share=rules.relative_share,
+        top_share=rules.top_share,
+        weights=rules.weights,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    if fixed_pass_mark is not None:
-        try:
-            session.fixed_pass_mark = _score(fixed_pass_mark)
-        except (TypeError, ValueError):
-            raise ApplicationError(msg.MARK, fields={"fixed_pass_mark": [msg.MARK]}) from None
     with transaction.atomic():
         session.save()
         audit_record(
@@ -125,11 +114,12 @@ def session_create(
             data={
                 "call": call.pk,
                 "seats": seats,
-                "pass_rule": pass_rule,
+                "pass_rule": session.pass_rule,
                 "fixed_pass_mark": session.fixed_pass_mark,
                 "relative_share": session.relative_share,
                 "top_share": session.top_share,
-                "weights": clean,
+                "weights": session.weights,
+                "policy": rules.pk,
             },
         )
     return session
@@ -387,18 +377,14 @@ def session_decide(*, session: ExamSession, actor: Any) -> ExamSession:
 # --- interviews -----------------------------------------------------------------------------
 
 
-def interview_score(
-    *, application: Application, examiner: Any, score: Any, rule: str | None = None, mark: Any = None
-) -> InterviewScore:
+def interview_score(*, application: Application, examiner: Any, score: Any) -> InterviewScore:
     """One panel member's score (a member may correct theirs until the decision). The panel is
-    created with the first score, its rule and pass mark given then or the municipality's
-    (``AssessmentPolicy``)."""
+    created with the first score, with a copy of the municipality's interview rule and pass mark
+    (``AssessmentPolicy``, else the system's example defaults)."""
     try:
         value = _score(score)
     except (TypeError, ValueError):
         raise ApplicationError(msg.INTERVIEW_SCORE, fields={"score": [msg.INTERVIEW_SCORE]}) from None
-    if rule is not None and rule not in PanelRule.values:
-        raise ApplicationError(msg.NOT_FOUND, fields={"rule": [msg.NOT_FOUND]})
     with transaction.atomic():
         locked = Application.objects.select_for_update().select_related("municipality").get(pk=application.pk)
         if not policy.may_assess(examiner, locked):
@@ -409,14 +395,6 @@ def interview_score(
         panel, _ = InterviewPanel.objects.get_or_create(
             application=locked, defaults={"rule": rules.interview_rule, "pass_mark": rules.interview_pass_mark}
         )
-        if not panel.scores.exists() and (rule is not None or mark is not None):
-            panel.rule = rule or panel.rule
-            if mark is not None:
-                try:
-                    panel.pass_mark = _score(mark)
-                except (TypeError, ValueError):
-                    raise ApplicationError(msg.MARK, fields={"pass_mark": [msg.MARK]}) from None
-            panel.save()
         row, _ = InterviewScore.objects.update_or_create(
             panel=panel, examiner=examiner, defaults={"score": value, "recorded_at": timezone.now()}
         )

@@ -113,6 +113,12 @@ def sessions(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_sessions(request, SessionForm(calls=calls))
     form = SessionForm(request.POST, calls=calls)
+    try:
+        services.refuse_pass_rule(request.POST, services.SESSION_RULE_FIELDS)  # the municipality's
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        form.add_error(None, exc.message)
+        return _render_sessions(request, form, status=exc.status_code)
     kwargs = form.to_kwargs()
     if kwargs is None:
         messages.error(request, FORM_INVALID)
@@ -272,18 +278,8 @@ def _interview_case_or_404(request: HttpRequest, application_id: int) -> Applica
     return application
 
 
-def _interview_form(
-    application: Application, panel: InterviewPanel | None, data: Any = None, initial: Any = None
-) -> InterviewScoreForm:
-    first = panel is None or not panel.scores.exists()
-    policy = policy_for(application.municipality_id)
-    return InterviewScoreForm(
-        data,
-        initial={"rule": policy.interview_rule, **(initial or {})},
-        first=first,
-        default_mark=persian_number(float(policy.interview_pass_mark)),
-        auto_id="id_interview_%s",
-    )
+def _interview_form(data: Any = None, initial: Any = None) -> InterviewScoreForm:
+    return InterviewScoreForm(data, initial=initial, auto_id="id_interview_%s")
 
 
 def _render_interview(
@@ -295,17 +291,15 @@ def _render_interview(
     mine = next((s for s in scores if s.examiner_id == request.user.pk), None)
     open_ = application.status == Status.INTERVIEW and (panel is None or panel.decided_at is None)
     if form is None and open_:
-        form = _interview_form(
-            application, panel, initial={"score": persian_number(float(mine.score))} if mine else None
-        )
+        form = _interview_form(initial={"score": persian_number(float(mine.score))} if mine else None)
     values = [float(s.score) for s in scores]
-    policy = policy_for(application.municipality_id)
+    rules = policy_for(application.municipality_id)  # what a new panel copies (S10.4)
     context = {
         "case": application,
         "panel": panel,
-        "rule_display": (panel.get_rule_display() if panel else policy.get_interview_rule_display()),
-        "pass_mark": float(panel.pass_mark) if panel else float(policy.interview_pass_mark),
-        "default_mark": float(policy.interview_pass_mark),
+        "rule_display": (panel.get_rule_display() if panel else rules.get_interview_rule_display()),
+        "pass_mark": float(panel.pass_mark) if panel else float(rules.interview_pass_mark),
+        "example_default": panel is None and rules.pk is None,
         "scores": scores,
         "mine": mine,
         "mean": round(sum(values) / len(values), 2) if values else None,
@@ -325,8 +319,13 @@ def interview(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _interview_case_or_404(request, application_id)
     if request.method != "POST":
         return _render_interview(request, application)
-    panel = InterviewPanel.objects.filter(application=application).first()
-    form = _interview_form(application, panel, data=request.POST)
+    form = _interview_form(data=request.POST)
+    try:
+        services.refuse_pass_rule(request.POST, services.PANEL_RULE_FIELDS)  # the municipality's
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        form.add_error(None, exc.message)
+        return _render_interview(request, application, status=exc.status_code, form=form)
     kwargs = form.to_kwargs()
     if kwargs is None:
         messages.error(request, FORM_INVALID)
