@@ -499,7 +499,8 @@ class TransitionView(APIView):
                 code="unknown_action",
                 fields={"action": [msg.UNKNOWN_ACTION.format(actions="، ".join(STAFF_ACTIONS))]},
             )
-        # keys starting with "_" are for trusted internal callers (assessments), never the API
+        # no key of the body reaches an assessment's verdict (services.AssessmentVerdict, a typed
+        # argument of its own); "_" keys are dropped all the same
         body = {k: v for k, v in request_body(request).items() if k != "action" and not str(k).startswith("_")}
         services.application_move(application_id=pk, action=action, actor=request.user, data=body)
         return _case_response(request, pk)

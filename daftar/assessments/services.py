@@ -1,6 +1,7 @@
 """Exam sessions and interview panels (S10.3, S10.4, P7). Every change is one transaction with
-an audit row; verdicts move the case through ``applications.services.application_move`` with
-the session's or the panel's own pass mark (trusted ``_pass_mark``/``_rule``/``_passed``).
+an audit row; verdicts move the case through ``applications.services.application_move`` as a
+typed command (``AssessmentVerdict``: the score, the session's or panel's pass mark and rule, and
+whether it passed), never as keys of the move's data.
 Every function asks ``policy`` who may act: nobody seats, scores or decides their own case.
 
 Pass rules and marks are the municipality's (``AssessmentPolicy``, set by its administrator;
@@ -21,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from daftar.applications.models import Application
-from daftar.applications.services import application_move
+from daftar.applications.services import AssessmentVerdict, application_move
 from daftar.applications.workflow import Status
 from daftar.audit.services import audit_record
 from daftar.calls.models import Call
@@ -351,11 +352,13 @@ def session_decide(*, session: ExamSession, actor: Any) -> ExamSession:
         for seat in seats:
             if seat.application.status != Status.EXAM:  # withdrawn meanwhile: nothing to decide
                 continue
+            total = float(seat.total or 0)
             application_move(
                 application_id=seat.application_id,
                 action="record_exam",
                 actor=actor,
-                data={"score": seat.total, "_pass_mark": mark, "_rule": session.pass_rule},
+                data={"score": seat.total},
+                verdict=AssessmentVerdict("exam", total, mark, session.pass_rule, total >= mark),
             )
         session.pass_mark = mark
         session.decided_at = timezone.now()
@@ -423,11 +426,13 @@ def interview_decide(*, application: Application, actor: Any) -> Application:
         if panel is None or not scores:
             raise ApplicationError(msg.NO_INTERVIEW_SCORES, code="no_scores", status=409)
         passed = interview_passed(panel.rule, panel.pass_mark, scores)
+        mean = round(sum(scores) / len(scores), 2)
         result = application_move(
             application_id=application.pk,
             action="record_interview",
             actor=actor,
-            data={"scores": scores, "_pass_mark": panel.pass_mark, "_rule": panel.rule, "_passed": passed},
+            data={"scores": scores},
+            verdict=AssessmentVerdict("interview", mean, panel.pass_mark, panel.rule, passed, tuple(scores)),
         )
         panel.decided_at = timezone.now()
         panel.save(update_fields=["decided_at"])
