@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -502,13 +501,19 @@ def _verdict_for(action: str, verdict: AssessmentVerdict | None) -> AssessmentVe
 def effect_exam(
     application: Application, data: dict[str, Any], verdict: AssessmentVerdict | None = None
 ) -> tuple[bool, str]:
-    if verdict is None:  # one case moved by an examiner (POST …/transitions): the fixed mark
+    if verdict is None:  # one case moved by an examiner (POST …/transitions)
         try:
             value = _number(data.get("score"))
         except (TypeError, ValueError):
             raise ApplicationError(msg.SCORE_RANGE, fields={"score": [msg.SCORE_RANGE]}) from None
-        mark = float(settings.EXAM_PASS_MARK)
-        verdict = AssessmentVerdict("exam", value, mark, "fixed", value >= mark)
+        from daftar.assessments import messages as assessment_msg  # the assessments app builds on this one
+        from daftar.assessments.models import PassRule, policy_for
+
+        rules = policy_for(application.municipality_id)  # the municipality's mark, never the request's
+        if rules.exam_pass_rule != PassRule.FIXED:  # a relative mark needs every seat of a session
+            raise ApplicationError(assessment_msg.EXAM_NEEDS_SESSION, code="exam_needs_session", status=409)
+        mark = float(rules.fixed_pass_mark)
+        verdict = AssessmentVerdict("exam", value, mark, PassRule.FIXED.value, value >= mark)
     value, mark, passed = verdict.score, verdict.pass_mark, verdict.passed
     application.assessment = {
         **application.assessment,
@@ -520,7 +525,7 @@ def effect_exam(
 def effect_interview(
     application: Application, data: dict[str, Any], verdict: AssessmentVerdict | None = None
 ) -> tuple[bool, str]:
-    if verdict is None:  # one case moved by an examiner (POST …/transitions): the mean and the mark
+    if verdict is None:  # one case moved by an examiner (POST …/transitions)
         raw = data.get("scores")
         try:
             if not isinstance(raw, list) or not 1 <= len(raw) <= 15:
@@ -528,9 +533,13 @@ def effect_interview(
             scores = [_number(s) for s in raw]
         except (TypeError, ValueError):
             raise ApplicationError(msg.SCORES_LIST, fields={"scores": [msg.SCORES_LIST]}) from None
+        from daftar.assessments.models import PanelRule, policy_for  # the assessments app builds on this one
+
+        rules = policy_for(application.municipality_id)  # the municipality's rule and mark
         mean = round(sum(scores) / len(scores), 2)
-        mark = float(settings.INTERVIEW_PASS_MARK)
-        verdict = AssessmentVerdict("interview", mean, mark, "mean", mean >= mark, tuple(scores))
+        mark = float(rules.interview_pass_mark)
+        passed = all(x >= mark for x in scores) if rules.interview_rule == PanelRule.ALL_PASS else mean >= mark
+        verdict = AssessmentVerdict("interview", mean, mark, str(rules.interview_rule), passed, tuple(scores))
     mean, mark, passed = verdict.score, verdict.pass_mark, verdict.passed
     application.assessment = {
         **application.assessment,
