@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from daftar.accounts.api import ErrorSerializer
 from daftar.calls.models import Call
 from daftar.documents.models import Document
+from daftar.inquiries import policy as inquiry_policy
 from daftar.inquiries.services import inquiry_retry
 from daftar.kernel.api import request_body
 from daftar.kernel.errors import ApplicationError
@@ -497,7 +498,8 @@ class TransitionView(APIView):
                 code="unknown_action",
                 fields={"action": [msg.UNKNOWN_ACTION.format(actions="، ".join(STAFF_ACTIONS))]},
             )
-        # keys starting with "_" are for trusted internal callers (assessments), never the API
+        # no key of the body reaches an assessment's verdict (services.AssessmentVerdict, a typed
+        # argument of its own); "_" keys are dropped all the same
         body = {k: v for k, v in request_body(request).items() if k != "action" and not str(k).startswith("_")}
         services.application_move(application_id=pk, action=action, actor=request.user, data=body)
         return _case_response(request, pk)
@@ -517,8 +519,8 @@ class InquiryRetryView(APIView):
         inquiry = application.inquiries.filter(kind=kind).first()
         if inquiry is None:
             raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
-        if not policy.may_retry_inquiry(request.user, application):
-            raise policy.refuse_staff(request.user, application, policy.INQUIRY_RETRY_ROLES)
+        if not inquiry_policy.may_retry(request.user, application):  # answered as the case answers
+            raise policy.refuse_move(request.user, inquiry_policy.RETRY, application)
         inquiry_retry(inquiry=inquiry, actor=request.user)
         return _case_response(request, pk)
 

@@ -15,8 +15,6 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from daftar.accounts.constants import Role
-from daftar.accounts.policy import holds, not_found
 from daftar.audit.services import audit_record
 from daftar.documents import messages as msg
 from daftar.documents.models import Document, ReviewState
@@ -25,7 +23,6 @@ from daftar.kernel.errors import ApplicationError
 from daftar.kernel.normalize import normalize_text
 from daftar.rules.models import DocumentRequirement
 
-from . import messages as app_msg
 from . import policy as case_policy
 from .models import Application
 from .services import submission_window_check
@@ -46,7 +43,7 @@ def requirement_for(application: Application, doc_type: Any) -> DocumentRequirem
 
 def document_upload(*, application: Application, doc_type: Any, file: Any, actor: Any) -> Document:
     """A new version of ``doc_type`` on the case (the previous one is kept, no longer current)."""
-    if getattr(actor, "pk", None) != application.applicant_id:
+    if not case_policy.may_upload_documents(actor, application):
         raise ApplicationError(msg.NOT_OWNER, code="permission_denied", status=403)
     if file is None:
         raise ApplicationError(msg.FILE_REQUIRED, fields={"file": [msg.FILE_REQUIRED]})
@@ -134,13 +131,8 @@ def document_review(*, document_id: int, decision: Any, reason: Any, actor: Any)
             Application.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=application_id)
         )
         document = Document.objects.select_for_update().get(pk=document_id)
-        if not case_policy.may_work_on(actor, application, {Role.REVIEWER}):
-            if case_policy.is_applicant(actor, application) and holds(
-                actor, {Role.REVIEWER}, application.municipality_id
-            ):
-                # a reviewer's own case is not in their queue
-                raise not_found(app_msg.NOT_FOUND)
-            raise ApplicationError(msg.NOT_REVIEWER, code="permission_denied", status=403)
+        if not case_policy.may_review_documents(actor, application):
+            raise case_policy.refuse_review(actor, application)
         if application.status != Status.DOCUMENT_REVIEW:
             raise ApplicationError(
                 msg.REVIEW_NOT_NOW.format(status=application.get_status_display()), code="illegal_state", status=409

@@ -12,6 +12,7 @@ from typing import Any
 
 from daftar.accounts.constants import Role
 from daftar.accounts.policy import holds, is_person, municipalities_where, not_found, staff_may
+from daftar.documents import messages as doc_msg
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.lifecycle import SYSTEM, Move
 
@@ -67,10 +68,6 @@ def may_see_ranking(actor: Any, call: Any) -> bool:
     return holds(actor, STAFF_ROLES_FOR_CASES, call.municipality_id)
 
 
-# Staff who may ask an outside body again when its inquiry got no answer (S12, issue 4).
-INQUIRY_RETRY_ROLES = frozenset({Role.REVIEWER, Role.LICENSING_AUTHORITY})
-
-
 def staff_municipalities(actor: Any, roles: Any = STAFF_ROLES_FOR_CASES) -> set[int] | None:
     """Municipalities whose cases ``actor`` works on in ``roles``; ``None`` means all of them."""
     return municipalities_where(actor, roles)
@@ -81,16 +78,24 @@ def is_case_staff(actor: Any) -> bool:
     return staff_municipalities(actor) != set()
 
 
+# --- the case's documents (S12): uploaded by the applicant, reviewed by the reviewer --------
+
+DOCUMENT_REVIEWERS = frozenset({Role.REVIEWER})
+
+
+def may_upload_documents(actor: Any, application: Any) -> bool:
+    return is_applicant(actor, application)
+
+
 def may_review_documents(actor: Any, application: Any) -> bool:
-    return may_work_on(actor, application, {Role.REVIEWER})
+    """Reviews the case's documents (whatever the case's state now): never one's own case."""
+    return may_work_on(actor, application, DOCUMENT_REVIEWERS)
 
 
-def may_retry_inquiry(actor: Any, application: Any) -> bool:
-    return may_work_on(actor, application, INQUIRY_RETRY_ROLES)
-
-
-def refuse_staff(actor: Any, application: Any, roles: Any) -> ApplicationError:
-    """A staff action refused: not found for a staff member's own case, else 403."""
-    if is_applicant(actor, application) and holds(actor, roles, application.municipality_id):
+def refuse_review(actor: Any, application: Any) -> ApplicationError:
+    """A reviewer who is the case's applicant is told the case is not found (their own case is
+    not in their queue); anyone else who sees the case, the applicant without the role
+    included, 403."""
+    if is_applicant(actor, application) and holds(actor, DOCUMENT_REVIEWERS, application.municipality_id):
         return not_found(msg.NOT_FOUND)
-    return ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
+    return ApplicationError(doc_msg.NOT_REVIEWER, code="permission_denied", status=403)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -468,40 +467,82 @@ def _number(raw: Any) -> float:
     return value
 
 
-def effect_exam(application: Application, data: dict[str, Any]) -> tuple[bool, str]:
-    try:
-        value = _number(data.get("score"))
-    except (TypeError, ValueError):
-        raise ApplicationError(msg.SCORE_RANGE, fields={"score": [msg.SCORE_RANGE]}) from None
-    # the assessments app decides with its own rule (fixed or P7's relative mark) and passes its
-    # verdict in ``_pass_mark``/``_rule``; the API cannot set keys starting with "_"
-    mark = float(data.get("_pass_mark", settings.EXAM_PASS_MARK))
-    passed = value >= mark
+@dataclass(frozen=True)
+class AssessmentVerdict:
+    """An exam's or interview's verdict, handed by the assessments app to ``application_move`` as
+    a typed command of its own (never a key of the request's ``data``, so the API cannot set
+    it). ``score`` is the exam's weighted total or the interview panel's mean; ``pass_mark`` and
+    ``rule`` are the session's or panel's copy of the municipality's; ``passed`` is decided by
+    the assessments app (e.g. "all must pass"); ``scores`` are the panel members' scores."""
+
+    kind: str  # "exam" | "interview"
+    score: float
+    pass_mark: float
+    rule: str
+    passed: bool
+    scores: tuple[float, ...] = ()
+
+
+VERDICT_KIND = {"record_exam": "exam", "record_interview": "interview"}
+
+
+def _verdict_for(action: str, verdict: AssessmentVerdict | None) -> AssessmentVerdict | None:
+    """``verdict`` checked against the move (a mismatch is a programming error, never a user's)."""
+    if verdict is not None and VERDICT_KIND.get(action) != verdict.kind:
+        raise ValueError(f"a {verdict.kind} verdict cannot move a case by {action}")
+    return verdict
+
+
+def effect_exam(
+    application: Application, data: dict[str, Any], verdict: AssessmentVerdict | None = None
+) -> tuple[bool, str]:
+    if verdict is None:  # one case moved by an examiner (POST …/transitions)
+        try:
+            value = _number(data.get("score"))
+        except (TypeError, ValueError):
+            raise ApplicationError(msg.SCORE_RANGE, fields={"score": [msg.SCORE_RANGE]}) from None
+        from daftar.assessments import messages as assessment_msg  # the assessments app builds on this one
+        from daftar.assessments.models import PassRule, policy_for
+
+        rules = policy_for(application.municipality_id)  # the municipality's mark, never the request's
+        if rules.exam_pass_rule != PassRule.FIXED:  # a relative mark needs every seat of a session
+            raise ApplicationError(assessment_msg.EXAM_NEEDS_SESSION, code="exam_needs_session", status=409)
+        mark = float(rules.fixed_pass_mark)
+        verdict = AssessmentVerdict("exam", value, mark, PassRule.FIXED.value, value >= mark)
+    value, mark, passed = verdict.score, verdict.pass_mark, verdict.passed
     application.assessment = {
         **application.assessment,
-        "exam": {"score": value, "pass_mark": mark, "rule": data.get("_rule", "fixed"), "passed": passed},
+        "exam": {"score": value, "pass_mark": mark, "rule": verdict.rule, "passed": passed},
     }
     return passed, "" if passed else msg.EXAM_FAILED.format(score=persian_number(value), mark=persian_number(mark))
 
 
-def effect_interview(application: Application, data: dict[str, Any]) -> tuple[bool, str]:
-    raw = data.get("scores")
-    try:
-        if not isinstance(raw, list) or not 1 <= len(raw) <= 15:
-            raise ValueError
-        scores = [_number(s) for s in raw]
-    except (TypeError, ValueError):
-        raise ApplicationError(msg.SCORES_LIST, fields={"scores": [msg.SCORES_LIST]}) from None
-    mean = round(sum(scores) / len(scores), 2)
-    mark = float(data.get("_pass_mark", settings.INTERVIEW_PASS_MARK))
-    passed = bool(data["_passed"]) if "_passed" in data else mean >= mark  # e.g. "all must pass"
+def effect_interview(
+    application: Application, data: dict[str, Any], verdict: AssessmentVerdict | None = None
+) -> tuple[bool, str]:
+    if verdict is None:  # one case moved by an examiner (POST …/transitions)
+        raw = data.get("scores")
+        try:
+            if not isinstance(raw, list) or not 1 <= len(raw) <= 15:
+                raise ValueError
+            scores = [_number(s) for s in raw]
+        except (TypeError, ValueError):
+            raise ApplicationError(msg.SCORES_LIST, fields={"scores": [msg.SCORES_LIST]}) from None
+        from daftar.assessments.models import PanelRule, policy_for  # the assessments app builds on this one
+
+        rules = policy_for(application.municipality_id)  # the municipality's rule and mark
+        mean = round(sum(scores) / len(scores), 2)
+        mark = float(rules.interview_pass_mark)
+        passed = all(x >= mark for x in scores) if rules.interview_rule == PanelRule.ALL_PASS else mean >= mark
+        verdict = AssessmentVerdict("interview", mean, mark, str(rules.interview_rule), passed, tuple(scores))
+    mean, mark, passed = verdict.score, verdict.pass_mark, verdict.passed
     application.assessment = {
         **application.assessment,
         "interview": {
-            "scores": scores,
+            "scores": list(verdict.scores),
             "mean": mean,
             "pass_mark": mark,
-            "rule": data.get("_rule", "mean"),
+            "rule": verdict.rule,
             "passed": passed,
         },
     }
@@ -558,16 +599,30 @@ class MoveResult:
     passed: bool
 
 
-def application_move(*, application_id: int, action: str, actor: Any, data: dict[str, Any] | None = None) -> MoveResult:
-    """Take ``action`` on the case (see the module docstring). ``actor`` None is the system."""
+def application_move(
+    *,
+    application_id: int,
+    action: str,
+    actor: Any,
+    data: dict[str, Any] | None = None,
+    verdict: AssessmentVerdict | None = None,
+) -> MoveResult:
+    """Take ``action`` on the case (see the module docstring). ``actor`` None is the system.
+    ``verdict``: an exam session's or interview panel's decision (``record_exam``,
+    ``record_interview``), from the assessments app only."""
     data = dict(data or {})
+    verdict = _verdict_for(action, verdict)
     now = timezone.now()
     CASE.get(action)  # an unknown action is refused before anything is locked
     with transaction.atomic():
         application = _locked(application_id)
         move = CASE.check(application, action, actor=actor, may=policy.may_move, refuse=policy.refuse_move, data=data)
         passed, failure = True, ""
-        if action in EFFECTS:
+        if action == "record_exam":
+            passed, failure = effect_exam(application, data, verdict)
+        elif action == "record_interview":
+            passed, failure = effect_interview(application, data, verdict)
+        elif action in EFFECTS:
             passed, failure = EFFECTS[action](application, data)
         note = _apply(application, action, data, now, passed, failure, actor)
         old, new = CASE.enter(application, move, failed=not passed)

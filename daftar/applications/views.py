@@ -30,6 +30,8 @@ from daftar.calls.models import CallState
 from daftar.calls.selectors import calls_list
 from daftar.documents import messages as doc_msg
 from daftar.documents.models import Document, ReviewState
+from daftar.inquiries import policy as inquiry_policy
+from daftar.inquiries.lifecycle import INQUIRY
 from daftar.inquiries.services import inquiry_retry
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.normalize import normalize_text, persian_digits, persian_number
@@ -85,10 +87,6 @@ def _case_or_404(request: HttpRequest, pk: int) -> Application:
 
 def _is_staff_of(user: Any, application: Application) -> bool:
     return policy.holds(user, STAFF_ROLES_FOR_CASES, application.municipality_id)
-
-
-def _may_review(user: Any, application: Application) -> bool:
-    return policy.may_review_documents(user, application)
 
 
 def _case_url(application_id: int, anchor: str = "") -> str:
@@ -173,7 +171,7 @@ def _render_case(
         if not d.is_current:
             history[d.doc_type].append(d)
     can_upload = owner and application.status in UPLOAD_STATES
-    can_review = staff and not owner and application.status == Status.DOCUMENT_REVIEW and _may_review(user, application)
+    can_review = application.status == Status.DOCUMENT_REVIEW and policy.may_review_documents(user, application)
     requirements = requirements_for(application)
     titles = {r.code: r.title for r in requirements}
     rows = []
@@ -260,7 +258,12 @@ def _render_case(
         "can_withdraw": owner and "withdraw" in names,
         "can_upload": can_upload,
         "can_review": can_review,
-        "can_retry_inquiry": staff and policy.may_retry_inquiry(user, application),
+        # the inquiries the person may ask again now (their lifecycle and policy)
+        "retry_kinds": {
+            i.kind
+            for i in application.inquiries.all()
+            if "retry" in INQUIRY.actions(i, user, may=inquiry_policy.may_move)
+        },
         "action_forms": action_forms,
         "correction": correction,
         "assessment": application.assessment or {},
@@ -334,9 +337,9 @@ def retry_inquiry(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     inquiry = application.inquiries.filter(kind=kind).first()
     if inquiry is None:
         raise Http404
-    if not policy.may_retry_inquiry(request.user, application):
-        if policy.refuse_staff(request.user, application, policy.INQUIRY_RETRY_ROLES).status_code == 404:
-            raise Http404  # a staff member's own case is not theirs to work on
+    if not inquiry_policy.may_retry(request.user, application):  # answered as the case answers
+        if policy.refuse_move(request.user, inquiry_policy.RETRY, application).status_code == 404:
+            raise Http404
         messages.error(request, NOT_PERMITTED)
         return _render_case(request, application, status=403)
     try:

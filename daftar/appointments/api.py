@@ -23,8 +23,8 @@ from daftar.accounts.api import ErrorSerializer
 from daftar.kernel.api import request_body
 from daftar.kernel.errors import ApplicationError
 from daftar.municipalities.workdays import TEHRAN
-from daftar.offices.access import office_access
 from daftar.offices.models import Office
+from daftar.offices.policy import office_access
 from daftar.runtime.idempotency import idempotent
 
 from . import messages as msg
@@ -36,6 +36,10 @@ from .slots import check_day, day_slots, offered_service, read_day, tehran_today
 MAX_ID = 2**62  # larger ids cannot exist: answer 404 instead of a database overflow
 
 STATUS_HELP = "booked | cancelled | no_show | done"
+ACTIONS_HELP = (
+    "the moves the caller may take now (docs/lifecycles/appointment.md): cancel (DELETE), "
+    "done | no_show (POST …/status)"
+)
 
 
 class AppointmentOutSerializer(serializers.Serializer):
@@ -50,6 +54,7 @@ class AppointmentOutSerializer(serializers.Serializer):
     counter = serializers.IntegerField()
     status = serializers.CharField(help_text=STATUS_HELP)
     status_display = serializers.CharField()
+    actions = serializers.ListField(child=serializers.CharField(), help_text=ACTIONS_HELP)
 
 
 class OfficeAppointmentSerializer(serializers.Serializer):
@@ -63,6 +68,7 @@ class OfficeAppointmentSerializer(serializers.Serializer):
     counter = serializers.IntegerField()
     status = serializers.CharField(help_text=STATUS_HELP)
     status_display = serializers.CharField()
+    actions = serializers.ListField(child=serializers.CharField(), help_text=ACTIONS_HELP)
     citizen_name = serializers.CharField()
     citizen_mobile = serializers.CharField()
 
@@ -75,7 +81,7 @@ class AppointmentSlotSerializer(serializers.Serializer):
     free = serializers.IntegerField(help_text="counters with no live appointment overlapping the slot")
 
 
-def appointment_body(appointment: Appointment) -> dict[str, Any]:
+def appointment_body(appointment: Appointment, actor: Any) -> dict[str, Any]:
     return {
         "code": appointment.code,
         "office": appointment.office_id,
@@ -88,11 +94,12 @@ def appointment_body(appointment: Appointment) -> dict[str, Any]:
         "counter": appointment.counter,
         "status": appointment.status,
         "status_display": appointment.get_status_display(),
+        "actions": services.actions_available(appointment, actor),
     }
 
 
-def staff_body(appointment: Appointment) -> dict[str, Any]:
-    body = appointment_body(appointment)
+def staff_body(appointment: Appointment, actor: Any) -> dict[str, Any]:
+    body = appointment_body(appointment, actor)
     body.pop("office_name")
     body["citizen_name"] = appointment.citizen.get_full_name()
     body["citizen_mobile"] = appointment.citizen.mobile
@@ -147,7 +154,7 @@ class AppointmentListView(APIView):
         summary="The caller's own appointments: upcoming first, then past and cancelled ones",
     )
     def get(self, request: Request) -> Response:
-        return Response([appointment_body(a) for a in my_appointments(request.user)])
+        return Response([appointment_body(a, request.user) for a in my_appointments(request.user)])
 
     @extend_schema(
         operation_id="appointments_create",
@@ -172,7 +179,7 @@ class AppointmentListView(APIView):
             service = offered_service(office, data.get("service"))
             start = services.read_start(data.get("start"))
             appointment = services.appointment_book(office=office, service=service, start=start, citizen=request.user)
-            return Response(appointment_body(appointment), status=201)
+            return Response(appointment_body(appointment, request.user), status=201)
 
         return idempotent(request, "appointments.book", run)
 
@@ -185,7 +192,7 @@ class AppointmentDetailView(APIView):
         appointment = own_appointment(request.user, code)
         if appointment is None:
             raise not_found()
-        return Response(appointment_body(appointment))
+        return Response(appointment_body(appointment, request.user))
 
     @extend_schema(
         operation_id="appointments_cancel",
@@ -197,7 +204,7 @@ class AppointmentDetailView(APIView):
         if appointment is None:
             raise not_found()
         appointment = services.appointment_cancel(appointment=appointment, actor=request.user)
-        return Response(appointment_body(appointment))
+        return Response(appointment_body(appointment, request.user))
 
 
 class MarkSerializer(serializers.Serializer):
@@ -229,7 +236,7 @@ class AppointmentStatusView(APIView):
         appointment = services.appointment_mark(
             appointment=appointment, status=status if isinstance(status, str) else "", actor=request.user
         )
-        return Response(staff_body(appointment))
+        return Response(staff_body(appointment, request.user))
 
 
 class OfficeAppointmentsView(APIView):
@@ -253,4 +260,4 @@ class OfficeAppointmentsView(APIView):
         access.require_staff()
         raw = request.query_params.get("date")
         day = read_day(raw) if raw else tehran_today()
-        return Response([staff_body(a) for a in office_day(access.office, day)])
+        return Response([staff_body(a, request.user) for a in office_day(access.office, day)])

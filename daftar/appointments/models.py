@@ -6,6 +6,8 @@ duration). No counter is ever booked twice for overlapping times:
   taken, and a unique constraint forbids two live bookings of one counter at the same start;
 - on PostgreSQL, also an exclusion constraint (btree_gist) forbids any overlap of live bookings
   of one counter (migration 0002), so not even a bug in the service can double-book.
+
+Its status moves only through its declared lifecycle (``lifecycle.APPOINTMENT``).
 """
 
 from __future__ import annotations
@@ -14,15 +16,16 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from daftar.kernel.lifecycle import LifecycleModel, StatusField
 
-class AppointmentStatus(models.TextChoices):
-    BOOKED = "booked", "رزروشده"
-    CANCELLED = "cancelled", "لغوشده"
-    NO_SHOW = "no_show", "حاضر نشد"
-    DONE = "done", "انجام شد"
+from .lifecycle import APPOINTMENT, AppointmentStatus
+
+__all__ = ["Appointment", "AppointmentStatus"]
 
 
-class Appointment(models.Model):
+class Appointment(LifecycleModel):
+    LIFECYCLE = APPOINTMENT
+
     office = models.ForeignKey(
         "offices.Office", verbose_name="دفتر", related_name="appointments", on_delete=models.PROTECT
     )
@@ -35,9 +38,7 @@ class Appointment(models.Model):
     day = models.DateField("روز")  # Tehran calendar day of ``start``
     counter = models.PositiveSmallIntegerField("باجه")
     code = models.CharField("کد نوبت", max_length=16, unique=True)
-    status = models.CharField(
-        "وضعیت", max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
-    )
+    status = StatusField("وضعیت", max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED)
     created_at = models.DateTimeField("زمان رزرو", default=timezone.now)
     cancelled_at = models.DateTimeField("زمان لغو", null=True, blank=True)
     reminded_at = models.DateTimeField("زمان یادآوری", null=True, blank=True)

@@ -50,9 +50,18 @@ def appointment_by_code(raw_code: object) -> Appointment | None:
     return _rich(Appointment.objects.filter(code=code)).first()
 
 
-def office_day(office: Office, day: dt.date) -> QuerySet[Appointment]:
-    """An office's appointments of one Tehran day, every status, by start and counter."""
-    return _rich(Appointment.objects.filter(office=office, day=day)).order_by("start", "counter", "pk")
+def office_day(office: Office, day: dt.date) -> list[Appointment]:
+    """An office's appointments of one Tehran day, every status, by start and counter. Each row
+    holds ``office`` itself, so that what the caller may do at the office is asked once
+    (``policy``) however many rows there are."""
+    rows = list(
+        Appointment.objects.filter(office=office, day=day)
+        .select_related("service", "citizen")
+        .order_by("start", "counter", "pk")
+    )
+    for row in rows:
+        row.office = office
+    return rows
 
 
 def start_jalali(moment: dt.datetime) -> str:

@@ -17,6 +17,9 @@ never wait on each other crosswise.
 Weekly limit: at most ``APPOINTMENT_WEEKLY_LIMIT`` live bookings per citizen in one Iranian
 week (Saturday to Friday) — the week of the appointment's day, over all offices.
 Cancellation: by the citizen, up to ``APPOINTMENT_CANCEL_BEFORE_MINUTES`` before the start.
+
+After booking, the status moves only through the declared lifecycle (``lifecycle.APPOINTMENT``:
+its guards and effects are bound here) and who may move it is ``policy.may_move``.
 """
 
 from __future__ import annotations
@@ -37,14 +40,16 @@ from daftar.audit.services import audit_record
 from daftar.catalogue.models import Service
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import parse_datetime, to_jalali
+from daftar.kernel.lifecycle import Move
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.municipalities.workdays import TEHRAN
 from daftar.notifications.services import outbox_enqueue
-from daftar.offices.access import office_access
 from daftar.offices.hours import day_hours
 from daftar.offices.models import WEEKDAYS, Office, iran_weekday
 
 from . import messages as msg
+from . import policy
+from .lifecycle import APPOINTMENT, MARKS
 from .models import Appointment, AppointmentStatus
 from .slots import busy_counters, check_day, day_booked, day_slots, offered_service
 
@@ -243,11 +248,71 @@ def appointment_book(*, office: Office, service: Service, start: dt.datetime, ci
     return appointment
 
 
+# --- the lifecycle's guards and effects ---------------------------------------------------------
+
+
+def _now(data: dict[str, Any]) -> dt.datetime:
+    now = data.setdefault("now", timezone.now())
+    return now  # type: ignore[no-any-return]
+
+
+@APPOINTMENT.guard("before_cancel_deadline")
+def guard_before_cancel_deadline(appointment: Appointment, actor: Any, data: dict[str, Any]) -> None:
+    minutes = settings.APPOINTMENT_CANCEL_BEFORE_MINUTES
+    if _now(data) > appointment.start - dt.timedelta(minutes=minutes):
+        raise ApplicationError(msg.CANCEL_TOO_LATE.format(minutes=persian_digits(minutes)), code="too_late", status=409)
+
+
+@APPOINTMENT.guard("its_day_has_come")
+def guard_its_day_has_come(appointment: Appointment, actor: Any, data: dict[str, Any]) -> None:
+    """«Done» from the appointment's day on (a citizen may be served early that day)."""
+    if _now(data).astimezone(TEHRAN).date() < appointment.day:
+        raise ApplicationError(msg.DONE_TOO_EARLY, code="too_early", status=409)
+
+
+@APPOINTMENT.guard("its_start_has_passed")
+def guard_its_start_has_passed(appointment: Appointment, actor: Any, data: dict[str, Any]) -> None:
+    if _now(data) < appointment.start:
+        raise ApplicationError(msg.NO_SHOW_TOO_EARLY, code="too_early", status=409)
+
+
+@APPOINTMENT.effect("cancelled")
+def effect_cancelled(appointment: Appointment, actor: Any, data: dict[str, Any]) -> None:
+    appointment.cancelled_at = _now(data)
+    appointment.save(update_fields=["status", "cancelled_at"])
+
+
+@APPOINTMENT.effect("marked")
+def effect_marked(appointment: Appointment, actor: Any, data: dict[str, Any]) -> None:
+    appointment.marked_by = actor
+    appointment.marked_at = _now(data)
+    appointment.save(update_fields=["status", "marked_by", "marked_at"])
+
+
+def actions_available(appointment: Appointment, actor: Any, *, now: dt.datetime | None = None) -> list[str]:
+    """The moves ``actor`` may take on ``appointment`` now, their guards included (they read
+    only the clock): what the API answers in ``actions`` and the pages offer as buttons."""
+    data = {"now": now or timezone.now()}
+    out = []
+    for chosen in APPOINTMENT.available(appointment, actor, may=policy.may_move):
+        try:
+            if chosen.guard:
+                APPOINTMENT.guards[chosen.guard](appointment, actor, data)
+        except ApplicationError:
+            continue
+        out.append(chosen.action)
+    return out
+
+
+def _take(appointment: Appointment, action: str, actor: Any, now: dt.datetime) -> Move:
+    """Take ``action`` on the locked ``appointment`` (the effect saves it)."""
+    chosen, _old, _new = APPOINTMENT.take(
+        appointment, action, actor=actor, may=policy.may_move, refuse=policy.refuse_move, data={"now": now}
+    )
+    return chosen
+
+
 # --- cancelling and marking -------------------------------------------------------------------
-
-
-def _not_found() -> ApplicationError:
-    return ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
 
 
 def _locked(appointment: Appointment) -> Appointment:
@@ -259,60 +324,50 @@ def _locked(appointment: Appointment) -> Appointment:
 
 
 def appointment_cancel(*, appointment: Appointment, actor: Any) -> Appointment:
-    """The citizen cancels their own live appointment, up to
+    """The citizen cancels their own live appointment (the move ``cancel``), up to
     ``APPOINTMENT_CANCEL_BEFORE_MINUTES`` before its start; the counter is free again at once."""
-    if getattr(actor, "pk", None) != appointment.citizen_id:
-        raise _not_found()
+    if not policy.may_move(actor, APPOINTMENT.moves["cancel"], appointment):
+        raise policy.not_found()
     with transaction.atomic():
         appointment = _locked(appointment)
-        if appointment.status != AppointmentStatus.BOOKED:
-            raise ApplicationError(msg.CANCEL_NOT_BOOKED, code="not_booked", status=409)
-        now = timezone.now()
-        minutes = settings.APPOINTMENT_CANCEL_BEFORE_MINUTES
-        if now > appointment.start - dt.timedelta(minutes=minutes):
-            raise ApplicationError(
-                msg.CANCEL_TOO_LATE.format(minutes=persian_digits(minutes)), code="too_late", status=409
-            )
-        appointment.status = AppointmentStatus.CANCELLED
-        appointment.cancelled_at = now
-        appointment.save(update_fields=["status", "cancelled_at"])
+        try:
+            _take(appointment, "cancel", actor, timezone.now())
+        except ApplicationError as exc:
+            if exc.code == APPOINTMENT.illegal_code:  # not booked any more: the cancel's own words
+                raise ApplicationError(msg.CANCEL_NOT_BOOKED, code="not_booked", status=409) from None
+            raise
         _audit(appointment, "appointment.cancelled", actor)
         outbox_enqueue(to=appointment.citizen.mobile, text=sms_cancelled(appointment), kind="appointment_cancelled")
     return appointment
 
 
-MARKS = (AppointmentStatus.NO_SHOW, AppointmentStatus.DONE)
-
-
 def appointment_mark(*, appointment: Appointment, status: str, actor: Any) -> Appointment:
-    """Office staff (clerk or manager of the appointment's office) record the outcome: ``done``
-    from the appointment's day on (a citizen may be served early that day), ``no_show`` only
-    once the start time has passed. Anyone else: 404 (403 for
-    readers of the office, such as the municipality's supervisors)."""
-    try:
-        office_access(actor, appointment.office_id).require_staff()
-    except ApplicationError as exc:
-        if exc.status_code == 404:
-            raise _not_found() from None
-        raise ApplicationError(msg.NOT_STAFF, code="permission_denied", status=403) from None
+    """Office staff (clerk or manager of the appointment's office) record the outcome, the move
+    named by ``status``: ``done`` from the appointment's day on (a citizen may be served early
+    that day), ``no_show`` only once the start time has passed. Anyone else: 404 (403 for
+    readers of the office, such as the municipality's supervisors), and so is a member of the
+    office's staff for an appointment they booked themselves."""
+    if not policy.may_mark(actor, appointment):
+        raise policy.refuse_marking(actor, appointment)
     if status not in MARKS:
         raise ApplicationError(msg.STATUS_INVALID, code="status_invalid", fields={"status": [msg.STATUS_INVALID]})
     with transaction.atomic():
         appointment = _locked(appointment)
-        if appointment.status != AppointmentStatus.BOOKED:
-            message = msg.STATUS_NOT_BOOKED.format(status=appointment.get_status_display())
-            raise ApplicationError(message, code="not_booked", status=409)
-        now = timezone.now()
-        if status == AppointmentStatus.NO_SHOW and now < appointment.start:
-            raise ApplicationError(msg.NO_SHOW_TOO_EARLY, code="too_early", status=409)
-        if status == AppointmentStatus.DONE and now.astimezone(TEHRAN).date() < appointment.day:
-            raise ApplicationError(msg.DONE_TOO_EARLY, code="too_early", status=409)
-        appointment.status = status
-        appointment.marked_by = actor
-        appointment.marked_at = now
-        appointment.save(update_fields=["status", "marked_by", "marked_at"])
+        _take(appointment, status, actor, timezone.now())
         _audit(appointment, f"appointment.{status}", actor)
     return appointment
+
+
+def appointment_served(*, appointment: Appointment, actor: Any, payment_ref: str) -> None:
+    """The office recorded a transaction for this appointment's code (S18, review #13): the move
+    ``done``, taken by the clerk or manager who recorded it, in the caller's transaction on the
+    row the caller holds locked (the office's lock first, then this row's, the order
+    ``appointments_reconcile`` uses). An appointment already done stays as it is (the same code
+    served twice). For the services app's ``transaction_record``."""
+    if appointment.status not in APPOINTMENT.moves["done"].sources:
+        return
+    _take(appointment, "done", actor, timezone.now())
+    _audit(appointment, "appointment.done", actor, payment_ref=payment_ref)
 
 
 # --- when the office's hours change under bookings (review #4) ---------------------------------
@@ -360,9 +415,7 @@ def appointments_reconcile(
             else:
                 reason = msg.REASON_OFFICE_INACTIVE
             row.office = locked
-            row.status = AppointmentStatus.CANCELLED
-            row.cancelled_at = now
-            row.save(update_fields=["status", "cancelled_at"])
+            _take(row, "cancel_by_office", None, now)  # the system's move; the audit names who changed the hours
             _audit(row, "appointment.cancelled_by_office", actor, reason=reason)
             outbox_enqueue(
                 to=row.citizen.mobile, text=sms_cancelled_by_office(row, reason), kind="appointment_cancelled_by_office"

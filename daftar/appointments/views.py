@@ -8,8 +8,10 @@
 - ``/offices/<id>/appointments/?date=``: the office's staff, the day's list with «حاضر نشد» and
   «انجام شد» buttons.
 
-Views are thin: the same ``slots`` and ``services`` functions as the API decide, and every
-``ApplicationError`` is shown in Persian with the status it carries, never as a 500.
+Views are thin: the same ``slots`` and ``services`` functions as the API decide, the buttons a
+row offers are the moves its viewer may take now (``services.actions_available``, from the
+declared lifecycle and ``policy``), and every ``ApplicationError`` is shown in Persian with the
+status it carries, never as a 500.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -31,13 +32,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.normalize import normalize_text
-from daftar.offices.access import office_access
 from daftar.offices.hours import day_hours
 from daftar.offices.models import WEEKDAYS, Office, iran_weekday
+from daftar.offices.policy import office_access
 
 from . import messages as msg
 from . import services
-from .models import AppointmentStatus
+from .models import Appointment, AppointmentStatus
 from .selectors import appointment_by_code, my_appointments, office_day, own_appointment
 from .slots import bookable_days, bookable_services, check_day, day_slots, read_day, tehran_today
 
@@ -140,16 +141,18 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "appointments/confirm.html", context)
 
 
+def _with_actions(rows: list[Appointment], user: Any, now: dt.datetime) -> list[Appointment]:
+    """Each row with ``actions``: the moves ``user`` may take on it now (the page's buttons)."""
+    for row in rows:
+        row.actions = services.actions_available(row, user, now=now)  # type: ignore[attr-defined]
+    return rows
+
+
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    rows = my_appointments(request.user, now=now)
-    return render(request, "appointments/mine.html", {"rows": rows, "cancel_cutoff": _cancel_cutoff(now)})
-
-
-def _cancel_cutoff(now: dt.datetime) -> dt.datetime:
-    """Appointments starting after this may still be cancelled."""
-    return now + dt.timedelta(minutes=settings.APPOINTMENT_CANCEL_BEFORE_MINUTES)
+    rows = _with_actions(my_appointments(request.user, now=now), request.user, now)
+    return render(request, "appointments/mine.html", {"rows": rows})
 
 
 @login_required
@@ -157,8 +160,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     appointment = own_appointment(request.user, code)
     if appointment is None:
         raise Http404
-    context = {"a": appointment, "cancel_cutoff": _cancel_cutoff(timezone.now())}
-    return render(request, "appointments/detail.html", context)
+    _with_actions([appointment], request.user, timezone.now())
+    return render(request, "appointments/detail.html", {"a": appointment})
 
 
 @login_required
@@ -168,7 +171,8 @@ def cancel(request: HttpRequest, code: str) -> HttpResponse:
     appointment = own_appointment(request.user, code)
     if appointment is None:
         raise Http404
-    context = {"a": appointment, "cancel_cutoff": _cancel_cutoff(timezone.now())}
+    _with_actions([appointment], request.user, timezone.now())
+    context = {"a": appointment}
     if request.method == "GET":
         return render(request, "appointments/cancel.html", context)
     try:
@@ -205,19 +209,17 @@ def office_list(request: HttpRequest, pk: int) -> HttpResponse:
             day = read_day(raw)
         except ApplicationError as exc:
             error, status = exc.message, 400
-    rows = list(office_day(office, day))
     now = timezone.now()
+    rows = _with_actions(office_day(office, day), request.user, now)
     context = {
         "office": office,
         "day": day,
         "weekday": WEEKDAYS[iran_weekday(day)],
         "rows": rows,
-        "now": now,
         "error": error,
         "prev": (day - dt.timedelta(days=1)).isoformat(),
         "next": (day + dt.timedelta(days=1)).isoformat(),
         "today": today,
-        "booked": AppointmentStatus.BOOKED,
         "counts": {s.label: sum(1 for r in rows if r.status == s) for s in AppointmentStatus},
     }
     return render(request, "appointments/office_day.html", context, status=status)

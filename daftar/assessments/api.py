@@ -1,5 +1,6 @@
 """REST API of exam sessions and interview panels (S10.3, S10.4). Only an examiner of the
-municipality acts; others get 404 when they cannot see the session or case, 403 otherwise."""
+municipality acts (``policy``); others get 404 when they cannot see the session or case, 403
+otherwise; an examiner acting on their own case gets 404, as for a case that does not exist."""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from daftar.accounts.api import ErrorSerializer
-from daftar.accounts.constants import Role
-from daftar.accounts.scoping import has_role, scope_queryset
+from daftar.accounts.scoping import scope_queryset
 from daftar.applications.models import Application
 from daftar.applications.selectors import cases_visible
 from daftar.applications.workflow import STAFF_ROLES_FOR_CASES
@@ -27,15 +27,15 @@ from daftar.kernel.jalali import parse_datetime
 from daftar.kernel.parsers import NormalizingJSONParser, NormalizingMultiPartParser
 
 from . import messages as msg
-from . import services
+from . import policy, services
 from .models import ExamSession, PanelRule, PassRule
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 
 def _examiner(request: Request, municipality_id: int) -> None:
-    if not (request.user.is_superuser or has_role(request.user, Role.EXAMINER, municipality_id)):
-        raise ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
+    if not policy.is_examiner(request.user, municipality_id):
+        raise policy.forbidden()
 
 
 def _session(request: Request, pk: int) -> ExamSession:
@@ -48,10 +48,12 @@ def _session(request: Request, pk: int) -> ExamSession:
 
 
 def _case(request: Request, pk: int) -> Application:
+    """A case whose interview the caller examines: not visible, or their own case, is 404."""
     application = cases_visible(request.user).filter(pk=pk).first()
     if application is None:
         raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
-    _examiner(request, application.municipality_id)
+    if not policy.may_assess(request.user, application):
+        raise policy.refuse(request.user, application)
     return application
 
 
@@ -114,14 +116,8 @@ class SessionCreateSerializer(serializers.Serializer):
     starts_at = serializers.CharField(help_text="Jalali «1405/01/15 08:00» or Gregorian, Tehran time")
     place = serializers.CharField(max_length=300)
     seats = serializers.IntegerField(min_value=1, max_value=100000)
-    # each pass-rule figure left out is the municipality's policy (admin), else the system default
-    pass_rule = serializers.ChoiceField(choices=PassRule.choices, required=False)
-    fixed_pass_mark = serializers.FloatField(required=False, min_value=0, max_value=100)
-    relative_share = serializers.FloatField(required=False, help_text="P7 example: 0.70")
-    top_share = serializers.FloatField(required=False, help_text="P7 example: 0.01")
-    weights = serializers.DictField(
-        child=serializers.FloatField(), required=False, help_text='P7 example: {"general": 0.4, "specialised": 0.6}'
-    )
+    # the pass rule, its figures and the weights are the municipality's (AssessmentPolicy), copied
+    # into the session: a request that sends any of them is refused (decision 0026)
 
 
 class ExamSessionCreateView(APIView):
@@ -131,15 +127,20 @@ class ExamSessionCreateView(APIView):
         operation_id="exam_sessions_create",
         request=SessionCreateSerializer,
         responses={201: SessionSchema, **ERRORS},
+        description="The session copies its municipality's pass rule, figures and weights. A body that "
+        "sends pass_rule, fixed_pass_mark, relative_share, top_share or weights is refused "
+        "(400, code pass_rule_from_policy) and nothing is created.",
     )
     def post(self, request: Request) -> Response:
-        serializer = SessionCreateSerializer(data=request_body(request))
+        body = request_body(request)
+        serializer = SessionCreateSerializer(data=body)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         call = Call.objects.filter(pk=data["call"]).first()
         if call is None:
             raise ApplicationError(msg.CALL_UNKNOWN, code="not_found", status=404)
         _examiner(request, call.municipality_id)
+        services.refuse_pass_rule(body, services.SESSION_RULE_FIELDS)
         try:
             starts_at = parse_datetime(data["starts_at"])
         except (ValidationError, ValueError):
@@ -151,11 +152,6 @@ class ExamSessionCreateView(APIView):
             place=data["place"],
             seats=data["seats"],
             actor=request.user,
-            pass_rule=data.get("pass_rule"),
-            fixed_pass_mark=data.get("fixed_pass_mark"),
-            relative_share=data.get("relative_share"),
-            top_share=data.get("top_share"),
-            weights=data.get("weights"),
         )
         return Response(session_body(session), status=201)
 
@@ -259,8 +255,8 @@ def _interview_body(application: Application) -> dict[str, Any]:
 
 class InterviewScoreSerializer(serializers.Serializer):
     score = serializers.FloatField()
-    rule = serializers.ChoiceField(choices=PanelRule.choices, required=False, help_text="with the first score only")
-    pass_mark = serializers.FloatField(required=False, help_text="with the first score only")
+    # the panel's rule and pass mark are the municipality's (AssessmentPolicy), copied into the
+    # panel with its first score: a request that sends "rule" or "pass_mark" is refused (0026)
 
 
 class InterviewView(APIView):
@@ -282,17 +278,15 @@ class InterviewScoreView(APIView):
         operation_id="applications_interview_scores_create",
         request=InterviewScoreSerializer,
         responses={200: InterviewSchema, **ERRORS},
+        description="The panel's rule and pass mark are its municipality's, copied with the first score. "
+        "A body that sends rule or pass_mark is refused (400, code pass_rule_from_policy) and no "
+        "score is recorded.",
     )
     def post(self, request: Request, pk: int) -> Response:
         application = _case(request, pk)
         body = request_body(request)
-        services.interview_score(
-            application=application,
-            examiner=request.user,
-            score=body.get("score"),
-            rule=body.get("rule"),
-            mark=body.get("pass_mark"),
-        )
+        services.refuse_pass_rule(body, services.PANEL_RULE_FIELDS)
+        services.interview_score(application=application, examiner=request.user, score=body.get("score"))
         return Response(_interview_body(application))
 
 
@@ -315,9 +309,6 @@ class TrainingCreditSerializer(serializers.Serializer):
     certificate_date = serializers.CharField(help_text="ISO or Jalali date")
 
 
-CREDIT_ROLES = (Role.EXAMINER, Role.REVIEWER)
-
-
 class TrainingCreditView(APIView):
     """Training-course credits (S10.3), recorded by an examiner or reviewer of the case's municipality."""
 
@@ -332,11 +323,8 @@ class TrainingCreditView(APIView):
         application = cases_visible(request.user).filter(pk=pk).first()
         if application is None:
             raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
-        allowed = request.user.is_superuser or any(
-            has_role(request.user, role, application.municipality_id) for role in CREDIT_ROLES
-        )
-        if not allowed or application.applicant_id == request.user.pk:
-            raise ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
+        if not policy.may_credit(request.user, application):
+            raise policy.refuse(request.user, application, policy.CREDIT_ROLES)
         body = request_body(request)
         credit = services.training_credit_add(
             application=application,

@@ -1,6 +1,13 @@
 """Exam sessions and interview panels (S10.3, S10.4, P7). Every change is one transaction with
-an audit row; verdicts move the case through ``applications.services.application_move`` with
-the session's or the panel's own pass mark (trusted ``_pass_mark``/``_rule``/``_passed``)."""
+an audit row; verdicts move the case through ``applications.services.application_move`` as a
+typed command (``AssessmentVerdict``: the score, the session's or panel's pass mark and rule, and
+whether it passed), never as keys of the move's data.
+Every function asks ``policy`` who may act: nobody seats, scores or decides their own case.
+
+Pass rules and marks are the municipality's (``AssessmentPolicy``, set by its administrator;
+without one, the system's example defaults): a new session or interview panel copies them when
+it is created and keeps its copy. A request never sets them: one that sends any of them is
+refused (``refuse_pass_rule``; docs/decisions/0026-assessment-pass-marks.md)."""
 
 from __future__ import annotations
 
@@ -15,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from daftar.applications.models import Application
-from daftar.applications.services import application_move
+from daftar.applications.services import AssessmentVerdict, application_move
 from daftar.applications.workflow import Status
 from daftar.audit.services import audit_record
 from daftar.calls.models import Call
@@ -25,6 +32,7 @@ from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.notifications.services import outbox_enqueue
 
 from . import messages as msg
+from . import policy
 from .models import (
     ExamSeat,
     ExamSession,
@@ -50,50 +58,39 @@ def _score(raw: Any) -> float:
     return value
 
 
-def _fraction(raw: Any, message: str) -> float:
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise ApplicationError(message) from None
-    if isinstance(raw, bool) or not 0 < value <= 1:
-        raise ApplicationError(message)
-    return value
-
-
 # --- sessions and seats ---------------------------------------------------------------------
 
 
+# The request fields that would set a pass rule or mark (refused: they are the municipality's).
+SESSION_RULE_FIELDS = (
+    "pass_rule",
+    "fixed_pass_mark",
+    "relative_share",
+    "top_share",
+    "weights",
+    "weight_general",
+    "weight_specialised",
+)
+PANEL_RULE_FIELDS = ("rule", "pass_mark")
+
+
+def refuse_pass_rule(data: Any, names: tuple[str, ...]) -> None:
+    """Refuse (400, nothing changes) a request that sends a pass rule or mark (any of ``names``
+    with a value): the municipality's assessment policy sets them, never a scorer."""
+    sent = [name for name in names if hasattr(data, "get") and data.get(name) not in (None, "")]
+    if sent:
+        message = msg.MARKS_FROM_POLICY.format(fields="، ".join(sent))
+        raise ApplicationError(message, code="pass_rule_from_policy", fields={name: [message] for name in sent})
+
+
 def session_create(
-    *,
-    call: Call,
-    title: str,
-    starts_at: dt.datetime,
-    place: str,
-    seats: int,
-    actor: Any,
-    pass_rule: str | None = None,
-    fixed_pass_mark: float | None = None,
-    relative_share: float | None = None,
-    top_share: float | None = None,
-    weights: dict[str, Any] | None = None,
+    *, call: Call, title: str, starts_at: dt.datetime, place: str, seats: int, actor: Any
 ) -> ExamSession:
-    """A session of the call's exam. A pass-rule figure not given is the municipality's
-    (``AssessmentPolicy``), else the system default; the session keeps its own copy."""
-    policy = policy_for(call.municipality_id)
-    pass_rule = policy.exam_pass_rule if pass_rule is None else pass_rule
-    relative_share = policy.relative_share if relative_share is None else relative_share
-    top_share = policy.top_share if top_share is None else top_share
-    if pass_rule not in PassRule.values:
-        raise ApplicationError(msg.NOT_FOUND)
+    """A session of the call's exam, with a copy of the municipality's pass rule, its figures
+    and weights (``AssessmentPolicy``, else the system's example defaults)."""
+    rules = policy_for(call.municipality_id)
     if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
         raise ApplicationError(msg.SEATS, fields={"seats": [msg.SEATS]})
-    weights = dict(weights) if weights is not None else policy.weights
-    try:
-        clean = {k: float(weights[k]) for k in PARTS}
-    except (KeyError, TypeError, ValueError):
-        raise ApplicationError(msg.WEIGHTS, fields={"weights": [msg.WEIGHTS]}) from None
-    if set(weights) != set(PARTS) or min(clean.values()) < 0 or abs(sum(clean.values()) - 1) > 1e-6:
-        raise ApplicationError(msg.WEIGHTS, fields={"weights": [msg.WEIGHTS]})
     session = ExamSession(
         municipality_id=call.municipality_id,
         call=call,
@@ -101,18 +98,13 @@ def session_create(
         starts_at=starts_at,
         place=normalize_text(place),
         seats=seats,
-        pass_rule=pass_rule,
-        relative_share=_fraction(relative_share, msg.SHARE),
-        top_share=_fraction(top_share, msg.SHARE),
-        weights=clean,
-        fixed_pass_mark=policy.fixed_pass_mark,
+        pass_rule=rules.exam_pass_rule,
+        fixed_pass_mark=rules.fixed_pass_mark,
+        relative_share=rules.relative_share,
+        top_share=rules.top_share,
+        weights=rules.weights,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    if fixed_pass_mark is not None:
-        try:
-            session.fixed_pass_mark = _score(fixed_pass_mark)
-        except (TypeError, ValueError):
-            raise ApplicationError(msg.MARK, fields={"fixed_pass_mark": [msg.MARK]}) from None
     with transaction.atomic():
         session.save()
         audit_record(
@@ -123,11 +115,12 @@ def session_create(
             data={
                 "call": call.pk,
                 "seats": seats,
-                "pass_rule": pass_rule,
+                "pass_rule": session.pass_rule,
                 "fixed_pass_mark": session.fixed_pass_mark,
                 "relative_share": session.relative_share,
                 "top_share": session.top_share,
-                "weights": clean,
+                "weights": session.weights,
+                "policy": rules.pk,
             },
         )
     return session
@@ -146,6 +139,8 @@ def seat_assign(*, session: ExamSession, application: Application, actor: Any) -
     with transaction.atomic():
         session = _locked_session(session)
         application = Application.objects.select_related("applicant").get(pk=application.pk)
+        if not policy.may_assess(actor, application):
+            raise policy.refuse(actor, application)
         code = application.tracking_code or str(application.pk)
         if application.call_id != session.call_id:
             raise ApplicationError(msg.OTHER_CALL.format(code=code), code="other_call", status=409)
@@ -201,6 +196,8 @@ def _store(seat: ExamSeat, session: ExamSession, parts: dict[str, float], now: d
 
 
 def score_record(*, seat: ExamSeat, parts: Any, actor: Any) -> ExamSeat:
+    if not policy.may_assess(actor, seat.application):
+        raise policy.refuse(actor, seat.application)
     clean = _clean_parts(parts)
     with transaction.atomic():
         session = _locked_session(seat.session)
@@ -264,12 +261,16 @@ def scores_import(*, session: ExamSession, actor: Any, file: Any = None, rows: A
     with transaction.atomic():
         session = _locked_session(session)
         codes = [normalize_text(str(cells[0] or "")).upper() if cells else "" for _, cells in numbered]
-        known = set(Application.objects.filter(tracking_code__in=codes).values_list("tracking_code", flat=True))
+        # the importer's own case is not theirs to score: its code reads as unknown (policy)
+        own = getattr(actor, "pk", None)
+        cases = Application.objects.filter(tracking_code__in=codes).exclude(applicant_id=own)
+        known = set(cases.values_list("tracking_code", flat=True))
         seats = {
             s.application.tracking_code: s
             for s in ExamSeat.objects.select_for_update(of=("self",))
             .select_related("application")
             .filter(session=session, application__tracking_code__in=codes)
+            .exclude(application__applicant_id=own)
         }
         errors: list[str] = []
         seen: dict[str, int] = {}
@@ -337,6 +338,8 @@ def session_decide(*, session: ExamSession, actor: Any) -> ExamSession:
     with transaction.atomic():
         session = _locked_session(session)
         seats = list(session.seat_set.select_related("application").order_by("pk"))
+        if not policy.may_decide_session(actor, session, {s.application.applicant_id for s in seats}):
+            raise policy.not_found() if policy.is_examiner(actor, session.municipality_id) else policy.forbidden()
         if not seats:
             raise ApplicationError(msg.NO_SEATS, code="no_seats", status=409)
         missing = [s.application.tracking_code or str(s.application_id) for s in seats if s.recorded_at is None]
@@ -349,11 +352,13 @@ def session_decide(*, session: ExamSession, actor: Any) -> ExamSession:
         for seat in seats:
             if seat.application.status != Status.EXAM:  # withdrawn meanwhile: nothing to decide
                 continue
+            total = float(seat.total or 0)
             application_move(
                 application_id=seat.application_id,
                 action="record_exam",
                 actor=actor,
-                data={"score": seat.total, "_pass_mark": mark, "_rule": session.pass_rule},
+                data={"score": seat.total},
+                verdict=AssessmentVerdict("exam", total, mark, session.pass_rule, total >= mark),
             )
         session.pass_mark = mark
         session.decided_at = timezone.now()
@@ -375,34 +380,24 @@ def session_decide(*, session: ExamSession, actor: Any) -> ExamSession:
 # --- interviews -----------------------------------------------------------------------------
 
 
-def interview_score(
-    *, application: Application, examiner: Any, score: Any, rule: str | None = None, mark: Any = None
-) -> InterviewScore:
+def interview_score(*, application: Application, examiner: Any, score: Any) -> InterviewScore:
     """One panel member's score (a member may correct theirs until the decision). The panel is
-    created with the first score, its rule and pass mark given then or the municipality's
-    (``AssessmentPolicy``)."""
+    created with the first score, with a copy of the municipality's interview rule and pass mark
+    (``AssessmentPolicy``, else the system's example defaults)."""
     try:
         value = _score(score)
     except (TypeError, ValueError):
         raise ApplicationError(msg.INTERVIEW_SCORE, fields={"score": [msg.INTERVIEW_SCORE]}) from None
-    if rule is not None and rule not in PanelRule.values:
-        raise ApplicationError(msg.NOT_FOUND, fields={"rule": [msg.NOT_FOUND]})
     with transaction.atomic():
         locked = Application.objects.select_for_update().select_related("municipality").get(pk=application.pk)
+        if not policy.may_assess(examiner, locked):
+            raise policy.refuse(examiner, locked)
         if locked.status != Status.INTERVIEW:
             raise ApplicationError(msg.NOT_IN_INTERVIEW, code="illegal_state", status=409)
-        policy = policy_for(locked.municipality_id)
+        rules = policy_for(locked.municipality_id)
         panel, _ = InterviewPanel.objects.get_or_create(
-            application=locked, defaults={"rule": policy.interview_rule, "pass_mark": policy.interview_pass_mark}
+            application=locked, defaults={"rule": rules.interview_rule, "pass_mark": rules.interview_pass_mark}
         )
-        if not panel.scores.exists() and (rule is not None or mark is not None):
-            panel.rule = rule or panel.rule
-            if mark is not None:
-                try:
-                    panel.pass_mark = _score(mark)
-                except (TypeError, ValueError):
-                    raise ApplicationError(msg.MARK, fields={"pass_mark": [msg.MARK]}) from None
-            panel.save()
         row, _ = InterviewScore.objects.update_or_create(
             panel=panel, examiner=examiner, defaults={"score": value, "recorded_at": timezone.now()}
         )
@@ -423,17 +418,21 @@ def interview_passed(rule: str, mark: float, scores: list[float]) -> bool:
 
 
 def interview_decide(*, application: Application, actor: Any) -> Application:
+    if not policy.may_assess(actor, application):
+        raise policy.refuse(actor, application)
     with transaction.atomic():
         panel = InterviewPanel.objects.select_for_update().filter(application_id=application.pk).first()
         scores = [s.score for s in panel.scores.order_by("pk")] if panel else []
         if panel is None or not scores:
             raise ApplicationError(msg.NO_INTERVIEW_SCORES, code="no_scores", status=409)
         passed = interview_passed(panel.rule, panel.pass_mark, scores)
+        mean = round(sum(scores) / len(scores), 2)
         result = application_move(
             application_id=application.pk,
             action="record_interview",
             actor=actor,
-            data={"scores": scores, "_pass_mark": panel.pass_mark, "_rule": panel.rule, "_passed": passed},
+            data={"scores": scores},
+            verdict=AssessmentVerdict("interview", mean, panel.pass_mark, panel.rule, passed, tuple(scores)),
         )
         panel.decided_at = timezone.now()
         panel.save(update_fields=["decided_at"])
@@ -454,6 +453,8 @@ def training_credit_add(
     the case's S10.3 condition and its score read the credits (``applications.services.case_facts``)."""
     from daftar.kernel.jalali import parse_date
 
+    if not policy.may_credit(actor, application):
+        raise policy.refuse(actor, application, policy.CREDIT_ROLES)
     errors: dict[str, list[str]] = {}
     title = normalize_text(course_title) if isinstance(course_title, str) else ""
     body = normalize_text(approving_body) if isinstance(approving_body, str) else ""

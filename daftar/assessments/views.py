@@ -2,7 +2,10 @@
 list with a form to create one, and a session page to seat cases, record or import scores and
 announce the result. The views are thin: forms gather input and ``services`` decide; every
 ``ApplicationError`` is shown in Persian with its status, nothing changed, never a 500.
-A session that is not the user's (no examiner role in its municipality) is a 404."""
+A session that is not the user's (no examiner role in its municipality) is a 404, and so is the
+examiner's own case wherever it appears (``policy``): it is not offered for a seat, its seat has
+no score form, a session seating it offers no result to announce, and its interview page is
+not found."""
 
 from __future__ import annotations
 
@@ -16,8 +19,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from daftar.accounts.constants import Role
-from daftar.accounts.scoping import municipality_ids_for
 from daftar.applications.forms import errors_to_form
 from daftar.applications.models import Application
 from daftar.applications.workflow import Status
@@ -26,7 +27,7 @@ from daftar.kernel.errors import ApplicationError
 from daftar.kernel.normalize import persian_digits, persian_number
 from daftar.municipalities.models import Municipality
 
-from . import services
+from . import policy, services
 from .forms import AssignForm, ImportForm, InterviewScoreForm, ScoreForm, SessionForm
 from .models import ExamSeat, ExamSession, InterviewPanel, policy_for
 
@@ -42,10 +43,8 @@ INTERVIEW_FAILED = "نتیجهٔ مصاحبهٔ پروندهٔ {code} ثبت ش�
 
 
 def _examiner_municipalities(user: Any) -> set[int] | None:
-    """Ids of the municipalities where ``user`` is an examiner; None means all (superuser)."""
-    if getattr(user, "is_superuser", False):
-        return None
-    return municipality_ids_for(user, {Role.EXAMINER})
+    """Ids of the municipalities where ``user`` is an examiner; None means all."""
+    return policy.examiner_municipalities(user)
 
 
 def _sessions_for(user: Any) -> QuerySet[ExamSession]:
@@ -73,11 +72,13 @@ def _session_or_404(request: HttpRequest, pk: int) -> ExamSession:
     return session
 
 
-def _eligible(session: ExamSession) -> QuerySet[Application]:
+def _eligible(session: ExamSession, user: Any) -> QuerySet[Application]:
+    """Cases of the session's call waiting for a seat, but never the examiner's own."""
     seated = ExamSeat.objects.filter(session=session).values("application_id")
     return (
         Application.objects.filter(call_id=session.call_id, status=Status.EXAM)
         .exclude(pk__in=seated)
+        .exclude(applicant_id=user.pk)
         .select_related("applicant")
         .order_by("tracking_code", "pk")
     )
@@ -112,6 +113,12 @@ def sessions(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_sessions(request, SessionForm(calls=calls))
     form = SessionForm(request.POST, calls=calls)
+    try:
+        services.refuse_pass_rule(request.POST, services.SESSION_RULE_FIELDS)  # the municipality's
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        form.add_error(None, exc.message)
+        return _render_sessions(request, form, status=exc.status_code)
     kwargs = form.to_kwargs()
     if kwargs is None:
         messages.error(request, FORM_INVALID)
@@ -145,7 +152,7 @@ def _render_session(
     rows: list[dict[str, Any]] = []
     for seat in seats:
         form = None
-        if open_:
+        if open_ and policy.may_assess(request.user, seat.application):
             if bound_score is not None and bound_score[0] == seat.pk:
                 form = bound_score[1]
             else:
@@ -160,9 +167,10 @@ def _render_session(
         "rows": rows,
         "used": len(seats),
         "open": open_,
+        "can_decide": policy.may_decide_session(request.user, session, {s.application.applicant_id for s in seats}),
         "unscored": [r["seat"] for r in rows if r["seat"].recorded_at is None],
         "passed": [r["seat"] for r in rows if r["passed"]],
-        "assign_form": assign_form or AssignForm(cases=_eligible(session), auto_id="id_assign_%s"),
+        "assign_form": assign_form or AssignForm(cases=_eligible(session, request.user), auto_id="id_assign_%s"),
         "import_form": import_form or ImportForm(auto_id="id_import_%s"),
         "import_errors": import_errors or [],
         "weights": {k: persian_number(float(v) * 100) for k, v in session.weights.items()},
@@ -179,7 +187,7 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     exam = _session_or_404(request, pk)
-    form = AssignForm(request.POST, cases=_eligible(exam), auto_id="id_assign_%s")
+    form = AssignForm(request.POST, cases=_eligible(exam, request.user), auto_id="id_assign_%s")
     if not form.is_valid():
         messages.error(request, FORM_INVALID)
         return _render_session(request, exam, status=400, assign_form=form)
@@ -199,7 +207,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 def score(request: HttpRequest, pk: int, seat_id: int) -> HttpResponse:
     exam = _session_or_404(request, pk)
     seat = ExamSeat.objects.select_related("application").filter(session=exam, pk=seat_id).first()
-    if seat is None:
+    if seat is None or not policy.may_assess(request.user, seat.application):  # the examiner's own: not found
         raise Http404
     form = ScoreForm(request.POST, auto_id=f"id_seat{seat.pk}_%s")
     parts = form.to_parts()
@@ -246,6 +254,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         exam = services.session_decide(session=exam, actor=request.user)
     except ApplicationError as exc:
+        if exc.status_code == 404:  # it seats the examiner's own case: as a session that does not exist
+            raise Http404 from None
         messages.error(request, exc.message)
         return _render_session(request, exam, status=exc.status_code)
     messages.success(request, DECIDED.format(mark=persian_number(float(exam.pass_mark or 0))))
@@ -256,9 +266,10 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _interview_case_or_404(request: HttpRequest, application_id: int) -> Application:
-    """The case, if the user is an examiner of its municipality; 404 otherwise."""
+    """The case, if the user is an examiner of its municipality and it is not their own; 404
+    otherwise."""
     ids = _examiner_municipalities(request.user)
-    qs = Application.objects.select_related("applicant", "municipality", "call")
+    qs = Application.objects.select_related("applicant", "municipality", "call").exclude(applicant_id=request.user.pk)
     if ids is not None:
         qs = qs.filter(municipality_id__in=ids)
     application = qs.filter(pk=application_id).first()
@@ -267,18 +278,8 @@ def _interview_case_or_404(request: HttpRequest, application_id: int) -> Applica
     return application
 
 
-def _interview_form(
-    application: Application, panel: InterviewPanel | None, data: Any = None, initial: Any = None
-) -> InterviewScoreForm:
-    first = panel is None or not panel.scores.exists()
-    policy = policy_for(application.municipality_id)
-    return InterviewScoreForm(
-        data,
-        initial={"rule": policy.interview_rule, **(initial or {})},
-        first=first,
-        default_mark=persian_number(float(policy.interview_pass_mark)),
-        auto_id="id_interview_%s",
-    )
+def _interview_form(data: Any = None, initial: Any = None) -> InterviewScoreForm:
+    return InterviewScoreForm(data, initial=initial, auto_id="id_interview_%s")
 
 
 def _render_interview(
@@ -290,17 +291,15 @@ def _render_interview(
     mine = next((s for s in scores if s.examiner_id == request.user.pk), None)
     open_ = application.status == Status.INTERVIEW and (panel is None or panel.decided_at is None)
     if form is None and open_:
-        form = _interview_form(
-            application, panel, initial={"score": persian_number(float(mine.score))} if mine else None
-        )
+        form = _interview_form(initial={"score": persian_number(float(mine.score))} if mine else None)
     values = [float(s.score) for s in scores]
-    policy = policy_for(application.municipality_id)
+    rules = policy_for(application.municipality_id)  # what a new panel copies (S10.4)
     context = {
         "case": application,
         "panel": panel,
-        "rule_display": (panel.get_rule_display() if panel else policy.get_interview_rule_display()),
-        "pass_mark": float(panel.pass_mark) if panel else float(policy.interview_pass_mark),
-        "default_mark": float(policy.interview_pass_mark),
+        "rule_display": (panel.get_rule_display() if panel else rules.get_interview_rule_display()),
+        "pass_mark": float(panel.pass_mark) if panel else float(rules.interview_pass_mark),
+        "example_default": panel is None and rules.pk is None,
         "scores": scores,
         "mine": mine,
         "mean": round(sum(values) / len(values), 2) if values else None,
@@ -320,8 +319,13 @@ def interview(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _interview_case_or_404(request, application_id)
     if request.method != "POST":
         return _render_interview(request, application)
-    panel = InterviewPanel.objects.filter(application=application).first()
-    form = _interview_form(application, panel, data=request.POST)
+    form = _interview_form(data=request.POST)
+    try:
+        services.refuse_pass_rule(request.POST, services.PANEL_RULE_FIELDS)  # the municipality's
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        form.add_error(None, exc.message)
+        return _render_interview(request, application, status=exc.status_code, form=form)
     kwargs = form.to_kwargs()
     if kwargs is None:
         messages.error(request, FORM_INVALID)

@@ -11,14 +11,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from daftar.accounts.admin_base import MunicipalityScopedAdmin
-from daftar.accounts.constants import Role
-from daftar.accounts.scoping import municipality_ids_for
 from daftar.kernel.admin_columns import jalali_column
 from daftar.kernel.forms import JalaliDateTimeField
 from daftar.municipalities.models import District
 from daftar.rules.selectors import rule_set_in_force
 
 from . import messages as msg
+from . import policy
 from .models import Call, CallDistrict
 
 
@@ -94,8 +93,8 @@ class CallDistrictInline(admin.TabularInline):
         return self._parent_allows(request, "change")
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "district" and not request.user.is_superuser:
-            ids = municipality_ids_for(request.user, {Role.MUNICIPALITY_ADMIN})
+        ids = policy.administered_municipalities(request.user)
+        if db_field.name == "district" and ids is not None:
             kwargs["queryset"] = District.objects.filter(municipality_id__in=ids)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

@@ -1,6 +1,12 @@
 """Calls for applications (فراخوان, S7): a municipality opens a call for a licence type, with
 open and close moments, districts with quotas (P4) and the rule-set version in force when it
-was opened. Applications are accepted only while it is open (``Call.is_open``, server time)."""
+was opened. Applications are accepted only while it is open (``Call.is_open``, server time).
+
+A call's state (upcoming, open, closed) is not a declared lifecycle (issue 16): nothing moves
+it. It is read from the clock against ``opens_at`` and ``closes_at`` each time it is asked
+(``Call.state``), so it cannot be stored, assigned or left stale; the one stored fact,
+``cancelled``, is a flag the municipality administrator sets in the admin that closes the call
+for good. Who may do what with a call is ``policy``."""
 
 from __future__ import annotations
 

@@ -3,6 +3,15 @@
 A re-upload is a new version (``version`` + 1, ``is_current`` moves to it); old versions stay
 for the record. Files are stored through Django's storage API under server-made names
 (``validation.storage_name``); the person's own file name is kept only for display.
+
+``review_state`` is not a declared lifecycle (issue 16), by the kernel's own test: it is the
+reviewer's current verdict on one version, and while the case is in document review the
+reviewer may give any verdict over any other (correct a slip, or a reason), so a table of its
+moves would allow every move from every state and declare nothing. What does move is the case
+(``applications.workflow.CASE``): its guards read these verdicts (a correction needs a rejected
+document, accepting the documents needs them all accepted), and a replaced document is a new
+version, not a move of the old one. Who may give a verdict is ``policy.may_review``, and only
+``services.document_review`` writes one.
 """
 
 from __future__ import annotations

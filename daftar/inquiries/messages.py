@@ -24,6 +24,7 @@ BLOCKER_UNANSWERED = "{label} هنوز پاسخ نگرفته است."
 
 # Staff asking again.
 RETRY_NOT_ERROR = "تنها استعلامی را که پاسخ نگرفته است می‌توان دوباره درخواست کرد."
+NOT_PERMITTED = "درخواست دوبارهٔ استعلام با کارشناس بررسی یا مرجع صدور مجوز همین شهرداری است."
 
 # SMS to the applicant. The reason is left out (a criminal record or an addiction test is not
 # for a text message): the applicant reads it on the case page.

@@ -1,13 +1,20 @@
 """Inquiries with outside bodies (استعلام, S9.2–S9.4, S14): one row per check per case.
 
 Each kind feeds a fact of the rules (``FEEDS``): its result replaces what the applicant
-declared, and a failed inquiry blocks approval with its reason.
+declared, and a failed inquiry blocks approval with its reason. Its status moves only through
+its declared lifecycle (``lifecycle.INQUIRY``).
 """
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+
+from daftar.kernel.lifecycle import LifecycleModel, StatusField
+
+from .lifecycle import INQUIRY, InquiryStatus
+
+__all__ = ["FEEDS", "Inquiry", "InquiryStatus", "Kind"]
 
 
 class Kind(models.TextChoices):
@@ -18,13 +25,6 @@ class Kind(models.TextChoices):
     DEGREE = "degree", "استعلام اصالت مدرک تحصیلی"
 
 
-class InquiryStatus(models.TextChoices):
-    PENDING = "pending", "در صف"
-    PASSED = "passed", "تأیید شد"
-    FAILED = "failed", "رد شد"
-    ERROR = "error", "پاسخ نگرفت"
-
-
 # kind → (fact it settles, the fact's value when the inquiry passes, … when it fails)
 FEEDS: dict[str, tuple[str, object, object]] = {
     Kind.CRIMINAL_RECORD: ("has_criminal_record", False, True),
@@ -33,10 +33,12 @@ FEEDS: dict[str, tuple[str, object, object]] = {
 }
 
 
-class Inquiry(models.Model):
+class Inquiry(LifecycleModel):
+    LIFECYCLE = INQUIRY
+
     application = models.ForeignKey("applications.Application", related_name="inquiries", on_delete=models.CASCADE)
     kind = models.CharField("نوع", max_length=24, choices=Kind.choices)
-    status = models.CharField("وضعیت", max_length=16, choices=InquiryStatus.choices, default=InquiryStatus.PENDING)
+    status = StatusField("وضعیت", max_length=16, choices=InquiryStatus.choices, default=InquiryStatus.PENDING)
     attempts = models.PositiveSmallIntegerField("تلاش‌ها", default=0)
     reason = models.TextField("پاسخ", blank=True)
     reference = models.CharField("شمارهٔ پیگیری", max_length=64, blank=True)

@@ -3,6 +3,9 @@
 A run follows the outbox's pattern (``daftar.notifications.services``): claim the row (count
 the attempt, lease it) and commit; call the outside body with no transaction or row lock held;
 record the answer in a new transaction with its audit row and, for a refusal, the SMS.
+
+Every change of an inquiry's status is a move of its declared lifecycle (``lifecycle.INQUIRY``:
+its effects are bound here); who may take one is ``policy.may_move``.
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from daftar.audit.services import audit_record
-from daftar.kernel.errors import ApplicationError
 from daftar.notifications.services import outbox_enqueue
 
 from . import messages as msg
+from . import policy
 from .adapters import InquiryUnavailable, Outcome, Person, get_adapter
 from .breaker import Breaker
+from .lifecycle import INQUIRY
 from .models import FEEDS, Inquiry, InquiryStatus, Kind
 
 log = logging.getLogger(__name__)
@@ -58,8 +62,14 @@ def _label(inquiry: Inquiry) -> str:
     return str(inquiry.get_kind_display())
 
 
-def _reset(inquiry: Inquiry) -> None:
-    inquiry.status = InquiryStatus.PENDING
+def _take(inquiry: Inquiry, action: str, *, actor: Any = None, **data: Any) -> None:
+    """Take ``action`` on ``inquiry`` (locked by the caller); its effect saves the row."""
+    INQUIRY.take(inquiry, action, actor=actor, may=policy.may_move, refuse=policy.refuse_move, data=data)
+
+
+@INQUIRY.effect("reset")
+def _reset(inquiry: Inquiry, actor: Any, data: dict[str, Any]) -> None:
+    """Asked again (``ask_again``, ``retry``, ``refresh``): a fresh set of attempts."""
     inquiry.attempts = 0
     inquiry.reason = inquiry.reference = ""
     inquiry.requested_at = timezone.now()
@@ -83,8 +93,8 @@ def inquiries_start(*, application: Any) -> list[Inquiry]:
                 inquiry = Inquiry.objects.create(application=application, kind=kind)
                 existing[kind] = inquiry
                 started.append(inquiry)
-            elif inquiry.status == InquiryStatus.ERROR:
-                _reset(inquiry)
+            elif inquiry.status in INQUIRY.moves["ask_again"].sources:
+                _take(inquiry, "ask_again")
                 started.append(inquiry)
         if started:
             audit_record(
@@ -177,7 +187,12 @@ def _audit(inquiry: Inquiry, action: str, *, actor: Any = None, **data: Any) -> 
 
 def _give_up(inquiry: Inquiry, error: str) -> None:
     """Out of attempts: ``error``, which a staff member may ask again (``inquiry_retry``)."""
-    inquiry.status = InquiryStatus.ERROR
+    _take(inquiry, "give_up", error=error)
+
+
+@INQUIRY.effect("gave_up")
+def _gave_up(inquiry: Inquiry, actor: Any, data: dict[str, Any]) -> None:
+    error = str(data.get("error", ""))
     inquiry.reason = msg.GAVE_UP.format(label=_label(inquiry))
     inquiry.next_attempt_at = None
     inquiry.completed_at = timezone.now()
@@ -187,8 +202,16 @@ def _give_up(inquiry: Inquiry, error: str) -> None:
 
 
 def _record_outcome(inquiry: Inquiry, outcome: Outcome) -> None:
+    """The move ``answer``: ``passed``, or its failure target ``failed`` for a refusal."""
+    chosen = INQUIRY.check(inquiry, "answer", actor=None, may=policy.may_move, refuse=policy.refuse_move)
+    INQUIRY.enter(inquiry, chosen, failed=not outcome.passed)
+    INQUIRY.effects["answered"](inquiry, None, {"outcome": outcome})
+
+
+@INQUIRY.effect("answered")
+def _answered(inquiry: Inquiry, actor: Any, data: dict[str, Any]) -> None:
+    outcome: Outcome = data["outcome"]
     application = inquiry.application
-    inquiry.status = InquiryStatus.PASSED if outcome.passed else InquiryStatus.FAILED
     inquiry.reason = outcome.reason
     inquiry.reference = outcome.reference[:64]
     inquiry.next_attempt_at = None
@@ -259,7 +282,8 @@ def inquiry_retry(*, inquiry: Inquiry, actor: Any) -> Inquiry:
     """Staff ask again an inquiry that got no answer (``error``): a fresh set of attempts.
 
     A refusal (``failed``) is the body's answer, not ours to overrule, so it cannot be re-run
-    here. The caller checks that ``actor`` may act on the case.
+    here (409). Only the case's reviewer or licensing authority, never on their own case
+    (``policy``; the case's pages and API ask it first to answer as the case does).
     """
     with transaction.atomic():
         locked = (
@@ -267,10 +291,8 @@ def inquiry_retry(*, inquiry: Inquiry, actor: Any) -> Inquiry:
             .select_related("application__municipality")
             .get(pk=inquiry.pk)
         )
-        if locked.status != InquiryStatus.ERROR:
-            raise ApplicationError(msg.RETRY_NOT_ERROR, code="inquiry_not_error", status=409)
         previous_attempts = locked.attempts
-        _reset(locked)
+        _take(locked, "retry", actor=actor)
         _audit(locked, "inquiry.retry", actor=actor, previous_attempts=previous_attempts)
         _schedule([locked.pk])
     return locked
@@ -330,7 +352,7 @@ def inquiries_refresh(*, application: Any, max_age_days: int) -> list[Inquiry]:
             elif inquiry.status == InquiryStatus.PENDING:
                 asked.append(inquiry)  # already on its way
             elif inquiry.completed_at is None or inquiry.completed_at < cutoff:
-                _reset(inquiry)
+                _take(inquiry, "refresh")
                 asked.append(inquiry)
         fresh_asks = [i for i in asked if i.attempts == 0]
         if fresh_asks:

@@ -1,5 +1,5 @@
 """REST API of an office's books (API.md «Offices, hours, appointments, services»; S18): its
-transactions, daily closings and costs. They go through ``daftar.offices.access`` (not yours =
+transactions, daily closings and costs. They go through ``daftar.offices.policy`` (not yours =
 404 like a wrong id; municipality readers may read but get 403 on any write).
 
 * ``GET/POST offices/{id}/transactions``, ``GET/POST offices/{id}/closings``: the clerk and the
@@ -25,7 +25,7 @@ from daftar.kernel.api import error_body, request_body
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.fields import jalali_twin
 from daftar.kernel.schema import page_parameters, paginated
-from daftar.offices.access import office_access
+from daftar.offices.policy import office_access
 from daftar.runtime.idempotency import idempotent
 
 from .costs import cost_add, cost_body, cost_delete, costs_list

@@ -26,7 +26,7 @@ from django.db import transaction
 from daftar.audit.services import audit_record
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.normalize import normalize_text, persian_digits
-from daftar.offices.access import Access, office_access
+from daftar.offices.policy import Access, office_access
 
 from . import messages as msg
 from .models import CostCategory, CostEntry

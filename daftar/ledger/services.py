@@ -1,5 +1,5 @@
 """Writes of the offices' books (S18): transactions and daily closings. Each function takes the
-acting user, checks who may act (``daftar.offices.access``), writes in one
+acting user, checks who may act (``daftar.offices.policy``), writes in one
 ``transaction.atomic`` block with its audit entry (``services.<action>``, the codes kept from
 before the split) and returns the object.
 
@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from daftar.appointments.services import appointment_served
 from daftar.audit.services import audit_record
 from daftar.catalogue.inputs import invalid, parse_amount, parse_day, rials, today
 from daftar.catalogue.models import Service, Tariff
@@ -33,9 +34,9 @@ from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import jalali_year_month, parse_datetime, to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.municipalities.workdays import TEHRAN
-from daftar.offices.access import OfficeAccess, office_access
 from daftar.offices.hours import is_open_at
 from daftar.offices.models import Office, OfficeService
+from daftar.offices.policy import OfficeAccess, office_access
 
 from . import messages as msg
 from .models import DailyClosing, Transaction
@@ -128,30 +129,9 @@ def _appointment(office: Office, code: str, day: dt.date, *, lock: bool = False)
 
 
 def _appointment_done(appointment: Any, office: Office, actor: Any, ref: str) -> None:
-    """Mark a booked appointment done with the transaction that served it (same transaction;
-    the caller holds the office lock, then this row's: the order appointments' reconcile uses)."""
-    from daftar.appointments.models import AppointmentStatus
-
-    if appointment.status != AppointmentStatus.BOOKED:
-        return
-    appointment.status = AppointmentStatus.DONE
-    appointment.marked_by = actor
-    appointment.marked_at = timezone.now()
-    appointment.save(update_fields=["status", "marked_by", "marked_at"])
-    audit_record(
-        actor=actor,
-        action="appointment.done",
-        obj=appointment,
-        municipality=office.municipality,
-        data={
-            "code": appointment.code,
-            "office": office.pk,
-            "service": appointment.service.code,
-            "start": appointment.start.isoformat(),
-            "counter": appointment.counter,
-            "payment_ref": ref,
-        },
-    )
+    """Mark a booked appointment done with the transaction that served it: the appointment's
+    ``done`` move, in this transaction (the caller holds the office lock, then this row's)."""
+    appointment_served(appointment=appointment, actor=actor, payment_ref=ref)
 
 
 def _same(row: Transaction, service: Service, amount: int, code: str, performed: dt.datetime | None) -> bool:

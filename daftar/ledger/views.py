@@ -25,8 +25,8 @@ from daftar.catalogue.tariffs import tariff_in_force, tariff_table
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import jalali_iso, to_jalali
 from daftar.kernel.normalize import normalize_text, persian_number
-from daftar.offices.access import OfficeAccess, office_access
 from daftar.offices.models import OfficeService
+from daftar.offices.policy import OfficeAccess, office_access
 
 from . import messages as msg
 from .forms import TransactionForm

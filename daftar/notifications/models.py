@@ -2,7 +2,8 @@
 
 A task drains pending rows and retries with back-off, so a crash between the change and the
 send neither loses the message (the row stays pending) nor sends a second one (each row is
-sent under its own ``reference``, which the gateway uses to drop a repeat).
+sent under its own ``reference``, which the gateway uses to drop a repeat). Its status moves
+only through its declared lifecycle (``lifecycle.OUTBOX``).
 """
 
 from __future__ import annotations
@@ -12,21 +13,23 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from daftar.kernel.lifecycle import LifecycleModel, StatusField
 
-class OutboxStatus(models.TextChoices):
-    PENDING = "pending", "در صف"
-    SENT = "sent", "ارسال‌شده"
-    FAILED = "failed", "ناموفق"
+from .lifecycle import OUTBOX, OutboxStatus
+
+__all__ = ["OutboxMessage", "OutboxStatus"]
 
 
-class OutboxMessage(models.Model):
+class OutboxMessage(LifecycleModel):
+    LIFECYCLE = OUTBOX
+
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     channel = models.CharField(max_length=16, default="sms")
     kind = models.CharField("نوع", max_length=32)
     to = models.CharField("گیرنده", max_length=32)
     text = models.TextField("متن")
     sensitive = models.BooleanField(default=False, help_text="متن پس از ارسال پاک می‌شود (مثلاً رمز ورود).")
-    status = models.CharField(max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    status = StatusField(max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now)

@@ -1,4 +1,10 @@
-"""Writing to the outbox and draining it."""
+"""Writing to the outbox and draining it.
+
+A message's status moves only through its declared lifecycle (``lifecycle.OUTBOX``, the
+system's moves ``send``, ``fail`` and ``expire``). For speed under the claim's lease the drain
+writes them with bulk ``.update()`` statements; each names the move it performs and starts from
+the move's source states (``sources``).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from django.db.models import Case, F, TextField, Value, When
 from django.utils import timezone
 
 from .backends import Sms, SmsError, SmsRejected, get_backend
+from .lifecycle import EXPIRE, FAIL, OUTBOX, SEND, sources
 from .models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -169,14 +176,16 @@ def _record_sent(messages: list[OutboxMessage]) -> None:
     if not messages:
         return
     now = timezone.now()
-    OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
-        status=OutboxStatus.SENT,
+    # the move ``send`` (pending -> sent) for the whole list, in one statement
+    OutboxMessage.objects.filter(pk__in=[m.pk for m in messages], status__in=sources(SEND)).update(
+        status=SEND.target,
         sent_at=now,
         last_error="",
         text=Case(When(sensitive=True, then=Value(REDACTED)), default=F("text"), output_field=TextField()),
     )
     for message in messages:
-        message.status, message.sent_at, message.last_error = OutboxStatus.SENT, now, ""
+        OUTBOX.enter(message, SEND)
+        message.sent_at, message.last_error = now, ""
         if message.sensitive:
             message.text = REDACTED
     messages.clear()
@@ -222,8 +231,9 @@ def _stale_secret(message: OutboxMessage) -> bool:
         return False
     if timezone.now() - message.created_at <= dt.timedelta(seconds=settings.OTP_TTL_SECONDS):
         return False
-    OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.PENDING).update(
-        status=OutboxStatus.FAILED, text=REDACTED, last_error="expired before it could be sent"
+    # the move ``expire`` (pending -> failed)
+    OutboxMessage.objects.filter(pk=message.pk, status__in=sources(EXPIRE)).update(
+        status=EXPIRE.target, text=REDACTED, last_error="expired before it could be sent"
     )
     log.warning("sms_expired id=%s", message.pk)
     return True
@@ -251,16 +261,17 @@ def _send(backend: Any, message: OutboxMessage) -> bool | _GatewayDown:
     except Exception as exc:  # any failure of a backend is recorded, never lost
         permanent = isinstance(exc, SmsRejected) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
         update = {"last_error": f"{type(exc).__name__}: {exc}"[:500]}
-        if permanent:
-            update["status"] = OutboxStatus.FAILED
+        if permanent:  # the move ``fail`` (pending -> failed), written below
+            update["status"] = FAIL.target
             if message.sensitive:
                 update["text"] = REDACTED  # a dead one-time code is not kept readable either
             log.error("sms_failed id=%s error=%s", message.pk, exc)
         else:
             update["next_attempt_at"] = message.next_attempt_at = timezone.now() + _backoff(message.attempts)
             log.warning("sms_retry id=%s attempts=%s error=%s", message.pk, message.attempts, exc)
-        # only while this claim holds it: never over another worker's outcome
-        OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.PENDING, next_attempt_at=lease).update(**update)
+        # only while this claim holds it (the move's source state, this lease): never over
+        # another worker's outcome
+        OutboxMessage.objects.filter(pk=message.pk, status__in=sources(FAIL), next_attempt_at=lease).update(**update)
         if not permanent and isinstance(exc, SmsError):
             return GATEWAY_DOWN
         return False

@@ -12,12 +12,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from daftar.accounts.admin_base import MunicipalityScopedAdmin
-from daftar.accounts.constants import Role
-from daftar.accounts.scoping import municipality_ids_for
 from daftar.kernel.admin_columns import jalali_column
 from daftar.kernel.errors import ApplicationError
 
 from . import messages as msg
+from . import policy
 from .hours import check_schedule
 from .models import ExtendedDay, HoursDirective, Office, OfficeStaff, WeeklyHours
 
@@ -139,9 +138,9 @@ class OfficeAdmin(MunicipalityScopedAdmin):
         return OfficeForm
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "district" and not request.user.is_superuser:
+        ids = policy.administered_municipalities(request.user)
+        if db_field.name == "district" and ids is not None:
             from daftar.municipalities.models import District
 
-            ids = municipality_ids_for(request.user, {Role.MUNICIPALITY_ADMIN})
             kwargs["queryset"] = District.objects.filter(municipality_id__in=ids)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

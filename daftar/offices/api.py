@@ -3,7 +3,7 @@
 Public: the finder list and one office's public facts (an inactive office is a 404).
 Staff: the weekly hours (read: staff and municipality readers; replace: the manager), the staff
 list (add/remove: the manager) and closures (the manager). An office that is not the caller's
-is a 404 with the same body as a wrong id (``access.office_access``); a municipality reader who
+is a 404 with the same body as a wrong id (``policy.office_access``); a municipality reader who
 tries to change something gets 403.
 """
 
@@ -25,9 +25,9 @@ from daftar.kernel.normalize import normalize_text
 from daftar.runtime.idempotency import idempotent
 
 from . import selectors, services
-from .access import OfficeAccess, office_access
 from .hours import windows_text
 from .models import WEEKDAYS, Office, OfficeClosure, OfficeStaff, directive_for
+from .policy import OfficeAccess, office_access
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 CHANGE_ERRORS = {**ERRORS, 409: ErrorSerializer}

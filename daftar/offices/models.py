@@ -4,6 +4,12 @@ and its exceptions.
 
 Weekdays follow the Iranian week: 0 = Saturday (شنبه) … 6 = Friday (جمعه); ``iran_weekday``
 turns a date into that number.
+
+No model here has a declared lifecycle (issue 16): none has a status that moves. ``Office.active``
+and ``OfficeStaff.active`` are on/off flags (the municipality switches an office in the admin;
+the manager removes and re-adds a member), with no states in between and no rule on the order
+of their changes; who may switch them is ``policy``. What a switch sets off — bookings of a
+closed office cancelled — is the appointments' lifecycle's move ``cancel_by_office``.
 """
 
 from __future__ import annotations

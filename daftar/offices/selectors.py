@@ -223,7 +223,7 @@ def office_card(office: Office, page: FinderPage) -> dict[str, Any]:
 
 def public_office(pk: Any) -> Office:
     """An active office by id, or the 404 error (an inactive office is not public)."""
-    from .access import not_found
+    from .policy import not_found
 
     try:
         number = int(normalize_text(str(pk)))

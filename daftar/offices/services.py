@@ -2,12 +2,13 @@
 its closures. Every function checks who acts, runs in one transaction and writes an audit entry
 (``office.<action>``); a bad input is a Persian ``ApplicationError`` and changes nothing.
 
-Who may act (the pages and the API check ``access.office_access`` first; the services check
-again so that no caller can forget):
+Who may act is answered by ``policy`` (the pages and the API ask ``policy.office_access``
+first; the services ask again so that no caller can forget):
 
 * ``office_create``: the municipality administrator of the office's municipality (or the
   system: ``actor=None`` for the demo data and migrations).
-* ``office_update``: the office's manager or the municipality administrator.
+* ``office_update``: the office's manager or the municipality administrator (not of an office
+  they work at themselves).
 * staff, weekly hours, closures: the office's manager (S17: the manager publishes the hours,
   which must lie within the municipality's directive).
 """
@@ -24,8 +25,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from daftar.accounts.constants import Role
-from daftar.accounts.scoping import has_role
 from daftar.accounts.services import user_get_or_create
 from daftar.audit.services import audit_record
 from daftar.kernel.errors import ApplicationError
@@ -36,7 +35,7 @@ from daftar.municipalities.models import District, Municipality
 from daftar.rules.constants import EQUIPMENT
 
 from . import messages as msg
-from .access import NOT_PERMITTED, not_found
+from . import policy
 from .hours import check_schedule
 from .models import Office, OfficeClosure, OfficeStaff, StaffRole, WeeklyHours
 
@@ -55,31 +54,13 @@ DIRECTIVE_ADJUST_DAYS = 7
 _TIME = re.compile(r"^([0-9]{1,2}):([0-9]{2})(?::00)?$")
 
 
-def _forbidden() -> ApplicationError:
-    return ApplicationError(NOT_PERMITTED, code="permission_denied", status=403)
-
-
 def _invalid(message: str, field: str, code: str = "invalid") -> ApplicationError:
     return ApplicationError(message, code=code, fields={field: [message]})
 
 
-def _is_manager(office: Office, actor: Any) -> bool:
-    return OfficeStaff.objects.filter(office=office, user=actor, role=StaffRole.MANAGER, active=True).exists()
-
-
 def _require_manager(office: Office, actor: Any) -> None:
-    """The system (``None``), a superuser or an active manager of the office."""
-    if actor is None or getattr(actor, "is_superuser", False):
-        return
-    if not getattr(actor, "is_authenticated", False) or not _is_manager(office, actor):
-        raise _forbidden()
-
-
-def _require_admin(municipality_id: int, actor: Any) -> None:
-    if actor is None or getattr(actor, "is_superuser", False):
-        return
-    if not has_role(actor, Role.MUNICIPALITY_ADMIN, municipality_id):
-        raise _forbidden()
+    if not policy.may_manage(actor, office):
+        raise policy.forbidden()
 
 
 # --- parsing what people type ---------------------------------------------------------------
@@ -237,7 +218,8 @@ def office_create(
     actor: Any,
 ) -> Office:
     """A new office of ``municipality`` (S11.3: counters and equipment on record)."""
-    _require_admin(municipality.pk, actor)
+    if not policy.may_administer(actor, municipality.pk):
+        raise policy.forbidden()
     data = {
         "name": name,
         "address": address,
@@ -265,8 +247,8 @@ def office_create(
 
 def office_update(*, office: Office, actor: Any, **changes: Any) -> Office:
     """Change profile fields (``PROFILE_FIELDS``); only the ones given are touched."""
-    if not (actor is None or getattr(actor, "is_superuser", False) or _is_manager(office, actor)):
-        _require_admin(office.municipality_id, actor)
+    if not policy.may_update_profile(actor, office):
+        raise policy.forbidden()
     fixed = sorted(set(changes) & set(FIXED_FIELDS))
     if fixed:
         raise _invalid(msg.LOCATION_FIXED, fixed[0], code="fixed")
@@ -498,7 +480,7 @@ def closure_remove(*, office: Office, closure_id: int | str, actor: Any) -> None
     try:
         pk = int(normalize_text(str(closure_id)))
     except (TypeError, ValueError):
-        raise not_found() from None
+        raise policy.not_found() from None
     with transaction.atomic():
         closure = OfficeClosure.objects.filter(office=office, pk=pk).first()
         if closure is None:

@@ -34,11 +34,11 @@ from daftar.municipalities.models import District
 from daftar.municipalities.workdays import TEHRAN
 
 from . import messages as msg
-from . import selectors, services
-from .access import NOT_PERMITTED, OfficeAccess, office_access, offices_readable
+from . import policy, selectors, services
 from .forms import ClosureForm, FinderForm, HoursForm, ProfileForm, StaffForm
 from .hours import HoursBook, upcoming_days, windows_text
 from .models import WEEKDAYS, Office, OfficeStaff, directive_for
+from .policy import NOT_PERMITTED, OfficeAccess, office_access, offices_readable
 
 PAGE_SIZE = 20
 # why a day is closed every week: not an exception worth a notice
@@ -142,10 +142,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": lines,
             "today_jalali": to_jalali(today),
             "book_url": f"/offices/{office.pk}/book/",
-            "is_staff": bool(
-                request.user.is_authenticated
-                and OfficeStaff.objects.filter(office=office, user=request.user, active=True).exists()
-            ),
+            "is_staff": policy.staff_row(office, request.user) is not None,
         },
     )
 

@@ -26,7 +26,7 @@ from daftar.kernel.normalize import normalize_text
 from daftar.ledger.api import RANGE_PARAMS
 from daftar.ledger.months import month_range
 from daftar.municipalities.models import Municipality
-from daftar.offices.access import Access, office_access
+from daftar.offices.policy import Access, office_access
 from daftar.runtime.ratelimit import client_address
 
 from . import messages as msg

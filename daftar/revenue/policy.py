@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from daftar.accounts.policy import municipalities_where
 from daftar.municipalities.models import Municipality
-from daftar.offices.access import MUNICIPAL_READERS
+from daftar.offices.policy import MUNICIPAL_READERS
 
 
 def report_municipalities(actor: Any) -> QuerySet[Municipality]:

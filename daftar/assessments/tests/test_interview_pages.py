@@ -48,11 +48,12 @@ def test_two_examiners_score_and_decide(tehran_rules, django_capture_on_commit_c
     url = reverse("assessments:interview", args=[case.pk])
 
     page = first.get(url).content.decode()
-    assert "مصاحبه" in page and "پیش‌فرض ۶۰" in page and "ثبت نتیجهٔ مصاحبه" in page and "<details" in page
+    assert "مصاحبه" in page and "ثبت نتیجهٔ مصاحبه" in page and "<details" in page
+    assert "پیش‌فرض نمونهٔ سامانه" in page and 'name="pass_mark"' not in page and 'name="rule"' not in page
     detail = first.get(reverse("applications:detail", args=[case.pk])).content.decode()
     assert "هیئت مصاحبه" in detail and url in detail
 
-    r = first.post(url, {"score": "30", "rule": rule, "pass_mark": ""})
+    r = first.post(url, {"score": "30"})
     assert r.status_code == 302
     r = first.post(url, {"score": scores[0]})  # a correction of one's own score
     assert r.status_code == 302
@@ -89,10 +90,12 @@ def test_bad_score_and_early_decision_show_persian_errors(tehran_rules, django_c
     case = interview_case(django_capture_on_commit_callbacks)
     examiner = browser(User.objects.get(mobile=EXAMINER))
     url = reverse("assessments:interview", args=[case.pk])
-    r = examiner.post(url, {"score": "150", "rule": "mean"})
+    r = examiner.post(url, {"score": "150"})
     assert r.status_code == 400 and "نمرهٔ مصاحبه باید عددی بین ۰ و ۱۰۰ باشد" in r.content.decode()
-    r = examiner.post(url, {"score": "هفتاد", "rule": "mean"})
+    r = examiner.post(url, {"score": "هفتاد"})
     assert r.status_code == 400
+    r = examiner.post(url, {"score": "70", "pass_mark": "0"})  # the panel's mark is the municipality's
+    assert r.status_code == 400 and "قاعدهٔ قبولی شهرداری" in r.content.decode()
     assert not InterviewScore.objects.exists()
     r = examiner.post(reverse("assessments:interview_decide", args=[case.pk]))
     assert r.status_code == 409 and "هنوز هیچ نمرهٔ مصاحبه‌ای ثبت نشده است" in r.content.decode()

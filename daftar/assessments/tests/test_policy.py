@@ -62,15 +62,28 @@ def test_a_session_without_figures_takes_the_municipality_rule_hand_computed(
     assert {Application.objects.get(pk=c.pk).status for c in cases} == {"interview"}
 
 
-def test_given_figures_win_and_a_later_policy_change_leaves_sessions_alone(tehran_rules):
+def test_a_request_sending_pass_figures_is_refused_and_a_later_policy_change_leaves_sessions_alone(tehran_rules):
     policy = relative_policy()
     examiner = client_for(User.objects.get(mobile=EXAMINER))
-    explicit = new_session(examiner, pass_rule="fixed", fixed_pass_mark=65)
-    assert (explicit["pass_rule"], explicit["fixed_pass_mark"]) == ("fixed", 65)
-    assert explicit["weights"] == {"general": 0.5, "specialised": 0.5}  # the part not given: policy's
+    body = {
+        "call": open_call().pk,
+        "title": "آزمون کتبی نوبت اول",
+        "starts_at": "1405/01/15 08:30",
+        "place": "تالار شهرداری منطقهٔ ۱",
+        "seats": 10,
+    }
+    audits = AuditEntry.objects.count()
+    for extra in ({"pass_rule": "fixed", "fixed_pass_mark": 0}, {"weights": {"general": 1, "specialised": 0}}):
+        refused = examiner.post("/api/v1/exam-sessions", {**body, **extra}, format="json")
+        assert refused.status_code == 400 and refused.json()["code"] == "pass_rule_from_policy"
+        assert set(refused.json()["fields"]) == set(extra)
+        assert "قاعدهٔ قبولی شهرداری" in refused.json()["detail"]
+    assert not ExamSession.objects.exists() and AuditEntry.objects.count() == audits
+    session = new_session(examiner)
+    assert (session["pass_rule"], session["relative_share"]) == ("relative", 0.5)
     policy.exam_pass_rule, policy.fixed_pass_mark = "fixed", 55
     policy.save()
-    assert ExamSession.objects.get(pk=explicit["id"]).fixed_pass_mark == 65
+    assert ExamSession.objects.get(pk=session["id"]).pass_rule == "relative"  # the session keeps its copy
     assert new_session(examiner)["fixed_pass_mark"] == 55
 
 
@@ -107,7 +120,7 @@ def test_a_new_interview_panel_starts_with_the_municipality_rule(
     assert r.json()["status"] == status and r.json()["rule"] == "all_pass"  # mean 72.5 would have passed both
 
 
-def test_the_examiner_page_shows_the_policy_and_blank_fields_take_it(tehran_rules):
+def test_the_examiner_page_shows_the_policy_and_a_session_takes_it(tehran_rules):
     relative_policy()
     client = browser(User.objects.get(mobile=EXAMINER))
     page = client.get(reverse("assessments:sessions")).content.decode()
@@ -126,8 +139,9 @@ def test_the_examiner_page_shows_the_policy_and_blank_fields_take_it(tehran_rule
         0.5,
         {"general": 0.5, "specialised": 0.5},
     )
-    half = client.post(reverse("assessments:sessions"), {**body, "weight_general": "۰٫۳"})
-    assert half.status_code == 400 and "وزن هر دو بخش" in half.content.decode()
+    mine = client.post(reverse("assessments:sessions"), {**body, "fixed_pass_mark": "۰"})
+    assert mine.status_code == 400 and "قاعدهٔ قبولی شهرداری" in mine.content.decode()
+    assert ExamSession.objects.count() == 1
 
 
 def test_only_the_municipality_admin_sets_the_policy_with_persian_errors(tehran_rules):
@@ -164,3 +178,20 @@ def test_only_the_municipality_admin_sets_the_policy_with_persian_errors(tehran_
     assert AssessmentPolicy.objects.count() == 1
     examiner = browser(User.objects.get(mobile=EXAMINER))
     assert examiner.get(add).status_code in (302, 403)
+
+
+def test_the_first_interview_score_cannot_set_the_pass_mark(tehran_rules, django_capture_on_commit_callbacks):
+    relative_policy(interview_rule="mean", interview_pass_mark=70)
+    (case,) = exam_cases(1, django_capture_on_commit_callbacks)
+    Application.objects.filter(pk=case.pk).update(status="interview")  # a fixture, not a move
+    examiner = client_for(User.objects.get(mobile=EXAMINER))
+    url = f"/api/v1/applications/{case.pk}/interview/scores"
+    for extra in ({"pass_mark": 0}, {"rule": "all_pass"}, {"pass_mark": 0, "rule": "mean"}):
+        refused = examiner.post(url, {"score": 10, **extra}, format="json")
+        assert refused.status_code == 400 and refused.json()["code"] == "pass_rule_from_policy"
+        assert set(refused.json()["fields"]) == set(extra)
+    assert examiner.get(f"/api/v1/applications/{case.pk}/interview").json()["scores"] == []
+    first = examiner.post(url, {"score": 10}, format="json").json()
+    assert (first["rule"], first["pass_mark"], first["scores"]) == ("mean", 70, [10])
+    decided = examiner.post(f"/api/v1/applications/{case.pk}/interview/decide").json()
+    assert decided["status"] == "rejected"  # 10 < the municipality's 70, whatever the scorer wanted

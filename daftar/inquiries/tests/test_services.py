@@ -25,7 +25,7 @@ from daftar.kernel.errors import ApplicationError
 from daftar.notifications.backends import LocmemBackend
 from daftar.notifications.models import OutboxMessage
 
-from .conftest import national_code
+from .conftest import national_code, reviewer
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC)
@@ -127,7 +127,7 @@ def test_out_of_attempts_ends_in_error_then_staff_retry(
 ) -> None:
     settings.INQUIRY_MAX_ATTEMPTS = 2
     app = make_application(code=national_code("990"))
-    staff = app.applicant  # any user: the caller checks permissions
+    staff = reviewer()
     with time_machine.travel(START, tick=False) as clock:
         inquiry = inquiries_start(application=app)[0]
         inquiry_run(inquiry.pk)
@@ -153,7 +153,7 @@ def test_retry_is_refused_unless_error(make_application: Any, django_capture_on_
     start(app, django_capture_on_commit_callbacks)
     for kind in ("criminal_record", "identity"):  # failed, passed
         with pytest.raises(ApplicationError) as caught:
-            inquiry_retry(inquiry=Inquiry.objects.get(application=app, kind=kind), actor=None)
+            inquiry_retry(inquiry=Inquiry.objects.get(application=app, kind=kind), actor=reviewer())
         assert caught.value.status_code == 409 and caught.value.message == msg.RETRY_NOT_ERROR
 
 

@@ -9,7 +9,7 @@ from django import template
 
 from daftar.kernel.normalize import persian_digits
 
-from ..access import MUNICIPAL_READERS
+from ..policy import MUNICIPAL_READERS
 
 register = template.Library()
 

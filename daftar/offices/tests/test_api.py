@@ -18,8 +18,8 @@ from daftar.catalogue.models import Service, Tariff
 from daftar.kernel.jalali import parse_date, to_jalali
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices import messages as msg
-from daftar.offices.access import NOT_FOUND, NOT_PERMITTED
 from daftar.offices.models import OfficeClosure, OfficeStaff, WeeklyHours
+from daftar.offices.policy import NOT_FOUND, NOT_PERMITTED
 
 from .conftest import CLERK, MANAGER, WEEK, user
 

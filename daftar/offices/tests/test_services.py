@@ -15,8 +15,8 @@ from daftar.audit.models import AuditEntry
 from daftar.kernel.errors import ApplicationError
 from daftar.municipalities.models import Municipality, Province
 from daftar.offices import messages as msg
-from daftar.offices.access import NOT_PERMITTED
 from daftar.offices.models import Office, OfficeClosure, OfficeStaff, StaffRole
+from daftar.offices.policy import NOT_PERMITTED
 from daftar.offices.services import (
     closure_add,
     closure_remove,
@@ -197,3 +197,15 @@ def test_a_municipality_admin_may_update_but_not_run_staff(make_office, tehran):
     role_grant(user=admin, role=Role.MUNICIPALITY_ADMIN, municipality=tehran, actor=None)
     office_update(office=office, actor=admin, counters=5)
     assert refused(closure_add, office=office, date="1499/01/01", reason="تعطیلی", actor=admin).status_code == 403
+
+
+def test_a_municipality_admin_who_works_at_the_office_does_not_edit_it_as_the_municipality(make_office, tehran):
+    admin = user("09120000007")
+    role_grant(user=admin, role=Role.MUNICIPALITY_ADMIN, municipality=tehran, actor=None)
+    office = make_office()
+    OfficeStaff.objects.create(office=office, user=admin, role=StaffRole.CLERK)
+    before = Office.objects.filter(pk=office.pk).values().get()
+    audits = AuditEntry.objects.count()
+    assert refused(office_update, office=office, actor=admin, counters=5).status_code == 403
+    assert Office.objects.filter(pk=office.pk).values().get() == before
+    assert AuditEntry.objects.count() == audits

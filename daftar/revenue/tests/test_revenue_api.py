@@ -17,8 +17,8 @@ import time_machine
 from daftar.accounts.models import User
 from daftar.ledger import messages as ledger_msg
 from daftar.ledger.tests.factories import TODAY, World, build_world, client, cost, jday, tx
-from daftar.offices.access import NOT_FOUND
 from daftar.offices.models import Office
+from daftar.offices.policy import NOT_FOUND
 from daftar.revenue import messages as msg
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,539 @@
+"""Nobody acts as staff on their own case, appointment or notice (issue 16): generated from the
+staff actions of the exams and interviews, inquiries, documents, offices, appointments and calls.
+
+``ACTIONS`` is the one list. It must name every write endpoint (API and page) served by those
+apps, and every staff move of their declared lifecycles: a new one without a row fails
+``test_every_staff_action_has_a_row``, naming it. A row is either a ``Try`` — the action tried
+by a person who holds the staff role it needs in the municipality *and* is the applicant,
+citizen or holder of the object — or the reason it is not a staff action on someone's case
+(the citizen's own booking, the office manager running their own office, a read).
+
+Each ``Try`` must be refused with the not-found answer: the same status and body as the same
+request for an object that does not exist (in a score import, the same row error as an unknown
+tracking code), and nothing may change — the fingerprint of the project's rows is the same
+before and after.
+
+The world is built once for the module inside a transaction rolled back at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from daftar.accounts.models import User
+from daftar.accounts.tests.factories import RoleAssignmentFactory
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.lifecycle import SYSTEM, Lifecycle
+
+pytestmark = pytest.mark.django_db
+
+# The apps whose staff actions are listed here, and the case app's endpoints that act on their
+# objects (a case's documents and inquiries are reviewed and retried through the case's URLs).
+APPS = (
+    "daftar.assessments",
+    "daftar.inquiries",
+    "daftar.documents",
+    "daftar.offices",
+    "daftar.appointments",
+    "daftar.calls",
+)
+CASE_PATHS_OF_THESE_APPS = re.compile(r"/documents(/|$)|/inquiries/|^/calls/")  # the call pages are the case's views
+OWNERS = {"citizen", "applicant", SYSTEM}  # lifecycle roles that are not staff
+MISSING = 999_999_999
+MISSING_CODE = "ZZZZ-9999"
+
+
+# --- the world --------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    me: int  # the applicant of the cases, the citizen of the appointment, and staff of all of them
+    ids: dict[str, Any] = field(default_factory=dict)
+
+
+def _call_like(call: Any, title: str) -> Any:
+    """Another open call of the same licence type: one case per call per applicant (S7)."""
+    from daftar.calls.models import Call, CallDistrict
+
+    other = Call.objects.create(
+        municipality=call.municipality,
+        licence_type=call.licence_type,
+        rule_set=call.rule_set,
+        title=title,
+        opens_at=call.opens_at,
+        closes_at=call.closes_at,
+    )
+    for row in call.districts.all():
+        CallDistrict.objects.create(call=other, district=row.district, quota=row.quota)
+    return other
+
+
+def _case(call: Any, me: User, status: str, code: str) -> Any:
+    from daftar.applications.models import Application
+    from daftar.applications.tests.helpers import GOOD_FACTS
+
+    return Application.objects.create(
+        call=call,
+        applicant=me,
+        municipality=call.municipality,
+        district=call.districts.first().district,
+        status=status,
+        status_changed_at=timezone.now(),
+        submitted_at=timezone.now(),
+        facts=GOOD_FACTS,
+        tracking_code=code,
+    )
+
+
+def build() -> World:
+    from daftar.applications.tests.helpers import client_for, move, open_call, submitted_case
+    from daftar.applications.tests.test_ranking import applicant
+    from daftar.applications.workflow import Status
+    from daftar.appointments.models import Appointment
+    from daftar.appointments.tests.conftest import catalogue_service
+    from daftar.assessments.models import ExamSeat, ExamSession
+    from daftar.demo.services import demo_load
+    from daftar.documents.models import Document
+    from daftar.inquiries.models import Inquiry, InquiryStatus, Kind
+    from daftar.municipalities.workdays import TEHRAN
+    from daftar.offices.models import Office, OfficeStaff, StaffRole
+
+    demo_load(offices=False)
+    call = open_call()
+    tehran = call.municipality
+    me = applicant(990)
+    for role in ("reviewer", "examiner", "licensing_authority"):
+        RoleAssignmentFactory(user=me, municipality=tehran, role=role)
+    w = World(me=me.pk)
+
+    # my case in document review, with its documents and an inquiry that got no answer
+    case = submitted_case(client_for(me))["id"]
+    assert move(client_for(User.objects.get(mobile="09120000002")), case, "start_review").status_code == 200
+    Inquiry.objects.filter(application_id=case).delete()
+    Inquiry.objects.create(application_id=case, kind=Kind.CRIMINAL_RECORD, status=InquiryStatus.ERROR)
+    w.ids.update(case=case, kind=Kind.CRIMINAL_RECORD.value)
+    w.ids["document"] = Document.objects.filter(application_id=case, is_current=True).order_by("pk").first().pk
+
+    # my case in the exam stage, seated in a session; another session with no seat yet
+    exam_case = _case(_call_like(call, "فراخوان آزمون"), me, Status.EXAM, "SELF-EXAM-01")
+    sessions = [
+        ExamSession.objects.create(
+            municipality=tehran,
+            call=exam_case.call,
+            title=title,
+            starts_at=timezone.now() + dt.timedelta(days=7),
+            place="تالار شهرداری",
+            seats=10,
+        )
+        for title in ("جلسهٔ با صندلی من", "جلسهٔ خالی")
+    ]
+    seat = ExamSeat.objects.create(session=sessions[0], application=exam_case)
+    w.ids.update(
+        exam_case=exam_case.pk,
+        tracking_code=exam_case.tracking_code,
+        session=sessions[0].pk,
+        empty_session=sessions[1].pk,
+        seat=seat.pk,
+    )
+    # my case in the interview stage
+    interview = _case(_call_like(call, "فراخوان مصاحبه"), me, Status.INTERVIEW, "SELF-INTV-01")
+    w.ids["interview_case"] = interview.pk
+
+    # my appointment at the office where I am a clerk
+    office = Office.objects.create(
+        municipality=tehran,
+        district=call.districts.first().district,
+        name="دفتر خدمات آزمون خودکاری",
+        address="تهران، خیابان آزادی، پلاک ۲",
+        lat=35.7,
+        lng=51.4,
+        counters=2,
+    )
+    OfficeStaff.objects.create(office=office, user=me, role=StaffRole.CLERK)
+    service = catalogue_service("property_inquiry")
+    start = dt.datetime.combine(timezone.localdate(), dt.time(9), tzinfo=TEHRAN) - dt.timedelta(days=1)
+    appointment = Appointment.objects.create(
+        office=office,
+        service=service,
+        citizen=me,
+        start=start,
+        end=start + dt.timedelta(minutes=service.duration_minutes),
+        day=start.date(),
+        counter=1,
+        code="SLFA-2345",
+    )
+    w.ids.update(office=office.pk, appointment=appointment.code)
+    return w
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[World]:
+    with (
+        django_db_blocker.unblock(),
+        override_settings(SMS_BACKEND="locmem", MEDIA_ROOT=str(tmp_path_factory.mktemp("self-action-media"))),
+    ):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def fingerprint() -> dict[str, Any]:
+    """Every project table's row count, and every row of the tables these actions write."""
+    out: dict[str, Any] = {}
+    watched = {
+        "applications.Application",
+        "applications.CaseEvent",
+        "documents.Document",
+        "inquiries.Inquiry",
+        "assessments.ExamSession",
+        "assessments.ExamSeat",
+        "assessments.InterviewPanel",
+        "assessments.InterviewScore",
+        "assessments.TrainingCredit",
+        "appointments.Appointment",
+    }
+    for model in apps.get_models():
+        if not model.__module__.startswith("daftar."):
+            continue
+        label = model._meta.label
+        qs = model._default_manager.order_by("pk")
+        out[label] = list(qs.values()) if label in watched else qs.count()
+    return out
+
+
+# --- the tries ----------------------------------------------------------------------------------
+
+Url = Callable[[World, bool], str]  # (world, missing) -> the URL, of a nonexistent object if missing
+Body = Callable[[World, bool], dict[str, Any]]
+
+
+def _no_body(w: World, missing: bool) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Try:
+    """One staff action tried on one's own object: ``url`` and ``body`` with ``missing`` give
+    the same request about an object that does not exist."""
+
+    url: Url
+    body: Body = _no_body
+    page: bool = False
+    check: Callable[[World, Any, Any], None] | None = None  # instead of "same status and body"
+
+    def send(self, w: World, method: str, *, missing: bool) -> Any:
+        me = User.objects.get(pk=w.me)  # fresh: no role cache carried over
+        client = Client()
+        client.force_login(me)
+        body = self.body(w, missing)
+        url = self.url(w, missing)
+        if self.page:
+            return client.post(url, body) if method == "POST" else client.get(url)
+        from daftar.applications.tests.helpers import client_for
+
+        return getattr(client_for(me), method.lower())(url, body, format="json")
+
+
+@dataclass(frozen=True)
+class Move:
+    """A staff move of a declared lifecycle, taken through its service by the object's owner."""
+
+    take: Callable[[World], None]
+
+
+def _id(name: str) -> Url:
+    return lambda w, missing: str(MISSING if missing else w.ids[name])
+
+
+def _at(pattern: str, *, same: bool = False, **names: str) -> Url:
+    """``pattern`` with each ``{param}`` the world's ``names[param]`` (or a nonexistent one;
+    ``same``: the same object either way, the body names what does not exist)."""
+
+    def url(w: World, missing: bool) -> str:
+        missing = missing and not same
+
+        def value(match: re.Match[str]) -> str:
+            name = names[match.group(1)]
+            if missing and name == "kind":
+                return str(w.ids[name])
+            if missing:
+                return MISSING_CODE if name == "appointment" else str(MISSING)
+            return str(w.ids[name])
+
+        return re.sub(r"\{(\w+)\}", value, pattern)
+
+    return url
+
+
+def _unknown_row(w: World, own: Any, missing: Any, *, row: int) -> None:
+    """A score import that names my own case: refused with the row error of an unknown
+    tracking code, as the same import naming a code that does not exist."""
+    from django.utils.html import escape
+
+    from daftar.assessments import messages as msg
+    from daftar.kernel.normalize import persian_digits
+
+    assert own.status_code == missing.status_code == 400, own.content[:300]
+    for response, code in ((own, w.ids["tracking_code"]), (missing, "ZZZZ-ZZZZ-ZZ")):
+        error = msg.ROW_UNKNOWN.format(row=persian_digits(row), code=code)
+        if "json" in response.get("Content-Type", ""):
+            assert response.json()["fields"]["rows"] == [error]
+        else:
+            assert escape(error) in response.content.decode(), response.content[:500]
+
+
+def _scores(w: World, missing: bool) -> dict[str, Any]:
+    code = "ZZZZ-ZZZZ-ZZ" if missing else w.ids["tracking_code"]
+    return {"scores": [{"tracking_code": code, "general": 100, "specialised": 100}]}
+
+
+def _scores_file(w: World, missing: bool) -> dict[str, Any]:
+    code = "ZZZZ-ZZZZ-ZZ" if missing else w.ids["tracking_code"]
+    text = f"tracking_code,general,specialised\n{code},100,100\n"
+    return {"file": SimpleUploadedFile("scores.csv", text.encode(), content_type="text/csv")}
+
+
+def _same_invalid_choice(w: World, own: Any, missing: Any) -> None:
+    """A page form's choice of my own case: the same refusal as a case that does not exist."""
+    assert own.status_code == missing.status_code == 400
+
+
+def _mark(status: str) -> Callable[[World], None]:
+    def take(w: World) -> None:
+        from daftar.appointments.models import Appointment
+        from daftar.appointments.services import appointment_mark
+
+        appointment = Appointment.objects.select_related("office").get(code=w.ids["appointment"])
+        appointment_mark(appointment=appointment, status=status, actor=User.objects.get(pk=w.me))
+
+    return take
+
+
+def _retry(w: World) -> None:
+    from daftar.inquiries.models import Inquiry
+    from daftar.inquiries.services import inquiry_retry
+
+    inquiry = Inquiry.objects.select_related("application").get(application_id=w.ids["case"], kind=w.ids["kind"])
+    inquiry_retry(inquiry=inquiry, actor=User.objects.get(pk=w.me))
+
+
+CREDIT = {
+    "course_title": "دورهٔ خدمات شهری",
+    "hours": 20,
+    "approving_body": "سازمان فاوا",
+    "certificate_date": "1403-05-01",
+}
+
+# ================================================================================================
+# THE LIST: every staff action of these apps → how it is tried on one's own object, or why it
+# is not a staff action on someone's case.
+# ================================================================================================
+OWN_OFFICE = "the office's manager runs their own office (offices.policy); no one's case is in it"
+CITIZEN = "the citizen's own booking or cancellation (appointments.policy)"
+APPLICANT = "the applicant's own application in a call"
+READ = "a read: it changes nothing"
+NEW_SESSION = "creates an exam session of a call: no case is in it yet"
+
+ACTIONS: dict[tuple[str, str], Try | Move | str] = {
+    # --- exams and interviews ----------------------------------------------------------------
+    ("POST", "/api/v1/exam-sessions"): NEW_SESSION,
+    ("POST", "/api/v1/exam-sessions/{pk}/seats"): Try(
+        _at("/api/v1/exam-sessions/{pk}/seats", same=True, pk="empty_session"),
+        lambda w, missing: {"application": MISSING if missing else w.ids["exam_case"]},
+    ),
+    ("POST", "/api/v1/exam-sessions/{pk}/scores"): Try(
+        _at("/api/v1/exam-sessions/{pk}/scores", same=True, pk="session"),
+        _scores,
+        check=lambda w, own, missing: _unknown_row(w, own, missing, row=1),
+    ),
+    ("POST", "/api/v1/exam-sessions/{pk}/decide"): Try(_at("/api/v1/exam-sessions/{pk}/decide", pk="session")),
+    ("POST", "/api/v1/applications/{pk}/interview/scores"): Try(
+        _at("/api/v1/applications/{pk}/interview/scores", pk="interview_case"), lambda w, m: {"score": 100}
+    ),
+    ("POST", "/api/v1/applications/{pk}/interview/decide"): Try(
+        _at("/api/v1/applications/{pk}/interview/decide", pk="interview_case")
+    ),
+    ("POST", "/api/v1/applications/{pk}/training-credits"): Try(
+        _at("/api/v1/applications/{pk}/training-credits", pk="case"), lambda w, m: CREDIT
+    ),
+    ("PAGE", "/exams/"): NEW_SESSION,
+    ("PAGE", "/exams/{pk}/"): READ,
+    ("PAGE", "/exams/{pk}/seats/"): Try(
+        _at("/exams/{pk}/seats/", same=True, pk="empty_session"),
+        lambda w, missing: {"application": MISSING if missing else w.ids["exam_case"]},
+        page=True,
+        check=_same_invalid_choice,
+    ),
+    ("PAGE", "/exams/{pk}/seats/{seat_id}/score/"): Try(
+        _at("/exams/{pk}/seats/{seat_id}/score/", pk="session", seat_id="seat"),
+        lambda w, m: {"general": "100", "specialised": "100"},
+        page=True,
+    ),
+    ("PAGE", "/exams/{pk}/import/"): Try(
+        _at("/exams/{pk}/import/", same=True, pk="session"),
+        _scores_file,
+        page=True,
+        check=lambda w, own, missing: _unknown_row(w, own, missing, row=2),  # row 1 is the header
+    ),
+    ("PAGE", "/exams/{pk}/decide/"): Try(_at("/exams/{pk}/decide/", pk="session"), page=True),
+    ("PAGE", "/exams/interviews/{application_id}/"): Try(
+        _at("/exams/interviews/{application_id}/", application_id="interview_case"),
+        lambda w, m: {"score": "100"},
+        page=True,
+    ),
+    ("PAGE", "/exams/interviews/{application_id}/decide/"): Try(
+        _at("/exams/interviews/{application_id}/decide/", application_id="interview_case"), page=True
+    ),
+    # --- a case's documents and inquiries (served under the case's URLs) ----------------------
+    ("POST", "/api/v1/documents/{pk}/review"): Try(
+        _at("/api/v1/documents/{pk}/review", pk="document"), lambda w, m: {"decision": "accept"}
+    ),
+    ("PAGE", "/applications/{pk}/documents/{document_id}/review/"): Try(
+        _at("/applications/{pk}/documents/{document_id}/review/", pk="case", document_id="document"),
+        lambda w, m: {"decision": "accept"},
+        page=True,
+    ),
+    ("POST", "/api/v1/applications/{pk}/documents"): "the applicant uploads their own case's documents",
+    ("PAGE", "/applications/{pk}/documents/"): "the applicant uploads their own case's documents",
+    ("POST", "/api/v1/applications/{pk}/inquiries/{kind}/retry"): Try(
+        _at("/api/v1/applications/{pk}/inquiries/{kind}/retry", pk="case", kind="kind")
+    ),
+    ("PAGE", "/applications/{pk}/inquiries/{kind}/retry/"): Try(
+        _at("/applications/{pk}/inquiries/{kind}/retry/", pk="case", kind="kind"), page=True
+    ),
+    ("MOVE", "inquiry.retry"): Move(_retry),
+    # --- offices -------------------------------------------------------------------------------
+    ("PUT", "/api/v1/offices/{pk}/hours"): OWN_OFFICE,
+    ("POST", "/api/v1/offices/{pk}/staff"): OWN_OFFICE,
+    ("DELETE", "/api/v1/offices/{pk}/staff/{staff_id}"): OWN_OFFICE,
+    ("POST", "/api/v1/offices/{pk}/closures"): OWN_OFFICE,
+    ("DELETE", "/api/v1/offices/{pk}/closures/{closure_id}"): OWN_OFFICE,
+    ("PAGE", "/offices/{pk}/manage/"): OWN_OFFICE,
+    ("PAGE", "/offices/"): READ,
+    ("PAGE", "/offices/mine/"): READ,
+    ("PAGE", "/offices/{pk}/"): READ,
+    # --- appointments ----------------------------------------------------------------------------
+    ("POST", "/api/v1/appointments"): CITIZEN,
+    ("DELETE", "/api/v1/appointments/{code}"): CITIZEN,
+    ("POST", "/api/v1/appointments/{code}/status"): Try(
+        _at("/api/v1/appointments/{code}/status", code="appointment"), lambda w, m: {"status": "done"}
+    ),
+    ("PAGE", "/appointments/{code}/status/"): Try(
+        _at("/appointments/{code}/status/", code="appointment"), lambda w, m: {"status": "done"}, page=True
+    ),
+    ("MOVE", "appointment.done"): Move(_mark("done")),
+    ("MOVE", "appointment.no_show"): Move(_mark("no_show")),
+    ("PAGE", "/offices/{pk}/book/"): READ,
+    ("PAGE", "/offices/{pk}/book/confirm/"): CITIZEN,
+    ("PAGE", "/offices/{pk}/appointments/"): READ,
+    ("PAGE", "/appointments/"): READ,
+    ("PAGE", "/appointments/{code}/"): READ,
+    ("PAGE", "/appointments/{code}/cancel/"): CITIZEN,
+    # --- calls -------------------------------------------------------------------------------------
+    ("PAGE", "/calls/"): READ,
+    ("PAGE", "/calls/{pk}/"): APPLICANT,
+    ("PAGE", "/calls/{pk}/ranking/"): READ,
+}
+
+
+# --- what must have a row ---------------------------------------------------------------------
+
+
+def _route(pattern: Any) -> str:
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern))
+
+
+def _patterns() -> Iterator[tuple[str, URLPattern]]:
+    def walk(patterns: list[Any], prefix: str) -> Iterator[tuple[str, URLPattern]]:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + _route(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield "/" + prefix + _route(p.pattern), p
+
+    yield from walk(get_resolver().url_patterns, "")
+
+
+def _ours(module: str, path: str) -> bool:
+    if module.startswith(APPS):
+        return True
+    return module.startswith("daftar.applications.") and bool(CASE_PATHS_OF_THESE_APPS.search(path))
+
+
+def staff_actions() -> set[tuple[str, str]]:
+    """Every write endpoint of the API and every page served by these apps (a page's methods
+    are not declared, so each page needs a row), and every staff move of their lifecycles."""
+    found: set[tuple[str, str]] = set()
+    for path, p in _patterns():
+        view = getattr(p.callback, "cls", None) or getattr(p.callback, "view_class", None)
+        module = (view or p.callback).__module__
+        if not _ours(module, path):
+            continue
+        if view is None:
+            found.add(("PAGE", path))
+            continue
+        for method in ("post", "put", "patch", "delete"):
+            if hasattr(view, method):
+                found.add((method.upper(), path))
+    for model in apps.get_models():
+        lifecycle: Lifecycle | None = getattr(model, "LIFECYCLE", None)
+        if lifecycle is None or not model.__module__.startswith(APPS):
+            continue
+        for m in lifecycle.moves.values():
+            if not m.roles & OWNERS:
+                found.add(("MOVE", f"{lifecycle.name}.{m.action}"))
+    return found
+
+
+def test_every_staff_action_has_a_row() -> None:
+    served, declared = staff_actions(), set(ACTIONS)
+    missing, stale = sorted(served - declared), sorted(declared - served)
+    assert not missing, "staff actions without a row in ACTIONS: " + ", ".join(f"{m} {p}" for m, p in missing)
+    assert not stale, "ACTIONS rows for actions that no longer exist: " + ", ".join(f"{m} {p}" for m, p in stale)
+    assert sum(isinstance(v, Try | Move) for v in ACTIONS.values()) >= 15
+
+
+TRIES = sorted(k for k, v in ACTIONS.items() if isinstance(v, Try | Move))
+
+
+@pytest.mark.parametrize(("method", "action"), TRIES, ids=[f"{m} {a}" for m, a in TRIES])
+def test_a_staff_action_on_ones_own_object_is_not_found_and_changes_nothing(
+    world: World, method: str, action: str
+) -> None:
+    row = ACTIONS[(method, action)]
+    before = fingerprint()
+    if isinstance(row, Move):
+        with pytest.raises(ApplicationError) as refused:
+            row.take(world)
+        assert refused.value.status_code == 404 and refused.value.code == "not_found", refused.value.message
+    else:
+        assert isinstance(row, Try)
+        verb = "POST" if method == "PAGE" else method
+        own = row.send(world, verb, missing=False)
+        missing = row.send(world, verb, missing=True)
+        where = f"{verb} {row.url(world, False)}: {own.status_code} {own.content[:300]!r}"
+        if row.check is not None:
+            row.check(world, own, missing)
+        elif row.page:
+            assert own.status_code == missing.status_code == 404, where
+        else:
+            assert own.status_code == 404, where
+            assert own.json() == missing.json(), f"{where}; a nonexistent one answers {missing.content[:300]!r}"
+    assert fingerprint() == before
