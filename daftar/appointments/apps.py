@@ -14,4 +14,6 @@ class AppointmentsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import handlers, signals  # noqa: F401  (signals connect their receivers)
+
+        handlers.connect()

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from daftar.accounts.services import user_get_or_create
 from daftar.audit.services import audit_record
+from daftar.kernel import events
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import parse_date, to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
@@ -36,6 +37,7 @@ from daftar.rules.constants import EQUIPMENT
 
 from . import messages as msg
 from . import policy
+from .events import CountersInUse, HoursChanged
 from .hours import check_schedule
 from .models import Office, OfficeClosure, OfficeStaff, StaffRole, WeeklyHours
 
@@ -275,11 +277,7 @@ def office_update(*, office: Office, actor: Any, **changes: Any) -> Office:
 
 def _counters_free(office: Office, counters: int) -> None:
     """Refuse (409) fewer counters while a live booking not yet over holds a higher one (#9)."""
-    from daftar.appointments.models import Appointment, AppointmentStatus
-
-    count = Appointment.objects.filter(
-        office=office, status=AppointmentStatus.BOOKED, end__gt=timezone.now(), counter__gt=counters
-    ).count()
+    count = sum(events.emit(CountersInUse(office=office, above=counters)))
     if count:
         message = msg.COUNTERS_IN_USE.format(counters=persian_digits(counters), count=persian_digits(count))
         raise ApplicationError(message, code="counters_in_use", status=409, fields={"counters": [message]})
@@ -380,9 +378,8 @@ def hours_set(*, office: Office, rows: object, actor: Any) -> list[WeeklyHours]:
 
 
 def _reconcile(office: Office, *, days: list[dt.date] | None, actor: Any) -> None:
-    from daftar.appointments.services import appointments_reconcile
-
-    appointments_reconcile(office=office, days=days, actor=actor)
+    """Bookings follow the new hours (the appointments app handles ``HoursChanged``)."""
+    events.emit(HoursChanged(office=office, days=days, actor=actor))
 
 
 # --- the directive (S17) ----------------------------------------------------------------------
