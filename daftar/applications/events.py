@@ -37,3 +37,14 @@ class CaseFactsWanted:
     recorded); each handler answers a dict that overrides what the applicant declared."""
 
     application: Any
+
+
+@dataclass(frozen=True)
+class VerdictWanted:
+    """An examiner moved one case by its exam or interview through the case's own transitions
+    (not in a session): the one handler (the assessments app) judges the request's score(s) by
+    the municipality's assessment policy and answers an ``AssessmentVerdict`` (S10.4)."""
+
+    kind: str  # "exam" | "interview"
+    application: Any
+    data: dict[str, Any]

@@ -42,7 +42,7 @@ from daftar.rules.selectors import compiled, scoring_table_in_force
 
 from . import casecache, clocks, policy
 from . import messages as msg
-from .events import CaseFactsWanted, CaseMoved, LicenceWanted
+from .events import CaseFactsWanted, CaseMoved, LicenceWanted, VerdictWanted
 from .models import Application, CaseEvent, StageClock
 from .workflow import CASE, PASSED_REVIEW, Move, Status
 
@@ -455,7 +455,8 @@ def actions_available(application: Application, actor: Any) -> list[Move]:
 # --- the effects of moves -------------------------------------------------------------------
 
 
-def _number(raw: Any) -> float:
+def score_value(raw: Any) -> float:
+    """A score of 0 to 100 from a request (``ValueError`` otherwise)."""
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         raise ValueError
     try:
@@ -496,19 +497,8 @@ def _verdict_for(action: str, verdict: AssessmentVerdict | None) -> AssessmentVe
 def effect_exam(
     application: Application, data: dict[str, Any], verdict: AssessmentVerdict | None = None
 ) -> tuple[bool, str]:
-    if verdict is None:  # one case moved by an examiner (POST …/transitions)
-        try:
-            value = _number(data.get("score"))
-        except (TypeError, ValueError):
-            raise ApplicationError(msg.SCORE_RANGE, fields={"score": [msg.SCORE_RANGE]}) from None
-        from daftar.assessments import messages as assessment_msg  # the assessments app builds on this one
-        from daftar.assessments.models import PassRule, policy_for
-
-        rules = policy_for(application.municipality_id)  # the municipality's mark, never the request's
-        if rules.exam_pass_rule != PassRule.FIXED:  # a relative mark needs every seat of a session
-            raise ApplicationError(assessment_msg.EXAM_NEEDS_SESSION, code="exam_needs_session", status=409)
-        mark = float(rules.fixed_pass_mark)
-        verdict = AssessmentVerdict("exam", value, mark, PassRule.FIXED.value, value >= mark)
+    if verdict is None:  # one case moved by an examiner (POST …/transitions): judged by the
+        verdict = events.ask(VerdictWanted("exam", application, data))  # municipality's marks
     value, mark, passed = verdict.score, verdict.pass_mark, verdict.passed
     application.assessment = {
         **application.assessment,
@@ -520,21 +510,8 @@ def effect_exam(
 def effect_interview(
     application: Application, data: dict[str, Any], verdict: AssessmentVerdict | None = None
 ) -> tuple[bool, str]:
-    if verdict is None:  # one case moved by an examiner (POST …/transitions)
-        raw = data.get("scores")
-        try:
-            if not isinstance(raw, list) or not 1 <= len(raw) <= 15:
-                raise ValueError
-            scores = [_number(s) for s in raw]
-        except (TypeError, ValueError):
-            raise ApplicationError(msg.SCORES_LIST, fields={"scores": [msg.SCORES_LIST]}) from None
-        from daftar.assessments.models import PanelRule, policy_for  # the assessments app builds on this one
-
-        rules = policy_for(application.municipality_id)  # the municipality's rule and mark
-        mean = round(sum(scores) / len(scores), 2)
-        mark = float(rules.interview_pass_mark)
-        passed = all(x >= mark for x in scores) if rules.interview_rule == PanelRule.ALL_PASS else mean >= mark
-        verdict = AssessmentVerdict("interview", mean, mark, str(rules.interview_rule), passed, tuple(scores))
+    if verdict is None:  # one case moved by an examiner (POST …/transitions): judged by the
+        verdict = events.ask(VerdictWanted("interview", application, data))  # municipality's marks
     mean, mark, passed = verdict.score, verdict.pass_mark, verdict.passed
     application.assessment = {
         **application.assessment,

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from daftar.applications.events import CaseFactsWanted, CaseMoved
+from daftar.applications import messages as case_msg
+from daftar.applications.events import CaseFactsWanted, CaseMoved, VerdictWanted
+from daftar.applications.services import AssessmentVerdict, score_value
 from daftar.applications.signals import watch_case_part
+from daftar.kernel.errors import ApplicationError
 from daftar.kernel.events import subscribe
 
+from . import messages as msg
 from .exam_certificate import exam_certificate_after_commit
-from .models import TrainingCredit
+from .models import PanelRule, PassRule, TrainingCredit, policy_for
 
 
 def training_facts(event: CaseFactsWanted) -> dict[str, Any]:
@@ -33,7 +37,34 @@ def certificate_after_interview(event: CaseMoved) -> None:
         exam_certificate_after_commit(event.application.pk)
 
 
+def single_case_verdict(event: VerdictWanted) -> AssessmentVerdict:
+    """One case's exam or interview moved outside a session (POST …/transitions): the request
+    gives only the score(s); the mark and the rule are the municipality's, never the request's."""
+    rules = policy_for(event.application.municipality_id)
+    if event.kind == "exam":
+        try:
+            value = score_value(event.data.get("score"))
+        except (TypeError, ValueError):
+            raise ApplicationError(case_msg.SCORE_RANGE, fields={"score": [case_msg.SCORE_RANGE]}) from None
+        if rules.exam_pass_rule != PassRule.FIXED:  # a relative mark needs every seat of a session
+            raise ApplicationError(msg.EXAM_NEEDS_SESSION, code="exam_needs_session", status=409)
+        mark = float(rules.fixed_pass_mark)
+        return AssessmentVerdict("exam", value, mark, PassRule.FIXED.value, value >= mark)
+    raw = event.data.get("scores")
+    try:
+        if not isinstance(raw, list) or not 1 <= len(raw) <= 15:
+            raise ValueError
+        scores = [score_value(s) for s in raw]
+    except (TypeError, ValueError):
+        raise ApplicationError(case_msg.SCORES_LIST, fields={"scores": [case_msg.SCORES_LIST]}) from None
+    mean = round(sum(scores) / len(scores), 2)
+    mark = float(rules.interview_pass_mark)
+    passed = all(x >= mark for x in scores) if rules.interview_rule == PanelRule.ALL_PASS else mean >= mark
+    return AssessmentVerdict("interview", mean, mark, str(rules.interview_rule), passed, tuple(scores))
+
+
 def connect() -> None:
     subscribe(CaseFactsWanted, training_facts)
     subscribe(CaseMoved, certificate_after_interview)
+    subscribe(VerdictWanted, single_case_verdict)
     watch_case_part(TrainingCredit)
