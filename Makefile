@@ -87,9 +87,9 @@ lint: venv
 	$(VENV)/bin/lint-imports --no-logo
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/mypy .
 
-## The diagrams of every declared lifecycle, docs/lifecycles/ (a test fails when one is stale).
+## The generated diagrams: docs/lifecycles/ and docs/layers.md (a test fails when one is stale).
 diagrams: venv
-	$(PY) scripts/lifecycle_diagrams.py
+	$(PY) scripts/diagrams.py
 
 format: venv
 	$(VENV)/bin/ruff format .

@@ -17,9 +17,11 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from daftar.audit.services import audit_record
+from daftar.municipalities.models import Municipality
 
 from .constants import Role
-from .scoping import municipality_ids_for, scope_queryset
+from .policy import holds_anywhere, is_platform_admin, municipalities_where
+from .scoping import scope_queryset
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -78,9 +80,9 @@ class MunicipalityScopedAdmin(AuditedAdmin):
 
     def _allowed(self, request: HttpRequest, action: str) -> bool:
         user = request.user
-        if user.is_superuser:
+        if is_platform_admin(user):
             return True
-        return action in self.admin_can and bool(municipality_ids_for(user, {Role.MUNICIPALITY_ADMIN}))
+        return action in self.admin_can and holds_anywhere(user, {Role.MUNICIPALITY_ADMIN})
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._allowed(request, "view")
@@ -100,17 +102,14 @@ class MunicipalityScopedAdmin(AuditedAdmin):
     def get_list_filter(self, request: HttpRequest) -> Any:
         # A filter by municipality would list every municipality's name: staff get none.
         filters = super().get_list_filter(request)
-        if request.user.is_superuser:
+        if is_platform_admin(request.user):
             return filters
         return [f for f in filters if f != "municipality"]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "municipality" and not request.user.is_superuser:
-            from daftar.municipalities.models import Municipality
-
-            kwargs["queryset"] = Municipality.objects.filter(
-                pk__in=municipality_ids_for(request.user, {Role.MUNICIPALITY_ADMIN})
-            )
+        ids = municipalities_where(request.user, {Role.MUNICIPALITY_ADMIN})
+        if db_field.name == "municipality" and ids is not None:
+            kwargs["queryset"] = Municipality.objects.filter(pk__in=ids)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def audit_municipality(self, obj: Model) -> Any:

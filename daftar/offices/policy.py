@@ -27,7 +27,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from daftar.accounts.constants import Role
-from daftar.accounts.policy import holds, is_person, is_platform_admin, municipalities_where, staff_may
+from daftar.accounts.policy import holds, holds_anywhere, is_person, is_platform_admin, municipalities_where, staff_may
 from daftar.kernel.errors import ApplicationError
 
 from .models import Office, OfficeStaff, StaffRole
@@ -168,3 +168,8 @@ def administered_municipalities(actor: Any) -> set[int] | None:
 def is_municipal_reader(actor: Any, office: Office) -> bool:
     """Reads ``office``'s records for its municipality (or as a platform administrator)."""
     return holds(actor, MUNICIPAL_READERS, office.municipality_id)
+
+
+def works_at_an_office(actor: Any) -> bool:
+    """An active staff row at an office, or a role that reads offices somewhere (navigation)."""
+    return memberships(actor).exists() or holds_anywhere(actor, MUNICIPAL_READERS)

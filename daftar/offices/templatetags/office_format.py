@@ -9,7 +9,7 @@ from django import template
 
 from daftar.kernel.normalize import persian_digits
 
-from ..policy import MUNICIPAL_READERS
+from .. import policy as offices_policy
 
 register = template.Library()
 
@@ -28,8 +28,4 @@ def office_rials(value: object) -> str:
 @register.filter
 def works_at_an_office(user: Any) -> bool:
     """An active staff row at an office, or a municipality role that reads offices (nav only)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.office_memberships.filter(active=True).exists() or any(
-        r.role in MUNICIPAL_READERS for r in user.roles.all()
-    )
+    return offices_policy.works_at_an_office(user)
