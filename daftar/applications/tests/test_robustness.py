@@ -12,6 +12,7 @@ from daftar.accounts.models import User
 from daftar.applications import messages as amsg
 from daftar.applications import services
 from daftar.applications.models import Application, CaseEvent, StageClock
+from daftar.applications.services import moves
 from daftar.audit.models import AuditEntry
 from daftar.inquiries.models import Inquiry
 from daftar.kernel import messages as core_msg
@@ -46,7 +47,7 @@ def test_a_crash_in_the_middle_of_a_transition_leaves_state_and_audit_unchanged(
     def crash(**kwargs):
         raise RuntimeError("power cut after the status was set")
 
-    monkeypatch.setattr(services, "_notify", lambda *a, **k: crash())
+    monkeypatch.setattr(moves, "_notify", lambda *a, **k: crash())
     with pytest.raises(RuntimeError):
         services.application_submit(application_id=case["id"], actor=User.objects.get(mobile="09120000001"))
     assert snapshot(case["id"]) == before

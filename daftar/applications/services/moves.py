@@ -1,0 +1,239 @@
+"""Taking a move on a case (``workflow.MOVES``), and who may take which (S15, P1).
+
+``application_move`` locks the row, checks the actor's right and the state against the table,
+runs the guard (``guards``), applies the move's effect (``verdicts``) and what else it changes
+(the tracking code and the first submission time on submission, P4; the reason and the failed
+conditions of a rejection, P1; the licence number, S15.7), moves the legal clocks (P1), and
+writes a timeline event, an SMS through the outbox and an audit row, all in one transaction.
+Submission, withdrawal and the staff's bulk acknowledgement are here too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from daftar.audit.services import audit_record
+from daftar.inquiries import services as inquiries
+from daftar.kernel import events
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import to_jalali
+from daftar.kernel.normalize import normalize_text
+from daftar.notifications.services import outbox_enqueue
+
+from .. import casecache, clocks, policy
+from .. import messages as msg
+from ..events import CaseMoved, LicenceWanted
+from ..models import Application, CaseEvent
+from ..workflow import CASE, Move, Status
+from .drafts import _locked, tracking_code_new
+from .facts import _refresh_verdict
+from .guards import _id_list
+from .verdicts import EFFECTS, FAILED_CONDITION_OF, VERDICT_KIND, AssessmentVerdict, effect_exam, effect_interview
+
+
+def may_take(application: Application, move: Move, actor: Any) -> bool:
+    return policy.may_move(actor, move, application)
+
+
+def actions_available(application: Application, actor: Any) -> list[Move]:
+    return CASE.available(application, actor, may=policy.may_move)
+
+
+@dataclass
+class MoveResult:
+    application: Application
+    action: str
+    passed: bool
+
+
+def _verdict_for(action: str, verdict: AssessmentVerdict | None) -> AssessmentVerdict | None:
+    """``verdict`` checked against the move (a mismatch is a programming error, never a user's)."""
+    if verdict is not None and VERDICT_KIND.get(action) != verdict.kind:
+        raise ValueError(f"a {verdict.kind} verdict cannot move a case by {action}")
+    return verdict
+
+
+def application_move(
+    *,
+    application_id: int,
+    action: str,
+    actor: Any,
+    data: dict[str, Any] | None = None,
+    verdict: AssessmentVerdict | None = None,
+) -> MoveResult:
+    """Take ``action`` on the case (see the module docstring). ``actor`` None is the system.
+    ``verdict``: an exam session's or interview panel's decision (``record_exam``,
+    ``record_interview``), from the assessments app only."""
+    data = dict(data or {})
+    verdict = _verdict_for(action, verdict)
+    now = timezone.now()
+    CASE.get(action)  # an unknown action is refused before anything is locked
+    with transaction.atomic():
+        application = _locked(application_id)
+        move = CASE.check(application, action, actor=actor, may=policy.may_move, refuse=policy.refuse_move, data=data)
+        passed, failure = True, ""
+        if action == "record_exam":
+            passed, failure = effect_exam(application, data, verdict)
+        elif action == "record_interview":
+            passed, failure = effect_interview(application, data, verdict)
+        elif action in EFFECTS:
+            passed, failure = EFFECTS[action](application, data)
+        note = _apply(application, action, data, now, passed, failure, actor)
+        old, new = CASE.enter(application, move, failed=not passed)
+        application.status_changed_at = now
+        application.updated_at = now
+        clocks.on_move(application, old, new, now)
+        application.save()
+        events.emit(CaseMoved(application, action, old, new, passed, actor))  # e.g. the exam certificate (S12.7)
+        _event(application, actor=actor, action=action, old=old, new=new, note=note, data=_public(data))
+        _notify(application, action, old, new, note)
+        # last: the audit chain's head stays locked from here to the commit, so every writer
+        # holds it as briefly as possible (issue 7)
+        audit_record(
+            actor=actor,
+            action=f"application.{action}",
+            obj=application,
+            municipality=application.municipality,
+            data={"from": old, "to": new, **_public(data)},
+        )
+    return MoveResult(application, action, passed)
+
+
+def _public(data: dict[str, Any]) -> dict[str, Any]:
+    keep = (
+        "reason",
+        "conditions",
+        "documents",
+        "score",
+        "scores",
+        "premises_use",
+        "measured_area_m2",
+        "equipment",
+        "location",
+    )
+    return {k: data[k] for k in keep if k in data}
+
+
+def _apply(
+    application: Application,
+    action: str,
+    data: dict[str, Any],
+    now: Any,
+    passed: bool,
+    failure: str,
+    actor: Any = None,
+) -> str:
+    """What a move changes besides the status; returns the note shown on the timeline."""
+    if action == "submit":
+        if application.tracking_code is None:
+            application.tracking_code = _unique_tracking_code()
+        if application.submitted_at is None:
+            application.submitted_at = now  # the first submission ranks ties (P4)
+        _refresh_verdict(application)
+        inquiries.inquiries_start(application=application)
+        return ""
+    if action == "request_correction":
+        raw = data.get("reason")
+        reason = normalize_text(raw) if isinstance(raw, str) else ""
+        if len(reason) < 10:
+            raise ApplicationError(msg.REASON_REQUIRED, fields={"reason": [msg.REASON_REQUIRED]})
+        data["reason"] = reason
+        return reason
+    if action == "reject":
+        application.decision_reason = data["reason"]
+        application.failed_conditions = data["conditions"]
+        return data["reason"]
+    if action in EFFECTS:
+        _refresh_verdict(application)
+        if not passed:
+            application.decision_reason = failure
+            application.failed_conditions = application.failed_conditions or FAILED_CONDITION_OF.get(action, [])
+            data["reason"] = failure
+            data["conditions"] = application.failed_conditions
+        return failure
+    if action == "approve":
+        application.decision_reason = ""
+        return ""
+    if action == "expire":
+        late = application.status == Status.CORRECTION_REQUESTED
+        application.decision_reason = msg.EXPIRED_CORRECTION if late else msg.EXPIRED_DRAFT
+        return application.decision_reason
+    if action == "issue_licence":
+        application.licence_number = _licence_number(application, actor)
+        return application.licence_number
+    return ""
+
+
+def _unique_tracking_code() -> str:
+    for _ in range(10):
+        code = tracking_code_new()
+        if not Application.objects.filter(tracking_code=code).exists():
+            return code
+    raise RuntimeError("no free tracking code after 10 tries")  # 49 bits: practically unreachable
+
+
+def _licence_number(application: Application, actor: Any) -> str:
+    """Issue the licence inside this move's transaction and return its number (the licences
+    app handles ``LicenceWanted``: signed payload, history, audit, SMS)."""
+    return str(events.ask(LicenceWanted(application=application, actor=actor)))
+
+
+def _notify(application: Application, action: str, old: str, new: str, note: str) -> None:
+    code = application.tracking_code or ""
+    if action == "submit":
+        _sms(application, msg.SMS_SUBMITTED.format(code=code), "application_submitted")
+    elif new == Status.CORRECTION_REQUESTED:
+        due = to_jalali(application.due_at, with_time=False) if application.due_at else ""
+        _sms(application, msg.SMS_CORRECTION.format(code=code, due=due, reason=note), "application_correction")
+    elif action != "withdraw" or old != Status.DRAFT:
+        extra = f" {note}" if new == Status.REJECTED and note else ""
+        _sms(
+            application,
+            msg.SMS_STATUS.format(code=code or "پیش‌نویس", status=Status(new).label, extra=extra),
+            "application_status",
+        )
+
+
+def _sms(application: Application, text: str, kind: str) -> None:
+    outbox_enqueue(to=application.applicant.mobile, text=text, kind=kind)
+
+
+def _event(
+    application: Application, *, actor: Any, action: str, old: str, new: str, note: str = "", data: dict | None = None
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        application=application,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        from_status=old,
+        to_status=new,
+        note=note,
+        data=data or {},
+    )
+
+
+def application_submit(*, application_id: int, actor: Any) -> Application:
+    return application_move(application_id=application_id, action="submit", actor=actor).application
+
+
+def application_withdraw(*, application_id: int, actor: Any) -> Application:
+    return application_move(application_id=application_id, action="withdraw", actor=actor).application
+
+
+def applications_acknowledge(*, ids: Any, actor: Any, visible: Any) -> int:
+    """Bulk acknowledgement in a staff queue: marks the cases the actor can see as seen."""
+    wanted = _id_list(ids)
+    now = timezone.now()
+    with transaction.atomic():
+        chosen = list(visible.filter(pk__in=wanted, acknowledged_at__isnull=True).select_related("municipality"))
+        Application.objects.filter(pk__in=[a.pk for a in chosen]).update(acknowledged_at=now, acknowledged_by=actor)
+        for application in chosen:
+            casecache.case_changed(application.pk)  # .update() sends no signal
+            audit_record(
+                actor=actor, action="application.acknowledge", obj=application, municipality=application.municipality
+            )
+    return len(chosen)

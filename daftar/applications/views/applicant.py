@@ -1,0 +1,139 @@
+"""The applicant's pages: their cases, the way in from the catalogue's self-check to an open
+call (S7, S15.6), and on their case page uploading a document (S12), submitting and withdrawing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from daftar.calls.models import CallState
+from daftar.calls.selectors import calls_list
+from daftar.documents import messages as doc_msg
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.normalize import normalize_text, persian_digits, persian_number
+from daftar.municipalities.models import Municipality
+from daftar.rules.models import LicenceType
+
+from .. import services
+from ..case_documents import document_upload
+from ..forms import errors_to_form
+from ..models import Application
+from ..presenters import needed_now, requirements_for
+from ..selectors import my_cases
+from .case_page import _case_or_404, _case_url, _render_case, _upload_form
+
+# Persian texts of the pages (the services' own refusals come with their messages).
+UPLOADED = "مدرک «{title}» بارگذاری شد (نسخهٔ {version})."
+SUBMITTED = "درخواست ثبت نهایی شد. کد رهگیری شما: {code}"
+WITHDRAWN = "از درخواست انصراف دادید؛ پرونده بسته شد."
+UPLOAD_ONLY_APPLICANT = "فقط متقاضی پرونده می‌تواند مدرک بارگذاری کند."
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    cases = list(my_cases(request.user).select_related("applicant", "call__licence_type").prefetch_related("documents"))
+    requirements: dict[int, list[Any]] = {}  # one query per licence type, not per case
+    for a in cases:
+        if a.call.licence_type_id not in requirements:
+            requirements[a.call.licence_type_id] = requirements_for(a)
+    rows = [
+        {"case": a, "needed": needed_now(a, a.documents.all(), requirements[a.call.licence_type_id])} for a in cases
+    ]
+    return render(request, "applications/mine.html", {"rows": rows})
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    """From the self-check's «درخواست صدور مجوز»: the open call of that licence type and
+    municipality; a Persian page when there is none (or a choice when there are several)."""
+    code = request.GET.get("licence", "")
+    slug = request.GET.get("municipality", "")
+    licence = LicenceType.objects.filter(code=code, is_active=True).first() if code else None
+    municipality = Municipality.objects.filter(slug=slug, is_active=True).first() if slug else None
+    calls: list[Any] = []
+    if licence is not None and (municipality is not None or not slug):
+        qs = calls_list(municipality_slug=slug or None, state=CallState.OPEN).filter(licence_type=licence)
+        calls = list(qs[:20])
+    if len(calls) == 1:
+        return redirect(reverse("calls:detail", args=[calls[0].pk]) + "#apply")
+    context = {"licence": licence, "municipality": municipality, "calls": calls}
+    return render(request, "applications/start.html", context)
+
+
+@csrf_exempt
+@require_POST
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """A document upload. An announced body over the upload limit is refused with 413 before
+    anything reads it; only then is the CSRF token (inside the body) checked."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(_case_url(pk))
+    application = _case_or_404(request, pk)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    limit = settings.API_MAX_UPLOAD_BYTES
+    if length > limit:
+        messages.error(request, doc_msg.TOO_LARGE.format(limit=persian_number(limit / (1024 * 1024))))
+        return _render_case(request, application, status=413)
+    return _upload_checked(request, application)
+
+
+@csrf_protect
+def _upload_checked(request: HttpRequest, application: Application) -> HttpResponse:
+    code = normalize_text(request.POST.get("type", ""))[:40]
+    form = _upload_form(code, request.POST, request.FILES)
+    form.is_valid()  # every field is optional: the service judges the type and the file
+    if application.applicant_id != request.user.pk:
+        messages.error(request, UPLOAD_ONLY_APPLICANT)
+        return _render_case(request, application, status=403)
+    try:
+        document = document_upload(
+            application=application, doc_type=code, file=form.cleaned_data.get("file"), actor=request.user
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        errors_to_form(form, exc)
+        return _render_case(request, application, status=exc.status_code, bound=form, bound_key=code)
+    title = next((r.title for r in requirements_for(application) if r.code == document.doc_type), document.doc_type)
+    messages.success(request, UPLOADED.format(title=title, version=persian_digits(document.version)))
+    return redirect(_case_url(application.pk, f"doc-{document.doc_type}"))
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _case_or_404(request, pk)
+    try:
+        submitted = services.application_submit(application_id=application.pk, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _render_case(request, application, status=exc.status_code)
+    messages.success(request, SUBMITTED.format(code=submitted.tracking_code))
+    return redirect(_case_url(application.pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation (no script needed); POST withdraws."""
+    application = _case_or_404(request, pk)
+    if request.method == "GET":
+        allowed = any(m.action == "withdraw" for m in services.actions_available(application, request.user))
+        return render(request, "applications/withdraw.html", {"case": application, "allowed": allowed})
+    try:
+        services.application_withdraw(application_id=application.pk, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _render_case(request, application, status=exc.status_code)
+    messages.success(request, WITHDRAWN)
+    return redirect(_case_url(application.pk))
