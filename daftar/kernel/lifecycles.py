@@ -1,31 +1,32 @@
 """Every declared lifecycle, loaded: for the generated diagrams and the lifecycle tests.
 
 Lifecycles register themselves when their module is imported (``Lifecycle.declare``), and their
-guards and effects are bound when the owning services module is imported. ``load_all`` imports
-each installed app's ``workflow``, ``lifecycle``, ``services`` and ``tasks`` modules (those that
-exist) so that the registry is complete, without the kernel importing any app by name.
+guards and effects are bound when the module of the services that take the moves is imported.
+``load_all`` imports every module of each installed ``daftar`` app (its tests, migrations and
+management commands aside) so that the registry is complete and every binding made, without the
+kernel naming any app.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
+import pkgutil
 
 from django.apps import apps
 
 from .lifecycle import LIFECYCLES, Lifecycle
 
-MODULES = ("workflow", "lifecycle", "lifecycles", "services", "tasks")
+SKIPPED = {"tests", "migrations", "management"}
 
 
 def load_all() -> dict[str, Lifecycle]:
     for config in apps.get_app_configs():
         if not config.name.startswith("daftar."):
             continue
-        for module in MODULES:
-            name = f"{config.name}.{module}"
-            if importlib.util.find_spec(name) is not None:
-                importlib.import_module(name)
+        package = importlib.import_module(config.name)
+        for found in pkgutil.walk_packages(package.__path__, prefix=f"{config.name}."):
+            if SKIPPED.isdisjoint(found.name.split(".")):
+                importlib.import_module(found.name)
     return dict(sorted(LIFECYCLES.items()))
 
 
