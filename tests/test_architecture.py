@@ -8,9 +8,11 @@ the policies, and tests that mirror the code.
 from __future__ import annotations
 
 import ast
+import io
 import re
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 
 from django.conf import settings
@@ -70,3 +72,25 @@ def test_no_app_imports_another_apps_conftest() -> None:
                 if not same_app and node.module != "conftest":  # the root conftest's helpers are for all
                     found.append(f"{_rel(path)}:{node.lineno}: from {'.' * node.level}{node.module}")
     assert found == []
+
+
+def _comment_lines(source: str) -> set[int]:
+    return {t.start[0] for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type == tokenize.COMMENT}
+
+
+def test_imports_inside_functions_say_why() -> None:
+    """An import belongs at the module's top; one inside a function stays only with a comment
+    saying why (a heavy or optional library on a rare path, the app registry not ready yet, a
+    cycle between two modules of an app): on its line, its last line or the line above it."""
+    found = set()
+    for path in PRODUCT:
+        source = path.read_text(encoding="utf-8")
+        comments = _comment_lines(source)
+        for function in ast.walk(ast.parse(source)):
+            if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                for node in ast.walk(function):
+                    if not isinstance(node, ast.Import | ast.ImportFrom):
+                        continue
+                    if not {node.lineno - 1, node.lineno, node.end_lineno} & comments:
+                        found.add(f"{_rel(path)}:{node.lineno}: in {function.name}(): {ast.unparse(node)}")
+    assert sorted(found) == []

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import logout
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
@@ -24,6 +26,7 @@ from daftar.runtime import ratelimit
 from . import messages as msg
 from .captcha import captcha_new
 from .constants import PersonType
+from .forms import check_birth_date
 from .models import User
 from .selectors import role_assignments_of
 from .services import PROFILE_FIELDS, auth_token_create, auth_token_revoke, otp_request, otp_verify, user_update_profile
@@ -107,8 +110,6 @@ class ProfileUpdateSerializer(serializers.Serializer):
     birth_date = JalaliOrIsoDateField(required=False, allow_null=True)
 
     def validate_birth_date(self, value: Any) -> Any:
-        from .forms import check_birth_date
-
         return check_birth_date(value)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -132,8 +133,6 @@ class CaptchaView(APIView):
         summary="A new captcha (security number) drawn by the server",
     )
     def get(self, request: Request) -> Response:
-        from django.conf import settings
-
         wait = ratelimit.hit(
             f"captcha:addr:{_address(request)}", limit=settings.CAPTCHA_PER_ADDRESS_HOURLY, window=3600
         )
@@ -206,8 +205,6 @@ class LogoutView(APIView):
         token = request.auth
         everything = request.query_params.get("all") == "1"
         if token is None and not everything:
-            from django.contrib.auth import logout
-
             logout(request._request)
             return Response(status=status.HTTP_204_NO_CONTENT)
         auth_token_revoke(

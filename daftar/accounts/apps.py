@@ -1,4 +1,8 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_delete, post_save
+
+from .session import stamp_login
 
 
 class AccountsConfig(AppConfig):
@@ -7,15 +11,14 @@ class AccountsConfig(AppConfig):
     verbose_name = "حساب‌های کاربری"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
-        from django.db.models.signals import post_delete, post_save
+        # models can be imported only once the app registry is ready: knox's token, this app's
+        # user, and what imports them (the token authentication; the admission gate through DRF)
         from knox.models import AuthToken
 
-        from daftar.runtime.admission import register_api_authentication
+        from daftar.runtime.admission import register_api_authentication  # DRF's settings load knox's models
 
-        from .authentication import CachedTokenAuthentication, token_deleted, user_changed
-        from .models import User
-        from .session import stamp_login
+        from .authentication import CachedTokenAuthentication, token_deleted, user_changed  # knox's models
+        from .models import User  # a model, likewise
 
         post_delete.connect(token_deleted, sender=AuthToken, dispatch_uid="knox-token-cache")
         post_save.connect(user_changed, sender=User, dispatch_uid="knox-token-cache-user-saved")

@@ -12,8 +12,14 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-from daftar.kernel.validators import validate_canonical_mobile, validate_legal_national_id, validate_national_code
+from daftar.kernel.validators import (
+    normalize_mobile,
+    validate_canonical_mobile,
+    validate_legal_national_id,
+    validate_national_code,
+)
 
 from .constants import PersonType, Role
 
@@ -22,8 +28,6 @@ class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, mobile: str, password: str | None = None, **extra: Any) -> User:
-        from daftar.kernel.validators import normalize_mobile
-
         user = self.model(mobile=normalize_mobile(mobile), **extra)
         if password:
             user.set_password(password)
@@ -72,8 +76,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Django's session hash covers the password field; here the mobile number too, so a
         change of number ends every other page session of the account (issue 8): each of
         them was opened with the old number's code."""
-        from django.utils.crypto import salted_hmac
-
         return salted_hmac(
             "daftar.accounts.User.session_auth_hash",
             f"{self.password}\x00{self.mobile}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import logging
 import math
 import re
@@ -19,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from knox.models import AuthToken
 
 from daftar.audit.services import audit_record
 from daftar.kernel.errors import ApplicationError, ThrottledError
@@ -27,6 +29,7 @@ from daftar.notifications.services import outbox_enqueue
 from daftar.runtime import ratelimit
 
 from . import messages as msg
+from .authentication import remember_new_token
 from .captcha import captcha_check
 from .constants import PersonType, Role
 from .models import OneTimeCode, RoleAssignment, User
@@ -116,8 +119,6 @@ def _hourly_cap_wait(mobile: str, now: dt.datetime) -> int | None:
 
 
 def _is_ip(value: str) -> bool:
-    import ipaddress
-
     try:
         ipaddress.ip_address(value)
     except ValueError:
@@ -179,18 +180,12 @@ def otp_verify(*, mobile: str, code: str, address: str, channel: str) -> User:
 
 def auth_token_create(*, user: User) -> str:
     """Issue an API bearer token (stored hashed by knox, revocable, expiring)."""
-    from knox.models import AuthToken
-
-    from .authentication import remember_new_token
-
     instance, token = AuthToken.objects.create(user=user)
     remember_new_token(instance)
     return token
 
 
 def auth_token_revoke(*, user: User, token_key: str | None = None, all_tokens: bool = False) -> int:
-    from knox.models import AuthToken
-
     qs = AuthToken.objects.filter(user=user)
     if not all_tokens:
         qs = qs.filter(token_key=token_key)
@@ -359,7 +354,6 @@ def mobile_change_confirm(*, user: User, pending: MobileChange, code: str) -> Us
             fail = msg.OTP_LOCKED if pending.attempts >= settings.OTP_MAX_ATTEMPTS else msg.OTP_WRONG
     if fail:
         raise ApplicationError(fail, code="otp_invalid", fields={"code": [fail]})
-    from knox.models import AuthToken
 
     old = user.mobile
     try:

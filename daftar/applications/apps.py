@@ -7,6 +7,6 @@ class ApplicationsConfig(AppConfig):
     verbose_name = "پرونده‌های درخواست مجوز"
 
     def ready(self) -> None:
-        from . import signals
+        from . import signals  # its receivers' senders are models: loaded once the registry is ready
 
         signals.connect()

@@ -37,7 +37,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from daftar.calls.models import Call, CallDistrict
 from daftar.kernel.jalali import TEHRAN
+from daftar.rules.models import DocumentRequirement
+from daftar.rules.selectors import scoring_table_in_force
 from daftar.runtime.cache import version_bump, version_get
 
 logger = logging.getLogger(__name__)
@@ -145,10 +148,6 @@ CALL_TTL = 300  # seconds
 
 
 def _call_build(call_id: int) -> Any:
-    from daftar.calls.models import Call, CallDistrict
-    from daftar.rules.models import DocumentRequirement
-    from daftar.rules.selectors import scoring_table_in_force
-
     call: Any = Call.objects.select_related("municipality", "licence_type", "rule_set").filter(pk=call_id).first()
     if call is None:
         return None

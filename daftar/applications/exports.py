@@ -77,7 +77,7 @@ def export_response(qs: QuerySet[Application], fmt: str) -> StreamingHttpRespons
             raise ApplicationError(
                 msg.EXPORT_TOO_LARGE.format(limit=persian_number(XLSX_LIMIT)), code="export_too_large"
             )
-        from openpyxl import Workbook
+        from openpyxl import Workbook  # heavy, and only an XLSX export needs it
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet("صف کار")

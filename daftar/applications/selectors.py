@@ -18,6 +18,7 @@ from daftar.kernel.errors import ApplicationError
 from . import messages as msg
 from . import policy
 from .models import Application, CaseEvent
+from .services import parse_id
 from .workflow import CLOCKED, STAFF_ROLES_FOR_CASES, Status
 
 SORTS = {
@@ -124,8 +125,6 @@ def queue(actor: Any, params: Any) -> QuerySet[Application]:
         qs = qs.filter(status__in=wanted)
     district = (params.get("district") or "").strip()
     if district:
-        from .services import parse_id
-
         district_id = parse_id(district)
         qs = qs.filter(district_id=district_id) if district_id else qs.none()
     overdue = (params.get("overdue") or "").strip().lower()

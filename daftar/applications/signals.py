@@ -11,7 +11,15 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
+from daftar.accounts.models import RoleAssignment, User
+from daftar.calls.models import Call, CallDistrict
+from daftar.documents.models import Document
+from daftar.inquiries.models import Inquiry
+from daftar.municipalities.models import DayOff, District, Municipality
+from daftar.rules.models import Condition, DocumentRequirement, LicenceType, RuleSet, ScoringTable
+
 from . import casecache
+from .models import Application, CaseEvent, StageClock
 
 
 def _case_row(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
@@ -33,7 +41,6 @@ def _user_row(sender: Any, instance: Any, **kwargs: Any) -> None:
     if set(kwargs.get("update_fields") or ()) == {"last_login"}:
         return  # a login's stamp: in no case body
     casecache.reader_changed(instance.pk)
-    from .models import Application
 
     for pk in Application.objects.filter(applicant_id=instance.pk).values_list("pk", flat=True):
         casecache.case_changed(pk)
@@ -48,15 +55,6 @@ def _shared_row(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    from daftar.accounts.models import RoleAssignment, User
-    from daftar.calls.models import Call, CallDistrict
-    from daftar.documents.models import Document
-    from daftar.inquiries.models import Inquiry
-    from daftar.municipalities.models import DayOff, District, Municipality
-    from daftar.rules.models import Condition, DocumentRequirement, LicenceType, RuleSet, ScoringTable
-
-    from .models import Application, CaseEvent, StageClock
-
     wiring: list[tuple[Any, Any]] = [
         (_case_row, Application),
         (_user_row, User),

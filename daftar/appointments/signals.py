@@ -18,16 +18,14 @@ from django.dispatch import receiver
 from daftar.municipalities.models import DayOff
 from daftar.offices.models import ExtendedDay, Office
 
+from .services import appointments_reconcile, appointments_reconcile_municipality
+
 
 def _reconcile_day(municipality_id: int, day: Any) -> None:
-    from .services import appointments_reconcile_municipality
-
     appointments_reconcile_municipality(municipality_id=municipality_id, day=day)
 
 
 def _reconcile_office(office_id: int) -> None:
-    from .services import appointments_reconcile
-
     office = Office.objects.filter(pk=office_id).first()
     if office is not None:
         appointments_reconcile(office=office)

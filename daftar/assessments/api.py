@@ -28,7 +28,7 @@ from daftar.kernel.parsers import NormalizingJSONParser, NormalizingMultiPartPar
 
 from . import messages as msg
 from . import policy, services
-from .models import ExamSession, PanelRule, PassRule
+from .models import ExamSession, InterviewPanel, PanelRule, PassRule, policy_for
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
@@ -239,8 +239,6 @@ InterviewSchema = inline_serializer(
 
 
 def _interview_body(application: Application) -> dict[str, Any]:
-    from .models import InterviewPanel, policy_for
-
     application.refresh_from_db()
     panel = InterviewPanel.objects.filter(application=application).first()
     policy = policy_for(application.municipality_id)  # what a panel starts with (S10.4)

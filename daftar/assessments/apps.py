@@ -7,6 +7,6 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "آزمون و مصاحبه"
 
     def ready(self) -> None:
-        from . import handlers
+        from . import handlers  # imports the models: loaded once the registry is ready
 
         handlers.connect()

@@ -26,17 +26,16 @@ from daftar.documents.models import Document, ReviewState
 from daftar.documents.validation import storage_name
 from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import persian_number
+from daftar.licences.certificate import FONT_FILES, _static_path
 
 log = logging.getLogger(__name__)
 DOC_TYPE = "exam_certificate"
 
 
 def certificate_pdf(application: Application) -> bytes:
-    from daftar.licences.certificate import FONT_FILES, _static_path
-
     truncated = ImageFile.LOAD_TRUNCATED_IMAGES
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    from weasyprint import HTML  # heavy: imported only when a certificate is drawn
+    from weasyprint.urls import URLFetcher  # likewise
 
     ImageFile.LOAD_TRUNCATED_IMAGES = truncated  # see daftar/licences/certificate.py
     assessed = application.assessment or {}

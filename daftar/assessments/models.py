@@ -8,8 +8,11 @@ offices: **examples**, each session sets its own.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from . import messages as msg
 
 
 def default_weights() -> dict[str, float]:
@@ -71,10 +74,6 @@ class AssessmentPolicy(models.Model):
         return {"general": self.weight_general, "specialised": self.weight_specialised}
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from . import messages as msg
-
         errors: dict[str, str] = {}
         for name in ("fixed_pass_mark", "interview_pass_mark"):
             value = getattr(self, name)

@@ -27,7 +27,7 @@ from daftar.applications.workflow import Status
 from daftar.audit.services import audit_record
 from daftar.calls.models import Call
 from daftar.kernel.errors import ApplicationError
-from daftar.kernel.jalali import to_jalali
+from daftar.kernel.jalali import parse_date, to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.notifications.services import outbox_enqueue
 
@@ -223,7 +223,7 @@ def _read_rows(file: Any) -> list[tuple[int, list[Any]]]:
     rows: list[list[Any]]
     try:
         if raw[:2] == b"PK" or name.endswith(".xlsx"):
-            from openpyxl import load_workbook
+            from openpyxl import load_workbook  # heavy, and only an XLSX upload needs it
 
             sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
             rows = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -451,8 +451,6 @@ def training_credit_add(
 ) -> TrainingCredit:
     """A training course the municipality approves (S10.3), recorded by staff from its certificate;
     the case's S10.3 condition and its score read the credits (``applications.services.case_facts``)."""
-    from daftar.kernel.jalali import parse_date
-
     if not policy.may_credit(actor, application):
         raise policy.refuse(actor, application, policy.CREDIT_ROLES)
     errors: dict[str, list[str]] = {}

@@ -14,7 +14,7 @@ from .services import GENESIS, verify_chain
 
 
 def audit_head(conn: Any) -> dict[str, Any]:
-    from psycopg import sql
+    from psycopg import sql  # PostgreSQL only: the app runs without the driver on SQLite (the default)
 
     head = conn.execute(
         sql.SQL("SELECT seq, hash FROM {} WHERE id = 1").format(sql.Identifier(AuditHead._meta.db_table))
@@ -30,7 +30,7 @@ def audit_head(conn: Any) -> dict[str, Any]:
 def _audit_entries(conn: Any) -> Iterator[Any]:
     """The audit log of the database behind ``conn`` (a psycopg connection, not in a
     transaction), in order, as unsaved ``AuditEntry`` objects for ``verify_chain``."""
-    from psycopg import sql
+    from psycopg import sql  # PostgreSQL only: the app runs without the driver on SQLite (the default)
 
     fields = list(AuditEntry._meta.concrete_fields)
     query = sql.SQL("SELECT {} FROM {} ORDER BY seq").format(

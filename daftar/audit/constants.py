@@ -1,5 +1,7 @@
 """Persian labels of audit actions, shown to staff. Unknown actions show their code."""
 
+from django.apps import apps
+
 ACTION_LABELS = {
     "user_registered": "ثبت‌نام کاربر",
     "user_created": "ایجاد حساب کاربر",
@@ -70,7 +72,6 @@ def action_label(action: str) -> str:
     ``audit_labels`` (an attribute of its AppConfig), else the code itself."""
     if action in ACTION_LABELS:
         return ACTION_LABELS[action]
-    from django.apps import apps
 
     for config in apps.get_app_configs():
         labels = getattr(config, "audit_labels", None)

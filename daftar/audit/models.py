@@ -12,6 +12,8 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 
+from . import constants
+
 
 class AppendOnlyError(Exception):
     pass
@@ -71,9 +73,7 @@ class AuditEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        from .constants import action_label
-
-        return action_label(self.action)
+        return constants.action_label(self.action)
 
     @property
     def actor_display(self) -> str:

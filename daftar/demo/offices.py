@@ -12,6 +12,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.apps import apps
 from django.utils import timezone
 
 from daftar.accounts.models import User
@@ -20,6 +21,7 @@ from daftar.applications.workflow import Status
 from daftar.audit.services import audit_record
 from daftar.calls.models import Call
 from daftar.catalogue.models import RevisionStatus, Service, Tariff
+from daftar.catalogue.seed import catalogue_seed
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import jalali_year_month, parse_date
 from daftar.ledger.models import CostEntry, Transaction
@@ -89,10 +91,6 @@ def demo_directive(tehran: Municipality) -> HoursDirective:
 def catalogue_ensure() -> None:
     """The service catalogue seeded by the migrations (a flushed test database, as after a
     transactional test, has lost it), created again when missing."""
-    from django.apps import apps
-
-    from daftar.catalogue.seed import catalogue_seed
-
     catalogue_seed(apps)
 
 

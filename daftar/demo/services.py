@@ -22,6 +22,7 @@ from daftar.rules.models import LicenceType
 from daftar.rules.services import rules_load_fixture
 
 from .data import DEMO_BIRTH_DATE, DEMO_CALL_DAYS, DEMO_PERSON_TYPE, DEMO_USERS, TEHRAN, TEHRAN_DISTRICTS
+from .offices import demo_offices_load
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,6 @@ def demo_load(*, offices: bool = True) -> list[DemoLogin]:
         rules_load_fixture()  # the e-city office licence, its documents and Tehran's rules (S9-S12)
         demo_call_ensure(tehran)
         if offices:
-            from .offices import demo_offices_load
-
             open_now = calls_list(municipality_slug=tehran.slug, state=CallState.OPEN)
             demo_offices_load(tehran, open_now.filter(licence_type__code="e-city-office").order_by("pk").first())
     return logins

@@ -41,7 +41,7 @@ def _schedule(inquiry_ids: list[int]) -> None:
         return
 
     def _kick() -> None:
-        from .tasks import run_inquiry
+        from .tasks import run_inquiry  # tasks imports this module (its task runs inquiry_run): a cycle
 
         for pk in inquiry_ids:
             run_inquiry.delay(pk)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import jdatetime
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils import timezone
 
+from daftar.kernel.jalali import parse_datetime
 from daftar.kernel.normalize import normalize_text
 
 
@@ -68,10 +73,6 @@ class JalaliDateTimeField(forms.Field):
     widget = forms.TextInput(attrs={"dir": "ltr", "placeholder": "1405/01/15 08:00"})
 
     def to_python(self, value: Any) -> Any:
-        from django.core.exceptions import ValidationError
-
-        from daftar.kernel.jalali import parse_datetime
-
         if value in (None, ""):
             return None
         try:
@@ -80,11 +81,6 @@ class JalaliDateTimeField(forms.Field):
             raise forms.ValidationError(exc.messages[0], code="datetime_invalid") from exc
 
     def prepare_value(self, value: Any) -> Any:
-        import datetime as dt
-
-        import jdatetime
-        from django.utils import timezone
-
         if isinstance(value, dt.datetime):
             local = timezone.localtime(value) if timezone.is_aware(value) else value
             return jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M")

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import serializers
+
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 ERROR_SCHEMA = {
     "type": "object",
@@ -92,9 +95,6 @@ def document_error_responses(result: dict[str, Any], generator: Any, request: An
 def paginated(name: str, results: Any, **extra: Any) -> Any:
     """The schema of a page of ``PageNumberPagination`` for an ``APIView`` (drf-spectacular
     paginates only generic views' lists): ``results`` is the item serializer with ``many=True``."""
-    from drf_spectacular.utils import inline_serializer
-    from rest_framework import serializers
-
     return inline_serializer(
         name,
         {
@@ -109,6 +109,4 @@ def paginated(name: str, results: Any, **extra: Any) -> Any:
 
 def page_parameters() -> list[Any]:
     """``page`` and ``page_size`` (a page past the end is ``404``)."""
-    from drf_spectacular.utils import OpenApiParameter
-
     return [OpenApiParameter("page", int, description=PAST_THE_END), OpenApiParameter("page_size", int)]

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from daftar.catalogue.models import Service
+from daftar.catalogue.templatetags.money import rials
 from daftar.kernel.forms import PersianForm
 
 
@@ -29,7 +30,6 @@ class TransactionForm(PersianForm):
 
     def __init__(self, *args: Any, services: list[tuple[Service, int | None]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        from daftar.catalogue.templatetags.money import rials
 
         self.fields["service"].choices = [  # type: ignore[attr-defined]
             (s.code, f"{s.title} — {rials(amount)} ریال" if amount else f"{s.title} — بدون تعرفه")

@@ -24,7 +24,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from daftar.appointments.services import appointment_served
+from daftar.appointments.models import Appointment, AppointmentStatus
+from daftar.appointments.services import appointment_served, clean_code
+from daftar.audit.models import AuditEntry
 from daftar.audit.services import audit_record
 from daftar.catalogue.inputs import invalid, parse_amount, parse_day, rials, today
 from daftar.catalogue.models import Service, Tariff
@@ -37,6 +39,7 @@ from daftar.municipalities.workdays import TEHRAN
 from daftar.offices.hours import is_open_at
 from daftar.offices.models import Office, OfficeService
 from daftar.offices.policy import OfficeAccess, office_access
+from daftar.supervision.services import violation_record_system
 
 from . import messages as msg
 from .models import DailyClosing, Transaction
@@ -106,7 +109,6 @@ def _appointment_code(raw: object) -> str:
     text = normalize_text(str(raw or "")).strip()
     if not text:
         return ""
-    from daftar.appointments.services import clean_code
 
     code = clean_code(text)
     if code is None:
@@ -117,8 +119,6 @@ def _appointment_code(raw: object) -> str:
 def _appointment(office: Office, code: str, day: dt.date, *, lock: bool = False) -> Any:
     """The office's booked or done appointment with that code on ``day`` (review #13); another
     office's code and a made-up one are refused with the same message."""
-    from daftar.appointments.models import Appointment, AppointmentStatus
-
     rows = Appointment.objects.filter(
         office=office, code=code, day=day, status__in=[AppointmentStatus.BOOKED, AppointmentStatus.DONE]
     )
@@ -274,8 +274,6 @@ def overcharge_report(
         f"تلاش برای دریافت {rials(amount)} ریال بابت «{service.title}» در دفتر «{office.name}» "
         f"(تعرفهٔ مصوب: {rials(tariff.amount)} ریال)؛ سامانه تراکنش را نپذیرفت."
     )
-    from daftar.audit.models import AuditEntry
-    from daftar.supervision.services import violation_record_system
 
     day = moment.astimezone(TEHRAN).date()
     with transaction.atomic():

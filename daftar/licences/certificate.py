@@ -76,8 +76,8 @@ def certificate_pdf(licence: Licence) -> bytes:
     # documents' image check in this process: put the flag back (the certificate has no raster
     # image; its QR is SVG).
     truncated = ImageFile.LOAD_TRUNCATED_IMAGES
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    from weasyprint import HTML  # heavy: imported only when a certificate is drawn (above)
+    from weasyprint.urls import URLFetcher  # likewise
 
     ImageFile.LOAD_TRUNCATED_IMAGES = truncated
 

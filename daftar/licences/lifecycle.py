@@ -21,11 +21,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from daftar.applications.services import case_facts
 from daftar.audit.services import audit_record
+from daftar.inquiries.models import InquiryStatus
+from daftar.inquiries.services import inquiries_refresh
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.notifications.services import outbox_enqueue
+from daftar.rules.evaluator import FAIL, evaluate
+from daftar.rules.selectors import compiled, rule_set_in_force
 
 from . import messages as msg
 from . import policy
@@ -299,10 +304,6 @@ def renewal_failures(licence: Licence) -> tuple[int, list[str]]:
     """Re-judge the licence's case by the rule-set version in force today for its licence type
     and municipality: (that version, ids of the conditions that fail). Unknown conditions do
     not block: only an unmet approved condition may (P1)."""
-    from daftar.applications.services import case_facts
-    from daftar.rules.evaluator import FAIL, evaluate
-    from daftar.rules.selectors import compiled, rule_set_in_force
-
     rule_set = rule_set_in_force(licence.licence_type, licence.municipality)
     if rule_set is None:
         raise ApplicationError(msg.RENEWAL_NO_RULES, code="no_rules", status=409)
@@ -314,9 +315,6 @@ def _renewal_inquiries(licence: Licence, today: dt.date) -> None:
     """A renewal asks the outside bodies again (issue 5 §5: "and any new inquiry"): answers
     older than LICENCE_RENEWAL_INQUIRY_MAX_AGE_DAYS are re-asked (in their own transaction, so
     the request stands) and the renewal waits for them; a failed answer refuses it."""
-    from daftar.inquiries.models import InquiryStatus
-    from daftar.inquiries.services import inquiries_refresh
-
     if licence.status not in MOVES["renew"].sources:
         return  # the table's state check answers
     opens, closes = renewal_window(licence)

@@ -68,10 +68,7 @@ def licence_sign(licence: Licence) -> None:
     licence.payload = licence_payload(licence)
     licence.signature = signing.sign(licence.payload)
     if licence.pk is not None:
-        Licence.objects.filter(pk=licence.pk).update(payload=licence.payload, signature=licence.signature)
-        from .verification import licence_changed  # .update() sends no signal: drop the cached answer
-
-        licence_changed(licence.number)
+        licence.save(update_fields=["payload", "signature"])  # its signal drops the cached verification
 
 
 def licence_is_verifiable(licence: Licence) -> bool:

@@ -42,7 +42,7 @@ _own_kick = {"at": -1e9}
 
 def outbox_kick() -> None:
     """Hand the drain to a worker unless a drain is already on its way."""
-    from .tasks import drain_outbox
+    from .tasks import drain_outbox  # tasks imports this module (its task drains with it): a cycle
 
     linger = settings.OUTBOX_LINGER_SECONDS
     if linger and time.monotonic() - _own_kick["at"] < linger / 2:

@@ -14,11 +14,13 @@ from django.http import HttpRequest
 from daftar.accounts.admin_base import MunicipalityScopedAdmin
 from daftar.kernel.admin_columns import jalali_column
 from daftar.kernel.errors import ApplicationError
+from daftar.municipalities.models import District
 
 from . import messages as msg
 from . import policy
 from .hours import check_schedule
 from .models import ExtendedDay, HoursDirective, Office, OfficeStaff, WeeklyHours
+from .services import directive_offices_out_of_line
 
 
 class WeeklyHoursFormSet(forms.BaseInlineFormSet):
@@ -88,7 +90,6 @@ class HoursDirectiveAdmin(MunicipalityScopedAdmin):
         administrator and, when the directive changed, their managers are sent an SMS to adjust
         (review #11; no supervision violation: the change was the municipality's)."""
         super().save_model(request, obj, form, change)
-        from .services import directive_offices_out_of_line
 
         out = directive_offices_out_of_line(
             municipality_id=obj.municipality_id, notify=form.has_changed(), actor=request.user
@@ -140,7 +141,5 @@ class OfficeAdmin(MunicipalityScopedAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         ids = policy.administered_municipalities(request.user)
         if db_field.name == "district" and ids is not None:
-            from daftar.municipalities.models import District
-
             kwargs["queryset"] = District.objects.filter(municipality_id__in=ids)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

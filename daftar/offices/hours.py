@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import to_jalali
+from daftar.kernel.normalize import persian_digits
 from daftar.municipalities.models import DayOff
 from daftar.municipalities.workdays import TEHRAN, official_holidays
 
@@ -185,8 +187,6 @@ def interval_text(start: dt.datetime | dt.time, end: dt.datetime | dt.time) -> s
 
 def day_text(hours: DayHours) -> dict[str, object]:
     """One day of an office for people: Jalali date and weekday in Persian, the hours or why closed."""
-    from daftar.kernel.jalali import to_jalali
-
     return {
         "date": hours.day,
         "date_jalali": to_jalali(hours.day),
@@ -210,8 +210,6 @@ def upcoming_days(office: Office, start: dt.date, days: int = 14) -> list[dict[s
 
 
 def _fmt(t: dt.time) -> str:
-    from daftar.kernel.normalize import persian_digits
-
     return persian_digits(t.strftime("%H:%M"))
 
 

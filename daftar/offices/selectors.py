@@ -25,6 +25,7 @@ from daftar.offices.models import OfficeService
 from . import messages as msg
 from .hours import DayHours, HoursBook, day_text, interval_text, upcoming_days
 from .models import WEEKDAYS, Office, OfficeStaff, WeeklyHours
+from .policy import not_found
 
 LIST_CAP = 500  # offices examined for «open now» in one request (a city has a few hundred)
 DETAIL_DAYS = 14
@@ -223,8 +224,6 @@ def office_card(office: Office, page: FinderPage) -> dict[str, Any]:
 
 def public_office(pk: Any) -> Office:
     """An active office by id, or the 404 error (an inactive office is not public)."""
-    from .policy import not_found
-
     try:
         number = int(normalize_text(str(pk)))
     except (TypeError, ValueError):

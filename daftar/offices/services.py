@@ -33,6 +33,7 @@ from daftar.kernel.jalali import parse_date, to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.kernel.validators import normalize_mobile
 from daftar.municipalities.models import District, Municipality
+from daftar.notifications.services import outbox_enqueue
 from daftar.rules.constants import EQUIPMENT
 
 from . import messages as msg
@@ -402,8 +403,6 @@ def directive_offices_out_of_line(*, municipality_id: int, notify: bool, actor: 
     such office's active managers get an SMS asking them to adjust the hours by
     ``DIRECTIVE_ADJUST_DAYS`` days from today, and an audit row records it. No supervision
     violation is recorded: the change was the municipality's, not the office's (review #11)."""
-    from daftar.notifications.services import outbox_enqueue
-
     out: list[tuple[Office, str]] = []
     offices = (
         Office.objects.filter(municipality_id=municipality_id, active=True)

@@ -32,11 +32,12 @@ from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
 from daftar.municipalities.models import District
 from daftar.municipalities.workdays import TEHRAN
+from daftar.rules.constants import EQUIPMENT
 
 from . import messages as msg
 from . import policy, selectors, services
 from .forms import ClosureForm, FinderForm, HoursForm, ProfileForm, StaffForm
-from .hours import HoursBook, upcoming_days, windows_text
+from .hours import HoursBook, interval_text, upcoming_days, windows_text
 from .models import WEEKDAYS, Office, OfficeStaff, directive_for
 from .policy import NOT_PERMITTED, OfficeAccess, office_access, offices_readable
 
@@ -112,8 +113,6 @@ def finder(request: HttpRequest) -> HttpResponse:
 
 
 def _interval(start: Any, end: Any) -> str:
-    from .hours import interval_text
-
     return interval_text(start, end)
 
 
@@ -179,7 +178,6 @@ def _manage_context(access: OfficeAccess, **forms: Any) -> dict[str, Any]:
     directive = directive_for(office.municipality_id)
     today = timezone.localdate()
     readonly = not access.is_manager
-    from daftar.rules.constants import EQUIPMENT
 
     return {
         "office": office,

@@ -19,6 +19,7 @@ from daftar.catalogue.models import Service
 from daftar.kernel.errors import ApplicationError
 from daftar.ledger.models import CostEntry, Transaction
 from daftar.ledger.months import Month, months_q
+from daftar.municipalities.models import District
 
 from . import messages as msg
 
@@ -80,8 +81,6 @@ def municipality_revenue_rows(municipality_id: int, months: list[Month], by: str
 
 def _groups(municipality_id: int, by: str, seen: Iterable[int]) -> list[dict[str, Any]]:
     if by == BY_DISTRICT:
-        from daftar.municipalities.models import District
-
         districts = District.objects.filter(Q(municipality_id=municipality_id) | Q(pk__in=list(seen)))
         return [{"id": d.pk, "name": d.name} for d in districts.order_by("number", "pk")]
     services = Service.objects.filter(Q(active=True) | Q(pk__in=list(seen))).order_by("position", "pk")

@@ -53,6 +53,7 @@ from daftar.kernel.normalize import persian_digits
 from daftar.ledger.costs import parse_amount
 from daftar.ledger.models import Transaction
 from daftar.ledger.months import Month, current_month, months_q
+from daftar.municipalities.models import District
 from daftar.runtime import ratelimit
 
 from . import messages as msg
@@ -75,8 +76,6 @@ def planner_throttle(address: str) -> None:
 
 
 def planner_district(raw: object) -> Any:
-    from daftar.municipalities.models import District
-
     if raw is None or str(raw).strip() == "":
         raise ApplicationError(msg.DISTRICT_REQUIRED, code="invalid", fields={"district": [msg.DISTRICT_REQUIRED]})
     try:

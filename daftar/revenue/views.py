@@ -29,6 +29,7 @@ from daftar.kernel.normalize import persian_digits
 from daftar.ledger import messages as ledger_msg
 from daftar.ledger.costs import cost_add, cost_body, cost_delete, costs_list, rials
 from daftar.ledger.months import Month, current_month, month_range
+from daftar.municipalities.models import District
 from daftar.runtime.ratelimit import client_address
 
 from . import messages as msg
@@ -318,7 +319,7 @@ def municipality_revenue_export(request: HttpRequest, fmt: str) -> HttpResponse 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # heavy, and only an XLSX export needs it
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("درآمد")
@@ -341,8 +342,6 @@ def municipality_revenue_export(request: HttpRequest, fmt: str) -> HttpResponse 
 
 
 def _district_choices() -> list[tuple[str, list[tuple[int, str]]]]:
-    from daftar.municipalities.models import District
-
     groups: dict[str, list[tuple[int, str]]] = {}
     for d in (
         District.objects.filter(municipality__is_active=True)

@@ -8,6 +8,7 @@ judged keeps a reference to the version used (``EligibilityCheck`` now, applicat
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -59,8 +60,6 @@ class LicenceType(models.Model):
         return self.title
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         days = self.stage_days
         bad = not isinstance(days, dict) or any(
             key not in DEFAULT_STAGE_DAYS

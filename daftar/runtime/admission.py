@@ -37,10 +37,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from rest_framework.exceptions import AuthenticationFailed
 
 from daftar.kernel.api import error_body
 from daftar.kernel.branding import site_context
 from daftar.kernel.normalize import persian_number
+from daftar.runtime import ratelimit
 
 log = logging.getLogger(__name__)
 
@@ -208,8 +210,6 @@ FAIR_SHARE = 0.1
 def counted_client(request: HttpRequest, group: str) -> str | None:
     """Who the request is counted for, or None when it is not counted (see above)."""
     if group == "login":
-        from daftar.runtime import ratelimit
-
         address = ratelimit.client_address(request)
         _start, count_key = ratelimit.window_keys(f"otp:addr:{address}")
         if int(cache.get(count_key) or 0) >= settings.OTP_PER_ADDRESS_HOURLY:
@@ -232,8 +232,6 @@ def register_api_authentication(authentication: type[Any]) -> None:
 
 def _signed_in(request: HttpRequest) -> Any:
     if request.path.startswith("/api/"):
-        from rest_framework.exceptions import AuthenticationFailed
-
         if _api_authentication is None:
             return None
         try:

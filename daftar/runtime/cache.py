@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
@@ -90,8 +91,6 @@ class RedisCache(DjangoRedisCache):
 def incr_and_get_many(counter: str, keys: list[str]) -> tuple[int | None, dict[str, Any]]:
     """Move the counter at ``counter`` on by one (None when it does not exist, left absent) and
     read ``keys``: one round trip on Redis, ``incr`` then ``get_many`` on other backends."""
-    from django.core.cache import cache
-
     if isinstance(cache, RedisCache):
         return cache.incr_and_get_many(counter, keys)
     try:
@@ -112,8 +111,6 @@ def incr_and_get_many(counter: str, keys: list[str]) -> tuple[int | None, dict[s
 def version_get(key: str, *, timeout: int, found: dict[str, Any] | None = None) -> object:
     """The version stored at ``key`` (taken from ``found`` when the caller read it together with
     its entry), created as a fresh unique value when there is none."""
-    from django.core.cache import cache
-
     value = cache.get(key) if found is None else found.get(key)
     if value is None:
         fresh = time.time_ns()
@@ -124,6 +121,4 @@ def version_get(key: str, *, timeout: int, found: dict[str, Any] | None = None) 
 
 def version_bump(key: str, *, timeout: int) -> None:
     """Move the version at ``key`` on: every entry built under the old one is dead."""
-    from django.core.cache import cache
-
     cache.set(key, time.time_ns(), timeout=timeout)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import render
 
 from daftar.kernel import messages as m
 from daftar.kernel.api import error_body
@@ -65,8 +66,6 @@ class ApiBodyLimitMiddleware:
             except ValueError:
                 length = 0
             if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-                from django.shortcuts import render
-
                 context = {"title": m.BODY_TOO_LARGE, "text": m.BODY_TOO_LARGE}
                 return render(request, "error.html", context, status=413)
         return self.get_response(request)

@@ -53,7 +53,7 @@ _last_warning = 0.0
 def _database_errors() -> tuple[type[BaseException], ...]:
     errors: list[type[BaseException]] = [OperationalError, InterfaceError]
     try:
-        import psycopg
+        import psycopg  # optional: the app runs without the driver on SQLite (the default)
 
         errors += [psycopg.OperationalError, psycopg.InterfaceError]
     except ImportError:  # pragma: no cover - psycopg is a dependency

@@ -38,7 +38,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.db import InterfaceError, OperationalError
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +65,6 @@ class Spool:
 
     # --- where -----------------------------------------------------------------------------
     def directory(self) -> Path:
-        from django.conf import settings
-
         path = Path(settings.SPOOL_DIR) / self.name
         path.mkdir(parents=True, exist_ok=True)
         return path
@@ -99,8 +98,6 @@ class Spool:
             self._start_flusher()
 
     def _file(self, slot: int) -> int:
-        from django.conf import settings
-
         where = str(settings.SPOOL_DIR)  # a setting a test may change: the file follows it
         if self._fd is None or slot != self._slot or where != self._where:
             self._close()
@@ -187,8 +184,6 @@ class Spool:
 
     # --- the flushing thread -----------------------------------------------------------------
     def _start_flusher(self) -> None:
-        from django.conf import settings
-
         if self._flusher is not None and self._flusher.is_alive():
             return
         if not (self.thread if self.thread is not None else settings.SPOOL_FLUSH_THREAD):
@@ -211,8 +206,6 @@ class Spool:
         return done
 
     def _flush_forever(self) -> None:
-        from django.db import close_old_connections, connection
-
         while True:
             time.sleep(self.seconds)
             try:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 
 from daftar.kernel import messages as m
+from daftar.kernel.api import api_bad_request, api_forbidden, api_not_found, api_server_error, error_body
 from daftar.municipalities.models import Municipality
+from daftar.runtime.outage import current_outage_response
 
 
 def hello(request: HttpRequest) -> JsonResponse:
@@ -52,8 +55,6 @@ SECTIONS = [
 
 
 def _cards() -> list[dict[str, str | None]]:
-    from django.urls import NoReverseMatch, reverse
-
     cards = []
     for name, title, text, action in SECTIONS:
         try:
@@ -65,30 +66,22 @@ def _cards() -> list[dict[str, str | None]]:
 
 
 def api_index(request: HttpRequest) -> HttpResponse:
-    from django.http import JsonResponse
-
     return JsonResponse({"schema": "/api/schema/", "docs": "/api/docs/", "version": "v1"})
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    from daftar.kernel.api import api_not_found
-
     if request.path.startswith("/api/"):
         return api_not_found(request)
     return render(request, "404.html", status=404)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    from daftar.kernel.api import api_bad_request
-
     if request.path.startswith("/api/"):
         return api_bad_request(request)
     return render(request, "error.html", {"title": "درخواست نادرست", "text": m.BAD_REQUEST}, status=400)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    from daftar.kernel.api import api_forbidden
-
     if request.path.startswith("/api/"):
         return api_forbidden(request)
     return render(request, "error.html", {"title": "دسترسی مجاز نیست", "text": m.PERMISSION_DENIED}, status=403)
@@ -96,18 +89,11 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
-        from daftar.kernel.api import error_body
-
         return JsonResponse(error_body("csrf_failed", m.CSRF_FAILED), status=403)
     return render(request, "error.html", {"title": "فرم منقضی شده", "text": m.CSRF_FAILED}, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    from daftar.kernel.api import api_server_error
-    from daftar.runtime.outage import current_outage_response
-
     outage = current_outage_response(request)  # a lost database: 503 + Retry-After (daftar/runtime/outage.py)
     if outage is not None:
         return outage

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import template
 
 from daftar.kernel.normalize import persian_digits
@@ -34,8 +36,6 @@ def signed_rials(value: object) -> str:
 @register.filter
 def percent(value: object) -> str:
     """``Decimal("15.00")`` → ``۱۵``, ``Decimal("-12.50")`` → ``−۱۲٫۵``."""
-    from decimal import Decimal, InvalidOperation
-
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):

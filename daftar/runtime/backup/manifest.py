@@ -54,7 +54,7 @@ def _file_fields() -> Iterator[tuple[type[models.Model], models.FileField, model
 
 def file_refs(conn: Any) -> list[dict[str, Any]]:
     """The files the rows refer to: model, pk, field, storage name and the recorded sha256."""
-    from psycopg import sql
+    from psycopg import sql  # PostgreSQL only: the app runs without the driver on SQLite (the default)
 
     refs: list[dict[str, Any]] = []
     for model, file_field, sha in _file_fields():

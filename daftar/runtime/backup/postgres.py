@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import environ
 from django.db import connections
 
 from .base import BackupError
@@ -54,7 +55,7 @@ def pg_env(settings_dict: dict[str, Any]) -> dict[str, str]:
 
 
 def connect(settings_dict: dict[str, Any], dbname: str | None = None, *, autocommit: bool = True) -> Any:
-    import psycopg
+    import psycopg  # PostgreSQL only: the app runs without the driver on SQLite (the default)
 
     return psycopg.connect(**_libpq_params(settings_dict, dbname), autocommit=autocommit)
 
@@ -78,7 +79,7 @@ def require_postgresql(settings_dict: dict[str, Any]) -> None:
 
 
 def row_counts(conn: Any) -> dict[str, int]:
-    from psycopg import sql
+    from psycopg import sql  # PostgreSQL only: the app runs without the driver on SQLite (the default)
 
     tables = [
         row[0]
@@ -98,7 +99,6 @@ def target_settings(database_url: str | None) -> dict[str, Any]:
     configured one."""
     if not database_url:
         return connections["default"].settings_dict
-    import environ
 
     parsed = environ.Env.db_url_config(database_url)
     target = copy.deepcopy(connections["default"].settings_dict)
@@ -124,14 +124,14 @@ def database_state(settings_dict: dict[str, Any]) -> str:
 
 
 def database_create(settings_dict: dict[str, Any]) -> None:
-    from psycopg import sql
+    from psycopg import sql  # PostgreSQL only: the app runs without the driver on SQLite (the default)
 
     with connect(settings_dict, "postgres") as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(settings_dict["NAME"])))
 
 
 def database_drop(settings_dict: dict[str, Any]) -> None:
-    from psycopg import sql
+    from psycopg import sql  # PostgreSQL only: the app runs without the driver on SQLite (the default)
 
     with connect(settings_dict, "postgres") as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(settings_dict["NAME"])))
@@ -151,8 +151,8 @@ def database_swap(target: dict[str, Any], new_name: str, stamp: str) -> str:
     """Rename the target database to ``<target>_before_<stamp>`` and ``new_name`` to the target;
     return the kept database's name. Other sessions on the target are ended first
     (``pg_terminate_backend``): the web and worker processes should be stopped anyway."""
-    import psycopg
-    from psycopg import sql
+    import psycopg  # PostgreSQL only: the app runs without the driver on SQLite (the default)
+    from psycopg import sql  # PostgreSQL only: the app runs without the driver on SQLite (the default)
 
     name = target["NAME"]
     previous = pg_name(name, f"_before_{stamp}")

@@ -132,7 +132,7 @@ def _restore_beside(
 ) -> RestoreReport:
     """``--force`` on a non-empty database: restore into ``<name>_restore_<random>``, verify it
     fully, then rename the target to ``<name>_before_<UTC time>`` and the new one to the target."""
-    import psycopg
+    import psycopg  # PostgreSQL only: the app runs without the driver on SQLite (the default)
 
     name = target["NAME"]
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.storage import Storage, default_storage
 from django.db import connections
+from django.db.migrations.loader import MigrationLoader
 
 from .base import sha256_stream
 from .manifest import file_refs
@@ -107,8 +108,6 @@ def restore_verify(
 
 def _migration_notes(settings_dict: dict[str, Any]) -> list[str]:
     """Whether this code's migrations match the restored database's (a note, not a failure)."""
-    from django.db.migrations.loader import MigrationLoader
-
     on_disk = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
     with connect(settings_dict) as conn:
         applied = {(app, name) for app, name in conn.execute("SELECT app, name FROM django_migrations")}
