@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
@@ -91,8 +91,9 @@ class RedisCache(DjangoRedisCache):
 def incr_and_get_many(counter: str, keys: list[str]) -> tuple[int | None, dict[str, Any]]:
     """Move the counter at ``counter`` on by one (None when it does not exist, left absent) and
     read ``keys``: one round trip on Redis, ``incr`` then ``get_many`` on other backends."""
-    if isinstance(cache, RedisCache):
-        return cache.incr_and_get_many(counter, keys)
+    backend = caches["default"]  # ``cache`` is a proxy: an isinstance test on it is always false
+    if isinstance(backend, RedisCache):
+        return backend.incr_and_get_many(counter, keys)
     try:
         count: int | None = cache.incr(counter)
     except ValueError:

@@ -54,3 +54,21 @@ def test_incr_and_get_many_leaves_an_absent_counter_absent(cache):
     count, found = cache.incr_and_get_many("nothing", ["nothing-either"])
     assert count is None and found == {}
     assert cache.get("nothing") is None
+
+
+def test_the_module_function_takes_the_one_round_trip_on_redis(settings, monkeypatch):
+    # the default cache is the Redis backend under REDIS_URL (config/settings/base.py)
+    from daftar.runtime import cache as module
+
+    calls = []
+    original = RedisCache.incr_and_get_many
+
+    def spy(self, counter, keys):
+        calls.append(counter)
+        return original(self, counter, keys)
+
+    monkeypatch.setattr(RedisCache, "incr_and_get_many", spy)
+    key = f"k-{uuid.uuid4().hex}"
+    module.caches["default"].set(key, 1, timeout=30)
+    assert module.incr_and_get_many(key, []) == (2, {})
+    assert calls == [key]
