@@ -99,8 +99,7 @@ def _case(call: Any, me: User, status: str, code: str) -> Any:
 
 
 def build() -> World:
-    from daftar.applications.tests.helpers import client_for, move, open_call, submitted_case
-    from daftar.applications.tests.test_ranking import applicant
+    from daftar.applications.tests.helpers import applicant, client_for, move, open_call, submitted_case
     from daftar.applications.workflow import Status
     from daftar.appointments.models import Appointment
     from daftar.appointments.tests.conftest import catalogue_service

@@ -10,46 +10,23 @@ import time_machine
 from django.utils import timezone
 
 from daftar.accounts.models import User
-from daftar.accounts.tests.factories import UserFactory
 from daftar.applications import messages as msg
 from daftar.applications.models import Application
 from daftar.applications.services import district_ranking
-from daftar.documents.models import Document
 
-from .helpers import GOOD_FACTS, INSPECTION, client_for, move, open_call, submitted_case
+from .helpers import (
+    GOOD_FACTS,
+    INSPECTION,
+    applicant,
+    client_for,
+    move,
+    open_call,
+    submitted_case,
+    through_review,
+    to_final_review,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def national_code(n: int) -> str:
-    body = f"{n:09d}"
-    total = sum(int(body[i]) * (10 - i) for i in range(9)) % 11
-    return body + str(total if total < 2 else 11 - total)
-
-
-def applicant(n: int) -> User:
-    return UserFactory.create(
-        national_code=national_code(100000 + n),
-        birth_date=dt.date(1988, 1, 1),
-        first_name="نیلوفر",
-        last_name=f"پاک‌نژاد {n}",
-    )
-
-
-def through_review(case_id: int) -> None:
-    reviewer = client_for(User.objects.get(mobile="09120000002"))
-    move(reviewer, case_id, "start_review")
-    for document in Document.objects.filter(application_id=case_id):
-        reviewer.post(f"/api/v1/documents/{document.pk}/review", {"decision": "accept"}, format="json")
-    assert move(reviewer, case_id, "accept_documents").status_code == 200
-
-
-def to_final_review(case_id: int, exam: float) -> None:
-    examiner = client_for(User.objects.get(mobile="09120000003"))
-    assert move(examiner, case_id, "record_exam", score=exam).status_code == 200
-    assert move(examiner, case_id, "record_interview", scores=[80, 80]).status_code == 200
-    inspector = client_for(User.objects.get(mobile="09120000004"))
-    assert move(inspector, case_id, "record_inspection", **INSPECTION).json()["status"] == "final_review"
 
 
 def test_ranking_by_score_then_submission_time_and_quota_enforced(tehran_rules, django_capture_on_commit_callbacks):

@@ -21,8 +21,20 @@ from daftar.inquiries.models import Inquiry
 from daftar.kernel.errors import ApplicationError
 from daftar.rules.models import LicenceType
 
-from .helpers import GOOD_FACTS, INSPECTION, client_for, draft, move, open_call, submitted_case, upload_all, upload_file
-from .test_ranking import applicant, through_review, to_final_review
+from .helpers import (
+    GOOD_FACTS,
+    INSPECTION,
+    applicant,
+    client_for,
+    draft,
+    move,
+    open_call,
+    submitted_case,
+    through_review,
+    to_final_review,
+    upload_all,
+    upload_file,
+)
 
 pytestmark = pytest.mark.django_db
 

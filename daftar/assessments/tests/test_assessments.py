@@ -11,8 +11,7 @@ from openpyxl import Workbook
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import RoleAssignmentFactory
 from daftar.applications.models import Application
-from daftar.applications.tests.helpers import client_for, open_call, submitted_case
-from daftar.applications.tests.test_ranking import applicant, through_review
+from daftar.applications.tests.helpers import applicant, client_for, open_call, submitted_case, through_review
 from daftar.assessments.models import AssessmentPolicy, ExamSeat, ExamSession
 from daftar.municipalities.tests.factories import MunicipalityFactory
 from daftar.notifications.models import OutboxMessage
