@@ -11,58 +11,14 @@ from openpyxl import Workbook
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import RoleAssignmentFactory
 from daftar.applications.models import Application
-from daftar.applications.tests.helpers import applicant, client_for, open_call, submitted_case, through_review
+from daftar.applications.tests.helpers import client_for, open_call, submitted_case
 from daftar.assessments.models import AssessmentPolicy, ExamSeat, ExamSession
 from daftar.municipalities.tests.factories import MunicipalityFactory
 from daftar.notifications.models import OutboxMessage
 
+from .helpers import EXAMINER, REVIEWER, exam_cases, new_session, rows, seat_all, statuses
+
 pytestmark = pytest.mark.django_db
-
-EXAMINER = "09120000003"
-REVIEWER = "09120000002"
-
-
-def exam_cases(n: int, capture) -> list[Application]:
-    call = open_call()
-    out = []
-    for i in range(n):
-        with capture(execute=True):
-            case = submitted_case(client_for(applicant(i)), district=call.districts.first().district_id)
-        through_review(case["id"])
-        out.append(Application.objects.get(pk=case["id"]))
-    return out
-
-
-def new_session(client, seats: int = 10, **extra) -> dict:
-    body = {
-        "call": open_call().pk,
-        "title": "آزمون کتبی نوبت اول",
-        "starts_at": "1405/01/15 08:30",
-        "place": "تالار شهرداری منطقهٔ ۱",
-        "seats": seats,
-        **extra,
-    }
-    response = client.post("/api/v1/exam-sessions", body, format="json")
-    assert response.status_code == 201, response.content
-    return response.json()
-
-
-def seat_all(client, session: dict, cases: list[Application]) -> None:
-    for case in cases:
-        r = client.post(f"/api/v1/exam-sessions/{session['id']}/seats", {"application": case.pk}, format="json")
-        assert r.status_code == 201, r.content
-
-
-SCORES = [(90, 80), (70, 60), (50, 65), (60, 55), (40, 40)]  # weighted 0.4/0.6: 84, 64, 59, 57, 40
-
-
-def rows(cases: list[Application]) -> list[dict]:
-    pairs = zip(cases, SCORES, strict=False)
-    return [{"tracking_code": c.tracking_code, "general": g, "specialised": s} for c, (g, s) in pairs]
-
-
-def statuses(cases: list[Application]) -> list[str]:
-    return [Application.objects.get(pk=c.pk).status for c in cases]
 
 
 def test_relative_rule_p7_hand_example(tehran_rules, django_capture_on_commit_callbacks):
@@ -196,7 +152,7 @@ def test_access(tehran_rules, django_capture_on_commit_callbacks):
 
 def test_training_credits_settle_s10_3_and_feed_the_score(tehran_rules):
     from daftar.accounts.models import User
-    from daftar.applications.tests.helpers import GOOD_FACTS, client_for, submitted_case
+    from daftar.applications.tests.helpers import GOOD_FACTS, client_for
 
     facts = {k: v for k, v in GOOD_FACTS.items() if k != "training_completed"}
     case = submitted_case(client_for(User.objects.get(mobile="09120000001")), facts=facts)["id"]

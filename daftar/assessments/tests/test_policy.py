@@ -15,7 +15,7 @@ from daftar.assessments.models import AssessmentPolicy, ExamSession
 from daftar.audit.models import AuditEntry
 from daftar.municipalities.tests.factories import MunicipalityFactory
 
-from .test_assessments import EXAMINER, exam_cases, new_session, rows, seat_all
+from .helpers import EXAMINER, exam_cases, new_session, rows, seat_all
 
 pytestmark = pytest.mark.django_db
 

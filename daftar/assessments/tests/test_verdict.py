@@ -12,7 +12,7 @@ from daftar.applications.models import Application
 from daftar.applications.services import AssessmentVerdict, application_move
 from daftar.applications.tests.helpers import client_for, move
 
-from .test_assessments import EXAMINER, exam_cases
+from .helpers import EXAMINER, exam_cases
 
 pytestmark = pytest.mark.django_db
 
