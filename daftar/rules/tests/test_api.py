@@ -10,7 +10,7 @@ from daftar.accounts.tests.factories import UserFactory
 from daftar.rules import messages as msg
 from daftar.rules.models import Condition, EligibilityCheck
 from daftar.rules.services import rule_set_new_version, rule_set_publish
-from daftar.rules.tests.test_evaluator import GOOD
+from daftar.rules.tests.helpers import GOOD
 
 pytestmark = pytest.mark.django_db
 CODE = "e-city-office"

@@ -10,7 +10,7 @@ from daftar.rules.evaluator import compile_rule_set, evaluate
 from daftar.rules.models import Condition, RuleSet
 from daftar.rules.schema import condition_errors
 from daftar.rules.services import rule_set_new_version, rule_set_publish
-from daftar.rules.tests.test_evaluator import GOOD
+from daftar.rules.tests.helpers import GOOD
 
 pytestmark = pytest.mark.django_db
 CODE = "e-city-office"
