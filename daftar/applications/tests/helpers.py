@@ -27,6 +27,24 @@ INSPECTION = {
     "location": TEHRAN_POINT,
 }
 
+# The apply form as a person fills it (Persian digits, yes/no radios).
+APPLY_FORM = {
+    "has_criminal_record": "no",
+    "has_addiction_certificate": "yes",
+    "health_certified": "yes",
+    "government_employee": "no",
+    "represents_other_office": "no",
+    "degree_level": "master",
+    "degree_field": "urban_planning",
+    "experience_years": "۵",
+    "training_completed": "yes",
+    "premises_use": "commercial",
+    "premises_area_m2": "۷۵",
+    "equipment": ["computers", "printer", "high_speed_internet", "signboard", "client_facilities"],
+    "lat": "۳۵٫۷۴۵",
+    "lng": "51.553",
+}
+
 
 def upload_file(code: str, name: str | None = None) -> SimpleUploadedFile:
     requirement = DocumentRequirement.objects.get(code=code)

@@ -17,8 +17,7 @@ from conftest import captcha_answer
 from daftar.accounts.models import OneTimeCode, User
 from daftar.accounts.tests.factories import UserFactory
 from daftar.applications.models import Application
-from daftar.applications.tests.helpers import draft, open_call, upload_all
-from daftar.applications.tests.test_pages import FORM as APPLY_FORM
+from daftar.applications.tests.helpers import APPLY_FORM, draft, open_call, upload_all
 from daftar.notifications.backends import LocmemBackend
 from daftar.runtime import admission
 from daftar.runtime.admission import OVERLOADED
