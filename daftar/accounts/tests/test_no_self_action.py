@@ -102,8 +102,8 @@ def build() -> World:
     from daftar.applications.tests.helpers import applicant, client_for, move, open_call, submitted_case
     from daftar.applications.workflow import Status
     from daftar.appointments.models import Appointment
-    from daftar.appointments.tests.conftest import catalogue_service
     from daftar.assessments.models import ExamSeat, ExamSession
+    from daftar.catalogue.tests.factories import catalogue_service
     from daftar.demo.services import demo_load
     from daftar.documents.models import Document
     from daftar.inquiries.models import Inquiry, InquiryStatus, Kind

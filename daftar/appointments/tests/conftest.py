@@ -13,7 +13,7 @@ import pytest
 
 from daftar.accounts.tests.factories import UserFactory
 from daftar.catalogue.models import Service
-from daftar.catalogue.seed import CATALOGUE
+from daftar.catalogue.tests.factories import catalogue_service
 from daftar.municipalities.tests.factories import DistrictFactory, MunicipalityFactory
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices.models import Office, OfficeService, OfficeStaff, StaffRole, WeeklyHours
@@ -26,17 +26,6 @@ NOW = dt.datetime(2026, 12, 19, 6, 0, tzinfo=TEHRAN)
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TEHRAN)
-
-
-def catalogue_service(code: str) -> Service:
-    """A service of the seeded catalogue; recreated after a transactional test's flush."""
-    for position, (c, title, minutes, bookable) in enumerate(CATALOGUE, start=1):
-        if c == code:
-            return Service.objects.get_or_create(
-                code=code,
-                defaults={"title": title, "duration_minutes": minutes, "bookable": bookable, "position": position},
-            )[0]
-    raise LookupError(code)
 
 
 def make_office(district: Any, name: str, counters: int = 2) -> Office:

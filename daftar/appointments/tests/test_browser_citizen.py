@@ -91,9 +91,10 @@ def test_citizen_books_a_slot_and_cancels_it(live_server: Any, page: Any, distri
 def test_clerk_sees_the_days_list_and_marks_done(live_server: Any, page: Any, district: Any) -> None:
     import datetime as dt
 
+    from daftar.catalogue.tests.factories import catalogue_service
     from daftar.offices.models import OfficeStaff
 
-    from .conftest import at, catalogue_service
+    from .conftest import at
 
     office = make_office(district, "دفتر خدمات الکترونیک شهر نمونه")
     clerk = UserFactory(mobile="09120000078", first_name="سارا", last_name="محمدی")

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from daftar.accounts.models import RoleAssignment, User
 from daftar.accounts.tests.factories import UserFactory
 from daftar.catalogue.models import Service, Tariff
+from daftar.catalogue.seed import CATALOGUE
 from daftar.municipalities.models import District, Municipality
 from daftar.municipalities.tests.factories import DistrictFactory, MunicipalityFactory
 
@@ -36,6 +37,17 @@ AMOUNTS = {
 def make_city() -> tuple[Municipality, District]:
     municipality = MunicipalityFactory.create()
     return municipality, DistrictFactory.create(municipality=municipality)
+
+
+def catalogue_service(code: str) -> Service:
+    """A service of the seeded catalogue; recreated after a transactional test's flush."""
+    for position, (c, title, minutes, bookable) in enumerate(CATALOGUE, start=1):
+        if c == code:
+            return Service.objects.get_or_create(
+                code=code,
+                defaults={"title": title, "duration_minutes": minutes, "bookable": bookable, "position": position},
+            )[0]
+    raise LookupError(code)
 
 
 def set_tariffs(municipality: Municipality, amounts: dict[str, int] | None = None, on: dt.date | None = None) -> None:
