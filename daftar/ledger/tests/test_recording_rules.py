@@ -29,7 +29,6 @@ from daftar.kernel.errors import ApplicationError
 from daftar.ledger import messages as msg
 from daftar.ledger.models import Transaction
 from daftar.ledger.services import day_close, transaction_record
-from daftar.licences.tests.factories import make_licence  # noqa: F401
 from daftar.offices.models import StaffRole
 from daftar.offices.tests.factories import make_office, staff
 from daftar.supervision.models import Violation
@@ -99,7 +98,7 @@ def test_todays_charges_stay_correct(city: Any, admin: Any, office: Any, clerk: 
 
 
 @pytest.fixture
-def licensed(make_licence: Any) -> Any:  # noqa: F811
+def licensed(make_licence: Any) -> Any:
     licence = make_licence()
     set_tariffs(licence.municipality, on=TODAY - dt.timedelta(days=1))
     return make_office(licence.municipality, licence.district, licence=licence)

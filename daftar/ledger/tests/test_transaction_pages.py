@@ -13,7 +13,6 @@ from daftar.catalogue.models import TariffRevision
 from daftar.catalogue.tests.factories import NOW, TODAY, make_city, municipal, set_tariffs
 from daftar.ledger import messages as msg
 from daftar.ledger.models import DailyClosing, Transaction
-from daftar.licences.tests.factories import make_licence  # noqa: F401
 from daftar.offices.models import StaffRole
 from daftar.offices.tests.factories import make_office, staff
 from daftar.supervision.models import Violation
@@ -80,7 +79,7 @@ def test_recording_at_the_tariff_lists_it_with_the_days_total(office: Any) -> No
     assert Transaction.objects.get().payment_ref == "9876"
 
 
-def test_above_tariff_says_a_violation_was_recorded(make_licence: Any) -> None:  # noqa: F811
+def test_above_tariff_says_a_violation_was_recorded(make_licence: Any) -> None:
     licence = make_licence()
     set_tariffs(licence.municipality, on=TODAY - dt.timedelta(days=1))
     office = make_office(licence.municipality, licence.district, licence=licence)

@@ -19,7 +19,6 @@ from daftar.kernel.errors import ApplicationError
 from daftar.ledger import messages as msg
 from daftar.ledger.models import DailyClosing, Transaction
 from daftar.ledger.services import day_close, transaction_record
-from daftar.licences.tests.factories import make_licence  # noqa: F401
 from daftar.offices.models import StaffRole
 from daftar.offices.tests.factories import make_office, staff
 from daftar.supervision.models import Violation
@@ -52,7 +51,7 @@ def manager(office: Any) -> Any:
 
 
 @pytest.fixture
-def licensed(make_licence: Any) -> Any:  # noqa: F811
+def licensed(make_licence: Any) -> Any:
     """A Tehran office working under an active licence, with the example tariffs."""
     licence = make_licence()
     set_tariffs(licence.municipality, on=TODAY - dt.timedelta(days=1))
@@ -150,7 +149,7 @@ def _seeded(transactional_db: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_the_violation_is_committed_although_the_request_is_refused(
     _seeded: Any,
-    make_licence: Any,  # noqa: F811
+    make_licence: Any,
 ) -> None:
     """Real commits (no test transaction around): the refusal does not roll the report back."""
     licence = make_licence()
