@@ -17,7 +17,7 @@ from daftar.accounts.models import User
 from daftar.applications.tests.helpers import client_for
 
 from .access_world import World, world_rolled_back
-from .test_schema_fuzz import CHECKS  # the same checks as the fuzzing
+from .schema_checks import CHECKS  # the same checks as the fuzzing
 
 pytestmark = pytest.mark.django_db
 
