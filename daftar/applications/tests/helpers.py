@@ -59,6 +59,11 @@ def client_for(user: User) -> APIClient:
     return client
 
 
+def staff(mobile: str) -> APIClient:
+    """An API client of the demo staff member with this mobile number."""
+    return client_for(User.objects.get(mobile=mobile))
+
+
 def open_call() -> Call:
     return Call.objects.filter(municipality__slug="tehran").order_by("-pk")[0]  # demo_load opens one
 

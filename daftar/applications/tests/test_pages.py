@@ -33,7 +33,18 @@ from daftar.municipalities.models import Municipality
 from daftar.municipalities.tests.factories import DistrictFactory, MunicipalityFactory
 from daftar.rules.models import DocumentRequirement, LicenceType
 
-from .helpers import APPLY_FORM, GOOD_FACTS, INSPECTION, client_for, move, open_call, submitted_case, upload_file
+from .helpers import (
+    APPLY_FORM,
+    GOOD_FACTS,
+    INSPECTION,
+    client_for,
+    move,
+    open_call,
+    staff,
+    submitted_case,
+    through_review,
+    upload_file,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -737,3 +748,29 @@ def test_nav_and_dashboard_link_cases_and_the_queue_by_role(client, tehran_rules
     assert 'href="/staff/queue/"' not in applicant
     reviewer = html(web(user(REVIEWER)).get("/dashboard/"))
     assert 'href="/applications/"' in reviewer and 'href="/staff/queue/"' in reviewer and "صف کار" in reviewer
+
+
+def test_pressing_enter_in_the_review_reason_does_not_accept(tehran_rules):
+    """The review form's first submit button is a disabled decoy (Enter submits the first one)."""
+    from django.test import Client
+
+    case = submitted_case(client_for(User.objects.get(mobile="09120000001")))["id"]
+    move(staff("09120000002"), case, "start_review")
+    page = Client()
+    page.force_login(User.objects.get(mobile="09120000002"))
+    html = page.get(f"/applications/{case}/").content.decode()
+    form = html[html.index('class="row g-2 align-items-end mt-1 review-form"') :]
+    first_button = form[form.index("<button") : form.index(">", form.index("<button"))]
+    assert "disabled" in first_button and 'value="accept"' not in first_button
+    assert "درخواست اصلاح مدارک" not in html  # nothing rejected yet: the move is not offered
+
+
+def test_bulk_acknowledgement_works_under_any_filter(tehran_rules):
+    from django.test import Client
+
+    case = submitted_case(client_for(User.objects.get(mobile="09120000001")))["id"]
+    through_review(case)  # now in «exam», outside the reviewer's default queue
+    page = Client()
+    page.force_login(User.objects.get(mobile="09120000002"))
+    page.post("/staff/queue/acknowledge/?status=exam", {"ids": [case]})
+    assert Application.objects.get(pk=case).acknowledged_at is not None

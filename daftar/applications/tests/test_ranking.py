@@ -21,6 +21,7 @@ from .helpers import (
     client_for,
     move,
     open_call,
+    staff,
     submitted_case,
     through_review,
     to_final_review,
@@ -128,3 +129,27 @@ def test_the_ranking_page_sends_anonymous_visitors_to_the_login(tehran_rules):
     response = Client().get(f"/calls/{call.pk}/ranking/")
     assert response.status_code == 302
     assert response["Location"] == f"/login/?next=/calls/{call.pk}/ranking/"
+
+
+def test_an_approved_case_keeps_its_place_and_the_quota_is_never_exceeded(
+    tehran_rules, django_capture_on_commit_callbacks
+):
+    call = open_call()
+    district = call.districts.first().district_id  # quota 1
+    with django_capture_on_commit_callbacks(execute=True):
+        first = submitted_case(
+            client_for(applicant(1)), district=district, facts={**GOOD_FACTS, "degree_level": "bachelor"}
+        )["id"]
+        second = submitted_case(
+            client_for(applicant(2)), district=district, facts={**GOOD_FACTS, "degree_level": "bachelor"}
+        )["id"]
+    through_review(first)
+    through_review(second)
+    to_final_review(first, exam=61)
+    authority = staff("09120000005")
+    assert move(authority, first, "approve").json()["status"] == "approved"
+    to_final_review(second, exam=100)  # a later, higher score does not take the place
+    refused = move(authority, second, "approve")
+    assert refused.status_code == 409 and refused.json()["code"] == "outside_quota"
+    ranking = district_ranking(call, district)
+    assert [(r.application_id, r.within_quota) for r in ranking] == [(first, True), (second, False)]
