@@ -190,3 +190,14 @@ def test_evaluator_is_total_deterministic_and_monotonic(rules, facts):
 )
 def test_reasons_never_round_into_a_contradiction(rules, changes, cid, expected):
     assert expected in verdict(rules, **changes)[cid][1]
+
+
+def test_a_bad_row_that_slipped_through_is_unknown_not_a_crash():
+    rules = compile_rule_set(
+        place="تهران",
+        conditions=[
+            {"cid": "X", "group": "location", "check": "min_number", "facts": ["premises_area_m2"], "parameters": {}},
+        ],
+    )
+    result = evaluate(rules, GOOD)
+    assert result.eligible is None and result.conditions[0].result == "unknown"
