@@ -1,6 +1,6 @@
-"""Fixes from the issue-6 review (S17 «نوبت‌دهی اینترنتی»): a booking on a day or hour the
-office no longer opens is cancelled and its citizen told (#4), and reminders go out the day
-before from APPOINTMENT_REMINDER_HOUR (Tehran), never for a slot no longer open (#10)."""
+"""Bookings the office can no longer honour (S17 «نوبت‌دهی اینترنتی»): a booking on a day or
+hour the office no longer opens (its closure, new weekly hours, the municipality's day off, an
+extended day withdrawn, the office deactivated) is cancelled and its citizen told by SMS."""
 
 from __future__ import annotations
 
@@ -37,9 +37,6 @@ def cancellation_sms(appointment: Appointment, office: Office, weekday: str, dat
     return msg.SMS_CANCELLED_BY_OFFICE.format(
         code=appointment.code, office=office.name, weekday=weekday, date=date, time=time, reason=reason
     )
-
-
-# --- #4: the office closes after citizens booked ------------------------------------------------
 
 
 def test_a_closure_cancels_that_days_bookings_with_an_sms_and_no_reminder(
@@ -182,52 +179,3 @@ def test_a_closure_committed_while_booking_is_seen_under_the_office_lock(
         appointment_book(office=office, service=inquiry, start=at(SUNDAY, 9), citizen=citizen)
     assert caught.value.code == "slot_unknown"
     assert not Appointment.objects.exists()
-
-
-# --- #10: when reminders go out ----------------------------------------------------------------
-
-
-def test_no_reminder_after_midnight_or_before_the_reminder_hour(
-    clock: Any, office: Any, inquiry: Any, citizen: Any
-) -> None:
-    booked = appointment_book(office=office, service=inquiry, start=at(SUNDAY, 9), citizen=citizen)
-    for hour, minute in ((0, 10), (6, 0), (15, 59)):
-        clock.move_to(at(SATURDAY, hour, minute), tick=False)
-        assert reminders_send() == 0
-    clock.move_to(at(SATURDAY, 16), tick=False)
-    assert reminders_send() == 1
-    assert Appointment.objects.get(pk=booked.pk).reminded_at is not None
-
-
-def test_the_reminder_hour_is_a_setting(clock: Any, office: Any, inquiry: Any, citizen: Any, settings: Any) -> None:
-    settings.APPOINTMENT_REMINDER_HOUR = 19
-    appointment_book(office=office, service=inquiry, start=at(SUNDAY, 9), citizen=citizen)
-    clock.move_to(at(SATURDAY, 18, 30), tick=False)
-    assert reminders_send() == 0
-    clock.move_to(at(SATURDAY, 19), tick=False)
-    assert reminders_send() == 1
-
-
-def test_an_evening_booking_for_tomorrow_gets_no_reminder_besides_its_confirmation(
-    clock: Any, office: Any, inquiry: Any, citizen: Any, citizen2: Any
-) -> None:
-    clock.move_to(at(SATURDAY, 15, 50), tick=False)
-    before = appointment_book(office=office, service=inquiry, start=at(SUNDAY, 9), citizen=citizen)
-    clock.move_to(at(SATURDAY, 20), tick=False)
-    evening = appointment_book(office=office, service=inquiry, start=at(SUNDAY, 10), citizen=citizen2)
-    clock.move_to(at(SATURDAY, 20, 30), tick=False)
-    assert reminders_send() == 1
-    assert Appointment.objects.get(pk=before.pk).reminded_at is not None
-    assert Appointment.objects.get(pk=evening.pk).reminded_at is None
-    assert OutboxMessage.objects.filter(to=citizen2.mobile, kind="appointment_booked").count() == 1
-    assert not OutboxMessage.objects.filter(to=citizen2.mobile, kind="appointment_reminder").exists()
-
-
-def test_no_reminder_for_a_slot_no_longer_open(clock: Any, office: Any, inquiry: Any, citizen: Any) -> None:
-    """Defence in depth: a closure written without the service (so nothing was cancelled)."""
-    booked = appointment_book(office=office, service=inquiry, start=at(SUNDAY, 9), citizen=citizen)
-    OfficeClosure.objects.create(office=office, date=SUNDAY, reason="قطع برق ساختمان")
-    clock.move_to(at(SATURDAY, 16), tick=False)
-    assert reminders_send() == 0
-    assert Appointment.objects.get(pk=booked.pk).reminded_at is None
-    assert not OutboxMessage.objects.filter(kind="appointment_reminder").exists()
