@@ -1,6 +1,7 @@
 """Working hours (S17, P8): the directive bounds the weekly schedule; «open now» in Tehran time;
 official holidays, the municipality's days off and the office's closures close a day; the
-municipality's extended days open it (the last days of the year)."""
+municipality's extended days open it (the last days of the year), though never against the
+office's own closure."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2026, 11, 23)  # 1405/09/02, an ordinary working Monday
 NOWRUZ = dt.date(2026, 3, 21)  # 1405/01/01, a Saturday
 LAST_THURSDAY_1404 = dt.date(2026, 3, 19)  # 1404/12/28, a Thursday near the end of Esfand
+SATURDAY = dt.date(2026, 12, 19)  # 1405/09/28, an ordinary working Saturday
+FRIDAY = dt.date(2026, 12, 25)
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -163,3 +166,39 @@ def test_the_next_days_in_persian_with_jalali_dates(make_office, tehran):
     assert days[0]["hours"] == "۰۸:۰۰ تا ۱۴:۰۰"
     assert days[1]["closed_reason"] == "تعطیلی دفتر: تعمیرات ساختمان" and days[1]["hours"] == ""
     assert days[4]["weekday"] == "جمعه" and days[4]["closed_reason"] == "جمعه"
+
+
+def test_an_office_closure_beats_the_municipality_extended_day(make_office, tehran):
+    office, other = make_office(), make_office(district=6)
+    ExtendedDay.objects.create(municipality=tehran, date=SATURDAY, start=dt.time(8), end=dt.time(20), title="تمدید")
+    OfficeClosure.objects.create(office=office, date=SATURDAY, reason="تعمیرات ساختمان")
+    hours = day_hours(office, SATURDAY)
+    assert hours.intervals == [] and hours.closed_reason == "تعطیلی دفتر: تعمیرات ساختمان"
+    assert hours.extended == ""
+    assert not is_open_at(office, at(SATURDAY, 10))
+    # the other office gets the extended hours
+    assert day_hours(other, SATURDAY).intervals == [(at(SATURDAY, 8), at(SATURDAY, 20))]
+    # the batch path used by the finder and the public page agrees
+    book = HoursBook([office, other], SATURDAY, SATURDAY)
+    assert book.day(office, SATURDAY) == hours
+    assert book.day(other, SATURDAY) == day_hours(other, SATURDAY)
+
+
+def test_an_office_closure_beats_an_extended_friday(make_office, tehran):
+    office = make_office()
+    ExtendedDay.objects.create(municipality=tehran, date=FRIDAY, start=dt.time(9), end=dt.time(13), title="تمدید")
+    assert day_hours(office, FRIDAY).intervals == [(at(FRIDAY, 9), at(FRIDAY, 13))]
+    OfficeClosure.objects.create(office=office, date=FRIDAY, reason="تعمیرات ساختمان")
+    assert day_hours(office, FRIDAY).closed_reason == "تعطیلی دفتر: تعمیرات ساختمان"
+    assert HoursBook([office], FRIDAY).day(office, FRIDAY) == day_hours(office, FRIDAY)
+
+
+def test_an_extended_day_still_wins_over_the_municipality_day_off(make_office, tehran):
+    """Documented choice: both are the municipality's word; the extended declaration wins."""
+    office = make_office()
+    DayOff.objects.create(municipality=tehran, date=SATURDAY, title="تعطیلی به دلیل آلودگی هوا")
+    assert day_hours(office, SATURDAY).closed_reason.startswith("تعطیلی اعلام‌شدهٔ شهرداری")
+    ExtendedDay.objects.create(municipality=tehran, date=SATURDAY, start=dt.time(10), end=dt.time(16), title="تمدید")
+    hours = day_hours(office, SATURDAY)
+    assert hours.intervals == [(at(SATURDAY, 10), at(SATURDAY, 16))] and hours.extended == "تمدید"
+    assert HoursBook([office], SATURDAY).day(office, SATURDAY) == hours
