@@ -1,5 +1,5 @@
 """What the schema fuzzing (``test_schema_fuzz.py``) and the plain requests that replay what it
-found (``test_schema_regressions.py``) check of every answer: no 5xx, and its status, content
+found (``test_schema_conformance.py``) check of every answer: no 5xx, and its status, content
 type, headers and body as the OpenAPI schema documents them."""
 
 from __future__ import annotations
