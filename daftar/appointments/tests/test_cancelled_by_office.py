@@ -14,6 +14,7 @@ from daftar.appointments.models import Appointment, AppointmentStatus
 from daftar.appointments.services import appointment_book, appointments_reconcile, reminders_send
 from daftar.audit.constants import action_label
 from daftar.audit.models import AuditEntry
+from daftar.kernel.errors import ApplicationError
 from daftar.municipalities.models import DayOff
 from daftar.notifications.models import OutboxMessage
 from daftar.offices.models import ExtendedDay, Office, OfficeClosure, StaffRole
@@ -85,8 +86,9 @@ def test_new_weekly_hours_cancel_only_the_bookings_outside_them(
 
 def test_a_refused_schedule_cancels_nothing(clock: Any, office: Any, inquiry: Any, citizen: Any) -> None:
     booked = appointment_book(office=office, service=inquiry, start=at(SUNDAY, 8, 30), citizen=citizen)
-    with pytest.raises(Exception):  # noqa: B017 - outside the directive: ApplicationError
+    with pytest.raises(ApplicationError) as refused:
         hours_set(office=office, rows=[{"weekday": 1, "start": "06:00", "end": "07:00"}], actor=None)
+    assert refused.value.code == "outside_directive"
     assert status(booked) == AppointmentStatus.BOOKED
     assert not OutboxMessage.objects.filter(kind="appointment_cancelled_by_office").exists()
 
