@@ -40,6 +40,7 @@ from daftar.licences.models import Licence, LicenceStatus
 from daftar.licences.services import licence_sign
 from daftar.municipalities.tests.factories import MunicipalityFactory
 from daftar.municipalities.workdays import TEHRAN
+from daftar.offices.tests.factories import OfficeClosureFactory, OfficeFactory, OfficeStaffFactory
 from daftar.supervision.models import Notice
 from daftar.supervision.services import notice_issue, violation_record
 
@@ -225,28 +226,23 @@ def _office(w: World, licence: Licence, clerk: User) -> None:
     from daftar.catalogue.tariffs import tariff_in_force
     from daftar.kernel.jalali import jalali_year_month
     from daftar.ledger.models import CostEntry
-    from daftar.offices.models import Office, OfficeClosure, OfficeService, OfficeStaff, StaffRole, WeeklyHours
+    from daftar.offices.models import StaffRole
 
-    office = Office.objects.create(
+    office = OfficeFactory(
         municipality=licence.municipality,
         district=licence.district,
         licence=licence,
         name="دفتر خدمات ماتریس دسترسی",
-        address="تهران، خیابان آزادی، پلاک ۱",
-        lat=35.70,
-        lng=51.40,
-        counters=2,
+        weekdays=range(5),  # Saturday … Wednesday, 8:00–14:00
+        services=["property_inquiry"],
     )
-    OfficeStaff.objects.create(office=office, user_id=licence.holder_id, role=StaffRole.MANAGER)
-    clerk_row = OfficeStaff.objects.create(office=office, user=clerk, role=StaffRole.CLERK)
-    for weekday in range(5):
-        WeeklyHours.objects.create(office=office, weekday=weekday, start=dt.time(8), end=dt.time(14))
+    OfficeStaffFactory(office=office, user=licence.holder, role=StaffRole.MANAGER)
+    clerk_row = OfficeStaffFactory(office=office, user=clerk, role=StaffRole.CLERK)
     service = Service.objects.get(code="property_inquiry")
-    OfficeService.objects.create(office=office, service=service)
     today = timezone.localdate()
     year, month = jalali_year_month(today)
     cost = CostEntry.objects.create(office=office, jyear=year, jmonth=month, category="rent", amount=50_000_000)
-    closure = OfficeClosure.objects.create(office=office, date=today + dt.timedelta(days=20), reason="تعمیرات")
+    closure = OfficeClosureFactory(office=office, date=today + dt.timedelta(days=20), reason="تعمیرات")
     # an appointment of the main case's applicant, three days ahead at 10:00
     day = today + dt.timedelta(days=3)
     start = dt.datetime.combine(day, dt.time(10), tzinfo=TEHRAN)

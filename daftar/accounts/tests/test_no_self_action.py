@@ -36,6 +36,7 @@ from daftar.accounts.models import User
 from daftar.accounts.tests.factories import RoleAssignmentFactory
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.lifecycle import SYSTEM, Lifecycle
+from daftar.offices.tests.factories import OfficeFactory, OfficeStaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +109,7 @@ def build() -> World:
     from daftar.documents.models import Document
     from daftar.inquiries.models import Inquiry, InquiryStatus, Kind
     from daftar.municipalities.workdays import TEHRAN
-    from daftar.offices.models import Office, OfficeStaff, StaffRole
+    from daftar.offices.models import StaffRole
 
     demo_load(offices=False)
     call = open_call()
@@ -152,16 +153,10 @@ def build() -> World:
     w.ids["interview_case"] = interview.pk
 
     # my appointment at the office where I am a clerk
-    office = Office.objects.create(
-        municipality=tehran,
-        district=call.districts.first().district,
-        name="دفتر خدمات آزمون خودکاری",
-        address="تهران، خیابان آزادی، پلاک ۲",
-        lat=35.7,
-        lng=51.4,
-        counters=2,
+    office = OfficeFactory(
+        municipality=tehran, district=call.districts.first().district, name="دفتر خدمات آزمون خودکاری"
     )
-    OfficeStaff.objects.create(office=office, user=me, role=StaffRole.CLERK)
+    OfficeStaffFactory(office=office, user=me, role=StaffRole.CLERK)
     service = catalogue_service("property_inquiry")
     start = dt.datetime.combine(timezone.localdate(), dt.time(9), tzinfo=TEHRAN) - dt.timedelta(days=1)
     appointment = Appointment.objects.create(

@@ -16,7 +16,8 @@ from daftar.catalogue.models import Service
 from daftar.catalogue.tests.factories import catalogue_service
 from daftar.municipalities.tests.factories import DistrictFactory, MunicipalityFactory
 from daftar.municipalities.workdays import TEHRAN
-from daftar.offices.models import Office, OfficeService, OfficeStaff, StaffRole, WeeklyHours
+from daftar.offices.models import Office, StaffRole
+from daftar.offices.tests.factories import OfficeFactory, OfficeStaffFactory
 
 SATURDAY = dt.date(2026, 12, 19)  # 1405/09/28
 HOLIDAY = dt.date(2026, 12, 23)  # Wednesday, an official holiday (holidays.IR)
@@ -29,20 +30,13 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def make_office(district: Any, name: str, counters: int = 2) -> Office:
-    office = Office.objects.create(
-        municipality=district.municipality,
+    return OfficeFactory.create(
         district=district,
         name=name,
-        address="خیابان نمونه، پلاک ۱",
-        lat=35.7,
-        lng=51.4,
         counters=counters,
+        weekdays=range(5),  # Saturday … Wednesday, 8:00–14:00
+        services=("property_inquiry", "building_permit", "appointment_booking"),
     )
-    for weekday in range(5):  # Saturday … Wednesday
-        WeeklyHours.objects.create(office=office, weekday=weekday, start=dt.time(8), end=dt.time(14))
-    for code in ("property_inquiry", "building_permit", "appointment_booking"):
-        OfficeService.objects.create(office=office, service=catalogue_service(code))
-    return office
 
 
 @pytest.fixture
@@ -93,7 +87,7 @@ def citizen3(db: Any) -> Any:
 
 def staff(office: Office, mobile: str, role: str = StaffRole.CLERK) -> Any:
     user = UserFactory(mobile=mobile)
-    OfficeStaff.objects.create(office=office, user=user, role=role)
+    OfficeStaffFactory(office=office, user=user, role=role)
     return user
 
 

@@ -14,6 +14,7 @@ from daftar.accounts.tests.factories import UserFactory
 from daftar.appointments.models import Appointment, AppointmentStatus
 from daftar.appointments.slots import bookable_days
 from daftar.offices.hours import day_hours
+from daftar.offices.tests.factories import OfficeStaffFactory
 
 from .conftest import make_office
 
@@ -92,13 +93,12 @@ def test_clerk_sees_the_days_list_and_marks_done(live_server: Any, page: Any, di
     import datetime as dt
 
     from daftar.catalogue.tests.factories import catalogue_service
-    from daftar.offices.models import OfficeStaff
 
     from .conftest import at
 
     office = make_office(district, "دفتر خدمات الکترونیک شهر نمونه")
     clerk = UserFactory(mobile="09120000078", first_name="سارا", last_name="محمدی")
-    OfficeStaff.objects.create(office=office, user=clerk)
+    OfficeStaffFactory(office=office, user=clerk)
     today = bookable_days()[0]
     # today's list, written directly: one appointment at the start of the day (its time has
     # passed, so «حاضر نشد» is offered) and one late in the evening (only «انجام شد»)

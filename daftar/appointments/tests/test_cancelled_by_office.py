@@ -15,10 +15,11 @@ from daftar.appointments.services import appointment_book, appointments_reconcil
 from daftar.audit.constants import action_label
 from daftar.audit.models import AuditEntry
 from daftar.kernel.errors import ApplicationError
-from daftar.municipalities.models import DayOff
+from daftar.municipalities.tests.factories import DayOffFactory
 from daftar.notifications.models import OutboxMessage
-from daftar.offices.models import ExtendedDay, Office, OfficeClosure, StaffRole
+from daftar.offices.models import Office, StaffRole
 from daftar.offices.services import closure_add, hours_set
+from daftar.offices.tests.factories import ExtendedDayFactory, OfficeClosureFactory
 
 from .conftest import SATURDAY, at, staff
 
@@ -106,7 +107,7 @@ def test_a_municipality_day_off_cancels_that_days_bookings_at_every_office(
     two = appointment_book(office=office_b, service=inquiry, start=at(SUNDAY, 11), citizen=citizen2)
     monday = appointment_book(office=office_b, service=inquiry, start=at(MONDAY, 11), citizen=citizen)
     with django_capture_on_commit_callbacks(execute=True):
-        DayOff.objects.create(municipality=office.municipality, date=SUNDAY, title="تعطیلی به دلیل آلودگی هوا")
+        DayOffFactory(municipality=office.municipality, date=SUNDAY, title="تعطیلی به دلیل آلودگی هوا")
     assert status(one) == status(two) == AppointmentStatus.CANCELLED
     assert status(monday) == AppointmentStatus.BOOKED
     texts = sorted(OutboxMessage.objects.filter(kind="appointment_cancelled_by_office").values_list("to", "text"))
@@ -123,14 +124,14 @@ def test_a_day_off_declared_for_a_past_day_touches_nothing(
     clock: Any, office: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        DayOff.objects.create(municipality=office.municipality, date=SATURDAY - dt.timedelta(days=1), title="گذشته")
+        DayOffFactory(municipality=office.municipality, date=SATURDAY - dt.timedelta(days=1), title="گذشته")
     assert not OutboxMessage.objects.exists()
 
 
 def test_withdrawing_or_narrowing_an_extended_day_cancels_the_bookings_it_allowed(
     clock: Any, office: Any, inquiry: Any, citizen: Any, citizen2: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    extended = ExtendedDay.objects.create(
+    extended = ExtendedDayFactory(
         municipality=office.municipality, date=THURSDAY, start=dt.time(8), end=dt.time(20), title="تمدید پایان سال"
     )
     morning = appointment_book(office=office, service=inquiry, start=at(THURSDAY, 9), citizen=citizen)
@@ -161,7 +162,7 @@ def test_deactivating_an_office_cancels_its_future_bookings(
 def test_a_started_booking_is_left_alone(clock: Any, office: Any, inquiry: Any, citizen: Any) -> None:
     booked = appointment_book(office=office, service=inquiry, start=at(SATURDAY, 9), citizen=citizen)
     clock.move_to(at(SATURDAY, 9, 5), tick=False)
-    OfficeClosure.objects.create(office=office, date=SATURDAY, reason="قطع برق ساختمان")
+    OfficeClosureFactory(office=office, date=SATURDAY, reason="قطع برق ساختمان")
     assert appointments_reconcile(office=office) == []
     assert status(booked) == AppointmentStatus.BOOKED
 
@@ -176,7 +177,7 @@ def test_a_closure_committed_while_booking_is_seen_under_the_office_lock(
 
     before = day_slots(office, inquiry, SUNDAY)
     monkeypatch.setattr(services, "day_slots", lambda *args, **kwargs: before)
-    OfficeClosure.objects.create(office=office, date=SUNDAY, reason="تعمیرات ساختمان")
+    OfficeClosureFactory(office=office, date=SUNDAY, reason="تعمیرات ساختمان")
     with pytest.raises(ApplicationError) as caught:
         appointment_book(office=office, service=inquiry, start=at(SUNDAY, 9), citizen=citizen)
     assert caught.value.code == "slot_unknown"

@@ -14,7 +14,7 @@ from daftar.appointments.models import Appointment
 from daftar.appointments.services import appointment_book, appointment_cancel, reminders_send
 from daftar.appointments.tasks import send_reminders
 from daftar.notifications.models import OutboxMessage
-from daftar.offices.models import OfficeClosure
+from daftar.offices.tests.factories import OfficeClosureFactory
 
 from .conftest import SATURDAY, at
 
@@ -93,7 +93,7 @@ def test_an_evening_booking_for_tomorrow_gets_no_reminder_besides_its_confirmati
 def test_no_reminder_for_a_slot_no_longer_open(clock: Any, office: Any, inquiry: Any, citizen: Any) -> None:
     """Defence in depth: a closure written without the service (so nothing was cancelled)."""
     booked = appointment_book(office=office, service=inquiry, start=at(SUNDAY, 9), citizen=citizen)
-    OfficeClosure.objects.create(office=office, date=SUNDAY, reason="قطع برق ساختمان")
+    OfficeClosureFactory(office=office, date=SUNDAY, reason="قطع برق ساختمان")
     clock.move_to(at(SATURDAY, 16), tick=False)
     assert reminders_send() == 0
     assert Appointment.objects.get(pk=booked.pk).reminded_at is None

@@ -39,7 +39,8 @@ from daftar.inspections.services import inspection_schedule, visit_schedule
 from daftar.licences import policy as licence_policy
 from daftar.licences.models import Licence, LicenceEvent, LicenceStatus
 from daftar.notifications.models import OutboxMessage
-from daftar.offices.models import Office, OfficeStaff, StaffRole
+from daftar.offices.models import OfficeStaff, StaffRole
+from daftar.offices.tests.factories import OfficeFactory, OfficeStaffFactory
 from daftar.supervision import policy as supervision_policy
 from daftar.supervision.models import Decision, Notice, Violation
 from daftar.supervision.services import notice_issue, violation_record
@@ -111,17 +112,11 @@ class World:
 
 
 def _office(licence: Licence, holder: User, clerk: User) -> None:
-    office = Office.objects.create(
-        municipality=licence.municipality,
-        district=licence.district,
-        licence=licence,
-        name=f"دفتر {licence.number}",
-        address="تهران، خیابان آزادی",
-        lat=35.70,
-        lng=51.40,
+    office = OfficeFactory(
+        municipality=licence.municipality, district=licence.district, licence=licence, name=f"دفتر {licence.number}"
     )
-    OfficeStaff.objects.create(office=office, user=holder, role=StaffRole.MANAGER)
-    OfficeStaff.objects.create(office=office, user=clerk, role=StaffRole.CLERK)
+    OfficeStaffFactory(office=office, user=holder, role=StaffRole.MANAGER)
+    OfficeStaffFactory(office=office, user=clerk, role=StaffRole.CLERK)
 
 
 def _case(applicant: User) -> Application:

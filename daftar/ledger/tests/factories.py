@@ -19,7 +19,8 @@ from daftar.catalogue.models import Service, Tariff
 from daftar.kernel.jalali import TEHRAN, jalali_year_month
 from daftar.ledger.models import CostEntry, Transaction
 from daftar.municipalities.models import District, Municipality, Province
-from daftar.offices.models import Office, OfficeStaff, StaffRole
+from daftar.offices.models import Office, StaffRole
+from daftar.offices.tests.factories import OfficeFactory, OfficeStaffFactory
 
 TODAY = dt.datetime(2026, 11, 24, 10, 0, tzinfo=TEHRAN)  # 1405/09/03
 _seq = count(1)
@@ -56,13 +57,11 @@ def user(mobile: str) -> User:
 
 
 def office_in(district: District, name: str) -> Office:
-    return Office.objects.create(
-        municipality=district.municipality, district=district, name=name, address="نشانی نمونه", lat=35.7, lng=51.4
-    )
+    return OfficeFactory.create(district=district, name=name, address="نشانی نمونه")
 
 
 def staff_of(office: Office, who: User, role: str) -> None:
-    OfficeStaff.objects.create(office=office, user=who, role=role)
+    OfficeStaffFactory(office=office, user=who, role=role)
 
 
 def grant(who: User, role: str, municipality: Municipality) -> None:

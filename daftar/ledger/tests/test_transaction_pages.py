@@ -14,7 +14,7 @@ from daftar.catalogue.tests.factories import NOW, TODAY, make_city, municipal, s
 from daftar.ledger import messages as msg
 from daftar.ledger.models import DailyClosing, Transaction
 from daftar.offices.models import StaffRole
-from daftar.offices.tests.factories import make_office, staff
+from daftar.offices.tests.factories import WeeklyHoursFactory, make_office, staff
 from daftar.supervision.models import Violation
 
 pytestmark = pytest.mark.django_db
@@ -178,14 +178,13 @@ def test_browser_clerk_records_and_manager_closes_the_day(live_server: Any, brow
 
     from conftest import screenshot
     from daftar.catalogue.seed import catalogue_seed
-    from daftar.offices.models import WeeklyHours
 
     catalogue_seed(apps)
     municipality, district = make_city()
     set_tariffs(municipality, on=timezone.localdate() - dt.timedelta(days=5))
     office = make_office(municipality, district, weekdays=())
     for weekday in range(7):
-        WeeklyHours.objects.create(office=office, weekday=weekday, start=dt.time(0, 0), end=dt.time(23, 59))
+        WeeklyHoursFactory(office=office, weekday=weekday, start=dt.time(0, 0), end=dt.time(23, 59))
     manager = staff(office, StaffRole.MANAGER)
 
     def session_for(user: Any) -> Any:

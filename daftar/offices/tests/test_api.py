@@ -20,6 +20,7 @@ from daftar.municipalities.workdays import TEHRAN
 from daftar.offices import messages as msg
 from daftar.offices.models import OfficeClosure, OfficeStaff, WeeklyHours
 from daftar.offices.policy import NOT_FOUND, NOT_PERMITTED
+from daftar.offices.tests.factories import OfficeClosureFactory
 
 from .conftest import CLERK, MANAGER, WEEK, user
 
@@ -127,7 +128,7 @@ def test_the_public_detail_has_14_days_and_todays_tariffs(make_office, tehran):
     Tariff.objects.create(
         municipality=tehran, service=permit, amount=1_725_000, effective_from=parse_date("1405/09/03")
     )
-    OfficeClosure.objects.create(office=office, date=dt.date(2026, 11, 24), reason="تعمیرات ساختمان")
+    OfficeClosureFactory(office=office, date=dt.date(2026, 11, 24), reason="تعمیرات ساختمان")
     with time_machine.travel(MONDAY_1030, tick=False):
         body = APIClient().get(f"/api/v1/offices/{office.pk}").json()
     assert body["open_now"] is True and len(body["days"]) == 14

@@ -16,6 +16,7 @@ from daftar.kernel.jalali import parse_date, to_jalali
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices import messages as msg
 from daftar.offices.models import OfficeClosure, OfficeStaff, WeeklyHours
+from daftar.offices.tests.factories import OfficeClosureFactory
 
 from .conftest import CLERK, MANAGER, user
 
@@ -60,7 +61,7 @@ def test_the_office_page_shows_the_week_exceptions_tariffs_and_the_booking_link(
     Tariff.objects.create(
         municipality=tehran, service=permit, amount=1_500_000, effective_from=parse_date("1404/01/01")
     )
-    OfficeClosure.objects.create(office=office, date=dt.date(2026, 11, 24), reason="تعمیرات ساختمان")
+    OfficeClosureFactory(office=office, date=dt.date(2026, 11, 24), reason="تعمیرات ساختمان")
     with time_machine.travel(MONDAY_1030, tick=False):
         page = html(Client().get(f"/offices/{office.pk}/"))
     assert f'href="/offices/{office.pk}/book/"' in page and "رزرو نوبت" in page

@@ -25,6 +25,7 @@ from daftar.offices.services import (
     staff_add,
     staff_remove,
 )
+from daftar.offices.tests.factories import OfficeClosureFactory, OfficeStaffFactory
 
 from .conftest import CLERK, MANAGER, user
 
@@ -183,7 +184,7 @@ def test_closures_future_only_jalali_input_and_duplicates(make_office):
     assert OfficeClosure.objects.count() == 1
     closure_remove(office=office, closure_id=closure.pk, actor=manager)
     assert not OfficeClosure.objects.exists()
-    past = OfficeClosure.objects.create(office=office, date=today - dt.timedelta(days=3), reason="گذشته")
+    past = OfficeClosureFactory(office=office, date=today - dt.timedelta(days=3), reason="گذشته")
     assert refused(closure_remove, office=office, closure_id=past.pk, actor=manager).message == msg.CLOSURE_NOT_FUTURE
     assert set(AuditEntry.objects.filter(action__startswith="office.closure").values_list("action", flat=True)) == {
         "office.closure_add",
@@ -203,7 +204,7 @@ def test_a_municipality_admin_who_works_at_the_office_does_not_edit_it_as_the_mu
     admin = user("09120000007")
     role_grant(user=admin, role=Role.MUNICIPALITY_ADMIN, municipality=tehran, actor=None)
     office = make_office()
-    OfficeStaff.objects.create(office=office, user=admin, role=StaffRole.CLERK)
+    OfficeStaffFactory(office=office, user=admin, role=StaffRole.CLERK)
     before = Office.objects.filter(pk=office.pk).values().get()
     audits = AuditEntry.objects.count()
     assert refused(office_update, office=office, actor=admin, counters=5).status_code == 403
