@@ -1,6 +1,6 @@
 """Licences for the lifecycle and verification tests and for the apps that need a licensed
 office (supervision, inspections, the ledger), made directly with the ORM and signed with the
-real key (``services.licence_sign``). Registered for every app by the root conftest.py
+real key (``LicenceFactory``). Registered for every app by the root conftest.py
 (``pytest_plugins``)."""
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from django.utils import timezone
 
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import UserFactory
-from daftar.applications.models import Application
 from daftar.applications.tests.helpers import GOOD_FACTS, open_call
-from daftar.applications.workflow import Status
+from daftar.inquiries.models import Inquiry, Kind
+from daftar.inquiries.tests.factories import InquiryFactory
 from daftar.licences.models import Licence, LicenceStatus
-from daftar.licences.services import licence_sign
 from daftar.municipalities.models import District
 
-from .factories import HOLDER
+from .factories import HOLDER, LicenceFactory
 
 
 @pytest.fixture
@@ -46,37 +45,22 @@ def make_licence(tehran_rules: Any) -> Callable[..., Licence]:
         n = next(numbers)
         if holder is None:
             holder = User.objects.get(mobile=HOLDER) if n == 1 else UserFactory.create()
-        district = district or districts[0]
-        today = timezone.localdate()
-        application = Application.objects.create(
-            call=call,
-            applicant=holder,
-            municipality=call.municipality,
-            district=district,
-            status=Status.LICENCE_ISSUED,
-            facts=facts or GOOD_FACTS,
-            licence_number=f"TEH-1404-{n:06d}",
-        )
-        licence = Licence.objects.create(
+        dates = {name: day for name, day in (("valid_from", valid_from), ("valid_until", valid_until)) if day}
+        licence = LicenceFactory.create(
             number=f"TEH-1404-{n:06d}",
-            application=application,
-            licence_type=call.licence_type,
-            municipality=call.municipality,
-            district=district,
             holder=holder,
-            holder_name=holder.get_full_name(),
-            office_name=f"دفتر خدمات الکترونیک شهر — {district.name}",
-            valid_from=valid_from or today - dt.timedelta(days=30),
-            valid_until=valid_until or today + dt.timedelta(days=3 * 365),
+            district=district or districts[0],
+            application__call=call,
+            application__facts=facts or GOOD_FACTS,
             status=status,
             suspended_until=suspended_until,
+            **dates,
         )
-        licence_sign(licence)
         # answered inquiries, fresh enough for a renewal (see lifecycle._renewal_inquiries)
-        from daftar.inquiries.models import Inquiry, Kind
-
         Inquiry.objects.bulk_create(
-            Inquiry(application=application, kind=kind, status="passed", completed_at=timezone.now())
+            InquiryFactory.build(
+                application=licence.application, kind=kind, status="passed", completed_at=timezone.now()
+            )
             for kind in Kind.values
         )
         return licence
