@@ -1,6 +1,7 @@
-"""Municipalities, tariffs and municipal staff for the tariff tests and the tests of the apps
-above the catalogue, made directly with the models (the demo belongs to another part of the
-project and is not relied on). Offices are ``daftar.offices.tests.factories``.
+"""Municipalities, tariffs (``TariffFactory``), the seeded catalogue's services and municipal
+staff for the tariff tests and the tests of the apps above the catalogue, made directly with the
+models (the demo belongs to another part of the project and is not relied on). Offices are
+``daftar.offices.tests.factories``.
 
 The clock is frozen at ``NOW``: Tuesday 3 Azar 1405 (2026-11-24), 10:00 Tehran, a working day
 inside the example hours 8:00–14:00. Amounts are example figures (rials)."""
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import factory
 from rest_framework.test import APIClient
 
 from daftar.accounts.models import RoleAssignment, User
@@ -32,6 +34,18 @@ AMOUNTS = {
     "charges_payment": 150_000,
     "other_inquiry": 120_000,
 }
+
+
+class TariffFactory(factory.django.DjangoModelFactory[Tariff]):
+    """A municipality's tariff of a service (the property inquiry, 250,000 rials, since 2020)."""
+
+    class Meta:
+        model = Tariff
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    service = factory.LazyFunction(lambda: catalogue_service("property_inquiry"))
+    amount = AMOUNTS["property_inquiry"]
+    effective_from = dt.date(2020, 1, 1)
 
 
 def make_city() -> tuple[Municipality, District]:
