@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from daftar.accounts.tests.factories import UserFactory
 from daftar.appointments.models import Appointment, AppointmentStatus
+from daftar.appointments.tests.factories import AppointmentFactory
 from daftar.audit.models import AuditEntry
 from daftar.catalogue.models import Service
 from daftar.catalogue.services import tariff_set
@@ -187,16 +187,8 @@ def test_a_retry_of_a_recorded_transaction_still_answers_after_the_closing(
 
 def appointment(office: Any, *, code: str = "K7QM-3XPA", day: dt.date = TODAY, status: str = "booked") -> Appointment:
     start = dt.datetime(day.year, day.month, day.day, 9, 0, tzinfo=TEHRAN)
-    return Appointment.objects.create(
-        office=office,
-        service=svc("property_inquiry"),
-        citizen=UserFactory.create(),
-        start=start,
-        end=start + dt.timedelta(minutes=15),
-        day=day,
-        counter=1,
-        code=code,
-        status=status,
+    return AppointmentFactory.create(
+        office=office, service=svc("property_inquiry"), start=start, code=code, status=status
     )
 
 

@@ -12,6 +12,7 @@ from django.test import Client
 
 from daftar.accounts.tests.factories import UserFactory
 from daftar.appointments.models import Appointment
+from daftar.appointments.tests.factories import AppointmentFactory
 from daftar.audit.constants import action_label
 from daftar.audit.models import AuditEntry
 from daftar.catalogue.models import Service
@@ -93,13 +94,11 @@ def test_the_admin_shows_municipality_and_district_read_only_once_the_office_exi
 def _booking(office: Office, counter: int, start: dt.datetime, mobile: str = "09351110001") -> Appointment:
     service = Service.objects.filter(bookable=True).order_by("position").first()
     assert service is not None
-    return Appointment.objects.create(
+    return AppointmentFactory.create(
         office=office,
         service=service,
         citizen=UserFactory(mobile=mobile),
         start=start,
-        end=start + dt.timedelta(minutes=service.duration_minutes),
-        day=start.date(),
         counter=counter,
         code=f"TEST-{mobile[-4:]}",
     )
