@@ -12,7 +12,8 @@ from daftar.accounts.models import User
 from daftar.accounts.tests.factories import RoleAssignmentFactory
 from daftar.applications.models import Application
 from daftar.applications.tests.helpers import client_for, open_call, submitted_case
-from daftar.assessments.models import AssessmentPolicy, ExamSeat, ExamSession
+from daftar.assessments.models import ExamSeat, ExamSession
+from daftar.assessments.tests.factories import AssessmentPolicyFactory
 from daftar.municipalities.tests.factories import MunicipalityFactory
 from daftar.notifications.models import OutboxMessage
 
@@ -25,7 +26,7 @@ def test_relative_rule_p7_hand_example(tehran_rules, django_capture_on_commit_ca
     cases = exam_cases(5, django_capture_on_commit_callbacks)
     examiner = client_for(User.objects.get(mobile=EXAMINER))
     # top 1% of 5 seats → 1 seat (at least one): mark = 0.70 × 84 = 58.8
-    AssessmentPolicy.objects.create(municipality=open_call().municipality, exam_pass_rule="relative")  # P7's figures
+    AssessmentPolicyFactory(municipality=open_call().municipality, exam_pass_rule="relative")  # P7's figures
     session = new_session(examiner)
     assert session["weights"] == {"general": 0.4, "specialised": 0.6}
     seat_all(examiner, session, cases)
@@ -105,7 +106,7 @@ def test_seat_limit_and_sms_invitation_in_jalali(tehran_rules, django_capture_on
     ],
 )
 def test_interview_rules(tehran_rules, django_capture_on_commit_callbacks, rule, scores, status):
-    AssessmentPolicy.objects.create(municipality=open_call().municipality, interview_rule=rule)
+    AssessmentPolicyFactory(municipality=open_call().municipality, interview_rule=rule)
     (case,) = exam_cases(1, django_capture_on_commit_callbacks)
     examiner_user = User.objects.get(mobile=EXAMINER)
     examiner = client_for(examiner_user)

@@ -12,6 +12,7 @@ from daftar.accounts.tests.factories import RoleAssignmentFactory
 from daftar.applications.models import Application
 from daftar.applications.tests.helpers import client_for, open_call
 from daftar.assessments.models import AssessmentPolicy, ExamSession
+from daftar.assessments.tests.factories import AssessmentPolicyFactory
 from daftar.audit.models import AuditEntry
 from daftar.municipalities.tests.factories import MunicipalityFactory
 
@@ -39,7 +40,7 @@ def relative_policy(**extra: object) -> AssessmentPolicy:
         "interview_pass_mark": 70,
         **extra,
     }
-    return AssessmentPolicy.objects.create(municipality=open_call().municipality, **fields)
+    return AssessmentPolicyFactory.create(municipality=open_call().municipality, **fields)
 
 
 def test_a_session_without_figures_takes_the_municipality_rule_hand_computed(
