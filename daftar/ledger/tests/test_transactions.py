@@ -13,8 +13,17 @@ from rest_framework.test import APIClient
 
 from daftar.audit.models import AuditEntry
 from daftar.catalogue.inputs import rials
-from daftar.catalogue.models import Service, Tariff
-from daftar.catalogue.tests.factories import NOW, TODAY, YESTERDAY, client_for, make_city, municipal, set_tariffs
+from daftar.catalogue.models import Tariff
+from daftar.catalogue.tests.factories import (
+    NOW,
+    TODAY,
+    YESTERDAY,
+    TariffFactory,
+    client_for,
+    make_city,
+    municipal,
+    set_tariffs,
+)
 from daftar.kernel.errors import ApplicationError
 from daftar.ledger import messages as msg
 from daftar.ledger.models import DailyClosing, Transaction
@@ -88,12 +97,7 @@ def test_the_exact_tariff_is_accepted_with_its_snapshot(office: Any, clerk: Any)
 
 def test_the_snapshot_survives_a_later_tariff_change(office: Any, clerk: Any) -> None:
     post(client_for(clerk), office)
-    Tariff.objects.create(
-        municipality=office.municipality,
-        service=Service.objects.get(code="property_inquiry"),
-        amount=300_000,
-        effective_from=TODAY + dt.timedelta(days=1),
-    )
+    TariffFactory(municipality=office.municipality, amount=300_000, effective_from=TODAY + dt.timedelta(days=1))
     assert Transaction.objects.get().tariff_amount == INQUIRY
 
 

@@ -14,7 +14,8 @@ from rest_framework.test import APIClient
 from daftar.accounts.constants import Role
 from daftar.accounts.services import role_grant
 from daftar.applications.tests.helpers import client_for
-from daftar.catalogue.models import Service, Tariff
+from daftar.catalogue.models import Service
+from daftar.catalogue.tests.factories import TariffFactory
 from daftar.kernel.jalali import parse_date, to_jalali
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices import messages as msg
@@ -122,12 +123,8 @@ def test_the_list_costs_the_same_queries_for_3_and_30_offices(make_office, open_
 def test_the_public_detail_has_14_days_and_todays_tariffs(make_office, tehran):
     office = make_office(services=["building_permit", "property_inquiry"])
     permit = Service.objects.get(code="building_permit")
-    Tariff.objects.create(
-        municipality=tehran, service=permit, amount=1_500_000, effective_from=parse_date("1404/01/01")
-    )
-    Tariff.objects.create(
-        municipality=tehran, service=permit, amount=1_725_000, effective_from=parse_date("1405/09/03")
-    )
+    TariffFactory(municipality=tehran, service=permit, amount=1_500_000, effective_from=parse_date("1404/01/01"))
+    TariffFactory(municipality=tehran, service=permit, amount=1_725_000, effective_from=parse_date("1405/09/03"))
     OfficeClosureFactory(office=office, date=dt.date(2026, 11, 24), reason="تعمیرات ساختمان")
     with time_machine.travel(MONDAY_1030, tick=False):
         body = APIClient().get(f"/api/v1/offices/{office.pk}").json()
