@@ -29,8 +29,8 @@ from django.utils import timezone
 from daftar.accounts.models import RoleAssignment, User
 from daftar.accounts.tests.factories import UserFactory
 from daftar.applications.models import Application
-from daftar.applications.tests.helpers import GOOD_FACTS, client_for, open_call, png_bytes
-from daftar.applications.workflow import Status
+from daftar.applications.tests.factories import ApplicationFactory
+from daftar.applications.tests.helpers import client_for, png_bytes
 from daftar.audit.models import AuditEntry
 from daftar.inquiries.models import Inquiry
 from daftar.inspections import policy as inspection_policy
@@ -120,17 +120,7 @@ def _office(licence: Licence, holder: User, clerk: User) -> None:
 
 
 def _case(applicant: User) -> Application:
-    call = open_call()
-    return Application.objects.create(
-        call=call,
-        applicant=applicant,
-        municipality=call.municipality,
-        district=call.districts.first().district,
-        status=Status.SITE_INSPECTION,
-        status_changed_at=timezone.now(),
-        facts=GOOD_FACTS,
-        tracking_code="OWN000000001",
-    )
+    return ApplicationFactory.create(applicant=applicant, at_inspection=True, tracking_code="OWN000000001")
 
 
 @pytest.fixture
