@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import factory
 from rest_framework.test import APIClient
 
-from daftar.accounts.models import RoleAssignment, User
-from daftar.accounts.tests.factories import UserFactory
+from daftar.accounts.models import User
+from daftar.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from daftar.catalogue.models import Service, Tariff
 from daftar.catalogue.seed import CATALOGUE
 from daftar.municipalities.models import District, Municipality
@@ -76,7 +76,7 @@ def set_tariffs(municipality: Municipality, amounts: dict[str, int] | None = Non
 
 def municipal(municipality: Municipality, role: str = "supervisor") -> User:
     user = UserFactory.create()
-    RoleAssignment.objects.create(user=user, municipality=municipality, role=role)
+    RoleAssignmentFactory(user=user, municipality=municipality, role=role)
     return user
 
 

@@ -26,8 +26,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from daftar.accounts.models import RoleAssignment, User
-from daftar.accounts.tests.factories import UserFactory
+from daftar.accounts.models import User
+from daftar.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from daftar.applications.models import Application
 from daftar.applications.tests.factories import ApplicationFactory
 from daftar.applications.tests.helpers import client_for, png_bytes
@@ -301,7 +301,7 @@ def test_every_writing_route_is_tried():
 def test_a_staff_action_on_ones_own_is_not_found_and_changes_nothing(world, action, role, owner, attempt):
     person = User.objects.get(pk=world.owners[owner])
     municipality = Licence.objects.get(number=world.ids["licence"]).municipality
-    RoleAssignment.objects.create(user=person, municipality=municipality, role=role)
+    RoleAssignmentFactory(user=person, municipality=municipality, role=role)
     person = User.objects.get(pk=person.pk)  # its roles read afresh
     if attempt.prepare:
         attempt.prepare(world)

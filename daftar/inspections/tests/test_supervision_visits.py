@@ -9,8 +9,8 @@ from typing import Any
 from django.utils import timezone
 
 from daftar.accounts.constants import Role
-from daftar.accounts.models import RoleAssignment, User
-from daftar.accounts.tests.factories import UserFactory
+from daftar.accounts.models import User
+from daftar.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from daftar.applications.tests.helpers import client_for
 from daftar.audit.models import AuditEntry
 from daftar.inspections.checklist import visit_checklist
@@ -37,7 +37,7 @@ def _other_inspector() -> User:
         slug="isfahan-test", defaults={"name": "شهرداری اصفهان", "city": "اصفهان", "province": province}
     )
     user = UserFactory.create()
-    RoleAssignment.objects.create(user=user, role=Role.INSPECTOR, municipality=isfahan)
+    RoleAssignmentFactory(user=user, role=Role.INSPECTOR, municipality=isfahan)
     return user
 
 

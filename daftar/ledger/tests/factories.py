@@ -16,12 +16,14 @@ import jdatetime
 from rest_framework.test import APIClient
 
 from daftar.accounts.constants import Role
-from daftar.accounts.models import RoleAssignment, User
+from daftar.accounts.models import User
+from daftar.accounts.tests.factories import RoleAssignmentFactory
 from daftar.catalogue.models import Service, Tariff
 from daftar.catalogue.tests.factories import TariffFactory
 from daftar.kernel.jalali import TEHRAN, jalali_year_month
 from daftar.ledger.models import CostEntry, Transaction
 from daftar.municipalities.models import District, Municipality, Province
+from daftar.municipalities.tests.factories import DistrictFactory, MunicipalityFactory
 from daftar.offices.models import Office, StaffRole
 from daftar.offices.tests.factories import OfficeFactory, OfficeStaffFactory
 
@@ -68,7 +70,7 @@ def staff_of(office: Office, who: User, role: str) -> None:
 
 
 def grant(who: User, role: str, municipality: Municipality) -> None:
-    RoleAssignment.objects.create(user=who, role=role, municipality=municipality)
+    RoleAssignmentFactory(user=who, role=role, municipality=municipality)
 
 
 TARIFFS = {  # rials, example figures
@@ -83,11 +85,11 @@ TARIFFS = {  # rials, example figures
 
 def build_world() -> World:
     province = Province.objects.order_by("pk").first() or Province.objects.create(name_fa="استان", name_en="Ostan")
-    a = Municipality.objects.create(slug="shahr-a", name="شهرداری الف", province=province)
-    b = Municipality.objects.create(slug="shahr-b", name="شهرداری ب", province=province)
-    a1 = District.objects.create(municipality=a, number=1, name="منطقهٔ ۱")
-    a2 = District.objects.create(municipality=a, number=2, name="منطقهٔ ۲")
-    b1 = District.objects.create(municipality=b, number=1, name="منطقهٔ ۱ ب")
+    a = MunicipalityFactory(slug="shahr-a", name="شهرداری الف", province=province)
+    b = MunicipalityFactory(slug="shahr-b", name="شهرداری ب", province=province)
+    a1 = DistrictFactory(municipality=a, number=1, name="منطقهٔ ۱")
+    a2 = DistrictFactory(municipality=a, number=2, name="منطقهٔ ۲")
+    b1 = DistrictFactory(municipality=b, number=1, name="منطقهٔ ۱ ب")
     for municipality in (a, b):
         for code, amount in TARIFFS.items():
             TariffFactory(municipality=municipality, service=Service.objects.get(code=code), amount=amount)

@@ -17,6 +17,7 @@ from daftar.applications.tests.helpers import client_for
 from daftar.catalogue.models import Service
 from daftar.catalogue.tests.factories import TariffFactory
 from daftar.kernel.jalali import parse_date, to_jalali
+from daftar.municipalities.tests.factories import MunicipalityFactory
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices import messages as msg
 from daftar.offices.models import OfficeClosure, OfficeStaff, WeeklyHours
@@ -263,11 +264,9 @@ def test_municipality_readers_read_but_get_403_on_writes(make_office, reader, te
         response = getattr(api, method)(path.format(office.pk), body, format="json")
         assert response.status_code == 403 and response.json()["detail"] == NOT_PERMITTED
     # a supervisor of another municipality sees nothing
-    from daftar.municipalities.models import Municipality, Province
+    from daftar.municipalities.models import Province
 
-    shiraz = Municipality.objects.create(
-        slug="shiraz", name="شهرداری شیراز", city="شیراز", province=Province.objects.first()
-    )
+    shiraz = MunicipalityFactory(slug="shiraz", name="شهرداری شیراز", city="شیراز", province=Province.objects.first())
     outsider = user("09120000003")
     role_grant(user=outsider, role=Role.SUPERVISOR, municipality=shiraz, actor=None)
     assert client_for(outsider).get(HOURS.format(office.pk)).status_code == 404

@@ -17,7 +17,8 @@ from daftar.audit.constants import action_label
 from daftar.audit.models import AuditEntry
 from daftar.catalogue.models import Service
 from daftar.kernel.errors import ApplicationError
-from daftar.municipalities.models import Municipality, Province
+from daftar.municipalities.models import Province
+from daftar.municipalities.tests.factories import MunicipalityFactory
 from daftar.municipalities.workdays import TEHRAN
 from daftar.notifications.models import OutboxMessage
 from daftar.offices import messages as msg
@@ -164,9 +165,7 @@ def test_narrowing_the_directive_warns_the_admin_and_texts_the_managers(make_off
     time_machine.move_to(NOW, tick=False)
     late = make_office()  # Saturday–Wednesday 8:00–14:00
     early = make_office(district=6, manager="09120000010", hours=[{"weekday": 0, "start": "08:00", "end": "12:00"}])
-    shiraz = Municipality.objects.create(
-        slug="shiraz", name="شهرداری شیراز", city="شیراز", province=Province.objects.first()
-    )
+    shiraz = MunicipalityFactory(slug="shiraz", name="شهرداری شیراز", city="شیراز", province=Province.objects.first())
     shiraz.districts.create(number=3, name="منطقهٔ ۳ شیراز")
     elsewhere = make_office(municipality=shiraz, manager="09120000011")
     admin = login(ADMIN)

@@ -13,7 +13,8 @@ from daftar.accounts.services import role_grant
 from daftar.audit.constants import action_label
 from daftar.audit.models import AuditEntry
 from daftar.kernel.errors import ApplicationError
-from daftar.municipalities.models import Municipality, Province
+from daftar.municipalities.models import Province
+from daftar.municipalities.tests.factories import MunicipalityFactory
 from daftar.offices import messages as msg
 from daftar.offices.models import Office, OfficeClosure, OfficeStaff, StaffRole
 from daftar.offices.policy import NOT_PERMITTED
@@ -87,7 +88,7 @@ def test_bad_profile_changes_are_refused_in_persian_and_change_nothing(make_offi
 
 def test_a_district_of_another_municipality_is_refused(make_office, tehran):
     province = Province.objects.first()
-    shiraz = Municipality.objects.create(slug="shiraz", name="شهرداری شیراز", city="شیراز", province=province)
+    shiraz = MunicipalityFactory(slug="shiraz", name="شهرداری شیراز", city="شیراز", province=province)
     other = shiraz.districts.create(number=1, name="منطقهٔ ۱")
     error = refused(
         office_create,
