@@ -14,6 +14,9 @@ from rest_framework.test import APIClient
 
 from daftar.notifications.backends import LocmemBackend
 
+# Fixtures an app's tests share with the apps above it (pytest reads pytest_plugins only here).
+pytest_plugins = ["daftar.licences.tests.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _clean_state(settings: Any, tmp_path_factory: Any) -> Iterator[None]:

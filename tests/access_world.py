@@ -29,17 +29,23 @@ from daftar.accounts.constants import Role
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from daftar.applications.models import Application
-from daftar.applications.tests.helpers import GOOD_FACTS, client_for, open_call, png_bytes, submitted_case
+from daftar.applications.tests.factories import ApplicationFactory
+from daftar.applications.tests.helpers import client_for, open_call, png_bytes, submitted_case
 from daftar.applications.workflow import Status
+from daftar.appointments.tests.factories import AppointmentFactory
 from daftar.assessments.models import ExamSeat, ExamSession
+from daftar.assessments.tests.factories import ExamSeatFactory, ExamSessionFactory
 from daftar.documents.models import Document
 from daftar.inquiries.models import Inquiry, InquiryStatus, Kind
+from daftar.inquiries.tests.factories import InquiryFactory
 from daftar.inspections.models import Inspection, InspectionPhoto, SupervisionVisit
 from daftar.inspections.services import inspection_schedule, photo_add, visit_schedule
-from daftar.licences.models import Licence, LicenceStatus
-from daftar.licences.services import licence_sign
+from daftar.ledger.tests.factories import CostEntryFactory
+from daftar.licences.models import Licence
+from daftar.licences.tests.factories import LicenceFactory
 from daftar.municipalities.tests.factories import MunicipalityFactory
 from daftar.municipalities.workdays import TEHRAN
+from daftar.offices.tests.factories import OfficeClosureFactory, OfficeFactory, OfficeStaffFactory
 from daftar.supervision.models import Notice
 from daftar.supervision.services import notice_issue, violation_record
 
@@ -79,41 +85,23 @@ def _tracking(n: int) -> str:
 
 
 def _case(call: Any, status: str, n: int, applicant: User | None = None, **extra: Any) -> Application:
-    return Application.objects.create(
+    return ApplicationFactory.create(
         call=call,
         applicant=applicant or UserFactory.create(),
-        municipality=call.municipality,
         district=extra.pop("district", None) or call.districts.first().district,
         status=status,
-        status_changed_at=timezone.now(),
         submitted_at=timezone.now(),
-        facts=GOOD_FACTS,
         tracking_code=_tracking(n),
         **extra,
     )
 
 
 def _licence(call: Any, holder: User) -> Licence:
-    """An issued, signed, active licence of its own case (as ``licences/tests/factories.py``)."""
+    """An issued, signed, active licence of its own case (``LicenceFactory``)."""
     district = call.districts.order_by("district__number").first().district
     number = "TEH-1404-777001"
-    today = timezone.localdate()
     application = _case(call, Status.LICENCE_ISSUED, 90, applicant=holder, district=district, licence_number=number)
-    licence = Licence.objects.create(
-        number=number,
-        application=application,
-        licence_type=call.licence_type,
-        municipality=call.municipality,
-        district=district,
-        holder=holder,
-        holder_name=holder.get_full_name(),
-        office_name=f"دفتر خدمات الکترونیک شهر — {district.name}",
-        valid_from=today - dt.timedelta(days=30),
-        valid_until=today + dt.timedelta(days=3 * 365),
-        status=LicenceStatus.ACTIVE,
-    )
-    licence_sign(licence)
-    return licence
+    return LicenceFactory.create(number=number, application=application, holder=holder, district=district)
 
 
 def build_world() -> World:
@@ -142,7 +130,9 @@ def build_world() -> World:
     w.ids["document"] = document.pk
     w.owners["document"] = owner.pk
     Inquiry.objects.filter(application_id=case["id"]).delete()
-    Inquiry.objects.create(application_id=case["id"], kind=Kind.CRIMINAL_RECORD, status=InquiryStatus.ERROR)
+    InquiryFactory(
+        application=Application.objects.get(pk=case["id"]), kind=Kind.CRIMINAL_RECORD, status=InquiryStatus.ERROR
+    )
     w.ids["kind"] = Kind.CRIMINAL_RECORD.value
 
     # another applicant, with a case of their own in the same call
@@ -154,15 +144,8 @@ def build_world() -> World:
     seated = _case(call, Status.EXAM, 2)
     w.extra["seat_candidate"] = _case(call, Status.EXAM, 3).pk
     w.extra["seated_tracking_code"] = seated.tracking_code
-    session = ExamSession.objects.create(
-        municipality=call.municipality,
-        call=call,
-        title="آزمون کتبی ماتریس دسترسی",
-        starts_at=timezone.now() + dt.timedelta(days=7),
-        place="تالار شهرداری",
-        seats=10,
-    )
-    seat = ExamSeat.objects.create(session=session, application=seated)
+    session = ExamSessionFactory(call=call, title="آزمون کتبی ماتریس دسترسی")
+    seat = ExamSeatFactory(session=session, application=seated)
     w.ids["exam_session"] = session.pk
     w.ids["seat"] = seat.pk
     w.owners["exam_session"] = seated.applicant_id
@@ -220,45 +203,31 @@ def _revision(w: World, admin: User) -> None:
 def _office(w: World, licence: Licence, clerk: User) -> None:
     """The licence's office: the holder manages it, the demo clerk works there (and the demo
     manager runs another, demo office: a manager of office A is a stranger at office B)."""
-    from daftar.appointments.models import Appointment
     from daftar.catalogue.models import Service
     from daftar.catalogue.tariffs import tariff_in_force
     from daftar.kernel.jalali import jalali_year_month
-    from daftar.ledger.models import CostEntry
-    from daftar.offices.models import Office, OfficeClosure, OfficeService, OfficeStaff, StaffRole, WeeklyHours
+    from daftar.offices.models import StaffRole
 
-    office = Office.objects.create(
+    office = OfficeFactory(
         municipality=licence.municipality,
         district=licence.district,
         licence=licence,
         name="دفتر خدمات ماتریس دسترسی",
-        address="تهران، خیابان آزادی، پلاک ۱",
-        lat=35.70,
-        lng=51.40,
-        counters=2,
+        weekdays=range(5),  # Saturday … Wednesday, 8:00–14:00
+        services=["property_inquiry"],
     )
-    OfficeStaff.objects.create(office=office, user_id=licence.holder_id, role=StaffRole.MANAGER)
-    clerk_row = OfficeStaff.objects.create(office=office, user=clerk, role=StaffRole.CLERK)
-    for weekday in range(5):
-        WeeklyHours.objects.create(office=office, weekday=weekday, start=dt.time(8), end=dt.time(14))
+    OfficeStaffFactory(office=office, user=licence.holder, role=StaffRole.MANAGER)
+    clerk_row = OfficeStaffFactory(office=office, user=clerk, role=StaffRole.CLERK)
     service = Service.objects.get(code="property_inquiry")
-    OfficeService.objects.create(office=office, service=service)
     today = timezone.localdate()
     year, month = jalali_year_month(today)
-    cost = CostEntry.objects.create(office=office, jyear=year, jmonth=month, category="rent", amount=50_000_000)
-    closure = OfficeClosure.objects.create(office=office, date=today + dt.timedelta(days=20), reason="تعمیرات")
+    cost = CostEntryFactory(office=office, jyear=year, jmonth=month, category="rent", amount=50_000_000)
+    closure = OfficeClosureFactory(office=office, date=today + dt.timedelta(days=20), reason="تعمیرات")
     # an appointment of the main case's applicant, three days ahead at 10:00
     day = today + dt.timedelta(days=3)
     start = dt.datetime.combine(day, dt.time(10), tzinfo=TEHRAN)
-    appointment = Appointment.objects.create(
-        office=office,
-        service=service,
-        citizen_id=w.owners["case"],
-        start=start,
-        end=start + dt.timedelta(minutes=service.duration_minutes),
-        day=day,
-        counter=1,
-        code="ACCM-2345",
+    appointment = AppointmentFactory(
+        office=office, service=service, citizen=User.objects.get(pk=w.owners["case"]), start=start, code="ACCM-2345"
     )
     tariff = tariff_in_force(office.municipality_id, service.pk, today)
     assert tariff is not None, "the demo's Tehran tariffs are missing"

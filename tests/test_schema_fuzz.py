@@ -26,20 +26,14 @@ from django.test import override_settings
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from knox.models import AuthToken
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import UserFactory
 from daftar.applications.tests.helpers import GOOD_FACTS
 
+from .access_matrix import MATRIX
 from .access_world import World, build_world
-from .test_access_matrix import MATRIX
+from .schema_checks import CHECKS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,13 +43,6 @@ EXAMPLES = int(os.environ.get("DAFTAR_FUZZ_EXAMPLES", "10"))
 ANON_EXAMPLES = max(3, EXAMPLES // 3)
 # A seed explores other examples locally (CI is derandomized: the same examples every run).
 SEED = os.environ.get("DAFTAR_FUZZ_SEED")
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
 PREFIX = "/api/v1"
 
 # Who calls the endpoints without a path parameter (the others follow MATRIX: the actors that

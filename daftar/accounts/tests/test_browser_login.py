@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from conftest import captcha_answer, screenshot, sms_code
 from daftar.accounts.constants import Role
 from daftar.accounts.services import role_grant, user_get_or_create
+from daftar.accounts.tests.helpers import browser_login
 from daftar.kernel.jalali import to_jalali
 from daftar.municipalities.tests.factories import MunicipalityFactory
 
@@ -56,17 +57,6 @@ def test_login_through_the_real_ui_lands_on_the_dashboard(live_server: Any, page
     screenshot(page, "03-dashboard")
 
 
-def _login(page: Any, base: str, mobile: str) -> None:
-    page.goto(base + "/login/")
-    page.get_by_label("شماره تلفن همراه").fill(mobile)
-    page.get_by_label("عدد امنیتی").fill(captcha_answer(page.locator("#id_captcha_key").input_value()))
-    page.get_by_role("button", name="ارسال رمز یکبار مصرف").click()
-    page.wait_for_url("**/login/code/")
-    page.get_by_label("رمز یکبار مصرف").fill(sms_code(mobile))
-    page.get_by_role("button", name="ورود").click()
-    page.wait_for_url("**/dashboard/")
-
-
 def test_municipality_admin_grants_a_role_in_the_persian_admin(live_server: Any, page: Any) -> None:
     city = MunicipalityFactory(slug="tehran", name="شهرداری تهران")
     other = MunicipalityFactory(slug="karaj", name="شهرداری کرج")
@@ -75,7 +65,7 @@ def test_municipality_admin_grants_a_role_in_the_persian_admin(live_server: Any,
     stranger, _ = user_get_or_create(mobile="09350000001")
     role_grant(user=stranger, role=Role.SUPERVISOR, municipality=other, actor=None)
 
-    _login(page, live_server.url, "09120000007")
+    browser_login(page, live_server.url, "09120000007")
     page.get_by_role("link", name="مدیریت شهرداری (مناطق و نقش‌ها)").click()
     page.wait_for_url("**/admin/")
     assert page.locator("html").get_attribute("dir") == "rtl"
@@ -123,7 +113,7 @@ def test_login_page_fits_a_phone(live_server: Any, browser: Any, csp_guard: Any)
 def test_changing_the_mobile_number_through_the_real_ui(live_server: Any, page: Any) -> None:
     """Issue 8: from the dashboard to a new number, the code sent to it, and the notice; every
     page of the journey under the strict CSP (the ``page`` fixture fails on a violation)."""
-    _login(page, live_server.url, "09120000008")
+    browser_login(page, live_server.url, "09120000008")
     page.get_by_role("link", name="تغییر شمارهٔ همراه").click()
     page.wait_for_url("**/profile/mobile/")
     page.get_by_label("شمارهٔ همراه تازه").fill("۰۹۳۵ ۱۲۳ ۴۵۶۷")

@@ -34,8 +34,15 @@ from django.utils import timezone
 
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import RoleAssignmentFactory
+from daftar.applications.models import Application
+from daftar.applications.tests.factories import ApplicationFactory
+from daftar.appointments.tests.factories import AppointmentFactory
+from daftar.assessments.tests.factories import ExamSeatFactory, ExamSessionFactory
+from daftar.calls.tests.factories import CallFactory
+from daftar.inquiries.tests.factories import InquiryFactory
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.lifecycle import SYSTEM, Lifecycle
+from daftar.offices.tests.factories import OfficeFactory, OfficeStaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,50 +73,27 @@ class World:
 
 def _call_like(call: Any, title: str) -> Any:
     """Another open call of the same licence type: one case per call per applicant (S7)."""
-    from daftar.calls.models import Call, CallDistrict
-
-    other = Call.objects.create(
-        municipality=call.municipality,
-        licence_type=call.licence_type,
+    return CallFactory(
         rule_set=call.rule_set,
         title=title,
         opens_at=call.opens_at,
         closes_at=call.closes_at,
+        quotas={row.district: row.quota for row in call.districts.all()},
     )
-    for row in call.districts.all():
-        CallDistrict.objects.create(call=other, district=row.district, quota=row.quota)
-    return other
 
 
 def _case(call: Any, me: User, status: str, code: str) -> Any:
-    from daftar.applications.models import Application
-    from daftar.applications.tests.helpers import GOOD_FACTS
-
-    return Application.objects.create(
-        call=call,
-        applicant=me,
-        municipality=call.municipality,
-        district=call.districts.first().district,
-        status=status,
-        status_changed_at=timezone.now(),
-        submitted_at=timezone.now(),
-        facts=GOOD_FACTS,
-        tracking_code=code,
-    )
+    return ApplicationFactory(call=call, applicant=me, status=status, submitted_at=timezone.now(), tracking_code=code)
 
 
 def build() -> World:
-    from daftar.applications.tests.helpers import client_for, move, open_call, submitted_case
-    from daftar.applications.tests.test_ranking import applicant
+    from daftar.applications.tests.helpers import applicant, client_for, move, open_call, submitted_case
     from daftar.applications.workflow import Status
-    from daftar.appointments.models import Appointment
-    from daftar.appointments.tests.conftest import catalogue_service
-    from daftar.assessments.models import ExamSeat, ExamSession
     from daftar.demo.services import demo_load
     from daftar.documents.models import Document
     from daftar.inquiries.models import Inquiry, InquiryStatus, Kind
     from daftar.municipalities.workdays import TEHRAN
-    from daftar.offices.models import Office, OfficeStaff, StaffRole
+    from daftar.offices.models import StaffRole
 
     demo_load(offices=False)
     call = open_call()
@@ -123,24 +107,14 @@ def build() -> World:
     case = submitted_case(client_for(me))["id"]
     assert move(client_for(User.objects.get(mobile="09120000002")), case, "start_review").status_code == 200
     Inquiry.objects.filter(application_id=case).delete()
-    Inquiry.objects.create(application_id=case, kind=Kind.CRIMINAL_RECORD, status=InquiryStatus.ERROR)
+    InquiryFactory(application=Application.objects.get(pk=case), kind=Kind.CRIMINAL_RECORD, status=InquiryStatus.ERROR)
     w.ids.update(case=case, kind=Kind.CRIMINAL_RECORD.value)
     w.ids["document"] = Document.objects.filter(application_id=case, is_current=True).order_by("pk").first().pk
 
     # my case in the exam stage, seated in a session; another session with no seat yet
     exam_case = _case(_call_like(call, "فراخوان آزمون"), me, Status.EXAM, "SELF-EXAM-01")
-    sessions = [
-        ExamSession.objects.create(
-            municipality=tehran,
-            call=exam_case.call,
-            title=title,
-            starts_at=timezone.now() + dt.timedelta(days=7),
-            place="تالار شهرداری",
-            seats=10,
-        )
-        for title in ("جلسهٔ با صندلی من", "جلسهٔ خالی")
-    ]
-    seat = ExamSeat.objects.create(session=sessions[0], application=exam_case)
+    sessions = [ExamSessionFactory(call=exam_case.call, title=title) for title in ("جلسهٔ با صندلی من", "جلسهٔ خالی")]
+    seat = ExamSeatFactory(session=sessions[0], application=exam_case)
     w.ids.update(
         exam_case=exam_case.pk,
         tracking_code=exam_case.tracking_code,
@@ -153,28 +127,12 @@ def build() -> World:
     w.ids["interview_case"] = interview.pk
 
     # my appointment at the office where I am a clerk
-    office = Office.objects.create(
-        municipality=tehran,
-        district=call.districts.first().district,
-        name="دفتر خدمات آزمون خودکاری",
-        address="تهران، خیابان آزادی، پلاک ۲",
-        lat=35.7,
-        lng=51.4,
-        counters=2,
+    office = OfficeFactory(
+        municipality=tehran, district=call.districts.first().district, name="دفتر خدمات آزمون خودکاری"
     )
-    OfficeStaff.objects.create(office=office, user=me, role=StaffRole.CLERK)
-    service = catalogue_service("property_inquiry")
+    OfficeStaffFactory(office=office, user=me, role=StaffRole.CLERK)
     start = dt.datetime.combine(timezone.localdate(), dt.time(9), tzinfo=TEHRAN) - dt.timedelta(days=1)
-    appointment = Appointment.objects.create(
-        office=office,
-        service=service,
-        citizen=me,
-        start=start,
-        end=start + dt.timedelta(minutes=service.duration_minutes),
-        day=start.date(),
-        counter=1,
-        code="SLFA-2345",
-    )
+    appointment = AppointmentFactory(office=office, citizen=me, start=start, code="SLFA-2345")
     w.ids.update(office=office.pk, appointment=appointment.code)
     return w
 

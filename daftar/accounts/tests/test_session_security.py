@@ -15,7 +15,7 @@ from conftest import sms_code
 from daftar.accounts import messages as msg
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import UserFactory
-from daftar.accounts.tests.test_views import start_login
+from daftar.accounts.tests.helpers import start_login
 from daftar.audit.models import AuditEntry
 from daftar.audit.services import verify_chain
 from daftar.kernel.errors import ApplicationError

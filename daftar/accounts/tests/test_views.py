@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.test import Client
 
 from conftest import captcha_answer, sms_code
 from daftar.accounts import messages as msg
@@ -16,28 +13,9 @@ from daftar.accounts.tests.factories import UserFactory
 from daftar.kernel import messages as cm
 from daftar.municipalities.tests.factories import DistrictFactory, MunicipalityFactory
 
+from .helpers import MOBILE, captcha_key, start_login
+
 pytestmark = pytest.mark.django_db
-MOBILE = "09123334455"
-
-
-def _captcha_key(html: str) -> str:
-    match = re.search(r'name="captcha_key" value="([0-9a-f]+)"', html)
-    assert match, "no captcha on the page"
-    return match.group(1)
-
-
-def start_login(client: Client, mobile: str = MOBILE, **extra: str):
-    page = client.get("/login/")
-    key = _captcha_key(page.content.decode())
-    data = {
-        "person_type": "natural",
-        "nationality": "IR",
-        "mobile": mobile,
-        "captcha_key": key,
-        "captcha_value": captcha_answer(key),
-        **extra,
-    }
-    return client.post("/login/", data)
 
 
 def test_login_page_has_the_s15_fields_in_persian(client):
@@ -72,7 +50,7 @@ def test_full_login_rotates_the_session_and_lands_on_the_dashboard(client):
 
 def test_wrong_captcha_shows_a_persian_error_and_a_new_captcha(client):
     page = client.get("/login/")
-    key = _captcha_key(page.content.decode())
+    key = captcha_key(page.content.decode())
     wrong = "2" if captcha_answer(key) != "2" else "3"
     response = client.post(
         "/login/",
@@ -81,7 +59,7 @@ def test_wrong_captcha_shows_a_persian_error_and_a_new_captcha(client):
     assert response.status_code == 400
     html = response.content.decode()
     assert msg.CAPTCHA_WRONG in html
-    assert _captcha_key(html) != key
+    assert captcha_key(html) != key
     assert 'aria-invalid="true"' in html
     assert not OneTimeCode.objects.exists()
 
@@ -117,7 +95,7 @@ def test_code_page_without_a_started_login_goes_back(client):
 
 def test_next_is_kept_but_only_on_this_host(client):
     page = client.get("/login/?next=/profile/")
-    key = _captcha_key(page.content.decode())
+    key = captcha_key(page.content.decode())
     client.post(
         "/login/",
         {

@@ -3,16 +3,20 @@ same and of another municipality, anonymous. "Not yours" is the same 404 as "not
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from rest_framework.test import APIClient
 
 from daftar.accounts.models import User
+from daftar.accounts.services import role_grant
 from daftar.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from daftar.applications import messages as msg
 from daftar.applications.models import Application
 from daftar.documents.models import Document
 from daftar.municipalities.tests.factories import MunicipalityFactory
 
-from .helpers import client_for, submitted_case, upload_file
+from .helpers import client_for, move, staff, submitted_case, upload_file
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +146,20 @@ def test_bulk_acknowledge_ignores_cases_the_caller_cannot_see(world):
         "acknowledged": 1
     }
     assert own.post("/api/v1/applications/acknowledge", {"ids": "all"}, format="json").status_code == 400
+
+
+def test_staff_never_handle_their_own_application(tehran_rules):
+    reviewer = User.objects.get(mobile="09120000002")
+    User.objects.filter(pk=reviewer.pk).update(birth_date=dt.date(1980, 1, 1), national_code="0023456787")
+    me = client_for(User.objects.get(pk=reviewer.pk))
+    case = submitted_case(me)["id"]
+    response = move(me, case, "start_review")  # their own case is not in their queue: not found
+    assert response.status_code == 404 and response.json()["detail"] == msg.NOT_FOUND
+    assert me.get("/api/v1/applications").json()["results"] == []  # not in their own queue
+    move(staff("09120000007"), case, "start_review")  # no one else has the role; an admin cannot either
+    other = User.objects.create(mobile="09121112233", first_name="کاوه", last_name="مرادی")
+    role_grant(user=other, role="reviewer", municipality=Application.objects.get(pk=case).municipality, actor=None)
+    assert move(client_for(other), case, "start_review").status_code == 200
+    document = Document.objects.filter(application_id=case).first()
+    own = me.post(f"/api/v1/documents/{document.pk}/review", {"decision": "accept"}, format="json")
+    assert own.status_code == 404 and own.json()["detail"] == msg.NOT_FOUND

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from conftest import captcha_answer, screenshot, sms_code
+from conftest import screenshot
+from daftar.accounts.tests.helpers import browser_login
 from daftar.applications.models import Application
 from daftar.rules.models import DocumentRequirement
 
@@ -18,18 +19,6 @@ from .helpers import pdf_bytes, png_bytes
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 APPLICANT = "09120000001"
-
-
-def login(page: Any, base: str, mobile: str) -> None:
-    """The real login: mobile, captcha, then the SMS code from the outbox."""
-    page.goto(base + "/login/")
-    page.get_by_label("شماره تلفن همراه").fill(mobile)
-    page.get_by_label("عدد امنیتی").fill(captcha_answer(page.locator("#id_captcha_key").input_value()))
-    page.get_by_role("button", name="ارسال رمز یکبار مصرف").click()
-    page.wait_for_url("**/login/code/")
-    page.get_by_label("رمز یکبار مصرف").fill(sms_code(mobile))
-    page.get_by_role("button", name="ورود").click()
-    page.wait_for_url("**/dashboard/")
 
 
 def test_applicant_applies_uploads_everything_and_submits(live_server: Any, page: Any, tmp_path: Path) -> None:
@@ -41,7 +30,7 @@ def test_applicant_applies_uploads_everything_and_submits(live_server: Any, page
     png = tmp_path / "aks.png"
     png.write_bytes(png_bytes())
 
-    login(page, live_server.url, APPLICANT)
+    browser_login(page, live_server.url, APPLICANT)
     page.get_by_role("navigation", name="ناوبری اصلی").get_by_role("link", name="فراخوان‌ها").click()
     page.wait_for_url("**/calls/")
     assert page.get_by_role("heading", name="فراخوان‌های باز").is_visible()

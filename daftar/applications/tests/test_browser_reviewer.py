@@ -10,11 +10,11 @@ import pytest
 
 from conftest import screenshot
 from daftar.accounts.models import User
+from daftar.accounts.tests.helpers import browser_login
 from daftar.applications.models import Application
 from daftar.documents.models import Document
 
 from .helpers import client_for, submitted_case
-from .test_browser_applicant import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +30,7 @@ def test_reviewer_rejects_a_document_and_requests_a_correction(live_server: Any,
     case_id = submitted_case(client_for(User.objects.get(mobile="09120000001")))["id"]
     case = Application.objects.get(pk=case_id)
 
-    login(page, live_server.url, REVIEWER)
+    browser_login(page, live_server.url, REVIEWER)
     page.get_by_role("navigation", name="ناوبری اصلی").get_by_role("link", name="صف کار").click()
     page.wait_for_url("**/staff/queue/")
     row = page.locator(f"tr[data-case='{case_id}']")

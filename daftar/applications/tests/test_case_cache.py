@@ -188,7 +188,4 @@ def test_reads_work_when_the_cache_is_down(people):
     assert response.status_code == 200 and response.json()["id"] == case["id"]
     with mock.patch.object(cache, "set", side_effect=ConnectionError("redis down")):
         # a write still succeeds: the version bump is best-effort and logged
-        assert me.patch(f"/api/v1/applications/{case['id']}", {"facts": {"age": 40}}, format="json").status_code in (
-            200,
-            400,
-        )
+        assert me.patch(f"/api/v1/applications/{case['id']}", {"facts": {"age": 40}}, format="json").status_code == 200

@@ -7,16 +7,23 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from daftar.accounts.models import User
+from daftar.applications import messages as msg
 from daftar.applications.deadlines import clocks_tick
 from daftar.applications.models import Application, StageClock
+from daftar.applications.services import application_move
+from daftar.calls import messages as call_msg
 from daftar.calls.models import Call
 from daftar.documents.models import Document
+from daftar.kernel.errors import ApplicationError
 from daftar.municipalities.workdays import TEHRAN
 from daftar.notifications.models import OutboxMessage
+from daftar.rules.models import LicenceType
 
-from .helpers import client_for, move, submitted_case, upload_file
+from .helpers import client_for, draft, move, staff, submitted_case, upload_all, upload_file
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +144,54 @@ def test_thursdays_count_when_the_municipality_works_them(year_long_call):
     with time_machine.travel(at("2026-05-05"), tick=False):  # Tuesday; 3 days: Wed, Thu, Sat
         case_id = submitted_case(me)["id"]
     assert Application.objects.get(pk=case_id).due_at == dt.datetime(2026, 5, 9, 23, 59, 59, 999999, tzinfo=TEHRAN)
+
+
+def test_no_submission_after_the_call_closes_nor_after_the_correction_deadline(tehran_rules):
+    me = client_for(User.objects.get(mobile="09120000001"))
+    case = draft(me)["id"]
+    upload_all(me, case)
+    Call.objects.update(closes_at=timezone.now() - dt.timedelta(minutes=1))
+    response = me.post(f"/api/v1/applications/{case}/submit")
+    assert response.status_code == 409 and response.json()["detail"] == call_msg.CALL_NOT_OPEN
+    upload = me.post(
+        f"/api/v1/applications/{case}/documents", {"type": "degree", "file": upload_file("degree")}, format="multipart"
+    )
+    assert upload.status_code == 409
+    assert Application.objects.get(pk=case).status == "draft"
+
+
+def test_a_late_correction_is_refused(tehran_rules):
+    me = client_for(User.objects.get(mobile="09120000001"))
+    case = submitted_case(me)["id"]
+    reviewer = staff("09120000002")
+    move(reviewer, case, "start_review")
+    deed = Document.objects.get(application_id=case, doc_type="premises_deed")
+    reviewer.post(f"/api/v1/documents/{deed.pk}/review", {"decision": "reject", "reason": "ناخوانا است"}, format="json")
+    move(reviewer, case, "request_correction", reason="سند خوانا را بارگذاری کنید.")
+    with time_machine.travel(timezone.now() + dt.timedelta(days=60), tick=False):
+        upload = me.post(
+            f"/api/v1/applications/{case}/documents",
+            {"type": "premises_deed", "file": upload_file("premises_deed")},
+            format="multipart",
+        )
+        assert upload.status_code == 409 and upload.json()["detail"] == msg.CORRECTION_LATE
+
+
+def test_stage_days_are_validated_and_junk_falls_back_to_the_default(tehran_rules):
+    licence = LicenceType.objects.get()
+    licence.stage_days = {"submitted": 5000}
+    with pytest.raises(ValidationError):
+        licence.full_clean()
+    licence.stage_days = [1, 2]
+    with pytest.raises(ValidationError):
+        licence.full_clean()
+    LicenceType.objects.update(stage_days={"submitted": "x"})  # a slip that got past the admin
+    case = submitted_case(client_for(User.objects.get(mobile="09120000001")))["id"]
+    assert Application.objects.get(pk=case).due_at is not None  # the example default, 3 days
+
+
+def test_expiry_is_refused_while_the_case_is_in_time(tehran_rules):
+    case = draft(client_for(User.objects.get(mobile="09120000001")))["id"]
+    with pytest.raises(ApplicationError) as caught:
+        application_move(application_id=case, action="expire", actor=None)
+    assert caught.value.code == "not_expirable"

@@ -33,30 +33,23 @@ from daftar.municipalities.models import Municipality
 from daftar.municipalities.tests.factories import DistrictFactory, MunicipalityFactory
 from daftar.rules.models import DocumentRequirement, LicenceType
 
-from .helpers import GOOD_FACTS, INSPECTION, client_for, move, open_call, submitted_case, upload_file
+from .helpers import (
+    APPLY_FORM,
+    GOOD_FACTS,
+    INSPECTION,
+    client_for,
+    move,
+    open_call,
+    staff,
+    submitted_case,
+    through_review,
+    upload_file,
+)
 
 pytestmark = pytest.mark.django_db
 
 APPLICANT, REVIEWER, EXAMINER, INSPECTOR, AUTHORITY = (f"0912000000{i}" for i in range(1, 6))
 OTHER_APPLICANT = "09120000010"
-
-# The apply form as a person fills it (Persian digits, yes/no radios).
-FORM = {
-    "has_criminal_record": "no",
-    "has_addiction_certificate": "yes",
-    "health_certified": "yes",
-    "government_employee": "no",
-    "represents_other_office": "no",
-    "degree_level": "master",
-    "degree_field": "urban_planning",
-    "experience_years": "۵",
-    "training_completed": "yes",
-    "premises_use": "commercial",
-    "premises_area_m2": "۷۵",
-    "equipment": ["computers", "printer", "high_speed_internet", "signboard", "client_facilities"],
-    "lat": "۳۵٫۷۴۵",
-    "lng": "51.553",
-}
 
 
 def user(mobile: str) -> User:
@@ -162,7 +155,7 @@ def test_call_page_shows_the_call_and_asks_anonymous_users_to_log_in(client, teh
     assert f'href="/login/?next=/calls/{call.pk}/"' in page
     assert 'name="district"' not in page
     # A POST without a session goes to the login page, and creates nothing.
-    response = client.post(f"/calls/{call.pk}/", {"district": call.districts.first().district_id, **FORM})
+    response = client.post(f"/calls/{call.pk}/", {"district": call.districts.first().district_id, **APPLY_FORM})
     assert response.status_code == 302 and response["Location"].startswith("/login/")
     assert not Application.objects.exists()
     assert client.get("/calls/999999/").status_code == 404
@@ -175,7 +168,7 @@ def test_applying_in_an_open_call_makes_a_draft_and_opens_the_case(tehran_rules)
     assert 'name="district"' in page and 'name="experience_years"' in page
     assert 'name="nationality"' not in page  # from the profile, not asked again
     district = call.districts.all()[3].district_id
-    response = me.post(f"/calls/{call.pk}/", {"district": district, **FORM})
+    response = me.post(f"/calls/{call.pk}/", {"district": district, **APPLY_FORM})
     case = Application.objects.get(applicant__mobile=OTHER_APPLICANT)
     assert response.status_code == 302
     assert response["Location"] == f"/applications/{case.pk}/"
@@ -185,7 +178,7 @@ def test_applying_in_an_open_call_makes_a_draft_and_opens_the_case(tehran_rules)
     # Coming back, the call page points to the case instead of offering the form again.
     page = html(me.get(f"/calls/{call.pk}/"))
     assert f'href="/applications/{case.pk}/"' in page and 'name="district"' not in page
-    response = me.post(f"/calls/{call.pk}/", {"district": district, **FORM})
+    response = me.post(f"/calls/{call.pk}/", {"district": district, **APPLY_FORM})
     assert response.status_code == 409
     assert amsg.ALREADY_APPLIED in html(response)
     assert Application.objects.count() == 1
@@ -203,7 +196,7 @@ def test_applying_in_an_open_call_makes_a_draft_and_opens_the_case(tehran_rules)
 def test_bad_apply_input_shows_a_persian_error_and_creates_nothing(tehran_rules, change, message):
     call = open_call()
     me = web(user(OTHER_APPLICANT))
-    data = {"district": call.districts.first().district_id, **FORM, **change}
+    data = {"district": call.districts.first().district_id, **APPLY_FORM, **change}
     response = me.post(f"/calls/{call.pk}/", data)
     assert response.status_code == 400
     page = html(response)
@@ -217,7 +210,7 @@ def test_a_district_outside_the_call_is_refused_in_persian(tehran_rules):
     call = open_call()
     me = web(user(OTHER_APPLICANT))
     foreign = DistrictFactory(municipality=MunicipalityFactory(slug="karaj"))
-    response = me.post(f"/calls/{call.pk}/", {**FORM, "district": foreign.pk})
+    response = me.post(f"/calls/{call.pk}/", {**APPLY_FORM, "district": foreign.pk})
     assert response.status_code == 400
     assert not Application.objects.exists()
 
@@ -228,7 +221,7 @@ def test_a_closed_call_offers_no_form_and_refuses_a_post(tehran_rules):
     page = html(me.get(f"/calls/{closed.pk}/"))
     assert "مهلت ثبت‌نام این فراخوان به پایان رسیده است." in page
     assert 'name="district"' not in page
-    response = me.post(f"/calls/{closed.pk}/", {**FORM, "district": closed.districts.first().district_id})
+    response = me.post(f"/calls/{closed.pk}/", {**APPLY_FORM, "district": closed.districts.first().district_id})
     assert response.status_code == 409
     assert cmsg.CALL_NOT_OPEN in html(response)
     assert not Application.objects.exists()
@@ -256,7 +249,7 @@ def test_self_check_apply_button_links_to_start_with_the_query(tehran_rules):
     data = {
         "nationality": "IR",
         "person_type": "natural",
-        **FORM,
+        **APPLY_FORM,
     }
     response = me.post("/licences/e-city-office/check/?municipality=tehran", data)
     assert response.status_code == 200
@@ -755,3 +748,29 @@ def test_nav_and_dashboard_link_cases_and_the_queue_by_role(client, tehran_rules
     assert 'href="/staff/queue/"' not in applicant
     reviewer = html(web(user(REVIEWER)).get("/dashboard/"))
     assert 'href="/applications/"' in reviewer and 'href="/staff/queue/"' in reviewer and "صف کار" in reviewer
+
+
+def test_pressing_enter_in_the_review_reason_does_not_accept(tehran_rules):
+    """The review form's first submit button is a disabled decoy (Enter submits the first one)."""
+    from django.test import Client
+
+    case = submitted_case(client_for(User.objects.get(mobile="09120000001")))["id"]
+    move(staff("09120000002"), case, "start_review")
+    page = Client()
+    page.force_login(User.objects.get(mobile="09120000002"))
+    html = page.get(f"/applications/{case}/").content.decode()
+    form = html[html.index('class="row g-2 align-items-end mt-1 review-form"') :]
+    first_button = form[form.index("<button") : form.index(">", form.index("<button"))]
+    assert "disabled" in first_button and 'value="accept"' not in first_button
+    assert "درخواست اصلاح مدارک" not in html  # nothing rejected yet: the move is not offered
+
+
+def test_bulk_acknowledgement_works_under_any_filter(tehran_rules):
+    from django.test import Client
+
+    case = submitted_case(client_for(User.objects.get(mobile="09120000001")))["id"]
+    through_review(case)  # now in «exam», outside the reviewer's default queue
+    page = Client()
+    page.force_login(User.objects.get(mobile="09120000002"))
+    page.post("/staff/queue/acknowledge/?status=exam", {"ids": [case]})
+    assert Application.objects.get(pk=case).acknowledged_at is not None

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import UserFactory
 from daftar.applications.models import Application
 from daftar.applications.services import tracking_code_new
 from daftar.calls.models import Call
+
+from .helpers import client_for, draft, open_call
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +98,60 @@ def test_the_queue_stops_counting_at_the_cap_and_says_so(tehran_rules, monkeypat
     body = reviewer.get("/api/v1/applications?page_size=2").json()
     assert (body["count"], body["count_is_lower_bound"]) == (5, True)
     assert len(body["results"]) == 2 and body["next"]
+
+
+def test_the_applicants_list_has_a_constant_query_count(tehran_rules):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    me = client_for(User.objects.get(mobile="09120000001"))
+    draft(me)
+    me.get("/api/v1/applications")
+    with CaptureQueriesContext(connection) as one:
+        me.get("/api/v1/applications")
+    from daftar.calls.services import call_create
+
+    for i in range(3):  # three more calls, one case in each
+        call = call_create(
+            municipality=open_call().municipality,
+            licence_type=open_call().licence_type,
+            title=f"فراخوان آزمایشی {i}",
+            opens_at=timezone.now() - dt.timedelta(days=1),
+            closes_at=timezone.now() + dt.timedelta(days=1),
+            quotas={open_call().districts.first().district_id: 1},
+            actor=None,
+        )
+        draft(me, call=call)
+    with CaptureQueriesContext(connection) as four:
+        assert me.get("/api/v1/applications").json()["count"] == 4
+    assert len(one) == len(four)
+
+
+def test_the_applicants_list_page_has_a_constant_query_count(tehran_rules):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from daftar.calls.services import call_create
+
+    me = User.objects.get(mobile="09120000001")
+    draft(client_for(me))
+    page = Client()
+    page.force_login(me)
+    page.get("/applications/")
+    with CaptureQueriesContext(connection) as one:
+        page.get("/applications/")
+    for i in range(3):
+        call = call_create(
+            municipality=open_call().municipality,
+            licence_type=open_call().licence_type,
+            title=f"فراخوان آزمایشی {i}",
+            opens_at=timezone.now() - dt.timedelta(days=1),
+            closes_at=timezone.now() + dt.timedelta(days=1),
+            quotas={open_call().districts.first().district_id: 1},
+            actor=None,
+        )
+        draft(client_for(me), call=call)
+    with CaptureQueriesContext(connection) as four:
+        page.get("/applications/")
+    assert len(one) == len(four)

@@ -10,46 +10,24 @@ import time_machine
 from django.utils import timezone
 
 from daftar.accounts.models import User
-from daftar.accounts.tests.factories import UserFactory
 from daftar.applications import messages as msg
 from daftar.applications.models import Application
 from daftar.applications.services import district_ranking
-from daftar.documents.models import Document
 
-from .helpers import GOOD_FACTS, INSPECTION, client_for, move, open_call, submitted_case
+from .helpers import (
+    GOOD_FACTS,
+    INSPECTION,
+    applicant,
+    client_for,
+    move,
+    open_call,
+    staff,
+    submitted_case,
+    through_review,
+    to_final_review,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def national_code(n: int) -> str:
-    body = f"{n:09d}"
-    total = sum(int(body[i]) * (10 - i) for i in range(9)) % 11
-    return body + str(total if total < 2 else 11 - total)
-
-
-def applicant(n: int) -> User:
-    return UserFactory.create(
-        national_code=national_code(100000 + n),
-        birth_date=dt.date(1988, 1, 1),
-        first_name="نیلوفر",
-        last_name=f"پاک‌نژاد {n}",
-    )
-
-
-def through_review(case_id: int) -> None:
-    reviewer = client_for(User.objects.get(mobile="09120000002"))
-    move(reviewer, case_id, "start_review")
-    for document in Document.objects.filter(application_id=case_id):
-        reviewer.post(f"/api/v1/documents/{document.pk}/review", {"decision": "accept"}, format="json")
-    assert move(reviewer, case_id, "accept_documents").status_code == 200
-
-
-def to_final_review(case_id: int, exam: float) -> None:
-    examiner = client_for(User.objects.get(mobile="09120000003"))
-    assert move(examiner, case_id, "record_exam", score=exam).status_code == 200
-    assert move(examiner, case_id, "record_interview", scores=[80, 80]).status_code == 200
-    inspector = client_for(User.objects.get(mobile="09120000004"))
-    assert move(inspector, case_id, "record_inspection", **INSPECTION).json()["status"] == "final_review"
 
 
 def test_ranking_by_score_then_submission_time_and_quota_enforced(tehran_rules, django_capture_on_commit_callbacks):
@@ -151,3 +129,27 @@ def test_the_ranking_page_sends_anonymous_visitors_to_the_login(tehran_rules):
     response = Client().get(f"/calls/{call.pk}/ranking/")
     assert response.status_code == 302
     assert response["Location"] == f"/login/?next=/calls/{call.pk}/ranking/"
+
+
+def test_an_approved_case_keeps_its_place_and_the_quota_is_never_exceeded(
+    tehran_rules, django_capture_on_commit_callbacks
+):
+    call = open_call()
+    district = call.districts.first().district_id  # quota 1
+    with django_capture_on_commit_callbacks(execute=True):
+        first = submitted_case(
+            client_for(applicant(1)), district=district, facts={**GOOD_FACTS, "degree_level": "bachelor"}
+        )["id"]
+        second = submitted_case(
+            client_for(applicant(2)), district=district, facts={**GOOD_FACTS, "degree_level": "bachelor"}
+        )["id"]
+    through_review(first)
+    through_review(second)
+    to_final_review(first, exam=61)
+    authority = staff("09120000005")
+    assert move(authority, first, "approve").json()["status"] == "approved"
+    to_final_review(second, exam=100)  # a later, higher score does not take the place
+    refused = move(authority, second, "approve")
+    assert refused.status_code == 409 and refused.json()["code"] == "outside_quota"
+    ranking = district_ranking(call, district)
+    assert [(r.application_id, r.within_quota) for r in ranking] == [(first, True), (second, False)]

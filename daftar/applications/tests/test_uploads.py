@@ -14,7 +14,7 @@ from daftar.accounts.models import User
 from daftar.documents import messages as dmsg
 from daftar.documents.models import Document
 
-from .helpers import client_for, draft, pdf_bytes, png_bytes
+from .helpers import client_for, draft, pdf_bytes, png_bytes, upload_file
 
 pytestmark = pytest.mark.django_db
 
@@ -236,3 +236,17 @@ def test_a_40_mb_upload_through_the_page_is_a_persian_413_before_it_is_read(case
     assert response.status_code == 413
     assert dmsg.TOO_LARGE.format(limit="۱۰") in response.content.decode()
     assert Document.objects.count() == 0 and stored_files(media) == []
+
+
+def test_an_upload_retried_with_its_key_stores_one_version(tehran_rules):
+    me = client_for(User.objects.get(mobile="09120000001"))
+    case = draft(me)["id"]
+    for _ in range(2):
+        r = me.post(
+            f"/api/v1/applications/{case}/documents",
+            {"type": "degree", "file": upload_file("degree")},
+            format="multipart",
+            HTTP_IDEMPOTENCY_KEY="upload-degree-0001",
+        )
+        assert r.status_code == 201
+    assert Document.objects.filter(application_id=case).count() == 1

@@ -13,10 +13,11 @@ import pytest
 
 from daftar.accounts.tests.factories import UserFactory
 from daftar.catalogue.models import Service
-from daftar.catalogue.seed import CATALOGUE
+from daftar.catalogue.tests.factories import catalogue_service
 from daftar.municipalities.tests.factories import DistrictFactory, MunicipalityFactory
 from daftar.municipalities.workdays import TEHRAN
-from daftar.offices.models import Office, OfficeService, OfficeStaff, StaffRole, WeeklyHours
+from daftar.offices.models import Office, StaffRole
+from daftar.offices.tests.factories import OfficeFactory, OfficeStaffFactory
 
 SATURDAY = dt.date(2026, 12, 19)  # 1405/09/28
 HOLIDAY = dt.date(2026, 12, 23)  # Wednesday, an official holiday (holidays.IR)
@@ -28,32 +29,14 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TEHRAN)
 
 
-def catalogue_service(code: str) -> Service:
-    """A service of the seeded catalogue; recreated after a transactional test's flush."""
-    for position, (c, title, minutes, bookable) in enumerate(CATALOGUE, start=1):
-        if c == code:
-            return Service.objects.get_or_create(
-                code=code,
-                defaults={"title": title, "duration_minutes": minutes, "bookable": bookable, "position": position},
-            )[0]
-    raise LookupError(code)
-
-
 def make_office(district: Any, name: str, counters: int = 2) -> Office:
-    office = Office.objects.create(
-        municipality=district.municipality,
+    return OfficeFactory.create(
         district=district,
         name=name,
-        address="خیابان نمونه، پلاک ۱",
-        lat=35.7,
-        lng=51.4,
         counters=counters,
+        weekdays=range(5),  # Saturday … Wednesday, 8:00–14:00
+        services=("property_inquiry", "building_permit", "appointment_booking"),
     )
-    for weekday in range(5):  # Saturday … Wednesday
-        WeeklyHours.objects.create(office=office, weekday=weekday, start=dt.time(8), end=dt.time(14))
-    for code in ("property_inquiry", "building_permit", "appointment_booking"):
-        OfficeService.objects.create(office=office, service=catalogue_service(code))
-    return office
 
 
 @pytest.fixture
@@ -104,7 +87,7 @@ def citizen3(db: Any) -> Any:
 
 def staff(office: Office, mobile: str, role: str = StaffRole.CLERK) -> Any:
     user = UserFactory(mobile=mobile)
-    OfficeStaff.objects.create(office=office, user=user, role=role)
+    OfficeStaffFactory(office=office, user=user, role=role)
     return user
 
 

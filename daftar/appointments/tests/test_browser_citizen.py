@@ -13,7 +13,9 @@ from conftest import captcha_answer, screenshot, sms_code
 from daftar.accounts.tests.factories import UserFactory
 from daftar.appointments.models import Appointment, AppointmentStatus
 from daftar.appointments.slots import bookable_days
+from daftar.appointments.tests.factories import AppointmentFactory
 from daftar.offices.hours import day_hours
+from daftar.offices.tests.factories import OfficeStaffFactory
 
 from .conftest import make_office
 
@@ -89,15 +91,12 @@ def test_citizen_books_a_slot_and_cancels_it(live_server: Any, page: Any, distri
 
 
 def test_clerk_sees_the_days_list_and_marks_done(live_server: Any, page: Any, district: Any) -> None:
-    import datetime as dt
 
-    from daftar.offices.models import OfficeStaff
-
-    from .conftest import at, catalogue_service
+    from .conftest import at
 
     office = make_office(district, "دفتر خدمات الکترونیک شهر نمونه")
     clerk = UserFactory(mobile="09120000078", first_name="سارا", last_name="محمدی")
-    OfficeStaff.objects.create(office=office, user=clerk)
+    OfficeStaffFactory(office=office, user=clerk)
     today = bookable_days()[0]
     # today's list, written directly: one appointment at the start of the day (its time has
     # passed, so «حاضر نشد» is offered) and one late in the evening (only «انجام شد»)
@@ -105,16 +104,7 @@ def test_clerk_sees_the_days_list_and_marks_done(live_server: Any, page: Any, di
     for n, (hour, minute) in enumerate(((0, 0), (23, 30))):
         citizen = UserFactory(mobile=f"0912000009{n}", first_name="شهروند", last_name=f"نمونهٔ {n + 1}")
         made.append(
-            Appointment.objects.create(
-                office=office,
-                service=catalogue_service("property_inquiry"),
-                citizen=citizen,
-                start=at(today, hour, minute),
-                end=at(today, hour, minute) + dt.timedelta(minutes=15),
-                day=today,
-                counter=1,
-                code=f"TEST-AAA{n + 2}",
-            )
+            AppointmentFactory(office=office, citizen=citizen, start=at(today, hour, minute), code=f"TEST-AAA{n + 2}")
         )
 
     page.goto(f"{live_server.url}/offices/{office.pk}/appointments/")

@@ -24,7 +24,7 @@ from daftar.audit.models import AuditEntry
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.lifecycle import StatusProtected
 from daftar.notifications.models import OutboxMessage
-from daftar.offices.models import OfficeClosure
+from daftar.offices.tests.factories import OfficeClosureFactory
 
 from .conftest import SATURDAY, at, staff
 
@@ -49,7 +49,7 @@ def _take_through_the_service(action: str, appointment: Appointment, clerk: Any,
     elif action in ("done", "no_show"):
         appointment_mark(appointment=appointment, status=action, actor=clerk)
     else:  # the system's move: the office closes that day
-        OfficeClosure.objects.create(office=appointment.office, date=appointment.day, reason="تعمیرات")
+        OfficeClosureFactory(office=appointment.office, date=appointment.day, reason="تعمیرات")
         appointments_reconcile(office=appointment.office)
 
 

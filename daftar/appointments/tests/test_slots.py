@@ -12,7 +12,7 @@ from daftar.appointments import messages as msg
 from daftar.appointments.models import Appointment
 from daftar.appointments.services import appointment_book
 from daftar.appointments.slots import day_slots
-from daftar.offices.models import ExtendedDay, OfficeClosure
+from daftar.offices.tests.factories import ExtendedDayFactory, OfficeClosureFactory
 
 from .conftest import FRIDAY, HOLIDAY, SATURDAY, at
 
@@ -52,12 +52,12 @@ def test_a_holiday_and_a_friday_have_no_slots(clock: Any, office: Any, inquiry: 
 
 
 def test_an_office_closure_has_no_slots(clock: Any, office: Any, inquiry: Any) -> None:
-    OfficeClosure.objects.create(office=office, date=SATURDAY, reason="تعمیرات")
+    OfficeClosureFactory(office=office, date=SATURDAY, reason="تعمیرات")
     assert day_slots(office, inquiry, SATURDAY) == []
 
 
 def test_an_extended_day_produces_slots_even_on_a_friday(clock: Any, office: Any, inquiry: Any) -> None:
-    ExtendedDay.objects.create(
+    ExtendedDayFactory(
         municipality=office.municipality,
         date=FRIDAY,
         start=dt.time(8),

@@ -12,65 +12,21 @@ from daftar.accounts.models import User
 from daftar.accounts.tests.factories import RoleAssignmentFactory
 from daftar.applications.models import Application
 from daftar.applications.tests.helpers import client_for, open_call, submitted_case
-from daftar.applications.tests.test_ranking import applicant, through_review
-from daftar.assessments.models import AssessmentPolicy, ExamSeat, ExamSession
+from daftar.assessments.models import ExamSeat, ExamSession
+from daftar.assessments.tests.factories import AssessmentPolicyFactory
 from daftar.municipalities.tests.factories import MunicipalityFactory
 from daftar.notifications.models import OutboxMessage
 
+from .helpers import EXAMINER, REVIEWER, exam_cases, new_session, rows, seat_all, statuses
+
 pytestmark = pytest.mark.django_db
-
-EXAMINER = "09120000003"
-REVIEWER = "09120000002"
-
-
-def exam_cases(n: int, capture) -> list[Application]:
-    call = open_call()
-    out = []
-    for i in range(n):
-        with capture(execute=True):
-            case = submitted_case(client_for(applicant(i)), district=call.districts.first().district_id)
-        through_review(case["id"])
-        out.append(Application.objects.get(pk=case["id"]))
-    return out
-
-
-def new_session(client, seats: int = 10, **extra) -> dict:
-    body = {
-        "call": open_call().pk,
-        "title": "آزمون کتبی نوبت اول",
-        "starts_at": "1405/01/15 08:30",
-        "place": "تالار شهرداری منطقهٔ ۱",
-        "seats": seats,
-        **extra,
-    }
-    response = client.post("/api/v1/exam-sessions", body, format="json")
-    assert response.status_code == 201, response.content
-    return response.json()
-
-
-def seat_all(client, session: dict, cases: list[Application]) -> None:
-    for case in cases:
-        r = client.post(f"/api/v1/exam-sessions/{session['id']}/seats", {"application": case.pk}, format="json")
-        assert r.status_code == 201, r.content
-
-
-SCORES = [(90, 80), (70, 60), (50, 65), (60, 55), (40, 40)]  # weighted 0.4/0.6: 84, 64, 59, 57, 40
-
-
-def rows(cases: list[Application]) -> list[dict]:
-    pairs = zip(cases, SCORES, strict=False)
-    return [{"tracking_code": c.tracking_code, "general": g, "specialised": s} for c, (g, s) in pairs]
-
-
-def statuses(cases: list[Application]) -> list[str]:
-    return [Application.objects.get(pk=c.pk).status for c in cases]
 
 
 def test_relative_rule_p7_hand_example(tehran_rules, django_capture_on_commit_callbacks):
     cases = exam_cases(5, django_capture_on_commit_callbacks)
     examiner = client_for(User.objects.get(mobile=EXAMINER))
     # top 1% of 5 seats → 1 seat (at least one): mark = 0.70 × 84 = 58.8
-    AssessmentPolicy.objects.create(municipality=open_call().municipality, exam_pass_rule="relative")  # P7's figures
+    AssessmentPolicyFactory(municipality=open_call().municipality, exam_pass_rule="relative")  # P7's figures
     session = new_session(examiner)
     assert session["weights"] == {"general": 0.4, "specialised": 0.6}
     seat_all(examiner, session, cases)
@@ -150,7 +106,7 @@ def test_seat_limit_and_sms_invitation_in_jalali(tehran_rules, django_capture_on
     ],
 )
 def test_interview_rules(tehran_rules, django_capture_on_commit_callbacks, rule, scores, status):
-    AssessmentPolicy.objects.create(municipality=open_call().municipality, interview_rule=rule)
+    AssessmentPolicyFactory(municipality=open_call().municipality, interview_rule=rule)
     (case,) = exam_cases(1, django_capture_on_commit_callbacks)
     examiner_user = User.objects.get(mobile=EXAMINER)
     examiner = client_for(examiner_user)
@@ -180,7 +136,14 @@ def test_access(tehran_rules, django_capture_on_commit_callbacks):
     assert reviewer.post(url, {"application": case.pk}, format="json").status_code == 403
     assert foreign.post(f"/api/v1/applications/{case.pk}/interview/scores", {"score": 70}).status_code == 404
     assert reviewer.post(f"/api/v1/applications/{case.pk}/interview/scores", {"score": 70}).status_code == 403
-    assert reviewer.post("/api/v1/exam-sessions", {"call": open_call().pk}, format="json").status_code in (400, 403)
+    session_body = {
+        "call": open_call().pk,
+        "title": "آزمون",
+        "starts_at": "1405/01/15 08:30",
+        "place": "تالار",
+        "seats": 5,
+    }
+    assert reviewer.post("/api/v1/exam-sessions", session_body, format="json").status_code == 403
     assert ExamSession.objects.count() == 1
     owner = client_for(case.applicant)
     paths = {
@@ -197,7 +160,7 @@ def test_access(tehran_rules, django_capture_on_commit_callbacks):
 
 def test_training_credits_settle_s10_3_and_feed_the_score(tehran_rules):
     from daftar.accounts.models import User
-    from daftar.applications.tests.helpers import GOOD_FACTS, client_for, submitted_case
+    from daftar.applications.tests.helpers import GOOD_FACTS, client_for
 
     facts = {k: v for k, v in GOOD_FACTS.items() if k != "training_completed"}
     case = submitted_case(client_for(User.objects.get(mobile="09120000001")), facts=facts)["id"]

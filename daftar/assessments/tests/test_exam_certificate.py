@@ -9,8 +9,7 @@ from django.core.files.storage import default_storage
 from pypdf import PdfReader
 
 from daftar.accounts.models import User
-from daftar.applications.tests.helpers import client_for, move, submitted_case
-from daftar.applications.tests.test_ranking import through_review
+from daftar.applications.tests.helpers import client_for, move, submitted_case, through_review
 from daftar.documents.models import Document
 from daftar.kernel.normalize import normalize_text
 

@@ -14,7 +14,7 @@ from daftar.applications.tests.helpers import client_for
 from daftar.assessments.models import InterviewPanel, InterviewScore
 from daftar.municipalities.tests.factories import MunicipalityFactory
 
-from .test_assessments import EXAMINER, REVIEWER, exam_cases, new_session, rows, seat_all
+from .helpers import EXAMINER, REVIEWER, exam_cases, new_session, rows, seat_all
 
 pytestmark = pytest.mark.django_db
 

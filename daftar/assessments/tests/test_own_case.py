@@ -20,7 +20,7 @@ from daftar.audit.models import AuditEntry
 from daftar.kernel.normalize import persian_digits
 from daftar.notifications.models import OutboxMessage
 
-from .test_assessments import EXAMINER, exam_cases, new_session, rows
+from .helpers import EXAMINER, exam_cases, new_session, rows
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from daftar.applications.tests.helpers import open_call
 from daftar.assessments.models import ExamSeat, ExamSession
 from daftar.municipalities.tests.factories import MunicipalityFactory
 
-from .test_assessments import EXAMINER, REVIEWER, exam_cases, statuses
+from .helpers import EXAMINER, REVIEWER, exam_cases, statuses
 
 pytestmark = pytest.mark.django_db
 

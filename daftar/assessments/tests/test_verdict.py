@@ -11,8 +11,9 @@ from daftar.accounts.models import User
 from daftar.applications.models import Application
 from daftar.applications.services import AssessmentVerdict, application_move
 from daftar.applications.tests.helpers import client_for, move
+from daftar.assessments.tests.factories import AssessmentPolicyFactory
 
-from .test_assessments import EXAMINER, exam_cases
+from .helpers import EXAMINER, exam_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +43,8 @@ def test_a_single_case_moved_outside_a_session_is_judged_by_the_municipalitys_ma
     tehran_rules, django_capture_on_commit_callbacks
 ):
     from daftar.applications.tests.helpers import open_call
-    from daftar.assessments.models import AssessmentPolicy
 
-    policy = AssessmentPolicy.objects.create(
+    policy = AssessmentPolicyFactory(
         municipality=open_call().municipality, fixed_pass_mark=70, interview_rule="all_pass", interview_pass_mark=65
     )
     first, second, third = exam_cases(3, django_capture_on_commit_callbacks)

@@ -10,6 +10,7 @@ import time_machine
 from django.test import Client
 
 from daftar.accounts.models import User
+from daftar.applications.tests.helpers import client_for, draft, open_call
 from daftar.calls import messages as msg
 from daftar.calls.models import Call
 from daftar.municipalities.models import District
@@ -106,3 +107,39 @@ def test_a_call_is_open_only_between_its_moments_in_server_time(tehran_rules):
         assert call.is_open()
     with time_machine.travel(dt.datetime(2026, 4, 20, 14, 0, tzinfo=TEHRAN), tick=False):
         assert call.state() == "closed"
+
+
+def test_a_calls_municipality_licence_and_districts_with_cases_stay(tehran_rules):
+    from django.test import Client
+
+    call = open_call()
+    draft(client_for(User.objects.get(mobile="09120000001")), district=call.districts.first().district_id)
+    admin = Client()
+    admin.force_login(User.objects.get(mobile="09120000007"))
+    page = admin.get(f"/admin/calls/call/{call.pk}/change/").content.decode()
+    assert 'name="municipality"' not in page and 'name="licence_type"' not in page
+    rows = list(call.districts.order_by("pk"))
+    data: dict[str, object] = {
+        "title": call.title,
+        "description": "",
+        "opens_at": "1404/01/01 08:00",
+        "closes_at": "1406/01/01 08:00",
+        "districts-TOTAL_FORMS": str(len(rows)),
+        "districts-INITIAL_FORMS": str(len(rows)),
+        "districts-MIN_NUM_FORMS": "0",
+        "districts-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data.update(
+            {
+                f"districts-{i}-id": row.pk,
+                f"districts-{i}-call": call.pk,
+                f"districts-{i}-district": row.district_id,
+                f"districts-{i}-quota": row.quota,
+            }
+        )
+    data["districts-0-DELETE"] = "on"
+    response = admin.post(f"/admin/calls/call/{call.pk}/change/", data)
+    assert response.status_code == 200
+    assert msg.DISTRICT_HAS_CASES in response.content.decode()
+    assert call.districts.count() == len(rows)

@@ -1,6 +1,7 @@
-"""Municipalities, tariffs and municipal staff for the tariff tests and the tests of the apps
-above the catalogue, made directly with the models (the demo belongs to another part of the
-project and is not relied on). Offices are ``daftar.offices.tests.factories``.
+"""Municipalities, tariffs (``TariffFactory``), the seeded catalogue's services and municipal
+staff for the tariff tests and the tests of the apps above the catalogue, made directly with the
+models (the demo belongs to another part of the project and is not relied on). Offices are
+``daftar.offices.tests.factories``.
 
 The clock is frozen at ``NOW``: Tuesday 3 Azar 1405 (2026-11-24), 10:00 Tehran, a working day
 inside the example hours 8:00–14:00. Amounts are example figures (rials)."""
@@ -10,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import factory
 from rest_framework.test import APIClient
 
-from daftar.accounts.models import RoleAssignment, User
-from daftar.accounts.tests.factories import UserFactory
+from daftar.accounts.models import User
+from daftar.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from daftar.catalogue.models import Service, Tariff
+from daftar.catalogue.seed import CATALOGUE
 from daftar.municipalities.models import District, Municipality
 from daftar.municipalities.tests.factories import DistrictFactory, MunicipalityFactory
 
@@ -33,9 +36,32 @@ AMOUNTS = {
 }
 
 
+class TariffFactory(factory.django.DjangoModelFactory[Tariff]):
+    """A municipality's tariff of a service (the property inquiry, 250,000 rials, since 2020)."""
+
+    class Meta:
+        model = Tariff
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    service = factory.LazyFunction(lambda: catalogue_service("property_inquiry"))
+    amount = AMOUNTS["property_inquiry"]
+    effective_from = dt.date(2020, 1, 1)
+
+
 def make_city() -> tuple[Municipality, District]:
     municipality = MunicipalityFactory.create()
     return municipality, DistrictFactory.create(municipality=municipality)
+
+
+def catalogue_service(code: str) -> Service:
+    """A service of the seeded catalogue; recreated after a transactional test's flush."""
+    for position, (c, title, minutes, bookable) in enumerate(CATALOGUE, start=1):
+        if c == code:
+            return Service.objects.get_or_create(
+                code=code,
+                defaults={"title": title, "duration_minutes": minutes, "bookable": bookable, "position": position},
+            )[0]
+    raise LookupError(code)
 
 
 def set_tariffs(municipality: Municipality, amounts: dict[str, int] | None = None, on: dt.date | None = None) -> None:
@@ -50,7 +76,7 @@ def set_tariffs(municipality: Municipality, amounts: dict[str, int] | None = Non
 
 def municipal(municipality: Municipality, role: str = "supervisor") -> User:
     user = UserFactory.create()
-    RoleAssignment.objects.create(user=user, municipality=municipality, role=role)
+    RoleAssignmentFactory(user=user, municipality=municipality, role=role)
     return user
 
 

@@ -20,6 +20,7 @@ from daftar.licences.models import Licence
 from daftar.municipalities.models import Municipality
 from daftar.offices.hours import day_hours
 from daftar.offices.models import HoursDirective, Office, OfficeService, OfficeStaff, WeeklyHours
+from daftar.offices.tests.factories import HoursDirectiveFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +101,7 @@ def test_the_demo_keeps_a_stricter_directive_set_by_an_administrator():
 
     demo_load(offices=False)
     assert not Office.objects.exists()
-    HoursDirective.objects.create(
+    HoursDirectiveFactory(
         municipality=Municipality.objects.get(slug="tehran"),
         day_end=dt.time(13),
     )

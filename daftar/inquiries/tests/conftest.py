@@ -8,9 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from daftar.accounts.tests.factories import UserFactory
+from daftar.applications.tests.factories import ApplicationFactory
+from daftar.calls.tests.factories import CallFactory
 
 _serials = itertools.count(1)
 
@@ -25,28 +26,18 @@ def national_code(prefix: str = "001") -> str:
 @pytest.fixture
 def make_application(tehran_rules: Any) -> Callable[..., Any]:
     from daftar.applications.models import Application
-    from daftar.calls.models import Call
     from daftar.municipalities.models import District
 
     municipality = tehran_rules.municipality
-    now = timezone.now()
-    call = Call.objects.create(
-        municipality=municipality,
-        licence_type=tehran_rules.licence_type,
-        rule_set=tehran_rules,
-        title="فراخوان آزمایشی",
-        opens_at=now - dt.timedelta(days=1),
-        closes_at=now + dt.timedelta(days=30),
-    )
+    call = CallFactory(rule_set=tehran_rules, title="فراخوان آزمایشی")  # open since yesterday, for 30 days
     district = District.objects.filter(municipality=municipality).order_by("number").first()
     counter = itertools.count(1)
 
     def make(*, code: str | None = None, birth_date: dt.date | None = dt.date(1990, 3, 21)) -> Application:
         user = UserFactory(national_code=code or national_code(), birth_date=birth_date)
-        return Application.objects.create(
+        return ApplicationFactory.create(
             call=call,
             applicant=user,
-            municipality=municipality,
             district=district,
             status="submitted",
             tracking_code=f"TEST-{next(counter):04d}",

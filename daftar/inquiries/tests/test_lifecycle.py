@@ -22,6 +22,7 @@ from daftar.inquiries.services import (
     inquiries_start,
     inquiry_retry,
 )
+from daftar.inquiries.tests.factories import InquiryFactory
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.lifecycle import StatusProtected
 from daftar.notifications.models import OutboxMessage
@@ -43,7 +44,7 @@ def _row(app: Any, state: str) -> Inquiry:
     """Every kind of the case in ``state`` (so a resubmission or renewal has nothing to create);
     the identity inquiry returned."""
     for kind in Kind:
-        Inquiry.objects.create(application=app, kind=kind)
+        InquiryFactory(application=app, kind=kind)
     Inquiry.objects.filter(application=app).update(status=state)  # a fixture, not a move
     related = Inquiry.objects.select_related("application__municipality", "application__applicant")
     return related.get(application=app, kind=Kind.IDENTITY)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 import pytest
@@ -59,5 +60,8 @@ def test_a_worker_reschedules_its_own_retry(
     assert scheduled == [((inquiry.pk,), 30.0)]
 
 
-def test_a_deleted_row_is_ignored() -> None:
-    tasks.run_inquiry(987654)
+def test_a_deleted_row_is_ignored(caplog: Any) -> None:
+    with caplog.at_level(logging.INFO, logger="daftar.inquiries.tasks"):
+        tasks.run_inquiry(987654)
+    assert "inquiry_gone id=987654" in caplog.text
+    assert not Inquiry.objects.exists()

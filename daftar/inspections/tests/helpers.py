@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from daftar.accounts.models import User
-from daftar.accounts.tests.factories import UserFactory
 from daftar.applications.models import Application
-from daftar.applications.tests.helpers import GOOD_FACTS, INSPECTION, TEHRAN_POINT, open_call
-from daftar.applications.workflow import Status
+from daftar.applications.tests.factories import ApplicationFactory
+from daftar.applications.tests.helpers import INSPECTION, TEHRAN_POINT, open_call
 from daftar.calls.models import Call
 
 INSPECTOR = "09120000004"
@@ -27,14 +24,10 @@ def inspector() -> User:
 def case_at_inspection(call: Call | None = None, **extra: Any) -> Application:
     call = call or open_call()
     district = extra.pop("district", None) or call.districts.first().district
-    return Application.objects.create(
+    return ApplicationFactory.create(
         call=call,
-        applicant=UserFactory.create(),
-        municipality=call.municipality,
         district=district,
-        status=Status.SITE_INSPECTION,
-        status_changed_at=timezone.now(),
-        facts=GOOD_FACTS,
+        at_inspection=True,
         tracking_code=f"T{Application.objects.count() + 1:09d}",
         **extra,
     )

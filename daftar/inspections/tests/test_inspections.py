@@ -18,7 +18,7 @@ from daftar.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from daftar.applications.tests.helpers import client_for, open_call, pdf_bytes, png_bytes
 from daftar.applications.workflow import Status
 from daftar.audit.models import AuditEntry
-from daftar.calls.models import Call
+from daftar.calls.tests.factories import CallFactory
 from daftar.inspections.checklist import checklist, haversine_m
 from daftar.inspections.models import Inspection, InspectionPhoto, InspectionStatus
 from daftar.inspections.services import inspection_record, inspection_schedule, photo_add
@@ -58,13 +58,8 @@ def test_checklist_comes_from_the_rule_set_version_of_the_case(tehran_rules):
     condition.save()
     rule_set_publish(rule_set=draft, actor=admin)
     old_call = open_call()
-    new_call = Call.objects.create(
-        municipality=old_call.municipality,
-        licence_type=old_call.licence_type,
-        rule_set=draft,
-        title="فراخوان تازه",
-        opens_at=old_call.opens_at,
-        closes_at=old_call.closes_at,
+    new_call = CallFactory(
+        rule_set=draft, title="فراخوان تازه", opens_at=old_call.opens_at, closes_at=old_call.closes_at
     )
     old_case.refresh_from_db()
     assert {i.id: i.threshold for i in checklist(old_case)}["S11.2"] == 60  # the old case keeps its version

@@ -26,11 +26,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from daftar.accounts.models import RoleAssignment, User
-from daftar.accounts.tests.factories import UserFactory
+from daftar.accounts.models import User
+from daftar.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from daftar.applications.models import Application
-from daftar.applications.tests.helpers import GOOD_FACTS, client_for, open_call, png_bytes
-from daftar.applications.workflow import Status
+from daftar.applications.tests.factories import ApplicationFactory
+from daftar.applications.tests.helpers import client_for, png_bytes
 from daftar.audit.models import AuditEntry
 from daftar.inquiries.models import Inquiry
 from daftar.inspections import policy as inspection_policy
@@ -39,7 +39,8 @@ from daftar.inspections.services import inspection_schedule, visit_schedule
 from daftar.licences import policy as licence_policy
 from daftar.licences.models import Licence, LicenceEvent, LicenceStatus
 from daftar.notifications.models import OutboxMessage
-from daftar.offices.models import Office, OfficeStaff, StaffRole
+from daftar.offices.models import OfficeStaff, StaffRole
+from daftar.offices.tests.factories import OfficeFactory, OfficeStaffFactory
 from daftar.supervision import policy as supervision_policy
 from daftar.supervision.models import Decision, Notice, Violation
 from daftar.supervision.services import notice_issue, violation_record
@@ -111,31 +112,15 @@ class World:
 
 
 def _office(licence: Licence, holder: User, clerk: User) -> None:
-    office = Office.objects.create(
-        municipality=licence.municipality,
-        district=licence.district,
-        licence=licence,
-        name=f"دفتر {licence.number}",
-        address="تهران، خیابان آزادی",
-        lat=35.70,
-        lng=51.40,
+    office = OfficeFactory(
+        municipality=licence.municipality, district=licence.district, licence=licence, name=f"دفتر {licence.number}"
     )
-    OfficeStaff.objects.create(office=office, user=holder, role=StaffRole.MANAGER)
-    OfficeStaff.objects.create(office=office, user=clerk, role=StaffRole.CLERK)
+    OfficeStaffFactory(office=office, user=holder, role=StaffRole.MANAGER)
+    OfficeStaffFactory(office=office, user=clerk, role=StaffRole.CLERK)
 
 
 def _case(applicant: User) -> Application:
-    call = open_call()
-    return Application.objects.create(
-        call=call,
-        applicant=applicant,
-        municipality=call.municipality,
-        district=call.districts.first().district,
-        status=Status.SITE_INSPECTION,
-        status_changed_at=timezone.now(),
-        facts=GOOD_FACTS,
-        tracking_code="OWN000000001",
-    )
+    return ApplicationFactory.create(applicant=applicant, at_inspection=True, tracking_code="OWN000000001")
 
 
 @pytest.fixture
@@ -316,7 +301,7 @@ def test_every_writing_route_is_tried():
 def test_a_staff_action_on_ones_own_is_not_found_and_changes_nothing(world, action, role, owner, attempt):
     person = User.objects.get(pk=world.owners[owner])
     municipality = Licence.objects.get(number=world.ids["licence"]).municipality
-    RoleAssignment.objects.create(user=person, municipality=municipality, role=role)
+    RoleAssignmentFactory(user=person, municipality=municipality, role=role)
     person = User.objects.get(pk=person.pk)  # its roles read afresh
     if attempt.prepare:
         attempt.prepare(world)

@@ -9,8 +9,8 @@ from typing import Any
 from django.utils import timezone
 
 from daftar.accounts.constants import Role
-from daftar.accounts.models import RoleAssignment, User
-from daftar.accounts.tests.factories import UserFactory
+from daftar.accounts.models import User
+from daftar.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from daftar.applications.tests.helpers import client_for
 from daftar.audit.models import AuditEntry
 from daftar.inspections.checklist import visit_checklist
@@ -18,6 +18,7 @@ from daftar.inspections.models import InspectionStatus, SupervisionVisit
 from daftar.inspections.services import visit_record, visit_schedule
 from daftar.municipalities.models import Municipality, Province
 from daftar.notifications.models import OutboxMessage
+from daftar.offices.tests.factories import OfficeFactory, OfficeStaffFactory
 from daftar.supervision.models import Violation
 
 from .helpers import inspector
@@ -36,7 +37,7 @@ def _other_inspector() -> User:
         slug="isfahan-test", defaults={"name": "شهرداری اصفهان", "city": "اصفهان", "province": province}
     )
     user = UserFactory.create()
-    RoleAssignment.objects.create(user=user, role=Role.INSPECTOR, municipality=isfahan)
+    RoleAssignmentFactory(user=user, role=Role.INSPECTOR, municipality=isfahan)
     return user
 
 
@@ -155,20 +156,12 @@ def test_an_inspector_cannot_visit_their_own_office(make_licence):
     and records no visit of it: "not found" (as a nonexistent visit), and nothing changes. The
     holder still reads the visits of their office."""
     from daftar.accounts.tests.factories import RoleAssignmentFactory
-    from daftar.offices.models import Office, OfficeStaff, StaffRole
+    from daftar.offices.models import StaffRole
 
     licence = make_licence()
-    office = Office.objects.create(
-        municipality=licence.municipality,
-        district=licence.district,
-        licence=licence,
-        name="دفتر",
-        address="تهران",
-        lat=35.7,
-        lng=51.4,
-    )
+    office = OfficeFactory(municipality=licence.municipality, district=licence.district, licence=licence)
     clerk = UserFactory.create()
-    OfficeStaff.objects.create(office=office, user=clerk, role=StaffRole.CLERK)
+    OfficeStaffFactory(office=office, user=clerk, role=StaffRole.CLERK)
     visit = _visit(licence)
     audit, violations = AuditEntry.objects.count(), Violation.objects.count()
     for person in (licence.holder, clerk):

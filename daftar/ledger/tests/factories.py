@@ -1,8 +1,9 @@
-"""A world of the offices' books for the ledger and revenue tests: two municipalities of their
-own (not the demo's Tehran, whose demo offices carry a history of their own) with their
-districts, offices, staff, municipal readers and tariffs, and transactions and costs made
-directly with the models, so that every figure is a hand sum of the rows a test makes.
-Today is frozen at 1405/09/03 (2026-11-24) in Tehran (``TODAY``)."""
+"""Transactions and costs (``TransactionFactory``, ``CostEntryFactory``), and a world of the
+offices' books for the ledger and revenue tests: two municipalities of their own (not the demo's
+Tehran, whose demo offices carry a history of their own) with their districts, offices, staff,
+municipal readers and tariffs, and transactions and costs made directly with the models, so that
+every figure is a hand sum of the rows a test makes. Today is frozen at 1405/09/03 (2026-11-24)
+in Tehran (``TODAY``)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,21 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import count
 
+import factory
 import jdatetime
 from rest_framework.test import APIClient
 
 from daftar.accounts.constants import Role
-from daftar.accounts.models import RoleAssignment, User
+from daftar.accounts.models import User
+from daftar.accounts.tests.factories import RoleAssignmentFactory
 from daftar.catalogue.models import Service, Tariff
+from daftar.catalogue.tests.factories import TariffFactory
 from daftar.kernel.jalali import TEHRAN, jalali_year_month
 from daftar.ledger.models import CostEntry, Transaction
 from daftar.municipalities.models import District, Municipality, Province
-from daftar.offices.models import Office, OfficeStaff, StaffRole
+from daftar.municipalities.tests.factories import DistrictFactory, MunicipalityFactory
+from daftar.offices.models import Office, StaffRole
+from daftar.offices.tests.factories import OfficeFactory, OfficeStaffFactory
 
 TODAY = dt.datetime(2026, 11, 24, 10, 0, tzinfo=TEHRAN)  # 1405/09/03
 _seq = count(1)
@@ -56,17 +62,15 @@ def user(mobile: str) -> User:
 
 
 def office_in(district: District, name: str) -> Office:
-    return Office.objects.create(
-        municipality=district.municipality, district=district, name=name, address="نشانی نمونه", lat=35.7, lng=51.4
-    )
+    return OfficeFactory.create(district=district, name=name, address="نشانی نمونه")
 
 
 def staff_of(office: Office, who: User, role: str) -> None:
-    OfficeStaff.objects.create(office=office, user=who, role=role)
+    OfficeStaffFactory(office=office, user=who, role=role)
 
 
 def grant(who: User, role: str, municipality: Municipality) -> None:
-    RoleAssignment.objects.create(user=who, role=role, municipality=municipality)
+    RoleAssignmentFactory(user=who, role=role, municipality=municipality)
 
 
 TARIFFS = {  # rials, example figures
@@ -81,19 +85,14 @@ TARIFFS = {  # rials, example figures
 
 def build_world() -> World:
     province = Province.objects.order_by("pk").first() or Province.objects.create(name_fa="استان", name_en="Ostan")
-    a = Municipality.objects.create(slug="shahr-a", name="شهرداری الف", province=province)
-    b = Municipality.objects.create(slug="shahr-b", name="شهرداری ب", province=province)
-    a1 = District.objects.create(municipality=a, number=1, name="منطقهٔ ۱")
-    a2 = District.objects.create(municipality=a, number=2, name="منطقهٔ ۲")
-    b1 = District.objects.create(municipality=b, number=1, name="منطقهٔ ۱ ب")
+    a = MunicipalityFactory(slug="shahr-a", name="شهرداری الف", province=province)
+    b = MunicipalityFactory(slug="shahr-b", name="شهرداری ب", province=province)
+    a1 = DistrictFactory(municipality=a, number=1, name="منطقهٔ ۱")
+    a2 = DistrictFactory(municipality=a, number=2, name="منطقهٔ ۲")
+    b1 = DistrictFactory(municipality=b, number=1, name="منطقهٔ ۱ ب")
     for municipality in (a, b):
         for code, amount in TARIFFS.items():
-            Tariff.objects.create(
-                municipality=municipality,
-                service=Service.objects.get(code=code),
-                amount=amount,
-                effective_from=dt.date(2020, 1, 1),
-            )
+            TariffFactory(municipality=municipality, service=Service.objects.get(code=code), amount=amount)
     office = office_in(a1, "دفتر آزمون ۱")
     others = [office_in(a1, "دفتر آزمون ۲"), office_in(a1, "دفتر آزمون ۳")]
     lone = office_in(a2, "دفتر تنها")
@@ -128,30 +127,53 @@ def build_world() -> World:
     return w
 
 
-def tx(office: Office, code: str, day: dt.date, amount: int | None = None) -> Transaction:
-    """A transaction made directly (the recording service is another helper's): Jalali year and
-    month from ``jalali_year_month``, as the model requires."""
-    service = Service.objects.get(code=code)
-    tariff = Tariff.objects.filter(municipality=office.municipality, service=service).latest("effective_from")
-    jyear, jmonth = jalali_year_month(day)
-    return Transaction.objects.create(
-        office=office,
-        municipality=office.municipality,
-        district=office.district,
-        service=service,
-        tariff=tariff,
-        tariff_amount=tariff.amount,
-        amount=tariff.amount if amount is None else amount,
-        payment_ref=f"REF{next(_seq)}",
-        performed_at=dt.datetime(day.year, day.month, day.day, 10, 0, tzinfo=TEHRAN),
-        day=day,
-        jyear=jyear,
-        jmonth=jmonth,
+class TransactionFactory(factory.django.DjangoModelFactory[Transaction]):
+    """A transaction written directly (the recording service is another helper's): a property
+    inquiry at 10:00 Tehran today, at the office's municipality's latest tariff, with the Jalali
+    year and month from ``jalali_year_month``, as the model requires."""
+
+    class Meta:
+        model = Transaction
+
+    office = factory.SubFactory(OfficeFactory)
+    municipality = factory.LazyAttribute(lambda o: o.office.municipality)
+    district = factory.LazyAttribute(lambda o: o.office.district)
+    service = factory.LazyFunction(lambda: Service.objects.get(code="property_inquiry"))
+    tariff = factory.LazyAttribute(
+        lambda o: Tariff.objects.filter(municipality=o.municipality, service=o.service).latest("effective_from")
     )
+    tariff_amount = factory.LazyAttribute(lambda o: o.tariff.amount)
+    amount = factory.LazyAttribute(lambda o: o.tariff.amount)
+    payment_ref = factory.LazyFunction(lambda: f"REF{next(_seq)}")
+    day = factory.LazyFunction(lambda: TODAY.date())
+    performed_at = factory.LazyAttribute(
+        lambda o: dt.datetime(o.day.year, o.day.month, o.day.day, 10, 0, tzinfo=TEHRAN)
+    )
+    jyear = factory.LazyAttribute(lambda o: jalali_year_month(o.day)[0])
+    jmonth = factory.LazyAttribute(lambda o: jalali_year_month(o.day)[1])
+
+
+class CostEntryFactory(factory.django.DjangoModelFactory[CostEntry]):
+    """One month's cost of an office (rent unless given)."""
+
+    class Meta:
+        model = CostEntry
+
+    office = factory.SubFactory(OfficeFactory)
+    jyear = 1405
+    jmonth = 9
+    category = "rent"
+    amount = 50_000_000
+
+
+def tx(office: Office, code: str, day: dt.date, amount: int | None = None) -> Transaction:
+    """A transaction of ``code`` on ``day`` at the tariff (or at ``amount``)."""
+    extra = {} if amount is None else {"amount": amount}
+    return TransactionFactory.create(office=office, service=Service.objects.get(code=code), day=day, **extra)
 
 
 def cost(office: Office, y: int, m: int, category: str, amount: int) -> CostEntry:
-    return CostEntry.objects.create(office=office, jyear=y, jmonth=m, category=category, amount=amount)
+    return CostEntryFactory.create(office=office, jyear=y, jmonth=m, category=category, amount=amount)
 
 
 def client(who: User | None = None) -> APIClient:

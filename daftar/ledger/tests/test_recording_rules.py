@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from daftar.accounts.tests.factories import UserFactory
 from daftar.appointments.models import Appointment, AppointmentStatus
+from daftar.appointments.tests.factories import AppointmentFactory
 from daftar.audit.models import AuditEntry
 from daftar.catalogue.models import Service
 from daftar.catalogue.services import tariff_set
@@ -29,7 +29,6 @@ from daftar.kernel.errors import ApplicationError
 from daftar.ledger import messages as msg
 from daftar.ledger.models import Transaction
 from daftar.ledger.services import day_close, transaction_record
-from daftar.licences.tests.factories import make_licence  # noqa: F401
 from daftar.offices.models import StaffRole
 from daftar.offices.tests.factories import make_office, staff
 from daftar.supervision.models import Violation
@@ -99,7 +98,7 @@ def test_todays_charges_stay_correct(city: Any, admin: Any, office: Any, clerk: 
 
 
 @pytest.fixture
-def licensed(make_licence: Any) -> Any:  # noqa: F811
+def licensed(make_licence: Any) -> Any:
     licence = make_licence()
     set_tariffs(licence.municipality, on=TODAY - dt.timedelta(days=1))
     return make_office(licence.municipality, licence.district, licence=licence)
@@ -188,16 +187,8 @@ def test_a_retry_of_a_recorded_transaction_still_answers_after_the_closing(
 
 def appointment(office: Any, *, code: str = "K7QM-3XPA", day: dt.date = TODAY, status: str = "booked") -> Appointment:
     start = dt.datetime(day.year, day.month, day.day, 9, 0, tzinfo=TEHRAN)
-    return Appointment.objects.create(
-        office=office,
-        service=svc("property_inquiry"),
-        citizen=UserFactory.create(),
-        start=start,
-        end=start + dt.timedelta(minutes=15),
-        day=day,
-        counter=1,
-        code=code,
-        status=status,
+    return AppointmentFactory.create(
+        office=office, service=svc("property_inquiry"), start=start, code=code, status=status
     )
 
 

@@ -22,6 +22,7 @@ from django.db.migrations.executor import MigrationExecutor
 from daftar.accounts.tests.factories import UserFactory
 from daftar.municipalities.tests.factories import DistrictFactory
 from daftar.offices.models import Office
+from daftar.offices.tests.factories import OfficeFactory
 
 # The leaves of f43033a for the apps the split touched; ``None``: the app did not exist yet.
 # Every other app stays at its leaf (its migrations did not change).
@@ -113,14 +114,7 @@ def test_rows_written_before_the_split_are_read_through_the_new_models() -> None
     from daftar.ledger.models import CostEntry, DailyClosing, Transaction
 
     district = DistrictFactory.create()
-    office = Office.objects.create(
-        municipality=district.municipality,
-        district=district,
-        name="دفتر آزمون جداسازی",
-        address="نشانی",
-        lat=35.7,
-        lng=51.4,
-    )
+    office = OfficeFactory(district=district, name="دفتر آزمون جداسازی")
     citizen = UserFactory.create()
     executor = MigrationExecutor(connection)
     leaves = executor.loader.graph.leaf_nodes()

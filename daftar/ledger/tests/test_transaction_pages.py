@@ -13,9 +13,8 @@ from daftar.catalogue.models import TariffRevision
 from daftar.catalogue.tests.factories import NOW, TODAY, make_city, municipal, set_tariffs
 from daftar.ledger import messages as msg
 from daftar.ledger.models import DailyClosing, Transaction
-from daftar.licences.tests.factories import make_licence  # noqa: F401
 from daftar.offices.models import StaffRole
-from daftar.offices.tests.factories import make_office, staff
+from daftar.offices.tests.factories import WeeklyHoursFactory, make_office, staff
 from daftar.supervision.models import Violation
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +79,7 @@ def test_recording_at_the_tariff_lists_it_with_the_days_total(office: Any) -> No
     assert Transaction.objects.get().payment_ref == "9876"
 
 
-def test_above_tariff_says_a_violation_was_recorded(make_licence: Any) -> None:  # noqa: F811
+def test_above_tariff_says_a_violation_was_recorded(make_licence: Any) -> None:
     licence = make_licence()
     set_tariffs(licence.municipality, on=TODAY - dt.timedelta(days=1))
     office = make_office(licence.municipality, licence.district, licence=licence)
@@ -179,14 +178,13 @@ def test_browser_clerk_records_and_manager_closes_the_day(live_server: Any, brow
 
     from conftest import screenshot
     from daftar.catalogue.seed import catalogue_seed
-    from daftar.offices.models import WeeklyHours
 
     catalogue_seed(apps)
     municipality, district = make_city()
     set_tariffs(municipality, on=timezone.localdate() - dt.timedelta(days=5))
     office = make_office(municipality, district, weekdays=())
     for weekday in range(7):
-        WeeklyHours.objects.create(office=office, weekday=weekday, start=dt.time(0, 0), end=dt.time(23, 59))
+        WeeklyHoursFactory(office=office, weekday=weekday, start=dt.time(0, 0), end=dt.time(23, 59))
     manager = staff(office, StaffRole.MANAGER)
 
     def session_for(user: Any) -> Any:

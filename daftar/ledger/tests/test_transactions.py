@@ -13,13 +13,21 @@ from rest_framework.test import APIClient
 
 from daftar.audit.models import AuditEntry
 from daftar.catalogue.inputs import rials
-from daftar.catalogue.models import Service, Tariff
-from daftar.catalogue.tests.factories import NOW, TODAY, YESTERDAY, client_for, make_city, municipal, set_tariffs
+from daftar.catalogue.models import Tariff
+from daftar.catalogue.tests.factories import (
+    NOW,
+    TODAY,
+    YESTERDAY,
+    TariffFactory,
+    client_for,
+    make_city,
+    municipal,
+    set_tariffs,
+)
 from daftar.kernel.errors import ApplicationError
 from daftar.ledger import messages as msg
 from daftar.ledger.models import DailyClosing, Transaction
 from daftar.ledger.services import day_close, transaction_record
-from daftar.licences.tests.factories import make_licence  # noqa: F401
 from daftar.offices.models import StaffRole
 from daftar.offices.tests.factories import make_office, staff
 from daftar.supervision.models import Violation
@@ -52,7 +60,7 @@ def manager(office: Any) -> Any:
 
 
 @pytest.fixture
-def licensed(make_licence: Any) -> Any:  # noqa: F811
+def licensed(make_licence: Any) -> Any:
     """A Tehran office working under an active licence, with the example tariffs."""
     licence = make_licence()
     set_tariffs(licence.municipality, on=TODAY - dt.timedelta(days=1))
@@ -89,12 +97,7 @@ def test_the_exact_tariff_is_accepted_with_its_snapshot(office: Any, clerk: Any)
 
 def test_the_snapshot_survives_a_later_tariff_change(office: Any, clerk: Any) -> None:
     post(client_for(clerk), office)
-    Tariff.objects.create(
-        municipality=office.municipality,
-        service=Service.objects.get(code="property_inquiry"),
-        amount=300_000,
-        effective_from=TODAY + dt.timedelta(days=1),
-    )
+    TariffFactory(municipality=office.municipality, amount=300_000, effective_from=TODAY + dt.timedelta(days=1))
     assert Transaction.objects.get().tariff_amount == INQUIRY
 
 
@@ -150,7 +153,7 @@ def _seeded(transactional_db: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_the_violation_is_committed_although_the_request_is_refused(
     _seeded: Any,
-    make_licence: Any,  # noqa: F811
+    make_licence: Any,
 ) -> None:
     """Real commits (no test transaction around): the refusal does not roll the report back."""
     licence = make_licence()

@@ -1,24 +1,21 @@
-"""Licences for the lifecycle and verification tests and for the apps that need a licensed
-office (supervision, inspections, the ledger), made directly with the ORM and signed with the
-real key (``services.licence_sign``). Fixtures: a test module (or an app's conftest.py) imports
-them from here."""
+"""Licences made directly with the ORM and signed with the real key (``services.licence_sign``),
+each of its own case in the state ``licence_issued``: by default an active licence of the demo's
+open call of Tehran (``tehran_rules``) in its first district, for three years from a month ago.
+The ``make_licence`` fixture (``fixtures.py``) builds on it. Who holds and who issues the licences
+of the licence tests: ``HOLDER``, ``AUTHORITY``."""
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections.abc import Callable
-from typing import Any
 
-import pytest
+import factory
 from django.utils import timezone
 
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import UserFactory
-from daftar.applications.models import Application
-from daftar.applications.tests.helpers import GOOD_FACTS, open_call
-from daftar.applications.workflow import Status
-from daftar.licences.models import Licence, LicenceStatus
+from daftar.applications.tests.factories import ApplicationFactory
+from daftar.applications.tests.helpers import open_call
+from daftar.licences.models import Licence
 from daftar.licences.services import licence_sign
 from daftar.municipalities.models import District
 
@@ -31,65 +28,33 @@ def authority() -> User:
     return User.objects.get(mobile=AUTHORITY)
 
 
-@pytest.fixture
-def make_licence(tehran_rules: Any) -> Callable[..., Licence]:
-    """``make_licence(status=..., valid_until=..., district=..., holder=..., facts=...)``: an
-    issued Tehran licence of its own case (the demo applicant holds the first one)."""
-    call = open_call()
-    districts = [row.district for row in call.districts.select_related("district").order_by("district__number")]
-    numbers = itertools.count(1)
-
-    def make(
-        *,
-        status: str = LicenceStatus.ACTIVE,
-        valid_from: dt.date | None = None,
-        valid_until: dt.date | None = None,
-        district: District | None = None,
-        holder: User | None = None,
-        facts: dict[str, Any] | None = None,
-        suspended_until: dt.date | None = None,
-    ) -> Licence:
-        n = next(numbers)
-        if holder is None:
-            holder = User.objects.get(mobile=HOLDER) if n == 1 else UserFactory.create()
-        district = district or districts[0]
-        today = timezone.localdate()
-        application = Application.objects.create(
-            call=call,
-            applicant=holder,
-            municipality=call.municipality,
-            district=district,
-            status=Status.LICENCE_ISSUED,
-            facts=facts or GOOD_FACTS,
-            licence_number=f"TEH-1404-{n:06d}",
-        )
-        licence = Licence.objects.create(
-            number=f"TEH-1404-{n:06d}",
-            application=application,
-            licence_type=call.licence_type,
-            municipality=call.municipality,
-            district=district,
-            holder=holder,
-            holder_name=holder.get_full_name(),
-            office_name=f"دفتر خدمات الکترونیک شهر — {district.name}",
-            valid_from=valid_from or today - dt.timedelta(days=30),
-            valid_until=valid_until or today + dt.timedelta(days=3 * 365),
-            status=status,
-            suspended_until=suspended_until,
-        )
-        licence_sign(licence)
-        # answered inquiries, fresh enough for a renewal (see lifecycle._renewal_inquiries)
-        from daftar.inquiries.models import Inquiry, Kind
-
-        Inquiry.objects.bulk_create(
-            Inquiry(application=application, kind=kind, status="passed", completed_at=timezone.now())
-            for kind in Kind.values
-        )
-        return licence
-
-    return make
+def _first_district() -> District:
+    return open_call().districts.select_related("district").order_by("district__number").first().district
 
 
-@pytest.fixture
-def districts(tehran_rules: Any) -> list[District]:
-    return [row.district for row in open_call().districts.select_related("district").order_by("district__number")]
+class LicenceFactory(factory.django.DjangoModelFactory[Licence]):
+    class Meta:
+        model = Licence
+        skip_postgeneration_save = True
+
+    number = factory.Sequence(lambda n: f"TEH-1404-{n + 1:06d}")
+    holder = factory.SubFactory(UserFactory)
+    district = factory.LazyFunction(_first_district)
+    application = factory.SubFactory(
+        ApplicationFactory,
+        licence_issued=True,
+        applicant=factory.SelfAttribute("..holder"),
+        district=factory.SelfAttribute("..district"),
+        licence_number=factory.SelfAttribute("..number"),
+    )
+    licence_type = factory.LazyAttribute(lambda o: o.application.call.licence_type)
+    municipality = factory.LazyAttribute(lambda o: o.application.municipality)
+    holder_name = factory.LazyAttribute(lambda o: o.holder.get_full_name())
+    office_name = factory.LazyAttribute(lambda o: f"دفتر خدمات الکترونیک شهر — {o.district.name}")
+    valid_from = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=3 * 365))
+
+    @factory.post_generation
+    def signed(licence: Licence, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            licence_sign(licence)

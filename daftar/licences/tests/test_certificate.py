@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from daftar.kernel.jalali import to_jalali
 from daftar.licences.certificate import certificate_html, certificate_pdf
 
-from .test_issue import issue_through_api
+from .helpers import issue_through_api
 
 pytestmark = pytest.mark.django_db
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"

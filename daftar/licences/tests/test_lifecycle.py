@@ -29,6 +29,7 @@ from daftar.licences.services import licence_is_verifiable
 from daftar.licences.tasks import sweep_licences
 from daftar.licences.tests.factories import authority
 from daftar.notifications.models import OutboxMessage
+from daftar.offices.tests.factories import OfficeFactory, OfficeStaffFactory
 from daftar.rules.models import Condition
 from daftar.rules.services import rule_set_new_version, rule_set_publish
 
@@ -352,20 +353,12 @@ def test_a_licensing_authority_cannot_act_on_a_licence_they_hold_or_work_under(m
     without the role still gets 403."""
     from daftar.accounts.tests.factories import RoleAssignmentFactory, UserFactory
     from daftar.applications.tests.helpers import client_for
-    from daftar.offices.models import Office, OfficeStaff, StaffRole
+    from daftar.offices.models import StaffRole
 
     licence = make_licence(status=LicenceStatus.SUSPENDED, suspended_until=days(30))
-    office = Office.objects.create(
-        municipality=licence.municipality,
-        district=licence.district,
-        licence=licence,
-        name="دفتر آزمون",
-        address="تهران",
-        lat=35.7,
-        lng=51.4,
-    )
+    office = OfficeFactory(municipality=licence.municipality, district=licence.district, licence=licence)
     clerk = UserFactory.create()
-    OfficeStaff.objects.create(office=office, user=clerk, role=StaffRole.CLERK)
+    OfficeStaffFactory(office=office, user=clerk, role=StaffRole.CLERK)
     body = {"action": "reinstate", "reason": "رفع تعلیق مجوز خود برای آزمون"}
     assert actions(client_for(licence.holder), licence, **body).status_code == 403  # no role: as before
     unknown = actions(client_for(authority()), Licence(number="TEH-1404-999999"), **body)

@@ -1,6 +1,8 @@
+import datetime as dt
+
 import factory
 
-from daftar.municipalities.models import District, Municipality, Province
+from daftar.municipalities.models import DayOff, District, Municipality, Province
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory[Municipality]):
@@ -22,3 +24,14 @@ class DistrictFactory(factory.django.DjangoModelFactory[District]):
     municipality = factory.SubFactory(MunicipalityFactory)
     number = factory.Sequence(lambda n: n + 1)
     name = factory.Sequence(lambda n: f"منطقهٔ {n + 1}")
+
+
+class DayOffFactory(factory.django.DjangoModelFactory[DayOff]):
+    """A day the municipality declares closed."""
+
+    class Meta:
+        model = DayOff
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    date = factory.Sequence(lambda n: dt.date(2026, 1, 1) + dt.timedelta(days=n))
+    title = "تعطیلی به دلیل آلودگی هوا"

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from daftar.municipalities.models import DayOff
-from daftar.municipalities.tests.factories import MunicipalityFactory
+from daftar.municipalities.tests.factories import DayOffFactory, MunicipalityFactory
 from daftar.municipalities.workdays import TEHRAN, WorkCalendar, calendar_for, official_holidays
 
 UTC = dt.UTC
@@ -120,7 +120,7 @@ def test_municipality_day_off_is_skipped_and_cache_is_invalidated():
     start = tehran(2026, 1, 24, 8)  # Saturday 4 Bahman 1404
     assert calendar_for(municipality).add_working_days(start, 1) == deadline(dt.date(2026, 1, 25))
 
-    day_off = DayOff.objects.create(municipality=municipality, date=dt.date(2026, 1, 25), title="آلودگی هوا")
+    day_off = DayOffFactory(municipality=municipality, date=dt.date(2026, 1, 25), title="آلودگی هوا")
     assert calendar_for(municipality).add_working_days(start, 1) == deadline(dt.date(2026, 1, 26))
     assert calendar_for(MunicipalityFactory()).add_working_days(start, 1) == deadline(dt.date(2026, 1, 25))
 
@@ -131,7 +131,7 @@ def test_municipality_day_off_is_skipped_and_cache_is_invalidated():
 @pytest.mark.django_db
 def test_calendar_for_reads_thursdays_and_caches_days_off(django_assert_num_queries):
     municipality = MunicipalityFactory(thursdays_off=False)
-    DayOff.objects.create(municipality=municipality, date=dt.date(2026, 1, 25), title="تعطیلی")
+    DayOffFactory(municipality=municipality, date=dt.date(2026, 1, 25), title="تعطیلی")
     with django_assert_num_queries(1):
         calendar_for(municipality)
         calendar = calendar_for(municipality)
@@ -152,7 +152,7 @@ def test_a_day_off_declared_while_the_calendar_is_being_read_is_not_forgotten(mo
     def read_then_declare(qs):
         rows = list(original(qs))
         if qs.model is DayOff and not declared:
-            declared.append(DayOff.objects.create(municipality=municipality, date=dt.date(2026, 1, 25), title="برف"))
+            declared.append(DayOffFactory(municipality=municipality, date=dt.date(2026, 1, 25), title="برف"))
         return iter(rows)
 
     monkeypatch.setattr(QuerySet, "__iter__", read_then_declare)

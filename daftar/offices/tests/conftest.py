@@ -15,6 +15,7 @@ from daftar.catalogue.models import Service
 from daftar.municipalities.models import Municipality
 from daftar.offices.models import HoursDirective, Office, OfficeService, StaffRole
 from daftar.offices.services import hours_set, office_create, staff_add
+from daftar.offices.tests.factories import HoursDirectiveFactory
 
 MANAGER = "09120000008"
 CLERK = "09120000009"
@@ -32,7 +33,7 @@ def tehran(db: Any) -> Municipality:
 @pytest.fixture
 def directive(tehran: Municipality) -> HoursDirective:
     """Tehran's directive with Thursday until 12:00 and an evening shift 16:00–18:00 (S17)."""
-    return HoursDirective.objects.create(
+    return HoursDirectiveFactory.create(
         municipality=tehran,
         thursday_end=dt.time(12),
         evening_start=dt.time(16),

@@ -14,12 +14,15 @@ from rest_framework.test import APIClient
 from daftar.accounts.constants import Role
 from daftar.accounts.services import role_grant
 from daftar.applications.tests.helpers import client_for
-from daftar.catalogue.models import Service, Tariff
+from daftar.catalogue.models import Service
+from daftar.catalogue.tests.factories import TariffFactory
 from daftar.kernel.jalali import parse_date, to_jalali
+from daftar.municipalities.tests.factories import MunicipalityFactory
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices import messages as msg
 from daftar.offices.models import OfficeClosure, OfficeStaff, WeeklyHours
 from daftar.offices.policy import NOT_FOUND, NOT_PERMITTED
+from daftar.offices.tests.factories import OfficeClosureFactory
 
 from .conftest import CLERK, MANAGER, WEEK, user
 
@@ -121,13 +124,9 @@ def test_the_list_costs_the_same_queries_for_3_and_30_offices(make_office, open_
 def test_the_public_detail_has_14_days_and_todays_tariffs(make_office, tehran):
     office = make_office(services=["building_permit", "property_inquiry"])
     permit = Service.objects.get(code="building_permit")
-    Tariff.objects.create(
-        municipality=tehran, service=permit, amount=1_500_000, effective_from=parse_date("1404/01/01")
-    )
-    Tariff.objects.create(
-        municipality=tehran, service=permit, amount=1_725_000, effective_from=parse_date("1405/09/03")
-    )
-    OfficeClosure.objects.create(office=office, date=dt.date(2026, 11, 24), reason="تعمیرات ساختمان")
+    TariffFactory(municipality=tehran, service=permit, amount=1_500_000, effective_from=parse_date("1404/01/01"))
+    TariffFactory(municipality=tehran, service=permit, amount=1_725_000, effective_from=parse_date("1405/09/03"))
+    OfficeClosureFactory(office=office, date=dt.date(2026, 11, 24), reason="تعمیرات ساختمان")
     with time_machine.travel(MONDAY_1030, tick=False):
         body = APIClient().get(f"/api/v1/offices/{office.pk}").json()
     assert body["open_now"] is True and len(body["days"]) == 14
@@ -265,11 +264,9 @@ def test_municipality_readers_read_but_get_403_on_writes(make_office, reader, te
         response = getattr(api, method)(path.format(office.pk), body, format="json")
         assert response.status_code == 403 and response.json()["detail"] == NOT_PERMITTED
     # a supervisor of another municipality sees nothing
-    from daftar.municipalities.models import Municipality, Province
+    from daftar.municipalities.models import Province
 
-    shiraz = Municipality.objects.create(
-        slug="shiraz", name="شهرداری شیراز", city="شیراز", province=Province.objects.first()
-    )
+    shiraz = MunicipalityFactory(slug="shiraz", name="شهرداری شیراز", city="شیراز", province=Province.objects.first())
     outsider = user("09120000003")
     role_grant(user=outsider, role=Role.SUPERVISOR, municipality=shiraz, actor=None)
     assert client_for(outsider).get(HOURS.format(office.pk)).status_code == 404

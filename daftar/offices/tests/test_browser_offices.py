@@ -7,23 +7,13 @@ from typing import Any
 
 import pytest
 
-from conftest import captcha_answer, screenshot, sms_code
+from conftest import screenshot
+from daftar.accounts.tests.helpers import browser_login
 from daftar.offices.models import Office, WeeklyHours
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MANAGER = "09120000008"
-
-
-def login(page: Any, base: str, mobile: str) -> None:
-    page.goto(base + "/login/")
-    page.get_by_label("شماره تلفن همراه").fill(mobile)
-    page.get_by_label("عدد امنیتی").fill(captcha_answer(page.locator("#id_captcha_key").input_value()))
-    page.get_by_role("button", name="ارسال رمز یکبار مصرف").click()
-    page.wait_for_url("**/login/code/")
-    page.get_by_label("رمز یکبار مصرف").fill(sms_code(mobile))
-    page.get_by_role("button", name="ورود").click()
-    page.wait_for_url("**/dashboard/")
 
 
 def test_citizen_finds_an_office_and_the_manager_edits_the_week(live_server: Any, page: Any) -> None:
@@ -45,7 +35,7 @@ def test_citizen_finds_an_office_and_the_manager_edits_the_week(live_server: Any
     assert page.locator("[data-service='building_permit']").inner_text().endswith("۱٬۵۰۰٬۰۰۰")
     screenshot(page, "61-office-page")
 
-    login(page, live_server.url, MANAGER)
+    browser_login(page, live_server.url, MANAGER)
     page.goto(live_server.url + "/offices/mine/")
     page.get_by_role("link", name="ادارهٔ دفتر").click()
     page.wait_for_url(f"**/offices/{office.pk}/manage/")

@@ -1,6 +1,7 @@
 """Working hours (S17, P8): the directive bounds the weekly schedule; «open now» in Tehran time;
 official holidays, the municipality's days off and the office's closures close a day; the
-municipality's extended days open it (the last days of the year)."""
+municipality's extended days open it (the last days of the year), though never against the
+office's own closure."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from daftar.kernel.errors import ApplicationError
-from daftar.municipalities.models import DayOff
+from daftar.municipalities.tests.factories import DayOffFactory
 from daftar.municipalities.workdays import TEHRAN, official_holidays
 from daftar.offices.hours import HoursBook, check_schedule, day_hours, is_open_at, open_now_ids, upcoming_days
-from daftar.offices.models import ExtendedDay, Office, OfficeClosure
+from daftar.offices.models import Office
 from daftar.offices.services import hours_set
+from daftar.offices.tests.factories import ExtendedDayFactory, HoursDirectiveFactory, OfficeClosureFactory
 
 from .conftest import MANAGER, user
 
@@ -25,6 +27,8 @@ pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2026, 11, 23)  # 1405/09/02, an ordinary working Monday
 NOWRUZ = dt.date(2026, 3, 21)  # 1405/01/01, a Saturday
 LAST_THURSDAY_1404 = dt.date(2026, 3, 19)  # 1404/12/28, a Thursday near the end of Esfand
+SATURDAY = dt.date(2026, 12, 19)  # 1405/09/28, an ordinary working Saturday
+FRIDAY = dt.date(2026, 12, 25)
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -78,7 +82,7 @@ def test_an_official_holiday_has_no_hours(make_office):
 def test_the_extended_last_days_of_the_year_open_the_office(make_office, tehran):
     office = make_office()  # Saturday–Wednesday only: Thursdays are closed
     assert day_hours(office, LAST_THURSDAY_1404).closed_reason == "روز کاری این دفتر نیست"
-    ExtendedDay.objects.create(
+    ExtendedDayFactory(
         municipality=tehran,
         date=LAST_THURSDAY_1404,
         start=dt.time(8),
@@ -95,16 +99,16 @@ def test_the_extended_last_days_of_the_year_open_the_office(make_office, tehran)
 def test_an_extended_day_on_a_working_day_widens_the_usual_hours(make_office, tehran):
     office = make_office()
     wednesday = dt.date(2026, 3, 18)  # 1404/12/27
-    ExtendedDay.objects.create(municipality=tehran, date=wednesday, start=dt.time(12), end=dt.time(19), title="تمدید")
+    ExtendedDayFactory(municipality=tehran, date=wednesday, start=dt.time(12), end=dt.time(19), title="تمدید")
     assert day_hours(office, wednesday).intervals == [(at(wednesday, 8), at(wednesday, 19))]
 
 
 def test_a_declared_day_off_and_an_office_closure_close_the_day(make_office, tehran):
     office, other = make_office(), make_office(district=6)
-    DayOff.objects.create(municipality=tehran, date=MONDAY, title="تعطیلی به دلیل آلودگی هوا")
+    DayOffFactory(municipality=tehran, date=MONDAY, title="تعطیلی به دلیل آلودگی هوا")
     assert day_hours(office, MONDAY).closed_reason == "تعطیلی اعلام‌شدهٔ شهرداری: تعطیلی به دلیل آلودگی هوا"
     tuesday = MONDAY + dt.timedelta(days=1)
-    OfficeClosure.objects.create(office=office, date=tuesday, reason="تعمیرات ساختمان")
+    OfficeClosureFactory(office=office, date=tuesday, reason="تعمیرات ساختمان")
     assert day_hours(office, tuesday).closed_reason == "تعطیلی دفتر: تعمیرات ساختمان"
     assert not is_open_at(office, at(tuesday, 10))
     assert is_open_at(other, at(tuesday, 10))  # the closure is this office's alone
@@ -131,9 +135,8 @@ def test_thursday_per_directive(make_office, tehran):
     with pytest.raises(ApplicationError) as closed:
         hours_set(office=office, rows=thursday, actor=None)  # default directive: Thursday closed
     assert "پنجشنبه" in closed.value.message and "(مجاز: تعطیل)" in closed.value.message
-    from daftar.offices.models import HoursDirective
 
-    HoursDirective.objects.create(municipality=tehran, thursday_end=dt.time(12))
+    HoursDirectiveFactory(municipality=tehran, thursday_end=dt.time(12))
     hours_set(office=office, rows=thursday, actor=None)
     next_thursday = dt.date(2026, 11, 26)
     assert day_hours(office, next_thursday).intervals == [(at(next_thursday, 8), at(next_thursday, 12))]
@@ -143,9 +146,9 @@ def test_thursday_per_directive(make_office, tehran):
 
 def test_the_batch_book_agrees_with_day_hours_in_constant_queries(make_office, tehran):
     offices = [make_office(district=3 + n % 5) for n in range(6)]
-    DayOff.objects.create(municipality=tehran, date=MONDAY, title="آلودگی هوا")
-    OfficeClosure.objects.create(office=offices[1], date=MONDAY + dt.timedelta(days=1), reason="تعمیرات")
-    ExtendedDay.objects.create(municipality=tehran, date=MONDAY + dt.timedelta(days=3), title="تمدید")
+    DayOffFactory(municipality=tehran, date=MONDAY, title="آلودگی هوا")
+    OfficeClosureFactory(office=offices[1], date=MONDAY + dt.timedelta(days=1), reason="تعمیرات")
+    ExtendedDayFactory(municipality=tehran, date=MONDAY + dt.timedelta(days=3), title="تمدید")
     loaded = list(Office.objects.filter(pk__in=[o.pk for o in offices]).prefetch_related("weekly_hours"))
     with CaptureQueriesContext(connection) as queries:
         book = HoursBook(loaded, MONDAY, MONDAY + dt.timedelta(days=13))
@@ -156,10 +159,46 @@ def test_the_batch_book_agrees_with_day_hours_in_constant_queries(make_office, t
 
 def test_the_next_days_in_persian_with_jalali_dates(make_office, tehran):
     office = make_office()
-    OfficeClosure.objects.create(office=office, date=MONDAY + dt.timedelta(days=1), reason="تعمیرات ساختمان")
+    OfficeClosureFactory(office=office, date=MONDAY + dt.timedelta(days=1), reason="تعمیرات ساختمان")
     days = upcoming_days(office, MONDAY, 14)
     assert len(days) == 14
     assert days[0]["date_jalali"] == "۱۴۰۵/۰۹/۰۲" and days[0]["weekday"] == "دوشنبه"
     assert days[0]["hours"] == "۰۸:۰۰ تا ۱۴:۰۰"
     assert days[1]["closed_reason"] == "تعطیلی دفتر: تعمیرات ساختمان" and days[1]["hours"] == ""
     assert days[4]["weekday"] == "جمعه" and days[4]["closed_reason"] == "جمعه"
+
+
+def test_an_office_closure_beats_the_municipality_extended_day(make_office, tehran):
+    office, other = make_office(), make_office(district=6)
+    ExtendedDayFactory(municipality=tehran, date=SATURDAY, start=dt.time(8), end=dt.time(20), title="تمدید")
+    OfficeClosureFactory(office=office, date=SATURDAY, reason="تعمیرات ساختمان")
+    hours = day_hours(office, SATURDAY)
+    assert hours.intervals == [] and hours.closed_reason == "تعطیلی دفتر: تعمیرات ساختمان"
+    assert hours.extended == ""
+    assert not is_open_at(office, at(SATURDAY, 10))
+    # the other office gets the extended hours
+    assert day_hours(other, SATURDAY).intervals == [(at(SATURDAY, 8), at(SATURDAY, 20))]
+    # the batch path used by the finder and the public page agrees
+    book = HoursBook([office, other], SATURDAY, SATURDAY)
+    assert book.day(office, SATURDAY) == hours
+    assert book.day(other, SATURDAY) == day_hours(other, SATURDAY)
+
+
+def test_an_office_closure_beats_an_extended_friday(make_office, tehran):
+    office = make_office()
+    ExtendedDayFactory(municipality=tehran, date=FRIDAY, start=dt.time(9), end=dt.time(13), title="تمدید")
+    assert day_hours(office, FRIDAY).intervals == [(at(FRIDAY, 9), at(FRIDAY, 13))]
+    OfficeClosureFactory(office=office, date=FRIDAY, reason="تعمیرات ساختمان")
+    assert day_hours(office, FRIDAY).closed_reason == "تعطیلی دفتر: تعمیرات ساختمان"
+    assert HoursBook([office], FRIDAY).day(office, FRIDAY) == day_hours(office, FRIDAY)
+
+
+def test_an_extended_day_still_wins_over_the_municipality_day_off(make_office, tehran):
+    """Documented choice: both are the municipality's word; the extended declaration wins."""
+    office = make_office()
+    DayOffFactory(municipality=tehran, date=SATURDAY, title="تعطیلی به دلیل آلودگی هوا")
+    assert day_hours(office, SATURDAY).closed_reason.startswith("تعطیلی اعلام‌شدهٔ شهرداری")
+    ExtendedDayFactory(municipality=tehran, date=SATURDAY, start=dt.time(10), end=dt.time(16), title="تمدید")
+    hours = day_hours(office, SATURDAY)
+    assert hours.intervals == [(at(SATURDAY, 10), at(SATURDAY, 16))] and hours.extended == "تمدید"
+    assert HoursBook([office], SATURDAY).day(office, SATURDAY) == hours

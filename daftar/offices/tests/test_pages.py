@@ -11,11 +11,13 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from daftar.catalogue.models import Service, Tariff
+from daftar.catalogue.models import Service
+from daftar.catalogue.tests.factories import TariffFactory
 from daftar.kernel.jalali import parse_date, to_jalali
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices import messages as msg
 from daftar.offices.models import OfficeClosure, OfficeStaff, WeeklyHours
+from daftar.offices.tests.factories import OfficeClosureFactory
 
 from .conftest import CLERK, MANAGER, user
 
@@ -57,10 +59,8 @@ def test_the_finder_lists_offices_with_todays_hours_and_an_open_badge(make_offic
 def test_the_office_page_shows_the_week_exceptions_tariffs_and_the_booking_link(make_office, tehran):
     office = make_office(services=["building_permit", "charges_payment"])
     permit = Service.objects.get(code="building_permit")
-    Tariff.objects.create(
-        municipality=tehran, service=permit, amount=1_500_000, effective_from=parse_date("1404/01/01")
-    )
-    OfficeClosure.objects.create(office=office, date=dt.date(2026, 11, 24), reason="تعمیرات ساختمان")
+    TariffFactory(municipality=tehran, service=permit, amount=1_500_000, effective_from=parse_date("1404/01/01"))
+    OfficeClosureFactory(office=office, date=dt.date(2026, 11, 24), reason="تعمیرات ساختمان")
     with time_machine.travel(MONDAY_1030, tick=False):
         page = html(Client().get(f"/offices/{office.pk}/"))
     assert f'href="/offices/{office.pk}/book/"' in page and "رزرو نوبت" in page

@@ -13,7 +13,8 @@ from daftar.accounts.services import role_grant
 from daftar.audit.constants import action_label
 from daftar.audit.models import AuditEntry
 from daftar.kernel.errors import ApplicationError
-from daftar.municipalities.models import Municipality, Province
+from daftar.municipalities.models import Province
+from daftar.municipalities.tests.factories import MunicipalityFactory
 from daftar.offices import messages as msg
 from daftar.offices.models import Office, OfficeClosure, OfficeStaff, StaffRole
 from daftar.offices.policy import NOT_PERMITTED
@@ -25,6 +26,7 @@ from daftar.offices.services import (
     staff_add,
     staff_remove,
 )
+from daftar.offices.tests.factories import OfficeClosureFactory, OfficeStaffFactory
 
 from .conftest import CLERK, MANAGER, user
 
@@ -86,7 +88,7 @@ def test_bad_profile_changes_are_refused_in_persian_and_change_nothing(make_offi
 
 def test_a_district_of_another_municipality_is_refused(make_office, tehran):
     province = Province.objects.first()
-    shiraz = Municipality.objects.create(slug="shiraz", name="شهرداری شیراز", city="شیراز", province=province)
+    shiraz = MunicipalityFactory(slug="shiraz", name="شهرداری شیراز", city="شیراز", province=province)
     other = shiraz.districts.create(number=1, name="منطقهٔ ۱")
     error = refused(
         office_create,
@@ -183,7 +185,7 @@ def test_closures_future_only_jalali_input_and_duplicates(make_office):
     assert OfficeClosure.objects.count() == 1
     closure_remove(office=office, closure_id=closure.pk, actor=manager)
     assert not OfficeClosure.objects.exists()
-    past = OfficeClosure.objects.create(office=office, date=today - dt.timedelta(days=3), reason="گذشته")
+    past = OfficeClosureFactory(office=office, date=today - dt.timedelta(days=3), reason="گذشته")
     assert refused(closure_remove, office=office, closure_id=past.pk, actor=manager).message == msg.CLOSURE_NOT_FUTURE
     assert set(AuditEntry.objects.filter(action__startswith="office.closure").values_list("action", flat=True)) == {
         "office.closure_add",
@@ -203,7 +205,7 @@ def test_a_municipality_admin_who_works_at_the_office_does_not_edit_it_as_the_mu
     admin = user("09120000007")
     role_grant(user=admin, role=Role.MUNICIPALITY_ADMIN, municipality=tehran, actor=None)
     office = make_office()
-    OfficeStaff.objects.create(office=office, user=admin, role=StaffRole.CLERK)
+    OfficeStaffFactory(office=office, user=admin, role=StaffRole.CLERK)
     before = Office.objects.filter(pk=office.pk).values().get()
     audits = AuditEntry.objects.count()
     assert refused(office_update, office=office, actor=admin, counters=5).status_code == 403

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from conftest import screenshot
-from daftar.applications.tests.test_browser_applicant import login
+from daftar.accounts.tests.helpers import browser_login
 from daftar.kernel.jalali import jalali_month_bounds
 from daftar.ledger.months import current_month
 from daftar.ledger.tests.factories import build_world, cost, tx
@@ -30,7 +30,7 @@ def test_office_manager_sees_the_revenue_chart(live_server: Any, page: Any) -> N
         cost(world.office, month.year, month.month, "rent", 900_000)
         cost(world.office, month.year, month.month, "salaries", 600_000 + 100_000 * back)
 
-    login(page, live_server.url, world.manager.mobile)
+    browser_login(page, live_server.url, world.manager.mobile)
     page.goto(f"{live_server.url}/offices/{world.office.pk}/revenue/")
     page.wait_for_selector("#office-revenue-chart[data-rendered=true]")
     canvas = page.locator("#office-revenue-chart")

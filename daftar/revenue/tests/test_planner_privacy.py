@@ -19,6 +19,7 @@ import time_machine
 from daftar.ledger.models import Transaction
 from daftar.ledger.tests.factories import TODAY, World, build_world, client, jday, office_in, tx
 from daftar.municipalities.models import District
+from daftar.municipalities.tests.factories import DistrictFactory
 from daftar.revenue import messages as msg
 from daftar.revenue.planner import planner_estimate
 
@@ -99,7 +100,7 @@ def test_small_districts_are_pooled_and_only_the_pool_total_counts(world: World)
     or A3 gives the pool's average, and moving transactions between pool offices changes
     nothing (no answer separates the pool's members). The old complement fallback
     (municipality − A2, then − A1) would have isolated A3."""
-    a3 = District.objects.create(municipality=world.a, number=3, name="منطقهٔ ۳")
+    a3 = DistrictFactory(municipality=world.a, number=3, name="منطقهٔ ۳")
     second_a2, only_a3 = office_in(world.a2, "دفتر دوم منطقهٔ ۲"), office_in(a3, "دفتر منطقهٔ ۳")
     twelve_permits_in_a1(world)
     pool = [world.lone, second_a2, only_a3]
@@ -120,7 +121,7 @@ def test_small_districts_are_pooled_and_only_the_pool_total_counts(world: World)
 
 def test_a_pool_below_k_offices_shows_nothing_of_its_own(world: World) -> None:
     """Two small districts of one office each (2 < k): neither appears in any answer."""
-    a3 = District.objects.create(municipality=world.a, number=3, name="منطقهٔ ۳")
+    a3 = DistrictFactory(municipality=world.a, number=3, name="منطقهٔ ۳")
     only_a3 = office_in(a3, "دفتر منطقهٔ ۳")
     for i in range(5):
         tx(world.lone, "completion_certificate", jday(1405, 7, 1 + i))

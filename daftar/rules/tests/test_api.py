@@ -10,7 +10,7 @@ from daftar.accounts.tests.factories import UserFactory
 from daftar.rules import messages as msg
 from daftar.rules.models import Condition, EligibilityCheck
 from daftar.rules.services import rule_set_new_version, rule_set_publish
-from daftar.rules.tests.test_evaluator import GOOD
+from daftar.rules.tests.helpers import GOOD
 
 pytestmark = pytest.mark.django_db
 CODE = "e-city-office"
@@ -198,3 +198,8 @@ def test_schema_lists_the_catalogue_paths(client, tehran_rules):
     schema = json.loads(client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
     for path in ("/api/v1/licence-types", "/api/v1/licence-types/{code}", "/api/v1/eligibility"):
         assert path in schema["paths"]
+
+
+@pytest.mark.parametrize("query", ["دفترخدمات", "e-city-office", "E-CITY", "الکترونیک‌شهر"])
+def test_search_forgives_joined_words_and_finds_the_code_in_any_case(api, tehran_rules, query):
+    assert [t["code"] for t in api.get("/api/v1/licence-types", {"search": query}).json()] == [CODE], query

@@ -14,27 +14,9 @@ from daftar.rules.constants import DEGREE_FIELDS, DEGREE_LEVELS, EQUIPMENT, PREM
 from daftar.rules.evaluator import CompiledRuleSet, compile_rule_set, evaluate
 from daftar.rules.selectors import compiled
 
-pytestmark = pytest.mark.django_db
+from .helpers import GOOD
 
-GOOD: dict[str, Any] = {
-    "nationality": "IR",
-    "person_type": "natural",
-    "has_criminal_record": False,
-    "has_addiction_certificate": True,
-    "health_certified": True,
-    "government_employee": False,
-    "represents_other_office": False,
-    "degree_level": "bachelor",
-    "degree_field": "urban_planning",
-    "experience_years": 3,
-    "training_completed": True,
-    "exam_passed": True,
-    "interview_passed": True,
-    "premises_use": "commercial",
-    "premises_area_m2": 60,
-    "equipment": ["computers", "high_speed_internet", "signboard", "client_facilities"],
-    "location": {"lat": 35.745, "lng": 51.553},
-}
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -208,3 +190,14 @@ def test_evaluator_is_total_deterministic_and_monotonic(rules, facts):
 )
 def test_reasons_never_round_into_a_contradiction(rules, changes, cid, expected):
     assert expected in verdict(rules, **changes)[cid][1]
+
+
+def test_a_bad_row_that_slipped_through_is_unknown_not_a_crash():
+    rules = compile_rule_set(
+        place="تهران",
+        conditions=[
+            {"cid": "X", "group": "location", "check": "min_number", "facts": ["premises_area_m2"], "parameters": {}},
+        ],
+    )
+    result = evaluate(rules, GOOD)
+    assert result.eligible is None and result.conditions[0].result == "unknown"

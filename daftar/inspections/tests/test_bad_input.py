@@ -1,4 +1,5 @@
-"""What the schema fuzzing (``tests/test_schema_fuzz.py``, issue 8) found here."""
+"""Bad input to the inspections' API: an id past the database's range is the 404 of a missing
+photo, never a 500 (found by the schema fuzzing, ``tests/test_schema_fuzz.py``, issue 8)."""
 
 from __future__ import annotations
 

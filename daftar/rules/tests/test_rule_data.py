@@ -1,67 +1,17 @@
-"""Regression tests for what review found: odd input, rule data checked before publishing,
-immutable published versions, and more forgiving search."""
+"""Rule data is checked before it is used: a draft whose conditions break the schema cannot be
+published (through the service or the admin), a published version cannot be deleted, and the
+rows the project ships pass the schema."""
 
 from __future__ import annotations
 
 import pytest
 
 from daftar.kernel.errors import ApplicationError
-from daftar.rules.evaluator import compile_rule_set, evaluate
 from daftar.rules.models import Condition, RuleSet
 from daftar.rules.schema import condition_errors
 from daftar.rules.services import rule_set_new_version, rule_set_publish
-from daftar.rules.tests.test_evaluator import GOOD
 
 pytestmark = pytest.mark.django_db
-CODE = "e-city-office"
-
-
-def post(api, facts):
-    return api.post(
-        "/api/v1/eligibility", {"licence_type": CODE, "municipality": "tehran", "facts": facts}, format="json"
-    )
-
-
-@pytest.mark.parametrize("name", ["premises_area_m2", "experience_years"])
-def test_huge_integers_are_a_400_naming_the_field(api, tehran_rules, name):
-    response = api.generic(
-        "POST",
-        "/api/v1/eligibility",
-        f'{{"licence_type": "{CODE}", "municipality": "tehran", "facts": {{"{name}": 1{"0" * 400}}}}}',
-        content_type="application/json",
-    )
-    assert response.status_code == 400 and f"facts.{name}" in response.json()["fields"]
-
-
-def test_huge_coordinates_and_infinity_are_a_400(api, tehran_rules):
-    huge = "1" + "0" * 400
-    body = (
-        f'{{"licence_type": "{CODE}", "municipality": "tehran", "facts": {{"location": {{"lat": {huge}, "lng": 51}}}}}}'
-    )
-    response = api.generic("POST", "/api/v1/eligibility", body, content_type="application/json")
-    assert response.status_code == 400 and "facts.location" in response.json()["fields"]
-    body = f'{{"licence_type": "{CODE}", "municipality": "tehran", "facts": {{"premises_area_m2": 1e400}}}}'
-    response = api.generic("POST", "/api/v1/eligibility", body, content_type="application/json")
-    assert response.status_code == 400 and "facts.premises_area_m2" in response.json()["fields"]
-
-
-def test_nul_bytes_and_endless_queries_do_not_break_search(api, client, tehran_rules):
-    assert api.get("/api/v1/licence-types", {"search": "دفتر\x00"}).status_code == 200
-    assert client.get("/licences/", {"q": "\x00"}).status_code == 200
-    assert api.get(f"/api/v1/licence-types/{CODE}", {"municipality": "teh\x00ran"}).status_code in (200, 404)
-    long_query = "a " * 3000
-    assert api.get("/api/v1/licence-types", {"search": long_query}).status_code == 200
-    assert client.get("/licences/", {"q": long_query}).status_code == 200
-
-
-@pytest.mark.parametrize("query", ["دفترخدمات", "e-city-office", "E-CITY", "الکترونیک‌شهر"])
-def test_more_search_variants(api, tehran_rules, query):
-    assert [t["code"] for t in api.get("/api/v1/licence-types", {"search": query}).json()] == [CODE], query
-
-
-def test_missing_facts_key_is_a_400(api, tehran_rules):
-    response = api.post("/api/v1/eligibility", {"licence_type": CODE, "municipality": "tehran"}, format="json")
-    assert response.status_code == 400 and "facts" in response.json()["fields"]
 
 
 @pytest.mark.parametrize(
@@ -144,14 +94,3 @@ def test_the_fixture_rows_pass_the_schema(tehran_rules):
             "verified_by": c.verified_by,
         }
         assert condition_errors(row) == [], c.cid
-
-
-def test_a_bad_row_that_slipped_through_is_unknown_not_a_crash():
-    rules = compile_rule_set(
-        place="تهران",
-        conditions=[
-            {"cid": "X", "group": "location", "check": "min_number", "facts": ["premises_area_m2"], "parameters": {}},
-        ],
-    )
-    result = evaluate(rules, GOOD)
-    assert result.eligible is None and result.conditions[0].result == "unknown"

@@ -1,6 +1,6 @@
-"""Fixes from the issue-6 review (S17 «نوبت‌دهی اینترنتی»): a booking on a day or hour the
-office no longer opens is cancelled and its citizen told (#4), and reminders go out the day
-before from APPOINTMENT_REMINDER_HOUR (Tehran), never for a slot no longer open (#10)."""
+"""Bookings the office can no longer honour (S17 «نوبت‌دهی اینترنتی»): a booking on a day or
+hour the office no longer opens (its closure, new weekly hours, the municipality's day off, an
+extended day withdrawn, the office deactivated) is cancelled and its citizen told by SMS."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from daftar.appointments.models import Appointment, AppointmentStatus
 from daftar.appointments.services import appointment_book, appointments_reconcile, reminders_send
 from daftar.audit.constants import action_label
 from daftar.audit.models import AuditEntry
-from daftar.municipalities.models import DayOff
+from daftar.kernel.errors import ApplicationError
+from daftar.municipalities.tests.factories import DayOffFactory
 from daftar.notifications.models import OutboxMessage
-from daftar.offices.models import ExtendedDay, Office, OfficeClosure, StaffRole
+from daftar.offices.models import Office, StaffRole
 from daftar.offices.services import closure_add, hours_set
+from daftar.offices.tests.factories import ExtendedDayFactory, OfficeClosureFactory
 
 from .conftest import SATURDAY, at, staff
 
@@ -37,9 +39,6 @@ def cancellation_sms(appointment: Appointment, office: Office, weekday: str, dat
     return msg.SMS_CANCELLED_BY_OFFICE.format(
         code=appointment.code, office=office.name, weekday=weekday, date=date, time=time, reason=reason
     )
-
-
-# --- #4: the office closes after citizens booked ------------------------------------------------
 
 
 def test_a_closure_cancels_that_days_bookings_with_an_sms_and_no_reminder(
@@ -88,8 +87,9 @@ def test_new_weekly_hours_cancel_only_the_bookings_outside_them(
 
 def test_a_refused_schedule_cancels_nothing(clock: Any, office: Any, inquiry: Any, citizen: Any) -> None:
     booked = appointment_book(office=office, service=inquiry, start=at(SUNDAY, 8, 30), citizen=citizen)
-    with pytest.raises(Exception):  # noqa: B017 - outside the directive: ApplicationError
+    with pytest.raises(ApplicationError) as refused:
         hours_set(office=office, rows=[{"weekday": 1, "start": "06:00", "end": "07:00"}], actor=None)
+    assert refused.value.code == "outside_directive"
     assert status(booked) == AppointmentStatus.BOOKED
     assert not OutboxMessage.objects.filter(kind="appointment_cancelled_by_office").exists()
 
@@ -107,7 +107,7 @@ def test_a_municipality_day_off_cancels_that_days_bookings_at_every_office(
     two = appointment_book(office=office_b, service=inquiry, start=at(SUNDAY, 11), citizen=citizen2)
     monday = appointment_book(office=office_b, service=inquiry, start=at(MONDAY, 11), citizen=citizen)
     with django_capture_on_commit_callbacks(execute=True):
-        DayOff.objects.create(municipality=office.municipality, date=SUNDAY, title="تعطیلی به دلیل آلودگی هوا")
+        DayOffFactory(municipality=office.municipality, date=SUNDAY, title="تعطیلی به دلیل آلودگی هوا")
     assert status(one) == status(two) == AppointmentStatus.CANCELLED
     assert status(monday) == AppointmentStatus.BOOKED
     texts = sorted(OutboxMessage.objects.filter(kind="appointment_cancelled_by_office").values_list("to", "text"))
@@ -124,14 +124,14 @@ def test_a_day_off_declared_for_a_past_day_touches_nothing(
     clock: Any, office: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        DayOff.objects.create(municipality=office.municipality, date=SATURDAY - dt.timedelta(days=1), title="گذشته")
+        DayOffFactory(municipality=office.municipality, date=SATURDAY - dt.timedelta(days=1), title="گذشته")
     assert not OutboxMessage.objects.exists()
 
 
 def test_withdrawing_or_narrowing_an_extended_day_cancels_the_bookings_it_allowed(
     clock: Any, office: Any, inquiry: Any, citizen: Any, citizen2: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    extended = ExtendedDay.objects.create(
+    extended = ExtendedDayFactory(
         municipality=office.municipality, date=THURSDAY, start=dt.time(8), end=dt.time(20), title="تمدید پایان سال"
     )
     morning = appointment_book(office=office, service=inquiry, start=at(THURSDAY, 9), citizen=citizen)
@@ -162,7 +162,7 @@ def test_deactivating_an_office_cancels_its_future_bookings(
 def test_a_started_booking_is_left_alone(clock: Any, office: Any, inquiry: Any, citizen: Any) -> None:
     booked = appointment_book(office=office, service=inquiry, start=at(SATURDAY, 9), citizen=citizen)
     clock.move_to(at(SATURDAY, 9, 5), tick=False)
-    OfficeClosure.objects.create(office=office, date=SATURDAY, reason="قطع برق ساختمان")
+    OfficeClosureFactory(office=office, date=SATURDAY, reason="قطع برق ساختمان")
     assert appointments_reconcile(office=office) == []
     assert status(booked) == AppointmentStatus.BOOKED
 
@@ -177,57 +177,8 @@ def test_a_closure_committed_while_booking_is_seen_under_the_office_lock(
 
     before = day_slots(office, inquiry, SUNDAY)
     monkeypatch.setattr(services, "day_slots", lambda *args, **kwargs: before)
-    OfficeClosure.objects.create(office=office, date=SUNDAY, reason="تعمیرات ساختمان")
+    OfficeClosureFactory(office=office, date=SUNDAY, reason="تعمیرات ساختمان")
     with pytest.raises(ApplicationError) as caught:
         appointment_book(office=office, service=inquiry, start=at(SUNDAY, 9), citizen=citizen)
     assert caught.value.code == "slot_unknown"
     assert not Appointment.objects.exists()
-
-
-# --- #10: when reminders go out ----------------------------------------------------------------
-
-
-def test_no_reminder_after_midnight_or_before_the_reminder_hour(
-    clock: Any, office: Any, inquiry: Any, citizen: Any
-) -> None:
-    booked = appointment_book(office=office, service=inquiry, start=at(SUNDAY, 9), citizen=citizen)
-    for hour, minute in ((0, 10), (6, 0), (15, 59)):
-        clock.move_to(at(SATURDAY, hour, minute), tick=False)
-        assert reminders_send() == 0
-    clock.move_to(at(SATURDAY, 16), tick=False)
-    assert reminders_send() == 1
-    assert Appointment.objects.get(pk=booked.pk).reminded_at is not None
-
-
-def test_the_reminder_hour_is_a_setting(clock: Any, office: Any, inquiry: Any, citizen: Any, settings: Any) -> None:
-    settings.APPOINTMENT_REMINDER_HOUR = 19
-    appointment_book(office=office, service=inquiry, start=at(SUNDAY, 9), citizen=citizen)
-    clock.move_to(at(SATURDAY, 18, 30), tick=False)
-    assert reminders_send() == 0
-    clock.move_to(at(SATURDAY, 19), tick=False)
-    assert reminders_send() == 1
-
-
-def test_an_evening_booking_for_tomorrow_gets_no_reminder_besides_its_confirmation(
-    clock: Any, office: Any, inquiry: Any, citizen: Any, citizen2: Any
-) -> None:
-    clock.move_to(at(SATURDAY, 15, 50), tick=False)
-    before = appointment_book(office=office, service=inquiry, start=at(SUNDAY, 9), citizen=citizen)
-    clock.move_to(at(SATURDAY, 20), tick=False)
-    evening = appointment_book(office=office, service=inquiry, start=at(SUNDAY, 10), citizen=citizen2)
-    clock.move_to(at(SATURDAY, 20, 30), tick=False)
-    assert reminders_send() == 1
-    assert Appointment.objects.get(pk=before.pk).reminded_at is not None
-    assert Appointment.objects.get(pk=evening.pk).reminded_at is None
-    assert OutboxMessage.objects.filter(to=citizen2.mobile, kind="appointment_booked").count() == 1
-    assert not OutboxMessage.objects.filter(to=citizen2.mobile, kind="appointment_reminder").exists()
-
-
-def test_no_reminder_for_a_slot_no_longer_open(clock: Any, office: Any, inquiry: Any, citizen: Any) -> None:
-    """Defence in depth: a closure written without the service (so nothing was cancelled)."""
-    booked = appointment_book(office=office, service=inquiry, start=at(SUNDAY, 9), citizen=citizen)
-    OfficeClosure.objects.create(office=office, date=SUNDAY, reason="قطع برق ساختمان")
-    clock.move_to(at(SATURDAY, 16), tick=False)
-    assert reminders_send() == 0
-    assert Appointment.objects.get(pk=booked.pk).reminded_at is None
-    assert not OutboxMessage.objects.filter(kind="appointment_reminder").exists()

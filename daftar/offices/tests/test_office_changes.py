@@ -1,6 +1,6 @@
-"""Fixes from the issue-6 review (S17): an office's own closure beats the municipality's extended
-day (#5); an office never changes municipality or district (#8); counters cannot drop below the
-live bookings using them (#9); a narrowed directive flags the offices now outside it (#11)."""
+"""What may change about an existing office, and what follows (S17): it never changes
+municipality or district; its counters cannot drop below the live bookings using them; a
+narrowed directive of the municipality flags the offices now outside it."""
 
 from __future__ import annotations
 
@@ -12,16 +12,17 @@ from django.test import Client
 
 from daftar.accounts.tests.factories import UserFactory
 from daftar.appointments.models import Appointment
+from daftar.appointments.tests.factories import AppointmentFactory
 from daftar.audit.constants import action_label
 from daftar.audit.models import AuditEntry
 from daftar.catalogue.models import Service
 from daftar.kernel.errors import ApplicationError
-from daftar.municipalities.models import DayOff, Municipality, Province
+from daftar.municipalities.models import Province
+from daftar.municipalities.tests.factories import MunicipalityFactory
 from daftar.municipalities.workdays import TEHRAN
 from daftar.notifications.models import OutboxMessage
 from daftar.offices import messages as msg
-from daftar.offices.hours import HoursBook, day_hours, is_open_at
-from daftar.offices.models import ExtendedDay, HoursDirective, Office, OfficeClosure
+from daftar.offices.models import HoursDirective, Office
 from daftar.offices.services import office_update
 
 from .conftest import MANAGER, user
@@ -30,7 +31,6 @@ pytestmark = pytest.mark.django_db
 
 ADMIN = "09120000007"  # Tehran's demo municipality administrator
 SATURDAY = dt.date(2026, 12, 19)  # 1405/09/28, an ordinary working Saturday
-FRIDAY = dt.date(2026, 12, 25)
 NOW = dt.datetime(2026, 12, 12, 9, 0, tzinfo=TEHRAN)
 
 
@@ -44,46 +44,7 @@ def login(mobile: str) -> Client:
     return client
 
 
-# --- #5: the office's closure wins over an extended day ------------------------------------------
-
-
-def test_an_office_closure_beats_the_municipality_extended_day(make_office, tehran):
-    office, other = make_office(), make_office(district=6)
-    ExtendedDay.objects.create(municipality=tehran, date=SATURDAY, start=dt.time(8), end=dt.time(20), title="تمدید")
-    OfficeClosure.objects.create(office=office, date=SATURDAY, reason="تعمیرات ساختمان")
-    hours = day_hours(office, SATURDAY)
-    assert hours.intervals == [] and hours.closed_reason == "تعطیلی دفتر: تعمیرات ساختمان"
-    assert hours.extended == ""
-    assert not is_open_at(office, at(SATURDAY, 10))
-    # the other office gets the extended hours
-    assert day_hours(other, SATURDAY).intervals == [(at(SATURDAY, 8), at(SATURDAY, 20))]
-    # the batch path used by the finder and the public page agrees
-    book = HoursBook([office, other], SATURDAY, SATURDAY)
-    assert book.day(office, SATURDAY) == hours
-    assert book.day(other, SATURDAY) == day_hours(other, SATURDAY)
-
-
-def test_an_office_closure_beats_an_extended_friday(make_office, tehran):
-    office = make_office()
-    ExtendedDay.objects.create(municipality=tehran, date=FRIDAY, start=dt.time(9), end=dt.time(13), title="تمدید")
-    assert day_hours(office, FRIDAY).intervals == [(at(FRIDAY, 9), at(FRIDAY, 13))]
-    OfficeClosure.objects.create(office=office, date=FRIDAY, reason="تعمیرات ساختمان")
-    assert day_hours(office, FRIDAY).closed_reason == "تعطیلی دفتر: تعمیرات ساختمان"
-    assert HoursBook([office], FRIDAY).day(office, FRIDAY) == day_hours(office, FRIDAY)
-
-
-def test_an_extended_day_still_wins_over_the_municipality_day_off(make_office, tehran):
-    """Documented choice: both are the municipality's word; the extended declaration wins."""
-    office = make_office()
-    DayOff.objects.create(municipality=tehran, date=SATURDAY, title="تعطیلی به دلیل آلودگی هوا")
-    assert day_hours(office, SATURDAY).closed_reason.startswith("تعطیلی اعلام‌شدهٔ شهرداری")
-    ExtendedDay.objects.create(municipality=tehran, date=SATURDAY, start=dt.time(10), end=dt.time(16), title="تمدید")
-    hours = day_hours(office, SATURDAY)
-    assert hours.intervals == [(at(SATURDAY, 10), at(SATURDAY, 16))] and hours.extended == "تمدید"
-    assert HoursBook([office], SATURDAY).day(office, SATURDAY) == hours
-
-
-# --- #8: an office never moves ------------------------------------------------------------------
+# --- an office never moves ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("field", ["district", "municipality"])
@@ -128,19 +89,17 @@ def test_the_admin_shows_municipality_and_district_read_only_once_the_office_exi
     assert 'name="district"' in add and 'name="municipality"' in add
 
 
-# --- #9: counters below live bookings -------------------------------------------------------------
+# --- counters below live bookings -----------------------------------------------------------------
 
 
 def _booking(office: Office, counter: int, start: dt.datetime, mobile: str = "09351110001") -> Appointment:
     service = Service.objects.filter(bookable=True).order_by("position").first()
     assert service is not None
-    return Appointment.objects.create(
+    return AppointmentFactory.create(
         office=office,
         service=service,
         citizen=UserFactory(mobile=mobile),
         start=start,
-        end=start + dt.timedelta(minutes=service.duration_minutes),
-        day=start.date(),
         counter=counter,
         code=f"TEST-{mobile[-4:]}",
     )
@@ -186,7 +145,7 @@ def test_the_manage_page_shows_the_counters_refusal(make_office, time_machine: A
     assert msg.COUNTERS_IN_USE.format(counters="۱", count="۱") in response.content.decode()
 
 
-# --- #11: a narrowed directive --------------------------------------------------------------------
+# --- a narrowed directive -------------------------------------------------------------------------
 
 
 def _directive_post(directive: HoursDirective, **changes: str) -> dict[str, str]:
@@ -206,9 +165,7 @@ def test_narrowing_the_directive_warns_the_admin_and_texts_the_managers(make_off
     time_machine.move_to(NOW, tick=False)
     late = make_office()  # Saturday–Wednesday 8:00–14:00
     early = make_office(district=6, manager="09120000010", hours=[{"weekday": 0, "start": "08:00", "end": "12:00"}])
-    shiraz = Municipality.objects.create(
-        slug="shiraz", name="شهرداری شیراز", city="شیراز", province=Province.objects.first()
-    )
+    shiraz = MunicipalityFactory(slug="shiraz", name="شهرداری شیراز", city="شیراز", province=Province.objects.first())
     shiraz.districts.create(number=3, name="منطقهٔ ۳ شیراز")
     elsewhere = make_office(municipality=shiraz, manager="09120000011")
     admin = login(ADMIN)

@@ -1,1 +1,0 @@
-from .factories import districts, make_licence  # noqa: F401

@@ -1,1 +1,0 @@
-from daftar.licences.tests.factories import districts, make_licence  # noqa: F401
