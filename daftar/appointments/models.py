@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from daftar.kernel.lifecycle import LifecycleModel, StatusField
 
-from .lifecycle import APPOINTMENT, AppointmentStatus
+from .workflow import APPOINTMENT, AppointmentStatus
 
 __all__ = ["Appointment", "AppointmentStatus"]
 

@@ -21,7 +21,7 @@ from daftar.kernel.lifecycle import SYSTEM, Move
 from daftar.offices import policy as offices
 
 from . import messages as msg
-from .lifecycle import APPOINTMENT, CITIZEN, OFFICE_STAFF
+from .workflow import APPOINTMENT, CITIZEN, OFFICE_STAFF
 
 
 def is_citizen(actor: Any, appointment: Any) -> bool:

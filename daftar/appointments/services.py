@@ -49,9 +49,9 @@ from daftar.offices.models import WEEKDAYS, Office, iran_weekday
 
 from . import messages as msg
 from . import policy
-from .lifecycle import APPOINTMENT, MARKS
 from .models import Appointment, AppointmentStatus
 from .slots import busy_counters, check_day, day_booked, day_slots, offered_service
+from .workflow import APPOINTMENT, MARKS
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from daftar.kernel.lifecycle import LifecycleModel, StatusField
 
-from .lifecycle import INQUIRY, InquiryStatus
+from .workflow import INQUIRY, InquiryStatus
 
 __all__ = ["FEEDS", "Inquiry", "InquiryStatus", "Kind"]
 

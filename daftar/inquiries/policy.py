@@ -16,7 +16,7 @@ from daftar.kernel.errors import ApplicationError
 from daftar.kernel.lifecycle import SYSTEM, Move
 
 from . import messages as msg
-from .lifecycle import INQUIRY, RETRY_ROLES
+from .workflow import INQUIRY, RETRY_ROLES
 
 
 def owners(application: Any) -> set[int]:

@@ -27,8 +27,8 @@ from . import messages as msg
 from . import policy
 from .adapters import InquiryUnavailable, Outcome, Person, get_adapter
 from .breaker import Breaker
-from .lifecycle import INQUIRY
 from .models import FEEDS, Inquiry, InquiryStatus, Kind
+from .workflow import INQUIRY
 
 log = logging.getLogger(__name__)
 KIND_ORDER = [kind.value for kind in Kind]

@@ -4,7 +4,7 @@ A licence is issued from an approved application case (``applications`` ``issue_
 Its certificate carries a QR code whose payload is signed with Ed25519 (``signing.py``), so a
 bank, a citizen or an inspector can check it offline with the published public key; the live
 status (active / suspended / revoked / expired) is on the public verification page. Its moves
-are declared in ``workflow.LICENCE`` and taken only by ``lifecycle.py``.
+are declared in ``workflow.LICENCE`` and taken only by ``moves.py``.
 """
 
 from __future__ import annotations

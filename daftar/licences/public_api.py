@@ -29,8 +29,8 @@ from daftar.runtime.ratelimit import client_address
 
 from . import messages as msg
 from . import policy
-from .lifecycle import ACTIONS, licence_act
 from .models import Licence
+from .moves import ACTIONS, licence_act
 from .verification import (
     CHANNEL_API,
     licence_by_number,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .lifecycle import licences_sweep
+from .moves import licences_sweep
 
 
 @shared_task(name="daftar.licences.tasks.sweep_licences", ignore_result=True)

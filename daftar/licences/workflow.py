@@ -4,7 +4,7 @@
 licensing authority of the licence's municipality, and the hourly sweep's end of a suspension
 and expiry. Its diagram is ``docs/lifecycles/licence.md`` (``make diagrams``); who may take a
 move is answered by ``policy.may_move``; the guards and effects are bound, and the moves taken,
-by ``lifecycle.py``.
+by ``moves.py``.
 """
 
 from __future__ import annotations

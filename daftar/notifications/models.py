@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from daftar.kernel.lifecycle import LifecycleModel, StatusField
 
-from .lifecycle import OUTBOX, OutboxStatus
+from .workflow import OUTBOX, OutboxStatus
 
 __all__ = ["OutboxMessage", "OutboxStatus"]
 

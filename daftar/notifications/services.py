@@ -20,8 +20,8 @@ from django.db.models import Case, F, TextField, Value, When
 from django.utils import timezone
 
 from .backends import Sms, SmsError, SmsRejected, get_backend
-from .lifecycle import EXPIRE, FAIL, OUTBOX, SEND, sources
 from .models import OutboxMessage, OutboxStatus
+from .workflow import EXPIRE, FAIL, OUTBOX, SEND, sources
 
 log = logging.getLogger(__name__)
 REDACTED = "[پاک‌شده پس از ارسال]"

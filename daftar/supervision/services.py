@@ -31,8 +31,8 @@ from daftar.audit.services import audit_record
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import parse_datetime, to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
-from daftar.licences.lifecycle import licence_revoke, licence_suspend
 from daftar.licences.models import Licence, LicenceStatus
+from daftar.licences.moves import licence_revoke, licence_suspend
 from daftar.municipalities.workdays import TEHRAN, calendar_for
 from daftar.notifications.services import outbox_enqueue
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from daftar.documents.models import Document, ReviewState
 from daftar.inquiries import policy as inquiry_policy
-from daftar.inquiries.lifecycle import INQUIRY
+from daftar.inquiries.workflow import INQUIRY
 from daftar.kernel.normalize import persian_digits, persian_number
 from daftar.rules.constants import DEGREE_FIELDS, DEGREE_LEVELS, EQUIPMENT, FACT_LABELS, PREMISES_USES
 

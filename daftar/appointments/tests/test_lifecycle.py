@@ -12,7 +12,6 @@ import pytest
 
 from daftar.applications.tests.helpers import client_for
 from daftar.appointments import messages as msg
-from daftar.appointments.lifecycle import APPOINTMENT, AppointmentStatus
 from daftar.appointments.models import Appointment
 from daftar.appointments.services import (
     appointment_book,
@@ -20,6 +19,7 @@ from daftar.appointments.services import (
     appointment_mark,
     appointments_reconcile,
 )
+from daftar.appointments.workflow import APPOINTMENT, AppointmentStatus
 from daftar.audit.models import AuditEntry
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.lifecycle import StatusProtected

@@ -13,7 +13,6 @@ from daftar.applications.tests.helpers import client_for
 from daftar.audit.models import AuditEntry
 from daftar.inquiries import messages as msg
 from daftar.inquiries.adapters import Outcome
-from daftar.inquiries.lifecycle import INQUIRY, InquiryStatus
 from daftar.inquiries.models import Inquiry, Kind
 from daftar.inquiries.services import (
     _give_up,
@@ -23,6 +22,7 @@ from daftar.inquiries.services import (
     inquiry_retry,
 )
 from daftar.inquiries.tests.factories import InquiryFactory
+from daftar.inquiries.workflow import INQUIRY, InquiryStatus
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.lifecycle import StatusProtected
 from daftar.notifications.models import OutboxMessage

@@ -14,7 +14,7 @@ from conftest import screenshot
 from daftar.kernel.jalali import to_jalali
 from daftar.licences import messages as msg
 from daftar.licences import signing
-from daftar.licences.lifecycle import licence_suspend
+from daftar.licences.moves import licence_suspend
 from daftar.licences.tests.factories import authority
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

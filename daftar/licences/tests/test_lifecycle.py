@@ -16,7 +16,8 @@ from daftar.audit.models import AuditEntry
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
 from daftar.licences import messages as msg
-from daftar.licences.lifecycle import (
+from daftar.licences.models import Licence, LicenceStatus
+from daftar.licences.moves import (
     add_years,
     licence_reinstate,
     licence_renew,
@@ -24,7 +25,6 @@ from daftar.licences.lifecycle import (
     licence_suspend,
     licences_sweep,
 )
-from daftar.licences.models import Licence, LicenceStatus
 from daftar.licences.services import licence_is_verifiable
 from daftar.licences.tasks import sweep_licences
 from daftar.licences.tests.factories import authority

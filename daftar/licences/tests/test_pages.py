@@ -11,8 +11,8 @@ from django.utils import timezone
 from daftar.kernel.jalali import to_jalali
 from daftar.licences import messages as msg
 from daftar.licences import signing
-from daftar.licences.lifecycle import licence_revoke, licence_suspend
 from daftar.licences.models import LicenceStatus, VerificationLog
+from daftar.licences.moves import licence_revoke, licence_suspend
 from daftar.licences.tests.factories import authority
 
 pytestmark = pytest.mark.django_db

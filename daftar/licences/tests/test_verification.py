@@ -15,8 +15,8 @@ from rest_framework.test import APIClient
 
 from daftar.licences import messages as msg
 from daftar.licences import signing
-from daftar.licences.lifecycle import licence_renew, licence_revoke, licence_suspend
 from daftar.licences.models import Licence, LicenceStatus, VerificationLog
+from daftar.licences.moves import licence_renew, licence_revoke, licence_suspend
 from daftar.licences.tests.factories import authority
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
-from daftar.licences.lifecycle import licence_reinstate, licence_revoke, licence_suspend
 from daftar.licences.models import Licence, VerificationLog
+from daftar.licences.moves import licence_reinstate, licence_revoke, licence_suspend
 from daftar.licences.tests.factories import authority
 from daftar.licences.verification import SNAPSHOT_VERSION_TTL, licence_changed
 

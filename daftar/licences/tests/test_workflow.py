@@ -15,8 +15,8 @@ from daftar.applications.tests.helpers import client_for
 from daftar.audit.models import AuditEntry
 from daftar.kernel.lifecycle import SYSTEM
 from daftar.licences import messages as msg
-from daftar.licences.lifecycle import licences_sweep
 from daftar.licences.models import Licence, LicenceEvent, LicenceStatus
+from daftar.licences.moves import licences_sweep
 from daftar.licences.tests.factories import authority
 from daftar.licences.workflow import ACTIONS, LICENCE
 from daftar.notifications.models import OutboxMessage

@@ -13,8 +13,8 @@ from django.utils import timezone
 from daftar.kernel.lifecycle import StatusProtected
 from daftar.notifications import services
 from daftar.notifications.backends import SmsRejected
-from daftar.notifications.lifecycle import OUTBOX, OutboxStatus
 from daftar.notifications.models import OutboxMessage
+from daftar.notifications.workflow import OUTBOX, OutboxStatus
 
 pytestmark = pytest.mark.django_db
 
