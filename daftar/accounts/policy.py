@@ -6,7 +6,9 @@ functions below, so that two rules hold everywhere by construction:
 
 - **Role in the object's municipality.** A municipal role counts only in the municipality it
   was granted for; a platform superuser counts as holding every role (the only place outside
-  ``scoping.py`` that reads ``is_superuser``).
+  ``scoping.py`` that reads ``is_superuser``), except for the decisions a policy marks
+  ``platform=False`` (a licence's sanctions, supervision's violations, notices and decisions),
+  which only the municipal office itself takes.
 - **Nobody acts on their own case, licence, office or notice.** :func:`staff_may` takes the ids
   of the people the object belongs to (the applicant, the licence holder, the office's staff)
   and refuses them whatever roles they hold, superusers included. Refusals answer like "not
@@ -35,11 +37,13 @@ def is_platform_admin(actor: Any) -> bool:
     return is_person(actor) and bool(getattr(actor, "is_superuser", False))
 
 
-def holds(actor: Any, roles: Iterable[str], municipality_id: int | None) -> bool:
-    """``actor`` holds one of ``roles`` in ``municipality_id`` (platform admins hold them all)."""
+def holds(actor: Any, roles: Iterable[str], municipality_id: int | None, *, platform: bool = True) -> bool:
+    """``actor`` holds one of ``roles`` in ``municipality_id``. Platform admins hold them all,
+    unless ``platform`` is False: decisions the law gives a municipal office (a licence's
+    sanctions, a notice's decision) are that office's alone (API.md «licensing authority only»)."""
     if not is_person(actor):
         return False
-    if is_platform_admin(actor):
+    if platform and is_platform_admin(actor):
         return True
     return any(has_role(actor, str(role), municipality_id) for role in roles)
 
@@ -63,10 +67,17 @@ def is_own(actor: Any, owner_ids: Iterable[int | None]) -> bool:
     return pk is not None and pk in set(owner_ids)
 
 
-def staff_may(actor: Any, roles: Iterable[str], municipality_id: int | None, *, owners: Iterable[int | None]) -> bool:
+def staff_may(
+    actor: Any,
+    roles: Iterable[str],
+    municipality_id: int | None,
+    *,
+    owners: Iterable[int | None],
+    platform: bool = True,
+) -> bool:
     """A municipal role in the object's municipality, and the object is not the actor's own."""
     owner_ids = list(owners)
-    return holds(actor, roles, municipality_id) and not is_own(actor, owner_ids)
+    return holds(actor, roles, municipality_id, platform=platform) and not is_own(actor, owner_ids)
 
 
 def not_found(message: str = NOT_FOUND) -> ApplicationError:

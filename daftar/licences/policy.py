@@ -81,15 +81,17 @@ def may_move(actor: Any, move: Move, licence: Licence) -> bool:
     """``actor`` (``None`` for the system) may take ``move`` on ``licence`` now."""
     if SYSTEM in move.roles:
         return actor is None
-    if not holds(actor, move.roles, licence.municipality_id):
+    if not holds(actor, move.roles, licence.municipality_id, platform=False):
         return False  # (the owners are looked up only for those who hold the role)
-    return staff_may(actor, move.roles, licence.municipality_id, owners=owners(licence))
+    # a licence's sanctions are the licensing authority's alone, not a platform operator's
+    return staff_may(actor, move.roles, licence.municipality_id, owners=owners(licence), platform=False)
 
 
 def refuse_move(actor: Any, move: Move, licence: Licence) -> ApplicationError:
     """The answer to a move ``actor`` may not take: "not found" to an owner who holds the role
     (the same body as an unknown number), 403 to anyone else."""
-    if SYSTEM not in move.roles and holds(actor, move.roles, licence.municipality_id) and is_owner(actor, licence):
+    holder_of_role = holds(actor, move.roles, licence.municipality_id, platform=False)
+    if SYSTEM not in move.roles and holder_of_role and is_owner(actor, licence):
         return not_found(msg.NOT_FOUND)
     return ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
 

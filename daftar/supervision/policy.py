@@ -59,15 +59,16 @@ def demand_holder(actor: Any, licence: Licence) -> None:
 
 
 def _staff_may(actor: Any, roles: Iterable[str], licence: Licence) -> bool:
-    if not holds(actor, roles, licence.municipality_id):
+    if not holds(actor, roles, licence.municipality_id, platform=False):
         return False  # (the owners are looked up only for those who hold the role)
-    return staff_may(actor, roles, licence.municipality_id, owners=licence_policy.owners(licence))
+    # supervision's decisions are the municipal office's alone, not a platform operator's
+    return staff_may(actor, roles, licence.municipality_id, owners=licence_policy.owners(licence), platform=False)
 
 
 def _refuse_staff(actor: Any, roles: Iterable[str], licence: Licence) -> ApplicationError:
     """To an owner who holds the role, "not found" (their own office is not in their queue); to
     anyone else, 403."""
-    if holds(actor, roles, licence.municipality_id) and licence_policy.is_owner(actor, licence):
+    if holds(actor, roles, licence.municipality_id, platform=False) and licence_policy.is_owner(actor, licence):
         return not_found(msg.NOT_FOUND)
     return _forbidden()
 

@@ -270,9 +270,11 @@ def test_actions_access_matrix(make_licence):
 
     licence = make_licence()
     foreign_authority = RoleAssignmentFactory(role="licensing_authority").user
+    operator = User.objects.create_superuser(mobile="09127770001")  # the platform's, no municipal office
     body = {"action": "suspend", "reason": REASON, "until": "1499/01/01"}
     expected = [
         (APIClient(), 401),
+        (client_for(operator), 403),  # a licence's sanctions are the licensing authority's alone
         (client_for(licence.holder), 403),
         (client_for(User.objects.get(mobile="09120000002")), 403),  # reviewer of Tehran
         (client_for(foreign_authority), 404),
