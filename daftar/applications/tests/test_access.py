@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from daftar.accounts.models import User
@@ -163,3 +164,17 @@ def test_staff_never_handle_their_own_application(tehran_rules):
     document = Document.objects.filter(application_id=case).first()
     own = me.post(f"/api/v1/documents/{document.pk}/review", {"decision": "accept"}, format="json")
     assert own.status_code == 404 and own.json()["detail"] == msg.NOT_FOUND
+    # the pages answer as for a case that does not exist: the not-found page, not the case page
+    page = Client()
+    page.force_login(User.objects.get(pk=reviewer.pk))
+    missing = page.post("/applications/999999999/actions/request_correction/", {"reason": "کافی نیست ولی"})
+    tracking = Application.objects.get(pk=case).tracking_code
+    for url in (
+        f"/applications/{case}/actions/request_correction/",
+        f"/applications/{case}/documents/{document.pk}/review/",
+    ):
+        answer = page.post(url, {"reason": "مدرک خوانا نیست لطفا", "decision": "reject"})
+        assert answer.status_code == 404
+        assert [t.name for t in answer.templates] == [t.name for t in missing.templates]
+        assert tracking not in answer.content.decode()
+    assert Document.objects.get(pk=document.pk).review_state == "pending"

@@ -45,6 +45,8 @@ def review(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
             document_id=document.pk, decision=decision, reason=form.cleaned_data.get("reason"), actor=request.user
         )
     except ApplicationError as exc:
+        if exc.status_code == 404:  # a reviewer's own case: not in their queue, as if it did not exist
+            raise Http404 from None
         messages.error(request, exc.message)
         errors_to_form(form, exc)
         return _render_case(request, application, status=exc.status_code, bound=form, bound_key=str(document.pk))
@@ -68,6 +70,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         result = services.application_move(application_id=application.pk, action=action, actor=request.user, data=data)
     except ApplicationError as exc:
+        if exc.status_code == 404:  # a staff member's own case: not in their queue, as if it did not exist
+            raise Http404 from None
         messages.error(request, exc.message)
         errors_to_form(form, exc)
         return _render_case(request, application, status=exc.status_code, bound=form, bound_key=action)
