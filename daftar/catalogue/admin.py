@@ -173,6 +173,7 @@ class TariffRevisionAdmin(MunicipalityScopedAdmin):
 
     list_display = ["municipality", "percent", "rounding_step", "effective_display", "status", "resolution"]
     list_filter = ["municipality", "status"]
+    readonly_fields = ["status"]  # moves only through the revision's lifecycle (workflow.REVISION)
 
     @admin.display(description="اجرا از", ordering="effective_from")
     def effective_display(self, obj: TariffRevision) -> str:

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from daftar.appointments import policy as appointment_policy
 from daftar.appointments.models import Appointment, AppointmentStatus
 from daftar.appointments.services import appointment_served, clean_code
 from daftar.audit.models import AuditEntry
@@ -116,14 +117,15 @@ def _appointment_code(raw: object) -> str:
     return code
 
 
-def _appointment(office: Office, code: str, day: dt.date, *, lock: bool = False) -> Any:
+def _appointment(office: Office, code: str, day: dt.date, actor: Any, *, lock: bool = False) -> Any:
     """The office's booked or done appointment with that code on ``day`` (review #13); another
-    office's code and a made-up one are refused with the same message."""
+    office's code, a made-up one and one's own appointment (nobody serves themselves: the
+    appointment's ``done`` move is not theirs) are refused with the same message."""
     rows = Appointment.objects.filter(
         office=office, code=code, day=day, status__in=[AppointmentStatus.BOOKED, AppointmentStatus.DONE]
     )
     found = (rows.select_for_update(of=("self",)) if lock else rows).select_related("service").first()
-    if found is None:
+    if found is None or appointment_policy.is_citizen(actor, found):
         raise invalid(msg.APPOINTMENT_NOT_MATCHING, "appointment_code", code="appointment_invalid")
     return found
 
@@ -181,7 +183,7 @@ def transaction_record(
         raise ApplicationError(message, code="service_not_offered", fields={"service": [message]})
     _check_day_open(the_office, day)
     if code:
-        _appointment(the_office, code, day)
+        _appointment(the_office, code, day, actor)
     tariff = tariff_in_force(the_office.municipality_id, svc.pk, day)
     if tariff is None:
         message = msg.NO_TARIFF.format(service=svc.title, date=to_jalali(day))
@@ -200,7 +202,7 @@ def transaction_record(
             # the office row serialises recording against the day's closing
             Office.objects.select_for_update().filter(pk=the_office.pk).first()
             _check_day_open(the_office, day)
-            appointment = _appointment(the_office, code, day, lock=True) if code else None
+            appointment = _appointment(the_office, code, day, actor, lock=True) if code else None
             row = Transaction.objects.create(
                 office=the_office,
                 municipality_id=the_office.municipality_id,

@@ -117,6 +117,13 @@ class OfficeAdmin(MunicipalityScopedAdmin):
     admin_can = frozenset({"view", "add", "change"})
     created = jalali_column("created_at", "تاریخ ایجاد")
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Never an office one works at oneself (nobody acts on their own office): the policy's
+        answer, as on the office's own pages."""
+        if obj is not None and not policy.may_administer(request.user, obj.municipality_id, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         """Once the office exists its municipality and district are fixed (review #8): its
         transactions count in that district's reports; moving is a new office."""
