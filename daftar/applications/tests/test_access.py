@@ -169,6 +169,7 @@ def test_staff_never_handle_their_own_application(tehran_rules):
     page.force_login(User.objects.get(pk=reviewer.pk))
     missing = page.post("/applications/999999999/actions/request_correction/", {"reason": "کافی نیست ولی"})
     tracking = Application.objects.get(pk=case).tracking_code
+    assert tracking  # submitted: it has one
     for url in (
         f"/applications/{case}/actions/request_correction/",
         f"/applications/{case}/documents/{document.pk}/review/",
