@@ -298,14 +298,17 @@ def _clones(obj: Any, n: int, **fields: Any) -> list[Any]:
 
     from django.db.models.base import ModelState
 
+    from daftar.kernel.lifecycle import unlocked
+
     out = []
     for i in range(n):
         new = copy.copy(obj)
         new.pk = None
         new.id = None
         new._state = ModelState()
-        for name, value in fields.items():
-            setattr(new, name, value(i) if callable(value) else value)
+        with unlocked(new):  # bench rows are fixtures: a status is set, not moved (kernel.lifecycle)
+            for name, value in fields.items():
+                setattr(new, name, value(i) if callable(value) else value)
         out.append(new)
     return out
 
