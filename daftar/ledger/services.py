@@ -130,12 +130,6 @@ def _appointment(office: Office, code: str, day: dt.date, actor: Any, *, lock: b
     return found
 
 
-def _appointment_done(appointment: Any, office: Office, actor: Any, ref: str) -> None:
-    """Mark a booked appointment done with the transaction that served it: the appointment's
-    ``done`` move, in this transaction (the caller holds the office lock, then this row's)."""
-    appointment_served(appointment=appointment, actor=actor, payment_ref=ref)
-
-
 def _same(row: Transaction, service: Service, amount: int, code: str, performed: dt.datetime | None) -> bool:
     same = row.service_id == service.pk and row.amount == amount and row.appointment_code == code
     return same and (performed is None or row.performed_at == performed)
@@ -236,7 +230,8 @@ def transaction_record(
                 },
             )
             if appointment is not None:
-                _appointment_done(appointment, the_office, actor, ref)
+                # its done move, in this transaction (the office lock first, then this row's)
+                appointment_served(appointment=appointment, actor=actor, payment_ref=ref)
     except IntegrityError:
         # a concurrent request with the same payment reference won
         existing = Transaction.objects.filter(office=the_office, payment_ref=ref).first()
