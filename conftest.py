@@ -298,3 +298,33 @@ def screenshot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # a dev dependency (package.json)
+AXE_BLOCKING = {"serious", "critical"}
+
+
+def axe_findings(page: Any) -> list[str]:
+    """axe-core's serious and critical findings on the page as shown now (WCAG 2.1 A/AA rules).
+
+    axe runs through the browser's debugging protocol (``page.evaluate``), which the page's
+    Content-Security-Policy does not govern, so no inline script is added to the page."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, targets: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"
+    )
+    return [f"{v['id']} ({v['impact']}): {', '.join(v['targets'])}" for v in result if v["impact"] in AXE_BLOCKING]
+
+
+def check_page(page: Any, name: str, widths: tuple[int, ...] = (360, 1366)) -> None:
+    """At each width: a full-page screenshot ``<name>-<width>.png`` in test-artifacts/, no part
+    of the page wider than the window, and no serious or critical axe-core finding."""
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"{name}-{width}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{name} at {width}px is {overflow}px wider than the window"
+        findings = axe_findings(page)
+        assert not findings, f"axe-core on {name} at {width}px: " + " | ".join(findings)
