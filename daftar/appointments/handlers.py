@@ -8,7 +8,9 @@ from __future__ import annotations
 from django.utils import timezone
 
 from daftar.kernel.events import subscribe
+from daftar.licences.events import LicenceSanctioned
 from daftar.offices.events import CountersInUse, HoursChanged
+from daftar.offices.models import Office
 
 from .models import Appointment, AppointmentStatus
 from .services import appointments_reconcile
@@ -16,6 +18,13 @@ from .services import appointments_reconcile
 
 def reconcile(event: HoursChanged) -> None:
     appointments_reconcile(office=event.office, days=event.days, actor=event.actor)
+
+
+def sanctioned(event: LicenceSanctioned) -> None:
+    """A suspension or revocation: the office's future bookings on the days it covers are
+    cancelled, each citizen told by SMS with the sanction as the reason (issue 17)."""
+    for office in Office.objects.filter(licence=event.licence):
+        appointments_reconcile(office=office, actor=event.actor)
 
 
 def bookings_on_counters(event: CountersInUse) -> int:
@@ -26,4 +35,5 @@ def bookings_on_counters(event: CountersInUse) -> int:
 
 def connect() -> None:
     subscribe(HoursChanged, reconcile)
+    subscribe(LicenceSanctioned, sanctioned)
     subscribe(CountersInUse, bookings_on_counters)

@@ -44,7 +44,7 @@ from daftar.kernel.lifecycle import Move
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.municipalities.workdays import TEHRAN
 from daftar.notifications.services import outbox_enqueue
-from daftar.offices.hours import day_hours
+from daftar.offices.hours import day_hours, office_sanction
 from daftar.offices.models import WEEKDAYS, Office, iran_weekday
 
 from . import messages as msg
@@ -188,6 +188,15 @@ def _one_per_day() -> ApplicationError:
     return ApplicationError(msg.ONE_PER_DAY, code="one_per_day", status=409)
 
 
+def _not_sanctioned(office: Office, day: dt.date) -> None:
+    """A suspended or revoked licence stops its office's bookings on the days it covers (issue 17)."""
+    sanction = office_sanction(office, day)
+    if sanction is not None:
+        raise ApplicationError(
+            sanction.no_booking, code=sanction.code, status=409, fields={"start": [sanction.no_booking]}
+        )
+
+
 def appointment_book(*, office: Office, service: Service, start: dt.datetime, citizen: Any) -> Appointment:
     """Book ``start`` (one of ``day_slots``) of ``service`` at ``office`` for ``citizen`` (the
     logged-in user, who is also the actor). Takes the lowest free counter; 409 when none is."""
@@ -200,6 +209,7 @@ def appointment_book(*, office: Office, service: Service, start: dt.datetime, ci
     start = start.astimezone(TEHRAN)
     day = start.date()
     check_day(day, now)
+    _not_sanctioned(office, day)
     slot = next((s for s in day_slots(office, service, day, now=now) if s.start == start), None)
     if slot is None:
         raise ApplicationError(msg.SLOT_UNKNOWN, code="slot_unknown", fields={"start": [msg.SLOT_UNKNOWN]})
@@ -217,6 +227,7 @@ def appointment_book(*, office: Office, service: Service, start: dt.datetime, ci
         # read again under the lock: a closure or new hours committed since the slots were
         # computed (their reconciliation ran before we got the lock) must not let this in
         hours = day_hours(locked, day).intervals
+        _not_sanctioned(locked, day)  # a suspension committed since the first look
         if not locked.active or not any(s <= start and end <= e for s, e in hours):
             raise ApplicationError(msg.SLOT_UNKNOWN, code="slot_unknown", fields={"start": [msg.SLOT_UNKNOWN]})
         busy = busy_counters(day_booked(locked, day), start, end)

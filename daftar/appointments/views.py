@@ -32,7 +32,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.normalize import normalize_text
-from daftar.offices.hours import day_hours
+from daftar.offices.hours import day_hours, office_sanction
 from daftar.offices.models import WEEKDAYS, Office, iran_weekday
 from daftar.offices.policy import office_access
 
@@ -83,7 +83,13 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     services_offered = bookable_services(office)
     service = next((s for s in services_offered if s.code == normalize_text(request.GET.get("service", ""))), None)
-    context: dict[str, Any] = {"office": office, "services": services_offered, "service": service, "status": 200}
+    context: dict[str, Any] = {
+        "office": office,
+        "services": services_offered,
+        "service": service,
+        "status": 200,
+        "sanction": office_sanction(office, tehran_today()),
+    }
     if service is not None:
         days = _day_choices(office, now)
         context["days"] = days

@@ -36,6 +36,8 @@ from daftar.catalogue.tariffs import tariff_in_force
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import jalali_year_month, parse_datetime, to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
+from daftar.licences.models import Licence
+from daftar.licences.sanctions import sanction_on
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices.hours import is_open_at
 from daftar.offices.models import Office, OfficeService
@@ -105,6 +107,18 @@ def _check_day_open(office: Office, day: dt.date) -> None:
         raise ApplicationError(msg.DAY_BEFORE_LAST_CLOSED.format(date=to_jalali(last)), code="day_closed", status=409)
 
 
+def _check_not_sanctioned(office: Office, day: dt.date, *, fresh: bool = False) -> None:
+    """A suspended or revoked licence stops its office's services on the days it covers (issue
+    17): refused with the sanction named. ``fresh`` reads the licence again (under the office
+    lock, so a decision committed since the first look counts)."""
+    if office.licence_id is None:
+        return
+    licence = Licence.objects.filter(pk=office.licence_id).first() if fresh else office.licence
+    sanction = sanction_on(licence, day)
+    if sanction is not None:
+        raise ApplicationError(sanction.no_transaction, code=sanction.code, status=409)
+
+
 def _appointment_code(raw: object) -> str:
     """The code as stored on appointments (``K7QM-3XPA``) or "" when none was given."""
     text = normalize_text(str(raw or "")).strip()
@@ -172,6 +186,7 @@ def transaction_record(
     existing = Transaction.objects.filter(office=the_office, payment_ref=ref).first()
     if existing is not None:
         return _repeat(existing, svc, value, code, moment if explicit else None)
+    _check_not_sanctioned(the_office, day)
     if not OfficeService.objects.filter(office=the_office, service=svc).exists():
         message = msg.SERVICE_NOT_OFFERED.format(service=svc.title)
         raise ApplicationError(message, code="service_not_offered", fields={"service": [message]})
@@ -196,6 +211,7 @@ def transaction_record(
             # the office row serialises recording against the day's closing
             Office.objects.select_for_update().filter(pk=the_office.pk).first()
             _check_day_open(the_office, day)
+            _check_not_sanctioned(the_office, day, fresh=True)
             appointment = _appointment(the_office, code, day, actor, lock=True) if code else None
             row = Transaction.objects.create(
                 office=the_office,

@@ -25,6 +25,7 @@ from daftar.catalogue.tariffs import tariff_in_force, tariff_table
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import jalali_iso, to_jalali
 from daftar.kernel.normalize import normalize_text, persian_number
+from daftar.offices.hours import office_sanction
 from daftar.offices.models import OfficeService
 from daftar.offices.policy import OfficeAccess, office_access
 
@@ -66,6 +67,7 @@ def _transactions_page(
             day_error = exc.message
     office = access.office
     offered = _offered(access, now)
+    sanction = office_sanction(office, now)
     if form is None and access.is_staff:
         first = next((amount for _s, amount in offered if amount), None)
         form = TransactionForm(services=offered, initial={"amount": first or ""})
@@ -92,10 +94,15 @@ def _transactions_page(
             "closing": closing,
             "closings": list(DailyClosing.objects.filter(office=office).order_by("-day")[:14]),
             "can_close": access.is_manager and closing is None and day <= now,
+            "sanction": sanction,
             "show_form": bool(
-                access.is_staff and day == now and form is not None and (closing is None or form.is_bound)
+                access.is_staff
+                and day == now
+                and form is not None
+                and sanction is None
+                and (closing is None or form.is_bound)
             ),
-            "day_input": raw if day_error or not raw else jalali_iso(day),
+            "day_input": raw if day_error else jalali_iso(day),
         },
         status=status,
     )

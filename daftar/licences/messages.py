@@ -32,6 +32,25 @@ RENEWAL_OUTSIDE_WINDOW = (
 RENEWAL_NO_RULES = "شرایط نافذی برای این نوع مجوز در این شهرداری منتشر نشده است؛ تمدید ممکن نیست."
 RENEWAL_CONDITIONS_FAILED = "تمدید ممکن نیست؛ این شرایط با نسخهٔ {version} شرایط احراز نمی‌شوند: {ids} (P1)."
 
+# --- what a sanction stops (S16, P5): shown on the office's pages, the booking page, the
+# refused transaction and the cancelled booking's SMS ---------------------------------------
+SANCTION_CLOSED = {
+    "suspended": "تعلیق مجوز دفتر تا پایان {until}",
+    "revoked": "لغو مجوز دفتر",
+}
+SANCTION_NOTICE = {
+    "suspended": "مجوز این دفتر تا پایان {until} تعلیق است و دفتر تا آن روز فعالیت نمی‌کند.",
+    "revoked": "مجوز این دفتر لغو شده است و دفتر فعالیت نمی‌کند.",
+}
+SANCTION_NO_BOOKING = {
+    "suspended": "مجوز این دفتر تا پایان {until} تعلیق است؛ دفتر تا آن روز نوبت نمی‌دهد.",
+    "revoked": "مجوز این دفتر لغو شده است؛ دفتر نوبت نمی‌دهد.",
+}
+SANCTION_NO_TRANSACTION = {
+    "suspended": "مجوز این دفتر تا پایان {until} تعلیق است؛ تا آن روز ثبت خدمت و دریافت وجه ممکن نیست.",
+    "revoked": "مجوز این دفتر لغو شده است؛ ثبت خدمت و دریافت وجه ممکن نیست.",
+}
+
 # --- SMS to the holder ---------------------------------------------------------------------
 SMS_SUSPENDED = "مجوز دفتر «{office}» به شمارهٔ {number} تا {until} تعلیق شد. دلیل: {reason}"
 SMS_REINSTATED = "تعلیق مجوز دفتر «{office}» به شمارهٔ {number} برداشته شد؛ مجوز تا {valid_until} معتبر است."

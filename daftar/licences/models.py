@@ -51,6 +51,8 @@ class Licence(LifecycleModel):
     status = StatusField("وضعیت", max_length=16, choices=LicenceStatus.choices, default=LicenceStatus.ACTIVE)
     status_reason = models.TextField("دلیل وضعیت", blank=True)
     suspended_until = models.DateField("تعلیق تا", null=True, blank=True)
+    # the first day of the sanction in force (suspension or revocation); the office stops from it
+    sanctioned_from = models.DateField("آغاز تعلیق یا لغو", null=True, blank=True)
     renewals = models.PositiveSmallIntegerField("دفعات تمدید", default=0)
     payload = models.TextField("دادهٔ امضاشده", blank=True)
     signature = models.CharField("امضا", max_length=128, blank=True)

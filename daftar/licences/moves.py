@@ -25,6 +25,7 @@ from daftar.applications.services import case_facts
 from daftar.audit.services import audit_record
 from daftar.inquiries.models import InquiryStatus
 from daftar.inquiries.services import inquiries_refresh
+from daftar.kernel import events
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
@@ -34,6 +35,7 @@ from daftar.rules.selectors import compiled, rule_set_in_force
 
 from . import messages as msg
 from . import policy
+from .events import LicenceSanctioned
 from .models import Licence, LicenceEvent, LicenceStatus
 from .services import licence_sign
 from .verification import live_status
@@ -136,7 +138,18 @@ def _in_force(licence: Licence, actor: Any, data: dict[str, Any]) -> None:
 
 @LICENCE.effect("start_suspension")
 def _start_suspension(licence: Licence, actor: Any, data: dict[str, Any]) -> None:
+    """From today to ``until`` the office stops (``sanctions.sanction_on``)."""
     licence.suspended_until = data["until"]
+    licence.sanctioned_from = data["today"]
+    licence.status_reason = data["reason"]
+
+
+@LICENCE.effect("start_revocation")
+def _start_revocation(licence: Licence, actor: Any, data: dict[str, Any]) -> None:
+    """For good, from today or from the first day of the suspension it ends (final, S16)."""
+    data["suspended_until"] = licence.suspended_until
+    licence.suspended_until = None
+    licence.sanctioned_from = licence.sanctioned_from or data["today"]
     licence.status_reason = data["reason"]
 
 
@@ -145,6 +158,7 @@ def _clear_suspension(licence: Licence, actor: Any, data: dict[str, Any]) -> Non
     """No suspension date any more; the move's reason, when it has one, becomes the licence's."""
     data["suspended_until"] = licence.suspended_until
     licence.suspended_until = None
+    licence.sanctioned_from = None  # its office works again (reinstatement restores all, issue 17)
     if "reason" in data:
         licence.status_reason = data["reason"]
 
@@ -201,13 +215,15 @@ def _lapsed(licence: Licence, actor: Any, data: dict[str, Any]) -> None:
 
 # the columns each move writes besides the status
 WRITES: dict[str, tuple[str, ...]] = {
-    "suspend": ("suspended_until", "status_reason"),
-    "reinstate": ("suspended_until", "status_reason"),
-    "revoke": ("suspended_until", "status_reason"),
+    "suspend": ("suspended_until", "sanctioned_from", "status_reason"),
+    "reinstate": ("suspended_until", "sanctioned_from", "status_reason"),
+    "revoke": ("suspended_until", "sanctioned_from", "status_reason"),
     "renew": ("valid_until", "renewals", "status_reason", "payload", "signature"),
-    "suspension_end": ("suspended_until", "status_reason"),
-    "expire": ("suspended_until",),
+    "suspension_end": ("suspended_until", "sanctioned_from", "status_reason"),
+    "expire": ("suspended_until", "sanctioned_from"),
 }
+# the moves that stop the licence's office (``sanctions.sanction_on``)
+SANCTIONS = frozenset({"suspend", "revoke"})
 Report = Callable[[Licence, dict[str, Any]], Any]
 # what the history event (and the audit entry) records besides the move, and the holder's SMS
 EVENT_DATA: dict[str, Report] = {
@@ -262,6 +278,8 @@ def _take(licence: Licence, action: str, *, actor: Any, data: dict[str, Any]) ->
             data=event,
             sms=SMS[action](locked, data),
         )
+        if action in SANCTIONS:  # the office's future bookings inside it are cancelled (issue 17)
+            events.emit(LicenceSanctioned(licence=locked, action=action, actor=actor))
     return locked
 
 

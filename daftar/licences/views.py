@@ -21,6 +21,7 @@ from daftar.runtime.ratelimit import client_address
 
 from . import messages as msg
 from .models import Licence, LicenceStatus
+from .sanctions import sanction_on
 from .verification import CHANNEL_PAGE, licence_verify, qr_check, verification_body
 
 STATUS_STYLE = {"active": "success", "suspended": "warning", "revoked": "danger", "expired": "secondary"}
@@ -80,16 +81,22 @@ def registry(request: HttpRequest) -> HttpResponse:
         wanted = request.GET.get("district", "")
         district = next((d for d in districts if str(d.pk) == wanted), None)
         licences = (
+            # a suspended licence stays in the register, marked, until its office works again;
+            # a revoked one leaves it (issue 17: the registry follows the sanction)
             Licence.objects.filter(
-                municipality=chosen, status=LicenceStatus.ACTIVE, valid_until__gte=timezone.localdate()
+                municipality=chosen,
+                status__in=[LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED],
+                valid_until__gte=timezone.localdate(),
             )
             .select_related("district")
             .order_by("district__number", "number")
         )
         if district is not None:
             licences = licences.filter(district=district)
+        today = timezone.localdate()
         groups = [
-            {"district": key, "licences": list(rows)} for key, rows in groupby(licences, key=lambda lic: lic.district)
+            {"district": key, "licences": [(lic, sanction_on(lic, today)) for lic in rows]}
+            for key, rows in groupby(licences, key=lambda lic: lic.district)
         ]
     context = {
         "municipalities": municipalities,
@@ -98,5 +105,6 @@ def registry(request: HttpRequest) -> HttpResponse:
         "district": district,
         "groups": groups,
         "total": sum(len(g["licences"]) for g in groups),
+        "stopped": sum(1 for g in groups for _, sanction in g["licences"] if sanction),
     }
     return render(request, "licences/registry.html", context)

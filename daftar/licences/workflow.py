@@ -63,7 +63,7 @@ LICENCE = Lifecycle.declare(
             {LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED},
             LicenceStatus.REVOKED,
             AUTHORITY,
-            effect="clear_suspension",
+            effect="start_revocation",
             fields=REASON,
         ),
         # within the renewal window or the grace period, if the case meets today's conditions

@@ -85,6 +85,18 @@ _ServiceTariff = inline_serializer(
         "tariff_effective_from_jalali": serializers.CharField(allow_null=True),
     },
 )
+_Sanction = inline_serializer(
+    "OfficeSanction",
+    {
+        "status": serializers.ChoiceField(choices=["suspended", "revoked"]),
+        "since": serializers.DateField(allow_null=True),
+        "since_jalali": serializers.CharField(allow_null=True),
+        "until": serializers.DateField(allow_null=True, help_text="last day of a suspension; null when revoked"),
+        "until_jalali": serializers.CharField(allow_null=True),
+        "notice": serializers.CharField(help_text="the public notice, in Persian"),
+    },
+    allow_null=True,
+)
 _COMMON: dict[str, Any] = {
     "id": serializers.IntegerField(),
     "name": serializers.CharField(),
@@ -98,6 +110,10 @@ _COMMON: dict[str, Any] = {
     "open_now": serializers.BooleanField(),
     "weekly_hours": _Weekly.__class__(many=True),
     "book_url": serializers.CharField(),
+    "operating": serializers.BooleanField(
+        help_text="false while a suspension or revocation of the office's licence stops it (no bookings, no services)"
+    ),
+    "sanction": _Sanction,
 }
 OfficeCardSchema = inline_serializer(
     "OfficeCard",

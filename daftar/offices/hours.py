@@ -9,6 +9,10 @@ municipality declared: the extended declaration is the municipality's later, exp
 One thing beats an extended day: the office's own announced closure (``OfficeClosure``). An
 office that told citizens «closed for repairs» stays closed; the municipality's extended hours
 permit offices to open, they do not reopen a closed one.
+
+A sanction on the office's licence beats everything (issue 17, ``licences.sanctions``): on the
+days a suspension or a revocation covers the office has no hours at all, so it takes no booking,
+its live bookings are cancelled, and its pages show it as not operating.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import persian_digits
+from daftar.licences.sanctions import Sanction, sanction_on
 from daftar.municipalities.models import DayOff
 from daftar.municipalities.workdays import TEHRAN, official_holidays
 
@@ -63,8 +68,19 @@ def _merge(intervals: Iterable[tuple[dt.time, dt.time]]) -> list[tuple[dt.time, 
     return out
 
 
+def office_sanction(office: Office, day: dt.date) -> Sanction | None:
+    """The sanction on the office's licence that stops it on ``day``, or None (reads the licence
+    once per office object; ``select_related("licence")`` makes it free)."""
+    if office.licence_id is None:
+        return None
+    return sanction_on(office.licence, day)
+
+
 def day_hours(office: Office, day: dt.date, *, weekly: list[WeeklyHours] | None = None) -> DayHours:
     """The office's hours on ``day`` (pass ``weekly`` to reuse rows already loaded)."""
+    sanction = office_sanction(office, day)
+    if sanction is not None:
+        return DayHours(day, [], closed_reason=sanction.closed_reason)
     extended = ExtendedDay.objects.filter(municipality_id=office.municipality_id, date=day).first()
     rows = weekly if weekly is not None else list(office.weekly_hours.all())
     declared = None
@@ -150,6 +166,9 @@ class HoursBook:
     def day(self, office: Office, day: dt.date) -> DayHours:
         if not self.first <= day <= self.last:
             return day_hours(office, day)
+        sanction = office_sanction(office, day)
+        if sanction is not None:
+            return DayHours(day, [], closed_reason=sanction.closed_reason)
         return compose_day(
             day,
             office.weekly_hours.all(),

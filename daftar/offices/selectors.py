@@ -23,7 +23,7 @@ from daftar.municipalities.workdays import TEHRAN
 from daftar.offices.models import OfficeService
 
 from . import messages as msg
-from .hours import DayHours, HoursBook, day_text, interval_text, upcoming_days
+from .hours import DayHours, HoursBook, day_text, interval_text, office_sanction, upcoming_days
 from .models import WEEKDAYS, Office, OfficeStaff, WeeklyHours
 from .policy import not_found
 
@@ -41,7 +41,7 @@ def public_offices() -> QuerySet[Office]:
     offered = OfficeService.objects.filter(service__active=True).select_related("service").order_by("service__position")
     return (
         Office.objects.filter(active=True)
-        .select_related("municipality", "district")
+        .select_related("municipality", "district", "licence")
         .prefetch_related(
             Prefetch("weekly_hours", queryset=WeeklyHours.objects.order_by("weekday", "start")),
             Prefetch("offered", queryset=offered),
@@ -197,6 +197,13 @@ def services_body(office: Office) -> list[dict[str, Any]]:
     ]
 
 
+def sanction_body(office: Office, day: dt.date) -> dict[str, Any]:
+    """``operating`` and, when a sanction on the licence stops the office today, ``sanction``
+    (its kind, days and the public notice; issue 17)."""
+    sanction = office_sanction(office, day)
+    return {"operating": sanction is None, "sanction": sanction.body() if sanction else None}
+
+
 def office_card(office: Office, page: FinderPage) -> dict[str, Any]:
     today = page.book.day(office, page.now.date())
     return {
@@ -219,6 +226,7 @@ def office_card(office: Office, page: FinderPage) -> dict[str, Any]:
         "services": services_body(office),
         "url": f"/offices/{office.pk}/",
         "book_url": f"/offices/{office.pk}/book/",
+        **sanction_body(office, page.now.date()),
     }
 
 
@@ -228,7 +236,7 @@ def public_office(pk: Any) -> Office:
         number = int(normalize_text(str(pk)))
     except (TypeError, ValueError):
         raise not_found() from None
-    office = public_offices().select_related("licence").filter(pk=number).first()
+    office = public_offices().filter(pk=number).first()
     if office is None:
         raise not_found()
     return office
@@ -289,6 +297,7 @@ def office_public_detail(office: Office, *, now: dt.datetime | None = None) -> d
         "tariff_date": today.isoformat(),
         "tariff_date_jalali": jalali_iso(today),
         "book_url": f"/offices/{office.pk}/book/",
+        **sanction_body(office, today),
     }
 
 

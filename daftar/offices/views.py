@@ -37,7 +37,7 @@ from daftar.rules.constants import EQUIPMENT
 from . import messages as msg
 from . import policy, selectors, services
 from .forms import ClosureForm, FinderForm, HoursForm, ProfileForm, StaffForm
-from .hours import HoursBook, interval_text, upcoming_days, windows_text
+from .hours import HoursBook, interval_text, office_sanction, upcoming_days, windows_text
 from .models import WEEKDAYS, Office, OfficeStaff, directive_for
 from .policy import NOT_PERMITTED, OfficeAccess, office_access, offices_readable
 
@@ -91,6 +91,7 @@ def finder(request: HttpRequest) -> HttpResponse:
                 "today": today,
                 "today_text": " و ".join(_interval(s, e) for s, e in today.intervals),
                 "services": [row.service for row in office.offered.all()],  # type: ignore[attr-defined]
+                "sanction": office_sanction(office, found.now.date()),
             }
         )
     params = request.GET.copy()
@@ -129,6 +130,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     offered = {row.service_id for row in office.offered.all()}  # type: ignore[attr-defined]
     lines = [line for line in tariff_table(office.municipality_id, today) if line.service.pk in offered]
     days = upcoming_days(office, today, selectors.DETAIL_DAYS)
+    sanction = office_sanction(office, today)
+    stopped = sanction.closed_reason if sanction else None
     return render(
         request,
         "offices/detail.html",
@@ -137,11 +140,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "open_now": HoursBook([office], today).is_open_at(office, now),
             "week": selectors.weekly_by_day(office),
             "days": days,
-            "exceptions": [d for d in days if d["extended"] or d["closed_reason"] not in REGULAR_CLOSED],
+            # the days a sanction closes are said once, in its notice
+            "exceptions": [
+                d
+                for d in days
+                if d["extended"] or (d["closed_reason"] not in REGULAR_CLOSED and d["closed_reason"] != stopped)
+            ],
             "lines": lines,
             "today_jalali": to_jalali(today),
             "book_url": f"/offices/{office.pk}/book/",
             "is_staff": policy.staff_row(office, request.user) is not None,
+            "sanction": sanction,
         },
     )
 
@@ -195,6 +204,7 @@ def _manage_context(access: OfficeAccess, **forms: Any) -> dict[str, Any]:
         "week": selectors.weekly_by_day(office),
         "equipment": [(label, code in office.equipment) for code, label in EQUIPMENT.items()],
         "directive_problem": _directive_problem(office),
+        "sanction": office_sanction(office, today),
     }
 
 

@@ -105,23 +105,28 @@ def test_page_rate_limit_is_a_persian_429(client, make_licence, settings):
 # --- registry -----------------------------------------------------------------------------------
 
 
-def test_registry_lists_only_active_licences_of_the_chosen_district(client, make_licence, districts):
+def test_registry_lists_licences_in_force_of_the_chosen_district_with_suspensions_marked(
+    client, make_licence, districts
+):
     first, second = districts[0], districts[1]
     shown = make_licence(district=first)
     make_licence(district=second)  # another district
-    make_licence(district=first, status=LicenceStatus.SUSPENDED, suspended_until=timezone.localdate())
+    suspended = make_licence(district=first, status=LicenceStatus.SUSPENDED, suspended_until=timezone.localdate())
     licence_revoke(make_licence(district=first), reason=REASON, actor=authority())
     make_licence(district=first, status=LicenceStatus.EXPIRED, valid_until=timezone.localdate() - dt.timedelta(days=99))
     make_licence(district=first, valid_until=timezone.localdate() - dt.timedelta(days=1))  # lapsed, not yet swept
     response = client.get("/licences/registry/", {"municipality": "tehran", "district": first.pk})
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count("data-licence=") == 1
-    assert f'data-licence="{shown.number}"' in html
+    assert html.count("data-licence=") == 2
+    assert f'data-licence="{shown.number}" data-operating="1"' in html
     assert f'href="/licences/verify/{shown.number}/"' in html and to_jalali(shown.valid_until) in html
+    # a suspended office stays in the register, marked as not operating until its last day (issue 17)
+    assert f'data-licence="{suspended.number}" data-operating="0"' in html
+    assert f"تعلیق مجوز دفتر تا پایان {to_jalali(timezone.localdate())}" in html
 
     everything = client.get("/licences/registry/", {"municipality": "tehran"}).content.decode()
-    assert everything.count("data-licence=") == 2
+    assert everything.count("data-licence=") == 3
     assert f'id="district-{first.pk}"' in everything and f'id="district-{second.pk}"' in everything
 
 
