@@ -1,5 +1,5 @@
 """Browser: a citizen checks a licence on the public verification page, by typing its number
-and by following a certificate's QR link (screenshots in test-artifacts/61, 62)."""
+and by following a certificate's QR link (screenshots in test-artifacts/61, 62); the registry marks the suspended one."""
 
 from __future__ import annotations
 
@@ -50,11 +50,13 @@ def test_citizen_verifies_an_active_and_a_suspended_licence(
     assert msg.QR_VALID in page.locator("#qr-check").inner_text()
     screenshot(page, "62-verify-suspended")
 
-    # the registry of the district lists the active office, not the suspended one
+    # the registry of the district lists both, the suspended one marked as not operating
     page.get_by_role("link", name="دفاتر دارای مجوز این منطقه").click()
     page.wait_for_url("**/licences/registry/**")
-    rows = page.locator("tr[data-licence]")
-    assert rows.count() == 1 and rows.first.get_attribute("data-licence") == active.number
+    operating = page.locator("tr[data-licence][data-operating='1']")
+    assert operating.count() == 1 and operating.first.get_attribute("data-licence") == active.number
+    stopped = page.locator(f"tr[data-licence='{suspended.number}'][data-operating='0']")
+    assert f"تعلیق مجوز دفتر تا پایان {to_jalali(until)}" in stopped.inner_text()
     page.screenshot(path=str(tmp_path / "registry.png"), full_page=True)
     page.goto(f"{live_server.url}/licences/verify/")
 
