@@ -318,3 +318,25 @@ def test_the_audit_of_a_release_does_not_carry_the_code() -> None:
     assert claim(UserFactory(mobile=OWNER), code).status_code == 200
     for entry in AuditEntry.objects.filter(action__in=["national_code_released", "user_profile_updated"]):
         assert code not in json.dumps(entry.data)
+
+
+def test_staff_cannot_type_a_proof_in_the_admin(client: Any) -> None:
+    root = UserFactory(is_superuser=True, is_staff=True)
+    target = UserFactory(mobile=SQUATTER)
+    client.force_login(root)
+    url = f"/admin/accounts/user/{target.pk}/change/"
+    code = national_code()
+    form = {
+        **_form(code),
+        "is_active": "on",
+        "ownership_verified_at_0": "2026-01-01",
+        "ownership_verified_at_1": "10:00:00",
+        "ownership_reference": "FORGED",
+        "ownership_mobile": SQUATTER,
+        "ownership_national_code": code,
+    }
+    assert client.post(url, form).status_code == 302
+    target.refresh_from_db()
+    assert target.national_code == code  # staff may set it (audited), but it stays unproven
+    assert (target.ownership_reference, target.national_code_verified) == ("", False)
+    assert 'name="ownership_reference"' not in client.get(url).content.decode()
