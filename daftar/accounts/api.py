@@ -251,7 +251,7 @@ class MeView(APIView):
             "Proven, and another account holds it: that account's number is asked too; if it is not the "
             "code's, the code moves to this account; if it is, `409` `conflict` (one person, two "
             "accounts). No answer from the inquiry: `503` `ownership_unavailable` with `Retry-After`, "
-            "nothing saved. At most `OWNERSHIP_CHECKS_PER_DAY` checks per account a day (`429`)."
+            "nothing saved. At most `OWNERSHIP_CHECKS_PER_DAY` distinct codes per account a day (`429`)."
         ),
         responses={
             200: UserSerializer,

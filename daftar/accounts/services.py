@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from knox.models import AuthToken
@@ -270,13 +271,28 @@ def _ownership(mobile: str, national_code: str) -> MobileOwnership:
     return answer
 
 
+def _ownership_budget(user: User, claim: str) -> None:
+    """``OWNERSHIP_CHECKS_PER_DAY`` distinct codes per account a day (``429`` past it). Asking
+    again for the same code (after a "try later", say) does not count: the cap is against
+    searching many codes for one's own number's registrant, not against retries."""
+    day = 24 * 3600
+    seen = f"ownership:asked:{user.pk}:{hashlib.sha256(claim.encode()).hexdigest()[:16]}"
+    if not cache.add(seen, 1, day):
+        return
+    wait = ratelimit.hit(f"ownership:{user.pk}", limit=settings.OWNERSHIP_CHECKS_PER_DAY, window=day)
+    if wait:
+        cache.delete(seen)  # refused: not counted as asked
+        hours = persian_digits(max(1, math.ceil(wait / 3600)))
+        raise ThrottledError(msg.OWNERSHIP_CAP.format(hours=hours), retry_after=wait, code="ownership_cap")
+
+
 def _claim_national_code(*, user: User, actor: User, changes: dict[str, Any], claim: str) -> User:
     """Save ``changes`` with the national code ``claim`` once the inquiry proves it is the
     owner's of ``user.mobile``.
 
     1. The person's own number is asked first, before anything about other accounts is read,
        so a refusal (400) is the same answer, after the same work, whether or not the code is
-       taken. Each ask counts on a daily cap per account (``OWNERSHIP_CHECKS_PER_DAY``).
+       taken. Each new code asked counts on a daily cap per account (``_ownership_budget``).
     2. Proven, and another account holds the code: that account's number is asked too (now:
        numbers change hands). If it is not the code's, the code is released to the proven
        owner: taken off the other account (its proof with it), audited on both, the other
@@ -285,10 +301,7 @@ def _claim_national_code(*, user: User, actor: User, changes: dict[str, Any], cl
     The inquiry is asked outside any transaction; the rows are then locked and read again, and
     a holder that changed meanwhile is "try again" (503).
     """
-    wait = ratelimit.hit(f"ownership:{user.pk}", limit=settings.OWNERSHIP_CHECKS_PER_DAY, window=24 * 3600)
-    if wait:
-        hours = persian_digits(max(1, math.ceil(wait / 3600)))
-        raise ThrottledError(msg.OWNERSHIP_CAP.format(hours=hours), retry_after=wait, code="ownership_cap")
+    _ownership_budget(user, claim)
     mine = _ownership(user.mobile, claim)
     if not mine.owner:
         with transaction.atomic():

@@ -226,13 +226,21 @@ def test_a_new_number_or_a_cleared_code_leaves_no_proof() -> None:
     assert (moved.national_code, moved.ownership_verified_at, moved.ownership_reference) == ("", None, "")
 
 
-def test_each_account_has_a_daily_budget_of_asks(settings: Any) -> None:
+def test_each_account_has_a_daily_budget_of_codes_to_ask_about(settings: Any) -> None:
     settings.OWNERSHIP_CHECKS_PER_DAY = 2
-    user = UserFactory(mobile=SQUATTER)
-    assert [claim(user, national_code()).status_code for _ in range(2)] == [400, 400]
+    user, first = UserFactory(mobile=SQUATTER), national_code()
+    assert [claim(user, code).status_code for code in (first, first, national_code())] == [400, 400, 400]
     response = claim(user, national_code())
     assert response.status_code == 429 and response.json()["code"] == "ownership_cap"
     assert int(response["Retry-After"]) > 3600
+    assert claim(user, first).status_code == 400  # asking again about a code asked today is free
+    assert claim(user, national_code()).status_code == 429  # the refused code was not counted as asked
+
+
+def test_trying_again_after_an_outage_does_not_spend_the_budget(settings: Any) -> None:
+    settings.OWNERSHIP_CHECKS_PER_DAY = 1
+    user, code = UserFactory(mobile=OWNER), national_code("990")  # no answer twice, then one
+    assert [claim(user, code).status_code for _ in range(3)] == [503, 503, 200]
 
 
 def test_a_holder_that_changed_during_the_ask_is_try_again(monkeypatch: pytest.MonkeyPatch) -> None:
