@@ -257,6 +257,15 @@ INQUIRY_TIMEOUT = env.float("DAFTAR_INQUIRY_TIMEOUT", default=10.0)
 INQUIRY_MAX_ATTEMPTS = env.int("DAFTAR_INQUIRY_MAX_ATTEMPTS", default=5)
 INQUIRY_BREAKER_THRESHOLD = env.int("DAFTAR_INQUIRY_BREAKER_THRESHOLD", default=5)
 INQUIRY_BREAKER_COOLDOWN = env.int("DAFTAR_INQUIRY_BREAKER_COOLDOWN", default=60)
+# The mobile-ownership inquiry (S15.3: is this number registered to this national code?), asked
+# while a person waits on the profile: its own backend (it is often a different provider), a
+# short time-out, and a daily cap of distinct codes asked about per account (it stops a person
+# from searching codes for the registrant of their own number). Example figures.
+OWNERSHIP_BACKEND = env.str("DAFTAR_OWNERSHIP_BACKEND", default=INQUIRY_BACKEND)
+OWNERSHIP_HTTP_URL = env.str("DAFTAR_OWNERSHIP_HTTP_URL", default=INQUIRY_HTTP_URL)
+OWNERSHIP_HTTP_KEY = env.str("DAFTAR_OWNERSHIP_HTTP_KEY", default=INQUIRY_HTTP_KEY)
+OWNERSHIP_TIMEOUT = env.float("DAFTAR_OWNERSHIP_TIMEOUT", default=5.0)
+OWNERSHIP_CHECKS_PER_DAY = env.int("DAFTAR_OWNERSHIP_CHECKS_PER_DAY", default=10)
 QUEUE_PAGE_SIZE = env.int("DAFTAR_QUEUE_PAGE_SIZE", default=25)
 
 # --- Licences (issue 5) ------------------------------------------------------------------

@@ -30,6 +30,9 @@ class UserAdminForm(IdentifierCleanMixin, PersianModelForm):
         return normalize_mobile(self.cleaned_data["mobile"])
 
 
+OWNERSHIP_PROOF = ["ownership_verified_at", "ownership_reference", "ownership_mobile", "ownership_national_code"]
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdmin):
     """Platform staff only; municipality administrators grant roles by mobile number."""
@@ -43,8 +46,10 @@ class UserAdmin(AuditedAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         """The mobile number is the account's credential: it changes only through the owner's
-        own re-authenticated change (tokens revoked, the old number told, audited; issue 8)."""
-        readonly = list(super().get_readonly_fields(request, obj))
+        own re-authenticated change (tokens revoked, the old number told, audited; issue 8).
+        The mobile-ownership proof is the inquiry's answer (decision 0030): nobody types one in;
+        a code staff set here stays unproven until its owner's number proves it."""
+        readonly = [*super().get_readonly_fields(request, obj), *OWNERSHIP_PROOF]
         return [*readonly, "mobile"] if obj is not None else readonly
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:

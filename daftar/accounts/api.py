@@ -50,15 +50,35 @@ class RoleOutSerializer(serializers.Serializer):
 
 class UserSerializer(serializers.ModelSerializer):
     birth_date_jalali = serializers.SerializerMethodField()
+    national_code_verified = serializers.BooleanField(
+        read_only=True,
+        help_text="The mobile-ownership inquiry proved that this account's number is registered to its national code.",
+    )
+    national_code_verified_at = serializers.SerializerMethodField(
+        help_text="When that inquiry answered (null while the code is unproven)."
+    )
     roles = serializers.SerializerMethodField()
 
     class Meta:
         model = User
-        fields = ["id", "mobile", *PROFILE_FIELDS, "birth_date_jalali", "roles"]
+        fields = [
+            "id",
+            "mobile",
+            *PROFILE_FIELDS,
+            "birth_date_jalali",
+            "national_code_verified",
+            "national_code_verified_at",
+            "roles",
+        ]
         read_only_fields = fields
 
     def get_birth_date_jalali(self, user: User) -> str | None:
         return jalali_twin(user.birth_date)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_national_code_verified_at(self, user: User) -> str | None:
+        at = user.ownership_verified_at if user.national_code_verified else None
+        return serializers.DateTimeField().to_representation(at) if at else None
 
     @extend_schema_field(RoleOutSerializer(many=True))
     def get_roles(self, user: User) -> list[dict[str, Any]]:
@@ -223,7 +243,31 @@ class MeView(APIView):
     @extend_schema(
         operation_id="me_update",
         request=ProfileUpdateSerializer,
-        responses={200: UserSerializer, 400: ErrorSerializer, 401: ErrorSerializer, 409: ErrorSerializer},
+        summary="Change the profile; a national code is saved only once the mobile-ownership inquiry proves it",
+        description=(
+            "A new national code (or the stored one while unproven) is checked with the national "
+            "mobile-ownership inquiry: is this account's number registered to that code? Not: `400` "
+            "`ownership_not_proven`, the same answer whether or not another account holds the code. "
+            "Proven, and another account holds it: that account's number is asked too; if it is not the "
+            "code's, the code moves to this account; if it is, `409` `conflict` (one person, two "
+            "accounts). No answer from the inquiry: `503` `ownership_unavailable` with `Retry-After`, "
+            "nothing saved. At most `OWNERSHIP_CHECKS_PER_DAY` distinct codes per account a day (`429`)."
+        ),
+        responses={
+            200: UserSerializer,
+            400: ErrorSerializer,
+            401: ErrorSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="the code is on another account of the same owner"),
+            429: OpenApiResponse(ErrorSerializer, description="the daily checks of this account are used up"),
+            503: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    "the database or the mobile-ownership inquiry did not answer (`service_unavailable`, "
+                    "`ownership_unavailable`, `ownership_retry`); nothing was saved: try again after "
+                    "`Retry-After` seconds"
+                ),
+            ),
+        },
     )
     def patch(self, request: Request) -> Response:
         serializer = ProfileUpdateSerializer(data=request.data, partial=True)

@@ -85,6 +85,7 @@ class ProfileForm(IdentifierCleanMixin, PersianForm):
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
+        help_text=msg.OWNERSHIP_HELP,
     )
     birth_date = forms.CharField(
         label="تاریخ تولد",

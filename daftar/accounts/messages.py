@@ -16,8 +16,32 @@ OTP_USED = "این رمز قبلاً به کار رفته است؛ رمز تاز
 OTP_LOCKED = "به دلیل تلاش‌های نادرست پیاپی این رمز باطل شد؛ رمز تازه درخواست کنید."
 OTP_SMS_TEXT = "دفتر: رمز ورود شما {code}\nاین رمز تا {minutes} دقیقه معتبر است. آن را به کسی ندهید."
 PERSON_TYPE_INVALID = "نوع شخصیت باید «حقیقی» (natural) یا «حقوقی» (legal) باشد."
-NATIONAL_CODE_TAKEN = "این کد ملی برای حساب دیگری ثبت شده است؛ برای پیگیری با پشتیبانی شهرداری تماس بگیرید."
 NATIONAL_ID_TAKEN = "این شناسه ملی برای حساب دیگری ثبت شده است؛ برای پیگیری با پشتیبانی شهرداری تماس بگیرید."
+# The mobile-ownership inquiry (S15.3; decision 0030). A refusal speaks only of the person's own
+# number: it reads the same whether or not the code is on another account.
+OWNERSHIP_NOT_PROVEN = (
+    "استعلام مالکیت نشان داد این شمارهٔ همراه به نام دارندهٔ این کد ملی ثبت نیست؛ مشخصات ذخیره نشد. "
+    "کد ملی خودتان را وارد کنید، یا با شماره‌ای که به نام خودتان ثبت است وارد سامانه شوید."
+)
+OWNERSHIP_UNAVAILABLE = (
+    "سامانهٔ استعلام مالکیت شمارهٔ همراه اکنون پاسخ نمی‌دهد؛ چیزی ذخیره نشد. {seconds} ثانیهٔ دیگر دوباره تلاش کنید."
+)
+OWNERSHIP_CAP = "امروز بیش از حد مجاز کد ملی برای استعلام فرستاده‌اید؛ {hours} ساعت دیگر دوباره تلاش کنید."
+OWNERSHIP_RACE = "هم‌زمان تغییری در ثبت این کد ملی رخ داد؛ چند ثانیهٔ دیگر دوباره ذخیره کنید."
+# Only a person the inquiry has just proven to own the code reads this (both numbers are theirs).
+NATIONAL_CODE_ON_OWN_ACCOUNT = (
+    "این کد ملی در حساب دیگری ثبت است که شمارهٔ همراه آن هم به نام شماست. با همان شماره وارد شوید، "
+    "یا برای یکی کردن حساب‌ها با پشتیبانی شهرداری تماس بگیرید."
+)
+# To the number of an account that held a code its number was not registered to. Neutral: it
+# does not say who proved it or which code.
+NATIONAL_CODE_RELEASED_SMS = (
+    "دفتر: کد ملی از مشخصات حساب شما برداشته شد، چون شمارهٔ همراه این حساب به نام دارندهٔ آن کد ثبت نیست. "
+    "اگر آن کد ملی از آنِ شماست، با شماره‌ای که به نام خودتان است وارد شوید یا با پشتیبانی شهرداری تماس بگیرید."
+)
+OWNERSHIP_VERIFIED = "کد ملی با استعلام مالکیت شمارهٔ همراه تأیید شده است ({date})."
+OWNERSHIP_UNVERIFIED = "این کد ملی هنوز با استعلام مالکیت شمارهٔ همراه تأیید نشده است؛ با ذخیرهٔ همین فرم استعلام می‌شود."
+OWNERSHIP_HELP = "کد ملی کسی که این شمارهٔ همراه به نام اوست؛ هنگام ذخیره از سامانهٔ ملی استعلام می‌شود."
 NATIONAL_CODE_FOR_NATURAL = "کد ملی فقط برای اشخاص حقیقی ایرانی ثبت می‌شود."
 NATIONAL_ID_FOR_LEGAL = "شناسه ملی فقط برای اشخاص حقوقی ثبت می‌شود."
 BIRTH_DATE_RANGE = "تاریخ تولد باید در گذشته و پس از ۱۲۸۰ شمسی باشد."

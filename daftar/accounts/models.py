@@ -54,6 +54,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField("فعال", default=True)
     is_staff = models.BooleanField("کارکنان سکو", default=False)
     date_joined = models.DateTimeField("تاریخ عضویت", default=timezone.now)
+    # The mobile-ownership inquiry's proof (S15.3): when it answered that ``ownership_mobile`` is
+    # registered to ``ownership_national_code``, and its tracking number. The proof holds only
+    # while both are still the account's (``national_code_verified``): a new number or another
+    # code, by whatever path, leaves the code unproven without anyone having to clear these.
+    ownership_verified_at = models.DateTimeField("تأیید مالکیت شماره", null=True, blank=True)
+    ownership_reference = models.CharField("شمارهٔ پیگیری استعلام مالکیت", max_length=64, blank=True)
+    ownership_mobile = models.CharField("شمارهٔ تأییدشده", max_length=11, blank=True)
+    ownership_national_code = models.CharField("کد ملی تأییدشده", max_length=10, blank=True)
 
     objects = UserManager()
 
@@ -85,6 +93,30 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def national_code_verified(self) -> bool:
+        """The mobile-ownership inquiry proved that this number is registered to this code."""
+        return bool(
+            self.national_code
+            and self.ownership_verified_at is not None
+            and self.ownership_mobile == self.mobile
+            and self.ownership_national_code == self.national_code
+        )
+
+    def prove_ownership(self, *, reference: str, at: Any) -> list[str]:
+        """Record the inquiry's proof for the current number and code; the fields to save."""
+        self.ownership_verified_at = at
+        self.ownership_reference = reference[:64]
+        self.ownership_mobile = self.mobile
+        self.ownership_national_code = self.national_code
+        return ["ownership_verified_at", "ownership_reference", "ownership_mobile", "ownership_national_code"]
+
+    def drop_ownership(self) -> list[str]:
+        """Forget the proof (the code is gone); the fields to save."""
+        self.ownership_verified_at = None
+        self.ownership_reference = self.ownership_mobile = self.ownership_national_code = ""
+        return ["ownership_verified_at", "ownership_reference", "ownership_mobile", "ownership_national_code"]
 
     @property
     def display_name(self) -> str:

@@ -18,12 +18,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
 from daftar.audit.services import audit_record
-from daftar.kernel.errors import ApplicationError, ThrottledError
+from daftar.kernel.errors import ApplicationError, ThrottledError, UnavailableError
+from daftar.kernel.events import ask
+from daftar.kernel.normalize import persian_digits
 from daftar.municipalities.models import Municipality
 from daftar.notifications.services import outbox_enqueue
 from daftar.runtime import ratelimit
@@ -32,6 +35,7 @@ from . import messages as msg
 from .authentication import remember_new_token
 from .captcha import captcha_check
 from .constants import PersonType, Role
+from .events import MobileOwnership, MobileOwnershipAsked
 from .models import OneTimeCode, RoleAssignment, User
 
 log = logging.getLogger(__name__)
@@ -212,9 +216,18 @@ def user_update_profile(*, user: User, actor: User, data: dict[str, Any]) -> Use
 
     Cross-field rules live here so both front doors share them: a national code only for
     Iranian natural persons, a national ID only for legal persons; both unique.
+
+    A national code is saved only once the mobile-ownership inquiry proves that the account's
+    number is registered to it (S15.3; decision 0030): a new code, or the stored one re-entered
+    while still unproven. The refusal for a number that is not the code's speaks of that number
+    only, whether or not another account holds the code (no enumeration); a code held by an
+    account whose own number fails the same inquiry goes to its proven owner
+    (``_claim_national_code``). With no answer from the inquiry nothing is saved (503).
     """
     changes = {k: v for k, v in data.items() if k in PROFILE_FIELDS and getattr(user, k) != v}
-    if not changes:
+    claim = data.get("national_code") or ""
+    prove = bool(claim) and (claim != user.national_code or not user.national_code_verified)
+    if not changes and not prove:
         return user
     merged = {k: changes.get(k, getattr(user, k)) for k in PROFILE_FIELDS}
     if merged["national_code"] and (merged["person_type"] != PersonType.NATURAL or merged["nationality"] != "IR"):
@@ -225,19 +238,134 @@ def user_update_profile(*, user: User, actor: User, data: dict[str, Any]) -> Use
         raise ApplicationError(
             msg.NATIONAL_ID_FOR_LEGAL, code="invalid", fields={"national_id": [msg.NATIONAL_ID_FOR_LEGAL]}
         )
-    for field, message in (("national_code", msg.NATIONAL_CODE_TAKEN), ("national_id", msg.NATIONAL_ID_TAKEN)):
-        value = changes.get(field)
-        if value and User.objects.filter(**{field: value}).exclude(pk=user.pk).exists():
-            raise ApplicationError(message, code="conflict", status=409, fields={field: [message]})
+    national_id = changes.get("national_id")
+    if national_id and User.objects.filter(national_id=national_id).exclude(pk=user.pk).exists():
+        raise ApplicationError(
+            msg.NATIONAL_ID_TAKEN, code="conflict", status=409, fields={"national_id": [msg.NATIONAL_ID_TAKEN]}
+        )
+    if prove:
+        return _claim_national_code(user=user, actor=actor, changes=changes, claim=claim)
     try:
         with transaction.atomic():
             for key, value in changes.items():
                 setattr(user, key, value)
-            user.save(update_fields=list(changes))
+            fields = list(changes)
+            if "national_code" in changes:  # cleared: its proof goes with it
+                fields += user.drop_ownership()
+            user.save(update_fields=fields)
             audit_record(actor=actor, action="user_profile_updated", obj=user, data={"fields": sorted(changes)})
     except IntegrityError as exc:  # a concurrent writer took the same identifier
-        raise ApplicationError(msg.NATIONAL_CODE_TAKEN, code="conflict", status=409) from exc
+        raise ApplicationError(msg.NATIONAL_ID_TAKEN, code="conflict", status=409) from exc
     return user
+
+
+def _ownership(mobile: str, national_code: str) -> MobileOwnership:
+    """The mobile-ownership inquiry's answer now (asked of the inquiries app, above this one);
+    no answer is a 503 with the wait, and nothing is saved."""
+    answer: MobileOwnership = ask(MobileOwnershipAsked(mobile=mobile, national_code=national_code))
+    if not answer.answered:
+        text = msg.OWNERSHIP_UNAVAILABLE.format(seconds=persian_digits(answer.retry_after))
+        raise UnavailableError(
+            text, retry_after=answer.retry_after, code="ownership_unavailable", fields={"national_code": [text]}
+        )
+    return answer
+
+
+def _ownership_budget(user: User, claim: str) -> None:
+    """``OWNERSHIP_CHECKS_PER_DAY`` distinct codes per account a day (``429`` past it). Asking
+    again for the same code (after a "try later", say) does not count: the cap is against
+    searching many codes for one's own number's registrant, not against retries."""
+    day = 24 * 3600
+    seen = f"ownership:asked:{user.pk}:{hashlib.sha256(claim.encode()).hexdigest()[:16]}"
+    if not cache.add(seen, 1, day):
+        return
+    wait = ratelimit.hit(f"ownership:{user.pk}", limit=settings.OWNERSHIP_CHECKS_PER_DAY, window=day)
+    if wait:
+        cache.delete(seen)  # refused: not counted as asked
+        hours = persian_digits(max(1, math.ceil(wait / 3600)))
+        raise ThrottledError(msg.OWNERSHIP_CAP.format(hours=hours), retry_after=wait, code="ownership_cap")
+
+
+def _claim_national_code(*, user: User, actor: User, changes: dict[str, Any], claim: str) -> User:
+    """Save ``changes`` with the national code ``claim`` once the inquiry proves it is the
+    owner's of ``user.mobile``.
+
+    1. The person's own number is asked first, before anything about other accounts is read,
+       so a refusal (400) is the same answer, after the same work, whether or not the code is
+       taken. Each new code asked counts on a daily cap per account (``_ownership_budget``).
+    2. Proven, and another account holds the code: that account's number is asked too (now:
+       numbers change hands). If it is not the code's, the code is released to the proven
+       owner: taken off the other account (its proof with it), audited on both, the other
+       number told by SMS in neutral words. Its cases stay bound to it (decision 0030). If it
+       is the code's too, one person has two accounts: a 409 that only this proven owner reads.
+    The inquiry is asked outside any transaction; the rows are then locked and read again, and
+    a holder that changed meanwhile is "try again" (503).
+    """
+    _ownership_budget(user, claim)
+    mine = _ownership(user.mobile, claim)
+    if not mine.owner:
+        with transaction.atomic():
+            audit_record(actor=actor, action="national_code_not_proven", obj=user, data={"reference": mine.reference})
+        raise ApplicationError(
+            msg.OWNERSHIP_NOT_PROVEN, code="ownership_not_proven", fields={"national_code": [msg.OWNERSHIP_NOT_PROVEN]}
+        )
+    holder = User.objects.filter(national_code=claim).exclude(pk=user.pk).only("pk", "mobile").first()
+    theirs = _ownership(holder.mobile, claim) if holder is not None else None
+    if holder is not None and theirs is not None and theirs.owner:
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                action="national_code_on_two_accounts",
+                obj=user,
+                data={"other": holder.pk, "reference": mine.reference, "other_reference": theirs.reference},
+            )
+        raise ApplicationError(
+            msg.NATIONAL_CODE_ON_OWN_ACCOUNT,
+            code="conflict",
+            status=409,
+            fields={"national_code": [msg.NATIONAL_CODE_ON_OWN_ACCOUNT]},
+        )
+    changes = {**changes, "national_code": claim}
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            ids = [user.pk] if holder is None else [user.pk, holder.pk]
+            locked = {u.pk: u for u in User.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+            current = User.objects.filter(national_code=claim).exclude(pk=user.pk).values_list("pk", "mobile").first()
+            if (
+                current != (None if holder is None else (holder.pk, holder.mobile))
+                or locked[user.pk].mobile != user.mobile
+            ):
+                raise UnavailableError(msg.OWNERSHIP_RACE, retry_after=5, code="ownership_retry")
+            if holder is not None and theirs is not None:
+                _release(locked[holder.pk], to=user, reference=theirs.reference)
+            for key, value in changes.items():
+                setattr(user, key, value)
+            fields = [*changes, *user.prove_ownership(reference=mine.reference, at=now)]
+            user.save(update_fields=fields)
+            data: dict[str, Any] = {"fields": sorted(changes), "ownership_reference": mine.reference}
+            if holder is not None:
+                data["released_from"] = holder.pk
+            audit_record(actor=actor, action="user_profile_updated", obj=user, data=data)
+    except IntegrityError as exc:  # another account took the code between the read and the write
+        raise UnavailableError(msg.OWNERSHIP_RACE, retry_after=5, code="ownership_retry") from exc
+    return user
+
+
+def _release(holder: User, *, to: User, reference: str) -> None:
+    """Take the national code off ``holder`` (locked), whose number the inquiry found is not
+    the code's: audited (the system decided, on the inquiry's answer ``reference``), and the
+    holder's number told. The code itself is not written to the audit or the SMS."""
+    holder.national_code = ""
+    holder.save(update_fields=["national_code", *holder.drop_ownership()])
+    audit_record(
+        actor=None,
+        action="national_code_released",
+        obj=holder,
+        data={"to": to.pk, "reference": reference},
+        actor_label="system",
+    )
+    outbox_enqueue(to=holder.mobile, text=msg.NATIONAL_CODE_RELEASED_SMS, kind="security")
 
 
 def role_grant(*, user: User, role: str, municipality: Municipality, actor: User | None) -> RoleAssignment:

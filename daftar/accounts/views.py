@@ -13,11 +13,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from daftar.audit.models import AuditEntry
 from daftar.kernel.errors import ApplicationError, ThrottledError
+from daftar.kernel.jalali import to_jalali
 from daftar.runtime import ratelimit
 
 from . import messages as msg
@@ -184,6 +186,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/dashboard.html", context)
 
 
+def _ownership_note(user: User) -> tuple[str, bool]:
+    """What the profile says of the stored national code's proof (S15.3), and whether it holds."""
+    if not user.national_code:
+        return "", False
+    if user.national_code_verified:
+        return msg.OWNERSHIP_VERIFIED.format(date=to_jalali(timezone.localtime(user.ownership_verified_at))), True
+    return msg.OWNERSHIP_UNVERIFIED, False
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
@@ -191,6 +202,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)  # login_required
     if request.method == "POST":
         form = ProfileForm(request.POST, current_nationality=user.nationality)
+        status, retry_after = 400, 0
         if form.is_valid():
             try:
                 user_update_profile(user=user, actor=user, data=form.cleaned_data)
@@ -201,12 +213,23 @@ def profile(request: HttpRequest) -> HttpResponse:
                         form.add_error(field if field in form.fields else None, error)
                 if not fields:
                     form.add_error(None, getattr(exc, "message", str(exc)))
+                status = getattr(exc, "status_code", 400)
+                retry_after = getattr(exc, "retry_after", 0)
             else:
                 messages.success(request, msg.PROFILE_SAVED)
                 return redirect("accounts:dashboard")
-        return render(request, "accounts/profile.html", {"form": form}, status=400)
+        user.refresh_from_db()  # a refused save leaves the account as it was
+        note, verified = _ownership_note(user)
+        context = {"form": form, "ownership_note": note, "ownership_verified": verified}
+        response = render(request, "accounts/profile.html", context, status=status)
+        if retry_after:
+            response["Retry-After"] = str(retry_after)
+        return response
     form = ProfileForm(initial=ProfileForm.initial_for(user), current_nationality=user.nationality)
-    return render(request, "accounts/profile.html", {"form": form})
+    note, verified = _ownership_note(user)
+    return render(
+        request, "accounts/profile.html", {"form": form, "ownership_note": note, "ownership_verified": verified}
+    )
 
 
 def _reauthenticate(request: HttpRequest) -> HttpResponse:

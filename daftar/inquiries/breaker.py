@@ -12,6 +12,7 @@ for a breaker. Time is ``time.time()`` so that tests can move it with ``time_mac
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Literal
 
@@ -33,6 +34,11 @@ class Breaker:
         if open_until is None:
             return "closed"
         return "open" if time.time() < open_until else "half_open"
+
+    def retry_after(self) -> int:
+        """Seconds until an open breaker lets a trial call through (at least one)."""
+        open_until = cache.get(self._open_until) or 0
+        return max(1, math.ceil(open_until - time.time()))
 
     def allow(self) -> bool:
         """May a call be made now? In half-open, only to the one caller that takes the trial.

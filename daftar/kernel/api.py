@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from daftar.kernel import messages as m
-from daftar.kernel.errors import ApplicationError, ThrottledError
+from daftar.kernel.errors import ApplicationError, ThrottledError, UnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         throttled["Retry-After"] = str(exc.retry_after)
         return throttled
     if isinstance(exc, ApplicationError):
-        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+        answer = Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+        if isinstance(exc, UnavailableError):
+            answer["Retry-After"] = str(exc.retry_after)
+        return answer
     if isinstance(exc, DjangoValidationError):
         detail, fields = _django_validation_fields(exc)
         code = getattr(exc, "code", None) or "invalid"

@@ -25,3 +25,14 @@ class ThrottledError(ApplicationError):
     def __init__(self, message: str, *, retry_after: int, code: str = "throttled"):
         super().__init__(message, code=code)
         self.retry_after = max(1, int(retry_after))
+
+
+class UnavailableError(ApplicationError):
+    """A service this one depends on did not answer; the answer is ``503`` with ``Retry-After``
+    (nothing was decided: the same request may simply be tried again later)."""
+
+    status_code = 503
+
+    def __init__(self, message: str, *, retry_after: int, code: str = "unavailable", fields: dict | None = None):
+        super().__init__(message, code=code, fields=fields)
+        self.retry_after = max(1, int(retry_after))

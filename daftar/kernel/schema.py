@@ -36,6 +36,7 @@ DESCRIPTIONS = {
     "503": "the database is unreachable for a moment (`service_unavailable`); try again after `Retry-After` seconds",
 }
 PAST_THE_END = "a page past the end is 404"
+RETRY_AFTER = {"schema": {"type": "integer"}, "description": "seconds to wait"}
 
 
 def _error(status: str) -> dict[str, Any]:
@@ -85,6 +86,9 @@ def document_error_responses(result: dict[str, Any], generator: Any, request: An
             responses = operation.setdefault("responses", {})
             for status in errors_for(path, method, operation):
                 responses.setdefault(status, _error(status))
+            for status in ("429", "503"):  # a view's own 429 or 503 says when to come back, too
+                if status in responses:
+                    responses[status].setdefault("headers", {"Retry-After": dict(RETRY_AFTER)})
             for status, response in responses.items():
                 if status in DESCRIPTIONS and not response.get("description"):
                     response["description"] = DESCRIPTIONS[status]

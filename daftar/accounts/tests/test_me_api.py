@@ -89,13 +89,6 @@ def test_legal_person_gets_a_national_id_not_a_national_code(me):
     assert response.status_code == 400 and response.json()["fields"]["national_id"] == [cm.LEGAL_ID_CHECK]
 
 
-def test_national_code_of_another_account_is_a_conflict(me):
-    User.objects.create_user("09350000000", national_code="0012345679")
-    response = me.patch("/api/v1/me", {"national_code": "0012345679"}, format="json")
-    assert response.status_code == 409
-    assert response.json()["detail"] == msg.NATIONAL_CODE_TAKEN
-
-
 def test_mobile_and_unknown_fields_cannot_be_changed_here(me):
     response = me.patch("/api/v1/me", {"mobile": "09129999999", "is_superuser": True}, format="json")
     assert response.status_code == 400

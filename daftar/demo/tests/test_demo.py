@@ -31,3 +31,12 @@ def test_provinces_are_loaded_by_migration():
     from daftar.municipalities.models import Province
 
     assert Province.objects.count() == 31
+
+
+def test_the_demo_people_hold_their_codes_proven_by_the_ownership_simulator():
+    from daftar.demo.data import DEMO_USERS
+
+    call_command("load_demo")
+    people = User.objects.filter(mobile__in=[row[0] for row in DEMO_USERS])
+    assert len(people) == len(DEMO_USERS)
+    assert all(p.national_code_verified and p.ownership_reference.startswith("SIM-mobile_owner-") for p in people)

@@ -18,6 +18,7 @@ from daftar.inquiries.adapters import (
     Person,
     SimulatorAdapter,
     get_adapter,
+    get_ownership_adapter,
 )
 from daftar.inquiries.models import Kind
 
@@ -143,3 +144,96 @@ def test_get_adapter_follows_settings(settings: Any) -> None:
     settings.INQUIRY_BACKEND = "carrier-pigeon"
     with pytest.raises(ImproperlyConfigured):
         get_adapter()
+
+
+# --- the mobile-ownership inquiry (S15.3; decision 0030) ----------------------------------------
+
+
+def test_simulator_registers_every_number_to_every_valid_code_but_0999() -> None:
+    code, sim = national_code(), SimulatorAdapter()
+    ref = f"SIM-mobile_owner-{hashlib.sha256(f'09121234567:{code}'.encode()).hexdigest()[:10]}"
+    assert sim.mobile_owner("09121234567", code, timeout=1) == Outcome(True, msg.SIM_OWNER, ref)
+    refused = sim.mobile_owner("09991234567", code, timeout=1)
+    assert (refused.passed, refused.reason) == (False, msg.SIM_NOT_OWNER)
+    bad = sim.mobile_owner("09121234567", "0012345678", timeout=1)
+    assert (bad.passed, bad.reason) == (False, msg.SIM_BAD_CODE)
+
+
+def test_simulator_accepts_the_demo_pairs() -> None:
+    from daftar.demo.data import DEMO_USERS
+
+    assert all(SimulatorAdapter().mobile_owner(m, code, timeout=1).passed for m, _, _, _, code in DEMO_USERS)
+
+
+def test_simulator_ownership_fault_injection_counts_per_number_and_code() -> None:
+    code, sim = national_code("990"), SimulatorAdapter()
+    for _ in range(2):
+        with pytest.raises(InquiryUnavailable):
+            sim.mobile_owner("09121234567", code, timeout=1)
+    assert sim.mobile_owner("09121234567", code, timeout=1).passed
+    with pytest.raises(InquiryUnavailable):  # another number has its own counter
+        sim.mobile_owner("09121234568", code, timeout=1)
+    with pytest.raises(InquiryUnavailable):  # and the case inquiries of the code theirs
+        sim.check("identity", person(code), timeout=1)
+
+
+@pytest.fixture
+def shahkar(settings: Any) -> Any:
+    settings.OWNERSHIP_BACKEND = "http"
+    settings.OWNERSHIP_HTTP_URL = "https://shahkar.example/v1"
+    settings.OWNERSHIP_HTTP_KEY = "s3cret"
+    adapter = get_ownership_adapter()
+    assert isinstance(adapter, HttpAdapter)
+    return adapter
+
+
+def test_http_adapter_sends_only_the_number_and_the_code(shahkar: HttpAdapter, monkeypatch: Any) -> None:
+    calls: list[dict[str, Any]] = []
+
+    def post(url: str, **kwargs: Any) -> FakeResponse:
+        calls.append({"url": url, **kwargs})
+        return FakeResponse(200, {"passed": True, "reason": "تطابق دارد", "reference": "SH-1"})
+
+    monkeypatch.setattr(requests, "post", post)
+    code = national_code()
+    assert shahkar.mobile_owner("09121234567", code, timeout=2.5) == Outcome(True, "تطابق دارد", "SH-1")
+    [call] = calls
+    assert call["url"] == "https://shahkar.example/v1/mobile_owner"
+    assert call["json"] == {"mobile": "09121234567", "national_code": code}
+    assert (call["headers"], call["timeout"]) == ({"Authorization": "Bearer s3cret"}, 2.5)
+
+
+@pytest.mark.parametrize(
+    "behaviour",
+    [
+        requests.Timeout("read timed out"),
+        requests.ConnectionError("refused"),
+        FakeResponse(502, text="bad gateway"),
+        FakeResponse(404, text="no such path"),
+        FakeResponse(200, {"passed": 1, "reason": "", "reference": ""}),
+    ],
+)
+def test_http_ownership_without_an_answer_is_unavailable(
+    shahkar: HttpAdapter, monkeypatch: Any, behaviour: Any
+) -> None:
+    def post(url: str, **kwargs: Any) -> FakeResponse:
+        if isinstance(behaviour, Exception):
+            raise behaviour
+        return behaviour
+
+    monkeypatch.setattr(requests, "post", post)
+    with pytest.raises(InquiryUnavailable):
+        shahkar.mobile_owner("09121234567", national_code(), timeout=1)
+
+
+def test_get_ownership_adapter_follows_its_own_settings(settings: Any) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.INQUIRY_BACKEND, settings.OWNERSHIP_BACKEND = "http", "simulator"
+    assert isinstance(get_ownership_adapter(), SimulatorAdapter)
+    settings.OWNERSHIP_BACKEND, settings.OWNERSHIP_HTTP_URL = "http", ""
+    with pytest.raises(ImproperlyConfigured):
+        get_ownership_adapter()
+    settings.OWNERSHIP_BACKEND = "carrier-pigeon"
+    with pytest.raises(ImproperlyConfigured):
+        get_ownership_adapter()

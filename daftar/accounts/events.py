@@ -1,0 +1,32 @@
+"""What the accounts app asks of the apps above it (``daftar.kernel.events``).
+
+The profile must know whether a mobile number is registered to a national code (S15.3: "a
+mobile number registered to one's own name"); the inquiries app, above this one, asks the
+outside body. Its handler is registered in ``InquiriesConfig.ready``; this app never imports it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MobileOwnershipAsked:
+    """Is ``mobile`` registered to the person with ``national_code``? The one handler asks the
+    mobile-ownership inquiry now, with a short time-out, and answers a ``MobileOwnership``. It is
+    asked outside any transaction: nothing is locked while the body is waited for."""
+
+    mobile: str
+    national_code: str
+
+
+@dataclass(frozen=True)
+class MobileOwnership:
+    """The answer: ``answered`` is False when the body gave none (down, timed out, its circuit
+    open; ``retry_after`` says when to try again); then ``owner`` means nothing. ``reference`` is
+    the body's tracking number of its answer."""
+
+    answered: bool
+    owner: bool = False
+    reference: str = ""
+    retry_after: int = 0
