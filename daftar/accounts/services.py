@@ -191,6 +191,19 @@ def _number_caps_check(mobile: str, requester: str, known_device: bool, now: dt.
             raise ThrottledError(text.format(seconds=wait), retry_after=wait, code=code)
 
 
+def otp_codes_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete one-time code rows older than OTP_RETENTION_DAYS (they hold the client address),
+    but never one the caps still count (a day). Returns how many went."""
+    now = now or timezone.now()
+    keep = max(
+        dt.timedelta(days=settings.OTP_RETENTION_DAYS), _ROWS_NEEDED + dt.timedelta(seconds=settings.OTP_TTL_SECONDS)
+    )
+    count, _ = OneTimeCode.objects.filter(created_at__lt=now - keep).delete()
+    if count:
+        log.info("otp_codes_purged count=%s", count)
+    return count
+
+
 def _is_ip(value: str) -> bool:
     try:
         ipaddress.ip_address(value)
