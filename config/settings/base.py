@@ -138,6 +138,8 @@ CELERY_BEAT_SCHEDULE = {
     "flush-spools": {"task": "daftar.runtime.tasks.flush_spools", "schedule": 60.0},
     # Expired API tokens (knox swept them on every token look-up; daftar/accounts/authentication.py).
     "purge-tokens": {"task": "daftar.accounts.tasks.purge_tokens", "schedule": 60 * 60.0},
+    # One-time code rows older than OTP_RETENTION_DAYS (they hold the client address).
+    "purge-codes": {"task": "daftar.accounts.tasks.purge_codes", "schedule": 24 * 60 * 60.0},
     # Legal clocks: flag overdue cases, escalate them, expire unanswered corrections (P1).
     "tick-clocks": {"task": "daftar.applications.tasks.tick_clocks", "schedule": 15 * 60.0},
     # Inquiries whose retry is due (a worker that died mid-inquiry leaves them pending).
@@ -169,7 +171,24 @@ SESSION_COOKIE_SAMESITE = "Lax"
 OTP_TTL_SECONDS = env.int("DAFTAR_OTP_TTL", default=120)
 OTP_RESEND_SECONDS = env.int("DAFTAR_OTP_RESEND", default=60)
 OTP_MAX_ATTEMPTS = env.int("DAFTAR_OTP_MAX_ATTEMPTS", default=5)
+# Codes one requester (a client address, IPv6 by /64, or a device that logged in to the number
+# before) may get for one number in any hour; also the hourly cap of mobile-change requests.
 OTP_HOURLY_CAP = env.int("DAFTAR_OTP_HOURLY_CAP", default=5)
+# SMS-flood caps of a number over all requesters without a device of it (example figures):
+# higher than one requester's, so no one requester can fill them (issue 17, decision 0029).
+OTP_NUMBER_HOURLY_CAP = env.int("DAFTAR_OTP_NUMBER_HOURLY_CAP", default=10)
+OTP_NUMBER_DAILY_CAP = env.int("DAFTAR_OTP_NUMBER_DAILY_CAP", default=15)
+# Code checks for one number in 24 hours, over every code and requester without a device of it;
+# past it only a code's own requester is still heard (bounded by OTP_MAX_ATTEMPTS a code). The
+# guessing budget is then at most this + OTP_MAX_ATTEMPTS x OTP_NUMBER_DAILY_CAP = 100 a day
+# (docs/security.md gives the attacker's odds; example figures).
+OTP_DAILY_TRIES = env.int("DAFTAR_OTP_DAILY_TRIES", default=25)
+# A device token (cookie or API field) is handed out at each login; it lets that client past the
+# number-wide caps and the budget for this long (days, an example figure).
+OTP_DEVICE_DAYS = env.int("DAFTAR_OTP_DEVICE_DAYS", default=180)
+# One-time code rows hold the client address: deleted this many days after they were made
+# (an example figure; never before the caps above have done with them).
+OTP_RETENTION_DAYS = env.int("DAFTAR_OTP_RETENTION_DAYS", default=30)
 # Per-address limits are generous: Iranian mobile carriers put many users behind one address
 # (carrier-grade NAT); the per-number limits protect each person.
 OTP_PER_ADDRESS_HOURLY = env.int("DAFTAR_OTP_PER_ADDRESS_HOURLY", default=60)

@@ -29,7 +29,15 @@ from .constants import PersonType
 from .forms import check_birth_date
 from .models import User
 from .selectors import role_assignments_of
-from .services import PROFILE_FIELDS, auth_token_create, auth_token_revoke, otp_request, otp_verify, user_update_profile
+from .services import (
+    PROFILE_FIELDS,
+    auth_token_create,
+    auth_token_revoke,
+    device_token_issue,
+    otp_request,
+    otp_verify,
+    user_update_profile,
+)
 
 ErrorSerializer = inline_serializer(
     "Error",
@@ -100,21 +108,30 @@ class OtpRequestSerializer(serializers.Serializer):
         error_messages={"invalid_choice": msg.PERSON_TYPE_INVALID},
     )
     nationality = NationalityField(default="IR")
+    device_token = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True, help_text="from an earlier login of this number"
+    )
 
 
 class OtpIssuedSerializer(serializers.Serializer):
     expires_in = serializers.IntegerField()
     resend_after = serializers.IntegerField()
+    request_id = serializers.CharField(help_text="send it back with the code: only this request's code is checked")
 
 
 class OtpVerifySerializer(serializers.Serializer):
     mobile = MobileField()
     code = serializers.CharField(max_length=16)
+    request_id = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    device_token = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
 
 class LoginResultSerializer(serializers.Serializer):
     token = serializers.CharField()
     user = UserSerializer()
+    device_token = serializers.CharField(
+        help_text="keep it and send it with later code requests and checks of this number (issue 17)"
+    )
 
 
 class ProfileUpdateSerializer(serializers.Serializer):
@@ -185,10 +202,10 @@ class OtpRequestView(APIView):
             person_type=data["person_type"],
             nationality=data["nationality"],
             address=_address(request),
+            device_token=data["device_token"],
         )
-        return Response(
-            {"expires_in": issued.expires_in, "resend_after": issued.resend_after}, status=status.HTTP_202_ACCEPTED
-        )
+        body = {"expires_in": issued.expires_in, "resend_after": issued.resend_after, "request_id": issued.request_id}
+        return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
 class OtpVerifyView(APIView):
@@ -204,14 +221,18 @@ class OtpVerifyView(APIView):
     def post(self, request: Request) -> Response:
         serializer = OtpVerifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         user = otp_verify(
-            mobile=serializer.validated_data["mobile"],
-            code=serializer.validated_data["code"],
+            mobile=data["mobile"],
+            code=data["code"],
             address=_address(request),
             channel="api",
+            request_id=data["request_id"],
+            device_token=data["device_token"],
         )
         token = auth_token_create(user=user)
-        return Response({"token": token, "user": UserSerializer(user).data})
+        device = device_token_issue(mobile=user.mobile)
+        return Response({"token": token, "user": UserSerializer(user).data, "device_token": device})
 
 
 class LogoutView(APIView):

@@ -8,9 +8,12 @@ CAPTCHA_REQUIRED = "عدد امنیتی را وارد کنید."
 OTP_SENT = "اگر شماره درست باشد، رمز یکبار مصرف به آن پیامک شد."
 OTP_RESEND_WAIT = "برای دریافت رمز تازه {seconds} ثانیه صبر کنید."
 OTP_HOURLY_CAP = "در این ساعت بیش از حد مجاز رمز درخواست شده است؛ {seconds} ثانیهٔ دیگر دوباره تلاش کنید."
+OTP_DAILY_CAP = "برای این شماره امروز بیش از حد مجاز رمز فرستاده شده است؛ {seconds} ثانیهٔ دیگر دوباره تلاش کنید."
 OTP_ADDRESS_CAP = "درخواست‌های این نشانی بیش از حد مجاز است؛ {seconds} ثانیهٔ دیگر دوباره تلاش کنید."
 OTP_FORMAT = "رمز یکبار مصرف باید ۶ رقم باشد."
-OTP_WRONG = "رمز یکبار مصرف نادرست است."
+# The one answer to every failed check a stranger could make (issue 17: it must not tell a number
+# that has logged in from one never seen, nor a used, expired or dead code from a wrong one).
+OTP_WRONG = "رمز یکبار مصرف نادرست است یا دیگر اعتبار ندارد؛ رمز آخرین پیامک را وارد کنید یا رمز تازه بخواهید."
 OTP_EXPIRED = "رمز یکبار مصرف منقضی شده است؛ رمز تازه درخواست کنید."
 OTP_USED = "این رمز قبلاً به کار رفته است؛ رمز تازه درخواست کنید."
 OTP_LOCKED = "به دلیل تلاش‌های نادرست پیاپی این رمز باطل شد؛ رمز تازه درخواست کنید."

@@ -162,7 +162,10 @@ class RoleAssignment(models.Model):
 
 class OneTimeCode(models.Model):
     """A login code sent by SMS (S15.3-S15.4): stored as an HMAC bound to the number,
-    valid for OTP_TTL_SECONDS, single use, dead after OTP_MAX_ATTEMPTS wrong tries."""
+    valid for OTP_TTL_SECONDS, single use, dead after OTP_MAX_ATTEMPTS wrong tries by the one
+    who asked for it (``requester``; issue 17: nobody else's tries kill it). ``request_key`` is
+    the SHA-256 of the request id handed to that requester only. Rows (they hold the client
+    address) are purged after OTP_RETENTION_DAYS (``services.otp_codes_purge``)."""
 
     mobile = models.CharField(max_length=11, db_index=True)
     code_hash = models.CharField(max_length=64)
@@ -173,9 +176,12 @@ class OneTimeCode(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
     address = models.GenericIPAddressField(null=True, blank=True)
+    # "a:<address, IPv6 by /64>" or "d:<device id>" (a client that logged in to the number before)
+    requester = models.CharField(max_length=64, blank=True, default="")
+    request_key = models.CharField(max_length=64, blank=True, default="", db_index=True)
 
     class Meta:
-        indexes = [models.Index(fields=["mobile", "-created_at"])]
+        indexes = [models.Index(fields=["mobile", "-created_at"]), models.Index(fields=["created_at"])]
         verbose_name = "رمز یکبار مصرف"
         verbose_name_plural = "رمزهای یکبار مصرف"
 

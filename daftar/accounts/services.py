@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -50,6 +51,61 @@ def _code_hash(mobile: str, code: str) -> str:
 class OtpIssued:
     expires_in: int
     resend_after: int
+    # handed to this requester only: a check that carries it is checked against this code alone,
+    # and only such checks (or, without one, checks from the same requester) count its tries
+    request_id: str = ""
+
+
+# --- who asks (issue 17, decision 0029) -------------------------------------------------------
+# The caps that protect a number from an SMS flood and from guessing are counted per number; the
+# ones a person meets in normal use are counted per *requester*, so a stranger exhausts only
+# their own. A requester is a device that logged in to the number before (a signed token the
+# login hands out: a cookie on the pages, ``device_token`` on the API) or else the client
+# address, IPv6 grouped by /64 (one host holds a whole /64).
+
+_DEVICE_SALT = "daftar.accounts.otp-device"
+_ROWS_NEEDED = dt.timedelta(days=1)  # the longest look-back of the caps below
+
+
+def _address_group(address: str) -> str:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:60]
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _device_tag(mobile: str) -> str:
+    return _code_hash(f"device:{mobile}", "")[:24]
+
+
+def device_token_issue(*, mobile: str) -> str:
+    """A token for the client that has just logged in to ``mobile``: signed, bound to the number
+    (as an HMAC, so the cookie does not show it), valid OTP_DEVICE_DAYS days."""
+    return signing.dumps({"m": _device_tag(mobile), "d": secrets.token_hex(8)}, salt=_DEVICE_SALT)
+
+
+def _device_of(token: str, mobile: str) -> str | None:
+    """The device id in ``token`` if it is a valid token of ``mobile``, else None."""
+    if not token or len(token) > 200:
+        return None
+    try:
+        data = signing.loads(token, salt=_DEVICE_SALT, max_age=settings.OTP_DEVICE_DAYS * 86400)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not hmac.compare_digest(str(data.get("m", "")), _device_tag(mobile)):
+        return None
+    return str(data.get("d", ""))[:32] or None
+
+
+def _requester(address: str, device: str | None) -> str:
+    return f"d:{device}" if device else f"a:{_address_group(address)}"
+
+
+def _request_key(request_id: str) -> str:
+    return hashlib.sha256(f"otp-request:{request_id}".encode()).hexdigest()
 
 
 def otp_request(
@@ -60,12 +116,15 @@ def otp_request(
     address: str,
     person_type: str = PersonType.NATURAL,
     nationality: str = "IR",
+    device_token: str = "",
 ) -> OtpIssued:
     """Send a 6-digit login code to ``mobile`` (already normalised).
 
     The answer is the same whether or not the number has an account: no account is read here.
-    Throttles (all in the shared cache): per address, a resend gap per number and an hourly
-    cap per number, each a ``ThrottledError`` with the seconds to wait.
+    Throttles, each a ``ThrottledError`` with the seconds to wait: per address; then per number
+    *and requester* a resend gap and an hourly cap; per number, over requesters without a
+    device of it, an hourly and a daily cap (SMS flood). A stranger who fills their own caps
+    does not touch the owner's (issue 17); a device of the number is spared the number's caps.
     """
     wait = ratelimit.hit(f"otp:addr:{address}", limit=settings.OTP_PER_ADDRESS_HOURLY, window=3600)
     if wait:
@@ -73,16 +132,16 @@ def otp_request(
     if not captcha_check(captcha_key, captcha_value):
         raise ApplicationError(msg.CAPTCHA_WRONG, code="captcha_invalid", fields={"captcha_value": [msg.CAPTCHA_WRONG]})
 
-    now = time.time()
-    wait = ratelimit.gap(f"otp:{mobile}", seconds=settings.OTP_RESEND_SECONDS, now=now)
+    device = _device_of(device_token, mobile)
+    requester = _requester(address, device)
+    created = timezone.now()
+    _number_caps_check(mobile, requester, device is not None, created)
+    wait = ratelimit.gap(f"otp:{mobile}:{requester}", seconds=settings.OTP_RESEND_SECONDS, now=time.time())
     if wait:
         raise ThrottledError(msg.OTP_RESEND_WAIT.format(seconds=wait), retry_after=wait, code="otp_resend_wait")
-    created = timezone.now()
-    wait = _hourly_cap_wait(mobile, created)
-    if wait:
-        raise ThrottledError(msg.OTP_HOURLY_CAP.format(seconds=wait), retry_after=wait, code="otp_hourly_cap")
 
     code = f"{secrets.randbelow(10**6):06d}"
+    request_id = secrets.token_urlsafe(18)
     with transaction.atomic():
         OneTimeCode.objects.create(
             mobile=mobile,
@@ -92,6 +151,8 @@ def otp_request(
             created_at=created,
             expires_at=created + dt.timedelta(seconds=settings.OTP_TTL_SECONDS),
             address=address if _is_ip(address) else None,
+            requester=requester,
+            request_key=_request_key(request_id),
         )
         outbox_enqueue(
             to=mobile,
@@ -100,26 +161,51 @@ def otp_request(
             sensitive=True,
         )
     log.info("otp_requested mobile=%s***", mobile[:4])
-    return OtpIssued(expires_in=settings.OTP_TTL_SECONDS, resend_after=settings.OTP_RESEND_SECONDS)
-
-
-def _hourly_cap_wait(mobile: str, now: dt.datetime) -> int | None:
-    """A sliding hour: at most OTP_HOURLY_CAP codes for one number in any 60 minutes.
-
-    Counted from the codes themselves, so it holds across processes and restarts; requests for
-    one number cannot race here because the resend gap (an atomic cache ``add``) lets one
-    through per minute.
-    """
-    window_start = now - dt.timedelta(hours=1)
-    recent = list(
-        OneTimeCode.objects.filter(mobile=mobile, created_at__gt=window_start)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[: settings.OTP_HOURLY_CAP]
+    return OtpIssued(
+        expires_in=settings.OTP_TTL_SECONDS, resend_after=settings.OTP_RESEND_SECONDS, request_id=request_id
     )
-    if len(recent) < settings.OTP_HOURLY_CAP:
-        return None
-    oldest_counted = recent[-1]
-    return max(1, math.ceil((oldest_counted + dt.timedelta(hours=1) - now).total_seconds()))
+
+
+def _number_caps_check(mobile: str, requester: str, known_device: bool, now: dt.datetime) -> None:
+    """Sliding windows counted from the codes themselves (they hold across processes and
+    restarts): OTP_HOURLY_CAP codes an hour for this number and this requester; and
+    OTP_NUMBER_HOURLY_CAP an hour and OTP_NUMBER_DAILY_CAP a day for the number over every
+    requester without a device of it (a device counts them for itself alone). Requests of one
+    requester cannot race past its cap (the resend gap is an atomic cache ``add``); distinct
+    requesters arriving in the same instant can pass the number's cap by as many as arrive at
+    once, each with a solved captcha (decision 0029)."""
+    # one query: the number's codes of the last day (a few dozen at most: the caps bound them)
+    day = list(
+        OneTimeCode.objects.filter(mobile=mobile, created_at__gt=now - _ROWS_NEEDED)
+        .order_by("-created_at")
+        .values_list("requester", "created_at")
+    )
+    own = [made for who, made in day if who == requester]
+    # a device of the number is a pool of its own; every other requester shares the number's
+    pool = own if known_device else [made for who, made in day if who.startswith("a:")]
+    hour = dt.timedelta(hours=1)
+    for made, cap, span, code, text in (
+        (own, settings.OTP_HOURLY_CAP, hour, "otp_hourly_cap", msg.OTP_HOURLY_CAP),
+        (pool, settings.OTP_NUMBER_HOURLY_CAP, hour, "otp_hourly_cap", msg.OTP_HOURLY_CAP),
+        (pool, settings.OTP_NUMBER_DAILY_CAP, _ROWS_NEEDED, "otp_daily_cap", msg.OTP_DAILY_CAP),
+    ):
+        recent = [t for t in made if t > now - span][:cap]
+        if len(recent) >= cap:
+            wait = max(1, math.ceil((recent[-1] + span - now).total_seconds()))
+            raise ThrottledError(text.format(seconds=wait), retry_after=wait, code=code)
+
+
+def otp_codes_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete one-time code rows older than OTP_RETENTION_DAYS (they hold the client address),
+    but never one the caps still count (a day). Returns how many went."""
+    now = now or timezone.now()
+    keep = max(
+        dt.timedelta(days=settings.OTP_RETENTION_DAYS), _ROWS_NEEDED + dt.timedelta(seconds=settings.OTP_TTL_SECONDS)
+    )
+    count, _ = OneTimeCode.objects.filter(created_at__lt=now - keep).delete()
+    if count:
+        log.info("otp_codes_purged count=%s", count)
+    return count
 
 
 def _is_ip(value: str) -> bool:
@@ -130,12 +216,24 @@ def _is_ip(value: str) -> bool:
     return True
 
 
-def otp_verify(*, mobile: str, code: str, address: str, channel: str) -> User:
-    """Check ``code`` against the latest code sent to ``mobile``; return the (new) user.
+def otp_verify(
+    *, mobile: str, code: str, address: str, channel: str, request_id: str = "", device_token: str = ""
+) -> User:
+    """Check ``code`` for ``mobile``; return the (new) user.
 
-    A wrong code counts an attempt (committed even though the call fails); the fifth wrong
-    try kills the code. The right code is used once. The user is created on first login with
-    the person type and nationality chosen at the request (S15.2).
+    Which code: the one ``request_id`` names (handed out with it, to its requester only); a
+    client that sends none gets the latest code its requester asked for, else the number's
+    latest. Its own requester's wrong tries count on the code and the fifth kills it (API.md);
+    anyone else's leave it alive (issue 17). Every check counts first, atomically, against the
+    number's OTP_DAILY_TRIES (a device of the number has a count of its own); past it, checks
+    other than the code's own requester's are refused unread for the rest of the day. The
+    requester's own are bounded anyway: OTP_MAX_ATTEMPTS a code, and the caps on codes. The
+    right code is used once. The user is created on first login with the person type and
+    nationality chosen at the request (S15.2).
+
+    Failures a stranger could provoke answer alike (``otp_invalid``, OTP_WRONG) whether the
+    number has no code, a used, expired or dead one, or is out of budget: "used", "expired" and
+    "dead" are said only to whoever sends that code's right digits or its request id.
     """
     wait = ratelimit.hit(f"otp:verify:{address}", limit=settings.OTP_VERIFY_PER_ADDRESS_HOURLY, window=3600)
     if wait:
@@ -143,43 +241,73 @@ def otp_verify(*, mobile: str, code: str, address: str, channel: str) -> User:
     if not re.fullmatch(r"[0-9]{6}", code or ""):
         raise ApplicationError(msg.OTP_FORMAT, code="otp_invalid", fields={"code": [msg.OTP_FORMAT]})
 
-    failure: tuple[str, str] | None = None
+    device = _device_of(device_token, mobile)
+    requester = _requester(address, device)
+    digest = _code_hash(mobile, code)
+    # Counted before the comparison, so parallel checks cannot race past it. A device of the
+    # number has a count of its own: strangers cannot spend the owner's.
+    budget = f"otp:tries:{mobile}" + (f":d:{device}" if device else "")
+    spent = ratelimit.hit(budget, limit=settings.OTP_DAILY_TRIES, window=86400)
+    failure: tuple[str, str] = (msg.OTP_WRONG, "otp_invalid")
     with transaction.atomic():
-        otp = OneTimeCode.objects.select_for_update().filter(mobile=mobile).order_by("-created_at", "-id").first()
-        now = timezone.now()
-        if otp is None:
-            failure = (msg.OTP_WRONG, "otp_invalid")
-        elif otp.used_at is not None:
-            failure = (msg.OTP_USED, "otp_used")
-        elif otp.attempts >= settings.OTP_MAX_ATTEMPTS:
-            failure = (msg.OTP_LOCKED, "otp_locked")
-        elif now >= otp.expires_at:
-            failure = (msg.OTP_EXPIRED, "otp_expired")
-        elif not hmac.compare_digest(otp.code_hash, _code_hash(mobile, code)):
-            otp.attempts += 1
-            otp.save(update_fields=["attempts"])
-            locked = otp.attempts >= settings.OTP_MAX_ATTEMPTS
-            failure = (msg.OTP_LOCKED, "otp_locked") if locked else (msg.OTP_WRONG, "otp_invalid")
+        codes = OneTimeCode.objects.select_for_update().filter(mobile=mobile).order_by("-created_at", "-id")
+        if request_id:
+            otp = codes.filter(request_key=_request_key(request_id)).first()
         else:
-            otp.used_at = now
-            otp.save(update_fields=["used_at"])
-            user, created = User.objects.get_or_create(
-                mobile=mobile,
-                defaults={"person_type": otp.person_type, "nationality": otp.nationality},
-            )
-            if created:
-                user.set_unusable_password()
-                user.save(update_fields=["password"])
-                audit_record(actor=user, action="user_registered", obj=user, data={"channel": channel})
-            if not user.is_active:
-                failure = (msg.OTP_WRONG, "otp_invalid")
+            otp = codes.filter(requester=requester).first() or codes.first()
+        # the check of the one who asked for this code: bounded by its own tries, so the
+        # number's budget does not refuse it (a stranger who spent it cannot lock the owner out)
+        own = otp is not None and (bool(request_id) or otp.requester == requester)
+        now = timezone.now()
+        if otp is None or (spent and not own):
+            pass
+        elif hmac.compare_digest(otp.code_hash, digest):
+            if otp.used_at is not None:
+                failure = (msg.OTP_USED, "otp_used")
+            elif otp.attempts >= settings.OTP_MAX_ATTEMPTS:
+                failure = (msg.OTP_LOCKED, "otp_locked")
+            elif now >= otp.expires_at:
+                failure = (msg.OTP_EXPIRED, "otp_expired")
             else:
-                user.last_login = now
-                user.save(update_fields=["last_login"])
-                audit_record(actor=user, action="user_logged_in", obj=user, data={"channel": channel})
-                return user
-    assert failure is not None
+                user = _login(otp, mobile, now, channel)
+                if user is not None:
+                    return user
+        elif own:
+            live = otp.used_at is None and now < otp.expires_at
+            if live and otp.attempts < settings.OTP_MAX_ATTEMPTS:
+                otp.attempts += 1
+                otp.save(update_fields=["attempts"])
+                if otp.attempts >= settings.OTP_MAX_ATTEMPTS:
+                    failure = (msg.OTP_LOCKED, "otp_locked")
+            elif request_id:  # only its requester holds the id: tell them why
+                if otp.used_at is not None:
+                    failure = (msg.OTP_USED, "otp_used")
+                elif otp.attempts >= settings.OTP_MAX_ATTEMPTS:
+                    failure = (msg.OTP_LOCKED, "otp_locked")
+                else:
+                    failure = (msg.OTP_EXPIRED, "otp_expired")
     raise ApplicationError(failure[0], code=failure[1], fields={"code": [failure[0]]})
+
+
+def _login(otp: OneTimeCode, mobile: str, now: dt.datetime, channel: str) -> User | None:
+    """The right, live code: use it, and return its user (made at the first login), or None
+    when the account is deactivated."""
+    otp.used_at = now
+    otp.save(update_fields=["used_at"])
+    user, created = User.objects.get_or_create(
+        mobile=mobile,
+        defaults={"person_type": otp.person_type, "nationality": otp.nationality},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        audit_record(actor=user, action="user_registered", obj=user, data={"channel": channel})
+    if not user.is_active:
+        return None
+    user.last_login = now
+    user.save(update_fields=["last_login"])
+    audit_record(actor=user, action="user_logged_in", obj=user, data={"channel": channel})
+    return user
 
 
 def auth_token_create(*, user: User) -> str:

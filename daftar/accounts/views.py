@@ -31,6 +31,7 @@ from .scoping import scope_queryset
 from .selectors import profile_gaps, role_assignments_of
 from .services import (
     MobileChange,
+    device_token_issue,
     mobile_change_confirm,
     mobile_change_request,
     otp_request,
@@ -40,6 +41,10 @@ from .services import (
 from .session import recently_authenticated
 
 SESSION_MOBILE = "login_mobile"
+SESSION_REQUEST = "login_request"  # the request id of this session's code (issue 17)
+# A signed token of the last number that logged in from this browser: it spares that number's
+# owner the caps and the budget strangers can fill (services.device_token_issue).
+DEVICE_COOKIE = "daftar_device"
 SESSION_NEXT = "login_next"
 SESSION_MOBILE_CHANGE = "mobile_change"
 
@@ -83,13 +88,14 @@ def login_start(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                otp_request(
+                issued = otp_request(
                     mobile=data["mobile"],
                     captcha_key=data["captcha_key"],
                     captcha_value=data["captcha_value"],
                     person_type=data["person_type"],
                     nationality=data["nationality"],
                     address=ratelimit.client_address(request),
+                    device_token=request.COOKIES.get(DEVICE_COOKIE, ""),
                 )
             except ThrottledError as exc:
                 form.add_error(None, exc.message)
@@ -97,6 +103,7 @@ def login_start(request: HttpRequest) -> HttpResponse:
                 form.add_error("captcha_value" if exc.code == "captcha_invalid" else None, exc.message)
             else:
                 request.session[SESSION_MOBILE] = data["mobile"]
+                request.session[SESSION_REQUEST] = issued.request_id
                 request.session[SESSION_NEXT] = next_url or ""
                 messages.info(request, msg.OTP_SENT)
                 return redirect("accounts:login_code")
@@ -133,13 +140,25 @@ def login_code(request: HttpRequest) -> HttpResponse:
                 code=form.cleaned_data["code"],
                 address=ratelimit.client_address(request),
                 channel="web",
+                request_id=request.session.get(SESSION_REQUEST, ""),
+                device_token=request.COOKIES.get(DEVICE_COOKIE, ""),
             )
         except ApplicationError as exc:
             form.add_error("code", exc.message)
         else:
             next_url = request.session.get(SESSION_NEXT) or None
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # rotates the session key
-            return redirect(next_url or "accounts:dashboard")
+            response = redirect(next_url or "accounts:dashboard")
+            response.set_cookie(
+                DEVICE_COOKIE,
+                device_token_issue(mobile=user.mobile),
+                max_age=settings.OTP_DEVICE_DAYS * 86400,
+                path=reverse("accounts:login"),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/login_code.html", {"form": form, "mobile": mobile}, status=status)
 

@@ -1,5 +1,6 @@
-"""Helpers for the tests of the HTML login: read the captcha off the page and ask for a code, and
-log in through the real pages in a browser (Playwright)."""
+"""Helpers for the tests of the login: read the captcha off the page and ask for a code, ask for
+and check codes through the API from a given client address, and log in through the real pages
+in a browser (Playwright)."""
 
 from __future__ import annotations
 
@@ -43,3 +44,18 @@ def browser_login(page: Any, base: str, mobile: str) -> None:
     page.get_by_label("رمز یکبار مصرف").fill(sms_code(mobile))
     page.get_by_role("button", name="ورود").click()
     page.wait_for_url("**/dashboard/")
+
+
+def ask(api: Any, mobile: str, address: str, **extra: str) -> Any:
+    key = api.get("/api/v1/auth/captcha", REMOTE_ADDR=address).json()["key"]
+    body = {"mobile": mobile, "captcha_key": key, "captcha_value": captcha_answer(key), **extra}
+    return api.post("/api/v1/auth/otp/request", body, format="json", REMOTE_ADDR=address)
+
+
+def check(api: Any, mobile: str, code: str, address: str, **extra: str) -> Any:
+    body = {"mobile": mobile, "code": code, **extra}
+    return api.post("/api/v1/auth/otp/verify", body, format="json", REMOTE_ADDR=address)
+
+
+def wrong(code: str, n: int = 1) -> str:
+    return f"{(int(code) + n) % 10**6:06d}"
