@@ -1,5 +1,6 @@
 """Browser: a citizen checks a licence on the public verification page, by typing its number
-and by following a certificate's QR link (screenshots in test-artifacts/61, 62); the registry marks the suspended one."""
+and by following a certificate's QR link (screenshots in test-artifacts/61, 62); the registry
+marks the suspended one."""
 
 from __future__ import annotations
 
