@@ -28,6 +28,7 @@ from daftar.municipalities.models import Municipality
 from daftar.notifications.services import outbox_enqueue
 from daftar.runtime import ratelimit
 
+from . import login_limits
 from . import messages as msg
 from .authentication import remember_new_token
 from .captcha import captcha_check
@@ -56,18 +57,20 @@ def otp_request(
     address: str,
     person_type: str = PersonType.NATURAL,
     nationality: str = "IR",
+    pow_solution: str = "",
 ) -> OtpIssued:
     """Send a 6-digit login code to ``mobile`` (already normalised).
 
     The answer is the same whether or not the number has an account: no account is read here.
-    Throttles (all in the shared cache): per address, a resend gap per number and an hourly
-    cap per number, each a ``ThrottledError`` with the seconds to wait.
+    Throttles (all in the shared cache): per address group (``login_limits``: a proof of work
+    past a threshold, a far ceiling; wrong captchas counted apart), a resend gap per number and
+    an hourly cap per number, each a ``ThrottledError`` with the seconds to wait.
     """
-    wait = ratelimit.hit(f"otp:addr:{address}", limit=settings.OTP_PER_ADDRESS_HOURLY, window=3600)
-    if wait:
-        raise ThrottledError(msg.OTP_ADDRESS_CAP.format(seconds=wait), retry_after=wait)
+    login_limits.admit_code_request(address, pow_solution)
     if not captcha_check(captcha_key, captcha_value):
+        login_limits.count_captcha_failure(address)
         raise ApplicationError(msg.CAPTCHA_WRONG, code="captcha_invalid", fields={"captcha_value": [msg.CAPTCHA_WRONG]})
+    login_limits.count_code_request(address)
 
     now = time.time()
     wait = ratelimit.gap(f"otp:{mobile}", seconds=settings.OTP_RESEND_SECONDS, now=now)
@@ -133,9 +136,7 @@ def otp_verify(*, mobile: str, code: str, address: str, channel: str) -> User:
     try kills the code. The right code is used once. The user is created on first login with
     the person type and nationality chosen at the request (S15.2).
     """
-    wait = ratelimit.hit(f"otp:verify:{address}", limit=settings.OTP_VERIFY_PER_ADDRESS_HOURLY, window=3600)
-    if wait:
-        raise ThrottledError(msg.OTP_ADDRESS_CAP.format(seconds=wait), retry_after=wait)
+    login_limits.verify_throttle(address)
     if not re.fullmatch(r"[0-9]{6}", code or ""):
         raise ApplicationError(msg.OTP_FORMAT, code="otp_invalid", fields={"code": [msg.OTP_FORMAT]})
 
