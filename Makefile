@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: diagrams audit bench bench-http bench-smoke bench-summary run-prod wrk run test lint format worker check-deploy backup restore migrate demo vendor venv browser pdf-libs clean
+.PHONY: diagrams audit bench bench-tools bench-captcha bench-http bench-smoke bench-summary run-prod wrk run test lint format worker check-deploy backup restore migrate demo vendor venv browser pdf-libs clean
 
 ## Python environment (.venv), pinned; re-installed when the requirement files change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -48,9 +48,16 @@ test: venv vendor
 test-fault: venv vendor
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m fault -s tests/test_faults.py $(PYTEST_ARGS)
 
+## The benchmarks' own tools (requirements-bench.txt: the OCR of bench/captcha_ocr.py, ~400 MB).
+$(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt constraints.txt
+	$(PY) -m pip install --quiet -r requirements-bench.txt -c constraints.txt
+	touch $@
+bench-tools: $(VENV)/.bench-installed
+
 ## Benchmarks: ratios measured in one run; results in bench/results/.
-bench: venv
+bench: venv bench-tools
 	$(PY) bench/rules.py
+	$(PY) bench/captcha_ocr.py $(BENCH_CAPTCHA_ARGS)
 	$(PY) bench/queue_bench.py $(BENCH_QUEUE_ARGS)
 	$(PY) bench/offices_bench.py $(BENCH_OFFICES_ARGS)
 	$(MAKE) bench-http
@@ -67,6 +74,11 @@ bench-smoke: venv vendor wrk
 	$(PY) bench/http_bench.py --smoke --out var/bench/http-smoke.json $(BENCH_HTTP_ARGS)
 
 bench-summary: venv
+	$(PY) bench/summary.py
+
+## The login captcha against an off-the-shelf OCR (issue 17; its own database daftar_bench_captcha).
+bench-captcha: venv bench-tools
+	$(PY) bench/captcha_ocr.py $(BENCH_CAPTCHA_ARGS)
 	$(PY) bench/summary.py
 
 ## Production-like on this machine: gunicorn + production settings + PostgreSQL + Redis + Celery,

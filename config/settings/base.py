@@ -189,22 +189,35 @@ OTP_DEVICE_DAYS = env.int("DAFTAR_OTP_DEVICE_DAYS", default=180)
 # One-time code rows hold the client address: deleted this many days after they were made
 # (an example figure; never before the caps above have done with them).
 OTP_RETENTION_DAYS = env.int("DAFTAR_OTP_RETENTION_DAYS", default=30)
-# Per-address limits are generous: Iranian mobile carriers put many users behind one address
-# (carrier-grade NAT); the per-number limits protect each person.
-OTP_PER_ADDRESS_HOURLY = env.int("DAFTAR_OTP_PER_ADDRESS_HOURLY", default=60)
-OTP_VERIFY_PER_ADDRESS_HOURLY = env.int("DAFTAR_OTP_VERIFY_PER_ADDRESS_HOURLY", default=120)
-CAPTCHA_PER_ADDRESS_HOURLY = env.int("DAFTAR_CAPTCHA_PER_ADDRESS_HOURLY", default=300)
+# Per-address limits of the login (decision 0028). Iranian mobile carriers put many people
+# behind one address (carrier-grade NAT), so an address is never locked out for being busy:
+# past OTP_CHALLENGE_AFTER code requests in a sliding hour, or OTP_CAPTCHA_FAILURES_CHALLENGE_AFTER
+# wrong captchas, each further request must also carry a solved proof of work (harder as the
+# address gets busier, up to POW_MAX_LEVEL); only OTP_PER_ADDRESS_CEILING, far above any crowd
+# we expect, answers 429. An "address" is an IPv4 address or an IPv6 /64. The figures are
+# EXAMPLES (docs/configuration.md); the per-number limits protect each person.
+OTP_CHALLENGE_AFTER = env.int("DAFTAR_OTP_CHALLENGE_AFTER", default=60)
+OTP_CAPTCHA_FAILURES_CHALLENGE_AFTER = env.int("DAFTAR_OTP_CAPTCHA_FAILURES_CHALLENGE_AFTER", default=20)
+OTP_PER_ADDRESS_CEILING = env.int("DAFTAR_OTP_PER_ADDRESS_CEILING", default=5000)
+OTP_VERIFY_PER_ADDRESS_HOURLY = env.int("DAFTAR_OTP_VERIFY_PER_ADDRESS_HOURLY", default=6000)
+# Captchas minted (login page, refresh, API) and drawn (picture, sound) per address, sliding hour.
+CAPTCHA_PER_ADDRESS_HOURLY = env.int("DAFTAR_CAPTCHA_PER_ADDRESS_HOURLY", default=6000)
+CAPTCHA_RENDERS_PER_ADDRESS_HOURLY = env.int("DAFTAR_CAPTCHA_RENDERS_PER_ADDRESS_HOURLY", default=12000)
+# Proof of work (ALTCHA v1, SHA-256): level n asks for a number up to n × POW_MAX_NUMBER
+# (a browser tries half of them on average; headless Chromium on a 2-core server hashes 100,000
+# in about 1 s, so a level costs it about 0.5 s; phones are slower, not measured: decision 0028).
+POW_MAX_NUMBER = env.int("DAFTAR_POW_MAX_NUMBER", default=100_000)
+POW_MAX_LEVEL = env.int("DAFTAR_POW_MAX_LEVEL", default=8)
+POW_TTL_SECONDS = env.int("DAFTAR_POW_TTL", default=600)
 # Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted.
 TRUSTED_PROXY_COUNT = env.int("DAFTAR_TRUSTED_PROXY_COUNT", default=0)
 
-# Captcha: drawn by the server (django-simple-captcha, Pillow); digits only, so a Persian
-# keyboard works too (input digits are normalised).
+# Captcha: challenges stored by django-simple-captcha, drawn and spoken by our own code
+# (daftar/accounts/captcha.py, decision 0028); digits only, so a Persian keyboard works too
+# (input digits are normalised).
 CAPTCHA_CHALLENGE_FUNCT = "daftar.accounts.captcha.digits_challenge"
 CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 5  # minutes
-CAPTCHA_IMAGE_SIZE = (150, 50)
-CAPTCHA_FONT_SIZE = 34
-CAPTCHA_LETTER_ROTATION = (-25, 25)
 CAPTCHA_TEST_MODE = env.bool("DAFTAR_CAPTCHA_TEST_MODE", default=False)
 
 # API bearer tokens (django-rest-knox: stored hashed, revocable, expiring).

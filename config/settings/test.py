@@ -13,6 +13,7 @@ SPOOL_FLUSH_THREAD = False  # the spool's tests flush when they choose
 CELERY_BROKER_URL = "memory://"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CAPTCHA_TEST_MODE = False
+POW_MAX_NUMBER = 200  # a proof of work the tests solve in well under a millisecond
 # Many tests travel days through time with a logged-in client; the page-session limits are not
 # what they test, so here they are long. The session limits' own tests set the real figures
 # (daftar/accounts/tests/test_session_security.py).

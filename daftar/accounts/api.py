@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import logout
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, status
@@ -12,7 +11,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from daftar.kernel.errors import ThrottledError
 from daftar.kernel.fields import (
     JalaliOrIsoDateField,
     LegalNationalIdField,
@@ -23,6 +21,7 @@ from daftar.kernel.fields import (
 )
 from daftar.runtime import ratelimit
 
+from . import login_limits
 from . import messages as msg
 from .captcha import captcha_new
 from .constants import PersonType
@@ -93,15 +92,53 @@ class UserSerializer(serializers.ModelSerializer):
         return list(RoleOutSerializer(role_assignments_of(user), many=True).data)
 
 
+class PowChallengeSerializer(serializers.Serializer):
+    """A proof-of-work challenge (ALTCHA v1): find ``number`` <= ``maxNumber`` with
+    SHA-256(``salt`` + number) == ``challenge``; send back base64 of the JSON
+    ``{"algorithm", "challenge", "number", "salt", "signature"}`` as ``pow_solution``."""
+
+    algorithm = serializers.CharField()
+    challenge = serializers.CharField()
+    maxNumber = serializers.IntegerField()
+    salt = serializers.CharField()
+    signature = serializers.CharField()
+    level = serializers.IntegerField()
+
+
 class CaptchaSerializer(serializers.Serializer):
     key = serializers.CharField()
-    image_url = serializers.URLField()
+    image_url = serializers.URLField(help_text="The picture (PNG), drawn when fetched.")
+    audio_url = serializers.URLField(help_text="The same digits spoken in Persian (WAV), the accessible twin.")
+    challenge = PowChallengeSerializer(
+        allow_null=True,
+        help_text="When this address is busy: a proof of work the next code request must also carry; else null.",
+    )
+
+
+ChallengeRequiredSerializer = inline_serializer(
+    "ChallengeRequired",
+    {
+        "code": serializers.CharField(help_text="`challenge_required` (or another error code)"),
+        "detail": serializers.CharField(),
+        "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+        "challenge": PowChallengeSerializer(
+            required=False, help_text="With `challenge_required`: solve it and resend."
+        ),
+    },
+)
 
 
 class OtpRequestSerializer(serializers.Serializer):
     mobile = MobileField()
     captcha_key = serializers.CharField(max_length=64)
     captcha_value = serializers.CharField(max_length=32)
+    pow_solution = serializers.CharField(
+        max_length=1024,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="The solved proof of work, when the address is busy (answer `challenge_required` otherwise).",
+    )
     person_type = serializers.ChoiceField(
         choices=PersonType.choices,
         default=PersonType.NATURAL,
@@ -167,16 +204,20 @@ class CaptchaView(APIView):
     @extend_schema(
         operation_id="auth_captcha",
         responses={200: CaptchaSerializer, 429: ErrorSerializer},
-        summary="A new captcha (security number) drawn by the server",
+        summary="A new captcha (security number): a key, its picture and its sound, drawn by the server",
     )
     def get(self, request: Request) -> Response:
-        wait = ratelimit.hit(
-            f"captcha:addr:{_address(request)}", limit=settings.CAPTCHA_PER_ADDRESS_HOURLY, window=3600
+        address = _address(request)
+        login_limits.captcha_throttle(address, "mint")
+        key, image_url, audio_url = captcha_new()
+        response = Response(
+            {
+                "key": key,
+                "image_url": request.build_absolute_uri(image_url),
+                "audio_url": request.build_absolute_uri(audio_url),
+                "challenge": login_limits.challenge_for(address),
+            }
         )
-        if wait:
-            raise ThrottledError(msg.OTP_ADDRESS_CAP.format(seconds=wait), retry_after=wait)
-        key, image_url = captcha_new()
-        response = Response({"key": key, "image_url": request.build_absolute_uri(image_url)})
         response["Cache-Control"] = "no-store"
         return response
 
@@ -188,8 +229,13 @@ class OtpRequestView(APIView):
     @extend_schema(
         operation_id="auth_otp_request",
         request=OtpRequestSerializer,
-        responses={202: OtpIssuedSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        responses={202: OtpIssuedSerializer, 400: ChallengeRequiredSerializer, 429: ErrorSerializer},
         summary="Send a one-time login code by SMS (the same answer for every number)",
+        description=(
+            "A busy address (many code requests or wrong captchas in the last hour) is answered 400"
+            " `challenge_required` with a `challenge`: solve it and resend the same request with"
+            " `pow_solution`; the captcha is not consumed by that answer. 429 only past a far ceiling."
+        ),
     )
     def post(self, request: Request) -> Response:
         serializer = OtpRequestSerializer(data=request.data)
@@ -203,6 +249,7 @@ class OtpRequestView(APIView):
             nationality=data["nationality"],
             address=_address(request),
             device_token=data["device_token"],
+            pow_solution=data["pow_solution"],
         )
         body = {"expires_in": issued.expires_in, "resend_after": issued.resend_after, "request_id": issued.request_id}
         return Response(body, status=status.HTTP_202_ACCEPTED)

@@ -43,9 +43,11 @@ class LoginStartForm(PersianForm):
         label="عدد امنیتی",
         max_length=16,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}),
-        help_text="عددی را که در تصویر می‌بینید وارد کنید.",
+        help_text="عددی را که در تصویر می‌بینید یا می‌شنوید وارد کنید.",
         error_messages={"required": msg.CAPTCHA_REQUIRED},
     )
+    # A busy address's proof of work (decision 0028), filled in by static/js/pow.js.
+    pow_solution = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1024)
 
     def clean_mobile(self) -> str:
         return normalize_mobile(self.cleaned_data["mobile"])

@@ -32,6 +32,7 @@ from daftar.municipalities.models import Municipality
 from daftar.notifications.services import outbox_enqueue
 from daftar.runtime import ratelimit
 
+from . import login_limits
 from . import messages as msg
 from .authentication import remember_new_token
 from .captcha import captcha_check
@@ -117,20 +118,23 @@ def otp_request(
     person_type: str = PersonType.NATURAL,
     nationality: str = "IR",
     device_token: str = "",
+    pow_solution: str = "",
 ) -> OtpIssued:
     """Send a 6-digit login code to ``mobile`` (already normalised).
 
     The answer is the same whether or not the number has an account: no account is read here.
-    Throttles, each a ``ThrottledError`` with the seconds to wait: per address; then per number
-    *and requester* a resend gap and an hourly cap; per number, over requesters without a
-    device of it, an hourly and a daily cap (SMS flood). A stranger who fills their own caps
-    does not touch the owner's (issue 17); a device of the number is spared the number's caps.
+    Throttles, each a ``ThrottledError`` with the seconds to wait: per address group
+    (``login_limits``: a proof of work past a threshold, a far ceiling; wrong captchas counted
+    apart); then per number *and requester* a resend gap and an hourly cap; per number, over
+    requesters without a device of it, an hourly and a daily cap (SMS flood). A stranger who
+    fills their own caps does not touch the owner's (issue 17); a device of the number is spared
+    the number's caps.
     """
-    wait = ratelimit.hit(f"otp:addr:{address}", limit=settings.OTP_PER_ADDRESS_HOURLY, window=3600)
-    if wait:
-        raise ThrottledError(msg.OTP_ADDRESS_CAP.format(seconds=wait), retry_after=wait)
+    login_limits.admit_code_request(address, pow_solution)
     if not captcha_check(captcha_key, captcha_value):
+        login_limits.count_captcha_failure(address)
         raise ApplicationError(msg.CAPTCHA_WRONG, code="captcha_invalid", fields={"captcha_value": [msg.CAPTCHA_WRONG]})
+    login_limits.count_code_request(address)
 
     device = _device_of(device_token, mobile)
     requester = _requester(address, device)
@@ -235,9 +239,7 @@ def otp_verify(
     number has no code, a used, expired or dead one, or is out of budget: "used", "expired" and
     "dead" are said only to whoever sends that code's right digits or its request id.
     """
-    wait = ratelimit.hit(f"otp:verify:{address}", limit=settings.OTP_VERIFY_PER_ADDRESS_HOURLY, window=3600)
-    if wait:
-        raise ThrottledError(msg.OTP_ADDRESS_CAP.format(seconds=wait), retry_after=wait)
+    login_limits.verify_throttle(address)
     if not re.fullmatch(r"[0-9]{6}", code or ""):
         raise ApplicationError(msg.OTP_FORMAT, code="otp_invalid", fields={"code": [msg.OTP_FORMAT]})
 

@@ -3,6 +3,7 @@ services decide."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -15,15 +16,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from daftar.audit.models import AuditEntry
 from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.kernel.jalali import to_jalali
 from daftar.runtime import ratelimit
 
+from . import login_limits
 from . import messages as msg
-from .captcha import captcha_new
+from .captcha import captcha_new, captcha_png, captcha_wav, well_formed
 from .constants import STAFF_ROLES, Role
 from .forms import CodeForm, LoginStartForm, MobileChangeForm, ProfileForm
 from .models import User
@@ -66,15 +69,43 @@ def _safe_next(request: HttpRequest, value: str | None) -> str | None:
     return None
 
 
-def _start_context(request: HttpRequest, form: LoginStartForm) -> dict[str, Any]:
-    key, image_url = captcha_new()
+def _start_context(request: HttpRequest, form: LoginStartForm) -> tuple[dict[str, Any], int | None]:
+    """The login form's context: a fresh captcha (counted per address; when the address minted
+    too many, none and the seconds to wait) and, for a busy address, a proof-of-work challenge."""
+    address = ratelimit.client_address(request)
+    context: dict[str, Any] = {"form": form}
+    try:
+        login_limits.captcha_throttle(address, "mint")
+    except ThrottledError as exc:
+        context["captcha_throttled"] = exc.message
+        key = ""
+        wait: int | None = exc.retry_after
+    else:
+        key, context["captcha_image"], context["captcha_audio"] = captcha_new()
+        wait = None
+    context["captcha_key"] = key
     if form.is_bound:
         data = form.data.copy()  # type: ignore[attr-defined]
-        data["captcha_key"], data["captcha_value"] = key, ""
+        data["captcha_key"], data["captcha_value"], data["pow_solution"] = key, "", ""
         form.data = data
     else:
         form.initial["captcha_key"] = key
-    return {"form": form, "captcha_image": image_url, "captcha_key": key}
+    challenge = login_limits.challenge_for(address)
+    context["pow_challenge"] = json.dumps(challenge) if challenge else ""
+    return context, wait
+
+
+def _start_page(request: HttpRequest, form: LoginStartForm, next_url: str | None, status: int) -> HttpResponse:
+    context, wait = _start_context(request, form)
+    page = {**context, "next": next_url, **_challenge_texts()}
+    response = render(request, "accounts/login_start.html", page, status=429 if wait else status)
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
+
+
+def _challenge_texts() -> dict[str, str]:
+    return {"challenge_working": msg.CHALLENGE_WORKING, "challenge_done": msg.CHALLENGE_DONE}
 
 
 @require_http_methods(["GET", "POST"])
@@ -96,6 +127,7 @@ def login_start(request: HttpRequest) -> HttpResponse:
                     nationality=data["nationality"],
                     address=ratelimit.client_address(request),
                     device_token=request.COOKIES.get(DEVICE_COOKIE, ""),
+                    pow_solution=data["pow_solution"],
                 )
             except ThrottledError as exc:
                 form.add_error(None, exc.message)
@@ -107,23 +139,53 @@ def login_start(request: HttpRequest) -> HttpResponse:
                 request.session[SESSION_NEXT] = next_url or ""
                 messages.info(request, msg.OTP_SENT)
                 return redirect("accounts:login_code")
-        context = _start_context(request, form)
-        return render(request, "accounts/login_start.html", {**context, "next": next_url}, status=400)
-    form = LoginStartForm()
-    return render(request, "accounts/login_start.html", {**_start_context(request, form), "next": next_url})
+        return _start_page(request, form, next_url, 400)
+    return _start_page(request, LoginStartForm(), next_url, 200)
 
 
+@require_GET
 def captcha_refresh(request: HttpRequest) -> HttpResponse:
-    """htmx: a fresh captcha image and key."""
-    wait = ratelimit.hit(
-        f"captcha:addr:{ratelimit.client_address(request)}", limit=settings.CAPTCHA_PER_ADDRESS_HOURLY, window=3600
-    )
-    if wait:
-        response = HttpResponse(msg.OTP_ADDRESS_CAP.format(seconds=wait), status=429)
-        response["Retry-After"] = str(wait)
+    """htmx: a fresh captcha image and key (counted per address)."""
+    try:
+        login_limits.captcha_throttle(ratelimit.client_address(request), "mint")
+    except ThrottledError as exc:
+        response = HttpResponse(exc.message, status=429)
+        response["Retry-After"] = str(exc.retry_after)
         return response
-    key, image_url = captcha_new()
-    return render(request, "accounts/_captcha.html", {"captcha_key": key, "captcha_image": image_url})
+    key, image_url, audio_url = captcha_new()
+    return render(
+        request, "accounts/_captcha.html", {"captcha_key": key, "captcha_image": image_url, "captcha_audio": audio_url}
+    )
+
+
+def _captcha_media(request: HttpRequest, key: str, draw: Any, content_type: str) -> HttpResponse:
+    """A captcha's picture or sound, drawn now. A malformed key costs one regular expression,
+    an unknown or expired one a single indexed look-up (410, as django-simple-captcha did, so
+    crawlers drop the address); drawings are counted per address."""
+    if not well_formed(key):
+        return HttpResponse(status=410)
+    try:
+        login_limits.captcha_throttle(ratelimit.client_address(request), "render")
+    except ThrottledError as exc:
+        response = HttpResponse(exc.message, status=429, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    body = draw(key)
+    if body is None:
+        return HttpResponse(status=410)
+    return HttpResponse(body, content_type=content_type)
+
+
+@never_cache
+@require_GET
+def captcha_image(request: HttpRequest, key: str) -> HttpResponse:
+    return _captcha_media(request, key, captcha_png, "image/png")
+
+
+@never_cache
+@require_GET
+def captcha_audio(request: HttpRequest, key: str) -> HttpResponse:
+    return _captcha_media(request, key, captcha_wav, "audio/wav")
 
 
 @require_http_methods(["GET", "POST"])

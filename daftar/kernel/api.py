@@ -51,7 +51,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         throttled["Retry-After"] = str(exc.retry_after)
         return throttled
     if isinstance(exc, ApplicationError):
-        answer = Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+        answer = Response({**exc.extra, **error_body(exc.code, exc.message, exc.fields)}, status=exc.status_code)
         if isinstance(exc, UnavailableError):
             answer["Retry-After"] = str(exc.retry_after)
         return answer

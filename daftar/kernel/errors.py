@@ -8,11 +8,20 @@ class ApplicationError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, *, code: str = "invalid", status: int | None = None, fields: dict | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "invalid",
+        status: int | None = None,
+        fields: dict | None = None,
+        extra: dict | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.code = code
         self.fields = fields or {}
+        self.extra = extra or {}  # more keys of the API answer (e.g. a challenge to solve)
         if status is not None:
             self.status_code = status
 

@@ -200,9 +200,12 @@ class AdmissionMiddleware:
 #   session are not counted (their view answers 401 or the login page at once), and one user
 #   may take at most ``FAIR_SHARE`` of a second's budget (more is shed for them alone, with a
 #   one-second wait, without spending the shared budget);
-# - ``login`` is anonymous by nature: an address already over its hourly cap of code requests
-#   (``OTP_PER_ADDRESS_HOURLY``, refused by the view) is not counted. Many addresses can still
-#   fill the budget; that is a flood for the proxy's per-address limits, not for this gate.
+# - ``login`` is anonymous by nature: an address past its challenge threshold (code requests or
+#   wrong captchas in the sliding hour, ``OTP_CHALLENGE_AFTER`` /
+#   ``OTP_CAPTCHA_FAILURES_CHALLENGE_AFTER``; daftar/accounts/login_limits.py) is not counted:
+#   its requests are refused at once by the view unless they carry a solved proof of work, which
+#   paid for them. Many addresses can still fill the budget; that is a flood for the proxy's
+#   per-address limits, not for this gate.
 
 FAIR_SHARE = 0.1
 
@@ -211,10 +214,12 @@ def counted_client(request: HttpRequest, group: str) -> str | None:
     """Who the request is counted for, or None when it is not counted (see above)."""
     if group == "login":
         address = ratelimit.client_address(request)
-        _start, count_key = ratelimit.window_keys(f"otp:addr:{address}")
-        if int(cache.get(count_key) or 0) >= settings.OTP_PER_ADDRESS_HOURLY:
+        passed_key, failed_key = ratelimit.login_keys(address)
+        if ratelimit.sliding_count(passed_key, window=3600) >= settings.OTP_CHALLENGE_AFTER:
             return None
-        return f"a:{address}"
+        if ratelimit.sliding_count(failed_key, window=3600) >= settings.OTP_CAPTCHA_FAILURES_CHALLENGE_AFTER:
+            return None
+        return f"a:{ratelimit.address_group(address)}"
     user = _signed_in(request)
     return None if user is None else f"u:{user.pk}"
 

@@ -1,11 +1,17 @@
-"""Fixed-window counters in the cache (Redis in production), shared by all processes.
+"""Request counters in the cache (Redis in production), shared by all processes.
 
-Used for the one-time-code throttles (S15.3): a per-number resend gap, a per-number hourly
-cap and per-address limits. ``hit`` counts a request and says how long to wait when over.
+- ``sliding_count``/``sliding_add``/``sliding_wait``: sliding windows, for the per-address
+  limits of the login (S15.3, decision 0028). No client meets a cliff at a window's edge and
+  no window's end lets a burst through twice.
+- ``hit``: a fixed window from the first request (per-user limits, licence verification).
+- ``gap``: one event per so many seconds (the resend gap of a number).
+- ``address_group``: whom a per-address limit counts: an IPv4 address, or an IPv6 /64 (one
+  host holds a whole /64 and could rotate through it).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 from typing import Any
@@ -15,6 +21,85 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 _UNREAD: Any = object()
+
+
+def address_group(address: str) -> str:
+    """The group a per-address limit counts: IPv4 as is, IPv6 by its /64 (an IPv4-mapped IPv6
+    address as its IPv4); anything that is not an address as given."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
+    return str(ip)
+
+
+def login_keys(address: str) -> tuple[str, str]:
+    """The sliding-window keys of an address group's login: code requests that passed the
+    captcha, and those that failed it (daftar/accounts/login_limits.py; the admission gate reads
+    them too)."""
+    group = address_group(address)
+    return f"otp:addr:{group}", f"otp:captcha-failed:{group}"
+
+
+# --- sliding windows ---------------------------------------------------------------------------
+#
+# A sliding-window counter: two fixed buckets of ``window`` seconds, the current one and the one
+# before; the count over the last ``window`` seconds is estimated as the current bucket plus the
+# previous one weighted by how much of it still lies inside the window. Two cache keys per
+# limit, an atomic ``add`` + ``incr`` to count (Redis: one script, daftar/runtime/cache.py), and
+# no cliff: what a client did 59 minutes ago weighs almost nothing. Checks read before they count,
+# so concurrent requests can overshoot a limit by the number in flight: the limits that matter
+# for safety are far from the ones honest clients meet.
+
+
+def _buckets(key: str, window: int, now: float) -> tuple[str, str, float]:
+    index = int(now // window)
+    return f"sw:{key}:{index}", f"sw:{key}:{index - 1}", (now - index * window) / window
+
+
+def _estimate(current: int, previous: int, elapsed: float) -> float:
+    return current + previous * (1.0 - elapsed)
+
+
+def sliding_count(key: str, *, window: int, now: float | None = None) -> float:
+    """The estimated number of events counted for ``key`` in the last ``window`` seconds."""
+    now = time.time() if now is None else now
+    current_key, previous_key, elapsed = _buckets(key, window, now)
+    found = cache.get_many([current_key, previous_key])
+    return _estimate(int(found.get(current_key) or 0), int(found.get(previous_key) or 0), elapsed)
+
+
+def sliding_add(key: str, *, window: int, now: float | None = None) -> float:
+    """Count one event for ``key``; return the estimate over the last ``window`` seconds."""
+    now = time.time() if now is None else now
+    current_key, previous_key, elapsed = _buckets(key, window, now)
+    cache.add(current_key, 0, timeout=2 * window)
+    try:
+        current = cache.incr(current_key)
+    except ValueError:  # expired between add and incr
+        cache.set(current_key, 1, timeout=2 * window)
+        current = 1
+    return _estimate(current, int(cache.get(previous_key) or 0), elapsed)
+
+
+def sliding_wait(key: str, *, limit: float, window: int, now: float | None = None) -> int | None:
+    """Seconds until ``key``'s estimate falls below ``limit``, or None when it is below now."""
+    now = time.time() if now is None else now
+    current_key, previous_key, elapsed = _buckets(key, window, now)
+    found = cache.get_many([current_key, previous_key])
+    current, previous = int(found.get(current_key) or 0), int(found.get(previous_key) or 0)
+    if _estimate(current, previous, elapsed) < limit:
+        return None
+    if current < limit:  # the previous bucket's share fades within this bucket
+        fades_at = 1.0 - (limit - current) / previous
+        return max(1, math.ceil((fades_at - elapsed) * window) + 1)
+    # this bucket alone is over: it must become the previous one and fade far enough
+    fades_at = 1.0 - limit / current if current else 0.0
+    return max(1, math.ceil((1.0 - elapsed + fades_at) * window) + 1)
 
 
 def window_keys(key: str) -> tuple[str, str]:

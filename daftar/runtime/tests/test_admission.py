@@ -331,13 +331,14 @@ def test_one_user_cannot_take_the_whole_budget(tehran_rules):
 
 
 @pytest.mark.django_db
-@override_settings(ADMISSION_RATES={"login": 1}, OTP_PER_ADDRESS_HOURLY=3)
-def test_an_address_over_its_hourly_code_cap_does_not_spend_the_login_budget(api):
+@override_settings(ADMISSION_RATES={"login": 1}, OTP_CHALLENGE_AFTER=3)
+def test_an_address_past_its_challenge_threshold_does_not_spend_the_login_budget(api, settings):
     from daftar.runtime import ratelimit
 
-    _start, count = ratelimit.window_keys("otp:addr:127.0.0.1")
-    cache.set(count, 3, timeout=3600)  # this address used its hour's code requests
-    for _ in range(3):  # not counted by the gate: its own limit answers in the view
+    passed, _failed = ratelimit.login_keys("127.0.0.1")
+    for _ in range(3):  # this address made its hour's code requests: now it must also solve a proof of work
+        ratelimit.sliding_add(passed, window=3600)
+    for _ in range(3):  # not counted by the gate: the view refuses them at once unless they solved it
         assert api.post("/api/v1/auth/otp/request", {}, format="json").status_code == 400  # the view's, not a 429
-    cache.set(count, 0, timeout=3600)
+    settings.OTP_CHALLENGE_AFTER = 100  # the same address, no longer busy: counted again
     assert api.post("/api/v1/auth/otp/request", {}, format="json").status_code == 400  # the budget was untouched
