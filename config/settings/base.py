@@ -276,6 +276,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DAFTAR_MAX_FORM_BYTES", default=2 * 1024 
 # Images are decoded to check them; a bigger picture is refused before decoding (a "bomb").
 DOCUMENT_MAX_PIXELS = env.int("DAFTAR_DOCUMENT_MAX_PIXELS", default=40_000_000)
 DOCUMENT_MAX_PDF_PAGES = env.int("DAFTAR_DOCUMENT_MAX_PDF_PAGES", default=200)
+# PDF objects a check may read (about 20 µs each), and the CPU it may spend at most: they bound
+# what one upload costs, whatever is in it (issue 17; bench/pdf_bench.py). A 200-page scan has
+# about 1,000 objects, a 36-page manual 440. Example figures.
+DOCUMENT_MAX_PDF_OBJECTS = env.int("DAFTAR_DOCUMENT_MAX_PDF_OBJECTS", default=3_000)
+DOCUMENT_PDF_CHECK_CPU_SECONDS = env.float("DAFTAR_DOCUMENT_PDF_CHECK_CPU_SECONDS", default=0.07)
 # Site inspection: minimum distance to the nearest active office (an example figure, not law).
 INSPECTION_MIN_OFFICE_DISTANCE_M = env.float("DAFTAR_INSPECTION_MIN_OFFICE_DISTANCE_M", default=1000.0)
 # Assessment pass marks (API.md «Demo data»: exam 60 of 100; interview mean ≥ 60).

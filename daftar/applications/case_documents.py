@@ -59,6 +59,8 @@ def document_upload(*, application: Application, doc_type: Any, file: Any, actor
             max_bytes=requirement.max_bytes,
             max_pixels=settings.DOCUMENT_MAX_PIXELS,
             max_pdf_pages=settings.DOCUMENT_MAX_PDF_PAGES,
+            max_pdf_objects=settings.DOCUMENT_MAX_PDF_OBJECTS,
+            max_pdf_cpu_seconds=settings.DOCUMENT_PDF_CHECK_CPU_SECONDS,
         )
     except UploadRejected as exc:
         raise ApplicationError(exc.detail, code=exc.code, status=exc.status, fields={"file": [exc.detail]}) from None
