@@ -353,6 +353,20 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # A backstop on every API view (issue 17; daftar/runtime/throttles.py): sliding windows in the
+    # cache, anonymous requests per client address (IPv6 per /64), signed-in ones per user. The
+    # rates are EXAMPLES set far above honest use: an address may be a carrier-grade NAT with a
+    # crowd behind it (3,000 a minute is 1,000 people logging in within the same minute). The
+    # schema has its own, per address. "0/min" turns one off; the HTTP benchmark raises them.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "daftar.runtime.throttles.AnonBackstopThrottle",
+        "daftar.runtime.throttles.UserBackstopThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("DAFTAR_API_ANON_RATE", default="3000/min"),
+        "user": env.str("DAFTAR_API_USER_RATE", default="600/min"),
+        "schema": env.str("DAFTAR_API_SCHEMA_RATE", default="30/min"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {
