@@ -270,6 +270,10 @@ API_UPLOAD_PATHS: list[str] = [
 # every other page POST is held to DATA_UPLOAD_MAX_MEMORY_SIZE by the middleware.
 PAGE_UPLOAD_PATHS: list[str] = [r"^/applications/[0-9]+/documents/?$", r"^/inspections/[0-9]+/photos/?$"]
 API_MAX_UPLOAD_BYTES = env.int("DAFTAR_API_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# Files one account may upload in a sliding hour, over every upload endpoint, pages and API
+# (case documents, inspection photos, score sheets; daftar/documents/throttle.py). An EXAMPLE
+# figure: a case needs about ten documents, an inspection at most 30 photos. 0: no limit.
+UPLOADS_PER_USER_HOURLY = env.int("DAFTAR_UPLOADS_PER_USER_HOURLY", default=100)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DAFTAR_MAX_FORM_BYTES", default=2 * 1024 * 1024)
 
 # --- Application cases (issue 4) --------------------------------------------------------
