@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "daftar.runtime.middleware.PermissionsPolicyMiddleware",  # issue 17: outermost, static files too
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "daftar.runtime.outage.DatabaseOutageMiddleware",  # a lost database: 503 + Retry-After (issue 8)
@@ -469,6 +470,27 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# Permissions-Policy (issue 17; daftar/runtime/middleware.py): browser features no page uses,
+# denied to every page and to whatever it frames. Each name must be one the browsers
+# know (an unknown one is an error in the console: daftar/site/tests/test_browser_headers.py).
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 # Sessions (ASVS V3, issue 8): a page session ends after SESSION_IDLE_SECONDS without a request
 # and SESSION_COOKIE_AGE after its login, whichever comes first (daftar/accounts/session.py).

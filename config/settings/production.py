@@ -18,8 +18,10 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must be set in production (cache, throttles, Celery).")
 
-# Static files served by the web process itself, compressed, with long cache headers.
-MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
+# Static files served by the web process itself, compressed, with long cache headers (right
+# after SecurityMiddleware: the Permissions-Policy middleware wraps them too).
+_SECURITY = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1  # noqa: F405
+MIDDLEWARE = [*MIDDLEWARE[:_SECURITY], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[_SECURITY:]]  # noqa: F405
 
 
 class StaticFilesStorage(CompressedManifestStaticFilesStorage):

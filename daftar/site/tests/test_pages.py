@@ -184,9 +184,17 @@ def test_production_serves_the_security_headers_and_safe_cookies():
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
+    policy = dict(d.strip().split("=", 1) for d in headers["Permissions-Policy"].split(","))
+    assert {policy[f] for f in ("camera", "microphone", "geolocation", "payment", "usb")} == {"()"}
     assert seen["cookies"]["csrftoken"] == {"secure": True, "httponly": True, "samesite": "Lax"}
     assert seen["session"] == [True, True]
     assert 0 < seen["idle"] < seen["absolute"]
+
+
+def test_every_answer_denies_the_camera_microphone_and_position(client):
+    for path in ("/", "/login/", "/offices/", "/api/v1/calls", "/api/schema/", "/no-such-page/"):
+        header = client.get(path).headers.get("Permissions-Policy", "")
+        assert {"camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"} <= set(header.split(", ")), path
 
 
 def test_every_page_and_api_answer_carries_the_csp(client):
