@@ -18,10 +18,12 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must be set in production (cache, throttles, Celery).")
 
-# Static files served by the web process itself, compressed, with long cache headers (right
-# after SecurityMiddleware: the Permissions-Policy middleware wraps them too).
+# Static files served by the web process itself, compressed, with long cache headers. Without
+# "Access-Control-Allow-Origin: *" (whitenoise's default): every page uses its fonts, styles and
+# scripts from its own origin, so no other site needs to read them (issue 17).
 _SECURITY = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1  # noqa: F405
 MIDDLEWARE = [*MIDDLEWARE[:_SECURITY], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[_SECURITY:]]  # noqa: F405
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 
 class StaticFilesStorage(CompressedManifestStaticFilesStorage):
