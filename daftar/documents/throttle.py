@@ -8,6 +8,7 @@ is ``ThrottledError`` (429, ``Retry-After``, a Persian message with the wait) an
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,8 @@ from daftar.kernel.normalize import persian_digits
 from daftar.runtime.throttles import sliding_hit
 
 from . import messages as m
+
+log = logging.getLogger(__name__)
 
 
 def _wait_text(seconds: int) -> str:
@@ -31,7 +34,11 @@ def upload_throttle(actor: Any) -> None:
     limit = settings.UPLOADS_PER_USER_HOURLY
     if not limit or not getattr(actor, "is_authenticated", False):
         return
-    wait = sliding_hit(f"upload:{actor.pk}", limit=limit, window=3600)
+    try:
+        wait = sliding_hit(f"upload:{actor.pk}", limit=limit, window=3600)
+    except Exception as exc:  # fail open: a cache outage must not stop uploads
+        log.warning("upload not counted, the cache is unavailable: %s", exc)
+        return
     if wait is not None:
         detail = m.UPLOAD_THROTTLED.format(wait=_wait_text(wait))
         raise ThrottledError(detail, retry_after=wait, code="upload_throttled")

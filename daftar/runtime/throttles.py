@@ -1,10 +1,11 @@
 """Sliding-window request limits in the shared cache, and the API's default throttles (issue 17).
 
-``sliding_hit`` counts a request against a limit over a window that slides: the count of the
-current fixed slot plus the previous slot's count weighted by how much of it the window still
-covers (the "sliding window counter"; at most a few per cent off an exact log, with two numbers
-per key instead of a timestamp per request). A refused request is taken back out of the count,
-so retrying while refused never lengthens the wait.
+``sliding_hit`` counts a request against a limit over a window that slides: ten counters, one
+per tenth of the window, and the part of the one before them the window still covers, weighted
+by that part (a "sliding window counter": at most a tenth of the window off an exact log, with
+eleven numbers per key instead of a timestamp per request). A refused request is taken back out
+of the count, so retrying while refused never lengthens the wait. When the cache is down the
+throttles let requests through (and log it): an outage of Redis must not close the API.
 
 The API throttles are a backstop: every DRF view gets them (``DEFAULT_THROTTLE_CLASSES``), at
 rates far above what a person or an honest client sends (``DEFAULT_THROTTLE_RATES``, set in
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import logging
 import math
 import time
 from typing import Any
@@ -30,6 +32,7 @@ from rest_framework.throttling import BaseThrottle
 from .cache import incr_and_get_many
 from .ratelimit import client_address
 
+log = logging.getLogger(__name__)
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -61,37 +64,46 @@ def parse_rate(rate: str | None) -> tuple[int, int] | None:
     return limit, int(digits or 1) * _PERIODS[unit]
 
 
-def sliding_hit(key: str, *, limit: int, window: int, now: float | None = None) -> int | None:
+def sliding_hit(key: str, *, limit: int, window: int, buckets: int = 10, now: float | None = None) -> int | None:
     """Count one request against ``key``: None when within ``limit`` per sliding ``window``
     seconds, else the whole seconds to wait (the refused request is not counted).
 
-    One cache round trip on Redis while within the limit (the counter moved on and the previous
-    slot read together, ``incr_and_get_many``); two at a slot's first request and on a refusal.
+    The window is ``buckets`` counters of ``window / buckets`` seconds each, plus the part of the
+    one before that the window still covers, weighted by that part: at most one bucket's worth
+    off an exact log, and a wait never longer than the window and one bucket. One cache round
+    trip on Redis while within the limit (the current counter moved on and the others read by
+    one script, ``incr_and_get_many``); two at a bucket's first request and on a refusal.
     """
     now = time.time() if now is None else now
-    slot = int(now // window)
-    current, previous = f"sw:{key}:{slot}", f"sw:{key}:{slot - 1}"
-    count, found = incr_and_get_many(current, [previous])
+    width = window / buckets
+    index = int(now // width)
+    names = [f"sw:{key}:{window}:{i}" for i in range(index - buckets, index + 1)]  # oldest first
+    count, found = incr_and_get_many(names[-1], names[:-1])
     if count is None:
-        if cache.add(current, 1, timeout=2 * window + 1):
+        if cache.add(names[-1], 1, timeout=int(window + 2 * width) + 1):
             count = 1
         else:  # a concurrent request created it first
             try:
-                count = cache.incr(current)
+                count = cache.incr(names[-1])
             except ValueError:
                 count = 1
-    before = int(found.get(previous) or 0)
-    elapsed = now - slot * window
-    covered = 1.0 - elapsed / window  # the part of the previous slot the window still covers
-    if before * covered + count <= limit:
+    counts = [int(found.get(name) or 0) for name in names[:-1]] + [count]
+    covered = 1.0 - (now - index * width) / width  # the part of the oldest bucket still in the window
+    if covered * counts[0] + sum(counts[1:]) <= limit:
         return None
     with contextlib.suppress(ValueError):
-        cache.decr(current)  # refused: not counted
-    count = max(0, count - 1)
-    if count >= limit:  # the current slot alone is full: into the next one, until count·(1 − t/window) + 1 ≤ limit
-        wait = (window - elapsed) + window * (1.0 - (limit - 1) / count)
-    else:  # until the previous slot's share leaves room: before·(covered − t/window) + count + 1 ≤ limit
-        wait = window * (covered - (limit - count - 1) / before) if before else 1.0
+        cache.decr(names[-1])  # refused: not counted
+    counts[-1] -= 1
+    # How long until the requests sliding out leave room for one more: the oldest bucket's
+    # share goes first, over what is left of it, then each later bucket over its full width.
+    excess = covered * counts[0] + sum(counts[1:]) + 1 - limit
+    wait, shares = 0.0, [(covered * counts[0], covered * width)] + [(c, width) for c in counts[1:]]
+    for share, seconds in shares:
+        if share >= excess:
+            wait += seconds * excess / share
+            break
+        excess -= share
+        wait += seconds
     return max(1, math.ceil(wait))
 
 
@@ -116,7 +128,11 @@ class _Backstop(BaseThrottle):
         if ident is None:
             return True
         limit, window = rate
-        self._wait = sliding_hit(f"thr:{self.scope}:{ident}", limit=limit, window=window)
+        try:
+            self._wait = sliding_hit(f"thr:{self.scope}:{ident}", limit=limit, window=window)
+        except Exception as exc:  # fail open: a cache outage must neither refuse nor 500
+            log.warning("throttle %s not counted, the cache is unavailable: %s", self.scope, exc)
+            return True
         return self._wait is None
 
     def wait(self) -> float | None:
