@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_URL, SECRET_KEY, env
+from .base import DATABASES, MIDDLEWARE, REDIS_URL, SECRET_KEY, env
 
 DEBUG = False
 if len(SECRET_KEY) < 50:
@@ -21,8 +21,8 @@ if not REDIS_URL:
 # Static files served by the web process itself, compressed, with long cache headers. Without
 # "Access-Control-Allow-Origin: *" (whitenoise's default): every page uses its fonts, styles and
 # scripts from its own origin, so no other site needs to read them (issue 17).
-_SECURITY = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1  # noqa: F405
-MIDDLEWARE = [*MIDDLEWARE[:_SECURITY], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[_SECURITY:]]  # noqa: F405
+_SECURITY = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE = [*MIDDLEWARE[:_SECURITY], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[_SECURITY:]]
 WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 
