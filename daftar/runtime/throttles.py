@@ -10,16 +10,16 @@ throttles let requests through (and log it): an outage of Redis must not close t
 The API throttles are a backstop: every DRF view gets them (``DEFAULT_THROTTLE_CLASSES``), at
 rates far above what a person or an honest client sends (``DEFAULT_THROTTLE_RATES``, set in
 ``config/settings/base.py`` from the environment). Anonymous requests are counted per client
-address (``ratelimit.client_address``: trusted proxies only) with IPv6 grouped by its /64, the
-block one host or one subscriber gets; signed-in ones per user. The schema has its own tighter
-scope, ``schema``. A refusal is DRF's ``Throttled``, which ``daftar.kernel.api`` answers as
+address (``ratelimit.client_address``: trusted proxies only), grouped as the login limits group
+it (``ratelimit.address_group``: IPv6 by its /64, the block one host or one subscriber gets);
+signed-in ones per user. The schema has its own tighter scope, ``schema``. A refusal is DRF's
+``Throttled``, which ``daftar.kernel.api`` answers as
 ``429 {"code": "throttled", "detail": <Persian>, "fields": {}}`` with ``Retry-After``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import logging
 import math
 import time
@@ -30,24 +30,10 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
 from .cache import incr_and_get_many
-from .ratelimit import client_address
+from .ratelimit import address_group, client_address
 
 log = logging.getLogger(__name__)
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def address_group(address: str) -> str:
-    """The unit an address is counted in: an IPv4 address itself, an IPv6 address's /64
-    (an IPv4-mapped IPv6 address as its IPv4 address); anything unparsable as it is."""
-    try:
-        ip = ipaddress.ip_address(address.strip())
-    except ValueError:
-        return address
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.IPv6Network((ip, 64), strict=False))
-    return str(ip)
 
 
 def parse_rate(rate: str | None) -> tuple[int, int] | None:

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from daftar.accounts.tests.factories import UserFactory
 from daftar.kernel.normalize import persian_digits
-from daftar.runtime.throttles import address_group, parse_rate, sliding_hit
+from daftar.runtime.throttles import parse_rate, sliding_hit
 
 pytestmark = pytest.mark.django_db
 PUBLIC = "/api/v1/licence-types"  # anonymous, cheap, no throttle of its own
@@ -57,21 +57,6 @@ def test_the_window_slides_rather_than_resetting_at_once():
     first, second, third = (sliding_hit("s", limit=4, window=60, now=minute + 66) for _ in range(3))
     assert first is None and second is None
     assert third is not None and abs(third - 29) <= 6  # those at :35 leave at 1:35, give or take a bucket
-
-
-@pytest.mark.parametrize(
-    ("address", "group"),
-    [
-        ("203.0.113.7", "203.0.113.7"),
-        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
-        ("2001:db8:1:2:ffff:ffff:ffff:fffe", "2001:db8:1:2::/64"),  # the same subscriber's /64
-        ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
-        ("::ffff:203.0.113.7", "203.0.113.7"),
-        ("unknown", "unknown"),
-    ],
-)
-def test_ipv6_addresses_are_grouped_by_their_64(address, group):
-    assert address_group(address) == group
 
 
 def test_rates_read_as_drf_writes_them():
