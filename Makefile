@@ -60,6 +60,7 @@ bench: venv bench-tools
 	$(PY) bench/captcha_ocr.py $(BENCH_CAPTCHA_ARGS)
 	$(PY) bench/queue_bench.py $(BENCH_QUEUE_ARGS)
 	$(PY) bench/offices_bench.py $(BENCH_OFFICES_ARGS)
+	$(PY) bench/pdf_bench.py $(BENCH_PDF_ARGS)
 	$(MAKE) bench-http
 	$(PY) bench/summary.py --strict
 

@@ -3,12 +3,13 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from daftar.accounts import views as account_views
 from daftar.licences import views as licence_views
 from daftar.licences.api import public_key_pem_view
 from daftar.site import views as site_views
+from daftar.site.schema import CachedSchemaView
 from daftar.site.security_txt import security_txt
 
 # Most-used first: Django tries the includes in order, and every miss costs (a public tariff
@@ -63,7 +64,8 @@ urlpatterns = [
     path("api/", site_views.api_index, name="api-index"),
     path("api/v1/hello", site_views.hello, name="api-hello"),  # bench baseline, not in the schema (issue 7)
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # built once per process and served from memory, throttled (issue 17; daftar/site/schema.py)
+    path("api/schema/", CachedSchemaView.as_view(), name="api-schema"),
     # Swagger UI with its script served apart from the page: no inline script or style, under
     # the same CSP as every page (config/settings/base.py). ReDoc is gone (issue 8): it injects
     # <style> elements and loads its logo from another host; its old address leads here.

@@ -85,7 +85,7 @@ if [ "$RUN_PROD_WORKER" = 1 ]; then
 fi
 
 echo "daftar (production settings) on http://127.0.0.1:$PORT/  database $db_name, $WEB_WORKERS workers × $WEB_THREADS threads"
-.venv/bin/gunicorn config.wsgi \
+.venv/bin/gunicorn config.wsgi --config python:config.gunicorn_conf \
   --bind "127.0.0.1:$PORT" --workers "$WEB_WORKERS" --threads "$WEB_THREADS" \
   --worker-class gthread --backlog 2048 --keep-alive 5 --max-requests 0 \
   --access-logfile "${RUN_PROD_ACCESS_LOG:--}" --access-logformat '%(h)s "%(r)s" %(s)s %(b)s %(M)sms' &

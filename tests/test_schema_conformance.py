@@ -124,8 +124,8 @@ def test_the_schema_is_valid_without_warnings(tmp_path: Any) -> None:
 
 def test_every_operation_documents_the_plumbing_errors(schema: Any) -> None:
     """401 wherever a token is read, 404 wherever a path names an object, 400/415 wherever a
-    body is read, 413 and the lost database's 503 (with Retry-After) everywhere
-    (daftar/kernel/schema.py)."""
+    body is read, 413, the throttle backstop's 429 and the lost database's 503 (both with
+    Retry-After) everywhere (daftar/kernel/schema.py)."""
     raw = schema.raw_schema
     missing = []
     for path, item in raw["paths"].items():
@@ -135,9 +135,10 @@ def test_every_operation_documents_the_plumbing_errors(schema: Any) -> None:
             expected = {"401"} if schemes else set()
             expected |= {"404"} if "{" in path else set()
             expected |= {"400", "415"} if operation.get("requestBody") else set()
-            expected |= {"413", "503"}
-            if "Retry-After" not in operation["responses"].get("503", {}).get("headers", {}):
-                missing.append(f"{method.upper()} {path}: 503 without Retry-After")
+            expected |= {"413", "429", "503"}
+            for status in ("429", "503"):
+                if "Retry-After" not in operation["responses"].get(status, {}).get("headers", {}):
+                    missing.append(f"{method.upper()} {path}: {status} without Retry-After")
             if not expected <= statuses:
                 missing.append(f"{method.upper()} {path}: {sorted(expected - statuses)}")
     assert not missing, missing

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "daftar.runtime.middleware.PermissionsPolicyMiddleware",  # issue 17: outermost, static files too
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "daftar.runtime.outage.DatabaseOutageMiddleware",  # a lost database: 503 + Retry-After (issue 8)
@@ -270,12 +271,21 @@ API_UPLOAD_PATHS: list[str] = [
 # every other page POST is held to DATA_UPLOAD_MAX_MEMORY_SIZE by the middleware.
 PAGE_UPLOAD_PATHS: list[str] = [r"^/applications/[0-9]+/documents/?$", r"^/inspections/[0-9]+/photos/?$"]
 API_MAX_UPLOAD_BYTES = env.int("DAFTAR_API_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# Files one account may upload in a sliding hour, over every upload endpoint, pages and API
+# (case documents, inspection photos, score sheets; daftar/documents/throttle.py). An EXAMPLE
+# figure: a case needs about ten documents, an inspection at most 30 photos. 0: no limit.
+UPLOADS_PER_USER_HOURLY = env.int("DAFTAR_UPLOADS_PER_USER_HOURLY", default=100)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DAFTAR_MAX_FORM_BYTES", default=2 * 1024 * 1024)
 
 # --- Application cases (issue 4) --------------------------------------------------------
 # Images are decoded to check them; a bigger picture is refused before decoding (a "bomb").
 DOCUMENT_MAX_PIXELS = env.int("DAFTAR_DOCUMENT_MAX_PIXELS", default=40_000_000)
 DOCUMENT_MAX_PDF_PAGES = env.int("DAFTAR_DOCUMENT_MAX_PDF_PAGES", default=200)
+# PDF objects a check may read (about 20 µs each), and the CPU it may spend at most: they bound
+# what one upload costs, whatever is in it (issue 17; bench/pdf_bench.py). A 200-page scan has
+# about 1,000 objects, a 36-page manual 440. Example figures.
+DOCUMENT_MAX_PDF_OBJECTS = env.int("DAFTAR_DOCUMENT_MAX_PDF_OBJECTS", default=3_000)
+DOCUMENT_PDF_CHECK_CPU_SECONDS = env.float("DAFTAR_DOCUMENT_PDF_CHECK_CPU_SECONDS", default=0.07)
 # Site inspection: minimum distance to the nearest active office (an example figure, not law).
 INSPECTION_MIN_OFFICE_DISTANCE_M = env.float("DAFTAR_INSPECTION_MIN_OFFICE_DISTANCE_M", default=1000.0)
 # Assessment pass marks (API.md «Demo data»: exam 60 of 100; interview mean ≥ 60).
@@ -348,6 +358,20 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # A backstop on every API view (issue 17; daftar/runtime/throttles.py): sliding windows in the
+    # cache, anonymous requests per client address (IPv6 per /64), signed-in ones per user. The
+    # rates are EXAMPLES set far above honest use: an address may be a carrier-grade NAT with a
+    # crowd behind it (3,000 a minute is 1,000 people logging in within the same minute). The
+    # schema has its own, per address. "0/min" turns one off; the HTTP benchmark raises them.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "daftar.runtime.throttles.AnonBackstopThrottle",
+        "daftar.runtime.throttles.UserBackstopThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("DAFTAR_API_ANON_RATE", default="3000/min"),
+        "user": env.str("DAFTAR_API_USER_RATE", default="600/min"),
+        "schema": env.str("DAFTAR_API_SCHEMA_RATE", default="30/min"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -446,6 +470,27 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# Permissions-Policy (issue 17; daftar/runtime/middleware.py): browser features no page uses,
+# denied to every page and to whatever it frames. Each name must be one the browsers
+# know (an unknown one is an error in the console: daftar/site/tests/test_browser_headers.py).
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 # Sessions (ASVS V3, issue 8): a page session ends after SESSION_IDLE_SECONDS without a request
 # and SESSION_COOKIE_AGE after its login, whichever comes first (daftar/accounts/session.py).

@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_URL, SECRET_KEY, env
+from .base import DATABASES, MIDDLEWARE, REDIS_URL, SECRET_KEY, env
 
 DEBUG = False
 if len(SECRET_KEY) < 50:
@@ -18,8 +18,12 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must be set in production (cache, throttles, Celery).")
 
-# Static files served by the web process itself, compressed, with long cache headers.
-MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
+# Static files served by the web process itself, compressed, with long cache headers. Without
+# "Access-Control-Allow-Origin: *" (whitenoise's default): every page uses its fonts, styles and
+# scripts from its own origin, so no other site needs to read them (issue 17).
+_SECURITY = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE = [*MIDDLEWARE[:_SECURITY], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[_SECURITY:]]
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 
 class StaticFilesStorage(CompressedManifestStaticFilesStorage):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from daftar.audit.services import audit_record
 from daftar.documents import messages as msg
 from daftar.documents.models import Document, ReviewState
+from daftar.documents.throttle import upload_throttle
 from daftar.documents.validation import UploadRejected, clean_original_name, inspect_upload, storage_name
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.normalize import normalize_text
@@ -52,6 +53,7 @@ def document_upload(*, application: Application, doc_type: Any, file: Any, actor
             msg.NOT_UPLOADABLE.format(status=application.get_status_display()), code="illegal_state", status=409
         )
     requirement = requirement_for(application, doc_type)
+    upload_throttle(actor)  # before the file is checked: the check is the costly part (issue 17)
     try:
         inspected = inspect_upload(
             file,
@@ -59,6 +61,8 @@ def document_upload(*, application: Application, doc_type: Any, file: Any, actor
             max_bytes=requirement.max_bytes,
             max_pixels=settings.DOCUMENT_MAX_PIXELS,
             max_pdf_pages=settings.DOCUMENT_MAX_PDF_PAGES,
+            max_pdf_objects=settings.DOCUMENT_MAX_PDF_OBJECTS,
+            max_pdf_cpu_seconds=settings.DOCUMENT_PDF_CHECK_CPU_SECONDS,
         )
     except UploadRejected as exc:
         raise ApplicationError(exc.detail, code=exc.code, status=exc.status, fields={"file": [exc.detail]}) from None

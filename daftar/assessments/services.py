@@ -26,6 +26,7 @@ from daftar.applications.services import AssessmentVerdict, application_move
 from daftar.applications.workflow import Status
 from daftar.audit.services import audit_record
 from daftar.calls.models import Call
+from daftar.documents.throttle import upload_throttle
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import parse_date, to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
@@ -251,6 +252,7 @@ def scores_import(*, session: ExamSession, actor: Any, file: Any = None, rows: A
     ``{"tracking_code", "general", "specialised"}``. Every row is checked first; one bad row
     and nothing is recorded, the error naming every bad row."""
     if file is not None:
+        upload_throttle(actor)  # a score sheet is an upload too (issue 17)
         numbered = _read_rows(file)
     elif isinstance(rows, list) and all(isinstance(r, dict) for r in rows):
         numbered = [(i, [r.get("tracking_code"), *(r.get(p) for p in PARTS)]) for i, r in enumerate(rows, start=1)]

@@ -23,7 +23,7 @@ from daftar.applications.forms import errors_to_form
 from daftar.applications.models import Application
 from daftar.applications.workflow import Status
 from daftar.calls.models import Call
-from daftar.kernel.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.kernel.normalize import persian_digits, persian_number
 from daftar.municipalities.models import Municipality
 
@@ -240,9 +240,12 @@ def import_scores(request: HttpRequest, pk: int) -> HttpResponse:
         rows = exc.fields.get("rows") if isinstance(exc.fields.get("rows"), list) else None
         if not rows:
             form.add_error(None, exc.message)
-        return _render_session(
+        response = _render_session(
             request, exam, status=exc.status_code, import_form=form, import_errors=[str(r) for r in rows or []]
         )
+        if isinstance(exc, ThrottledError):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     messages.success(request, IMPORTED.format(n=persian_digits(result.imported)))
     return redirect(_session_url(exam, "seats"))
 

@@ -23,3 +23,9 @@ DECISION_INVALID = "تصمیم باید accept (پذیرش) یا reject (رد) �
 REJECT_REASON_REQUIRED = "برای رد مدرک دلیل را بنویسید (دست‌کم ۵ نویسه) تا متقاضی بداند چه چیزی را اصلاح کند."
 NOT_REVIEWER = "بررسی مدارک کار کارشناس بررسی مدارک همین شهرداری است."
 NOT_OWNER = "مدارک پرونده را فقط خود متقاضی بارگذاری می‌کند."
+
+# Uploads per person (issue 17): a limit on how many files one account sends in an hour
+UPLOAD_THROTTLED = "بارگذاری‌های شما در یک ساعت گذشته از حد مجاز بیشتر شده است؛ {wait} دیگر دوباره بفرستید."
+PDF_TOO_COMPLEX = (
+    "ساختار پروندهٔ PDF بیش از حد پیچیده یا نادرست است؛ آن را با «چاپ به PDF» یا اسکن دوباره بسازید و بفرستید."
+)

@@ -28,6 +28,7 @@ from daftar.applications.models import Application
 from daftar.applications.services import application_move
 from daftar.applications.workflow import Status
 from daftar.audit.services import audit_record
+from daftar.documents.throttle import upload_throttle
 from daftar.documents.validation import UploadRejected, clean_original_name, inspect_upload
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import parse_datetime, to_jalali
@@ -105,6 +106,7 @@ def photo_add(inspection: Inspection, file: Any, actor: Any = None) -> Inspectio
         policy.demand(actor, "inspection.photo_add", inspection)
     if file is None:
         raise ApplicationError(msg.FILE_REQUIRED, fields={"file": [msg.FILE_REQUIRED]})
+    upload_throttle(actor)  # before the file is checked: the check is the costly part (issue 17)
     try:
         inspected = inspect_upload(
             file, accepted_types=PHOTO_TYPES, max_bytes=PHOTO_MAX_BYTES, max_pixels=PHOTO_MAX_PIXELS

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from daftar.documents import messages as doc_msg
-from daftar.kernel.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.kernel.files import attachment_response
 from daftar.kernel.normalize import persian_number
 
@@ -157,7 +157,10 @@ def _photo_checked(request: HttpRequest, inspection: Inspection) -> HttpResponse
     except ApplicationError as exc:
         _not_found_as_page(exc)
         messages.error(request, exc.message)
-        return _render(request, inspection, status=exc.status_code)
+        response = _render(request, inspection, status=exc.status_code)
+        if isinstance(exc, ThrottledError):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     messages.success(request, PHOTO_ADDED)
     return redirect("inspections:detail", inspection.pk)
 

@@ -15,6 +15,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from daftar.kernel import messages as m
 from daftar.kernel.errors import ApplicationError, ThrottledError, UnavailableError
+from daftar.kernel.normalize import persian_digits
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ def _code_and_detail(exc: exceptions.APIException) -> tuple[str, str]:
         if isinstance(exc, cls):
             return value
     if isinstance(exc, exceptions.Throttled):
-        return "throttled", m.THROTTLED.format(seconds=int(getattr(exc, "wait", None) or 60))
+        return "throttled", m.THROTTLED.format(seconds=persian_digits(int(getattr(exc, "wait", None) or 60)))
     if isinstance(exc, exceptions.ParseError):
         code = exc.get_codes()
         if code in {"malformed_json", "body_not_object"}:

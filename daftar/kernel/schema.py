@@ -2,7 +2,7 @@
 
 drf-spectacular documents what each view declares; the answers the plumbing gives on any
 operation (authentication, CSRF, a missing object, an unreadable or oversized body, an
-out-of-range page of DRF's pager, a lost database) are added here, with the ``Error`` body of
+out-of-range page of DRF's pager, a throttle, a lost database) are added here, with the ``Error`` body of
 ``daftar/kernel/api.py``, wherever they can really happen (``tests/test_schema_fuzz.py``
 holds the schema to it).
 """
@@ -33,6 +33,7 @@ DESCRIPTIONS = {
     "404": "not found, or not yours (`not_found`); for a list, a page past its end",
     "413": "the body is larger than the API accepts (`body_too_large`)",
     "415": "a body in a media type the operation does not read (`unsupported_media_type`)",
+    "429": "too many requests from this address or account (`throttled`); try again after `Retry-After` seconds",
     "503": "the database is unreachable for a moment (`service_unavailable`); try again after `Retry-After` seconds",
 }
 PAST_THE_END = "a page past the end is 404"
@@ -44,8 +45,8 @@ def _error(status: str) -> dict[str, Any]:
         "description": DESCRIPTIONS[status],
         "content": {"application/json": {"schema": ERROR_REF}},
     }
-    if status == "503":
-        response["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}}
+    if status in {"429", "503"}:
+        response["headers"] = {"Retry-After": dict(RETRY_AFTER)}
     return response
 
 
@@ -71,6 +72,7 @@ def errors_for(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     statuses.append("413")  # ApiBodyLimitMiddleware: any API request with too long a body
     if operation.get("requestBody"):
         statuses.append("415")
+    statuses.append("429")  # the throttle backstop of every API view (daftar/runtime/throttles.py)
     statuses.append("503")  # daftar/runtime/outage.py: the database is not there
     return statuses
 
@@ -92,6 +94,8 @@ def document_error_responses(result: dict[str, Any], generator: Any, request: An
             for status, response in responses.items():
                 if status in DESCRIPTIONS and not response.get("description"):
                     response["description"] = DESCRIPTIONS[status]
+                if status in {"429", "503"}:  # a view's own 429 (a login limit…) waits the same way
+                    response.setdefault("headers", {}).setdefault("Retry-After", dict(RETRY_AFTER))
             operation["responses"] = dict(sorted(responses.items()))
     return result
 

@@ -69,3 +69,23 @@ class ApiBodyLimitMiddleware:
                 context = {"title": m.BODY_TOO_LARGE, "text": m.BODY_TOO_LARGE}
                 return render(request, "error.html", context, status=413)
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """``Permissions-Policy`` on every answer (issue 17 §8): the browser features in
+    ``PERMISSIONS_POLICY`` are denied to every page and to anything a page could frame.
+
+    No page asks for the camera, the microphone or the position (the office finder searches by
+    district and by a point chosen on the map, never by the device's location), nor pays,
+    nor speaks to devices. Playing a sound needs no permission.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.setdefault("Permissions-Policy", self.header)
+        return response

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from daftar.accounts.models import User
+from daftar.documents import crafted
 from daftar.documents import messages as dmsg
 from daftar.documents.models import Document
 
@@ -56,6 +57,8 @@ BAD = [
     ("empty.pdf", b"", "application/pdf", 400, "empty"),
     ("broken.png", png_bytes()[:60], "image/png", 400, "corrupt"),
     ("fake.pdf", b"%PDF-1.7\n<?php echo 1; ?>", "application/pdf", 400, "corrupt"),
+    # issue 17: 1.5 KB whose page tree a naive walk reads as 430 million pages
+    ("tree.pdf", crafted.shared_page_tree(), "application/pdf", 413, "pdf_too_complex"),
 ]
 
 

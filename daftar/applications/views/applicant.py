@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from daftar.calls.models import CallState
 from daftar.calls.selectors import calls_list
 from daftar.documents import messages as doc_msg
-from daftar.kernel.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.kernel.normalize import normalize_text, persian_digits, persian_number
 from daftar.municipalities.models import Municipality
 from daftar.rules.models import LicenceType
@@ -103,7 +103,10 @@ def _upload_checked(request: HttpRequest, application: Application) -> HttpRespo
     except ApplicationError as exc:
         messages.error(request, exc.message)
         errors_to_form(form, exc)
-        return _render_case(request, application, status=exc.status_code, bound=form, bound_key=code)
+        response = _render_case(request, application, status=exc.status_code, bound=form, bound_key=code)
+        if isinstance(exc, ThrottledError):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     title = next((r.title for r in requirements_for(application) if r.code == document.doc_type), document.doc_type)
     messages.success(request, UPLOADED.format(title=title, version=persian_digits(document.version)))
     return redirect(_case_url(application.pk, f"doc-{document.doc_type}"))

@@ -184,3 +184,24 @@ def test_training_credits_settle_s10_3_and_feed_the_score(tehran_rules):
     assert bad.status_code == 400 and set(bad.json()["fields"]) == {"hours", "certificate_date"}
     applicant = client_for(User.objects.get(mobile="09120000001"))
     assert applicant.post(f"/api/v1/applications/{case}/training-credits", body, format="json").status_code == 403
+
+
+def test_score_sheets_spend_the_examiners_upload_budget(tehran_rules, settings, django_capture_on_commit_callbacks):
+    """Issue 17: a score sheet is an upload; past the hourly budget, a Persian 429 with Retry-After."""
+    cases = exam_cases(1, django_capture_on_commit_callbacks)
+    examiner = client_for(User.objects.get(mobile=EXAMINER))
+    session = new_session(examiner)
+    seat_all(examiner, session, cases)
+    settings.UPLOADS_PER_USER_HOURLY = 2
+    url = f"/api/v1/exam-sessions/{session['id']}/scores"
+    sheet = f"tracking_code,general,specialised\n{cases[0].tracking_code},80,70\n".encode()
+
+    def send():
+        upload = SimpleUploadedFile("s.csv", sheet, content_type="text/csv")
+        return examiner.post(url, {"file": upload}, format="multipart")
+
+    assert [send().status_code for _ in range(2)] == [200, 200]
+    refused = send()
+    assert refused.status_code == 429 and refused.json()["code"] == "upload_throttled" and refused["Retry-After"]
+    # scores typed as JSON are no upload: they go on
+    assert examiner.post(url, {"scores": rows(cases)}, format="json").status_code == 200

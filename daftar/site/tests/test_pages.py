@@ -184,9 +184,47 @@ def test_production_serves_the_security_headers_and_safe_cookies():
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
+    policy = dict(d.strip().split("=", 1) for d in headers["Permissions-Policy"].split(","))
+    assert {policy[f] for f in ("camera", "microphone", "geolocation", "payment", "usb")} == {"()"}
     assert seen["cookies"]["csrftoken"] == {"secure": True, "httponly": True, "samesite": "Lax"}
     assert seen["session"] == [True, True]
     assert 0 < seen["idle"] < seen["absolute"]
+
+
+def test_production_serves_static_files_to_its_own_pages_only():
+    """Issue 17: whitenoise, as the production settings configure it, answers a stylesheet and
+    a font without ``Access-Control-Allow-Origin: *`` (every page uses them from its own origin),
+    and with the Permissions-Policy of every answer."""
+    script = (
+        "import json; from django.test import RequestFactory; from django.conf import settings as s;"
+        "from django.utils.module_loading import import_string as i;"
+        "from whitenoise.middleware import WhiteNoiseMiddleware as W;"
+        "mw = W(lambda r: None); mw.add_files(str(s.STATICFILES_DIRS[0]), prefix='static/');"
+        "pp = i('daftar.runtime.middleware.PermissionsPolicyMiddleware')(mw);"
+        "out = {p: dict(pp(RequestFactory().get(p, HTTP_ORIGIN='https://elsewhere.example')).headers)"
+        " for p in ('/static/css/app.css', '/static/vendor/vazirmatn/Vazirmatn-Regular.woff2')};"
+        "print(json.dumps({'allow_all': s.WHITENOISE_ALLOW_ALL_ORIGINS, 'middleware': s.MIDDLEWARE[:3], 'out': out}))"
+    )
+    result = _check_deploy({}, command=("shell", "-c", script))
+    assert result.returncode == 0, result.stderr
+    import json
+
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["allow_all"] is False
+    assert seen["middleware"] == [
+        "daftar.runtime.middleware.PermissionsPolicyMiddleware",
+        "django.middleware.security.SecurityMiddleware",
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    ]
+    for path, headers in seen["out"].items():
+        assert "Access-Control-Allow-Origin" not in headers, path
+        assert "camera=()" in headers["Permissions-Policy"], path
+
+
+def test_every_answer_denies_the_camera_microphone_and_position(client):
+    for path in ("/", "/login/", "/offices/", "/api/v1/calls", "/api/schema/", "/no-such-page/"):
+        header = client.get(path).headers.get("Permissions-Policy", "")
+        assert {"camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"} <= set(header.split(", ")), path
 
 
 def test_every_page_and_api_answer_carries_the_csp(client):
