@@ -341,6 +341,10 @@ PROFILE_FIELDS = (
 )
 
 
+# the ownership inquiry's answers that leave a stored, unproven code as it is (decision 0030)
+OWNERSHIP_REFUSALS = frozenset({"ownership_not_proven", "ownership_unavailable", "ownership_cap", "ownership_retry"})
+
+
 def user_update_profile(*, user: User, actor: User, data: dict[str, Any]) -> User:
     """Change profile fields (already validated by the caller's serializer or form).
 
@@ -349,7 +353,8 @@ def user_update_profile(*, user: User, actor: User, data: dict[str, Any]) -> Use
 
     A national code is saved only once the mobile-ownership inquiry proves that the account's
     number is registered to it (S15.3; decision 0030): a new code, or the stored one re-entered
-    while still unproven. The refusal for a number that is not the code's speaks of that number
+    while still unproven (then a refusal or no answer still saves the other fields, and the
+    stored code stays unproven). The refusal for a number that is not the code's speaks of that number
     only, whether or not another account holds the code (no enumeration); a code held by an
     account whose own number fails the same inquiry goes to its proven owner
     (``_claim_national_code``). With no answer from the inquiry nothing is saved (503).
@@ -374,7 +379,16 @@ def user_update_profile(*, user: User, actor: User, data: dict[str, Any]) -> Use
             msg.NATIONAL_ID_TAKEN, code="conflict", status=409, fields={"national_id": [msg.NATIONAL_ID_TAKEN]}
         )
     if prove:
-        return _claim_national_code(user=user, actor=actor, changes=changes, claim=claim)
+        if claim != user.national_code or not changes:
+            return _claim_national_code(user=user, actor=actor, changes=changes, claim=claim)
+        # The stored code, still unproven, sent again with other fields (the page always sends
+        # it): it is proven when the inquiry says so, but its refusal or silence never blocks the
+        # name or the birth date of an account from before the inquiry; the code stays unproven.
+        try:
+            return _claim_national_code(user=user, actor=actor, changes=changes, claim=claim)
+        except ApplicationError as exc:
+            if exc.code not in OWNERSHIP_REFUSALS:
+                raise
     try:
         with transaction.atomic():
             for key, value in changes.items():

@@ -348,3 +348,24 @@ def test_staff_cannot_type_a_proof_in_the_admin(client: Any) -> None:
     assert target.national_code == code  # staff may set it (audited), but it stays unproven
     assert (target.ownership_reference, target.national_code_verified) == ("", False)
     assert 'name="ownership_reference"' not in client.get(url).content.decode()
+
+
+def test_an_unproven_stored_code_does_not_block_saving_other_fields(asks: list[tuple[str, str]]) -> None:
+    """Accounts from before the inquiry hold codes never proven: the name is saved even when the
+    inquiry refuses the stored code (a relative's SIM) and the code stays unproven; sending the
+    code on its own is refused as a new claim would be."""
+    code = national_code()
+    user = UserFactory.create(mobile=SQUATTER, national_code=code, first_name="", last_name="")
+    client = client_for(user)
+
+    saved = client.patch("/api/v1/me", {"first_name": "سارا", "national_code": code}, format="json")
+
+    assert saved.status_code == 200, saved.content
+    assert asks == [(SQUATTER, code)]
+    user.refresh_from_db()
+    assert user.first_name == "سارا" and user.national_code == code and not user.national_code_verified
+
+    proved = client.patch("/api/v1/me", {"national_code": code}, format="json")
+
+    assert proved.status_code == 400 and proved.json()["code"] == "ownership_not_proven"
+    assert asks == [(SQUATTER, code), (SQUATTER, code)]
