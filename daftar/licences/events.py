@@ -12,8 +12,9 @@ from typing import Any
 
 @dataclass(frozen=True)
 class LicenceSanctioned:
-    """The licence was suspended or revoked (``action``): its office's future bookings on the
-    days the sanction covers are cancelled and their citizens told by SMS (issue 17)."""
+    """The licence was suspended or revoked (``action``; ``reapply`` from the hourly sweep): its
+    office's future bookings on the days the sanction covers are cancelled and their citizens
+    told by SMS (issue 17)."""
 
     licence: Any
     action: str

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from daftar.applications.services import case_facts
@@ -387,7 +388,24 @@ def licences_sweep(now: dt.datetime | None = None) -> dict[str, int]:
     last_valid = today - dt.timedelta(days=settings.LICENCE_GRACE_DAYS)
     due_expiry = Licence.objects.filter(status__in=MOVES["expire"].sources, valid_until__lt=last_valid)
     expired = _sweep(list(due_expiry.values_list("pk", flat=True)), "expire", {}, today)
-    return {"suspensions_ended": ended, "expired": expired}
+    return {"suspensions_ended": ended, "expired": expired, "sanctions_reapplied": sanctions_reapply(today)}
+
+
+def sanctions_reapply(today: dt.date) -> int:
+    """Each licence whose sanction stops its office today is announced again
+    (``LicenceSanctioned``), so its office's live bookings on the sanction's days are cancelled
+    with their SMS. Idempotent (a booking already cancelled is not touched); it catches what the
+    move itself could not: a licence sanctioned before sanctions stopped offices (migration 0004)
+    or a booking committed in a race the office lock did not order."""
+    stopped = Licence.objects.filter(
+        Q(status=LicenceStatus.SUSPENDED, suspended_until__gte=today) | Q(status=LicenceStatus.REVOKED)
+    )
+    count = 0
+    for licence in stopped.iterator():
+        with transaction.atomic():
+            events.emit(LicenceSanctioned(licence=licence, action="reapply", actor=None))
+        count += 1
+    return count
 
 
 def _sweep(pks: list[int], action: str, data: dict[str, Any], today: dt.date) -> int:

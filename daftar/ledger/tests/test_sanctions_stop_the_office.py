@@ -9,6 +9,7 @@ office as not operating. Reinstatement restores all of it; revocation is final.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from typing import Any
 
 import pytest
@@ -22,8 +23,10 @@ from daftar.appointments.services import appointment_book
 from daftar.catalogue.models import Service
 from daftar.catalogue.tests.factories import NOW, TODAY, client_for, set_tariffs
 from daftar.kernel.errors import ApplicationError
+from daftar.kernel.lifecycle import unlocked
 from daftar.ledger.models import Transaction
-from daftar.licences.moves import licence_reinstate, licence_revoke, licence_suspend
+from daftar.licences.models import LicenceStatus
+from daftar.licences.moves import licence_reinstate, licence_revoke, licence_suspend, licences_sweep
 from daftar.municipalities.workdays import TEHRAN
 from daftar.notifications.models import OutboxMessage
 from daftar.offices.models import Office, StaffRole
@@ -264,3 +267,36 @@ def test_a_revocation_after_a_suspension_keeps_the_days_before_the_suspension(
     assert record(clerk, office, ref="900100500", performed_at=NOW.isoformat()).status_code == 409
     before = (NOW - dt.timedelta(days=1)).isoformat()
     assert record(clerk, office, ref="900100501", performed_at=before).status_code == 201
+
+
+# --- licences sanctioned before sanctions stopped offices --------------------------------------
+
+
+def test_the_hourly_sweep_cancels_the_bookings_of_a_licence_sanctioned_before_the_upgrade(office: Office) -> None:
+    inside, after = book(office, SATURDAY), book(office, MONDAY)
+    licence = office.licence
+    assert licence is not None
+    with unlocked(licence):  # as the row stood before migration 0004: suspended, no first day
+        licence.status, licence.suspended_until = LicenceStatus.SUSPENDED, SUNDAY
+        licence.save(update_fields=["status", "suspended_until"])
+    assert status(inside) == AppointmentStatus.BOOKED
+
+    assert licences_sweep()["sanctions_reapplied"] == 1
+
+    assert status(inside) == AppointmentStatus.CANCELLED and status(after) == AppointmentStatus.BOOKED
+    [sms] = OutboxMessage.objects.filter(kind="appointment_cancelled_by_office")
+    assert sms.to == inside.citizen.mobile and "تعلیق مجوز دفتر تا پایان ۱۴۰۵/۰۹/۰۸" in sms.text
+    licences_sweep()  # again: nothing more is cancelled or sent
+    assert OutboxMessage.objects.filter(kind="appointment_cancelled_by_office").count() == 1
+
+
+def test_the_upgrade_reads_the_first_day_of_each_sanction_from_the_history() -> None:
+    backfill = importlib.import_module("daftar.licences.migrations.0004_sanctioned_from_backfill")
+    morning = dt.datetime(2026, 11, 1, 5, 0, tzinfo=dt.UTC)  # 08:30 in Tehran
+    late = dt.datetime(2026, 11, 9, 21, 0, tzinfo=dt.UTC)  # 00:30 of 11-10 in Tehran
+    assert backfill.sanction_start([("issue", morning), ("suspend", late)]) == dt.date(2026, 11, 10)
+    suspended_then_revoked = [("suspend", morning), ("revoke", late)]
+    assert backfill.sanction_start(suspended_then_revoked) == dt.date(2026, 11, 1)
+    reinstated_then_revoked = [("suspend", morning), ("reinstate", morning), ("revoke", late)]
+    assert backfill.sanction_start(reinstated_then_revoked) == dt.date(2026, 11, 10)
+    assert backfill.sanction_start([("issue", morning)]) is None

@@ -222,10 +222,11 @@ def test_sweep_ends_a_suspension_after_its_last_day(make_licence):
     licence = make_licence()
     licence_suspend(licence, until=days(2), reason=REASON, actor=authority())
     with time_machine.travel(timezone.now() + dt.timedelta(days=2), tick=False):
-        assert licences_sweep() == {"suspensions_ended": 0, "expired": 0}  # the last day itself
+        # the last day itself: still suspended, so its sanction is announced again
+        assert licences_sweep() == {"suspensions_ended": 0, "expired": 0, "sanctions_reapplied": 1}
     with time_machine.travel(timezone.now() + dt.timedelta(days=3), tick=False):
-        assert licences_sweep() == {"suspensions_ended": 1, "expired": 0}
-        assert licences_sweep() == {"suspensions_ended": 0, "expired": 0}  # nothing twice
+        assert licences_sweep() == {"suspensions_ended": 1, "expired": 0, "sanctions_reapplied": 0}
+        assert licences_sweep() == {"suspensions_ended": 0, "expired": 0, "sanctions_reapplied": 0}  # nothing twice
     stored = Licence.objects.get(pk=licence.pk)
     assert (stored.status, stored.suspended_until) == ("active", None)
     event = stored.events.get(action="suspension_end")
@@ -238,9 +239,10 @@ def test_sweep_expires_after_the_grace_period(make_licence):
     grace = settings.LICENCE_GRACE_DAYS
     licence = make_licence(valid_until=days(-grace))  # the last day of grace is today
     revoked = licence_revoke(make_licence(valid_until=days(-grace - 5)), reason=REASON, actor=authority())
-    assert licences_sweep() == {"suspensions_ended": 0, "expired": 0}
+    # the revoked licence's sanction is announced again at every sweep (idempotent)
+    assert licences_sweep() == {"suspensions_ended": 0, "expired": 0, "sanctions_reapplied": 1}
     with time_machine.travel(timezone.now() + dt.timedelta(days=1), tick=False):
-        assert sweep_licences() == {"suspensions_ended": 0, "expired": 1}
+        assert sweep_licences() == {"suspensions_ended": 0, "expired": 1, "sanctions_reapplied": 1}
     stored = Licence.objects.get(pk=licence.pk)
     assert stored.status == LicenceStatus.EXPIRED
     assert stored.events.get(action="expire").from_status == "active"
