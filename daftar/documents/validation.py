@@ -155,12 +155,13 @@ def inspect_upload(
     A PDF's check is bounded (issue 17; ``bench/pdf_bench.py``): its page tree is walked once
     with a depth limit, at most ``max_pdf_objects`` objects are read (each costs about 20 µs of
     pypdf) out of a cross-reference of at most four times as many entries, decoded streams and
-    arrays are capped, and past ``max_pdf_cpu_seconds`` of this thread's CPU since the upload
-    began to be read the file is refused as too complex (checked between objects: one object
+    arrays are capped, and past ``max_pdf_cpu_seconds`` of this thread's CPU spent on the check
+    (after the file was read and hashed) the file is refused as too complex (checked between objects: one object
     more may be read, a few milliseconds at most under the caps).
     """
-    budget = _Budget(max_pdf_objects, max_pdf_cpu_seconds)  # from here: reading the file counts too
     data, digest = _read_bounded(fileobj, max_bytes)
+    # from here: reading and hashing a big honest scan (bounded by max_bytes) is not charged to it
+    budget = _Budget(max_pdf_objects, max_pdf_cpu_seconds)
     mime = next((mime for magic, mime in _MAGIC if data.startswith(magic)), None)
     if mime is None or mime not in accepted_types:
         kinds = m.KIND_SEPARATOR.join(name for key, (_, name) in _KINDS.items() if key in accepted_types)
