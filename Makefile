@@ -58,6 +58,7 @@ bench-tools: $(VENV)/.bench-installed
 bench: venv bench-tools
 	$(PY) bench/rules.py
 	$(PY) bench/captcha_ocr.py $(BENCH_CAPTCHA_ARGS)
+	$(PY) bench/captcha_audio.py $(BENCH_CAPTCHA_AUDIO_ARGS)
 	$(PY) bench/queue_bench.py $(BENCH_QUEUE_ARGS)
 	$(PY) bench/offices_bench.py $(BENCH_OFFICES_ARGS)
 	$(PY) bench/pdf_bench.py $(BENCH_PDF_ARGS)
@@ -77,9 +78,11 @@ bench-smoke: venv vendor wrk
 bench-summary: venv
 	$(PY) bench/summary.py
 
-## The login captcha against an off-the-shelf OCR (issue 17; its own database daftar_bench_captcha).
+## The login captcha against an off-the-shelf OCR and its sound against a matcher of the committed
+## clips (issue 17; their own database daftar_bench_captcha).
 bench-captcha: venv bench-tools
 	$(PY) bench/captcha_ocr.py $(BENCH_CAPTCHA_ARGS)
+	$(PY) bench/captcha_audio.py $(BENCH_CAPTCHA_AUDIO_ARGS)
 	$(PY) bench/summary.py
 
 ## Production-like on this machine: gunicorn + production settings + PostgreSQL + Redis + Celery,

@@ -33,6 +33,16 @@ def test_a_busy_address_logs_in_after_the_page_solves_the_proof_of_work(
     src = audio.get_attribute("src")
     assert src is not None
     assert page.request.get(live_server.url + src).headers["content-type"] == "audio/wav"
+    # and the browser can play it: it decodes the WAV and knows its length (a few seconds)
+    seconds = audio.evaluate(
+        """a => new Promise((done, failed) => {
+            a.addEventListener("loadedmetadata", () => done(a.duration));
+            a.addEventListener("error", () => failed(new Error("the browser cannot decode the sound")));
+            a.preload = "metadata";
+            a.load();
+        })"""
+    )
+    assert 3 < seconds < 10
 
     expect(page.locator("#pow-status")).to_have_text(msg.CHALLENGE_DONE, timeout=20_000)
     assert page.locator("#id_pow_solution").input_value()

@@ -3,7 +3,10 @@ cost, and the per-address caps on both."""
 
 from __future__ import annotations
 
+import array
 import io
+import math
+import random
 import re
 import wave
 from unittest import mock
@@ -13,6 +16,7 @@ from PIL import Image
 
 from conftest import captcha_answer
 from daftar.accounts import messages as msg
+from daftar.accounts.captcha_audio import speak_wav
 
 pytestmark = pytest.mark.django_db
 
@@ -39,18 +43,37 @@ def test_the_answer_uses_digits_a_person_tells_apart(api):
     assert all(re.fullmatch(r"[3-9]{5}", answer) for answer in answers)
 
 
-def test_the_sound_says_the_same_digits_in_persian(api):
+def wav(content: bytes) -> tuple[tuple[int, int, int], array.array]:
+    """(channels, sample width, rate) and the samples of a WAV."""
+    with wave.open(io.BytesIO(content)) as clip:
+        samples = array.array("h", clip.readframes(clip.getnframes()))
+        return (clip.getnchannels(), clip.getsampwidth(), clip.getframerate()), samples
+
+
+def test_the_sound_is_a_short_wav_the_same_on_every_load(api):
     body = new_captcha(api)
-    answer = captcha_answer(body["key"])
     sound = api.get(body["audio_url"])
     assert sound.status_code == 200 and sound["Content-Type"] == "audio/wav"
-    with wave.open(io.BytesIO(sound.content)) as clip:
-        assert (clip.getnchannels(), clip.getsampwidth(), clip.getframerate()) == (1, 2, 8000)
-        seconds = clip.getnframes() / clip.getframerate()
+    params, samples = wav(sound.content)
+    assert params == (1, 2, 8000)  # mono 16-bit 8 kHz, which every browser plays
     # five spoken digits with pauses between them: a few seconds, not a blip and not a minute
-    assert 4 < seconds < 12
-    assert api.get(body["audio_url"]).content == sound.content  # the same key, the same sound
-    assert len(answer) == 5
+    assert 3 < len(samples) / 8000 < 10
+    # The same key, the same sound: reloading gives a listener nothing to average.
+    assert api.get(body["audio_url"]).content == sound.content
+    other = new_captcha(api)
+    assert api.get(other["audio_url"]).content != sound.content
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_spoken_digits_stand_out_from_the_babble_under_them(seed):
+    answer = "".join(random.Random(seed).choice("3456789") for _ in range(5))
+    _, samples = wav(speak_wav(answer, seed))
+    # Loudness of every 50 ms: the digits (the loudest tenth) are well over the bed of other
+    # words and noise that fills the rest (its median), so a person hears which words count.
+    n = 400
+    levels = sorted(math.sqrt(sum(s * s for s in samples[i : i + n]) / n) for i in range(0, len(samples) - n, n))
+    loud, bed = levels[int(0.9 * (len(levels) - 1))], levels[len(levels) // 2]
+    assert 20 * math.log10(loud / bed) >= 8
 
 
 def test_a_malformed_key_is_refused_before_any_query(api, django_assert_num_queries):
