@@ -68,16 +68,6 @@ _DEVICE_SALT = "daftar.accounts.otp-device"
 _ROWS_NEEDED = dt.timedelta(days=1)  # the longest look-back of the caps below
 
 
-def _address_group(address: str) -> str:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address[:60]
-    if ip.version == 6:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
-
-
 def _device_tag(mobile: str) -> str:
     return _code_hash(f"device:{mobile}", "")[:24]
 
@@ -102,7 +92,7 @@ def _device_of(token: str, mobile: str) -> str | None:
 
 
 def _requester(address: str, device: str | None) -> str:
-    return f"d:{device}" if device else f"a:{_address_group(address)}"
+    return f"d:{device}" if device else f"a:{ratelimit.address_group(address)[:60]}"
 
 
 def _request_key(request_id: str) -> str:

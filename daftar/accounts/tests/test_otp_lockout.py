@@ -122,6 +122,19 @@ def test_ipv6_addresses_of_one_slash_64_are_one_requester(api):
         assert ask(api, OWNER, "2001:db8:1:3::1").status_code == 202  # another /64
 
 
+def test_ipv4_clients_of_a_dual_stack_server_are_requesters_of_their_own(api):
+    """Behind a dual-stack bind every IPv4 client arrives as ``::ffff:a.b.c.d``: each is still
+    its own requester, not one /64 with every other."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        for i in range(5):
+            clock.move_to(start + dt.timedelta(seconds=61 * i))
+            assert ask(api, OWNER, "::ffff:203.0.113.9").status_code == 202
+        clock.move_to(start + dt.timedelta(seconds=61 * 5))
+        assert ask(api, OWNER, "::ffff:203.0.113.9").status_code == 429
+        assert ask(api, OWNER, "::ffff:198.51.100.7").status_code == 202  # another IPv4 client
+
+
 def test_the_number_is_spared_an_sms_flood_from_rotating_addresses(api):
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
