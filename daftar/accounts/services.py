@@ -247,16 +247,30 @@ def otp_verify(
             otp = codes.filter(request_key=_request_key(request_id)).first()
         else:
             otp = codes.filter(requester=requester).first() or codes.first()
-        # the check of the one who asked for this code: bounded by its own tries, so the
-        # number's budget does not refuse it (a stranger who spent it cannot lock the owner out)
-        own = otp is not None and (bool(request_id) or otp.requester == requester)
+        # The check of the one who asked for this code is bounded by its own tries, so the
+        # number's budget does not refuse it (a stranger who spent it cannot lock the owner out).
+        # A code handed out with a request id is its holder's: without the id only a device of
+        # the number (a secret of one browser or app) holds its tries, never an address, which
+        # strangers behind one carrier NAT share. Checks without the id from the address that
+        # asked (API clients that ignore the id, API.md) have five tries of their own, kept
+        # apart: their fifth wrong one kills the code for checks without the id only, and the
+        # holder of the id still logs in (decision 0029).
+        holder = otp is not None and (
+            bool(request_id) or (otp.requester == requester and (not otp.request_key or requester.startswith("d:")))
+        )
+        shared = otp is not None and not holder and not request_id and otp.requester == requester
+        shared_key = f"otp:shared-tries:{otp.pk}" if otp is not None else ""
+        shared_tries = int(cache.get(shared_key) or 0) if otp is not None and otp.request_key else 0
+        dead = otp is not None and (
+            otp.attempts >= settings.OTP_MAX_ATTEMPTS or (not request_id and shared_tries >= settings.OTP_MAX_ATTEMPTS)
+        )
         now = timezone.now()
-        if otp is None or (spent and not own):
+        if otp is None or (spent and not (holder or shared)):
             pass
         elif hmac.compare_digest(otp.code_hash, digest):
             if otp.used_at is not None:
                 failure = (msg.OTP_USED, "otp_used")
-            elif otp.attempts >= settings.OTP_MAX_ATTEMPTS:
+            elif dead:
                 failure = (msg.OTP_LOCKED, "otp_locked")
             elif now >= otp.expires_at:
                 failure = (msg.OTP_EXPIRED, "otp_expired")
@@ -264,12 +278,17 @@ def otp_verify(
                 user = _login(otp, mobile, now, channel)
                 if user is not None:
                     return user
-        elif own:
+        elif holder or shared:
             live = otp.used_at is None and now < otp.expires_at
-            if live and otp.attempts < settings.OTP_MAX_ATTEMPTS:
-                otp.attempts += 1
-                otp.save(update_fields=["attempts"])
-                if otp.attempts >= settings.OTP_MAX_ATTEMPTS:
+            if live and not dead:
+                if holder:
+                    otp.attempts += 1
+                    otp.save(update_fields=["attempts"])
+                    tries = otp.attempts
+                else:
+                    cache.add(shared_key, 0, timeout=settings.OTP_TTL_SECONDS + 60)
+                    tries = cache.incr(shared_key)
+                if tries >= settings.OTP_MAX_ATTEMPTS:
                     failure = (msg.OTP_LOCKED, "otp_locked")
             elif request_id:  # only its requester holds the id: tell them why
                 if otp.used_at is not None:

@@ -99,6 +99,27 @@ def test_a_strangers_wrong_codes_do_not_kill_the_owners_code_but_the_owners_own_
         assert response.status_code == 200 and sent == 4
 
 
+def test_a_stranger_behind_the_owners_own_address_cannot_kill_the_owners_code(api, client):
+    """Carrier-grade NAT: the stranger shares the owner's address. Their checks without the
+    request id never spend the tries of the one who holds it, on an API code and on a page's."""
+    issued = ask(api, OWNER, OWNER_ADDRESS).json()["request_id"]
+    code = sms_code(OWNER)
+    for n in range(1, 11):
+        assert check(api, OWNER, wrong(code, n), OWNER_ADDRESS).status_code == 400
+    assert check(api, OWNER, code, OWNER_ADDRESS, request_id=issued).status_code == 200
+
+    page = client.get("/login/", REMOTE_ADDR=OWNER_ADDRESS)
+    key = captcha_key(page.content.decode())
+    form = {"person_type": "natural", "nationality": "IR", "mobile": "09125556677", "captcha_key": key}
+    sent = client.post("/login/", {**form, "captcha_value": captcha_answer(key)}, REMOTE_ADDR=OWNER_ADDRESS)
+    assert sent.status_code == 302
+    code = sms_code("09125556677")
+    for n in range(1, 11):
+        assert check(api, "09125556677", wrong(code, n), OWNER_ADDRESS).status_code == 400
+    done = client.post("/login/code/", {"code": code}, REMOTE_ADDR=OWNER_ADDRESS)
+    assert done.status_code == 302 and done.url.endswith("/dashboard/")
+
+
 def test_a_strangers_resend_gap_and_hourly_cap_are_their_own(api):
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
