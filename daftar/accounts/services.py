@@ -247,14 +247,15 @@ def otp_verify(
             otp = codes.filter(request_key=_request_key(request_id)).first()
         else:
             otp = codes.filter(requester=requester).first() or codes.first()
-        # The check of the one who asked for this code is bounded by its own tries, so the
-        # number's budget does not refuse it (a stranger who spent it cannot lock the owner out).
+        # The check of the one who holds this code is bounded by its own tries, so the number's
+        # budget does not refuse it (a stranger who spent it cannot lock the owner out).
         # A code handed out with a request id is its holder's: without the id only a device of
         # the number (a secret of one browser or app) holds its tries, never an address, which
         # strangers behind one carrier NAT share. Checks without the id from the address that
         # asked (API clients that ignore the id, API.md) have five tries of their own, kept
         # apart: their fifth wrong one kills the code for checks without the id only, and the
-        # holder of the id still logs in (decision 0029).
+        # holder of the id still logs in; like every other check they are refused unread once
+        # the number's budget is spent, so a day still compares at most 100 codes (0029).
         holder = otp is not None and (
             bool(request_id) or (otp.requester == requester and (not otp.request_key or requester.startswith("d:")))
         )
@@ -265,7 +266,7 @@ def otp_verify(
             otp.attempts >= settings.OTP_MAX_ATTEMPTS or (not request_id and shared_tries >= settings.OTP_MAX_ATTEMPTS)
         )
         now = timezone.now()
-        if otp is None or (spent and not (holder or shared)):
+        if otp is None or (spent and not holder):
             pass
         elif hmac.compare_digest(otp.code_hash, digest):
             if otp.used_at is not None:
