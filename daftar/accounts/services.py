@@ -5,6 +5,7 @@ Each function runs in a transaction and records an audit entry for every decisio
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -14,6 +15,7 @@ import math
 import re
 import secrets
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,12 +130,47 @@ def otp_request(
 
     device = _device_of(device_token, mobile)
     requester = _requester(address, device)
-    created = timezone.now()
-    _number_caps_check(mobile, requester, device is not None, created)
-    wait = ratelimit.gap(f"otp:{mobile}:{requester}", seconds=settings.OTP_RESEND_SECONDS, now=time.time())
-    if wait:
-        raise ThrottledError(msg.OTP_RESEND_WAIT.format(seconds=wait), retry_after=wait, code="otp_resend_wait")
+    with _number_lock(mobile):
+        created = timezone.now()
+        _number_caps_check(mobile, requester, device is not None, created)
+        wait = ratelimit.gap(f"otp:{mobile}:{requester}", seconds=settings.OTP_RESEND_SECONDS, now=time.time())
+        if wait:
+            raise ThrottledError(msg.OTP_RESEND_WAIT.format(seconds=wait), retry_after=wait, code="otp_resend_wait")
+        request_id = _code_issue(mobile, person_type, nationality, address, requester, created)
+    log.info("otp_requested mobile=%s***", mobile[:4])
+    return OtpIssued(
+        expires_in=settings.OTP_TTL_SECONDS, resend_after=settings.OTP_RESEND_SECONDS, request_id=request_id
+    )
 
+
+@contextlib.contextmanager
+def _number_lock(mobile: str) -> Iterator[None]:
+    """One code request of ``mobile`` at a time, across processes: the caps read the number's
+    codes and the code is then written, and two requests from distinct requesters in between
+    would each pass a cap the other fills (issue 17). A lock in the shared cache (an atomic
+    ``add``; it works on PostgreSQL and on SQLite alike), held until the code is committed and
+    freed by its timeout if the process dies. A request that finds it taken waits for it a
+    moment, then is told to retry in a few seconds."""
+    key, token = f"otp:lock:{mobile}", secrets.token_hex(8)
+    for _ in range(40):
+        if cache.add(key, token, timeout=10):
+            break
+        time.sleep(0.05)
+    else:
+        wait = 3
+        raise ThrottledError(msg.OTP_RESEND_WAIT.format(seconds=wait), retry_after=wait, code="otp_resend_wait")
+    try:
+        yield
+    finally:
+        if cache.get(key) == token:
+            cache.delete(key)
+
+
+def _code_issue(
+    mobile: str, person_type: str, nationality: str, address: str, requester: str, created: dt.datetime
+) -> str:
+    """Write the code and its SMS, committed before the number's lock is freed; return the
+    request id."""
     code = f"{secrets.randbelow(10**6):06d}"
     request_id = secrets.token_urlsafe(18)
     with transaction.atomic():
@@ -154,10 +191,7 @@ def otp_request(
             kind="otp",
             sensitive=True,
         )
-    log.info("otp_requested mobile=%s***", mobile[:4])
-    return OtpIssued(
-        expires_in=settings.OTP_TTL_SECONDS, resend_after=settings.OTP_RESEND_SECONDS, request_id=request_id
-    )
+    return request_id
 
 
 def _number_caps_check(mobile: str, requester: str, known_device: bool, now: dt.datetime) -> None:
@@ -165,9 +199,8 @@ def _number_caps_check(mobile: str, requester: str, known_device: bool, now: dt.
     restarts): OTP_HOURLY_CAP codes an hour for this number and this requester; and
     OTP_NUMBER_HOURLY_CAP an hour and OTP_NUMBER_DAILY_CAP a day for the number over every
     requester without a device of it (a device counts them for itself alone). Requests of one
-    requester cannot race past its cap (the resend gap is an atomic cache ``add``); distinct
-    requesters arriving in the same instant can pass the number's cap by as many as arrive at
-    once, each with a solved captcha (decision 0029)."""
+    requester cannot race past its cap, nor distinct requesters past the number's: the caller
+    holds the number's lock (``_number_lock``) from this read until the code is committed."""
     # one query: the number's codes of the last day (a few dozen at most: the caps bound them)
     day = list(
         OneTimeCode.objects.filter(mobile=mobile, created_at__gt=now - _ROWS_NEEDED)

@@ -250,3 +250,42 @@ def test_the_owner_logs_in_through_the_pages_while_a_stranger_hammers(api):
         assert done.status_code == 302 and done["Location"] == "/dashboard/"
         assert owner.session["_auth_user_id"]
         assert done.cookies["daftar_device"]["httponly"] and done.cookies["daftar_device"]["path"] == "/login/"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_requests_from_many_addresses_stay_within_the_numbers_cap(settings):
+    """Requests for one number arriving at once from distinct addresses, each with a good
+    captcha: no more codes go out than the number's hourly cap."""
+    import threading  # only this test runs threads
+
+    from django.db import connections  # each thread's own connection is closed after it
+
+    from daftar.accounts.captcha import captcha_new  # a captcha per thread, minted up front
+    from daftar.accounts.services import otp_request  # called straight, for a tight race
+    from daftar.kernel.errors import ApplicationError  # the refusals the threads meet
+
+    settings.OTP_NUMBER_HOURLY_CAP = 3
+    keys = [captcha_new()[0] for _ in range(8)]
+    results: list[str] = []
+    barrier = threading.Barrier(len(keys))
+
+    def attempt(n: int) -> None:
+        barrier.wait()
+        try:
+            otp_request(
+                mobile=OWNER, captcha_key=keys[n], captcha_value=captcha_answer(keys[n]), address=f"203.0.113.{n + 1}"
+            )
+            results.append("sent")
+        except ApplicationError as exc:
+            results.append(exc.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(len(keys))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("sent") == 3, results
+    assert OneTimeCode.objects.filter(mobile=OWNER).count() == 3
