@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 
 from daftar.kernel.errors import ApplicationError, ThrottledError
+from daftar.kernel.normalize import wait_text
 from daftar.runtime import ratelimit
 
 from . import messages as msg
@@ -73,7 +74,7 @@ def admit_code_request(address: str, pow_solution: str) -> None:
     passed_key, _failed_key = ratelimit.login_keys(address)
     wait = ratelimit.sliding_wait(passed_key, limit=settings.OTP_PER_ADDRESS_CEILING, window=HOUR)
     if wait:
-        raise ThrottledError(msg.OTP_ADDRESS_CAP.format(seconds=wait), retry_after=wait)
+        raise ThrottledError(msg.OTP_ADDRESS_CAP.format(wait=wait_text(wait)), retry_after=wait)
     level = challenge_level(address)
     if level and solution_level(pow_solution) < max(1, level - 1):  # one level of grace: the
         raise ChallengeRequired(new_challenge(level))  # address may have got busier meanwhile
@@ -92,7 +93,7 @@ def verify_throttle(address: str) -> None:
     key = f"otp:verify:{ratelimit.address_group(address)}"
     if ratelimit.sliding_add(key, window=HOUR) > settings.OTP_VERIFY_PER_ADDRESS_HOURLY:
         wait = ratelimit.sliding_wait(key, limit=settings.OTP_VERIFY_PER_ADDRESS_HOURLY, window=HOUR) or 1
-        raise ThrottledError(msg.OTP_ADDRESS_CAP.format(seconds=wait), retry_after=wait)
+        raise ThrottledError(msg.OTP_ADDRESS_CAP.format(wait=wait_text(wait)), retry_after=wait)
 
 
 def captcha_throttle(address: str, kind: str) -> None:
@@ -101,5 +102,5 @@ def captcha_throttle(address: str, kind: str) -> None:
     key = f"captcha:{kind}:{ratelimit.address_group(address)}"
     wait = ratelimit.sliding_wait(key, limit=limit, window=HOUR)
     if wait:
-        raise ThrottledError(msg.CAPTCHA_THROTTLED.format(seconds=wait), retry_after=wait)
+        raise ThrottledError(msg.CAPTCHA_THROTTLED.format(wait=wait_text(wait)), retry_after=wait)
     ratelimit.sliding_add(key, window=HOUR)

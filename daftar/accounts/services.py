@@ -29,7 +29,7 @@ from knox.models import AuthToken
 from daftar.audit.services import audit_record
 from daftar.kernel.errors import ApplicationError, ThrottledError, UnavailableError
 from daftar.kernel.events import ask
-from daftar.kernel.normalize import persian_digits
+from daftar.kernel.normalize import persian_digits, wait_text
 from daftar.municipalities.models import Municipality
 from daftar.notifications.services import outbox_enqueue
 from daftar.runtime import ratelimit
@@ -135,7 +135,9 @@ def otp_request(
         _number_caps_check(mobile, requester, device is not None, created)
         wait = ratelimit.gap(f"otp:{mobile}:{requester}", seconds=settings.OTP_RESEND_SECONDS, now=time.time())
         if wait:
-            raise ThrottledError(msg.OTP_RESEND_WAIT.format(seconds=wait), retry_after=wait, code="otp_resend_wait")
+            raise ThrottledError(
+                msg.OTP_RESEND_WAIT.format(wait=wait_text(wait)), retry_after=wait, code="otp_resend_wait"
+            )
         request_id = _code_issue(mobile, person_type, nationality, address, requester, created)
     log.info("otp_requested mobile=%s***", mobile[:4])
     return OtpIssued(
@@ -158,7 +160,7 @@ def _number_lock(mobile: str) -> Iterator[None]:
         time.sleep(0.05)
     else:
         wait = 3
-        raise ThrottledError(msg.OTP_RESEND_WAIT.format(seconds=wait), retry_after=wait, code="otp_resend_wait")
+        raise ThrottledError(msg.OTP_RESEND_WAIT.format(wait=wait_text(wait)), retry_after=wait, code="otp_resend_wait")
     try:
         yield
     finally:
@@ -219,7 +221,7 @@ def _number_caps_check(mobile: str, requester: str, known_device: bool, now: dt.
         recent = [t for t in made if t > now - span][:cap]
         if len(recent) >= cap:
             wait = max(1, math.ceil((recent[-1] + span - now).total_seconds()))
-            raise ThrottledError(text.format(seconds=wait), retry_after=wait, code=code)
+            raise ThrottledError(text.format(wait=wait_text(wait)), retry_after=wait, code=code)
 
 
 def otp_codes_purge(*, now: dt.datetime | None = None) -> int:
@@ -437,7 +439,7 @@ def _ownership(mobile: str, national_code: str) -> MobileOwnership:
     no answer is a 503 with the wait, and nothing is saved."""
     answer: MobileOwnership = ask(MobileOwnershipAsked(mobile=mobile, national_code=national_code))
     if not answer.answered:
-        text = msg.OWNERSHIP_UNAVAILABLE.format(seconds=persian_digits(answer.retry_after))
+        text = msg.OWNERSHIP_UNAVAILABLE.format(wait=wait_text(answer.retry_after))
         raise UnavailableError(
             text, retry_after=answer.retry_after, code="ownership_unavailable", fields={"national_code": [text]}
         )
@@ -609,10 +611,10 @@ def mobile_change_request(*, user: User, new_mobile: str, address: str) -> Mobil
     # its own resend gap: a change request must not hold back the number's login codes
     wait = ratelimit.gap(f"otp-change:{new_mobile}", seconds=settings.OTP_RESEND_SECONDS, now=time.time())
     if wait:
-        raise ThrottledError(msg.OTP_RESEND_WAIT.format(seconds=wait), retry_after=wait, code="otp_resend_wait")
+        raise ThrottledError(msg.OTP_RESEND_WAIT.format(wait=wait_text(wait)), retry_after=wait, code="otp_resend_wait")
     wait = ratelimit.hit(f"mobile-change:{user.pk}", limit=settings.OTP_HOURLY_CAP, window=3600)
     if wait:
-        raise ThrottledError(msg.MOBILE_CHANGE_CAP.format(seconds=wait), retry_after=wait)
+        raise ThrottledError(msg.MOBILE_CHANGE_CAP.format(wait=wait_text(wait)), retry_after=wait)
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
         outbox_enqueue(
