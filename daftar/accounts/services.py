@@ -264,7 +264,8 @@ def otp_verify(
     number has no code, a used, expired or dead one, or is out of budget: "used", "expired" and
     "dead" are said only to whoever sends that code's right digits or its request id.
     """
-    login_limits.verify_throttle(address)
+    if not _live_request(mobile, request_id):  # a live code's holder is bounded by its tries
+        login_limits.verify_throttle(address)
     if not re.fullmatch(r"[0-9]{6}", code or ""):
         raise ApplicationError(msg.OTP_FORMAT, code="otp_invalid", fields={"code": [msg.OTP_FORMAT]})
 
@@ -334,6 +335,20 @@ def otp_verify(
                 else:
                     failure = (msg.OTP_EXPIRED, "otp_expired")
     raise ApplicationError(failure[0], code=failure[1], fields={"code": [failure[0]]})
+
+
+def _live_request(mobile: str, request_id: str) -> bool:
+    """Whether ``request_id`` names a live code of ``mobile`` (unused, unexpired, alive): one
+    indexed look-up, made only for checks that carry an id."""
+    if not request_id:
+        return False
+    return OneTimeCode.objects.filter(
+        mobile=mobile,
+        request_key=_request_key(request_id),
+        used_at__isnull=True,
+        expires_at__gt=timezone.now(),
+        attempts__lt=settings.OTP_MAX_ATTEMPTS,
+    ).exists()
 
 
 def _login(otp: OneTimeCode, mobile: str, now: dt.datetime, channel: str) -> User | None:
