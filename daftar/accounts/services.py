@@ -252,11 +252,13 @@ def otp_verify(
 
     Which code: the one ``request_id`` names (handed out with it, to its requester only); a
     client that sends none gets the latest code its requester asked for, else the number's
-    latest. Its own requester's wrong tries count on the code and the fifth kills it (API.md);
-    anyone else's leave it alive (issue 17). Every check counts first, atomically, against the
-    number's OTP_DAILY_TRIES (a device of the number has a count of its own); past it, checks
-    other than the code's own requester's are refused unread for the rest of the day. The
-    requester's own are bounded anyway: OTP_MAX_ATTEMPTS a code, and the caps on codes. The
+    latest. The holder's wrong tries (its request id, or the device it was asked with) count on
+    the code and the fifth kills it (API.md); id-less tries from the asking address have five
+    of their own, killing it for id-less checks only; anyone else's leave it alive (issue 17).
+    A check with a live code's request id skips the per-address check limit. Every check counts
+    first, atomically, against the number's OTP_DAILY_TRIES (a device of the number has a count
+    of its own); past it, checks other than the holder's are refused unread for the rest of the
+    day. The holder's are bounded anyway: OTP_MAX_ATTEMPTS a code, and the caps on codes. The
     right code is used once. The user is created on first login with the person type and
     nationality chosen at the request (S15.2).
 
