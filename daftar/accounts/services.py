@@ -326,7 +326,11 @@ def otp_verify(
                     tries = otp.attempts
                 else:
                     cache.add(shared_key, 0, timeout=settings.OTP_TTL_SECONDS + 60)
-                    tries = cache.incr(shared_key)
+                    try:
+                        tries = cache.incr(shared_key)
+                    except ValueError:  # expired between add and incr
+                        cache.set(shared_key, 1, timeout=settings.OTP_TTL_SECONDS + 60)
+                        tries = 1
                 if tries >= settings.OTP_MAX_ATTEMPTS:
                     failure = (msg.OTP_LOCKED, "otp_locked")
             elif request_id:  # only its requester holds the id: tell them why
