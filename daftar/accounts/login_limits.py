@@ -6,7 +6,8 @@ people at a call's opening. For each address group (an IPv4 address or an IPv6 /
 
 - code requests that passed the captcha (``OTP_CHALLENGE_AFTER`` of them need nothing more);
 - requests whose captcha was wrong, counted apart so that they never spend the honest budget
-  (``OTP_CAPTCHA_FAILURES_CHALLENGE_AFTER`` of them need nothing more).
+  (``OTP_CAPTCHA_FAILURES_CHALLENGE_AFTER`` of them need nothing more);
+- captchas minted (``CAPTCHA_CHALLENGE_AFTER``; only ``CAPTCHA_PER_ADDRESS_CEILING`` refuses).
 
 Past either figure each request must also carry a solved proof of work (``proof_of_work.py``)
 whose level grows with the pressure, up to ``POW_MAX_LEVEL``: it costs an honest browser a
@@ -92,8 +93,8 @@ def count_code_request(address: str) -> None:
 def verify_throttle(address: str) -> None:
     """Code checks per address group: a sliding hour of ``OTP_VERIFY_PER_ADDRESS_HOURLY``, of
     the checks that carry no request id of a live code (the caller spares those: five tries a
-    code bound them). A refused check is not counted, so a flood is refused only while it
-    exceeds the limit, and its end frees the address at once."""
+    code bound them). A refused check is not counted: however long a flood lasts, the address
+    frees up as the checks admitted an hour ago slide out, and the flood gets only its share."""
     key = f"otp:verify:{ratelimit.address_group(address)}"
     wait = ratelimit.sliding_wait(key, limit=settings.OTP_VERIFY_PER_ADDRESS_HOURLY, window=HOUR)
     if wait:
