@@ -686,7 +686,8 @@ class Bench:
             {
                 # wrk sends everything from 127.0.0.1: per-address limits of public reads raised
                 "DAFTAR_LICENCE_VERIFY_PER_ADDRESS_HOURLY": "1000000000",
-                "DAFTAR_CAPTCHA_PER_ADDRESS_HOURLY": "1000000000",
+                "DAFTAR_CAPTCHA_PER_ADDRESS_CEILING": "1000000000",
+                "DAFTAR_CAPTCHA_CHALLENGE_AFTER": "1000000000",
                 # the API's throttle backstop (issue 17) still counts every request, far from its limit
                 "DAFTAR_API_ANON_RATE": "1000000000/min",
                 "DAFTAR_API_USER_RATE": "1000000000/min",

@@ -200,9 +200,14 @@ OTP_RETENTION_DAYS = env.int("DAFTAR_OTP_RETENTION_DAYS", default=30)
 OTP_CHALLENGE_AFTER = env.int("DAFTAR_OTP_CHALLENGE_AFTER", default=60)
 OTP_CAPTCHA_FAILURES_CHALLENGE_AFTER = env.int("DAFTAR_OTP_CAPTCHA_FAILURES_CHALLENGE_AFTER", default=20)
 OTP_PER_ADDRESS_CEILING = env.int("DAFTAR_OTP_PER_ADDRESS_CEILING", default=5000)
+# checks without the request id of a live code (those are bounded by five tries a code)
 OTP_VERIFY_PER_ADDRESS_HOURLY = env.int("DAFTAR_OTP_VERIFY_PER_ADDRESS_HOURLY", default=6000)
-# Captchas minted (login page, refresh, API) and drawn (picture, sound) per address, sliding hour.
-CAPTCHA_PER_ADDRESS_HOURLY = env.int("DAFTAR_CAPTCHA_PER_ADDRESS_HOURLY", default=6000)
+# Captchas minted (login page, refresh, API) per address, sliding hour: past
+# CAPTCHA_CHALLENGE_AFTER the address's code requests need the proof of work (harder as it
+# mints more); only CAPTCHA_PER_ADDRESS_CEILING (about 17 a second for an hour) answers 429.
+# Captchas drawn (picture, sound) per address, sliding hour: CAPTCHA_RENDERS_PER_ADDRESS_HOURLY.
+CAPTCHA_CHALLENGE_AFTER = env.int("DAFTAR_CAPTCHA_CHALLENGE_AFTER", default=300)
+CAPTCHA_PER_ADDRESS_CEILING = env.int("DAFTAR_CAPTCHA_PER_ADDRESS_CEILING", default=60000)
 CAPTCHA_RENDERS_PER_ADDRESS_HOURLY = env.int("DAFTAR_CAPTCHA_RENDERS_PER_ADDRESS_HOURLY", default=12000)
 # Proof of work (ALTCHA v1, SHA-256): level n asks for a number up to n × POW_MAX_NUMBER
 # (a browser tries half of them on average; headless Chromium on a 2-core server hashes 100,000

@@ -6,7 +6,8 @@ people at a call's opening. For each address group (an IPv4 address or an IPv6 /
 
 - code requests that passed the captcha (``OTP_CHALLENGE_AFTER`` of them need nothing more);
 - requests whose captcha was wrong, counted apart so that they never spend the honest budget
-  (``OTP_CAPTCHA_FAILURES_CHALLENGE_AFTER`` of them need nothing more).
+  (``OTP_CAPTCHA_FAILURES_CHALLENGE_AFTER`` of them need nothing more);
+- captchas minted (``CAPTCHA_CHALLENGE_AFTER``; only ``CAPTCHA_PER_ADDRESS_CEILING`` refuses).
 
 Past either figure each request must also carry a solved proof of work (``proof_of_work.py``)
 whose level grows with the pressure, up to ``POW_MAX_LEVEL``: it costs an honest browser a
@@ -22,6 +23,7 @@ from typing import Any
 from django.conf import settings
 
 from daftar.kernel.errors import ApplicationError, ThrottledError
+from daftar.kernel.normalize import wait_text
 from daftar.runtime import ratelimit
 
 from . import messages as msg
@@ -33,18 +35,19 @@ LEVEL_STEP = 4
 
 
 def challenge_level(address: str) -> int:
-    """The proof-of-work level the next code request from ``address`` needs (0: none)."""
+    """The proof-of-work level the next code request from ``address`` needs (0: none): code
+    requests that passed the captcha, wrong captchas and captchas minted each raise it past
+    their own threshold."""
     passed_key, failed_key = ratelimit.login_keys(address)
-    passed = ratelimit.sliding_count(passed_key, window=HOUR)
-    failed = ratelimit.sliding_count(failed_key, window=HOUR)
-    after, failures_after = settings.OTP_CHALLENGE_AFTER, settings.OTP_CAPTCHA_FAILURES_CHALLENGE_AFTER
-    if passed < after and failed < failures_after:
+    pressures = (
+        (ratelimit.sliding_count(passed_key, window=HOUR), settings.OTP_CHALLENGE_AFTER),
+        (ratelimit.sliding_count(failed_key, window=HOUR), settings.OTP_CAPTCHA_FAILURES_CHALLENGE_AFTER),
+        (ratelimit.sliding_count(_captcha_key(address, "mint"), window=HOUR), settings.CAPTCHA_CHALLENGE_AFTER),
+    )
+    busy = [(count, after) for count, after in pressures if count >= after]
+    if not busy:
         return 0
-    level = 1
-    if passed >= after:
-        level += int((passed - after) // (max(1, after) * LEVEL_STEP))
-    if failed >= failures_after:
-        level += int((failed - failures_after) // (max(1, failures_after) * LEVEL_STEP))
+    level = 1 + sum(int((count - after) // (max(1, after) * LEVEL_STEP)) for count, after in busy)
     return min(level, settings.POW_MAX_LEVEL)
 
 
@@ -73,7 +76,7 @@ def admit_code_request(address: str, pow_solution: str) -> None:
     passed_key, _failed_key = ratelimit.login_keys(address)
     wait = ratelimit.sliding_wait(passed_key, limit=settings.OTP_PER_ADDRESS_CEILING, window=HOUR)
     if wait:
-        raise ThrottledError(msg.OTP_ADDRESS_CAP.format(seconds=wait), retry_after=wait)
+        raise ThrottledError(msg.OTP_ADDRESS_CAP.format(wait=wait_text(wait)), retry_after=wait)
     level = challenge_level(address)
     if level and solution_level(pow_solution) < max(1, level - 1):  # one level of grace: the
         raise ChallengeRequired(new_challenge(level))  # address may have got busier meanwhile
@@ -88,18 +91,30 @@ def count_code_request(address: str) -> None:
 
 
 def verify_throttle(address: str) -> None:
-    """Code checks per address group: a sliding hour of ``OTP_VERIFY_PER_ADDRESS_HOURLY``."""
+    """Code checks per address group: a sliding hour of ``OTP_VERIFY_PER_ADDRESS_HOURLY``, of
+    the checks that carry no request id of a live code (the caller spares those: five tries a
+    code bound them). A refused check is not counted: however long a flood lasts, the address
+    frees up as the checks admitted an hour ago slide out, and the flood gets only its share."""
     key = f"otp:verify:{ratelimit.address_group(address)}"
-    if ratelimit.sliding_add(key, window=HOUR) > settings.OTP_VERIFY_PER_ADDRESS_HOURLY:
-        wait = ratelimit.sliding_wait(key, limit=settings.OTP_VERIFY_PER_ADDRESS_HOURLY, window=HOUR) or 1
-        raise ThrottledError(msg.OTP_ADDRESS_CAP.format(seconds=wait), retry_after=wait)
+    wait = ratelimit.sliding_wait(key, limit=settings.OTP_VERIFY_PER_ADDRESS_HOURLY, window=HOUR)
+    if wait:
+        raise ThrottledError(msg.OTP_ADDRESS_CAP.format(wait=wait_text(wait)), retry_after=wait)
+    ratelimit.sliding_add(key, window=HOUR)
+
+
+def _captcha_key(address: str, kind: str) -> str:
+    return f"captcha:{kind}:{ratelimit.address_group(address)}"
 
 
 def captcha_throttle(address: str, kind: str) -> None:
-    """Captchas minted (``kind="mint"``) or drawn (``"render"``) per address group, sliding hour."""
-    limit = settings.CAPTCHA_PER_ADDRESS_HOURLY if kind == "mint" else settings.CAPTCHA_RENDERS_PER_ADDRESS_HOURLY
-    key = f"captcha:{kind}:{ratelimit.address_group(address)}"
+    """Captchas minted (``kind="mint"``) or drawn (``"render"``) per address group, sliding hour.
+    Minting is refused only past ``CAPTCHA_PER_ADDRESS_CEILING``; before that a busy address's
+    mints raise the proof of work its code requests need (``challenge_level``), so a client that
+    mints without end slows its neighbours down but cannot shut them out. Refusals are not
+    counted."""
+    limit = settings.CAPTCHA_PER_ADDRESS_CEILING if kind == "mint" else settings.CAPTCHA_RENDERS_PER_ADDRESS_HOURLY
+    key = _captcha_key(address, kind)
     wait = ratelimit.sliding_wait(key, limit=limit, window=HOUR)
     if wait:
-        raise ThrottledError(msg.CAPTCHA_THROTTLED.format(seconds=wait), retry_after=wait)
+        raise ThrottledError(msg.CAPTCHA_THROTTLED.format(wait=wait_text(wait)), retry_after=wait)
     ratelimit.sliding_add(key, window=HOUR)

@@ -5,6 +5,7 @@ Each function runs in a transaction and records an audit entry for every decisio
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -14,6 +15,7 @@ import math
 import re
 import secrets
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +29,7 @@ from knox.models import AuthToken
 from daftar.audit.services import audit_record
 from daftar.kernel.errors import ApplicationError, ThrottledError, UnavailableError
 from daftar.kernel.events import ask
-from daftar.kernel.normalize import persian_digits
+from daftar.kernel.normalize import persian_digits, wait_text
 from daftar.municipalities.models import Municipality
 from daftar.notifications.services import outbox_enqueue
 from daftar.runtime import ratelimit
@@ -68,16 +70,6 @@ _DEVICE_SALT = "daftar.accounts.otp-device"
 _ROWS_NEEDED = dt.timedelta(days=1)  # the longest look-back of the caps below
 
 
-def _address_group(address: str) -> str:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address[:60]
-    if ip.version == 6:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
-
-
 def _device_tag(mobile: str) -> str:
     return _code_hash(f"device:{mobile}", "")[:24]
 
@@ -102,7 +94,7 @@ def _device_of(token: str, mobile: str) -> str | None:
 
 
 def _requester(address: str, device: str | None) -> str:
-    return f"d:{device}" if device else f"a:{_address_group(address)}"
+    return f"d:{device}" if device else f"a:{ratelimit.address_group(address)[:60]}"
 
 
 def _request_key(request_id: str) -> str:
@@ -138,12 +130,49 @@ def otp_request(
 
     device = _device_of(device_token, mobile)
     requester = _requester(address, device)
-    created = timezone.now()
-    _number_caps_check(mobile, requester, device is not None, created)
-    wait = ratelimit.gap(f"otp:{mobile}:{requester}", seconds=settings.OTP_RESEND_SECONDS, now=time.time())
-    if wait:
-        raise ThrottledError(msg.OTP_RESEND_WAIT.format(seconds=wait), retry_after=wait, code="otp_resend_wait")
+    with _number_lock(mobile):
+        created = timezone.now()
+        _number_caps_check(mobile, requester, device is not None, created)
+        wait = ratelimit.gap(f"otp:{mobile}:{requester}", seconds=settings.OTP_RESEND_SECONDS, now=time.time())
+        if wait:
+            raise ThrottledError(
+                msg.OTP_RESEND_WAIT.format(wait=wait_text(wait)), retry_after=wait, code="otp_resend_wait"
+            )
+        request_id = _code_issue(mobile, person_type, nationality, address, requester, created)
+    log.info("otp_requested mobile=%s***", mobile[:4])
+    return OtpIssued(
+        expires_in=settings.OTP_TTL_SECONDS, resend_after=settings.OTP_RESEND_SECONDS, request_id=request_id
+    )
 
+
+@contextlib.contextmanager
+def _number_lock(mobile: str) -> Iterator[None]:
+    """One code request of ``mobile`` at a time, across processes: the caps read the number's
+    codes and the code is then written, and two requests from distinct requesters in between
+    would each pass a cap the other fills (issue 17). A lock in the shared cache (an atomic
+    ``add``; it works on PostgreSQL and on SQLite alike), held until the code is committed and
+    freed by its timeout if the process dies. A request that finds it taken waits for it a
+    moment, then is told to retry in a few seconds."""
+    key, token = f"otp:lock:{mobile}", secrets.token_hex(8)
+    for _ in range(40):
+        if cache.add(key, token, timeout=10):
+            break
+        time.sleep(0.05)
+    else:
+        wait = 3
+        raise ThrottledError(msg.OTP_RESEND_WAIT.format(wait=wait_text(wait)), retry_after=wait, code="otp_resend_wait")
+    try:
+        yield
+    finally:
+        if cache.get(key) == token:
+            cache.delete(key)
+
+
+def _code_issue(
+    mobile: str, person_type: str, nationality: str, address: str, requester: str, created: dt.datetime
+) -> str:
+    """Write the code and its SMS, committed before the number's lock is freed; return the
+    request id."""
     code = f"{secrets.randbelow(10**6):06d}"
     request_id = secrets.token_urlsafe(18)
     with transaction.atomic():
@@ -164,10 +193,7 @@ def otp_request(
             kind="otp",
             sensitive=True,
         )
-    log.info("otp_requested mobile=%s***", mobile[:4])
-    return OtpIssued(
-        expires_in=settings.OTP_TTL_SECONDS, resend_after=settings.OTP_RESEND_SECONDS, request_id=request_id
-    )
+    return request_id
 
 
 def _number_caps_check(mobile: str, requester: str, known_device: bool, now: dt.datetime) -> None:
@@ -175,9 +201,8 @@ def _number_caps_check(mobile: str, requester: str, known_device: bool, now: dt.
     restarts): OTP_HOURLY_CAP codes an hour for this number and this requester; and
     OTP_NUMBER_HOURLY_CAP an hour and OTP_NUMBER_DAILY_CAP a day for the number over every
     requester without a device of it (a device counts them for itself alone). Requests of one
-    requester cannot race past its cap (the resend gap is an atomic cache ``add``); distinct
-    requesters arriving in the same instant can pass the number's cap by as many as arrive at
-    once, each with a solved captcha (decision 0029)."""
+    requester cannot race past its cap, nor distinct requesters past the number's: the caller
+    holds the number's lock (``_number_lock``) from this read until the code is committed."""
     # one query: the number's codes of the last day (a few dozen at most: the caps bound them)
     day = list(
         OneTimeCode.objects.filter(mobile=mobile, created_at__gt=now - _ROWS_NEEDED)
@@ -196,7 +221,7 @@ def _number_caps_check(mobile: str, requester: str, known_device: bool, now: dt.
         recent = [t for t in made if t > now - span][:cap]
         if len(recent) >= cap:
             wait = max(1, math.ceil((recent[-1] + span - now).total_seconds()))
-            raise ThrottledError(text.format(seconds=wait), retry_after=wait, code=code)
+            raise ThrottledError(text.format(wait=wait_text(wait)), retry_after=wait, code=code)
 
 
 def otp_codes_purge(*, now: dt.datetime | None = None) -> int:
@@ -227,11 +252,13 @@ def otp_verify(
 
     Which code: the one ``request_id`` names (handed out with it, to its requester only); a
     client that sends none gets the latest code its requester asked for, else the number's
-    latest. Its own requester's wrong tries count on the code and the fifth kills it (API.md);
-    anyone else's leave it alive (issue 17). Every check counts first, atomically, against the
-    number's OTP_DAILY_TRIES (a device of the number has a count of its own); past it, checks
-    other than the code's own requester's are refused unread for the rest of the day. The
-    requester's own are bounded anyway: OTP_MAX_ATTEMPTS a code, and the caps on codes. The
+    latest. The holder's wrong tries (its request id, or the device it was asked with) count on
+    the code and the fifth kills it (API.md); id-less tries from the asking address have five
+    of their own, killing it for id-less checks only; anyone else's leave it alive (issue 17).
+    A check with a live code's request id skips the per-address check limit. Every check counts
+    first, atomically, against the number's OTP_DAILY_TRIES (a device of the number has a count
+    of its own); past it, checks other than the holder's are refused unread for the rest of the
+    day. The holder's are bounded anyway: OTP_MAX_ATTEMPTS a code, and the caps on codes. The
     right code is used once. The user is created on first login with the person type and
     nationality chosen at the request (S15.2).
 
@@ -239,7 +266,8 @@ def otp_verify(
     number has no code, a used, expired or dead one, or is out of budget: "used", "expired" and
     "dead" are said only to whoever sends that code's right digits or its request id.
     """
-    login_limits.verify_throttle(address)
+    if not _live_request(mobile, request_id):  # a live code's holder is bounded by its tries
+        login_limits.verify_throttle(address)
     if not re.fullmatch(r"[0-9]{6}", code or ""):
         raise ApplicationError(msg.OTP_FORMAT, code="otp_invalid", fields={"code": [msg.OTP_FORMAT]})
 
@@ -257,16 +285,31 @@ def otp_verify(
             otp = codes.filter(request_key=_request_key(request_id)).first()
         else:
             otp = codes.filter(requester=requester).first() or codes.first()
-        # the check of the one who asked for this code: bounded by its own tries, so the
-        # number's budget does not refuse it (a stranger who spent it cannot lock the owner out)
-        own = otp is not None and (bool(request_id) or otp.requester == requester)
+        # The check of the one who holds this code is bounded by its own tries, so the number's
+        # budget does not refuse it (a stranger who spent it cannot lock the owner out).
+        # A code handed out with a request id is its holder's: without the id only a device of
+        # the number (a secret of one browser or app) holds its tries, never an address, which
+        # strangers behind one carrier NAT share. Checks without the id from the address that
+        # asked (API clients that ignore the id, API.md) have five tries of their own, kept
+        # apart: their fifth wrong one kills the code for checks without the id only, and the
+        # holder of the id still logs in; like every other check they are refused unread once
+        # the number's budget is spent, so a day still compares at most 100 codes (0029).
+        holder = otp is not None and (
+            bool(request_id) or (otp.requester == requester and (not otp.request_key or requester.startswith("d:")))
+        )
+        shared = otp is not None and not holder and not request_id and otp.requester == requester
+        shared_key = f"otp:shared-tries:{otp.pk}" if otp is not None else ""
+        shared_tries = int(cache.get(shared_key) or 0) if otp is not None and otp.request_key else 0
+        dead = otp is not None and (
+            otp.attempts >= settings.OTP_MAX_ATTEMPTS or (not request_id and shared_tries >= settings.OTP_MAX_ATTEMPTS)
+        )
         now = timezone.now()
-        if otp is None or (spent and not own):
+        if otp is None or (spent and not holder):
             pass
         elif hmac.compare_digest(otp.code_hash, digest):
             if otp.used_at is not None:
                 failure = (msg.OTP_USED, "otp_used")
-            elif otp.attempts >= settings.OTP_MAX_ATTEMPTS:
+            elif dead:
                 failure = (msg.OTP_LOCKED, "otp_locked")
             elif now >= otp.expires_at:
                 failure = (msg.OTP_EXPIRED, "otp_expired")
@@ -274,12 +317,21 @@ def otp_verify(
                 user = _login(otp, mobile, now, channel)
                 if user is not None:
                     return user
-        elif own:
+        elif holder or shared:
             live = otp.used_at is None and now < otp.expires_at
-            if live and otp.attempts < settings.OTP_MAX_ATTEMPTS:
-                otp.attempts += 1
-                otp.save(update_fields=["attempts"])
-                if otp.attempts >= settings.OTP_MAX_ATTEMPTS:
+            if live and not dead:
+                if holder:
+                    otp.attempts += 1
+                    otp.save(update_fields=["attempts"])
+                    tries = otp.attempts
+                else:
+                    cache.add(shared_key, 0, timeout=settings.OTP_TTL_SECONDS + 60)
+                    try:
+                        tries = cache.incr(shared_key)
+                    except ValueError:  # expired between add and incr
+                        cache.set(shared_key, 1, timeout=settings.OTP_TTL_SECONDS + 60)
+                        tries = 1
+                if tries >= settings.OTP_MAX_ATTEMPTS:
                     failure = (msg.OTP_LOCKED, "otp_locked")
             elif request_id:  # only its requester holds the id: tell them why
                 if otp.used_at is not None:
@@ -289,6 +341,20 @@ def otp_verify(
                 else:
                     failure = (msg.OTP_EXPIRED, "otp_expired")
     raise ApplicationError(failure[0], code=failure[1], fields={"code": [failure[0]]})
+
+
+def _live_request(mobile: str, request_id: str) -> bool:
+    """Whether ``request_id`` names a live code of ``mobile`` (unused, unexpired, alive): one
+    indexed look-up, made only for checks that carry an id."""
+    if not request_id:
+        return False
+    return OneTimeCode.objects.filter(
+        mobile=mobile,
+        request_key=_request_key(request_id),
+        used_at__isnull=True,
+        expires_at__gt=timezone.now(),
+        attempts__lt=settings.OTP_MAX_ATTEMPTS,
+    ).exists()
 
 
 def _login(otp: OneTimeCode, mobile: str, now: dt.datetime, channel: str) -> User | None:
@@ -408,7 +474,7 @@ def _ownership(mobile: str, national_code: str) -> MobileOwnership:
     no answer is a 503 with the wait, and nothing is saved."""
     answer: MobileOwnership = ask(MobileOwnershipAsked(mobile=mobile, national_code=national_code))
     if not answer.answered:
-        text = msg.OWNERSHIP_UNAVAILABLE.format(seconds=persian_digits(answer.retry_after))
+        text = msg.OWNERSHIP_UNAVAILABLE.format(wait=wait_text(answer.retry_after))
         raise UnavailableError(
             text, retry_after=answer.retry_after, code="ownership_unavailable", fields={"national_code": [text]}
         )
@@ -580,10 +646,10 @@ def mobile_change_request(*, user: User, new_mobile: str, address: str) -> Mobil
     # its own resend gap: a change request must not hold back the number's login codes
     wait = ratelimit.gap(f"otp-change:{new_mobile}", seconds=settings.OTP_RESEND_SECONDS, now=time.time())
     if wait:
-        raise ThrottledError(msg.OTP_RESEND_WAIT.format(seconds=wait), retry_after=wait, code="otp_resend_wait")
+        raise ThrottledError(msg.OTP_RESEND_WAIT.format(wait=wait_text(wait)), retry_after=wait, code="otp_resend_wait")
     wait = ratelimit.hit(f"mobile-change:{user.pk}", limit=settings.OTP_HOURLY_CAP, window=3600)
     if wait:
-        raise ThrottledError(msg.MOBILE_CHANGE_CAP.format(seconds=wait), retry_after=wait)
+        raise ThrottledError(msg.MOBILE_CHANGE_CAP.format(wait=wait_text(wait)), retry_after=wait)
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
         outbox_enqueue(

@@ -14,18 +14,12 @@ from typing import Any
 from django.conf import settings
 
 from daftar.kernel.errors import ThrottledError
-from daftar.kernel.normalize import persian_digits
+from daftar.kernel.normalize import wait_text
 from daftar.runtime.throttles import sliding_hit
 
 from . import messages as m
 
 log = logging.getLogger(__name__)
-
-
-def _wait_text(seconds: int) -> str:
-    if seconds < 60:
-        return f"{persian_digits(seconds)} ثانیهٔ"
-    return f"{persian_digits(-(-seconds // 60))} دقیقهٔ"
 
 
 def upload_throttle(actor: Any) -> None:
@@ -40,5 +34,5 @@ def upload_throttle(actor: Any) -> None:
         log.warning("upload not counted, the cache is unavailable: %s", exc)
         return
     if wait is not None:
-        detail = m.UPLOAD_THROTTLED.format(wait=_wait_text(wait))
+        detail = m.UPLOAD_THROTTLED.format(wait=wait_text(wait))
         raise ThrottledError(detail, retry_after=wait, code="upload_throttled")

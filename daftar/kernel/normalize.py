@@ -7,6 +7,7 @@ words and is kept.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 _TABLE = str.maketrans(
@@ -48,6 +49,22 @@ def persian_number(value: float | int, decimals: int = 2) -> str:
 def persian_digits(value: object) -> str:
     """Show ``value`` with Persian digits (for display only)."""
     return str(value).translate(_PERSIAN_DIGITS)
+
+
+def wait_text(seconds: float) -> str:
+    """A wait as a person reads it, to be followed by «دیگر»: Persian digits; seconds under a
+    minute, whole minutes (rounded up) under an hour, else hours and minutes
+    (``45`` → ``۴۵ ثانیهٔ``, ``130`` → ``۳ دقیقهٔ``, ``5400`` → ``۱ ساعت و ۳۰ دقیقهٔ``)."""
+    whole = max(1, math.ceil(seconds))
+    if whole < 60:
+        return f"{persian_digits(whole)} ثانیهٔ"
+    minutes = -(-whole // 60)
+    if minutes < 60:
+        return f"{persian_digits(minutes)} دقیقهٔ"
+    hours, rest = divmod(minutes, 60)
+    if not rest:
+        return f"{persian_digits(hours)} ساعت"
+    return f"{persian_digits(hours)} ساعت و {persian_digits(rest)} دقیقهٔ"
 
 
 _DIACRITICS = dict.fromkeys([*range(1611, 1632), 1648, 1600])  # harakat, superscript alef, tatweel

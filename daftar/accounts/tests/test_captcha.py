@@ -105,8 +105,8 @@ def test_the_unlimited_refresh_of_the_captcha_library_is_gone(client):
     assert client.get("/captcha/refresh/").status_code == 404
 
 
-def test_minting_is_capped_per_address_with_a_wait(api, client, settings):
-    settings.CAPTCHA_PER_ADDRESS_HOURLY = 3
+def test_minting_is_refused_past_a_far_ceiling_with_a_wait(api, client, settings):
+    settings.CAPTCHA_PER_ADDRESS_CEILING = 3
     for _ in range(3):
         assert api.get("/api/v1/auth/captcha").status_code == 200
     refused = api.get("/api/v1/auth/captcha")

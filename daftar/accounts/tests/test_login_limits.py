@@ -16,7 +16,7 @@ import time_machine
 from django.test import override_settings
 from django.utils import timezone
 
-from conftest import captcha_answer
+from conftest import captcha_answer, sms_code
 from daftar.accounts import messages as msg
 from daftar.accounts.models import OneTimeCode
 from daftar.accounts.tests.helpers import captcha_key
@@ -195,3 +195,40 @@ def test_code_checks_per_address_count_its_whole_64(api, settings):
     refused = api.post("/api/v1/auth/otp/verify", body, format="json", REMOTE_ADDR="2001:db8:9::4")
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
     assert api.post("/api/v1/auth/otp/verify", body, format="json", REMOTE_ADDR="2001:db8:a::1").status_code == 400
+
+
+def test_a_captcha_flood_from_an_address_slows_its_logins_but_never_refuses_them(api, client, settings):
+    """One client minting captchas without end: the people behind its address meet a proof of
+    work, not a 429, on the page and through the API."""
+    settings.CAPTCHA_CHALLENGE_AFTER = 5
+    for _ in range(40):
+        assert api.get("/api/v1/auth/captcha").status_code == 200
+    page = client.get("/login/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    found = re.search(r'data-pow-challenge="([^"]+)"', body)
+    assert found, "the page of a busy address asks for the proof of work"
+    key = captcha_key(body)
+    data = {"person_type": "natural", "nationality": "IR", "mobile": "09121114455", "captcha_key": key}
+    solution = solve(json.loads(html.unescape(found.group(1))))
+    sent = client.post("/login/", {**data, "captcha_value": captcha_answer(key), "pow_solution": solution})
+    assert sent.status_code == 302 and sent["Location"] == "/login/code/"
+    assert ask(api, "09121114466", solve_if_asked=True).status_code == 202
+
+
+def test_a_flood_of_wrong_checks_does_not_refuse_the_holder_of_a_live_code(api, settings):
+    """Random codes sent from an address past its hourly checks: a person there who holds a
+    request id of a live code still logs in; and refused checks are not counted, so the address
+    is free again as the flood's hour slides by."""
+    settings.OTP_VERIFY_PER_ADDRESS_HOURLY = 3
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        issued = ask(api, "09121114477").json()["request_id"]
+        right = sms_code("09121114477")
+        flood = {"mobile": "09121234567", "code": "123456"}
+        answers = [api.post("/api/v1/auth/otp/verify", flood, format="json").status_code for _ in range(60)]
+        assert answers[:3] == [400] * 3 and set(answers[3:]) == {429}
+        body = {"mobile": "09121114477", "code": right, "request_id": issued}
+        assert api.post("/api/v1/auth/otp/verify", body, format="json").status_code == 200
+        clock.move_to(start + dt.timedelta(minutes=65))
+        assert api.post("/api/v1/auth/otp/verify", flood, format="json").status_code == 400

@@ -160,7 +160,7 @@ def test_no_answer_from_the_inquiry_saves_nothing_and_says_when_to_try_again(set
         assert response["Retry-After"] == str(settings.INQUIRY_BREAKER_COOLDOWN)
         body = response.json()
         assert body["code"] == "ownership_unavailable"
-        assert "۶۰" in body["detail"] and body["fields"]["national_code"] == [body["detail"]]
+        assert "۱ دقیقهٔ دیگر" in body["detail"] and body["fields"]["national_code"] == [body["detail"]]
         user.refresh_from_db()
         assert (user.national_code, user.first_name) == ("", "رضا")
     assert claim(user, code).status_code == 200  # the third ask is answered

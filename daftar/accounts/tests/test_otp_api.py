@@ -141,7 +141,7 @@ def test_resend_is_refused_within_60_seconds_with_retry_after(api):
         response = request_code(api, MOBILE)
         assert response.status_code == 429
         assert response["Retry-After"] == "40"
-        assert response.json()["detail"] == msg.OTP_RESEND_WAIT.format(seconds=40)
+        assert response.json()["detail"] == msg.OTP_RESEND_WAIT.format(wait="۴۰ ثانیهٔ")
         clock.move_to(start + dt.timedelta(seconds=61))
         assert request_code(api, MOBILE).status_code == 202
     assert OneTimeCode.objects.filter(mobile=MOBILE).count() == 2

@@ -99,6 +99,27 @@ def test_a_strangers_wrong_codes_do_not_kill_the_owners_code_but_the_owners_own_
         assert response.status_code == 200 and sent == 4
 
 
+def test_a_stranger_behind_the_owners_own_address_cannot_kill_the_owners_code(api, client):
+    """Carrier-grade NAT: the stranger shares the owner's address. Their checks without the
+    request id never spend the tries of the one who holds it, on an API code and on a page's."""
+    issued = ask(api, OWNER, OWNER_ADDRESS).json()["request_id"]
+    code = sms_code(OWNER)
+    for n in range(1, 11):
+        assert check(api, OWNER, wrong(code, n), OWNER_ADDRESS).status_code == 400
+    assert check(api, OWNER, code, OWNER_ADDRESS, request_id=issued).status_code == 200
+
+    page = client.get("/login/", REMOTE_ADDR=OWNER_ADDRESS)
+    key = captcha_key(page.content.decode())
+    form = {"person_type": "natural", "nationality": "IR", "mobile": "09125556677", "captcha_key": key}
+    sent = client.post("/login/", {**form, "captcha_value": captcha_answer(key)}, REMOTE_ADDR=OWNER_ADDRESS)
+    assert sent.status_code == 302
+    code = sms_code("09125556677")
+    for n in range(1, 11):
+        assert check(api, "09125556677", wrong(code, n), OWNER_ADDRESS).status_code == 400
+    done = client.post("/login/code/", {"code": code}, REMOTE_ADDR=OWNER_ADDRESS)
+    assert done.status_code == 302 and done.url.endswith("/dashboard/")
+
+
 def test_a_strangers_resend_gap_and_hourly_cap_are_their_own(api):
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
@@ -120,6 +141,19 @@ def test_ipv6_addresses_of_one_slash_64_are_one_requester(api):
         clock.move_to(start + dt.timedelta(seconds=61 * 5))
         assert ask(api, OWNER, "2001:db8:1:2:ffff::9").status_code == 429
         assert ask(api, OWNER, "2001:db8:1:3::1").status_code == 202  # another /64
+
+
+def test_ipv4_clients_of_a_dual_stack_server_are_requesters_of_their_own(api):
+    """Behind a dual-stack bind every IPv4 client arrives as ``::ffff:a.b.c.d``: each is still
+    its own requester, not one /64 with every other."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        for i in range(5):
+            clock.move_to(start + dt.timedelta(seconds=61 * i))
+            assert ask(api, OWNER, "::ffff:203.0.113.9").status_code == 202
+        clock.move_to(start + dt.timedelta(seconds=61 * 5))
+        assert ask(api, OWNER, "::ffff:203.0.113.9").status_code == 429
+        assert ask(api, OWNER, "::ffff:198.51.100.7").status_code == 202  # another IPv4 client
 
 
 def test_the_number_is_spared_an_sms_flood_from_rotating_addresses(api):
@@ -216,3 +250,42 @@ def test_the_owner_logs_in_through_the_pages_while_a_stranger_hammers(api):
         assert done.status_code == 302 and done["Location"] == "/dashboard/"
         assert owner.session["_auth_user_id"]
         assert done.cookies["daftar_device"]["httponly"] and done.cookies["daftar_device"]["path"] == "/login/"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_requests_from_many_addresses_stay_within_the_numbers_cap(settings):
+    """Requests for one number arriving at once from distinct addresses, each with a good
+    captcha: no more codes go out than the number's hourly cap."""
+    import threading  # only this test runs threads
+
+    from django.db import connections  # each thread's own connection is closed after it
+
+    from daftar.accounts.captcha import captcha_new  # a captcha per thread, minted up front
+    from daftar.accounts.services import otp_request  # called straight, for a tight race
+    from daftar.kernel.errors import ApplicationError  # the refusals the threads meet
+
+    settings.OTP_NUMBER_HOURLY_CAP = 3
+    keys = [captcha_new()[0] for _ in range(8)]
+    results: list[str] = []
+    barrier = threading.Barrier(len(keys))
+
+    def attempt(n: int) -> None:
+        barrier.wait()
+        try:
+            otp_request(
+                mobile=OWNER, captcha_key=keys[n], captcha_value=captcha_answer(keys[n]), address=f"203.0.113.{n + 1}"
+            )
+            results.append("sent")
+        except ApplicationError as exc:
+            results.append(exc.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(len(keys))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("sent") == 3, results
+    assert OneTimeCode.objects.filter(mobile=OWNER).count() == 3

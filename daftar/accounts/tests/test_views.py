@@ -86,7 +86,7 @@ def test_resend_too_soon_is_explained(client):
     start_login(client)
     response = start_login(client)
     assert response.status_code == 400
-    assert "ثانیه صبر کنید" in response.content.decode()
+    assert "رمز تازه را ۱ دقیقهٔ دیگر" in response.content.decode()
 
 
 def test_code_page_without_a_started_login_goes_back(client):
