@@ -141,11 +141,13 @@ def test_a_suspended_office_takes_no_booking_on_its_days_but_does_after_them(off
 
 
 def test_the_booking_page_says_why_and_shows_the_suspended_days_closed(office: Office, authority: User) -> None:
+    Office.objects.filter(pk=office.pk).update(address="خیابان آزادی، پلاک 45")
     suspend(office, authority)
     page = Client().get(f"/offices/{office.pk}/book/?service=property_inquiry").content.decode()
     assert "مجوز این دفتر تا پایان ۱۴۰۵/۰۹/۰۸ تعلیق است؛ دفتر تا آن روز نوبت نمی‌دهد." in page
     assert f'data-day="{SATURDAY.isoformat()}" data-closed="true"' in page  # shown closed, not a link
     assert f'data-day="{MONDAY.isoformat()}" href=' in page
+    assert "پلاک ۴۵" in page and "پلاک 45" not in page  # the address in Persian digits
 
 
 def test_a_suspended_office_records_no_transaction_and_says_why(office: Office, authority: User, clerk: User) -> None:
