@@ -63,30 +63,6 @@ MATCHERS = ("greedy", "segment_stretch")  # solve_rate's attackers; "learned" is
 BASELINE = {"solved": 200, "count": 200, "solve_rate": 1.0, "attack": "greedy (the review's /tmp/audio_break2.py)"}
 
 
-def mint(count: int) -> list[tuple[str, bytes]]:
-    """``count`` fresh captchas through the product's views: (answer, WAV)."""
-    from captcha.models import CaptchaStore
-    from django.test import RequestFactory
-
-    from daftar.accounts.api import CaptchaView
-    from daftar.accounts.views import captcha_audio
-
-    factory = RequestFactory()
-    view = CaptchaView.as_view()
-    made = []
-    for index in range(count):
-        address = f"198.51.{index // 250}.{index % 250 + 1}"  # a documentation range: never contacted
-        answer = view(factory.get("/api/v1/auth/captcha", REMOTE_ADDR=address, secure=True, HTTP_HOST="localhost"))
-        assert answer.status_code == 200, answer.status_code
-        key = answer.data["key"]
-        sound = captcha_audio(
-            factory.get(answer.data["audio_url"], REMOTE_ADDR=address, secure=True, HTTP_HOST="localhost"), key
-        )
-        assert sound.status_code == 200 and sound["Content-Type"] == "audio/wav"
-        made.append((CaptchaStore.objects.get(hashkey=key).response, sound.content))
-    return made
-
-
 def samples(wav: bytes) -> np.ndarray:
     with wave.open(io.BytesIO(wav)) as w:
         return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(float)
@@ -216,7 +192,7 @@ class Learned:
 def measure(count: int, train: int) -> dict[str, Any]:
     clips = committed_clips()
     stretched = Stretched(clips)
-    made = mint(count)
+    made = captcha_ocr.mint(count, "audio")
     started = time.perf_counter()
     learned = Learned(train, seed=count)
     learning_seconds = time.perf_counter() - started

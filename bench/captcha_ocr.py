@@ -72,14 +72,19 @@ def boot(database_url: str, redis_url: str) -> None:
     call_command("migrate", "captcha", verbosity=0)  # the captcha store is all this bench needs
 
 
-def mint(count: int) -> list[tuple[str, bytes]]:
-    """``count`` fresh captchas through the product's views: (answer, PNG)."""
+def mint(count: int, what: str = "image") -> list[tuple[str, bytes]]:
+    """``count`` fresh captchas through the product's views: (answer, PNG), or (answer, WAV) for
+    ``what="audio"`` (``captcha_audio.py``)."""
     from captcha.models import CaptchaStore
     from django.test import RequestFactory
 
     from daftar.accounts.api import CaptchaView
-    from daftar.accounts.views import captcha_image
+    from daftar.accounts.views import captcha_audio, captcha_image
 
+    draw, url, content_type = {
+        "image": (captcha_image, "image_url", "image/png"),
+        "audio": (captcha_audio, "audio_url", "audio/wav"),
+    }[what]
     factory = RequestFactory()
     view = CaptchaView.as_view()
     made = []
@@ -88,11 +93,9 @@ def mint(count: int) -> list[tuple[str, bytes]]:
         answer = view(factory.get("/api/v1/auth/captcha", REMOTE_ADDR=address, secure=True, HTTP_HOST="localhost"))
         assert answer.status_code == 200, answer.status_code
         key = answer.data["key"]
-        picture = captcha_image(
-            factory.get(answer.data["image_url"], REMOTE_ADDR=address, secure=True, HTTP_HOST="localhost"), key
-        )
-        assert picture.status_code == 200 and picture["Content-Type"] == "image/png"
-        made.append((CaptchaStore.objects.get(hashkey=key).response, picture.content))
+        drawn = draw(factory.get(answer.data[url], REMOTE_ADDR=address, secure=True, HTTP_HOST="localhost"), key)
+        assert drawn.status_code == 200 and drawn["Content-Type"] == content_type
+        made.append((CaptchaStore.objects.get(hashkey=key).response, drawn.content))
     return made
 
 
