@@ -48,6 +48,10 @@ urlpatterns = [
     path("", include("daftar.ledger.urls")),
     path("", include("daftar.revenue.urls")),
     path("", include("daftar.appointments.urls")),
+    # the municipal staff's desk (issue 18): one namespace per role
+    path("desk/authority/", include("daftar.desk.authority.urls")),
+    path("desk/supervision/", include("daftar.desk.supervisor.urls")),
+    path("desk/municipality/", include("daftar.desk.municipal.urls")),
     path("licences/public-key.pem", public_key_pem_view, name="licences-public-key-pem"),
     # the login captcha's picture and sound (django-simple-captcha's own views are not routed:
     # its refresh minted captchas without limit; decision 0028)

@@ -22,11 +22,27 @@ FILES = {
     "vazirmatn/fonts/webfonts/Vazirmatn-Regular.woff2": "vazirmatn/Vazirmatn-Regular.woff2",
     "vazirmatn/fonts/webfonts/Vazirmatn-Bold.woff2": "vazirmatn/Vazirmatn-Bold.woff2",
     "vazirmatn/OFL.txt": "vazirmatn/OFL.txt",
+    "jalaali-js/LICENSE": "jalaali/LICENSE",
+}
+
+# ES modules served as classic scripts (no bundler; one global each, so a page needs no import
+# map and the hashed static names of production do not break relative imports).
+MODULES_AS_GLOBALS = {
+    "jalaali-js/dist/index.js": ("jalaali/jalaali.js", "jalaali"),
 }
 
 
+def _as_global(source: str, name: str) -> str:
+    """The module's body in a function scope, its ``export { a, b }`` list assigned to ``window[name]``."""
+    body, sep, exported = source.rpartition("export {")
+    if not sep:
+        raise SystemExit(f"no export list found for {name}")
+    names = exported.split("}", 1)[0]
+    return f"(function () {{\n{body}\nwindow.{name} = {{ {names.strip()} }};\n}})();\n"
+
+
 def main() -> int:
-    missing = [src for src in FILES if not (NODE / src).exists()]
+    missing = [src for src in [*FILES, *MODULES_AS_GLOBALS] if not (NODE / src).exists()]
     if missing:
         print("missing from node_modules (run npm ci):", *missing, sep="\n  ", file=sys.stderr)
         return 1
@@ -34,7 +50,11 @@ def main() -> int:
         target = DEST / dst
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(NODE / src, target)
-    print(f"vendored {len(FILES)} files into {DEST.relative_to(ROOT)}")
+    for src, (dst, name) in MODULES_AS_GLOBALS.items():
+        target = DEST / dst
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(_as_global((NODE / src).read_text(encoding="utf-8"), name), encoding="utf-8")
+    print(f"vendored {len(FILES) + len(MODULES_AS_GLOBALS)} files into {DEST.relative_to(ROOT)}")
     return 0
 
 

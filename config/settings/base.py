@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "daftar.appointments",
     "daftar.ledger",
     "daftar.revenue",
+    "daftar.desk",
     "daftar.demo",
     "daftar.site",
 ]

@@ -30,3 +30,37 @@ class MobileOwnership:
     owner: bool = False
     reference: str = ""
     retry_after: int = 0
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One item waiting for someone: what it is, where to act on it, and its legal deadline."""
+
+    label: str
+    url: str
+    due: object = None  # an aware datetime or a date, or None
+    overdue: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class WorkPanel:
+    """What needs one role now: how many items wait, the oldest few, and the page that lists all.
+    ``order`` places the panel on the dashboard (lower first)."""
+
+    role: str
+    title: str
+    count: int
+    url: str
+    items: tuple[WorkItem, ...] = ()
+    order: int = 50
+    empty_text: str = "چیزی در انتظار شما نیست."
+
+
+@dataclass(frozen=True)
+class WorkWanted:
+    """The dashboard asks every app above for what needs ``user`` now; each handler answers a
+    list of ``WorkPanel`` (empty when the user holds none of its roles). Handlers are registered
+    in ``DeskConfig.ready`` (daftar/desk/work.py)."""
+
+    user: object

@@ -5,36 +5,14 @@ transaction page too)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-import jdatetime
 from django import forms
-from django.core.exceptions import ValidationError
 
 from daftar.kernel.errors import ApplicationError
-from daftar.kernel.forms import PersianForm
-from daftar.kernel.jalali import parse_date
-from daftar.kernel.normalize import normalize_text
+from daftar.kernel.forms import JalaliDateField, PersianForm
 
-
-class JalaliDateField(forms.Field):
-    """A date typed in Jalali (``1405/01/15``, any digits) or ISO; shown in Jalali."""
-
-    widget = forms.TextInput(attrs={"dir": "ltr", "placeholder": "1405/01/15", "inputmode": "numeric"})
-
-    def to_python(self, value: Any) -> dt.date | None:
-        if value in (None, ""):
-            return None
-        try:
-            return parse_date(normalize_text(str(value)))
-        except ValidationError as exc:
-            raise forms.ValidationError(exc.messages[0], code="date_invalid") from exc
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, dt.date):
-            return jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d")
-        return value
+__all__ = ["JalaliDateField", "RevisionForm", "TariffTableForm", "errors_to_form"]
 
 
 def errors_to_form(form: forms.Form, exc: ApplicationError) -> None:

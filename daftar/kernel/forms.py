@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
 
-from daftar.kernel.jalali import parse_datetime
+from daftar.kernel.jalali import parse_date, parse_datetime
 from daftar.kernel.normalize import normalize_text
 
 
@@ -70,7 +70,9 @@ class PersianModelForm(PersianFormMixin, forms.ModelForm):
 class JalaliDateTimeField(forms.Field):
     """A date-time typed in Jalali (``1405/01/15 08:00``, Tehran time; any digits) or ISO."""
 
-    widget = forms.TextInput(attrs={"dir": "ltr", "placeholder": "1405/01/15 08:00"})
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("widget", JalaliDateTimeInput)
+        super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Any:
         if value in (None, ""):
@@ -85,3 +87,78 @@ class JalaliDateTimeField(forms.Field):
             local = timezone.localtime(value) if timezone.is_aware(value) else value
             return jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M")
         return value
+
+
+class JalaliDateInput(forms.TextInput):
+    """A text box for a Jalali date that ``static/js/jalali-picker.js`` turns into a date picker
+    (a button opening a keyboard- and screen-reader-usable calendar dialog). Typed dates still
+    work, in any digits: the field parses the text, the picker only fills it in."""
+
+    kind = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None):
+        base = {
+            "dir": "ltr",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "data-jalali": self.kind,
+            "placeholder": "۱۴۰۵/۰۱/۱۵" if self.kind == "date" else "۱۴۰۵/۰۱",
+            "class": "jalali-input",
+        }
+        super().__init__({**base, **(attrs or {})})
+
+
+class JalaliMonthInput(JalaliDateInput):
+    kind = "month"
+
+
+class JalaliDateField(forms.Field):
+    """A date typed or picked in Jalali (``1405/01/15``, any digits) or ISO; shown in Jalali."""
+
+    widget = JalaliDateInput
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in (None, ""):
+            return None
+        try:
+            return parse_date(normalize_text(str(value)))
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages[0], code="date_invalid") from exc
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d")
+        return value
+
+
+class JalaliMonthField(forms.Field):
+    """A Jalali month (``1405/01``, any digits): the value is ``(year, month)``."""
+
+    widget = JalaliMonthInput
+    default_error_messages = {"invalid": "ماه را به صورت سال/ماه شمسی بنویسید، مانند ۱۴۰۵/۰۱."}
+
+    def to_python(self, value: Any) -> tuple[int, int] | None:
+        if value in (None, ""):
+            return None
+        text = normalize_text(str(value)).strip().replace("-", "/")
+        parts = text.split("/")
+        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+            raise forms.ValidationError(self.error_messages["invalid"], code="month_invalid")
+        year, month = int(parts[0]), int(parts[1])
+        if not (1300 <= year <= 1700 and 1 <= month <= 12):
+            raise forms.ValidationError(self.error_messages["invalid"], code="month_invalid")
+        return year, month
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, tuple) and len(value) == 2:
+            return f"{value[0]:04d}/{value[1]:02d}"
+        return value
+
+
+class JalaliDateTimeInput(JalaliDateInput):
+    """A Jalali date and time (``1405/01/15 08:00``): the picker fills the date, the time is typed."""
+
+    kind = "datetime"
+
+    def __init__(self, attrs: dict[str, Any] | None = None):
+        super().__init__({"placeholder": "۱۴۰۵/۰۱/۱۵ ۰۸:۰۰", **(attrs or {})})

@@ -1,0 +1,1 @@
+"""The licensing authority's pages (issue 18 §1)."""

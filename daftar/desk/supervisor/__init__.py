@@ -1,0 +1,1 @@
+"""The supervisor's pages (issue 18 §2)."""

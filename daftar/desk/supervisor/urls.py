@@ -1,0 +1,5 @@
+from django.urls import URLPattern, URLResolver
+
+app_name = "supervisor"
+
+urlpatterns: list[URLPattern | URLResolver] = []
