@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from daftar.kernel.forms import PersianForm
+from daftar.kernel.forms import JalaliDateInput, PersianForm
 from daftar.kernel.jalali import parse_date, to_jalali
 from daftar.kernel.validators import normalize_legal_national_id, normalize_mobile, normalize_national_code
 
@@ -93,7 +93,7 @@ class ProfileForm(IdentifierCleanMixin, PersianForm):
         label="تاریخ تولد",
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"dir": "ltr", "placeholder": "۱۳۷۰/۰۵/۱۲"}),
+        widget=JalaliDateInput(attrs={"placeholder": "۱۳۷۰/۰۵/۱۲"}),
         help_text="شمسی، مانند ۱۳۷۰/۰۵/۱۲",
     )
     legal_name = forms.CharField(label="نام شخص حقوقی", max_length=200, required=False)

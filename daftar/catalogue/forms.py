@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 
 from daftar.kernel.errors import ApplicationError
-from daftar.kernel.forms import JalaliDateField, PersianForm
+from daftar.kernel.forms import JalaliDateField, JalaliDateInput, PersianForm
 
 __all__ = ["JalaliDateField", "RevisionForm", "TariffTableForm", "errors_to_form"]
 
@@ -59,7 +59,7 @@ class RevisionForm(PersianForm):
     effective_from = forms.CharField(
         label="اجرا از تاریخ (شمسی)",
         help_text="باید بعد از امروز باشد",
-        widget=forms.TextInput(attrs={"dir": "ltr", "placeholder": "1405/01/01", "inputmode": "numeric"}),
+        widget=JalaliDateInput(),
     )
     resolution = forms.CharField(label="شمارهٔ مصوبهٔ شورا", required=False, max_length=100)
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from daftar.kernel.errors import ApplicationError
-from daftar.kernel.forms import PersianForm
+from daftar.kernel.forms import JalaliDateTimeInput, PersianForm
 from daftar.rules.constants import EQUIPMENT, PREMISES_USES
 
 _LTR_NUMBER = {"dir": "ltr", "inputmode": "decimal", "step": "any"}
@@ -19,7 +19,7 @@ class ScheduleForm(PersianForm):
         label="زمان بازدید",
         max_length=40,
         help_text="به شکل ۱۴۰۵/۰۱/۱۵ ۰۹:۳۰ (به وقت تهران)",
-        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+        widget=JalaliDateTimeInput(attrs={"placeholder": "۱۴۰۵/۰۱/۱۵ ۰۹:۳۰"}),
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django import forms
 
-from daftar.kernel.forms import PersianForm
+from daftar.kernel.forms import JalaliDateInput, PersianForm
 from daftar.kernel.normalize import persian_digits
 from daftar.rules.constants import EQUIPMENT
 
@@ -70,7 +70,7 @@ class ClosureForm(PersianForm):
     date = forms.CharField(
         label="تاریخ (شمسی)",
         max_length=20,
-        widget=forms.TextInput(attrs={"dir": "ltr", "placeholder": "1405/01/15"}),
+        widget=JalaliDateInput(),
     )
     reason = forms.CharField(label="دلیل (به شهروندان نشان داده می‌شود)", max_length=200)
 

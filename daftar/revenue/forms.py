@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from daftar.kernel.forms import PersianForm
+from daftar.kernel.forms import JalaliMonthInput, PersianForm
 from daftar.ledger.models import CostCategory
 
 
@@ -19,9 +19,15 @@ def errors_to_form(form: forms.Form, fields: dict[str, list[str]]) -> None:
 
 class RangeForm(PersianForm):
     start = forms.CharField(
-        label="از ماه", required=False, max_length=20, help_text="ماه شمسی، مثلاً ۱۴۰۵/۰۳ (خالی: ۶ ماه اخیر)"
+        label="از ماه",
+        required=False,
+        max_length=20,
+        help_text="ماه شمسی، مثلاً ۱۴۰۵/۰۳ (خالی: ۶ ماه اخیر)",
+        widget=JalaliMonthInput(),
     )
-    end = forms.CharField(label="تا ماه", required=False, max_length=20, help_text="ماه شمسی، مثلاً ۱۴۰۵/۰۸")
+    end = forms.CharField(
+        label="تا ماه", required=False, max_length=20, help_text="ماه شمسی، مثلاً ۱۴۰۵/۰۸", widget=JalaliMonthInput()
+    )
 
 
 class MunicipalityReportForm(RangeForm):
@@ -38,7 +44,9 @@ class MunicipalityReportForm(RangeForm):
 
 
 class CostForm(PersianForm):
-    month = forms.CharField(label="ماه", max_length=20, help_text="ماه جاری یا ماه گذشتهٔ شمسی، مثلاً ۱۴۰۵/۰۸")
+    month = forms.CharField(
+        label="ماه", max_length=20, help_text="ماه جاری یا ماه گذشتهٔ شمسی، مثلاً ۱۴۰۵/۰۸", widget=JalaliMonthInput()
+    )
     category = forms.ChoiceField(label="دسته", choices=CostCategory.choices)
     amount = forms.CharField(label="مبلغ (ریال)", max_length=40)
     note = forms.CharField(label="شرح", required=False, max_length=200)
