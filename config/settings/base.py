@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "daftar.site.context_processors.site",
+                "daftar.site.context_processors.navigation",
             ],
             "builtins": ["daftar.kernel.templatetags.persian"],
         },

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from daftar.audit.models import AuditEntry
 from daftar.kernel.errors import ApplicationError, ThrottledError
+from daftar.kernel.events import emit
 from daftar.kernel.jalali import to_jalali
 from daftar.runtime import ratelimit
 
@@ -28,6 +29,7 @@ from . import login_limits
 from . import messages as msg
 from .captcha import captcha_new, captcha_png, captcha_wav, well_formed
 from .constants import STAFF_ROLES, Role
+from .events import WorkWanted
 from .forms import CodeForm, LoginStartForm, MobileChangeForm, ProfileForm
 from .models import User
 from .scoping import scope_queryset
@@ -258,7 +260,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .order_by("-seq")[:10]
         )
     missing = profile_gaps(user)
+    # "what needs me now" (issue 18 §4): each role's panel, answered by the apps above
+    panels = [panel for answer in emit(WorkWanted(user)) for panel in answer]
     context = {
+        "work_panels": sorted(panels, key=lambda panel: panel.order),
         "municipalities": list(by_municipality.values()),
         "is_municipality_admin": is_admin,
         "recent_audit": recent,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -37,7 +37,15 @@ def _has_admin_access(request: HttpRequest) -> bool:
     return bool(user.is_staff or holds_anywhere(user, {Role.MUNICIPALITY_ADMIN}))
 
 
+ADMIN_NOT_YOURS = "بخش مدیریت فنی ویژهٔ مدیران سامانه است. کارهای شما در پیشخوان و در منوی بالای صفحه است."
+
+
 def _admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """Anonymous: the OTP login, then back here. Signed in without admin access (the licensing
+    authority, a supervisor…): their dashboard, told why (issue 18: it used to be silent)."""
+    if request.user.is_authenticated:
+        messages.info(request, ADMIN_NOT_YOURS)
+        return redirect("accounts:dashboard")
     next_url = request.GET.get("next") or reverse("admin:index")
     return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
 
