@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("daftar.ledger.urls")),
     path("", include("daftar.revenue.urls")),
     path("", include("daftar.appointments.urls")),
+    path("", include("daftar.supervision.urls")),  # the holder's notices and reports
     # the municipal staff's desk (issue 18): one namespace per role
     path("desk/authority/", include("daftar.desk.authority.urls")),
     path("desk/supervision/", include("daftar.desk.supervisor.urls")),

@@ -73,6 +73,7 @@ EXCLUDED_PREFIXES = ("/api/", "/admin/", "/captcha/")
 CASE_STAFF = "reviewer examiner inspector licensing_authority municipality_admin"
 OFFICE_READERS = "supervisor licensing_authority municipality_admin"
 OFFICE_STAFF = "owner office_clerk"
+NOTICE_READERS = "reviewer examiner inspector licensing_authority supervisor municipality_admin"
 LOGGED_IN = " ".join(a for a in ACTORS if a != "anon")
 
 
@@ -239,6 +240,17 @@ PAGES: dict[tuple[str, str], Row] = {
     ("GET", "/inspections/visits/{pk}/"): Row(cells(ok="owner inspector licensing_authority supervisor"), pk="visit"),
     ("POST", "/inspections/visits/{pk}/"): Row(
         cells(ok="inspector", forbid="owner licensing_authority supervisor"), pk="visit", body=_visit_result
+    ),
+    # the holder's notices (the municipality's staff read them) and six-monthly reports (issue 18)
+    ("GET", "/supervision/notices/{pk}/"): Row(cells(ok="owner " + NOTICE_READERS), pk="notice"),
+    ("POST", "/supervision/notices/{pk}/"): Row(
+        cells(ok="owner", forbid=NOTICE_READERS),
+        pk="notice",
+        body=lambda w: {"text": "دفتر در آن روز به دستور شهرداری ساعت کار تمدیدی داشت."},
+    ),
+    ("POST", "/supervision/licences/{number}/report/"): Row(
+        cells(ok="owner"),
+        body=lambda w: {"period": "1400-H1", "content": "گزارش شش‌ماههٔ دفتر با همهٔ جزئیات لازم"},
     ),
     # --- the office's own pages: its staff, and the municipality's readers read ----------------
     ("GET", "/offices/{pk}/manage/"): Row(STAFF_READ, pk="office"),

@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 
 from daftar.accounts.constants import Role
 from daftar.accounts.policy import holds_anywhere
+from daftar.licences.models import Licence
 from daftar.offices import policy as offices_policy
 
 
@@ -53,6 +54,7 @@ MINE = (
 )
 
 OFFICES = Entry("دفترهای من", "offices:mine")
+HOLDER = Entry("نظارت بر دفتر من", "supervision:mine")  # notices to answer, reports to send
 
 STAFF_GROUPS = (
     Group(
@@ -131,6 +133,14 @@ def menu_for(user: Any) -> dict[str, Any]:
                 groups.append({"key": group.key, "label": group.label, "links": links})
     return {
         "public": _links(PUBLIC),
-        "mine": _links([*MINE, *([OFFICES] if offices_policy.works_at_an_office(user) else [])]) if signed_in else [],
+        "mine": _links(
+            [
+                *MINE,
+                *([OFFICES] if offices_policy.works_at_an_office(user) else []),
+                *([HOLDER] if Licence.objects.filter(holder_id=user.pk).exists() else []),
+            ]
+        )
+        if signed_in
+        else [],
         "staff": groups,
     }

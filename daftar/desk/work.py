@@ -8,13 +8,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
 from daftar.accounts.events import WorkItem, WorkPanel, WorkWanted
 from daftar.accounts.policy import holds_anywhere
 from daftar.applications.selectors import is_overdue, is_staff_for, queue, queue_count
+from daftar.appointments.models import Appointment
+from daftar.appointments.workflow import AppointmentStatus
 from daftar.kernel.events import handles
+from daftar.kernel.normalize import persian_number
+from daftar.licences.models import Licence
+from daftar.offices import policy as offices_policy
+from daftar.supervision import policy as supervision_policy
+from daftar.supervision.models import NoticeStatus, OfficeReport
+from daftar.supervision.presenters import period_title
+from daftar.supervision.services import SUPERVISABLE, period_bounds, period_of
 
 # The number of oldest items each panel lists.
 OLDEST = 3
@@ -53,8 +63,88 @@ def case_panels(user: Any) -> list[WorkPanel]:
     ]
 
 
+def holder_panels(user: Any) -> list[WorkPanel]:
+    """A licence holder's supervision: notices to answer before their deadline (P5) and the
+    current half-year's report, due by its last day."""
+    licences = list(Licence.objects.filter(holder=user, status__in=SUPERVISABLE).order_by("pk"))
+    if not licences:
+        return []
+    now = timezone.now()
+    to_answer = list(
+        supervision_policy.visible_notices(user)
+        .filter(licence__in=licences, status=NoticeStatus.OPEN, responded_at__isnull=True, response_due__gte=now)
+        .select_related("licence")
+        .order_by("response_due")
+    )
+    items = [
+        WorkItem(
+            label=f"پاسخ به اخطاریهٔ {n.get_proposed_outcome_display()} — {n.licence.office_name}",
+            url=reverse("supervision:notice", args=[n.pk]),
+            due=n.response_due,
+        )
+        for n in to_answer[:OLDEST]
+    ]
+    period = period_of(timezone.localdate())
+    _start, end = period_bounds(period)
+    filed = set(OfficeReport.objects.filter(licence__in=licences, period=period).values_list("licence_id", flat=True))
+    unfiled = [lic for lic in licences if lic.pk not in filed]
+    items += [
+        WorkItem(
+            label=f"گزارش شش‌ماههٔ {period_title(period)} — {lic.office_name}",
+            url=reverse("supervision:mine"),
+            due=end,
+        )
+        for lic in unfiled[: max(0, OLDEST - len(items))]
+    ]
+    return [
+        WorkPanel(
+            role="holder",
+            title="نظارت بر دفتر شما",
+            count=len(to_answer) + len(unfiled),
+            url=reverse("supervision:mine"),
+            items=tuple(items),
+            order=5,
+            empty_text="اخطاریهٔ بی‌پاسخ یا گزارش عقب‌افتاده‌ای ندارید.",
+        )
+    ]
+
+
+def office_panels(user: Any) -> list[WorkPanel]:
+    """Today at the offices the user works at: the bookings still to serve."""
+    memberships = list(offices_policy.memberships(user).select_related("office").order_by("office__name"))
+    if not memberships:
+        return []
+    today = timezone.localdate()
+    waiting = dict(
+        Appointment.objects.filter(
+            office__in=[m.office for m in memberships], day=today, status=AppointmentStatus.BOOKED
+        )
+        .values_list("office")
+        .annotate(n=Count("pk"))
+        .values_list("office", "n")
+    )
+    items = tuple(
+        WorkItem(
+            label=f"{m.office.name}: {persian_number(waiting.get(m.office_id, 0))} نوبت امروز",
+            url=reverse("appointments:office_day", args=[m.office_id]),
+        )
+        for m in memberships[:OLDEST]
+    )
+    return [
+        WorkPanel(
+            role="office",
+            title="نوبت‌های امروز دفتر",
+            count=sum(waiting.values()),
+            url=reverse("offices:mine"),
+            items=items,
+            order=6,
+            empty_text="امروز نوبتی در انتظار نیست.",
+        )
+    ]
+
+
 # Every role's panels, in the dashboard's order. The role pages' own modules add theirs here.
-PROVIDERS: list[PanelsOf] = [case_panels]
+PROVIDERS: list[PanelsOf] = [case_panels, holder_panels, office_panels]
 
 
 @handles(WorkWanted)

@@ -81,6 +81,8 @@ PAGE_MEASURED = {
 NOT_STAFF = {
     ("POST", "/api/v1/licences/{number}/reports"): "the holder's six-monthly report",
     ("POST", "/api/v1/notices/{pk}/response"): "the holder's response (the notice's move respond)",
+    ("POST", "/supervision/notices/{pk}/"): "the holder's response on the web (the notice's move respond)",
+    ("POST", "/supervision/licences/{number}/report/"): "the holder's six-monthly report on the web",
 }
 # pages of these apps that only read (their views write nothing, whatever the method)
 READ_ONLY_PAGES = {
@@ -91,6 +93,7 @@ READ_ONLY_PAGES = {
     "/licences/public-key.pem",
     "/inspections/",
     "/inspections/{pk}/photos/{photo_id}/",
+    "/supervision/",
 }
 
 
