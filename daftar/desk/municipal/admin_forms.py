@@ -25,6 +25,15 @@ DECIMAL = {"dir": "ltr", "inputmode": "decimal", "autocomplete": "off"}
 QUOTA_PREFIX = "quota_"
 
 
+def _styled(field: forms.Field) -> forms.Field:
+    """A field added after ``PersianForm.__init__`` gets the Bootstrap class it would have had."""
+    widget = field.widget
+    if not isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    return field
+
+
 def rule_set_label(rule_set: RuleSet) -> str:
     return (
         f"{rule_set.licence_type.title} — نسخهٔ {persian_digits(rule_set.version)} "
@@ -45,8 +54,8 @@ class CallForm(PersianForm):
         widget=forms.Select,
         help_text="فقط نسخه‌های منتشرشده؛ فراخوان تا پایان با همین نسخه سنجیده می‌شود.",
     )
-    opens_at = JalaliDateTimeField(label="آغاز ثبت‌نام (به وقت تهران)", help_text="مانند ۱۴۰۵/۰۲/۰۱ ۰۸:۰۰")
-    closes_at = JalaliDateTimeField(label="پایان ثبت‌نام (به وقت تهران)", help_text="مانند ۱۴۰۵/۰۳/۰۱ ۱۴:۰۰")
+    opens_at = JalaliDateTimeField(label="آغاز ثبت‌نام (به وقت تهران)")
+    closes_at = JalaliDateTimeField(label="پایان ثبت‌نام (به وقت تهران)")
 
     def __init__(
         self,
@@ -69,8 +78,10 @@ class CallForm(PersianForm):
         ]
         self.districts = districts
         for district in districts:
-            self.fields[f"{QUOTA_PREFIX}{district.pk}"] = forms.CharField(
-                label=district.name, required=False, max_length=8, widget=forms.TextInput(attrs=NUMERIC)
+            self.fields[f"{QUOTA_PREFIX}{district.pk}"] = _styled(
+                forms.CharField(
+                    label=district.name, required=False, max_length=8, widget=forms.TextInput(attrs=dict(NUMERIC))
+                )
             )
 
     def quota_fields(self) -> list[Any]:
@@ -120,12 +131,14 @@ class ConditionsForm(PersianForm):
         self.groups: list[tuple[Condition, list[str]]] = []
         for condition in conditions:
             names = [f"c{condition.pk}-text"]
-            self.fields[names[0]] = forms.CharField(
-                label="متن شرط",
-                max_length=500,
-                initial=condition.text,
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+            self.fields[names[0]] = _styled(
+                forms.CharField(
+                    label="متن شرط",
+                    max_length=500,
+                    initial=condition.text,
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
             )
             for p in parameters_of(condition.check_type, list(condition.facts)):
                 name = f"c{condition.pk}-{p.name}"
@@ -137,7 +150,7 @@ class ConditionsForm(PersianForm):
                         required=False,
                         max_length=20,
                         initial=_value_text(current),
-                        widget=forms.TextInput(attrs=DECIMAL),
+                        widget=forms.TextInput(attrs=dict(DECIMAL)),
                     )
                 elif p.kind == CHOICE:
                     field = forms.ChoiceField(label=p.label, required=False, choices=p.choices, initial=current)
@@ -150,7 +163,7 @@ class ConditionsForm(PersianForm):
                         initial=list(current or []),
                         widget=forms.CheckboxSelectMultiple,
                     )
-                self.fields[name] = field
+                self.fields[name] = _styled(field)
                 names.append(name)
             self.groups.append((condition, names))
 

@@ -138,7 +138,7 @@ def call_new(request: HttpRequest) -> HttpResponse:
     municipality = scope.municipality
     types = list(LicenceType.objects.filter(is_active=True, rule_sets__municipality=municipality).distinct())
     districts = list(municipality.districts.order_by("number"))
-    options = {"licence_types": types, "rule_sets": _published(scope), "districts": districts}
+    options: dict[str, Any] = {"licence_types": types, "rule_sets": _published(scope), "districts": districts}
     context: dict[str, Any] = {"scope": scope}
     if request.method != "POST":
         initial: dict[str, Any] = {}
@@ -196,7 +196,7 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
     call = _call(request, pk)
     scope = scope_for(request, {call.municipality_id})
     districts = list(call.municipality.districts.order_by("number"))
-    options = {
+    options: dict[str, Any] = {
         "licence_types": [],
         "rule_sets": _published(scope, call.licence_type),
         "districts": districts,

@@ -69,6 +69,7 @@ def test_the_list_shows_versions_with_jalali_dates(tehran_rules: RuleSet) -> Non
     day = jdatetime.date.fromgregorian(date=tehran_rules.effective_from).strftime("%Y/%m/%d")
     assert day.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in page
     assert "پیش‌نویس تازه از نسخهٔ ۱" in page and "None" not in page
+    assert not CONDITION_ID.search(re.sub(r"<[^>]+>", " ", page)), "a condition id is shown on the page"
 
 
 def test_an_admin_drafts_changes_a_threshold_previews_and_publishes(tehran_rules: RuleSet) -> None:
