@@ -117,6 +117,7 @@ def build_world() -> World:
         w.users[FOREIGN + role] = RoleAssignmentFactory(municipality=elsewhere, role=role).user.pk
     call = open_call()
     w.ids["call"] = call.pk
+    w.ids["rule_set"] = call.rule_set_id  # published: the administrator's pages read, never change it
     w.ids["licence_type"] = call.licence_type.code
     w.extra["district"] = call.districts.first().district_id
 

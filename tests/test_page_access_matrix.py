@@ -289,6 +289,24 @@ PAGES: dict[tuple[str, str], Row] = {
     ),
     # --- tariff revisions: the municipality's administrator ------------------------------------
     ("POST", "/tariffs/revisions/{pk}/cancel/"): Row(cells(ok="municipality_admin"), pk="revision"),
+    # --- the municipality administrator's calls and rule sets (desk) ----------------------------
+    # the world's call is open: its edit page says why not (200), an empty close or cancel is the
+    # Persian form error (400); the world's rule set is published: edits and publishing are 409
+    ("GET", "/desk/municipality/calls/{pk}/edit/"): Row(cells(ok="municipality_admin"), pk="call"),
+    ("POST", "/desk/municipality/calls/{pk}/edit/"): Row(cells(ok="municipality_admin"), pk="call", body=lambda w: {}),
+    ("GET", "/desk/municipality/calls/{pk}/close/"): Row(cells(ok="municipality_admin"), pk="call"),
+    ("POST", "/desk/municipality/calls/{pk}/close/"): Row(cells(ok="municipality_admin"), pk="call", body=lambda w: {}),
+    ("GET", "/desk/municipality/calls/{pk}/cancel/"): Row(cells(ok="municipality_admin"), pk="call"),
+    ("POST", "/desk/municipality/calls/{pk}/cancel/"): Row(
+        cells(ok="municipality_admin"), pk="call", body=lambda w: {}
+    ),
+    ("GET", "/desk/municipality/rules/{pk}/"): Row(cells(ok="municipality_admin"), pk="rule_set"),
+    ("POST", "/desk/municipality/rules/{pk}/"): Row(cells(ok="municipality_admin"), pk="rule_set", body=lambda w: {}),
+    ("GET", "/desk/municipality/rules/{pk}/preview/"): Row(cells(ok="municipality_admin"), pk="rule_set"),
+    ("GET", "/desk/municipality/rules/{pk}/publish/"): Row(cells(ok="municipality_admin"), pk="rule_set"),
+    ("POST", "/desk/municipality/rules/{pk}/publish/"): Row(
+        cells(ok="municipality_admin"), pk="rule_set", body=lambda w: {"effective_from": w.extra["future_day"]}
+    ),
 }
 
 READ_STATUSES = range(200, 400)

@@ -11,6 +11,9 @@ Nobody seats, scores or decides the exam or interview of their own case, nor rec
 training credits (S15, P1): an examiner who applied is answered as if their case did not exist
 (404, the same body as a nonexistent id; in a score import, the same row error as an unknown
 tracking code), and a session that seats their case is one they do not announce.
+
+The municipality's pass rules (``AssessmentPolicy``) are set by its municipality administrator
+(``may_set_pass_rules``); they belong to the municipality, not to a person.
 """
 
 from __future__ import annotations
@@ -18,18 +21,34 @@ from __future__ import annotations
 from typing import Any
 
 from daftar.accounts.constants import Role
-from daftar.accounts.policy import holds, is_own, municipalities_where, staff_may
+from daftar.accounts.policy import holds, holds_anywhere, is_own, municipalities_where, staff_may
 from daftar.kernel.errors import ApplicationError
 
 from . import messages as msg
 
 EXAMINERS = frozenset({Role.EXAMINER})
 CREDIT_ROLES = frozenset({Role.EXAMINER, Role.REVIEWER})
+POLICY_ADMINS = frozenset({Role.MUNICIPALITY_ADMIN})
 
 
 def examiner_municipalities(actor: Any) -> set[int] | None:
     """Ids of the municipalities where ``actor`` examines; ``None`` means all (platform admin)."""
     return municipalities_where(actor, EXAMINERS)
+
+
+def sets_pass_rules_somewhere(actor: Any) -> bool:
+    """May open the pass-rules page at all (someone who administers no municipality: 403)."""
+    return holds_anywhere(actor, POLICY_ADMINS)
+
+
+def pass_rule_municipalities(actor: Any) -> set[int] | None:
+    """Ids of the municipalities whose pass rules ``actor`` sets; ``None`` means all of them."""
+    return municipalities_where(actor, POLICY_ADMINS)
+
+
+def may_set_pass_rules(actor: Any, municipality_id: int) -> bool:
+    """Sets the pass rules (S10.4, P7) of ``municipality_id``."""
+    return holds(actor, POLICY_ADMINS, municipality_id)
 
 
 def is_examiner(actor: Any, municipality_id: int) -> bool:

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from daftar.accounts.admin_base import MunicipalityScopedAdmin
 from daftar.kernel.admin_columns import jalali_column
+from daftar.kernel.errors import ApplicationError
 from daftar.kernel.forms import JalaliDateTimeField
 from daftar.municipalities.models import District
 from daftar.rules.selectors import rule_set_in_force
@@ -19,6 +20,7 @@ from daftar.rules.selectors import rule_set_in_force
 from . import messages as msg
 from . import policy
 from .models import Call, CallDistrict
+from .services import call_dates_check
 
 
 class CallForm(forms.ModelForm):
@@ -32,8 +34,11 @@ class CallForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         opens, closes = data.get("opens_at"), data.get("closes_at")
-        if opens and closes and closes <= opens:
-            self.add_error("closes_at", msg.CLOSES_BEFORE_OPENS)
+        if opens and closes:
+            try:  # the same check as the administrator's page (services)
+                call_dates_check(opens, closes)
+            except ApplicationError as exc:
+                self.add_error("closes_at", exc.message)
         municipality, licence_type = data.get("municipality"), data.get("licence_type")
         if municipality and licence_type and self.instance.rule_set_id is None:
             rule_set = rule_set_in_force(licence_type, municipality)

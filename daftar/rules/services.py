@@ -11,13 +11,15 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from daftar.audit.services import audit_record
 from daftar.kernel.errors import ApplicationError
-from daftar.kernel.normalize import search_key
+from daftar.kernel.normalize import normalize_text, persian_digits, search_key
 from daftar.municipalities.models import Municipality
 
 from . import messages as msg
+from .editing import MSG_STALE, MSG_TEXT, parameters_read, short, stale_number
 from .evaluator import Evaluation, evaluate
 from .models import Condition, DocumentRequirement, EligibilityCheck, LicenceType, RuleSet, ScoringTable
 from .schema import condition_errors
@@ -163,18 +165,23 @@ def rule_set_new_version(*, rule_set: RuleSet, actor: Any, effective_from: dt.da
     return draft
 
 
-def rule_set_publish(*, rule_set: RuleSet, actor: Any) -> RuleSet:
-    """Freeze a draft. From now on it can only be copied into a newer version."""
+def rule_set_publish(*, rule_set: RuleSet, actor: Any, effective_from: dt.date | None = None) -> RuleSet:
+    """Freeze a draft. From now on it can only be copied into a newer version.
+
+    ``effective_from`` (the administrator's page): the day it comes into force, not before
+    today (Tehran); a version cannot rewrite what was in force on a day already past. Without
+    it the draft keeps the date it has."""
+    if effective_from is not None and effective_from < timezone.localdate():
+        raise ApplicationError(msg.EFFECTIVE_PAST, fields={"effective_from": [msg.EFFECTIVE_PAST]})
     with transaction.atomic():
         locked = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
         if locked.published:
-            raise ApplicationError(
-                "این نسخه پیش‌تر منتشر شده است؛ برای تغییر، نسخهٔ تازه بسازید.", code="conflict", status=409
-            )
+            raise ApplicationError(msg.ALREADY_PUBLISHED, code="conflict", status=409)
         conditions = list(locked.conditions.all())
         if not conditions:
             raise ApplicationError("نسخهٔ بی‌شرط را نمی‌توان منتشر کرد.", code="invalid")
         problems: dict[str, list[str]] = {}
+        texts: dict[str, str] = {}
         for condition in conditions:
             condition.parameters = snapshot_parameters(condition.parameters)
             row = {
@@ -188,13 +195,19 @@ def rule_set_publish(*, rule_set: RuleSet, actor: Any) -> RuleSet:
             found = condition_errors(row)
             if found:
                 problems[condition.cid] = found
+                texts[condition.cid] = short(condition.text)
             else:
                 condition.save(update_fields=["parameters"])
         if problems:
-            summary = "؛ ".join(f"{cid}: {' '.join(errs)}" for cid, errs in problems.items())
+            # named by their text: people read this message, and a condition's id means nothing to them
+            summary = "؛ ".join(f"«{texts[cid]}»: {' '.join(errs)}" for cid, errs in problems.items())
             raise ApplicationError(f"این نسخه منتشر نشد؛ شرایط نادرست: {summary}", code="invalid", fields=problems)
         locked.published = True
-        locked.save(update_fields=["published"])
+        fields = ["published"]
+        if effective_from is not None:
+            locked.effective_from = effective_from
+            fields.append("effective_from")
+        locked.save(update_fields=fields)
         audit_record(
             actor=actor,
             action="rule_set_published",
@@ -203,6 +216,113 @@ def rule_set_publish(*, rule_set: RuleSet, actor: Any) -> RuleSet:
             data={"version": locked.version, "effective_from": str(locked.effective_from)},
         )
     return locked
+
+
+def rule_set_draft(*, licence_type: LicenceType, municipality: Municipality, actor: Any) -> RuleSet:
+    """A new draft copied from the latest version of ``licence_type`` in ``municipality``; one
+    draft at a time, so that two people do not edit two drafts of the same rules."""
+    with transaction.atomic():
+        versions = RuleSet.objects.select_for_update().filter(licence_type=licence_type, municipality=municipality)
+        if versions.filter(published=False).exists():
+            raise ApplicationError(msg.DRAFT_EXISTS, code="conflict", status=409)
+        latest = versions.order_by("-version").first()
+        if latest is None:
+            raise ApplicationError(msg.NO_VERSION, code="conflict", status=409)
+        return rule_set_new_version(
+            rule_set=latest, actor=actor, effective_from=max(latest.effective_from, timezone.localdate())
+        )
+
+
+@dataclass(frozen=True)
+class ConditionEdit:
+    """What was typed for one condition of a draft: its text, and its parameters by name (a
+    string for a number or a choice, a list for several choices); a parameter left out keeps
+    its value."""
+
+    text: str
+    parameters: dict[str, Any]
+
+
+def rule_set_conditions_update(*, rule_set: RuleSet, edits: dict[int, ConditionEdit], actor: Any) -> list[Condition]:
+    """Change the texts and thresholds of a draft's conditions (``edits`` by condition id).
+
+    All or nothing: every error is answered at once, keyed ``c<id>-<parameter>`` (``c<id>-text``
+    for the text), and nothing is written. A published version is never changed (409)."""
+    with transaction.atomic():
+        locked = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
+        if locked.published:
+            raise ApplicationError(msg.PUBLISHED_FIXED, code="conflict", status=409)
+        conditions = {c.pk: c for c in locked.conditions.all()}
+        errors: dict[str, list[str]] = {}
+        changed: list[tuple[Condition, dict[str, Any]]] = []
+        for pk, edit in edits.items():
+            condition = conditions.get(pk)
+            if condition is None:
+                continue  # not of this version: nothing to change
+            # the texts are written with Persian digits (the fixture's), whatever was typed
+            text = persian_digits(normalize_text(edit.text or ""))
+            if not 5 <= len(text) <= 500:
+                errors[f"c{pk}-text"] = [MSG_TEXT]
+                continue
+            parameters, problems = parameters_read(
+                check=condition.check_type,
+                facts=list(condition.facts),
+                text=text,
+                current=dict(condition.parameters),
+                typed=edit.parameters,
+            )
+            for name, found in problems.items():
+                errors[f"c{pk}-{name}"] = found
+            if problems:
+                continue
+            stale = stale_number(text, condition.parameters, parameters)
+            if stale is not None:
+                errors[f"c{pk}-text"] = [MSG_STALE.format(old=stale[0], new=stale[1])]
+                continue
+            row = {
+                "cid": condition.cid,
+                "group": condition.group,
+                "facts": condition.facts,
+                "check": condition.check_type,
+                "parameters": parameters,
+                "verified_by": condition.verified_by,
+            }
+            found = condition_errors(row)
+            if found:
+                errors[f"c{pk}-text"] = found
+                continue
+            if text != condition.text or parameters != condition.parameters:
+                before = {"text": condition.text, "parameters": _without_zones(condition.parameters)}
+                condition.text, condition.parameters = text, parameters
+                changed.append((condition, before))
+        if errors:
+            raise ApplicationError(msg.CONDITIONS_INVALID, fields=errors)
+        for condition, _before in changed:
+            condition.save(update_fields=["text", "parameters"])
+        if changed:
+            audit_record(
+                actor=actor,
+                action="rule_set_conditions_changed",
+                obj=locked,
+                municipality=locked.municipality,
+                data={
+                    "version": locked.version,
+                    "changes": [
+                        {
+                            "condition": c.cid,
+                            "before": before,
+                            "after": {"text": c.text, "parameters": _without_zones(c.parameters)},
+                        }
+                        for c, before in changed
+                    ],
+                },
+            )
+    return [c for c, _before in changed]
+
+
+def _without_zones(parameters: dict[str, Any]) -> dict[str, Any]:
+    """A zone map is kilobytes of coordinates that a page never changes: not worth an audit row."""
+    return {k: v for k, v in parameters.items() if k != "zones"}
 
 
 @dataclass(frozen=True)

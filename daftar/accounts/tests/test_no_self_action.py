@@ -55,6 +55,10 @@ APPS = (
     "daftar.offices",
     "daftar.appointments",
     "daftar.calls",
+    # the municipality administrator's calls, rule sets and pass rules (issue 18 §3)
+    "daftar.desk.municipal.calls",
+    "daftar.desk.municipal.rulesets",
+    "daftar.desk.municipal.assessment",
 )
 CASE_PATHS_OF_THESE_APPS = re.compile(r"/documents(/|$)|/inquiries/|^/calls/")  # the call pages are the case's views
 OWNERS = {"citizen", "applicant", SYSTEM}  # lifecycle roles that are not staff
@@ -308,6 +312,10 @@ CITIZEN = "the citizen's own booking or cancellation (appointments.policy)"
 APPLICANT = "the applicant's own application in a call"
 READ = "a read: it changes nothing"
 NEW_SESSION = "creates an exam session of a call: no case is in it yet"
+MUNICIPALITY_OWNS = (
+    "a call, a rule-set version or the pass rules belong to the municipality, not to a person: "
+    "no one's own case, licence or office is acted on (calls.policy, rules.policy, assessments.policy)"
+)
 
 ACTIONS: dict[tuple[str, str], Try | Move | str] = {
     # --- exams and interviews ----------------------------------------------------------------
@@ -408,6 +416,18 @@ ACTIONS: dict[tuple[str, str], Try | Move | str] = {
     ("PAGE", "/calls/"): READ,
     ("PAGE", "/calls/{pk}/"): APPLICANT,
     ("PAGE", "/calls/{pk}/ranking/"): READ,
+    # --- the municipality administrator's pages (desk) ----------------------------------------
+    ("PAGE", "/desk/municipality/calls/"): READ,
+    ("PAGE", "/desk/municipality/calls/new/"): MUNICIPALITY_OWNS,
+    ("PAGE", "/desk/municipality/calls/{pk}/edit/"): MUNICIPALITY_OWNS,
+    ("PAGE", "/desk/municipality/calls/{pk}/close/"): MUNICIPALITY_OWNS,
+    ("PAGE", "/desk/municipality/calls/{pk}/cancel/"): MUNICIPALITY_OWNS,
+    ("PAGE", "/desk/municipality/rules/"): READ,
+    ("PAGE", "/desk/municipality/rules/new/"): MUNICIPALITY_OWNS,
+    ("PAGE", "/desk/municipality/rules/{pk}/"): MUNICIPALITY_OWNS,
+    ("PAGE", "/desk/municipality/rules/{pk}/preview/"): READ,
+    ("PAGE", "/desk/municipality/rules/{pk}/publish/"): MUNICIPALITY_OWNS,
+    ("PAGE", "/desk/municipality/assessment/"): MUNICIPALITY_OWNS,
 }
 
 

@@ -1,5 +1,22 @@
-from django.urls import URLPattern, URLResolver
+"""The municipality administrator's pages, replacing the Django admin for them (issue 18 §3)."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from . import assessment, calls, rulesets
 
 app_name = "municipal"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    # calls, rule sets, assessment policy
+    path("calls/", calls.call_list, name="calls"),
+    path("calls/new/", calls.call_new, name="call_new"),
+    path("calls/<int:pk>/edit/", calls.call_edit, name="call_edit"),
+    path("calls/<int:pk>/close/", calls.call_close_view, name="call_close"),
+    path("calls/<int:pk>/cancel/", calls.call_cancel_view, name="call_cancel"),
+    path("rules/", rulesets.rule_set_list, name="rule_sets"),
+    path("rules/new/", rulesets.rule_set_new, name="rule_set_new"),
+    path("rules/<int:pk>/", rulesets.rule_set_detail, name="rule_set"),
+    path("rules/<int:pk>/preview/", rulesets.rule_set_preview_view, name="rule_set_preview"),
+    path("rules/<int:pk>/publish/", rulesets.rule_set_publish_view, name="rule_set_publish"),
+    path("assessment/", assessment.assessment_policy, name="assessment_policy"),
+]
