@@ -96,8 +96,8 @@ STAFF_GROUPS = (
         _roles(Role.MUNICIPALITY_ADMIN),
         (
             Entry("فراخوان‌ها", "municipal:calls"),
-            Entry("نسخه‌های قواعد", "municipal:rulesets"),
-            Entry("سیاست ارزیابی", "municipal:assessment"),
+            Entry("نسخه‌های قواعد", "municipal:rule_sets"),
+            Entry("سیاست ارزیابی", "municipal:assessment_policy"),
             Entry("ساعات کار و روزهای تمدیدی", "municipal:hours"),
             Entry("تعطیلات و روزهای کاری", "municipal:days"),
             Entry("نقش‌های کارکنان", "municipal:staff"),

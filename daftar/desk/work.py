@@ -26,6 +26,8 @@ from daftar.supervision.models import NoticeStatus, OfficeReport
 from daftar.supervision.presenters import period_title
 from daftar.supervision.services import SUPERVISABLE, period_bounds, period_of
 
+from .municipal import work_calls
+
 # The number of oldest items each panel lists.
 OLDEST = 3
 
@@ -144,7 +146,7 @@ def office_panels(user: Any) -> list[WorkPanel]:
 
 
 # Every role's panels, in the dashboard's order. The role pages' own modules add theirs here.
-PROVIDERS: list[PanelsOf] = [case_panels, holder_panels, office_panels]
+PROVIDERS: list[PanelsOf] = [case_panels, holder_panels, office_panels, work_calls.panels]
 
 
 @handles(WorkWanted)
