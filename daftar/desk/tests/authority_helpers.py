@@ -49,7 +49,7 @@ def days(n: int) -> dt.date:
 
 def office_of(licence: Licence, name: str = "دفتر خدمات الکترونیک شهر آزمون") -> Office:
     """The licence's office, open every day 8:00–14:00 (so only a sanction closes a day)."""
-    return OfficeFactory(
+    return OfficeFactory.create(
         municipality=licence.municipality,
         district=licence.district,
         licence=licence,
@@ -67,7 +67,7 @@ def book(office: Office, day: dt.date, n: int = 1) -> list[Appointment]:
 
 def waiting_case(status: str, due_in_days: int | None, **extra: Any) -> Application:
     due = timezone.now() + dt.timedelta(days=due_in_days) if due_in_days is not None else None
-    return ApplicationFactory(status=status, submitted_at=timezone.now(), due_at=due, **extra)
+    return ApplicationFactory.create(status=status, submitted_at=timezone.now(), due_at=due, **extra)
 
 
 def final_review(due_in_days: int | None, **extra: Any) -> Application:
