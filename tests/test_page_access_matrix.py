@@ -287,6 +287,34 @@ PAGES: dict[tuple[str, str], Row] = {
         params=(("code", "appointment"),),
         body=lambda w: {"status": "done"},
     ),
+    # --- the licensing authority's desk (issue 18 §1): the register's readers read a licence;
+    # its licensing authority acts; staff who see it without the role get 403 ---------------------
+    ("GET", "/desk/authority/licences/{number}/"): Row(
+        cells(ok=OFFICE_READERS, forbid="owner reviewer examiner inspector")
+    ),
+    ("GET", "/desk/authority/licences/{number}/act/"): Row(
+        cells(ok="licensing_authority", forbid="owner reviewer examiner inspector supervisor municipality_admin"),
+        query="?action=suspend",
+    ),
+    # the preview of a suspension without a reason: the Persian form error (400)
+    ("POST", "/desk/authority/licences/{number}/act/"): Row(
+        cells(ok="licensing_authority", forbid="owner reviewer examiner inspector supervisor municipality_admin"),
+        body=lambda w: {"action": "suspend", "step": "preview"},
+    ),
+    ("GET", "/desk/authority/notices/{pk}/"): Row(
+        cells(
+            ok="licensing_authority", forbid="owner " + _others(CASE_STAFF, but="licensing_authority") + " supervisor"
+        ),
+        pk="notice",
+    ),
+    # the office's time to respond has not run out: refused for the state (409)
+    ("POST", "/desk/authority/notices/{pk}/"): Row(
+        cells(
+            ok="licensing_authority", forbid="owner " + _others(CASE_STAFF, but="licensing_authority") + " supervisor"
+        ),
+        pk="notice",
+        body=lambda w: {"reason": "دفتر پس از ساعت ۱۸ بدون مجوز کار کرده است", "step": "confirm"},
+    ),
     # --- tariff revisions: the municipality's administrator ------------------------------------
     ("POST", "/tariffs/revisions/{pk}/cancel/"): Row(cells(ok="municipality_admin"), pk="revision"),
     # --- the municipality administrator's calls and rule sets (desk) ----------------------------
@@ -531,6 +559,9 @@ LISTS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "/offices/mine/": {"office": ("GET", "/offices/{pk}/manage/")},
     "/appointments/": {"appointment": ("GET", "/appointments/{code}/")},
+    "/desk/authority/licences/": {"licence": ("GET", "/desk/authority/licences/{number}/")},
+    "/desk/authority/licences/export/?as=csv": {"licence": ("GET", "/desk/authority/licences/{number}/")},
+    "/desk/authority/notices/": {"licence": ("GET", "/desk/authority/notices/{pk}/")},
 }
 
 
@@ -547,6 +578,9 @@ SHOWN = {
     ("/offices/mine/", "office_clerk"): ("office",),
     ("/offices/mine/", "supervisor"): ("office",),
     ("/appointments/", "owner"): ("appointment",),
+    ("/desk/authority/licences/", "supervisor"): ("licence",),
+    ("/desk/authority/licences/export/?as=csv", "municipality_admin"): ("licence",),
+    ("/desk/authority/notices/", "licensing_authority"): ("licence",),
 }
 
 
@@ -561,10 +595,11 @@ def test_list_pages_show_only_what_the_object_pages_show(world: World, actor: st
             whose = obj if actor == "owner" and obj in world.owners else "case"
             if (url, whose) not in pages:
                 response = _client(world, actor, whose).get(url)
-                # Either, by actor (a set on purpose): a list page is 404 to whoever may not open
-                # it at all, the staff queue to an applicant say (each app's page tests pin who);
-                # this test is about what a 200 page shows, and a 404 shows nothing.
-                assert response.status_code in (200, 404), f"{url} as {actor}: {_show(response)}"
+                # Either, by actor (a set on purpose): a list page is 404 (or, the staff desk's,
+                # 403) to whoever may not open it at all, the staff queue to an applicant say (each
+                # app's page tests pin who); this test is about what a 200 page shows, and a
+                # refusal shows nothing.
+                assert response.status_code in (200, 403, 404), f"{url} as {actor}: {_show(response)}"
                 pages[(url, whose)] = _content(response).decode(errors="replace")
             text = pages[(url, whose)]
             allowed = actor in _readers(key) and (actor != "owner" or obj in world.owners)

@@ -68,3 +68,19 @@ def start_jalali(moment: dt.datetime) -> str:
     """``1405/09/08 08:30`` (Latin digits, Tehran time): the ``_jalali`` twin of an API time."""
     local = moment.astimezone(TEHRAN)
     return jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M")
+
+
+def bookings_a_sanction_cancels(
+    licence: Any, *, since: dt.date, until: dt.date | None, now: dt.datetime | None = None
+) -> int:
+    """How many live bookings of ``licence``'s office a sanction from ``since`` to ``until``
+    (inclusive; ``None``: for good, a revocation) would cancel: those ``appointments_reconcile``
+    cancels when ``LicenceSanctioned`` arrives (``handlers.sanctioned``): booked, not started
+    yet, on a day the sanction covers. Asked before the sanction is taken, to say what it will do."""
+    now = now or timezone.now()
+    rows = Appointment.objects.filter(
+        office__licence=licence, status=AppointmentStatus.BOOKED, start__gt=now, day__gte=since
+    )
+    if until is not None:
+        rows = rows.filter(day__lte=until)
+    return rows.count()

@@ -22,6 +22,7 @@ from daftar.municipalities.services import provinces_ensure
 from daftar.rules.models import LicenceType
 from daftar.rules.services import rules_load_fixture
 
+from .authority import demo_authority_load
 from .data import DEMO_BIRTH_DATE, DEMO_CALL_DAYS, DEMO_PERSON_TYPE, DEMO_USERS, TEHRAN, TEHRAN_DISTRICTS
 from .offices import demo_offices_load
 
@@ -74,7 +75,9 @@ def demo_load(*, offices: bool = True) -> list[DemoLogin]:
         demo_call_ensure(tehran)
         if offices:
             open_now = calls_list(municipality_slug=tehran.slug, state=CallState.OPEN)
-            demo_offices_load(tehran, open_now.filter(licence_type__code="e-city-office").order_by("pk").first())
+            demo_call = open_now.filter(licence_type__code="e-city-office").order_by("pk").first()
+            demo_offices_load(tehran, demo_call)
+            demo_authority_load(tehran, demo_call)  # the licensing authority's desk (issue 18)
     return logins
 
 

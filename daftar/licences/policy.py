@@ -18,8 +18,16 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from daftar.accounts.constants import STAFF_ROLES
-from daftar.accounts.policy import holds, is_own, is_person, not_found, staff_may
+from daftar.accounts.constants import STAFF_ROLES, Role
+from daftar.accounts.policy import (
+    holds,
+    holds_anywhere,
+    is_own,
+    is_person,
+    municipalities_where,
+    not_found,
+    staff_may,
+)
 from daftar.accounts.scoping import scope_queryset
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.lifecycle import SYSTEM, Move
@@ -28,6 +36,8 @@ from . import messages as msg
 from .models import Licence
 from .workflow import ACTIONS, LICENCE, MOVES
 
+# The roles that take a person's moves on a licence (the licensing authority).
+AUTHORITY_ROLES: frozenset[str] = frozenset().union(*(MOVES[action].roles for action in ACTIONS))
 # The staff actions on a licence (each a move of the table), by name: the roles that take them.
 STAFF_ACTIONS: dict[str, frozenset[str]] = {f"licence.{action}": MOVES[action].roles for action in ACTIONS}
 
@@ -75,6 +85,49 @@ def visible(actor: Any) -> QuerySet[Licence]:
     """Licences ``actor`` may see: their own, and their municipalities' when they are staff;
     any other is "not found" (404), never "forbidden"."""
     return scope_queryset(Licence.objects.all(), actor, roles=STAFF_ROLES, owner_field="holder")
+
+
+# --- the licence register of the municipality's staff (the licensing authority's desk) -------------
+# Who reads the register and a licence's staff page: the licensing authority, the supervisor and
+# the municipality's administrator of the licence's municipality (a platform superuser too: they
+# read, but take no licence move). Nobody reads their own licence there: it is not found.
+REGISTER_READERS = frozenset({Role.LICENSING_AUTHORITY, Role.SUPERVISOR, Role.MUNICIPALITY_ADMIN})
+
+
+def reads_register(actor: Any) -> bool:
+    """``actor`` reads some municipality's register (the register's pages; 403 otherwise)."""
+    return holds_anywhere(actor, REGISTER_READERS)
+
+
+def register(actor: Any) -> QuerySet[Licence]:
+    """The licences of the register ``actor`` reads: their municipalities' in ``REGISTER_READERS``,
+    their own excluded (the holder's, and those of the office they work at)."""
+    qs = scope_queryset(Licence.objects.all(), actor, roles=REGISTER_READERS)
+    if is_person(actor):
+        qs = qs.exclude(pk__in=own_licences(actor).values("pk"))
+    return qs
+
+
+def may_read(actor: Any, licence: Licence) -> bool:
+    """``actor`` reads ``licence``'s staff page (not their own)."""
+    return staff_may(actor, REGISTER_READERS, licence.municipality_id, owners=owners(licence))
+
+
+def demand_read(actor: Any, licence: Licence) -> None:
+    """Refuse ``actor`` who may not read ``licence``'s staff page: "not found" to an owner who
+    holds a reader's role there (the same body as an unknown number), 403 to anyone else who sees
+    the licence (``visible``) without such a role."""
+    if may_read(actor, licence):
+        return
+    if holds(actor, REGISTER_READERS, licence.municipality_id) and is_owner(actor, licence):
+        raise not_found(msg.NOT_FOUND)
+    raise ApplicationError(msg.NOT_PERMITTED_READ, code="permission_denied", status=403)
+
+
+def acting_municipalities(actor: Any) -> set[int]:
+    """Ids of the municipalities whose licences ``actor`` takes moves on as their licensing
+    authority (the role itself: a platform superuser takes none, ``platform=False``)."""
+    return municipalities_where(actor, AUTHORITY_ROLES, platform=False) or set()
 
 
 def may_move(actor: Any, move: Move, licence: Licence) -> bool:

@@ -20,7 +20,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from daftar.accounts.constants import STAFF_ROLES, Role
-from daftar.accounts.policy import holds, is_person, not_found, staff_may
+from daftar.accounts.policy import holds, is_person, municipalities_where, not_found, staff_may
 from daftar.accounts.scoping import scope_queryset
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.lifecycle import Move
@@ -29,7 +29,7 @@ from daftar.licences.models import Licence
 
 from . import messages as msg
 from .models import Notice, Violation
-from .workflow import HOLDER, NOTICE, VIOLATION
+from .workflow import DECIDERS, HOLDER, NOTICE, VIOLATION, NoticeStatus
 
 # who records a violation: the supervisor, and the inspector who saw it on a visit (S11.3, S17)
 VIOLATION_RECORDERS = frozenset({Role.SUPERVISOR, Role.INSPECTOR})
@@ -132,3 +132,19 @@ def visible_notices(actor: Any) -> QuerySet[Notice]:
 
 def may_read_violations(actor: Any, licence: Licence) -> bool:
     return is_holder(actor, licence) or holds(actor, VIOLATION_READERS, licence.municipality_id)
+
+
+def deciding_municipalities(actor: Any) -> set[int]:
+    """Ids of the municipalities whose notices ``actor`` decides (the role itself: a platform
+    superuser decides none, as ``may_move`` says)."""
+    return municipalities_where(actor, DECIDERS, platform=False) or set()
+
+
+def awaiting_decision(actor: Any) -> QuerySet[Notice]:
+    """The open notices ``actor`` decides: their municipalities' as the licensing authority,
+    those of their own licences and offices excluded (the licensing authority's desk)."""
+    ids = deciding_municipalities(actor)
+    if not ids:
+        return Notice.objects.none()
+    own = licence_policy.own_licences(actor).values("pk")
+    return visible_notices(actor).filter(status=NoticeStatus.OPEN, municipality_id__in=ids).exclude(licence_id__in=own)

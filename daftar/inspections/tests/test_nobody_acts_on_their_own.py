@@ -56,7 +56,8 @@ REGISTRY: dict[str, frozenset[str]] = {
     **supervision_policy.STAFF_ACTIONS,
     **inspection_policy.STAFF_ACTIONS,
 }
-APPS = ("daftar.licences.", "daftar.supervision.", "daftar.inspections.")
+# (and the licensing authority's desk, whose pages take the licence's and the notice's moves)
+APPS = ("daftar.licences.", "daftar.supervision.", "daftar.inspections.", "daftar.desk.authority.")
 # the municipality's staff who own nothing in the world (the demo data's), by role
 STAFF = {"inspector": "09120000004", "licensing_authority": "09120000005", "supervisor": "09120000006"}
 MISSING = {"number": "TEH-1404-999999", "pk": "999999999"}
@@ -94,6 +95,13 @@ READ_ONLY_PAGES = {
     "/inspections/",
     "/inspections/{pk}/photos/{photo_id}/",
     "/supervision/",
+
+    "/desk/authority/",
+    "/desk/authority/decisions/",
+    "/desk/authority/licences/",
+    "/desk/authority/licences/export/",
+    "/desk/authority/licences/{number}/",
+    "/desk/authority/notices/",
 }
 
 
@@ -214,8 +222,12 @@ def _suspended(w: World) -> None:
 
 def _licence_action(action: str, prepare: Callable[[World], None] | None = None) -> list[Attempt]:
     body = {"action": action, "reason": REASON, "until": days(30).isoformat()}
+    page = {**body, "step": "confirm"}  # the authority's desk: the confirmed move
     return [
-        Attempt(("POST", "/api/v1/licences/{number}/actions"), "licence", OFFICE_OWNERS, lambda: body, prepare=prepare)
+        Attempt(("POST", "/api/v1/licences/{number}/actions"), "licence", OFFICE_OWNERS, lambda: body, prepare=prepare),
+        Attempt(
+            ("POST", "/desk/authority/licences/{number}/act/"), "licence", OFFICE_OWNERS, lambda: page, prepare=prepare
+        ),
     ]
 
 
@@ -224,6 +236,9 @@ def _photo() -> dict[str, Any]:
 
 
 DECIDE = Attempt(("POST", "/api/v1/notices/{pk}/decision"), "notice", OFFICE_OWNERS, lambda: {"reason": REASON})
+DECIDE_PAGE = Attempt(
+    ("POST", "/desk/authority/notices/{pk}/"), "notice", OFFICE_OWNERS, lambda: {"reason": REASON, "step": "confirm"}
+)
 
 ATTEMPTS: dict[str, list[Attempt]] = {
     "licence.suspend": _licence_action("suspend"),
@@ -239,8 +254,8 @@ ATTEMPTS: dict[str, list[Attempt]] = {
         )
     ],
     "notice.issue": [Attempt(("POST", "/api/v1/licences/{number}/notices"), "licence", OFFICE_OWNERS)],
-    "notice.decide": [DECIDE],
-    "violation.decide": [DECIDE],  # taken for each violation the notice's decision cites
+    "notice.decide": [DECIDE, DECIDE_PAGE],
+    "violation.decide": [DECIDE, DECIDE_PAGE],  # taken for each violation the notice's decision cites
     "inspection.schedule": [
         Attempt(
             ("POST", "/api/v1/applications/{pk}/inspections"), "case", CASE_OWNERS, lambda: {"scheduled_at": later()}
