@@ -73,7 +73,7 @@ STAFF_GROUPS = (
         _roles(Role.LICENSING_AUTHORITY),
         (
             Entry("صف تصمیم‌ها", "authority:decisions"),
-            Entry("دفتر ثبت مجوزها", "authority:licences"),
+            Entry("دفتر ثبت مجوزها", "authority:register"),
             Entry("اخطاریه‌های در انتظار تصمیم", "authority:notices"),
         ),
     ),
