@@ -175,7 +175,7 @@ class CalendarFacts:
 def calendar_facts(municipality_id: int) -> CalendarFacts:
     """The municipality's ``CalendarFacts`` (cached under its generation: one cache round trip
     when current; ``forget_days_off`` moves the generation on after any change)."""
-    from .models import DayOff, HolidayCorrection
+    from .models import DayOff, HolidayCorrection  # a cycle: models.py imports this module (forget_days_off)
 
     key, generation_key = _days_off_key(municipality_id), _generation_key(municipality_id)
     found = cache.get_many([key, generation_key])

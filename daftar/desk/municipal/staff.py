@@ -31,8 +31,16 @@ from .staff_forms import RoleGrantForm
 
 
 def _person(user: Any) -> str:
+    """The person's name, or (none given yet) their mobile number in Persian digits."""
     name = user.display_name
     return persian_digits(name) if name == user.mobile else name
+
+
+def _who(user: Any) -> str:
+    """Name and mobile number, the number once when there is no name."""
+    mobile = persian_digits(user.mobile)
+    name = _person(user)
+    return mobile if name == mobile else f"{name} ({mobile})"
 
 
 @login_required
@@ -57,8 +65,7 @@ def staff(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"نقش «{granted.get_role_display()}» به {_person(granted.user)} "
-                    f"({persian_digits(granted.user.mobile)}) داده شد و به او پیامک شد.",
+                    f"نقش «{granted.get_role_display()}» به {_who(granted.user)} داده شد و به او پیامک شد.",
                 )
                 return redirect(page_url("staff", municipality, options))
         else:
@@ -78,7 +85,7 @@ def staff(request: HttpRequest) -> HttpResponse:
         by_role[row.role].append(
             {
                 "row": row,
-                "name": _person(row.user),
+                "name": _person(row.user) if row.user.display_name != row.user.mobile else "نام ثبت نشده",
                 "mobile": persian_digits(row.user.mobile),
                 "granted_by": _person(row.granted_by) if row.granted_by else "",
                 "me": row.user_id == request.user.pk,
@@ -113,7 +120,7 @@ def staff_revoke(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"نقش «{row.get_role_display()}» از {_person(row.user)} برداشته شد و به او پیامک شد."
             )
         return redirect(back)
-    who = f"{_person(row.user)} ({persian_digits(row.user.mobile)})"
+    who = _who(row.user)
     lines = [
         f"نقش «{row.get_role_display()}» در {row.municipality.name} از {who} برداشته می‌شود.",
         "از این پس کارهای این نقش در دسترس او نیست و به او پیامک می‌شود.",
