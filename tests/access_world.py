@@ -182,7 +182,27 @@ def build_world() -> World:
 
     _office(w, licence, staff[Role.OFFICE_CLERK.value])
     _revision(w, staff[Role.MUNICIPALITY_ADMIN.value])
+    _calendar(w, staff[Role.MUNICIPALITY_ADMIN.value])
     return w
+
+
+def _calendar(w: World, admin: User) -> None:
+    """Tehran's calendar rows and a staff role its administrator may withdraw (the pages'
+    matrix withdraws them; all lie weeks ahead, so each may still be withdrawn)."""
+    from daftar.municipalities.models import DayOff, HolidayCorrection
+    from daftar.offices.models import ExtendedDay
+
+    tehran = admin.roles.get(role=Role.MUNICIPALITY_ADMIN).municipality
+    today = timezone.localdate()
+    day_off = DayOff.objects.create(municipality=tehran, date=today + dt.timedelta(days=30), title="تعطیلی ماتریس")
+    extended = ExtendedDay.objects.create(
+        municipality=tehran, date=today + dt.timedelta(days=45), start=dt.time(8), end=dt.time(20), title="تمدید ماتریس"
+    )
+    correction = HolidayCorrection.objects.create(
+        municipality=tehran, holiday_date=today + dt.timedelta(days=60), title="مناسبت ماتریس", kind="confirmed"
+    )
+    role = RoleAssignmentFactory(municipality=tehran, role=Role.REVIEWER.value)
+    w.ids.update(day_off=day_off.pk, extended_day=extended.pk, holiday_correction=correction.pk, role=role.pk)
 
 
 def _revision(w: World, admin: User) -> None:

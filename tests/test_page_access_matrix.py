@@ -335,6 +335,18 @@ PAGES: dict[tuple[str, str], Row] = {
     ("POST", "/desk/municipality/rules/{pk}/publish/"): Row(
         cells(ok="municipality_admin"), pk="rule_set", body=lambda w: {"effective_from": w.extra["future_day"]}
     ),
+
+    # --- the municipality administrator's calendar and staff roles (a confirmation, then the act) --
+    ("GET", "/desk/municipality/extended-days/{pk}/remove/"): Row(cells(ok="municipality_admin"), pk="extended_day"),
+    ("POST", "/desk/municipality/extended-days/{pk}/remove/"): Row(cells(ok="municipality_admin"), pk="extended_day"),
+    ("GET", "/desk/municipality/days-off/{pk}/remove/"): Row(cells(ok="municipality_admin"), pk="day_off"),
+    ("POST", "/desk/municipality/days-off/{pk}/remove/"): Row(cells(ok="municipality_admin"), pk="day_off"),
+    ("GET", "/desk/municipality/holidays/{pk}/withdraw/"): Row(cells(ok="municipality_admin"), pk="holiday_correction"),
+    ("POST", "/desk/municipality/holidays/{pk}/withdraw/"): Row(
+        cells(ok="municipality_admin"), pk="holiday_correction"
+    ),
+    ("GET", "/desk/municipality/staff/{pk}/revoke/"): Row(cells(ok="municipality_admin"), pk="role"),
+    ("POST", "/desk/municipality/staff/{pk}/revoke/"): Row(cells(ok="municipality_admin"), pk="role"),
 }
 
 READ_STATUSES = range(200, 400)

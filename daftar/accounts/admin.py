@@ -2,16 +2,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from daftar.accounts.admin_base import AuditedAdmin, MunicipalityScopedAdmin
 from daftar.kernel.admin_columns import jalali_column
+from daftar.kernel.errors import ApplicationError
 from daftar.kernel.forms import PersianModelForm
 from daftar.kernel.validators import normalize_mobile
 
 from .forms import IdentifierCleanMixin
 from .models import RoleAssignment, User
-from .services import role_grant, role_revoke, user_get_or_create
+from .services import role_grant_by_mobile, role_grant_check, role_revoke_check, role_revoke_checked
 
 
 class UserAdminForm(IdentifierCleanMixin, PersianModelForm):
@@ -81,11 +83,46 @@ class RoleAssignmentAdmin(MunicipalityScopedAdmin):
     list_select_related = ["user", "municipality", "granted_by"]
     search_fields = ["user__mobile", "user__last_name"]
 
+    def get_actions(self, request: HttpRequest) -> Any:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """The same refusals as the administrator's page (``services.role_revoke_check``)."""
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        try:
+            role_revoke_check(assignment=obj, actor=request.user)
+        except ApplicationError:
+            return False
+        return True
+
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         if obj is None:
             kwargs["form"] = RoleGrantForm
             kwargs["fields"] = ["mobile", "role", "municipality"]
-        return super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            return form
+
+        class CheckedGrantForm(form):  # type: ignore[misc, valid-type]
+            def clean(self) -> dict[str, Any]:
+                """The same checks as the administrator's page (``services.role_grant_check``)."""
+                data = super().clean()
+                if self.errors or not data.get("municipality"):
+                    return data
+                try:
+                    role_grant_check(
+                        municipality=data["municipality"], mobile=data["mobile"], role=data["role"], actor=request.user
+                    )
+                except ApplicationError as exc:
+                    raise ValidationError(exc.message) from None
+                return data
+
+        return CheckedGrantForm
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
@@ -96,9 +133,10 @@ class RoleAssignmentAdmin(MunicipalityScopedAdmin):
         return [] if obj is None else ["user", "role", "municipality", "granted_by", "created_at"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        user, _ = user_get_or_create(mobile=form.cleaned_data["mobile"], actor=request.user)  # type: ignore[arg-type]
-        granted = role_grant(user=user, role=obj.role, municipality=obj.municipality, actor=request.user)  # type: ignore[arg-type]
-        obj.pk, obj.user = granted.pk, user
+        granted = role_grant_by_mobile(
+            municipality=obj.municipality, mobile=form.cleaned_data["mobile"], role=obj.role, actor=request.user
+        )
+        obj.pk, obj.user = granted.pk, granted.user
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        role_revoke(assignment=obj, actor=request.user)  # type: ignore[arg-type]
+        role_revoke_checked(assignment=obj, actor=request.user)

@@ -23,6 +23,7 @@ from typing import Any
 
 from daftar.kernel.errors import ApplicationError
 
+from .constants import STAFF_ROLES, Role
 from .scoping import has_role, municipality_ids_for
 
 NOT_FOUND = "موردی با این شناسه پیدا نشد."
@@ -84,3 +85,31 @@ def staff_may(
 def not_found(message: str = NOT_FOUND) -> ApplicationError:
     """The answer to "not yours", the same as "no such object" (API.md)."""
     return ApplicationError(message, code="not_found", status=404)
+
+
+# --- the municipality's staff roles (issue 18 §3) -------------------------------------------------
+
+# Who grants and revokes the municipality's staff roles.
+ROLE_KEEPERS = frozenset({Role.MUNICIPALITY_ADMIN})
+# What a municipality administrator grants: the municipality's own staff roles. Not the office
+# roles (an office's manager adds and removes its staff on the office's page), not the applicant
+# (everyone is one).
+MUNICIPAL_GRANTABLE = frozenset(STAFF_ROLES)
+
+
+def may_manage_roles(actor: Any, municipality_id: int | None) -> bool:
+    """The municipality's administrator (or a platform administrator)."""
+    return holds(actor, ROLE_KEEPERS, municipality_id)
+
+
+def role_municipalities(actor: Any) -> set[int] | None:
+    """Where ``actor`` manages staff roles; ``None`` means everywhere."""
+    return municipalities_where(actor, ROLE_KEEPERS)
+
+
+def grantable_roles(actor: Any) -> frozenset[str]:
+    """The roles ``actor`` may grant or revoke: every role but the applicant for a platform
+    administrator (the Django admin), the municipal staff roles for a municipality's."""
+    if is_platform_admin(actor):
+        return frozenset(r.value for r in Role if r != Role.APPLICANT)
+    return frozenset(str(r) for r in MUNICIPAL_GRANTABLE)

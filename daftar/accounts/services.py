@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from knox.models import AuthToken
@@ -30,11 +31,12 @@ from daftar.audit.services import audit_record
 from daftar.kernel.errors import ApplicationError, ThrottledError, UnavailableError
 from daftar.kernel.events import ask
 from daftar.kernel.normalize import persian_digits, wait_text
+from daftar.kernel.validators import normalize_mobile
 from daftar.municipalities.models import Municipality
 from daftar.notifications.services import outbox_enqueue
 from daftar.runtime import ratelimit
 
-from . import login_limits
+from . import login_limits, policy
 from . import messages as msg
 from .authentication import remember_new_token
 from .captcha import captcha_check
@@ -604,6 +606,79 @@ def role_revoke(*, assignment: RoleAssignment, actor: User | None) -> None:
         data = {"user": assignment.user_id, "role": assignment.role}
         audit_record(actor=actor, action="role_revoked", obj=assignment, municipality=municipality, data=data)
         assignment.delete()
+
+
+def _role_invalid(message: str, field: str, status: int = 400, code: str = "invalid") -> ApplicationError:
+    return ApplicationError(message, code=code, status=status, fields={field: [message]})
+
+
+def role_grant_check(*, municipality: Municipality, mobile: str, role: str, actor: Any) -> str:
+    """Check a grant by mobile number (the page and the admin alike) and return the number in
+    its canonical form. Refused: a municipality that is not the actor's (404), a malformed
+    number, a role the actor may not grant (``policy.grantable_roles``), the actor's own number,
+    and a role the person already holds there (409)."""
+    if not policy.may_manage_roles(actor, municipality.pk):
+        raise policy.not_found()
+    try:
+        number = normalize_mobile(str(mobile or ""))
+    except ValidationError:
+        raise _role_invalid(msg.ROLE_MOBILE_INVALID, "mobile") from None
+    if role not in policy.grantable_roles(actor):
+        raise _role_invalid(msg.ROLE_NOT_GRANTABLE, "role", code="role_not_grantable")
+    if number == getattr(actor, "mobile", None):
+        raise _role_invalid(msg.ROLE_SELF, "mobile", code="self_grant")
+    if RoleAssignment.objects.filter(user__mobile=number, role=role, municipality=municipality).exists():
+        raise _role_invalid(msg.ROLE_HELD, "mobile", status=409, code="role_held")
+    return number
+
+
+def role_grant_by_mobile(*, municipality: Municipality, mobile: str, role: str, actor: Any) -> RoleAssignment:
+    """Grant ``role`` in ``municipality`` to the person with ``mobile`` (their account is made if
+    they have never logged in, as the admin does); audited, and the person told by SMS."""
+    number = role_grant_check(municipality=municipality, mobile=mobile, role=role, actor=actor)
+    with transaction.atomic():
+        user, _created = user_get_or_create(mobile=number, actor=actor)
+        if RoleAssignment.objects.select_for_update().filter(user=user, role=role, municipality=municipality).exists():
+            raise _role_invalid(msg.ROLE_HELD, "mobile", status=409, code="role_held")
+        assignment = role_grant(user=user, role=role, municipality=municipality, actor=actor)
+        outbox_enqueue(
+            to=user.mobile,
+            text=msg.ROLE_GRANTED_SMS.format(role=Role(role).label, municipality=municipality.name),
+            kind="role_changed",
+        )
+    return assignment
+
+
+def role_revoke_check(*, assignment: RoleAssignment, actor: Any) -> None:
+    """Refused: another municipality's role or one the actor may not revoke (404), and the
+    municipality's last administrator (409), whoever asks."""
+    if not policy.may_manage_roles(actor, assignment.municipality_id):
+        raise policy.not_found()
+    if assignment.role not in policy.grantable_roles(actor):
+        raise policy.not_found()
+    if assignment.role == Role.MUNICIPALITY_ADMIN:
+        admins = RoleAssignment.objects.filter(municipality_id=assignment.municipality_id, role=Role.MUNICIPALITY_ADMIN)
+        if not admins.exclude(pk=assignment.pk).exists():
+            raise ApplicationError(msg.ROLE_LAST_ADMIN, code="last_admin", status=409)
+
+
+def role_revoke_checked(*, assignment: RoleAssignment, actor: Any) -> None:
+    """``role_revoke`` after ``role_revoke_check`` (the admins' rows locked, so two revocations
+    at once cannot leave the municipality without one); audited, the person told by SMS."""
+    with transaction.atomic():
+        list(
+            RoleAssignment.objects.select_for_update()
+            .filter(municipality_id=assignment.municipality_id, role=Role.MUNICIPALITY_ADMIN)
+            .values_list("pk", flat=True)
+        )
+        role_revoke_check(assignment=assignment, actor=actor)
+        user, municipality, role = assignment.user, assignment.municipality, assignment.role
+        role_revoke(assignment=assignment, actor=actor)
+        outbox_enqueue(
+            to=user.mobile,
+            text=msg.ROLE_REVOKED_SMS.format(role=Role(role).label, municipality=municipality.name),
+            kind="role_changed",
+        )
 
 
 def user_get_or_create(*, mobile: str, actor: User | None = None) -> tuple[User, bool]:

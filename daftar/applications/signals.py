@@ -15,7 +15,7 @@ from daftar.accounts.models import RoleAssignment, User
 from daftar.calls.models import Call, CallDistrict
 from daftar.documents.models import Document
 from daftar.inquiries.models import Inquiry
-from daftar.municipalities.models import DayOff, District, Municipality
+from daftar.municipalities.models import DayOff, District, HolidayCorrection, Municipality
 from daftar.rules.models import Condition, DocumentRequirement, LicenceType, RuleSet, ScoringTable
 
 from . import casecache
@@ -67,6 +67,7 @@ def connect() -> None:
         Municipality,
         District,
         DayOff,
+        HolidayCorrection,
         LicenceType,
         RuleSet,
         Condition,

@@ -1,7 +1,8 @@
 """Bookings follow the office's hours when they change outside the offices app's services
-(review #4): the municipality declares a day off or withdraws/narrows an extended day in the
-admin, or an office is deactivated. After the change commits, every live booking that no longer
-fits ``day_hours`` is cancelled and its citizen told (``services.appointments_reconcile``).
+(review #4): the municipality declares a day off, withdraws/narrows an extended day, moves an
+estimated holiday to its actual day or withdraws such a correction, or an office is
+deactivated. After the change commits, every live booking that no longer fits ``day_hours`` is
+cancelled and its citizen told (``services.appointments_reconcile``).
 
 The offices app's own writes (``closure_add``, ``hours_set``) call the reconciliation directly,
 in their transaction."""
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from daftar.municipalities.models import DayOff
+from daftar.municipalities.models import DayOff, HolidayCorrection
 from daftar.offices.models import ExtendedDay, Office
 
 from .services import appointments_reconcile, appointments_reconcile_municipality
@@ -36,6 +37,22 @@ def dayoff_saved(sender: Any, instance: DayOff, raw: bool = False, **kwargs: Any
     if raw:
         return
     transaction.on_commit(partial(_reconcile_day, instance.municipality_id, instance.date))
+
+
+@receiver(post_save, sender=HolidayCorrection, dispatch_uid="appointments_holidaycorrection_saved")
+def holiday_correction_saved(sender: Any, instance: HolidayCorrection, raw: bool = False, **kwargs: Any) -> None:
+    """The actual day of a moved holiday is closed: its bookings go."""
+    if raw or instance.actual_date is None:
+        return
+    transaction.on_commit(partial(_reconcile_day, instance.municipality_id, instance.actual_date))
+
+
+@receiver(post_delete, sender=HolidayCorrection, dispatch_uid="appointments_holidaycorrection_deleted")
+def holiday_correction_deleted(sender: Any, instance: HolidayCorrection, **kwargs: Any) -> None:
+    """A withdrawn cancellation: the estimated day is a holiday again."""
+    if instance.kind != HolidayCorrection.Kind.CANCELLED:
+        return
+    transaction.on_commit(partial(_reconcile_day, instance.municipality_id, instance.holiday_date))
 
 
 @receiver(pre_save, sender=ExtendedDay, dispatch_uid="appointments_extendedday_saving")

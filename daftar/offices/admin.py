@@ -18,6 +18,7 @@ from daftar.municipalities.models import District
 
 from . import messages as msg
 from . import policy
+from .calendar import directive_check, extended_day_add, extended_day_check, extended_day_remove, removable
 from .hours import check_schedule
 from .models import ExtendedDay, HoursDirective, Office, OfficeStaff, WeeklyHours
 from .services import directive_offices_out_of_line
@@ -68,18 +69,15 @@ class HoursDirectiveAdmin(MunicipalityScopedAdmin):
 
         class DirectiveForm(form):  # type: ignore[misc, valid-type]
             def clean(self) -> dict[str, Any]:
+                """The same checks as the administrator's page (``calendar.directive_check``)."""
                 data = super().clean()
-                start, end = data.get("day_start"), data.get("day_end")
-                if start and end and start >= end:
-                    raise ValidationError("آغاز کار روزانه باید پیش از پایان آن باشد.")
-                thursday = data.get("thursday_end")
-                if thursday and start and thursday <= start:
-                    raise ValidationError("پایان کار پنجشنبه باید پس از آغاز کار روزانه باشد.")
-                e_start, e_end = data.get("evening_start"), data.get("evening_end")
-                if bool(e_start) != bool(e_end):
-                    raise ValidationError("آغاز و پایان نوبت عصر را با هم بنویسید یا هر دو را خالی بگذارید.")
-                if e_start and e_end and (e_start >= e_end or (end and e_start < end)):
-                    raise ValidationError("نوبت عصر باید پس از پایان کار روزانه آغاز شود و آغازش پیش از پایانش باشد.")
+                names = ("day_start", "day_end", "thursday_end", "evening_start", "evening_end")
+                if self.errors or data.get("day_start") is None or data.get("day_end") is None:
+                    return data
+                try:
+                    directive_check(*(data.get(name) for name in names))
+                except ApplicationError as exc:
+                    raise ValidationError(exc.message) from None
                 return data
 
         return DirectiveForm
@@ -101,10 +99,62 @@ class HoursDirectiveAdmin(MunicipalityScopedAdmin):
 
 @admin.register(ExtendedDay)
 class ExtendedDayAdmin(MunicipalityScopedAdmin):
+    """Added and withdrawn through ``calendar`` (as on the administrator's page): a day that has
+    come is not withdrawn; a change is a withdrawal and a new day."""
+
     list_display = ("title", "municipality", "day", "start", "end")
     list_filter = ("municipality",)
-    admin_can = frozenset({"view", "add", "change", "delete"})
+    admin_can = frozenset({"view", "add", "delete"})
     day = jalali_column("date", "تاریخ")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or removable(obj.date))
+
+    def get_actions(self, request: HttpRequest) -> Any:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class ExtendedDayForm(form):  # type: ignore[misc, valid-type]
+            def clean(self) -> dict[str, Any]:
+                data = super().clean()
+                if self.errors or not data.get("municipality"):
+                    return data
+                try:
+                    extended_day_check(
+                        municipality=data["municipality"],
+                        date=data.get("date"),
+                        start=data.get("start"),
+                        end=data.get("end"),
+                        title=data.get("title"),
+                        actor=request.user,
+                    )
+                except ApplicationError as exc:
+                    raise ValidationError(exc.message) from None
+                return data
+
+        return ExtendedDayForm
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        row = extended_day_add(
+            municipality=data["municipality"],
+            date=data["date"],
+            start=data["start"],
+            end=data["end"],
+            title=data["title"],
+            actor=request.user,
+        )
+        obj.pk = row.pk
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        extended_day_remove(row=obj, actor=request.user)
 
 
 @admin.register(Office)

@@ -1,6 +1,7 @@
 """When an office is open (S17, P8), computed in Asia/Tehran.
 
-An office's day is closed on Fridays, on Iran's official holidays (the ``holidays`` package),
+An office's day is closed on Fridays, on Iran's official holidays (the ``holidays`` package, as
+the municipality corrected its estimated ones: ``workdays.CalendarFacts.holiday``),
 on the municipality's declared days off (``municipalities.DayOff``) and on the office's own
 closures; otherwise it is the office's weekly intervals for that weekday. A municipality's
 extended day (``ExtendedDay``) opens every office for its window, added to the usual intervals,
@@ -22,12 +23,14 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import persian_digits
 from daftar.licences.sanctions import Sanction, sanction_on
-from daftar.municipalities.models import DayOff
-from daftar.municipalities.workdays import TEHRAN, official_holidays
+from daftar.municipalities.models import DayOff, HolidayCorrection
+from daftar.municipalities.workdays import TEHRAN, CalendarFacts, calendar_facts
 
 from .models import (
     FRIDAY,
@@ -84,11 +87,12 @@ def day_hours(office: Office, day: dt.date, *, weekly: list[WeeklyHours] | None 
     extended = ExtendedDay.objects.filter(municipality_id=office.municipality_id, date=day).first()
     rows = weekly if weekly is not None else list(office.weekly_hours.all())
     declared = None
-    if iran_weekday(day) != FRIDAY and not official_holidays(day.year).get(day):
+    holiday = calendar_facts(office.municipality_id).holiday(day)
+    if iran_weekday(day) != FRIDAY and not holiday:
         declared = DayOff.objects.filter(municipality_id=office.municipality_id, date=day).first()
     # read on every day: an office's closure beats even an extended day on a Friday or holiday
     closure = OfficeClosure.objects.filter(office_id=office.pk, date=day).first()
-    return compose_day(day, rows, extended=extended, declared=declared, closure=closure)
+    return compose_day(day, rows, extended=extended, declared=declared, closure=closure, holiday=holiday)
 
 
 def compose_day(
@@ -98,11 +102,12 @@ def compose_day(
     extended: ExtendedDay | None,
     declared: DayOff | None,
     closure: OfficeClosure | None,
+    holiday: str,
 ) -> DayHours:
-    """The rules of the module docstring applied to facts already loaded (no queries)."""
+    """The rules of the module docstring applied to facts already loaded (no queries):
+    ``holiday`` is the official holiday's name that day in the office's municipality, or ""."""
     usual = [(r.start, r.end) for r in weekly if r.weekday == iran_weekday(day)]
     reason = ""
-    holiday = official_holidays(day.year).get(day)
     if iran_weekday(day) == FRIDAY:
         reason = "جمعه"
     elif holiday:
@@ -141,7 +146,7 @@ def is_open_at(office: Office, moment: dt.datetime, *, weekly: list[WeeklyHours]
 
 class HoursBook:
     """Everything ``day_hours`` reads, for many offices over the days ``first``…``last``, loaded
-    in three queries (extended days, declared days off, closures). The offices' weekly rows are
+    in four queries (extended days, declared days off, closures, holiday corrections). The offices' weekly rows are
     read from ``office.weekly_hours.all()``: prefetch them (``prefetch_related("weekly_hours")``)
     and a list of any length costs the same number of queries."""
 
@@ -154,6 +159,7 @@ class HoursBook:
         self._extended: dict[tuple[int, dt.date], ExtendedDay] = {}
         self._declared: dict[tuple[int, dt.date], DayOff] = {}
         self._closures: dict[tuple[int, dt.date], OfficeClosure] = {}
+        self._facts: dict[int, CalendarFacts] = {}
         if not self.offices:
             return
         for e in ExtendedDay.objects.filter(municipality_id__in=municipalities, date__range=span):
@@ -162,6 +168,20 @@ class HoursBook:
             self._declared[(d.municipality_id, d.date)] = d
         for c in OfficeClosure.objects.filter(office_id__in=ids, date__range=span):
             self._closures[(c.office_id, c.date)] = c
+        # the municipalities' holiday corrections touching the span, in one query
+        cancelled: dict[int, set[dt.date]] = {m: set() for m in municipalities}
+        moved: dict[int, list[tuple[dt.date, str]]] = {m: [] for m in municipalities}
+        corrections = HolidayCorrection.objects.filter(
+            Q(holiday_date__range=span) | Q(actual_date__range=span),
+            municipality_id__in=municipalities,
+            kind=HolidayCorrection.Kind.CANCELLED,
+        )
+        for fix in corrections:
+            cancelled[fix.municipality_id].add(fix.holiday_date)
+            if fix.actual_date is not None:
+                moved[fix.municipality_id].append((fix.actual_date, fix.title))
+        for m in municipalities:
+            self._facts[m] = CalendarFacts(cancelled=frozenset(cancelled[m]), moved=tuple(moved[m]))
 
     def day(self, office: Office, day: dt.date) -> DayHours:
         if not self.first <= day <= self.last:
@@ -175,7 +195,13 @@ class HoursBook:
             extended=self._extended.get((office.municipality_id, day)),
             declared=self._declared.get((office.municipality_id, day)),
             closure=self._closures.get((office.pk, day)),
+            holiday=self._holiday(office.municipality_id, day),
         )
+
+    def _holiday(self, municipality_id: int, day: dt.date) -> str:
+        if municipality_id not in self._facts:
+            self._facts[municipality_id] = calendar_facts(municipality_id)
+        return self._facts[municipality_id].holiday(day)
 
     def days(self, office: Office) -> list[DayHours]:
         count = (self.last - self.first).days + 1

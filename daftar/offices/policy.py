@@ -173,3 +173,19 @@ def is_municipal_reader(actor: Any, office: Office) -> bool:
 def works_at_an_office(actor: Any) -> bool:
     """An active staff row at an office, or a role that reads offices somewhere (navigation)."""
     return memberships(actor).exists() or holds_anywhere(actor, MUNICIPAL_READERS)
+
+
+# --- the municipality's working calendar (S17; issue 18 §3) -------------------------------------
+
+# Who keeps the municipality's hours directive, extended days, days off and holiday corrections.
+CALENDAR_KEEPERS = frozenset({Role.MUNICIPALITY_ADMIN})
+
+
+def may_keep_calendar(actor: Any, municipality_id: int) -> bool:
+    """The municipality's administrator (a platform administrator too; ``None``, the system)."""
+    return actor is None or holds(actor, CALENDAR_KEEPERS, municipality_id)
+
+
+def calendar_municipalities(actor: Any) -> set[int] | None:
+    """Where ``actor`` keeps the calendar; ``None`` means everywhere (a platform administrator)."""
+    return municipalities_where(actor, CALENDAR_KEEPERS)

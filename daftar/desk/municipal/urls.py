@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from . import assessment, calls, rulesets
+from . import assessment, calendar, calls, rulesets, staff
 
 app_name = "municipal"
 
@@ -19,4 +19,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rules/<int:pk>/preview/", rulesets.rule_set_preview_view, name="rule_set_preview"),
     path("rules/<int:pk>/publish/", rulesets.rule_set_publish_view, name="rule_set_publish"),
     path("assessment/", assessment.assessment_policy, name="assessment_policy"),
+
+    # hours, calendar, staff roles
+    path("hours/", calendar.hours, name="hours"),
+    path("extended-days/", calendar.extended_days, name="extended_days"),
+    path("extended-days/<int:pk>/remove/", calendar.extended_day_remove, name="extended_day_remove"),
+    path("days-off/", calendar.days_off, name="days_off"),
+    path("days-off/<int:pk>/remove/", calendar.day_off_remove, name="day_off_remove"),
+    path("holidays/decide/", calendar.holiday_decide, name="holiday_decide"),
+    path("holidays/<int:pk>/withdraw/", calendar.holiday_withdraw, name="holiday_withdraw"),
+    path("staff/", staff.staff, name="staff"),
+    path("staff/<int:pk>/revoke/", staff.staff_revoke, name="staff_revoke"),
 ]

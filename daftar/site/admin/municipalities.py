@@ -1,8 +1,14 @@
+from typing import Any
+
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from daftar.accounts.admin_base import AuditedAdmin, MunicipalityScopedAdmin
 from daftar.kernel.admin_columns import jalali_column
-from daftar.municipalities.models import DayOff, District, Municipality, Province
+from daftar.kernel.errors import ApplicationError
+from daftar.municipalities.models import DayOff, District, HolidayCorrection, Municipality, Province
+from daftar.offices.calendar import day_off_check, day_off_declare, day_off_remove, removable
 
 
 @admin.register(Province)
@@ -37,7 +43,10 @@ class DistrictAdmin(MunicipalityScopedAdmin):
 
 @admin.register(DayOff)
 class DayOffAdmin(MunicipalityScopedAdmin):
-    admin_can = frozenset({"view", "add", "change", "delete"})
+    """Declared and withdrawn through ``offices.calendar`` (as on the administrator's page): not
+    on a Friday or an official holiday, not twice, not for a day that has come."""
+
+    admin_can = frozenset({"view", "add", "delete"})
     list_display = ["title", "jalali_date", "municipality"]
     list_filter = ["municipality"]
     list_select_related = ["municipality"]
@@ -45,3 +54,67 @@ class DayOffAdmin(MunicipalityScopedAdmin):
     date_hierarchy = "date"
 
     jalali_date = jalali_column("date", "تاریخ")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or removable(obj.date))
+
+    def get_actions(self, request: HttpRequest) -> Any:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class DayOffForm(form):  # type: ignore[misc, valid-type]
+            def clean(self) -> dict[str, Any]:
+                data = super().clean()
+                if self.errors or not data.get("municipality"):
+                    return data
+                try:
+                    day_off_check(
+                        municipality=data["municipality"],
+                        date=data.get("date"),
+                        title=data.get("title"),
+                        actor=request.user,
+                    )
+                except ApplicationError as exc:
+                    raise ValidationError(exc.message) from None
+                return data
+
+        return DayOffForm
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        row = day_off_declare(
+            municipality=data["municipality"], date=data["date"], title=data["title"], actor=request.user
+        )
+        obj.pk = row.pk
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        day_off_remove(row=obj, actor=request.user)
+
+
+@admin.register(HolidayCorrection)
+class HolidayCorrectionAdmin(MunicipalityScopedAdmin):
+    """Read only: decided on the administrator's page (``/desk/municipality/days-off/``)."""
+
+    admin_can = frozenset({"view"})
+    list_display = ["title", "holiday_day", "kind", "actual_day", "municipality"]
+    list_filter = ["municipality", "kind"]
+    list_select_related = ["municipality"]
+
+    holiday_day = jalali_column("holiday_date", "تاریخ تخمینی")
+    actual_day = jalali_column("actual_date", "تاریخ درست")
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
