@@ -27,7 +27,7 @@ from daftar.supervision.presenters import period_title
 from daftar.supervision.services import SUPERVISABLE, period_bounds, period_of
 
 from .authority import work as authority_work
-from .municipal import work_calls
+from .municipal import work_calendar, work_calls
 
 # The number of oldest items each panel lists.
 OLDEST = 3
@@ -147,7 +147,14 @@ def office_panels(user: Any) -> list[WorkPanel]:
 
 
 # Every role's panels, in the dashboard's order. The role pages' own modules add theirs here.
-PROVIDERS: list[PanelsOf] = [case_panels, holder_panels, office_panels, authority_work.panels, work_calls.panels]
+PROVIDERS: list[PanelsOf] = [
+    case_panels,
+    holder_panels,
+    office_panels,
+    authority_work.panels,
+    work_calls.panels,
+    work_calendar.panels,
+]
 
 
 @handles(WorkWanted)

@@ -19,7 +19,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rules/<int:pk>/preview/", rulesets.rule_set_preview_view, name="rule_set_preview"),
     path("rules/<int:pk>/publish/", rulesets.rule_set_publish_view, name="rule_set_publish"),
     path("assessment/", assessment.assessment_policy, name="assessment_policy"),
-
     # hours, calendar, staff roles
     path("hours/", calendar.hours, name="hours"),
     path("extended-days/", calendar.extended_days, name="extended_days"),
