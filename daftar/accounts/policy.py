@@ -48,11 +48,13 @@ def holds(actor: Any, roles: Iterable[str], municipality_id: int | None, *, plat
     return any(has_role(actor, str(role), municipality_id) for role in roles)
 
 
-def municipalities_where(actor: Any, roles: Iterable[str]) -> set[int] | None:
-    """Ids of the municipalities where ``actor`` holds one of ``roles``; ``None`` means all."""
+def municipalities_where(actor: Any, roles: Iterable[str], *, platform: bool = True) -> set[int] | None:
+    """Ids of the municipalities where ``actor`` holds one of ``roles``; ``None`` means all (a
+    platform admin, unless ``platform`` is False: then only their municipal roles count, as
+    :func:`holds` answers for the decisions that are a municipal office's alone)."""
     if not is_person(actor):
         return set()
-    if is_platform_admin(actor):
+    if platform and is_platform_admin(actor):
         return None
     return municipality_ids_for(actor, {str(r) for r in roles})
 
