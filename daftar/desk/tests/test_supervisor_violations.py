@@ -317,11 +317,11 @@ def test_an_inspector_records_as_an_inspector(world: Any) -> None:
 
 def _bad(world: Any, make_licence: Any, case: str) -> tuple[dict[str, Any], str, int]:
     if case == "unknown licence":
-        return form(world, licence="TEH-1404-999999"), pages.LICENCE_UNKNOWN, 400
+        return form(world, licence="TEH-1404-999999"), pages.LICENCE_UNKNOWN, 404
     if case == "another municipality's licence":  # posted by another municipality's supervisor
-        return form(world), pages.LICENCE_UNKNOWN, 400
+        return form(world), pages.LICENCE_UNKNOWN, 404
     if case == "own licence":
-        return form(world), pages.LICENCE_UNKNOWN, 400
+        return form(world), pages.LICENCE_UNKNOWN, 404
     if case == "revoked licence":
         revoked = make_licence(status=LicenceStatus.REVOKED)
         return form(world, licence=revoked.number), "لغوشده", 409
@@ -393,7 +393,8 @@ def test_unknown_foreign_and_own_licences_read_the_same(world: Any) -> None:
     for response in (unknown, browse(foreign()).post(NEW, form(world)), browse(holder).post(NEW, form(world))):
         found = re.findall(r'id="id_licence_error">([^<]+)<', text(response))
         messages.append((response.status_code, found))
-    assert messages[0] == messages[1] == messages[2] == (400, [pages.LICENCE_UNKNOWN])
+    assert messages[0] == messages[1] == messages[2] == (404, [pages.LICENCE_UNKNOWN])
+    assert f'value="{world.licence.number}"' not in text(browse(holder).post(NEW, form(world)))
 
 
 def test_an_announced_body_over_the_limit_is_refused_before_reading(world: Any) -> None:
