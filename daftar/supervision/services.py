@@ -143,6 +143,7 @@ class Proposal:
     to the first suspension rung."""
 
     step: LadderStep
+    base: LadderStep  # the rung the decisions alone lead to (``step`` unless escalated)
     reached: int
     last_outcome: str
     top: bool
@@ -154,7 +155,7 @@ def ladder_proposal(licence: Licence, violations: Iterable[Violation]) -> Propos
     steps = ladder_for(licence.municipality)
     last = Decision.objects.filter(licence=licence).order_by("-ladder_position", "-pk").first()
     reached = last.ladder_position if last else 0
-    step = next((s for s in steps if s.position > reached), steps[-1])
+    step = base = next((s for s in steps if s.position > reached), steps[-1])
     top = step.position <= reached
     escalated = False
     if any(v.violation_type.severity == Severity.GRAVE for v in violations):
@@ -163,7 +164,7 @@ def ladder_proposal(licence: Licence, violations: Iterable[Violation]) -> Propos
             lifted = next((s for s in steps if OUTCOME_RANK[Outcome(s.outcome)] >= floor), step)
             escalated = lifted is not step
             step = lifted
-    return Proposal(step, reached, last.outcome if last else "", top, escalated)
+    return Proposal(step, base, reached, last.outcome if last else "", top, escalated)
 
 
 def next_step(licence: Licence, violations: Iterable[Violation]) -> LadderStep:

@@ -95,7 +95,7 @@ def evidence(violation: Violation) -> dict[str, Any] | None:
         headline = f"در بازدید نظارتی شمارهٔ {persian_digits(visit)} در {_moment(data.get('when'))}"
         items = [{"label": i.get("label", ""), "reason": i.get("reason", "")} for i in data.get("items", [])]
         url = reverse("inspections:visit", args=[visit]) if isinstance(visit, int) else ""
-        return {"kind": kind, "headline": headline, "facts": [], "items": items, "visit_url": url}
+        return {"kind": kind, "headline": headline, "facts": [], "failed_items": items, "visit_url": url}
     if kind == "report_missing":
         headline = f"گزارش شش‌ماههٔ دورهٔ {persian_digits(data.get('period', ''))} در مهلت فرستاده نشد"
         return {"kind": kind, "headline": headline, "facts": []}
@@ -112,8 +112,8 @@ def outcome_words(outcome: str, days: int = 0) -> str:
 
 def proposal_words(proposal: Proposal) -> list[str]:
     """Why the rules propose this step, in a few sentences."""
-    step = proposal.step
-    what = outcome_words(step.outcome, step.suspension_days)
+    base = proposal.base
+    what = outcome_words(base.outcome, base.suspension_days)
     out = []
     if not proposal.reached:
         out.append(f"برای این مجوز تاکنون تصمیم انضباطی گرفته نشده است؛ نخستین پلهٔ نردبان «{what}» است.")
@@ -127,5 +127,6 @@ def proposal_words(proposal: Proposal) -> list[str]:
             f"پلهٔ بعدی نردبان «{what}» است."
         )
     if proposal.escalated:
-        out.append("چون دست‌کم یکی از تخلف‌های برگزیده «شدید» است، پیشنهاد بی‌درنگ تا تعلیق موقت بالا رفته است.")
+        lifted = outcome_words(proposal.step.outcome, proposal.step.suspension_days)
+        out.append(f"اما چون دست‌کم یکی از تخلف‌های برگزیده «شدید» است، پیشنهاد تا «{lifted}» بالا می‌رود.")
     return out

@@ -299,8 +299,7 @@ def _record_checked(request: HttpRequest) -> HttpResponse:
         if licence is None:
             # unknown, another municipality's or one's own: the same answer, as a licence that
             # does not exist (404, the number typed not echoed back)
-            form.data = form.data.copy()
-            form.data["licence"] = ""
+            form.data = {**form.data.dict(), "licence": ""}  # type: ignore[attr-defined]
             form.add_error("licence", LICENCE_UNKNOWN)
             status = 404
         else:

@@ -22,6 +22,7 @@ from daftar.audit.models import AuditEntry
 from daftar.desk.supervisor import violations as pages
 from daftar.desk.supervisor.work_violations import panels
 from daftar.inspections.services import visit_record, visit_schedule
+from daftar.ledger.services import transaction_record
 from daftar.licences.models import Licence, LicenceStatus
 from daftar.municipalities.tests.factories import MunicipalityFactory
 from daftar.notifications.models import OutboxMessage
@@ -36,6 +37,7 @@ from .supervision_world import (
     INSPECTOR,
     REVIEWER,
     SUPERVISOR,
+    TARIFF,
     pdf_file,
     person,
     png_file,
@@ -201,6 +203,27 @@ def test_a_detected_overcharge_shows_its_evidence_in_words(world: Any) -> None:
     assert "هنوز اخطاریه‌ای به این تخلف استناد نکرده است" in body
     assert f"/desk/supervision/licences/{world.licence.number}/notice/" in body
     assert "None" not in body and not MOBILE.search(body)
+
+
+def test_after_hours_work_shows_the_days_transactions_and_hours(world: Any) -> None:
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    for ref, hour in (("LATE-1", 22), ("LATE-2", 23)):
+        transaction_record(
+            office=world.office,
+            service="property_inquiry",
+            amount=TARIFF,
+            payment_ref=ref,
+            performed_at=f"{yesterday.isoformat()} {hour}:10",
+            actor=world.clerk,
+        )
+    violation = Violation.objects.get(violation_type__code="outside_hours", licence=world.licence)
+    body = text(browse(SUPERVISOR).get(f"{INBOX}{violation.pk}/"))
+    assert f"۲ تراکنش در روز {services.to_jalali(yesterday)} خارج از ساعات مصوب دفتر ثبت شد" in body
+    assert "۲۲:۱۰" in body and "۲۳:۱۰" in body and "LATE-2" in body and "۲۵۰٬۰۰۰" in body
+    # the day's approved hours in words (none on a Thursday, Friday or holiday)
+    assert "ساعات مصوب آن روز" in body
+    assert "۰۸:۰۰ تا ۱۴:۰۰" in body or "دفتر در این روز ساعت کار مصوب نداشت" in body
+    assert '<dd class="col-sm-8" id="recorder">سامانه</dd>' in body
 
 
 def test_a_recorded_violation_names_its_recorder_never_their_mobile(world: Any) -> None:
@@ -453,7 +476,9 @@ def test_issuing_a_notice_shows_the_proposal_and_deadline_then_issues(world: Any
     assert "صدور اخطاریه" in preview
     # the grave overcharge lifts the proposal to a suspension
     both = text(client.get(notice_url(world.licence) + f"{chosen}&v={world.overcharge.pk}"))
-    assert "پیامد پیشنهادی: تعلیق موقت ۳۰ روزه" in both and "«شدید»" in both
+    assert "پیامد پیشنهادی: تعلیق موقت ۳۰ روزه" in both
+    assert "نخستین پلهٔ نردبان «تذکر» است" in both
+    assert "«شدید» است، پیشنهاد تا «تعلیق موقت ۳۰ روزه» بالا می‌رود" in both
 
     before = counts()
     unconfirmed = client.post(notice_url(world.licence), {"v": [world.recorded.pk]})
