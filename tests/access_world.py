@@ -171,13 +171,18 @@ def build_world() -> World:
     holder = UserFactory.create()
     licence = _licence(call, holder)
     supervisor = staff[Role.SUPERVISOR.value]
-    violation_record(licence, type_code="outside_hours", description=REASON, actor=supervisor)
+    evidence = SimpleUploadedFile("shahed.png", png_bytes(), content_type="image/png")
+    violation = violation_record(
+        licence, type_code="outside_hours", description=REASON, actor=supervisor, files=[evidence]
+    )
     notice = notice_issue(licence, actor=supervisor)
     visit = visit_schedule(licence, inspector, timezone.now() + dt.timedelta(days=2))
     w.ids["licence"] = licence.number
     w.ids["notice"] = notice.pk
     w.ids["visit"] = visit.pk
-    for name in ("licence", "notice", "visit"):
+    w.ids["violation"] = violation.pk
+    w.ids["violation_file"] = violation.files.get().pk
+    for name in ("licence", "notice", "visit", "violation", "violation_file"):
         w.owners[name] = holder.pk
 
     _office(w, licence, staff[Role.OFFICE_CLERK.value])

@@ -100,6 +100,9 @@ STAFF_READ = cells(ok=OFFICE_STAFF + " " + OFFICE_READERS)
 STAFF_WRITE = cells(ok=OFFICE_STAFF, forbid=OFFICE_READERS)
 MANAGER_AND_READERS = cells(ok="owner " + OFFICE_READERS, forbid="office_clerk")
 EXAMINER_ONLY = cells(ok="examiner")  # the exam pages: anyone but the municipality's examiners, 404
+VIOLATION_READERS = "supervisor inspector licensing_authority"
+NOTICE_ISSUERS = "supervisor licensing_authority"
+OTHER_CASE_STAFF = "reviewer examiner municipality_admin"  # the municipality's staff who read no violations
 
 Body = Callable[[World], dict[str, Any]] | None
 
@@ -131,6 +134,7 @@ PARAM_OBJECT = {
     "document_id": "document",
     "seat_id": "seat",
     "photo_id": "photo",
+    "file_id": "violation_file",
     "cost_id": "cost",
     "kind": "kind",
     "action": "action",
@@ -315,6 +319,24 @@ PAGES: dict[tuple[str, str], Row] = {
         pk="notice",
         body=lambda w: {"reason": "دفتر پس از ساعت ۱۸ بدون مجوز کار کرده است", "step": "confirm"},
     ),
+    # --- the supervisor's desk: violations and notices (supervision readers; supervisors and the
+    # licensing authority issue notices) -----------------------------------------------------------
+    ("GET", "/desk/supervision/violations/{pk}/"): Row(
+        cells(ok=VIOLATION_READERS, forbid=OTHER_CASE_STAFF), pk="violation"
+    ),
+    ("GET", "/desk/supervision/violations/{pk}/files/{file_id}/"): Row(
+        cells(ok=VIOLATION_READERS, forbid=OTHER_CASE_STAFF), pk="violation"
+    ),
+    ("GET", "/desk/supervision/notices/{pk}/"): Row(cells(ok=VIOLATION_READERS, forbid=OTHER_CASE_STAFF), pk="notice"),
+    # the holder sees their licence but does not issue notices (403, as the API answers)
+    ("GET", "/desk/supervision/licences/{number}/notice/"): Row(
+        cells(ok=NOTICE_ISSUERS, forbid="owner inspector " + OTHER_CASE_STAFF)
+    ),
+    # the world's licence has an open notice: a second is refused (409), nothing written
+    ("POST", "/desk/supervision/licences/{number}/notice/"): Row(
+        cells(ok=NOTICE_ISSUERS, forbid="owner inspector " + OTHER_CASE_STAFF),
+        body=lambda w: {"v": [w.ids["violation"]], "confirm": "on"},
+    ),
     # --- tariff revisions: the municipality's administrator ------------------------------------
     ("POST", "/tariffs/revisions/{pk}/cancel/"): Row(cells(ok="municipality_admin"), pk="revision"),
     # --- the municipality administrator's calls and rule sets (desk) ----------------------------
@@ -335,7 +357,6 @@ PAGES: dict[tuple[str, str], Row] = {
     ("POST", "/desk/municipality/rules/{pk}/publish/"): Row(
         cells(ok="municipality_admin"), pk="rule_set", body=lambda w: {"effective_from": w.extra["future_day"]}
     ),
-
     # --- the municipality administrator's calendar and staff roles (a confirmation, then the act) --
     ("GET", "/desk/municipality/extended-days/{pk}/remove/"): Row(cells(ok="municipality_admin"), pk="extended_day"),
     ("POST", "/desk/municipality/extended-days/{pk}/remove/"): Row(cells(ok="municipality_admin"), pk="extended_day"),
@@ -574,6 +595,8 @@ LISTS: dict[str, dict[str, tuple[str, str]]] = {
     "/desk/authority/licences/": {"licence": ("GET", "/desk/authority/licences/{number}/")},
     "/desk/authority/licences/export/?as=csv": {"licence": ("GET", "/desk/authority/licences/{number}/")},
     "/desk/authority/notices/": {"licence": ("GET", "/desk/authority/notices/{pk}/")},
+    "/desk/supervision/violations/": {"licence": ("GET", "/desk/supervision/violations/{pk}/")},
+    "/desk/supervision/notices/": {"licence": ("GET", "/desk/supervision/notices/{pk}/")},
 }
 
 
@@ -593,6 +616,8 @@ SHOWN = {
     ("/desk/authority/licences/", "supervisor"): ("licence",),
     ("/desk/authority/licences/export/?as=csv", "municipality_admin"): ("licence",),
     ("/desk/authority/notices/", "licensing_authority"): ("licence",),
+    ("/desk/supervision/violations/", "supervisor"): ("licence",),
+    ("/desk/supervision/notices/", "licensing_authority"): ("licence",),
 }
 
 
@@ -607,10 +632,10 @@ def test_list_pages_show_only_what_the_object_pages_show(world: World, actor: st
             whose = obj if actor == "owner" and obj in world.owners else "case"
             if (url, whose) not in pages:
                 response = _client(world, actor, whose).get(url)
-                # Either, by actor (a set on purpose): a list page is 404 (or, the staff desk's,
-                # 403) to whoever may not open it at all, the staff queue to an applicant say (each
-                # app's page tests pin who); this test is about what a 200 page shows, and a
-                # refusal shows nothing.
+                # Either, by actor (a set on purpose): a list page is 404 (or 403, the desk's lists
+                # to staff without the role) to whoever may not open it at all, the staff queue to
+                # an applicant say (each app's page tests pin who); this test is about what a 200
+                # page shows, and a refusal shows nothing.
                 assert response.status_code in (200, 403, 404), f"{url} as {actor}: {_show(response)}"
                 pages[(url, whose)] = _content(response).decode(errors="replace")
             text = pages[(url, whose)]

@@ -276,7 +276,11 @@ API_UPLOAD_PATHS: list[str] = [
 ]
 # Page upload views check the announced length themselves (API_MAX_UPLOAD_BYTES) before reading;
 # every other page POST is held to DATA_UPLOAD_MAX_MEMORY_SIZE by the middleware.
-PAGE_UPLOAD_PATHS: list[str] = [r"^/applications/[0-9]+/documents/?$", r"^/inspections/[0-9]+/photos/?$"]
+PAGE_UPLOAD_PATHS: list[str] = [
+    r"^/applications/[0-9]+/documents/?$",
+    r"^/inspections/[0-9]+/photos/?$",
+    r"^/desk/supervision/violations/new/?$",  # a violation with its evidence files (issue 18 §2)
+]
 API_MAX_UPLOAD_BYTES = env.int("DAFTAR_API_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 # Files one account may upload in a sliding hour, over every upload endpoint, pages and API
 # (case documents, inspection photos, score sheets; daftar/documents/throttle.py). An EXAMPLE

@@ -51,7 +51,8 @@ def holds(actor: Any, roles: Iterable[str], municipality_id: int | None, *, plat
 
 def municipalities_where(actor: Any, roles: Iterable[str], *, platform: bool = True) -> set[int] | None:
     """Ids of the municipalities where ``actor`` holds one of ``roles``; ``None`` means all (a
-    platform admin, unless ``platform`` is False: then only where the role was granted)."""
+    platform admin, unless ``platform`` is False: then only their municipal roles count, as
+    :func:`holds` answers for the decisions that are a municipal office's alone)."""
     if not is_person(actor):
         return set()
     if platform and is_platform_admin(actor):

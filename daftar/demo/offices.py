@@ -42,6 +42,7 @@ from .data import (
     DEMO_TARIFFS,
     DEMO_TARIFFS_FROM,
 )
+from .supervision import demo_supervision_load
 
 # How often each service is delivered on a demo day (weights; examples).
 SERVICE_MIX = {
@@ -279,4 +280,6 @@ def demo_offices_load(tehran: Municipality, call: Call | None) -> list[Office]:
             recorder = User.objects.filter(mobile=DEMO_CLERK if index == 0 else manager_mobile).first() or manager
             _history(office, index, recorder)
         offices.append(office)
+    if offices:
+        demo_supervision_load(offices[0])
     return offices

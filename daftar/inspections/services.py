@@ -36,7 +36,7 @@ from daftar.kernel.normalize import normalize_text
 from daftar.licences.models import Licence, LicenceStatus
 from daftar.notifications.services import outbox_enqueue
 from daftar.rules.constants import EQUIPMENT, PREMISES_USES
-from daftar.supervision.models import Violation
+from daftar.supervision.models import Violation, ViolationSource
 from daftar.supervision.services import SUPERVISABLE, violation_record, violation_type_for
 
 from . import messages as msg
@@ -328,7 +328,23 @@ def _visit_violations(visit: SupervisionVisit, result: list[dict[str, Any]], act
         if vtype is None:  # the catalogue type was deactivated: the failure stays on the visit
             continue
         text = msg.VIOLATION_TEXT.format(visit=visit.pk, when=when, label=item["label"], reason=item["reason"])
-        out.append(violation_record(licence, type_code=code, description=text, observed_at=observed, actor=actor))
+        evidence = {
+            "kind": "visit",
+            "visit": visit.pk,
+            "when": observed.isoformat(),
+            "items": [{"id": item["id"], "label": item["label"], "reason": item["reason"]}],
+        }
+        out.append(
+            violation_record(
+                licence,
+                type_code=code,
+                description=text,
+                observed_at=observed,
+                actor=actor,
+                source=ViolationSource.INSPECTOR,
+                evidence=evidence,
+            )
+        )
     return out
 
 

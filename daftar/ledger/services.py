@@ -39,10 +39,10 @@ from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.licences.models import Licence
 from daftar.licences.sanctions import sanction_on
 from daftar.municipalities.workdays import TEHRAN
-from daftar.offices.hours import is_open_at
+from daftar.offices.hours import day_hours, interval_text, is_open_at
 from daftar.offices.models import Office, OfficeService
 from daftar.offices.policy import OfficeAccess, office_access
-from daftar.supervision.services import violation_record_system
+from daftar.supervision.services import outside_hours_detect, violation_record_system
 
 from . import messages as msg
 from .models import DailyClosing, Transaction
@@ -245,6 +245,8 @@ def transaction_record(
                     "appointment_code": code,
                 },
             )
+            if outside:
+                _outside_hours_report(the_office, row, svc)
             if appointment is not None:
                 # its done move, in this transaction (the office lock first, then this row's)
                 appointment_served(appointment=appointment, actor=actor, payment_ref=ref)
@@ -255,6 +257,47 @@ def transaction_record(
             raise
         return _repeat(existing, svc, value, code, moment if explicit else None)
     return Recorded(row, True)
+
+
+def _outside_hours_report(office: Office, row: Transaction, service: Service) -> None:
+    """Work outside the approved hours, reported to supervision in the transaction's own
+    transaction (S17): the office's first such transaction of its Tehran day records a system
+    violation of its licence, the later ones join that violation's evidence
+    (``supervision.services.outside_hours_detect``). Nothing when the office has no licence, or
+    none under supervision."""
+    if office.licence_id is None:
+        return
+    local = row.performed_at.astimezone(TEHRAN)
+    hours = day_hours(office, row.day).intervals
+    approved = [[f"{start.astimezone(TEHRAN):%H:%M}", f"{end.astimezone(TEHRAN):%H:%M}"] for start, end in hours]
+    shown = " و ".join(interval_text(start, end) for start, end in hours) if hours else msg.NO_HOURS_THAT_DAY
+    description = msg.OUTSIDE_HOURS_DESCRIPTION.format(
+        office=office.name,
+        service=service.title,
+        time=persian_digits(f"{local:%H:%M}"),
+        date=to_jalali(row.day),
+        hours=persian_digits(shown),
+    )
+    outside_hours_detect(
+        office.licence,  # type: ignore[arg-type]
+        day=row.day,
+        observed_at=row.performed_at,
+        description=description,
+        evidence={
+            "kind": "outside_hours",
+            "office": {"id": office.pk, "name": office.name},
+            "day": row.day.isoformat(),
+            "hours": approved,
+        },
+        item={
+            "id": row.pk,
+            "at": row.performed_at.isoformat(),
+            "service": service.code,
+            "service_title": service.title,
+            "amount": row.amount,
+            "payment_ref": row.payment_ref,
+        },
+    )
 
 
 def _repeat(existing: Transaction, svc: Service, value: int, code: str, moment: dt.datetime | None) -> Recorded:
@@ -309,6 +352,16 @@ def overcharge_report(
                 type_code="overcharging",
                 description=description,
                 observed_at=moment,
+                evidence={
+                    "kind": "overcharge",
+                    "service": service.code,
+                    "service_title": service.title,
+                    "amount": amount,
+                    "tariff": tariff.amount,
+                    "payment_ref": payment_ref,
+                    "office": {"id": office.pk, "name": office.name},
+                    "performed_at": moment.isoformat(),
+                },
             )
         audit_record(
             actor=actor,

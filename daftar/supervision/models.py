@@ -29,6 +29,8 @@ __all__ = [
     "ReportReminder",
     "Severity",
     "Violation",
+    "ViolationEvidence",
+    "ViolationSource",
     "ViolationStatus",
     "ViolationType",
 ]
@@ -38,6 +40,15 @@ class Severity(models.TextChoices):
     MINOR = "minor", "جزئی"
     MAJOR = "major", "عمده"
     GRAVE = "grave", "شدید"
+
+
+class ViolationSource(models.TextChoices):
+    """Who brought the violation to light."""
+
+    SYSTEM = "system", "شناسایی سامانه"
+    INSPECTOR = "inspector", "بازرس در بازدید نظارتی"
+    SUPERVISOR = "supervisor", "ناظر"
+    COMPLAINT = "complaint", "شکایت شهروند"  # citizens' complaints (issue 21): the choice only, for now
 
 
 class Outcome(models.TextChoices):
@@ -136,6 +147,15 @@ class Violation(LifecycleModel):
     recorded_at = models.DateTimeField("زمان ثبت", default=timezone.now)
     status = StatusField("وضعیت", max_length=8, choices=ViolationStatus.choices, default=ViolationStatus.OPEN)
     report_period = models.CharField("دورهٔ گزارش", max_length=8, blank=True, help_text="فقط برای گزارش ارسال‌نشده")
+    source = models.CharField(
+        "منشأ", max_length=10, choices=ViolationSource.choices, default=ViolationSource.SUPERVISOR, db_index=True
+    )
+    # What the recording code path saw, as data (see services.py «evidence»): the overcharge's
+    # service, amounts and payment reference; the day's outside-hours transactions and approved
+    # hours; the supervision visit and its failed items. Shown in words on the desk's pages.
+    evidence = models.JSONField("شواهد", default=dict, blank=True)
+    # the Tehran day of a detection made at most once a day (work outside approved hours)
+    detected_on = models.DateField("روز شناسایی", null=True, blank=True)
 
     class Meta:
         ordering = ["-observed_at", "-pk"]
@@ -145,10 +165,44 @@ class Violation(LifecycleModel):
             models.UniqueConstraint(
                 fields=["licence", "report_period"], condition=~Q(report_period=""), name="violation_report_period"
             ),
+            models.UniqueConstraint(
+                fields=["licence", "violation_type", "detected_on"],
+                condition=Q(detected_on__isnull=False),
+                name="violation_detected_once_a_day",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.licence_id}: {self.violation_type_id}"
+
+
+class ViolationEvidence(models.Model):
+    """A file attached to a violation as evidence (a photo or a PDF), checked by content; stored
+    under a server-made name and served only through the supervision policy."""
+
+    violation = models.ForeignKey(Violation, verbose_name="تخلف", related_name="files", on_delete=models.CASCADE)
+    file = models.FileField("پرونده", max_length=200)
+    original_name = models.CharField("نام اصلی", max_length=160)
+    mime = models.CharField("نوع", max_length=40)
+    size = models.PositiveIntegerField("اندازه (بایت)")
+    sha256 = models.CharField("چکیدهٔ SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="بارگذار",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    uploaded_at = models.DateTimeField("زمان بارگذاری", default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "پروندهٔ شاهد تخلف"
+        verbose_name_plural = "پرونده‌های شاهد تخلف"
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class Notice(LifecycleModel):

@@ -20,7 +20,14 @@ from typing import Any
 from django.db.models import QuerySet
 
 from daftar.accounts.constants import STAFF_ROLES, Role
-from daftar.accounts.policy import holds, is_person, municipalities_where, not_found, staff_may
+from daftar.accounts.policy import (
+    holds,
+    holds_anywhere,
+    is_person,
+    municipalities_where,
+    not_found,
+    staff_may,
+)
 from daftar.accounts.scoping import scope_queryset
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.lifecycle import Move
@@ -28,7 +35,7 @@ from daftar.licences import policy as licence_policy
 from daftar.licences.models import Licence
 
 from . import messages as msg
-from .models import Notice, Violation
+from .models import Notice, Violation, ViolationEvidence, ViolationSource
 from .workflow import DECIDERS, HOLDER, NOTICE, VIOLATION, NoticeStatus
 
 # who records a violation: the supervisor, and the inspector who saw it on a visit (S11.3, S17)
@@ -148,3 +155,84 @@ def awaiting_decision(actor: Any) -> QuerySet[Notice]:
         return Notice.objects.none()
     own = licence_policy.own_licences(actor).values("pk")
     return visible_notices(actor).filter(status=NoticeStatus.OPEN, municipality_id__in=ids).exclude(licence_id__in=own)
+
+
+def recorder_source(actor: Any, licence: Licence) -> str:
+    """The part in which ``actor`` records a violation of ``licence``: the municipality's
+    supervisor, or else (the other recorder role) an inspector."""
+    if holds(actor, {Role.SUPERVISOR}, licence.municipality_id, platform=False):
+        return ViolationSource.SUPERVISOR
+    return ViolationSource.INSPECTOR
+
+
+# --- the staff's desk (issue 18 §2): lists and pages of violations and notices --------------
+
+
+def _staff_rows(qs: QuerySet[Any], actor: Any, roles: Iterable[str]) -> QuerySet[Any]:
+    """``qs`` limited to the municipalities where ``actor`` holds one of ``roles`` (all for a
+    platform admin), without the rows of their own licences (their office is not in their desk)."""
+    if not is_person(actor):
+        return qs.none()
+    ids = municipalities_where(actor, roles)
+    if ids is not None:
+        qs = qs.filter(municipality_id__in=ids)
+    return qs.exclude(licence__in=licence_policy.own_licences(actor).values("pk"))
+
+
+def supervises_anywhere(actor: Any) -> bool:
+    """``actor`` is a supervisor somewhere (the dashboard's supervision panels)."""
+    return holds_anywhere(actor, {Role.SUPERVISOR})
+
+
+def reads_violations_anywhere(actor: Any) -> bool:
+    """``actor`` holds a reader role of violations somewhere (the desk's lists; 403 otherwise)."""
+    return holds_anywhere(actor, VIOLATION_READERS)
+
+
+def reader_municipalities(actor: Any) -> set[int] | None:
+    """Where ``actor`` reads violations (``None``: everywhere, a platform admin)."""
+    return municipalities_where(actor, VIOLATION_READERS)
+
+
+def violations_for_desk(actor: Any) -> QuerySet[Violation]:
+    """The violations of the municipalities where ``actor`` reads them (supervisor, inspector,
+    licensing authority), but of their own office."""
+    return _staff_rows(Violation.objects.all(), actor, VIOLATION_READERS)
+
+
+def notices_for_desk(actor: Any) -> QuerySet[Notice]:
+    """The notices of the same municipalities, but of their own office."""
+    return _staff_rows(Notice.objects.all(), actor, VIOLATION_READERS)
+
+
+def evidence_for_desk(actor: Any) -> QuerySet[ViolationEvidence]:
+    return ViolationEvidence.objects.filter(violation__in=violations_for_desk(actor).values("pk"))
+
+
+def municipalities_acting(actor: Any, action: str) -> set[int]:
+    """The municipalities where ``actor`` may take ``action`` (a key of ``STAFF_ACTIONS``):
+    their municipal roles only, as supervision's acts are the municipal office's alone
+    (``platform=False``)."""
+    return municipalities_where(actor, STAFF_ACTIONS[action], platform=False) or set()
+
+
+def licences_to_supervise(actor: Any, action: str) -> QuerySet[Licence]:
+    """The licences of the municipalities where ``actor`` may take ``action``, in any status,
+    but their own offices' (the service refuses a licence not under supervision with its own
+    message)."""
+    ids = municipalities_acting(actor, action)
+    if not ids:
+        return Licence.objects.none()
+    own = licence_policy.own_licences(actor).values("pk")
+    return Licence.objects.filter(municipality_id__in=ids).exclude(pk__in=own)
+
+
+def refuse_reading(actor: Any, licence: Licence) -> ApplicationError:
+    """The answer to someone who may not read a violation or notice of ``licence`` on the
+    desk: 403 to the municipality's other staff who own nothing there, "not found" to anyone
+    else (another municipality, the holder and the office's staff, a reader's own office)."""
+    mid = licence.municipality_id
+    staff = holds(actor, STAFF_ROLES, mid) and not licence_policy.is_owner(actor, licence)
+    if staff and not holds(actor, VIOLATION_READERS, mid):
+        return _forbidden()
+    return not_found(msg.NOT_FOUND)

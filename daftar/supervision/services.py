@@ -18,16 +18,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import jdatetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from daftar.audit.services import audit_record
+from daftar.documents.throttle import upload_throttle
+from daftar.documents.validation import InspectedFile, UploadRejected, clean_original_name, inspect_upload
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import parse_datetime, to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
@@ -49,6 +55,7 @@ from .models import (
     ReportReminder,
     Severity,
     Violation,
+    ViolationEvidence,
     ViolationStatus,
     ViolationType,
 )
@@ -107,6 +114,19 @@ def violation_type_for(licence: Licence, code: str) -> ViolationType | None:
     return types.filter(municipality=licence.municipality).first() or types.filter(municipality=None).first()
 
 
+def violation_types_in(municipality_ids: Iterable[int]) -> list[ViolationType]:
+    """The active types a violation may be recorded under in these municipalities, one per
+    code (a municipality's own type before the global default, as ``violation_type_for``)."""
+    rows = ViolationType.objects.filter(active=True).filter(
+        Q(municipality_id__in=list(municipality_ids)) | Q(municipality=None)
+    )
+    chosen: dict[str, ViolationType] = {}
+    for vtype in rows.order_by("pk"):  # a municipality's own type replaces the default, in any order
+        if vtype.code not in chosen or vtype.municipality_id is not None:
+            chosen[vtype.code] = vtype
+    return sorted(chosen.values(), key=lambda t: t.title)
+
+
 # --- the ladder -----------------------------------------------------------------------------
 
 
@@ -115,19 +135,105 @@ def ladder_for(municipality: Any) -> list[LadderStep]:
     return steps or list(LadderStep.objects.filter(municipality=None).order_by("position"))
 
 
-def next_step(licence: Licence, violations: Iterable[Violation]) -> LadderStep:
-    """The rung a new notice proposes (see the module docstring)."""
+@dataclass(frozen=True)
+class Proposal:
+    """The rung a new notice would propose, and why: ``reached`` is the highest rung already
+    decided for the licence (0: none), ``last_outcome`` that decision's outcome, ``top`` that the
+    ladder's top was already reached, ``escalated`` that a grave violation lifted the proposal
+    to the first suspension rung."""
+
+    step: LadderStep
+    base: LadderStep  # the rung the decisions alone lead to (``step`` unless escalated)
+    reached: int
+    last_outcome: str
+    top: bool
+    escalated: bool
+
+
+def ladder_proposal(licence: Licence, violations: Iterable[Violation]) -> Proposal:
+    """The rung a new notice proposes (see the module docstring), with its reasons."""
     steps = ladder_for(licence.municipality)
-    reached = max(Decision.objects.filter(licence=licence).values_list("ladder_position", flat=True), default=0)
-    step = next((s for s in steps if s.position > reached), steps[-1])
+    last = Decision.objects.filter(licence=licence).order_by("-ladder_position", "-pk").first()
+    reached = last.ladder_position if last else 0
+    step = base = next((s for s in steps if s.position > reached), steps[-1])
+    top = step.position <= reached
+    escalated = False
     if any(v.violation_type.severity == Severity.GRAVE for v in violations):
         floor = OUTCOME_RANK[Outcome.SUSPENSION]
         if OUTCOME_RANK[Outcome(step.outcome)] < floor:
-            step = next((s for s in steps if OUTCOME_RANK[Outcome(s.outcome)] >= floor), step)
-    return step
+            lifted = next((s for s in steps if OUTCOME_RANK[Outcome(s.outcome)] >= floor), step)
+            escalated = lifted is not step
+            step = lifted
+    return Proposal(step, base, reached, last.outcome if last else "", top, escalated)
+
+
+def next_step(licence: Licence, violations: Iterable[Violation]) -> LadderStep:
+    """The rung a new notice proposes (see the module docstring)."""
+    return ladder_proposal(licence, violations).step
+
+
+def notice_due(licence: Licence, now: dt.datetime | None = None) -> dt.datetime:
+    """When the office's time to respond to a notice issued ``now`` would end."""
+    return calendar_for(licence.municipality).add_working_days(now or timezone.now(), response_days())
 
 
 # --- violations -----------------------------------------------------------------------------
+#
+# Every violation says where it came from (``Violation.source``) and what was seen, as data
+# (``Violation.evidence``, a dict with a ``kind``), filled by the code path that records it:
+#
+# * ``overcharge`` (system, ``ledger.services.overcharge_report``): ``service``,
+#   ``service_title``, ``amount``, ``tariff``, ``payment_ref``, ``office`` {id, name},
+#   ``performed_at``;
+# * ``outside_hours`` (system, ``outside_hours_detect``): ``office`` {id, name}, ``day``, the
+#   day's approved ``hours`` [[start, end], …] (empty: the office had no hours that day) and the
+#   ``transactions`` [{id, at, service, service_title, amount, payment_ref}, …] made outside them;
+# * ``visit`` (an inspector, ``inspections.services._visit_violations``): ``visit``, ``when``
+#   and the failed checklist ``items`` [{id, label, reason}, …];
+# * ``report_missing`` (system, ``reports_remind``): ``period``.
+#
+# Evidence files (``ViolationEvidence``: photos and PDFs) are checked by content with the
+# documents' checks and stored under server-made names, in the transaction of the violation:
+# a refused or failed recording leaves neither a row nor a file behind.
+
+EVIDENCE_TYPES = ("image/jpeg", "image/png", "application/pdf")
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+EVIDENCE_MAX_FILES = 5
+OUTSIDE_HOURS = "outside_hours"
+
+
+def _evidence_name(extension: str) -> str:
+    if extension not in ("jpg", "png", "pdf"):
+        raise ValueError(f"unexpected evidence extension {extension!r}")
+    return f"supervision/evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+def _checked_files(files: Iterable[Any] | None, actor: Any) -> list[tuple[Any, InspectedFile]]:
+    """The evidence files, each checked by content (an image or a PDF, at most
+    ``EVIDENCE_MAX_BYTES``), at most ``EVIDENCE_MAX_FILES``; the first refusal names the file."""
+    chosen = [f for f in files or () if f is not None]
+    if len(chosen) > EVIDENCE_MAX_FILES:
+        message = msg.EVIDENCE_TOO_MANY.format(limit=persian_digits(EVIDENCE_MAX_FILES))
+        raise ApplicationError(message, code="too_many_files", fields={"files": [message]})
+    out = []
+    for upload in chosen:
+        upload_throttle(actor)  # before the file is checked: the check is the costly part
+        try:
+            inspected = inspect_upload(
+                upload,
+                accepted_types=EVIDENCE_TYPES,
+                max_bytes=EVIDENCE_MAX_BYTES,
+                max_pixels=settings.DOCUMENT_MAX_PIXELS,
+                max_pdf_pages=settings.DOCUMENT_MAX_PDF_PAGES,
+                max_pdf_objects=settings.DOCUMENT_MAX_PDF_OBJECTS,
+                max_pdf_cpu_seconds=settings.DOCUMENT_PDF_CHECK_CPU_SECONDS,
+            )
+        except UploadRejected as exc:
+            name = clean_original_name(getattr(upload, "name", "") or "")
+            message = msg.EVIDENCE_REFUSED.format(name=name, detail=exc.detail)
+            raise ApplicationError(message, code=exc.code, status=exc.status, fields={"files": [message]}) from None
+        out.append((upload, inspected))
+    return out
 
 
 def violation_record(
@@ -137,9 +243,14 @@ def violation_record(
     description: str,
     observed_at: object = None,
     actor: Any,
+    files: Iterable[Any] | None = None,
+    source: str | None = None,
+    evidence: dict[str, Any] | None = None,
 ) -> Violation:
     """A supervisor, or an inspector on a supervision visit, records a violation of the
-    licence's office (S16, S17): the row, its audit entry and the SMS to the holder."""
+    licence's office (S16, S17): the row, its evidence files, its audit entry and the SMS to the
+    holder, in one transaction. ``source`` defaults to the recorder's part
+    (``policy.recorder_source``); ``evidence`` is the recording path's structured evidence."""
     policy.demand(actor, "violation.record", licence)
     vtype = violation_type_for(licence, normalize_text(str(type_code or "")).strip())
     if vtype is None:
@@ -150,7 +261,7 @@ def violation_record(
         observed = now
     else:
         try:
-            observed = parse_datetime(observed_at)
+            observed = observed_at if isinstance(observed_at, dt.datetime) else parse_datetime(observed_at)
         except ValidationError as exc:
             raise ApplicationError(
                 exc.messages[0], code="datetime_invalid", fields={"observed_at": exc.messages}
@@ -160,12 +271,28 @@ def violation_record(
                 msg.OBSERVED_IN_FUTURE, code="observed_in_future", fields={"observed_at": [msg.OBSERVED_IN_FUTURE]}
             )
     _supervisable(licence)
-    with transaction.atomic():
-        return _violation_create(licence, vtype, observed, text, actor)
+    checked = _checked_files(files, actor)
+    origin = source or policy.recorder_source(actor, licence)
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            violation = _violation_create(
+                licence, vtype, observed, text, actor, source=origin, evidence=evidence, files=checked, saved=saved
+            )
+    except BaseException:
+        for name in saved:  # the rows did not commit: do not leave their files behind
+            default_storage.delete(name)
+        raise
+    return violation
 
 
 def violation_record_system(
-    licence: Licence, *, type_code: str, description: str, observed_at: dt.datetime
+    licence: Licence,
+    *,
+    type_code: str,
+    description: str,
+    observed_at: dt.datetime,
+    evidence: dict[str, Any] | None = None,
 ) -> Violation | None:
     """The system records a violation it detected itself (e.g. an amount above the tariff, S18):
     no human actor, the same row, audit entry and SMS. None when the catalogue type is inactive
@@ -174,12 +301,63 @@ def violation_record_system(
     if vtype is None or licence.status not in SUPERVISABLE:
         return None
     with transaction.atomic():
-        return _violation_create(licence, vtype, observed_at, normalize_text(description), None)
+        return _violation_create(
+            licence, vtype, observed_at, normalize_text(description), None, source="system", evidence=evidence
+        )
+
+
+def outside_hours_detect(
+    licence: Licence,
+    *,
+    day: dt.date,
+    observed_at: dt.datetime,
+    description: str,
+    evidence: dict[str, Any],
+    item: dict[str, Any],
+) -> Violation | None:
+    """Work outside the approved hours, detected by the system (S17): at most one violation per
+    licence (so per office) and Tehran ``day``. The first outside-hours transaction of the day
+    records it (``evidence`` with ``transactions: [item]``, its audit entry and the holder's
+    SMS); each later one adds its ``item`` to that violation's evidence, whatever its status.
+
+    Called inside the caller's transaction (the transaction's row, under the office's row lock,
+    which serialises the office's recordings; the unique ``violation_detected_once_a_day`` is
+    the backstop). None when the type is inactive or the licence is not under supervision."""
+    vtype = violation_type_for(licence, OUTSIDE_HOURS)
+    if vtype is None or licence.status not in SUPERVISABLE:
+        return None
+    with transaction.atomic():
+        found = (
+            Violation.objects.select_for_update().filter(licence=licence, violation_type=vtype, detected_on=day).first()
+        )
+        if found is not None:
+            kept = dict(found.evidence or {})
+            kept["transactions"] = [*kept.get("transactions", []), item]
+            found.evidence = kept
+            found.save(update_fields=["evidence"])
+            return found
+        first = {**evidence, "transactions": [item]}
+        return _violation_create(
+            licence, vtype, observed_at, normalize_text(description), None, source="system", evidence=first, day=day
+        )
 
 
 def _violation_create(
-    licence: Licence, vtype: ViolationType, observed: dt.datetime, text: str, actor: Any, period: str = ""
+    licence: Licence,
+    vtype: ViolationType,
+    observed: dt.datetime,
+    text: str,
+    actor: Any,
+    period: str = "",
+    *,
+    source: str,
+    evidence: dict[str, Any] | None = None,
+    day: dt.date | None = None,
+    files: list[tuple[Any, InspectedFile]] | None = None,
+    saved: list[str] | None = None,
 ) -> Violation:
+    """The row, its evidence files (their stored names appended to ``saved`` as they are
+    written, for the caller to delete should the transaction fail), the audit entry and the SMS."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     violation = Violation.objects.create(
         licence=licence,
@@ -189,8 +367,29 @@ def _violation_create(
         description=text,
         recorded_by=user,
         report_period=period,
+        source=source,
+        evidence=evidence or {},
+        detected_on=day,
     )
-    _audit(actor, "violation_record", violation, licence, {"type": vtype.code, "period": period})
+    stored = []
+    for upload, inspected in files or []:
+        name = default_storage.save(_evidence_name(inspected.extension), upload)
+        if saved is not None:
+            saved.append(name)
+        ViolationEvidence.objects.create(
+            violation=violation,
+            file=name,
+            original_name=clean_original_name(getattr(upload, "name", "") or ""),
+            mime=inspected.mime,
+            size=inspected.size,
+            sha256=inspected.sha256,
+            uploaded_by=user,
+        )
+        stored.append(inspected.sha256)
+    data: dict[str, Any] = {"type": vtype.code, "period": period, "source": source}
+    if stored:
+        data["files"] = stored
+    _audit(actor, "violation_record", violation, licence, data)
     sms = msg.SMS_VIOLATION.format(
         office=licence.office_name, number=licence.number, title=vtype.title, at=to_jalali(observed)
     )
@@ -227,6 +426,7 @@ def notice_issue(licence: Licence, *, actor: Any, violation_ids: Iterable[int] |
         step = next_step(licence, violations)
         now = timezone.now()
         days = response_days()
+        due = notice_due(licence, now)
         notice = Notice.objects.create(
             licence=licence,
             municipality=licence.municipality,
@@ -236,7 +436,7 @@ def notice_issue(licence: Licence, *, actor: Any, violation_ids: Iterable[int] |
             issued_by=actor if getattr(actor, "is_authenticated", False) else None,
             issued_at=now,
             response_days=days,
-            response_due=calendar_for(licence.municipality).add_working_days(now, days),
+            response_due=due,
         )
         notice.violations.set(violations)
         _audit(
@@ -472,7 +672,16 @@ def reports_remind(now: dt.datetime | None = None) -> dict[str, int]:
         text = msg.REPORT_MISSING_DESCRIPTION.format(period=persian_digits(previous), due=to_jalali(p_end))
         try:
             with transaction.atomic():
-                _violation_create(licence, vtype, _deadline_end(p_end), text, None, period=previous)
+                _violation_create(
+                    licence,
+                    vtype,
+                    _deadline_end(p_end),
+                    text,
+                    None,
+                    period=previous,
+                    source="system",
+                    evidence={"kind": "report_missing", "period": previous},
+                )
         except IntegrityError:
             continue  # a concurrent run recorded it first
         missing += 1

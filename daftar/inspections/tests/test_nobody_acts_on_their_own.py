@@ -57,7 +57,14 @@ REGISTRY: dict[str, frozenset[str]] = {
     **inspection_policy.STAFF_ACTIONS,
 }
 # (and the licensing authority's desk, whose pages take the licence's and the notice's moves)
-APPS = ("daftar.licences.", "daftar.supervision.", "daftar.inspections.", "daftar.desk.authority.")
+# (the supervisor's desk pages of violations and notices take the supervision staff actions too)
+APPS = (
+    "daftar.licences.",
+    "daftar.supervision.",
+    "daftar.inspections.",
+    "daftar.desk.authority.",
+    "daftar.desk.supervisor.violations",
+)
 # the municipality's staff who own nothing in the world (the demo data's), by role
 STAFF = {"inspector": "09120000004", "licensing_authority": "09120000005", "supervisor": "09120000006"}
 MISSING = {"number": "TEH-1404-999999", "pk": "999999999"}
@@ -95,13 +102,17 @@ READ_ONLY_PAGES = {
     "/inspections/",
     "/inspections/{pk}/photos/{photo_id}/",
     "/supervision/",
-
     "/desk/authority/",
     "/desk/authority/decisions/",
     "/desk/authority/licences/",
     "/desk/authority/licences/export/",
     "/desk/authority/licences/{number}/",
     "/desk/authority/notices/",
+    "/desk/supervision/violations/",
+    "/desk/supervision/violations/{pk}/",
+    "/desk/supervision/violations/{pk}/files/{file_id}/",
+    "/desk/supervision/notices/",
+    "/desk/supervision/notices/{pk}/",
 }
 
 
@@ -190,6 +201,8 @@ class Attempt:
     owners: tuple[str, ...]
     body: Callable[[], dict[str, Any]] = dict
     multipart: bool = False
+    # a body naming the object itself (a page whose address holds none): the world's, or a missing one
+    body_for: Callable[[World, bool], dict[str, Any]] | None = None
     prepare: Callable[[World], None] | None = None  # puts the object in the state the action starts from
 
     @property
@@ -205,14 +218,15 @@ class Attempt:
 
     def send(self, user: User, w: World, *, missing: bool = False) -> Any:
         url = self.url(w, missing=missing)
+        body = self.body_for(w, missing) if self.body_for else self.body()
         if self.page:
             client = Client()
             client.force_login(user)
-            return client.post(url, self.body())
+            return client.post(url, body)
         api = client_for(user)
         if self.multipart:
-            return api.post(url, self.body(), format="multipart")
-        return api.post(url, self.body(), format="json")
+            return api.post(url, body, format="multipart")
+        return api.post(url, body, format="json")
 
 
 def _suspended(w: World) -> None:
@@ -251,9 +265,24 @@ ATTEMPTS: dict[str, list[Attempt]] = {
             "licence",
             OFFICE_OWNERS,
             lambda: {"type": "tariff_not_posted", "description": REASON},
-        )
+        ),
+        Attempt(
+            ("POST", "/desk/supervision/violations/new/"),
+            "licence",
+            OFFICE_OWNERS,
+            body_for=lambda w, missing: {
+                "licence": MISSING["number"] if missing else w.ids["licence"],
+                "type": "tariff_not_posted",
+                "description": REASON,
+            },
+        ),
     ],
-    "notice.issue": [Attempt(("POST", "/api/v1/licences/{number}/notices"), "licence", OFFICE_OWNERS)],
+    "notice.issue": [
+        Attempt(("POST", "/api/v1/licences/{number}/notices"), "licence", OFFICE_OWNERS),
+        Attempt(
+            ("POST", "/desk/supervision/licences/{number}/notice/"), "licence", OFFICE_OWNERS, lambda: {"confirm": "on"}
+        ),
+    ],
     "notice.decide": [DECIDE, DECIDE_PAGE],
     "violation.decide": [DECIDE, DECIDE_PAGE],  # taken for each violation the notice's decision cites
     "inspection.schedule": [

@@ -28,9 +28,7 @@ def test_the_holder_answers_a_notice_from_the_dashboard(live_server: Any, page: 
     licence = Licence.objects.filter(holder__mobile=HOLDER).first()
     assert licence is not None
     supervisor = User.objects.get(mobile=SUPERVISOR)
-    violation_record(
-        licence, type_code="outside_hours", description="کار پس از ساعت ۱۸ در روز تعطیل", actor=supervisor
-    )
+    violation_record(licence, type_code="outside_hours", description="کار پس از ساعت ۱۸ در روز تعطیل", actor=supervisor)
     notice = notice_issue(licence, actor=supervisor)
     browser_login(page, live_server.url, HOLDER)
     panel = page.locator('[data-panel="holder"]')
