@@ -21,8 +21,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import QuerySet
+
 from daftar.kernel.errors import ApplicationError
 
+from .models import User
 from .scoping import has_role, municipality_ids_for
 
 NOT_FOUND = "موردی با این شناسه پیدا نشد."
@@ -83,3 +86,12 @@ def staff_may(
 def not_found(message: str = NOT_FOUND) -> ApplicationError:
     """The answer to "not yours", the same as "no such object" (API.md)."""
     return ApplicationError(message, code="not_found", status=404)
+
+
+def people_holding(roles: Iterable[str], municipality_ids: Iterable[int] | None) -> QuerySet[User]:
+    """The active people who hold one of ``roles`` in one of ``municipality_ids`` (``None``: in
+    any), e.g. the inspectors a supervisor may send on a visit."""
+    held: dict[str, Any] = {"roles__role__in": [str(r) for r in roles]}
+    if municipality_ids is not None:  # in one filter: the role held in one of them
+        held["roles__municipality_id__in"] = list(municipality_ids)
+    return User.objects.filter(is_active=True, **held).distinct()

@@ -51,3 +51,8 @@ USE_UNCHANGED_OK = "کاربری محل همچنان {use} است."
 USE_CHANGED = "کاربری محل به {use} تغییر کرده است؛ کاربری مجاز {allowed} است."
 EQUIPMENT_GONE = "{item} دیگر در دفتر موجود نیست."
 VIOLATION_TEXT = "در بازدید نظارتی شمارهٔ {visit} در {when}: {label} — {reason}"
+# the supervisor sends an inspector (issue 18)
+INSPECTOR_REQUIRED = "بازرس بازدید را برگزینید."
+INSPECTOR_ELSEWHERE = "بازرس برگزیده بازرس شهرداری این دفتر نیست."
+INSPECTOR_OWN_OFFICE = "بازرس برگزیده از کارکنان یا دارندهٔ همین دفتر است و نمی‌تواند آن را بازدید کند."
+VISIT_ASSIGNED_SMS = "بازدید نظارتی دفتر «{office}» (مجوز {number}) در {when} به شما سپرده شد."
