@@ -24,6 +24,7 @@ from daftar.rules.services import rules_load_fixture
 
 from .data import DEMO_BIRTH_DATE, DEMO_CALL_DAYS, DEMO_PERSON_TYPE, DEMO_USERS, TEHRAN, TEHRAN_DISTRICTS
 from .offices import demo_offices_load
+from .oversight import demo_oversight_load
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,10 @@ def demo_load(*, offices: bool = True) -> list[DemoLogin]:
         demo_call_ensure(tehran)
         if offices:
             open_now = calls_list(municipality_slug=tehran.slug, state=CallState.OPEN)
-            demo_offices_load(tehran, open_now.filter(licence_type__code="e-city-office").order_by("pk").first())
+            demo_offices = demo_offices_load(
+                tehran, open_now.filter(licence_type__code="e-city-office").order_by("pk").first()
+            )
+            demo_oversight_load(demo_offices)
     return logins
 
 
