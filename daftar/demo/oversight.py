@@ -51,10 +51,9 @@ def demo_oversight_load(offices: list[Office]) -> None:
         except ApplicationError:  # a licence no longer under supervision: no report
             continue
         if index == 0 and is_closed(period):  # the first office sent it three days before the deadline
-            start = dt.datetime.combine(licence.valid_from, dt.time(9), tzinfo=TEHRAN)
-            OfficeReport.objects.filter(pk=report.pk).update(
-                submitted_at=max(start, period_deadline(period) - dt.timedelta(days=3))
-            )
+            day = max(licence.valid_from, period_deadline(period).date() - dt.timedelta(days=3))
+            sent = dt.datetime.combine(day, dt.time(10, 20), tzinfo=TEHRAN)
+            OfficeReport.objects.filter(pk=report.pk).update(submitted_at=sent)
     supervisor = User.objects.filter(mobile=SUPERVISOR).first()
     inspector = User.objects.filter(mobile=INSPECTOR).first()
     if not (licensed and supervisor and inspector):

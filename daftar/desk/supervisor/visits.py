@@ -57,6 +57,11 @@ def _name(user: Any) -> str:
     return str(user.display_name)
 
 
+def _office_name(licence: Licence) -> str:
+    office = getattr(licence, "office", None)
+    return str(office.name if office is not None else licence.office_name)
+
+
 @login_required
 def visits_page(request: HttpRequest) -> HttpResponse:
     _supervisor_or_403(request)
@@ -169,7 +174,7 @@ def assign_page(request: HttpRequest, number: str) -> HttpResponse:
             visit_schedule_check(licence, inspector, when, actor=request.user)
             assert inspector is not None  # (the check refuses a missing inspector)
             text = CONFIRM.format(
-                office=licence.office_name,
+                office=_office_name(licence),
                 when=to_jalali(when, with_time=True),
                 inspector=_name(inspector),
                 holder=licence.holder_name,
@@ -181,7 +186,9 @@ def assign_page(request: HttpRequest, number: str) -> HttpResponse:
         errors_to_form(form, exc)
         return _render(request, licence, form, status=exc.status_code)
     text = SCHEDULED.format(
-        office=licence.office_name, when=to_jalali(visit.scheduled_at, with_time=True), inspector=_name(visit.inspector)
+        office=_office_name(licence),
+        when=to_jalali(visit.scheduled_at, with_time=True),
+        inspector=_name(visit.inspector),
     )
     messages.success(request, text)
     return redirect("supervisor:visits")

@@ -66,7 +66,7 @@ def test_the_inbox_shows_each_office_of_the_last_closed_half_year(inbox: dict[st
     assert "تخلفی هنوز ثبت نشده است." in html
     assert "در انتظار بررسی" in html
     counts_html = html[html.index('id="report-counts"') :]
-    assert '<dd class="fs-4 mb-0">۴</dd>' in counts_html  # four offices owe the report
+    assert '<span class="fs-4">۴</span>' in counts_html  # four offices owe the report
     shown = visible(html)
     assert "None" not in shown and "H1" not in shown and "H2" not in shown
 
