@@ -59,7 +59,7 @@ def demo_oversight_load(offices: list[Office]) -> None:
     if not (licensed and supervisor and inspector):
         return
     licence = licensed[0].licence
-    if SupervisionVisit.objects.filter(licence=licence).exists():
+    if licence is None or SupervisionVisit.objects.filter(licence=licence).exists():
         return
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     try:

@@ -3,7 +3,7 @@ the services decide (their refusals are put on the forms with ``errors_to_form``
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -23,7 +23,7 @@ class PeriodForm(PersianForm):
 
     def __init__(self, *args: Any, periods: list[str], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = [(p, period_label(p)) for p in periods]
+        cast(forms.ChoiceField, self.fields["period"]).choices = [(p, period_label(p)) for p in periods]
 
 
 class ReviewForm(PersianForm):
@@ -37,7 +37,7 @@ class ReviewForm(PersianForm):
 
     def __init__(self, *args: Any, moves: list[Any], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = [(m.action, m.label) for m in moves]
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = [(m.action, m.label) for m in moves]
 
 
 class VisitFilterForm(PersianForm):
@@ -48,7 +48,7 @@ class VisitFilterForm(PersianForm):
 
     def __init__(self, *args: Any, inspectors: list[tuple[int, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["inspector"].choices = [("", "همه"), *inspectors]
+        cast(forms.ChoiceField, self.fields["inspector"]).choices = [("", "همه"), *inspectors]
 
 
 class LicenceSearchForm(PersianForm):

@@ -80,8 +80,9 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     rows = inbox(request.user, period, show)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     deadline = period_deadline(period)
-    for row in page.object_list:
-        row.late = bool(row.report_submitted_at and row.report_submitted_at > deadline)
+    for row in page.object_list:  # the inbox's annotations (``supervision.reports.inbox``)
+        sent = getattr(row, "report_submitted_at", None)
+        row.late = bool(sent and sent > deadline)  # type: ignore[attr-defined]
     query = urlencode({"period": period, "show": show})
     return render(
         request,

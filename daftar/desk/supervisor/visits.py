@@ -86,7 +86,8 @@ def visits_page(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs.order_by("-scheduled_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     for visit in page.object_list:
-        visit.overdue = visit.status == InspectionStatus.SCHEDULED and visit.scheduled_at < now
+        overdue = visit.status == InspectionStatus.SCHEDULED and visit.scheduled_at < now
+        visit.overdue = overdue  # type: ignore[attr-defined]
     return render(
         request,
         "desk/supervisor/visits.html",
