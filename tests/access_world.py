@@ -46,8 +46,8 @@ from daftar.licences.tests.factories import LicenceFactory
 from daftar.municipalities.tests.factories import MunicipalityFactory
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices.tests.factories import OfficeClosureFactory, OfficeFactory, OfficeStaffFactory
-from daftar.supervision.models import Notice
-from daftar.supervision.services import notice_issue, violation_record
+from daftar.supervision.models import Notice, OfficeReport
+from daftar.supervision.services import notice_issue, period_of, report_submit, violation_record
 
 # Demo staff of Tehran, one per role (daftar/demo/data.py).
 DEMO_STAFF = {
@@ -68,6 +68,7 @@ ACTORS = ["anon", "owner", "other_applicant", *STAFF_ROLE_NAMES, *(FOREIGN + r f
 MISSING_ID = 999_999_999
 MISSING_NUMBER = "TEH-1404-999999"
 REASON = "دفتر پس از ساعت ۱۸ بدون مجوز کار کرده است"
+REPORT = "در این نیم‌سال دفتر همهٔ خدمات را در ساعات مصوب ارائه کرد."
 
 
 @dataclass
@@ -177,12 +178,14 @@ def build_world() -> World:
     )
     notice = notice_issue(licence, actor=supervisor)
     visit = visit_schedule(licence, inspector, timezone.now() + dt.timedelta(days=2))
+    report = report_submit(licence, period=period_of(timezone.localdate()), content=REPORT, actor=holder)
     w.ids["licence"] = licence.number
     w.ids["notice"] = notice.pk
     w.ids["visit"] = visit.pk
     w.ids["violation"] = violation.pk
     w.ids["violation_file"] = violation.files.get().pk
-    for name in ("licence", "notice", "visit", "violation", "violation_file"):
+    w.ids["report"] = report.pk
+    for name in ("licence", "notice", "visit", "violation", "violation_file", "report"):
         w.owners[name] = holder.pk
 
     _office(w, licence, staff[Role.OFFICE_CLERK.value])
@@ -304,6 +307,7 @@ WATCHED: list[tuple[type[Model] | str, str]] = [
     (Licence, "licence"),
     (Notice, "notice"),
     (SupervisionVisit, "visit"),
+    (OfficeReport, "report"),
     ("offices.Office", "office"),
     ("offices.OfficeStaff", "staff"),
     ("offices.OfficeClosure", "closure"),

@@ -99,6 +99,9 @@ MANAGER_ONLY = cells(ok="owner", forbid="office_clerk " + OFFICE_READERS)
 STAFF_READ = cells(ok=OFFICE_STAFF + " " + OFFICE_READERS)
 STAFF_WRITE = cells(ok=OFFICE_STAFF, forbid=OFFICE_READERS)
 MANAGER_AND_READERS = cells(ok="owner " + OFFICE_READERS, forbid="office_clerk")
+# the reports and compliance of the municipality's offices; its other staff 403
+OVERSEERS = "supervisor licensing_authority"
+NOT_OVERSEERS = "reviewer examiner inspector municipality_admin"
 EXAMINER_ONLY = cells(ok="examiner")  # the exam pages: anyone but the municipality's examiners, 404
 VIOLATION_READERS = "supervisor inspector licensing_authority"
 NOTICE_ISSUERS = "supervisor licensing_authority"
@@ -337,6 +340,21 @@ PAGES: dict[tuple[str, str], Row] = {
         cells(ok=NOTICE_ISSUERS, forbid="owner inspector " + OTHER_CASE_STAFF),
         body=lambda w: {"v": [w.ids["violation"]], "confirm": "on"},
     ),
+    # --- the supervisor's desk: six-monthly reports, visits, an office's compliance ------------
+    ("GET", "/desk/supervision/reports/{pk}/"): Row(cells(ok=OVERSEERS, forbid=NOT_OVERSEERS), pk="report"),
+    ("POST", "/desk/supervision/reports/{pk}/"): Row(
+        cells(ok="supervisor", forbid="licensing_authority " + NOT_OVERSEERS),
+        pk="report",
+        body=lambda w: {"outcome": "accept", "confirm": "1"},
+    ),
+    ("GET", "/desk/supervision/visits/new/{number}/"): Row(
+        cells(ok="supervisor", forbid="licensing_authority " + NOT_OVERSEERS)
+    ),
+    ("POST", "/desk/supervision/visits/new/{number}/"): Row(
+        cells(ok="supervisor", forbid="licensing_authority " + NOT_OVERSEERS),
+        body=lambda w: {"inspector": str(w.users["inspector"]), "scheduled_at": w.extra["soon"], "confirm": "1"},
+    ),
+    ("GET", "/desk/supervision/offices/{pk}/"): Row(cells(ok=OVERSEERS, forbid=NOT_OVERSEERS), pk="office"),
     # --- tariff revisions: the municipality's administrator ------------------------------------
     ("POST", "/tariffs/revisions/{pk}/cancel/"): Row(cells(ok="municipality_admin"), pk="revision"),
     # --- the municipality administrator's calls and rule sets (desk) ----------------------------

@@ -21,9 +21,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import QuerySet
+
 from daftar.kernel.errors import ApplicationError
 
 from .constants import STAFF_ROLES, Role
+from .models import User
 from .scoping import has_role, municipality_ids_for
 
 NOT_FOUND = "موردی با این شناسه پیدا نشد."
@@ -114,3 +117,12 @@ def grantable_roles(actor: Any) -> frozenset[str]:
     if is_platform_admin(actor):
         return frozenset(r.value for r in Role if r != Role.APPLICANT)
     return frozenset(str(r) for r in MUNICIPAL_GRANTABLE)
+
+
+def people_holding(roles: Iterable[str], municipality_ids: Iterable[int] | None) -> QuerySet[User]:
+    """The active people who hold one of ``roles`` in one of ``municipality_ids`` (``None``: in
+    any), e.g. the inspectors a supervisor may send on a visit."""
+    held: dict[str, Any] = {"roles__role__in": [str(r) for r in roles]}
+    if municipality_ids is not None:  # in one filter: the role held in one of them
+        held["roles__municipality_id__in"] = list(municipality_ids)
+    return User.objects.filter(is_active=True, **held).distinct()

@@ -25,6 +25,7 @@ from daftar.rules.services import rules_load_fixture
 from .authority import demo_authority_load
 from .data import DEMO_BIRTH_DATE, DEMO_CALL_DAYS, DEMO_PERSON_TYPE, DEMO_USERS, TEHRAN, TEHRAN_DISTRICTS
 from .offices import demo_offices_load
+from .oversight import demo_oversight_load
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,9 @@ def demo_load(*, offices: bool = True) -> list[DemoLogin]:
         if offices:
             open_now = calls_list(municipality_slug=tehran.slug, state=CallState.OPEN)
             demo_call = open_now.filter(licence_type__code="e-city-office").order_by("pk").first()
-            demo_offices_load(tehran, demo_call)
+            demo_offices = demo_offices_load(tehran, demo_call)
             demo_authority_load(tehran, demo_call)  # the licensing authority's desk (issue 18)
+            demo_oversight_load(demo_offices)  # the supervisor's reports and visits (issue 18)
     return logins
 
 

@@ -21,8 +21,16 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from daftar.accounts.constants import Role
-from daftar.accounts.policy import holds, is_own, is_person, municipalities_where, not_found, staff_may
+from daftar.accounts.constants import STAFF_ROLES, Role
+from daftar.accounts.policy import (
+    holds,
+    is_own,
+    is_person,
+    municipalities_where,
+    not_found,
+    people_holding,
+    staff_may,
+)
 from daftar.applications.models import Application
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.lifecycle import Move
@@ -42,6 +50,8 @@ STAFF_ACTIONS: dict[str, frozenset[str]] = {
     "inspection.photo_add": frozenset(INSPECTORS),
     **{f"inspection.{a}": m.roles for a, m in INSPECTION.moves.items()},
     "supervision_visit.schedule": frozenset(INSPECTORS),
+    # the supervisor sends one of the municipality's inspectors (issue 18)
+    "supervision_visit.assign": frozenset({Role.SUPERVISOR}),
     **{f"supervision_visit.{a}": m.roles for a, m in SUPERVISION_VISIT.moves.items()},
 }
 Visit = Inspection | SupervisionVisit
@@ -200,3 +210,60 @@ def supervision_visits_to_record(actor: Any) -> QuerySet[SupervisionVisit]:
         licence__in=licence_policy.own_licences(actor)
     )
     return _in_municipalities(qs, actor, INSPECTORS, "licence__municipality_id")
+
+
+# --- the supervisor's desk: visits sent to an inspector ---------------------------------------
+
+
+def inspector_refusal(inspector: Any, licence: Licence) -> ApplicationError | None:
+    """Why ``inspector`` may not be sent to visit ``licence``'s office (None: they may): not an
+    inspector of its municipality, or it is their own office (a Persian form error, 400)."""
+    if not holds(inspector, INSPECTORS, licence.municipality_id, platform=False):
+        return ApplicationError(
+            msg.INSPECTOR_ELSEWHERE, code="inspector_elsewhere", fields={"inspector": [msg.INSPECTOR_ELSEWHERE]}
+        )
+    if is_own(inspector, office_owners(licence)):
+        return ApplicationError(
+            msg.INSPECTOR_OWN_OFFICE, code="inspector_own_office", fields={"inspector": [msg.INSPECTOR_OWN_OFFICE]}
+        )
+    return None
+
+
+def inspectors_for(licence: Licence) -> QuerySet[Any]:
+    """The inspectors the supervisor may send to ``licence``'s office: its municipality's, but
+    the office's own people."""
+    people = people_holding(INSPECTORS, [licence.municipality_id])
+    return people.exclude(pk__in=office_owners(licence)).order_by("last_name", "first_name", "pk")
+
+
+def may_assign_anywhere(actor: Any) -> bool:
+    """``actor`` sends inspectors on visits in some municipality (the supervisor's visit pages)."""
+    return municipalities_where(actor, STAFF_ACTIONS["supervision_visit.assign"]) != set()
+
+
+def may_record_anywhere(actor: Any) -> bool:
+    """``actor`` is an inspector in some municipality (their own visits' panel)."""
+    return municipalities_where(actor, INSPECTORS) != set()
+
+
+def inspectors_of(actor: Any) -> QuerySet[Any]:
+    """The inspectors of the municipalities whose visits ``actor`` supervises (a list's filter)."""
+    ids = municipalities_where(actor, STAFF_ACTIONS["supervision_visit.assign"])
+    return people_holding(INSPECTORS, ids).order_by("last_name", "first_name", "pk")
+
+
+def visits_supervised(actor: Any) -> QuerySet[SupervisionVisit]:
+    """Visits of the offices of the municipalities where ``actor`` is a supervisor, but their
+    own office's."""
+    qs = SupervisionVisit.objects.select_related("licence__district", "licence__office", "inspector")
+    if not is_person(actor):
+        return qs.none()
+    qs = qs.exclude(licence__in=licence_policy.own_licences(actor))
+    return _in_municipalities(qs, actor, STAFF_ACTIONS["supervision_visit.assign"], "licence__municipality_id")
+
+
+def licences_to_send(actor: Any) -> QuerySet[Licence]:
+    """Licences of the municipalities where ``actor`` is staff, but their own offices' (what the
+    supervisor may look up to schedule a visit; anything else is "not found")."""
+    qs = Licence.objects.exclude(pk__in=licence_policy.own_licences(actor).values("pk"))
+    return _in_municipalities(qs, actor, STAFF_ROLES, "municipality_id")

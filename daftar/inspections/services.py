@@ -250,30 +250,70 @@ def _visitable(licence: Licence) -> None:
         raise ApplicationError(msg.VISIT_NOT_SUPERVISABLE.format(status=status), code="illegal_state", status=409)
 
 
-def visit_schedule(licence: Licence, inspector: Any, when: Any) -> SupervisionVisit:
-    """Schedule a supervision visit; the holder gets an SMS with the Jalali date-time."""
+def _scheduling(licence: Licence, inspector: Any, actor: Any) -> Any:
+    """Who schedules: ``actor`` when a supervisor sends ``inspector``, else the inspector (checked)."""
+    if actor is None or getattr(actor, "pk", None) == getattr(inspector, "pk", None):
+        policy.demand(inspector, "supervision_visit.schedule", licence)
+        return inspector
+    policy.demand(actor, "supervision_visit.assign", licence)
+    if inspector is None:
+        raise ApplicationError(
+            msg.INSPECTOR_REQUIRED, code="inspector_required", fields={"inspector": [msg.INSPECTOR_REQUIRED]}
+        )
+    refusal = policy.inspector_refusal(inspector, licence)
+    if refusal is not None:
+        raise refusal
+    return actor
+
+
+def _schedulable(licence: Licence) -> None:
+    _visitable(licence)
+    if SupervisionVisit.objects.filter(licence=licence, status=InspectionStatus.SCHEDULED).exists():
+        raise ApplicationError(msg.VISIT_ALREADY_SCHEDULED, code="already_scheduled", status=409)
+
+
+def visit_schedule_check(licence: Licence, inspector: Any, when: Any, *, actor: Any = None) -> Any:
+    """What ``visit_schedule`` would refuse, checked without writing (a page's confirmation
+    step): the parsed time."""
+    parsed = parse_when(when)
+    _scheduling(licence, inspector, actor)
+    _schedulable(licence)
+    return parsed
+
+
+def visit_schedule(licence: Licence, inspector: Any, when: Any, *, actor: Any = None) -> SupervisionVisit:
+    """Schedule a supervision visit; the holder gets an SMS with the Jalali date-time.
+
+    Without ``actor`` the inspector schedules their own visit; with it, a supervisor of the
+    licence's municipality sends ``inspector`` (one of its inspectors, not of the office's own
+    people: a Persian error on ``inspector`` otherwise), who is told by SMS too."""
     when = parse_when(when)
     with transaction.atomic():
         locked = Licence.objects.select_for_update(of=("self",)).select_related("holder").get(pk=licence.pk)
-        policy.demand(inspector, "supervision_visit.schedule", locked)
-        _visitable(locked)
-        if SupervisionVisit.objects.filter(licence=locked, status=InspectionStatus.SCHEDULED).exists():
-            raise ApplicationError(msg.VISIT_ALREADY_SCHEDULED, code="already_scheduled", status=409)
+        by = _scheduling(locked, inspector, actor)
+        assigning = by is not inspector
+        _schedulable(locked)
         visit = SupervisionVisit.objects.create(licence=locked, inspector=inspector, scheduled_at=when)
+        at = to_jalali(when, with_time=True)
         if locked.holder.mobile:
             outbox_enqueue(
                 to=locked.holder.mobile,
-                text=msg.VISIT_SMS.format(
-                    office=locked.office_name, number=locked.number, when=to_jalali(when, with_time=True)
-                ),
+                text=msg.VISIT_SMS.format(office=locked.office_name, number=locked.number, when=at),
                 kind="supervision_visit_scheduled",
             )
+        if assigning and inspector.mobile:
+            outbox_enqueue(
+                to=inspector.mobile,
+                text=msg.VISIT_ASSIGNED_SMS.format(office=locked.office_name, number=locked.number, when=at),
+                kind="supervision_visit_assigned",
+            )
+        data = {"licence": locked.number, "scheduled_at": when.isoformat()}
         audit_record(
-            actor=inspector,
-            action="supervision_visit.schedule",
+            actor=by,
+            action="supervision_visit.assign" if assigning else "supervision_visit.schedule",
             obj=visit,
             municipality=locked.municipality,
-            data={"licence": locked.number, "scheduled_at": when.isoformat()},
+            data={**data, "inspector": inspector.pk} if assigning else data,
         )
     return visit
 

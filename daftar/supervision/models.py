@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from daftar.kernel.lifecycle import LifecycleModel, StatusField
 
-from .workflow import NOTICE, VIOLATION, NoticeStatus, ViolationStatus
+from .workflow import NOTICE, OFFICE_REPORT, VIOLATION, NoticeStatus, ReportStatus, ViolationStatus
 
 __all__ = [
     "OUTCOME_RANK",
@@ -27,6 +27,7 @@ __all__ = [
     "OfficeReport",
     "Outcome",
     "ReportReminder",
+    "ReportStatus",
     "Severity",
     "Violation",
     "ViolationEvidence",
@@ -266,7 +267,12 @@ class Decision(models.Model):
         return f"{self.licence_id}: {self.outcome}"
 
 
-class OfficeReport(models.Model):
+class OfficeReport(LifecycleModel):
+    """The office's six-monthly report (P5) and the supervisor's review of it (``status``,
+    declared in ``workflow.OFFICE_REPORT``)."""
+
+    LIFECYCLE = OFFICE_REPORT  # its moves, declared once (workflow.py)
+
     licence = models.ForeignKey(
         "licences.Licence", verbose_name="مجوز", related_name="office_reports", on_delete=models.PROTECT
     )
@@ -279,6 +285,17 @@ class OfficeReport(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="ارسال‌کننده", null=True, related_name="+", on_delete=models.SET_NULL
     )
     content = models.TextField("متن گزارش")
+    status = StatusField("وضعیت بررسی", max_length=12, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="بررسی‌کننده",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    reviewed_at = models.DateTimeField("زمان بررسی", null=True, blank=True)
+    review_note = models.TextField("یادداشت بررسی", blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]

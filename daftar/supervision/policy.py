@@ -33,10 +33,11 @@ from daftar.kernel.errors import ApplicationError
 from daftar.kernel.lifecycle import Move
 from daftar.licences import policy as licence_policy
 from daftar.licences.models import Licence
+from daftar.offices.models import Office, OfficeStaff
 
 from . import messages as msg
-from .models import Notice, Violation, ViolationEvidence, ViolationSource
-from .workflow import DECIDERS, HOLDER, NOTICE, VIOLATION, NoticeStatus
+from .models import Notice, OfficeReport, Violation, ViolationEvidence, ViolationSource
+from .workflow import DECIDERS, HOLDER, NOTICE, OFFICE_REPORT, VIOLATION, NoticeStatus
 
 # who records a violation: the supervisor, and the inspector who saw it on a visit (S11.3, S17)
 VIOLATION_RECORDERS = frozenset({Role.SUPERVISOR, Role.INSPECTOR})
@@ -47,7 +48,12 @@ VIOLATION_READERS = frozenset({Role.SUPERVISOR, Role.INSPECTOR, Role.LICENSING_A
 STAFF_ACTIONS: dict[str, frozenset[str]] = {
     "violation.record": VIOLATION_RECORDERS,
     "notice.issue": NOTICE_ISSUERS,
-    **{f"{lc.name}.{a}": m.roles for lc in (VIOLATION, NOTICE) for a, m in lc.moves.items() if HOLDER not in m.roles},
+    **{
+        f"{lc.name}.{a}": m.roles
+        for lc in (VIOLATION, NOTICE, OFFICE_REPORT)
+        for a, m in lc.moves.items()
+        if HOLDER not in m.roles
+    },
 }
 
 
@@ -97,14 +103,14 @@ def demand(actor: Any, action: str, licence: Licence) -> None:
 # --- moves of violations and notices --------------------------------------------------------
 
 
-def may_move(actor: Any, move: Move, obj: Violation | Notice) -> bool:
+def may_move(actor: Any, move: Move, obj: Violation | Notice | OfficeReport) -> bool:
     """``actor`` may take ``move`` on a violation or a notice (of ``obj.licence``) now."""
     if HOLDER in move.roles:
         return is_holder(actor, obj.licence)
     return _staff_may(actor, move.roles, obj.licence)
 
 
-def refuse_move(actor: Any, move: Move, obj: Violation | Notice) -> ApplicationError:
+def refuse_move(actor: Any, move: Move, obj: Violation | Notice | OfficeReport) -> ApplicationError:
     if HOLDER in move.roles:
         return _forbidden()
     return _refuse_staff(actor, move.roles, obj.licence)
@@ -236,3 +242,71 @@ def refuse_reading(actor: Any, licence: Licence) -> ApplicationError:
     if staff and not holds(actor, VIOLATION_READERS, mid):
         return _forbidden()
     return not_found(msg.NOT_FOUND)
+
+
+# --- six-monthly reports and the office's compliance (the supervisor's desk) -----------------
+
+# who reads the reports inbox and an office's compliance over time; the review is the
+# supervisor's (``workflow.REPORT_REVIEWERS``)
+OVERSIGHT_READERS = frozenset({Role.SUPERVISOR, Role.LICENSING_AUTHORITY})
+
+
+def _own_excluded(qs: QuerySet[Any], actor: Any, licence_field: str) -> QuerySet[Any]:
+    if not is_person(actor):
+        return qs.none()
+    return qs.exclude(**{f"{licence_field}__in": licence_policy.own_licences(actor).values("pk")})
+
+
+def oversight_scope(actor: Any, qs: QuerySet[Any], municipality_field: str, licence_field: str) -> QuerySet[Any]:
+    """``qs`` limited to the municipalities where ``actor`` holds any staff role, without their
+    own offices: what they may see at all (anything else is a 404). Who may read it is
+    :func:`may_oversee`; the others of those municipalities get 403."""
+    mine = scope_queryset(qs, actor, roles=STAFF_ROLES, municipality_field=municipality_field)
+    return _own_excluded(mine, actor, licence_field)
+
+
+def oversight_municipalities(actor: Any, roles: Iterable[str] = OVERSIGHT_READERS) -> set[int] | None:
+    """Ids of the municipalities whose offices ``actor`` oversees (``None``: all)."""
+    return municipalities_where(actor, roles)
+
+
+def may_oversee(actor: Any, municipality_id: int) -> bool:
+    """``actor`` reads the reports and compliance of the municipality's offices."""
+    return holds(actor, OVERSIGHT_READERS, municipality_id)
+
+
+def may_oversee_anywhere(actor: Any) -> bool:
+    return municipalities_where(actor, OVERSIGHT_READERS) != set()
+
+
+def oversight_refusal() -> ApplicationError:
+    """A staff member of the municipality who does not oversee its offices (403)."""
+    return _forbidden()
+
+
+def visible_reports(actor: Any) -> QuerySet[OfficeReport]:
+    """Reports of the offices of the municipalities where ``actor`` is staff, but their own
+    office's (not found: nobody reviews their own office's report)."""
+    return oversight_scope(actor, OfficeReport.objects.all(), "municipality", "licence")
+
+
+def report_actions(actor: Any, report: OfficeReport) -> list[Move]:
+    """The review moves ``actor`` may take on ``report`` now."""
+    return OFFICE_REPORT.available(report, actor, may=may_move)
+
+
+def demand_report_move(actor: Any, action: str, report: OfficeReport) -> Move:
+    chosen = OFFICE_REPORT.get(action)
+    if not may_move(actor, chosen, report):
+        raise refuse_move(actor, chosen, report)
+    return chosen
+
+
+def visible_offices(actor: Any) -> QuerySet[Office]:
+    """Offices of the municipalities where ``actor`` is staff, but the ones they hold or work at
+    (their own office's compliance is not theirs to read: not found)."""
+    qs = scope_queryset(Office.objects.all(), actor, roles=STAFF_ROLES)
+    if not is_person(actor):
+        return qs.none()
+    mine = OfficeStaff.objects.filter(user=actor, active=True).values("office_id")
+    return qs.exclude(licence__in=licence_policy.own_licences(actor).values("pk")).exclude(pk__in=mine)

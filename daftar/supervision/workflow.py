@@ -78,3 +78,47 @@ NOTICE = Lifecycle.declare(
         ),
     ),
 )
+
+
+# --- the review of a six-monthly office report (P5) ------------------------------------------
+
+
+class ReportStatus(models.TextChoices):
+    SUBMITTED = "submitted", "در انتظار بررسی"
+    ACCEPTED = "accepted", "پذیرفته‌شده"
+    CLARIFY = "clarify", "نیازمند توضیح"
+
+
+# the supervisor reads the office's report and accepts it or asks the office to clarify it
+REPORT_REVIEWERS = {Role.SUPERVISOR}
+
+OFFICE_REPORT = Lifecycle.declare(
+    name="office_report",
+    title="the review of a six-monthly office report (OfficeReport.status)",
+    states=ReportStatus,
+    initial={ReportStatus.SUBMITTED},
+    illegal_message=msg.REPORT_REVIEWED,
+    illegal_code="report_reviewed",
+    moves=(
+        # also after a clarification was asked and the office gave it (by telephone, in writing)
+        move(
+            "accept",
+            "پذیرش گزارش",
+            {ReportStatus.SUBMITTED, ReportStatus.CLARIFY},
+            ReportStatus.ACCEPTED,
+            REPORT_REVIEWERS,
+            effect="keep_review",
+            fields=("note",),
+        ),
+        # the holder is told by SMS what to clarify
+        move(
+            "clarify",
+            "درخواست توضیح از دفتر",
+            {ReportStatus.SUBMITTED},
+            ReportStatus.CLARIFY,
+            REPORT_REVIEWERS,
+            effect="keep_review",
+            fields=("note",),
+        ),
+    ),
+)

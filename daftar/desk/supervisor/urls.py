@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import violations
+from . import compliance, reports, violations, visits
 
 app_name = "supervisor"
 
@@ -14,4 +14,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("notices/", violations.notices, name="notices"),
     path("notices/<int:pk>/", violations.notice_page, name="notice"),
     # end of violations and notices
+    # reports, visits, compliance
+    path("reports/", reports.inbox_page, name="reports"),
+    path("reports/<int:pk>/", reports.report_page, name="report"),
+    path("visits/", visits.visits_page, name="visits"),
+    path("visits/new/", visits.find_licence, name="visit_find"),
+    path("visits/new/<str:number>/", visits.assign_page, name="visit_new"),
+    path("offices/", compliance.offices_page, name="offices"),
+    path("offices/<int:pk>/", compliance.compliance_page, name="compliance"),
 ]

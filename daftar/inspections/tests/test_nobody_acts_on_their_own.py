@@ -42,8 +42,8 @@ from daftar.notifications.models import OutboxMessage
 from daftar.offices.models import OfficeStaff, StaffRole
 from daftar.offices.tests.factories import OfficeFactory, OfficeStaffFactory
 from daftar.supervision import policy as supervision_policy
-from daftar.supervision.models import Decision, Notice, Violation
-from daftar.supervision.services import notice_issue, violation_record
+from daftar.supervision.models import Decision, Notice, OfficeReport, Violation
+from daftar.supervision.services import notice_issue, period_of, report_submit, violation_record
 from tests.access_world import url_patterns
 
 from .helpers import MEASURED
@@ -56,20 +56,21 @@ REGISTRY: dict[str, frozenset[str]] = {
     **supervision_policy.STAFF_ACTIONS,
     **inspection_policy.STAFF_ACTIONS,
 }
-# (and the licensing authority's desk, whose pages take the licence's and the notice's moves)
-# (the supervisor's desk pages of violations and notices take the supervision staff actions too)
+# (and the desk's pages of the licensing authority and the supervisor, which take the licence's
+# moves and the supervision staff actions too)
 APPS = (
     "daftar.licences.",
     "daftar.supervision.",
     "daftar.inspections.",
     "daftar.desk.authority.",
-    "daftar.desk.supervisor.violations",
+    "daftar.desk.supervisor.",
 )
 # the municipality's staff who own nothing in the world (the demo data's), by role
 STAFF = {"inspector": "09120000004", "licensing_authority": "09120000005", "supervisor": "09120000006"}
 MISSING = {"number": "TEH-1404-999999", "pk": "999999999"}
 PINNED_CSRF = "ownactionsownactionsownactionsow"  # 32 allowed characters: secret and mask alike
 REASON = "بررسی رفتار دفتر پس از گزارش ناظر شهرداری"
+REPORT = "در این نیم‌سال دفتر همهٔ خدمات را در ساعات مصوب ارائه کرد."
 OFFICE_OWNERS = ("holder", "clerk")  # of a licence, its office, its violations and notices
 CASE_OWNERS = ("applicant",)
 OBSERVED = {
@@ -113,6 +114,11 @@ READ_ONLY_PAGES = {
     "/desk/supervision/violations/{pk}/files/{file_id}/",
     "/desk/supervision/notices/",
     "/desk/supervision/notices/{pk}/",
+    "/desk/supervision/reports/",
+    "/desk/supervision/visits/",
+    "/desk/supervision/visits/new/",
+    "/desk/supervision/offices/",
+    "/desk/supervision/offices/{pk}/",
 }
 
 
@@ -159,6 +165,7 @@ def world(make_licence: Any, settings: Any, tmp_path: Any) -> Iterator[World]:
     # the office's time to respond is up: the notice may be decided now
     Notice.objects.filter(pk=notice.pk).update(response_due=timezone.now() - dt.timedelta(minutes=1))
     visit = visit_schedule(licence, inspector, timezone.now() + dt.timedelta(days=2))
+    report = report_submit(licence, period=period_of(timezone.localdate()), content=REPORT, actor=holder)
     # a case at its site inspection, the visit scheduled
     case = _case(applicant)
     inspection = inspection_schedule(case, inspector, timezone.now() + dt.timedelta(days=1))
@@ -169,6 +176,7 @@ def world(make_licence: Any, settings: Any, tmp_path: Any) -> Iterator[World]:
                 "licence": licence.number,
                 "notice": notice.pk,
                 "visit": visit.pk,
+                "report": report.pk,
                 "case": case.pk,
                 "inspection": inspection.pk,
             },
@@ -180,7 +188,7 @@ def fingerprint() -> dict[str, Any]:
     """The rows every attempt could touch, and the counts of what any action writes."""
     out: dict[str, Any] = {
         m._meta.label: list(m.objects.order_by("pk").values())
-        for m in (Licence, Violation, Notice, Decision, Inspection, InspectionPhoto, SupervisionVisit)
+        for m in (Licence, Violation, Notice, Decision, Inspection, InspectionPhoto, SupervisionVisit, OfficeReport)
     }
     out["cases"] = list(Application.objects.order_by("pk").values("pk", "status", "assessment"))
     for model in (LicenceEvent, AuditEntry, OutboxMessage, Inquiry, OfficeStaff):
@@ -249,6 +257,10 @@ def _photo() -> dict[str, Any]:
     return {"file": SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")}
 
 
+def _inspector_pk() -> int:
+    return int(User.objects.get(mobile=STAFF["inspector"]).pk)
+
+
 DECIDE = Attempt(("POST", "/api/v1/notices/{pk}/decision"), "notice", OFFICE_OWNERS, lambda: {"reason": REASON})
 DECIDE_PAGE = Attempt(
     ("POST", "/desk/authority/notices/{pk}/"), "notice", OFFICE_OWNERS, lambda: {"reason": REASON, "step": "confirm"}
@@ -302,6 +314,31 @@ ATTEMPTS: dict[str, list[Attempt]] = {
     "supervision_visit.schedule": [
         Attempt(
             ("POST", "/api/v1/licences/{number}/visits"), "licence", OFFICE_OWNERS, lambda: {"scheduled_at": later()}
+        )
+    ],
+    # the supervisor's desk (issue 18): sending an inspector, reviewing a six-monthly report
+    "supervision_visit.assign": [
+        Attempt(
+            ("POST", "/desk/supervision/visits/new/{number}/"),
+            "licence",
+            OFFICE_OWNERS,
+            lambda: {"inspector": str(_inspector_pk()), "scheduled_at": later(), "confirm": "1"},
+        )
+    ],
+    "office_report.accept": [
+        Attempt(
+            ("POST", "/desk/supervision/reports/{pk}/"),
+            "report",
+            OFFICE_OWNERS,
+            lambda: {"outcome": "accept", "confirm": "1"},
+        )
+    ],
+    "office_report.clarify": [
+        Attempt(
+            ("POST", "/desk/supervision/reports/{pk}/"),
+            "report",
+            OFFICE_OWNERS,
+            lambda: {"outcome": "clarify", "note": REASON, "confirm": "1"},
         )
     ],
     "supervision_visit.record": [
