@@ -28,7 +28,7 @@ from daftar.supervision.services import SUPERVISABLE, period_bounds, period_of
 
 from .authority import work as authority_work
 from .municipal import work_calendar, work_calls
-from .supervisor import work_violations
+from .supervisor import work_oversight, work_violations
 
 # The number of oldest items each panel lists.
 OLDEST = 3
@@ -154,6 +154,7 @@ PROVIDERS: list[PanelsOf] = [
     office_panels,
     authority_work.panels,
     work_violations.panels,
+    work_oversight.panels,
     work_calls.panels,
     work_calendar.panels,
 ]
