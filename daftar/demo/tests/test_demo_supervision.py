@@ -20,4 +20,6 @@ def test_the_demo_has_supervision_examples_once() -> None:
         ("system", "overcharging", "overcharge"),
         ("system", "outside_hours", "outside_hours"),
         ("supervisor", "tariff_not_posted", None),
+        # the violation behind the notice awaiting the licensing authority (daftar/demo/authority.py)
+        ("supervisor", "outside_hours", None),
     }
