@@ -40,6 +40,15 @@ class CaseFactsWanted:
 
 
 @dataclass(frozen=True)
+class CaseFactsPrefetch:
+    """Many cases' facts are about to be asked for (a preview judging every open case): the
+    handlers load what they settle for all of them at once, so that ``CaseFactsWanted`` then
+    asks nothing more per case."""
+
+    applications: Any  # a list of Application
+
+
+@dataclass(frozen=True)
 class VerdictWanted:
     """An examiner moved one case by its exam or interview through the case's own transitions
     (not in a session): the one handler (the assessments app) judges the request's score(s) by

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from daftar.applications import messages as case_msg
-from daftar.applications.events import CaseFactsWanted, CaseMoved, VerdictWanted
+from daftar.applications.events import CaseFactsPrefetch, CaseFactsWanted, CaseMoved, VerdictWanted
 from daftar.applications.services import AssessmentVerdict, score_value
 from daftar.applications.signals import watch_case_part
 from daftar.kernel.errors import ApplicationError
@@ -29,6 +29,18 @@ def training_facts(event: CaseFactsWanted) -> dict[str, Any]:
     if not hours:
         return {}
     return {"training_completed": True, "training_hours": sum(hours)}
+
+
+def training_facts_prefetch(event: CaseFactsPrefetch) -> None:
+    """The recorded training hours of many cases in one query (the rule-set preview)."""
+    cases = list(event.applications)
+    hours: dict[int, list[int]] = {case.pk: [] for case in cases}
+    for application_id, value in TrainingCredit.objects.filter(application_id__in=list(hours)).values_list(
+        "application_id", "hours"
+    ):
+        hours[application_id].append(value)
+    for case in cases:
+        case.__dict__["training_hours_prefetched"] = hours[case.pk]
 
 
 def certificate_after_interview(event: CaseMoved) -> None:
@@ -65,6 +77,7 @@ def single_case_verdict(event: VerdictWanted) -> AssessmentVerdict:
 
 def connect() -> None:
     subscribe(CaseFactsWanted, training_facts)
+    subscribe(CaseFactsPrefetch, training_facts_prefetch)
     subscribe(CaseMoved, certificate_after_interview)
     subscribe(VerdictWanted, single_case_verdict)
     watch_case_part(TrainingCredit)

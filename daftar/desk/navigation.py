@@ -75,6 +75,7 @@ STAFF_GROUPS = (
             Entry("صف تصمیم‌ها", "authority:decisions"),
             Entry("دفتر ثبت مجوزها", "authority:register"),
             Entry("اخطاریه‌های در انتظار تصمیم", "authority:notices"),
+            Entry("گزارش درآمد دفاتر", "reports:revenue"),
         ),
     ),
     Group(

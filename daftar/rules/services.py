@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from daftar.audit.services import audit_record
 from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits, search_key
 from daftar.municipalities.models import Municipality
 
@@ -202,6 +203,21 @@ def rule_set_publish(*, rule_set: RuleSet, actor: Any, effective_from: dt.date |
             # named by their text: people read this message, and a condition's id means nothing to them
             summary = "؛ ".join(f"«{texts[cid]}»: {' '.join(errs)}" for cid, errs in problems.items())
             raise ApplicationError(f"این نسخه منتشر نشد؛ شرایط نادرست: {summary}", code="invalid", fields=problems)
+        starts = effective_from if effective_from is not None else locked.effective_from
+        latest = (
+            RuleSet.objects.filter(
+                licence_type_id=locked.licence_type_id, municipality_id=locked.municipality_id, published=True
+            )
+            .exclude(pk=locked.pk)
+            .order_by("-effective_from")
+            .values_list("effective_from", flat=True)
+            .first()
+        )
+        if latest is not None and starts < latest:
+            # the version in force is the one that started last: an earlier start would be
+            # overtaken by the older version when that one's day comes
+            message = msg.EFFECTIVE_BEFORE_LATEST.format(date=to_jalali(latest))
+            raise ApplicationError(message, code="effective_before_latest", fields={"effective_from": [message]})
         locked.published = True
         fields = ["published"]
         if effective_from is not None:

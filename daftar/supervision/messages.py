@@ -30,12 +30,12 @@ SMS_NOTICE = (
     "دفتر {office} (مجوز {number}): اخطاریهٔ تصمیم «{outcome}» برای شما صادر شد. تا {due} می‌توانید در سامانه پاسخ دهید."
 )
 SMS_DECISION = "دفتر {office} (مجوز {number}): تصمیم انضباطی «{outcome}» گرفته شد. دلیل: {reason}"
-SMS_REPORT_RECEIVED = "دفتر {office}: گزارش شش‌ماههٔ دورهٔ {period} دریافت شد."
-SMS_REPORT_REMINDER = "دفتر {office} (مجوز {number}): مهلت ارسال گزارش شش‌ماههٔ دورهٔ {period} تا {due} است."
-REPORT_MISSING_DESCRIPTION = "گزارش شش‌ماههٔ دورهٔ {period} تا پایان مهلت ({due}) فرستاده نشد."
+SMS_REPORT_RECEIVED = "دفتر {office}: گزارش شش‌ماههٔ {period} دریافت شد."
+SMS_REPORT_REMINDER = "دفتر {office} (مجوز {number}): مهلت ارسال گزارش شش‌ماههٔ {period} تا {due} است."
+REPORT_MISSING_DESCRIPTION = "گزارش شش‌ماههٔ {period} تا پایان مهلت ({due}) فرستاده نشد."
 # the review of six-monthly reports
 REPORT_REVIEWED = "این گزارش در وضعیت «{status}» است و این بررسی برای آن ممکن نیست."
 REVIEW_OUTCOME_UNKNOWN = "نتیجهٔ بررسی را برگزینید: پذیرش گزارش یا درخواست توضیح."
 REVIEW_NOTE_REQUIRED = "بنویسید دفتر دربارهٔ چه چیزی توضیح دهد (دست‌کم ۱۰ نویسه)."
 REVIEW_NOTE_TOO_LONG = "یادداشت بررسی بیش از ۲٬۰۰۰ نویسه است."
-SMS_REPORT_CLARIFY = "دفتر {office}: ناظر شهرداری دربارهٔ گزارش شش‌ماههٔ دورهٔ {period} توضیح خواسته است: {note}"
+SMS_REPORT_CLARIFY = "دفتر {office}: ناظر شهرداری دربارهٔ گزارش شش‌ماههٔ {period} توضیح خواسته است: {note}"

@@ -59,6 +59,7 @@ from .models import (
     ViolationStatus,
     ViolationType,
 )
+from .presenters import period_title
 from .workflow import NOTICE, VIOLATION
 
 MIN_TEXT = 10
@@ -148,6 +149,9 @@ class Proposal:
     last_outcome: str
     top: bool
     escalated: bool
+    # the licence is already suspended, so a suspension (which the licence's lifecycle cannot
+    # take from "suspended") gives way to the next heavier rung: the decision stays possible
+    beyond_suspension: bool = False
 
 
 def ladder_proposal(licence: Licence, violations: Iterable[Violation]) -> Proposal:
@@ -164,7 +168,12 @@ def ladder_proposal(licence: Licence, violations: Iterable[Violation]) -> Propos
             lifted = next((s for s in steps if OUTCOME_RANK[Outcome(s.outcome)] >= floor), step)
             escalated = lifted is not step
             step = lifted
-    return Proposal(step, base, reached, last.outcome if last else "", top, escalated)
+    beyond = False
+    if licence.status == LicenceStatus.SUSPENDED and step.outcome == Outcome.SUSPENSION:
+        heavier = next((s for s in steps if OUTCOME_RANK[Outcome(s.outcome)] > OUTCOME_RANK[Outcome.SUSPENSION]), None)
+        if heavier is not None:
+            step, beyond = heavier, True
+    return Proposal(step, base, reached, last.outcome if last else "", top, escalated, beyond)
 
 
 def next_step(licence: Licence, violations: Iterable[Violation]) -> LadderStep:
@@ -622,7 +631,7 @@ def report_submit(licence: Licence, *, period: object, content: object, actor: A
                 licence=licence, municipality=licence.municipality, period=label, content=text, submitted_by=actor
             )
             _audit(actor, "report_submit", report, licence, {"period": label})
-            sms = msg.SMS_REPORT_RECEIVED.format(office=licence.office_name, period=persian_digits(label))
+            sms = msg.SMS_REPORT_RECEIVED.format(office=licence.office_name, period=period_title(label))
             _sms(licence, sms, "supervision_report")
     except IntegrityError:
         raise ApplicationError(msg.REPORT_TWICE, code="report_twice", status=409) from None
@@ -654,7 +663,7 @@ def reports_remind(now: dt.datetime | None = None) -> dict[str, int]:
                 _, created = ReportReminder.objects.get_or_create(licence=licence, period=current)
                 if created:
                     sms = msg.SMS_REPORT_REMINDER.format(
-                        office=licence.office_name, number=licence.number, period=persian_digits(current), due=due
+                        office=licence.office_name, number=licence.number, period=period_title(current), due=due
                     )
                     _sms(licence, sms, "supervision_report_reminder")
                     reminded += 1
@@ -669,7 +678,7 @@ def reports_remind(now: dt.datetime | None = None) -> dict[str, int]:
         vtype = violation_type_for(licence, REPORT_MISSING)
         if vtype is None:
             continue
-        text = msg.REPORT_MISSING_DESCRIPTION.format(period=persian_digits(previous), due=to_jalali(p_end))
+        text = msg.REPORT_MISSING_DESCRIPTION.format(period=period_title(previous), due=to_jalali(p_end))
         try:
             with transaction.atomic():
                 _violation_create(

@@ -37,6 +37,7 @@ from daftar.licences.selectors import STATUS_FILTERS, register_search
 from daftar.licences.verification import live_status, normalize_number
 from daftar.licences.workflow import ACTIONS, MOVES
 from daftar.municipalities.models import District
+from daftar.supervision import policy as supervision_policy
 from daftar.supervision.models import Notice, Violation
 from daftar.supervision.policy import awaiting_decision, deciding_municipalities
 
@@ -270,16 +271,26 @@ def licence_page(request: HttpRequest, number: str) -> HttpResponse:
         }
         for e in events
     ]
-    violations = list(
-        Violation.objects.filter(licence=licence)
-        .select_related("violation_type", "recorded_by")
-        .order_by("-observed_at")
+    # the supervision record is supervision's to show: to those its policy lets read violations
+    reads_supervision = supervision_policy.may_read_violations(request.user, licence)
+    violations = (
+        list(
+            Violation.objects.filter(licence=licence)
+            .select_related("violation_type", "recorded_by")
+            .order_by("-observed_at")
+        )
+        if reads_supervision
+        else []
     )
-    notices = list(
-        Notice.objects.filter(licence=licence)
-        .select_related("decision")
-        .prefetch_related(Prefetch("violations", queryset=Violation.objects.select_related("violation_type")))
-        .order_by("-issued_at")
+    notices = (
+        list(
+            Notice.objects.filter(licence=licence)
+            .select_related("decision")
+            .prefetch_related(Prefetch("violations", queryset=Violation.objects.select_related("violation_type")))
+            .order_by("-issued_at")
+        )
+        if reads_supervision
+        else []
     )
     may_decide = bool(deciding_municipalities(request.user) & {licence.municipality_id})
     status = live_status(licence, today)
@@ -290,10 +301,15 @@ def licence_page(request: HttpRequest, number: str) -> HttpResponse:
         "status_label": status_labels[status],
         "status_style": STATUS_STYLE[status],
         "sanction": sanction_on(licence, today),
-        "moves": [{"action": m.action, "label": m.label} for m in licence_policy.available(request.user, licence)],
+        "moves": [
+            {"action": m.action, "label": m.label}
+            for m in licence_policy.available(request.user, licence)
+            if _possible_today(m.action, licence, status)
+        ],
         "history": history,
         "violations": violations,
         "notices": notices,
+        "reads_supervision": reads_supervision,
         "may_decide": may_decide,
         "window": renewal_window(licence),
         "tabs": desk_tabs(request.user, "register"),
@@ -325,6 +341,16 @@ def _act_render(
         "tabs": desk_tabs(request.user, "register"),
     }
     return render(request, "desk/authority/act.html", context, status=status)
+
+
+def _possible_today(action: str, licence: Licence, status: str) -> bool:
+    """The move's own date checks, asked before offering it (the lifecycle's ``available`` runs
+    no guard): a suspension needs a licence in force today, a renewal its window."""
+    if action == "suspend":
+        return status == LicenceStatus.ACTIVE
+    if action == "renew":
+        return not _outside_window(licence)
+    return True
 
 
 def _outside_window(licence: Licence) -> str:

@@ -106,8 +106,10 @@ def _context(
 
 
 def _bookings_on(municipality_id: int, day: dt.date) -> int:
+    """The bookings a closed day cancels: those of the day not yet started (as the reconcile
+    cancels them; today's earlier ones are left as they are)."""
     return Appointment.objects.filter(
-        office__municipality_id=municipality_id, day=day, status=AppointmentStatus.BOOKED
+        office__municipality_id=municipality_id, day=day, status=AppointmentStatus.BOOKED, start__gt=timezone.now()
     ).count()
 
 
@@ -385,11 +387,16 @@ def day_off_remove(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# the years the Jalali calendar, the holidays package and the pages can draw
+HOLIDAY_YEARS = range(1900, 2200)
+
+
 def _holiday_date(raw: str) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(normalize_text(raw or "").strip())
+        day = dt.date.fromisoformat(normalize_text(raw or "").strip())
     except ValueError:
         return None
+    return day if day.year in HOLIDAY_YEARS else None
 
 
 @login_required

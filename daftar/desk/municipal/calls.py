@@ -125,7 +125,10 @@ def _published(scope: Scope, licence_type: LicenceType | None = None) -> list[Ru
 
 def _rule_set(raw: Any) -> RuleSet | None:
     text = str(raw or "")
-    return RuleSet.objects.filter(pk=int(text)).first() if text.isdigit() and len(text) < 12 else None
+    # ASCII digits only: "²".isdigit() is true, but int("²") fails
+    return (
+        RuleSet.objects.filter(pk=int(text)).first() if text.isascii() and text.isdigit() and len(text) < 12 else None
+    )
 
 
 def _form_page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -215,7 +216,7 @@ def offices_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "desk/supervisor/offices.html",
-        {"form": form, "page": page, "query": f"q={q}" if q else ""},
+        {"form": form, "page": page, "query": urlencode({"q": q}) if q else ""},
     )
 
 

@@ -14,6 +14,7 @@ from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import persian_digits
 from daftar.municipalities.workdays import TEHRAN
 from daftar.supervision.models import Outcome, Violation, ViolationSource
+from daftar.supervision.presenters import period_title
 from daftar.supervision.services import Proposal
 
 SYSTEM = "سامانه"
@@ -97,7 +98,7 @@ def evidence(violation: Violation) -> dict[str, Any] | None:
         url = reverse("inspections:visit", args=[visit]) if isinstance(visit, int) else ""
         return {"kind": kind, "headline": headline, "facts": [], "failed_items": items, "visit_url": url}
     if kind == "report_missing":
-        headline = f"گزارش شش‌ماههٔ دورهٔ {persian_digits(data.get('period', ''))} در مهلت فرستاده نشد"
+        headline = f"گزارش شش‌ماههٔ {period_title(str(data.get('period', '')))} در مهلت فرستاده نشد"
         return {"kind": kind, "headline": headline, "facts": []}
     return None
 
@@ -129,4 +130,7 @@ def proposal_words(proposal: Proposal) -> list[str]:
     if proposal.escalated:
         lifted = outcome_words(proposal.step.outcome, proposal.step.suspension_days)
         out.append(f"اما چون دست‌کم یکی از تخلف‌های برگزیده «شدید» است، پیشنهاد تا «{lifted}» بالا می‌رود.")
+    if proposal.beyond_suspension:
+        heavier = outcome_words(proposal.step.outcome, proposal.step.suspension_days)
+        out.append(f"این مجوز هم‌اکنون تعلیق است؛ تعلیق دوباره ممکن نیست و پیشنهاد «{heavier}» است.")
     return out

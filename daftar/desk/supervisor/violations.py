@@ -357,7 +357,7 @@ def _chosen(raw: list[str]) -> list[int] | None:
     out = []
     for item in raw:
         text = normalize_text(item).strip()
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit() and len(text) < 12):  # "²".isdigit() is true
             return None
         out.append(int(text))
     return out

@@ -71,7 +71,8 @@ def test_the_page_shows_the_licence_its_office_history_violations_and_moves(lice
     for action in ("suspend", "revoke"):
         assert f'data-action="{action}"' in html
     assert 'data-action="reinstate"' not in html  # not suspended: the lifecycle does not offer it
-    assert 'data-action="renew"' in html  # offered by the table; its window is checked at the preview
+    # far from its end, the licence is outside its renewal window: renewal is not offered yet
+    assert 'data-action="renew"' not in html and "مهلت تمدید" in html
 
 
 def test_history_names_the_actor_never_a_mobile_number(licence):
@@ -188,6 +189,7 @@ def test_reinstate_says_bookings_reopen_then_reinstates(licence):
 def test_renew_says_the_new_validity(make_licence):
     lic = make_licence(valid_until=days(20))
     client = client_of(AUTHORITY)
+    assert 'data-action="renew"' in client.get(url(lic)).content.decode()  # within its window: offered
     preview = client.post(url(lic, "act/"), {"action": "renew", "reason": REASON, "step": "preview"})
     text = preview.content.decode()
     new = lic.valid_until.replace(year=lic.valid_until.year + 3)
@@ -300,3 +302,12 @@ def test_a_citizen_gets_403_on_the_register_and_404_on_a_licence(licence):
     c.force_login(citizen)
     assert c.get("/desk/authority/licences/").status_code == 403
     assert c.get(url(licence)).status_code == 404
+
+
+def test_the_administrator_reads_the_licence_but_not_its_supervision_record(licence):
+    """The register's readers include the municipality administrator; the violations and notices
+    are supervision's to show, to those its policy lets read them."""
+    open_notice(licence)
+    html = client_of("09120000007").get(url(licence)).content.decode()
+    assert licence.holder_name in html
+    assert "کار در خارج از ساعات مصوب" not in html and 'id="violations-table"' not in html

@@ -68,10 +68,10 @@ def test_the_date_picker_works_by_keyboard_and_fills_a_jalali_date(live_server: 
     page.goto(live_server.url + "/tariffs/revisions/")
     field = page.get_by_label("اجرا از تاریخ (شمسی)")
     field.fill("۱۴۰۵/۱۰/۰۱")
-    opener = page.get_by_role("button", name="انتخاب تاریخ از تقویم")
+    opener = page.get_by_role("button", name="باز کردن تقویم")
     assert opener.get_attribute("aria-expanded") == "false"
     opener.click()
-    dialog = page.get_by_role("dialog", name="انتخاب تاریخ")
+    dialog = page.get_by_role("dialog", name="تقویم شمسی")
     assert dialog.is_visible()
     assert "دی ۱۴۰۵" in dialog.locator("h2").inner_text()  # opens on the typed month
     focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
@@ -85,6 +85,13 @@ def test_the_date_picker_works_by_keyboard_and_fills_a_jalali_date(live_server: 
     page.keyboard.press("Enter")
     assert not dialog.is_visible()
     assert field.input_value() == "۱۴۰۵/۱۱/۰۹"
+    # the month buttons keep the focus inside the dialog, and Escape still closes it
+    opener.click()
+    dialog.get_by_role("button", name="ماه بعد").click()
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "ماه بعد"
+    assert "اسفند ۱۴۰۵" in dialog.locator("h2").inner_text()
+    page.keyboard.press("Escape")
+    assert not dialog.is_visible()
     # Escape closes without choosing and gives the focus back to the button
     opener.click()
     page.keyboard.press("Escape")

@@ -403,3 +403,15 @@ def test_the_panels_list_offices_out_of_line(city: Any, admin: Any):
     assert out.count == 1 and out.items[0].label == "دفتر دیرکار"
     assert panels(UserFactory()) == []
     assert office.pk
+
+
+def test_a_holiday_date_out_of_the_calendar_is_refused_not_a_server_error(tehran_rules):
+    from django.test import Client  # the administrator's page, by hand
+
+    from daftar.accounts.models import User  # (idem)
+
+    client = Client()
+    client.force_login(User.objects.get(mobile="09120000007"))
+    for date in ("0001-01-01", "9999-12-31", "2026-02-30", "²"):
+        response = client.get(f"/desk/municipality/holidays/decide/?date={date}")
+        assert response.status_code == 400, date

@@ -263,3 +263,14 @@ def test_the_dashboard_panels_show_calls_closing_soon_and_unpublished_drafts(teh
     assert drafts.count == 1 and "نسخهٔ ۲" in drafts.items[0].label
     assert panels(User.objects.get(mobile="09120000002")) == []
     assert Status.DRAFT  # the list's drafts are the case app's draft state
+
+
+def test_odd_digits_for_the_rule_set_are_refused_not_a_server_error(tehran_rules):
+    from django.test import Client  # the administrator's page, by hand
+
+    from daftar.accounts.models import User  # (idem)
+
+    client = Client()
+    client.force_login(User.objects.get(mobile="09120000007"))
+    response = client.post("/desk/municipality/calls/new/", {"rule_set": "²", "title": "فراخوان آزمایشی"})
+    assert response.status_code == 400

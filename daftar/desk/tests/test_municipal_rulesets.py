@@ -197,3 +197,33 @@ def test_who_may_open_the_rule_set_pages(tehran_rules: RuleSet) -> None:
     response = client.post(f"{LIST}new/", {"licence_type": tehran_rules.licence_type.code})
     assert response.status_code == 302 and not RuleSet.objects.filter(published=False).exists()
     assert AuditEntry.objects.count() == before
+
+
+def test_a_version_cannot_start_before_the_latest_published_one(tehran_rules: RuleSet) -> None:
+    """The version in force is the one that started last: publishing v3 from a date before v2's
+    would let v2 overtake it on v2's day."""
+    admin = client_of(ADMIN)
+    later = timezone.localdate() + dt.timedelta(days=60)
+    RuleSet.objects.filter(pk=tehran_rules.pk).update(effective_from=later)
+    draft = new_draft(admin, tehran_rules)
+    sooner = jdatetime.date.fromgregorian(date=timezone.localdate() + dt.timedelta(days=10)).strftime("%Y/%m/%d")
+    response = admin.post(f"/desk/municipality/rules/{draft.pk}/publish/", {"effective_from": sooner})
+    assert response.status_code == 400 and "نمی‌تواند پیش از" in response.content.decode()
+    draft.refresh_from_db()
+    assert not draft.published
+
+
+def test_the_preview_asks_the_same_queries_for_few_and_many_cases(tehran_rules: RuleSet) -> None:
+    from django.db import connection  # counting the preview's queries only
+    from django.test.utils import CaptureQueriesContext  # (idem)
+
+    draft = new_draft(client_of(ADMIN), tehran_rules)
+    first = ApplicationFactory(submitted=True, facts={**GOOD_FACTS, "premises_area_m2": 55})
+    rule_set_preview(draft)  # the compiled versions are cached once, whatever the number of cases
+    with CaptureQueriesContext(connection) as few:
+        rule_set_preview(draft)
+    for _ in range(5):
+        ApplicationFactory(submitted=True, call=first.call, facts={**GOOD_FACTS, "premises_area_m2": 55})
+    with CaptureQueriesContext(connection) as many:
+        assert rule_set_preview(draft).checked == 6
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -585,3 +585,14 @@ def test_the_panels_list_what_waits_for_the_supervisor(world: Any) -> None:
     with time_machine.travel(notice.response_due + dt.timedelta(minutes=1)):
         _, late = panels(person(SUPERVISOR))
         assert late.count == 1 and late.items[0].url == f"{NOTICES}{notice.pk}/" and late.items[0].overdue
+
+
+def test_odd_digits_in_the_address_are_refused_not_a_server_error(make_licence):
+    """«²» passes str.isdigit() but not int(): the chosen violations are refused, never a 500."""
+    licence = make_licence()
+    from daftar.accounts.models import User  # the demo supervisor
+
+    client = Client()
+    client.force_login(User.objects.get(mobile="09120000006"))
+    response = client.get(f"/desk/supervision/licences/{licence.number}/notice/?v=²")
+    assert response.status_code in (200, 400)

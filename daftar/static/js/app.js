@@ -7,11 +7,12 @@ document.addEventListener("DOMContentLoaded", () => {
 
 // Every form: a loading state and no double submit (issue 18 §5). The first submit marks the
 // button that sent it busy (a spinner, aria-busy) and ignores further submits of that form until
-// the next page arrives. The button is not disabled, so its name and value still go with the
-// form. A form that answers with a download (the page stays) is released after a while, and a
-// page restored from the back/forward cache starts released. data-no-busy opts a form out.
+// the next page arrives, however long an upload takes. The button is not disabled, so its name
+// and value still go with the form. A page restored from the back/forward cache starts released;
+// a form answered in place (htmx) is released when its answer came; a form marked data-download
+// (the page stays while a file comes) is released after a few seconds. data-no-busy opts out.
 (function () {
-  const RELEASE_MS = 15000;
+  const DOWNLOAD_RELEASE_MS = 4000;
 
   function release(form) {
     delete form.dataset.submitting;
@@ -39,7 +40,7 @@ document.addEventListener("DOMContentLoaded", () => {
         button.classList.add("is-busy");
         button.setAttribute("aria-disabled", "true");
       }
-      window.setTimeout(() => release(form), RELEASE_MS);
+      if (form.hasAttribute("data-download")) window.setTimeout(() => release(form), DOWNLOAD_RELEASE_MS);
     },
     true
   );

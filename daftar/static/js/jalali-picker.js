@@ -91,8 +91,8 @@
       "aria-haspopup": "dialog",
       "aria-expanded": "false",
       "aria-controls": id,
-      // (not the field's label: a search by label must find the text box alone)
-      "aria-label": kind === "month" ? "انتخاب ماه از تقویم" : "انتخاب تاریخ از تقویم",
+      // no word of a field's label («تاریخ», «ماه»): a search by label finds the text box alone
+      "aria-label": "باز کردن تقویم",
     });
     opener.appendChild(el("span", { class: "jalali-icon", "aria-hidden": "true" }));
     opener.appendChild(el("span", { class: "visually-hidden-focusable jalali-open-text" }, "تقویم"));
@@ -103,10 +103,13 @@
       class: "jalali-dialog card shadow",
       role: "dialog",
       "aria-modal": "true",
-      "aria-label": kind === "month" ? "انتخاب ماه" : "انتخاب تاریخ",
+      "aria-label": "تقویم شمسی",
       hidden: "",
     });
     wrap.appendChild(dialog);
+    // one live region that outlives every drawing of the dialog, for the month now shown
+    const live = el("span", { class: "visually-hidden", "aria-live": "polite" });
+    wrap.appendChild(live);
 
     let shown = null; // the month (or year, in month mode) on screen, with the focused day
     let chosen = null;
@@ -117,7 +120,8 @@
       // arrow pointing right
       if (onPrevBig) bar.appendChild(navButton("»", prevBigLabel, onPrevBig));
       bar.appendChild(navButton("›", prevLabel, onPrev));
-      const h = el("h2", { class: "h6 m-0 flex-grow-1 text-center", id: id + "-title", "aria-live": "polite" }, title);
+      const h = el("h2", { class: "h6 m-0 flex-grow-1 text-center", id: id + "-title" }, title);
+      live.textContent = title; // said by screen readers: the dialog itself is drawn anew
       bar.appendChild(h);
       bar.appendChild(navButton("‹", nextLabel, onNext));
       if (onNextBig) bar.appendChild(navButton("«", nextBigLabel, onNextBig));
@@ -125,10 +129,18 @@
     }
 
     function navButton(symbol, label, handler) {
-      const b = el("button", { type: "button", class: "btn btn-sm btn-outline-secondary jalali-nav", "aria-label": label });
+      const b = el("button", {
+        type: "button",
+        class: "btn btn-sm btn-outline-secondary jalali-nav",
+        "aria-label": label,
+        "data-nav": label,
+      });
       b.appendChild(el("span", { "aria-hidden": "true" }, symbol));
       b.addEventListener("click", () => {
         handler();
+        // the dialog was drawn anew: the focus goes back to this same button, inside it
+        const again = dialog.querySelector('[data-nav="' + label + '"]');
+        if (again) again.focus();
       });
       return b;
     }
