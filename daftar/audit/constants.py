@@ -64,7 +64,33 @@ ACTION_LABELS = {
     "inspection.record": "ثبت نتیجهٔ بازدید میدانی",
     "supervision_visit.schedule": "زمان‌بندی بازدید نظارتی دفتر",
     "supervision_visit.record": "ثبت نتیجهٔ بازدید نظارتی دفتر",
+    # the municipal staff's desk (issue 18)
+    "supervision_visit.assign": "اعزام بازرس برای بازدید نظارتی",
+    "supervision.report_accept": "پذیرش گزارش شش‌ماهه",
+    "supervision.report_clarify": "درخواست توضیح دربارهٔ گزارش شش‌ماهه",
+    "call.update": "ویرایش فراخوان",
+    "call.close": "بستن زودهنگام فراخوان",
+    "call.cancel": "لغو فراخوان",
+    "rule_set_drafted": "پیش‌نویس نسخهٔ تازهٔ قواعد",
+    "rule_set_conditions_changed": "تغییر شرایط پیش‌نویس قواعد",
+    "rule_set_published": "انتشار نسخهٔ قواعد",
+    "licence_type_created": "تعریف نوع مجوز",
+    "assessment_policy_changed": "تغییر قواعد قبولی آزمون و مصاحبه",
+    "municipality.day_off_declare": "اعلام روز تعطیل",
+    "municipality.day_off_remove": "حذف روز تعطیل اعلام‌شده",
+    "municipality.holiday_confirm": "تأیید تعطیل رسمی تخمینی",
+    "municipality.holiday_cancel": "لغو تعطیل رسمی تخمینی",
+    "municipality.holiday_correction_remove": "پس‌گرفتن تصمیم دربارهٔ تعطیل تخمینی",
+    "office.directive_update": "تغییر دستورالعمل ساعات کار",
+    "office.extended_day_add": "افزودن روز کار تمدیدی",
+    "office.extended_day_remove": "حذف روز کار تمدیدی",
+    "national_code_not_proven": "کد ملی با شمارهٔ همراه احراز نشد",
+    "national_code_on_two_accounts": "کد ملی در دو حساب",
+    "national_code_released": "آزادسازی کد ملی از حساب دیگر",
 }
+
+# What a page shows for an action no app has named (never the code itself).
+UNNAMED_ACTION = "رویداد سامانه"
 
 
 def action_label(action: str) -> str:
@@ -77,4 +103,4 @@ def action_label(action: str) -> str:
         labels = getattr(config, "audit_labels", None)
         if labels and action in labels:
             return str(labels[action])
-    return action
+    return UNNAMED_ACTION
