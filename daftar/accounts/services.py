@@ -671,6 +671,10 @@ def role_revoke_checked(*, assignment: RoleAssignment, actor: Any) -> None:
             .filter(municipality_id=assignment.municipality_id, role=Role.MUNICIPALITY_ADMIN)
             .values_list("pk", flat=True)
         )
+        # the row itself, under lock: a second revocation sent at once finds it gone (not found),
+        # rather than writing a second audit entry and SMS
+        if not RoleAssignment.objects.select_for_update().filter(pk=assignment.pk).exists():
+            raise policy.not_found()
         role_revoke_check(assignment=assignment, actor=actor)
         user, municipality, role = assignment.user, assignment.municipality, assignment.role
         role_revoke(assignment=assignment, actor=actor)

@@ -315,6 +315,10 @@ def violation_record_system(
         )
 
 
+# the transactions an outside-hours violation lists one by one; any more that day are counted
+OUTSIDE_HOURS_LISTED = 50
+
+
 def outside_hours_detect(
     licence: Licence,
     *,
@@ -341,7 +345,11 @@ def outside_hours_detect(
         )
         if found is not None:
             kept = dict(found.evidence or {})
-            kept["transactions"] = [*kept.get("transactions", []), item]
+            listed = kept.get("transactions", [])
+            if len(listed) < OUTSIDE_HOURS_LISTED:
+                kept["transactions"] = [*listed, item]
+            else:  # a busy day's evidence stays bounded: the rest are counted
+                kept["more"] = int(kept.get("more", 0)) + 1
             found.evidence = kept
             found.save(update_fields=["evidence"])
             return found

@@ -31,7 +31,9 @@ def test_applicant_applies_uploads_everything_and_submits(live_server: Any, page
     png.write_bytes(png_bytes())
 
     browser_login(page, live_server.url, APPLICANT)
-    page.get_by_role("navigation", name="ناوبری اصلی").get_by_role("link", name="فراخوان‌ها").click()
+    nav = page.get_by_role("navigation", name="ناوبری اصلی")
+    nav.get_by_role("button", name="خدمات").click()  # the public pages' drop-down of the menu
+    nav.get_by_role("link", name="فراخوان‌ها").click()
     page.wait_for_url("**/calls/")
     assert page.get_by_role("heading", name="فراخوان‌های باز").is_visible()
     screenshot(page, "40-calls")
@@ -100,7 +102,9 @@ def test_applicant_applies_uploads_everything_and_submits(live_server: Any, page
     assert page.locator("[data-clock=submitted]").is_visible()
     screenshot(page, "44-case-submitted")
 
-    page.get_by_role("navigation", name="ناوبری اصلی").get_by_role("link", name="پرونده‌های من").click()
+    nav = page.get_by_role("navigation", name="ناوبری اصلی")
+    nav.get_by_role("button", name="کارهای من").click()  # the signed-in person's own drop-down
+    nav.get_by_role("link", name="پرونده‌های من").click()
     page.wait_for_url("**/applications/")
     assert case.tracking_code in page.locator(f"[data-case='{case.pk}']").inner_text()
     screenshot(page, "45-my-cases")

@@ -31,7 +31,9 @@ def test_reviewer_rejects_a_document_and_requests_a_correction(live_server: Any,
     case = Application.objects.get(pk=case_id)
 
     browser_login(page, live_server.url, REVIEWER)
-    page.get_by_role("navigation", name="ناوبری اصلی").get_by_role("link", name="صف کار").click()
+    nav = page.get_by_role("navigation", name="ناوبری اصلی")
+    nav.get_by_role("button", name="پرونده‌ها").click()  # the case staff's drop-down of the menu
+    nav.get_by_role("link", name="صف کار پرونده‌ها").click()
     page.wait_for_url("**/staff/queue/")
     row = page.locator(f"tr[data-case='{case_id}']")
     assert "ثبت‌شده" in row.inner_text()

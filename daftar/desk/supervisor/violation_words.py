@@ -88,7 +88,8 @@ def evidence(violation: Violation) -> dict[str, Any] | None:
             }
             for t in data.get("transactions", [])
         ]
-        headline = f"{persian_digits(len(rows))} تراکنش در روز {_day(data.get('day'))} خارج از ساعات مصوب دفتر ثبت شد"
+        total = len(rows) + int(data.get("more", 0))
+        headline = f"{persian_digits(total)} تراکنش در روز {_day(data.get('day'))} خارج از ساعات مصوب دفتر ثبت شد"
         facts = [("دفتر", office), ("ساعات مصوب آن روز", _hours(data.get("hours")))]
         return {"kind": kind, "headline": headline, "facts": facts, "transactions": rows}
     if kind == "visit":

@@ -61,9 +61,13 @@ def test_supervisor_records_a_violation_with_a_photo_on_a_phone(live_server: Any
     phone.get_by_label("نوع تخلف").select_option("unauthorised_closure")
     phone.get_by_label("زمان مشاهده (شمسی)").fill("")
     phone.get_by_label("شرح تخلف").fill("دفتر در ساعت کاری اعلام‌شده بسته بود و تابلوی تعطیلی نداشت.")
+    # the file field speaks Persian, not the browser's «Choose Files»
+    face = phone.locator(".file-face")
+    assert "انتخاب فایل‌ها" in face.inner_text() and "هیچ فایلی انتخاب نشده است" in face.inner_text()
     phone.set_input_files(
         "#id_evidence_files", files=[{"name": "dar-baste.png", "mimeType": "image/png", "buffer": _png()}]
     )
+    assert "dar-baste.png" in face.inner_text()
     check_page(phone, "desk-violation-record-phone", widths=(360,))
     phone.get_by_role("button", name="ثبت تخلف").click()
     phone.wait_for_url("**/desk/supervision/violations/*/")

@@ -125,3 +125,14 @@ def test_an_overcharge_keeps_its_evidence(licensed: Any) -> None:
     assert evidence["kind"] == "overcharge"
     assert (evidence["amount"], evidence["tariff"], evidence["payment_ref"]) == (INQUIRY + 50_000, INQUIRY, "E1")
     assert evidence["service"] == "property_inquiry" and evidence["office"]["id"] == licensed.pk
+
+
+def test_a_busy_days_evidence_lists_so_many_and_counts_the_rest(licensed: Any, monkeypatch: Any) -> None:
+    from daftar.supervision import services as supervision  # its cap, lowered for the test
+
+    monkeypatch.setattr(supervision, "OUTSIDE_HOURS_LISTED", 2)
+    clerk = staff(licensed)
+    for n in range(4):
+        assert post(licensed, clerk, payment_ref=f"B{n}", performed_at=f"1405/09/03 07:{10 + n}").status_code == 201
+    evidence = outside_hours(licensed).get().evidence
+    assert [t["payment_ref"] for t in evidence["transactions"]] == ["B0", "B1"] and evidence["more"] == 2

@@ -52,3 +52,42 @@ document.addEventListener("DOMContentLoaded", () => {
     if (form) release(form);
   });
 })();
+
+// File fields in Persian (the browser draws its own «Choose File / No file chosen» in the
+// language of its interface, not the page's). The native control stays, transparent over a
+// Persian face: clicks, keyboard focus, the label and the form's data are still its own.
+(function () {
+  function describe(input, names) {
+    const files = Array.from(input.files || []);
+    if (!files.length) {
+      names.textContent = input.multiple ? "هیچ فایلی انتخاب نشده است" : "فایلی انتخاب نشده است";
+      return;
+    }
+    const digits = (n) => String(n).replace(/[0-9]/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]);
+    names.textContent = files.length === 1 ? files[0].name : digits(files.length) + " فایل: " + files.map((f) => f.name).join("، ");
+  }
+
+  function enhance(input) {
+    if (input.dataset.fileReady || input.closest(".file-face")) return;
+    input.dataset.fileReady = "1";
+    const face = document.createElement("div");
+    face.className = "file-face form-control";
+    input.parentNode.insertBefore(face, input);
+    const button = document.createElement("span");
+    button.className = "file-face-button";
+    button.setAttribute("aria-hidden", "true");
+    button.textContent = input.multiple ? "انتخاب فایل‌ها" : "انتخاب فایل";
+    const names = document.createElement("span");
+    names.className = "file-face-names";
+    names.setAttribute("aria-hidden", "true");
+    face.appendChild(button);
+    face.appendChild(names);
+    face.appendChild(input);
+    input.classList.add("file-native");
+    if (input.classList.contains("is-invalid")) face.classList.add("is-invalid");
+    describe(input, names);
+    input.addEventListener("change", () => describe(input, names));
+  }
+
+  document.addEventListener("DOMContentLoaded", () => document.querySelectorAll('input[type="file"]').forEach(enhance));
+})();
