@@ -23,6 +23,17 @@ FILES = {
     "vazirmatn/fonts/webfonts/Vazirmatn-Bold.woff2": "vazirmatn/Vazirmatn-Bold.woff2",
     "vazirmatn/OFL.txt": "vazirmatn/OFL.txt",
     "jalaali-js/LICENSE": "jalaali/LICENSE",
+    # The map picker (issue 19): Leaflet draws the permitted zones as vectors; no tiles by default.
+    "leaflet/dist/leaflet.js": "leaflet/leaflet.js",
+    "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
+    "leaflet/dist/images/marker-icon.png": "leaflet/images/marker-icon.png",
+    "leaflet/dist/images/marker-icon-2x.png": "leaflet/images/marker-icon-2x.png",
+    "leaflet/dist/images/marker-shadow.png": "leaflet/images/marker-shadow.png",
+    "leaflet/LICENSE": "leaflet/LICENSE",
+    # The reviewer's inline document viewer (issue 19): PDF.js, ES modules with a module worker.
+    "pdfjs-dist/build/pdf.min.mjs": "pdfjs/pdf.min.mjs",
+    "pdfjs-dist/build/pdf.worker.min.mjs": "pdfjs/pdf.worker.min.mjs",
+    "pdfjs-dist/LICENSE": "pdfjs/LICENSE",
 }
 
 # ES modules served as classic scripts (no bundler; one global each, so a page needs no import
