@@ -96,12 +96,12 @@ def test_http_gateway_sends_with_key_and_reference(http_sms):
     assert request["auth"] == "Bearer secret-key"
     assert request["body"] == {
         "to": "09121111111",
-        "text": "رمز ورود: 123456",
+        "text": "رمز ورود: ۱۲۳۴۵۶",  # every SMS goes out in Persian digits
         "sender": "3000123",
         "reference": str(message.reference),
     }
     message.refresh_from_db()
-    assert message.status == "sent" and "123456" not in message.text
+    assert message.status == "sent" and "۱۲۳۴۵۶" not in message.text
 
 
 def test_http_gateway_retries_temporary_errors(http_sms):
@@ -614,3 +614,11 @@ def test_a_lease_too_short_for_a_send_is_a_warning(settings):
     assert [w.id for w in outbox_lease_fits_a_send()] == ["daftar.W002"]
     settings.OUTBOX_LEASE_SECONDS = 120
     assert outbox_lease_fits_a_send() == []
+
+
+@pytest.mark.django_db
+def test_sms_reads_in_persian_digits_but_codes_stay_typeable():
+    message = outbox_enqueue(
+        to="09121111111", text="نوبت 3 در ساعت 10:30؛ کد رهگیری AB2C-DE4F-9H. مهلت: 2 روز", kind="t"
+    )
+    assert message.text == "نوبت ۳ در ساعت ۱۰:۳۰؛ کد رهگیری AB2C-DE4F-9H. مهلت: ۲ روز"
