@@ -79,7 +79,7 @@ def test_self_check_with_a_failing_condition(client, tehran_rules):
     response = client.post(URL, {**GOOD_FORM, "premises_area_m2": "59.9"})
     html = response.content.decode()
     assert "برخی شرایط را ندارید." in html
-    assert "مساحت مفید محل ۵۹٫۹ متر مربع کمتر از حداقل ۶۰ متر مربع تهران است." in html
+    assert "مساحت مفید محل شما ۵۹٫۹ متر مربع است؛ دست‌کم ۶۰ متر مربع در تهران لازم است." in html
     assert "پس از برآوردن شرایط ردشده می‌توانید درخواست دهید." in html
 
 
