@@ -53,9 +53,11 @@ def test_licence_page_shows_conditions_by_group_and_documents(client, tehran_rul
         "مدارک هویتی",
         "کروکی محل",
         "سنجش شرایط من",
-        "S11.4",
+        "شرط چهارم از شرایط محل فعالیت، در آیین‌نامهٔ شهرداری",  # the legal basis in words…
+        "۵ مگابایت",
     ):
         assert text in html, text
+    assert "S11.4" not in html and "DOMAIN" not in html  # …never the fact id
 
 
 def test_unknown_licence_or_municipality_is_404(client, tehran_rules):
