@@ -15,7 +15,6 @@ from django.db import models
 
 from daftar.kernel.forms import JalaliDateField, JalaliDateInput, JalaliDateTimeField, JalaliDateTimeInput
 
-
 JALALI: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
     models.DateTimeField: {"form_class": JalaliDateTimeField, "widget": JalaliDateTimeInput},
     models.DateField: {"form_class": JalaliDateField, "widget": JalaliDateInput},
@@ -31,4 +30,4 @@ def use_jalali_dates_in_admin() -> None:
         for field_class, override in JALALI.items():
             current = model_admin.formfield_overrides.get(field_class, {})
             if current.get("widget") in (None, *DJANGO_DATE_WIDGETS):
-                model_admin.formfield_overrides[field_class] = dict(override)
+                model_admin.formfield_overrides[field_class] = dict(override)  # type: ignore[index]

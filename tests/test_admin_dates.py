@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_every_admin_date_field_is_jalali_and_a_typed_persian_date_saves_right() -> None:
     root = UserFactory(is_superuser=True, is_staff=True)
     request = RequestFactory().get("/admin/")
-    request.user = root
+    request.user = root  # type: ignore[assignment]
     model_admin = admin.site._registry[User]
     form_class = model_admin.get_form(request, root)
     assert isinstance(form_class.base_fields["birth_date"], JalaliDateField)
