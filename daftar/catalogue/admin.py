@@ -18,6 +18,7 @@ from django.http import HttpRequest
 
 from daftar.accounts.admin_base import AuditedAdmin, MunicipalityScopedAdmin
 from daftar.kernel.errors import ApplicationError
+from daftar.kernel.forms import AmountInput
 from daftar.kernel.jalali import to_jalali
 
 from . import messages as msg
@@ -64,7 +65,7 @@ class TariffForm(forms.ModelForm):
     effective_from = JalaliDateField(
         label="اجرا از تاریخ (شمسی)", help_text="بعد از امروز (امروز فقط برای خدمتی که امروز تعرفه ندارد)"
     )
-    amount = forms.CharField(label="مبلغ (ریال)", help_text="عدد صحیح و مثبت، به ریال")
+    amount = forms.CharField(label="مبلغ (ریال)", help_text="عدد صحیح و مثبت، به ریال", widget=AmountInput())
 
     class Meta:
         model = Tariff

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 
 from daftar.kernel.errors import ApplicationError
-from daftar.kernel.forms import JalaliDateField, JalaliDateInput, PersianForm
+from daftar.kernel.forms import AmountInput, JalaliDateField, JalaliDateInput, PersianForm
 
 __all__ = ["JalaliDateField", "RevisionForm", "TariffTableForm", "errors_to_form"]
 
@@ -36,7 +36,7 @@ class TariffTableForm(PersianForm):
     on = forms.CharField(
         label="تاریخ (شمسی)",
         required=False,
-        widget=forms.TextInput(attrs={"dir": "ltr", "placeholder": "1405/01/15", "inputmode": "numeric"}),
+        widget=JalaliDateInput(),
     )
 
     def __init__(self, *args: Any, municipalities: list[tuple[str, str]], **kwargs: Any):
@@ -54,7 +54,7 @@ class RevisionForm(PersianForm):
     rounding_step = forms.CharField(
         label="گرد کردن به مضرب (ریال)",
         help_text="مبلغ جدید به نزدیک‌ترین مضرب این عدد گرد می‌شود (نیمه به بالا)",
-        widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric"}),
+        widget=AmountInput(),
     )
     effective_from = forms.CharField(
         label="اجرا از تاریخ (شمسی)",

@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from daftar.kernel.jalali import parse_date, parse_datetime
-from daftar.kernel.normalize import normalize_text
+from daftar.kernel.normalize import normalize_text, number_in_words, persian_digits_in_text, persian_grouped
 
 
 def _normalized(data: Any) -> Any:
@@ -26,9 +26,42 @@ def _normalized(data: Any) -> Any:
     return {k: normalize_text(v) if isinstance(v, str) else v for k, v in dict(data).items()}
 
 
+# Coordinates stay in Latin digits: the map picker reads and writes them as numbers.
+LATIN_DIGIT_FIELDS = frozenset({"lat", "lng", "latitude", "longitude"})
+
+
+def _persian_echo(format_value: Any) -> Any:
+    """Wrap a widget's ``format_value`` so a value sent back to the person reads in Persian digits
+    (a word with Latin letters, such as a booking code, is kept as typed)."""
+
+    def wrapped(value: Any) -> Any:
+        shown = format_value(value)
+        return persian_digits_in_text(shown) if isinstance(shown, str) else shown
+
+    return wrapped
+
+
+def persian_widget(widget: forms.Widget) -> None:
+    """Show a text or number box's value and placeholder in Persian digits. A number box becomes
+    a text box with a numeric keyboard (``type=number`` cannot hold Persian digits); the field
+    still parses the value after ``normalize_text`` made its digits Latin."""
+    if not isinstance(widget, forms.TextInput | forms.NumberInput) or isinstance(widget, AmountInput):
+        return
+    if isinstance(widget, forms.NumberInput):
+        widget.input_type = "text"
+        widget.attrs.setdefault("inputmode", "decimal")
+        for bound in ("min", "max", "step"):
+            widget.attrs.pop(bound, None)
+    widget.format_value = _persian_echo(widget.format_value)  # type: ignore[method-assign]
+    placeholder = widget.attrs.get("placeholder")
+    if isinstance(placeholder, str):
+        widget.attrs["placeholder"] = persian_digits_in_text(placeholder)
+
+
 class PersianFormMixin:
-    """Normalise digits, ی/ک and white space of every field; mark invalid fields for
-    assistive technology (``aria-invalid`` + ``aria-describedby`` on the error text)."""
+    """Normalise digits, ی/ک and white space of every field; show the values a form sends back,
+    and its placeholders, in Persian digits; mark invalid fields for assistive technology
+    (``aria-invalid`` + ``aria-describedby`` on the error text)."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         if args:
@@ -38,6 +71,8 @@ class PersianFormMixin:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for name, field in self.fields.items():  # type: ignore[attr-defined]
             widget = field.widget
+            if name not in LATIN_DIGIT_FIELDS:
+                persian_widget(widget)
             if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.HiddenInput):
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
@@ -162,3 +197,46 @@ class JalaliDateTimeInput(JalaliDateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None):
         super().__init__({"placeholder": "۱۴۰۵/۰۱/۱۵ ۰۸:۰۰", **(attrs or {})})
+
+
+class AmountInput(forms.TextInput):
+    """An amount in rials: shown grouped in Persian digits (``۱٬۲۵۰٬۰۰۰``), with the amount in
+    words beside it. ``static/js/amount.js`` groups the digits as they are typed and keeps the
+    words (in an ``aria-live`` hint) current; the server takes grouped or plain input, in any
+    digits (``value_from_datadict`` drops the separators)."""
+
+    template_name = "kernel/widgets/amount.html"
+    SEPARATORS = str.maketrans({"٬": None, ",": None, "،": None, " ": None, "\u066b": None, "_": None})
+
+    def __init__(self, attrs: dict[str, Any] | None = None):
+        base = {"dir": "ltr", "inputmode": "numeric", "autocomplete": "off", "data-amount": "rial"}
+        super().__init__({**base, **(attrs or {})})
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = super().value_from_datadict(data, files, name)
+        if isinstance(value, str):
+            return normalize_text(value).translate(self.SEPARATORS)
+        return value
+
+    @staticmethod
+    def _number(value: Any) -> int | None:
+        try:
+            return int(normalize_text(str(value)).translate(AmountInput.SEPARATORS))
+        except (TypeError, ValueError):
+            return None
+
+    def format_value(self, value: Any) -> str | None:
+        if value in (None, ""):
+            return None
+        number = self._number(value)
+        return persian_grouped(number) if number is not None else persian_digits_in_text(str(value))
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        number = self._number(value) if value not in (None, "") else None
+        widget = context["widget"]
+        widget["words"] = f"{number_in_words(number)} ریال" if number is not None else ""
+        widget["words_id"] = f"{widget['attrs'].get('id') or 'id_' + name}_words"
+        described = widget["attrs"].get("aria-describedby", "")
+        widget["attrs"]["aria-describedby"] = f"{described} {widget['words_id']}".strip()
+        return context

@@ -8,6 +8,7 @@ words and is kept.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 _TABLE = str.maketrans(
@@ -40,15 +41,99 @@ def normalize_data(value: Any) -> Any:
     return value
 
 
+MINUS = "\u2212"  # a true minus sign, before the number: «−۲۰۰», never «۲۰۰-»
+
+
 def persian_number(value: float | int, decimals: int = 2) -> str:
-    """``59.9`` → ``۵۹٫۹``, ``60.0`` → ``۶۰``: Persian digits and decimal separator."""
+    """``59.9`` → ``۵۹٫۹``, ``60.0`` → ``۶۰``, ``-200`` → ``−۲۰۰``: Persian digits, decimal
+    separator and minus sign."""
     text = f"{value:.{decimals}f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-    return persian_digits(text.replace(".", "٫"))
+    sign = ""
+    if text.startswith("-"):
+        text = text[1:]
+        sign = MINUS if text.strip("0.") else ""  # «−۰» is just «۰»
+    return sign + persian_digits(text.replace(".", "٫"))
+
+
+def persian_grouped(value: int) -> str:
+    """``-1234500`` → ``−۱٬۲۳۴٬۵۰۰``: Persian digits, thousands separator «٬» and minus sign."""
+    number = int(value)
+    return (MINUS if number < 0 else "") + persian_digits(f"{abs(number):,}".replace(",", "٬"))
+
+
+def persian_filesize(value: object) -> str:
+    """Bytes in Persian units: ``431`` → ``۴۳۱ بایت``, ``1433`` → ``۱٫۴ کیلوبایت``,
+    ``5242880`` → ``۵ مگابایت``; empty when not a number."""
+    try:
+        size = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return ""
+    if size < 1024:
+        return f"{persian_digits(size)} بایت"
+    if size < 1024 * 1024:
+        return f"{persian_number(round(size / 1024, 1))} کیلوبایت"
+    if size < 1024**3:
+        return f"{persian_number(round(size / 1024**2, 1))} مگابایت"
+    return f"{persian_number(round(size / 1024**3, 1))} گیگابایت"
+
+
+_ONES = ["", "یک", "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه"]
+_TEENS = ["ده", "یازده", "دوازده", "سیزده", "چهارده", "پانزده", "شانزده", "هفده", "هجده", "نوزده"]
+_TENS = ["", "", "بیست", "سی", "چهل", "پنجاه", "شصت", "هفتاد", "هشتاد", "نود"]
+_HUNDREDS = ["", "صد", "دویست", "سیصد", "چهارصد", "پانصد", "ششصد", "هفتصد", "هشتصد", "نهصد"]
+_SCALES = ["", "هزار", "میلیون", "میلیارد", "هزار میلیارد"]
+
+
+def _three_digits(number: int) -> str:
+    hundreds, rest = divmod(number, 100)
+    parts = [_HUNDREDS[hundreds]] if hundreds else []
+    if 10 <= rest < 20:
+        parts.append(_TEENS[rest - 10])
+    else:
+        tens, ones = divmod(rest, 10)
+        parts += [w for w in (_TENS[tens], _ONES[ones]) if w]
+    return " و ".join(parts)
+
+
+def number_in_words(value: int) -> str:
+    """``1250000`` → «یک میلیون و دویست و پنجاه هزار»; ``0`` → «صفر»; a minus reads «منفی»."""
+    number = int(value)
+    if number == 0:
+        return "صفر"
+    if number < 0:
+        return "منفی " + number_in_words(-number)
+    groups: list[str] = []
+    scale = 0
+    while number and scale < len(_SCALES):
+        number, chunk = divmod(number, 1000)
+        if chunk:
+            words = "" if chunk == 1 and scale == 1 else _three_digits(chunk)  # «هزار», not «یک هزار»
+            groups.append(f"{words} {_SCALES[scale]}".strip())
+        scale += 1
+    if number:  # beyond the named scales: say the rest in digits
+        groups.append(f"{persian_digits(number)} {_SCALES[-1]} هزار")
+    return " و ".join(reversed(groups))
 
 
 def persian_digits(value: object) -> str:
     """Show ``value`` with Persian digits (for display only)."""
     return str(value).translate(_PERSIAN_DIGITS)
+
+
+_LATIN_TOKEN = re.compile(r"\S*[A-Za-z]\S*")
+
+
+def persian_digits_in_text(text: str) -> str:
+    """A message as a person reads it: Latin digits become Persian, except inside a word that
+    holds Latin letters (a tracking code «AB2C-…», a link), which must stay as typed."""
+    out: list[str] = []
+    last = 0
+    for match in _LATIN_TOKEN.finditer(text):
+        out.append(persian_digits(text[last : match.start()]))
+        out.append(match.group(0))
+        last = match.end()
+    out.append(persian_digits(text[last:]))
+    return "".join(out)
 
 
 def wait_text(seconds: float) -> str:

@@ -10,14 +10,14 @@ from django import forms
 
 from daftar.catalogue.models import Service
 from daftar.catalogue.templatetags.money import rials
-from daftar.kernel.forms import PersianForm
+from daftar.kernel.forms import AmountInput, PersianForm
 
 
 class TransactionForm(PersianForm):
     service = forms.ChoiceField(label="خدمت")
     amount = forms.CharField(
         label="مبلغ دریافتی (ریال)",
-        widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric", "autocomplete": "off"}),
+        widget=AmountInput(),
     )
     payment_ref = forms.CharField(
         label="شمارهٔ پیگیری پرداخت",

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.db.models import Case, F, TextField, Value, When
 from django.utils import timezone
 
+from daftar.kernel.normalize import persian_digits_in_text
+
 from .backends import Sms, SmsError, SmsRejected, get_backend
 from .models import OutboxMessage, OutboxStatus
 from .workflow import EXPIRE, FAIL, OUTBOX, SEND, sources
@@ -64,10 +66,16 @@ def kick_mark_clear() -> None:
         log.warning("outbox: kick mark unavailable", exc_info=True)
 
 
+def sms_text(text: str) -> str:
+    """Every SMS in Persian digits («رمز ورود شما ۸۶۰۳۲۲»), whichever caller built it; a word
+    with Latin letters (a tracking or booking code) keeps its digits so it can be typed back."""
+    return persian_digits_in_text(text)
+
+
 def outbox_enqueue(*, to: str, text: str, kind: str, sensitive: bool = False) -> OutboxMessage:
     """Queue an SMS. Call inside the transaction of the change that causes it; the drain task
     is handed the work only after that transaction commits."""
-    message = OutboxMessage(to=to, text=text, kind=kind, sensitive=sensitive)
+    message = OutboxMessage(to=to, text=sms_text(text), kind=kind, sensitive=sensitive)
     message.save(force_insert=True)
     transaction.on_commit(outbox_kick, robust=True)
     return message
@@ -78,7 +86,7 @@ def outbox_message(*, to: str, text: str, kind: str, sensitive: bool = False) ->
     (``daftar.runtime.inserts.insert_rows``), inside ``transaction.atomic``: the unsaved message,
     its drain kick set to follow the commit (dropped with the transaction if it rolls back)."""
     transaction.on_commit(outbox_kick, robust=True)
-    return OutboxMessage(to=to, text=text, kind=kind, sensitive=sensitive)
+    return OutboxMessage(to=to, text=sms_text(text), kind=kind, sensitive=sensitive)
 
 
 def _backoff(attempts: int) -> dt.timedelta:

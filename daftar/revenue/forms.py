@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from daftar.kernel.forms import JalaliMonthInput, PersianForm
+from daftar.kernel.forms import AmountInput, JalaliMonthInput, PersianForm
 from daftar.ledger.models import CostCategory
 
 
@@ -48,16 +48,18 @@ class CostForm(PersianForm):
         label="ماه", max_length=20, help_text="ماه جاری یا ماه گذشتهٔ شمسی، مثلاً ۱۴۰۵/۰۸", widget=JalaliMonthInput()
     )
     category = forms.ChoiceField(label="دسته", choices=CostCategory.choices)
-    amount = forms.CharField(label="مبلغ (ریال)", max_length=40)
+    amount = forms.CharField(label="مبلغ (ریال)", max_length=40, widget=AmountInput())
     note = forms.CharField(label="شرح", required=False, max_length=200)
 
 
 class PlannerForm(PersianForm):
     district = forms.ChoiceField(label="منطقهٔ محل دفتر")
-    staff_costs = forms.CharField(label="حقوق کارکنان در ماه (ریال)", max_length=40)
-    rent = forms.CharField(label="اجارهٔ ماهانه (ریال)", max_length=40)
-    other_costs = forms.CharField(label="سایر هزینه‌های ماهانه (ریال)", required=False, max_length=40)
-    equipment = forms.CharField(label="هزینهٔ یک‌بارهٔ تجهیزات (ریال)", max_length=40)
+    staff_costs = forms.CharField(label="حقوق کارکنان در ماه (ریال)", max_length=40, widget=AmountInput())
+    rent = forms.CharField(label="اجارهٔ ماهانه (ریال)", max_length=40, widget=AmountInput())
+    other_costs = forms.CharField(
+        label="سایر هزینه‌های ماهانه (ریال)", required=False, max_length=40, widget=AmountInput()
+    )
+    equipment = forms.CharField(label="هزینهٔ یک‌بارهٔ تجهیزات (ریال)", max_length=40, widget=AmountInput())
 
     def __init__(self, *args: Any, districts: list[tuple[str, list[tuple[int, str]]]], **kwargs: Any):
         super().__init__(*args, **kwargs)

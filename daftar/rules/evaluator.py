@@ -112,7 +112,7 @@ def compile_rule_set(
 def _missing(spec: ConditionSpec, facts: Mapping[str, Any]) -> str | None:
     for name in spec.facts:
         if facts.get(name) is None:
-            return f"{FACT_LABELS.get(name, name)} اعلام نشده است؛ با تکمیل آن این شرط سنجیده می‌شود."
+            return f"{FACT_LABELS.get(name, name)} را هنوز ننوشته‌اید؛ با نوشتن آن این شرط سنجیده می‌شود."
     return None
 
 
@@ -124,23 +124,23 @@ def _equals(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Outcom
     value = facts[name]
     if name == "nationality":
         if value == expected:
-            return PASS, "تابعیت جمهوری اسلامی ایران دارد."
-        return FAIL, f"تابعیت اعلام‌شده ({COUNTRY_NAMES.get(value, value)}) تابعیت ایران نیست."
+            return PASS, "تابعیت شما ایرانی است."
+        return FAIL, f"تابعیت شما {COUNTRY_NAMES.get(value, value)} است؛ تابعیت ایران لازم است."
     label = FACT_LABELS.get(name, name)
     if value == expected:
-        return PASS, f"{label} با شرط سازگار است."
-    return FAIL, f"{label} باید «{expected}» باشد."
+        return PASS, f"{label} شما با این شرط سازگار است."
+    return FAIL, f"{label} شما باید «{expected}» باشد."
 
 
 BOOLEAN_PHRASES = {  # fact: (said when true, said when false)
-    "has_criminal_record": ("سوء پیشینهٔ کیفری مؤثر دارد", "سوء پیشینهٔ کیفری مؤثر ندارد"),
-    "has_addiction_certificate": ("گواهی عدم اعتیاد دارد", "گواهی عدم اعتیاد ندارد"),
-    "health_certified": ("سلامت جسمی و روانی او تأیید شده است", "تأیید سلامت جسمی و روانی ندارد"),
-    "government_employee": ("کارمند دولت است", "کارمند دولت نیست"),
-    "represents_other_office": ("نمایندهٔ دفاتر دیگر است", "نمایندهٔ دفاتر دیگر نیست"),
-    "training_completed": ("دوره‌های آموزشی مصوب را گذرانده است", "دوره‌های آموزشی مصوب را نگذرانده است"),
-    "exam_passed": ("در آزمون تخصصی پذیرفته شده است", "در آزمون تخصصی پذیرفته نشده است"),
-    "interview_passed": ("در مصاحبهٔ علمی و فنی پذیرفته شده است", "در مصاحبهٔ علمی و فنی پذیرفته نشده است"),
+    "has_criminal_record": ("سوء پیشینهٔ کیفری مؤثر دارید", "سوء پیشینهٔ کیفری مؤثر ندارید"),
+    "has_addiction_certificate": ("گواهی عدم اعتیاد دارید", "گواهی عدم اعتیاد ندارید"),
+    "health_certified": ("سلامت جسمی و روانی شما تأیید شده است", "تأیید سلامت جسمی و روانی ندارید"),
+    "government_employee": ("کارمند دولت هستید", "کارمند دولت نیستید"),
+    "represents_other_office": ("نمایندهٔ دفتر دیگری هستید", "نمایندهٔ دفتر دیگری نیستید"),
+    "training_completed": ("دوره‌های آموزشی مصوب را گذرانده‌اید", "دوره‌های آموزشی مصوب را هنوز نگذرانده‌اید"),
+    "exam_passed": ("در آزمون تخصصی پذیرفته شده‌اید", "در آزمون تخصصی پذیرفته نشده‌اید"),
+    "interview_passed": ("در مصاحبهٔ علمی و فنی پذیرفته شده‌اید", "در مصاحبهٔ علمی و فنی پذیرفته نشده‌اید"),
 }
 
 
@@ -161,10 +161,10 @@ def _degree(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Outcom
     minimum = spec.parameters["min_level"]
     fields = spec.parameters["fields"]
     if DEGREE_RANK[level] < DEGREE_RANK[minimum]:
-        return FAIL, f"مدرک {DEGREE_LEVELS[level]} کمتر از حداقل مدرک {DEGREE_LEVELS[minimum]} است."
+        return FAIL, f"مدرک شما {DEGREE_LEVELS[level]} است؛ دست‌کم مدرک {DEGREE_LEVELS[minimum]} لازم است."
     if field_ not in fields:
-        return FAIL, f"رشتهٔ «{DEGREE_FIELDS[field_]}» از رشته‌های مرتبط پذیرفته‌شده نیست."
-    return PASS, f"مدرک {DEGREE_LEVELS[level]} در رشتهٔ مرتبط {DEGREE_FIELDS[field_]}."
+        return FAIL, f"رشتهٔ شما «{DEGREE_FIELDS[field_]}» است که از رشته‌های مرتبط پذیرفته‌شده نیست."
+    return PASS, f"مدرک شما {DEGREE_LEVELS[level]} در رشتهٔ مرتبط {DEGREE_FIELDS[field_]} است."
 
 
 UNITS = {"experience_years": "سال", "premises_area_m2": "متر مربع", "age": "سال", "training_hours": "ساعت"}
@@ -174,10 +174,11 @@ def _min_number(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Ou
     name = spec.facts[0]
     value, minimum = facts[name], spec.parameters["min"]
     label, unit = FACT_LABELS.get(name, name), UNITS.get(name, "")
-    where = f" {place}" if spec.parameters.get("municipal") else ""
+    where = f" در {place}" if spec.parameters.get("municipal") else ""
+    shown = f"{label} شما {fa_beside(value, minimum)} {unit} است"
     if value >= minimum:
-        return PASS, f"{label} {fa_beside(value, minimum)} {unit}، دست‌کم {fa_number(minimum)} {unit}{where}."
-    return FAIL, f"{label} {fa_beside(value, minimum)} {unit} کمتر از حداقل {fa_number(minimum)} {unit}{where} است."
+        return PASS, f"{shown} و دست‌کم {fa_number(minimum)} {unit}{where} لازم است."
+    return FAIL, f"{shown}؛ دست‌کم {fa_number(minimum)} {unit}{where} لازم است."
 
 
 def _number_range(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Outcome:
@@ -186,8 +187,8 @@ def _number_range(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> 
     label, unit = FACT_LABELS.get(name, name), UNITS.get(name, "")
     shown = fa_beside(value, low if value < low else high)
     if low <= value <= high:
-        return PASS, f"{label} {shown} {unit} در بازهٔ {fa_number(low)} تا {fa_number(high)} است."
-    return FAIL, f"{label} {shown} {unit} بیرون از بازهٔ {fa_number(low)} تا {fa_number(high)} {unit} است."
+        return PASS, f"{label} شما {shown} {unit} است و باید از {fa_number(low)} تا {fa_number(high)} {unit} باشد."
+    return FAIL, f"{label} شما {shown} {unit} است؛ باید از {fa_number(low)} تا {fa_number(high)} {unit} باشد."
 
 
 def _one_of(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Outcome:
@@ -196,16 +197,16 @@ def _one_of(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Outcom
     names = " یا ".join(PREMISES_USES.get(v, v) for v in allowed)
     shown = PREMISES_USES.get(value, value)
     if value in allowed:
-        return PASS, f"کاربری {shown} پذیرفته است."
-    return FAIL, f"کاربری {shown} است؛ کاربری محل باید {names} باشد."
+        return PASS, f"کاربری محل شما {shown} است که پذیرفته است."
+    return FAIL, f"کاربری محل شما {shown} است؛ باید {names} باشد."
 
 
 def _contains_all(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Outcome:
     have = set(facts[spec.facts[0]])
     missing = [item for item in spec.parameters["items"] if item not in have]
     if missing:
-        return FAIL, "این تجهیزات کم است: " + "، ".join(EQUIPMENT.get(i, i) for i in missing) + "."
-    return PASS, "همهٔ تجهیزات لازم فراهم است."
+        return FAIL, "این تجهیزات را هنوز ندارید: " + "، ".join(EQUIPMENT.get(i, i) for i in missing) + "."
+    return PASS, "همهٔ تجهیزات لازم را دارید."
 
 
 def _in_zone(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Outcome:
@@ -213,8 +214,8 @@ def _in_zone(spec: ConditionSpec, facts: Mapping[str, Any], place: str) -> Outco
     point = Point(location["lng"], location["lat"])
     where = f"({fa_number(location['lat'], 6)}، {fa_number(location['lng'], 6)})"
     if any(zone.covers(point) for zone in spec.zones):
-        return PASS, f"محل {where} درون محدودهٔ مجاز {place} است."
-    return FAIL, f"محل {where} بیرون از محدوده‌های مجاز {place} است."
+        return PASS, f"محلی که نشان داده‌اید {where} درون محدودهٔ مجاز {place} است."
+    return FAIL, f"محلی که نشان داده‌اید {where} بیرون از محدوده‌های مجاز {place} است."
 
 
 CHECKS: dict[str, Callable[[ConditionSpec, Mapping[str, Any], str], Outcome]] = {

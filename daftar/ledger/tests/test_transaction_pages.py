@@ -57,7 +57,7 @@ def test_clerk_page_offers_only_the_offices_services_with_todays_tariff(office: 
     assert response.status_code == 200
     assert "استعلام ملک — ۲۵۰٬۰۰۰ ریال" in html
     assert "گواهی پایان کار" not in html  # not offered by this office
-    assert 'value="1500000"' in html  # amount prefilled with the first service's tariff
+    assert 'value="۱٬۵۰۰٬۰۰۰"' in html  # amount prefilled with the first service's tariff
     assert "بستن روز" not in html or "data-bs-target" not in html  # the clerk does not close
 
 

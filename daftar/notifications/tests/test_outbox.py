@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from daftar.contrib.smsgateway.backend import HttpGatewayBackend
+from daftar.kernel.normalize import persian_digits
 from daftar.notifications.backends import LocmemBackend, Sms, SmsError, SmsRejected
 from daftar.notifications.models import OutboxMessage
 from daftar.notifications.services import outbox_drain, outbox_enqueue
@@ -96,12 +97,12 @@ def test_http_gateway_sends_with_key_and_reference(http_sms):
     assert request["auth"] == "Bearer secret-key"
     assert request["body"] == {
         "to": "09121111111",
-        "text": "رمز ورود: 123456",
+        "text": "رمز ورود: ۱۲۳۴۵۶",  # every SMS goes out in Persian digits
         "sender": "3000123",
         "reference": str(message.reference),
     }
     message.refresh_from_db()
-    assert message.status == "sent" and "123456" not in message.text
+    assert message.status == "sent" and "۱۲۳۴۵۶" not in message.text
 
 
 def test_http_gateway_retries_temporary_errors(http_sms):
@@ -247,7 +248,7 @@ def test_a_batch_is_claimed_at_once_and_outcomes_are_written_in_groups(settings,
     monkeypatch.setattr(services, "CLAIM_BATCH", 3)
     monkeypatch.setattr(services, "RECORD_EVERY", 2)
     assert outbox_drain() == 5
-    assert seen == [f"پیام {i}" for i in range(5)]
+    assert seen == [f"پیام {persian_digits(i)}" for i in range(5)]
     # batch 1 (0, 1, 2): a group of two written after the second send, the third at the batch's
     # end; batch 2 (3, 4): written at its end
     assert recorded_before == [0, 0, 2, 3, 3]
@@ -321,7 +322,7 @@ def test_a_batch_whose_lease_runs_out_leaves_the_rest_for_later(settings, monkey
 
         monkeypatch.setattr(SlowGateway, "send", send_and_move)
         assert outbox_drain() == 1  # the first send used up the lease: the other two wait
-    assert sent == ["پیام 0"]
+    assert sent == ["پیام ۰"]
     pending = OutboxMessage.objects.filter(pk__in=[m.pk for m in messages], status="pending")
     assert pending.count() == 2
     # given back as they were: due at once, the attempt that never happened not counted
@@ -614,3 +615,11 @@ def test_a_lease_too_short_for_a_send_is_a_warning(settings):
     assert [w.id for w in outbox_lease_fits_a_send()] == ["daftar.W002"]
     settings.OUTBOX_LEASE_SECONDS = 120
     assert outbox_lease_fits_a_send() == []
+
+
+@pytest.mark.django_db
+def test_sms_reads_in_persian_digits_but_codes_stay_typeable():
+    message = outbox_enqueue(
+        to="09121111111", text="نوبت 3 در ساعت 10:30؛ کد رهگیری AB2C-DE4F-9H. مهلت: 2 روز", kind="t"
+    )
+    assert message.text == "نوبت ۳ در ساعت ۱۰:۳۰؛ کد رهگیری AB2C-DE4F-9H. مهلت: ۲ روز"

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from daftar.kernel.normalize import persian_digits
+from daftar.kernel.normalize import persian_grouped
 
 from .. import policy as offices_policy
 
@@ -22,7 +22,7 @@ def office_rials(value: object) -> str:
         number = int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return "—"
-    return persian_digits(f"{number:,}".replace(",", "٬"))
+    return persian_grouped(number)  # a loss reads «−۲۰۰٬۰۰۰», the minus before the number
 
 
 @register.filter

@@ -21,6 +21,7 @@ from daftar.municipalities.models import Province
 from daftar.municipalities.tests.factories import MunicipalityFactory
 from daftar.municipalities.workdays import TEHRAN
 from daftar.notifications.models import OutboxMessage
+from daftar.notifications.services import sms_text
 from daftar.offices import messages as msg
 from daftar.offices.models import HoursDirective, Office
 from daftar.offices.services import office_update
@@ -182,7 +183,7 @@ def test_narrowing_the_directive_warns_the_admin_and_texts_the_managers(make_off
     assert directive.day_end == dt.time(12)
     [sms] = OutboxMessage.objects.filter(kind="hours_directive_changed")
     assert sms.to == MANAGER
-    assert sms.text == msg.SMS_DIRECTIVE_CHANGED.format(office=late.name, deadline="۱۴۰۵/۰۹/۲۸")
+    assert sms.text == sms_text(msg.SMS_DIRECTIVE_CHANGED.format(office=late.name, deadline="۱۴۰۵/۰۹/۲۸"))
     entry = AuditEntry.objects.get(action="office.hours_outside_directive")
     assert entry.actor_id == user(ADMIN).pk and entry.object_id == str(late.pk)
     assert action_label("office.hours_outside_directive").startswith("اعلام ناسازگاری")

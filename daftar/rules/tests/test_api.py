@@ -100,7 +100,7 @@ def test_eligibility_explains_each_condition(api, tehran_rules):
     assert s112 == {
         "id": "S11.2",
         "result": "fail",
-        "reason": "مساحت مفید محل ۵۹٫۹ متر مربع کمتر از حداقل ۶۰ متر مربع تهران است.",
+        "reason": "مساحت مفید محل شما ۵۹٫۹ متر مربع است؛ دست‌کم ۶۰ متر مربع در تهران لازم است.",
     }
     assert body["rule_set"]["version"] == 1
     assert body["score"]["example_figures"] is True and body["score"]["total"] > 0

@@ -50,7 +50,7 @@ def test_self_check_journey_with_one_failing_condition(live_server: Any, page: A
     assert page.get_by_role("heading", name="برخی شرایط را ندارید.").is_visible()
     row = page.locator("tr[data-condition='S11.2']")
     assert "✘ ندارد" in row.inner_text()
-    assert "مساحت مفید محل ۵۹٫۹ متر مربع کمتر از حداقل ۶۰ متر مربع تهران است." in row.inner_text()
+    assert "مساحت مفید محل شما ۵۹٫۹ متر مربع است؛ دست‌کم ۶۰ متر مربع در تهران لازم است." in row.inner_text()
     assert page.locator("tr.result-fail").count() == 1
     assert "✔ دارد" in page.locator("tr[data-condition='S11.4']").inner_text()
     assert page.get_by_role("button", name="درخواست صدور مجوز").is_disabled()

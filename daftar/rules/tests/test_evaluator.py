@@ -53,20 +53,20 @@ def test_all_conditions_pass_for_a_qualified_applicant(rules):
 @pytest.mark.parametrize(
     ("cid", "changes", "reason_part"),
     [
-        ("S9.1", {"nationality": "AF"}, "تابعیت ایران نیست"),
-        ("S9.2", {"has_criminal_record": True}, "سوء پیشینهٔ کیفری مؤثر دارد"),
-        ("S9.3", {"has_addiction_certificate": False}, "گواهی عدم اعتیاد ندارد"),
-        ("S9.4", {"health_certified": False}, "تأیید سلامت جسمی و روانی ندارد"),
-        ("S9.5", {"government_employee": True}, "کارمند دولت است"),
-        ("S9.5", {"represents_other_office": True}, "نمایندهٔ دفاتر دیگر است"),
-        ("S10.1", {"degree_level": "associate"}, "مدرک کاردانی کمتر از حداقل مدرک کارشناسی است"),
-        ("S10.1", {"degree_field": "other"}, "رشتهٔ «سایر رشته‌ها» از رشته‌های مرتبط پذیرفته‌شده نیست"),
-        ("S10.2", {"experience_years": 2.9}, "سابقهٔ کار ۲٫۹ سال کمتر از حداقل ۳ سال است"),
-        ("S10.3", {"training_completed": False}, "دوره‌های آموزشی مصوب را نگذرانده است"),
-        ("S10.4", {"exam_passed": False}, "در آزمون تخصصی پذیرفته نشده است"),
-        ("S10.4", {"interview_passed": False}, "در مصاحبهٔ علمی و فنی پذیرفته نشده است"),
-        ("S11.1", {"premises_use": "residential"}, "کاربری مسکونی است؛ کاربری محل باید تجاری یا اداری باشد"),
-        ("S11.2", {"premises_area_m2": 59.9}, "مساحت مفید محل ۵۹٫۹ متر مربع کمتر از حداقل ۶۰ متر مربع تهران است"),
+        ("S9.1", {"nationality": "AF"}, "تابعیت شما افغانستان است؛ تابعیت ایران لازم است"),
+        ("S9.2", {"has_criminal_record": True}, "سوء پیشینهٔ کیفری مؤثر دارید"),
+        ("S9.3", {"has_addiction_certificate": False}, "گواهی عدم اعتیاد ندارید"),
+        ("S9.4", {"health_certified": False}, "تأیید سلامت جسمی و روانی ندارید"),
+        ("S9.5", {"government_employee": True}, "کارمند دولت هستید"),
+        ("S9.5", {"represents_other_office": True}, "نمایندهٔ دفتر دیگری هستید"),
+        ("S10.1", {"degree_level": "associate"}, "مدرک شما کاردانی است؛ دست‌کم مدرک کارشناسی لازم است"),
+        ("S10.1", {"degree_field": "other"}, "رشتهٔ شما «سایر رشته‌ها» است که از رشته‌های مرتبط پذیرفته‌شده نیست"),
+        ("S10.2", {"experience_years": 2.9}, "سابقهٔ کار شما ۲٫۹ سال است؛ دست‌کم ۳ سال لازم است"),
+        ("S10.3", {"training_completed": False}, "دوره‌های آموزشی مصوب را هنوز نگذرانده‌اید"),
+        ("S10.4", {"exam_passed": False}, "در آزمون تخصصی پذیرفته نشده‌اید"),
+        ("S10.4", {"interview_passed": False}, "در مصاحبهٔ علمی و فنی پذیرفته نشده‌اید"),
+        ("S11.1", {"premises_use": "residential"}, "کاربری محل شما مسکونی است؛ باید تجاری یا اداری باشد"),
+        ("S11.2", {"premises_area_m2": 59.9}, "محل شما ۵۹٫۹ متر مربع است؛ دست‌کم ۶۰ متر مربع در تهران لازم است"),
         ("S11.3", {"equipment": ["computers", "signboard"]}, "اینترنت پرسرعت، امکانات رفاهی ارباب رجوع"),
         ("S11.4", {"location": {"lat": 35.3, "lng": 51.2}}, "بیرون از محدوده‌های مجاز تهران"),
     ],
@@ -110,7 +110,7 @@ def test_missing_facts_are_unknown_and_nothing_failed_means_null(rules):
     facts = {k: v for k, v in GOOD.items() if k not in {"exam_passed", "interview_passed"}}
     result = evaluate(rules, facts)
     s104 = next(c for c in result.conditions if c.id == "S10.4")
-    assert s104.result == "unknown" and "قبولی در آزمون تخصصی اعلام نشده است" in s104.reason
+    assert s104.result == "unknown" and "قبولی در آزمون تخصصی را هنوز ننوشته‌اید" in s104.reason
     assert result.eligible is None
 
 
@@ -135,7 +135,7 @@ def test_number_range_condition_for_an_optional_age_rule():
     assert evaluate(rules, {"age": 27}).eligible is True
     assert evaluate(rules, {"age": 55}).eligible is True
     failed = evaluate(rules, {"age": 26.5})
-    assert failed.eligible is False and "بیرون از بازهٔ ۲۷ تا ۵۵" in failed.conditions[0].reason
+    assert failed.eligible is False and "باید از ۲۷ تا ۵۵" in failed.conditions[0].reason
 
 
 facts_strategy = st.fixed_dictionaries(
@@ -183,9 +183,9 @@ def test_evaluator_is_total_deterministic_and_monotonic(rules, facts):
 @pytest.mark.parametrize(
     ("changes", "cid", "expected"),
     [
-        ({"premises_area_m2": 59.999}, "S11.2", "مساحت مفید محل ۵۹٫۹۹۹ متر مربع کمتر از حداقل ۶۰ متر مربع"),
-        ({"experience_years": 2.996}, "S10.2", "سابقهٔ کار ۲٫۹۹۶ سال کمتر از حداقل ۳ سال"),
-        ({"premises_area_m2": 60.001}, "S11.2", "مساحت مفید محل ۶۰٫۰۰۱ متر مربع، دست‌کم ۶۰"),
+        ({"premises_area_m2": 59.999}, "S11.2", "مساحت مفید محل شما ۵۹٫۹۹۹ متر مربع است؛ دست‌کم ۶۰ متر مربع"),
+        ({"experience_years": 2.996}, "S10.2", "سابقهٔ کار شما ۲٫۹۹۶ سال است؛ دست‌کم ۳ سال"),
+        ({"premises_area_m2": 60.001}, "S11.2", "مساحت مفید محل شما ۶۰٫۰۰۱ متر مربع است و دست‌کم ۶۰"),
     ],
 )
 def test_reasons_never_round_into_a_contradiction(rules, changes, cid, expected):

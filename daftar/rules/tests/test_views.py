@@ -53,9 +53,11 @@ def test_licence_page_shows_conditions_by_group_and_documents(client, tehran_rul
         "مدارک هویتی",
         "کروکی محل",
         "سنجش شرایط من",
-        "S11.4",
+        "شرط چهارم از شرایط محل فعالیت، در آیین‌نامهٔ شهرداری",  # the legal basis in words…
+        "۵ مگابایت",
     ):
         assert text in html, text
+    assert "S11.4" not in html and "DOMAIN" not in html  # …never the fact id
 
 
 def test_unknown_licence_or_municipality_is_404(client, tehran_rules):
@@ -79,7 +81,7 @@ def test_self_check_with_a_failing_condition(client, tehran_rules):
     response = client.post(URL, {**GOOD_FORM, "premises_area_m2": "59.9"})
     html = response.content.decode()
     assert "برخی شرایط را ندارید." in html
-    assert "مساحت مفید محل ۵۹٫۹ متر مربع کمتر از حداقل ۶۰ متر مربع تهران است." in html
+    assert "مساحت مفید محل شما ۵۹٫۹ متر مربع است؛ دست‌کم ۶۰ متر مربع در تهران لازم است." in html
     assert "پس از برآوردن شرایط ردشده می‌توانید درخواست دهید." in html
 
 
