@@ -88,7 +88,7 @@
       } else {
         marker.setLatLng(latlng);
       }
-      if (!fromMap && !map.getBounds().contains(latlng)) map.panTo(latlng);
+      if (!fromMap) map.panTo(latlng);  // a typed point is brought into view
     }
 
     function write(latlng) {
@@ -123,7 +123,7 @@
       var box = root.querySelector(".location-map");
       wrap.hidden = false;
       L.Icon.Default.imagePath = root.dataset.icons;
-      map = L.map(box, { zoomControl: false, attributionControl: false, keyboard: true });
+      map = L.map(box, { zoomControl: false, attributionControl: false, keyboard: true, zoomSnap: 0.25 });
       L.control.zoom({ zoomInTitle: "بزرگ‌نمایی", zoomOutTitle: "کوچک‌نمایی" }).addTo(map);
       L.control.attribution({ prefix: false }).addAttribution(data.attribution).addTo(map);
       if (data.tile_url) L.tileLayer(data.tile_url, { maxZoom: 19 }).addTo(map);
