@@ -36,6 +36,7 @@
     var status = root.querySelector(".location-status");
     if (!lat || !lng || !status) return;
     var map = null;
+    var zone = null;  // the zones' bounds: a typed point outside is shown with them
     var marker = null;
     var timer = null;
     var asked = 0;
@@ -68,7 +69,7 @@
 
     function later() {
       clearTimeout(timer);
-      timer = setTimeout(check, 350);
+      timer = setTimeout(function () { if (map) fromInputs(); check(); }, 350);
     }
 
     function place(latlng, fromMap) {
@@ -88,7 +89,17 @@
       } else {
         marker.setLatLng(latlng);
       }
-      if (!fromMap) map.panTo(latlng);  // a typed point is brought into view
+      if (!fromMap) reveal(latlng);
+    }
+
+    // A typed point is brought into view at once (no animation); one outside the zones is
+    // shown beside them, so one sees how far outside it is.
+    function reveal(latlng) {
+      if (zone && !zone.contains(latlng)) {
+        map.fitBounds(L.latLngBounds(zone.getSouthWest(), zone.getNorthEast()).extend(latlng), { animate: false, padding: [48, 48] });
+      } else {
+        map.panTo(latlng, { animate: false });
+      }
     }
 
     function write(latlng) {
@@ -112,11 +123,10 @@
     function fromInputs() {
       var a = parse(lat), b = parse(lng);
       if (a !== null && b !== null && Math.abs(a) <= 90 && Math.abs(b) <= 180) place(L.latLng(a, b), false);
-      later();
     }
 
-    lat.addEventListener("input", function () { if (map) fromInputs(); else later(); });
-    lng.addEventListener("input", function () { if (map) fromInputs(); else later(); });
+    lat.addEventListener("input", later);
+    lng.addEventListener("input", later);
 
     function draw(data) {
       var wrap = root.querySelector(".location-map-wrap");
@@ -135,8 +145,14 @@
         style: { color: "#146c43", weight: 2, fillColor: "#198754", fillOpacity: 0.15 },
         interactive: false,
       }).addTo(map);
-      if (data.bounds) map.fitBounds(data.bounds); else map.setView([35.7, 51.4], 10);
+      if (data.bounds) {
+        zone = L.latLngBounds(data.bounds);
+        map.fitBounds(zone);
+      } else {
+        map.setView([35.7, 51.4], 10);
+      }
       map.on("click", function (e) { write(e.latlng); });
+      map.on("resize", function () { if (marker) reveal(marker.getLatLng()); });  // a turned phone
       var a = parse(lat), b = parse(lng);
       if (a !== null && b !== null) place(L.latLng(a, b), false);
     }
