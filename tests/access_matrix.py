@@ -89,6 +89,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     # --- calls and the catalogue (public) --------------------------------------------------------
     ("GET", "/api/v1/calls/{pk}"): Row(cells(public=True), pk="call"),
     ("GET", "/api/v1/licence-types/{code}"): Row(cells(public=True), query="?municipality=tehran"),
+    ("GET", "/api/v1/licence-types/{code}/map"): Row(cells(public=True), query="?municipality=tehran"),
+    ("GET", "/api/v1/licence-types/{code}/map/check"): Row(
+        cells(public=True), query="?municipality=tehran&lat=35.745&lng=51.553"
+    ),  # the map picker's live check (decision 0035)
     ("GET", "/api/v1/calls/{pk}/ranking"): Row(
         cells(ok=CASE_STAFF), pk="call", query="?district={district}"
     ),  # the applicant of a case in the call does not see the ranking (404)

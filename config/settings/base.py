@@ -5,6 +5,7 @@ console SMS, eager tasks and a local-memory cache. Every variable is documented 
 ``docs/configuration.md``.
 """
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -466,12 +467,30 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # and JSON data islands), no inline style; images may be data: URIs (Bootstrap's icons, the
 # captcha refresh), never another host. Framing is refused twice (frame-ancestors, and
 # X-Frame-Options for older browsers). Every browser test fails on a violation (conftest.py).
+# The map picker's tiles (docs/decisions/0035-map-picker.md): none by default — the map draws
+# vector outlines only, so no page loads anything from another host. A municipality that hosts
+# its own tile server sets its URL template, e.g. "https://tiles.example.ir/{z}/{x}/{y}.png"
+# ("{s}" subdomains allowed); img-src below then allows that one host, and nothing else.
+MAP_TILE_URL = env.str("DAFTAR_MAP_TILE_URL", default="")
+
+
+def tile_source(url: str) -> list[str]:
+    """The CSP source of the tile server's URL template: its scheme and host ("{s}" → "*")."""
+    match = re.match(r"^(https?)://([^/?#]+)", url.strip())
+    if not match:
+        return []
+    host = re.sub(r"\{s\}", "*", match.group(2))
+    if not re.fullmatch(r"[A-Za-z0-9*.:\-\[\]]+", host):
+        return []
+    return [f"{match.group(1)}://{host}"]
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *tile_source(MAP_TILE_URL)],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "worker-src": ["'self'"],

@@ -15,3 +15,8 @@ class OfficesConfig(AppConfig):
         "office.closure_remove": "حذف تعطیلی دفتر",
         "office.hours_outside_directive": "اعلام ناسازگاری ساعات کار دفتر با دستورالعمل تازهٔ شهرداری",
     }
+
+    def ready(self) -> None:
+        from . import handlers  # imports the models: loaded once the registry is ready
+
+        handlers.connect()

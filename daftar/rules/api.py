@@ -14,10 +14,12 @@ from rest_framework.views import APIView
 from daftar.accounts.api import ErrorSerializer
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.fields import jalali_twin
+from daftar.kernel.normalize import normalize_text
 from daftar.municipalities.models import Municipality
 
 from . import messages as msg
 from .facts import validate_facts
+from .map import map_data, parse_coordinate, point_check
 from .models import LicenceType, RuleSet
 from .selectors import licence_types_search, municipalities_with_rules, rule_set_in_force
 from .services import eligibility_check
@@ -189,3 +191,98 @@ def eligibility_body(result: Any) -> dict[str, Any]:
             "breakdown": [{"item": i.item, "label": i.label, "points": i.points} for i in score.breakdown],
         },
     }
+
+
+def _map_rule_set(request: Request, code: str) -> RuleSet:
+    """The version in force of licence ``code`` in ``?municipality=``: an unknown licence is
+    404 (it is the path), a missing or unknown municipality 400 (a bad query), as is a
+    municipality without published rules."""
+    licence_type = get_object_or_404(LicenceType, code=code, is_active=True)
+    slug = normalize_text(str(request.query_params.get("municipality", "")))[:64]
+    if not slug:
+        raise ApplicationError(msg.MAP_MUNICIPALITY_MISSING, fields={"municipality": [msg.MAP_MUNICIPALITY_MISSING]})
+    municipality = Municipality.objects.filter(slug=slug, is_active=True).first()
+    if municipality is None:
+        raise ApplicationError(msg.MUNICIPALITY_UNKNOWN, fields={"municipality": [msg.MUNICIPALITY_UNKNOWN]})
+    rule_set = rule_set_in_force(licence_type, municipality)
+    if rule_set is None:
+        raise ApplicationError(msg.NO_RULES, fields={"municipality": [msg.NO_RULES]})
+    return rule_set
+
+
+MAP_PARAMETERS = [OpenApiParameter("municipality", str, required=True, description="municipality slug, e.g. tehran")]
+
+
+class LicenceMapView(APIView):
+    """The map picker's drawing: permitted zones and boundaries (GeoJSON, lat/lng order in
+    ``bounds``), cached per rule-set version (docs/decisions/0035-map-picker.md)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        operation_id="licence_types_map",
+        parameters=MAP_PARAMETERS,
+        responses={
+            200: inline_serializer(
+                "LicenceMap",
+                {
+                    "place": serializers.CharField(),
+                    "version": serializers.IntegerField(),
+                    "zones": serializers.DictField(help_text="GeoJSON FeatureCollection"),
+                    "boundaries": serializers.DictField(help_text="GeoJSON FeatureCollection"),
+                    "bounds": serializers.ListField(child=serializers.ListField(child=serializers.FloatField())),
+                    "attribution": serializers.CharField(),
+                    "tile_url": serializers.CharField(),
+                },
+            ),
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+        summary="The permitted zones and boundaries the map picker draws",
+    )
+    def get(self, request: Request, code: str) -> Response:
+        response = Response(map_data(_map_rule_set(request, code)))
+        response["Cache-Control"] = "public, max-age=600"  # a new version may start tomorrow
+        return response
+
+
+class LicenceMapCheckView(APIView):
+    """Is a point inside the permitted zones, and how far is the nearest office (live check)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        operation_id="licence_types_map_check",
+        parameters=[
+            *MAP_PARAMETERS,
+            OpenApiParameter("lat", str, required=True, description="latitude; Persian or Latin digits"),
+            OpenApiParameter("lng", str, required=True, description="longitude; Persian or Latin digits"),
+        ],
+        responses={
+            200: inline_serializer(
+                "LicenceMapCheck",
+                {
+                    "inside": serializers.BooleanField(allow_null=True),
+                    "status": serializers.CharField(),
+                    "nearest_office": inline_serializer(
+                        "NearestOffice",
+                        {
+                            "name": serializers.CharField(),
+                            "metres": serializers.IntegerField(),
+                            "distance": serializers.CharField(),
+                        },
+                        allow_null=True,
+                    ),
+                },
+            ),
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+        summary="Check a point against the permitted zones, with the distance to the nearest office",
+    )
+    def get(self, request: Request, code: str) -> Response:
+        rule_set = _map_rule_set(request, code)
+        params = request.query_params
+        lat = parse_coordinate(params.get("lat"), name="lat", low=-90, high=90, out_of_range=msg.LATITUDE_RANGE)
+        lng = parse_coordinate(params.get("lng"), name="lng", low=-180, high=180, out_of_range=msg.LONGITUDE_RANGE)
+        return Response(point_check(rule_set, lat, lng))

@@ -28,3 +28,11 @@ EFFECTIVE_BEFORE_LATEST = (
     "تاریخ اجرا نمی‌تواند پیش از {date} باشد، که نسخهٔ منتشرشدهٔ دیگری از آن روز اجرا می‌شود؛ "
     "وگرنه آن نسخهٔ قدیمی‌تر در آن روز جای این نسخه را می‌گیرد."
 )
+# the map picker's live check (daftar/rules/map.py)
+MAP_INSIDE = "این نقطه درون محدودهٔ مجاز {place} است."
+MAP_OUTSIDE = "این نقطه بیرون از محدوده‌های مجاز {place} است؛ محل فعالیت باید درون محدودهٔ سبز نقشه باشد."
+MAP_NO_ZONE = "برای {place} محدودهٔ جغرافیایی‌ای تعیین نشده است."
+MAP_NEAREST = "نزدیک‌ترین دفتر خدمات، «{name}»، {distance} با این نقطه فاصله دارد."
+MAP_COORDINATE_MISSING = "{label} را بنویسید."
+MAP_COORDINATE_NUMBER = "{label} باید عدد باشد، مثلاً ۳۵٫۷۴۵."
+MAP_MUNICIPALITY_MISSING = "شهرداری را مشخص کنید."
