@@ -210,6 +210,7 @@ def _render_case(
             }
 
     missing = missing_documents(application, documents, requirements)
+    inspection = (application.assessment or {}).get("inspection") or {}
     context = {
         "case": application,
         "body": body,
@@ -233,6 +234,13 @@ def _render_case(
         "action_forms": action_forms,
         "correction": correction,
         "assessment": application.assessment or {},
+        # conditions by their text, never their ids (issue 19 §1)
+        "failed_conditions": [texts.get(cid, "") for cid in body.get("failed_conditions") or [] if texts.get(cid)],
+        "inspection_results": [
+            {"text": texts.get(r.get("id"), "") or "شرط بازدید", "result": r.get("result")}
+            for r in inspection.get("results", [])
+            if isinstance(r, dict)
+        ],
         # the applicant's numbered steps (issue 19 §4)
         "steps": case_steps(application, missing) if owner else [],
         "current_step": next((s for s in case_steps(application, missing) if s["state"] == "current"), None),
