@@ -114,7 +114,9 @@ def stages_ahead(application: Application, clocks: list[dict[str, object]]) -> l
     status = application.status
     if status == Status.CORRECTION_REQUESTED:
         status = Status.DOCUMENT_REVIEW
-    position = order.index(status) if status in order else (len(order) if status in FINAL or status == Status.APPROVED else -1)
+    position = (
+        order.index(status) if status in order else (len(order) if status in FINAL or status == Status.APPROVED else -1)
+    )
     rows = []
     for i, (stage, label) in enumerate(TRACK):
         clock = by_stage.get(stage)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from daftar.calls.models import CallState
 from daftar.calls.selectors import calls_list
 from daftar.documents import messages as doc_msg
+from daftar.documents.models import Document
 from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.kernel.normalize import normalize_text, persian_digits, persian_number
 from daftar.municipalities.models import Municipality
@@ -26,11 +27,12 @@ from daftar.rules.models import LicenceType
 
 from .. import messages as msg
 from .. import services
-from ..case_documents import document_upload
+from ..case_documents import UPLOAD_STATES, document_upload
 from ..forms import SubmitForm, errors_to_form
 from ..models import Application
 from ..presenters import missing_documents, needed_now, next_step, requirements_for
 from ..selectors import my_cases
+from ..services.guards import guard_documents_complete
 from .case_page import _case_or_404, _case_url, _render_case, _upload_form
 
 # Persian texts of the pages (the services' own refusals come with their messages).
@@ -84,7 +86,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 def _upload_json(application: Application, status: int, message: str, **extra: Any) -> JsonResponse:
-    documents = list(application.documents.all())
+    documents = list(Document.objects.filter(application=application, is_current=True))  # not the prefetched ones
     missing = missing_documents(application, documents, requirements_for(application))
     body = {
         "ok": status < 400,
@@ -158,11 +160,13 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     file (missing documents) with its own Persian message."""
     application = _case_or_404(request, pk)
     form = SubmitForm(request.POST, auto_id="id_submit_%s")
-    if application.applicant_id == request.user.pk and not (form.is_valid() and form.cleaned_data["confirm"]):
-        form.add_error("confirm", msg.CONFIRM_REQUIRED)
-        messages.error(request, msg.CONFIRM_REQUIRED)
-        return _render_case(request, application, status=400, bound=form)
     try:
+        confirmed = form.is_valid() and form.cleaned_data["confirm"]
+        if application.applicant_id == request.user.pk and application.status in UPLOAD_STATES and not confirmed:
+            guard_documents_complete(application, request.user, {})  # an incomplete file says so first
+            form.add_error("confirm", msg.CONFIRM_REQUIRED)
+            messages.error(request, msg.CONFIRM_REQUIRED)
+            return _render_case(request, application, status=400, bound=form)
         submitted = services.application_submit(application_id=application.pk, actor=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)

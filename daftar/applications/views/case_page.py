@@ -248,7 +248,11 @@ def _render_case(
         "required_count": sum(1 for r in requirements if r.required),
         "stages": stages_ahead(application, body["deadlines"]) if owner else [],
         "submit_form": bound if isinstance(bound, SubmitForm) else SubmitForm(auto_id="id_submit_%s"),
-        "upload_choices": [(r.code, r.title) for r in requirements if r.code in {row["requirement"].code for row in rows if "upload_form" in row}],
+        "upload_choices": [
+            (r.code, r.title)
+            for r in requirements
+            if r.code in {row["requirement"].code for row in rows if "upload_form" in row}
+        ],
         "upload_bound": bound if isinstance(bound, UploadForm) else None,
         "upload_accept": ",".join(sorted({KINDS.get(t, ("", t))[1] for r in requirements for t in r.accepted_types})),
         "upload_max": max((r.max_bytes for r in requirements), default=0),
