@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 
+from daftar.accounts.selectors import profile_gaps
 from daftar.documents.models import Document, ReviewState
 from daftar.inquiries import policy as inquiry_policy
 from daftar.inquiries.workflow import INQUIRY
@@ -30,7 +31,7 @@ from ..api import case_body
 from ..case_documents import UPLOAD_STATES
 from ..forms import ACTION_FORMS, ActionForm, ReviewForm, SubmitForm, UploadForm
 from ..models import Application, StageClock
-from ..presenters import case_steps, missing_documents, requirements_for, stages_ahead
+from ..presenters import case_steps, missing_documents, next_step, requirements_for, stages_ahead
 from ..selectors import case_detail
 from ..workflow import STAFF_ROLES_FOR_CASES, Status
 
@@ -245,6 +246,8 @@ def _render_case(
         "steps": case_steps(application, missing) if owner else [],
         "current_step": next((s for s in case_steps(application, missing) if s["state"] == "current"), None),
         "missing": missing,
+        "next_step_text": next_step(application, missing),
+        "profile_gaps": profile_gaps(application.applicant) if owner and can_upload else [],
         "required_count": sum(1 for r in requirements if r.required),
         "stages": stages_ahead(application, body["deadlines"]) if owner else [],
         "submit_form": bound if isinstance(bound, SubmitForm) else SubmitForm(auto_id="id_submit_%s"),

@@ -43,7 +43,6 @@ def test_a_citizen_with_nothing_pending_sees_no_panel():
 
 
 def test_an_applicant_sees_each_open_case_with_its_status_and_next_step(tehran_rules):
-
     me = User.objects.get(mobile="09120000001")
     call = open_call()
     case = application_create(call=call, district_id=call.districts.first().district_id, facts_raw=GOOD_FACTS, actor=me)

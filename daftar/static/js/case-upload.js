@@ -131,7 +131,7 @@
       const box = document.getElementById("missing");
       if (!box || !missing) return;
       const ul = document.createElement("ul");
-      ul.className = "mb-0";
+      ul.className = "mb-0 missing-inline";
       missing.forEach((r) => {
         const li = document.createElement("li");
         li.dataset.missing = r.code;
