@@ -238,7 +238,7 @@ def _render_case(
         # conditions by their text, never their ids (issue 19 §1)
         "failed_conditions": [texts.get(cid, "") for cid in body.get("failed_conditions") or [] if texts.get(cid)],
         "inspection_results": [
-            {"text": texts.get(r.get("id"), "") or "شرط بازدید", "result": r.get("result")}
+            {"text": texts.get(str(r.get("id")), "") or "شرط بازدید", "result": r.get("result")}
             for r in inspection.get("results", [])
             if isinstance(r, dict)
         ],
