@@ -172,8 +172,10 @@
     });
 
     input.addEventListener("change", () => {
+      if (!input.files.length) return;
       add(input.files);
-      input.value = "";
+      input.value = ""; // the same file may be chosen again after a refusal
+      input.dispatchEvent(new Event("change")); // the Persian face (app.js) says nothing is chosen now
     });
     ["dragenter", "dragover"].forEach((type) =>
       zone.addEventListener(type, (e) => {
