@@ -20,10 +20,11 @@ from django.views.decorators.http import require_http_methods
 from daftar.calls.models import Call
 from daftar.calls.selectors import calls_list
 from daftar.kernel.errors import ApplicationError
+from daftar.rules.models import EligibilityCheck
 
 from . import policy
 from . import services as case_services
-from .forms import ApplyForm, errors_to_form
+from .forms import ApplyForm, errors_to_form, facts_initial
 from .models import Application
 from .selectors import my_cases
 
@@ -41,6 +42,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.user.is_authenticated:
         existing = my_cases(request.user).filter(call=call).first()
     form = None
+    prefilled = False
     status = 200
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -64,7 +66,9 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if status == 200:
             status = 400
     elif is_open and request.user.is_authenticated and existing is None:
-        form = ApplyForm(districts=districts)
+        checked = last_self_check(request.user, call)
+        prefilled = checked is not None
+        form = ApplyForm(districts=districts, initial=facts_initial(checked.facts if checked else None))
     context = {
         "call": call,
         "is_open": is_open,
@@ -73,8 +77,19 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "existing": existing,
         "can_rank": may_rank(request.user, call),
+        "prefilled": prefilled,
     }
     return render(request, "calls/detail.html", context, status=status)
+
+
+def last_self_check(user: Any, call: Call) -> EligibilityCheck | None:
+    """The person's latest saved self-check for the call's licence type (its own
+    municipality's first): its answers fill the apply form, so they are not asked again."""
+    checks = EligibilityCheck.objects.filter(user=user, rule_set__licence_type_id=call.licence_type_id)
+    return (
+        checks.filter(rule_set__municipality_id=call.municipality_id).order_by("-created_at", "-pk").first()
+        or checks.order_by("-created_at", "-pk").first()
+    )
 
 
 def may_rank(user: Any, call: Call) -> bool:

@@ -33,6 +33,11 @@ def _limit(application: Application, stage: str) -> int | None:
     return DEFAULT_STAGE_DAYS.get(stage)
 
 
+def stage_limit(application: Application, stage: str) -> int | None:
+    """The legal limit of ``stage`` in working days, as a clock entering it would get it."""
+    return _limit(application, stage)
+
+
 def _running(application: Application) -> StageClock | None:
     return (
         StageClock.objects.filter(application=application, finished_at__isnull=True, paused_at__isnull=True)

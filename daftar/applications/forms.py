@@ -15,6 +15,7 @@ from django import forms
 
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.forms import PersianForm
+from daftar.kernel.normalize import persian_digits
 from daftar.rules.constants import EQUIPMENT, PREMISES_USES
 from daftar.rules.forms import SelfCheckForm
 
@@ -84,6 +85,36 @@ class ApplyForm(SelfCheckForm):
         self.order_fields(["district"])
 
 
+def facts_initial(facts: dict[str, Any] | None) -> dict[str, Any]:
+    """The apply form's initial values from saved facts (the person's last self-check), so the
+    answers given there are not asked again (issue 19 §4); the person may still change them.
+    Numbers are shown in Persian digits, as the person would type them."""
+    facts = facts or {}
+    initial: dict[str, Any] = {}
+    for name in ("degree_level", "degree_field", "premises_use"):
+        if facts.get(name):
+            initial[name] = str(facts[name])
+    for name in SelfCheckForm.BOOLEAN_FIELDS:
+        if isinstance(facts.get(name), bool):
+            initial[name] = "yes" if facts[name] else "no"
+    for name in ("experience_years", "training_hours", "premises_area_m2"):
+        value = facts.get(name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            initial[name] = _typed_number(value)
+    if isinstance(facts.get("equipment"), list):
+        initial["equipment"] = [str(v) for v in facts["equipment"]]
+    location = facts.get("location")
+    if isinstance(location, dict) and isinstance(location.get("lat"), int | float):
+        initial["lat"] = _typed_number(location["lat"])
+        initial["lng"] = _typed_number(location.get("lng", 0))
+    return initial
+
+
+def _typed_number(value: float) -> str:
+    text = str(int(value)) if float(value).is_integer() else repr(float(value))
+    return persian_digits(text.replace(".", "٫"))
+
+
 # --- the applicant's documents, submission ---------------------------------------------------
 
 
@@ -91,7 +122,13 @@ class UploadForm(PersianForm):
     """One document type's upload; the file is judged by ``case_documents.document_upload``."""
 
     type = forms.CharField(widget=forms.HiddenInput, max_length=40)
-    file = forms.FileField(label="پرونده", required=False, allow_empty_file=True)
+    file = forms.FileField(label="فایل", required=False, allow_empty_file=True)
+
+
+class SubmitForm(PersianForm):
+    """The applicant's explicit confirmation before submitting (issue 19 §4.3)."""
+
+    confirm = forms.BooleanField(label="اطلاعات و مدارک را درست و کامل وارد کرده‌ام.", required=False)
 
 
 # --- staff: document review and moves -----------------------------------------------------

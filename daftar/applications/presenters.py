@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from daftar.accounts.selectors import profile_gaps
 from daftar.documents.models import Document, ReviewState
 from daftar.kernel.jalali import to_jalali
+from daftar.kernel.normalize import persian_digits
 from daftar.rules.models import DocumentRequirement
 
 from . import messages as msg
+from .clocks import stage_limit
 from .models import Application
 from .workflow import FINAL, Status
 
@@ -54,3 +56,97 @@ def needed_now(
         else:
             needed.append(msg.NEED_SUBMIT)
     return needed
+
+
+# --- the applicant's case as numbered steps (issue 19 §4) -------------------------------------
+
+# The stages a submitted case passes through, in order, as the applicant reads them.
+TRACK: tuple[tuple[str, str], ...] = (
+    (Status.SUBMITTED, "بررسی اولیه"),
+    (Status.DOCUMENT_REVIEW, "بررسی مدارک"),
+    (Status.EXAM, "آزمون تخصصی"),
+    (Status.INTERVIEW, "مصاحبه"),
+    (Status.SITE_INSPECTION, "بازدید از محل"),
+    (Status.FINAL_REVIEW, "تصمیم نهایی"),
+)
+STEP_TITLES = ("اطلاعات", "مدارک", "بازبینی و ثبت", "پیگیری")
+STEP_STATE_LABELS = {"done": "انجام شد", "current": "گام کنونی", "waiting": "در انتظار"}
+EDITABLE = (Status.DRAFT, Status.CORRECTION_REQUESTED)
+
+
+def missing_documents(
+    application: Application, documents: Iterable[Document], requirements: list[DocumentRequirement]
+) -> list[DocumentRequirement]:
+    """The required documents with no current version, or whose current one was rejected."""
+    current = {d.doc_type: d for d in documents if d.is_current}
+    return [
+        r
+        for r in requirements
+        if r.required and (r.code not in current or current[r.code].review_state == ReviewState.REJECTED)
+    ]
+
+
+def case_steps(application: Application, missing: list[DocumentRequirement]) -> list[dict[str, object]]:
+    """The four steps (facts, documents, review and confirm, tracking) with their state."""
+    editable = application.status in EDITABLE
+    if editable:
+        states = ["done", "current" if missing else "done", "waiting" if missing else "current", "waiting"]
+    else:
+        states = ["done", "done", "done", "done" if application.status in FINAL else "current"]
+    anchors = ("step-facts", "step-documents", "step-confirm", "step-tracking")
+    return [
+        {
+            "no": i + 1,
+            "title": STEP_TITLES[i],
+            "state": state,
+            "state_label": STEP_STATE_LABELS[state],
+            "anchor": anchors[i],
+        }
+        for i, state in enumerate(states)
+    ]
+
+
+def stages_ahead(application: Application, clocks: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The track of a case: each stage with its legal limit, its due date when its clock runs,
+    and whether it is done, current or still ahead."""
+    by_stage = {str(c["stage"]): c for c in clocks}
+    order = [stage for stage, _ in TRACK]
+    status = application.status
+    if status == Status.CORRECTION_REQUESTED:
+        status = Status.DOCUMENT_REVIEW
+    position = (
+        order.index(status) if status in order else (len(order) if status in FINAL or status == Status.APPROVED else -1)
+    )
+    rows = []
+    for i, (stage, label) in enumerate(TRACK):
+        clock = by_stage.get(stage)
+        if application.status in FINAL and application.status != Status.LICENCE_ISSUED and clock is None:
+            state = "skipped"
+        elif i < position or (clock is not None and clock.get("finished_at")):
+            state = "done"
+        elif i == position:
+            state = "current"
+        else:
+            state = "waiting"
+        rows.append(
+            {
+                "stage": stage,
+                "label": label,
+                "state": state,
+                "limit_days": clock["limit_days"] if clock else stage_limit(application, stage),
+                "due_at": clock.get("due_at") if clock and state == "current" else None,
+            }
+        )
+    return rows
+
+
+def next_step(application: Application, missing: list[DocumentRequirement]) -> str:
+    """The applicant's next step in words (the dashboard and «پرونده‌های من»)."""
+    if application.status in FINAL:
+        return msg.NEED_NOTHING_FINAL.format(status=application.get_status_display())
+    if application.status in EDITABLE:
+        if missing:
+            return msg.NEXT_DOCUMENTS.format(count=persian_digits(len(missing)))
+        return msg.NEXT_CONFIRM
+    due = f"؛ پاسخ شهرداری تا {to_jalali(application.due_at)}" if application.due_at else ""
+    return msg.NEED_WAIT.format(status=application.get_status_display(), due=due)

@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from daftar.accounts.events import WorkItem, WorkPanel, WorkWanted
 from daftar.accounts.policy import holds_anywhere
-from daftar.applications.selectors import is_overdue, is_staff_for, queue, queue_count
+from daftar.applications.presenters import missing_documents, next_step, requirements_for
+from daftar.applications.selectors import is_overdue, is_staff_for, my_cases, queue, queue_count
+from daftar.applications.workflow import FINAL
 from daftar.appointments.models import Appointment
 from daftar.appointments.workflow import AppointmentStatus
 from daftar.kernel.events import handles
@@ -63,6 +65,40 @@ def case_panels(user: Any) -> list[WorkPanel]:
             items=items,
             order=10,
             empty_text="پرونده‌ای در صف کار شما نیست.",
+        )
+    ]
+
+
+def applicant_panels(user: Any) -> list[WorkPanel]:
+    """The applicant's own open cases: each one's status and next step in words (issue 19 §4)."""
+    cases = list(
+        my_cases(user)
+        .exclude(status__in=FINAL)
+        .select_related("call__licence_type")
+        .prefetch_related("documents")
+        .order_by("-created_at")
+    )
+    if not cases:
+        return []
+    items = []
+    for a in cases[:OLDEST]:
+        missing = missing_documents(a, list(a.documents.all()), requirements_for(a))
+        items.append(
+            WorkItem(
+                label=f"{a.call.title} ({a.get_status_display()}) — {next_step(a, missing)}",
+                url=reverse("applications:detail", args=[a.pk]),
+                due=a.call.closes_at if a.status == "draft" else a.due_at,
+            )
+        )
+    return [
+        WorkPanel(
+            role="applicant",
+            title="پرونده‌های شما",
+            count=len(cases),
+            url=reverse("applications:mine"),
+            items=tuple(items),
+            order=4,
+            empty_text="پروندهٔ بازی ندارید.",
         )
     ]
 
@@ -149,6 +185,7 @@ def office_panels(user: Any) -> list[WorkPanel]:
 
 # Every role's panels, in the dashboard's order. The role pages' own modules add theirs here.
 PROVIDERS: list[PanelsOf] = [
+    applicant_panels,
     case_panels,
     holder_panels,
     office_panels,

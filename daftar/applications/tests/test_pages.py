@@ -279,12 +279,22 @@ def test_case_page_is_the_applicants_and_404_for_others(tehran_rules):
     assert response.status_code == 200
     page = html(response)
     assert 'data-status="draft"' in page
-    assert "آنچه اکنون از شما لازم است" in page
+    # The case as numbered steps: facts done, documents current, confirmation and tracking waiting.
+    assert re.findall(r'data-step="(\d)" data-state="(\w+)"', page) == [
+        ("1", "done"),
+        ("2", "current"),
+        ("3", "waiting"),
+        ("4", "waiting"),
+    ]
+    assert "مهلت ثبت نهایی" in page  # the current step's deadline: the call's closing
     required = DocumentRequirement.objects.filter(required=True, stage="submission")
     for requirement in required:
         assert f'id="doc-{requirement.code}"' in page
-        assert f'name="type" value="{requirement.code}"' in page
-    assert 'enctype="multipart/form-data"' in page
+        assert f'data-missing="{requirement.code}"' in page  # listed as still missing
+        assert f'<option value="{requirement.code}">' in page
+    assert page.count('enctype="multipart/form-data"') == 1  # one upload form, not one per document
+    assert 'id="submit-form"' not in page  # nothing to submit while documents are missing
+    assert not re.search(r">\s*S\d+(\.\d+)?\s*<", page)  # conditions by their text, no ids
     assert "کد رهگیری" not in page  # not before submission
     assert f'href="/applications/{case.pk}/withdraw/"' in page
     assert web(user(OTHER_APPLICANT)).get(f"/applications/{case.pk}/").status_code == 404
@@ -307,7 +317,7 @@ def test_upload_through_the_page_stores_a_version(tehran_rules, media):
         f"/applications/{case.pk}/documents/", {"type": "national_card", "file": upload_file("national_card")}
     )
     assert response.status_code == 302
-    assert response["Location"] == f"/applications/{case.pk}/#doc-national_card"
+    assert response["Location"] == f"/applications/{case.pk}/#step-documents"
     document = Document.objects.get(application=case)
     assert document.doc_type == "national_card" and document.version == 1
     page = html(me.get(f"/applications/{case.pk}/"))
@@ -391,7 +401,14 @@ def test_submit_without_documents_is_refused_then_succeeds_with_a_tracking_code(
             f"/applications/{case.pk}/documents/", {"type": requirement.code, "file": upload_file(requirement.code)}
         )
         assert r.status_code == 302, html(r)
-    response = me.post(f"/applications/{case.pk}/submit/", follow=True)
+    # Complete, but not confirmed: refused in Persian, nothing changes.
+    page = html(me.get(f"/applications/{case.pk}/"))
+    assert 'id="submit-form"' in page and 'name="confirm"' in page
+    response = me.post(f"/applications/{case.pk}/submit/")
+    assert response.status_code == 400 and amsg.CONFIRM_REQUIRED in html(response)
+    case.refresh_from_db()
+    assert case.status == "draft"
+    response = me.post(f"/applications/{case.pk}/submit/", {"confirm": "on"}, follow=True)
     case.refresh_from_db()
     assert case.status == "submitted"
     page = html(response)
@@ -476,10 +493,7 @@ def test_reviewer_reviews_documents_and_requests_a_correction_on_the_page(tehran
     page = html(web(user(APPLICANT)).get(f"/applications/{case_id}/"))
     assert "لطفاً تصویر خوانای کارت ملی را بفرستید." in page
     assert "دلیل رد: تصویر ناخوانا است" in page
-    assert (
-        page.count('enctype="multipart/form-data"')
-        == 1 + DocumentRequirement.objects.filter(stage="submission", required=False).count()
-    )
+    assert page.count('enctype="multipart/form-data"') == 1
     assert 'data-state="paused"' in page
     me = web(user(APPLICANT))
     accepted = documents[1].doc_type
@@ -489,7 +503,7 @@ def test_reviewer_reviews_documents_and_requests_a_correction_on_the_page(tehran
     response = me.post(f"/applications/{case_id}/documents/", {"type": again, "file": upload_file(again)})
     assert response.status_code == 302
     assert "ثبت دوبارهٔ درخواست" in html(me.get(f"/applications/{case_id}/"))
-    assert me.post(f"/applications/{case_id}/submit/").status_code == 302
+    assert me.post(f"/applications/{case_id}/submit/", {"confirm": "on"}).status_code == 302
     assert Application.objects.get(pk=case_id).status == "submitted"
 
 

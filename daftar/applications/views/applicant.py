@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -19,17 +19,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 from daftar.calls.models import CallState
 from daftar.calls.selectors import calls_list
 from daftar.documents import messages as doc_msg
+from daftar.documents.models import Document
 from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.kernel.normalize import normalize_text, persian_digits, persian_number
 from daftar.municipalities.models import Municipality
 from daftar.rules.models import LicenceType
 
+from .. import messages as msg
 from .. import services
-from ..case_documents import document_upload
-from ..forms import errors_to_form
+from ..case_documents import UPLOAD_STATES, document_upload
+from ..forms import SubmitForm, errors_to_form
 from ..models import Application
-from ..presenters import needed_now, requirements_for
+from ..presenters import missing_documents, needed_now, next_step, requirements_for
 from ..selectors import my_cases
+from ..services.guards import guard_documents_complete
 from .case_page import _case_or_404, _case_url, _render_case, _upload_form
 
 # Persian texts of the pages (the services' own refusals come with their messages).
@@ -46,9 +49,17 @@ def mine(request: HttpRequest) -> HttpResponse:
     for a in cases:
         if a.call.licence_type_id not in requirements:
             requirements[a.call.licence_type_id] = requirements_for(a)
-    rows = [
-        {"case": a, "needed": needed_now(a, a.documents.all(), requirements[a.call.licence_type_id])} for a in cases
-    ]
+    rows = []
+    for a in cases:
+        documents = list(a.documents.all())
+        needs = requirements[a.call.licence_type_id]
+        rows.append(
+            {
+                "case": a,
+                "needed": needed_now(a, documents, needs),
+                "next": next_step(a, missing_documents(a, documents, needs)),
+            }
+        )
     return render(request, "applications/mine.html", {"rows": rows})
 
 
@@ -69,11 +80,29 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/start.html", context)
 
 
+def _wants_json(request: HttpRequest) -> bool:
+    """The drop area's script uploads one file per request and asks for JSON back."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _upload_json(application: Application, status: int, message: str, **extra: Any) -> JsonResponse:
+    documents = list(Document.objects.filter(application=application, is_current=True))  # not the prefetched ones
+    missing = missing_documents(application, documents, requirements_for(application))
+    body = {
+        "ok": status < 400,
+        "message": message,
+        "missing": [{"code": r.code, "title": r.title} for r in missing],
+        **extra,
+    }
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
 @csrf_exempt
 @require_POST
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     """A document upload. An announced body over the upload limit is refused with 413 before
-    anything reads it; only then is the CSRF token (inside the body) checked."""
+    anything reads it; only then is the CSRF token (inside the body or the ``X-CSRFToken``
+    header) checked. The drop area's script gets JSON back (``Accept: application/json``)."""
     if not request.user.is_authenticated:
         return redirect_to_login(_case_url(pk))
     application = _case_or_404(request, pk)
@@ -83,7 +112,10 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         length = 0
     limit = settings.API_MAX_UPLOAD_BYTES
     if length > limit:
-        messages.error(request, doc_msg.TOO_LARGE.format(limit=persian_number(limit / (1024 * 1024))))
+        message = doc_msg.TOO_LARGE.format(limit=persian_number(limit / (1024 * 1024)))
+        if _wants_json(request):
+            return _upload_json(application, 413, message)
+        messages.error(request, message)
         return _render_case(request, application, status=413)
     return _upload_checked(request, application)
 
@@ -93,7 +125,10 @@ def _upload_checked(request: HttpRequest, application: Application) -> HttpRespo
     code = normalize_text(request.POST.get("type", ""))[:40]
     form = _upload_form(code, request.POST, request.FILES)
     form.is_valid()  # every field is optional: the service judges the type and the file
+    as_json = _wants_json(request)
     if application.applicant_id != request.user.pk:
+        if as_json:
+            return _upload_json(application, 403, UPLOAD_ONLY_APPLICANT)
         messages.error(request, UPLOAD_ONLY_APPLICANT)
         return _render_case(request, application, status=403)
     try:
@@ -101,22 +136,37 @@ def _upload_checked(request: HttpRequest, application: Application) -> HttpRespo
             application=application, doc_type=code, file=form.cleaned_data.get("file"), actor=request.user
         )
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-        errors_to_form(form, exc)
-        response = _render_case(request, application, status=exc.status_code, bound=form, bound_key=code)
+        if as_json:
+            response: HttpResponse = _upload_json(application, exc.status_code, exc.message)
+        else:
+            messages.error(request, exc.message)
+            errors_to_form(form, exc)
+            response = _render_case(request, application, status=exc.status_code, bound=form, bound_key=code)
         if isinstance(exc, ThrottledError):
             response["Retry-After"] = str(exc.retry_after)
         return response
     title = next((r.title for r in requirements_for(application) if r.code == document.doc_type), document.doc_type)
-    messages.success(request, UPLOADED.format(title=title, version=persian_digits(document.version)))
-    return redirect(_case_url(application.pk, f"doc-{document.doc_type}"))
+    message = UPLOADED.format(title=title, version=persian_digits(document.version))
+    if as_json:
+        return _upload_json(application, 201, message, code=document.doc_type, title=title)
+    messages.success(request, message)
+    return redirect(_case_url(application.pk, "step-documents"))
 
 
 @login_required
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submitting needs the explicit confirmation box ticked; the service refuses an incomplete
+    file (missing documents) with its own Persian message."""
     application = _case_or_404(request, pk)
+    form = SubmitForm(request.POST, auto_id="id_submit_%s")
     try:
+        confirmed = form.is_valid() and form.cleaned_data["confirm"]
+        if application.applicant_id == request.user.pk and application.status in UPLOAD_STATES and not confirmed:
+            guard_documents_complete(application, request.user, {})  # an incomplete file says so first
+            form.add_error("confirm", msg.CONFIRM_REQUIRED)
+            messages.error(request, msg.CONFIRM_REQUIRED)
+            return _render_case(request, application, status=400, bound=form)
         submitted = services.application_submit(application_id=application.pk, actor=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)

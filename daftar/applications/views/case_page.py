@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 
+from daftar.accounts.selectors import profile_gaps
 from daftar.documents.models import Document, ReviewState
 from daftar.inquiries import policy as inquiry_policy
 from daftar.inquiries.workflow import INQUIRY
@@ -28,9 +29,9 @@ from daftar.rules.constants import DEGREE_FIELDS, DEGREE_LEVELS, EQUIPMENT, FACT
 from .. import policy, services
 from ..api import case_body
 from ..case_documents import UPLOAD_STATES
-from ..forms import ACTION_FORMS, ActionForm, ReviewForm, UploadForm
+from ..forms import ACTION_FORMS, ActionForm, ReviewForm, SubmitForm, UploadForm
 from ..models import Application, StageClock
-from ..presenters import requirements_for
+from ..presenters import case_steps, missing_documents, next_step, requirements_for, stages_ahead
 from ..selectors import case_detail
 from ..workflow import STAFF_ROLES_FOR_CASES, Status
 
@@ -120,7 +121,7 @@ def _render_case(
     application: Application,
     *,
     status: int = 200,
-    bound: ActionForm | UploadForm | ReviewForm | None = None,
+    bound: ActionForm | UploadForm | ReviewForm | SubmitForm | None = None,
     bound_key: str = "",
 ) -> HttpResponse:
     """The case page; ``bound`` is a form that failed, shown again with its errors in the
@@ -209,6 +210,8 @@ def _render_case(
                 ],
             }
 
+    missing = missing_documents(application, documents, requirements)
+    inspection = (application.assessment or {}).get("inspection") or {}
     context = {
         "case": application,
         "body": body,
@@ -232,6 +235,30 @@ def _render_case(
         "action_forms": action_forms,
         "correction": correction,
         "assessment": application.assessment or {},
+        # conditions by their text, never their ids (issue 19 §1)
+        "failed_conditions": [texts.get(cid, "") for cid in body.get("failed_conditions") or [] if texts.get(cid)],
+        "inspection_results": [
+            {"text": texts.get(str(r.get("id")), "") or "شرط بازدید", "result": r.get("result")}
+            for r in inspection.get("results", [])
+            if isinstance(r, dict)
+        ],
+        # the applicant's numbered steps (issue 19 §4)
+        "steps": case_steps(application, missing) if owner else [],
+        "current_step": next((s for s in case_steps(application, missing) if s["state"] == "current"), None),
+        "missing": missing,
+        "next_step_text": next_step(application, missing),
+        "profile_gaps": profile_gaps(application.applicant) if owner and can_upload else [],
+        "required_count": sum(1 for r in requirements if r.required),
+        "stages": stages_ahead(application, body["deadlines"]) if owner else [],
+        "submit_form": bound if isinstance(bound, SubmitForm) else SubmitForm(auto_id="id_submit_%s"),
+        "upload_choices": [
+            (r.code, r.title)
+            for r in requirements
+            if r.code in {row["requirement"].code for row in rows if "upload_form" in row}
+        ],
+        "upload_bound": bound if isinstance(bound, UploadForm) else None,
+        "upload_accept": ",".join(sorted({KINDS.get(t, ("", t))[1] for r in requirements for t in r.accepted_types})),
+        "upload_max": max((r.max_bytes for r in requirements), default=0),
     }
     return render(request, "applications/detail.html", context, status=status)
 

@@ -8,6 +8,8 @@ from django.test import Client
 
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import UserFactory
+from daftar.applications.services import application_create
+from daftar.applications.tests.helpers import GOOD_FACTS, open_call
 from daftar.supervision.services import notice_issue, violation_record
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +40,13 @@ def test_a_holder_is_asked_to_answer_the_notice_before_its_deadline(make_licence
 def test_a_citizen_with_nothing_pending_sees_no_panel():
     html = _dashboard(UserFactory())
     assert "کارهایی که اکنون با شماست" not in html and "data-menu-group" not in html
+
+
+def test_an_applicant_sees_each_open_case_with_its_status_and_next_step(tehran_rules):
+    me = User.objects.get(mobile="09120000001")
+    call = open_call()
+    case = application_create(call=call, district_id=call.districts.first().district_id, facts_raw=GOOD_FACTS, actor=me)
+    html = _dashboard(me)
+    assert 'data-panel="applicant"' in html and "پرونده‌های شما" in html
+    assert f'href="/applications/{case.pk}/"' in html
+    assert "(پیش‌نویس) — گام ۲ از ۴: بارگذاری" in html and "مهلت:" in html
