@@ -88,6 +88,7 @@
         ctx.restore();
       });
       ctx.restore();
+      chart.canvas.setAttribute("data-bar-labels", String(labels.length));  // what was labelled, for tests
     }
   };
 
