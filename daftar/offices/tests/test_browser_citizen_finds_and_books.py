@@ -1,7 +1,8 @@
 """Browser journey of a citizen (issue 19 §7): in the finder an office closed today says when it
 next opens and its phone number is a link to call; on its page the same; booking shows what it
 costs before the citizen confirms, and a second press of «confirm» sends nothing more.
-Screenshots in test-artifacts/ (citizen-…)."""
+The registry names it as the finder does, and an
+unknown address is a Persian 404 page. Screenshots in test-artifacts/ (citizen-…)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,17 @@ def test_citizen_finds_a_closed_office_sees_when_it_opens_and_books_seeing_the_f
     licence = page.get_by_role("link", name=office.licence.number)
     assert licence.get_attribute("href") == f"/licences/verify/{office.licence.number}/"
     check_page(page, "citizen-office")
+    licence.click()
+    page.wait_for_url(f"**/licences/verify/{office.licence.number}/")
+    assert office.name in page.locator("main").inner_text()
+
+    page.goto(live_server.url + "/licences/registry/?municipality=tehran")
+    row = page.locator(f"tr[data-licence='{office.licence.number}']")
+    assert office.name in row.inner_text()
+    check_page(page, "citizen-registry")
+    page.goto(live_server.url + "/no-such-page/")
+    assert page.get_by_role("heading", name="صفحه یافت نشد").is_visible()
+    check_page(page, "citizen-error-404")
 
     browser_login(page, live_server.url, CITIZEN)
     page.goto(f"{live_server.url}/offices/{office.pk}/book/")
