@@ -30,6 +30,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from daftar.catalogue.models import Service
+from daftar.catalogue.tariffs import tariff_in_force
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.normalize import normalize_text
 from daftar.offices.hours import day_hours, office_sanction
@@ -78,6 +80,13 @@ def _day_choices(office: Office, now: dt.datetime) -> list[dict[str, Any]]:
     return out
 
 
+def _fee(office: Office, service: Service, day: dt.date) -> dict[str, Any]:
+    """What the citizen pays, said before booking: the booking itself costs nothing; the service's
+    tariff in force that day is paid at the office (``amount`` None: no tariff set yet)."""
+    tariff = tariff_in_force(office.municipality_id, service.pk, day)
+    return {"amount": tariff.amount if tariff else None}
+
+
 def book(request: HttpRequest, pk: int) -> HttpResponse:
     office = _office(pk)
     now = timezone.now()
@@ -91,6 +100,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         "sanction": office_sanction(office, tehran_today()),
     }
     if service is not None:
+        context["fee"] = _fee(office, service, tehran_today())
         days = _day_choices(office, now)
         context["days"] = days
         raw = request.GET.get("date")
@@ -142,6 +152,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         "start": start,
         "end": start + dt.timedelta(minutes=service.duration_minutes),
         "start_value": start.isoformat(),
+        "fee": _fee(office, service, start.astimezone(services.TEHRAN).date()),
         "back": _book_url(office, service=service.code, date=start.astimezone(services.TEHRAN).date().isoformat()),
     }
     return render(request, "appointments/confirm.html", context)

@@ -86,8 +86,13 @@ DEMO_TARIFFS = {
     "other_inquiry": 300_000,
 }
 DEMO_HISTORY_DAYS = 90  # about three Jalali months of transactions before today
-# Monthly running costs per office, in rials: EXAMPLES (نمونه).
-DEMO_COSTS = {"salaries": 450_000_000, "rent": 120_000_000, "equipment": 25_000_000}
+# Monthly running costs per office, in rials: EXAMPLES (نمونه). In proportion to the demo's
+# income (DEMO_DAILY services a day at DEMO_TARIFFS, about 90–170 million rials a month): a
+# small office's two salaries and its rent; equipment varies month to month, and one month
+# carries a larger purchase (DEMO_PURCHASE), so most months show a modest profit and one a loss.
+DEMO_COSTS = {"salaries": 50_000_000, "rent": 15_000_000, "equipment": 8_000_000}
+DEMO_PURCHASE = 35_000_000
+DEMO_DAILY = (5, 9)  # services an office performs on a working day, at least and at most
 
 
 # The facts of an applicant who meets every Tehran condition (API.md «Demo data»: the point lies

@@ -23,7 +23,7 @@ from daftar.calls.models import Call
 from daftar.catalogue.models import RevisionStatus, Service, Tariff
 from daftar.catalogue.seed import catalogue_seed
 from daftar.kernel.errors import ApplicationError
-from daftar.kernel.jalali import jalali_year_month, parse_date
+from daftar.kernel.jalali import jalali_month_bounds, jalali_year_month, parse_date
 from daftar.ledger.models import CostEntry, Transaction
 from daftar.licences.models import Licence, LicenceEvent, LicenceStatus
 from daftar.licences.services import OFFICE_NAME, licence_sign, number_prefix
@@ -35,10 +35,12 @@ from daftar.offices.services import hours_set, office_create, staff_add
 from .data import (
     DEMO_CLERK,
     DEMO_COSTS,
+    DEMO_DAILY,
     DEMO_DIRECTIVE,
     DEMO_EQUIPMENT,
     DEMO_HISTORY_DAYS,
     DEMO_OFFICES,
+    DEMO_PURCHASE,
     DEMO_TARIFFS,
     DEMO_TARIFFS_FROM,
 )
@@ -46,11 +48,11 @@ from .supervision import demo_supervision_load
 
 # How often each service is delivered on a demo day (weights; examples).
 SERVICE_MIX = {
-    "building_permit": 2,
+    "building_permit": 4,
     "property_inquiry": 5,
-    "completion_certificate": 1,
-    "charges_payment": 6,
-    "other_inquiry": 3,
+    "completion_certificate": 3,
+    "charges_payment": 4,
+    "other_inquiry": 2,
 }
 # What the demo licence holders declared (they passed every condition, S9-S11).
 HOLDER_FACTS = {
@@ -192,7 +194,9 @@ def _history(office: Office, index: int, recorder: User) -> None:
         start, end = hours.intervals[0]
         minutes = int((end - start).total_seconds() // 60)
         jyear, jmonth = jalali_year_month(hours.day)
-        for n in range(rng.randint(3, 6 + 2 * (index == 0))):
+        # 5–9 services a working day, three more at the first office (DEMO_DAILY)
+        low, high = DEMO_DAILY
+        for n in range(rng.randint(low, high) + 3 * (index == 0)):
             service = services[rng.choices(codes, weights)[0]]
             tariff = _tariff_at(tariffs, service.pk, hours.day)
             if tariff is None:
@@ -217,20 +221,43 @@ def _history(office: Office, index: int, recorder: User) -> None:
                 )
             )
     Transaction.objects.bulk_create(rows, batch_size=500)
-    months = sorted({jalali_year_month(first + dt.timedelta(days=n)) for n in range(DEMO_HISTORY_DAYS + 1)})
-    CostEntry.objects.bulk_create(
-        CostEntry(
-            office=office,
-            jyear=y,
-            jmonth=m,
-            category=category,
-            amount=amount + 5_000_000 * index * (category == "rent"),
-            note="هزینهٔ نمونه",
-            recorded_by=office.staff.filter(role=StaffRole.MANAGER).first().user,  # type: ignore[union-attr]
-        )
-        for y, m in months
-        for category, amount in DEMO_COSTS.items()
-    )
+    _costs(office, index, first, today, rng)
+
+
+def _costs(office: Office, index: int, first: dt.date, today: dt.date, rng: random.Random) -> None:
+    """The office's monthly costs (EXAMPLES, «هزینهٔ نمونه»): salaries and rent steady, equipment
+    varying, one month with a larger purchase; a month the history only partly covers carries
+    its share of the month, so income and costs compare like with like (most months a modest
+    profit, the purchase month a loss at the smaller offices)."""
+    covered: dict[tuple[int, int], int] = {}
+    for n in range((today - first).days):
+        key = jalali_year_month(first + dt.timedelta(days=n))
+        covered[key] = covered.get(key, 0) + 1
+    manager = office.staff.filter(role=StaffRole.MANAGER).first()
+    recorder = manager.user if manager else None
+    months = sorted(covered)
+    entries = []
+    for position, (y, m) in enumerate(months):
+        month_first, month_last = jalali_month_bounds(y, m)
+        share = covered[(y, m)] / ((month_last - month_first).days + 1)
+        equipment = rng.randrange(3_000_000, 12_000_000, 500_000)
+        if position == len(months) // 2:
+            equipment += DEMO_PURCHASE  # new scanners and a printer
+        amounts = {**DEMO_COSTS, "equipment": equipment}
+        amounts["rent"] += 5_000_000 * index
+        for category, amount in amounts.items():
+            entries.append(
+                CostEntry(
+                    office=office,
+                    jyear=y,
+                    jmonth=m,
+                    category=category,
+                    amount=round(amount * share, -5),
+                    note="هزینهٔ نمونه",
+                    recorded_by=recorder,
+                )
+            )
+    CostEntry.objects.bulk_create(entries)
 
 
 def demo_offices_load(tehran: Municipality, call: Call | None) -> list[Office]:

@@ -10,6 +10,7 @@ are declared in ``workflow.LICENCE`` and taken only by ``moves.py``.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils import timezone
 
@@ -69,6 +70,17 @@ class Licence(LifecycleModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def display_name(self) -> str:
+        """The office's one public name: its office's current name (what the finder shows), or the
+        name it was licensed under while it has no office (select_related("office") to read it
+        without a query)."""
+        try:
+            office = self.office  # type: ignore[attr-defined]
+        except ObjectDoesNotExist:
+            return self.office_name
+        return str(office.name) if office is not None else self.office_name
 
 
 class LicenceEvent(models.Model):

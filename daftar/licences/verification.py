@@ -56,7 +56,7 @@ def normalize_number(raw: object) -> str | None:
 def licence_by_number(number: str | None) -> Licence | None:
     if number is None:
         return None
-    return Licence.objects.select_related("municipality", "district").filter(number=number).first()
+    return Licence.objects.select_related("municipality", "district", "office").filter(number=number).first()
 
 
 def live_status(licence: Licence, today: dt.date | None = None) -> str:
@@ -114,7 +114,7 @@ def verification_body(licence: Licence, today: dt.date | None = None) -> dict[st
         "status": status,
         "status_display": LicenceStatus(status).label,
         "holder": mask_name(licence.holder_name),
-        "office": licence.office_name,
+        "office": licence.display_name,
         "municipality": {"slug": licence.municipality.slug, "name": licence.municipality.name},
         "district": {"id": licence.district_id, "number": licence.district.number, "name": licence.district.name},
         "valid_from": licence.valid_from,

@@ -88,7 +88,7 @@ def registry(request: HttpRequest) -> HttpResponse:
                 status__in=[LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED],
                 valid_until__gte=timezone.localdate(),
             )
-            .select_related("district")
+            .select_related("district", "office")
             .order_by("district__number", "number")
         )
         if district is not None:

@@ -23,10 +23,11 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import jdatetime
 from django.db.models import Q
 
 from daftar.kernel.errors import ApplicationError
-from daftar.kernel.jalali import to_jalali
+from daftar.kernel.jalali import JALALI_MONTHS, to_jalali
 from daftar.kernel.normalize import persian_digits
 from daftar.licences.sanctions import Sanction, sanction_on
 from daftar.municipalities.models import DayOff, HolidayCorrection
@@ -249,6 +250,43 @@ def upcoming_days(office: Office, start: dt.date, days: int = 14) -> list[dict[s
     the weekly rows)."""
     book = HoursBook([office], start, start + dt.timedelta(days=max(days, 1) - 1))
     return [day_text(h) for h in book.days(office)]
+
+
+def next_opening(book: HoursBook, office: Office, moment: dt.datetime, days: int = 14) -> dt.datetime | None:
+    """When a closed office next opens: the start of its first interval after ``moment`` within
+    ``days`` days (its approved hours, days off, holidays, closures and sanctions all counted,
+    through ``book`` — give it the span to avoid queries), or None when it opens at ``moment``
+    or not within the span."""
+    local = moment.astimezone(TEHRAN)
+    for n in range(days):
+        for start, end in book.day(office, local.date() + dt.timedelta(days=n)).intervals:
+            if start <= local < end:
+                return None
+            if start > local:
+                return start
+    return None
+
+
+def _short(t: dt.time) -> str:
+    """«۸:۰۰», «۱۶:۳۰»: a time said in a sentence."""
+    return persian_digits(f"{t.hour}:{t.minute:02d}")
+
+
+def next_opening_text(opening: dt.datetime, moment: dt.datetime) -> str:
+    """«بسته است؛ شنبه ساعت ۸:۰۰ باز می‌شود» — today, tomorrow, a weekday of this week, or the
+    weekday with its Jalali date further on."""
+    local, day = moment.astimezone(TEHRAN).date(), opening.astimezone(TEHRAN)
+    ahead = (day.date() - local).days
+    if ahead == 0:
+        when = "امروز"
+    elif ahead == 1:
+        when = "فردا"
+    elif ahead < 7:
+        when = WEEKDAYS[iran_weekday(day.date())]
+    else:
+        j = jdatetime.date.fromgregorian(date=day.date())
+        when = f"{WEEKDAYS[iran_weekday(day.date())]} {persian_digits(j.day)} {JALALI_MONTHS[j.month - 1]}"
+    return f"بسته است؛ {when} ساعت {_short(day.time())} باز می‌شود"
 
 
 # --- the directive ----------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from daftar.kernel.normalize import normalize_text
+
 WEEKDAYS = ["شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه"]
 SATURDAY, THURSDAY, FRIDAY = 0, 5, 6
 
@@ -86,6 +88,23 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The office's one public name: the name its manager keeps (the licence's ``office_name``
+        is the name it was licensed under; ``Licence.display_name`` reads this one)."""
+        return self.name
+
+    @property
+    def phone_uri(self) -> str:
+        """``tel:+982188001111`` for a tap-to-call link ("" without a usable number)."""
+        digits = "".join(ch for ch in normalize_text(self.phone or "") if ch.isdigit())
+        if digits.startswith("0098"):
+            digits = digits[4:]
+        elif digits.startswith("98") and len(digits) > 10:
+            digits = digits[2:]
+        digits = digits.removeprefix("0")
+        return f"tel:+98{digits}" if len(digits) >= 7 else ""
 
 
 class OfficeStaff(models.Model):

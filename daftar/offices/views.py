@@ -16,6 +16,7 @@ Persian with its status.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -37,11 +38,20 @@ from daftar.rules.constants import EQUIPMENT
 from . import messages as msg
 from . import policy, selectors, services
 from .forms import ClosureForm, FinderForm, HoursForm, ProfileForm, StaffForm
-from .hours import HoursBook, interval_text, office_sanction, upcoming_days, windows_text
+from .hours import (
+    HoursBook,
+    interval_text,
+    next_opening,
+    next_opening_text,
+    office_sanction,
+    upcoming_days,
+    windows_text,
+)
 from .models import WEEKDAYS, Office, OfficeStaff, directive_for
 from .policy import NOT_PERMITTED, OfficeAccess, office_access, offices_readable
 
 PAGE_SIZE = 20
+NEXT_OPENING_DAYS = 14  # how far ahead a closed office's next opening is looked for
 # why a day is closed every week: not an exception worth a notice
 REGULAR_CLOSED = ("", "جمعه", "روز کاری این دفتر نیست")
 
@@ -81,6 +91,9 @@ def finder(request: HttpRequest) -> HttpResponse:
     except ValueError:
         page = 1
     found = selectors.finder_page(filters, page=page, page_size=PAGE_SIZE)
+    # the closed offices' next fortnight, in one book: «بسته است؛ شنبه ساعت ۸:۰۰ باز می‌شود»
+    closed = [o for o in found.offices if o.pk not in found.open_ids]
+    ahead = HoursBook(closed, found.now.date(), found.now.date() + dt.timedelta(days=NEXT_OPENING_DAYS - 1))
     cards = []
     for office in found.offices:
         today = found.book.day(office, found.now.date())
@@ -92,6 +105,7 @@ def finder(request: HttpRequest) -> HttpResponse:
                 "today_text": " و ".join(_interval(s, e) for s, e in today.intervals),
                 "services": [row.service for row in office.offered.all()],  # type: ignore[attr-defined]
                 "sanction": office_sanction(office, found.now.date()),
+                "next_opening": "" if office.pk in found.open_ids else _next_opening(ahead, office, found.now),
             }
         )
     params = request.GET.copy()
@@ -113,6 +127,11 @@ def finder(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _next_opening(book: HoursBook, office: Office, now: dt.datetime) -> str:
+    opening = next_opening(book, office, now, NEXT_OPENING_DAYS)
+    return next_opening_text(opening, now) if opening else ""
+
+
 def _interval(start: Any, end: Any) -> str:
     return interval_text(start, end)
 
@@ -132,12 +151,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     days = upcoming_days(office, today, selectors.DETAIL_DAYS)
     sanction = office_sanction(office, today)
     stopped = sanction.closed_reason if sanction else None
+    book = HoursBook([office], today, today + dt.timedelta(days=NEXT_OPENING_DAYS - 1))
+    open_now = book.is_open_at(office, now)
     return render(
         request,
         "offices/detail.html",
         {
             "office": office,
-            "open_now": HoursBook([office], today).is_open_at(office, now),
+            "open_now": open_now,
+            "next_opening": "" if open_now or sanction else _next_opening(book, office, now),
             "week": selectors.weekly_by_day(office),
             "days": days,
             # the days a sanction closes are said once, in its notice

@@ -205,6 +205,11 @@ def municipality_revenue_page(request: HttpRequest) -> HttpResponse:
         municipality, form, report, range_error = _municipality_report(request)
     except ApplicationError as exc:
         return _error_page(request, exc)
+    # rows with no transaction in the whole range are hidden unless asked (?zeros=1): nineteen
+    # empty districts buried the three that work
+    show_zeros = request.GET.get("zeros") == "1"
+    shown = [g for g in report["groups"] if show_zeros or g["revenue"] or g["transactions"]]
+    hidden = len(report["groups"]) - len(shown)
     groups = [
         {
             **g,
@@ -215,7 +220,7 @@ def municipality_revenue_page(request: HttpRequest) -> HttpResponse:
                 for c in g["months"]
             ],
         }
-        for g in report["groups"]
+        for g in shown
     ]
     totals = [
         {"revenue_fa": rials(t["revenue"]), "transactions_fa": persian_digits(t["transactions"])}
@@ -223,14 +228,14 @@ def municipality_revenue_page(request: HttpRequest) -> HttpResponse:
     ]
     chart = {
         "kind": "groups",
-        "labels": [g["name"] for g in report["groups"]],
+        "labels": [g["name"] for g in shown],
         "unit": "ریال",
         "datasets": [
             {
                 "label": "درآمد " + m["label"],
                 "type": "bar",
                 "stack": "revenue",
-                "data": [g["months"][i]["revenue"] for g in report["groups"]],
+                "data": [g["months"][i]["revenue"] for g in shown],
                 "color": None,
             }
             for i, m in enumerate(report["months"])
@@ -258,6 +263,9 @@ def municipality_revenue_page(request: HttpRequest) -> HttpResponse:
         "chart": chart,
         "by_label": "منطقه" if report["by"] == BY_DISTRICT else "خدمت",
         "export_query": query,
+        "show_zeros": show_zeros,
+        "hidden_zeros": hidden,
+        "zeros_query": query if show_zeros else query + "&zeros=1",
     }
     return render(request, "revenue/municipality_revenue.html", context)
 

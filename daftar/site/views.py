@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.urls import NoReverseMatch, reverse
 
 from daftar.kernel import messages as m
 from daftar.kernel.api import api_bad_request, api_forbidden, api_not_found, api_server_error, error_body
+from daftar.kernel.branding import site_context
+from daftar.kernel.normalize import persian_digits
 from daftar.municipalities.models import Municipality
 from daftar.runtime.outage import current_outage_response
 
@@ -45,7 +48,7 @@ SECTIONS = [
         "جست‌وجوی مجوز",
     ),
     (
-        "office_finder",
+        "offices:finder",
         "یافتن دفتر",
         "دفتر خدمات الکترونیک شهر باز در نزدیکی خود را بیابید و نوبت بگیرید.",
         "یافتن دفتر",
@@ -69,28 +72,35 @@ def api_index(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"schema": "/api/schema/", "docs": "/api/docs/", "version": "v1"})
 
 
+def _error_page(template: str, status: int, title: str = "", text: str = "") -> HttpResponse:
+    """An error page rendered without the request: no context processor, no user, no database
+    (templates/errors/base.html), so the page that explains a failure cannot fail itself."""
+    context = {**site_context(), "code": persian_digits(str(status)), "title": title, "text": text}
+    return HttpResponse(loader.get_template(template).render(context), status=status)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         return api_not_found(request)
-    return render(request, "404.html", status=404)
+    return _error_page("404.html", 404, "صفحه یافت نشد")
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         return api_bad_request(request)
-    return render(request, "error.html", {"title": "درخواست نادرست", "text": m.BAD_REQUEST}, status=400)
+    return _error_page("errors/page.html", 400, "درخواست نادرست", m.BAD_REQUEST)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         return api_forbidden(request)
-    return render(request, "error.html", {"title": "دسترسی مجاز نیست", "text": m.PERMISSION_DENIED}, status=403)
+    return _error_page("errors/page.html", 403, "دسترسی مجاز نیست", m.PERMISSION_DENIED)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("csrf_failed", m.CSRF_FAILED), status=403)
-    return render(request, "error.html", {"title": "فرم منقضی شده", "text": m.CSRF_FAILED}, status=403)
+    return _error_page("errors/page.html", 403, "فرم منقضی شده", m.CSRF_FAILED)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -99,4 +109,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return outage
     if request.path.startswith("/api/"):
         return api_server_error(request)
-    return render(request, "500.html", status=500)
+    return _error_page("500.html", 500, "خطای داخلی سامانه")

@@ -20,7 +20,9 @@ def rials(value: object) -> str:
         number = int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return "—"
-    sign = "−" if number < 0 else ""
+    # a left-to-right mark keeps the minus sign left of its digits in right-to-left text
+    # («‎−۲۰۰», not «۲۰۰−»; as ledger.costs.rials and Intl.NumberFormat("fa-IR"))
+    sign = "\u200e\u2212" if number < 0 else ""
     return sign + persian_digits(f"{abs(number):,}".replace(",", "٬"))
 
 

@@ -20,10 +20,77 @@
     return String(text).replace(/[0-9]/g, function (d) { return DIGITS[+d]; });
   }
 
+  // A true minus sign, kept on the left of its digits inside right-to-left text: «−۲۰۰ میلیون»,
+  // never «۲۰۰- میلیون». The left-to-right mark makes the sign and the digits one left-to-right
+  // run (Unicode bidi rule W7), whatever the engine's fa-IR format puts before the number.
+  var MINUS = "\u200E\u2212";
+
+  function signed(value, format) {
+    var text = faDigits(format(Math.abs(value)));
+    return value < 0 ? MINUS + text : text;
+  }
+
   function formatValue(value) {
     // compact() may fall back to Latin digits on engines without fa-IR compact data
-    return faDigits(Math.abs(value) >= 1e6 ? compact.format(value) : number.format(value));
+    return signed(value, function (v) { return v >= 1e6 ? compact.format(v) : number.format(v); });
   }
+
+  function formatExact(value) {
+    return signed(value, function (v) { return number.format(v); });
+  }
+
+  // Every bar carries its value (our own tiny plugin, no dependency): above a bar that stands
+  // alone, or above a stack its total; on a phone in a smaller type, turned upright when bars
+  // are too narrow for the text.
+  var barLabels = {
+    id: "daftarBarLabels",
+    afterDatasetsDraw: function (chart) {
+      var ctx = chart.ctx;
+      var narrow = chart.width < 576;
+      var stacks = {};
+      var labels = [];
+      chart.data.datasets.forEach(function (dataset, i) {
+        var meta = chart.getDatasetMeta(i);
+        if (meta.type !== "bar" || meta.hidden || !chart.isDatasetVisible(i)) return;
+        meta.data.forEach(function (bar, index) {
+          var value = dataset.data[index];
+          if (value === null || value === undefined) return;
+          if (dataset.stack) {
+            var key = dataset.stack + ":" + index;
+            var s = stacks[key] || (stacks[key] = { total: 0, x: bar.x, y: bar.y, width: bar.width });
+            s.total += value;
+            s.y = Math.min(s.y, bar.y);
+          } else {
+            labels.push({ text: formatValue(value), x: bar.x, y: bar.y, below: value < 0, width: bar.width });
+          }
+        });
+      });
+      Object.keys(stacks).forEach(function (key) {
+        var s = stacks[key];
+        labels.push({ text: formatValue(s.total), x: s.x, y: s.y, below: false, width: s.width });
+      });
+      ctx.save();
+      ctx.font = (narrow ? "11px " : "12px ") + window.Chart.defaults.font.family;
+      ctx.fillStyle = "#212529";
+      labels.forEach(function (label) {
+        var upright = ctx.measureText(label.text).width > label.width + 6;
+        ctx.save();
+        ctx.translate(label.x, label.below ? label.y + 4 : label.y - 4);
+        if (upright) {
+          ctx.rotate(-Math.PI / 2);
+          ctx.textAlign = label.below ? "right" : "left";
+          ctx.textBaseline = "middle";
+        } else {
+          ctx.textAlign = "center";
+          ctx.textBaseline = label.below ? "top" : "bottom";
+        }
+        ctx.fillText(label.text, 0, 0);
+        ctx.restore();
+      });
+      ctx.restore();
+      chart.canvas.setAttribute("data-bar-labels", String(labels.length));  // what was labelled, for tests
+    }
+  };
 
   function withAlpha(hex, alpha) {
     var n = parseInt(hex.slice(1), 16);
@@ -44,7 +111,7 @@
         backgroundColor: line ? withAlpha(color, 0.15) : withAlpha(color, 0.8),
         borderWidth: line ? 3 : 1,
         pointRadius: line ? 3 : 0,
-        tension: 0.2,
+        tension: 0,  // straight segments: a smoothed curve bulged above zero between losses
         fill: false,
         order: line ? 0 : 1
       };
@@ -52,7 +119,9 @@
     var narrow = window.matchMedia("(max-width: 576px)").matches;
     return new window.Chart(canvas, {
       data: { labels: spec.labels, datasets: datasets },
+      plugins: [barLabels],
       options: {
+        layout: { padding: { top: narrow ? 40 : 24 } },
         responsive: true,
         maintainAspectRatio: true,
         aspectRatio: narrow ? 1.1 : 2,
@@ -65,6 +134,7 @@
             position: "right",
             stacked: stacked,
             beginAtZero: true,
+            grace: "12%",  // room above the tallest bar for its label
             title: { display: !!spec.unit, text: spec.unit || "" },
             ticks: { callback: function (value) { return formatValue(value); } }
           }
@@ -76,7 +146,7 @@
             textDirection: "rtl",
             callbacks: {
               label: function (ctx) {
-                return ctx.dataset.label + ": " + faDigits(number.format(ctx.parsed.y)) + (spec.unit ? " " + spec.unit : "");
+                return ctx.dataset.label + ": " + formatExact(ctx.parsed.y) + (spec.unit ? " " + spec.unit : "");
               }
             }
           }
