@@ -41,7 +41,9 @@ def normalize_data(value: Any) -> Any:
     return value
 
 
-MINUS = "\u2212"  # a true minus sign, before the number: «−۲۰۰», never «۲۰۰-»
+# A true minus sign before the number, behind a left-to-right mark that keeps it on the left of
+# its digits in right-to-left text: «‎−۲۰۰», never «۲۰۰-» or «۲۰۰−» (as Intl.NumberFormat("fa-IR")).
+MINUS = "\u200e\u2212"
 
 
 def persian_number(value: float | int, decimals: int = 2) -> str:

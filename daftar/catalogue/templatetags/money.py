@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from daftar.kernel.normalize import persian_digits
+from daftar.kernel.normalize import MINUS, persian_digits
 
 register = template.Library()
 
@@ -22,7 +22,7 @@ def rials(value: object) -> str:
         return "—"
     # a left-to-right mark keeps the minus sign left of its digits in right-to-left text
     # («‎−۲۰۰», not «۲۰۰−»; as ledger.costs.rials and Intl.NumberFormat("fa-IR"))
-    sign = "\u200e\u2212" if number < 0 else ""
+    sign = MINUS if number < 0 else ""
     return sign + persian_digits(f"{abs(number):,}".replace(",", "٬"))
 
 
@@ -30,7 +30,7 @@ def rials(value: object) -> str:
 def signed_rials(value: object) -> str:
     """A difference: ``+۱۵۰٬۰۰۰`` / ``−۲۰٬۰۰۰`` / ``۰``."""
     text = rials(value)
-    if text not in ("—", "۰") and not text.startswith("−"):
+    if text not in ("—", "۰") and not text.startswith(MINUS):
         return "+" + text
     return text
 
@@ -45,4 +45,4 @@ def percent(value: object) -> str:
     text = f"{abs(number):f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return ("−" if number < 0 else "") + persian_digits(text.replace(".", "٫"))
+    return (MINUS if number < 0 else "") + persian_digits(text.replace(".", "٫"))

@@ -16,10 +16,10 @@ def render(text: str, **context: object) -> str:
 
 
 def test_fa_number_puts_a_true_minus_before_the_number() -> None:
-    assert render("{{ n|fa_number }}", n=-200) == "−۲۰۰"
-    assert render("{{ n|fa_number }}", n=-12.5) == "−۱۲٫۵"
+    assert render("{{ n|fa_number }}", n=-200) == "\u200e−۲۰۰"
+    assert render("{{ n|fa_number }}", n=-12.5) == "\u200e−۱۲٫۵"
     assert render("{{ n|fa_number }}", n=-0.0) == "۰"
-    assert render("{{ n|fa_grouped }}", n=-1234500) == "−۱٬۲۳۴٬۵۰۰"
+    assert render("{{ n|fa_grouped }}", n=-1234500) == "\u200e−۱٬۲۳۴٬۵۰۰"
 
 
 @pytest.mark.parametrize(
