@@ -95,7 +95,7 @@ def demo_call_ensure(tehran: Municipality) -> Call | None:
         municipality=tehran,
         licence_type=licence_type,
         title=f"فراخوان واگذاری مجوز دفاتر خدمات الکترونیک شهر تهران — {year}",
-        description="فراخوان نمایشی: در هر منطقه یک دفتر (P4). مهلت‌ها و سهمیه‌ها نمونه‌اند.",
+        description="فراخوان نمایشی: در هر منطقه یک دفتر. مهلت‌ها و سهمیه‌ها نمونه‌اند.",  # one office a district (P4)
         opens_at=now - dt.timedelta(days=1),
         closes_at=now + dt.timedelta(days=DEMO_CALL_DAYS),
         quotas={d.pk: 1 for d in tehran.districts.all()},
