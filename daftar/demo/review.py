@@ -35,7 +35,7 @@ PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
 FILES: dict[str, tuple[str, int, str]] = {
     "national_card": (PNG, 0, "کارت-ملی.png"),
     "application_form": (PDF, 3, "فرم-درخواست.pdf"),
-    "health_certificate": (PDF, 1, "گواهی-سلامت.pdf"),
+    "health_certificate": (PDF, 2, "گواهی-سلامت.pdf"),
     "degree": (PDF, 2, "مدرک-تحصیلی.pdf"),
     "experience_certificate": (PDF, 1, "سابقه-کار.pdf"),
     "training_certificates": (PDF, 2, "دوره‌ها.pdf"),
