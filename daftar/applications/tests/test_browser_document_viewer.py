@@ -42,7 +42,8 @@ def test_reviewer_reads_and_reviews_documents_in_the_viewer(live_server: Any, pa
     page.wait_for_url(f"**/applications/{case.pk}/")
     assert "هنوز ممکن نیست" in page.locator("#documents").inner_text()  # nothing reviewed yet
 
-    page.locator("[data-document=national_card]").get_by_role("link", name="نمایش و بررسی «کارت ملی و شناسنامه»").click()
+    item = page.locator("[data-document=national_card]")
+    item.get_by_role("link", name="نمایش و بررسی «کارت ملی و شناسنامه»").click()
     page.wait_for_url("**/documents/*/")
     image = page.get_by_role("img", name="تصویر مدرک «کارت ملی و شناسنامه»")
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")
