@@ -105,9 +105,9 @@ def guard_has_rejected_documents(application: Application, actor: Any, data: dic
 
 
 def _title_of(application: Application) -> dict[str, str]:
-    return {
-        r.code: r.title for r in DocumentRequirement.objects.filter(licence_type_id=application.call.licence_type_id)
-    }
+    """Document type → title, in the licence's list order."""
+    requirements = DocumentRequirement.objects.filter(licence_type_id=application.call.licence_type_id)
+    return {r.code: r.title for r in requirements.order_by("order", "code")}
 
 
 def guard_documents_accepted(application: Application, actor: Any, data: dict[str, Any]) -> None:
@@ -116,7 +116,11 @@ def guard_documents_accepted(application: Application, actor: Any, data: dict[st
     accepted, and no failed inquiry (docs/decisions/0034-reviewer-viewer.md)."""
     current = current_documents(application)
     titles = _title_of(application)
-    unreviewed = sorted(c for c, d in current.items() if d.review_state == ReviewState.PENDING)
+    order = list(titles)
+    unreviewed = sorted(
+        (c for c, d in current.items() if d.review_state == ReviewState.PENDING),
+        key=lambda c: (order.index(c) if c in order else len(order), c),
+    )
     if unreviewed:
         raise ApplicationError(
             msg.DOCUMENTS_UNREVIEWED.format(titles="، ".join(titles.get(c, c) for c in unreviewed)),
