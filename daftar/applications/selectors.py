@@ -108,15 +108,16 @@ def is_overdue(application: Application, now: dt.datetime) -> bool:
 def queue(actor: Any, params: Any) -> QuerySet[Application]:
     """A staff member's work queue: their municipalities only (staff roles), drafts and their
     own applications excluded; by default the statuses their roles work on (``status=all`` for
-    every status); filters ``status``, ``district``, ``overdue``, ``acknowledged``, ``q`` (a
-    search, ``queue_search``); ``sort``."""
+    every status, and so does a search without a status); filters ``status``, ``district``,
+    ``overdue``, ``acknowledged``, ``q`` (a search, ``queue_search``); ``sort``."""
     ids = policy.staff_municipalities(actor)
     qs = Application.objects.exclude(status=Status.DRAFT).exclude(applicant_id=getattr(actor, "pk", None))
     if ids is not None:
         qs = qs.filter(municipality_id__in=ids)
     status = (params.get("status") or "").strip()
+    searched = bool(normalize_text(str(params.get("q") or "")))
     if not status:
-        condition = role_queue_filter(actor)
+        condition = None if searched else role_queue_filter(actor)  # a search looks in every status
         if condition is not None:
             qs = qs.filter(condition)
     elif status != ALL:

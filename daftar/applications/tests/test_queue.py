@@ -70,3 +70,9 @@ def test_the_queue_finds_a_case_by_national_code_in_persian_digits(tehran_rules)
     assert "پرونده‌ای با جست‌وجوی" in body
     api = staff("09120000002").get("/api/v1/applications", {"q": persian_digits(applicant.national_code)}).json()
     assert [r["id"] for r in api["results"]] == [case["id"]]
+    # a search looks beyond the role's own statuses unless a status is chosen
+    Application.objects.filter(pk=case["id"]).update(status="exam")
+    body = page.get("/staff/queue/", {"q": case["tracking_code"]}).content.decode()
+    assert f'data-case="{case["id"]}"' in body
+    body = page.get("/staff/queue/", {"q": case["tracking_code"], "status": "submitted"}).content.decode()
+    assert f'data-case="{case["id"]}"' not in body
