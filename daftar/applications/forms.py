@@ -273,7 +273,7 @@ class QueueFilterForm(PersianForm):
         label="جست‌وجو",
         required=False,
         max_length=100,
-        help_text="کد رهگیری، نام متقاضی، کد ملی یا شمارهٔ همراه",
+        help_text="کد رهگیری، نام متقاضی، کد ملی یا شمارهٔ همراه؛ در همهٔ وضعیت‌ها، مگر وضعیتی را برگزینید",
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "enterkeyhint": "search"}),
     )
     status = forms.ChoiceField(label="وضعیت", required=False)
