@@ -202,6 +202,13 @@ PAGES: dict[tuple[str, str], Row] = {
         pk="case",
         body=lambda w: {"type": "degree", "file": upload_file("degree")},
     ),
+    # the reviewer's document viewer and its inline file: a staff page, so the applicant's 404
+    ("GET", "/applications/{pk}/documents/{document_id}/"): Row(
+        cells(ok="reviewer", forbid=_others(CASE_STAFF, but="reviewer")), pk="case"
+    ),
+    ("GET", "/applications/{pk}/documents/{document_id}/file/"): Row(
+        cells(ok="reviewer", forbid=_others(CASE_STAFF, but="reviewer")), pk="case"
+    ),
     ("POST", "/applications/{pk}/documents/{document_id}/review/"): Row(
         cells(ok="reviewer", forbid="owner " + _others(CASE_STAFF, but="reviewer")),
         pk="case",

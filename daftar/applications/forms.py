@@ -306,6 +306,13 @@ SORT_CHOICES = [
 
 
 class QueueFilterForm(PersianForm):
+    q = forms.CharField(
+        label="جست‌وجو",
+        required=False,
+        max_length=100,
+        help_text="کد رهگیری، نام متقاضی، کد ملی یا شمارهٔ همراه؛ در همهٔ وضعیت‌ها، مگر وضعیتی را برگزینید",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "enterkeyhint": "search"}),
+    )
     status = forms.ChoiceField(label="وضعیت", required=False)
     district = forms.ChoiceField(label="منطقه", required=False)
     overdue = forms.ChoiceField(
@@ -318,7 +325,7 @@ class QueueFilterForm(PersianForm):
     )
     sort = forms.ChoiceField(label="ترتیب", required=False, choices=SORT_CHOICES)
 
-    FILTERS = ("status", "district", "overdue", "acknowledged", "sort")
+    FILTERS = ("q", "status", "district", "overdue", "acknowledged", "sort")
 
     def __init__(
         self,

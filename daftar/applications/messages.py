@@ -56,3 +56,7 @@ DISTRICT_FIXED = "منطقه پس از ثبت نهایی تغییر نمی‌ک�
 CORRECTION_LATE = "مهلت اصلاح مدارک گذشته است؛ پرونده دیگر پذیرفته نمی‌شود."
 NOT_EXPIRABLE = "این پرونده هنوز در مهلت است و منقضی نمی‌شود."
 INSPECTION_INCOMPLETE = "نتیجهٔ بازدید باید کاربری، مساحت اندازه‌گیری‌شده، تجهیزات و مختصات محل را داشته باشد."
+# accept_documents (docs/decisions/0034-reviewer-viewer.md): every current document reviewed,
+# none of the required ones rejected (those go back to the applicant by a correction request)
+DOCUMENTS_UNREVIEWED = "پیش از تأیید مدارک، همهٔ مدارک را بررسی کنید؛ هنوز بررسی نشده: {titles}."
+DOCUMENTS_REJECTED_NEED_CORRECTION = "این مدارک رد شده‌اند؛ به جای تأیید مدارک، از متقاضی درخواست اصلاح کنید: {titles}."

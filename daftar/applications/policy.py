@@ -99,3 +99,16 @@ def refuse_review(actor: Any, application: Any) -> ApplicationError:
     if is_applicant(actor, application) and holds(actor, DOCUMENT_REVIEWERS, application.municipality_id):
         return not_found(msg.NOT_FOUND)
     return ApplicationError(doc_msg.NOT_REVIEWER, code="permission_denied", status=403)
+
+
+def may_view_documents(actor: Any, application: Any) -> bool:
+    """Reads the case's files in the reviewer's viewer (issue 19 §6): who may review them."""
+    return may_review_documents(actor, application)
+
+
+def refuse_view_documents(actor: Any, application: Any) -> ApplicationError:
+    """The viewer is a reviewer's page: to the case's applicant it does not exist (they have
+    their own download on the case page); other staff who see the case lack the role (403)."""
+    if is_applicant(actor, application):
+        return not_found(msg.NOT_FOUND)
+    return refuse_review(actor, application)

@@ -5,8 +5,10 @@ queries however many rows (``select_related``; no per-row look-ups)."""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import suppress
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -14,6 +16,8 @@ from daftar.accounts.constants import Role
 from daftar.accounts.scoping import scope_queryset
 from daftar.documents.models import Document
 from daftar.kernel.errors import ApplicationError
+from daftar.kernel.normalize import normalize_text
+from daftar.kernel.validators import normalize_mobile
 
 from . import messages as msg
 from . import policy
@@ -104,14 +108,16 @@ def is_overdue(application: Application, now: dt.datetime) -> bool:
 def queue(actor: Any, params: Any) -> QuerySet[Application]:
     """A staff member's work queue: their municipalities only (staff roles), drafts and their
     own applications excluded; by default the statuses their roles work on (``status=all`` for
-    every status); filters ``status``, ``district``, ``overdue``, ``acknowledged``; ``sort``."""
+    every status, and so does a search without a status); filters ``status``, ``district``,
+    ``overdue``, ``acknowledged``, ``q`` (a search, ``queue_search``); ``sort``."""
     ids = policy.staff_municipalities(actor)
     qs = Application.objects.exclude(status=Status.DRAFT).exclude(applicant_id=getattr(actor, "pk", None))
     if ids is not None:
         qs = qs.filter(municipality_id__in=ids)
     status = (params.get("status") or "").strip()
+    searched = bool(normalize_text(str(params.get("q") or "")))
     if not status:
-        condition = role_queue_filter(actor)
+        condition = None if searched else role_queue_filter(actor)  # a search looks in every status
         if condition is not None:
             qs = qs.filter(condition)
     elif status != ALL:
@@ -138,6 +144,7 @@ def queue(actor: Any, params: Any) -> QuerySet[Application]:
         qs = qs.filter(acknowledged_at__isnull=True)
     elif acknowledged in ("1", "true", "yes"):
         qs = qs.filter(acknowledged_at__isnull=False)
+    qs = queue_search(qs, params.get("q") or "")
     sort = (params.get("sort") or "age").strip()
     if sort not in SORTS:
         raise ApplicationError(msg.SORT_UNKNOWN, fields={"sort": [msg.SORT_UNKNOWN]})
@@ -147,6 +154,30 @@ def queue(actor: Any, params: Any) -> QuerySet[Application]:
         .defer("facts", "results", "score", "assessment", "failed_conditions")
         .order_by(*SORTS[sort])
     )
+
+
+def queue_search(qs: QuerySet[Application], text: str) -> QuerySet[Application]:
+    """Cases whose tracking code contains ``text``, or whose applicant's name contains it, or
+    whose applicant's national code or mobile it is (typed in any digits, with or without
+    separators, a mobile also as +98…)."""
+    words = normalize_text(str(text))[:100]
+    if not words:
+        return qs
+    condition = (
+        Q(tracking_code__icontains=words.upper())
+        | Q(applicant__first_name__icontains=words)
+        | Q(applicant__last_name__icontains=words)
+        | Q(applicant__legal_name__icontains=words)
+    )
+    parts = words.split(maxsplit=1)
+    if len(parts) == 2:  # «first last»
+        condition |= Q(applicant__first_name__icontains=parts[0], applicant__last_name__icontains=parts[1])
+    digits = words.replace("-", "").replace(" ", "")
+    if digits.isdigit():
+        condition |= Q(applicant__national_code=digits) | Q(applicant__national_id=digits)
+    with suppress(ValidationError):  # not a mobile number: searched as the other fields only
+        condition |= Q(applicant__mobile=normalize_mobile(words))
+    return qs.filter(condition)
 
 
 COUNT_CAP = 10_000

@@ -26,6 +26,7 @@ from .authority import demo_authority_load
 from .data import DEMO_BIRTH_DATE, DEMO_CALL_DAYS, DEMO_PERSON_TYPE, DEMO_USERS, TEHRAN, TEHRAN_DISTRICTS
 from .offices import demo_offices_load
 from .oversight import demo_oversight_load
+from .review import demo_review_load
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ def demo_load(*, offices: bool = True) -> list[DemoLogin]:
             demo_offices = demo_offices_load(tehran, demo_call)
             demo_authority_load(tehran, demo_call)  # the licensing authority's desk (issue 18)
             demo_oversight_load(demo_offices)  # the supervisor's reports and visits (issue 18)
+            demo_review_load(tehran, demo_call)  # the reviewer's documents to review (issue 19)
     return logins
 
 

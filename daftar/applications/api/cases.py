@@ -84,6 +84,7 @@ class ApplicationListView(APIView):
             OpenApiParameter("district", int),
             OpenApiParameter("overdue", bool),
             OpenApiParameter("acknowledged", bool),
+            OpenApiParameter("q", str, description="tracking code, applicant name, national code or mobile"),
             OpenApiParameter("sort", str, enum=["age", "-age", "deadline", "-deadline"]),
             OpenApiParameter("mine", bool, description="the caller's own cases, also for staff"),
             *page_parameters(),

@@ -24,6 +24,7 @@ from .moves import (
     application_withdraw,
     applications_acknowledge,
     may_take,
+    move_refusal,
 )
 from .ranking import Standing, district_ranking
 from .verdicts import AssessmentVerdict, score_value
@@ -44,6 +45,7 @@ __all__ = [
     "case_facts",
     "district_ranking",
     "may_take",
+    "move_refusal",
     "parse_id",
     "score_value",
     "submission_window_check",

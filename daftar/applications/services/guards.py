@@ -104,8 +104,42 @@ def guard_has_rejected_documents(application: Application, actor: Any, data: dic
     data["documents"] = ids
 
 
+def _title_of(application: Application) -> dict[str, str]:
+    """Document type → title, in the licence's list order."""
+    requirements = DocumentRequirement.objects.filter(licence_type_id=application.call.licence_type_id)
+    return {r.code: r.title for r in requirements.order_by("order", "code")}
+
+
 def guard_documents_accepted(application: Application, actor: Any, data: dict[str, Any]) -> None:
+    """Every current document reviewed (optional ones too), none of the required ones rejected
+    (a rejection goes back to the applicant by ``request_correction``), every required one
+    accepted, and no failed inquiry (docs/decisions/0034-reviewer-viewer.md)."""
     current = current_documents(application)
+    titles = _title_of(application)
+    order = list(titles)
+    unreviewed = sorted(
+        (c for c, d in current.items() if d.review_state == ReviewState.PENDING),
+        key=lambda c: (order.index(c) if c in order else len(order), c),
+    )
+    if unreviewed:
+        raise ApplicationError(
+            msg.DOCUMENTS_UNREVIEWED.format(titles="، ".join(titles.get(c, c) for c in unreviewed)),
+            code="documents_unreviewed",
+            status=409,
+            fields={"documents": unreviewed},
+        )
+    rejected = [
+        r
+        for r in required_documents(application)
+        if r.code in current and current[r.code].review_state == ReviewState.REJECTED
+    ]
+    if rejected:
+        raise ApplicationError(
+            msg.DOCUMENTS_REJECTED_NEED_CORRECTION.format(titles=_titles(rejected)),
+            code="documents_rejected",
+            status=409,
+            fields={"documents": [r.code for r in rejected]},
+        )
     pending = [
         r
         for r in required_documents(application)

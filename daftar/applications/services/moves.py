@@ -43,6 +43,18 @@ def actions_available(application: Application, actor: Any) -> list[Move]:
     return CASE.available(application, actor, may=policy.may_move)
 
 
+def move_refusal(application: Application, action: str, actor: Any) -> ApplicationError | None:
+    """Why ``actor`` could not take ``action`` (a move without input) on the case now, or
+    ``None``: the policy, the state and the guard, as ``application_move`` asks them. Run in a
+    transaction, so a guard's locks end with it; nothing is changed."""
+    try:
+        with transaction.atomic():
+            CASE.check(application, action, actor=actor, may=policy.may_move, refuse=policy.refuse_move, data={})
+    except ApplicationError as exc:
+        return exc
+    return None
+
+
 @dataclass
 class MoveResult:
     application: Application

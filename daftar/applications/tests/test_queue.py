@@ -50,3 +50,29 @@ def test_roles_apply_in_their_own_municipality_only(tehran_rules):
     role_grant(user=both, role="examiner", municipality=MunicipalityFactory(), actor=None)  # … examiner elsewhere
     assert client_for(both).get("/api/v1/applications").json()["results"] == []
     assert client_for(both).get("/api/v1/applications?status=all").json()["count"] == 1
+
+
+def test_the_queue_finds_a_case_by_national_code_in_persian_digits(tehran_rules):
+    from django.test import Client  # the page, not the API, is what this test reads
+
+    from daftar.kernel.normalize import persian_digits  # only this test writes Persian digits
+
+    applicant = User.objects.get(mobile="09120000001")
+    case = submitted_case(client_for(applicant))
+    other = submitted_case(client_for(User.objects.get(mobile="09120000010")))
+    page = Client()
+    page.force_login(User.objects.get(mobile="09120000002"))
+    for text in (persian_digits(applicant.national_code), "۰۹۱۲ ۰۰۰ ۰۰۰۱", case["tracking_code"], "محمدی"):
+        body = page.get("/staff/queue/", {"q": text}).content.decode()
+        assert f'data-case="{case["id"]}"' in body, text
+        assert f'data-case="{other["id"]}"' not in body, text
+    body = page.get("/staff/queue/", {"q": "۱۲۳۴۵۶۷۸۹۰"}).content.decode()
+    assert "پرونده‌ای با جست‌وجوی" in body
+    api = staff("09120000002").get("/api/v1/applications", {"q": persian_digits(applicant.national_code)}).json()
+    assert [r["id"] for r in api["results"]] == [case["id"]]
+    # a search looks beyond the role's own statuses unless a status is chosen
+    Application.objects.filter(pk=case["id"]).update(status="exam")
+    body = page.get("/staff/queue/", {"q": case["tracking_code"]}).content.decode()
+    assert f'data-case="{case["id"]}"' in body
+    body = page.get("/staff/queue/", {"q": case["tracking_code"], "status": "submitted"}).content.decode()
+    assert f'data-case="{case["id"]}"' not in body

@@ -27,7 +27,18 @@ from .applicant import (
 )
 from .case_page import CREATED_EVENT, KINDS, STATE_LABELS, detail
 from .queue import ACKNOWLEDGED, FILTER_INVALID, NONE_CHOSEN, PAGE_SIZE, acknowledge, export, queue_page
-from .staff import FORM_INVALID, INQUIRY_RETRIED, MOVED, NOT_PERMITTED, REVIEWED, act, retry_inquiry, review
+from .staff import (
+    FORM_INVALID,
+    INQUIRY_RETRIED,
+    MOVED,
+    NOT_PERMITTED,
+    REVIEWED,
+    act,
+    document_file,
+    document_viewer,
+    retry_inquiry,
+    review,
+)
 
 __all__ = [
     "ACKNOWLEDGED",
@@ -49,6 +60,8 @@ __all__ = [
     "acknowledge",
     "act",
     "detail",
+    "document_file",
+    "document_viewer",
     "export",
     "mine",
     "queue_page",

@@ -39,6 +39,9 @@ from ..workflow import STAFF_ROLES_FOR_CASES, Status
 CREATED_EVENT = "ساخت پیش‌نویس درخواست"
 # mime → (name shown, what the file picker offers)
 KINDS = {"application/pdf": ("PDF", ".pdf"), "image/jpeg": ("JPEG", ".jpg,.jpeg"), "image/png": ("PNG", ".png")}
+# Moves without input that the page offers only when the service would take them now; otherwise
+# it says why (docs/decisions/0034-reviewer-viewer.md).
+GATED_MOVES = frozenset({"accept_documents"})
 STATE_LABELS = {
     "running": "در جریان",
     "paused": "متوقف (در انتظار متقاضی)",
@@ -95,9 +98,7 @@ def _action_choices(action: str, application: Application) -> list[tuple[str, st
             ).order_by("doc_type")
         ]
     if action == "reject":
-        return [
-            (c.cid, f"{c.cid}: {c.text}") for c in application.call.rule_set.conditions.all().order_by("order", "cid")
-        ]
+        return [(c.cid, c.text) for c in application.call.rule_set.conditions.all().order_by("order", "cid")]
     return []
 
 
@@ -187,9 +188,15 @@ def _render_case(
     moves = services.actions_available(application, user)
     names = {m.action for m in moves}
     action_forms = []
+    blocked_moves = []
     for move in moves:
         if move.action not in ACTION_FORMS:
             continue
+        if move.action in GATED_MOVES:  # offered only when its guard holds now (the service decides)
+            refusal = services.move_refusal(application, move.action, user)
+            if refusal is not None:
+                blocked_moves.append({"move": move, "reason": refusal.message})
+                continue
         if move.action == "request_correction" and not _action_choices(move.action, application):
             continue  # nothing rejected yet: the move would only be refused
         use = isinstance(bound, ActionForm) and bound_key == move.action
@@ -233,6 +240,7 @@ def _render_case(
             if "retry" in INQUIRY.actions(i, user, may=inquiry_policy.may_move)
         },
         "action_forms": action_forms,
+        "blocked_moves": blocked_moves,
         "correction": correction,
         "assessment": application.assessment or {},
         # conditions by their text, never their ids (issue 19 §1)
