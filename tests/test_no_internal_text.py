@@ -92,7 +92,6 @@ PAGES_PER_ROLE = 45
 # Pages other helpers are rewriting: they still show ids today. The lead removes a mark once the
 # page is fixed (strict: a page that passes while marked fails the run).
 KNOWN_BAD: dict[str, str] = {
-    "/applications/<id>/": "the case page shows condition ids (applications templates, being rewritten)",
     "/offices/<id>/manage/": "the office's equipment label «تجهیزات (S11.3)» (offices model field)",
 }
 

@@ -162,9 +162,10 @@ def guard_documents_accepted(application: Application, actor: Any, data: dict[st
 def guard_approvable(application: Application, actor: Any, data: dict[str, Any]) -> None:
     reasons = list(inquiries.inquiry_blockers(application))
     evaluation = case_evaluate(application)
-    unmet = [c.id for c in evaluation.conditions if c.result != "pass"]
-    if unmet:
-        reasons.append(msg.CONDITIONS_NOT_MET.format(ids="، ".join(unmet)))
+    unmet = {c.id for c in evaluation.conditions if c.result != "pass"}
+    if unmet:  # named by their text: the ids (S9.1 …) are for code and data, not for people
+        texts = [f"«{s.text or s.id}»" for s in compiled(application.call.rule_set).conditions if s.id in unmet]
+        reasons.append(msg.CONDITIONS_NOT_MET.format(conditions="، ".join(texts)))
     if reasons:
         raise ApplicationError(
             msg.APPROVAL_BLOCKED.format(reasons="؛ ".join(reasons)), code="not_approvable", status=409
@@ -197,7 +198,7 @@ def guard_rejection_justified(application: Application, actor: Any, data: dict[s
         known = {c.id for c in compiled(application.call.rule_set).conditions}
         unknown = [c for c in cited if normalize_text(c) not in known]
         if unknown:
-            errors["conditions"] = [msg.UNKNOWN_CONDITIONS.format(ids="، ".join(unknown))]
+            errors["conditions"] = [msg.UNKNOWN_CONDITIONS.format(count=persian_number(len(unknown)))]
     if errors:
         first = next(iter(errors.values()))[0]
         raise ApplicationError(first, code="rejection_unjustified", fields=errors)

@@ -156,7 +156,7 @@ def test_an_upcoming_call_is_edited_and_an_open_one_is_not(tehran_rules: RuleSet
     upcoming = CallFactory(opens_at=start, closes_at=start + dt.timedelta(days=20), quotas={districts[0]: 1})
     admin = client_of(ADMIN)
     page = admin.get(f"/desk/municipality/calls/{upcoming.pk}/edit/").content.decode()
-    assert "فراخوان آزمایشی" in page and jalali(start) in page  # the form's box: Latin digits, ltr
+    assert "فراخوان آزمایشی" in page and jalali(start, "persian") in page  # the form echoes Persian digits
     data = form(
         tehran_rules, title="فراخوان ویرایش‌شده", **{f"quota_{districts[0].pk}": "", f"quota_{districts[2].pk}": "۳"}
     )
