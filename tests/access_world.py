@@ -379,7 +379,13 @@ def world_rolled_back(tmp_path_factory: Any, name: str, **settings_: Any) -> Ite
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            yield build_world()
+            world = build_world()
+            # PostgreSQL defers the foreign-key checks of the world's rows to the commit that
+            # never comes; each test's teardown (Django's TestCase) asks for them at once inside
+            # its own savepoint, which then rolls them back, so every test paid for the whole
+            # world's checks again (~40 ms a test). Checked once here, they are done.
+            connection.check_constraints()
+            yield world
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)

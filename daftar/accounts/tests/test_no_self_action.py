@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -150,7 +150,9 @@ def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            yield build()
+            world = build()
+            connection.check_constraints()  # once, not in every test's teardown (access_world)
+            yield world
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
@@ -376,6 +378,9 @@ ACTIONS: dict[tuple[str, str], Try | Move | str] = {
         lambda w, m: {"decision": "accept"},
         page=True,
     ),
+    # the reviewer's viewer shows a document and its file; the review itself posts to .../review/
+    ("PAGE", "/applications/{pk}/documents/{document_id}/"): READ,
+    ("PAGE", "/applications/{pk}/documents/{document_id}/file/"): READ,
     ("POST", "/api/v1/applications/{pk}/documents"): "the applicant uploads their own case's documents",
     ("PAGE", "/applications/{pk}/documents/"): "the applicant uploads their own case's documents",
     ("POST", "/api/v1/applications/{pk}/inquiries/{kind}/retry"): Try(
