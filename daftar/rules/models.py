@@ -138,7 +138,7 @@ class DocumentRequirement(models.Model):
     stage = models.CharField(
         "زمان ارائه", max_length=16, choices=DocumentStage.choices, default=DocumentStage.SUBMISSION
     )
-    accepted_types = models.JSONField("انواع پرونده", default=list)
+    accepted_types = models.JSONField("انواع فایل", default=list)
     max_bytes = models.PositiveIntegerField("حداکثر حجم (بایت)")
     evidences = models.JSONField("شرایط گواهی‌شده", default=list, blank=True)
 
