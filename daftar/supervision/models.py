@@ -279,7 +279,7 @@ class OfficeReport(LifecycleModel):
     municipality = models.ForeignKey(
         "municipalities.Municipality", verbose_name="شهرداری", related_name="+", on_delete=models.PROTECT
     )
-    period = models.CharField("دوره", max_length=8, help_text="نیم‌سال شمسی، مانند 1404-H2")
+    period = models.CharField("دوره", max_length=8, help_text="نیم‌سال شمسی، مانند ۱۴۰۴-H2")
     submitted_at = models.DateTimeField("زمان ارسال", default=timezone.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="ارسال‌کننده", null=True, related_name="+", on_delete=models.SET_NULL

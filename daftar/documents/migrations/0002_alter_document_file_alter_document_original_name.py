@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0001_initial'),
+        ("documents", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='document',
-            name='file',
-            field=models.FileField(max_length=200, upload_to='', verbose_name='فایل'),
+            model_name="document",
+            name="file",
+            field=models.FileField(max_length=200, upload_to="", verbose_name="فایل"),
         ),
         migrations.AlterField(
-            model_name='document',
-            name='original_name',
-            field=models.CharField(max_length=160, verbose_name='نام فایل'),
+            model_name="document",
+            name="original_name",
+            field=models.CharField(max_length=160, verbose_name="نام فایل"),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inspections', '0002_supervisionvisit'),
+        ("inspections", "0002_supervisionvisit"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='inspectionphoto',
-            name='file',
-            field=models.FileField(max_length=200, upload_to='', verbose_name='فایل'),
+            model_name="inspectionphoto",
+            name="file",
+            field=models.FileField(max_length=200, upload_to="", verbose_name="فایل"),
         ),
     ]

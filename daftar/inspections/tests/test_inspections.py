@@ -256,6 +256,7 @@ def test_pages_list_schedule_record_and_show_the_result(tehran_rules, client):
     inspection = Inspection.objects.get(application=application)
     assert response.status_code == 302 and response["Location"] == f"/inspections/{inspection.pk}/"
     page = client.get(f"/inspections/{inspection.pk}/").content.decode()
+    assert "بازدید برای ۱۴۷۸/۱۰/۱۱، ساعت ۰۹:۳۰ زمان‌بندی شد" in page  # confirmed in Persian digits
     assert "مساحت مفید دست‌کم ۶۰ متر مربع" in page and "فاصله از نزدیک‌ترین دفتر فعال دست‌کم ۱۰۰۰ متر" in page
     bad = client.post(f"/inspections/{inspection.pk}/", {"premises_use": "commercial", "measured_area_m2": "x"})
     assert bad.status_code == 400

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('offices', '0002_officeservice'),
+        ("offices", "0002_officeservice"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='office',
-            name='equipment',
-            field=models.JSONField(blank=True, default=list, verbose_name='تجهیزات'),
+            model_name="office",
+            name="equipment",
+            field=models.JSONField(blank=True, default=list, verbose_name="تجهیزات"),
         ),
     ]

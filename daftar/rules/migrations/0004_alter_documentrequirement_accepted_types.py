@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('rules', '0003_licencetype_stage_days'),
+        ("rules", "0003_licencetype_stage_days"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='documentrequirement',
-            name='accepted_types',
-            field=models.JSONField(default=list, verbose_name='انواع فایل'),
+            model_name="documentrequirement",
+            name="accepted_types",
+            field=models.JSONField(default=list, verbose_name="انواع فایل"),
         ),
     ]
