@@ -61,7 +61,8 @@ class AssessmentPolicyAdmin(MunicipalityScopedAdmin):
                     "weight_general",
                     "weight_specialised",
                 ],
-                "description": "عددهای پیش‌فرض نمونه‌اند (P7، برگرفته از دفاتر خدمات قضایی)؛ "
+                # P7: the defaults follow the judicial service offices
+                "description": "عددهای پیش‌فرض نمونه‌اند (برگرفته از دفاتر خدمات قضایی)؛ "
                 "جلسه‌هایی که پیش‌تر ساخته شده‌اند قاعدهٔ خود را نگه می‌دارند.",
             },
         ),

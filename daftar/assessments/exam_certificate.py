@@ -85,7 +85,7 @@ def exam_certificate_issue(application_id: int) -> Document | None:
                 pages=1,
                 uploaded_by=application.applicant,
                 review_state=ReviewState.ACCEPTED,
-                review_reason="صادرشده به‌دست سامانه پس از قبولی در آزمون و مصاحبه (S12.7)",
+                review_reason="صادرشده به‌دست سامانه پس از قبولی در آزمون و مصاحبه",  # S12.7
                 reviewed_at=timezone.now(),
             )
             audit_record(

@@ -67,7 +67,7 @@ class ScoreForm(PersianForm):
 
 class ImportForm(PersianForm):
     file = forms.FileField(
-        label="پروندهٔ نمره‌ها (CSV یا XLSX)",
+        label="فایل نمره‌ها (CSV یا XLSX)",
         help_text="ستون‌ها: tracking_code,general,specialised؛ یک ردیف نادرست و هیچ نمره‌ای ثبت نمی‌شود.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )

@@ -31,7 +31,7 @@ ZONE_OK = "محل ({lat}، {lng}) درون محدودهٔ مجاز {place} اس�
 ZONE_FAIL = "محل ({lat}، {lng}) بیرون از محدوده‌های مجاز {place} است."
 DISTANCE_NONE = "هیچ دفتر فعالی با مختصات ثبت‌شده نیست."
 DISTANCE_OK = "نزدیک‌ترین دفتر فعال ({licence}) {distance} متر فاصله دارد؛ دست‌کم {min} متر."
-DISTANCE_FAIL = "نزدیک‌ترین دفتر فعال ({licence}) {distance} متر فاصله دارد؛ کمتر از حداقل {min} متر (S11.4)."
+DISTANCE_FAIL = "نزدیک‌ترین دفتر فعال ({licence}) {distance} متر فاصله دارد؛ کمتر از حداقل {min} متر."  # S11.4
 # supervision visits of licensed offices (S11.3, S17, P6)
 VISIT_NOT_FOUND = "بازدید نظارتی یا مجوزی با این شناسه یافت نشد."
 VISIT_NOT_INSPECTOR = "فقط بازرس شهرداری این دفتر می‌تواند این کار را انجام دهد."

@@ -44,7 +44,7 @@ class Inspection(LifecycleModel):
 
 class InspectionPhoto(models.Model):
     inspection = models.ForeignKey(Inspection, verbose_name="بازدید", related_name="photos", on_delete=models.CASCADE)
-    file = models.FileField("پرونده", max_length=200)
+    file = models.FileField("فایل", max_length=200)
     original_name = models.CharField("نام اصلی", max_length=150, blank=True)
     mime = models.CharField("نوع", max_length=40)
     size = models.PositiveIntegerField("اندازه")

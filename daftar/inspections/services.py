@@ -32,7 +32,7 @@ from daftar.documents.throttle import upload_throttle
 from daftar.documents.validation import UploadRejected, clean_original_name, inspect_upload
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import parse_datetime, to_jalali
-from daftar.kernel.normalize import normalize_text
+from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.licences.models import Licence, LicenceStatus
 from daftar.notifications.services import outbox_enqueue
 from daftar.rules.constants import EQUIPMENT, PREMISES_USES
@@ -118,7 +118,9 @@ def photo_add(inspection: Inspection, file: Any, actor: Any = None) -> Inspectio
         with transaction.atomic():
             locked = Inspection.objects.select_for_update().select_related("application").get(pk=inspection.pk)
             if locked.photos.count() >= PHOTO_MAX_COUNT:
-                raise ApplicationError(msg.TOO_MANY_PHOTOS.format(count=PHOTO_MAX_COUNT), code="too_many", status=409)
+                raise ApplicationError(
+                    msg.TOO_MANY_PHOTOS.format(count=persian_digits(PHOTO_MAX_COUNT)), code="too_many", status=409
+                )
             name = default_storage.save(_photo_name(inspected.extension), file)
             saved.append(name)
             photo = InspectionPhoto.objects.create(

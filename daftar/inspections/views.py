@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from daftar.documents import messages as doc_msg
 from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.kernel.files import attachment_response
+from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import persian_number
 
 from . import policy
@@ -86,7 +87,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
             _not_found_as_page(exc)
             messages.error(request, exc.message)
         else:
-            messages.success(request, SCHEDULED.format(when=form.cleaned_data["scheduled_at"]))
+            messages.success(request, SCHEDULED.format(when=to_jalali(inspection.scheduled_at, with_time=True)))
             return redirect("inspections:detail", inspection.pk)
     else:
         messages.error(request, str(form.errors.get("scheduled_at", ["زمان بازدید را وارد کنید."])[0]))

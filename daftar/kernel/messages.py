@@ -13,7 +13,8 @@ LEGAL_ID_LENGTH = "شناسه ملی باید ۱۱ رقم باشد."
 LEGAL_ID_CHECK = "شناسه ملی معتبر نیست (رقم کنترل نادرست است)."
 NATIONALITY_INVALID = "کد کشور باید دو حرف لاتین طبق استاندارد ISO 3166 باشد (مثلاً IR)."
 
-DATE_INVALID = "تاریخ معتبر نیست؛ به شکل ۱۳۷۰/۰۵/۱۲ (شمسی) یا 1991-08-03 (میلادی) وارد کنید."
+# ISO Gregorian dates are still read (the API takes them); a person is only told the Jalali form.
+DATE_INVALID = "تاریخ معتبر نیست؛ آن را به تاریخ شمسی بنویسید، مانند ۱۳۷۰/۰۵/۱۲."
 DATETIME_INVALID = "تاریخ و ساعت معتبر نیست؛ به شکل ۱۴۰۵/۰۱/۱۵ ۰۸:۰۰ (شمسی، به وقت تهران) وارد کنید."
 DATE_IN_FUTURE = "تاریخ نمی‌تواند در آینده باشد."
 

@@ -21,7 +21,7 @@ QR_INVALID = "امضای کد QR نامعتبر است؛ این گواهی مم�
 
 # --- lifecycle -----------------------------------------------------------------------------
 REASON_REQUIRED = "دلیل را بنویسید (دست‌کم ۱۰ نویسه)."
-UNTIL_REQUIRED = "پایان تعلیق را (تاریخ شمسی یا میلادی) بنویسید."
+UNTIL_REQUIRED = "پایان تعلیق را به تاریخ شمسی بنویسید، مانند ۱۴۰۵/۰۳/۱۵."
 UNTIL_NOT_FUTURE = "پایان تعلیق باید روزی پس از امروز باشد."
 ILLEGAL_MOVE = "این کار در وضعیت کنونی مجوز («{status}») ممکن نیست."
 UNKNOWN_ACTION = "چنین اقدامی تعریف نشده است. اقدام‌های ممکن: {actions}."
@@ -31,7 +31,7 @@ RENEWAL_OUTSIDE_WINDOW = (
     "تمدید فقط از {opens} تا {closes} ممکن است ({window} روز پیش از پایان اعتبار تا {grace} روز مهلت پس از آن)."
 )
 RENEWAL_NO_RULES = "شرایط نافذی برای این نوع مجوز در این شهرداری منتشر نشده است؛ تمدید ممکن نیست."
-RENEWAL_CONDITIONS_FAILED = "تمدید ممکن نیست؛ این شرایط با نسخهٔ {version} شرایط احراز نمی‌شوند: {ids} (P1)."
+RENEWAL_CONDITIONS_FAILED = "تمدید ممکن نیست؛ با نسخهٔ {version} شرایط: {reasons}."  # P1
 
 # --- what a sanction stops (S16, P5): shown on the office's pages, the booking page, the
 # refused transaction and the cancelled booking's SMS ---------------------------------------

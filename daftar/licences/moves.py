@@ -31,7 +31,7 @@ from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.notifications.services import outbox_enqueue
-from daftar.rules.evaluator import FAIL, evaluate
+from daftar.rules.evaluator import FAIL, ConditionResult, evaluate
 from daftar.rules.selectors import compiled, rule_set_in_force
 
 from . import messages as msg
@@ -180,10 +180,12 @@ def _renewable(licence: Licence, actor: Any, data: dict[str, Any]) -> None:
     version, failed = renewal_failures(licence)
     if failed:
         raise ApplicationError(
-            msg.RENEWAL_CONDITIONS_FAILED.format(version=persian_digits(version), ids="، ".join(failed)),
+            msg.RENEWAL_CONDITIONS_FAILED.format(
+                version=persian_digits(version), reasons="؛ ".join(c.reason.rstrip(".") for c in failed)
+            ),
             code="conditions_failed",
             status=409,
-            fields={"conditions": failed},
+            fields={"conditions": [c.id for c in failed]},
         )
     data["rule_set_version"] = version
 
@@ -319,15 +321,15 @@ def renewal_window(licence: Licence) -> tuple[dt.date, dt.date]:
     return opens, closes
 
 
-def renewal_failures(licence: Licence) -> tuple[int, list[str]]:
+def renewal_failures(licence: Licence) -> tuple[int, list[ConditionResult]]:
     """Re-judge the licence's case by the rule-set version in force today for its licence type
-    and municipality: (that version, ids of the conditions that fail). Unknown conditions do
+    and municipality: (that version, the conditions that fail, with their reasons). Unknown conditions do
     not block: only an unmet approved condition may (P1)."""
     rule_set = rule_set_in_force(licence.licence_type, licence.municipality)
     if rule_set is None:
         raise ApplicationError(msg.RENEWAL_NO_RULES, code="no_rules", status=409)
     evaluation = evaluate(compiled(rule_set), case_facts(licence.application))
-    return rule_set.version, [c.id for c in evaluation.conditions if c.result == FAIL]
+    return rule_set.version, [c for c in evaluation.conditions if c.result == FAIL]
 
 
 def _renewal_inquiries(licence: Licence, today: dt.date) -> None:

@@ -28,7 +28,7 @@ from django.utils import timezone
 from daftar.kernel.errors import ThrottledError
 from daftar.kernel.hashing import address_hash
 from daftar.kernel.jalali import jalali_iso
-from daftar.kernel.normalize import normalize_text
+from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.runtime import ratelimit, spool
 from daftar.runtime.cache import incr_and_get_many, version_get
 
@@ -143,7 +143,7 @@ def verification_throttle(address: str) -> None:
         f"licence-verify:{client_hash(address)}", limit=settings.LICENCE_VERIFY_PER_ADDRESS_HOURLY, window=3600
     )
     if wait:
-        raise ThrottledError(msg.VERIFY_THROTTLED.format(seconds=wait), retry_after=wait)
+        raise ThrottledError(msg.VERIFY_THROTTLED.format(seconds=persian_digits(wait)), retry_after=wait)
 
 
 def licence_verify(*, raw_number: object, address: str, channel: str) -> Licence | None:
@@ -232,7 +232,7 @@ def licence_verify_body(*, raw_number: object, address: str, channel: str) -> di
         counted=counted,
     )
     if wait:
-        raise ThrottledError(msg.VERIFY_THROTTLED.format(seconds=wait), retry_after=wait)
+        raise ThrottledError(msg.VERIFY_THROTTLED.format(seconds=persian_digits(wait)), retry_after=wait)
     pk, body = licence_snapshot(number, today, found)
     log_check(normalize_text(str(raw_number or ""))[:64], pk, client, channel)
     return body

@@ -36,7 +36,7 @@ class ProfileForm(PersianForm):
     lng = forms.CharField(label="طول جغرافیایی", max_length=20, widget=forms.TextInput(attrs={"dir": "ltr"}))
     counters = forms.CharField(label="تعداد باجه", max_length=3, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     equipment = forms.MultipleChoiceField(
-        label="تجهیزات (بند S11.3)",
+        label="تجهیزات",  # S11.3
         required=False,
         choices=list(EQUIPMENT.items()),
         widget=forms.CheckboxSelectMultiple,

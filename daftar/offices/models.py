@@ -73,7 +73,7 @@ class Office(models.Model):
     counters = models.PositiveSmallIntegerField(
         "تعداد باجه", default=2, validators=[MinValueValidator(1), MaxValueValidator(50)]
     )
-    equipment = models.JSONField("تجهیزات (S11.3)", default=list, blank=True)
+    equipment = models.JSONField("تجهیزات", default=list, blank=True)  # S11.3
     active = models.BooleanField("فعال", default=True)
     created_at = models.DateTimeField("تاریخ ایجاد", default=timezone.now)
 

@@ -47,7 +47,8 @@ class LicenceType(models.Model):
     stage_days = models.JSONField(
         "مهلت مراحل (روز کاری)",
         default=default_stage_days,
-        help_text="مهلت هر مرحله به روز کاری (P1)؛ اعداد پیش‌فرض نمونه‌اند و رسمی نیستند. "
+        # P1: legal deadlines per stage
+        help_text="مهلت هر مرحله به روز کاری؛ اعداد پیش‌فرض نمونه‌اند و رسمی نیستند. "
         "correction_requested مهلت متقاضی برای اصلاح مدارک است.",
     )
 
@@ -138,7 +139,7 @@ class DocumentRequirement(models.Model):
     stage = models.CharField(
         "زمان ارائه", max_length=16, choices=DocumentStage.choices, default=DocumentStage.SUBMISSION
     )
-    accepted_types = models.JSONField("انواع پرونده", default=list)
+    accepted_types = models.JSONField("انواع فایل", default=list)
     max_bytes = models.PositiveIntegerField("حداکثر حجم (بایت)")
     evidences = models.JSONField("شرایط گواهی‌شده", default=list, blank=True)
 

@@ -182,7 +182,7 @@ class ViolationEvidence(models.Model):
     under a server-made name and served only through the supervision policy."""
 
     violation = models.ForeignKey(Violation, verbose_name="تخلف", related_name="files", on_delete=models.CASCADE)
-    file = models.FileField("پرونده", max_length=200)
+    file = models.FileField("فایل", max_length=200)
     original_name = models.CharField("نام اصلی", max_length=160)
     mime = models.CharField("نوع", max_length=40)
     size = models.PositiveIntegerField("اندازه (بایت)")
@@ -199,8 +199,8 @@ class ViolationEvidence(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        verbose_name = "پروندهٔ شاهد تخلف"
-        verbose_name_plural = "پرونده‌های شاهد تخلف"
+        verbose_name = "فایل شاهد تخلف"
+        verbose_name_plural = "فایل‌های شاهد تخلف"
 
     def __str__(self) -> str:
         return self.original_name
@@ -279,7 +279,7 @@ class OfficeReport(LifecycleModel):
     municipality = models.ForeignKey(
         "municipalities.Municipality", verbose_name="شهرداری", related_name="+", on_delete=models.PROTECT
     )
-    period = models.CharField("دوره", max_length=8, help_text="نیم‌سال شمسی، مانند 1404-H2")
+    period = models.CharField("دوره", max_length=8, help_text="نیم‌سال شمسی، مانند ۱۴۰۴-H2")
     submitted_at = models.DateTimeField("زمان ارسال", default=timezone.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="ارسال‌کننده", null=True, related_name="+", on_delete=models.SET_NULL

@@ -152,6 +152,27 @@ def test_profile_form_saves_jalali_birth_date_and_refuses_bad_national_code(clie
     assert "۱۳۶۵/۱۱/۰۲" in client.get("/dashboard/").content.decode()
 
 
+def test_a_bad_birth_date_is_explained_in_jalali_with_persian_digits(client):
+    user = UserFactory(mobile=MOBILE, first_name="", last_name="")
+    client.force_login(user)
+    data = {
+        "person_type": "natural",
+        "nationality": "IR",
+        "first_name": "نرگس",
+        "last_name": "صفوی",
+        "national_code": "0012345679",
+        "birth_date": "۱۳۷۰/۱۳/۰۱",
+        "legal_name": "",
+        "national_id": "",
+    }
+    response = client.post("/profile/", data)
+    html = response.content.decode()
+    assert response.status_code == 400 and cm.DATE_INVALID in html
+    assert "۱۳۷۰/۰۵/۱۲" in cm.DATE_INVALID and "میلادی" not in html
+    assert not any(ch.isascii() and ch.isdigit() for ch in cm.DATE_INVALID)
+    assert User.objects.get(pk=user.pk).birth_date is None
+
+
 def test_logout_needs_post_and_ends_the_session(client):
     client.force_login(UserFactory())
     assert client.get("/logout/").status_code == 405

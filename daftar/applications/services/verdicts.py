@@ -120,7 +120,7 @@ def effect_inspection(application: Application, data: dict[str, Any]) -> tuple[b
     ]
     if failed:
         application.failed_conditions = [c.id for c in failed]
-        return False, msg.INSPECTION_FAILED.format(reasons="؛ ".join(f"{c.id}: {c.reason}" for c in failed))
+        return False, msg.INSPECTION_FAILED.format(reasons="؛ ".join(c.reason.rstrip(".") for c in failed))
     return True, ""
 
 

@@ -332,7 +332,7 @@ def test_upload_through_the_page_stores_a_version(tehran_rules, media):
 @pytest.mark.parametrize(
     ("name", "content", "status", "message"),
     [
-        ("shell.pdf", b"<?php system($_GET['c']); ?>", 415, "نوع پرونده پذیرفته نیست"),
+        ("shell.pdf", b"<?php system($_GET['c']); ?>", 415, "نوع فایل پذیرفته نیست"),
         ("empty.pdf", b"", 400, dmsg.EMPTY),
         ("fake.pdf", b"%PDF-1.7\n<?php echo 1; ?>", 400, dmsg.CORRUPT),
     ],
@@ -357,7 +357,7 @@ def test_an_upload_over_the_limit_is_refused_with_413_before_reading(tehran_rule
     big = SimpleUploadedFile("big.pdf", b"%PDF-1.7\n" + b"0" * 5000, content_type="application/pdf")
     response = web(user(APPLICANT)).post(f"/applications/{case.pk}/documents/", {"type": "degree", "file": big})
     assert response.status_code == 413
-    assert "حجم پرونده بیش از" in html(response)
+    assert "حجم فایل بیش از" in html(response)
     assert not Document.objects.exists() and stored_files(media) == []
 
 

@@ -96,6 +96,8 @@ def test_inspection_that_measures_too_small_an_area_rejects_citing_s11_2(tehran_
     body = move(inspector, case_id, "record_inspection", **{**INSPECTION, "measured_area_m2": 48}).json()
     assert body["status"] == "rejected"
     assert body["failed_conditions"] == ["S11.2"]
+    # the applicant reads the reason in words, not the condition's id
+    assert "۴۸" in body["decision_reason"] and "S11.2" not in body["decision_reason"]
 
 
 def test_the_ranking_page_is_for_the_municipalitys_staff(tehran_rules, django_capture_on_commit_callbacks):

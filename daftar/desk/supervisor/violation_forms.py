@@ -100,11 +100,11 @@ class RecordForm(PersianForm):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     evidence_files = EvidenceFilesField(
-        label="پرونده‌های شاهد (عکس یا PDF)",
+        label="فایل‌های شاهد (عکس یا PDF)",
         required=False,
         help_text=(
             f"عکس (JPEG یا PNG) یا PDF، هر کدام تا {persian_digits(EVIDENCE_MAX_BYTES // (1024 * 1024))} مگابایت، "
-            f"دست‌بالا {persian_digits(EVIDENCE_MAX_FILES)} پرونده؛ چند پرونده را با هم برگزینید."
+            f"دست‌بالا {persian_digits(EVIDENCE_MAX_FILES)} فایل؛ چند فایل را با هم برگزینید."
         ),
     )
 

@@ -368,7 +368,7 @@ def _bad(world: Any, make_licence: Any, case: str) -> tuple[dict[str, Any], str,
         return form(world, evidence_files=[big]), "«bozorg.png»", 413
     if case == "too many files":
         many = [png_file(f"a{n}.png") for n in range(services.EVIDENCE_MAX_FILES + 1)]
-        return form(world, evidence_files=many), "دست‌بالا ۵ پروندهٔ شاهد", 400
+        return form(world, evidence_files=many), "دست‌بالا ۵ فایل شاهد", 400
     raise AssertionError(case)
 
 

@@ -209,7 +209,8 @@ def test_renewal_refused_when_a_condition_fails_under_the_new_rule_set_version(m
     error = refusal(licence_renew, licence, reason="درخواست تمدید در مهلت مقرر")
     assert (error.status_code, error.code) == (409, "conditions_failed")
     assert error.fields == {"conditions": ["S11.2"]}
-    assert "S11.2" in error.message and "۲" in error.message  # version 2, in Persian digits
+    assert "S11.2" not in error.message and "۲" in error.message  # version 2, in Persian digits
+    assert "۱۰۰ متر مربع" in error.message  # the failing condition's reason, in words
     stored = Licence.objects.get(pk=licence.pk)
     assert (stored.valid_until, stored.renewals) == (days(20), 0)
     assert not stored.events.exists() and not AuditEntry.objects.filter(action="licence.renew").exists()
