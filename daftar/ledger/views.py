@@ -24,7 +24,7 @@ from daftar.catalogue.models import Service
 from daftar.catalogue.tariffs import tariff_in_force, tariff_table
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import jalali_iso, to_jalali
-from daftar.kernel.normalize import normalize_text, persian_number
+from daftar.kernel.normalize import normalize_text, persian_digits, persian_number
 from daftar.offices.hours import office_sanction
 from daftar.offices.models import OfficeService
 from daftar.offices.policy import OfficeAccess, office_access
@@ -102,7 +102,7 @@ def _transactions_page(
                 and sanction is None
                 and (closing is None or form.is_bound)
             ),
-            "day_input": raw if day_error else jalali_iso(day),
+            "day_input": persian_digits((raw if day_error else jalali_iso(day)) or ""),
         },
         status=status,
     )

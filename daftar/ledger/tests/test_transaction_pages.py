@@ -128,7 +128,7 @@ def test_manager_closes_the_day_from_the_page(office: Any) -> None:
     html = response.content.decode()
     assert "بسته شد" in html and 'id="closings"' in html
     assert "امروز بسته شده است" in html and "ثبت خدمت انجام‌شده" not in html
-    assert 'value="1405/09/03"' in html  # the day field in Jalali
+    assert 'value="۱۴۰۵/۰۹/۰۳"' in html  # the day field in Jalali
     assert DailyClosing.objects.get().total == 250_000
     again = manager.post(page(office, "close/"), {"day": TODAY.isoformat()}, follow=True)
     assert msg.DAY_ALREADY_CLOSED.format(date="۱۴۰۵/۰۹/۰۳") in again.content.decode()
@@ -198,7 +198,7 @@ def test_browser_clerk_records_and_manager_closes_the_day(live_server: Any, brow
     context = session_for(manager)
     pg = context.new_page()
     pg.goto(f"{live_server.url}{page(office)}")
-    assert pg.locator("#id_amount").input_value() == "1500000"  # the first service's tariff
+    assert pg.locator("#id_amount").input_value() == "۱٬۵۰۰٬۰۰۰"  # the first service's tariff, grouped
     pg.locator("#id_service").select_option("property_inquiry")
     expect(pg.locator("#id_amount")).to_have_value("250000")  # htmx swapped it (no eval: the CSP)
     pg.get_by_label("شمارهٔ پیگیری پرداخت").fill("۴۴۵۵۶۶")
