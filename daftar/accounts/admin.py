@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from knox.models import AuthToken
 
 from daftar.accounts.admin_base import AuditedAdmin, MunicipalityScopedAdmin
 from daftar.kernel.admin_columns import jalali_column
@@ -14,6 +15,12 @@ from daftar.kernel.validators import normalize_mobile
 from .forms import IdentifierCleanMixin
 from .models import RoleAssignment, User
 from .services import role_grant_by_mobile, role_grant_check, role_revoke_check, role_revoke_checked
+
+# Knox's own admin of API tokens is English throughout and shows only digests; a person ends a
+# token by signing out (``/api/v1/auth/logout``), and a revoked role ends the work it allowed.
+# It is taken off the admin so the admin speaks one language (issue 19).
+if admin.site.is_registered(AuthToken):
+    admin.site.unregister(AuthToken)
 
 
 class UserAdminForm(IdentifierCleanMixin, PersianModelForm):
