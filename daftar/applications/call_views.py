@@ -21,6 +21,7 @@ from daftar.calls.models import Call
 from daftar.calls.selectors import calls_list
 from daftar.kernel.errors import ApplicationError
 from daftar.rules.models import EligibilityCheck
+from daftar.rules.selectors import self_check_remembered
 
 from . import policy
 from . import services as case_services
@@ -67,8 +68,10 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
     elif is_open and request.user.is_authenticated and existing is None:
         checked = last_self_check(request.user, call)
-        prefilled = checked is not None
-        form = ApplyForm(districts=districts, initial=facts_initial(checked.facts if checked else None))
+        # the saved check of a signed-in person, else the answers they gave before signing in
+        facts = checked.facts if checked else self_check_remembered(request.session, call.licence_type_id)
+        prefilled = facts is not None
+        form = ApplyForm(districts=districts, initial=facts_initial(facts))
     context = {
         "call": call,
         "is_open": is_open,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -91,3 +92,21 @@ def compiled(rule_set: RuleSet) -> CompiledRuleSet:
         rule_set_id=rule_set.pk,
         effective_from=rule_set.effective_from,
     )
+
+
+# A visitor's self-check answers, kept in their session until they sign in and apply (issue 19
+# §4: the answers are not asked again). A signed-in person's check is kept as an EligibilityCheck.
+SELF_CHECK_SESSION_KEY = "self_check_facts"
+
+
+def self_check_remember(session: Any, licence_type_id: int, facts: dict[str, Any]) -> None:
+    """Keep ``facts`` (validated, JSON-safe) for the licence type; the latest replaces the last."""
+    kept = dict(session.get(SELF_CHECK_SESSION_KEY) or {})
+    kept[str(licence_type_id)] = facts
+    session[SELF_CHECK_SESSION_KEY] = kept
+
+
+def self_check_remembered(session: Any, licence_type_id: int) -> dict[str, Any] | None:
+    kept = session.get(SELF_CHECK_SESSION_KEY) or {}
+    facts = kept.get(str(licence_type_id)) if isinstance(kept, dict) else None
+    return facts if isinstance(facts, dict) else None

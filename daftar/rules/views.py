@@ -16,7 +16,7 @@ from .constants import ConditionGroup, DocumentGroup, Verification
 from .facts import validate_facts
 from .forms import SelfCheckForm
 from .models import LicenceType, RuleSet
-from .selectors import licence_types_search, municipalities_with_rules, rule_set_in_force
+from .selectors import licence_types_search, municipalities_with_rules, rule_set_in_force, self_check_remember
 from .services import eligibility_check
 
 FACT_TO_FIELD = {"location": "lat"}
@@ -101,6 +101,8 @@ def self_check(request: HttpRequest, code: str) -> HttpResponse:
             result = eligibility_check(
                 licence_type=licence_type, municipality=municipality, facts=facts, actor=request.user
             )
+            if not request.user.is_authenticated:  # a visitor's answers wait for them to apply
+                self_check_remember(request.session, licence_type.pk, facts)
         else:
             status = 400
     elif request.method == "POST":

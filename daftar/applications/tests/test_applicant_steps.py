@@ -75,6 +75,18 @@ def test_the_apply_form_is_prefilled_from_the_last_self_check(tehran_rules):
     assert Application.objects.get(applicant__mobile=OTHER).facts["experience_years"] == 9
 
 
+def test_a_visitors_self_check_fills_the_apply_form_after_signing_in(tehran_rules):
+    visitor = Client()
+    answers = {**APPLY_FORM, "experience_years": "۸"}
+    assert visitor.post("/licences/e-city-office/check/?municipality=tehran", answers).status_code == 200
+    visitor.force_login(user(OTHER))  # signing in keeps the session's data (a new key)
+    page = visitor.get(f"/calls/{open_call().pk}/").content.decode()
+    assert 'id="prefilled"' in page
+    assert 'name="experience_years" value="۸"' in page
+    # another browser, the same person: nothing was saved for them, so nothing is filled in
+    assert 'id="prefilled"' not in web(user(OTHER)).get(f"/calls/{open_call().pk}/").content.decode()
+
+
 def test_the_documents_step_lists_what_is_missing_and_ticks_what_is_uploaded(tehran_rules, media):
     case = draft_of()
     me = web(user(APPLICANT))
