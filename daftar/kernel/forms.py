@@ -206,7 +206,9 @@ class AmountInput(forms.TextInput):
     digits (``value_from_datadict`` drops the separators)."""
 
     template_name = "kernel/widgets/amount.html"
-    SEPARATORS = str.maketrans({"٬": None, ",": None, "،": None, " ": None, "\u066b": None, "_": None})
+    # thousands separators only: «٫» is the Persian *decimal* separator, so «۱٫۵» stays a
+    # refused fraction, never 15 rials
+    SEPARATORS = str.maketrans({"٬": None, ",": None, "،": None, " ": None, "_": None})
 
     def __init__(self, attrs: dict[str, Any] | None = None):
         base = {"dir": "ltr", "inputmode": "numeric", "autocomplete": "off", "data-amount": "rial"}

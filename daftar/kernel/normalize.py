@@ -1,7 +1,8 @@
 """Persian-first input normalisation, applied on every input path (forms and API).
 
 Persian (۰-۹) and Arabic-Indic (٠-٩) digits become Latin digits; Arabic ي/ى and ك become
-Persian ی and ک; surrounding white space is trimmed. ZWNJ (U+200C) is meaningful in Persian
+Persian ی and ک; the minus sign U+2212 becomes "-" (with the left-to-right mark our pages put
+before it dropped); surrounding white space is trimmed. ZWNJ (U+200C) is meaningful in Persian
 words and is kept.
 """
 
@@ -19,6 +20,8 @@ _TABLE = str.maketrans(
         "\u0649": "\u06cc",  # ARABIC LETTER ALEF MAKSURA -> FARSI YEH
         "\u0643": "\u06a9",  # ARABIC LETTER KAF -> KEHEH
         "\x00": None,  # NUL is never meaningful and PostgreSQL refuses it in text
+        "\u2212": "-",  # MINUS SIGN (what our pages write) -> HYPHEN-MINUS, so a number parses
+        "\u200e": None,  # LEFT-TO-RIGHT MARK (written before a minus sign) carries no meaning
     }
 )
 

@@ -97,14 +97,17 @@ class Office(models.Model):
 
     @property
     def phone_uri(self) -> str:
-        """``tel:+982188001111`` for a tap-to-call link ("" without a usable number)."""
+        """``tel:+982188001111`` for a tap-to-call link ("" without a usable number). A number
+        given without its area code (8 digits, a local number) is dialled as it is: adding +98
+        to it would dial another city."""
         digits = "".join(ch for ch in normalize_text(self.phone or "") if ch.isdigit())
         if digits.startswith("0098"):
-            digits = digits[4:]
+            digits = "0" + digits[4:]
         elif digits.startswith("98") and len(digits) > 10:
-            digits = digits[2:]
-        digits = digits.removeprefix("0")
-        return f"tel:+98{digits}" if len(digits) >= 7 else ""
+            digits = "0" + digits[2:]
+        if digits.startswith("0") and len(digits) >= 10:
+            return f"tel:+98{digits[1:]}"
+        return f"tel:{digits}" if len(digits) >= 7 else ""
 
 
 class OfficeStaff(models.Model):

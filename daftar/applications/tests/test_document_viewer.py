@@ -53,6 +53,10 @@ def test_the_case_page_links_each_document_to_the_viewer(tehran_rules, media):
     page = html(web(user(REVIEWER)).get(f"/applications/{case_id}/"))
     for document in documents:
         assert f'href="/applications/{case_id}/documents/{document.pk}/"' in page
+    # the inspector reads the case but may not open the viewer: no link that would answer 403
+    page = html(web(user(INSPECTOR)).get(f"/applications/{case_id}/"))
+    assert f"/applications/{case_id}/documents/{documents[0].pk}/" not in page
+    assert f"/api/v1/documents/{documents[0].pk}/download" in page
 
 
 def test_the_file_is_inline_only_while_its_bytes_are_the_checked_type(tehran_rules, media):

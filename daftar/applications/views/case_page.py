@@ -233,6 +233,8 @@ def _render_case(
         "can_withdraw": owner and "withdraw" in names,
         "can_upload": can_upload,
         "can_review": can_review,
+        # the viewer is the reviewer's (policy.may_view_documents); others keep the download link
+        "can_view_documents": staff and policy.may_view_documents(user, application),
         # the inquiries the person may ask again now (their lifecycle and policy)
         "retry_kinds": {
             i.kind

@@ -73,3 +73,15 @@ def test_the_amount_box_shows_grouped_digits_and_words() -> None:
     assert 'value="۱٬۲۵۰٬۰۰۰"' in html and 'data-amount="rial"' in html
     assert 'aria-live="polite"' in html and "یک میلیون و دویست و پنجاه هزار ریال" in html
     assert 'aria-describedby="id_amount_words"' in html
+
+
+def test_a_persian_decimal_point_in_an_amount_is_refused_not_read_as_thousands() -> None:
+    form = _Form(data={"area": "1", "code": "x", "lat": "1", "amount": "۱٫۵"})
+    assert not form.is_valid() and "amount" in form.errors  # never 15 rials
+
+
+def test_the_minus_sign_our_pages_write_is_read_back_as_a_minus() -> None:
+    from daftar.kernel.normalize import MINUS, normalize_text  # the sign the output filters write
+
+    assert normalize_text(f"{MINUS}51.5") == "-51.5"
+    assert float(normalize_text("\u2212۲۰۰")) == -200

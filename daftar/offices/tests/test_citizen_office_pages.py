@@ -80,6 +80,7 @@ def test_phone_numbers_are_tap_to_call_with_persian_digits(make_office):
         ("02188001122", "tel:+982188001122"),
         ("۰۹۱۲۰۰۰۰۰۰۸", "tel:+989120000008"),
         ("+98 21 8800 1122", "tel:+982188001122"),
+        ("88001111", "tel:88001111"),  # a local number: +98 without the area code is another city
         ("", ""),
     ],
 )
