@@ -47,7 +47,10 @@ VerificationSchema = inline_serializer(
         "status": serializers.CharField(help_text="active, suspended, revoked or expired (live)"),
         "status_display": serializers.CharField(),
         "holder": serializers.CharField(help_text="masked"),
-        "office": serializers.CharField(),
+        "office": serializers.CharField(help_text="the office's name as the licence was issued"),
+        "office_current_name": serializers.CharField(
+            allow_null=True, help_text="the name the office trades under now, when it differs (else null)"
+        ),
         "municipality": serializers.DictField(),
         "district": serializers.DictField(),
         "valid_from": serializers.DateField(),

@@ -114,7 +114,11 @@ def verification_body(licence: Licence, today: dt.date | None = None) -> dict[st
         "status": status,
         "status_display": LicenceStatus(status).label,
         "holder": mask_name(licence.holder_name),
-        "office": licence.display_name,
+        # the name the licence was issued under, as the certificate prints it (the office's
+        # manager may rename the office, so a check never vouches for a later name); the name the
+        # office trades under now follows when it differs
+        "office": licence.office_name,
+        "office_current_name": current if (current := licence.display_name) != licence.office_name else None,
         "municipality": {"slug": licence.municipality.slug, "name": licence.municipality.name},
         "district": {"id": licence.district_id, "number": licence.district.number, "name": licence.district.name},
         "valid_from": licence.valid_from,

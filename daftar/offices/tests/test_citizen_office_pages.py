@@ -101,9 +101,12 @@ def test_the_registry_the_finder_and_the_office_page_give_one_office_name():
     detail = html(f"/offices/{office.pk}/")
     for page in (registry, finder, detail):
         assert "دفتر خدمات نوروز" in page
-    assert licensed_as not in registry.split("<tbody>", 1)[1].split(office.licence.number, 1)[1].split("</tr>", 1)[0]
+    row = registry.split("<tbody>", 1)[1].split(office.licence.number, 1)[1].split("</tr>", 1)[0]
+    assert f"نام در مجوز: {licensed_as}" in row  # the registry says which name was licensed
+    # a check vouches for the name the licence was issued under (the certificate's), and tells
+    # the name the office now trades under; a rename by its manager cannot borrow the licence
     verified = Client().get(f"/api/v1/licences/{office.licence.number}/verify").json()
-    assert verified["office"] == "دفتر خدمات نوروز"
+    assert (verified["office"], verified["office_current_name"]) == (licensed_as, "دفتر خدمات نوروز")
 
 
 def test_the_licence_number_links_to_its_verification_result():
