@@ -36,6 +36,13 @@ FILES = {
     "pdfjs-dist/LICENSE": "pdfjs/LICENSE",
 }
 
+# Whole folders: PDF.js loads its JPEG 2000 and colour decoders (WebAssembly, with a plain-JS
+# fallback that our CSP allows) and the standard PDF fonts by name from these at run time.
+DIRS = {
+    "pdfjs-dist/wasm": "pdfjs/wasm",
+    "pdfjs-dist/standard_fonts": "pdfjs/standard_fonts",
+}
+
 # ES modules served as classic scripts (no bundler; one global each, so a page needs no import
 # map and the hashed static names of production do not break relative imports).
 MODULES_AS_GLOBALS = {
@@ -53,7 +60,7 @@ def _as_global(source: str, name: str) -> str:
 
 
 def main() -> int:
-    missing = [src for src in [*FILES, *MODULES_AS_GLOBALS] if not (NODE / src).exists()]
+    missing = [src for src in [*FILES, *DIRS, *MODULES_AS_GLOBALS] if not (NODE / src).exists()]
     if missing:
         print("missing from node_modules (run npm ci):", *missing, sep="\n  ", file=sys.stderr)
         return 1
@@ -61,11 +68,14 @@ def main() -> int:
         target = DEST / dst
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(NODE / src, target)
+    for src, dst in DIRS.items():
+        shutil.copytree(NODE / src, DEST / dst, dirs_exist_ok=True)
     for src, (dst, name) in MODULES_AS_GLOBALS.items():
         target = DEST / dst
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(_as_global((NODE / src).read_text(encoding="utf-8"), name), encoding="utf-8")
-    print(f"vendored {len(FILES) + len(MODULES_AS_GLOBALS)} files into {DEST.relative_to(ROOT)}")
+    files = len(FILES) + len(MODULES_AS_GLOBALS)
+    print(f"vendored {files} files and {len(DIRS)} folders into {DEST.relative_to(ROOT)}")
     return 0
 
 

@@ -16,7 +16,16 @@ async function start(root) {
   try {
     const lib = await import(root.dataset.lib);
     lib.GlobalWorkerOptions.workerSrc = root.dataset.worker;
-    pdf = await lib.getDocument({ url: root.dataset.src, isEvalSupported: false, withCredentials: true }).promise;
+    // the decoders and fonts PDF.js loads by name: the folders of two vendored files (their URLs
+    // may carry a hash in production, the folder does not)
+    const folder = (url) => new URL(".", new URL(url, window.location.href)).href;
+    pdf = await lib.getDocument({
+      url: root.dataset.src,
+      isEvalSupported: false,
+      withCredentials: true,
+      wasmUrl: folder(root.dataset.wasm),
+      standardFontDataUrl: folder(root.dataset.fonts),
+    }).promise;
   } catch (error) {
     status.textContent = "نمایش این فایل در صفحه ممکن نشد؛ آن را با پیوند «دریافت فایل» در زیر ببینید.";
     stage.hidden = true;
@@ -24,11 +33,15 @@ async function start(root) {
   }
   let page = 1;
   let zoom = 1;
-  let rendering = null;
+  let task = null; // the render in progress: a newer click cancels it
+  let drawn = 0; // the number of the latest draw asked for; an older one stops where it is
 
   async function draw() {
-    if (rendering) { await rendering.catch(() => {}); }
+    const mine = ++drawn;
+    root.dataset.ready = "false";
+    if (task) { task.cancel(); await task.promise.catch(() => {}); }
     const current = await pdf.getPage(page);
+    if (mine !== drawn) return;
     const base = current.getViewport({ scale: 1 });
     const width = Math.max(stage.clientWidth, 200);
     const scale = (width / base.width) * zoom;
@@ -36,15 +49,21 @@ async function start(root) {
     canvas.width = Math.floor(viewport.width);
     canvas.height = Math.floor(viewport.height);
     canvas.style.width = `${Math.floor(viewport.width / (window.devicePixelRatio || 1))}px`;
-    const task = current.render({ canvasContext: canvas.getContext("2d"), viewport });
-    rendering = task.promise;
-    await rendering;
+    task = current.render({ canvasContext: canvas.getContext("2d"), viewport });
+    try {
+      await task.promise;
+    } catch (error) {
+      return; // cancelled by a newer click, which draws and labels the page itself
+    }
+    if (mine !== drawn) return;
+    task = null;
     label.textContent = `صفحهٔ ${fa(page)} از ${fa(pdf.numPages)}`;
     canvas.setAttribute("aria-label", `صفحهٔ ${fa(page)} از ${fa(pdf.numPages)} فایل «${root.dataset.title}»`);
     buttons["prev-page"].disabled = page <= 1;
     buttons["next-page"].disabled = page >= pdf.numPages;
     buttons["zoom-out"].disabled = zoom <= 0.5;
     buttons["zoom-in"].disabled = zoom >= 3;
+    root.dataset.ready = "true";
   }
 
   buttons["prev-page"].addEventListener("click", () => { if (page > 1) { page -= 1; draw(); } });
@@ -54,7 +73,6 @@ async function start(root) {
   toolbar.hidden = false;
   status.hidden = true;
   await draw();
-  root.dataset.ready = "true";
 }
 
 document.querySelectorAll("[data-doc-viewer]").forEach((root) => { start(root); });
