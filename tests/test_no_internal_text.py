@@ -89,10 +89,6 @@ SKIP = ("/admin/", "/api/", "/logout", "/captcha/", "/static/", "/media/", "/log
 SKIP_SUFFIX = (".csv", ".pdf", ".json", ".xlsx", "/download", "/file", "/export")
 PAGES_PER_ROLE = 45
 
-# Pages other helpers are rewriting: they still show ids today. The lead removes a mark once the
-# page is fixed (strict: a page that passes while marked fails the run).
-KNOWN_BAD: dict[str, str] = {}
-
 _HREF = re.compile(r'href="([^"#]*)"')
 _INVISIBLE = re.compile(r"<(script|style|template)\b.*?</\1>", re.S | re.I)
 _TAG = re.compile(r"<[^>]+>")
@@ -171,11 +167,5 @@ def test_the_crawl_reaches_the_pages(crawled: dict[str, dict[str, str]]) -> None
 
 
 def test_no_page_shows_internal_text(crawled: dict[str, dict[str, str]]) -> None:
-    found = {key: rows for key, rows in _findings(crawled).items() if key not in KNOWN_BAD}
+    found = _findings(crawled)
     assert not found, "\n".join(row for rows in found.values() for row in rows)
-
-
-@pytest.mark.parametrize("key", sorted(KNOWN_BAD))
-def test_known_pages_with_internal_text(key: str, crawled: dict[str, dict[str, str]]) -> None:
-    pytest.xfail(KNOWN_BAD[key]) if key in _findings(crawled) else None
-    pytest.fail(f"{key} is clean now: remove it from KNOWN_BAD")  # strict, as xfail(strict=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from daftar.kernel.events import emit
-from daftar.rules.evaluator import FAIL, PASS, evaluate
+from daftar.rules.evaluator import FAIL, PASS, about_applicant, evaluate
 from daftar.rules.models import RuleSet
 from daftar.rules.selectors import compiled
 
@@ -37,7 +37,7 @@ class CaseRow:
     tracking_code: str
     before: str  # pass, fail or unknown
     after: str
-    reason: str  # the draft's reason, in Persian
+    reason: str  # the draft's reason, in Persian, about the applicant (staff read it)
 
 
 @dataclass
@@ -92,7 +92,7 @@ def rule_set_preview(rule_set: RuleSet) -> RulePreview:
             was = before.get(result.id)
             if was == result.result:
                 continue
-            row = CaseRow(case.pk, case.tracking_code or "", was or "", result.result, result.reason)
+            row = CaseRow(case.pk, case.tracking_code or "", was or "", result.result, about_applicant(result.reason))
             change = changes[result.id]
             if result.result == FAIL:
                 change.now_failing.append(row)

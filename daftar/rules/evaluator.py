@@ -253,3 +253,39 @@ def evaluate(rule_set: CompiledRuleSet, facts: Mapping[str, Any]) -> Evaluation:
         results.append(ConditionResult(spec.id, outcome[0], outcome[1]))
     eligible = False if any_fail else (None if any_unknown else True)
     return Evaluation(eligible=eligible, conditions=tuple(results))
+
+
+# The reasons above speak to the applicant («مساحت مفید محل شما …», «… ندارید»); staff read the
+# same judgement about someone else. ``about_applicant`` words a reason in the third person; the
+# table covers every second-person form the checks above write (test_evaluator checks that).
+_ABOUT = {  # fact: (said of the applicant when true, when false), beside BOOLEAN_PHRASES
+    "has_criminal_record": ("متقاضی سوء پیشینهٔ کیفری مؤثر دارد", "متقاضی سوء پیشینهٔ کیفری مؤثر ندارد"),
+    "has_addiction_certificate": ("متقاضی گواهی عدم اعتیاد دارد", "متقاضی گواهی عدم اعتیاد ندارد"),
+    "health_certified": ("سلامت جسمی و روانی متقاضی تأیید شده است", "متقاضی تأیید سلامت جسمی و روانی ندارد"),
+    "government_employee": ("متقاضی کارمند دولت است", "متقاضی کارمند دولت نیست"),
+    "represents_other_office": ("متقاضی نمایندهٔ دفتر دیگری است", "متقاضی نمایندهٔ دفتر دیگری نیست"),
+    "training_completed": (
+        "متقاضی دوره‌های آموزشی مصوب را گذرانده است",
+        "متقاضی دوره‌های آموزشی مصوب را هنوز نگذرانده است",
+    ),
+    "exam_passed": ("متقاضی در آزمون تخصصی پذیرفته شده است", "متقاضی در آزمون تخصصی پذیرفته نشده است"),
+    "interview_passed": (
+        "متقاضی در مصاحبهٔ علمی و فنی پذیرفته شده است",
+        "متقاضی در مصاحبهٔ علمی و فنی پذیرفته نشده است",
+    ),
+}
+_THIRD_PERSON = (
+    *((you, they) for name, pair in BOOLEAN_PHRASES.items() for you, they in zip(pair, _ABOUT[name], strict=True)),
+    ("را هنوز ننوشته‌اید؛", "را هنوز ننوشته است؛"),
+    ("محلی که نشان داده‌اید", "محلی که متقاضی نشان داده است"),
+    ("این تجهیزات را هنوز ندارید", "متقاضی این تجهیزات را هنوز ندارد"),
+    ("همهٔ تجهیزات لازم را دارید", "متقاضی همهٔ تجهیزات لازم را دارد"),
+    (" شما", " متقاضی"),
+)
+
+
+def about_applicant(reason: str) -> str:
+    """``reason`` as staff read it: «مساحت مفید محل متقاضی …», «متقاضی … ندارد»."""
+    for you, they in _THIRD_PERSON:
+        reason = reason.replace(you, they)
+    return reason

@@ -788,3 +788,11 @@ def test_bulk_acknowledgement_works_under_any_filter(tehran_rules):
     page.force_login(User.objects.get(mobile="09120000002"))
     page.post("/staff/queue/acknowledge/?status=exam", {"ids": [case]})
     assert Application.objects.get(pk=case).acknowledged_at is not None
+
+
+def test_the_reasons_speak_to_the_applicant_and_of_them_to_staff(tehran_rules):
+    case_id = submitted_case(client_for(user(APPLICANT)))["id"]
+    mine = html(web(user(APPLICANT)).get(f"/applications/{case_id}/"))
+    staff = html(web(user(REVIEWER)).get(f"/applications/{case_id}/"))
+    assert "تابعیت شما ایرانی است" in mine and "تابعیت شما" not in staff
+    assert "تابعیت متقاضی ایرانی است" in staff

@@ -25,6 +25,7 @@ from daftar.inquiries import policy as inquiry_policy
 from daftar.inquiries.workflow import INQUIRY
 from daftar.kernel.normalize import persian_digits, persian_number
 from daftar.rules.constants import DEGREE_FIELDS, DEGREE_LEVELS, EQUIPMENT, FACT_LABELS, PREMISES_USES
+from daftar.rules.evaluator import about_applicant
 
 from .. import policy, services
 from ..api import case_body
@@ -161,6 +162,8 @@ def _render_case(
 
     texts = {c.cid: c.text for c in application.call.rule_set.conditions.all()}
     conditions = [{**c, "text": texts.get(c.get("id"), "")} for c in body["conditions"]]
+    if not owner:  # the reasons speak to the applicant; staff read them about the applicant
+        conditions = [{**c, "reason": about_applicant(str(c.get("reason") or ""))} for c in conditions]
 
     timeline = []
     for event in body["timeline"]:

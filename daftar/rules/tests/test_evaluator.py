@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from daftar.rules.constants import DEGREE_FIELDS, DEGREE_LEVELS, EQUIPMENT, PREMISES_USES
-from daftar.rules.evaluator import CompiledRuleSet, compile_rule_set, evaluate
+from daftar.rules.evaluator import CompiledRuleSet, about_applicant, compile_rule_set, evaluate
 from daftar.rules.selectors import compiled
 
 from .helpers import GOOD
@@ -78,6 +78,27 @@ def test_each_condition_fails_with_a_reason_naming_fact_and_threshold(rules, cid
     others = {k: v[0] for k, v in results.items() if k != cid}
     assert set(others.values()) == {"pass"}
     assert evaluate(rules, {**GOOD, **changes}).eligible is False
+
+
+SECOND_PERSON = ("شما", "هستید", "نیستید", "دارید", "ندارید", "‌اید")  # «…‌اید»: گذرانده‌اید, شده‌اید
+
+
+@pytest.mark.parametrize(
+    ("changes", "dropped"),
+    [
+        ({}, ("premises_area_m2", "experience_years")),  # a fact not yet given has its reason too
+        ({"has_criminal_record": True, "has_addiction_certificate": False, "health_certified": False}, ()),
+        ({"government_employee": True, "represents_other_office": True, "training_completed": False}, ()),
+        ({"exam_passed": False, "interview_passed": False, "degree_level": "associate"}, ()),
+        ({"degree_field": "other", "premises_use": "residential", "premises_area_m2": 40, "equipment": []}, ()),
+        ({"location": {"lat": 35.3, "lng": 51.2}, "experience_years": 1}, ()),
+    ],
+)
+def test_staff_read_every_reason_about_the_applicant_not_to_them(rules, changes, dropped):
+    facts = {k: v for k, v in {**GOOD, **changes}.items() if k not in dropped}
+    for result in evaluate(rules, facts).conditions:
+        staff = about_applicant(result.reason)
+        assert not [w for w in SECOND_PERSON if w in staff], (result.id, staff)
 
 
 @pytest.mark.parametrize(
