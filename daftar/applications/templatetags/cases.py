@@ -13,7 +13,7 @@ from django import template
 
 from daftar.accounts.policy import holds_anywhere
 from daftar.applications.selectors import is_staff_for
-from daftar.kernel.normalize import persian_digits, persian_number
+from daftar.kernel.normalize import persian_filesize, persian_number
 
 register = template.Library()
 
@@ -62,12 +62,6 @@ def fa_decimal(value: Any) -> str:
 @register.filter
 def fa_filesize(value: Any) -> str:
     """Bytes in Persian words and digits: ``۴۳۱ بایت``, ``۱٫۴ کیلوبایت``, ``۵ مگابایت``."""
-    try:
-        size = int(value)
-    except (TypeError, ValueError):
-        return ""
-    if size < 1024:
-        return f"{persian_digits(size)} بایت"
-    if size < 1024 * 1024:
-        return f"{persian_number(round(size / 1024, 1))} کیلوبایت"
-    return f"{persian_number(round(size / (1024 * 1024), 1))} مگابایت"
+    return persian_filesize(value)
+
+
