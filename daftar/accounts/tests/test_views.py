@@ -129,19 +129,21 @@ def test_dashboard_shows_each_role_and_municipality(client):
     assert "آخرین رویدادهای شهرداری" in html and "اعطای نقش" in html
 
 
+# The profile form of a natural person, as the page sends it (each test sets the code and date).
+PROFILE = {
+    "person_type": "natural",
+    "nationality": "IR",
+    "first_name": "نرگس",
+    "last_name": "صفوی",
+    "legal_name": "",
+    "national_id": "",
+}
+
+
 def test_profile_form_saves_jalali_birth_date_and_refuses_bad_national_code(client):
     user = UserFactory(mobile=MOBILE, first_name="", last_name="")
     client.force_login(user)
-    data = {
-        "person_type": "natural",
-        "nationality": "IR",
-        "first_name": "نرگس",
-        "last_name": "صفوی",
-        "national_code": "0012345678",
-        "birth_date": "۱۳۶۵/۱۱/۰۲",
-        "legal_name": "",
-        "national_id": "",
-    }
+    data = {**PROFILE, "national_code": "0012345678", "birth_date": "۱۳۶۵/۱۱/۰۲"}
     response = client.post("/profile/", data)
     assert response.status_code == 400 and cm.NATIONAL_CODE_CHECK in response.content.decode()
     assert User.objects.get(pk=user.pk).first_name == ""
@@ -155,16 +157,7 @@ def test_profile_form_saves_jalali_birth_date_and_refuses_bad_national_code(clie
 def test_a_bad_birth_date_is_explained_in_jalali_with_persian_digits(client):
     user = UserFactory(mobile=MOBILE, first_name="", last_name="")
     client.force_login(user)
-    data = {
-        "person_type": "natural",
-        "nationality": "IR",
-        "first_name": "نرگس",
-        "last_name": "صفوی",
-        "national_code": "0012345679",
-        "birth_date": "۱۳۷۰/۱۳/۰۱",
-        "legal_name": "",
-        "national_id": "",
-    }
+    data = {**PROFILE, "national_code": "0012345679", "birth_date": "۱۳۷۰/۱۳/۰۱"}
     response = client.post("/profile/", data)
     html = response.content.decode()
     assert response.status_code == 400 and cm.DATE_INVALID in html

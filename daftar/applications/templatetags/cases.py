@@ -63,5 +63,3 @@ def fa_decimal(value: Any) -> str:
 def fa_filesize(value: Any) -> str:
     """Bytes in Persian words and digits: ``۴۳۱ بایت``, ``۱٫۴ کیلوبایت``, ``۵ مگابایت``."""
     return persian_filesize(value)
-
-
