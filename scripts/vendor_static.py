@@ -29,6 +29,8 @@ FILES = {
     "leaflet/dist/images/marker-icon.png": "leaflet/images/marker-icon.png",
     "leaflet/dist/images/marker-icon-2x.png": "leaflet/images/marker-icon-2x.png",
     "leaflet/dist/images/marker-shadow.png": "leaflet/images/marker-shadow.png",
+    "leaflet/dist/images/layers.png": "leaflet/images/layers.png",  # leaflet.css names them: the
+    "leaflet/dist/images/layers-2x.png": "leaflet/images/layers-2x.png",  # hashed build needs them
     "leaflet/LICENSE": "leaflet/LICENSE",
     # The reviewer's inline document viewer (issue 19): PDF.js, ES modules with a module worker.
     "pdfjs-dist/build/pdf.min.mjs": "pdfjs/pdf.min.mjs",
