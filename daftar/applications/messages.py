@@ -1,5 +1,7 @@
 """Persian messages of the application case (asserted by tests)."""
 
+from daftar.kernel import messages as kernel_msg
+
 ALREADY_APPLIED = "شما پیش‌تر در این فراخوان درخواست داده‌اید؛ همان پرونده را دنبال کنید."
 DISTRICT_NOT_IN_CALL = "این منطقه در فراخوان نیست؛ یکی از مناطق فراخوان را برگزینید."
 CALL_UNKNOWN = "چنین فراخوانی نیست."
@@ -28,8 +30,8 @@ INSPECTION_FAILED = "بازدید میدانی شرایط محل را احراز
 IDS_LIST = "فهرست شناسه‌ها باید فهرستی از ۱ تا ۵۰۰ عدد باشد."
 STATUS_FILTER_UNKNOWN = "وضعیت ناشناخته است: {value}"
 SORT_UNKNOWN = "ترتیب باید یکی از age، -age، deadline یا -deadline باشد."
-EXPORT_FORMAT = "قالب خروجی باید csv یا xlsx باشد."
-EXPORT_TOO_LARGE = "خروجی بیش از {limit} ردیف است؛ با پالایه‌ها فهرست را کوچک‌تر کنید."
+EXPORT_FORMAT = kernel_msg.EXPORT_FORMAT  # the exports' refusals live with kernel.tabular
+EXPORT_TOO_LARGE = kernel_msg.EXPORT_TOO_LARGE
 
 # SMS texts (through the outbox)
 SMS_DRAFT = "دفتر: پیش‌نویس درخواست شما در «{call}» ساخته شد. پس از بارگذاری مدارک آن را ثبت نهایی کنید."

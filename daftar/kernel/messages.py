@@ -35,3 +35,6 @@ IDEMPOTENCY_KEY_INVALID = "سرآیند Idempotency-Key باید ۸ تا ۱۰۰ 
 IDEMPOTENCY_REUSED = "این Idempotency-Key پیش‌تر با درخواستی دیگر به کار رفته است؛ برای درخواست تازه کلید تازه بفرستید."
 SERVICE_UNAVAILABLE = "سامانه موقتاً در دسترس نیست؛ چند لحظه دیگر دوباره تلاش کنید."
 SERVICE_UNAVAILABLE_TITLE = "سامانه موقتاً در دسترس نیست"
+
+EXPORT_FORMAT = "قالب خروجی باید csv یا xlsx باشد."
+EXPORT_TOO_LARGE = "خروجی بیش از {limit} ردیف است؛ با پالایه‌ها فهرست را کوچک‌تر کنید."

@@ -10,22 +10,20 @@ report for its readers.
 
 from __future__ import annotations
 
-import csv
-import tempfile
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.kernel.normalize import persian_digits
+from daftar.kernel.tabular import table_response
 from daftar.ledger import messages as ledger_msg
 from daftar.ledger.costs import cost_add, cost_body, cost_delete, costs_list, rials
 from daftar.ledger.months import Month, current_month, month_range
@@ -270,16 +268,6 @@ def municipality_revenue_page(request: HttpRequest) -> HttpResponse:
     return render(request, "revenue/municipality_revenue.html", context)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value: object) -> object:
-    """Formula-safe text (as ``applications.exports.cell``): a leading = + - @ is escaped."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 EXPORT_HEADER = ["شهرداری", "گروه", "سال", "ماه", "عنوان ماه", "تعداد تراکنش", "درآمد (ریال)"]
 
 
@@ -287,22 +275,14 @@ def export_rows(municipality: Any, report: dict[str, Any]) -> Iterator[list[obje
     for g in report["groups"]:
         for month, c in zip(report["months"], g["months"], strict=True):
             yield [
-                cell(v)
-                for v in [
-                    municipality.name,
-                    g["name"],
-                    month["year"],
-                    month["month"],
-                    month["label"],
-                    c["transactions"],
-                    c["revenue"],
-                ]
+                municipality.name,
+                g["name"],
+                month["year"],
+                month["month"],
+                month["label"],
+                c["transactions"],
+                c["revenue"],
             ]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 @login_required
@@ -314,35 +294,13 @@ def municipality_revenue_export(request: HttpRequest, fmt: str) -> HttpResponse 
         return _error_page(request, exc)
     header = [*EXPORT_HEADER]
     header[1] = "منطقه" if report["by"] == BY_DISTRICT else "خدمت"
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    name = f"revenue-{municipality.slug}-{report['by']}-{stamp}"
-    if fmt == "csv":
-        writer = csv.writer(_Echo())
-
-        def lines() -> Iterator[str]:
-            yield "\ufeff" + writer.writerow(header)
-            for row in export_rows(municipality, report):
-                yield writer.writerow(row)
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    from openpyxl import Workbook  # heavy, and only an XLSX export needs it
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("درآمد")
-    sheet.sheet_view.rightToLeft = True
-    sheet.append(header)
-    for row in export_rows(municipality, report):
-        sheet.append(row)
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (closed by FileResponse)
-    book.save(handle)
-    handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{name}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return table_response(
+        fmt=fmt,
+        name=f"revenue-{municipality.slug}-{report['by']}",
+        sheet="درآمد",
+        header=header,
+        rows=lambda: export_rows(municipality, report),
+        count=lambda: len(report["groups"]) * len(report["months"]),
     )
 
 
