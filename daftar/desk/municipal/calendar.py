@@ -214,13 +214,8 @@ def extended_day_remove(request: HttpRequest, pk: int) -> HttpResponse:
     row = own_row(request, ExtendedDay, pk, office_policy.calendar_municipalities)
     back = reverse("municipal:extended_days")
     if request.method == "POST":
-        try:
-            cal.extended_day_remove(row=row, actor=request.user)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"ساعت کار تمدیدی {to_jalali(row.date)} پس گرفته شد.")
-        return redirect(back)
+        done = f"ساعت کار تمدیدی {to_jalali(row.date)} پس گرفته شد."
+        return _act_and_return(request, lambda: cal.extended_day_remove(row=row, actor=request.user), done, back)
     window = f"{persian_digits(row.start.strftime('%H:%M'))} تا {persian_digits(row.end.strftime('%H:%M'))}"
     booked = persian_digits(_bookings_on(row.municipality_id, row.date))
     lines = [
@@ -231,6 +226,17 @@ def extended_day_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm(
         request, "پس گرفتن ساعت کار تمدیدی", lines, "پس گرفتن", back, refusal=_refusal(cal.removable(row.date))
     )
+
+
+def _act_and_return(request: HttpRequest, act: Callable[[], object], done: str, back: str) -> HttpResponse:
+    """The confirmed removal: ``act()``, then back to the list with ``done`` or the refusal."""
+    try:
+        act()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(back)
 
 
 def _confirm(
@@ -370,13 +376,8 @@ def day_off_remove(request: HttpRequest, pk: int) -> HttpResponse:
     row = own_row(request, DayOff, pk, office_policy.calendar_municipalities)
     back = reverse("municipal:days_off")
     if request.method == "POST":
-        try:
-            cal.day_off_remove(row=row, actor=request.user)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"تعطیلی {to_jalali(row.date)} پس گرفته شد؛ آن روز روز کاری است.")
-        return redirect(back)
+        done = f"تعطیلی {to_jalali(row.date)} پس گرفته شد؛ آن روز روز کاری است."
+        return _act_and_return(request, lambda: cal.day_off_remove(row=row, actor=request.user), done, back)
     lines = [
         f"تعطیلی «{row.title}» در {_weekday(row.date)} {to_jalali(row.date)} پس گرفته می‌شود.",
         "آن روز دوباره روز کاری است: دفترها در ساعات معمول خود باز می‌شوند و مهلت‌های قانونی آن را می‌شمارند. "
@@ -460,13 +461,9 @@ def holiday_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     correction = own_row(request, HolidayCorrection, pk, office_policy.calendar_municipalities)
     back = reverse("municipal:days_off")
     if request.method == "POST":
-        try:
-            cal.holiday_correction_remove(correction=correction, actor=request.user)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"تصمیم دربارهٔ تعطیل {to_jalali(correction.holiday_date)} پس گرفته شد.")
-        return redirect(back)
+        done = f"تصمیم دربارهٔ تعطیل {to_jalali(correction.holiday_date)} پس گرفته شد."
+        remove = lambda: cal.holiday_correction_remove(correction=correction, actor=request.user)  # noqa: E731
+        return _act_and_return(request, remove, done, back)
     day = correction.holiday_date
     lines = [f"تصمیم دربارهٔ «{correction.title}» ({_weekday(day)} {to_jalali(day)}) پس گرفته می‌شود."]
     if correction.kind == HolidayCorrection.Kind.CANCELLED:
