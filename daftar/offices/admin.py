@@ -97,15 +97,23 @@ class HoursDirectiveAdmin(MunicipalityScopedAdmin):
             messages.warning(request, msg.DIRECTIVE_OFFICES_OUT.format(offices=names))
 
 
-@admin.register(ExtendedDay)
-class ExtendedDayAdmin(MunicipalityScopedAdmin):
-    """Added and withdrawn through ``calendar`` (as on the administrator's page): a day that has
-    come is not withdrawn; a change is a withdrawal and a new day."""
+class CalendarDayAdmin(MunicipalityScopedAdmin):
+    """A municipality's calendar day (an extended day, a day off), added and withdrawn only
+    through ``calendar``'s checked services, as on the administrator's page: never changed (a
+    change is a withdrawal and a new day), never withdrawn once the day has come, one at a time.
+    A subclass gives ``check_day(data, actor)`` (raises ``ApplicationError``), ``add_day(data, actor)``
+    (returns the new row) and ``remove_day(row, actor)``."""
 
-    list_display = ("title", "municipality", "day", "start", "end")
-    list_filter = ("municipality",)
     admin_can = frozenset({"view", "add", "delete"})
-    day = jalali_column("date", "تاریخ")
+
+    def check_day(self, data: dict[str, Any], actor: Any) -> None:
+        raise NotImplementedError
+
+    def add_day(self, data: dict[str, Any], actor: Any) -> Any:
+        raise NotImplementedError
+
+    def remove_day(self, row: Any, actor: Any) -> None:
+        raise NotImplementedError
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -120,41 +128,58 @@ class ExtendedDayAdmin(MunicipalityScopedAdmin):
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)
+        check = self.check_day
 
-        class ExtendedDayForm(form):  # type: ignore[misc, valid-type]
+        class CheckedForm(form):  # type: ignore[misc, valid-type]
             def clean(self) -> dict[str, Any]:
                 data = super().clean()
                 if self.errors or not data.get("municipality"):
                     return data
                 try:
-                    extended_day_check(
-                        municipality=data["municipality"],
-                        date=data.get("date"),
-                        start=data.get("start"),
-                        end=data.get("end"),
-                        title=data.get("title"),
-                        actor=request.user,
-                    )
+                    check(data, request.user)
                 except ApplicationError as exc:
                     raise ValidationError(exc.message) from None
                 return data
 
-        return ExtendedDayForm
+        return CheckedForm
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        data = form.cleaned_data
-        row = extended_day_add(
+        obj.pk = self.add_day(form.cleaned_data, request.user).pk
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self.remove_day(obj, request.user)
+
+
+@admin.register(ExtendedDay)
+class ExtendedDayAdmin(CalendarDayAdmin):
+    """Extended working hours on a day; a day that has come is not withdrawn."""
+
+    list_display = ("title", "municipality", "day", "start", "end")
+    list_filter = ("municipality",)
+    day = jalali_column("date", "تاریخ")
+
+    def check_day(self, data: dict[str, Any], actor: Any) -> None:
+        extended_day_check(
+            municipality=data["municipality"],
+            date=data.get("date"),
+            start=data.get("start"),
+            end=data.get("end"),
+            title=data.get("title"),
+            actor=actor,
+        )
+
+    def add_day(self, data: dict[str, Any], actor: Any) -> Any:
+        return extended_day_add(
             municipality=data["municipality"],
             date=data["date"],
             start=data["start"],
             end=data["end"],
             title=data["title"],
-            actor=request.user,
+            actor=actor,
         )
-        obj.pk = row.pk
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        extended_day_remove(row=obj, actor=request.user)
+    def remove_day(self, row: Any, actor: Any) -> None:
+        extended_day_remove(row=row, actor=actor)
 
 
 @admin.register(Office)

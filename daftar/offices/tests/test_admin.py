@@ -3,13 +3,17 @@ there are held to the directive as on the manager's page (S17)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.forms import inlineformset_factory
 from django.test import Client
+from django.utils import timezone
 
-from daftar.municipalities.models import Province
+from daftar.audit.models import AuditEntry
+from daftar.kernel.jalali import to_jalali
+from daftar.municipalities.models import DayOff, Province
 from daftar.municipalities.tests.factories import MunicipalityFactory
 from daftar.offices.admin import WeeklyHoursFormSet
 from daftar.offices.models import Office, WeeklyHours
@@ -57,3 +61,21 @@ def test_the_municipality_admin_sees_only_their_offices(make_office, tehran):
     assert client.get(f"/admin/offices/office/{mine.pk}/change/").status_code == 200
     assert client.get("/admin/offices/hoursdirective/add/").status_code == 200
     assert client.get("/admin/offices/extendedday/").status_code == 200
+
+
+def test_calendar_days_in_the_admin_go_through_the_checked_services(tehran):
+    client = Client()
+    client.force_login(user(ADMIN))
+    day = timezone.localdate() + dt.timedelta(days=20)
+    while day.weekday() == 4:  # not a Friday, which is already a day off
+        day += dt.timedelta(days=1)
+    body = {"municipality": tehran.pk, "date": to_jalali(day), "title": "تعطیلی آزمایشی شهرداری"}
+    entries = AuditEntry.objects.count()
+    assert client.post("/admin/municipalities/dayoff/add/", body).status_code == 302
+    row = DayOff.objects.get(municipality=tehran, date=day)
+    again = client.post("/admin/municipalities/dayoff/add/", body)  # not twice: the service says why
+    assert again.status_code == 200 and DayOff.objects.filter(municipality=tehran, date=day).count() == 1
+    assert client.get(f"/admin/municipalities/dayoff/{row.pk}/change/").status_code in (200, 302)
+    assert client.post(f"/admin/municipalities/dayoff/{row.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not DayOff.objects.filter(pk=row.pk).exists()
+    assert AuditEntry.objects.count() >= entries + 2

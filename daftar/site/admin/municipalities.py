@@ -1,14 +1,13 @@
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from daftar.accounts.admin_base import AuditedAdmin, MunicipalityScopedAdmin
 from daftar.kernel.admin_columns import jalali_column
-from daftar.kernel.errors import ApplicationError
 from daftar.municipalities.models import DayOff, District, HolidayCorrection, Municipality, Province
-from daftar.offices.calendar import day_off_check, day_off_declare, day_off_remove, removable
+from daftar.offices.admin import CalendarDayAdmin
+from daftar.offices.calendar import day_off_check, day_off_declare, day_off_remove
 
 
 @admin.register(Province)
@@ -42,11 +41,10 @@ class DistrictAdmin(MunicipalityScopedAdmin):
 
 
 @admin.register(DayOff)
-class DayOffAdmin(MunicipalityScopedAdmin):
+class DayOffAdmin(CalendarDayAdmin):
     """Declared and withdrawn through ``offices.calendar`` (as on the administrator's page): not
     on a Friday or an official holiday, not twice, not for a day that has come."""
 
-    admin_can = frozenset({"view", "add", "delete"})
     list_display = ["title", "jalali_date", "municipality"]
     list_filter = ["municipality"]
     list_select_related = ["municipality"]
@@ -55,47 +53,14 @@ class DayOffAdmin(MunicipalityScopedAdmin):
 
     jalali_date = jalali_column("date", "تاریخ")
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    def check_day(self, data: dict[str, Any], actor: Any) -> None:
+        day_off_check(municipality=data["municipality"], date=data.get("date"), title=data.get("title"), actor=actor)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_delete_permission(request, obj) and (obj is None or removable(obj.date))
+    def add_day(self, data: dict[str, Any], actor: Any) -> Any:
+        return day_off_declare(municipality=data["municipality"], date=data["date"], title=data["title"], actor=actor)
 
-    def get_actions(self, request: HttpRequest) -> Any:
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)
-
-        class DayOffForm(form):  # type: ignore[misc, valid-type]
-            def clean(self) -> dict[str, Any]:
-                data = super().clean()
-                if self.errors or not data.get("municipality"):
-                    return data
-                try:
-                    day_off_check(
-                        municipality=data["municipality"],
-                        date=data.get("date"),
-                        title=data.get("title"),
-                        actor=request.user,
-                    )
-                except ApplicationError as exc:
-                    raise ValidationError(exc.message) from None
-                return data
-
-        return DayOffForm
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        data = form.cleaned_data
-        row = day_off_declare(
-            municipality=data["municipality"], date=data["date"], title=data["title"], actor=request.user
-        )
-        obj.pk = row.pk
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        day_off_remove(row=obj, actor=request.user)
+    def remove_day(self, row: Any, actor: Any) -> None:
+        day_off_remove(row=row, actor=actor)
 
 
 @admin.register(HolidayCorrection)
