@@ -67,6 +67,6 @@ def test_a_missing_proof_of_work_is_explained_on_the_page(live_server: Any, page
     page.get_by_label("عدد امنیتی").fill(captcha_answer(page.locator("#id_captcha_key").input_value()))
     expect(page.locator("#login-submit")).to_be_enabled()  # a failed worker does not block the form
     page.get_by_role("button", name="ارسال رمز یکبار مصرف").click()
-    assert page.get_by_text(msg.CHALLENGE_REQUIRED).first.is_visible()
+    expect(page.get_by_text(msg.CHALLENGE_REQUIRED).first).to_be_visible()
     assert axe_findings(page) == []
     screenshot(page, "08-login-challenge-required")

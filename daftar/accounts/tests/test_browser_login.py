@@ -93,7 +93,7 @@ def test_wrong_captcha_then_refresh_in_the_browser(live_server: Any, page: Any) 
     page.get_by_label("شماره تلفن همراه").fill("09121234567")
     page.get_by_label("عدد امنیتی").fill("00000")
     page.get_by_role("button", name="ارسال رمز یکبار مصرف").click()
-    assert page.get_by_text("عدد امنیتی نادرست یا منقضی شده است").first.is_visible()
+    expect(page.get_by_text("عدد امنیتی نادرست یا منقضی شده است").first).to_be_visible()
     # Focus moves to the field that needs fixing, for keyboard and screen-reader users.
     assert page.evaluate("document.activeElement.id") == "id_captcha_value"
     screenshot(page, "04-wrong-captcha")

@@ -12,6 +12,7 @@ from typing import Any
 import jdatetime
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from conftest import check_page
 from daftar.accounts.tests.helpers import browser_login
@@ -52,7 +53,7 @@ def test_an_admin_opens_a_call_with_quotas_per_district(live_server: Any, page: 
     page.get_by_label("منطقهٔ ۳", exact=True).fill("صفر")  # a mistake, answered in Persian
     check_page(page, "desk-municipal-call-new")
     page.get_by_role("button", name="ساخت فراخوان").click()
-    assert page.get_by_text("سهمیهٔ هر منطقه باید عددی صحیح از ۱ تا ۱۰۰۰ باشد.").is_visible()
+    expect(page.get_by_text("سهمیهٔ هر منطقه باید عددی صحیح از ۱ تا ۱۰۰۰ باشد.")).to_be_visible()
     assert Call.objects.count() == 1
     check_page(page, "desk-municipal-call-new-error")
 
@@ -108,7 +109,7 @@ def test_an_admin_drafts_a_rule_set_previews_its_effect_and_publishes_it(live_se
     box.get_by_label("متن شرط").fill("حداقل مساحت مفید ۸۰ متر مربع (تهران)")
     box.get_by_label("حداقل (متر مربع)").fill("۸۰")
     page.get_by_role("button", name="ذخیرهٔ تغییرها").click()
-    assert page.get_by_text("تغییر ۱ شرط ذخیره شد.").is_visible()
+    expect(page.get_by_text("تغییر ۱ شرط ذخیره شد.")).to_be_visible()
     area.refresh_from_db()
     assert area.parameters["min"] == 80
 
@@ -144,11 +145,11 @@ def test_an_admin_edits_the_pass_rules(live_server: Any, page: Any) -> None:
     page.get_by_label("نسبی (درصدی از میانگین برترین‌ها)").check()
     page.get_by_label("وزن بخش عمومی").fill("۰٫۵")
     page.get_by_role("button", name="ذخیرهٔ قاعدهٔ قبولی").click()
-    assert page.get_by_text("وزن بخش عمومی و بخش تخصصی باید نامنفی و مجموعشان ۱ باشد").is_visible()
+    expect(page.get_by_text("وزن بخش عمومی و بخش تخصصی باید نامنفی و مجموعشان ۱ باشد")).to_be_visible()
     assert not AssessmentPolicy.objects.exists()
     check_page(page, "desk-municipal-assessment-error")
     page.get_by_label("وزن بخش تخصصی").fill("۰٫۵")
     page.get_by_role("button", name="ذخیرهٔ قاعدهٔ قبولی").click()
-    assert page.get_by_text("ذخیره شد").is_visible()
+    expect(page.get_by_text("ذخیره شد")).to_be_visible()
     policy = AssessmentPolicy.objects.get()
     assert (policy.exam_pass_rule, policy.weight_general, policy.weight_specialised) == ("relative", 0.5, 0.5)

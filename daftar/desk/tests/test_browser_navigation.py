@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import check_page, screenshot
 from daftar.accounts.tests.helpers import browser_login
@@ -43,7 +44,7 @@ def test_staff_menu_is_grouped_by_role_and_fits_one_line(live_server: Any, page:
     groups = page.locator("[data-menu-group]")
     assert groups.count() >= 1
     groups.first.locator("button").click()
-    assert groups.first.locator(".dropdown-menu").is_visible()
+    expect(groups.first.locator(".dropdown-menu")).to_be_visible()
     screenshot(page, f"18-menu-{mobile}")
     # the API is for programmers: in the footer, not in the menu
     assert page.locator("#nav a[href='/api/docs/']").count() == 0
@@ -83,7 +84,7 @@ def test_the_date_picker_works_by_keyboard_and_fills_a_jalali_date(live_server: 
     page.keyboard.press("PageDown")
     assert "بهمن ۱۴۰۵" in dialog.locator("h2").inner_text()
     page.keyboard.press("Enter")
-    assert not dialog.is_visible()
+    expect(dialog).to_be_hidden()
     assert field.input_value() == "۱۴۰۵/۱۱/۰۹"
     # the month buttons keep the focus inside the dialog, and Escape still closes it
     opener.click()

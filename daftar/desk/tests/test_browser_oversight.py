@@ -11,6 +11,7 @@ from typing import Any
 import jdatetime
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from conftest import check_page, screenshot
 from daftar.accounts.tests.helpers import browser_login
@@ -50,7 +51,7 @@ def test_the_supervisor_asks_an_office_to_clarify_its_report(live_server: Any, p
     page.get_by_label("درخواست توضیح از دفتر").check()
     page.get_by_label("یادداشت بررسی").fill(NOTE)
     page.get_by_role("button", name="ادامه").click()
-    assert page.locator("#review-confirm").is_visible()
+    expect(page.locator("#review-confirm")).to_be_visible()
     check_page(page, "desk-oversight-03-report-confirm")
     page.get_by_role("button", name="بله، ثبت شود").click()
     page.wait_for_url(f"**/desk/supervision/reports/{report.pk}/")
@@ -79,7 +80,7 @@ def test_the_supervisor_sends_an_inspector(live_server: Any, page: Any, demo: No
     page.locator("#id_scheduled_at").fill(jdatetime.datetime.fromgregorian(datetime=when).strftime("%Y/%m/%d 11:30"))
     check_page(page, "desk-oversight-07-visit-new")
     page.get_by_role("button", name="ادامه").click()
-    assert page.locator("#assign-confirm").is_visible()
+    expect(page.locator("#assign-confirm")).to_be_visible()
     check_page(page, "desk-oversight-08-visit-confirm")
     page.get_by_role("button", name="بله، زمان‌بندی شود").click()
     page.wait_for_url("**/desk/supervision/visits/")

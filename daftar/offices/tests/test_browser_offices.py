@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import screenshot
 from daftar.accounts.tests.helpers import browser_login
@@ -46,5 +47,5 @@ def test_citizen_finds_an_office_and_the_manager_edits_the_week(live_server: Any
     assert WeeklyHours.objects.get(office=office, weekday=4).end.hour == 13
     page.get_by_label("شنبه — نوبت ۱ — از", exact=True).fill("07:00")
     page.get_by_role("button", name="ذخیرهٔ ساعات کار").click()
-    assert page.get_by_text("بیرون از ساعات مصوب شهرداری است").first.is_visible()
+    expect(page.get_by_text("بیرون از ساعات مصوب شهرداری است").first).to_be_visible()
     screenshot(page, "62-office-manage-hours")

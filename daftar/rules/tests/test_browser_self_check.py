@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import screenshot
 
@@ -21,7 +22,7 @@ def test_self_check_journey_with_one_failing_condition(live_server: Any, page: A
     page.get_by_label("جست‌وجوی عنوان مجوز").fill("دفتر خدمات الكترونيك")  # Arabic ي/ك typed
     page.get_by_role("button", name="جست‌وجو").click()
     page.get_by_role("link", name="دفتر خدمات الکترونیک شهر").click()
-    assert page.get_by_role("heading", name="شرایط تخصصی").is_visible()
+    expect(page.get_by_role("heading", name="شرایط تخصصی")).to_be_visible()
     screenshot(page, "10-licence")
     page.get_by_role("link", name="سنجش شرایط من").click()
 
