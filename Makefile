@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: diagrams audit bench bench-tools bench-captcha bench-http bench-smoke bench-summary run-prod wrk run test lint format worker check-deploy backup restore migrate demo vendor venv browser pdf-libs clean
+.PHONY: docker image stack-images stack-up stack-down stack-test beat diagrams audit bench bench-tools bench-captcha bench-http bench-smoke bench-summary run-prod wrk run test lint format worker check-deploy backup restore migrate demo vendor venv browser pdf-libs clean
 
 ## Python environment (.venv), pinned; re-installed when the requirement files change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -112,8 +112,12 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 ## Production pieces (README «Production»).
+## A worker and the scheduler are separate: run as many workers as needed, exactly one beat.
 worker: venv
-	DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/celery -A config worker -B -l info
+	DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/celery -A config worker -l info
+
+beat: venv
+	DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/celery -A config beat -l info --schedule var/celerybeat-schedule
 
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py check --deploy --fail-level WARNING
@@ -140,6 +144,41 @@ wrk:
 
 pdf-libs:
 	dpkg -s $(PDF_LIBS) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_LIBS))
+
+## Docker from Debian's packages (root; README «Docker from Debian's packages»): docker.io,
+## docker-compose and debootstrap, and the engine started where it is not running.
+DOCKER_PACKAGES := docker.io docker-compose debootstrap
+docker:
+	dpkg -s $(DOCKER_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DOCKER_PACKAGES))
+	docker info >/dev/null 2>&1 || scripts/docker_engine.sh
+
+## The application image (deploy/Dockerfile) from a Debian base that debootstrap makes when it is
+## missing (deploy/image/make-base.sh); IMAGE_CA_DIR's extra authorities go to the build stage.
+IMAGE ?= daftar:latest
+IMAGE_CA_DIR ?= /usr/local/share/ca-certificates
+image: docker
+	deploy/image/make-base.sh
+	rm -f deploy/ca/*.crt; if ls $(IMAGE_CA_DIR)/*.crt >/dev/null 2>&1; then cp $(IMAGE_CA_DIR)/*.crt deploy/ca/; fi
+	docker build --network host -f deploy/Dockerfile -t $(IMAGE) .
+
+## The stack's other images (nginx with the static files, PostgreSQL + pgBackRest, PgBouncer, Redis).
+stack-images: image
+	for t in postgres pgbouncer redis nginx; do \
+	  docker build --network host -f deploy/services.Dockerfile --build-arg APP_IMAGE=$(IMAGE) --target $$t -t daftar-$$t:latest . || exit 1; \
+	done
+
+## The compose stack (deploy/compose.yaml): up, down (STACK_DOWN_ARGS=-v deletes the volumes), and
+## its test: a journey through nginx, a web replica killed under load, the worker killed.
+stack-up: stack-images
+	scripts/stack.sh up
+
+stack-down:
+	scripts/stack.sh down $(STACK_DOWN_ARGS)
+
+stack-test: venv stack-images
+	STACK_ENV=var/stack-test/stack.env STACK_PROJECT=daftar-test DAFTAR_STACK_DEMO=1 scripts/stack.sh up
+	STACK_ENV=var/stack-test/stack.env STACK_PROJECT=daftar-test $(PY) -m pytest -p no:xdist -m stack -s tests/stack $(PYTEST_ARGS); \
+	  rc=$$?; STACK_ENV=var/stack-test/stack.env STACK_PROJECT=daftar-test scripts/stack.sh down -v; exit $$rc
 
 clean:
 	rm -rf var/daftar.sqlite3* var/media var/sms test-artifacts
