@@ -79,8 +79,10 @@ if [ "$RUN_PROD_WORKER" = 1 ]; then
   mkdir -p var/celery
   # two slots: an outbox drain lingers through a burst (OUTBOX_LINGER_SECONDS) and would hold a
   # single slot, keeping inquiries, clocks and reminders waiting
-  .venv/bin/celery -A config worker -B -l warning --concurrency 2 \
-    --schedule var/celery/beat-schedule --pidfile= &
+  .venv/bin/celery -A config worker -l warning --concurrency 2 --pidfile= &
+  pids+=("$!")
+  # the one scheduler, a process of its own (a second worker never starts a second beat)
+  .venv/bin/celery -A config beat -l warning --schedule var/celery/beat-schedule --pidfile= &
   pids+=("$!")
 fi
 
