@@ -252,6 +252,19 @@ SMS_HTTP_KEY = env.str("DAFTAR_SMS_HTTP_KEY", default="")
 SMS_HTTP_SENDER = env.str("DAFTAR_SMS_HTTP_SENDER", default="")
 SMS_HTTP_TIMEOUT = env.float("DAFTAR_SMS_HTTP_TIMEOUT", default=5.0)
 SMS_HTTP_RETRIES = env.int("DAFTAR_SMS_HTTP_RETRIES", default=2)
+# Iranian SMS providers (DAFTAR_SMS_BACKEND=providers, issue 20; docs/operations.md «SMS providers»):
+# tried in this order, each once per message with SMS_HTTP_TIMEOUT. Keys, lines and template ids
+# are the site's own (from each provider's panel); none has a usable default.
+SMS_PROVIDERS = env.list("DAFTAR_SMS_PROVIDERS", default=[])  # e.g. kavenegar,smsir
+KAVENEGAR_API_KEY = env.str("DAFTAR_KAVENEGAR_API_KEY", default="")
+KAVENEGAR_SENDER = env.str("DAFTAR_KAVENEGAR_SENDER", default="")  # empty: the account's default line
+KAVENEGAR_OTP_TEMPLATE = env.str("DAFTAR_KAVENEGAR_OTP_TEMPLATE", default="")  # empty: codes as text
+KAVENEGAR_URL = env.str("DAFTAR_KAVENEGAR_URL", default="https://api.kavenegar.com/v1")
+SMSIR_API_KEY = env.str("DAFTAR_SMSIR_API_KEY", default="")
+SMSIR_LINE = env.str("DAFTAR_SMSIR_LINE", default="")  # the sending line number, e.g. 30007732000000
+SMSIR_OTP_TEMPLATE_ID = env.str("DAFTAR_SMSIR_OTP_TEMPLATE_ID", default="")  # empty: codes as text
+SMSIR_OTP_PARAMETER = env.str("DAFTAR_SMSIR_OTP_PARAMETER", default="CODE")  # the template's variable
+SMSIR_URL = env.str("DAFTAR_SMSIR_URL", default="https://api.sms.ir/v1")
 OUTBOX_MAX_ATTEMPTS = env.int("DAFTAR_OUTBOX_MAX_ATTEMPTS", default=12)
 # How long a claimed message is kept from other workers while it is being sent (s).
 OUTBOX_LEASE_SECONDS = env.int("DAFTAR_OUTBOX_LEASE_SECONDS", default=120)
