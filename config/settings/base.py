@@ -8,6 +8,7 @@ console SMS, eager tasks and a local-memory cache. Every variable is documented 
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import environ
 
@@ -117,18 +118,45 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, throttles, Celery ----------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis behind Sentinel (issue 20; docs/operations.md «Redis and Sentinel»): the sentinels'
+# host:port list and the name of the master they watch. REDIS_URL then gives only the database
+# number and password (redis://:password@any-host/0); its host is not used.
+REDIS_SENTINELS = [
+    (host, int(port))
+    for host, _, port in (s.strip().rpartition(":") for s in env.list("DAFTAR_REDIS_SENTINELS", default=[]))
+    if host
+]
+REDIS_SENTINEL_MASTER = env.str("DAFTAR_REDIS_SENTINEL_MASTER", default="mymaster")
 if REDIS_URL:
+    _redis = urlparse(REDIS_URL)
+    _redis_db = (_redis.path or "/0").lstrip("/") or "0"
+    _redis_auth = f":{_redis.password}@" if _redis.password else ""
     CACHES = {
         "default": {
-            "BACKEND": "daftar.runtime.cache.RedisCache",  # one client per pool (daftar/runtime/cache.py)
+            # django-redis with daftar's one-round-trip counter (daftar/runtime/cache.py)
+            "BACKEND": "daftar.runtime.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("DAFTAR_CACHE_PREFIX", default="daftar"),
+            "KEY_PREFIX": env.str("DAFTAR_CACHE_PREFIX", default="daftar"),  # unchanged: counters survive a deploy
+            "OPTIONS": {"PICKLE_VERSION": -1},  # as Django's own Redis backend pickled
         }
     }
+    CELERY_BROKER_URL = REDIS_URL
+    if REDIS_SENTINELS:
+        CACHES["default"]["LOCATION"] = f"redis://{_redis_auth}{REDIS_SENTINEL_MASTER}/{_redis_db}"
+        CACHES["default"]["OPTIONS"].update(
+            {
+                "CLIENT_CLASS": "django_redis.client.SentinelClient",
+                "CONNECTION_FACTORY": "django_redis.pool.SentinelConnectionFactory",
+                "SENTINELS": REDIS_SENTINELS,
+            }
+        )
+        # Celery (kombu) finds the master through the same sentinels
+        CELERY_BROKER_URL = ";".join(f"sentinel://{_redis_auth}{h}:{p}/{_redis_db}" for h, p in REDIS_SENTINELS)
+        CELERY_BROKER_TRANSPORT_OPTIONS = {"master_name": REDIS_SENTINEL_MASTER}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CELERY_BROKER_URL = "memory://"
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = env.bool("DAFTAR_TASKS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
