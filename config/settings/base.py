@@ -114,6 +114,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DAFTAR_DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A read replica (issue 20; docs/operations.md «Read replica»): heavy reports and exports read
+# from it (daftar/runtime/dbrouter.py); unset, everything uses the primary. Connection settings
+# are the primary's; the test runner points it at the test database (a mirror).
+DATABASE_REPLICA = ""
+if env.str("DAFTAR_DATABASE_REPLICA_URL", default=""):
+    DATABASE_REPLICA = "replica"
+    DATABASES[DATABASE_REPLICA] = {
+        **DATABASES["default"],
+        **env.db_url("DAFTAR_DATABASE_REPLICA_URL"),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["daftar.runtime.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, throttles, Celery ----------------------------------------------------------
