@@ -154,7 +154,9 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = REDIS_URL
     if REDIS_SENTINELS:
-        CACHES["default"]["LOCATION"] = f"redis://{_redis_auth}{REDIS_SENTINEL_MASTER}/{_redis_db}"
+        # the master only (is_master=1): a replica's lag would break the counters' and
+        # versions' read-after-write (django-redis would read from the replicas otherwise)
+        CACHES["default"]["LOCATION"] = [f"redis://{_redis_auth}{REDIS_SENTINEL_MASTER}/{_redis_db}?is_master=1"]
         CACHES["default"]["OPTIONS"].update(
             {
                 "CLIENT_CLASS": "django_redis.client.SentinelClient",
