@@ -8,6 +8,7 @@ console SMS, eager tasks and a local-memory cache. Every variable is documented 
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import environ
 
@@ -113,22 +114,63 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DAFTAR_DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A read replica (issue 20; docs/operations.md «Read replica»): heavy reports and exports read
+# from it (daftar/runtime/dbrouter.py); unset, everything uses the primary. Connection settings
+# are the primary's; the test runner points it at the test database (a mirror).
+DATABASE_REPLICA = ""
+if env.str("DAFTAR_DATABASE_REPLICA_URL", default=""):
+    DATABASE_REPLICA = "replica"
+    DATABASES[DATABASE_REPLICA] = {
+        **DATABASES["default"],
+        **env.db_url("DAFTAR_DATABASE_REPLICA_URL"),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["daftar.runtime.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, throttles, Celery ----------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis behind Sentinel (issue 20; docs/operations.md «Redis and Sentinel»): the sentinels'
+# host:port list and the name of the master they watch. REDIS_URL then gives only the database
+# number and password (redis://:password@any-host/0); its host is not used.
+REDIS_SENTINELS = [
+    (host, int(port))
+    for host, _, port in (s.strip().rpartition(":") for s in env.list("DAFTAR_REDIS_SENTINELS", default=[]))
+    if host
+]
+REDIS_SENTINEL_MASTER = env.str("DAFTAR_REDIS_SENTINEL_MASTER", default="mymaster")
 if REDIS_URL:
+    _redis = urlparse(REDIS_URL)
+    _redis_db = (_redis.path or "/0").lstrip("/") or "0"
+    _redis_auth = f":{_redis.password}@" if _redis.password else ""
     CACHES = {
         "default": {
-            "BACKEND": "daftar.runtime.cache.RedisCache",  # one client per pool (daftar/runtime/cache.py)
+            # django-redis with daftar's one-round-trip counter (daftar/runtime/cache.py)
+            "BACKEND": "daftar.runtime.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("DAFTAR_CACHE_PREFIX", default="daftar"),
+            "KEY_PREFIX": env.str("DAFTAR_CACHE_PREFIX", default="daftar"),  # unchanged: counters survive a deploy
+            "OPTIONS": {"PICKLE_VERSION": -1},  # as Django's own Redis backend pickled
         }
     }
+    CELERY_BROKER_URL = REDIS_URL
+    if REDIS_SENTINELS:
+        # the master only (is_master=1): a replica's lag would break the counters' and
+        # versions' read-after-write (django-redis would read from the replicas otherwise)
+        CACHES["default"]["LOCATION"] = [f"redis://{_redis_auth}{REDIS_SENTINEL_MASTER}/{_redis_db}?is_master=1"]
+        CACHES["default"]["OPTIONS"].update(
+            {
+                "CLIENT_CLASS": "django_redis.client.SentinelClient",
+                "CONNECTION_FACTORY": "django_redis.pool.SentinelConnectionFactory",
+                "SENTINELS": REDIS_SENTINELS,
+            }
+        )
+        # Celery (kombu) finds the master through the same sentinels
+        CELERY_BROKER_URL = ";".join(f"sentinel://{_redis_auth}{h}:{p}/{_redis_db}" for h, p in REDIS_SENTINELS)
+        CELERY_BROKER_TRANSPORT_OPTIONS = {"master_name": REDIS_SENTINEL_MASTER}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CELERY_BROKER_URL = "memory://"
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = env.bool("DAFTAR_TASKS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
@@ -252,6 +294,19 @@ SMS_HTTP_KEY = env.str("DAFTAR_SMS_HTTP_KEY", default="")
 SMS_HTTP_SENDER = env.str("DAFTAR_SMS_HTTP_SENDER", default="")
 SMS_HTTP_TIMEOUT = env.float("DAFTAR_SMS_HTTP_TIMEOUT", default=5.0)
 SMS_HTTP_RETRIES = env.int("DAFTAR_SMS_HTTP_RETRIES", default=2)
+# Iranian SMS providers (DAFTAR_SMS_BACKEND=providers, issue 20; docs/operations.md «SMS providers»):
+# tried in this order, each once per message with SMS_HTTP_TIMEOUT. Keys, lines and template ids
+# are the site's own (from each provider's panel); none has a usable default.
+SMS_PROVIDERS = env.list("DAFTAR_SMS_PROVIDERS", default=[])  # e.g. kavenegar,smsir
+KAVENEGAR_API_KEY = env.str("DAFTAR_KAVENEGAR_API_KEY", default="")
+KAVENEGAR_SENDER = env.str("DAFTAR_KAVENEGAR_SENDER", default="")  # empty: the account's default line
+KAVENEGAR_OTP_TEMPLATE = env.str("DAFTAR_KAVENEGAR_OTP_TEMPLATE", default="")  # empty: codes as text
+KAVENEGAR_URL = env.str("DAFTAR_KAVENEGAR_URL", default="https://api.kavenegar.com/v1")
+SMSIR_API_KEY = env.str("DAFTAR_SMSIR_API_KEY", default="")
+SMSIR_LINE = env.str("DAFTAR_SMSIR_LINE", default="")  # the sending line number, e.g. 30007732000000
+SMSIR_OTP_TEMPLATE_ID = env.str("DAFTAR_SMSIR_OTP_TEMPLATE_ID", default="")  # empty: codes as text
+SMSIR_OTP_PARAMETER = env.str("DAFTAR_SMSIR_OTP_PARAMETER", default="CODE")  # the template's variable
+SMSIR_URL = env.str("DAFTAR_SMSIR_URL", default="https://api.sms.ir/v1")
 OUTBOX_MAX_ATTEMPTS = env.int("DAFTAR_OUTBOX_MAX_ATTEMPTS", default=12)
 # How long a claimed message is kept from other workers while it is being sent (s).
 OUTBOX_LEASE_SECONDS = env.int("DAFTAR_OUTBOX_LEASE_SECONDS", default=120)

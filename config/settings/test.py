@@ -1,7 +1,7 @@
 """Settings for the test suite: DATABASE_URL (PostgreSQL in CI) or SQLite; REDIS_URL if set."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, CACHES, MEDIA_ROOT, REDIS_URL, SPOOL_DIR
+from .base import BASE_DIR, CACHES, DATABASES, MEDIA_ROOT, REDIS_URL, SPOOL_DIR
 
 SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 SMS_BACKEND = "locmem"
@@ -11,6 +11,11 @@ OUTBOX_LINGER_SECONDS = 0.0
 VERIFICATION_LOG_SPOOL = False  # tests that spool turn it on
 SPOOL_FLUSH_THREAD = False  # the spool's tests flush when they choose
 CELERY_BROKER_URL = "memory://"
+# A ``replica`` alias that is the test database itself (a mirror), so the read-replica tests can
+# see which alias a query went to (daftar/runtime/tests/test_dbrouter.py); reads are routed to it
+# only where a test sets DATABASE_REPLICA = "replica".
+DATABASES.setdefault("replica", {**DATABASES["default"], "TEST": {"MIRROR": "default"}})
+DATABASE_REPLICA = ""
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CAPTCHA_TEST_MODE = False
 POW_MAX_NUMBER = 200  # a proof of work the tests solve in well under a millisecond

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from daftar.kernel.jalali import to_jalali
 from daftar.kernel.tabular import XLSX_LIMIT, cell, table_response
+from daftar.runtime.dbrouter import on_replica, replica_rows
 
 from .models import Application
 from .selectors import is_overdue
@@ -37,4 +38,12 @@ def _rows(qs: QuerySet[Application]) -> Iterator[list[object]]:
 
 
 def export_response(qs: QuerySet[Application], fmt: str) -> StreamingHttpResponse | FileResponse:
-    return table_response(fmt=fmt, name="queue", sheet="صف کار", header=HEADER, rows=lambda: _rows(qs), count=qs.count)
+    # a heavy read: on the read replica when there is one (daftar/runtime/dbrouter.py)
+    return table_response(
+        fmt=fmt,
+        name="queue",
+        sheet="صف کار",
+        header=HEADER,
+        rows=replica_rows(lambda: _rows(qs)),
+        count=on_replica(qs.count),
+    )

@@ -22,6 +22,7 @@ from django.utils import timezone
 from daftar.kernel.normalize import persian_digits_in_text
 
 from .backends import Sms, SmsError, SmsRejected, get_backend
+from .backends.providers import worst_send_seconds as providers_worst_send_seconds
 from .models import OutboxMessage, OutboxStatus
 from .workflow import EXPIRE, FAIL, OUTBOX, SEND, sources
 
@@ -218,6 +219,8 @@ def outbox_due() -> bool:
 def worst_send_seconds() -> float:
     """The longest one gateway call can take: the HTTP backend's tries, each up to its connect
     and read time-outs, with the back-off sleeps between them (other backends: a few seconds)."""
+    if settings.SMS_BACKEND == "providers":  # each provider once (backends/providers.py)
+        return providers_worst_send_seconds()
     if settings.SMS_BACKEND != "http":
         return 5.0
     tries = settings.SMS_HTTP_RETRIES + 1
@@ -265,7 +268,7 @@ def _send(backend: Any, message: OutboxMessage) -> bool | _GatewayDown:
     update: dict[str, object]
     lease = message.next_attempt_at
     try:
-        backend.send(Sms(reference=str(message.reference), to=message.to, text=message.text))
+        backend.send(Sms(reference=str(message.reference), to=message.to, text=message.text, kind=message.kind))
     except Exception as exc:  # any failure of a backend is recorded, never lost
         permanent = isinstance(exc, SmsRejected) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
         update = {"last_error": f"{type(exc).__name__}: {exc}"[:500]}

@@ -20,6 +20,7 @@ from daftar.kernel.errors import ApplicationError
 from daftar.ledger.models import CostEntry, Transaction
 from daftar.ledger.months import Month, months_q
 from daftar.municipalities.models import District
+from daftar.runtime.dbrouter import reading_from_replica
 
 from . import messages as msg
 
@@ -30,6 +31,7 @@ GROUPINGS = (BY_DISTRICT, BY_SERVICE)
 # --- one office -------------------------------------------------------------------------------
 
 
+@reading_from_replica()  # a heavy report: on the read replica when there is one
 def office_revenue(office_id: int, months: list[Month]) -> dict[str, Any]:
     """Income (sum of amounts received), costs, profit and the number of transactions of one
     office per Jalali month of ``months``, and their totals. Two grouped queries."""
@@ -87,6 +89,7 @@ def _groups(municipality_id: int, by: str, seen: Iterable[int]) -> list[dict[str
     return [{"id": s.pk, "code": s.code, "name": s.title} for s in services]
 
 
+@reading_from_replica()  # a heavy report: on the read replica when there is one
 def municipality_revenue(municipality_id: int, months: list[Month], by: str = BY_DISTRICT) -> dict[str, Any]:
     """Volume (transactions) and revenue per district (``by="district"``) or per service per
     Jalali month, every district/active service listed (zeros where nothing happened), with

@@ -1,12 +1,16 @@
-"""Django's Redis cache with one ``redis.Redis`` client per connection pool (issue 7).
+"""The Redis cache: django-redis's backend (issue 20, point 9) with daftar's atomic counter.
 
-``django.core.cache.backends.redis.RedisCacheClient.get_client`` builds a new ``redis.Redis``
-for every cache call. With redis-py 8 each construction fills a table of about 170 response
-callbacks, which cost about 0.2 ms per call on the benchmark machine: more than the Redis round
-trip itself, and three times per request on a cached public read (bench/results/REPORT.md).
-A ``redis.Redis`` is thread-safe and holds no connection of its own (it borrows from the pool,
-which resets itself after a fork), so one client per pool is kept and reused. ``incr`` is one
-atomic script instead of two commands. Everything else is Django's backend unchanged.
+django-redis replaces the subclass of Django's own Redis backend that issue 7 wrote: it keeps one
+``redis.Redis`` client per server (what the subclass was for: Django's backend built a client,
+and its table of ~170 response callbacks, on every call), its ``incr`` is already one atomic
+script, and it brings Sentinel (``django_redis.client.SentinelClient``, configured in
+config/settings/base.py from ``DAFTAR_REDIS_SENTINELS``). What stays here is the counter moved on
+and other keys read in one round trip (``incr_and_get_many``, the throttles' and the licence
+check's hot path).
+
+Keys and values are as before, so a rolling deploy keeps counters and entries: the key is
+``<prefix>:<version>:<key>`` under both backends, an integer is stored as a plain Redis integer
+and anything else pickled (``PICKLE_VERSION`` -1 as Django's backend did).
 """
 
 from __future__ import annotations
@@ -15,18 +19,7 @@ import time
 from typing import Any
 
 from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
-
-# Django's ``incr`` asks EXISTS, then INCRBY: two round trips, and not atomic (a key expiring in
-# between comes back as 1 with no expiry). One script does both, atomically.
-_INCR_IF_EXISTS = """
-if redis.call('exists', KEYS[1]) == 1 then
-  return redis.call('incrby', KEYS[1], ARGV[1])
-end
-return false
-"""
-
+from django_redis.cache import RedisCache as DjangoRedisCache
 
 # A counter moved on and other keys read, in one round trip (a throttled public read: the
 # throttle's count and the answer's entry together). The count is false when the counter is absent.
@@ -43,49 +36,23 @@ return {count, values}
 """
 
 
-class RedisCacheClient(DjangoRedisCacheClient):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[int, Any] = {}
-        self._scripts: dict[tuple[int, str], Any] = {}
-
-    def _script(self, client: Any, source: str) -> Any:
-        script = self._scripts.get((id(client), source))
-        if script is None:
-            script = self._scripts[(id(client), source)] = client.register_script(source)
-        return script
-
-    def incr(self, key: Any, delta: int) -> int:
-        client = self.get_client(key, write=True)
-        value = self._script(client, _INCR_IF_EXISTS)(keys=[key], args=[delta], client=client)
-        if value is None:
-            raise ValueError(f"Key '{key}' not found.")
-        return int(value)
-
-    def incr_and_get_many(self, counter: Any, keys: list[Any]) -> tuple[int | None, dict[Any, Any]]:
-        client = self.get_client(counter, write=True)
-        count, values = self._script(client, _INCR_AND_GET)(keys=[counter, *keys], client=client)
-        found = {k: self._serializer.loads(v) for k, v in zip(keys, values or [], strict=False) if v is not None}  # type: ignore[attr-defined]
-        return (int(count) if count is not None else None), found
-
-    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
-        client = self._clients.get(index)
-        if client is None:
-            client = self._client(connection_pool=self._get_connection_pool(write))  # type: ignore[attr-defined]
-            self._clients[index] = client
-        return client
-
-
 class RedisCache(DjangoRedisCache):
+    """django-redis's cache with ``incr_and_get_many``."""
+
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
-        self._class = RedisCacheClient
+        self._scripts: dict[int, Any] = {}  # id(redis client) -> its registered script
 
     def incr_and_get_many(self, counter: str, keys: list[str]) -> tuple[int | None, dict[str, Any]]:
-        made = {self.make_and_validate_key(k): k for k in keys}  # type: ignore[attr-defined]
-        count, found = self._cache.incr_and_get_many(self.make_and_validate_key(counter), list(made))  # type: ignore[attr-defined]
-        return count, {made[k]: v for k, v in found.items()}
+        client = self.client  # django-redis's client (default or Sentinel)
+        made = {str(client.make_key(k)): k for k in keys}
+        redis = client.get_client(write=True)  # the primary: the counter is written
+        script = self._scripts.get(id(redis))
+        if script is None:
+            script = self._scripts[id(redis)] = redis.register_script(_INCR_AND_GET)
+        count, values = script(keys=[str(client.make_key(counter)), *made], client=redis)
+        found = {made[k]: client.decode(v) for k, v in zip(made, values or [], strict=False) if v is not None}
+        return (int(count) if count is not None else None), found
 
 
 def incr_and_get_many(counter: str, keys: list[str]) -> tuple[int | None, dict[str, Any]]:

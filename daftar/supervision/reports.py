@@ -23,6 +23,7 @@ from daftar.kernel.errors import ApplicationError
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.licences.models import Licence
 from daftar.municipalities.workdays import TEHRAN
+from daftar.runtime.dbrouter import reading_from_replica
 
 from . import messages as msg
 from . import policy
@@ -112,6 +113,7 @@ def inbox(actor: Any, period: str, show: str = "") -> QuerySet[Licence]:
     return qs.select_related("district", "office").order_by("report_submitted_at", "number")
 
 
+@reading_from_replica()  # counts over every licence overseen: on the read replica when there is one
 def inbox_counts(actor: Any, period: str) -> dict[str, int]:
     """How many licences of the inbox filed on time, late, not at all, and await a review."""
     deadline = period_deadline(period)

@@ -1,5 +1,6 @@
-"""SMS backends: ``console``, ``file`` (JSON lines, API.md), ``locmem`` (tests) and ``http``
-(a real gateway, ``daftar.contrib.smsgateway``). Chosen by ``DAFTAR_SMS_BACKEND``."""
+"""SMS backends: ``console``, ``file`` (JSON lines, API.md), ``locmem`` (tests), ``http``
+(a generic gateway, ``daftar.contrib.smsgateway``) and ``providers`` (Iranian SMS providers,
+Kavenegar and SMS.ir, tried in order: ``providers.py``). Chosen by ``DAFTAR_SMS_BACKEND``."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ class Sms:
     reference: str
     to: str
     text: str
+    # the outbox row's kind ("otp" for a one-time code): a provider sends a one-time code by its
+    # template API, everything else as plain text
+    kind: str = ""
 
 
 class SmsError(Exception):
@@ -100,7 +104,10 @@ class LocmemBackend:
 
 # Gateways to outside systems live in daftar/contrib/<system>/ above this app, so they are named
 # by their dotted path and loaded by name: the outbox never imports a gateway.
-GATEWAYS = {"http": "daftar.contrib.smsgateway.backend.HttpGatewayBackend"}
+GATEWAYS = {
+    "http": "daftar.contrib.smsgateway.backend.HttpGatewayBackend",
+    "providers": "daftar.notifications.backends.providers.ProvidersBackend",
+}
 
 
 def get_backend(name: str | None = None) -> SmsBackend:

@@ -1,6 +1,7 @@
-"""daftar's Redis cache backend (``daftar/runtime/cache.py``, issue 7): one client per pool and an
-atomic one-round-trip ``incr``, with Django's semantics kept. Runs against the Redis of
-``REDIS_URL`` (CI sets it); skipped without one."""
+"""daftar's Redis cache backend (``daftar/runtime/cache.py``): django-redis (issue 20) with one
+client per server, an atomic ``incr`` and daftar's one-round-trip counter, with Django's
+semantics kept and the keys and values of the former backend read as they were (a rolling
+deploy keeps counters). Runs against the Redis of ``REDIS_URL`` (CI sets it); skipped without one."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs R
 
 @pytest.fixture
 def cache() -> RedisCache:
-    return RedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": f"test-backend-{uuid.uuid4().hex}"})
+    return RedisCache(
+        os.environ["REDIS_URL"], {"KEY_PREFIX": f"test-backend-{uuid.uuid4().hex}", "OPTIONS": {"PICKLE_VERSION": -1}}
+    )
 
 
 def test_incr_of_a_missing_key_raises_and_creates_nothing(cache):
@@ -31,14 +34,26 @@ def test_incr_counts_and_keeps_the_expiry(cache):
     assert cache.incr("count") == 6
     assert cache.incr("count", 10) == 16
     assert cache.get("count") == 16
-    client = cache._cache.get_client(write=True)
-    assert 0 < client.ttl(cache.make_key("count")) <= 30
+    assert 0 < cache.ttl("count") <= 30
 
 
 def test_one_client_is_kept_per_pool(cache):
-    first = cache._cache.get_client()
-    assert cache._cache.get_client() is first
-    assert cache._cache.get_client(write=True) is first  # a single server: one pool
+    first = cache.client.get_client()
+    assert cache.client.get_client() is first
+    assert cache.client.get_client(write=False) is first  # a single server: one pool
+
+
+def test_what_the_former_backend_wrote_is_read_and_counted_on(cache):
+    # Django's own Redis backend (the one before issue 20), same server and prefix
+    from django.core.cache.backends.redis import RedisCache as DjangoRedisCache  # only this test
+
+    former = DjangoRedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": cache.key_prefix})
+    former.set("count", 41, timeout=30)
+    former.set("entry", {"نام": "دفتر ۱۲", "n": 3}, timeout=30)
+    assert cache.incr("count") == 42
+    assert cache.get("entry") == {"نام": "دفتر ۱۲", "n": 3}
+    cache.set("back", [1, "۲"], timeout=30)
+    assert former.get("back") == [1, "۲"] and former.get("count") == 42
 
 
 def test_incr_and_get_many_moves_the_count_on_and_reads_in_one_call(cache):
