@@ -9,14 +9,11 @@
 #   incr  what changed since the last backup of any type
 # A diff or incr with no full before it becomes a full (pgBackRest does so and says so).
 set -eu
+# shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/pitr-lib.sh"
 
 case "${1:-}" in
     full | diff | incr) TYPE=$1 ;;
-    -h | --help)
-        sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
-        exit 0
-        ;;
     "") die "which backup? usage: $ME full|diff|incr" ;;
     *) die "unknown backup type '$1': use full, diff or incr" ;;
 esac

@@ -15,6 +15,18 @@ die() {
     exit 1
 }
 
+# The script's header comment (its lines 2.. up to the first line that is not a comment).
+help_text() {
+    awk 'NR == 1 { next } !/^#/ { exit } { sub(/^# ?/, ""); print }' "$0"
+}
+
+case "${1:-}" in
+    -h | --help)
+        help_text
+        exit 0
+        ;;
+esac
+
 say() {
     echo "$ME: $*"
 }

@@ -15,13 +15,10 @@
 #   Debian host: pg_ctlcluster 15 main stop; compose: docker-compose stop postgres, then run
 #   this in a one-off container of the same image with the same volumes.
 set -eu
+# shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/pitr-lib.sh"
 need_pgbackrest
 as_cluster_owner "$@"
-
-usage() {
-    sed -n '8,18p' "$0" | sed 's/^# \{0,1\}//'
-}
 
 TARGET=""
 LATEST=0
@@ -49,10 +46,6 @@ while [ $# -gt 0 ]; do
         --pgdata=*)
             PGDATA_DIR=${1#--pgdata=}
             shift
-            ;;
-        -h | --help)
-            usage
-            exit 0
             ;;
         *) die "unknown argument '$1' (see $ME --help)" ;;
     esac
@@ -122,4 +115,7 @@ say "restored. Now start PostgreSQL (pg_ctlcluster 15 main start, or docker-comp
 say "  it replays the archive up to the moment, then opens for writes on a new timeline."
 say "  If it stops with 'recovery ended before configured recovery target was reached', the archive"
 say "  does not reach that moment: run this again with an earlier --target or --latest."
-say "Then check: pgbackrest --stanza=$STANZA check, and take a new full backup: pitr-backup.sh full"
+say "Once it is open: take a full backup at once (pitr-backup.sh full); until then the newest backup"
+say "  belongs to the abandoned timeline, and a later restore with --latest fails."
+say "Before starting the Celery workers, look at the SMS outbox: messages sent after the moment are"
+say "  pending again and would go out a second time."

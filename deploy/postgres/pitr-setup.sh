@@ -6,13 +6,10 @@
 #
 # usage: pitr-setup.sh            (as root or as the cluster's owner, postgres)
 set -eu
+# shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/pitr-lib.sh"
 
 case "${1:-}" in
-    -h | --help)
-        sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
-        exit 0
-        ;;
     "") ;;
     *) die "unexpected argument '$1' (usage: $ME)" ;;
 esac
