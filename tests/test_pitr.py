@@ -166,6 +166,10 @@ def test_restore_to_a_moment_between_two_writes_keeps_the_first_and_not_the_seco
     pg = pitr.pg
     if not pg.running():
         pg.start()
+    # pitr-setup.sh again (as an operator may): it checks, and takes no second full backup.
+    res = pg.script("pitr-setup.sh")
+    assert res.returncode == 0, res.stderr
+    assert "a backup exists already" in res.stdout and res.stdout.count("full backup: ") == 1, res.stdout
     pg.sql("CREATE TABLE pitr_probe (id serial PRIMARY KEY, label text NOT NULL)")
     pg.sql("INSERT INTO pitr_probe (label) VALUES ('A')")  # autocommit: committed on return
     time.sleep(GAP)
@@ -192,6 +196,7 @@ def test_restore_to_a_moment_between_two_writes_keeps_the_first_and_not_the_seco
     res = pg.script("pitr-restore.sh", "--target", moment)
     assert res.returncode == 0, f"pitr-restore.sh failed:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}"
     assert "restored. Now start PostgreSQL" in res.stdout
+    assert "take a full backup at once" in res.stdout
     pg.start()
 
     def promoted() -> bool:
