@@ -104,11 +104,11 @@ fi
 if [ -n "$TARGET" ]; then
     say "restoring $PGDATA_DIR to $TARGET_UTC (every commit up to then, none after)"
     pgbr --pg1-path="$PGDATA_DIR" --delta --type=time --target="$TARGET_UTC" --target-action=promote restore ||
-        die "pgbackrest restore failed (see above); $PGDATA_DIR is incomplete: do not start PostgreSQL on it, fix the cause and run this again"
+        die "pgbackrest restore failed (see above); $PGDATA_DIR may be incomplete: do not start PostgreSQL on it, fix the cause and run this again"
 else
     say "restoring $PGDATA_DIR to the end of the archive"
     pgbr --pg1-path="$PGDATA_DIR" --delta restore ||
-        die "pgbackrest restore failed (see above); $PGDATA_DIR is incomplete: do not start PostgreSQL on it, fix the cause and run this again"
+        die "pgbackrest restore failed (see above); $PGDATA_DIR may be incomplete: do not start PostgreSQL on it, fix the cause and run this again"
 fi
 
 say "restored. Now start PostgreSQL (pg_ctlcluster 15 main start, or docker-compose start postgres):"
