@@ -58,7 +58,8 @@ pgbr() {
 # The stop times (UNIX seconds) of the stanza's backups, one a line, oldest first; nothing when
 # there is none. Only backups carry "timestamp" in `info --output=json` (no jq needed).
 backup_stops() {
-    pgbr --output=json info |
+    info=$(pgbr --output=json info) || return 1
+    printf '%s' "$info" |
         tr -d '\n' |
         grep -o '"timestamp":{"start":[0-9]*,"stop":[0-9]*}' |
         sed 's/.*"stop":\([0-9]*\)}/\1/' |

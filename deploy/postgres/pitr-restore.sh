@@ -10,7 +10,8 @@
 #   --target TIME  e.g. '2026-12-06 14:30:00+03:30' or '2026-12-06 11:00:00 UTC'; without a
 #                  zone it is the host's local time. Restores every commit up to TIME.
 #   --latest       every commit that reached the archive (e.g. after the data disk was lost)
-#   --pgdata DIR   the data directory to restore into (default: pg1-path of the stanza)
+#   --pgdata DIR   the data directory to restore into (default: PGBACKREST_PG1_PATH, else
+#                  pg1-path of the stanza in the configuration)
 # Run as root or as the cluster's owner (postgres), with PostgreSQL stopped:
 #   Debian host: pg_ctlcluster 15 main stop; compose: docker-compose stop postgres, then run
 #   this in a one-off container of the same image with the same volumes.
@@ -70,6 +71,8 @@ if [ -n "$TARGET" ]; then
 fi
 
 # --- the data directory, and PostgreSQL stopped -------------------------------------------------
+# pgBackRest's own override of pg1-path, when set, comes before the configuration file.
+[ -n "$PGDATA_DIR" ] || PGDATA_DIR=${PGBACKREST_PG1_PATH:-}
 if [ -z "$PGDATA_DIR" ]; then
     CONF=${PGBACKREST_CONFIG:-/etc/pgbackrest/pgbackrest.conf}
     [ -r "$CONF" ] || CONF=/etc/pgbackrest.conf
