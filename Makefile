@@ -48,6 +48,14 @@ test: venv vendor
 test-fault: venv vendor
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m fault -s tests/test_faults.py $(PYTEST_ARGS)
 
+## Point-in-time recovery (issue 20): a private PostgreSQL cluster archiving through
+## deploy/postgres/ to pgBackRest, restored to a moment between two writes (docs/operations.md
+## «Point-in-time recovery»). About 10 s, so also part of `make test` (in one worker) wherever
+## PostgreSQL's server binaries and pgbackrest are installed; DAFTAR_REQUIRE_PITR=1 fails, not skips.
+.PHONY: test-pitr
+test-pitr: venv
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -p no:xdist -m pitr -s tests/test_pitr.py $(PYTEST_ARGS)
+
 ## The benchmarks' own tools (requirements-bench.txt: the OCR of bench/captcha_ocr.py, ~400 MB).
 $(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt constraints.txt
 	$(PY) -m pip install --quiet -r requirements-bench.txt -c constraints.txt
