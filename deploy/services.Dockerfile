@@ -14,8 +14,15 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && install -d -o postgres -g postgres /var/lib/postgresql/data /var/lib/pgbackrest /var/log/pgbackrest /run/postgresql
 COPY deploy/postgres/ /etc/daftar-postgres/
-RUN chmod +x /etc/daftar-postgres/*.sh
-ENV PATH=/usr/lib/postgresql/15/bin:$PATH PGDATA=/var/lib/postgresql/data
+# pgBackRest's configuration where it looks by default; the pitr-*.sh scripts together (they
+# source pitr-lib.sh from their own folder). The container's data directory and port differ from
+# Debian's layout in the file: pgBackRest reads PGBACKREST_PG1_* from the environment first.
+RUN chmod +x /etc/daftar-postgres/*.sh \
+ && install -d /etc/pgbackrest && cp /etc/daftar-postgres/pgbackrest.conf /etc/pgbackrest/pgbackrest.conf \
+ && cp /etc/daftar-postgres/pitr-*.sh /usr/local/bin/
+ENV PATH=/usr/lib/postgresql/15/bin:$PATH PGDATA=/var/lib/postgresql/data \
+    PGBACKREST_PG1_PATH=/var/lib/postgresql/data PGBACKREST_PG1_SOCKET_PATH=/var/run/postgresql \
+    TZ=Asia/Tehran
 USER postgres
 HEALTHCHECK --interval=5s --timeout=3s --retries=10 CMD ["pg_isready", "-h", "127.0.0.1", "-p", "5432"]
 ENTRYPOINT ["/usr/bin/tini", "--", "/etc/daftar-postgres/entrypoint.sh"]

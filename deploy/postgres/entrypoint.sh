@@ -24,12 +24,17 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   echo "made the cluster with database $DB_NAME"
 fi
 
-if [ -x /etc/daftar-postgres/pitr-setup.sh ] && [ "${PITR_ENABLED:-1}" = 1 ]; then
+export PGBACKREST_PG1_PORT="$PORT"
+if [ "${PITR_ENABLED:-1}" = 1 ]; then
   # The stanza and a first full backup once the server accepts connections (idempotent).
   (
     for _ in $(seq 1 60); do pg_isready -q -h 127.0.0.1 -p "$PORT" && break; sleep 1; done
-    PGPORT="$PORT" /etc/daftar-postgres/pitr-setup.sh || echo "pitr-setup failed: see pgbackrest logs" >&2
+    /usr/local/bin/pitr-setup.sh || echo "pitr-setup failed: see /var/log/pgbackrest" >&2
   ) &
+  archiving=""
+else
+  archiving="-c archive_mode=off"
 fi
 
-exec postgres -D "$PGDATA" -c listen_addresses=127.0.0.1 -c port="$PORT"
+# shellcheck disable=SC2086
+exec postgres -D "$PGDATA" -c listen_addresses=127.0.0.1 -c port="$PORT" $archiving

@@ -314,3 +314,21 @@ def _sms_count_offline(before: int) -> int:
         capture_output=True, text=True, timeout=60, check=False,
     ).stdout.strip()
     return max(0, int(out or 0) - before)
+
+
+def test_postgres_archives_wal_to_pgbackrest_with_a_full_backup() -> None:
+    """Point-in-time recovery is live in the stack: the first full backup was taken at start
+    and WAL segments reach the repository (the restore itself: tests/test_pitr.py)."""
+    pg = container("postgres")
+    info = json.loads(docker("exec", pg, "pgbackrest", "--stanza=daftar", "--output=json", "info"))
+    backups = info[0]["backup"]
+    assert any(b["type"] == "full" for b in backups), info
+    psql("SELECT pg_switch_wal()")
+    deadline = time.monotonic() + 30
+    archived, failed = 0, 0
+    while time.monotonic() < deadline:
+        archived, failed = map(int, psql("SELECT archived_count, failed_count FROM pg_stat_archiver").split("|"))
+        if archived >= 2:
+            break
+        time.sleep(1)
+    assert archived >= 2 and failed == 0, (archived, failed)
