@@ -28,19 +28,16 @@ REVIEWER = "09120000002"
 TABLE = Application._meta.db_table
 
 
-def _cases(n: int) -> list[Application]:
+def _cases(n: int) -> None:
     """``n`` submitted cases whose sort keys tie in pairs and whose deadlines are partly unset,
     so the order depends on the tie-break and on where the database puts NULLs."""
     start = timezone.now().replace(microsecond=0) - dt.timedelta(days=30)
-    made = []
     for i in range(n):
         case = ApplicationFactory(submitted=True)
         Application.objects.filter(pk=case.pk).update(
             submitted_at=start + dt.timedelta(hours=i // 2),
             due_at=None if i % 3 == 0 else start + dt.timedelta(days=10 + i // 2),
         )
-        made.append(case)
-    return made
 
 
 def _export(settings, size: int) -> tuple[list[list[str]], list[str]]:
