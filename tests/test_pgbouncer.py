@@ -9,7 +9,7 @@ to the audit chain; an export streams more rows than one batch while another cli
 server session it ran on; the audit chain is walked in batches. As a control, a server-side
 cursor and a prepared statement break under the same interleaving.
 
-Runs whenever the database is PostgreSQL (``postgres`` marker) and pgbouncer is installed;
+The PgBouncer tests run whenever the database is PostgreSQL (``postgres`` marker) and pgbouncer is installed;
 ``DAFTAR_REQUIRE_PGBOUNCER=1`` (CI) turns a missing pgbouncer into a failure.
 """
 
@@ -19,10 +19,12 @@ import contextlib
 import copy
 import csv
 import io
+import json
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -43,7 +45,6 @@ from daftar.applications.tests.helpers import GOOD_FACTS, client_for, open_call,
 from daftar.audit.models import AuditEntry
 from daftar.audit.services import verify_chain
 
-pytestmark = pytest.mark.postgres
 REVIEWER = "09120000002"
 
 
@@ -170,6 +171,7 @@ def _holding_a_server_session(bouncer: Bouncer) -> Iterator[None]:
         other.execute("COMMIT")
 
 
+@pytest.mark.postgres
 def test_writes_exports_and_the_audit_walk_work_through_pgbouncer(through_pgbouncer, tehran_rules, settings):
     bouncer = through_pgbouncer
     before = bouncer.transactions()  # the demo (tehran_rules) was written through it too
@@ -208,6 +210,7 @@ def test_writes_exports_and_the_audit_walk_work_through_pgbouncer(through_pgboun
     assert bouncer.transactions() > before
 
 
+@pytest.mark.postgres
 def test_control_a_cursor_or_a_prepared_statement_breaks_under_transaction_pooling(through_pgbouncer):
     """Why the settings exist: what lives on a server session is gone when the next statement
     is given another one."""
@@ -225,3 +228,28 @@ def test_control_a_cursor_or_a_prepared_statement_breaks_under_transaction_pooli
         prepared.execute("SELECT count(*) FROM django_migrations")
         with _holding_a_server_session(bouncer), pytest.raises(Exception, match="prepared statement"):
             prepared.execute("SELECT count(*) FROM django_migrations")
+
+
+def _settings_with(**env: str) -> subprocess.CompletedProcess[str]:
+    """The database settings a fresh process reads from ``env`` (as an operator would set them)."""
+    script = (
+        "import json, config.settings.base as s; d = s.DATABASES['default']; "
+        "print(json.dumps([d.get('DISABLE_SERVER_SIDE_CURSORS'), d.get('OPTIONS', {}), d.get('CONN_MAX_AGE')]))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ("DAFTAR_DB_POOLER", "DATABASE_URL")}
+    return subprocess.run(
+        [sys.executable, "-c", script], env={**clean, **env}, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_pooler_setting_is_explicit_and_checked():
+    bouncer = "postgres://daftar@127.0.0.1:6432/daftar"
+    on = _settings_with(DAFTAR_DB_POOLER="pgbouncer", DATABASE_URL=bouncer)
+    assert on.returncode == 0, on.stderr
+    assert json.loads(on.stdout) == [True, {"prepare_threshold": None}, 300]
+    off = _settings_with(DATABASE_URL=bouncer)
+    assert json.loads(off.stdout)[0] is None  # Django's default: server-side cursors on
+    wrong = _settings_with(DAFTAR_DB_POOLER="pgpool", DATABASE_URL=bouncer)
+    assert wrong.returncode != 0 and "DAFTAR_DB_POOLER must be empty or 'pgbouncer'" in wrong.stderr
+    sqlite = _settings_with(DAFTAR_DB_POOLER="pgbouncer")
+    assert sqlite.returncode != 0 and "needs a PostgreSQL DATABASE_URL" in sqlite.stderr
