@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -126,6 +127,37 @@ if env.str("DAFTAR_DATABASE_REPLICA_URL", default=""):
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["daftar.runtime.dbrouter.ReplicaRouter"]
+
+# PgBouncer in transaction mode (issue 20, decision 0041, docs/operations.md «PgBouncer»): said,
+# not guessed. DAFTAR_DB_POOLER=pgbouncer when DATABASE_URL points at PgBouncer; migrate, backup
+# and restore connect to PostgreSQL itself. Under transaction pooling consecutive transactions of
+# one connection may run on different server sessions, so nothing may outlive a transaction:
+# no server-side cursors (exports read in keyset batches, daftar/kernel/streaming.py), no
+# prepared statements (psycopg's prepare_threshold None; Django's client-side binding is kept).
+DAFTAR_DB_POOLER = env.str("DAFTAR_DB_POOLER", default="").strip().lower()
+if DAFTAR_DB_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured(f"DAFTAR_DB_POOLER must be empty or 'pgbouncer', not {DAFTAR_DB_POOLER!r}")
+
+
+def pgbouncer_safe(database: dict[str, Any]) -> dict[str, Any]:
+    """``database`` (a DATABASES entry) made safe for PgBouncer's transaction mode."""
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DAFTAR_DB_POOLER=pgbouncer needs a PostgreSQL DATABASE_URL")
+    options = database.setdefault("OPTIONS", {})
+    if options.get("server_side_binding"):
+        raise ImproperlyConfigured("server_side_binding prepares statements: not with DAFTAR_DB_POOLER=pgbouncer")
+    options["prepare_threshold"] = None
+    database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # A connection to PgBouncer is cheap and holds no server session: keep it (example default).
+    database["CONN_MAX_AGE"] = env.int("DAFTAR_DB_CONN_MAX_AGE", default=300)
+    return database
+
+
+if DAFTAR_DB_POOLER == "pgbouncer":  # the primary and the read replica alike
+    for _database in DATABASES.values():
+        pgbouncer_safe(_database)
+# The rows an export or the audit chain's walk reads per query (example default).
+DAFTAR_EXPORT_CHUNK_ROWS = env.int("DAFTAR_EXPORT_CHUNK_ROWS", default=2000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, throttles, Celery ----------------------------------------------------------

@@ -1,5 +1,6 @@
-"""CSV and XLSX export of a staff queue (issue 4 §6): streamed row by row, in Persian, with
-Jalali dates (``kernel.tabular``: BOM, formula-safe cells, the XLSX bound)."""
+"""CSV and XLSX export of a staff queue (issue 4 §6): read in batches (``kernel.streaming``) and
+streamed, in Persian, with Jalali dates (``kernel.tabular``: BOM, formula-safe cells, the XLSX
+bound)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from daftar.kernel.jalali import to_jalali
+from daftar.kernel.streaming import keyset_rows
 from daftar.kernel.tabular import XLSX_LIMIT, cell, table_response
 from daftar.runtime.dbrouter import on_replica, replica_rows
 
@@ -23,7 +25,7 @@ HEADER = ["شناسه", "کد رهگیری", "متقاضی", "منطقه", "وض
 
 def _rows(qs: QuerySet[Application]) -> Iterator[list[object]]:
     now = timezone.now()
-    for a in qs.iterator(chunk_size=2000):
+    for a in keyset_rows(qs):  # batches without a server-side cursor (decision 0041)
         yield [
             a.pk,
             a.tracking_code or "",

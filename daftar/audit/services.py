@@ -12,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from daftar.kernel.streaming import keyset_rows
 from daftar.runtime.inserts import insert_rows
 
 from .models import AuditEntry, AuditHead
@@ -163,7 +164,7 @@ def verify_chain(entries: Iterator[AuditEntry] | None = None, *, head: AuditHead
         head = AuditHead.objects.filter(pk=1).first()
     head_seq = head.seq if head is not None else 0
     if entries is None:
-        entries = AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)
+        entries = keyset_rows(AuditEntry.objects.order_by("seq"))  # no server-side cursor (decision 0041)
     expected_seq, prev, hash_at_head = 1, GENESIS, GENESIS
     for entry in entries:
         if entry.seq != expected_seq:
