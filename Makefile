@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: docker image stack-images stack-up stack-down stack-test beat diagrams audit bench bench-tools bench-captcha bench-http bench-smoke bench-summary run-prod wrk run test lint format worker check-deploy backup restore migrate demo vendor venv browser pdf-libs clean
+.PHONY: db-tools docker image stack-images stack-up stack-down stack-test beat diagrams audit bench bench-tools bench-captcha bench-http bench-smoke bench-summary run-prod wrk run test lint format worker check-deploy backup restore migrate demo vendor venv browser pdf-libs clean
 
 ## Python environment (.venv), pinned; re-installed when the requirement files change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -183,10 +183,20 @@ stack-up: stack-images
 stack-down:
 	scripts/stack.sh down $(STACK_DOWN_ARGS)
 
+STACK_TEST := STACK_ENV=var/stack-test/stack.env STACK_PROJECT=daftar-test
+STACK_TEST_PORTS := NGINX_HTTPS_PORT=9443 NGINX_HTTP_PORT=9080 WEB1_PORT=9101 WEB2_PORT=9102 \
+	POSTGRES_PORT=55442 PGBOUNCER_PORT=56442 REDIS_PORT=56389
 stack-test: venv stack-images
-	STACK_ENV=var/stack-test/stack.env STACK_PROJECT=daftar-test DAFTAR_STACK_DEMO=1 scripts/stack.sh up
-	STACK_ENV=var/stack-test/stack.env STACK_PROJECT=daftar-test $(PY) -m pytest -p no:xdist -m stack -s tests/stack $(PYTEST_ARGS); \
-	  rc=$$?; STACK_ENV=var/stack-test/stack.env STACK_PROJECT=daftar-test scripts/stack.sh down -v; exit $$rc
+	if [ -s var/stack-test/stack.env ]; then $(STACK_TEST) scripts/stack.sh down -v; fi; rm -rf var/stack-test
+	$(STACK_TEST) $(STACK_TEST_PORTS) DAFTAR_STACK_DEMO=1 scripts/stack.sh up || { $(STACK_TEST) scripts/stack.sh logs --tail 60; $(STACK_TEST) scripts/stack.sh down -v; exit 1; }
+	$(STACK_TEST) $(PY) -m pytest -p no:xdist -m stack -s tests/stack $(PYTEST_ARGS); \
+	  rc=$$?; $(STACK_TEST) scripts/stack.sh down -v; exit $$rc
+
+## Debian's pgbouncer and pgbackrest on this machine, for the tests that run the app through a
+## real PgBouncer and restore a private cluster to a moment (root; CI does this in .ci/run).
+DB_TOOLS := pgbouncer pgbackrest
+db-tools:
+	dpkg -s $(DB_TOOLS) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DB_TOOLS))
 
 clean:
 	rm -rf var/daftar.sqlite3* var/media var/sms test-artifacts

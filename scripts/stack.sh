@@ -7,6 +7,9 @@
 #
 # STACK_ENV (var/stack/stack.env) holds the secrets and ports; edit it to change a port, the
 # server name or the SMS provider, then `up` again. STACK_PROJECT names the compose project.
+# On the first `up`, the ports and server name may come from the environment (NGINX_HTTPS_PORT,
+# NGINX_HTTP_PORT, WEB1_PORT, WEB2_PORT, POSTGRES_PORT, PGBOUNCER_PORT, REDIS_PORT,
+# NGINX_SERVER_NAME): `make stack-test` uses its own so that it can run beside a stack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,16 +33,16 @@ make_env() {
 DAFTAR_SECRET_KEY=$(secret 64)
 POSTGRES_PASSWORD=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
 DAFTAR_METRICS_TOKEN=$(secret 32)
-NGINX_SERVER_NAME=localhost
-NGINX_HTTPS_PORT=8443
-NGINX_HTTP_PORT=8080
+NGINX_SERVER_NAME=${NGINX_SERVER_NAME:-localhost}
+NGINX_HTTPS_PORT=${NGINX_HTTPS_PORT:-8443}
+NGINX_HTTP_PORT=${NGINX_HTTP_PORT:-8080}
 DAFTAR_ALLOWED_HOSTS=127.0.0.1,localhost
-DAFTAR_SITE_URL=https://localhost:8443
-POSTGRES_PORT=55432
-PGBOUNCER_PORT=56432
-REDIS_PORT=56379
-WEB1_PORT=8101
-WEB2_PORT=8102
+DAFTAR_SITE_URL=https://${NGINX_SERVER_NAME:-localhost}:${NGINX_HTTPS_PORT:-8443}
+POSTGRES_PORT=${POSTGRES_PORT:-55432}
+PGBOUNCER_PORT=${PGBOUNCER_PORT:-56432}
+REDIS_PORT=${REDIS_PORT:-56379}
+WEB1_PORT=${WEB1_PORT:-8101}
+WEB2_PORT=${WEB2_PORT:-8102}
 DAFTAR_SMS_BACKEND=file
 DAFTAR_STACK_DEMO=${DAFTAR_STACK_DEMO:-0}
 ENV
