@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "daftar.revenue",
     "daftar.desk",
     "daftar.demo",
+    "daftar.ops",  # health, readiness, metrics (issue 20)
     "daftar.site",
 ]
 
@@ -454,6 +455,19 @@ if MEDIA_BACKEND == "s3":
 # production.py reads the rates from the environment (docs/configuration.md «Admission gate»).
 ADMISSION_RATES: dict[str, float] = {}
 ADMISSION_MAX_RETRY_AFTER = 120
+
+# --- Health, readiness and metrics (issue 20; daftar/ops, docs/operations.md) -------------------
+# OpsMiddleware goes first: it answers /health/live and /health/ready before any host check,
+# redirect, session or gate.
+MIDDLEWARE = ["daftar.ops.middleware.OpsMiddleware", *MIDDLEWARE]
+# Readiness fails past these ages (seconds; 0 turns a check off). EXAMPLE figures: five missed
+# heartbeats, ten minutes of an SMS not leaving, five minutes of a spool file not flushed.
+HEALTH_BEAT_INTERVAL = env.float("DAFTAR_HEALTH_BEAT_INTERVAL", default=60.0)
+HEALTH_BEAT_MAX_AGE = env.int("DAFTAR_HEALTH_BEAT_MAX_AGE", default=300)
+HEALTH_OUTBOX_MAX_AGE = env.int("DAFTAR_HEALTH_OUTBOX_MAX_AGE", default=600)
+HEALTH_SPOOL_MAX_AGE = env.int("DAFTAR_HEALTH_SPOOL_MAX_AGE", default=300)
+HEALTH_CHECK_TIMEOUT = env.float("DAFTAR_HEALTH_CHECK_TIMEOUT", default=5.0)  # per check (s)
+CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {"task": "daftar.ops.tasks.beat_heartbeat", "schedule": HEALTH_BEAT_INTERVAL}
 
 # --- Security defaults -------------------------------------------------------------------------
 CSRF_FAILURE_VIEW = "daftar.site.views.csrf_failure"

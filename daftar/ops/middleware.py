@@ -1,0 +1,31 @@
+"""``OpsMiddleware``: the first middleware (issue 20).
+
+Answers ``/health/live`` and ``/health/ready`` itself, before any other middleware: no
+``ALLOWED_HOSTS`` check (a probe from 127.0.0.1 or a pod address names no configured host), no
+HTTPS redirect (probes speak plain http inside the host), no session, user, admission gate or
+throttle, so ``/health/live`` touches no database or cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from daftar.ops import views
+
+SAFE = frozenset({"GET", "HEAD"})
+
+
+class OpsMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in SAFE:
+            path = request.path_info
+            if path == "/health/live":
+                return views.live(request)
+            if path == "/health/ready":
+                return views.ready(request)
+        return self.get_response(request)
