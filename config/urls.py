@@ -63,6 +63,7 @@ urlpatterns = [
     # operations (issue 20; API.md «Operations»): answered first by daftar.ops.middleware.OpsMiddleware
     path("health/live", ops_views.live, name="health-live"),
     path("health/ready", ops_views.ready, name="health-ready"),
+    path("metrics", ops_views.metrics_view, name="metrics"),
     # the catalogue's admin pages had the former services app's paths (decision 0025)
     path("admin/services/", RedirectView.as_view(url="/admin/catalogue/", permanent=True, query_string=True)),
     path(

@@ -1,9 +1,11 @@
 """``OpsMiddleware``: the first middleware (issue 20).
 
-Answers ``/health/live`` and ``/health/ready`` itself, before any other middleware: no
-``ALLOWED_HOSTS`` check (a probe from 127.0.0.1 or a pod address names no configured host), no
-HTTPS redirect (probes speak plain http inside the host), no session, user, admission gate or
-throttle, so ``/health/live`` touches no database or cache.
+Answers ``/health/live``, ``/health/ready`` and an allowed ``/metrics`` itself, before any
+other middleware: no ``ALLOWED_HOSTS`` check (a probe from 127.0.0.1 or a pod address names no
+configured host), no HTTPS redirect (probes speak plain http inside the host), no session,
+user, admission gate or throttle, so ``/health/live`` touches no database or cache. These
+answers are not counted in the request metrics. A ``/metrics`` from anyone else goes down the
+ordinary way and gets the site's 404 page, like any unknown address.
 """
 
 from __future__ import annotations
@@ -28,4 +30,6 @@ class OpsMiddleware:
                 return views.live(request)
             if path == "/health/ready":
                 return views.ready(request)
+            if path == "/metrics" and views.metrics_allowed(request):
+                return views.metrics_view(request)
         return self.get_response(request)

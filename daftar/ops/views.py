@@ -1,21 +1,27 @@
-"""``GET /health/live`` and ``GET /health/ready`` (API.md «Operations»).
+"""``GET /health/live``, ``GET /health/ready`` and ``GET /metrics`` (API.md «Operations»).
 
 Plain Django views, not DRF: no authentication, throttles or content negotiation, and not in
 the OpenAPI schema (docs/operations.md documents them). ``OpsMiddleware`` answers them before
 any other middleware (no host check, no HTTPS redirect, no session); the routes in
-``config/urls.py`` serve the same views where that middleware is not installed.
+``config/urls.py`` serve the same views where that middleware is not installed, and answer the
+``404`` of a ``/metrics`` asked from elsewhere.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
+import ipaddress
+from functools import lru_cache
 
 from asgiref.sync import async_to_sync
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_safe
 from health_check.base import HealthCheckResult
 
-from daftar.ops import checks
+from daftar.ops import checks, metrics
+from daftar.runtime.ratelimit import client_address
 
 NO_STORE = "no-store"
 
@@ -49,3 +55,37 @@ def ready(request: HttpRequest) -> HttpResponse:
     failed = any(result.error for result in results)
     body = {"status": "unavailable" if failed else "ok", "checks": found}
     return _machine(JsonResponse(body, status=503 if failed else 200))
+
+
+@lru_cache(maxsize=8)
+def _networks(
+    entries: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def metrics_allowed(request: HttpRequest) -> bool:
+    """From an address in ``METRICS_ALLOWED_NETWORKS`` (the client's address as the throttles see
+    it: behind ``TRUSTED_PROXY_COUNT`` proxies, their X-Forwarded-For), or with
+    ``Authorization: Bearer <METRICS_TOKEN>`` when a token is set."""
+    token = str(settings.METRICS_TOKEN or "")
+    if token:
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
+            return True
+    try:
+        address = ipaddress.ip_address(client_address(request).split("%")[0])
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return any(address in network for network in _networks(tuple(settings.METRICS_ALLOWED_NETWORKS)))
+
+
+@require_safe
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    """Prometheus text format; anyone not allowed gets the site's ordinary 404 page."""
+    if not metrics_allowed(request):
+        raise Http404
+    body, content_type = metrics.render()
+    return _machine(HttpResponse(body, content_type=content_type))

@@ -211,9 +211,10 @@ def test_production_serves_static_files_to_its_own_pages_only():
 
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["allow_all"] is False
-    # outside them only the health answers (issue 20)
-    assert seen["middleware"][:4] == [
+    # outside them only the health/metrics answers and django-prometheus's timer (issue 20)
+    assert seen["middleware"][:5] == [
         "daftar.ops.middleware.OpsMiddleware",
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
         "daftar.runtime.middleware.PermissionsPolicyMiddleware",
         "django.middleware.security.SecurityMiddleware",
         "whitenoise.middleware.WhiteNoiseMiddleware",

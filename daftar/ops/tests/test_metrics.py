@@ -1,0 +1,101 @@
+"""``/metrics`` as Prometheus and as a stranger see it (issue 20)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from django.test import Client
+from django.utils import timezone
+from prometheus_client.parser import text_string_to_metric_families
+
+from daftar.applications.tests.factories import ApplicationFactory
+from daftar.notifications.models import OutboxMessage
+from daftar.notifications.workflow import OutboxStatus
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _samples(body: bytes) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(body.decode())
+        for s in family.samples
+    }
+
+
+def _scrape(client: Client, **extra: Any) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    response = client.get("/metrics", **extra)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    return _samples(response.content)
+
+
+def test_a_stranger_gets_the_ordinary_not_found_page(client: Client, db: Any, settings: Any) -> None:
+    settings.METRICS_TOKEN = "s3cret-token"
+    unknown = client.get("/no-such-page", REMOTE_ADDR="203.0.113.9")
+    for extra in ({}, {"HTTP_AUTHORIZATION": "Bearer wrong"}):
+        response = client.get("/metrics", REMOTE_ADDR="203.0.113.9", **extra)
+        assert response.status_code == 404
+        assert response.content == unknown.content
+        assert response["Content-Type"] == unknown["Content-Type"]
+
+
+def test_allowed_from_loopback_from_a_listed_network_or_with_the_token(client: Client, db: Any, settings: Any) -> None:
+    assert _scrape(client, REMOTE_ADDR="127.0.0.1")
+    settings.METRICS_ALLOWED_NETWORKS = ["10.0.0.0/8"]
+    assert _scrape(client, REMOTE_ADDR="10.1.2.3", HTTP_HOST="10.0.0.5:8000")  # by address, not a named host
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 404
+    settings.METRICS_TOKEN = "s3cret-token"
+    assert _scrape(client, REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer s3cret-token")
+
+
+def test_behind_the_proxy_the_forwarded_address_decides(client: Client, db: Any, settings: Any) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1  # nginx on the same host: every request comes from 127.0.0.1
+    outside = client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="127.0.0.1, 203.0.113.9")
+    assert outside.status_code == 404
+
+
+def test_the_gauges_count_the_rows(client: Client, tehran_rules: Any) -> None:
+    old = timezone.now() - dt.timedelta(seconds=700)
+    for n in range(3):
+        OutboxMessage.objects.create(
+            kind="otp", to=f"0912000000{n}", text="x", created_at=old if n == 0 else timezone.now()
+        )
+    for n in range(2):
+        OutboxMessage.objects.create(kind="otp", to=f"0913000000{n}", text="x", status=OutboxStatus.FAILED)
+    past = timezone.now() - dt.timedelta(days=1)
+    ApplicationFactory.create_batch(2, submitted=True, due_at=past)
+    ApplicationFactory(submitted=True, due_at=timezone.now() + dt.timedelta(days=3))  # not yet due
+    ApplicationFactory(due_at=past)  # a draft runs no municipality clock
+    found = _scrape(client)
+    assert found[("daftar_outbox_pending_messages", ())] == 3
+    assert 700 <= found[("daftar_outbox_oldest_pending_age_seconds", ())] < 760
+    assert found[("daftar_outbox_failed_messages", (("channel", "sms"),))] == 2
+    assert found[("daftar_applications_overdue", (("municipality", "tehran"),))] == 2
+    assert found[("daftar_state_up", (("source", "database"),))] == 1
+
+
+def test_an_old_spool_file_shows_its_age(client: Client, db: Any, settings: Any, tmp_path: Path) -> None:
+    settings.SPOOL_DIR = tmp_path
+    (tmp_path / "verification").mkdir()
+    path = tmp_path / "verification" / "h-1-1.jsonl"
+    path.write_text("{}\n")
+    then = timezone.now().timestamp() - 120
+    os.utime(path, (then, then))
+    found = _scrape(client)
+    assert found[("daftar_spool_files", ())] == 1
+    assert 120 <= found[("daftar_spool_oldest_file_age_seconds", ())] < 180
+
+
+def test_request_metrics_are_there(client: Client, db: Any) -> None:
+    client.get("/no-such-page")
+    found = _scrape(client)
+    names = {name for name, _ in found}
+    assert "django_http_requests_latency_seconds_by_view_method_bucket" in names
+    assert any(
+        name == "django_http_responses_total_by_status_total" and dict(labels).get("status") == "404"
+        for name, labels in found
+    )
