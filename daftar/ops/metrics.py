@@ -1,13 +1,16 @@
 """Prometheus metrics (issue 20): what ``GET /metrics`` shows besides django-prometheus's
 request metrics.
 
-Gauges computed at scrape time (``StateCollector``) from the database and this host's disk:
+- ``daftar_throttled_responses_total{gate}``: every ``429`` answered, by the gate that answered
+  it (counted by ``OpsMiddleware``; the gate names are in docs/operations.md).
+- Gauges computed at scrape time (``StateCollector``) from the database and this host's disk:
   the outbox's backlog and its oldest age, failed outbox messages by channel (SMS failures), the
-spools' files and their oldest age, overdue cases per municipality, the beat's heartbeat age.
+  spools' files and their oldest age, overdue cases per municipality, the beat's heartbeat age.
 
-With the ``PROMETHEUS_MULTIPROC_DIR`` environment variable set (prometheus_client's multiprocess
-mode), a scrape adds up the counters every process keeps in a file there. The gauges are read
-afresh at each scrape, so they need no such files.
+Under gunicorn every worker is its own process: prometheus_client's multiprocess mode (the
+``PROMETHEUS_MULTIPROC_DIR`` environment variable, set by ``config/gunicorn_conf.py``) keeps each
+process's counters in a file there, and a scrape adds them up, whichever worker answers it.
+The gauges are read afresh at each scrape, so they need no such files.
 """
 
 from __future__ import annotations
@@ -19,13 +22,23 @@ from collections.abc import Iterator
 from typing import Any
 
 import prometheus_client
-from prometheus_client import CollectorRegistry, multiprocess
+from prometheus_client import CollectorRegistry, Counter, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from daftar.ops import heartbeat, state
 
 log = logging.getLogger(__name__)
+
+THROTTLED = Counter(
+    "daftar_throttled_responses",
+    "Responses 429 (too many requests), by the gate that answered them.",
+    ["gate"],
+)
+
+
+def count_throttled(gate: str) -> None:
+    THROTTLED.labels(gate=gate).inc()
 
 
 def multiprocess_dir() -> str:

@@ -7,13 +7,17 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
+from rest_framework.settings import api_settings
 
+from conftest import request_code
 from daftar.applications.tests.factories import ApplicationFactory
 from daftar.notifications.models import OutboxMessage
 from daftar.notifications.workflow import OutboxStatus
+from daftar.runtime import admission
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -88,6 +92,39 @@ def test_an_old_spool_file_shows_its_age(client: Client, db: Any, settings: Any,
     found = _scrape(client)
     assert found[("daftar_spool_files", ())] == 1
     assert 120 <= found[("daftar_spool_oldest_file_age_seconds", ())] < 180
+
+
+def test_a_429_from_a_gate_counts_for_that_gate(client: Client, db: Any, settings: Any) -> None:
+    def gate(name: str) -> float:
+        return _scrape(client).get(("daftar_throttled_responses_total", (("gate", name),)), 0.0)
+
+    before = gate("api:anon")
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "anon": "2/min"}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(api_settings, "DEFAULT_THROTTLE_RATES", rates)
+        codes = [client.get("/api/v1/tariffs", REMOTE_ADDR="198.51.100.7").status_code for _ in range(4)]
+    assert codes.count(429) == 2, codes
+    assert gate("api:anon") == before + 2
+
+
+def test_the_admission_gate_and_the_login_limits_count_as_their_gates(
+    client: Client, api: Any, db: Any, settings: Any, monkeypatch: Any
+) -> None:
+    def gate(name: str) -> float:
+        return _scrape(client).get(("daftar_throttled_responses_total", (("gate", name),)), 0.0)
+
+    shed, resend = gate("admission:login"), gate("view:api-auth-otp-request")
+    settings.ADMISSION_RATES = {"login": 1}
+    monkeypatch.setattr(admission, "_now", lambda: 1_900_000_000.0)  # one second for both
+    codes = [api.post("/api/v1/auth/otp/request", {}, format="json").status_code for _ in range(2)]
+    assert codes == [400, 429]
+    assert gate("admission:login") == shed + 1
+    settings.ADMISSION_RATES = {}
+    assert request_code(api, "09121234567").status_code == 202
+    again = request_code(api, "09121234567")  # within OTP_RESEND_SECONDS: the resend limit
+    assert again.status_code == 429 and again.json()["code"] == "otp_resend_wait"
+    assert gate("view:api-auth-otp-request") == resend + 1
+    assert gate("admission:login") == shed + 1
 
 
 def test_request_metrics_are_there(client: Client, db: Any) -> None:
