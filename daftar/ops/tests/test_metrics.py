@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+from prometheus_client import CollectorRegistry, multiprocess
 from prometheus_client.parser import text_string_to_metric_families
 from rest_framework.settings import api_settings
 
@@ -136,3 +139,29 @@ def test_request_metrics_are_there(client: Client, db: Any) -> None:
         name == "django_http_responses_total_by_status_total" and dict(labels).get("status") == "404"
         for name, labels in found
     )
+
+
+def test_counters_of_several_processes_add_up(tmp_path: Path) -> None:
+    """Two processes (as two gunicorn workers) count 429s; one scrape sees both."""
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    code = "import django; django.setup(); from daftar.ops import metrics; metrics.count_throttled('admission:login')"
+    for _ in range(2):
+        subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True)
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry, path=str(tmp_path))
+    total = registry.get_sample_value("daftar_throttled_responses_total", {"gate": "admission:login"})
+    assert total == 2
+
+
+def test_gunicorn_marks_an_exited_worker_dead(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # as gunicorn's environment would
+    from config import gunicorn_conf  # here: importing it sets PROMETHEUS_MULTIPROC_DIR when unset
+
+    monkeypatch.setattr(gunicorn_conf, "METRICS_DIR", tmp_path)
+    (tmp_path / "gauge_livesum_4242.db").write_bytes(b"")
+    (tmp_path / "counter_4242.db").write_bytes(b"")
+    gunicorn_conf.child_exit(None, type("Worker", (), {"pid": 4242})())
+    assert not (tmp_path / "gauge_livesum_4242.db").exists()  # its live gauges leave the sum
+    assert (tmp_path / "counter_4242.db").exists()  # its counts stay counted
+    gunicorn_conf.on_starting(None)
+    assert not list(tmp_path.glob("*.db"))  # a new master starts from zero
