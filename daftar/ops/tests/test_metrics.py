@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -165,3 +167,13 @@ def test_gunicorn_marks_an_exited_worker_dead(tmp_path: Path, monkeypatch: Any) 
     assert (tmp_path / "counter_4242.db").exists()  # its counts stay counted
     gunicorn_conf.on_starting(None)
     assert not list(tmp_path.glob("*.db"))  # a new master starts from zero
+
+
+def test_the_grafana_dashboard_shows_only_metrics_the_application_exports(client: Client, db: Any) -> None:
+    dashboard = json.loads((ROOT / "deploy" / "grafana" / "daftar-dashboard.json").read_text())
+    exprs = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    wanted = {name for expr in exprs for name in re.findall(r"\b(?:daftar|django)_[a-z_]+", expr)}
+    assert {"daftar_throttled_responses_total", "daftar_applications_overdue"} <= wanted
+    client.get("/no-such-page")  # a request, so that the request histograms have samples
+    body = client.get("/metrics").content.decode()
+    assert not {name for name in wanted if not re.search(rf"^(# HELP )?{name}\b", body, re.M)}
