@@ -177,3 +177,13 @@ def test_the_grafana_dashboard_shows_only_metrics_the_application_exports(client
     client.get("/no-such-page")  # a request, so that the request histograms have samples
     body = client.get("/metrics").content.decode()
     assert not {name for name in wanted if not re.search(rf"^(# HELP )?{name}\b", body, re.M)}
+
+
+def test_a_wrong_allowed_network_stops_the_start_with_a_clear_error() -> None:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    env["DAFTAR_METRICS_ALLOWED_NETWORKS"] = "127.0.0.1,10.0.0.0/33"
+    run = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert run.returncode != 0
+    assert "DAFTAR_METRICS_ALLOWED_NETWORKS: '10.0.0.0/33' is not an address or a network" in run.stderr
