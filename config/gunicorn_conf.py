@@ -6,13 +6,27 @@ itself, before the application's headers, and has no setting to leave it out. It
 class is given a ``default_headers`` without that line here, in the master before it forks, so
 every worker inherits it. ``daftar/site/tests/test_gunicorn_banner.py`` starts a real gunicorn
 with this file and reads the raw answer, so a gunicorn release that moves the line is caught.
+
+Metrics of several workers (issue 20, daftar/ops/metrics.py): prometheus_client's multiprocess
+mode. ``PROMETHEUS_MULTIPROC_DIR`` (default ``var/prometheus``; one directory per gunicorn, on a
+local disk) is set here, before the application is imported in any worker, emptied when the
+master starts (``on_starting``: counters of a previous run would be added to this one's), and
+a worker that exits is marked dead (``child_exit``) so that its live gauges leave the sum.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from gunicorn.http import wsgi
+
+METRICS_DIR = Path(
+    os.environ.setdefault(
+        "PROMETHEUS_MULTIPROC_DIR", str(Path(__file__).resolve().parent.parent / "var" / "prometheus")
+    )
+)
 
 _default_headers = wsgi.Response.default_headers
 
@@ -22,3 +36,15 @@ def _without_server(self: Any) -> list[str]:
 
 
 wsgi.Response.default_headers = _without_server  # type: ignore[method-assign]
+
+
+def on_starting(server: Any) -> None:
+    METRICS_DIR.mkdir(parents=True, exist_ok=True)
+    for stale in METRICS_DIR.glob("*.db"):
+        stale.unlink(missing_ok=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess  # here: only once PROMETHEUS_MULTIPROC_DIR is set
+
+    multiprocess.mark_process_dead(worker.pid, str(METRICS_DIR))

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from daftar.accounts import views as account_views
 from daftar.licences import views as licence_views
 from daftar.licences.api import public_key_pem_view
+from daftar.ops import views as ops_views
 from daftar.site import views as site_views
 from daftar.site.schema import CachedSchemaView
 from daftar.site.security_txt import security_txt
@@ -59,6 +60,10 @@ urlpatterns = [
     path("captcha/image/<str:key>/", account_views.captcha_image, name="captcha-image"),
     path("captcha/audio/<str:key>.wav", account_views.captcha_audio, name="captcha-audio"),
     path(".well-known/security.txt", security_txt, name="security-txt"),
+    # operations (issue 20; API.md «Operations»): answered first by daftar.ops.middleware.OpsMiddleware
+    path("health/live", ops_views.live, name="health-live"),
+    path("health/ready", ops_views.ready, name="health-ready"),
+    path("metrics", ops_views.metrics_view, name="metrics"),
     # the catalogue's admin pages had the former services app's paths (decision 0025)
     path("admin/services/", RedirectView.as_view(url="/admin/catalogue/", permanent=True, query_string=True)),
     path(

@@ -5,6 +5,7 @@ console SMS, eager tasks and a local-memory cache. Every variable is documented 
 ``docs/configuration.md``.
 """
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "daftar.revenue",
     "daftar.desk",
     "daftar.demo",
+    "daftar.ops",  # health, readiness, metrics (issue 20)
     "daftar.site",
 ]
 
@@ -541,6 +543,36 @@ if MEDIA_BACKEND == "s3":
 # production.py reads the rates from the environment (docs/configuration.md «Admission gate»).
 ADMISSION_RATES: dict[str, float] = {}
 ADMISSION_MAX_RETRY_AFTER = 120
+
+# --- Health, readiness and metrics (issue 20; daftar/ops, docs/operations.md) -------------------
+# OpsMiddleware goes first: it answers /health/live, /health/ready and an allowed /metrics before
+# any host check, redirect, session or gate. django-prometheus's pair measures every other request.
+MIDDLEWARE = [
+    "daftar.ops.middleware.OpsMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+# Readiness fails past these ages (seconds; 0 turns a check off). EXAMPLE figures: five missed
+# heartbeats, ten minutes of an SMS not leaving, five minutes of a spool file not flushed.
+HEALTH_BEAT_INTERVAL = env.float("DAFTAR_HEALTH_BEAT_INTERVAL", default=60.0)
+HEALTH_BEAT_MAX_AGE = env.int("DAFTAR_HEALTH_BEAT_MAX_AGE", default=300)
+HEALTH_OUTBOX_MAX_AGE = env.int("DAFTAR_HEALTH_OUTBOX_MAX_AGE", default=600)
+HEALTH_SPOOL_MAX_AGE = env.int("DAFTAR_HEALTH_SPOOL_MAX_AGE", default=300)
+HEALTH_CHECK_TIMEOUT = env.float("DAFTAR_HEALTH_CHECK_TIMEOUT", default=5.0)  # per check (s)
+CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {"task": "daftar.ops.tasks.beat_heartbeat", "schedule": HEALTH_BEAT_INTERVAL}
+# /metrics answers these client addresses (CIDR; behind TRUSTED_PROXY_COUNT proxies, the address
+# they forward) and "Authorization: Bearer <DAFTAR_METRICS_TOKEN>" when a token is set; anyone
+# else gets the ordinary 404 page. Default: loopback only.
+METRICS_ALLOWED_NETWORKS = env.list("DAFTAR_METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+METRICS_TOKEN = env.str("DAFTAR_METRICS_TOKEN", default="")
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"DAFTAR_METRICS_ALLOWED_NETWORKS: {_network!r} is not an address or a network (e.g. 10.0.0.0/8)."
+        ) from _error
 
 # --- Security defaults -------------------------------------------------------------------------
 CSRF_FAILURE_VIEW = "daftar.site.views.csrf_failure"

@@ -47,6 +47,9 @@ STORAGES = {
 TRUSTED_PROXY_COUNT = env.int("DAFTAR_TRUSTED_PROXY_COUNT", default=1)
 
 SECURE_SSL_REDIRECT = env.bool("DAFTAR_SSL_REDIRECT", default=True)
+# Probes and scrapes speak plain http from inside the host or the cluster (daftar/ops answers them
+# before the redirect anyway; this keeps them exempt if the middleware order changes).
+SECURE_REDIRECT_EXEMPT = [r"^health/live$", r"^health/ready$", r"^metrics$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("DAFTAR_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

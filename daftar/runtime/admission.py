@@ -189,6 +189,7 @@ class AdmissionMiddleware:
             return None
         if wait is None:
             return None
+        request.throttle_gate = f"admission:{group}"  # type: ignore[attr-defined]  # the 429s per gate (daftar/ops)
         return overloaded_response(request, wait)
 
 

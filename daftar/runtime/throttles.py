@@ -119,6 +119,8 @@ class _Backstop(BaseThrottle):
         except Exception as exc:  # fail open: a cache outage must neither refuse nor 500
             log.warning("throttle %s not counted, the cache is unavailable: %s", self.scope, exc)
             return True
+        if self._wait is not None:  # the 429s per gate (daftar/ops): on the request under DRF's
+            getattr(request, "_request", request).throttle_gate = f"api:{self.scope}"
         return self._wait is None
 
     def wait(self) -> float | None:
