@@ -185,7 +185,7 @@ stack-down:
 
 STACK_TEST := STACK_ENV=var/stack-test/stack.env STACK_PROJECT=daftar-test
 STACK_TEST_PORTS := NGINX_HTTPS_PORT=9443 NGINX_HTTP_PORT=9080 WEB1_PORT=9101 WEB2_PORT=9102 \
-	POSTGRES_PORT=55442 PGBOUNCER_PORT=56442 REDIS_PORT=56389
+	POSTGRES_PORT=15442 PGBOUNCER_PORT=16442 REDIS_PORT=16389
 stack-test: venv stack-images
 	if [ -s var/stack-test/stack.env ]; then $(STACK_TEST) scripts/stack.sh down -v; fi; rm -rf var/stack-test
 	$(STACK_TEST) $(STACK_TEST_PORTS) DAFTAR_STACK_DEMO=1 scripts/stack.sh up || { $(STACK_TEST) scripts/stack.sh logs --tail 60; $(STACK_TEST) scripts/stack.sh down -v; exit 1; }
