@@ -15,6 +15,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from daftar.runtime import logging_setup as _logging_setup
+from daftar.runtime import sentry as _sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -656,7 +657,7 @@ REAUTH_SECONDS = env.int("DAFTAR_REAUTH_SECONDS", default=5 * 60)
 SECURITY_CONTACT = env.str("DAFTAR_SECURITY_CONTACT", default="mailto:security@daftar.example.ir")
 SECURITY_POLICY_URL = env.str("DAFTAR_SECURITY_POLICY_URL", default="")  # the published policy, if any
 
-# --- Logs (issue 20; docs/operations.md, decision 0039) --------------------------------------
+# --- Logs and error reporting (issue 20; docs/operations.md, decision 0039) ------------------
 # One JSON object a line ("json", the production default) or a readable line ("console", the
 # default elsewhere), for our lines and those of Django, gunicorn and Celery alike; each carries
 # the request id (X-Request-ID: nginx's when sane, else made here; sent back, passed to the
@@ -675,4 +676,14 @@ DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = 10  # DEBUG: request_started is not wr
 DJANGO_STRUCTLOG_STATUS_4XX_LOG_LEVEL = 20
 DJANGO_STRUCTLOG_STATUS_5XX_LOG_LEVEL = 20
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker keeps LOGGING (config/celery.py)
+
+# Unhandled errors of views and tasks go to a Sentry-compatible server (GlitchTip, self-hosted
+# Sentry) only when a DSN is set; unset, nothing is started and nothing leaves the host.
+SENTRY_DSN = env.str("DAFTAR_SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("DAFTAR_SENTRY_ENVIRONMENT", default="production")
+SENTRY_RELEASE = env.str("DAFTAR_SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("DAFTAR_SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+_sentry.init_sentry(
+    SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=SENTRY_RELEASE, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE
+)
 
