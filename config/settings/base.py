@@ -223,8 +223,6 @@ CELERY_BEAT_SCHEDULE = {
     "flush-spools": {"task": "daftar.runtime.tasks.flush_spools", "schedule": 60.0},
     # Expired API tokens (knox swept them on every token look-up; daftar/accounts/authentication.py).
     "purge-tokens": {"task": "daftar.accounts.tasks.purge_tokens", "schedule": 60 * 60.0},
-    # One-time code rows older than OTP_RETENTION_DAYS (they hold the client address).
-    "purge-codes": {"task": "daftar.accounts.tasks.purge_codes", "schedule": 24 * 60 * 60.0},
     # Legal clocks: flag overdue cases, escalate them, expire unanswered corrections (P1).
     "tick-clocks": {"task": "daftar.applications.tasks.tick_clocks", "schedule": 15 * 60.0},
     # Inquiries whose retry is due (a worker that died mid-inquiry leaves them pending).
@@ -657,7 +655,7 @@ REAUTH_SECONDS = env.int("DAFTAR_REAUTH_SECONDS", default=5 * 60)
 SECURITY_CONTACT = env.str("DAFTAR_SECURITY_CONTACT", default="mailto:security@daftar.example.ir")
 SECURITY_POLICY_URL = env.str("DAFTAR_SECURITY_POLICY_URL", default="")  # the published policy, if any
 
-# --- Logs and error reporting (issue 20; docs/operations.md, decision 0039) ------------------
+# --- Logs, error reporting, housekeeping (issue 20; docs/operations.md, decision 0039) ---------
 # One JSON object a line ("json", the production default) or a readable line ("console", the
 # default elsewhere), for our lines and those of Django, gunicorn and Celery alike; each carries
 # the request id (X-Request-ID: nginx's when sane, else made here; sent back, passed to the
@@ -687,3 +685,14 @@ _sentry.init_sentry(
     SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=SENTRY_RELEASE, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE
 )
 
+# Housekeeping (`manage.py housekeeping`, the "housekeeping" beat entry): rows past these ages
+# are deleted in batches of RETENTION_BATCH_SIZE. EXAMPLE figures; the municipality's records
+# policy decides. One-time codes keep their own OTP_RETENTION_DAYS (above).
+RETENTION_IDEMPOTENCY_HOURS = env.int("DAFTAR_RETENTION_IDEMPOTENCY_HOURS", default=48)  # a client's retry window
+RETENTION_OUTBOX_DAYS = env.int("DAFTAR_RETENTION_OUTBOX_DAYS", default=90)  # sent or failed SMS; never pending
+RETENTION_VERIFICATION_LOG_DAYS = env.int("DAFTAR_RETENTION_VERIFICATION_LOG_DAYS", default=365)  # licence checks
+RETENTION_BATCH_SIZE = env.int("DAFTAR_RETENTION_BATCH_SIZE", default=1000)
+CELERY_BEAT_SCHEDULE["housekeeping"] = {  # expired sessions, captchas, idempotency records, old rows
+    "task": "daftar.runtime.tasks.housekeeping",
+    "schedule": env.float("DAFTAR_HOUSEKEEPING_SECONDS", default=60 * 60.0),
+}
