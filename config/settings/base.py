@@ -14,6 +14,9 @@ from urllib.parse import urlparse
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from daftar.runtime import logging_setup as _logging_setup
+from daftar.runtime import sentry as _sentry
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -37,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "captcha",
     "csp",
+    "django_structlog",  # request ids in logs and Celery task headers (issue 20)
     "daftar.kernel",
     "daftar.runtime",
     "daftar.audit",
@@ -65,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "daftar.runtime.logging_middleware.RequestIdMiddleware",  # issue 20: every answer but health/metrics has an id
     "daftar.runtime.middleware.PermissionsPolicyMiddleware",  # issue 17: outermost, static files too
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -218,8 +223,6 @@ CELERY_BEAT_SCHEDULE = {
     "flush-spools": {"task": "daftar.runtime.tasks.flush_spools", "schedule": 60.0},
     # Expired API tokens (knox swept them on every token look-up; daftar/accounts/authentication.py).
     "purge-tokens": {"task": "daftar.accounts.tasks.purge_tokens", "schedule": 60 * 60.0},
-    # One-time code rows older than OTP_RETENTION_DAYS (they hold the client address).
-    "purge-codes": {"task": "daftar.accounts.tasks.purge_codes", "schedule": 24 * 60 * 60.0},
     # Legal clocks: flag overdue cases, escalate them, expire unanswered corrections (P1).
     "tick-clocks": {"task": "daftar.applications.tasks.tick_clocks", "schedule": 15 * 60.0},
     # Inquiries whose retry is due (a worker that died mid-inquiry leaves them pending).
@@ -652,11 +655,44 @@ REAUTH_SECONDS = env.int("DAFTAR_REAUTH_SECONDS", default=5 * 60)
 SECURITY_CONTACT = env.str("DAFTAR_SECURITY_CONTACT", default="mailto:security@daftar.example.ir")
 SECURITY_POLICY_URL = env.str("DAFTAR_SECURITY_POLICY_URL", default="")  # the published policy, if any
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("DAFTAR_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+# --- Logs, error reporting, housekeeping (issue 20; docs/operations.md, decision 0039) ---------
+# One JSON object a line ("json", the production default) or a readable line ("console", the
+# default elsewhere), for our lines and those of Django, gunicorn and Celery alike; each carries
+# the request id (X-Request-ID: nginx's when sane, else made here; sent back, passed to the
+# request's Celery tasks, stored on its audit entries). Mobile numbers masked, secrets removed.
+LOG_FORMAT = env.str("DAFTAR_LOG_FORMAT", default="console")
+LOG_LEVEL = env.str("DAFTAR_LOG_LEVEL", default="INFO")
+_logging_setup.configure_structlog()
+LOGGING = _logging_setup.logging_config(LOG_FORMAT, LOG_LEVEL)
+DJANGO_STRUCTLOG_CELERY_ENABLED = True  # the request's id travels in its tasks' headers
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # personal data; nginx's own log has the address
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True  # checked first (daftar/runtime/logging_middleware.py)
+# One access line a request (request_finished, with its "code"), always INFO: an error answer is
+# logged at its cause (an unhandled error as request_failed with its traceback, an outage once
+# by daftar/runtime/outage.py), not again for every request a spike or an outage answers.
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = 10  # DEBUG: request_started is not written
+DJANGO_STRUCTLOG_STATUS_4XX_LOG_LEVEL = 20
+DJANGO_STRUCTLOG_STATUS_5XX_LOG_LEVEL = 20
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker keeps LOGGING (config/celery.py)
+
+# Unhandled errors of views and tasks go to a Sentry-compatible server (GlitchTip, self-hosted
+# Sentry) only when a DSN is set; unset, nothing is started and nothing leaves the host.
+SENTRY_DSN = env.str("DAFTAR_SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("DAFTAR_SENTRY_ENVIRONMENT", default="production")
+SENTRY_RELEASE = env.str("DAFTAR_SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("DAFTAR_SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+_sentry.init_sentry(
+    SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=SENTRY_RELEASE, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE
+)
+
+# Housekeeping (`manage.py housekeeping`, the "housekeeping" beat entry): rows past these ages
+# are deleted in batches of RETENTION_BATCH_SIZE. EXAMPLE figures; the municipality's records
+# policy decides. One-time codes keep their own OTP_RETENTION_DAYS (above).
+RETENTION_IDEMPOTENCY_HOURS = env.int("DAFTAR_RETENTION_IDEMPOTENCY_HOURS", default=48)  # a client's retry window
+RETENTION_OUTBOX_DAYS = env.int("DAFTAR_RETENTION_OUTBOX_DAYS", default=90)  # sent or failed SMS; never pending
+RETENTION_VERIFICATION_LOG_DAYS = env.int("DAFTAR_RETENTION_VERIFICATION_LOG_DAYS", default=365)  # licence checks
+RETENTION_BATCH_SIZE = env.int("DAFTAR_RETENTION_BATCH_SIZE", default=1000)
+CELERY_BEAT_SCHEDULE["housekeeping"] = {  # expired sessions, captchas, idempotency records, old rows
+    "task": "daftar.runtime.tasks.housekeeping",
+    "schedule": env.float("DAFTAR_HOUSEKEEPING_SECONDS", default=60 * 60.0),
 }

@@ -7,8 +7,10 @@ Refuses to start without a real secret, a database and Redis. ``manage.py check 
 from django.core.exceptions import ImproperlyConfigured
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
+from daftar.runtime.logging_setup import logging_config
+
 from .base import *  # noqa: F403
-from .base import DATABASES, MIDDLEWARE, REDIS_URL, SECRET_KEY, env
+from .base import DATABASES, LOG_LEVEL, MIDDLEWARE, REDIS_URL, SECRET_KEY, env
 
 DEBUG = False
 if len(SECRET_KEY) < 50:
@@ -41,6 +43,10 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "config.settings.production.StaticFilesStorage"},
 }
+
+# One JSON object a log line unless the operator asks for the readable one (issue 20).
+LOG_FORMAT = env.str("DAFTAR_LOG_FORMAT", default="json")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
 
 # Production runs behind one TLS reverse proxy (README): trust its X-Forwarded-For entry, or
 # every client would share the proxy's address and its per-address throttles.

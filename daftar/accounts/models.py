@@ -165,7 +165,7 @@ class OneTimeCode(models.Model):
     valid for OTP_TTL_SECONDS, single use, dead after OTP_MAX_ATTEMPTS wrong tries by the one
     who asked for it (``requester``; issue 17: nobody else's tries kill it). ``request_key`` is
     the SHA-256 of the request id handed to that requester only. Rows (they hold the client
-    address) are purged after OTP_RETENTION_DAYS (``services.otp_codes_purge``)."""
+    address) are purged after OTP_RETENTION_DAYS (``services.otp_codes_purge``, run by housekeeping)."""
 
     mobile = models.CharField(max_length=11, db_index=True)
     code_hash = models.CharField(max_length=64)

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from captcha.models import CaptchaStore
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
@@ -35,6 +36,7 @@ from daftar.kernel.validators import normalize_mobile
 from daftar.municipalities.models import Municipality
 from daftar.notifications.services import outbox_enqueue
 from daftar.runtime import ratelimit
+from daftar.runtime.housekeeping import delete_in_batches
 
 from . import login_limits, policy
 from . import messages as msg
@@ -226,17 +228,22 @@ def _number_caps_check(mobile: str, requester: str, known_device: bool, now: dt.
             raise ThrottledError(text.format(wait=wait_text(wait)), retry_after=wait, code=code)
 
 
-def otp_codes_purge(*, now: dt.datetime | None = None) -> int:
+def otp_codes_purge(*, now: dt.datetime | None = None, dry_run: bool = False) -> int:
     """Delete one-time code rows older than OTP_RETENTION_DAYS (they hold the client address),
-    but never one the caps still count (a day). Returns how many went."""
+    but never one the caps still count (a day), in batches. Returns how many went (with
+    ``dry_run``, how many would). Run by housekeeping (``daftar/runtime/housekeeping.py``)."""
     now = now or timezone.now()
     keep = max(
         dt.timedelta(days=settings.OTP_RETENTION_DAYS), _ROWS_NEEDED + dt.timedelta(seconds=settings.OTP_TTL_SECONDS)
     )
-    count, _ = OneTimeCode.objects.filter(created_at__lt=now - keep).delete()
-    if count:
-        log.info("otp_codes_purged count=%s", count)
-    return count
+    return delete_in_batches(OneTimeCode.objects.filter(created_at__lt=now - keep), dry_run=dry_run)
+
+
+def captchas_purge(*, now: dt.datetime | None = None, dry_run: bool = False) -> int:
+    """Delete captcha challenges past their expiry (django-simple-captcha's store; its own
+    ``remove_expired`` is one unbounded DELETE). The proof of work keeps no rows (the cache)."""
+    now = now or timezone.now()
+    return delete_in_batches(CaptchaStore.objects.filter(expiration__lt=now), dry_run=dry_run)
 
 
 def _is_ip(value: str) -> bool:

@@ -41,6 +41,12 @@ class AuditEntry(models.Model):
         "municipalities.Municipality", verbose_name="شهرداری", null=True, blank=True, on_delete=models.PROTECT
     )
     data = models.JSONField("جزئیات", default=dict, blank=True)
+    # The request (or the task it queued) that wrote the entry: the X-Request-ID of its log lines
+    # (issue 20). Outside the hash chain (decision 0039): a pointer to the logs, not part of what
+    # happened. Nullable so that adding it is a plain ADD COLUMN (SQLite would otherwise rebuild
+    # the table and lose its append-only triggers); entries from before it, or made outside any
+    # request or task (a management command), have none.
+    request_id = models.CharField("شناسهٔ درخواست", max_length=64, null=True, blank=True)
     # unique by constraints (no LIKE indexes beside them: issue 7, every audited write fills them)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from daftar.kernel.streaming import keyset_rows
 from daftar.runtime.inserts import insert_rows
+from daftar.runtime.logging_setup import current_request_id
 
 from .models import AuditEntry, AuditHead
 
@@ -21,6 +22,8 @@ GENESIS = "0" * 64
 
 
 def _canonical(entry: AuditEntry) -> bytes:
+    # ``request_id`` is left out on purpose (decision 0039): the chain proves what happened, the
+    # request id only points at the log lines of the request that did it
     created = entry.created_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     payload = {
         "seq": entry.seq,
@@ -90,6 +93,7 @@ def audit_record(
             object_id=str(obj.pk) if obj is not None else "",
             municipality=municipality,
             data=json.loads(json.dumps(data or {}, default=str)),
+            request_id=current_request_id() or None,  # not hashed: _canonical leaves it out
         )
         if connection.vendor == "postgresql" and _append_postgresql(connection, entry, moved):
             return entry

@@ -31,6 +31,7 @@ from daftar.kernel.jalali import jalali_iso
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.runtime import ratelimit, spool
 from daftar.runtime.cache import incr_and_get_many, version_get
+from daftar.runtime.housekeeping import delete_in_batches
 
 from . import messages as msg
 from . import signing
@@ -289,3 +290,10 @@ def log_check(number: str, licence_id: int | None, client: str, channel: str) ->
         except OSError:  # the spool's disk is full or unwritable: the row goes in directly
             log.exception("verification log: spool unavailable, row inserted at once")
     _write_log_rows([row])
+
+
+def verification_log_purge(*, now: dt.datetime | None = None, dry_run: bool = False) -> int:
+    """Delete public licence checks older than RETENTION_VERIFICATION_LOG_DAYS, in batches; run
+    by housekeeping (``daftar/runtime/housekeeping.py``)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.RETENTION_VERIFICATION_LOG_DAYS)
+    return delete_in_batches(VerificationLog.objects.filter(at__lt=cutoff), dry_run=dry_run)

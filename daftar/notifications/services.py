@@ -20,6 +20,7 @@ from django.db.models import Case, F, TextField, Value, When
 from django.utils import timezone
 
 from daftar.kernel.normalize import persian_digits_in_text
+from daftar.runtime.housekeeping import delete_in_batches
 
 from .backends import Sms, SmsError, SmsRejected, get_backend
 from .backends.providers import worst_send_seconds as providers_worst_send_seconds
@@ -287,3 +288,14 @@ def _send(backend: Any, message: OutboxMessage) -> bool | _GatewayDown:
             return GATEWAY_DOWN
         return False
     return True
+
+
+def outbox_purge(*, now: dt.datetime | None = None, dry_run: bool = False) -> int:
+    """Delete messages that were sent or finally failed more than RETENTION_OUTBOX_DAYS ago (by
+    their last attempt, ``next_attempt_at``, and their creation); a pending message is never
+    deleted, however old. In batches; run by housekeeping (``daftar/runtime/housekeeping.py``)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.RETENTION_OUTBOX_DAYS)
+    done = OutboxMessage.objects.filter(
+        status__in=[OutboxStatus.SENT, OutboxStatus.FAILED], next_attempt_at__lt=cutoff, created_at__lt=cutoff
+    )
+    return delete_in_batches(done, dry_run=dry_run)

@@ -10,4 +10,10 @@ class RuntimeConfig(AppConfig):
     verbose_name = "هسته"
 
     def ready(self) -> None:
-        from daftar.runtime import checks  # noqa: F401  (registers deployment checks)
+        # checks registers the deployment checks; housekeeping's models need the app registry
+        from daftar.runtime import checks, housekeeping  # noqa: F401
+
+        housekeeping.register_purge("sessions", housekeeping.purge_sessions, "page sessions past their expiry")
+        housekeeping.register_purge(
+            "idempotency", housekeeping.purge_idempotency, "Idempotency-Key answers past RETENTION_IDEMPOTENCY_HOURS"
+        )

@@ -11,7 +11,7 @@ class IdempotencyRecord(models.Model):
     """The first answer to a creating request sent with an ``Idempotency-Key`` (API.md).
 
     The same key and body from the same person returns this answer again; the same key with a
-    different body is refused. Records are kept for ``IDEMPOTENCY_TTL_HOURS``.
+    different body is refused. Records are kept for ``RETENTION_IDEMPOTENCY_HOURS`` (housekeeping).
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

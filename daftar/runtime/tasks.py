@@ -1,10 +1,11 @@
-"""Celery tasks of the runtime (the local spools)."""
+"""Celery tasks of the runtime (the local spools, housekeeping)."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
 from daftar.runtime import spool
+from daftar.runtime.housekeeping import run_all
 
 
 @shared_task(name="daftar.runtime.tasks.flush_spools", ignore_result=True)
@@ -15,3 +16,11 @@ def flush_spools() -> dict[str, int]:
     and by ``manage.py spool_flush``. The apps register their spools when Django starts
     (``AppConfig.ready``), so a worker that never appended knows them."""
     return spool.flush_all()
+
+
+@shared_task(name="daftar.runtime.tasks.housekeeping", ignore_result=True)
+def housekeeping() -> dict[str, int]:
+    """Every registered purge (``daftar/runtime/housekeeping.py``): expired sessions, captchas,
+    idempotency records, old one-time codes, outbox and verification-log rows past retention.
+    Each logs its count; a second run at the same time shares the batches (SKIP LOCKED)."""
+    return run_all()

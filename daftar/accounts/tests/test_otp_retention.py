@@ -1,5 +1,5 @@
-"""One-time code rows hold the client address: they are deleted after OTP_RETENTION_DAYS, by a
-daily beat task, but never while the caps still count them (issue 17, finding 5)."""
+"""One-time code rows hold the client address: they are deleted after OTP_RETENTION_DAYS, by the
+hourly housekeeping (issue 20), but never while the caps still count them (issue 17, finding 5)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import time_machine
 from django.utils import timezone
 
 from daftar.accounts.models import OneTimeCode
-from daftar.accounts.tasks import purge_codes
+from daftar.accounts.services import otp_codes_purge as purge_codes
 from daftar.accounts.tests.helpers import ask
+from daftar.runtime import housekeeping
 
 pytestmark = pytest.mark.django_db
 MOBILE = "09121234567"
@@ -56,6 +57,6 @@ def test_the_rows_the_caps_count_are_kept_whatever_the_retention(api, settings):
     assert refused.status_code == 429 and refused.json()["code"] == "otp_daily_cap"
 
 
-def test_the_purge_runs_daily_from_beat(settings):
-    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == purge_codes.name)
-    assert entry["schedule"] == 24 * 60 * 60.0
+def test_the_purge_is_one_of_the_housekeeping_runs(settings):
+    assert {p.name: p.run for p in housekeeping.purges()}["one_time_codes"] is purge_codes
+    assert settings.CELERY_BEAT_SCHEDULE["housekeeping"]["task"] == "daftar.runtime.tasks.housekeeping"

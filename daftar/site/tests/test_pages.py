@@ -211,10 +211,12 @@ def test_production_serves_static_files_to_its_own_pages_only():
 
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["allow_all"] is False
-    # outside them only the health/metrics answers and django-prometheus's timer (issue 20)
-    assert seen["middleware"][:5] == [
+    # outside them only the health/metrics answers and django-prometheus's timer (issue 20), then
+    # the request id of every other answer (issue 20)
+    assert seen["middleware"][:6] == [
         "daftar.ops.middleware.OpsMiddleware",
         "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        "daftar.runtime.logging_middleware.RequestIdMiddleware",
         "daftar.runtime.middleware.PermissionsPolicyMiddleware",
         "django.middleware.security.SecurityMiddleware",
         "whitenoise.middleware.WhiteNoiseMiddleware",
