@@ -48,3 +48,13 @@ def child_exit(server: Any, worker: Any) -> None:
     from prometheus_client import multiprocess  # here: only once PROMETHEUS_MULTIPROC_DIR is set
 
     multiprocess.mark_process_dead(worker.pid, str(METRICS_DIR))
+
+
+# JSON log lines (issue 20 §5): where DAFTAR_LOG_FORMAT is set (the image's compose stack sets
+# json), gunicorn's error and access lines go through the same formatter as the application's,
+# with the request id. Unset (``make run-prod``, the benchmarks), gunicorn logs as it always did.
+if os.environ.get("DAFTAR_LOG_FORMAT"):
+    from daftar.runtime.logging_setup import gunicorn_logconfig  # no Django settings imported
+
+    logconfig_dict = gunicorn_logconfig(os.environ["DAFTAR_LOG_FORMAT"], os.environ.get("DAFTAR_LOG_LEVEL", "INFO"))
+    accesslog = "-"

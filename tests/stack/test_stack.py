@@ -183,6 +183,32 @@ def test_nginx_serves_tls_static_files_and_hides_internal_endpoints(base: str, t
     assert plain.status_code == 301 and plain.headers["Location"].startswith("https://")
 
 
+def test_the_request_id_of_nginx_is_on_the_apps_json_log_lines(base: str, tls: str) -> None:
+    s = _session(tls)
+    answer = s.get(f"{base}/api/v1/licence-types", timeout=10)
+    assert answer.status_code == 200
+    rid = answer.headers["X-Request-ID"]
+    assert "," not in rid, "one id, not the app's and nginx's both"
+    lines: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not lines:
+        for web in ("web1", "web2"):
+            logs = subprocess.run(
+                ["docker", "logs", "--since", "2m", container(web)],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+            )
+            for line in (logs.stdout + logs.stderr).splitlines():
+                if rid in line:
+                    lines.append(json.loads(line))  # every line is one JSON object
+        time.sleep(0.5)
+    assert lines, f"no log line with request id {rid}"
+    assert all(line["request_id"] == rid for line in lines)
+    assert {"timestamp", "level", "event"} <= set(lines[0])
+
+
 def test_a_journey_through_nginx(base: str, tls: str) -> None:
     s = _session(tls)
     mobile = f"0912{uuid.uuid4().int % 10**7:07d}"
