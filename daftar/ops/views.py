@@ -21,7 +21,6 @@ from django.views.decorators.http import require_safe
 from health_check.base import HealthCheckResult
 
 from daftar.ops import checks, metrics
-from daftar.runtime.ratelimit import client_address
 
 NO_STORE = "no-store"
 
@@ -65,16 +64,21 @@ def _networks(
 
 
 def metrics_allowed(request: HttpRequest) -> bool:
-    """From an address in ``METRICS_ALLOWED_NETWORKS`` (the client's address as the throttles see
-    it: behind ``TRUSTED_PROXY_COUNT`` proxies, their X-Forwarded-For), or with
-    ``Authorization: Bearer <METRICS_TOKEN>`` when a token is set."""
+    """With ``Authorization: Bearer <METRICS_TOKEN>`` when a token is set, or from an address in
+    ``METRICS_ALLOWED_NETWORKS``: the socket's own peer (``REMOTE_ADDR``), and only for a request
+    that came straight to the process. A request carrying ``X-Forwarded-For`` came through a proxy
+    (or claims to): its forwarded entries are the client's to write, so they never open the
+    endpoint, and the proxy's own loopback address must not either. Prometheus and probes scrape
+    a replica's own port; nginx never serves ``/metrics`` (deploy/nginx)."""
     token = str(settings.METRICS_TOKEN or "")
     if token:
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
             return True
+    if "X-Forwarded-For" in request.headers:
+        return False
     try:
-        address = ipaddress.ip_address(client_address(request).split("%")[0])
+        address = ipaddress.ip_address(str(request.META.get("REMOTE_ADDR", "")).split("%")[0])
     except ValueError:
         return False
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:

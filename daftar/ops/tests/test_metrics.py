@@ -61,10 +61,19 @@ def test_allowed_from_loopback_from_a_listed_network_or_with_the_token(client: C
     assert _scrape(client, REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer s3cret-token")
 
 
-def test_behind_the_proxy_the_forwarded_address_decides(client: Client, db: Any, settings: Any) -> None:
+def test_a_forwarded_request_never_opens_it_by_address(client: Client, db: Any, settings: Any) -> None:
     settings.TRUSTED_PROXY_COUNT = 1  # nginx on the same host: every request comes from 127.0.0.1
     outside = client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="127.0.0.1, 203.0.113.9")
     assert outside.status_code == 404
+    # a stranger at a pod's own port who writes a loopback address into the header
+    spoofed = client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="127.0.0.1")
+    assert spoofed.status_code == 404
+    # even a scraper on an allowed address, if the request claims to be forwarded
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="127.0.0.1").status_code == 404
+    settings.METRICS_TOKEN = "s3cret-token"  # the token still opens it
+    assert _scrape(
+        client, REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="10.0.0.1", HTTP_AUTHORIZATION="Bearer s3cret-token"
+    )
 
 
 def test_the_gauges_count_the_rows(client: Client, tehran_rules: Any) -> None:
