@@ -741,7 +741,8 @@ def mobile_change_request(*, user: User, new_mobile: str, address: str) -> Mobil
         outbox_enqueue(
             to=new_mobile,
             text=msg.MOBILE_CHANGE_SMS.format(code=code, minutes=max(1, settings.OTP_TTL_SECONDS // 60)),
-            kind="otp",
+            # not "otp": a provider's login-code template would drop this text's own wording
+            kind="mobile_change_code",
             sensitive=True,
         )
     log.info("mobile_change_requested user=%s address=%s", user.pk, address)

@@ -112,9 +112,13 @@ class Kavenegar:
             timeout=(self.timeout, self.timeout),
         )
         answer = _json(response).get("return") or {}
-        status = answer.get("status", response.status_code)
+        # Only Kavenegar's own answer says sent: a 200 page that is not its JSON (a captive
+        # portal, a filter's page) is a failure, so the next provider is tried.
+        status = answer.get("status")
         if status == 200 and response.ok:
             return
+        if status is None:
+            status = response.status_code if not response.ok else "without Kavenegar's answer"
         detail = f"{self.name} status {status}: {str(answer.get('message', response.text))[:200]}"
         if status in self.RECIPIENT_REFUSED:
             raise SmsRejected(detail)
@@ -227,8 +231,13 @@ class ProvidersBackend:
                 log.error("sms_rejected provider=%s reference=%s error=%s", provider.name, sms.reference, exc)
                 raise
             except (ProviderFailed, requests.RequestException) as exc:
-                failures.append(f"{provider.name}: {type(exc).__name__}: {exc}"[:300])
-                log.warning("sms_provider_failed provider=%s reference=%s error=%s", provider.name, sms.reference, exc)
+                # A network error's text names the URL, and Kavenegar's URL holds the API key:
+                # only the error's class goes to the logs and the outbox row.
+                error = str(exc) if isinstance(exc, ProviderFailed) else type(exc).__name__
+                failures.append(f"{provider.name}: {type(exc).__name__}: {error}"[:300])
+                log.warning(
+                    "sms_provider_failed provider=%s reference=%s error=%s", provider.name, sms.reference, error
+                )
                 continue
             log.info("sms_sent provider=%s reference=%s kind=%s", provider.name, sms.reference, sms.kind)
             return

@@ -276,3 +276,30 @@ def test_a_missing_key_or_unknown_provider_is_a_clear_temporary_error(providers:
     settings.SMS_PROVIDERS = []
     with pytest.raises(SmsError, match="DAFTAR_SMS_PROVIDERS"):
         get_backend()
+
+
+@pytest.mark.django_db
+def test_a_200_page_that_is_not_kavenegars_answer_is_not_taken_for_sent(providers: FakeProviders) -> None:
+    # a captive portal or a filter's page answers 200 with HTML: nothing was delivered
+    providers.scripts["kavenegar"].append((200, "<html>صفحهٔ ورود به شبکه</html>", 0.0))
+    outbox_enqueue(to="09121234567", text="نوبت شما ثبت شد", kind="appointment_booked")
+    assert outbox_drain() == 1
+    assert [r["provider"] for r in providers.requests] == ["kavenegar", "smsir"]
+    assert OutboxMessage.objects.get().status == OutboxStatus.SENT
+
+
+@pytest.mark.django_db
+def test_a_network_error_leaves_the_api_key_out_of_the_logs_and_the_outbox(
+    providers: FakeProviders, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Kavenegar's key is part of its URL, and a refused connection's text names the URL
+    settings.KAVENEGAR_API_KEY = "SECRET-KAVENEGAR-KEY-42"
+    settings.KAVENEGAR_URL = "http://127.0.0.1:9/v1"  # the discard port: connection refused
+    settings.SMS_PROVIDERS = ["kavenegar"]
+    message = outbox_enqueue(to="09121234567", text="نوبت شما ثبت شد", kind="appointment_booked")
+    with caplog.at_level(logging.INFO):
+        outbox_drain()
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.PENDING and "ConnectionError" in message.last_error
+    assert "SECRET-KAVENEGAR-KEY-42" not in message.last_error
+    assert "SECRET-KAVENEGAR-KEY-42" not in caplog.text
