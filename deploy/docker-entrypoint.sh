@@ -1,7 +1,8 @@
 #!/bin/sh
 # daftar's container entrypoint: one image, a role per command (deploy/Dockerfile).
 #
-#   web       gunicorn on 0.0.0.0:$WEB_PORT (config/gunicorn_conf.py; WEB_WORKERS, WEB_THREADS)
+#   web       gunicorn on $WEB_BIND:$WEB_PORT (default 0.0.0.0:8000, for a pod; the compose stack
+#             binds 127.0.0.1); config/gunicorn_conf.py; WEB_WORKERS, WEB_THREADS
 #   worker    a Celery worker (no beat: WORKER_CONCURRENCY, WORKER_QUEUES)
 #   beat      Celery beat, the one scheduler of the whole stack (run exactly one)
 #   migrate   database migrations; with DAFTAR_STACK_DEMO=1 also the demo data
@@ -22,7 +23,7 @@ case "$role" in
       mkdir -p "$PROMETHEUS_MULTIPROC_DIR" && find "$PROMETHEUS_MULTIPROC_DIR" -type f -name '*.db' -delete
     fi
     exec gunicorn -c python:config.gunicorn_conf \
-      --bind "0.0.0.0:${WEB_PORT:-8000}" \
+      --bind "${WEB_BIND:-0.0.0.0}:${WEB_PORT:-8000}" \
       --workers "${WEB_WORKERS:-3}" --threads "${WEB_THREADS:-2}" \
       --graceful-timeout "${WEB_GRACEFUL_TIMEOUT:-20}" --timeout "${WEB_TIMEOUT:-60}" \
       --access-logfile - "$@" config.wsgi

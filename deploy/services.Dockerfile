@@ -24,7 +24,7 @@ ENV PATH=/usr/lib/postgresql/15/bin:$PATH PGDATA=/var/lib/postgresql/data \
     PGBACKREST_PG1_PATH=/var/lib/postgresql/data PGBACKREST_PG1_SOCKET_PATH=/var/run/postgresql \
     TZ=Asia/Tehran
 USER postgres
-HEALTHCHECK --interval=5s --timeout=3s --retries=10 CMD ["pg_isready", "-h", "127.0.0.1", "-p", "5432"]
+HEALTHCHECK --interval=5s --timeout=3s --retries=10 CMD ["sh", "-c", "pg_isready -h 127.0.0.1 -p ${POSTGRES_PORT:-5432}"]
 ENTRYPOINT ["/usr/bin/tini", "--", "/etc/daftar-postgres/entrypoint.sh"]
 
 # --- PgBouncer in transaction mode ---------------------------------------------------------
@@ -46,7 +46,9 @@ RUN apt-get update \
  && install -d -o redis -g redis /var/lib/redis
 USER redis
 HEALTHCHECK --interval=5s --timeout=3s --retries=10 CMD ["sh", "-c", "redis-cli -p ${REDIS_PORT:-6379} ping | grep -q PONG"]
-ENTRYPOINT ["/usr/bin/tini", "--", "sh", "-c", "exec redis-server --bind 127.0.0.1 --port ${REDIS_PORT:-6379} --dir /var/lib/redis --appendonly yes --maxmemory-policy noeviction --protected-mode yes"]
+# A password even on loopback: the cache holds pickled values, so whoever may write a key could
+# run code in the app; REDIS_PASSWORD is generated into stack.env.
+ENTRYPOINT ["/usr/bin/tini", "--", "sh", "-c", "exec redis-server --bind 127.0.0.1 --port ${REDIS_PORT:-6379} --dir /var/lib/redis --appendonly yes --maxmemory-policy noeviction --protected-mode yes --requirepass \"${REDIS_PASSWORD:?REDIS_PASSWORD must be set}\""]
 
 # --- nginx: TLS, static files, the outer request limit --------------------------------------
 FROM ${BASE_IMAGE} AS nginx

@@ -18,12 +18,16 @@ STACK_PROJECT="${STACK_PROJECT:-daftar}"
 # STACK_S3=1 adds the S3 profile (deploy/compose.s3.yaml): media in the site's S3-compatible store.
 files=(-f deploy/compose.yaml)
 [ "${STACK_S3:-0}" = 1 ] && files+=(-f deploy/compose.s3.yaml)
-compose() { docker-compose -p "$STACK_PROJECT" "${files[@]}" --env-file "$STACK_ENV" "$@"; }
+compose() { STACK_ENV_FILE="$(realpath "$STACK_ENV")" docker-compose -p "$STACK_PROJECT" "${files[@]}" --env-file "$STACK_ENV" "$@"; }
 
 secret() { python3 -c 'import secrets, sys; print(secrets.token_urlsafe(int(sys.argv[1])))' "$1"; }
 
 make_env() {
-  [ -s "$STACK_ENV" ] && return
+  if [ -s "$STACK_ENV" ]; then
+    # a file from before Redis had a password gets one
+    grep -q '^REDIS_PASSWORD=' "$STACK_ENV" || echo "REDIS_PASSWORD=$(python3 -c 'import secrets; print(secrets.token_hex(24))')" >>"$STACK_ENV"
+    return
+  fi
   mkdir -p "$(dirname "$STACK_ENV")"
   (
     umask 077
@@ -32,11 +36,12 @@ make_env() {
 # Keep this file; the database volume only opens with this POSTGRES_PASSWORD.
 DAFTAR_SECRET_KEY=$(secret 64)
 POSTGRES_PASSWORD=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
+REDIS_PASSWORD=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
 DAFTAR_METRICS_TOKEN=$(secret 32)
 NGINX_SERVER_NAME=${NGINX_SERVER_NAME:-localhost}
 NGINX_HTTPS_PORT=${NGINX_HTTPS_PORT:-8443}
 NGINX_HTTP_PORT=${NGINX_HTTP_PORT:-8080}
-DAFTAR_ALLOWED_HOSTS=127.0.0.1,localhost
+DAFTAR_ALLOWED_HOSTS=127.0.0.1,localhost,${NGINX_SERVER_NAME:-localhost}
 DAFTAR_SITE_URL=https://${NGINX_SERVER_NAME:-localhost}:${NGINX_HTTPS_PORT:-8443}
 POSTGRES_PORT=${POSTGRES_PORT:-15432}
 PGBOUNCER_PORT=${PGBOUNCER_PORT:-16432}
@@ -62,7 +67,11 @@ wait_healthy() {
       echo "the migrations failed" >&2
       return 1
     fi
+    # nginx and both replicas healthy, and a page through nginx under the site's own name (a
+    # name missing from DAFTAR_ALLOWED_HOSTS would answer 400 while every probe says ready)
     if curl -fsk -o /dev/null "$https" \
+      && curl -fsk -o /dev/null --resolve "$(value NGINX_SERVER_NAME):$(value NGINX_HTTPS_PORT):127.0.0.1" \
+        "https://$(value NGINX_SERVER_NAME):$(value NGINX_HTTPS_PORT)/" \
       && curl -fs -o /dev/null "http://127.0.0.1:$(value WEB1_PORT)/health/ready" \
       && curl -fs -o /dev/null "http://127.0.0.1:$(value WEB2_PORT)/health/ready"; then
       echo "stack ready: https://$(value NGINX_SERVER_NAME):$(value NGINX_HTTPS_PORT)/"

@@ -5,7 +5,7 @@
 #   DAFTAR_WEB_UPSTREAMS             "127.0.0.1:8101 127.0.0.1:8102" (the web replicas)
 set -eu
 : "${NGINX_HTTP_PORT:=8080}" "${NGINX_HTTPS_PORT:=8443}" "${NGINX_SERVER_NAME:=_}"
-: "${NGINX_RATE_PER_ADDRESS:=50r/s}" "${NGINX_BURST_PER_ADDRESS:=100}" "${NGINX_MAX_BODY:=60m}"
+: "${NGINX_RATE_PER_ADDRESS:=50r/s}" "${NGINX_BURST_PER_ADDRESS:=100}" "${NGINX_MAX_BODY:=12m}"
 : "${DAFTAR_WEB_UPSTREAMS:=127.0.0.1:8101 127.0.0.1:8102}"
 tls=/etc/nginx/tls
 if [ -n "${NGINX_TLS_CERT:-}" ] && [ -n "${NGINX_TLS_KEY:-}" ]; then

@@ -25,7 +25,6 @@ default_pool_size = ${PGBOUNCER_POOL_SIZE:-20}
 reserve_pool_size = 5
 server_reset_query =
 ignore_startup_parameters = extra_float_digits,options
-admin_users = $DB_USER
 stats_users = $DB_USER
 log_connections = 0
 log_disconnections = 0
