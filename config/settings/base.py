@@ -172,10 +172,11 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # Redis behind Sentinel (issue 20; docs/operations.md «Redis and Sentinel»): the sentinels'
 # host:port list and the name of the master they watch. REDIS_URL then gives only the database
 # number and password (redis://:password@any-host/0); its host is not used.
+# "host:port" or a bare host (Sentinel's port, 26379)
 REDIS_SENTINELS = [
-    (host, int(port))
+    (host, int(port)) if host else (port, 26379)
     for host, _, port in (s.strip().rpartition(":") for s in env.list("DAFTAR_REDIS_SENTINELS", default=[]))
-    if host
+    if port
 ]
 REDIS_SENTINEL_MASTER = env.str("DAFTAR_REDIS_SENTINEL_MASTER", default="mymaster")
 if REDIS_URL:

@@ -15,6 +15,7 @@ Imported by the settings: it touches no Django setting.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from daftar.runtime.logging_setup import current_request_id
 from daftar.runtime.scrub import scrub
@@ -35,6 +36,14 @@ def before_send(event: dict[str, Any], hint: dict[str, Any] | None = None) -> di
 
 
 def before_breadcrumb(crumb: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str, Any]:
+    # An outgoing HTTP call's breadcrumb keeps only the host: an SMS provider's URL path may hold
+    # its API key (Kavenegar's does), and query strings hold numbers and codes.
+    data = crumb.get("data")
+    if crumb.get("category") == "httplib" and isinstance(data, dict) and isinstance(data.get("url"), str):
+        parts = urlsplit(data["url"])
+        data["url"] = f"{parts.scheme}://{parts.netloc}/…" if parts.netloc else "…"
+        data.pop("http.query", None)
+        data.pop("http.fragment", None)
     return scrub(crumb)  # type: ignore[no-any-return]
 
 

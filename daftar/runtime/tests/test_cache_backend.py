@@ -5,7 +5,10 @@ deploy keeps counters). Runs against the Redis of ``REDIS_URL`` (CI sets it); sk
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -87,3 +90,24 @@ def test_the_module_function_takes_the_one_round_trip_on_redis(settings, monkeyp
     module.caches["default"].set(key, 1, timeout=30)
     assert module.incr_and_get_many(key, []) == (2, {})
     assert calls == [key]
+
+
+def test_sentinels_are_read_with_or_without_a_port() -> None:
+    """DAFTAR_REDIS_SENTINELS=s1,s2:26380: a bare host means Sentinel's own port, 26379; the
+    cache then speaks to the master through them (read in a fresh interpreter: settings are
+    module-level)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "REDIS_URL": "redis://:pw@127.0.0.1:6379/2",
+        "DAFTAR_REDIS_SENTINELS": "s1, s2:26380,s3",
+        "DAFTAR_REDIS_SENTINEL_MASTER": "daftar-master",
+    }
+    code = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps([s.REDIS_SENTINELS, s.CACHES['default']['LOCATION']]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True)
+    sentinels, location = json.loads(out.stdout.strip().splitlines()[-1])
+    assert sentinels == [["s1", 26379], ["s2", 26380], ["s3", 26379]]
+    assert location == ["redis://:pw@daftar-master/2?is_master=1"]

@@ -142,3 +142,20 @@ def test_before_send_masks_what_is_left_anywhere_in_the_event():
     assert out["request"]["headers"]["Authorization"] == "[redacted]"
     assert out["request"]["url"] == "https://x/api?mobile=0912***33"
     assert out["extra"]["celery-job"] == {"args": ["0912***33"], "kwargs": {"code": "[redacted]"}}
+
+
+def test_an_outgoing_call_breadcrumb_keeps_only_the_host():
+    # Kavenegar's API key is part of its URL path; a query string may hold a number or a code
+    crumb = {
+        "type": "http",
+        "category": "httplib",
+        "data": {
+            "url": "https://api.kavenegar.com/v1/SECRET-KEY-123/sms/send.json",
+            "http.query": "receptor=09121234567",
+            "method": "POST",
+        },
+    }
+    kept = sentry.before_breadcrumb(crumb)
+    assert kept["data"]["url"] == "https://api.kavenegar.com/…"
+    assert "http.query" not in kept["data"] and kept["data"]["method"] == "POST"
+    assert "SECRET-KEY-123" not in str(kept)
