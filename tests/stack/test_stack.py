@@ -308,32 +308,46 @@ def test_a_web_replica_killed_under_load_fails_no_request(base: str, tls: str) -
 def test_the_worker_killed_while_sending_loses_no_message() -> None:
     """Messages queued one by one while the worker sends them, the worker killed (SIGKILL) a second
     into it: after the restart every one is delivered (acks late; the outbox's drain by beat)."""
-    n = 400
+    n = 300
     marker = _letters()
     before = _sms_count()
     script = (
+        "import time\n"
         "from django.db import transaction\n"
         "from daftar.notifications.services import outbox_enqueue\n"
+        "print('queueing', flush=True)\n"
         f"for i in range({n}):\n"
         "    with transaction.atomic():\n"
         f"        outbox_enqueue(to='0913%07d' % i, text='آزمون {marker} %d' % i, kind='stack_test')\n"
+        "    time.sleep(0.01)\n"  # about 4 s of queueing: the kill lands in the middle
     )
     worker = container("worker")
     queueing = subprocess.Popen(
         ["docker", "exec", container("web2"), "python", "manage.py", "shell", "-c", script],
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        text=True,
     )
-    time.sleep(2.0)  # the interpreter starts, then messages go out as they are queued
-    docker("kill", "--signal", "KILL", worker)
-    _, err = queueing.communicate(timeout=120)
-    assert queueing.returncode == 0, err[-1000:]
+    try:
+        assert queueing.stdout is not None
+        # (Django's shell may first say what it imported)
+        while (line := queueing.stdout.readline()) and line.strip() != "queueing":
+            pass
+        assert line, "the queueing script did not start"
+        time.sleep(0.8)  # the worker is sending what arrives
+        docker("kill", "--signal", "KILL", worker)
+        _, err = queueing.communicate(timeout=120)
+        assert queueing.returncode == 0, err[-1000:]
+    finally:
+        if queueing.poll() is None:
+            queueing.kill()
     sent_before_restart = _sms_count_offline(before)
     docker("start", worker)
     delivered = _delivered(worker, marker, before, n)
     print(
         f"\nworker killed while sending: {sent_before_restart} of {n} sent by then, {len(delivered)} after the restart"
     )
+    assert sent_before_restart < n, "the kill came after everything was sent: the test proved nothing"
     assert len(delivered) == n
 
 
