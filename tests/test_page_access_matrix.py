@@ -73,7 +73,7 @@ EXCLUDED_PREFIXES = ("/api/", "/admin/", "/captcha/")
 CASE_STAFF = "reviewer examiner inspector licensing_authority municipality_admin"
 OFFICE_READERS = "supervisor licensing_authority municipality_admin"
 OFFICE_STAFF = "owner office_clerk"
-NOTICE_READERS = "reviewer examiner inspector licensing_authority supervisor municipality_admin"
+NOTICE_READERS = "inspector licensing_authority supervisor"  # those who read the violations it cites
 LOGGED_IN = " ".join(a for a in ACTORS if a != "anon")
 
 

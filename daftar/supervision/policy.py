@@ -138,8 +138,21 @@ def actions(actor: Any, notice: Notice) -> list[str]:
 # --- reading ----------------------------------------------------------------------------------
 
 
+# Who reads a holder's notices besides the holder: those who read the violations it cites, issue
+# notices or decide them. A reviewer or the user administrator of the municipality has no part in
+# supervision, so a notice is not found for them, like its violations.
+NOTICE_READERS = VIOLATION_READERS | NOTICE_ISSUERS | frozenset(DECIDERS)
+
+
 def visible_notices(actor: Any) -> QuerySet[Notice]:
-    """Notices of the holder's own licences and, for staff, of their municipalities' (404 otherwise)."""
+    """Notices of the holder's own licences and, for supervision staff, of their municipalities'
+    (404 otherwise)."""
+    return scope_queryset(Notice.objects.all(), actor, roles=NOTICE_READERS, owner_field="licence__holder")
+
+
+def municipal_notices(actor: Any) -> QuerySet[Notice]:
+    """Notices of the municipalities where ``actor`` holds any staff role (404 for the rest): the
+    scope in which a desk page then answers 403 to a role without the move."""
     return scope_queryset(Notice.objects.all(), actor, roles=STAFF_ROLES, owner_field="licence__holder")
 
 

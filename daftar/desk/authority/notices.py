@@ -90,7 +90,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 
 def notice_for(request: HttpRequest, pk: int) -> Notice:
     found = (
-        supervision_policy.visible_notices(request.user)
+        supervision_policy.municipal_notices(request.user)  # then the move's own check: 403 for a role without it
         .select_related("licence", "licence__holder", "licence__district", "licence__municipality", "issued_by")
         .prefetch_related(
             Prefetch("violations", queryset=Violation.objects.select_related("violation_type", "recorded_by"))
