@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from daftar.audit.services import audit_record
 from daftar.kernel.errors import ApplicationError
@@ -51,6 +51,26 @@ def _values(policy: AssessmentPolicy) -> dict[str, Any]:
     return {name: getattr(policy, name) for name in FIELDS}
 
 
+def _first_save(
+    policy: AssessmentPolicy, municipality: Any, before: dict[str, Any], after: dict[str, Any]
+) -> tuple[AssessmentPolicy, dict[str, Any]]:
+    """The municipality's first rules: insert them, unless another administrator's first save
+    got there in between (two tabs, a double click): then these values go onto that row, under
+    its lock, and the audit's "before" is what that save had written."""
+    try:
+        with transaction.atomic():  # a savepoint: a lost race leaves the outer transaction usable
+            policy.save()
+        return policy, before
+    except IntegrityError:
+        pass
+    existing = AssessmentPolicy.objects.select_for_update().get(municipality_id=municipality.pk)
+    before = _values(existing)
+    for name, value in after.items():
+        setattr(existing, name, value)
+    existing.save()
+    return existing, before
+
+
 def assessment_policy_save(*, municipality: Any, values: dict[str, Any], actor: Any) -> AssessmentPolicy:
     """Set ``municipality``'s pass rules from ``values`` (field name → what was typed; a name
     left out keeps its value). Every error at once, by field; nothing written on any."""
@@ -82,7 +102,10 @@ def assessment_policy_save(*, municipality: Any, values: dict[str, Any], actor: 
     if after == before and policy.pk is not None:
         return policy
     with transaction.atomic():
-        policy.save()
+        if policy.pk is None:
+            policy, before = _first_save(policy, municipality, before, after)
+        else:
+            policy.save()
         audit_record(
             actor=actor,
             action="assessment_policy_changed",

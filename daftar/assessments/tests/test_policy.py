@@ -198,3 +198,26 @@ def test_the_first_interview_score_cannot_set_the_pass_mark(tehran_rules, django
     assert (first["rule"], first["pass_mark"], first["scores"]) == ("mean", 70, [10])
     decided = examiner.post(f"/api/v1/applications/{case.pk}/interview/decide").json()
     assert decided["status"] == "rejected"  # 10 < the municipality's 70, whatever the scorer wanted
+
+
+@pytest.mark.django_db
+def test_two_first_saves_at_once_leave_one_row_with_the_later_values(monkeypatch):
+    """Two administrators (or two tabs) save a municipality's first rules at the same moment:
+    both read "no row yet"; the second insert meets the first's row. It is written onto that
+    row instead of failing with a server error, and the audit says what it changed."""
+    from daftar.assessments import pass_policy  # the module whose look-up the race is staged in
+
+    municipality = MunicipalityFactory()
+    admin = RoleAssignmentFactory(municipality=municipality, role="municipality_admin").user
+    pass_policy.assessment_policy_save(municipality=municipality, values={"fixed_pass_mark": "60"}, actor=admin)
+    # the second save read "no row" before the first committed
+    monkeypatch.setattr(pass_policy, "policy_for", lambda mid: AssessmentPolicy(municipality_id=mid))
+    saved = pass_policy.assessment_policy_save(municipality=municipality, values={"fixed_pass_mark": "70"}, actor=admin)
+    rows_now = AssessmentPolicy.objects.filter(municipality=municipality)
+    assert rows_now.count() == 1 and rows_now.get().fixed_pass_mark == 70 and saved.pk == rows_now.get().pk
+    last = AuditEntry.objects.filter(action="assessment_policy_changed").order_by("-seq").first()
+    assert (
+        last is not None
+        and last.data["before"]["fixed_pass_mark"] == 60
+        and last.data["after"]["fixed_pass_mark"] == 70
+    )
