@@ -15,11 +15,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from daftar.accounts.selectors import profile_gaps
 from daftar.calls import messages as call_msg
-from daftar.calls.models import CallDistrict
+from daftar.calls.models import Call, CallDistrict
 from daftar.documents.models import Document, ReviewState
 from daftar.inquiries import services as inquiries
 from daftar.inquiries.models import InquiryStatus
@@ -52,9 +53,24 @@ def _titles(requirements: Iterable[DocumentRequirement]) -> str:
     return "، ".join(r.title for r in requirements)
 
 
+def _call_held(application: Application) -> None:
+    """Hold the call row against a cancellation until this submission commits, and read its
+    state afresh. A shared lock on PostgreSQL (FOR SHARE): submissions to one call do not wait
+    for each other, but ``call_cancel`` (FOR UPDATE) waits for them and then counts them, and a
+    submission that comes after a cancellation sees it. SQLite's write transactions are
+    serialised already (BEGIN IMMEDIATE)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(Call._meta.db_table)
+            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [application.call_id])  # noqa: S608
+    application.call.refresh_from_db(fields=["cancelled", "opens_at", "closes_at"])
+
+
 def submission_window_check(application: Application, now: dt.datetime | None = None) -> None:
     """A draft is submitted while its call is open; a correction before its deadline."""
     now = now or timezone.now()
+    if application.status == Status.DRAFT:
+        _call_held(application)
     if application.status == Status.DRAFT and not application.call.is_open(now):
         raise ApplicationError(call_msg.CALL_NOT_OPEN, code="call_closed", status=409)
     if application.status == Status.CORRECTION_REQUESTED and application.due_at and application.due_at < now:

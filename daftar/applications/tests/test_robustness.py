@@ -4,9 +4,10 @@ requests with an Idempotency-Key are safe to retry; an inquiry that times out th
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from daftar.accounts.models import User
 from daftar.applications import messages as amsg
@@ -240,3 +241,40 @@ def test_two_concurrent_submits_make_one_submission(tehran_rules):
     assert sorted(results, key=str) == ["illegal_transition"] * 3 + ["ok"]
     assert CaseEvent.objects.filter(application_id=case["id"], action="submit").count() == 1
     assert Inquiry.objects.filter(application_id=case["id"]).count() == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_call_is_not_cancelled_under_a_submission_in_flight(tehran_rules):
+    """A submission holds its call (FOR SHARE) until it commits: a cancellation that comes
+    meanwhile waits for it, then finds the submitted case and refuses. Without the hold it read
+    "nothing submitted" at once and cancelled a call with a submitted case in it."""
+    from daftar.calls.services import call_cancel  # the other side of the race, another app's service
+
+    applicant = User.objects.get(mobile="09120000001")
+    me = client_for(applicant)
+    case = draft(me)
+    upload_all(me, case["id"])
+    call = Application.objects.get(pk=case["id"]).call
+    admin = User.objects.get(mobile="09120000007")
+    outcome: list[object] = []
+
+    def cancel() -> None:
+        try:
+            call_cancel(call=call, reason="بودجهٔ این فراخوان تأمین نشد", actor=admin)
+            outcome.append("cancelled")
+        except Exception as exc:
+            outcome.append(getattr(exc, "code", type(exc).__name__))
+        finally:
+            connection.close()
+
+    canceller = threading.Thread(target=cancel)
+    with transaction.atomic():
+        services.application_submit(application_id=case["id"], actor=applicant)
+        canceller.start()
+        time.sleep(1.0)  # the cancellation is on its way while the submission is not committed
+    canceller.join(timeout=30)
+    assert outcome == ["conflict"]
+    call.refresh_from_db()
+    assert not call.cancelled
+    assert Application.objects.get(pk=case["id"]).status == "submitted"
