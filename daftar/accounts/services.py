@@ -589,6 +589,14 @@ def _release(holder: User, *, to: User, reference: str) -> None:
 
 def role_grant(*, user: User, role: str, municipality: Municipality, actor: User | None) -> RoleAssignment:
     """Grant ``role`` in ``municipality`` (idempotent: granting twice returns the same row)."""
+    return _role_grant(user=user, role=role, municipality=municipality, actor=actor)[0]
+
+
+def _role_grant(
+    *, user: User, role: str, municipality: Municipality, actor: User | None
+) -> tuple[RoleAssignment, bool]:
+    """``role_grant``, and whether this call made the row (False: it was there, or a grant sent
+    at the same moment made it first)."""
     if role not in Role.values:
         raise ApplicationError("نقش ناشناخته است.", code="invalid")
     with transaction.atomic():
@@ -604,7 +612,7 @@ def role_grant(*, user: User, role: str, municipality: Municipality, actor: User
                 data={"user": user.pk, "role": role},
                 actor_label="" if actor else "system",
             )
-    return assignment
+    return assignment, created
 
 
 def role_revoke(*, assignment: RoleAssignment, actor: User | None) -> None:
@@ -647,7 +655,9 @@ def role_grant_by_mobile(*, municipality: Municipality, mobile: str, role: str, 
         user, _created = user_get_or_create(mobile=number, actor=actor)
         if RoleAssignment.objects.select_for_update().filter(user=user, role=role, municipality=municipality).exists():
             raise _role_invalid(msg.ROLE_HELD, "mobile", status=409, code="role_held")
-        assignment = role_grant(user=user, role=role, municipality=municipality, actor=actor)
+        assignment, created = _role_grant(user=user, role=role, municipality=municipality, actor=actor)
+        if not created:  # a grant sent at the same moment (a double click) made it: one SMS, one audit
+            raise _role_invalid(msg.ROLE_HELD, "mobile", status=409, code="role_held")
         outbox_enqueue(
             to=user.mobile,
             text=msg.ROLE_GRANTED_SMS.format(role=Role(role).label, municipality=municipality.name),

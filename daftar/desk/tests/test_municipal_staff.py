@@ -138,3 +138,41 @@ def test_access(city: Any, admin: Any, monkeypatch: pytest.MonkeyPatch):
             assert response.status_code == 404
             assert response.content == missing.content
         assert RoleAssignment.objects.filter(pk=row.pk).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_grants_sent_at_once_make_one_role_one_sms_one_audit(city: Any, admin: Any):
+    """A double click on «افزودن»: both requests pass the checks before either commits; the
+    second meets the first's row at the unique key and is refused as "already held", so the
+    person gets one SMS and the audit one entry."""
+    import threading  # only this test runs two requests at once
+
+    from django.db import connection
+
+    from daftar.accounts.services import role_grant_by_mobile
+    from daftar.kernel.errors import ApplicationError
+
+    UserFactory(mobile="09127778888")  # has logged in before: both requests find the account
+    results: list[str] = []
+    start = threading.Barrier(2)
+
+    def grant() -> None:
+        try:
+            start.wait(timeout=10)
+            role_grant_by_mobile(municipality=city, mobile="09127778888", role="reviewer", actor=admin)
+            results.append("granted")
+        except ApplicationError as exc:
+            results.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=grant) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(results) == ["granted", "role_held"]
+    assert RoleAssignment.objects.filter(user__mobile="09127778888", role="reviewer").count() == 1
+    assert OutboxMessage.objects.filter(to="09127778888", kind="role_changed").count() == 1
+    assert AuditEntry.objects.filter(action="role_granted").count() == 1
