@@ -70,6 +70,15 @@ def start_jalali(moment: dt.datetime) -> str:
     return jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M")
 
 
+def bookings_cancelled_since(licence: Any, since: dt.datetime) -> int:
+    """How many bookings of ``licence``'s office were cancelled from ``since`` on: after a
+    sanction, what it really cancelled (a booking made or cancelled between the confirmation
+    and the act changes the count the confirmation gave)."""
+    return Appointment.objects.filter(
+        office__licence=licence, status=AppointmentStatus.CANCELLED, cancelled_at__gte=since
+    ).count()
+
+
 def bookings_a_sanction_cancels(
     licence: Any, *, since: dt.date, until: dt.date | None, now: dt.datetime | None = None
 ) -> int:

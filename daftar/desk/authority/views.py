@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from daftar.applications.pagination import CappedPaginator
+from daftar.appointments.selectors import bookings_cancelled_since
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import persian_digits
@@ -401,7 +402,7 @@ def licence_action(request: HttpRequest, number: str) -> HttpResponse:
             form.add_error(None, outside)
             return _act_render(request, licence, action, form=form, status=409)
         return _act_render(request, licence, action, form=form, confirm=consequences.of_action(licence, action, until))
-    before = consequences.of_action(licence, action, until)
+    started = timezone.now()
     try:
         done = licence_act(licence, action=action, actor=request.user, reason=form.cleaned_data["reason"], until=until)
     except ApplicationError as exc:
@@ -412,7 +413,7 @@ def licence_action(request: HttpRequest, number: str) -> HttpResponse:
     text = msg.DONE[action].format(
         number=done.number,
         until=to_jalali(until) if until else "",
-        cancelled=persian_digits(before.cancelled or 0),
+        cancelled=persian_digits(bookings_cancelled_since(done, started)),  # what the act did, not the preview
         valid_until=to_jalali(done.valid_until),
     )
     messages.success(request, text)

@@ -311,3 +311,32 @@ def test_the_administrator_reads_the_licence_but_not_its_supervision_record(lice
     html = client_of("09120000007").get(url(licence)).content.decode()
     assert licence.holder_name in html
     assert "کار در خارج از ساعات مصوب" not in html and 'id="violations-table"' not in html
+
+
+def test_the_message_after_a_suspension_counts_what_it_cancelled_not_the_preview(licence):
+    """A citizen cancels one of the 4 bookings while the suspension is being confirmed (after the
+    count was read, before the act): the suspension cancels 3, and says 3."""
+    from daftar.desk.authority import views as authority_views  # the act is wrapped to stage the race
+
+    client = client_of(AUTHORITY)
+    until = days(10)
+    body = {"action": "suspend", "until": jalali_latin(until), "reason": REASON}
+    preview = client.post(url(licence, "act/"), {**body, "step": "preview"})
+    assert "۴ نوبت آینده در این روزها لغو می‌شود" in preview.content.decode()
+    real_act = authority_views.licence_act
+
+    def citizen_cancels_first(*args, **kwargs):
+        gone = Appointment.objects.filter(
+            office__licence=licence, status=AppointmentStatus.BOOKED, day__lte=until, start__gt=timezone.now()
+        ).first()
+        assert gone is not None
+        Appointment.objects.filter(pk=gone.pk).update(
+            status=AppointmentStatus.CANCELLED, cancelled_at=timezone.now() - dt.timedelta(minutes=1)
+        )
+        return real_act(*args, **kwargs)
+
+    with mock.patch.object(authority_views, "licence_act", side_effect=citizen_cancels_first):
+        done = client.post(url(licence, "act/"), {**body, "step": "confirm"})
+    assert done.status_code == 302
+    page = client.get(url(licence)).content.decode()
+    assert "۳ نوبت لغو" in page and "۴ نوبت لغو" not in page
