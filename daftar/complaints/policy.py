@@ -95,6 +95,8 @@ def may_move(actor: Any, move: Move, complaint: Complaint) -> bool:
 
 
 def refuse_move(actor: Any, move: Move, complaint: Complaint) -> ApplicationError:
+    if COMPLAINANT in move.roles:
+        return forbidden()  # a reader who did not file it
     if holds(actor, ANSWERERS, complaint.municipality_id, platform=False) and not is_complainant(actor, complaint):
         return missing()  # an owner holding the role: not in their inbox
     return forbidden()

@@ -220,7 +220,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 
 def _desk_complaint(request: HttpRequest, code: str) -> Complaint:
-    _desk_reader(request)
+    """A complaint of the supervisor's inbox; any other (or anyone else) the 404 of an unknown code."""
     found = (
         policy.staff_visible(request.user)
         .select_related("office", "office__licence", "municipality", "complainant", "application__call", "violation")
