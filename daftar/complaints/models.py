@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from daftar.kernel.lifecycle import LifecycleModel, StatusField
 
-from .workflow import ComplaintStatus
+from .workflow import COMPLAINT, ComplaintStatus
 
 
 class CaseGround(models.TextChoices):
@@ -51,6 +51,8 @@ class Decision(models.TextChoices):
 
 
 class Complaint(LifecycleModel):
+    LIFECYCLE = COMPLAINT  # its moves, declared once (workflow.py)
+
     tracking_code = models.CharField("کد پیگیری", max_length=20, unique=True)
     municipality = models.ForeignKey(
         "municipalities.Municipality", verbose_name="شهرداری", related_name="+", on_delete=models.PROTECT
