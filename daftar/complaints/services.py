@@ -156,7 +156,7 @@ def complaint_file(
                 return complaint
         except IntegrityError:  # two complaints took the same number at once: take the next
             continue
-    raise ApplicationError(msg.NOT_PERMITTED, code="busy", status=503)
+    raise ApplicationError(msg.BUSY, code="busy", status=503)
 
 
 def _locked(complaint: Complaint) -> Complaint:
