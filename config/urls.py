@@ -30,6 +30,7 @@ api_v1 = [
     path("", include("daftar.offices.api_urls")),
     path("", include("daftar.ledger.api_urls")),
     path("", include("daftar.revenue.api_urls")),
+    path("", include("daftar.complaints.api_urls")),  # issue 21 §3
 ]
 
 urlpatterns = [
@@ -50,6 +51,7 @@ urlpatterns = [
     path("", include("daftar.revenue.urls")),
     path("", include("daftar.appointments.urls")),
     path("", include("daftar.supervision.urls")),  # the holder's notices and reports
+    path("", include("daftar.complaints.urls")),  # issue 21 §3: complaints and the supervisors' inbox
     # the municipal staff's desk (issue 18): one namespace per role
     path("desk/authority/", include("daftar.desk.authority.urls")),
     path("desk/supervision/", include("daftar.desk.supervisor.urls")),

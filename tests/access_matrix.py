@@ -187,6 +187,19 @@ MATRIX: dict[tuple[str, str], Row] = {
             "until": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
         },
     ),
+    # --- complaints (issue 21 §3): the complainant and the municipality's supervisors -----------
+    ("GET", "/api/v1/complaints/{code}"): Row(cells(ok="owner supervisor"), params=(("code", "complaint"),)),
+    ("POST", "/api/v1/complaints/{code}/answer"): Row(
+        cells(ok="supervisor", forbid="owner"),
+        params=(("code", "complaint"),),
+        body=lambda w: {"decision": "rejected", "answer": "رفتار کارمند با دوربین دفتر بررسی شد و تندی دیده نشد."},
+    ),
+    ("POST", "/api/v1/complaints/{code}/reopen"): Row(
+        cells(ok="owner", forbid="supervisor"), params=(("code", "complaint"),), body=lambda w: {"text": REASON}
+    ),
+    ("POST", "/api/v1/complaints/{code}/violation"): Row(
+        cells(ok="supervisor", forbid="owner"), params=(("code", "complaint"),), body=lambda w: {}
+    ),
     # --- supervision of licensed offices -------------------------------------------------------
     ("GET", "/api/v1/licences/{number}/violations"): Row(
         cells(ok="owner supervisor inspector licensing_authority", forbid="reviewer examiner municipality_admin")

@@ -35,6 +35,7 @@ from daftar.applications.workflow import Status
 from daftar.appointments.tests.factories import AppointmentFactory
 from daftar.assessments.models import ExamSeat, ExamSession
 from daftar.assessments.tests.factories import ExamSeatFactory, ExamSessionFactory
+from daftar.complaints.services import complaint_file
 from daftar.documents.models import Document
 from daftar.inquiries.models import Inquiry, InquiryStatus, Kind
 from daftar.inquiries.tests.factories import InquiryFactory
@@ -261,6 +262,15 @@ def _office(w: World, licence: Licence, clerk: User) -> None:
     tariff = tariff_in_force(office.municipality_id, service.pk, today)
     assert tariff is not None, "the demo's Tehran tariffs are missing"
     w.ids.update(office=office.pk, cost=cost.pk, closure=closure.pk, staff=clerk_row.pk, appointment=appointment.code)
+    # a complaint of the main case's applicant about this office (issue 21 §3)
+    complaint = complaint_file(
+        User.objects.get(pk=w.owners["case"]),
+        office=office.pk,
+        ground="conduct",
+        text="کارمند دفتر با من تند رفتار کرد.",
+    )
+    w.ids["complaint"] = complaint.tracking_code
+    w.owners["complaint"] = w.owners["case"]
     for name in ("office", "cost", "closure", "staff"):
         w.owners[name] = licence.holder_id
     w.owners["appointment"] = w.owners["case"]

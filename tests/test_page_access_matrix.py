@@ -292,6 +292,18 @@ PAGES: dict[tuple[str, str], Row] = {
     ("POST", "/offices/{pk}/costs/{cost_id}/delete/"): Row(MANAGER_ONLY, pk="office"),
     ("GET", "/offices/{pk}/appointments/"): Row(STAFF_WRITE, pk="office", query="?date={slot_day}"),
     # --- appointments: the citizen's own; the office's staff mark them --------------------------
+    # complaints (issue 21 §3): the complainant and the municipality's supervisors
+    ("GET", "/complaints/{code}/"): Row(cells(ok="owner supervisor"), params=(("code", "complaint"),)),
+    ("POST", "/complaints/{code}/"): Row(
+        cells(ok="owner", forbid="supervisor"), params=(("code", "complaint"),), body=lambda w: {"text": ""}
+    ),
+    ("GET", "/desk/complaints/{code}/"): Row(cells(ok="supervisor"), params=(("code", "complaint"),)),
+    ("POST", "/desk/complaints/{code}/"): Row(
+        cells(ok="supervisor"), params=(("code", "complaint"),), body=lambda w: {}
+    ),
+    ("POST", "/desk/complaints/{code}/violation/"): Row(
+        cells(ok="supervisor"), params=(("code", "complaint"),), body=lambda w: {}
+    ),
     ("GET", "/appointments/{code}/"): Row(cells(ok="owner"), params=(("code", "appointment"),)),
     ("GET", "/appointments/{code}/cancel/"): Row(cells(ok="owner"), params=(("code", "appointment"),)),
     ("POST", "/appointments/{code}/cancel/"): Row(cells(ok="owner"), params=(("code", "appointment"),)),

@@ -51,6 +51,7 @@ COLLECTIONS: dict[tuple[str, str], str] = {
     ("GET", "/applications"): "owner reviewer",
     ("POST", "/applications"): "owner",
     ("POST", "/applications/acknowledge"): "reviewer owner",
+    ("POST", "/complaints"): "owner",
     ("GET", "/applications/export"): "reviewer owner",
     ("GET", "/appointments"): "owner",
     ("POST", "/appointments"): "owner",
@@ -75,6 +76,9 @@ COLLECTIONS: dict[tuple[str, str], str] = {
 # too: the access matrix's body and query for object endpoints, these for the others.
 COLLECTION_EXAMPLES: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
     ("GET", "/applications"): lambda w: {"query": {"status": "all"}},
+    ("POST", "/complaints"): lambda w: {
+        "body": {"office": w.ids["office"], "ground": "conduct", "text": "کارمند دفتر پاسخ پرسش مرا نداد."}
+    },
     ("POST", "/applications"): lambda w: {
         "body": {"call": w.ids["call"], "district": w.extra["district"], "facts": GOOD_FACTS}
     },

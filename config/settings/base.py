@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "daftar.appointments",
     "daftar.ledger",
     "daftar.revenue",
+    "daftar.complaints",  # issue 21 §3
     "daftar.desk",
     "daftar.demo",
     "daftar.ops",  # health, readiness, metrics (issue 20)
@@ -697,3 +698,8 @@ CELERY_BEAT_SCHEDULE["housekeeping"] = {  # expired sessions, captchas, idempote
     "task": "daftar.runtime.tasks.housekeeping",
     "schedule": env.float("DAFTAR_HOUSEKEEPING_SECONDS", default=60 * 60.0),
 }
+
+# Complaints (issue 21 §3): working days the supervisors have to answer a complaint, counted on
+# the municipality's working calendar from filing and again from a reopening. 10 is an EXAMPLE,
+# not a figure anyone gave; set it from the municipality's own directive.
+DAFTAR_COMPLAINT_DUE_WORKING_DAYS = env.int("DAFTAR_COMPLAINT_DUE_WORKING_DAYS", default=10)

@@ -51,6 +51,7 @@ PUBLIC = (
 MINE = (
     Entry("پرونده‌های من", "applications:mine"),
     Entry("نوبت‌های من", "appointments:mine"),
+    Entry("شکایت‌های من", "complaints:mine"),  # issue 21 §3
 )
 
 OFFICES = Entry("دفترهای من", "offices:mine")
@@ -89,6 +90,7 @@ STAFF_GROUPS = (
             Entry("گزارش‌های شش‌ماهه", "supervisor:reports", _roles(Role.SUPERVISOR)),
             Entry("بازدیدهای نظارتی", "supervisor:visits", _roles(Role.SUPERVISOR)),
             Entry("کارنامهٔ دفاتر", "supervisor:offices", _roles(Role.SUPERVISOR)),
+            Entry("شکایت‌ها", "complaints:desk", _roles(Role.SUPERVISOR)),  # issue 21 §3
             Entry("گزارش درآمد دفاتر", "reports:revenue", _roles(Role.SUPERVISOR)),
         ),
     ),

@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from daftar.accounts.admin_base import MunicipalityScopedAdmin
+
+from .models import Complaint, ComplaintEvent
+
+
+class EventInline(admin.TabularInline):
+    model = ComplaintEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("kind", "text", "at")
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(MunicipalityScopedAdmin):
+    """Read-only: complaints change only through their services (answer, reopen, violation)."""
+
+    list_display = ("tracking_code", "municipality", "status", "decision", "due")
+    list_filter = ("status", "decision", "municipality")
+    search_fields = ("tracking_code",)
+    inlines = [EventInline]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
