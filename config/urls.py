@@ -30,6 +30,7 @@ api_v1 = [
     path("", include("daftar.offices.api_urls")),
     path("", include("daftar.ledger.api_urls")),
     path("", include("daftar.revenue.api_urls")),
+    path("", include("daftar.figures.api_urls")),  # public figures (issue 21 §5)
 ]
 
 urlpatterns = [
@@ -50,6 +51,7 @@ urlpatterns = [
     path("", include("daftar.revenue.urls")),
     path("", include("daftar.appointments.urls")),
     path("", include("daftar.supervision.urls")),  # the holder's notices and reports
+    path("figures/", include("daftar.figures.urls")),  # public figures per municipality (issue 21 §5)
     # the municipal staff's desk (issue 18): one namespace per role
     path("desk/authority/", include("daftar.desk.authority.urls")),
     path("desk/supervision/", include("daftar.desk.supervisor.urls")),
