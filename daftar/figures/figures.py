@@ -150,7 +150,8 @@ def stage_medians(scope: Scope) -> dict[str, Any]:
     )
     calendar = calendar_for(scope.municipality)
     stays: dict[str, list[int]] = defaultdict(list)
-    current, entered = None, {}
+    current: int | None = None
+    entered: dict[str, Any] = {}
     for application_id, at, old, new in rows.iterator(chunk_size=2000):
         if application_id != current:
             current, entered = application_id, {}

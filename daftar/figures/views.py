@@ -32,7 +32,7 @@ COLORS = {
     "refusals_by_condition": "#9e2a2b",
     "active_licences_by_district": "#2e7d32",
 }
-CHART_LABEL_LENGTH = 34  # a condition's text is cut to this on the chart (the table has it whole)
+CHART_LABEL_LENGTH = 24  # a condition's text is cut to this on the chart (the table has it whole)
 
 
 @require_GET

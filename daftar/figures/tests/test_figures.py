@@ -4,7 +4,6 @@ to the JSON, bad input, the cache, and a query count that does not grow with the
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from typing import Any
 
@@ -14,16 +13,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from daftar.applications.workflow import Status
 from daftar.figures import messages as msg
 from daftar.figures.figures import compute
 from daftar.figures.period import parse_period
-from daftar.licences.models import LicenceStatus
 from daftar.municipalities.models import Municipality
 from daftar.municipalities.workdays import calendar_for
 from daftar.rules.models import Condition
 
-from .world import AFTER, BEFORE, FROM, TO, approved, at, case, licence, refused
+from .world import FROM, TO, approved, at, licence, refused, seed
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/municipalities/tehran/statistics"
@@ -31,34 +28,7 @@ URL = "/api/v1/municipalities/tehran/statistics"
 
 @pytest.fixture
 def world(tehran_rules: Any) -> None:
-    # approved: document review of 1, 1, 2, 3, 3 and 3 working days (Thursday 16 May is off);
-    # one overran its clock
-    for days, late in [(1, False), (1, False), (2, False), (3, False), (3, True), (4, False)]:
-        approved(11, review_days=days, late=late)
-    # refused: S9.1 failed by all seven, S10.2 by five, S11.1 by two; one overran its clock
-    for i in range(7):
-        failed = ["S9.1"] + (["S10.2"] if i < 5 else []) + (["S11.1"] if i < 2 else [])
-        refused(11, failed, late=i == 0)
-    # two at the exam stage and then the interview (a stage with two stays)
-    for _ in range(2):
-        case(
-            submitted=at(18),
-            path=[(at(19), Status.DOCUMENT_REVIEW), (at(20), Status.EXAM), (at(21), Status.INTERVIEW)],
-        )
-    # submitted before the period, decided in it: decided, not received
-    case(
-        submitted=BEFORE,
-        path=[
-            (BEFORE + dt.timedelta(days=1), Status.DOCUMENT_REVIEW),
-            (at(12), Status.FINAL_REVIEW),
-            (at(13), Status.APPROVED),
-        ],
-    )
-    for number, count in [(1, 7), (2, 6), (3, 2)]:
-        for _ in range(count):
-            licence(number, issued=at(20))
-    licence(1, issued=at(20), status=LicenceStatus.SUSPENDED)  # not active
-    licence(1, issued=AFTER)  # issued after the period
+    seed()
 
 
 def get(api: APIClient, **params: str) -> Any:

@@ -39,12 +39,14 @@ def case(
     each municipality stage gets its legal clock, finished when the case left it, due a week
     after it started, or due before it finished when it is ``late_stage``."""
     last = path[-1][1] if path else Status.SUBMITTED
-    application = ApplicationFactory(
+    application = ApplicationFactory.create(
         submitted=True, submitted_at=submitted, status=last, failed_conditions=failed or []
     )
-    events, clocks = [], []
-    moments = [(submitted, Status.DRAFT, Status.SUBMITTED)]
-    previous, when_prev = Status.SUBMITTED, submitted
+    events: list[CaseEvent] = []
+    clocks: list[StageClock] = []
+    moments: list[tuple[dt.datetime, str, str]] = [(submitted, Status.DRAFT, Status.SUBMITTED)]
+    previous: str = Status.SUBMITTED
+    when_prev = submitted
     for when, status in path:
         moments.append((when, previous, status))
         if previous != Status.CORRECTION_REQUESTED:
@@ -93,3 +95,35 @@ def refused(day: int, failed: list[str], *, late: bool = False) -> Application:
         late_stage=Status.DOCUMENT_REVIEW if late else None,
         failed=failed,
     )
+
+
+def seed() -> None:
+    """The cases and licences every figure test counts (the numbers in the comments)."""
+    # approved: document review of 1, 1, 2, 3, 3 and 3 working days (Thursday 16 May is off);
+    # one overran its clock
+    for days, late in [(1, False), (1, False), (2, False), (3, False), (3, True), (4, False)]:
+        approved(11, review_days=days, late=late)
+    # refused: S9.1 failed by all seven, S10.2 by five, S11.1 by two; one overran its clock
+    for i in range(7):
+        failed = ["S9.1"] + (["S10.2"] if i < 5 else []) + (["S11.1"] if i < 2 else [])
+        refused(11, failed, late=i == 0)
+    # two at the exam stage and then the interview (a stage with two stays)
+    for _ in range(2):
+        case(
+            submitted=at(18),
+            path=[(at(19), Status.DOCUMENT_REVIEW), (at(20), Status.EXAM), (at(21), Status.INTERVIEW)],
+        )
+    # submitted before the period, decided in it: decided, not received
+    case(
+        submitted=BEFORE,
+        path=[
+            (BEFORE + dt.timedelta(days=1), Status.DOCUMENT_REVIEW),
+            (at(12), Status.FINAL_REVIEW),
+            (at(13), Status.APPROVED),
+        ],
+    )
+    for number, count in [(1, 7), (2, 6), (3, 2)]:
+        for _ in range(count):
+            licence(number, issued=at(20))
+    licence(1, issued=at(20), status=LicenceStatus.SUSPENDED)  # not active
+    licence(1, issued=AFTER)  # issued after the period
