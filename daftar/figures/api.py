@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponseBase
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -18,6 +19,7 @@ from rest_framework.views import APIView
 from daftar.accounts.api import ErrorSerializer
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.tabular import table_response
+from daftar.runtime.ratelimit import client_address
 
 from . import messages as msg
 from .figures import CSV_HEADER, cache_seconds, csv_rows, public_municipality, statistics
@@ -104,14 +106,14 @@ class MunicipalityStatisticsView(APIView):
             OpenApiParameter("to", str, description="a date or a Jalali month (its last day); default today"),
             OpenApiParameter("format", str, enum=["json", "csv"], description="csv: the same figures as CSV"),
         ],
-        responses={200: StatisticsSchema, 400: ErrorSerializer, 404: ErrorSerializer},
+        responses={200: StatisticsSchema, 400: ErrorSerializer, 404: ErrorSerializer, 429: ErrorSerializer},
     )
     def get(self, request: Request, slug: str, fmt: str | None = None) -> HttpResponseBase:
         municipality = public_municipality(slug)
         if municipality is None:
             raise ApplicationError(msg.MUNICIPALITY_NOT_FOUND, code="not_found", status=404)
         period = parse_period(request.query_params.get("from"), request.query_params.get("to"))
-        body = statistics(municipality, period)
+        body = statistics(municipality, period, address=client_address(request))
         if fmt == "csv" or request.accepted_renderer.format == "csv":
             response: HttpResponseBase = table_response(
                 fmt="csv",
@@ -125,3 +127,26 @@ class MunicipalityStatisticsView(APIView):
             response = Response(body)
         response["Cache-Control"] = f"public, max-age={cache_seconds()}"
         return response
+
+
+class MunicipalityStatisticsCSVView(MunicipalityStatisticsView):
+    """``…/statistics.csv``: the same figures as CSV (its own operation in the schema)."""
+
+    @extend_schema(
+        operation_id="municipalities_statistics_csv",
+        auth=[],
+        parameters=[
+            OpenApiParameter("from", str, description="a date (1405/01/01 or 2026-03-21) or a Jalali month (1405/01)"),
+            OpenApiParameter("to", str, description="a date or a Jalali month (its last day); default today"),
+        ],
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="rows: figure key, breakdown key, Persian label, value, withheld"
+            ),
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            429: ErrorSerializer,
+        },
+    )
+    def get(self, request: Request, slug: str, fmt: str | None = "csv") -> HttpResponseBase:
+        return super().get(request, slug, fmt="csv")

@@ -7,8 +7,7 @@ from . import api
 urlpatterns = [
     path(
         "municipalities/<slug:slug>/statistics.csv",
-        api.MunicipalityStatisticsView.as_view(),
-        {"fmt": "csv"},
+        api.MunicipalityStatisticsCSVView.as_view(),
         name="api-municipality-statistics-csv",
     ),
     path(

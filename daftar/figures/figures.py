@@ -37,12 +37,17 @@ from django.utils import timezone
 
 from daftar.applications.models import Application, CaseEvent, StageClock
 from daftar.applications.workflow import Status
+from daftar.kernel.errors import ThrottledError
+from daftar.kernel.hashing import address_hash
 from daftar.kernel.jalali import jalali_iso
+from daftar.kernel.normalize import persian_digits
 from daftar.licences.models import Licence, LicenceStatus
 from daftar.municipalities.models import District, Municipality
 from daftar.municipalities.workdays import calendar_for
 from daftar.rules.models import Condition
+from daftar.runtime import ratelimit
 
+from . import messages as msg
 from .period import Period
 from .suppression import Guard
 
@@ -237,12 +242,19 @@ def cache_seconds() -> int:
     return max(0, int(getattr(settings, "FIGURES_CACHE_SECONDS", 600)))
 
 
-def statistics(municipality: Municipality, period: Period) -> dict[str, Any]:
+def statistics(municipality: Municipality, period: Period, *, address: str | None = None) -> dict[str, Any]:
     """The figures as computed at most ``FIGURES_CACHE_SECONDS`` ago (they are not personal, so
-    they are shared by every reader and expire by time alone)."""
+    they are shared by every reader and expire by time alone). A computation (a cache miss) is
+    counted against ``address``: at most ``FIGURES_COMPUTE_PER_ADDRESS_HOURLY`` per hour, so
+    asking for ever new periods cannot keep the database busy."""
     key = f"figures:v{CACHE_VERSION}:{municipality.pk}:{period.key}"
     body = cache.get(key)
     if body is None:
+        if address is not None:
+            limit = int(getattr(settings, "FIGURES_COMPUTE_PER_ADDRESS_HOURLY", 60))
+            wait = ratelimit.hit(f"figures:{address_hash(address)}", limit=limit, window=3600)
+            if wait:
+                raise ThrottledError(msg.THROTTLED.format(seconds=persian_digits(wait)), retry_after=wait)
         body = compute(municipality, period)
         if cache_seconds():
             cache.set(key, body, cache_seconds())

@@ -17,10 +17,11 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
-from daftar.kernel.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import normalize_text, persian_grouped, persian_number
 from daftar.municipalities.models import Municipality
+from daftar.runtime.ratelimit import client_address
 
 from . import messages as msg
 from .figures import LABELS, cache_seconds, public_municipality, statistics
@@ -97,7 +98,12 @@ def municipality_page(request: HttpRequest, slug: str) -> HttpResponse:
                 for text in texts:
                     form.add_error(field, text)
         period = parse_period()
-    body = statistics(municipality, period)
+    try:
+        body = statistics(municipality, period, address=client_address(request))
+    except ThrottledError as exc:
+        response = render(request, "error.html", {"title": "درخواست بیش از حد", "text": exc.message}, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     minimum = body["min_group"]
     ratio = body["decided_on_time_ratio"]
     cards = [

@@ -191,4 +191,15 @@ def test_query_count_does_not_grow_with_the_cases(tehran_rules: Any) -> None:
     many = _queries(municipality)
     assert compute(municipality, parse_period(FROM, TO))["decided"] == 100
     assert few == many
-    assert many <= 10
+    assert many <= 7
+
+
+def test_new_periods_from_one_address_are_limited(api: APIClient, tehran_rules: Any, settings: Any) -> None:
+    settings.FIGURES_COMPUTE_PER_ADDRESS_HOURLY = 2
+    assert api.get(URL, {"from": "1403/01"}).status_code == 200
+    assert api.get(URL, {"from": "1403/01"}).status_code == 200  # from the cache: not counted
+    assert api.get(URL, {"from": "1403/02"}).status_code == 200
+    response = api.get(URL, {"from": "1403/03"})
+    assert response.status_code == 429
+    assert response["Retry-After"]
+    assert response.json()["detail"].startswith("درخواست آمار برای بازه‌های تازه")
