@@ -178,6 +178,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     # --- licences ----------------------------------------------------------------------------
     ("GET", "/api/v1/licences/{number}/verify"): Row(cells(public=True)),
+    # --- public figures (issue 21 §5) -----------------------------------------------------------
+    ("GET", "/api/v1/municipalities/{slug}/statistics"): Row(cells(public=True), params=(("slug", "municipality"),)),
+    ("GET", "/api/v1/municipalities/{slug}/statistics.csv"): Row(
+        cells(public=True), params=(("slug", "municipality"),)
+    ),
     ("GET", "/api/v1/licences/{number}/certificate.pdf"): Row(cells(ok="owner " + LICENCE_STAFF)),
     ("POST", "/api/v1/licences/{number}/actions"): Row(
         cells(ok="licensing_authority", forbid="owner " + _others(LICENCE_STAFF, but="licensing_authority")),

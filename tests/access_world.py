@@ -121,6 +121,7 @@ def build_world() -> World:
     w.ids["call"] = call.pk
     w.ids["rule_set"] = call.rule_set_id  # published: the administrator's pages read, never change it
     w.ids["licence_type"] = call.licence_type.code
+    w.ids["municipality"] = call.municipality.slug  # the public figures page (issue 21 §5)
     w.extra["district"] = call.districts.first().district_id
 
     # the main case: submitted through the API, with its documents and an unanswered inquiry

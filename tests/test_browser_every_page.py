@@ -82,7 +82,14 @@ def _check(page: Any, base: str, path: str, who: str, problems: list[str]) -> No
 
 
 # Pages a visitor reaches from the home page's cards and the footer rather than the menu.
-VISITOR_SEEDS = ("/licences/", "/licences/registry/", "/licences/e-city-office/", "/licences/e-city-office/check/")
+VISITOR_SEEDS = (
+    "/licences/",
+    "/licences/registry/",
+    "/licences/e-city-office/",
+    "/licences/e-city-office/check/",
+    "/figures/",
+    "/figures/tehran/",
+)
 # Each role's work lists, also reached from its dashboard.
 STAFF_SEEDS = {"09120000002": ("/staff/queue/",), "09120000004": ("/inspections/",), "09120000005": ("/staff/queue/",)}
 # The office manager's and clerk's day, reached from the office's management page.

@@ -178,6 +178,8 @@ PAGES: dict[tuple[str, str], Row] = {
     ("GET", "/licences/verify/{number}"): Row(cells(public=True), public=True),  # the QR link
     ("GET", "/licences/{code}/"): Row(cells(public=True), params=(("code", "licence_type"),), public=True),
     ("GET", "/licences/{code}/check/"): Row(cells(public=True), params=(("code", "licence_type"),), public=True),
+    # the public figures of a municipality (issue 21 §5)
+    ("GET", "/figures/{slug}/"): Row(cells(public=True), params=(("slug", "municipality"),), public=True),
     # the self-check needs no login; an empty form is a Persian 400 or a verdict
     ("POST", "/licences/{code}/check/"): Row(
         cells(ok=LOGGED_IN, anon="ok"), params=(("code", "licence_type"),), body=lambda w: {}, public=True

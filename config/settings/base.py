@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "daftar.complaints",  # issue 21 §3
     "daftar.desk",
     "daftar.demo",
+    "daftar.figures",  # public figures per municipality (issue 21 §5)
     "daftar.ops",  # health, readiness, metrics (issue 20)
     "daftar.site",
 ]
@@ -442,6 +443,16 @@ TRANSACTION_BACKDATE_DAYS = env.int("DAFTAR_TRANSACTION_BACKDATE_DAYS", default=
 PLANNER_MIN_OFFICES = env.int("DAFTAR_PLANNER_MIN_OFFICES", default=3)
 # The public planner answers at most this many estimates per address per hour.
 PLANNER_PER_ADDRESS_HOURLY = env.int("DAFTAR_PLANNER_PER_ADDRESS_HOURLY", default=120)
+# Public figures per municipality (issue 21 §5, docs/figures.md). EXAMPLES, not given by anyone:
+# a figure over fewer cases or licences than FIGURES_MIN_GROUP is withheld; computed figures are
+# kept FIGURES_CACHE_SECONDS; without ?from= a period covers FIGURES_DEFAULT_MONTHS Jalali months;
+# a period is at most FIGURES_MAX_DAYS days long; an address may have figures computed (not
+# served from the cache) FIGURES_COMPUTE_PER_ADDRESS_HOURLY times an hour.
+FIGURES_MIN_GROUP = env.int("DAFTAR_FIGURES_MIN_GROUP", default=5)
+FIGURES_CACHE_SECONDS = env.int("DAFTAR_FIGURES_CACHE_SECONDS", default=600)
+FIGURES_DEFAULT_MONTHS = env.int("DAFTAR_FIGURES_DEFAULT_MONTHS", default=12)
+FIGURES_MAX_DAYS = env.int("DAFTAR_FIGURES_MAX_DAYS", default=1830)
+FIGURES_COMPUTE_PER_ADDRESS_HOURLY = env.int("DAFTAR_FIGURES_COMPUTE_PER_ADDRESS_HOURLY", default=60)  # cache misses
 
 # The public address printed in certificates' QR codes (e.g. https://daftar.example.ir).
 SITE_URL = env.str("DAFTAR_SITE_URL", default="")

@@ -4,6 +4,8 @@
 //
 // Data island: {"kind", "labels": [...], "unit": "ریال",
 //               "datasets": [{"label", "type": "bar"|"line", "data": [...], "color", "stack"?}]}
+// "horizontal": true draws bars across (issue 21 §5: long labels on a 360 px phone), growing
+// from the right, one bar per label, the canvas as tall as its bars; a null value draws no bar.
 // Right-to-left: the category axis runs from the right, the value axis sits on the right,
 // legends and tooltips are RTL; every number on ticks and in tooltips is in Persian digits
 // (Intl.NumberFormat("fa-IR")); the font is the self-hosted Vazirmatn.
@@ -60,6 +62,8 @@
             var s = stacks[key] || (stacks[key] = { total: 0, x: bar.x, y: bar.y, width: bar.width });
             s.total += value;
             s.y = Math.min(s.y, bar.y);
+          } else if (chart.options.indexAxis === "y") {
+            labels.push({ text: formatValue(value), x: bar.x, y: bar.y, across: true });
           } else {
             labels.push({ text: formatValue(value), x: bar.x, y: bar.y, below: value < 0, width: bar.width });
           }
@@ -73,8 +77,15 @@
       ctx.font = (narrow ? "11px " : "12px ") + window.Chart.defaults.font.family;
       ctx.fillStyle = "#212529";
       labels.forEach(function (label) {
-        var upright = ctx.measureText(label.text).width > label.width + 6;
         ctx.save();
+        if (label.across) {  // beside the end of a bar that grows leftwards
+          ctx.textAlign = "right";
+          ctx.textBaseline = "middle";
+          ctx.fillText(label.text, label.x - 4, label.y);
+          ctx.restore();
+          return;
+        }
+        var upright = ctx.measureText(label.text).width > label.width + 6;
         ctx.translate(label.x, label.below ? label.y + 4 : label.y - 4);
         if (upright) {
           ctx.rotate(-Math.PI / 2);
@@ -117,6 +128,7 @@
       };
     });
     var narrow = window.matchMedia("(max-width: 576px)").matches;
+    if (spec.horizontal) return buildAcross(canvas, spec, datasets, narrow);
     return new window.Chart(canvas, {
       data: { labels: spec.labels, datasets: datasets },
       plugins: [barLabels],
@@ -147,6 +159,47 @@
             callbacks: {
               label: function (ctx) {
                 return ctx.dataset.label + ": " + formatExact(ctx.parsed.y) + (spec.unit ? " " + spec.unit : "");
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  function buildAcross(canvas, spec, datasets, narrow) {
+    var box = canvas.parentNode;
+    if (box && box.classList.contains("chart-box")) {
+      box.style.height = (spec.labels.length * (narrow ? 34 : 30) + 70) + "px";  // CSSOM, allowed by the CSP
+    }
+    return new window.Chart(canvas, {
+      data: { labels: spec.labels, datasets: datasets },
+      plugins: [barLabels],
+      options: {
+        indexAxis: "y",
+        responsive: true,
+        maintainAspectRatio: false,
+        locale: "fa-IR",
+        animation: false,
+        interaction: { mode: "nearest", axis: "y", intersect: false },
+        scales: {
+          x: {
+            reverse: true,
+            beginAtZero: true,
+            grace: "18%",  // room left of the longest bar for its label
+            title: { display: !!spec.unit, text: spec.unit || "" },
+            ticks: { callback: function (value) { return formatValue(value); }, maxTicksLimit: narrow ? 4 : 8 }
+          },
+          y: { position: "right", ticks: { autoSkip: false, font: { size: narrow ? 11 : 13 } } }
+        },
+        plugins: {
+          legend: { display: datasets.length > 1, rtl: true, textDirection: "rtl", position: "bottom" },
+          tooltip: {
+            rtl: true,
+            textDirection: "rtl",
+            callbacks: {
+              label: function (ctx) {
+                return ctx.dataset.label + ": " + formatExact(ctx.parsed.x) + (spec.unit ? " " + spec.unit : "");
               }
             }
           }

@@ -1,0 +1,104 @@
+"""The period the figures cover, read from people and machines alike (``?from=&to=``).
+
+Each bound is a date, Jalali (``1405/08/15``, ``۱۴۰۵-۰۸-۱۵``) or ISO (``2026-11-06``), as every
+date the API reads (``daftar.kernel.jalali.parse_date``), or a Jalali month (``1405/08``): as
+``from`` its first day, as ``to`` its last. Both bounds are included. Without ``from`` the period
+starts on the first day of the Jalali month ``FIGURES_DEFAULT_MONTHS - 1`` months before the
+current one; without ``to`` it ends today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from daftar.kernel.errors import ApplicationError
+from daftar.kernel.jalali import TEHRAN, jalali_iso, jalali_month_bounds, parse_date, to_jalali
+from daftar.kernel.normalize import normalize_text, persian_digits
+from daftar.ledger.months import current_month
+
+from . import messages as msg
+
+_MONTH = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})$")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date  # first day, included
+    end: dt.date  # last day, included
+
+    @property
+    def start_at(self) -> dt.datetime:
+        """00:00 of the first day, Tehran time."""
+        return dt.datetime.combine(self.start, dt.time.min, tzinfo=TEHRAN)
+
+    @property
+    def end_at(self) -> dt.datetime:
+        """00:00 of the day after the last (exclusive), Tehran time."""
+        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=TEHRAN)
+
+    @property
+    def key(self) -> str:
+        return f"{self.start.isoformat()}:{self.end.isoformat()}"
+
+    def body(self) -> dict[str, str | None]:
+        return {
+            "from": self.start.isoformat(),
+            "from_jalali": jalali_iso(self.start),
+            "to": self.end.isoformat(),
+            "to_jalali": jalali_iso(self.end),
+        }
+
+    @property
+    def label(self) -> str:
+        """«از ۱۴۰۴/۰۹/۰۱ تا ۱۴۰۵/۰۸/۳۰»."""
+        return f"از {to_jalali(self.start)} تا {to_jalali(self.end)}"
+
+
+def _bound(raw: str, *, field: str, last: bool) -> dt.date:
+    text = normalize_text(raw)
+    match = _MONTH.match(text)
+    try:
+        if match:
+            year, month = int(match.group(1)), int(match.group(2))
+            if not (1300 <= year <= 1600 and 1 <= month <= 12):
+                raise ValueError(text)
+            first_day, last_day = jalali_month_bounds(year, month)
+            return last_day if last else first_day
+        day = parse_date(text)
+    except (ValidationError, ValueError, OverflowError):
+        raise ApplicationError(msg.DATE_INVALID, code="invalid", fields={field: [msg.DATE_INVALID]}) from None
+    if not dt.date(1922, 1, 1) <= day <= dt.date(2220, 1, 1):
+        raise ApplicationError(msg.DATE_INVALID, code="invalid", fields={field: [msg.DATE_INVALID]})
+    return day
+
+
+def _blank(raw: object) -> bool:
+    return raw is None or normalize_text(str(raw)) == ""
+
+
+def parse_period(raw_from: object = None, raw_to: object = None, *, today: dt.date | None = None) -> Period:
+    """The period asked for, or a Persian 400 naming the field (nothing else is read)."""
+    today = today or timezone.localdate()
+    end = today if _blank(raw_to) else _bound(str(raw_to), field="to", last=True)
+    if _blank(raw_from):
+        months = max(1, int(getattr(settings, "FIGURES_DEFAULT_MONTHS", 12)))
+        first = current_month(min(end, today)).shifted(-(months - 1))
+        start = jalali_month_bounds(first.year, first.month)[0]
+    else:
+        start = _bound(str(raw_from), field="from", last=False)
+    if start > today:
+        raise ApplicationError(msg.RANGE_FUTURE, code="invalid", fields={"from": [msg.RANGE_FUTURE]})
+    if start > end:
+        raise ApplicationError(msg.RANGE_REVERSED, code="invalid", fields={"from": [msg.RANGE_REVERSED]})
+    end = min(end, today)  # the days to come have no figures yet (and one cache entry serves them)
+    longest = int(getattr(settings, "FIGURES_MAX_DAYS", 1830))
+    if (end - start).days + 1 > longest:
+        text = msg.RANGE_TOO_LONG.format(days=persian_digits(longest))
+        raise ApplicationError(text, code="invalid", fields={"to": [text]})
+    return Period(start, end)
