@@ -7,7 +7,7 @@ from django.contrib import admin
 from daftar.accounts.admin_base import MunicipalityScopedAdmin
 from daftar.kernel.admin_columns import jalali_column
 
-from .models import Application
+from .models import Application, DeadlineConsequence, DeadlineSettings
 
 
 @admin.register(Application)
@@ -28,3 +28,22 @@ class ApplicationAdmin(MunicipalityScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(DeadlineSettings)
+class DeadlineSettingsAdmin(MunicipalityScopedAdmin):
+    """The municipality's reminder offsets and head (docs/deadlines.md); its administrator edits them."""
+
+    admin_can = frozenset({"view", "add", "change"})
+    list_display = ["municipality", "staff_days", "head_days", "head"]
+    list_filter = ["municipality"]
+    autocomplete_fields = ["head"]
+
+
+@admin.register(DeadlineConsequence)
+class DeadlineConsequenceAdmin(MunicipalityScopedAdmin):
+    """What happens when a clock runs out, per licence type; no row is escalation (P1)."""
+
+    admin_can = frozenset({"view", "add", "change", "delete"})
+    list_display = ["licence_type", "municipality", "kind"]
+    list_filter = ["municipality", "kind"]
