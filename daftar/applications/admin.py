@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 
 from daftar.accounts.admin_base import MunicipalityScopedAdmin
+from daftar.accounts.constants import Role
+from daftar.accounts.policy import municipalities_where, people_holding
 from daftar.kernel.admin_columns import jalali_column
 
 from .models import Application, DeadlineConsequence, DeadlineSettings
@@ -37,7 +39,13 @@ class DeadlineSettingsAdmin(MunicipalityScopedAdmin):
     admin_can = frozenset({"view", "add", "change"})
     list_display = ["municipality", "staff_days", "head_days", "head"]
     list_filter = ["municipality"]
-    autocomplete_fields = ["head"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "head":  # a licensing authority of a municipality the user administers
+            kwargs["queryset"] = people_holding(
+                {Role.LICENSING_AUTHORITY}, municipalities_where(request.user, {Role.MUNICIPALITY_ADMIN})
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(DeadlineConsequence)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from daftar.accounts.models import User
+from daftar.accounts.tests.factories import RoleAssignmentFactory
 from daftar.applications import messages as msg
 from daftar.applications.consequences import add_working_time, working_overlap
 from daftar.applications.deadlines import clocks_tick
@@ -203,3 +204,28 @@ def test_only_working_days_of_an_outage_are_lost_and_are_given_back_on_working_d
     # Thursday 7 May 2026 noon to Saturday 9 May noon: Thursday and Friday are off
     assert working_overlap(calendar, at("2026-05-07", 12), at("2026-05-09", 12)) == dt.timedelta(hours=12)
     assert working_overlap(calendar, at("2026-05-09", 8), at("2026-05-09", 11)) == dt.timedelta(hours=3)
+
+
+def test_the_municipality_administrator_sets_the_deadlines_of_their_own_municipality_only(tehran_rules):
+    tehran = tehran_rules.municipality
+    admin = Client()
+    admin.force_login(User.objects.get(mobile="09120000007"))  # Tehran's municipality administrator
+    authority = User.objects.get(mobile=AUTHORITY)
+    form = admin.get("/admin/applications/deadlinesettings/add/").content.decode()
+    assert authority.display_name in form  # the head is chosen among the licensing authorities
+    answer = admin.post(
+        "/admin/applications/deadlinesettings/add/",
+        {"municipality": tehran.pk, "staff_days": "[3, 1]", "head_days": "[0]", "head": authority.pk},
+    )
+    assert answer.status_code == 302
+    row = DeadlineSettings.objects.get(municipality=tehran)
+    assert row.staff_days == [3, 1]
+    assert AuditEntry.objects.filter(action="admin_added", object_type__icontains="deadlinesettings").exists()
+    refused = admin.post(
+        f"/admin/applications/deadlinesettings/{row.pk}/change/",
+        {"municipality": tehran.pk, "staff_days": "[-2]", "head_days": "[0]", "head": authority.pk},
+    )
+    assert refused.status_code == 200 and "۰ تا ۳۰" in refused.content.decode()
+    other = RoleAssignmentFactory(role="municipality_admin").user
+    admin.force_login(other)
+    assert admin.get(f"/admin/applications/deadlinesettings/{row.pk}/change/").status_code in (302, 404)
