@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
 
 from daftar.accounts.models import User
@@ -229,3 +231,35 @@ def test_the_municipality_administrator_sets_the_deadlines_of_their_own_municipa
     other = RoleAssignmentFactory(role="municipality_admin").user
     admin.force_login(other)
     assert admin.get(f"/admin/applications/deadlinesettings/{row.pk}/change/").status_code in (302, 404)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks with skip_locked: PostgreSQL only")
+def test_two_sweeps_at_once_issue_one_licence_and_send_each_reminder_once(case):
+    DeadlineConsequence.objects.create(
+        municipality=case.municipality,
+        licence_type=case.call.licence_type,
+        kind=DeadlineConsequence.Kind.DEEMED_APPROVAL,
+    )
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def sweep(moment: dt.datetime) -> None:
+        try:
+            start.wait()
+            clocks_tick(moment)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    for moment in (_day_with_left(case, 2), _clock(case).due_at + dt.timedelta(hours=11)):
+        threads = [threading.Thread(target=sweep, args=(moment,)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert not errors
+    assert len({m.to for m in _sms("deadline_reminder")}) == len(_sms("deadline_reminder"))  # once per person
+    assert Licence.objects.filter(application=case).count() == 1
+    assert AuditEntry.objects.filter(action="application.deemed_approval").count() == 1
