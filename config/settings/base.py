@@ -226,7 +226,7 @@ CELERY_BEAT_SCHEDULE = {
     "flush-spools": {"task": "daftar.runtime.tasks.flush_spools", "schedule": 60.0},
     # Expired API tokens (knox swept them on every token look-up; daftar/accounts/authentication.py).
     "purge-tokens": {"task": "daftar.accounts.tasks.purge_tokens", "schedule": 60 * 60.0},
-    # Legal clocks: flag overdue cases, escalate them, expire unanswered corrections (P1).
+    # Legal clocks: outages, reminders, consequences (escalation or deemed approval), expiry (P1).
     "tick-clocks": {"task": "daftar.applications.tasks.tick_clocks", "schedule": 15 * 60.0},
     # Inquiries whose retry is due (a worker that died mid-inquiry leaves them pending).
     "retry-inquiries": {"task": "daftar.inquiries.tasks.sweep_inquiries", "schedule": 60.0},
@@ -417,9 +417,23 @@ OWNERSHIP_TIMEOUT = env.float("DAFTAR_OWNERSHIP_TIMEOUT", default=5.0)
 OWNERSHIP_CHECKS_PER_DAY = env.int("DAFTAR_OWNERSHIP_CHECKS_PER_DAY", default=10)
 QUEUE_PAGE_SIZE = env.int("DAFTAR_QUEUE_PAGE_SIZE", default=25)
 
+# --- Deadlines with consequences (issue 21 §2, docs/deadlines.md) ------------------------
+# Reminders before a legal clock's end, in working days before it, when a municipality set none
+# (DeadlineSettings in the admin). EXAMPLE defaults: staff at 2 and 1 days before, the head on the last day.
+DEADLINE_REMINDERS = {
+    "staff": env.list("DAFTAR_DEADLINE_REMINDER_STAFF_DAYS", cast=int, default=[2, 1]),
+    "head": env.list("DAFTAR_DEADLINE_REMINDER_HEAD_DAYS", cast=int, default=[0]),
+}
+# The head's time to decide an escalated case, in working days (P1 says 7).
+DEADLINE_ESCALATION_DAYS = env.int("DAFTAR_DEADLINE_ESCALATION_DAYS", default=7)
+# A gap this long between two clock sweeps (beat every 15 minutes) is recorded as an outage
+# and extends every running clock. EXAMPLE: three missed sweeps. 0 switches the detector off.
+OUTAGE_HEARTBEAT_GAP_MINUTES = env.int("DAFTAR_OUTAGE_HEARTBEAT_GAP_MINUTES", default=45)
+
 # --- Licences (issue 5) ------------------------------------------------------------------
 # Validity, renewal window and grace period are example figures, not official ones.
 LICENCE_VALIDITY_YEARS = env.int("DAFTAR_LICENCE_VALIDITY_YEARS", default=3)
+
 LICENCE_RENEWAL_WINDOW_DAYS = env.int("DAFTAR_LICENCE_RENEWAL_WINDOW_DAYS", default=60)
 LICENCE_GRACE_DAYS = env.int("DAFTAR_LICENCE_GRACE_DAYS", default=30)
 # A renewal re-asks the outside bodies whose answers are older than this (example figure).

@@ -7,6 +7,8 @@ SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noq
 SMS_BACKEND = "locmem"
 SMS_DIR = BASE_DIR / "var" / "test-sms"
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests travel in time between two clock sweeps: no gap is an outage unless a test says so.
+OUTAGE_HEARTBEAT_GAP_MINUTES = 0
 OUTBOX_LINGER_SECONDS = 0.0
 VERIFICATION_LOG_SPOOL = False  # tests that spool turn it on
 SPOOL_FLUSH_THREAD = False  # the spool's tests flush when they choose

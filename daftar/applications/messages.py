@@ -62,3 +62,22 @@ INSPECTION_INCOMPLETE = "نتیجهٔ بازدید باید کاربری، مس�
 # none of the required ones rejected (those go back to the applicant by a correction request)
 DOCUMENTS_UNREVIEWED = "پیش از تأیید مدارک، همهٔ مدارک را بررسی کنید؛ هنوز بررسی نشده: {titles}."
 DOCUMENTS_REJECTED_NEED_CORRECTION = "این مدارک رد شده‌اند؛ به جای تأیید مدارک، از متقاضی درخواست اصلاح کنید: {titles}."
+
+# Deadlines with consequences (issue 21 §2, consequences.py); P1
+LAW_FACILITATION = "قانون تسهیل صدور مجوزهای کسب‌وکار"
+DEEMED_APPROVAL_NOTE = (
+    "مهلت قانونی بررسی پرونده گذشت و شهرداری تصمیمی نگرفت؛ به حکم قانون تسهیل صدور مجوزهای کسب‌وکار"
+    " درخواست شما تأییدشده به شمار می‌آید و مجوز صادر شد."
+)
+ESCALATED_NOTE = "مهلت قانونی مرحلهٔ «{status}» گذشت؛ پرونده به مرجع بالاتر ارجاع شد که باید تا {due} تصمیم بگیرد."
+SMS_DEEMED_APPROVAL = (
+    "دفتر: مهلت قانونی پروندهٔ {code} گذشت و به حکم قانون تسهیل صدور مجوزهای کسب‌وکار مجوز شما به شمارهٔ {number} صادر شد."
+)
+SMS_ESCALATED = "دفتر: مهلت قانونی پروندهٔ {code} گذشت؛ پرونده به مرجع بالاتر ارجاع شد و باید تا {due} تصمیم گرفته شود."
+SMS_ESCALATED_HEAD = "دفتر: مهلت قانونی پروندهٔ {code} («{status}») گذشت و به شما ارجاع شد؛ تا {due} تصمیم بگیرید."
+SMS_REMINDER_STAFF = "دفتر: یادآوری: مهلت قانونی پروندهٔ {code} («{status}») {left} به پایان می‌رسد ({due})."
+SMS_REMINDER_HEAD = (
+    "دفتر: مهلت قانونی پروندهٔ {code} («{status}») {left} به پایان می‌رسد ({due}) و هنوز تصمیمی گرفته نشده است."
+)
+LEFT_TODAY = "امروز"
+LEFT_DAYS = "تا {days} روز کاری دیگر"

@@ -9,9 +9,12 @@ deadline (``due_at``) so that queues filter and sort on an index.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from daftar.accounts.constants import Role
+from daftar.accounts.models import RoleAssignment
 from daftar.kernel.lifecycle import LifecycleModel, StatusField
 
 from .workflow import CASE, FINAL, MOVES, Status
@@ -149,6 +152,7 @@ class StageClock(models.Model):
     class Party(models.TextChoices):
         MUNICIPALITY = "municipality", "شهرداری"
         APPLICANT = "applicant", "متقاضی"
+        HEAD = "head", "مرجع بالاتر"  # the 7 working days of an escalation (P1, consequences.py)
 
     application = models.ForeignKey(Application, related_name="clocks", on_delete=models.CASCADE)
     stage = models.CharField("مرحله", max_length=24, choices=Status.choices)
@@ -169,3 +173,117 @@ class StageClock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage} تا {self.due_at:%Y-%m-%d}"
+
+
+# Deadlines with consequences (issue 21 §2, docs/deadlines.md, decision 0046) ----------------
+
+
+class DeadlineSettings(models.Model):
+    """A municipality's reminders before a legal clock runs out, in working days before its end.
+
+    Missing row: the example defaults of ``settings.DEADLINE_REMINDERS``."""
+
+    municipality = models.OneToOneField(
+        "municipalities.Municipality", verbose_name="شهرداری", related_name="+", on_delete=models.CASCADE
+    )
+    staff_days = models.JSONField(
+        "یادآوری به کارشناس (روز کاری پیش از پایان مهلت)", default=list, help_text="مثلاً [2, 1]"
+    )
+    head_days = models.JSONField(
+        "یادآوری به مرجع بالاتر (روز کاری پیش از پایان مهلت)", default=list, help_text="مثلاً [0]"
+    )
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="مرجع بالاتر",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+        help_text="خالی: همهٔ مرجعان صدور مجوز همین شهرداری",
+    )
+
+    class Meta:
+        verbose_name = "تنظیم یادآوری مهلت"
+        verbose_name_plural = "تنظیم‌های یادآوری مهلت"
+
+    def __str__(self) -> str:
+        return str(self.municipality)
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("staff_days", "head_days"):
+            values = getattr(self, field)
+            if not isinstance(values, list) or not all(
+                isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 30 for v in values
+            ):
+                errors[field] = "فهرستی از عددهای ۰ تا ۳۰ بنویسید، مانند [2, 1]."
+        if (
+            self.head_id
+            and self.municipality_id
+            and not RoleAssignment.objects.filter(
+                user_id=self.head_id, municipality_id=self.municipality_id, role=Role.LICENSING_AUTHORITY
+            ).exists()
+        ):
+            errors["head"] = "مرجع بالاتر باید در همین شهرداری نقش مرجع صدور مجوز داشته باشد."
+        if errors:
+            raise ValidationError(errors)
+
+
+class DeadlineConsequence(models.Model):
+    """What happens when a stage's clock runs out, per municipality and licence type (P1).
+
+    Missing row: escalation to the head."""
+
+    class Kind(models.TextChoices):
+        ESCALATION = "escalation", "ارجاع به مرجع بالاتر (۷ روز کاری)"
+        DEEMED_APPROVAL = "deemed_approval", "تأیید و صدور مجوز به حکم قانون"
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name="شهرداری", related_name="+", on_delete=models.CASCADE
+    )
+    licence_type = models.ForeignKey(
+        "rules.LicenceType", verbose_name="نوع مجوز", related_name="+", on_delete=models.CASCADE
+    )
+    kind = models.CharField("پیامد", max_length=16, choices=Kind.choices, default=Kind.ESCALATION)
+
+    class Meta:
+        verbose_name = "پیامد پایان مهلت"
+        verbose_name_plural = "پیامدهای پایان مهلت"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "licence_type"], name="deadline_consequence_one")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.licence_type} — {self.get_kind_display()}"
+
+
+class SentReminder(models.Model):
+    """One reminder sent for one clock to one person at one offset: never sent twice (the
+    unique row is taken before the SMS is queued, in the same transaction)."""
+
+    clock = models.ForeignKey(StageClock, related_name="+", on_delete=models.CASCADE)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
+    to_head = models.BooleanField(default=False)
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "یادآوری فرستاده‌شده"
+        verbose_name_plural = "یادآوری‌های فرستاده‌شده"
+        constraints = [
+            models.UniqueConstraint(fields=["clock", "recipient", "to_head", "days_before"], name="sent_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clock_id} → {self.recipient_id} ({self.days_before})"
+
+
+class OutageExtension(models.Model):
+    """An outage whose lost working time was added to the running clocks (once)."""
+
+    outage = models.OneToOneField("core.Outage", related_name="+", on_delete=models.CASCADE)
+    clocks = models.PositiveIntegerField(default=0)
+    applied_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.outage_id}: {self.clocks}"

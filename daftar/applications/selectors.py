@@ -102,7 +102,10 @@ def role_queue_filter(actor: Any) -> Q | None:
 def is_overdue(application: Application, now: dt.datetime) -> bool:
     """Past the municipality's deadline (the applicant's own correction deadline is not "overdue":
     it expires the case instead). The one definition the queues, badges and exports use."""
-    return bool(application.due_at and application.due_at < now and application.status in CLOCKED)
+    if application.status not in CLOCKED:
+        return False
+    # flagged by the sweep: the stage's legal time ran out, even while the head's 7 days run
+    return bool(application.overdue or (application.due_at and application.due_at < now))
 
 
 def queue(actor: Any, params: Any) -> QuerySet[Application]:
@@ -136,9 +139,10 @@ def queue(actor: Any, params: Any) -> QuerySet[Application]:
     overdue = (params.get("overdue") or "").strip().lower()
     now = timezone.now()
     if overdue in ("1", "true", "yes"):
-        qs = qs.filter(due_at__lt=now, status__in=CLOCKED)  # the municipality's clocks, not the applicant's
+        # the municipality's clocks, not the applicant's; an escalated case stays overdue (issue 21 §2)
+        qs = qs.filter(Q(due_at__lt=now) | Q(overdue=True), status__in=CLOCKED)
     elif overdue in ("0", "false", "no"):
-        qs = qs.exclude(due_at__lt=now, status__in=CLOCKED)
+        qs = qs.exclude(Q(due_at__lt=now) | Q(overdue=True), status__in=CLOCKED)
     acknowledged = (params.get("acknowledged") or "").strip().lower()
     if acknowledged in ("0", "false", "no"):
         qs = qs.filter(acknowledged_at__isnull=True)

@@ -148,6 +148,9 @@ CASE = Lifecycle.declare(
             ("reason", "conditions"),
         ),
         _m("issue_licence", "صدور مجوز", {Status.APPROVED}, Status.LICENCE_ISSUED, {Role.LICENSING_AUTHORITY}),
+        # P1 (the business-licence facilitation law): the body's silence past the legal time is
+        # approval; the system issues the licence (consequences.py, per municipality and type)
+        _m("deemed_approval", "صدور مجوز به حکم قانون", CLOCKED, Status.LICENCE_ISSUED, {SYSTEM}),
         _m(
             "expire",
             "انقضای مهلت اصلاح",

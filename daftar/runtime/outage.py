@@ -27,15 +27,18 @@ next request opens a new one.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db import InterfaceError, OperationalError
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from daftar.kernel import messages as m
 from daftar.kernel.api import error_body
@@ -159,3 +162,34 @@ class DatabaseOutageMiddleware:
             return None
         _warn(request, exception)
         return outage_response(request)
+
+
+# Outages as periods (issue 21 §2) ---------------------------------------------------------------
+# The 503 above is what a request sees; legal clocks need to know *how long* the system was down.
+# A periodic task beats (``outage_heartbeat``); a gap between two beats longer than
+# ``settings.OUTAGE_HEARTBEAT_GAP_MINUTES`` means nothing ran (database, workers or beat down),
+# and the gap is recorded as an ``Outage``. An administrator can record one in the admin too.
+
+HEARTBEAT_REASON = "وقفه در کار زمان‌بندی سامانه (ثبت خودکار)"
+
+
+def outage_heartbeat(name: str, now: Any = None) -> Any:
+    """Record a beat of ``name``; returns the ``Outage`` recorded for the gap before it, if any.
+
+    Two beats at once (two workers) record one outage: the row is locked."""
+    from .models import Heartbeat, Outage  # here: the middleware imports this module before the app registry
+
+    now = now or timezone.now()
+    if settings.OUTAGE_HEARTBEAT_GAP_MINUTES <= 0:  # switched off (the tests travel in time between sweeps)
+        return None
+    gap = dt.timedelta(minutes=settings.OUTAGE_HEARTBEAT_GAP_MINUTES)
+    with transaction.atomic():
+        beat, created = Heartbeat.objects.select_for_update().get_or_create(name=name, defaults={"beat_at": now})
+        if created or beat.beat_at >= now:
+            return None
+        last, beat.beat_at = beat.beat_at, now
+        beat.save(update_fields=["beat_at"])
+        if now - last <= gap:
+            return None
+        log.warning("outage recorded: no %s beat from %s to %s", name, last.isoformat(), now.isoformat())
+        return Outage.objects.create(started_at=last, ended_at=now, reason=HEARTBEAT_REASON)

@@ -126,6 +126,7 @@ def _public(data: dict[str, Any]) -> dict[str, Any]:
         "measured_area_m2",
         "equipment",
         "location",
+        "law",
     )
     return {k: data[k] for k in keep if k in data}
 
@@ -177,6 +178,10 @@ def _apply(
     if action == "issue_licence":
         application.licence_number = _licence_number(application, actor)
         return application.licence_number
+    if action == "deemed_approval":  # P1: silence past the legal time is approval
+        application.decision_reason = msg.DEEMED_APPROVAL_NOTE
+        application.licence_number = _licence_number(application, actor)
+        return msg.DEEMED_APPROVAL_NOTE
     return ""
 
 
@@ -198,6 +203,12 @@ def _notify(application: Application, action: str, old: str, new: str, note: str
     code = application.tracking_code or ""
     if action == "submit":
         _sms(application, msg.SMS_SUBMITTED.format(code=code), "application_submitted")
+    elif action == "deemed_approval":  # P1: the law, named
+        _sms(
+            application,
+            msg.SMS_DEEMED_APPROVAL.format(code=code, number=application.licence_number),
+            "application_deemed_approval",
+        )
     elif new == Status.CORRECTION_REQUESTED:
         due = to_jalali(application.due_at, with_time=False) if application.due_at else ""
         _sms(application, msg.SMS_CORRECTION.format(code=code, due=due, reason=note), "application_correction")

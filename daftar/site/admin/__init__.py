@@ -23,7 +23,7 @@ from django.urls import reverse
 from daftar.accounts.constants import Role
 from daftar.accounts.policy import holds_anywhere
 
-from . import audit, municipalities  # noqa: F401  (registers their admin)
+from . import audit, municipalities, outages  # noqa: F401  (registers their admin)
 
 admin.site.site_header = "مدیریت سامانهٔ دفاتر خدمات الکترونیک شهر"
 admin.site.site_title = "مدیریت دفتر"
