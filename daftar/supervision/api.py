@@ -46,8 +46,10 @@ def _licence(request: Request, number: str) -> Licence:
 
 
 def _notice(request: Request, pk: int) -> Notice:
+    """The notice a move is asked on: found in the municipalities where the caller is staff (or
+    theirs as holder), so a role without the move gets 403 from the service, as on the desk."""
     notice = (
-        policy.visible_notices(request.user)
+        policy.municipal_notices(request.user)
         .select_related("licence__holder", "licence__municipality")
         .filter(pk=pk)
         .first()
