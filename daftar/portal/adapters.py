@@ -86,7 +86,7 @@ SIMULATED_APPLICATIONS: tuple[dict[str, Any], ...] = tuple(
             "government_employee": False,
             "represents_other_office": False,
             "degree_level": "bachelor",
-            "degree_field": "computer_engineering",
+            "degree_field": "urban_planning",
             "experience_years": 3,
             "training_completed": True,
             "premises_area_m2": 60,

@@ -1,15 +1,16 @@
 """Who sees the portal's outbox and asks for a retry (the one place that decides it).
 
 The licensing authority and the municipality administrator of a municipality see its messages
-to the national portal and may ask for another attempt. Someone holding neither role anywhere
-gets 403; a message of another municipality is the same 404 as one that does not exist.
+to the national portal and may ask for another attempt. The list answers 403 to someone
+holding neither role anywhere (an applicant). A message is the same 404 as one that does not
+exist to anyone outside its municipality's staff; its other staff (a reviewer) get 403.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from daftar.accounts.constants import Role
+from daftar.accounts.constants import STAFF_ROLES, Role
 from daftar.accounts.policy import holds, holds_anywhere, municipalities_where, not_found
 from daftar.kernel.errors import ApplicationError
 
@@ -31,8 +32,12 @@ def may_retry(actor: Any, message: Any) -> bool:
     return holds(actor, ROLES, message.municipality_id)
 
 
-def refuse(actor: Any) -> ApplicationError:
-    """No role anywhere: 403; a role, but not where the message belongs: not found."""
-    if may_see_outbox(actor):
-        return not_found()
+def forbidden() -> ApplicationError:
     return ApplicationError(msg.NOT_PERMITTED, code="permission_denied", status=403)
+
+
+def refuse_retry(actor: Any, message: Any) -> ApplicationError:
+    """The municipality's other staff: 403; anyone else: not found."""
+    if holds(actor, STAFF_ROLES, message.municipality_id):
+        return forbidden()
+    return not_found()

@@ -40,7 +40,7 @@ def _waiting(request: HttpRequest):  # type: ignore[no-untyped-def]
 @login_required
 def outbox(request: HttpRequest) -> HttpResponse:
     if not policy.may_see_outbox(request.user):
-        _refused(policy.refuse(request.user))
+        _refused(policy.forbidden())
     page = Paginator(_waiting(request), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
@@ -57,9 +57,10 @@ def outbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
     message = PortalMessage.objects.filter(pk=pk).select_related("municipality").first()
-    if message is None or not policy.may_retry(request.user, message):
-        _refused(policy.refuse(request.user))
-    assert message is not None
+    if message is None:
+        raise Http404
+    if not policy.may_retry(request.user, message):
+        _refused(policy.refuse_retry(request.user, message))
     if message.sent_at is not None:
         messages.info(request, msg.ALREADY_SENT)
     elif portal_retry_now(message=message, actor=request.user):
