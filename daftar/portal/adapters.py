@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from typing import Any, Protocol
 
 import requests
@@ -169,9 +170,7 @@ class HttpAdapter:
         data = self._call("post", PATHS[kind], timeout=timeout, json={"kind": kind, **payload})
         if kind in LICENCE_KINDS:
             national_id = data.get("national_id")
-            if not (isinstance(national_id, str) and len(national_id) == 16 and national_id.isascii()):
-                raise self._malformed(kind, data)
-            if not national_id.isdigit():
+            if not (isinstance(national_id, str) and re.fullmatch(r"[0-9]{16}", national_id)):
                 raise self._malformed(kind, data)
         return data
 

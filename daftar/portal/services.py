@@ -111,7 +111,7 @@ def _hand_over(message_id: int) -> None:
 def on_case_moved(application: Application, action: str, old: str, new: str) -> list[PortalMessage]:
     """What a case's move tells the portal: its new status; the decision when it is one; the
     licence when it was issued. Drafts are the applicant's own business and are not sent."""
-    if application.tracking_code is None or old == new == Status.DRAFT:
+    if application.tracking_code is None:  # never submitted
         return []
     at = timezone.now().isoformat()
     base = case_payload(application)
