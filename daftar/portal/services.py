@@ -48,6 +48,7 @@ from .models import Kind, PortalApplication, PortalMessage
 log = logging.getLogger(__name__)
 
 DECISIONS = {Status.APPROVED: "approved", Status.REJECTED: "rejected"}
+DEEMED = "deemed_approval"  # silence past the legal time: the licence issued by law (P1)
 
 
 # --- what goes out ------------------------------------------------------------------------------
@@ -123,7 +124,10 @@ def on_case_moved(application: Application, action: str, old: str, new: str) -> 
             payload={**base, "status": new, "status_display": Status(new).label, "action": action, "at": at},
         )
     ]
-    if new in DECISIONS and old != new:
+    decision = DECISIONS.get(Status(new)) if old != new else None
+    if action == DEEMED:
+        decision = DEEMED
+    if decision:
         sent.append(
             portal_enqueue(
                 kind=Kind.DECISION,
@@ -131,14 +135,14 @@ def on_case_moved(application: Application, action: str, old: str, new: str) -> 
                 application=application,
                 payload={
                     **base,
-                    "decision": DECISIONS[Status(new)],
+                    "decision": decision,
                     "reason": application.decision_reason,
                     "failed_conditions": list(application.failed_conditions or []),
                     "at": at,
                 },
             )
         )
-    if action == "issue_licence":
+    if new == Status.LICENCE_ISSUED and old != new:  # issued by the authority or deemed approved (P1)
         licence = Licence.objects.select_related("municipality", "licence_type", "holder", "application").get(
             application=application
         )

@@ -75,6 +75,15 @@ def test_a_rejection_is_sent_as_a_decision_with_its_reason(make_licence) -> None
     assert on_case_moved(draft, "withdraw", "draft", "withdrawn") == []
 
 
+def test_a_deemed_approval_is_a_decision_and_registers_the_licence(make_licence) -> None:
+    licence = make_licence()
+    licence.application.tracking_code = "AB12-CD34-GH"
+    sent = on_case_moved(licence.application, "deemed_approval", "final_review", "licence_issued")
+    assert [m.kind for m in sent] == ["status_changed", "decision", "licence_issued"]
+    assert sent[1].payload["decision"] == "deemed_approval"
+    assert sent[2].licence_id == licence.pk and sent[2].payload["number"] == licence.number
+
+
 def test_nothing_is_lost_while_the_portal_is_down(make_licence) -> None:
     licence = make_licence()
     message = licence_enqueue(licence, kind="register_licence")
