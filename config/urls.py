@@ -58,6 +58,7 @@ urlpatterns = [
     path("desk/authority/", include("daftar.desk.authority.urls")),
     path("desk/supervision/", include("daftar.desk.supervisor.urls")),
     path("desk/municipality/", include("daftar.desk.municipal.urls")),
+    path("desk/portal/", include("daftar.portal.urls")),  # the national portal's outbox (issue 21)
     path("licences/public-key.pem", public_key_pem_view, name="licences-public-key-pem"),
     # the login captcha's picture and sound (django-simple-captcha's own views are not routed:
     # its refresh minted captchas without limit; decision 0028)

@@ -329,6 +329,14 @@ PAGES: dict[tuple[str, str], Row] = {
         cells(ok="licensing_authority", forbid="owner reviewer examiner inspector supervisor municipality_admin"),
         body=lambda w: {"action": "suspend", "step": "preview"},
     ),
+    # asking the national portal again (issue 21): its licensing authority and administrator
+    ("POST", "/desk/portal/{pk}/retry/"): Row(
+        cells(
+            ok="licensing_authority municipality_admin",
+            forbid="reviewer examiner inspector supervisor",
+        ),
+        pk="portal_message",
+    ),
     ("GET", "/desk/authority/notices/{pk}/"): Row(
         cells(
             ok="licensing_authority", forbid="owner " + _others(CASE_STAFF, but="licensing_authority") + " supervisor"

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "daftar.inquiries",
     "daftar.licences",
     "daftar.assessments",
+    "daftar.portal",  # the national licensing portal connector (issue 21)
     "daftar.supervision",
     "daftar.inspections",
     "daftar.catalogue",
@@ -416,6 +417,23 @@ OWNERSHIP_HTTP_KEY = env.str("DAFTAR_OWNERSHIP_HTTP_KEY", default=INQUIRY_HTTP_K
 OWNERSHIP_TIMEOUT = env.float("DAFTAR_OWNERSHIP_TIMEOUT", default=5.0)
 OWNERSHIP_CHECKS_PER_DAY = env.int("DAFTAR_OWNERSHIP_CHECKS_PER_DAY", default=10)
 QUEUE_PAGE_SIZE = env.int("DAFTAR_QUEUE_PAGE_SIZE", default=25)
+# The national licensing portal (S4, issue 21, docs/portal.md): "simulator" (development, tests,
+# the demo) or "http". Messages to it wait in its outbox and are retried with a doubling delay
+# from RETRY_BASE up to RETRY_MAX seconds, never dropped; a message with ALERT_ATTEMPTS failed
+# attempts is shown as failed on /desk/portal/. Example figures.
+PORTAL_BACKEND = env.str("DAFTAR_PORTAL_BACKEND", default="simulator")
+PORTAL_HTTP_URL = env.str("DAFTAR_PORTAL_HTTP_URL", default="")
+PORTAL_HTTP_KEY = env.str("DAFTAR_PORTAL_HTTP_KEY", default="")
+PORTAL_TIMEOUT = env.float("DAFTAR_PORTAL_TIMEOUT", default=10.0)
+PORTAL_LEASE_SECONDS = env.int("DAFTAR_PORTAL_LEASE_SECONDS", default=120)
+PORTAL_RETRY_BASE_SECONDS = env.int("DAFTAR_PORTAL_RETRY_BASE_SECONDS", default=60)
+PORTAL_RETRY_MAX_SECONDS = env.int("DAFTAR_PORTAL_RETRY_MAX_SECONDS", default=6 * 3600)
+PORTAL_ALERT_ATTEMPTS = env.int("DAFTAR_PORTAL_ALERT_ATTEMPTS", default=5)
+CELERY_BEAT_SCHEDULE["sweep-portal"] = {"task": "daftar.portal.tasks.sweep_portal", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["pull-portal-applications"] = {
+    "task": "daftar.portal.tasks.pull_portal_applications",
+    "schedule": env.float("DAFTAR_PORTAL_PULL_SECONDS", default=5 * 60.0),
+}
 
 # --- Deadlines with consequences (issue 21 §2, docs/deadlines.md) ------------------------
 # Reminders before a legal clock's end, in working days before it, when a municipality set none

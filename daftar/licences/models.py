@@ -56,6 +56,9 @@ class Licence(LifecycleModel):
     sanctioned_from = models.DateField("آغاز تعلیق یا لغو", null=True, blank=True)
     renewals = models.PositiveSmallIntegerField("دفعات تمدید", default=0)
     payload = models.TextField("دادهٔ امضاشده", blank=True)
+    # the licence's unique id on the national licensing portal (S4), blank until the portal
+    # answers its registration (daftar.portal, decision 0044); not in the signed payload
+    national_id = models.CharField("شناسهٔ یکتای ملی", max_length=32, blank=True)
     signature = models.CharField("امضا", max_length=128, blank=True)
 
     class Meta:

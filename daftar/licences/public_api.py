@@ -62,6 +62,9 @@ VerificationSchema = inline_serializer(
         "revoked_at": serializers.DateTimeField(allow_null=True),
         "revoked_at_jalali": serializers.CharField(allow_null=True),
         "signature_valid": serializers.BooleanField(),
+        "national_id": serializers.CharField(
+            help_text="the licence's unique id on the national licensing portal (16 digits); empty until given"
+        ),
         "qr": serializers.DictField(required=False, help_text="only with ?p=<payload>.<signature>"),
     },
 )

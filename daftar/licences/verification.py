@@ -131,6 +131,8 @@ def verification_body(licence: Licence, today: dt.date | None = None) -> dict[st
         "revoked_at": revoked,
         "revoked_at_jalali": jalali_iso(revoked),
         "signature_valid": signature_valid(licence),
+        # the licence's unique id on the national licensing portal (S4), empty until given
+        "national_id": licence.national_id,
     }
 
 
