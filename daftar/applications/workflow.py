@@ -150,7 +150,7 @@ CASE = Lifecycle.declare(
         _m("issue_licence", "صدور مجوز", {Status.APPROVED}, Status.LICENCE_ISSUED, {Role.LICENSING_AUTHORITY}),
         # P1 (the business-licence facilitation law): the body's silence past the legal time is
         # approval; the system issues the licence (consequences.py, per municipality and type)
-        _m("deemed_approval", "صدور مجوز به حکم قانون", CLOCKED, Status.LICENCE_ISSUED, {SYSTEM}),
+        _m("deemed_approval", "صدور مجوز به حکم قانون", CLOCKED, Status.LICENCE_ISSUED, {SYSTEM}, "approvable"),
         _m(
             "expire",
             "انقضای مهلت اصلاح",

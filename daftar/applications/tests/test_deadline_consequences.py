@@ -28,7 +28,7 @@ from daftar.notifications.models import OutboxMessage
 from daftar.runtime.models import Outage
 from daftar.runtime.outage import outage_heartbeat
 
-from .helpers import client_for, submitted_case
+from .helpers import client_for, submitted_case, through_review, to_final_review
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +154,15 @@ def test_deemed_approval_issues_exactly_one_licence_naming_the_law(case):
         licence_type=case.call.licence_type,
         kind=DeadlineConsequence.Kind.DEEMED_APPROVAL,
     )
+    # through review, exam, interview and the inspection: the authority's decision is what is late
+    with time_machine.travel(at("2026-05-05"), tick=False):
+        through_review(case.pk)
+        to_final_review(case.pk, exam=80)
+    case.refresh_from_db()
+    assert case.status == "final_review"
+    from daftar.inquiries.models import Inquiry, InquiryStatus  # the bodies have answered (the guard asks)
+
+    assert Inquiry.objects.filter(application=case).update(status=InquiryStatus.PASSED) == 5
     with time_machine.travel(_clock(case).due_at + dt.timedelta(hours=11), tick=False):
         assert clocks_tick()["deemed_approval"] == 1
         assert clocks_tick()["deemed_approval"] == 0
@@ -263,3 +272,20 @@ def test_two_sweeps_at_once_issue_one_licence_and_send_each_reminder_once(case):
     assert len({m.to for m in _sms("deadline_reminder")}) == len(_sms("deadline_reminder"))  # once per person
     assert Licence.objects.filter(application=case).count() == 1
     assert AuditEntry.objects.filter(action="application.deemed_approval").count() == 1
+
+
+def test_deemed_approval_never_skips_the_approval_checks(case):
+    """A case whose clock runs out before its review, exam and inspection (its conditions not
+    shown yet, its inquiries unanswered) is escalated, not issued a licence: deemed approval takes
+    the same checks as the authority's own approval (quota, conditions, inquiries)."""
+    DeadlineConsequence.objects.create(
+        municipality=case.municipality,
+        licence_type=case.call.licence_type,
+        kind=DeadlineConsequence.Kind.DEEMED_APPROVAL,
+    )
+    with time_machine.travel(_clock(case).due_at + dt.timedelta(hours=11), tick=False):
+        done = clocks_tick()
+    assert done["deemed_approval"] == 0
+    case.refresh_from_db()
+    assert case.status == "submitted" and case.escalated_at is not None
+    assert not Licence.objects.filter(application=case).exists()
