@@ -42,7 +42,7 @@ class PortalMessageAdmin(ReadOnly):
 @admin.register(PortalApplication)
 class PortalApplicationAdmin(ReadOnly):
     municipality_field = "application__municipality"
-    list_display = ["reference", "application", "received"]
+    list_display = ["reference", "application", "refused_reason", "received"]
     received = jalali_column("received_at", "زمان دریافت")
     search_fields = ["reference", "application__tracking_code"]
     list_select_related = ["application"]

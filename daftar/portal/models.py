@@ -59,12 +59,22 @@ class PortalMessage(models.Model):
 
 class PortalApplication(models.Model):
     """An application filed on the portal and the case it became here: ``reference`` is the
-    portal's own id, unique, so the same portal application never becomes two cases."""
+    portal's own id, unique, so the same portal application never becomes two cases.
+
+    One refused for the applicant's identity (the mobile's account has another national code,
+    or the code is another account's) has no case and its ``refused_reason``: it is not taken
+    again on the next pull."""
 
     reference = models.CharField("شناسهٔ درخواست در درگاه", max_length=64, unique=True)
     application = models.OneToOneField(
-        "applications.Application", verbose_name="پرونده", related_name="portal_link", on_delete=models.PROTECT
+        "applications.Application",
+        verbose_name="پرونده",
+        related_name="portal_link",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
+    refused_reason = models.CharField("دلیل نپذیرفتن", max_length=200, blank=True)
     payload = models.JSONField("درخواست دریافتی", default=dict)
     received_at = models.DateTimeField("زمان دریافت", default=timezone.now)
 

@@ -13,6 +13,8 @@ Inbound: ``portal_import`` takes the applications the portal lists and makes eac
 case in the open call of its municipality and licence type, linked by its ``reference``
 (unique: the same portal application never becomes two cases). An applicant without an
 account gets one by mobile (server-side, so nothing is enumerated), recorded in the audit chain.
+One whose national code does not match the mobile's account, or is another account's, is
+refused and kept as refused (``portal_application_refuse``), never retried.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from daftar.audit.services import audit_record
 from daftar.calls.models import Call
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.validators import normalize_mobile, normalize_national_code
-from daftar.licences.models import Licence
+from daftar.licences.models import Licence, LicenceStatus
 from daftar.notifications.services import outbox_enqueue
 
 from . import messages as msg
@@ -77,6 +79,7 @@ def licence_payload(licence: Licence) -> dict[str, Any]:
         "holder_national_code": licence.holder.national_code or "",
         "holder_name": licence.holder_name,
         "office_name": licence.office_name,
+        "status": licence.status,
         "issued_at": licence.issued_at.isoformat(),
         "valid_from": licence.valid_from.isoformat(),
         "valid_until": licence.valid_until.isoformat(),
@@ -261,6 +264,15 @@ def portal_import() -> ImportResult:
             continue
         try:
             portal_application_accept(reference=reference, row=row)
+        except IdentityMismatch as exc:  # kept as refused: taken again, it would only be refused again
+            try:
+                portal_application_refuse(reference=reference, row=row, reason=str(exc))
+            except IntegrityError:
+                result.known.append(reference)
+                continue
+            result.refused[reference] = str(exc)
+            log.warning("portal_application_refused reference=%s error=%s", reference, exc)
+            continue
         except (ApplicationError, ValidationError, ValueError, KeyError, TypeError) as exc:
             result.refused[reference] = str(getattr(exc, "message", exc))
             log.warning("portal_application_refused reference=%s error=%s", reference, exc)
@@ -285,18 +297,32 @@ def _call_for(row: dict[str, Any]) -> Call:
     return calls[0]
 
 
+class IdentityMismatch(ValueError):
+    """The portal's applicant is not the account the mobile belongs to (operator's English)."""
+
+
 def _applicant(person: dict[str, Any]) -> User:
+    """The account of the portal's applicant: by mobile, and never against the national code.
+
+    The mobile's account with another national code, or the portal's national code already
+    another account's, is refused (``IdentityMismatch``): a case is never attached to someone
+    else, and a known national code never gets a second account."""
     mobile = normalize_mobile(str(person["mobile"]))
+    try:
+        code = normalize_national_code(str(person.get("national_code") or ""))
+    except ValidationError:  # the portal's own record; the person corrects it on the profile
+        code = ""
+    owner = User.objects.filter(mobile=mobile).first()
+    if owner is not None and owner.national_code and owner.national_code != code:
+        raise IdentityMismatch("the mobile's account has another national code")
+    holder = User.objects.filter(national_code=code).first() if code else None
+    if holder is not None and (owner is None or holder.pk != owner.pk):
+        raise IdentityMismatch("the national code belongs to another account")
     user, created = user_get_or_create(mobile=mobile)
     if created:
-        try:
-            code = normalize_national_code(str(person.get("national_code") or ""))
-        except ValidationError:  # the portal's own record; the person corrects it on the profile
-            code = ""
         user.first_name = str(person.get("first_name") or "")[:150]
         user.last_name = str(person.get("last_name") or "")[:150]
-        if code and not User.objects.filter(national_code=code).exists():
-            user.national_code = code
+        user.national_code = code
         user.save()
         audit_record(
             actor=None,
@@ -306,6 +332,20 @@ def _applicant(person: dict[str, Any]) -> User:
             data={"source": "national_portal"},
         )
     return user
+
+
+def portal_application_refuse(*, reference: str, row: dict[str, Any], reason: str) -> PortalApplication:
+    """Keep a portal application refused for its applicant's identity: no case, an audit entry."""
+    with transaction.atomic():
+        refused = PortalApplication.objects.create(reference=reference, payload=row, refused_reason=reason[:200])
+        audit_record(
+            actor=None,
+            actor_label="system",
+            action="portal.application_refused",
+            obj=refused,
+            data={"reference": reference, "reason": reason},
+        )
+    return refused
 
 
 def portal_application_accept(*, reference: str, row: dict[str, Any]) -> Application:
@@ -346,10 +386,14 @@ def _submit_if_complete(application: Application, applicant: User) -> bool:
 # --- licences issued before the connector -------------------------------------------------------
 
 
+REGISTRABLE = (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED)  # a revoked or expired one is not registered
+
+
 def unregistered_licences() -> Any:
-    """Licences without a national id and without a registration still on its way."""
+    """Licences in force (active or suspended) without a national id and without a registration
+    still on its way."""
     waiting = PortalMessage.objects.filter(sent_at__isnull=True, kind__in=LICENCE_KINDS).values("licence_id")
-    return Licence.objects.filter(national_id="").exclude(pk__in=waiting).order_by("pk")
+    return Licence.objects.filter(national_id="", status__in=REGISTRABLE).exclude(pk__in=waiting).order_by("pk")
 
 
 def portal_register_licences(*, dry_run: bool = False) -> int:

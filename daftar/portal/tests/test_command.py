@@ -7,9 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from daftar.licences.models import Licence
+from daftar.licences.models import Licence, LicenceStatus
 from daftar.portal.adapters import national_id_for
 from daftar.portal.models import PortalMessage
+from daftar.portal.services import licence_payload
 from daftar.portal.tasks import sweep_portal
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +34,16 @@ def test_dry_run_counts_then_the_real_run_queues_once(make_licence) -> None:
     assert sweep_portal() == 2
     assert Licence.objects.get(pk=old[0].pk).national_id == national_id_for(old[0].number)
     assert run("--dry-run") == "would queue 0 licence(s) for registration (dry run)\n"
+
+
+def test_only_licences_in_force_are_registered_with_their_status(make_licence) -> None:
+    active = make_licence()
+    suspended = make_licence(status=LicenceStatus.SUSPENDED)
+    make_licence(status=LicenceStatus.REVOKED)
+    make_licence(status=LicenceStatus.EXPIRED)
+    assert run() == "queued 2 licence(s) for registration\n"
+    queued = PortalMessage.objects.filter(kind="register_licence").order_by("licence_id")
+    assert [m.licence_id for m in queued] == [active.pk, suspended.pk]
+    assert [m.payload["status"] for m in queued] == ["active", "suspended"]
+    payload = licence_payload(suspended)
+    assert payload["valid_until"] == suspended.valid_until.isoformat()

@@ -48,9 +48,8 @@ def test_portal_applications_become_cases_once(tehran_rules) -> None:
 def test_an_existing_account_is_used_and_a_bad_application_refused(tehran_rules) -> None:
     sara = User.objects.get(mobile="09120000001")
     base = SIMULATED_APPLICATIONS[0]
-    simulator_file(
-        {**base, "reference": "NLP-1405-00000010", "applicant": {**base["applicant"], "mobile": "+989120000001"}}
-    )
+    sara_applicant = {**base["applicant"], "mobile": "+989120000001", "national_code": sara.national_code}
+    simulator_file({**base, "reference": "NLP-1405-00000010", "applicant": sara_applicant})
     simulator_file({**base, "reference": "NLP-1405-00000011", "municipality": "nowhere"})
     simulator_file({**base, "reference": "NLP-1405-00000012", "district": 99})
     simulator_file({**base, "reference": "NLP-1405-00000013", "applicant": {"mobile": "12"}})
@@ -61,6 +60,40 @@ def test_an_existing_account_is_used_and_a_bad_application_refused(tehran_rules)
     assert case.applicant == sara
     assert not AuditEntry.objects.filter(action="portal.account_created", object_id=str(sara.pk)).exists()
     assert not PortalApplication.objects.filter(reference__in=result.refused).exists()
+
+
+def test_narges_application_with_saras_mobile_is_refused(tehran_rules) -> None:
+    """The mobile's account has another national code: the case is not attached to Sara."""
+    sara = User.objects.get(mobile="09120000001")
+    base = SIMULATED_APPLICATIONS[0]
+    simulator_file(
+        {**base, "reference": "NLP-1405-00000010", "applicant": {**base["applicant"], "mobile": "+989120000001"}}
+    )
+    before = Application.objects.count()
+    result = portal_import()
+    assert "NLP-1405-00000010" in result.refused and "NLP-1405-00000010" not in result.created
+    assert Application.objects.count() == before + 2  # the two simulated ones only
+    assert not Application.objects.filter(applicant=sara, portal_link__isnull=False).exists()
+    refused = PortalApplication.objects.get(reference="NLP-1405-00000010")
+    assert refused.application is None and "another national code" in refused.refused_reason
+    assert AuditEntry.objects.filter(action="portal.application_refused", object_id=str(refused.pk)).count() == 1
+    # not taken again on the next pull
+    again = portal_import()
+    assert "NLP-1405-00000010" in again.known and again.refused == {}
+    assert AuditEntry.objects.filter(action="portal.application_refused").count() == 1
+
+
+def test_a_known_national_code_never_gets_a_second_account(tehran_rules) -> None:
+    sara = User.objects.get(mobile="09120000001")
+    base = SIMULATED_APPLICATIONS[0]
+    applicant = {**base["applicant"], "mobile": "09127779999", "national_code": sara.national_code}
+    simulator_file({**base, "reference": "NLP-1405-00000020", "applicant": applicant})
+    result = portal_import()
+    assert "NLP-1405-00000020" in result.refused
+    assert not User.objects.filter(mobile="09127779999").exists()
+    assert User.objects.filter(national_code=sara.national_code).count() == 1
+    refused = PortalApplication.objects.get(reference="NLP-1405-00000020")
+    assert refused.application is None and "another account" in refused.refused_reason
 
 
 def test_the_pull_waits_while_the_portal_is_down(tehran_rules) -> None:

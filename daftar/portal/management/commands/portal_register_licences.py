@@ -1,5 +1,5 @@
 """Queue the registration on the national portal of licences issued before the connector (those
-without a national id), so that each obtains its id (decision 0044)."""
+in force, active or suspended, without a national id), so that each obtains its id (decision 0044)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from daftar.portal.services import portal_register_licences, unregistered_licenc
 
 
 class Command(BaseCommand):
-    help = "Queue licences without a national id for registration on the national portal."
+    help = "Queue licences in force (active, suspended) without a national id for registration on the portal."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--dry-run", action="store_true", help="count only, queue nothing")
