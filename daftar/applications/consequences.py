@@ -144,21 +144,51 @@ def outages_apply(now: dt.datetime) -> int:
     return done
 
 
+def _uncovered(outage: Outage) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The parts of ``outage`` that no outage applied before it covers: the same night recorded
+    by the heartbeat and by an administrator extends the clocks once, not twice."""
+    applied = (
+        Outage.objects.filter(
+            pk__in=OutageExtension.objects.values("outage_id"),
+            started_at__lt=outage.ended_at,
+            ended_at__gt=outage.started_at,
+        )
+        .exclude(pk=outage.pk)
+        .order_by("started_at")
+        .values_list("started_at", "ended_at")
+    )
+    spans, cursor = [], outage.started_at
+    for start, end in applied:
+        if start > cursor:
+            spans.append((cursor, min(start, outage.ended_at)))
+        cursor = max(cursor, end)
+        if cursor >= outage.ended_at:
+            break
+    if cursor < outage.ended_at:
+        spans.append((cursor, outage.ended_at))
+    return spans
+
+
 def _outage_apply(outage_id: int) -> int:
     with transaction.atomic():
         outage = Outage.objects.select_for_update(skip_locked=True).filter(pk=outage_id).first()
         if outage is None or OutageExtension.objects.filter(outage=outage).exists():
             return 0  # another sweep has it
-        clocks = (
-            StageClock.objects.select_for_update(of=("self",))
-            .filter(
-                finished_at__isnull=True,
-                paused_at__isnull=True,
-                started_at__lt=outage.ended_at,
-                due_at__gt=outage.started_at,  # still running when the outage began
-            )
-            .select_related("application__municipality")
+        spans = _uncovered(outage)
+        running = StageClock.objects.filter(
+            finished_at__isnull=True,
+            paused_at__isnull=True,
+            started_at__lt=outage.ended_at,
+            due_at__gt=outage.started_at,  # still running when the outage began
         )
+        # the cases first, then their clocks: the order a case's move takes them (no deadlock)
+        list(
+            Application.objects.select_for_update()
+            .filter(pk__in=running.values("application_id"))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        clocks = running.select_for_update(of=("self",)).select_related("application__municipality")
         calendars: dict[int, WorkCalendar] = {}
         changed_clocks, changed_cases = [], []
         for clock in clocks.iterator(chunk_size=1000):
@@ -166,8 +196,11 @@ def _outage_apply(outage_id: int) -> int:
             calendar = calendars.get(case.municipality_id)
             if calendar is None:
                 calendar = calendars[case.municipality_id] = calendar_for(case.municipality)
-            began = max(outage.started_at, clock.resumed_at or clock.started_at)
-            lost = working_overlap(calendar, began, outage.ended_at)
+            began = clock.resumed_at or clock.started_at
+            lost = sum(
+                (working_overlap(calendar, max(start, began), end) for start, end in spans if end > max(start, began)),
+                dt.timedelta(0),
+            )
             if not lost:
                 continue
             old_due = clock.due_at

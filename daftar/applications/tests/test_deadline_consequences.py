@@ -289,3 +289,14 @@ def test_deemed_approval_never_skips_the_approval_checks(case):
     case.refresh_from_db()
     assert case.status == "submitted" and case.escalated_at is not None
     assert not Licence.objects.filter(application=case).exists()
+
+
+def test_the_same_outage_recorded_twice_extends_the_clock_once(case):
+    """The heartbeat records the gap 12:00–15:00 and an administrator records 13:00–16:00: the
+    clock gets back 12:00–16:00 (four hours), not seven."""
+    due = _clock(case).due_at  # the end of a working day
+    Outage.objects.create(started_at=due - dt.timedelta(hours=6), ended_at=due - dt.timedelta(hours=3), reason="x")
+    Outage.objects.create(started_at=due - dt.timedelta(hours=5), ended_at=due - dt.timedelta(hours=2), reason="y")
+    with time_machine.travel(due + dt.timedelta(minutes=30), tick=False):
+        assert clocks_tick()["outage_clocks"] == 2  # the clock, once per outage row, by what is new
+    assert _clock(case).due_at == due + dt.timedelta(hours=4)
