@@ -746,3 +746,6 @@ CELERY_BEAT_SCHEDULE["housekeeping"] = {  # expired sessions, captchas, idempote
 # the municipality's working calendar from filing and again from a reopening. 10 is an EXAMPLE,
 # not a figure anyone gave; set it from the municipality's own directive.
 DAFTAR_COMPLAINT_DUE_WORKING_DAYS = env.int("DAFTAR_COMPLAINT_DUE_WORKING_DAYS", default=10)
+# Complaints one person may file a day (a flood of filings fills the supervisors' inbox and the
+# SMS outbox). 10 is an EXAMPLE.
+COMPLAINTS_PER_USER_DAILY = env.int("DAFTAR_COMPLAINTS_PER_USER_DAILY", default=10)

@@ -14,7 +14,11 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Complaint)
 class ComplaintAdmin(MunicipalityScopedAdmin):
-    """Read-only: complaints change only through their services (answer, reopen, violation)."""
+    """Read-only: complaints change only through their services (answer, reopen, violation).
+    Platform admins only: a complaint carries a citizen's own words, which a municipality's
+    administrators have no part in (the supervisors read them on their desk)."""
+
+    admin_can: frozenset[str] = frozenset()
 
     list_display = ("tracking_code", "municipality", "status", "decision", "due")
     list_filter = ("status", "decision", "municipality")

@@ -21,21 +21,23 @@ from django.utils import timezone
 from daftar.accounts.policy import is_person
 from daftar.applications.models import Application
 from daftar.audit.services import audit_record
-from daftar.kernel.errors import ApplicationError
+from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.kernel.jalali import to_jalali
-from daftar.kernel.normalize import normalize_text
+from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.municipalities.workdays import calendar_for
 from daftar.notifications.services import outbox_enqueue
 from daftar.offices.models import Office
+from daftar.runtime import ratelimit
 from daftar.supervision.models import Violation, ViolationSource
 from daftar.supervision.services import violation_record
 
 from . import messages as msg
 from . import policy
 from .models import CaseGround, Complaint, ComplaintEvent, Decision, OfficeGround
-from .workflow import COMPLAINT
+from .workflow import COMPLAINT, ComplaintStatus
 
 MIN_TEXT = 10
+MAX_TEXT = 4000  # the complainant's text and reopening reason (the pages' forms cap the same)
 MIN_ANSWER = 30  # a reasoned answer, not «رسیدگی شد»
 CODE_PREFIX = "SHK"
 # the supervision catalogue's type for an office ground, where one fits (else the supervisor picks)
@@ -51,11 +53,25 @@ def due_from(complaint_municipality: Any, start: dt.datetime) -> dt.datetime:
     return calendar_for(complaint_municipality).add_working_days(start, due_days())
 
 
-def _text(raw: object, minimum: int, message: str, field: str) -> str:
+def _text(raw: object, minimum: int, message: str, field: str, maximum: int | None = None) -> str:
     text = normalize_text(str(raw or "")).strip()
     if len(text) < minimum:
         raise ApplicationError(message, code=f"{field}_required", fields={field: [message]})
+    if maximum is not None and len(text) > maximum:
+        long = msg.TEXT_TOO_LONG.format(n=persian_digits(maximum))
+        raise ApplicationError(long, code=f"{field}_too_long", fields={field: [long]})
     return text
+
+
+def per_user_daily() -> int:
+    """Complaints one person may file in a day (setting ``COMPLAINTS_PER_USER_DAILY``)."""
+    return int(getattr(settings, "COMPLAINTS_PER_USER_DAILY", 10))
+
+
+def _count_filing(actor: Any) -> None:
+    wait = ratelimit.hit(f"complaints:{actor.pk}", limit=per_user_daily(), window=86400)
+    if wait:
+        raise ThrottledError(msg.THROTTLED.format(n=persian_digits(per_user_daily())), retry_after=wait)
 
 
 def _pk(raw: object) -> int | None:
@@ -130,7 +146,8 @@ def complaint_file(
     if chosen not in allowed:
         message = msg.GROUND_UNKNOWN.format(grounds="، ".join(allowed.values()))
         raise ApplicationError(message, code="ground_unknown", fields={"ground": [message]})
-    body = _text(text, MIN_TEXT, msg.TEXT_REQUIRED.format(n=MIN_TEXT), "text")
+    body = _text(text, MIN_TEXT, msg.TEXT_REQUIRED.format(n=MIN_TEXT), "text", MAX_TEXT)
+    _count_filing(actor)
     now = timezone.now()
     due = due_from(municipality, now)
     for _attempt in range(5):
@@ -187,12 +204,13 @@ def _keep_answer(complaint: Complaint, actor: Any, data: dict[str, Any]) -> None
 def _reopenable(complaint: Complaint, actor: Any, data: dict[str, Any]) -> None:
     if complaint.reopened_at is not None:
         raise ApplicationError(msg.REOPEN_TWICE, code="already_reopened", status=409)
-    data["text"] = _text(data.get("text"), MIN_TEXT, msg.REOPEN_TEXT.format(n=MIN_TEXT), "text")
+    data["text"] = _text(data.get("text"), MIN_TEXT, msg.REOPEN_TEXT.format(n=MIN_TEXT), "text", MAX_TEXT)
 
 
 @COMPLAINT.effect("restart_clock")
 def _restart_clock(complaint: Complaint, actor: Any, data: dict[str, Any]) -> None:
     complaint.reopen_text, complaint.reopened_at = data["text"], data["now"]
+    complaint.decision = ""  # undecided again until the second answer: no violation from a reopened complaint
     complaint.due = due_from(complaint.municipality, data["now"])
 
 
@@ -216,7 +234,7 @@ def complaint_reopen(complaint: Complaint, *, actor: Any, text: object) -> Compl
         locked = _locked(complaint)
         data: dict[str, Any] = {"text": text, "now": timezone.now()}
         COMPLAINT.take(locked, "reopen", actor=actor, may=policy.may_move, refuse=policy.refuse_move, data=data)
-        locked.save(update_fields=["status", "reopen_text", "reopened_at", "due"])
+        locked.save(update_fields=["status", "decision", "reopen_text", "reopened_at", "due"])
         ComplaintEvent.objects.create(complaint=locked, kind=ComplaintEvent.Kind.REOPENED, text=locked.reopen_text)
         _audit(actor, "reopen", locked)
     return locked
@@ -226,6 +244,15 @@ def complaint_reopen(complaint: Complaint, *, actor: Any, text: object) -> Compl
 class ViolationResult:
     violation: Violation
     created: bool
+
+
+def may_become_violation(complaint: Complaint) -> bool:
+    """An office complaint answered «وارد است» (and not reopened since) may become a violation."""
+    return (
+        complaint.office_id is not None
+        and complaint.status == ComplaintStatus.ANSWERED
+        and complaint.decision == Decision.UPHELD
+    )
 
 
 def violation_type_default(complaint: Complaint) -> str:
@@ -241,7 +268,7 @@ def complaint_violation(complaint: Complaint, *, actor: Any, type_code: object =
         locked = _locked(complaint)
         if locked.violation_id:
             return ViolationResult(locked.violation, False)  # type: ignore[arg-type]
-        if not locked.office_id or locked.decision != Decision.UPHELD:
+        if not may_become_violation(locked):
             raise ApplicationError(msg.VIOLATION_NOT_UPHELD, code="not_upheld", status=409)
         licence = locked.office.licence if locked.office else None
         if licence is None:
@@ -252,7 +279,8 @@ def complaint_violation(complaint: Complaint, *, actor: Any, type_code: object =
         violation = violation_record(
             licence,
             type_code=code,
-            description=f"شکایت {locked.tracking_code} ({locked.ground_label}): {locked.text}",
+            # the holder sees the description: the ground and the code, never the complainant's own words
+            description=msg.VIOLATION_DESCRIPTION.format(code=locked.tracking_code, ground=locked.ground_label),
             observed_at=locked.created_at,
             actor=actor,
             source=ViolationSource.COMPLAINT,

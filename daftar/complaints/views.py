@@ -259,8 +259,7 @@ def desk_detail(request: HttpRequest, code: str) -> HttpResponse:
             status = 400
     may_answer = "answer" in [m.action for m in COMPLAINT.available(complaint, request.user, may=policy.may_move)]
     may_violation = (
-        complaint.office_id is not None
-        and complaint.decision == Decision.UPHELD
+        services.may_become_violation(complaint)
         and complaint.violation_id is None
         and getattr(complaint.office, "licence", None) is not None
         and policy.may_answer(request.user, complaint)

@@ -288,3 +288,61 @@ def test_case_page_and_office_page_link_to_the_form(make_licence, citizen, offic
     case = make_licence(holder=citizen).application
     assert f"/complaints/new/?application={case.pk}" in _web(citizen).get(f"/applications/{case.pk}/").content.decode()
     assert f"/complaints/new/?office={office.pk}" in Client().get(f"/offices/{office.pk}/").content.decode()
+
+
+# --- review findings (issue 21 fixes) ------------------------------------------------------------
+
+
+def test_a_reopened_upheld_complaint_gives_no_violation_until_answered_again(citizen, office):
+    code = office_complaint(citizen, office)
+    supervisor, me = client_for(user(SUPERVISOR)), client_for(citizen)
+    supervisor.post(f"/api/v1/complaints/{code}/answer", {"decision": "upheld", "answer": ANSWER})
+    me.post(f"/api/v1/complaints/{code}/reopen", {"text": "مبلغ بازگردانده نشد و بررسی دوباره می‌خواهم."})
+    complaint = Complaint.objects.get()
+    assert (complaint.status, complaint.decision) == ("reopened", "")
+    refused = supervisor.post(f"/api/v1/complaints/{code}/violation", {})
+    assert refused.status_code == 409 and not Violation.objects.exists()
+    page = _web(user(SUPERVISOR)).get(f"/desk/complaints/{code}/")
+    assert page.status_code == 200 and page.context["may_violation"] is False
+    supervisor.post(f"/api/v1/complaints/{code}/answer", {"decision": "upheld", "answer": ANSWER})
+    assert supervisor.post(f"/api/v1/complaints/{code}/violation", {}).status_code == 201
+
+
+def test_the_violation_description_names_the_ground_not_the_complainants_words(citizen, office):
+    code = office_complaint(citizen, office)
+    supervisor = client_for(user(SUPERVISOR))
+    supervisor.post(f"/api/v1/complaints/{code}/answer", {"decision": "upheld", "answer": ANSWER})
+    supervisor.post(f"/api/v1/complaints/{code}/violation", {})
+    description = Violation.objects.get().description
+    assert description == f"بر پایهٔ شکایت شهروند {code}: دریافت وجه بیش از تعرفه"
+    assert TEXT not in description and Complaint.objects.get().text == TEXT
+
+
+def test_only_platform_admins_see_complaints_in_the_admin(citizen, office):
+    office_complaint(citizen, office)
+    municipal = Client()
+    municipal.force_login(user("09120000007"))  # the demo municipality administrator of Tehran
+    assert municipal.get("/admin/complaints/complaint/").status_code == 403
+    root = Client()
+    root.force_login(UserFactory.create(is_superuser=True, is_staff=True))
+    assert root.get("/admin/complaints/complaint/").status_code == 200
+
+
+def test_text_is_capped_at_4000_characters(citizen, office):
+    me = client_for(citizen)
+    long = file(me, office=office.pk, ground="overcharge", text="ا" * 4001)
+    assert long.status_code == 400 and "۴۰۰۰" in long.json()["detail"]
+    assert file(me, office=office.pk, ground="overcharge", text="ا" * 4000).status_code == 201
+
+
+def test_filings_per_person_are_limited_a_day(citizen, office, settings):
+    settings.COMPLAINTS_PER_USER_DAILY = 2
+    me = client_for(citizen)
+    for _ in range(2):
+        assert file(me, office=office.pk, ground="overcharge", text=TEXT).status_code == 201
+    third = file(me, office=office.pk, ground="overcharge", text=TEXT)
+    assert third.status_code == 429 and "۲" in third.json()["detail"]
+    assert int(third["Retry-After"]) > 0
+    assert Complaint.objects.count() == 2
+    other = UserFactory.create(mobile="09121112244")
+    assert file(client_for(other), office=office.pk, ground="overcharge", text=TEXT).status_code == 201
