@@ -196,7 +196,8 @@ def refusals(scope: Scope) -> dict[str, Any]:
         ):
             texts.setdefault(cid, text)
     scope.labels["refusals_by_condition"] = {cid: texts.get(cid) or "شرط دیگر" for cid in cells}
-    return {"refused": refused, "refusals_by_condition": scope.guard.breakdown("refusals_by_condition", cells)}
+    by_condition, shown = scope.guard.breakdown("refusals_by_condition", cells, total_key="refused", total=refused)
+    return {"refused": shown, "refusals_by_condition": by_condition}
 
 
 @figure(active_licences="مجوزهای فعال", active_licences_by_district="مجوزهای فعال هر منطقه")
@@ -212,10 +213,10 @@ def licences(scope: Scope) -> dict[str, Any]:
     districts = list(District.objects.filter(municipality=scope.municipality).order_by("number"))
     cells = {str(d.number): counts.get(d.pk, 0) for d in districts}
     scope.labels["active_licences_by_district"] = {str(d.number): d.name for d in districts}
-    return {
-        "active_licences": sum(counts.values()),
-        "active_licences_by_district": scope.guard.breakdown("active_licences_by_district", cells),
-    }
+    by_district, shown = scope.guard.breakdown(
+        "active_licences_by_district", cells, total_key="active_licences", total=sum(counts.values())
+    )
+    return {"active_licences": shown, "active_licences_by_district": by_district}
 
 
 @figure(complaints_received="شکایت‌های رسیده", complaints_answered="شکایت‌های پاسخ‌داده")

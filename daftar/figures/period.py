@@ -1,8 +1,10 @@
 """The period the figures cover, read from people and machines alike (``?from=&to=``).
 
-Each bound is a date, Jalali (``1405/08/15``, ``۱۴۰۵-۰۸-۱۵``) or ISO (``2026-11-06``), as every
-date the API reads (``daftar.kernel.jalali.parse_date``), or a Jalali month (``1405/08``): as
-``from`` its first day, as ``to`` its last. Both bounds are included. Without ``from`` the period
+Each bound is a Jalali month (``1405/08``): as ``from`` its first day, as ``to`` its last; or a
+date, Jalali (``1405/08/01``, ``۱۴۰۵-۰۸-۰۱``) or ISO (``2026-10-23``), as every date the API
+reads (``daftar.kernel.jalali.parse_date``), that is such a month boundary: the figures cover
+whole months only, or two periods a day apart would give one day's figures by subtraction
+(a ``to`` of today or later is today, as when it is left out). Both bounds are included. Without ``from`` the period
 starts on the first day of the Jalali month ``FIGURES_DEFAULT_MONTHS - 1`` months before the
 current one; without ``to`` it ends today.
 """
@@ -18,7 +20,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from daftar.kernel.errors import ApplicationError
-from daftar.kernel.jalali import TEHRAN, jalali_iso, jalali_month_bounds, parse_date, to_jalali
+from daftar.kernel.jalali import (
+    TEHRAN,
+    jalali_iso,
+    jalali_month_bounds,
+    jalali_year_month,
+    parse_date,
+    to_jalali,
+)
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.ledger.months import current_month
 
@@ -60,7 +69,7 @@ class Period:
         return f"از {to_jalali(self.start)} تا {to_jalali(self.end)}"
 
 
-def _bound(raw: str, *, field: str, last: bool) -> dt.date:
+def _bound(raw: str, *, field: str, last: bool, today: dt.date) -> dt.date:
     text = normalize_text(raw)
     match = _MONTH.match(text)
     try:
@@ -75,6 +84,11 @@ def _bound(raw: str, *, field: str, last: bool) -> dt.date:
         raise ApplicationError(msg.DATE_INVALID, code="invalid", fields={field: [msg.DATE_INVALID]}) from None
     if not dt.date(1922, 1, 1) <= day <= dt.date(2220, 1, 1):
         raise ApplicationError(msg.DATE_INVALID, code="invalid", fields={field: [msg.DATE_INVALID]})
+    # Whole Jalali months only: two periods a day apart would give one day's figures by
+    # subtraction. A ``to`` of today or later is read as today, as when it is left out.
+    first_day, last_day = jalali_month_bounds(*jalali_year_month(day))
+    if day != (last_day if last else first_day) and not (last and day >= today):
+        raise ApplicationError(msg.WHOLE_MONTHS, code="invalid", fields={field: [msg.WHOLE_MONTHS]})
     return day
 
 
@@ -85,13 +99,13 @@ def _blank(raw: object) -> bool:
 def parse_period(raw_from: object = None, raw_to: object = None, *, today: dt.date | None = None) -> Period:
     """The period asked for, or a Persian 400 naming the field (nothing else is read)."""
     today = today or timezone.localdate()
-    end = today if _blank(raw_to) else _bound(str(raw_to), field="to", last=True)
+    end = today if _blank(raw_to) else _bound(str(raw_to), field="to", last=True, today=today)
     if _blank(raw_from):
         months = max(1, int(getattr(settings, "FIGURES_DEFAULT_MONTHS", 12)))
         first = current_month(min(end, today)).shifted(-(months - 1))
         start = jalali_month_bounds(first.year, first.month)[0]
     else:
-        start = _bound(str(raw_from), field="from", last=False)
+        start = _bound(str(raw_from), field="from", last=False, today=today)
     if start > today:
         raise ApplicationError(msg.RANGE_FUTURE, code="invalid", fields={"from": [msg.RANGE_FUTURE]})
     if start > end:

@@ -6,12 +6,15 @@ an EXAMPLE: the municipality sets its own) is withheld: ``None`` in the JSON, it
 
 * a count in a breakdown (refusals for one condition, licences in one district) of 1 to
   ``min_group - 1`` is withheld; 0 is shown (it reveals no one);
-* when a breakdown withholds exactly one cell, the next smallest non-zero cell is withheld too,
-  so the hidden cell cannot be found by subtracting the others from a published total
-  (complementary suppression);
+* so is a non-zero count within ``min_group`` of its breakdown's total (``total - count <
+  min_group``): refused = 7 and S9.1 = 7 would say every refused person failed S9.1;
+* complementary suppression: while the hidden cells of a breakdown are fewer than two or sum to
+  less than ``min_group``, its next smallest non-zero cell is withheld too, so no hidden cell can
+  be narrowed down by subtracting the others from the published total; when no cell is left to
+  hide, the breakdown's total is withheld as well;
 * a ratio or a median over fewer than ``min_group`` cases is withheld;
-* the totals of the whole municipality (applications received, decided, active licences) are
-  published as they are: they say how many, never who.
+* the other totals of the whole municipality (applications received, decided) are published as
+  they are: they say how many, never who.
 """
 
 from __future__ import annotations
@@ -39,12 +42,21 @@ class Guard:
             return None
         return value
 
-    def breakdown(self, key: str, cells: dict[str, int]) -> dict[str, int | None]:
-        """Each count of ``cells``, the small ones (and their complement) ``None``."""
-        hidden = {k for k, n in cells.items() if 0 < n < self.minimum}
-        if len(hidden) == 1:
-            rest = sorted((n, k) for k, n in cells.items() if n > 0 and k not in hidden)
-            if rest:
-                hidden.add(rest[0][1])
-        self.withheld.extend(f"{key}.{k}" for k in cells if k in hidden)
-        return {k: (None if k in hidden else n) for k, n in cells.items()}
+    def breakdown(
+        self, key: str, cells: dict[str, int], *, total_key: str, total: int
+    ) -> tuple[dict[str, int | None], int | None]:
+        """Each count of ``cells`` (a breakdown of ``total``), the small ones, those close to the
+        total, and their complement ``None``; and the total, ``None`` when the hidden cells
+        cannot be covered otherwise."""
+        k = self.minimum
+        hidden = {c for c, n in cells.items() if n > 0 and (n < k or total - n < k)}
+        if hidden:
+            rest = sorted((n, c) for c, n in cells.items() if n > 0 and c not in hidden)
+            while (len(hidden) < 2 or sum(cells[c] for c in hidden) < k) and rest:
+                hidden.add(rest.pop(0)[1])
+        shown_total: int | None = total
+        if hidden and (len(hidden) < 2 or sum(cells[c] for c in hidden) < k):
+            self.withheld.append(total_key)
+            shown_total = None
+        self.withheld.extend(f"{key}.{c}" for c in cells if c in hidden)
+        return {c: (None if c in hidden else n) for c, n in cells.items()}, shown_total

@@ -118,8 +118,8 @@ def municipality_page(request: HttpRequest, slug: str) -> HttpResponse:
             "label": LABELS["decided_on_time_ratio"],
             "value": _withheld(minimum) + " تصمیم" if ratio is None else persian_number(ratio * 100, 1) + "٪",
         },
-        {"id": "refused", "label": LABELS["refused"], "value": persian_grouped(body["refused"])},
-        {"id": "licences", "label": LABELS["active_licences"], "value": persian_grouped(body["active_licences"])},
+        {"id": "refused", "label": LABELS["refused"], "value": _count(body["refused"], minimum)},
+        {"id": "licences", "label": LABELS["active_licences"], "value": _count(body["active_licences"], minimum)},
     ]
     stages = _rows(body, "median_working_days", "روز کاری")
     refusals = _rows(body, "refusals_by_condition")

@@ -4,6 +4,7 @@ to the JSON, bad input, the cache, and a query count that does not grow with the
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
@@ -50,7 +51,8 @@ def test_each_figure_counts_the_seeded_cases(api: APIClient, world: None) -> Non
     assert medians["exam"] is None and "median_working_days.exam" in body["withheld"]
     assert "interview" not in medians  # nobody left it yet
     assert body["refused"] == 7
-    assert body["refusals_by_condition"] == {"S9.1": 7, "S10.2": None, "S11.1": None}
+    # S9.1 (7 of 7 refused) and S10.2 (5 of 7) are within 5 of the total: they would say who failed them
+    assert body["refusals_by_condition"] == {"S9.1": None, "S10.2": None, "S11.1": None}
     texts = dict(Condition.objects.filter(rule_set__municipality__slug="tehran").values_list("cid", "text"))
     assert body["labels"]["refusals_by_condition"]["S9.1"] == texts["S9.1"]
     assert body["active_licences"] == 15
@@ -67,18 +69,21 @@ def test_the_median_counts_working_days_of_the_municipality(world: None) -> None
 
 def test_small_groups_are_withheld_and_named(api: APIClient, world: None, settings: Any) -> None:
     body = get(api).json()
-    # S11.1 (2 refusals) is below 5; S10.2 is withheld too, or S11.1 would follow from the total
+    # S11.1 (2 refusals) is below 5; S9.1 (7) and S10.2 (5) are within 5 of the 7 refused
     assert {"refusals_by_condition.S11.1", "refusals_by_condition.S10.2"} <= set(body["withheld"])
+    assert "refusals_by_condition.S9.1" in body["withheld"]
     assert {"active_licences_by_district.3", "active_licences_by_district.2"} <= set(body["withheld"])
-    assert "refusals_by_condition.S9.1" not in body["withheld"]
+    assert "active_licences_by_district.1" not in body["withheld"]  # 7 of 15: 8 others
+    assert body["refused"] == 7 and body["active_licences"] == 15  # the hidden cells sum to 5 or more
     assert body["min_group"] == 5
 
     settings.FIGURES_MIN_GROUP = 2
     cache.clear()
     body = get(api).json()
-    assert body["refusals_by_condition"] == {"S9.1": 7, "S10.2": 5, "S11.1": 2}
+    # S9.1 = refused = 7 says every refused case failed it; S11.1 (smallest) hides it from the total
+    assert body["refusals_by_condition"] == {"S9.1": None, "S10.2": 5, "S11.1": None}
     assert body["median_working_days"]["exam"] == 1
-    assert body["withheld"] == []
+    assert body["withheld"] == ["refusals_by_condition.S9.1", "refusals_by_condition.S11.1"]
 
     settings.FIGURES_MIN_GROUP = 20
     cache.clear()
@@ -127,7 +132,11 @@ def test_csv_carries_the_same_figures_as_json(api: APIClient, world: None) -> No
         ({"from": "yesterday"}, "from", msg.DATE_INVALID),
         ({"to": "2024-02-30"}, "to", msg.DATE_INVALID),
         ({"from": "1403/05", "to": "1403/02"}, "from", msg.RANGE_REVERSED),
-        ({"from": "2099-01-01"}, "from", msg.RANGE_FUTURE),
+        ({"from": "1480/01"}, "from", msg.RANGE_FUTURE),
+        ({"from": "1403/02/02", "to": "1403/04"}, "from", msg.WHOLE_MONTHS),
+        ({"from": "2024-04-21", "to": "1403/04"}, "from", msg.WHOLE_MONTHS),
+        ({"from": "1403/02", "to": "1403/03/30"}, "to", msg.WHOLE_MONTHS),  # 1403/03 has 31 days
+        ({"from": "1403/02", "to": "2024-07-20"}, "to", msg.WHOLE_MONTHS),
         ({"from": "1380/01", "to": "1403/01"}, "to", None),
     ],
 )
@@ -142,6 +151,15 @@ def test_bad_periods_are_a_persian_400(
         assert body["detail"] == message
     else:
         assert body["detail"].startswith("بازه نباید بیش از")
+
+
+def test_month_boundaries_as_days_are_accepted(api: APIClient, tehran_rules: Any) -> None:
+    response = api.get(URL, {"from": "۱۴۰۳/۰۲/۰۱", "to": "2024-07-21"})  # 1403/02/01 … 1403/04/31
+    assert response.status_code == 200, response.content
+    assert (response.json()["from"], response.json()["to"]) == ("2024-04-20", "2024-07-21")
+    today = dt.date(2024, 7, 10)  # a ``to`` of today or later is today, as when it is left out
+    assert parse_period("1403/02", "2024-07-10", today=today).end == today
+    assert parse_period("1403/02", "2024-07-15", today=today).end == today
 
 
 def test_unknown_municipality_and_format(api: APIClient, tehran_rules: Any) -> None:
@@ -198,10 +216,11 @@ def test_query_count_does_not_grow_with_the_cases(tehran_rules: Any) -> None:
 
 def test_new_periods_from_one_address_are_limited(api: APIClient, tehran_rules: Any, settings: Any) -> None:
     settings.FIGURES_COMPUTE_PER_ADDRESS_HOURLY = 2
-    assert api.get(URL, {"from": "1403/01"}).status_code == 200
-    assert api.get(URL, {"from": "1403/01"}).status_code == 200  # from the cache: not counted
-    assert api.get(URL, {"from": "1403/02"}).status_code == 200
-    response = api.get(URL, {"from": "1403/03"})
+    # ``to`` pinned: left open it would be today, and a day's change of period is a new computation
+    assert api.get(URL, {"from": "1403/01", "to": "1403/06"}).status_code == 200
+    assert api.get(URL, {"from": "1403/01", "to": "1403/06"}).status_code == 200  # from the cache: not counted
+    assert api.get(URL, {"from": "1403/02", "to": "1403/06"}).status_code == 200
+    response = api.get(URL, {"from": "1403/03", "to": "1403/06"})
     assert response.status_code == 429
     assert response["Retry-After"]
     assert response.json()["detail"].startswith("درخواست آمار برای بازه‌های تازه")

@@ -36,7 +36,7 @@ def test_page_shows_the_figures_in_persian(world: None) -> None:  # noqa: F811
     assert "S9.1" not in html and "None" not in html  # conditions by their text, never their ids
     refusals = island(html, "refusals-data")
     assert refusals["horizontal"] is True
-    assert refusals["datasets"][0]["data"] == [7, None, None]
+    assert refusals["datasets"][0]["data"] == [None, None, None]  # S9.1 is every refused case
     assert island(html, "districts-data")["datasets"][0]["data"][:4] == [7, None, None, 0]
     assert "<script>" not in html  # data islands only; the CSP forbids inline script
     assert "/api/v1/municipalities/tehran/statistics.csv?from=2024-04-20&amp;to=2024-07-21" in html
@@ -49,6 +49,9 @@ def test_a_bad_month_is_a_persian_400_with_the_default_period(tehran_rules: Any)
     response = Client().get("/figures/tehran/", {"start": "1403/05", "end": "1403/02"})
     assert response.status_code == 400
     assert msg.RANGE_REVERSED in response.content.decode()
+    response = Client().get("/figures/tehran/", {"start": "1403/02/15"})  # figures are by whole months
+    assert response.status_code == 400
+    assert msg.WHOLE_MONTHS in response.content.decode()
 
 
 def test_unknown_municipality_is_not_found(tehran_rules: Any) -> None:
