@@ -12,13 +12,13 @@ class PeriodForm(PersianForm):
         label="از ماه",
         required=False,
         max_length=20,
-        help_text="ماه شمسی، مثلاً ۱۴۰۵/۰۱ (خالی: ۱۲ ماه اخیر)",
+        help_text="ماه شمسی، مثلاً ۱۴۰۵/۰۱ (خالی: ۱۲ ماه پایان‌یافتهٔ اخیر)",
         widget=JalaliMonthInput(),
     )
     end = forms.CharField(
         label="تا ماه",
         required=False,
         max_length=20,
-        help_text="ماه شمسی، مثلاً ۱۴۰۵/۰۸ (خالی: تا امروز)",
+        help_text="ماه شمسی، مثلاً ۱۴۰۵/۰۸ (خالی: تا پایان ماه گذشته؛ ماه جاری پس از پایانش منتشر می‌شود)",
         widget=JalaliMonthInput(),
     )

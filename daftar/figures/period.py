@@ -4,9 +4,11 @@ Each bound is a Jalali month (``1405/08``): as ``from`` its first day, as ``to``
 date, Jalali (``1405/08/01``, ``۱۴۰۵-۰۸-۰۱``) or ISO (``2026-10-23``), as every date the API
 reads (``daftar.kernel.jalali.parse_date``), that is such a month boundary: the figures cover
 whole months only, or two periods a day apart would give one day's figures by subtraction
-(a ``to`` of today or later is today, as when it is left out). Both bounds are included. Without ``from`` the period
-starts on the first day of the Jalali month ``FIGURES_DEFAULT_MONTHS - 1`` months before the
-current one; without ``to`` it ends today.
+(nor may the month under way: its figures change every day, so today's and yesterday's would
+give one day's figures too — a month is published once it has ended, and a ``to`` in the month
+under way or later is read as the end of the last month ended). Both bounds are included.
+Without ``to`` the period ends with the last month ended; without ``from`` it starts
+``FIGURES_DEFAULT_MONTHS - 1`` months before that month.
 """
 
 from __future__ import annotations
@@ -85,9 +87,9 @@ def _bound(raw: str, *, field: str, last: bool, today: dt.date) -> dt.date:
     if not dt.date(1922, 1, 1) <= day <= dt.date(2220, 1, 1):
         raise ApplicationError(msg.DATE_INVALID, code="invalid", fields={field: [msg.DATE_INVALID]})
     # Whole Jalali months only: two periods a day apart would give one day's figures by
-    # subtraction. A ``to`` of today or later is read as today, as when it is left out.
+    # subtraction.
     first_day, last_day = jalali_month_bounds(*jalali_year_month(day))
-    if day != (last_day if last else first_day) and not (last and day >= today):
+    if day != (last_day if last else first_day):
         raise ApplicationError(msg.WHOLE_MONTHS, code="invalid", fields={field: [msg.WHOLE_MONTHS]})
     return day
 
@@ -99,18 +101,20 @@ def _blank(raw: object) -> bool:
 def parse_period(raw_from: object = None, raw_to: object = None, *, today: dt.date | None = None) -> Period:
     """The period asked for, or a Persian 400 naming the field (nothing else is read)."""
     today = today or timezone.localdate()
-    end = today if _blank(raw_to) else _bound(str(raw_to), field="to", last=True, today=today)
+    under_way = current_month(today)
+    ended = jalali_month_bounds(under_way.year, under_way.month)[0] - dt.timedelta(days=1)  # the last month ended
+    end = ended if _blank(raw_to) else _bound(str(raw_to), field="to", last=True, today=today)
     if _blank(raw_from):
         months = max(1, int(getattr(settings, "FIGURES_DEFAULT_MONTHS", 12)))
-        first = current_month(min(end, today)).shifted(-(months - 1))
+        first = current_month(min(end, ended)).shifted(-(months - 1))
         start = jalali_month_bounds(first.year, first.month)[0]
     else:
         start = _bound(str(raw_from), field="from", last=False, today=today)
-    if start > today:
+    if start > ended:
         raise ApplicationError(msg.RANGE_FUTURE, code="invalid", fields={"from": [msg.RANGE_FUTURE]})
     if start > end:
         raise ApplicationError(msg.RANGE_REVERSED, code="invalid", fields={"from": [msg.RANGE_REVERSED]})
-    end = min(end, today)  # the days to come have no figures yet (and one cache entry serves them)
+    end = min(end, ended)  # the month under way is published once it ends
     longest = int(getattr(settings, "FIGURES_MAX_DAYS", 1830))
     if (end - start).days + 1 > longest:
         text = msg.RANGE_TOO_LONG.format(days=persian_digits(longest))

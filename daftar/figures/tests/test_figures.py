@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from daftar.figures import messages as msg
 from daftar.figures.figures import compute
 from daftar.figures.period import parse_period
+from daftar.kernel.errors import ApplicationError
 from daftar.municipalities.models import Municipality
 from daftar.municipalities.workdays import calendar_for
 from daftar.rules.models import Condition
@@ -157,9 +158,13 @@ def test_month_boundaries_as_days_are_accepted(api: APIClient, tehran_rules: Any
     response = api.get(URL, {"from": "۱۴۰۳/۰۲/۰۱", "to": "2024-07-21"})  # 1403/02/01 … 1403/04/31
     assert response.status_code == 200, response.content
     assert (response.json()["from"], response.json()["to"]) == ("2024-04-20", "2024-07-21")
-    today = dt.date(2024, 7, 10)  # a ``to`` of today or later is today, as when it is left out
-    assert parse_period("1403/02", "2024-07-10", today=today).end == today
-    assert parse_period("1403/02", "2024-07-15", today=today).end == today
+    # 10 July 2024 is in 1403/04: that month is under way, so figures end with 1403/03 (20 June)
+    today = dt.date(2024, 7, 10)
+    assert parse_period("1403/02", "1403/04", today=today).end == dt.date(2024, 6, 20)
+    assert parse_period(today=today).end == dt.date(2024, 6, 20)  # the default period too
+    with pytest.raises(ApplicationError) as caught:
+        parse_period("1403/04", today=today)  # only the month under way: nothing published yet
+    assert caught.value.message == msg.RANGE_FUTURE
 
 
 def test_unknown_municipality_and_format(api: APIClient, tehran_rules: Any) -> None:
