@@ -250,6 +250,13 @@ def test_two_sweeps_at_once_issue_one_licence_and_send_each_reminder_once(case):
         licence_type=case.call.licence_type,
         kind=DeadlineConsequence.Kind.DEEMED_APPROVAL,
     )
+    # the authority's decision is what is late (deemed approval takes the approval checks)
+    with time_machine.travel(at("2026-05-05"), tick=False):
+        through_review(case.pk)
+        to_final_review(case.pk, exam=80)
+    from daftar.inquiries.models import Inquiry, InquiryStatus  # the bodies have answered (the guard asks)
+
+    assert Inquiry.objects.filter(application=case).update(status=InquiryStatus.PASSED) == 5
     start = threading.Barrier(2)
     errors: list[BaseException] = []
 
