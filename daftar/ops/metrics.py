@@ -58,27 +58,18 @@ class StateCollector(Collector):
 
     def collect(self) -> Iterator[Any]:
         up = GaugeMetricFamily("daftar_state_up", "1 when the source of the gauges could be read.", labels=["source"])
-        try:
-            families = list(self._database())
-        except Exception as exc:
-            log.warning("metrics: database figures not read: %r", exc)
-            families = []
-        up.add_metric(["database"], 1 if families else 0)
-        yield from families
-        try:
-            families = list(self._host())
-        except Exception as exc:
-            log.warning("metrics: spool figures not read: %r", exc)
-            families = []
-        up.add_metric(["spool"], 1 if families else 0)
-        yield from families
-        try:
-            families = list(self._beat())
-        except Exception as exc:
-            log.warning("metrics: heartbeat not read: %r", exc)
-            families = []
-        up.add_metric(["cache"], 1 if families else 0)
-        yield from families
+        for source, read, what in (
+            ("database", self._database, "database figures"),
+            ("spool", self._host, "spool figures"),
+            ("cache", self._beat, "heartbeat"),
+        ):
+            try:
+                families = list(read())
+            except Exception as exc:
+                log.warning("metrics: %s not read: %r", what, exc)
+                families = []
+            up.add_metric([source], 1 if families else 0)
+            yield from families
         yield up
 
     def _database(self) -> Iterator[Any]:
