@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from daftar.kernel.lifecycle import LifecycleModel, StatusField
 
 from .workflow import OUTBOX, OutboxStatus
 
-__all__ = ["OutboxMessage", "OutboxStatus"]
+__all__ = ["MessageText", "OutboxMessage", "OutboxStatus"]
 
 
 class OutboxMessage(LifecycleModel):
@@ -35,11 +36,75 @@ class OutboxMessage(LifecycleModel):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # whose and where (issue 21 §4): the person's own messages page and the municipality's log of
+    # what was sent; a one-time code to a number without an account has neither
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="گیرنده (حساب)",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name="شهرداری",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "پیام صف ارسال"
         verbose_name_plural = "صف ارسال پیام"
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["recipient", "-created_at"], name="outbox_recipient_recent"),
+            models.Index(fields=["municipality", "-created_at"], name="outbox_municipality_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to} ({self.status})"
+
+
+class MessageText(models.Model):
+    """An administrator's version of one declared SMS text (``texts.REGISTRY``): a municipality's
+    own, or (no municipality) the installation's, which applies where a municipality has none."""
+
+    key = models.CharField("پیامک", max_length=32)
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name="شهرداری",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    text = models.TextField("متن")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ویرایشگر",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("زمان ویرایش", default=timezone.now)
+
+    class Meta:
+        verbose_name = "متن پیامک"
+        verbose_name_plural = "متن‌های پیامک"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "municipality"],
+                name="message_text_once_per_municipality",
+                condition=models.Q(municipality__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["key"], name="message_text_once_for_installation", condition=models.Q(municipality__isnull=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

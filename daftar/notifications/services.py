@@ -19,12 +19,14 @@ from django.db import transaction
 from django.db.models import Case, F, TextField, Value, When
 from django.utils import timezone
 
+from daftar.audit.services import audit_record
 from daftar.kernel.normalize import persian_digits_in_text
 from daftar.runtime.housekeeping import delete_in_batches
 
+from . import texts
 from .backends import Sms, SmsError, SmsRejected, get_backend
 from .backends.providers import worst_send_seconds as providers_worst_send_seconds
-from .models import OutboxMessage, OutboxStatus
+from .models import MessageText, OutboxMessage, OutboxStatus
 from .workflow import EXPIRE, FAIL, OUTBOX, SEND, sources
 
 log = logging.getLogger(__name__)
@@ -74,21 +76,118 @@ def sms_text(text: str) -> str:
     return persian_digits_in_text(text)
 
 
-def outbox_enqueue(*, to: str, text: str, kind: str, sensitive: bool = False) -> OutboxMessage:
+def outbox_enqueue(
+    *,
+    to: str,
+    text: str,
+    kind: str,
+    sensitive: bool = False,
+    recipient: Any = None,
+    municipality: Any = None,
+) -> OutboxMessage:
     """Queue an SMS. Call inside the transaction of the change that causes it; the drain task
-    is handed the work only after that transaction commits."""
-    message = OutboxMessage(to=to, text=sms_text(text), kind=kind, sensitive=sensitive)
+    is handed the work only after that transaction commits. ``recipient`` (the person's account)
+    and ``municipality`` place it on the person's messages page and in the municipality's log.
+    A lifecycle message is sent with ``notify``, which fills its editable text."""
+    message = outbox_message(
+        to=to, text=text, kind=kind, sensitive=sensitive, recipient=recipient, municipality=municipality
+    )
     message.save(force_insert=True)
-    transaction.on_commit(outbox_kick, robust=True)
     return message
 
 
-def outbox_message(*, to: str, text: str, kind: str, sensitive: bool = False) -> OutboxMessage:
+def outbox_message(
+    *,
+    to: str,
+    text: str,
+    kind: str,
+    sensitive: bool = False,
+    recipient: Any = None,
+    municipality: Any = None,
+) -> OutboxMessage:
     """``outbox_enqueue`` for a caller that inserts the row itself, with its other new rows
     (``daftar.runtime.inserts.insert_rows``), inside ``transaction.atomic``: the unsaved message,
     its drain kick set to follow the commit (dropped with the transaction if it rolls back)."""
     transaction.on_commit(outbox_kick, robust=True)
-    return OutboxMessage(to=to, text=sms_text(text), kind=kind, sensitive=sensitive)
+    return OutboxMessage(
+        to=to,
+        text=sms_text(text),
+        kind=kind,
+        sensitive=sensitive,
+        recipient_id=getattr(recipient, "pk", recipient),
+        municipality_id=getattr(municipality, "pk", municipality),
+    )
+
+
+def notify(
+    key: str,
+    *,
+    to: Any,
+    municipality: Any = None,
+    sensitive: bool = False,
+    save: bool = True,
+    **values: Any,
+) -> OutboxMessage | None:
+    """Queue the declared SMS ``key`` (``texts.define``) for ``to``: a person (their account and
+    mobile) or a bare mobile number, with the municipality's version of its text. A person with
+    no mobile gets nothing (``None``). ``save=False`` hands back the unsaved row, as
+    ``outbox_message`` does."""
+    if isinstance(to, str):
+        mobile, recipient = to, None
+    else:
+        mobile, recipient = getattr(to, "mobile", "") or "", to
+    if not mobile:
+        return None
+    body = texts.render(key, municipality, **values)
+    make = outbox_enqueue if save else outbox_message
+    return make(to=mobile, text=body, kind=key, sensitive=sensitive, recipient=recipient, municipality=municipality)
+
+
+# --- the administrator's versions of the texts ------------------------------------------------------
+
+
+def text_save(*, key: str, municipality: Any, body: str, actor: Any) -> MessageText:
+    """Store ``municipality``'s version of the SMS ``key`` (``None``: the installation's),
+    checked (``texts.check``), audited."""
+    cleaned = texts.check(key, body)
+    municipality_id = getattr(municipality, "pk", municipality)
+    with transaction.atomic():
+        row = MessageText.objects.select_for_update().filter(key=key, municipality_id=municipality_id).first()
+        before = row.text if row else texts.current(key, municipality_id)[0]
+        if row is None:
+            row = MessageText(key=key, municipality_id=municipality_id)
+        row.text, row.updated_by, row.updated_at = cleaned, actor, timezone.now()
+        row.save()
+        audit_record(
+            actor=actor,
+            action="sms_text.save",
+            obj=row,
+            municipality=municipality,
+            data={"key": key, "before": before, "after": cleaned},
+        )
+    texts.cache_clear()
+    return row
+
+
+def text_reset(*, key: str, municipality: Any, actor: Any) -> bool:
+    """Drop ``municipality``'s version of ``key`` (back to the installation's or the default).
+    False when there was none."""
+    texts.spec(key)
+    municipality_id = getattr(municipality, "pk", municipality)
+    with transaction.atomic():
+        row = MessageText.objects.select_for_update().filter(key=key, municipality_id=municipality_id).first()
+        if row is None:
+            return False
+        audit_record(
+            actor=actor,
+            action="sms_text.reset",
+            obj=row,
+            municipality=municipality,
+            data={"key": key, "before": row.text},
+        )
+        row.delete()
+    texts.cache_clear()
+    return True
 
 
 def _backoff(attempts: int) -> dt.timedelta:
