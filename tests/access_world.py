@@ -124,6 +124,8 @@ def build_world() -> World:
     w.ids["licence_type"] = call.licence_type.code
     w.ids["municipality"] = call.municipality.slug  # the public figures page (issue 21 §5)
     w.extra["district"] = call.districts.first().district_id
+    w.ids["sms_text"] = "application_submitted"  # a declared SMS text (issue 21 §4)
+    w.extra["municipality_pk"] = call.municipality_id
 
     # the main case: submitted through the API, with its documents and an unanswered inquiry
     owner = User.objects.get(mobile="09120000001")

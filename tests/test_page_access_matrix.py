@@ -415,6 +415,16 @@ PAGES: dict[tuple[str, str], Row] = {
     ),
     ("GET", "/desk/municipality/staff/{pk}/revoke/"): Row(cells(ok="municipality_admin"), pk="role"),
     ("POST", "/desk/municipality/staff/{pk}/revoke/"): Row(cells(ok="municipality_admin"), pk="role"),
+    # --- the administrator's SMS texts (issue 21 §4): one municipality's text; an empty one is 400 --
+    ("GET", "/desk/municipality/texts/{key}/"): Row(
+        cells(ok="municipality_admin"), params=(("key", "sms_text"),), query="?municipality={municipality_pk}"
+    ),
+    ("POST", "/desk/municipality/texts/{key}/"): Row(
+        cells(ok="municipality_admin"),
+        params=(("key", "sms_text"),),
+        query="?municipality={municipality_pk}",
+        body=lambda w: {"text": "", "municipality": w.extra["municipality_pk"]},
+    ),
 }
 
 READ_STATUSES = range(200, 400)

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import logout
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +20,7 @@ from daftar.kernel.fields import (
     NationalityField,
     jalali_twin,
 )
+from daftar.kernel.schema import page_parameters, paginated
 from daftar.runtime import ratelimit
 
 from . import login_limits
@@ -27,7 +29,7 @@ from .captcha import captcha_new
 from .constants import PersonType
 from .forms import check_birth_date
 from .models import User
-from .selectors import role_assignments_of
+from .selectors import message_title, messages_of, role_assignments_of
 from .services import (
     PROFILE_FIELDS,
     auth_token_create,
@@ -343,3 +345,57 @@ class MeView(APIView):
         assert isinstance(request.user, User)
         user = user_update_profile(user=request.user, actor=request.user, data=serializer.validated_data)
         return Response(UserSerializer(user).data)
+
+
+# --- the SMS sent to me (issue 21 §4) ---------------------------------------------------------------
+
+MESSAGE_FIELDS: dict[str, Any] = {
+    "kind": serializers.CharField(help_text="the declared SMS (its key), e.g. application_submitted"),
+    "title": serializers.CharField(help_text="its Persian title"),
+    "text": serializers.CharField(help_text="the text as sent, Persian digits"),
+    "status": serializers.ChoiceField(choices=["pending", "sent", "failed"]),
+    "created_at": serializers.DateTimeField(),
+    "created_at_jalali": serializers.CharField(),
+    "sent_at": serializers.DateTimeField(allow_null=True),
+}
+
+
+class _MessagePages(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def message_body(message: Any) -> dict[str, Any]:
+    return {
+        "kind": message.kind,
+        "title": message_title(message.kind),
+        "text": message.text,
+        "status": message.status,
+        "created_at": message.created_at,
+        "created_at_jalali": jalali_twin(message.created_at),
+        "sent_at": message.sent_at,
+    }
+
+
+class MyMessagesView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="me_messages_list",
+        summary="The SMS sent to me, newest first",
+        description=(
+            "Every SMS the system queued for the caller's account about their cases, licences, "
+            "appointments and complaints, with whether it went out. One-time codes are never listed. "
+            "Kept for `RETENTION_OUTBOX_DAYS` after sending."
+        ),
+        parameters=page_parameters(),
+        responses={
+            200: paginated("SentMessagePage", inline_serializer("SentMessage", MESSAGE_FIELDS, many=True)),
+            401: ErrorSerializer,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        paginator = _MessagePages()
+        page = paginator.paginate_queryset(messages_of(request.user), request, view=self)
+        return paginator.get_paginated_response([message_body(m) for m in page or []])

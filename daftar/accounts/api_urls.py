@@ -8,4 +8,5 @@ urlpatterns = [
     path("auth/otp/verify", api.OtpVerifyView.as_view(), name="api-auth-otp-verify"),
     path("auth/logout", api.LogoutView.as_view(), name="api-auth-logout"),
     path("me", api.MeView.as_view(), name="api-me"),
+    path("me/messages", api.MyMessagesView.as_view(), name="api-me-messages"),  # issue 21 §4
 ]

@@ -111,6 +111,12 @@ def role_municipalities(actor: Any) -> set[int] | None:
     return municipalities_where(actor, ROLE_KEEPERS)
 
 
+def text_municipalities(actor: Any) -> set[int] | None:
+    """Where ``actor`` edits the SMS texts and reads the log of what was sent (issue 21 §4): the
+    municipality's administrator, as for staff roles; ``None`` means everywhere."""
+    return municipalities_where(actor, ROLE_KEEPERS)
+
+
 def grantable_roles(actor: Any) -> frozenset[str]:
     """The roles ``actor`` may grant or revoke: every role but the applicant for a platform
     administrator (the Django admin), the municipal staff roles for a municipality's."""

@@ -6,6 +6,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from daftar.notifications.models import OutboxMessage
+from daftar.notifications.texts import REGISTRY
+
 from .models import RoleAssignment, User
 
 
@@ -29,3 +32,16 @@ def profile_gaps(user: Any) -> list[str]:
         if not user.birth_date:
             gaps.append("تاریخ تولد")
     return gaps
+
+
+def messages_of(user: Any) -> QuerySet[Any]:
+    """The SMS sent (or queued) to ``user``'s account, newest first (issue 21 §4): never a
+    one-time code (its text is gone once sent, and it is no news to its reader), never another
+    person's, even one sent to a number this account holds now."""
+    return OutboxMessage.objects.filter(recipient=user, sensitive=False).order_by("-created_at", "-pk")
+
+
+def message_title(kind: str) -> str:
+    """The Persian title of a declared SMS (``notifications.texts``), or a plain «پیامک»."""
+    found = REGISTRY.get(kind)
+    return found.title if found else "پیامک"

@@ -12,4 +12,5 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
     path("profile/mobile/", views.mobile_change, name="mobile_change"),
+    path("messages/", views.my_messages, name="messages"),  # the SMS sent to me (issue 21 §4)
 ]

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,7 +34,7 @@ from .events import WorkWanted
 from .forms import CodeForm, LoginStartForm, MobileChangeForm, ProfileForm
 from .models import User
 from .scoping import scope_queryset
-from .selectors import profile_gaps, role_assignments_of
+from .selectors import message_title, messages_of, profile_gaps, role_assignments_of
 from .services import (
     MobileChange,
     device_token_issue,
@@ -389,3 +390,21 @@ def mobile_change(request: HttpRequest) -> HttpResponse:
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response
+
+
+MESSAGES_PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def my_messages(request: HttpRequest) -> HttpResponse:
+    """The SMS the system sent to this account, newest first, with when and whether each went
+    out (issue 21 §4). Kept as long as the outbox keeps them (RETENTION_OUTBOX_DAYS)."""
+    page = Paginator(messages_of(request.user), MESSAGES_PAGE_SIZE).get_page(request.GET.get("page"))
+    for message in page.object_list:
+        message.title = message_title(message.kind)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "accounts/messages.html",
+        {"page": page, "query": "", "retention_days": settings.RETENTION_OUTBOX_DAYS},
+    )

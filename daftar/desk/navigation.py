@@ -52,6 +52,7 @@ MINE = (
     Entry("پرونده‌های من", "applications:mine"),
     Entry("نوبت‌های من", "appointments:mine"),
     Entry("شکایت‌های من", "complaints:mine"),  # issue 21 §3
+    Entry("پیامک‌های من", "accounts:messages"),  # issue 21 §4
 )
 
 OFFICES = Entry("دفترهای من", "offices:mine")
@@ -107,6 +108,8 @@ STAFF_GROUPS = (
             Entry("روزهای کار تمدیدی", "municipal:extended_days"),
             Entry("تعطیلات و روزهای کاری", "municipal:days_off"),
             Entry("نقش‌های کارکنان", "municipal:staff"),
+            Entry("متن پیامک‌ها", "municipal:texts"),  # issue 21 §4
+            Entry("پیامک‌های فرستاده‌شده", "municipal:sent"),
             Entry("بازنگری تعرفه‌ها", "catalogue:revisions"),
             Entry("پیام‌های درگاه ملی", "portal:outbox"),
             Entry("گزارش درآمد دفاتر", "reports:revenue"),

@@ -151,7 +151,13 @@ def stored(key: str, municipality_id: int | None) -> str | None:
     hit = _cache.get(slot)
     if hit is not None and now - hit[0] < ttl:
         return hit[1]
-    body = MessageText.objects.filter(key=key, municipality_id=municipality_id).values_list("text", flat=True).first()
+    rows = MessageText.objects.filter(key=key)
+    rows = (
+        rows.filter(municipality__isnull=True)
+        if municipality_id is None
+        else rows.filter(municipality_id=municipality_id)
+    )
+    body = rows.values_list("text", flat=True).first()
     with _lock:
         _cache[slot] = (now, body)
     return body
