@@ -13,6 +13,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from daftar.notifications.backends import LocmemBackend
+from daftar.notifications.texts import cache_clear as sms_texts_forget
 
 # Fixtures an app's tests share with the apps above it (pytest reads pytest_plugins only here).
 pytest_plugins = ["daftar.licences.tests.fixtures"]
@@ -24,9 +25,11 @@ def _clean_state(settings: Any, tmp_path_factory: Any) -> Iterator[None]:
     # one licence signing key for the whole run, never in the project's var/
     settings.LICENCE_SIGNING_KEY_FILE = str(tmp_path_factory.getbasetemp() / "keys" / "licence-ed25519.pem")
     cache.clear()
+    sms_texts_forget()  # an administrator's text a rolled-back test stored is not kept by the process
     LocmemBackend.outbox.clear()
     yield
     LocmemBackend.outbox.clear()
+    sms_texts_forget()
 
 
 @pytest.fixture

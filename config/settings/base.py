@@ -362,6 +362,9 @@ VERIFICATION_LOG_SPOOL = env.bool("DAFTAR_VERIFICATION_LOG_SPOOL", default=not C
 # How long a drain task stays after the outbox ran dry, for messages still coming (a burst is
 # drained by one task in batches, not by a task per trickle; daftar/notifications/tasks.py).
 # 0 with eager tasks: there the drain runs inside the request that queued the message.
+# how long a process keeps an administrator's SMS text before reading it again (issue 21 §4,
+# decision 0047): an edit reaches every process within this time
+SMS_TEXT_CACHE_SECONDS = env.float("DAFTAR_SMS_TEXT_CACHE_SECONDS", default=30.0)
 OUTBOX_LINGER_SECONDS = 0.0 if CELERY_TASK_ALWAYS_EAGER else env.float("DAFTAR_OUTBOX_LINGER_SECONDS", default=1.0)
 
 # --- API -------------------------------------------------------------------------------

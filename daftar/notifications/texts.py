@@ -14,7 +14,7 @@ without (``required``: the code of a one-time password). A stored text that no l
 (a field dropped from the declaration later) is never sent broken: the default is used and a
 warning logged. Digits come out in Persian in the outbox (``services.sms_text``).
 
-Texts are read from a small per-process cache (``CACHE_SECONDS``); saving a text through
+Texts are read from a small per-process cache (``SMS_TEXT_CACHE_SECONDS``); saving a text through
 ``text_save``/``text_reset`` clears this process's copy, so an edit reaches the other processes
 within that time (docs/notifications.md).
 """
@@ -131,7 +131,6 @@ def fill(body: str, values: dict[str, Any]) -> str:
 
 # --- the stored versions, cached per process ------------------------------------------------------
 
-CACHE_SECONDS = 30
 _cache: dict[tuple[str, int | None], tuple[float, str | None]] = {}
 _lock = threading.Lock()
 
@@ -147,7 +146,7 @@ def stored(key: str, municipality_id: int | None) -> str | None:
 
     now = time.monotonic()
     slot = (key, municipality_id)
-    ttl = getattr(settings, "SMS_TEXT_CACHE_SECONDS", CACHE_SECONDS)
+    ttl = settings.SMS_TEXT_CACHE_SECONDS
     hit = _cache.get(slot)
     if hit is not None and now - hit[0] < ttl:
         return hit[1]
