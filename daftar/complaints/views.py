@@ -109,7 +109,7 @@ def new(request: HttpRequest) -> HttpResponse:
     kind, target = _target(request)
     grounds = services.grounds_for(kind)
     form = ComplaintForm(request.POST or None, grounds=grounds)
-    status = 200
+    status, retry_after = 200, 0
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -124,6 +124,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 _fail(exc)
                 _put_error(form, exc, request)
                 status = exc.status_code
+                retry_after = getattr(exc, "retry_after", 0)  # the daily limit says when to come back
             else:
                 messages.success(request, msg.REGISTERED.format(code=complaint.tracking_code))
                 return redirect("complaints:detail", complaint.tracking_code)
@@ -131,7 +132,10 @@ def new(request: HttpRequest) -> HttpResponse:
             status = 400
     choices = [{"value": v, "label": label, "help": GROUND_HELP.get(v, "")} for v, label in grounds]
     context = {"form": form, "kind": kind, "target": target, "grounds": choices, "days": services.due_days()}
-    return render(request, "complaints/new.html", context, status=status)
+    response = render(request, "complaints/new.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @login_required

@@ -346,3 +346,13 @@ def test_filings_per_person_are_limited_a_day(citizen, office, settings):
     assert Complaint.objects.count() == 2
     other = UserFactory.create(mobile="09121112244")
     assert file(client_for(other), office=office.pk, ground="overcharge", text=TEXT).status_code == 201
+
+
+def test_the_page_s_daily_limit_says_when_to_come_back(citizen, office, settings):
+    settings.COMPLAINTS_PER_USER_DAILY = 1
+    me = _web(citizen)
+    body = {"office": office.pk, "ground": "overcharge", "text": TEXT}
+    assert me.post("/complaints/new/", body).status_code == 302
+    refused = me.post("/complaints/new/", body)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "۱" in refused.content.decode() and Complaint.objects.count() == 1
