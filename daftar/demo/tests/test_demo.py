@@ -40,3 +40,18 @@ def test_the_demo_people_hold_their_codes_proven_by_the_ownership_simulator():
     people = User.objects.filter(mobile__in=[row[0] for row in DEMO_USERS])
     assert len(people) == len(DEMO_USERS)
     assert all(p.national_code_verified and p.ownership_reference.startswith("SIM-mobile_owner-") for p in people)
+
+
+def test_the_demo_s_licences_get_their_national_ids_from_the_portal_simulator(
+    capsys, django_capture_on_commit_callbacks
+):
+    from daftar.licences.models import Licence
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo")
+    licences = Licence.objects.filter(status__in=["active", "suspended"])
+    assert licences.exists()
+    assert all(licence.national_id for licence in licences)  # the simulator answered (eager tasks)
+    assert "national portal" in capsys.readouterr().out
+    call_command("load_demo")  # nothing queued twice
+    assert "national portal" not in capsys.readouterr().out

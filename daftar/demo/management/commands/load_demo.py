@@ -1,4 +1,5 @@
-"""``python manage.py load_demo``: the demo data set, then the demo logins."""
+"""``python manage.py load_demo``: the demo data set, its licences registered with the national portal
+(the simulator by default), then the demo logins."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from daftar.demo.services import demo_load
+from daftar.portal.services import portal_register_licences
 
 
 class Command(BaseCommand):
@@ -14,6 +16,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = demo_load()
+        # the demo's licences were issued before the portal connector: the portal (its simulator by
+        # default) gives them their national ids, as `portal_register_licences` does after deploying
+        queued = portal_register_licences()
+        if queued:
+            self.stdout.write(f"Licences sent to the national portal for their ids: {queued}")
         self.stdout.write("Demo logins (any demo number; the one-time code arrives by SMS backend):")
         for login in logins:
             self.stdout.write(f"  {login.mobile}  {login.role}  ({login.name})")
