@@ -738,6 +738,7 @@ _sentry.init_sentry(
 # policy decides. One-time codes keep their own OTP_RETENTION_DAYS (above).
 RETENTION_IDEMPOTENCY_HOURS = env.int("DAFTAR_RETENTION_IDEMPOTENCY_HOURS", default=48)  # a client's retry window
 RETENTION_OUTBOX_DAYS = env.int("DAFTAR_RETENTION_OUTBOX_DAYS", default=90)  # sent or failed SMS; never pending
+RETENTION_PORTAL_DAYS = env.int("DAFTAR_RETENTION_PORTAL_DAYS", default=365)  # what the national portal took
 RETENTION_VERIFICATION_LOG_DAYS = env.int("DAFTAR_RETENTION_VERIFICATION_LOG_DAYS", default=365)  # licence checks
 RETENTION_BATCH_SIZE = env.int("DAFTAR_RETENTION_BATCH_SIZE", default=1000)
 CELERY_BEAT_SCHEDULE["housekeeping"] = {  # expired sessions, captchas, idempotency records, old rows

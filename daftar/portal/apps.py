@@ -8,6 +8,12 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         # the handlers import the services, which import this app's models: only once ready
+        from daftar.runtime.housekeeping import register_purge  # it imports the runtime's models
+
         from . import handlers
+        from .retention import portal_purge  # it imports this app's models
 
         handlers.connect()
+        register_purge(
+            "portal", portal_purge, "portal messages taken RETENTION_PORTAL_DAYS ago (never unsent)"
+        )
