@@ -52,6 +52,10 @@ SANCTION_NO_TRANSACTION = {
     "revoked": "مجوز این دفتر لغو شده است؛ ثبت خدمت و دریافت وجه ممکن نیست.",
 }
 
+# --- the value of ``remaining`` in the expiry reminder (``sms.EXPIRY_REMINDER``) -------------
+REMAINING_DAYS = "{days} روز دیگر"
+REMAINING_TODAY = "امروز"
+
 # --- event labels (history lists) ----------------------------------------------------------
 EVENT_LABELS = {
     "issue": "صدور",

@@ -1,7 +1,8 @@
 """Every SMS the licences app sends (issue 21 §4), declared once: its key (the outbox's kind),
 a Persian title and "when" for the administrator, the default text and the fields an edited text
-may use. Sent with ``daftar.notifications.services.notify`` to the holder with the licence's
-municipality, whose administrator may have edited the text.
+may use. Sent with ``daftar.notifications.services.notify`` to the holder (and, for the renewal
+reminders, the active managers of the licence's office) with the licence's municipality, whose
+administrator may have edited the text.
 
 The moves' texts keep the kinds the outbox has always had: ``licence_<move>``.
 """
@@ -16,6 +17,8 @@ NUMBER = ("شمارهٔ مجوز", "TEH-1405-000042")
 VALID_UNTIL = ("پایان اعتبار مجوز (تاریخ شمسی)", "۱۴۰۸/۰۳/۱۵")
 COMMON = {"office": OFFICE, "number": NUMBER, "valid_until": VALID_UNTIL}
 REASON = ("دلیلی که مرجع صدور مجوز نوشته است", "دریافت وجه بیش از تعرفهٔ مصوب")
+OPENS = ("نخستین روز تمدید (تاریخ شمسی)", "۱۴۰۸/۰۱/۱۵")
+CLOSES = ("آخرین روز تمدید، پایان مهلت پس از اعتبار (تاریخ شمسی)", "۱۴۰۸/۰۴/۱۴")
 
 ISSUED = define(
     "licence_issued",
@@ -79,6 +82,39 @@ EXPIRED = define(
     default="اعتبار مجوز دفتر «{office}» به شمارهٔ {number} در {valid_until} پایان یافته و مهلت تمدید نیز گذشته است.",
     fields=COMMON,
 )
+RENEWAL_OPEN = define(
+    "licence_renewal_open",
+    title="آغاز مهلت تمدید مجوز",
+    when="یک بار، از روزی که مهلت تمدید مجوز فعال باز می‌شود؛ به دارنده و مدیران فعال دفتر",
+    audience="holder",
+    default=(
+        "مهلت تمدید مجوز دفتر «{office}» به شمارهٔ {number} از {opens} آغاز شده است. اعتبار مجوز تا {valid_until} است؛ "
+        "برای تمدید تا {closes} به مرجع صدور مجوز شهرداری مراجعه کنید."
+    ),
+    fields={**COMMON, "opens": OPENS, "closes": CLOSES},
+    required=("valid_until",),
+)
+EXPIRY_REMINDER = define(
+    "licence_expiry_reminder",
+    title="یادآوری پایان اعتبار مجوز",
+    when=(
+        "چند روز پیش از پایان اعتبار مجوزی که هنوز تمدید نشده (روزهایش را راهبر سامانه تعیین می‌کند)؛ "
+        "به دارنده و مدیران فعال دفتر"
+    ),
+    audience="holder",
+    default=(
+        "یادآوری: اعتبار مجوز دفتر «{office}» به شمارهٔ {number} {remaining}، در {valid_until}، پایان می‌یابد. "
+        "برای تمدید تا {closes} به مرجع صدور مجوز شهرداری مراجعه کنید."
+    ),
+    fields={
+        **COMMON,
+        "remaining": ("زمان مانده تا پایان اعتبار، به واژه", "۷ روز دیگر"),
+        "opens": OPENS,
+        "closes": CLOSES,
+    },
+    required=("valid_until",),
+)
+
 # the holder's SMS of each move of the licence's table (``moves.py``)
 MOVES: dict[str, Text] = {
     "suspend": SUSPENDED,

@@ -52,7 +52,7 @@ def test_every_move_has_its_declared_text():
         "licence_renew",
         "licence_expire",
     }
-    for text in [sms.ISSUED, *sms.MOVES.values()]:
+    for text in [sms.ISSUED, *sms.MOVES.values(), sms.RENEWAL_OPEN, sms.EXPIRY_REMINDER]:
         assert texts.REGISTRY[text.key] is text and text.audience == "holder"
 
 
