@@ -81,6 +81,27 @@ def test_the_login_code_sms_is_in_persian_digits() -> None:
     assert "رمز ورود شما ۸۶۰۳۲۲" in text and "۲ دقیقه" in text and not LATIN_DIGIT.search(text)
 
 
+def declared_texts() -> list[Any]:
+    """Every SMS declared in an app's ``sms.py`` (``notifications.texts.define``, issue 21 §4)."""
+    from daftar.notifications.texts import REGISTRY  # filled by NotificationsConfig.ready
+
+    return sorted(REGISTRY.values(), key=lambda text: text.key)
+
+
+@pytest.mark.parametrize("text", declared_texts(), ids=lambda text: text.key)
+def test_declared_sms_reads_as_plain_persian(text: Any) -> None:
+    """The default filled with its own samples, as the administrator's preview shows it, and
+    with neutral values: no id, no «None», Latin digits only inside a code."""
+    from daftar.notifications.texts import fill
+
+    for values in (text.sample(), dict.fromkeys(text.fields, "نمونه ۱۲ و 34")):
+        body = sms_text(fill(text.default, values))
+        assert not ID_PATTERN.search(body), body
+        assert "DOMAIN" not in body and "None" not in body, body
+        latin_words = [w for w in body.split() if LATIN_DIGIT.search(w) and not re.search("[A-Za-z]", w)]
+        assert not latin_words, body
+
+
 # --- (b) the pages --------------------------------------------------------------------------
 
 DEMO_MOBILES = ["09120000001", "09120000002", "09120000004", "09120000005", "09120000006", "09120000007",

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from daftar.runtime import logging_setup as _logging_setup
@@ -459,6 +460,16 @@ LICENCE_RENEWAL_WINDOW_DAYS = env.int("DAFTAR_LICENCE_RENEWAL_WINDOW_DAYS", defa
 LICENCE_GRACE_DAYS = env.int("DAFTAR_LICENCE_GRACE_DAYS", default=30)
 # A renewal re-asks the outside bodies whose answers are older than this (example figure).
 LICENCE_RENEWAL_INQUIRY_MAX_AGE_DAYS = env.int("DAFTAR_LICENCE_RENEWAL_INQUIRY_MAX_AGE_DAYS", default=90)
+# SMS to the holder and the office's active managers before a licence's validity ends, in days
+# before it (daftar/licences/reminders.py): once when the renewal window opens, then at each of
+# these days, each between 1 and the window's length. EXAMPLE figures, not official ones.
+LICENCE_EXPIRY_REMINDER_DAYS = tuple(env.list("DAFTAR_LICENCE_EXPIRY_REMINDER_DAYS", cast=int, default=[30, 7, 1]))
+# Tehran hour at which the daily run sends them (10 is an example: not at night).
+LICENCE_REMINDER_HOUR = env.int("DAFTAR_LICENCE_REMINDER_HOUR", default=10)
+CELERY_BEAT_SCHEDULE["licence-renewal-reminders"] = {
+    "task": "daftar.licences.tasks.remind_renewals",
+    "schedule": crontab(hour=LICENCE_REMINDER_HOUR, minute=0),
+}
 # Ed25519 signing key for certificate QR payloads: a PEM file (created in var/ in development).
 LICENCE_SIGNING_KEY_FILE = env.str(
     "DAFTAR_LICENCE_SIGNING_KEY_FILE", default=str(VAR_DIR / "keys" / "licence-ed25519.pem")

@@ -1,4 +1,4 @@
-"""Persian texts of complaints (errors, page notes and SMS)."""
+"""Persian texts of complaints (errors and page notes; the SMS are in ``sms.py``)."""
 
 NOT_FOUND = "مورد درخواستی یافت نشد."
 NOT_PERMITTED = "شما اجازهٔ انجام این کار را ندارید."
@@ -16,9 +16,6 @@ VIOLATION_NOT_UPHELD = "فقط برای شکایتِ واردشده درباره
 VIOLATION_NO_LICENCE = "این دفتر مجوز ثبت‌شده‌ای ندارد و تخلف را نمی‌توان به آن نسبت داد."
 VIOLATION_TYPE = "نوع تخلف را انتخاب کنید."
 VIOLATION_DESCRIPTION = "بر پایهٔ شکایت شهروند {code}: {ground}"
-
-SMS_RECEIVED = "شکایت شما با کد پیگیری {code} ثبت شد. پاسخ تا {due} داده می‌شود."
-SMS_ANSWERED = "به شکایت {code} پاسخ داده شد: {decision}. متن پاسخ را در صفحهٔ پیگیری ببینید."
 
 REGISTERED = "شکایت شما ثبت شد. کد پیگیری: {code}"
 ANSWERED = "پاسخ ثبت شد و به شاکی پیامک شد."

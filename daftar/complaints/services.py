@@ -25,14 +25,15 @@ from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.municipalities.workdays import calendar_for
-from daftar.notifications.services import outbox_enqueue
+from daftar.notifications.services import notify
+from daftar.notifications.texts import Text
 from daftar.offices.models import Office
 from daftar.runtime import ratelimit
 from daftar.supervision.models import Violation, ViolationSource
 from daftar.supervision.services import violation_record
 
 from . import messages as msg
-from . import policy
+from . import policy, sms
 from .models import CaseGround, Complaint, ComplaintEvent, Decision, OfficeGround
 from .workflow import COMPLAINT, ComplaintStatus
 
@@ -91,9 +92,9 @@ def _audit(actor: Any, action: str, complaint: Complaint, data: dict[str, Any] |
     )
 
 
-def _sms(complaint: Complaint, text: str, kind: str) -> None:
-    if complaint.complainant.mobile:
-        outbox_enqueue(to=complaint.complainant.mobile, text=text, kind=kind)
+def _sms(complaint: Complaint, text: Text, **values: Any) -> None:
+    """The complainant's SMS ``text`` (``sms.py``), as the complaint's municipality has it."""
+    notify(text.key, to=complaint.complainant, municipality=complaint.municipality, **values)
 
 
 def _next_code(now: dt.datetime) -> str:
@@ -165,11 +166,7 @@ def complaint_file(
                 )
                 ComplaintEvent.objects.create(complaint=complaint, kind=ComplaintEvent.Kind.RECEIVED, text=body)
                 _audit(actor, "file", complaint, {"target": target, "ground": chosen})
-                _sms(
-                    complaint,
-                    msg.SMS_RECEIVED.format(code=complaint.tracking_code, due=to_jalali(due)),
-                    "complaint_received",
-                )
+                _sms(complaint, sms.RECEIVED, code=complaint.tracking_code, due=to_jalali(due))
                 return complaint
         except IntegrityError:  # two complaints took the same number at once: take the next
             continue
@@ -224,7 +221,7 @@ def complaint_answer(complaint: Complaint, *, actor: Any, decision: object, answ
         ComplaintEvent.objects.create(complaint=locked, kind=ComplaintEvent.Kind.ANSWERED, text=locked.answer)
         _audit(actor, "answer", locked, {"decision": locked.decision})
         label = Decision(locked.decision).label
-        _sms(locked, msg.SMS_ANSWERED.format(code=locked.tracking_code, decision=label), "complaint_answered")
+        _sms(locked, sms.ANSWERED, code=locked.tracking_code, decision=label)
     return locked
 
 

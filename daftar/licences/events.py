@@ -1,7 +1,7 @@
 """What happens to a licence that apps above act on (``daftar.kernel.events``).
 
-Emitted inside the move's transaction; the appointments app handles it (registered in its
-``AppConfig.ready``); this app never imports it.
+Emitted inside the caller's transaction; the apps above handle them (registered in their
+``AppConfig.ready``); this app never imports them.
 """
 
 from __future__ import annotations
@@ -19,3 +19,12 @@ class LicenceSanctioned:
     licence: Any
     action: str
     actor: Any
+
+
+@dataclass(frozen=True)
+class LicenceManagersWanted:
+    """Who runs the licence's office, told with the holder of the renewal window's opening and
+    of the approaching end of validity (``reminders.py``): each handler answers a list of people
+    (the offices app: the active managers of the licence's office). No handler: the holder alone."""
+
+    licence: Any

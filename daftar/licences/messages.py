@@ -52,13 +52,9 @@ SANCTION_NO_TRANSACTION = {
     "revoked": "مجوز این دفتر لغو شده است؛ ثبت خدمت و دریافت وجه ممکن نیست.",
 }
 
-# --- SMS to the holder ---------------------------------------------------------------------
-SMS_SUSPENDED = "مجوز دفتر «{office}» به شمارهٔ {number} تا {until} تعلیق شد. دلیل: {reason}"
-SMS_REINSTATED = "تعلیق مجوز دفتر «{office}» به شمارهٔ {number} برداشته شد؛ مجوز تا {valid_until} معتبر است."
-SMS_SUSPENSION_ENDED = "مهلت تعلیق مجوز دفتر «{office}» به شمارهٔ {number} پایان یافت؛ مجوز دوباره فعال است."
-SMS_REVOKED = "مجوز دفتر «{office}» به شمارهٔ {number} لغو شد. دلیل: {reason}"
-SMS_RENEWED = "مجوز دفتر «{office}» به شمارهٔ {number} تمدید شد و تا {valid_until} معتبر است."
-SMS_EXPIRED = "اعتبار مجوز دفتر «{office}» به شمارهٔ {number} در {valid_until} پایان یافته و مهلت تمدید نیز گذشته است."
+# --- the value of ``remaining`` in the expiry reminder (``sms.EXPIRY_REMINDER``) -------------
+REMAINING_DAYS = "{days} روز دیگر"
+REMAINING_TODAY = "امروز"
 
 # --- event labels (history lists) ----------------------------------------------------------
 EVENT_LABELS = {

@@ -18,7 +18,7 @@ from daftar.kernel.lifecycle import LifecycleModel, StatusField
 
 from .workflow import LICENCE, LicenceStatus
 
-__all__ = ["Licence", "LicenceEvent", "LicenceStatus", "VerificationLog"]
+__all__ = ["Licence", "LicenceEvent", "LicenceReminder", "LicenceStatus", "VerificationLog"]
 
 
 class Licence(LifecycleModel):
@@ -107,6 +107,29 @@ class LicenceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.licence_id}: {self.action}"
+
+
+class LicenceReminder(models.Model):
+    """That one renewal reminder of a licence's term was sent (``reminders.py``): the window's
+    opening or a reminder ``offset`` days before ``valid_until``. Written in the transaction of
+    its SMS, once (unique), so a rerun or a second beat never sends it again; a renewed licence
+    has a new ``valid_until``, and its new term its own reminders."""
+
+    licence = models.ForeignKey(Licence, related_name="reminders", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=32)  # the SMS's key (``sms.py``)
+    offset = models.PositiveSmallIntegerField()  # days before valid_until it was due
+    valid_until = models.DateField()  # the term it was sent for
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "یادآوری تمدید مجوز"
+        verbose_name_plural = "یادآوری‌های تمدید مجوز"
+        constraints = [
+            models.UniqueConstraint(fields=["licence", "kind", "offset", "valid_until"], name="licence_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.licence_id}: {self.kind} {self.offset}"
 
 
 class VerificationLog(models.Model):

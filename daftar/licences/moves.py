@@ -30,12 +30,12 @@ from daftar.kernel import events
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
-from daftar.notifications.services import outbox_enqueue
+from daftar.notifications.services import notify
 from daftar.rules.evaluator import FAIL, ConditionResult, evaluate
 from daftar.rules.selectors import compiled, rule_set_in_force
 
 from . import messages as msg
-from . import policy
+from . import policy, sms
 from .events import LicenceSanctioned
 from .models import Licence, LicenceEvent, LicenceStatus
 from .services import licence_sign
@@ -97,7 +97,7 @@ def _record(
     old: str,
     reason: str = "",
     data: dict[str, Any] | None = None,
-    sms: str,
+    values: dict[str, Any],
 ) -> None:
     """Event, audit entry and SMS of one move; the caller holds the row lock in a transaction."""
     user = actor if getattr(actor, "is_authenticated", False) else None
@@ -117,8 +117,15 @@ def _record(
         municipality=licence.municipality,
         data={"number": licence.number, "from": old, "to": licence.status, "reason": reason, **(data or {})},
     )
-    if licence.holder.mobile:
-        outbox_enqueue(to=licence.holder.mobile, text=sms, kind=f"licence_{action}")
+    notify(
+        sms.MOVES[action].key,
+        to=licence.holder,
+        municipality=licence.municipality,
+        office=licence.office_name,
+        number=licence.number,
+        valid_until=_fa(licence.valid_until),
+        **values,
+    )
 
 
 def _fa(day: dt.date | None) -> str:
@@ -228,7 +235,7 @@ WRITES: dict[str, tuple[str, ...]] = {
 # the moves that stop the licence's office (``sanctions.sanction_on``)
 SANCTIONS = frozenset({"suspend", "revoke"})
 Report = Callable[[Licence, dict[str, Any]], Any]
-# what the history event (and the audit entry) records besides the move, and the holder's SMS
+# what the history event (and the audit entry) records besides the move
 EVENT_DATA: dict[str, Report] = {
     "suspend": lambda lic, d: {"until": str(d["until"])},
     "renew": lambda lic, d: {
@@ -239,21 +246,12 @@ EVENT_DATA: dict[str, Report] = {
     "suspension_end": lambda lic, d: {"until": str(d["suspended_until"])},
     "expire": lambda lic, d: {"valid_until": str(lic.valid_until)},
 }
-SMS: dict[str, Report] = {
-    "suspend": lambda lic, d: msg.SMS_SUSPENDED.format(
-        office=lic.office_name, number=lic.number, until=_fa(d["until"]), reason=d["reason"]
-    ),
-    "reinstate": lambda lic, d: msg.SMS_REINSTATED.format(
-        office=lic.office_name, number=lic.number, valid_until=_fa(lic.valid_until)
-    ),
-    "revoke": lambda lic, d: msg.SMS_REVOKED.format(office=lic.office_name, number=lic.number, reason=d["reason"]),
-    "renew": lambda lic, d: msg.SMS_RENEWED.format(
-        office=lic.office_name, number=lic.number, valid_until=_fa(lic.valid_until)
-    ),
-    "suspension_end": lambda lic, d: msg.SMS_SUSPENSION_ENDED.format(office=lic.office_name, number=lic.number),
-    "expire": lambda lic, d: msg.SMS_EXPIRED.format(
-        office=lic.office_name, number=lic.number, valid_until=_fa(lic.valid_until)
-    ),
+# the values of the holder's SMS (``sms.MOVES``) besides the office, number and validity
+SMS_VALUES: dict[str, Report] = {
+    "suspend": lambda lic, d: {"until": _fa(d["until"]), "reason": d["reason"]},
+    "reinstate": lambda lic, d: {"reason": d["reason"]},
+    "revoke": lambda lic, d: {"reason": d["reason"]},
+    "renew": lambda lic, d: {"reason": d["reason"]},
 }
 
 
@@ -279,7 +277,7 @@ def _take(licence: Licence, action: str, *, actor: Any, data: dict[str, Any]) ->
             old=old,
             reason=data.get("reason", ""),
             data=event,
-            sms=SMS[action](locked, data),
+            values=SMS_VALUES[action](locked, data) if action in SMS_VALUES else {},
         )
         if action in SANCTIONS:  # the office's future bookings inside it are cancelled (issue 17)
             events.emit(LicenceSanctioned(licence=locked, action=action, actor=actor))

@@ -18,16 +18,12 @@ from django.utils import timezone
 from daftar.audit.services import audit_record
 from daftar.kernel.jalali import to_jalali
 from daftar.municipalities.models import Municipality
-from daftar.notifications.services import outbox_enqueue
+from daftar.notifications.services import notify
 
-from . import signing
+from . import signing, sms
 from .models import Licence, LicenceEvent, LicenceStatus
 
 OFFICE_NAME = "دفتر خدمات الکترونیک شهر — {district}"
-SMS_ISSUED = (
-    "مجوز دفتر خدمات الکترونیک شهر شما صادر شد. شمارهٔ مجوز: {number}؛ اعتبار از {start} تا {until}. "
-    "گواهی را از بخش «مجوزهای من» دریافت کنید."
-)
 NUMBER_TRIES = 5
 
 
@@ -191,11 +187,13 @@ def licence_issue(*, application: Any, actor: Any) -> Licence:
             "valid_until": licence.valid_until.isoformat(),
         },
     )
-    outbox_enqueue(
-        to=holder.mobile,
-        text=SMS_ISSUED.format(
-            number=licence.number, start=to_jalali(licence.valid_from), until=to_jalali(licence.valid_until)
-        ),
-        kind="licence_issued",
+    notify(
+        sms.ISSUED.key,
+        to=holder,
+        municipality=municipality,
+        office=licence.office_name,
+        number=licence.number,
+        valid_from=to_jalali(licence.valid_from),
+        valid_until=to_jalali(licence.valid_until),
     )
     return licence

@@ -1,15 +1,18 @@
 """What the offices app answers for the apps below it (``daftar.kernel.events``).
 
-Registered in ``OfficesConfig.ready``; the rules app never imports this app.
+Registered in ``OfficesConfig.ready``; the rules and licences apps never import this app.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from daftar.kernel.events import subscribe
+from daftar.licences.events import LicenceManagersWanted
 from daftar.rules.events import NearestOffice, NearestOfficeWanted
 from daftar.rules.map import haversine_m
 
-from .models import Office
+from .models import Office, OfficeStaff, StaffRole
 
 
 def nearest_office(event: NearestOfficeWanted) -> NearestOffice | None:
@@ -24,5 +27,14 @@ def nearest_office(event: NearestOfficeWanted) -> NearestOffice | None:
     return best
 
 
+def licence_managers(event: LicenceManagersWanted) -> list[Any]:
+    """The active managers of the licence's office (none while it has no office)."""
+    rows = OfficeStaff.objects.filter(
+        office__licence_id=event.licence.pk, role=StaffRole.MANAGER, active=True
+    ).select_related("user")
+    return [row.user for row in rows.order_by("pk")]
+
+
 def connect() -> None:
     subscribe(NearestOfficeWanted, nearest_office)
+    subscribe(LicenceManagersWanted, licence_managers)

@@ -39,10 +39,6 @@ CLOSURE_NOT_FOUND = "این تعطیلی پیدا نشد."
 # The municipality narrowed its hours directive (S17) and an office's schedule lies outside it
 OUTSIDE_DIRECTIVE = "ساعات کار هفتگی این دفتر بیرون از دستورالعمل ساعات کار شهرداری است؛ آن را اصلاح کنید. {problem}"
 DIRECTIVE_OFFICES_OUT = "ساعات کار این دفترها بیرون از دستورالعمل تازه است و به مدیرانشان پیامک شد: {offices}"
-SMS_DIRECTIVE_CHANGED = (
-    "دفتر: دستورالعمل ساعات کار شهرداری تغییر کرد و ساعات کار «{office}» بیرون از آن است. "
-    "لطفاً تا {deadline} ساعات کار دفتر را اصلاح کنید."
-)
 
 FILTER_INVALID = "پالایه‌های جست‌وجو نادرست است: {field}."
 

@@ -33,11 +33,11 @@ from daftar.kernel.jalali import parse_date, to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.kernel.validators import normalize_mobile
 from daftar.municipalities.models import District, Municipality
-from daftar.notifications.services import outbox_enqueue
+from daftar.notifications.services import notify as notify_sms  # ``notify`` is a flag below
 from daftar.rules.constants import EQUIPMENT
 
 from . import messages as msg
-from . import policy
+from . import policy, sms
 from .events import CountersInUse, HoursChanged
 from .hours import check_schedule
 from .models import Office, OfficeClosure, OfficeStaff, StaffRole, WeeklyHours
@@ -419,9 +419,14 @@ def directive_offices_out_of_line(*, municipality_id: int, notify: bool, actor: 
         if not notify:
             continue
         managers = OfficeStaff.objects.filter(office=office, role=StaffRole.MANAGER, active=True).select_related("user")
-        text = msg.SMS_DIRECTIVE_CHANGED.format(office=office.name, deadline=to_jalali(deadline))
         for row in managers:
-            outbox_enqueue(to=row.user.mobile, text=text, kind="hours_directive_changed")
+            notify_sms(
+                sms.DIRECTIVE_CHANGED.key,
+                to=row.user,
+                municipality=office.municipality,
+                office=office.name,
+                deadline=to_jalali(deadline),
+            )
         audit_record(
             actor=actor,
             action="office.hours_outside_directive",

@@ -65,7 +65,9 @@ def test_issue_creates_a_signed_licence(tehran_rules, django_capture_on_commit_c
     assert verify_chain() is None
     sms = OutboxMessage.objects.get(kind="licence_issued")
     assert sms.to == "09120000001"
+    assert (sms.recipient, sms.municipality) == (licence.holder, licence.municipality)
     assert licence.number in sms.text and to_jalali(licence.valid_until) in sms.text
+    assert to_jalali(licence.valid_from) in sms.text
 
 
 def test_edited_row_is_no_longer_verifiable(tehran_rules, django_capture_on_commit_callbacks) -> None:

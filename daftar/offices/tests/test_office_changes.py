@@ -25,6 +25,7 @@ from daftar.notifications.services import sms_text
 from daftar.offices import messages as msg
 from daftar.offices.models import HoursDirective, Office
 from daftar.offices.services import office_update
+from daftar.offices.sms import DIRECTIVE_CHANGED
 
 from .conftest import MANAGER, user
 
@@ -183,7 +184,8 @@ def test_narrowing_the_directive_warns_the_admin_and_texts_the_managers(make_off
     assert directive.day_end == dt.time(12)
     [sms] = OutboxMessage.objects.filter(kind="hours_directive_changed")
     assert sms.to == MANAGER
-    assert sms.text == sms_text(msg.SMS_DIRECTIVE_CHANGED.format(office=late.name, deadline="۱۴۰۵/۰۹/۲۸"))
+    assert sms.text == sms_text(DIRECTIVE_CHANGED.default.format(office=late.name, deadline="۱۴۰۵/۰۹/۲۸"))
+    assert (sms.recipient, sms.municipality) == (user(MANAGER), tehran)
     entry = AuditEntry.objects.get(action="office.hours_outside_directive")
     assert entry.actor_id == user(ADMIN).pk and entry.object_id == str(late.pk)
     assert action_label("office.hours_outside_directive").startswith("اعلام ناسازگاری")
