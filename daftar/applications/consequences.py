@@ -37,10 +37,10 @@ from daftar.accounts.policy import people_holding
 from daftar.audit.services import audit_record
 from daftar.kernel.jalali import to_jalali
 from daftar.municipalities.workdays import TEHRAN, WorkCalendar, calendar_for
-from daftar.notifications.services import outbox_enqueue
+from daftar.notifications.services import notify
 from daftar.runtime.models import Outage
 
-from . import casecache
+from . import casecache, sms
 from . import messages as msg
 from .models import (
     Application,
@@ -291,13 +291,14 @@ def _send(clock: StageClock, people: Iterable[Any], due: list[int], to_head: boo
             "recipient_id", "days_before"
         )
     )
-    template = msg.SMS_REMINDER_HEAD if to_head else msg.SMS_REMINDER_STAFF
-    text = template.format(
-        code=case.tracking_code,
-        status=case.get_status_display(),
-        left=msg.LEFT_TODAY if left == 0 else msg.LEFT_DAYS.format(days=left),
-        due=to_jalali(clock.due_at, with_time=True),
-    )
+    text = sms.REMINDER_HEAD if to_head else sms.REMINDER_STAFF
+    values: dict[str, Any] = {
+        "code": case.tracking_code,
+        "status": case.get_status_display(),
+        "left": msg.LEFT_TODAY if left == 0 else msg.LEFT_DAYS.format(days=left),
+        "due": to_jalali(clock.due_at, with_time=True),
+        "municipality_name": case.municipality.name,
+    }
     sent = 0
     for person in people:
         new = [d for d in due if (person.pk, d) not in taken]
@@ -306,8 +307,8 @@ def _send(clock: StageClock, people: Iterable[Any], due: list[int], to_head: boo
         SentReminder.objects.bulk_create(
             [SentReminder(clock=clock, recipient=person, to_head=to_head, days_before=d, sent_at=now) for d in new]
         )
-        outbox_enqueue(to=person.mobile, text=text, kind="deadline_reminder_head" if to_head else "deadline_reminder")
-        sent += 1
+        if notify(text.key, to=person, municipality=case.municipality, **values) is not None:
+            sent += 1  # a person without a mobile number is recorded as reminded, and not counted
     return sent
 
 
@@ -383,18 +384,14 @@ def _escalate(application: Application, now: dt.datetime) -> None:
         note=msg.ESCALATED_NOTE.format(status=status, due=due),
         data={"consequence": "escalation"},
     )
-    code = application.tracking_code or ""
+    values: dict[str, Any] = {
+        "code": application.tracking_code or "",
+        "due": due,
+        "municipality_name": application.municipality.name,
+    }
     for person in heads(application):
-        outbox_enqueue(
-            to=person.mobile,
-            text=msg.SMS_ESCALATED_HEAD.format(code=code, status=status, due=due),
-            kind="application_overdue",
-        )
-    outbox_enqueue(
-        to=application.applicant.mobile,
-        text=msg.SMS_ESCALATED.format(code=code, due=due),
-        kind="application_escalated",
-    )
+        notify(sms.ESCALATED_HEAD.key, to=person, municipality=application.municipality, status=status, **values)
+    notify(sms.ESCALATED.key, to=application.applicant, municipality=application.municipality, **values)
     audit_record(
         actor=None,
         action="application.overdue",

@@ -33,12 +33,11 @@ SORT_UNKNOWN = "ترتیب باید یکی از age، -age، deadline یا -dead
 EXPORT_FORMAT = kernel_msg.EXPORT_FORMAT  # the exports' refusals live with kernel.tabular
 EXPORT_TOO_LARGE = kernel_msg.EXPORT_TOO_LARGE
 
-# SMS texts (through the outbox)
-SMS_DRAFT = "دفتر: پیش‌نویس درخواست شما در «{call}» ساخته شد. پس از بارگذاری مدارک آن را ثبت نهایی کنید."
-SMS_SUBMITTED = "دفتر: درخواست شما ثبت شد. کد رهگیری: {code}"
-SMS_STATUS = "دفتر: وضعیت پروندهٔ {code}: «{status}».{extra}"
-SMS_CORRECTION = "دفتر: پروندهٔ {code} نیازمند اصلاح مدارک است؛ مهلت: {due}. {reason}"
-SMS_OVERDUE_STAFF = "دفتر: مهلت قانونی پروندهٔ {code} («{status}») گذشته و به مرجع صدور مجوز ارجاع شد."
+# Values put into the SMS texts (the texts themselves are declared in sms.py)
+NO_CODE_YET = "پیش‌نویس"  # a case without a tracking code yet
+ON_CASE_PAGE = "در صفحهٔ پرونده"  # a deadline or a condition the SMS cannot name
+DOCUMENT_WITH_REASON = "{title} ({reason})"
+A_DOCUMENT = "مدرک"  # a document whose type has no title any more
 NOT_FOUND = "پرونده‌ای با این شناسه نیست یا به آن دسترسی ندارید."
 CALL_UNKNOWN = "چنین فراخوانی نیست."
 NEED_UPLOAD = "بارگذاری مدرک «{title}»"
@@ -70,14 +69,5 @@ DEEMED_APPROVAL_NOTE = (
     " درخواست شما تأییدشده به شمار می‌آید و مجوز صادر شد."
 )
 ESCALATED_NOTE = "مهلت قانونی مرحلهٔ «{status}» گذشت؛ پرونده به مرجع بالاتر ارجاع شد که باید تا {due} تصمیم بگیرد."
-SMS_DEEMED_APPROVAL = (
-    "دفتر: مهلت قانونی پروندهٔ {code} گذشت و به حکم قانون تسهیل صدور مجوزهای کسب‌وکار مجوز شما به شمارهٔ {number} صادر شد."
-)
-SMS_ESCALATED = "دفتر: مهلت قانونی پروندهٔ {code} گذشت؛ پرونده به مرجع بالاتر ارجاع شد و باید تا {due} تصمیم گرفته شود."
-SMS_ESCALATED_HEAD = "دفتر: مهلت قانونی پروندهٔ {code} («{status}») گذشت و به شما ارجاع شد؛ تا {due} تصمیم بگیرید."
-SMS_REMINDER_STAFF = "دفتر: یادآوری: مهلت قانونی پروندهٔ {code} («{status}») {left} به پایان می‌رسد ({due})."
-SMS_REMINDER_HEAD = (
-    "دفتر: مهلت قانونی پروندهٔ {code} («{status}») {left} به پایان می‌رسد ({due}) و هنوز تصمیمی گرفته نشده است."
-)
 LEFT_TODAY = "امروز"
 LEFT_DAYS = "تا {days} روز کاری دیگر"

@@ -28,6 +28,5 @@ BLOCKER_UNANSWERED = "{label} هنوز پاسخ نگرفته است."
 RETRY_NOT_ERROR = "تنها استعلامی را که پاسخ نگرفته است می‌توان دوباره درخواست کرد."
 NOT_PERMITTED = "درخواست دوبارهٔ استعلام با کارشناس بررسی یا مرجع صدور مجوز همین شهرداری است."
 
-# SMS to the applicant. The reason is left out (a criminal record or an addiction test is not
-# for a text message): the applicant reads it on the case page.
-SMS_FAILED = "{label} پروندهٔ {tracking_code} تأیید نشد. دلیل را در صفحهٔ پرونده ببینید."
+# In the SMS to the applicant (sms.py) for a case without a tracking code yet.
+NO_CODE_YET = "پیش‌نویس"

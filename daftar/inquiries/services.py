@@ -21,10 +21,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from daftar.audit.services import audit_record
-from daftar.notifications.services import outbox_enqueue
+from daftar.notifications.services import notify
 
 from . import messages as msg
-from . import policy
+from . import policy, sms
 from .adapters import InquiryUnavailable, Outcome, Person, get_adapter
 from .breaker import Breaker
 from .models import FEEDS, Inquiry, InquiryStatus, Kind
@@ -219,9 +219,16 @@ def _answered(inquiry: Inquiry, actor: Any, data: dict[str, Any]) -> None:
     inquiry.save(update_fields=["status", "reason", "reference", "next_attempt_at", "completed_at"])
     _audit(inquiry, "inquiry.result", attempts=inquiry.attempts, reference=inquiry.reference, reason=inquiry.reason)
     if not outcome.passed:
-        text = msg.SMS_FAILED.format(label=_label(inquiry), tracking_code=application.tracking_code or application.pk)
         # sensitive: the text says which check failed; it is blanked once sent
-        outbox_enqueue(to=application.applicant.mobile, text=text, kind="inquiry_failed", sensitive=True)
+        notify(
+            sms.FAILED.key,
+            to=application.applicant,
+            municipality=application.municipality,
+            sensitive=True,
+            label=_label(inquiry),
+            code=application.tracking_code or msg.NO_CODE_YET,
+            municipality_name=application.municipality.name,
+        )
 
 
 def inquiry_run(inquiry_id: int, *, on_retry: Callable[[Inquiry], None] | None = None) -> Inquiry:

@@ -34,13 +34,13 @@ from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import parse_datetime, to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.licences.models import Licence, LicenceStatus
-from daftar.notifications.services import outbox_enqueue
+from daftar.notifications.services import notify
 from daftar.rules.constants import EQUIPMENT, PREMISES_USES
 from daftar.supervision.models import Violation, ViolationSource
 from daftar.supervision.services import SUPERVISABLE, violation_record, violation_type_for
 
 from . import messages as msg
-from . import policy
+from . import policy, sms
 from .checklist import FAIL, judge, visit_judge
 from .models import Inspection, InspectionPhoto, InspectionStatus, SupervisionVisit
 from .workflow import INSPECTION, SUPERVISION_VISIT
@@ -72,16 +72,25 @@ def inspection_schedule(application: Application, inspector: Any, when: Any) -> 
     """Schedule a visit by ``inspector``; the applicant gets an SMS with the Jalali date-time."""
     when = parse_when(when)
     with transaction.atomic():
-        locked = Application.objects.select_for_update(of=("self",)).select_related("applicant").get(pk=application.pk)
+        locked = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("applicant", "municipality", "district")
+            .get(pk=application.pk)
+        )
         policy.demand(inspector, "inspection.schedule", locked)
         _at_inspection(locked)
         if Inspection.objects.filter(application=locked, status=InspectionStatus.SCHEDULED).exists():
             raise ApplicationError(msg.ALREADY_SCHEDULED, code="already_scheduled", status=409)
         inspection = Inspection.objects.create(application=locked, inspector=inspector, scheduled_at=when)
-        outbox_enqueue(
-            to=locked.applicant.mobile,
-            text=msg.SCHEDULED_SMS.format(code=locked.tracking_code or locked.pk, when=to_jalali(when, with_time=True)),
-            kind="inspection_scheduled",
+        notify(
+            sms.SCHEDULED.key,
+            to=locked.applicant,
+            municipality=locked.municipality,
+            code=locked.tracking_code or "",
+            when=to_jalali(when, with_time=True),
+            place=msg.PLACE.format(district=locked.district.name, municipality=locked.municipality.name),
+            inspector=f"{inspector.first_name} {inspector.last_name}".strip() or msg.AN_INSPECTOR,
+            municipality_name=locked.municipality.name,
         )
         audit_record(
             actor=inspector,
@@ -291,24 +300,25 @@ def visit_schedule(licence: Licence, inspector: Any, when: Any, *, actor: Any = 
     people: a Persian error on ``inspector`` otherwise), who is told by SMS too."""
     when = parse_when(when)
     with transaction.atomic():
-        locked = Licence.objects.select_for_update(of=("self",)).select_related("holder").get(pk=licence.pk)
+        locked = (
+            Licence.objects.select_for_update(of=("self",))
+            .select_related("holder", "municipality", "district", "office")
+            .get(pk=licence.pk)
+        )
         by = _scheduling(locked, inspector, actor)
         assigning = by is not inspector
         _schedulable(locked)
         visit = SupervisionVisit.objects.create(licence=locked, inspector=inspector, scheduled_at=when)
-        at = to_jalali(when, with_time=True)
-        if locked.holder.mobile:
-            outbox_enqueue(
-                to=locked.holder.mobile,
-                text=msg.VISIT_SMS.format(office=locked.office_name, number=locked.number, when=at),
-                kind="supervision_visit_scheduled",
-            )
-        if assigning and inspector.mobile:
-            outbox_enqueue(
-                to=inspector.mobile,
-                text=msg.VISIT_ASSIGNED_SMS.format(office=locked.office_name, number=locked.number, when=at),
-                kind="supervision_visit_assigned",
-            )
+        values: dict[str, Any] = {
+            "office": locked.display_name,
+            "number": locked.number,
+            "when": to_jalali(when, with_time=True),
+            "address": _address(locked),
+            "municipality_name": locked.municipality.name,
+        }
+        notify(sms.VISIT.key, to=locked.holder, municipality=locked.municipality, **values)
+        if assigning:
+            notify(sms.VISIT_ASSIGNED.key, to=inspector, municipality=locked.municipality, **values)
         data = {"licence": locked.number, "scheduled_at": when.isoformat()}
         audit_record(
             actor=by,
@@ -318,6 +328,14 @@ def visit_schedule(licence: Licence, inspector: Any, when: Any, *, actor: Any = 
             data={**data, "inspector": inspector.pk} if assigning else data,
         )
     return visit
+
+
+def _address(licence: Licence) -> str:
+    """Where the office is, for the visit's SMS: its address, else its district."""
+    office = getattr(licence, "office", None)  # reverse one-to-one: may be missing
+    if office is not None and office.address:
+        return str(office.address)
+    return msg.PLACE.format(district=licence.district.name, municipality=licence.municipality.name)
 
 
 def _flag(data: Any, name: str, errors: dict[str, list[str]]) -> bool:

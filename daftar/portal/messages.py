@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-SMS_ARRIVED = (
-    "درخواست شما در درگاه ملی مجوزها برای «{call}» به سامانهٔ دفتر رسید. "
-    "با همین شمارهٔ همراه وارد شوید، مدارک را بارگذاری کنید و درخواست را ثبت نهایی کنید."
-)
-
 # what went wrong, as staff read it (PortalMessage.error_code)
 ERRORS = {
     "timeout": "درگاه ملی در زمان مقرر پاسخ نداد.",

@@ -41,9 +41,9 @@ from daftar.calls.models import Call
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.validators import normalize_mobile, normalize_national_code
 from daftar.licences.models import Licence, LicenceStatus
-from daftar.notifications.services import outbox_enqueue
+from daftar.notifications.services import notify
 
-from . import messages as msg
+from . import sms
 from .adapters import LICENCE_KINDS, PortalUnavailable, get_adapter
 from .models import Kind, PortalApplication, PortalMessage
 
@@ -361,7 +361,13 @@ def portal_application_accept(*, reference: str, row: dict[str, Any]) -> Applica
         PortalApplication.objects.create(reference=reference, application=application, payload=row)
         submitted = _submit_if_complete(application, applicant)
         if not submitted:  # the documents are uploaded here: the applicant is told how
-            outbox_enqueue(to=applicant.mobile, text=msg.SMS_ARRIVED.format(call=call.title), kind="portal_application")
+            notify(
+                sms.ARRIVED.key,
+                to=applicant,
+                municipality=call.municipality,
+                call=call.title,
+                municipality_name=call.municipality.name,
+            )
         audit_record(
             actor=None,
             actor_label="system",

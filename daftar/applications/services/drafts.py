@@ -23,9 +23,10 @@ from daftar.documents.models import Document
 from daftar.inquiries.models import Inquiry
 from daftar.kernel.errors import ApplicationError
 from daftar.municipalities.models import District
-from daftar.notifications.services import outbox_message
+from daftar.notifications.services import notify
 
 from .. import messages as msg
+from .. import sms
 from ..models import Application, CaseEvent, StageClock
 from ..workflow import Status
 from .facts import _refresh_verdict, _validated_facts
@@ -59,14 +60,21 @@ def application_create(*, call: Call, district_id: Any, facts_raw: Any, actor: A
             event = CaseEvent(
                 application=application, actor=user, action="create", from_status="", to_status=Status.DRAFT
             )
-            sms = outbox_message(to=actor.mobile, text=msg.SMS_DRAFT.format(call=call.title), kind="application_draft")
+            told = notify(
+                sms.DRAFT.key,
+                to=actor,
+                municipality=call.municipality,
+                save=False,
+                call=call.title,
+                municipality_name=call.municipality.name,
+            )
             audit_record(  # with the new rows: one statement on PostgreSQL (issue 7)
                 actor=actor,
                 action="application.create",
                 obj=application,
                 municipality=call.municipality,
                 data={"call": call.pk, "district": district.pk},
-                new_rows=(application, event, sms),
+                new_rows=(application, event, *([told] if told else [])),
             )
     except IntegrityError:
         # no savepoint around the insert: the whole draft rolled back; one per call (S7) is the

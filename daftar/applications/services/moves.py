@@ -17,22 +17,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from daftar.audit.services import audit_record
+from daftar.documents.models import Document
 from daftar.inquiries import services as inquiries
 from daftar.kernel import events
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import normalize_text
-from daftar.notifications.services import outbox_enqueue
+from daftar.notifications.services import notify
+from daftar.notifications.texts import Text
 
-from .. import casecache, clocks, policy
+from .. import casecache, clocks, policy, sms
 from .. import messages as msg
 from ..events import CaseMoved, LicenceWanted
 from ..models import Application, CaseEvent
 from ..workflow import CASE, Move, Status
 from .drafts import _locked, tracking_code_new
 from .facts import _refresh_verdict
-from .guards import _id_list
+from .guards import _id_list, _title_of
 from .verdicts import EFFECTS, FAILED_CONDITION_OF, VERDICT_KIND, AssessmentVerdict, effect_exam, effect_interview
+
+LIST_MAX = 300  # characters of a list of documents or conditions in one SMS; the case page has all
 
 
 def may_take(application: Application, move: Move, actor: Any) -> bool:
@@ -102,7 +106,7 @@ def application_move(
         application.save()
         events.emit(CaseMoved(application, action, old, new, passed, actor))  # e.g. the exam certificate (S12.7)
         _event(application, actor=actor, action=action, old=old, new=new, note=note, data=_public(data))
-        _notify(application, action, old, new, note)
+        _notify(application, action, old, new, note, data)
         # last: the audit chain's head stays locked from here to the commit, so every writer
         # holds it as briefly as possible (issue 7)
         audit_record(
@@ -199,30 +203,63 @@ def _licence_number(application: Application, actor: Any) -> str:
     return str(events.ask(LicenceWanted(application=application, actor=actor)))
 
 
-def _notify(application: Application, action: str, old: str, new: str, note: str) -> None:
-    code = application.tracking_code or ""
+def _notify(application: Application, action: str, old: str, new: str, note: str, data: dict[str, Any]) -> None:
+    """The applicant's SMS of a move (declared in ``sms.py``), in the case municipality's words."""
+    values = {"code": application.tracking_code or msg.NO_CODE_YET, "municipality_name": application.municipality.name}
     if action == "submit":
-        _sms(application, msg.SMS_SUBMITTED.format(code=code), "application_submitted")
+        _sms(application, sms.SUBMITTED, due=_due(application), **values)
     elif action == "deemed_approval":  # P1: the law, named
-        _sms(
-            application,
-            msg.SMS_DEEMED_APPROVAL.format(code=code, number=application.licence_number),
-            "application_deemed_approval",
-        )
-    elif new == Status.CORRECTION_REQUESTED:
-        due = to_jalali(application.due_at, with_time=False) if application.due_at else ""
-        _sms(application, msg.SMS_CORRECTION.format(code=code, due=due, reason=note), "application_correction")
+        _sms(application, sms.DEEMED_APPROVAL, number=application.licence_number, **values)
+    elif new == Status.CORRECTION_REQUESTED:  # what to correct, and by when
+        documents = _documents_to_correct(application, data.get("documents"))
+        _sms(application, sms.CORRECTION, documents=documents, reason=note, due=_due(application), **values)
+    elif new == Status.REJECTED:  # P1: the unmet condition and the reason, stated
+        reason = application.decision_reason or note
+        _sms(application, sms.REJECTED, conditions=_unmet_conditions(application), reason=reason, **values)
+    elif new == Status.APPROVED:
+        _sms(application, sms.APPROVED, **values)
     elif action != "withdraw" or old != Status.DRAFT:
-        extra = f" {note}" if new == Status.REJECTED and note else ""
-        _sms(
-            application,
-            msg.SMS_STATUS.format(code=code or "پیش‌نویس", status=Status(new).label, extra=extra),
-            "application_status",
-        )
+        _sms(application, sms.STATUS_CHANGED, status=Status(new).label, **values)
 
 
-def _sms(application: Application, text: str, kind: str) -> None:
-    outbox_enqueue(to=application.applicant.mobile, text=text, kind=kind)
+def _sms(application: Application, text: Text, **values: Any) -> None:
+    notify(text.key, to=application.applicant, municipality=application.municipality, **values)
+
+
+def _due(application: Application) -> str:
+    """The running legal deadline as a Jalali date (the case page shows it when there is none)."""
+    return to_jalali(application.due_at, with_time=False) if application.due_at else msg.ON_CASE_PAGE
+
+
+def _clipped(text: str) -> str:
+    """A list short enough for one SMS; the case page has it whole."""
+    return text if len(text) <= LIST_MAX else text[: LIST_MAX - 1].rstrip("؛، ") + "…"
+
+
+def _documents_to_correct(application: Application, ids: Any) -> str:
+    """The documents of a correction request by title, each with the reviewer's reason."""
+    titles = _title_of(application)
+    order = {code: i for i, code in enumerate(titles)}
+    wanted = [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
+    rows = sorted(
+        Document.objects.filter(application=application, pk__in=wanted).only("doc_type", "review_reason"),
+        key=lambda d: (order.get(d.doc_type, len(order)), d.pk),
+    )
+    parts = []
+    for document in rows:
+        title = titles.get(document.doc_type) or msg.A_DOCUMENT
+        reason = document.review_reason.strip()
+        parts.append(msg.DOCUMENT_WITH_REASON.format(title=title, reason=reason) if reason else title)
+    return _clipped("؛ ".join(parts)) or msg.ON_CASE_PAGE
+
+
+def _unmet_conditions(application: Application) -> str:
+    """The failed conditions of a refusal by their text, never their ids (issue 19 §1)."""
+    cited = [c for c in application.failed_conditions or [] if isinstance(c, str)]
+    if not cited:
+        return msg.ON_CASE_PAGE
+    texts = dict(application.call.rule_set.conditions.filter(cid__in=cited).values_list("cid", "text"))
+    return _clipped("؛ ".join(texts[c] for c in cited if texts.get(c))) or msg.ON_CASE_PAGE
 
 
 def _event(

@@ -68,6 +68,11 @@ def _sms(kind: str) -> list[OutboxMessage]:
     return list(OutboxMessage.objects.filter(kind=kind).order_by("pk"))
 
 
+def _accounts(messages: list[OutboxMessage]) -> set[tuple[str, int | None]]:
+    """(the recipient account's mobile, the municipality) of each message: who it is recorded for."""
+    return {(User.objects.get(pk=m.recipient_id).mobile, m.municipality_id) for m in messages if m.recipient_id}
+
+
 def _persian(text: str, digits: bool = True) -> bool:
     """No Latin digit outside a code (``USJJ-J3QJ-RX``, ``TEH-1405-000001``); Persian ones."""
     return not LATIN_DIGIT_OUTSIDE_CODES.search(text) and (not digits or re.search("[۰-۹]", text) is not None)
@@ -85,6 +90,7 @@ def test_reminders_go_to_the_reviewer_at_2_and_1_working_days_then_to_the_head_o
     assert REVIEWER in recipients and APPLICANT not in recipients and AUTHORITY not in recipients
     assert _sms("deadline_reminder_head") == []
     assert "۲ روز کاری" in first[0].text and case.tracking_code in first[0].text and _persian(first[0].text)
+    assert _accounts(first) == {(m.to, case.municipality_id) for m in first}  # the staff's own accounts
     with time_machine.travel(_day_with_left(case, 1), tick=False):
         clocks_tick()
         clocks_tick()
@@ -95,6 +101,7 @@ def test_reminders_go_to_the_reviewer_at_2_and_1_working_days_then_to_the_head_o
     heads = _sms("deadline_reminder_head")
     assert [m.to for m in heads] == [AUTHORITY]  # the head: the licensing authority, on the last day
     assert "امروز" in heads[0].text and _persian(heads[0].text)
+    assert _accounts(heads) == {(AUTHORITY, case.municipality_id)}
     assert len(_sms("deadline_reminder")) == 2 * len(first)  # no 0-day reminder to staff by default
 
 
@@ -132,6 +139,10 @@ def test_escalation_gives_the_head_7_working_days_and_everyone_sees_it(case):
         told = _sms("application_escalated")
         assert [m.to for m in told] == [APPLICANT] and "مرجع بالاتر" in told[0].text and _persian(told[0].text)
         assert [m.to for m in _sms("application_overdue")] == [AUTHORITY]
+        assert _accounts([*told, *_sms("application_overdue")]) == {
+            (APPLICANT, case.municipality_id),
+            (AUTHORITY, case.municipality_id),
+        }
         audit = AuditEntry.objects.get(action="application.overdue")
         assert audit.data["consequence"] == "escalation" and audit.actor_id is None
 
@@ -173,6 +184,7 @@ def test_deemed_approval_issues_exactly_one_licence_naming_the_law(case):
     assert audit.data["law"] == "قانون تسهیل صدور مجوزهای کسب‌وکار" and audit.actor_id is None
     told = _sms("application_deemed_approval")
     assert [m.to for m in told] == [APPLICANT] and msg.LAW_FACILITATION in told[0].text
+    assert _accounts(told) == {(APPLICANT, case.municipality_id)} and licence.number in told[0].text
     assert _persian(told[0].text, digits=False)
     applicant = Client()
     applicant.force_login(User.objects.get(mobile=APPLICANT))

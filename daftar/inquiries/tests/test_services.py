@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from daftar.audit.models import AuditEntry
 from daftar.inquiries import messages as msg
+from daftar.inquiries import sms
 from daftar.inquiries.adapters import InquiryUnavailable, Outcome, SimulatorAdapter
 from daftar.inquiries.breaker import Breaker
 from daftar.inquiries.models import Inquiry, InquiryStatus, Kind
@@ -89,8 +90,10 @@ def test_a_failed_inquiry_queues_an_sms_audits_and_blocks(
     assert inquiry.reason == msg.SIM_FAILED["criminal_record"]
     [queued] = OutboxMessage.objects.filter(kind="inquiry_failed")
     assert queued.to == app.applicant.mobile and queued.sensitive  # its text is blanked once sent
+    assert (queued.recipient_id, queued.municipality_id) == (app.applicant_id, app.municipality_id)
     [sent] = [s for s in LocmemBackend.outbox if s.to == app.applicant.mobile]
-    assert sent.text == msg.SMS_FAILED.format(label=Kind.CRIMINAL_RECORD.label, tracking_code=app.tracking_code)
+    assert sent.text == sms.FAILED.default.format(label=Kind.CRIMINAL_RECORD.label, code=app.tracking_code)
+    assert msg.SIM_FAILED["criminal_record"] not in sent.text  # the reason is read on the case page
     entry = AuditEntry.objects.get(action="inquiry.result", object_id=str(inquiry.pk))
     assert entry.municipality_id == app.municipality_id
     assert entry.data["status"] == "failed" and entry.data["kind"] == "criminal_record"

@@ -8,9 +8,12 @@ import pytest
 from daftar.accounts.models import User
 from daftar.applications.models import Application
 from daftar.audit.models import AuditEntry
+from daftar.municipalities.tests.factories import MunicipalityFactory
+from daftar.notifications import texts
 from daftar.notifications.models import OutboxMessage
-from daftar.portal import messages as msg
-from daftar.portal.adapters import SIMULATED_APPLICATIONS, simulator_down, simulator_file
+from daftar.notifications.services import sms_text, text_save
+from daftar.portal import sms
+from daftar.portal.adapters import SIMULATED_APPLICATIONS, _national_code, simulator_down, simulator_file
 from daftar.portal.models import PortalApplication
 from daftar.portal.services import portal_import
 from daftar.portal.tasks import pull_portal_applications
@@ -37,6 +40,7 @@ def test_portal_applications_become_cases_once(tehran_rules) -> None:
     assert case.status == "draft"
     sms = OutboxMessage.objects.filter(to="09127770001", kind="portal_application").get()
     assert "درگاه ملی مجوزها" in sms.text and "بارگذاری" in sms.text
+    assert (sms.recipient_id, sms.municipality_id) == (applicant.pk, case.municipality_id)
 
     # the same portal applications again: nothing new
     again = portal_import()
@@ -105,4 +109,24 @@ def test_the_pull_waits_while_the_portal_is_down(tehran_rules) -> None:
 
 
 def test_the_sms_text_is_the_one_declared() -> None:
-    assert "{call}" in msg.SMS_ARRIVED
+    assert texts.spec("portal_application") is sms.ARRIVED and "{call}" in sms.ARRIVED.default
+    assert sms.ARRIVED.audience == "applicant"
+
+
+def test_the_municipalitys_own_text_is_sent_and_another_municipalitys_is_not(tehran_rules) -> None:
+    admin = User.objects.get(mobile="09120000007")
+    elsewhere = MunicipalityFactory.create()
+    text_save(key=sms.ARRIVED.key, municipality=elsewhere, body="جای دیگر: {call}", actor=admin)
+    portal_import()
+    first = OutboxMessage.objects.get(to="09127770001", kind="portal_application")
+    assert first.text.startswith("درخواست شما در درگاه ملی مجوزها برای «")  # Tehran: the default
+    ours = "شهرداری تهران: درخواست «{call}» از درگاه ملی رسید؛ مدارک را بارگذاری کنید."
+    text_save(key=sms.ARRIVED.key, municipality=first.municipality, body=ours, actor=admin)
+    row = dict(SIMULATED_APPLICATIONS[0], reference="NLP-1405-00000101", district=3)
+    row["applicant"] = dict(row["applicant"], mobile="09127770101", national_code=_national_code("007770101"))
+    simulator_file(row)
+    assert portal_import().created == ["NLP-1405-00000101"]
+    later = OutboxMessage.objects.get(to="09127770101", kind="portal_application")
+    call = PortalApplication.objects.get(reference="NLP-1405-00000101").application.call
+    assert later.text == sms_text(ours.format(call=call.title))
+    assert later.municipality_id == first.municipality_id == call.municipality_id
