@@ -70,7 +70,7 @@ class MessageTextAdmin(admin.ModelAdmin):
         return found.title if found else obj.key
 
     def save_model(self, request: HttpRequest, obj: MessageText, form: Any, change: bool) -> None:
-        saved = text_save(key=obj.key, municipality=obj.municipality_id, body=obj.text, actor=request.user)
+        saved = text_save(key=obj.key, municipality=obj.municipality, body=obj.text, actor=request.user)
         obj.pk = saved.pk
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
@@ -79,4 +79,4 @@ class MessageTextAdmin(admin.ModelAdmin):
         return actions
 
     def delete_model(self, request: HttpRequest, obj: MessageText) -> None:
-        text_reset(key=obj.key, municipality=obj.municipality_id, actor=request.user)
+        text_reset(key=obj.key, municipality=obj.municipality, actor=request.user)

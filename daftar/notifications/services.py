@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from daftar.audit.services import audit_record
 from daftar.kernel.normalize import persian_digits_in_text
+from daftar.municipalities.models import Municipality
 from daftar.runtime.housekeeping import delete_in_batches
 
 from . import texts
@@ -146,11 +147,19 @@ def notify(
 # --- the administrator's versions of the texts ------------------------------------------------------
 
 
+def _municipality(given: Any) -> Any:
+    """A municipality from itself or its id (``None``: the installation)."""
+    if given is None or isinstance(given, Municipality):
+        return given
+    return Municipality.objects.get(pk=given)
+
+
 def text_save(*, key: str, municipality: Any, body: str, actor: Any) -> MessageText:
     """Store ``municipality``'s version of the SMS ``key`` (``None``: the installation's),
     checked (``texts.check``), audited."""
     cleaned = texts.check(key, body)
-    municipality_id = getattr(municipality, "pk", municipality)
+    municipality = _municipality(municipality)
+    municipality_id = getattr(municipality, "pk", None)
     with transaction.atomic():
         row = MessageText.objects.select_for_update().filter(key=key, municipality_id=municipality_id).first()
         before = row.text if row else texts.current(key, municipality_id)[0]
@@ -173,7 +182,8 @@ def text_reset(*, key: str, municipality: Any, actor: Any) -> bool:
     """Drop ``municipality``'s version of ``key`` (back to the installation's or the default).
     False when there was none."""
     texts.spec(key)
-    municipality_id = getattr(municipality, "pk", municipality)
+    municipality = _municipality(municipality)
+    municipality_id = getattr(municipality, "pk", None)
     with transaction.atomic():
         row = MessageText.objects.select_for_update().filter(key=key, municipality_id=municipality_id).first()
         if row is None:

@@ -218,6 +218,8 @@ def _notify(application: Application, action: str, old: str, new: str, note: str
         _sms(application, sms.REJECTED, conditions=_unmet_conditions(application), reason=reason, **values)
     elif new == Status.APPROVED:
         _sms(application, sms.APPROVED, **values)
+    elif new == Status.LICENCE_ISSUED:
+        pass  # the licences app's «licence_issued» says it, with the number and validity: one SMS
     elif action != "withdraw" or old != Status.DRAFT:
         _sms(application, sms.STATUS_CHANGED, status=Status(new).label, **values)
 

@@ -171,11 +171,12 @@ def test_approval_has_its_own_sms_and_every_other_step_a_status_sms(tehran_rules
         "application_submitted",
         *["application_status"] * 5,  # review, exam, interview, inspection, final review
         "application_approved",
-        "application_status",  # the licence issued
-    ]
+    ]  # the licence issued: one SMS, the licence's own, with its number and validity
     statuses = OutboxMessage.objects.filter(kind="application_status").order_by("pk")
-    assert [m.municipality_id for m in statuses] == [case.municipality_id] * 6
-    assert statuses.last().text.endswith("«مجوز صادر شد».")
+    assert [m.municipality_id for m in statuses] == [case.municipality_id] * 5
+    issued = OutboxMessage.objects.get(recipient=applicant, kind="licence_issued")
+    case.refresh_from_db()
+    assert case.licence_number in issued.text
 
 
 def test_a_municipalitys_own_text_is_what_its_applicants_receive_and_others_keep_the_default(

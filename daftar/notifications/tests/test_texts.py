@@ -145,3 +145,27 @@ def test_an_unknown_text_is_not_sent() -> None:
     with pytest.raises(ApplicationError):
         notify("no_such_text", to="09121112233")
     assert not OutboxMessage.objects.exists()
+
+
+def test_a_municipality_may_be_named_by_its_id() -> None:
+    city, admin = MunicipalityFactory(), UserFactory()
+    text_save(key=KEY, municipality=city.pk, body="با شناسه {code}", actor=admin)
+    assert texts.render(KEY, city, code="A") == "با شناسه A"
+    assert AuditEntry.objects.get(action="sms_text.save").municipality_id == city.pk
+    assert text_reset(key=KEY, municipality=city.pk, actor=admin) is True
+
+
+def test_the_platform_admin_saves_the_installation_s_text_through_the_admin() -> None:
+    from django.test import Client
+
+    admin_client = Client()
+    admin_client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    response = admin_client.post(
+        "/admin/notifications/messagetext/add/", {"key": KEY, "municipality": "", "text": "سراسری {code}"}
+    )
+    assert response.status_code == 302
+    assert texts.render(KEY, MunicipalityFactory(), code="B") == "سراسری B"
+    assert AuditEntry.objects.filter(action="sms_text.save", municipality=None).exists()
+    bad = admin_client.post("/admin/notifications/messagetext/add/", {"key": KEY, "municipality": "", "text": "{x}"})
+    assert bad.status_code == 200 and "{x}" in bad.content.decode()
+    assert MessageText.objects.count() == 1
