@@ -1,5 +1,6 @@
 """Supervision services (S16, S17, P5). Each writes its rows, an audit entry
-(``supervision.<action>``) and an SMS to the licence holder in one transaction. Who may act is
+(``supervision.<action>``) and an SMS to the licence holder (its text declared in ``sms.py``) in
+one transaction. Who may act is
 answered by ``policy.py``; the states of violations and notices change only through their
 declared tables (``workflow.VIOLATION``, ``workflow.NOTICE``), whose guards and effects are
 bound here.
@@ -40,10 +41,10 @@ from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.licences.models import Licence, LicenceStatus
 from daftar.licences.moves import licence_revoke, licence_suspend
 from daftar.municipalities.workdays import TEHRAN, calendar_for
-from daftar.notifications.services import outbox_enqueue
+from daftar.notifications.services import notify
 
 from . import messages as msg
-from . import policy
+from . import policy, sms
 from .models import (
     OUTCOME_RANK,
     Decision,
@@ -88,9 +89,9 @@ def _text(raw: object, minimum: int, message: str, field: str) -> str:
     return text
 
 
-def _sms(licence: Licence, text: str, kind: str) -> None:
-    if licence.holder.mobile:
-        outbox_enqueue(to=licence.holder.mobile, text=text, kind=kind)
+def _tell(key: str, licence: Licence, **values: Any) -> None:
+    """The SMS ``key`` (``sms.py``) to the licence holder, in the licence's municipality's words."""
+    notify(key, to=licence.holder, municipality=licence.municipality_id, **values)
 
 
 def _audit(actor: Any, action: str, obj: Any, licence: Licence, data: dict[str, Any]) -> None:
@@ -407,10 +408,14 @@ def _violation_create(
     if stored:
         data["files"] = stored
     _audit(actor, "violation_record", violation, licence, data)
-    sms = msg.SMS_VIOLATION.format(
-        office=licence.office_name, number=licence.number, title=vtype.title, at=to_jalali(observed)
+    _tell(
+        sms.VIOLATION.key,
+        licence,
+        office=licence.office_name,
+        number=licence.number,
+        title=vtype.title,
+        at=to_jalali(observed),
     )
-    _sms(licence, sms, "supervision_violation")
     return violation
 
 
@@ -468,13 +473,14 @@ def notice_issue(licence: Licence, *, actor: Any, violation_ids: Iterable[int] |
                 "due": notice.response_due.isoformat(),
             },
         )
-        sms = msg.SMS_NOTICE.format(
+        _tell(
+            sms.NOTICE.key,
+            licence,
             office=licence.office_name,
             number=licence.number,
             outcome=Outcome(step.outcome).label,
             due=to_jalali(notice.response_due, with_time=True),
         )
-        _sms(licence, sms, "supervision_notice")
     return notice
 
 
@@ -586,10 +592,14 @@ def decision_make(notice: Notice, *, actor: Any, reason: object, outcome: object
                 "reason": text,
             },
         )
-        sms = msg.SMS_DECISION.format(
-            office=licence.office_name, number=licence.number, outcome=chosen.label, reason=text
+        _tell(
+            sms.DECISION.key,
+            licence,
+            office=licence.office_name,
+            number=licence.number,
+            outcome=chosen.label,
+            reason=text,
         )
-        _sms(licence, sms, "supervision_decision")
     return decision
 
 
@@ -639,8 +649,7 @@ def report_submit(licence: Licence, *, period: object, content: object, actor: A
                 licence=licence, municipality=licence.municipality, period=label, content=text, submitted_by=actor
             )
             _audit(actor, "report_submit", report, licence, {"period": label})
-            sms = msg.SMS_REPORT_RECEIVED.format(office=licence.office_name, period=period_title(label))
-            _sms(licence, sms, "supervision_report")
+            _tell(sms.REPORT_RECEIVED.key, licence, office=licence.office_name, period=period_title(label))
     except IntegrityError:
         raise ApplicationError(msg.REPORT_TWICE, code="report_twice", status=409) from None
     return report
@@ -670,10 +679,14 @@ def reports_remind(now: dt.datetime | None = None) -> dict[str, int]:
             with transaction.atomic():
                 _, created = ReportReminder.objects.get_or_create(licence=licence, period=current)
                 if created:
-                    sms = msg.SMS_REPORT_REMINDER.format(
-                        office=licence.office_name, number=licence.number, period=period_title(current), due=due
+                    _tell(
+                        sms.REPORT_REMINDER.key,
+                        licence,
+                        office=licence.office_name,
+                        number=licence.number,
+                        period=period_title(current),
+                        due=due,
                     )
-                    _sms(licence, sms, "supervision_report_reminder")
                     reminded += 1
     previous = previous_period(current)
     _, p_end = period_bounds(previous)
