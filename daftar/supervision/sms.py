@@ -1,6 +1,7 @@
 """The SMS supervision sends (issue 21 §4), declared once; an administrator may edit each text
 (``daftar.notifications.texts``). Sent with ``notify`` from ``services.py`` and ``reports.py``,
-to the licence holder."""
+to the licence holder and, for notices, their deadlines and the six-monthly report reminder,
+also to the active managers of the licence's office (``services.office_people``)."""
 
 from __future__ import annotations
 
@@ -28,11 +29,32 @@ VIOLATION = define(
 NOTICE = define(
     "supervision_notice",
     title="صدور اخطاریهٔ تصمیم",
-    when="وقتی اخطاریهٔ تصمیم انضباطی برای مجوز صادر می‌شود",
+    when="وقتی اخطاریهٔ تصمیم انضباطی برای مجوز صادر می‌شود؛ به دارندهٔ مجوز و مدیران فعال دفتر",
     audience="holder",
     default=(
         "دفتر {office} (مجوز {number}): اخطاریهٔ تصمیم «{outcome}» برای شما صادر شد. "
         "تا {due} می‌توانید در سامانه پاسخ دهید."
+    ),
+    fields={
+        "office": _OFFICE,
+        "number": _NUMBER,
+        "outcome": _OUTCOME,
+        "due": ("پایان مهلت پاسخ", "۱۴۰۴/۰۹/۱۷، ساعت ۲۳:۵۹"),
+    },
+    required=("due",),
+)
+
+NOTICE_REMINDER = define(
+    "notice_deadline_reminder",
+    title="یادآوری مهلت پاسخ به اخطاریه",
+    when=(
+        "چند روز کاری پیش از پایان مهلت پاسخ به اخطاریه، اگر دفتر هنوز پاسخ نداده باشد (یک بار)؛ "
+        "به دارندهٔ مجوز و مدیران فعال دفتر"
+    ),
+    audience="holder",
+    default=(
+        "دفتر {office} (مجوز {number}): مهلت پاسخ به اخطاریهٔ تصمیم «{outcome}» تا {due} است "
+        "و هنوز پاسخی ثبت نشده است. پاسخ را در سامانه بفرستید."
     ),
     fields={
         "office": _OFFICE,
@@ -69,7 +91,9 @@ REPORT_RECEIVED = define(
 REPORT_REMINDER = define(
     "supervision_report_reminder",
     title="یادآوری مهلت گزارش شش‌ماهه",
-    when="چند روز پیش از پایان نیم‌سال، اگر گزارش آن هنوز فرستاده نشده باشد (یک بار)",
+    when=(
+        "چند روز پیش از پایان نیم‌سال، اگر گزارش آن هنوز فرستاده نشده باشد (یک بار)؛ به دارندهٔ مجوز و مدیران فعال دفتر"
+    ),
     audience="holder",
     default="دفتر {office} (مجوز {number}): مهلت ارسال گزارش شش‌ماههٔ {period} تا {due} است.",
     fields={
