@@ -1,8 +1,9 @@
 """No developer text reaches a person: no rule or fact id (S9.1, P6, «DOMAIN …»), no «None»
 and, in SMS, no Latin digits.
 
-(a) Every SMS text constant of every app (``*/messages.py``, names with ``SMS``) is filled with
-    sample values and passed through the outbox's own ``sms_text``, as a real send is.
+(a) Every SMS text constant of every app (``*/messages.py``, names with ``SMS``) and every text
+    declared in an app's ``sms.py`` is filled with sample values and passed through the outbox's
+    own ``sms_text``, as a real send is.
 (b) The demo is loaded; each demo role signs in and every page reachable from the pages it lands
     on (the menu, and the object pages those pages link to) is fetched with the test client; the
     visible text (tags, attributes, scripts and styles stripped) must show no id, no «None» and
@@ -72,6 +73,33 @@ def test_sms_reads_as_plain_persian(name: str, template: str) -> None:
     assert "DOMAIN" not in text and "None" not in text, text
     assert not LATIN_DIGIT.search(without_codes.replace("34", "")), text  # «34» came in as a value…
     assert "۳۴" in text or "34" not in template, text  # …and left as Persian digits
+
+
+# The texts declared in the apps' ``sms.py`` (issue 21 §4), filled the same way, through the same
+# outbox function. They are registered when the apps are ready, which is before collection.
+def declared_texts() -> list[tuple[str, str]]:
+    from daftar.notifications.texts import REGISTRY
+
+    return sorted((key, text.default) for key, text in REGISTRY.items())
+
+
+DECLARED = declared_texts()
+
+
+def test_the_declared_texts_are_found() -> None:
+    assert {"otp", "supervision_notice", "notice_deadline_reminder", "appointment_booked"} <= dict(DECLARED).keys()
+
+
+@pytest.mark.parametrize(("key", "template"), DECLARED, ids=[k for k, _ in DECLARED])
+def test_declared_sms_reads_as_plain_persian(key: str, template: str) -> None:
+    from daftar.notifications.texts import FIELD, fill
+
+    text = sms_text(fill(template, {f: _Sample()[f] for f in FIELD.findall(template)}))
+    without_codes = text.replace("AB2C-DE4F-9H", "")
+    assert not ID_PATTERN.search(text), text
+    assert "DOMAIN" not in text and "None" not in text, text
+    assert not LATIN_DIGIT.search(without_codes.replace("34", "")), text
+    assert "۳۴" in text or "34" not in template, text
 
 
 def test_the_login_code_sms_is_in_persian_digits() -> None:

@@ -236,6 +236,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-licences": {"task": "daftar.licences.tasks.sweep_licences", "schedule": 60 * 60.0},
     # Supervision: remind offices of the six-monthly report; record a missing one as a violation (P5).
     "supervision-report-reminders": {"task": "daftar.supervision.tasks.remind_reports", "schedule": 6 * 60 * 60.0},
+    # Supervision: remind the holder and the office's managers of a notice's response deadline (issue 21).
+    "supervision-notice-reminders": {"task": "daftar.supervision.tasks.remind_notices", "schedule": 60 * 60.0},
     # Appointments: an SMS reminder the day before (S17 online appointments).
     "appointment-reminders": {"task": "daftar.appointments.tasks.send_reminders", "schedule": 30 * 60.0},
 }
@@ -474,6 +476,12 @@ CELERY_BEAT_SCHEDULE["licence-renewal-reminders"] = {
 LICENCE_SIGNING_KEY_FILE = env.str(
     "DAFTAR_LICENCE_SIGNING_KEY_FILE", default=str(VAR_DIR / "keys" / "licence-ed25519.pem")
 )
+# --- Supervision (issue 21: office managers get notices and their deadlines) --------------
+# The reminder of a notice's response deadline goes out this many working days before it (the
+# municipality's working-day calendar; 0: on the deadline's day), from this Tehran hour on
+# (no SMS at night). EXAMPLE figures.
+SUPERVISION_NOTICE_REMINDER_DAYS = env.int("DAFTAR_SUPERVISION_NOTICE_REMINDER_DAYS", default=2)
+SUPERVISION_NOTICE_REMINDER_HOUR = env.int("DAFTAR_SUPERVISION_NOTICE_REMINDER_HOUR", default=9)
 # --- Offices, tariffs, appointments (issue 6) ---------------------------------------------
 # Every figure here is an example setting, not an official one.
 APPOINTMENT_HORIZON_DAYS = env.int("DAFTAR_APPOINTMENT_HORIZON_DAYS", default=14)  # bookable ahead

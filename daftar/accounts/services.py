@@ -34,11 +34,11 @@ from daftar.kernel.events import ask
 from daftar.kernel.normalize import persian_digits, wait_text
 from daftar.kernel.validators import normalize_mobile
 from daftar.municipalities.models import Municipality
-from daftar.notifications.services import outbox_enqueue
+from daftar.notifications.services import notify
 from daftar.runtime import ratelimit
 from daftar.runtime.housekeeping import delete_in_batches
 
-from . import login_limits, policy
+from . import login_limits, policy, sms
 from . import messages as msg
 from .authentication import remember_new_token
 from .captcha import captcha_check
@@ -191,11 +191,14 @@ def _code_issue(
             requester=requester,
             request_key=_request_key(request_id),
         )
-        outbox_enqueue(
+        # to the number (its account may not exist yet); no municipality: an account's own SMS
+        notify(
+            sms.OTP.key,
             to=mobile,
-            text=msg.OTP_SMS_TEXT.format(code=code, minutes=max(1, settings.OTP_TTL_SECONDS // 60)),
-            kind="otp",
+            municipality=None,
             sensitive=True,
+            code=code,
+            minutes=max(1, settings.OTP_TTL_SECONDS // 60),
         )
     return request_id
 
@@ -584,7 +587,7 @@ def _release(holder: User, *, to: User, reference: str) -> None:
         data={"to": to.pk, "reference": reference},
         actor_label="system",
     )
-    outbox_enqueue(to=holder.mobile, text=msg.NATIONAL_CODE_RELEASED_SMS, kind="security")
+    notify(sms.NATIONAL_CODE_RELEASED.key, to=holder, municipality=None)
 
 
 def role_grant(*, user: User, role: str, municipality: Municipality, actor: User | None) -> RoleAssignment:
@@ -658,10 +661,12 @@ def role_grant_by_mobile(*, municipality: Municipality, mobile: str, role: str, 
         assignment, created = _role_grant(user=user, role=role, municipality=municipality, actor=actor)
         if not created:  # a grant sent at the same moment (a double click) made it: one SMS, one audit
             raise _role_invalid(msg.ROLE_HELD, "mobile", status=409, code="role_held")
-        outbox_enqueue(
-            to=user.mobile,
-            text=msg.ROLE_GRANTED_SMS.format(role=Role(role).label, municipality=municipality.name),
-            kind="role_changed",
+        notify(
+            sms.ROLE_GRANTED.key,
+            to=user,
+            municipality=municipality,
+            role=Role(role).label,
+            municipality_name=municipality.name,
         )
     return assignment
 
@@ -695,10 +700,12 @@ def role_revoke_checked(*, assignment: RoleAssignment, actor: Any) -> None:
         role_revoke_check(assignment=assignment, actor=actor)
         user, municipality, role = assignment.user, assignment.municipality, assignment.role
         role_revoke(assignment=assignment, actor=actor)
-        outbox_enqueue(
-            to=user.mobile,
-            text=msg.ROLE_REVOKED_SMS.format(role=Role(role).label, municipality=municipality.name),
-            kind="role_changed",
+        notify(
+            sms.ROLE_REVOKED.key,
+            to=user,
+            municipality=municipality,
+            role=Role(role).label,
+            municipality_name=municipality.name,
         )
 
 
@@ -748,12 +755,15 @@ def mobile_change_request(*, user: User, new_mobile: str, address: str) -> Mobil
         raise ThrottledError(msg.MOBILE_CHANGE_CAP.format(wait=wait_text(wait)), retry_after=wait)
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
-        outbox_enqueue(
+        # to the new number, not yet the account's; its own key, not "otp": a provider's
+        # login-code template would drop this text's own wording
+        notify(
+            sms.MOBILE_CHANGE_CODE.key,
             to=new_mobile,
-            text=msg.MOBILE_CHANGE_SMS.format(code=code, minutes=max(1, settings.OTP_TTL_SECONDS // 60)),
-            # not "otp": a provider's login-code template would drop this text's own wording
-            kind="mobile_change_code",
+            municipality=None,
             sensitive=True,
+            code=code,
+            minutes=max(1, settings.OTP_TTL_SECONDS // 60),
         )
     log.info("mobile_change_requested user=%s address=%s", user.pk, address)
     return MobileChange(
@@ -809,7 +819,8 @@ def mobile_change_confirm(*, user: User, pending: MobileChange, code: str) -> Us
                     "tokens_revoked": tokens,
                 },
             )
-            outbox_enqueue(to=old, text=msg.MOBILE_CHANGED_SMS, kind="security")
+            # to the old number, which is no longer the account's (so no account on the row)
+            notify(sms.MOBILE_CHANGED.key, to=old, municipality=None)
     except IntegrityError:
         raise ApplicationError(msg.MOBILE_TAKEN, code="mobile_taken", fields={"mobile": [msg.MOBILE_TAKEN]}) from None
     return locked

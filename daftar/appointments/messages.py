@@ -1,5 +1,5 @@
 """Persian texts of appointments (S17 «نوبت‌دهی اینترنتی»): refusals the API and the pages
-show, and the SMS texts. Tests assert these constants."""
+show. Tests assert these constants. The SMS are declared in ``sms.py``."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ DONE_TOO_EARLY = "«انجام شد» را از روز نوبت به بعد می
 NOT_STAFF = "فقط کارکنان همین دفتر وضعیت نوبت را ثبت می‌کنند."
 FORBIDDEN_TITLE = "دسترسی مجاز نیست"
 
-# --- why the office cancelled a booking (SMS; day_hours gives the closure reasons) ----------
+# --- why the office cancelled a booking (the SMS's {reason}; day_hours gives closure reasons) -
 REASON_HOURS_CHANGED = "ساعات کار دفتر تغییر کرده است"
 REASON_OFFICE_INACTIVE = "دفتر غیرفعال شده است"
 
@@ -36,12 +36,3 @@ BOOKED = "نوبت شما ثبت شد. کد نوبت: {code}"
 CANCELLED = "نوبت {code} لغو شد."
 MARKED = "وضعیت نوبت {code}: «{status}»."
 LOGIN_TO_BOOK = "برای رزرو نوبت وارد شوید."
-
-# --- SMS (Jalali dates, Persian digits; the code stays in Latin letters so it can be typed) ---
-SMS_BOOKED = "دفتر: نوبت شما در «{office}» برای «{service}» در {weekday} {date} ساعت {time} ثبت شد. کد نوبت: {code}"
-SMS_CANCELLED = "دفتر: نوبت {code} در «{office}» برای {weekday} {date} ساعت {time} لغو شد."
-SMS_CANCELLED_BY_OFFICE = (
-    "دفتر: نوبت {code} شما در «{office}» برای {weekday} {date} ساعت {time} لغو شد، چون دفتر در آن زمان "
-    "باز نیست ({reason}). پوزش می‌خواهیم؛ می‌توانید نوبت دیگری بگیرید."
-)
-SMS_REMINDER = "دفتر: یادآوری نوبت فردا، {weekday} {date} ساعت {time}، در «{office}» برای «{service}». کد نوبت: {code}"

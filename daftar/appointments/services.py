@@ -43,12 +43,12 @@ from daftar.kernel.jalali import parse_datetime, to_jalali
 from daftar.kernel.lifecycle import Move
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.municipalities.workdays import TEHRAN
-from daftar.notifications.services import outbox_enqueue
+from daftar.notifications.services import notify
 from daftar.offices.hours import day_hours, office_sanction
 from daftar.offices.models import WEEKDAYS, Office, iran_weekday
 
 from . import messages as msg
-from . import policy
+from . import policy, sms
 from .models import Appointment, AppointmentStatus
 from .slots import busy_counters, check_day, day_booked, day_slots, offered_service
 from .workflow import APPOINTMENT, MARKS
@@ -124,34 +124,17 @@ def when_parts(moment: dt.datetime) -> dict[str, str]:
     }
 
 
-def sms_booked(appointment: Appointment) -> str:
-    return msg.SMS_BOOKED.format(
-        office=appointment.office.name,
-        service=appointment.service.title,
-        code=appointment.code,
+def _tell(key: str, appointment: Appointment, **extra: str) -> None:
+    """The SMS ``key`` (``sms.py``) to the appointment's citizen, in the words of its office's
+    municipality (given by id: no query), with the appointment's office, service, code and time."""
+    values: dict[str, Any] = {
+        "office": appointment.office.name,
+        "service": appointment.service.title,
+        "code": appointment.code,
         **when_parts(appointment.start),
-    )
-
-
-def sms_cancelled(appointment: Appointment) -> str:
-    return msg.SMS_CANCELLED.format(
-        office=appointment.office.name, code=appointment.code, **when_parts(appointment.start)
-    )
-
-
-def sms_cancelled_by_office(appointment: Appointment, reason: str) -> str:
-    return msg.SMS_CANCELLED_BY_OFFICE.format(
-        office=appointment.office.name, code=appointment.code, reason=reason, **when_parts(appointment.start)
-    )
-
-
-def sms_reminder(appointment: Appointment) -> str:
-    return msg.SMS_REMINDER.format(
-        office=appointment.office.name,
-        service=appointment.service.title,
-        code=appointment.code,
-        **when_parts(appointment.start),
-    )
+        **extra,
+    }
+    notify(key, to=appointment.citizen, municipality=appointment.office.municipality_id, **values)
 
 
 def _audit(appointment: Appointment, action: str, actor: Any, **data: Any) -> None:
@@ -254,7 +237,7 @@ def appointment_book(*, office: Office, service: Service, start: dt.datetime, ci
                 raise _one_per_day() from None
             raise _full() from None
         _audit(appointment, "appointment.booked", citizen)
-        outbox_enqueue(to=citizen.mobile, text=sms_booked(appointment), kind="appointment_booked")
+        _tell(sms.BOOKED.key, appointment)
     log.info("appointment_booked code=%s office=%s counter=%s", appointment.code, office.pk, counter)
     return appointment
 
@@ -348,7 +331,7 @@ def appointment_cancel(*, appointment: Appointment, actor: Any) -> Appointment:
                 raise ApplicationError(msg.CANCEL_NOT_BOOKED, code="not_booked", status=409) from None
             raise
         _audit(appointment, "appointment.cancelled", actor)
-        outbox_enqueue(to=appointment.citizen.mobile, text=sms_cancelled(appointment), kind="appointment_cancelled")
+        _tell(sms.CANCELLED.key, appointment)
     return appointment
 
 
@@ -428,9 +411,7 @@ def appointments_reconcile(
             row.office = locked
             _take(row, "cancel_by_office", None, now)  # the system's move; the audit names who changed the hours
             _audit(row, "appointment.cancelled_by_office", actor, reason=reason)
-            outbox_enqueue(
-                to=row.citizen.mobile, text=sms_cancelled_by_office(row, reason), kind="appointment_cancelled_by_office"
-            )
+            _tell(sms.CANCELLED_BY_OFFICE.key, row, reason=reason)
             cancelled.append(row)
     if cancelled:
         log.info("appointments_cancelled_by_office office=%s count=%s", office.pk, len(cancelled))
@@ -494,7 +475,7 @@ def reminders_send(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
             ).update(reminded_at=now)
             if not claimed:
                 continue
-            outbox_enqueue(to=row.citizen.mobile, text=sms_reminder(row), kind="appointment_reminder")
+            _tell(sms.REMINDER.key, row)
             sent += 1
     if sent:
         log.info("appointment_reminders_sent count=%s", sent)

@@ -1,4 +1,4 @@
-"""Persian texts of supervision (errors and SMS)."""
+"""Persian texts of supervision (errors and page texts; its SMS are declared in ``sms.py``)."""
 
 NOT_FOUND = "مورد درخواستی یافت نشد."
 NOT_PERMITTED = "شما اجازهٔ انجام این کار را ندارید."
@@ -25,17 +25,9 @@ PERIOD_BEFORE_LICENCE = "این دوره پیش از آغاز اعتبار مج�
 REPORT_TWICE = "گزارش این دوره پیش‌تر فرستاده شده است."
 CONTENT_REQUIRED = "متن گزارش را دست‌کم در ۲۰ نویسه بنویسید."
 
-SMS_VIOLATION = "دفتر {office} (مجوز {number}): تخلف «{title}» در تاریخ {at} برای شما ثبت شد."
-SMS_NOTICE = (
-    "دفتر {office} (مجوز {number}): اخطاریهٔ تصمیم «{outcome}» برای شما صادر شد. تا {due} می‌توانید در سامانه پاسخ دهید."
-)
-SMS_DECISION = "دفتر {office} (مجوز {number}): تصمیم انضباطی «{outcome}» گرفته شد. دلیل: {reason}"
-SMS_REPORT_RECEIVED = "دفتر {office}: گزارش شش‌ماههٔ {period} دریافت شد."
-SMS_REPORT_REMINDER = "دفتر {office} (مجوز {number}): مهلت ارسال گزارش شش‌ماههٔ {period} تا {due} است."
 REPORT_MISSING_DESCRIPTION = "گزارش شش‌ماههٔ {period} تا پایان مهلت ({due}) فرستاده نشد."
 # the review of six-monthly reports
 REPORT_REVIEWED = "این گزارش در وضعیت «{status}» است و این بررسی برای آن ممکن نیست."
 REVIEW_OUTCOME_UNKNOWN = "نتیجهٔ بررسی را برگزینید: پذیرش گزارش یا درخواست توضیح."
 REVIEW_NOTE_REQUIRED = "بنویسید دفتر دربارهٔ چه چیزی توضیح دهد (دست‌کم ۱۰ نویسه)."
 REVIEW_NOTE_TOO_LONG = "یادداشت بررسی بیش از ۲٬۰۰۰ نویسه است."
-SMS_REPORT_CLARIFY = "دفتر {office}: ناظر شهرداری دربارهٔ گزارش شش‌ماههٔ {period} توضیح خواسته است: {note}"

@@ -230,6 +230,8 @@ class Notice(LifecycleModel):
     response_text = models.TextField("پاسخ دفتر", blank=True)
     responded_at = models.DateTimeField("زمان پاسخ", null=True, blank=True)
     status = StatusField("وضعیت", max_length=8, choices=NoticeStatus.choices, default=NoticeStatus.OPEN)
+    # when the reminder of the response deadline went out (``services.notices_remind``): once
+    reminded_at = models.DateTimeField("زمان یادآوری مهلت پاسخ", null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-pk"]

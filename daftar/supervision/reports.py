@@ -26,9 +26,9 @@ from daftar.municipalities.workdays import TEHRAN
 from daftar.runtime.dbrouter import reading_from_replica
 
 from . import messages as msg
-from . import policy
+from . import policy, sms
 from .models import OfficeReport, Violation
-from .services import SUPERVISABLE, _audit, _sms, period_bounds, period_of, previous_period
+from .services import SUPERVISABLE, _audit, _tell, period_bounds, period_of, previous_period
 from .workflow import OFFICE_REPORT, ReportStatus
 
 MIN_NOTE = 10
@@ -225,8 +225,11 @@ def report_review(report: OfficeReport, *, outcome: object, note: object = "", a
         licence = locked.licence
         _audit(actor, f"report_{action}", locked, licence, {"period": locked.period, "note": text})
         if action == "clarify":
-            sms = msg.SMS_REPORT_CLARIFY.format(
-                office=licence.office_name, period=period_label(locked.period), note=text
+            _tell(
+                sms.REPORT_CLARIFY.key,
+                licence,
+                office=licence.office_name,
+                period=period_label(locked.period),
+                note=text,
             )
-            _sms(licence, sms, "supervision_report_clarify")
     return locked

@@ -1,5 +1,7 @@
 """Supervision services (S16, S17, P5). Each writes its rows, an audit entry
-(``supervision.<action>``) and an SMS to the licence holder in one transaction. Who may act is
+(``supervision.<action>``) and an SMS to the licence holder in one transaction (a notice, its
+deadline's reminder and the six-monthly report's reminder also to the active managers of the
+licence's office; the texts are declared in ``sms.py``). Who may act is
 answered by ``policy.py``; the states of violations and notices change only through their
 declared tables (``workflow.VIOLATION``, ``workflow.NOTICE``), whose guards and effects are
 bound here.
@@ -28,7 +30,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from daftar.audit.services import audit_record
@@ -39,11 +41,12 @@ from daftar.kernel.jalali import parse_datetime, to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.licences.models import Licence, LicenceStatus
 from daftar.licences.moves import licence_revoke, licence_suspend
-from daftar.municipalities.workdays import TEHRAN, calendar_for
-from daftar.notifications.services import outbox_enqueue
+from daftar.municipalities.workdays import TEHRAN, WorkCalendar, calendar_for, tehran_day
+from daftar.notifications.services import notify
+from daftar.offices.models import OfficeStaff, StaffRole
 
 from . import messages as msg
-from . import policy
+from . import policy, sms
 from .models import (
     OUTCOME_RANK,
     Decision,
@@ -78,6 +81,17 @@ def reminder_days() -> int:
     return int(getattr(settings, "SUPERVISION_REPORT_REMINDER_DAYS", 15))
 
 
+def notice_reminder_days() -> int:
+    """Working days before a notice's response deadline when its reminder goes out (setting
+    ``SUPERVISION_NOTICE_REMINDER_DAYS``; 0: on the deadline's own day)."""
+    return int(getattr(settings, "SUPERVISION_NOTICE_REMINDER_DAYS", 2))
+
+
+def notice_reminder_hour() -> int:
+    """The Tehran hour from which a day's notice reminders go out (``SUPERVISION_NOTICE_REMINDER_HOUR``)."""
+    return int(getattr(settings, "SUPERVISION_NOTICE_REMINDER_HOUR", 9))
+
+
 # --- helpers --------------------------------------------------------------------------------
 
 
@@ -88,9 +102,38 @@ def _text(raw: object, minimum: int, message: str, field: str) -> str:
     return text
 
 
-def _sms(licence: Licence, text: str, kind: str) -> None:
-    if licence.holder.mobile:
-        outbox_enqueue(to=licence.holder.mobile, text=text, kind=kind)
+def office_people(licence: Licence) -> list[Any]:
+    """Who is told of a licence's notices and deadlines: its holder and the active managers of
+    its office (active accounts), each once (a manager who holds the licence is the holder)."""
+    people = [licence.holder]
+    seen = {licence.holder_id}
+    managers = (
+        OfficeStaff.objects.filter(
+            office__licence_id=licence.pk, role=StaffRole.MANAGER, active=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("pk")
+    )
+    for row in managers:
+        if row.user_id not in seen:
+            seen.add(row.user_id)
+            people.append(row.user)
+    return people
+
+
+def _tell(key: str, licence: Licence, **values: Any) -> None:
+    """The SMS ``key`` (``sms.py``) to the licence holder, in the licence's municipality's words."""
+    notify(key, to=licence.holder, municipality=licence.municipality_id, **values)
+
+
+def _tell_office(key: str, licence: Licence, **values: Any) -> int:
+    """The SMS ``key`` to the holder and the office's active managers (``office_people``);
+    returns how many were queued (a person without a mobile gets none)."""
+    sent = 0
+    for person in office_people(licence):
+        if notify(key, to=person, municipality=licence.municipality_id, **values) is not None:
+            sent += 1
+    return sent
 
 
 def _audit(actor: Any, action: str, obj: Any, licence: Licence, data: dict[str, Any]) -> None:
@@ -407,10 +450,14 @@ def _violation_create(
     if stored:
         data["files"] = stored
     _audit(actor, "violation_record", violation, licence, data)
-    sms = msg.SMS_VIOLATION.format(
-        office=licence.office_name, number=licence.number, title=vtype.title, at=to_jalali(observed)
+    _tell(
+        sms.VIOLATION.key,
+        licence,
+        office=licence.office_name,
+        number=licence.number,
+        title=vtype.title,
+        at=to_jalali(observed),
     )
-    _sms(licence, sms, "supervision_violation")
     return violation
 
 
@@ -468,13 +515,15 @@ def notice_issue(licence: Licence, *, actor: Any, violation_ids: Iterable[int] |
                 "due": notice.response_due.isoformat(),
             },
         )
-        sms = msg.SMS_NOTICE.format(
+        # the holder and the office's managers alike (issue 21: managers get notices and deadlines)
+        _tell_office(
+            sms.NOTICE.key,
+            licence,
             office=licence.office_name,
             number=licence.number,
             outcome=Outcome(step.outcome).label,
             due=to_jalali(notice.response_due, with_time=True),
         )
-        _sms(licence, sms, "supervision_notice")
     return notice
 
 
@@ -586,11 +635,69 @@ def decision_make(notice: Notice, *, actor: Any, reason: object, outcome: object
                 "reason": text,
             },
         )
-        sms = msg.SMS_DECISION.format(
-            office=licence.office_name, number=licence.number, outcome=chosen.label, reason=text
+        _tell(
+            sms.DECISION.key,
+            licence,
+            office=licence.office_name,
+            number=licence.number,
+            outcome=chosen.label,
+            reason=text,
         )
-        _sms(licence, sms, "supervision_decision")
     return decision
+
+
+def _awaiting_response(now: dt.datetime) -> QuerySet[Notice]:
+    """Notices still waiting for the office's response, their deadline ahead, not yet reminded."""
+    return Notice.objects.filter(
+        status=NoticeStatus.OPEN,
+        responded_at__isnull=True,
+        reminded_at__isnull=True,
+        response_due__gt=now,
+        licence__status__in=SUPERVISABLE,
+    )
+
+
+def notices_remind(now: dt.datetime | None = None) -> int:
+    """Run by the beat (idempotent): remind the holder and the office's active managers of a
+    notice's response deadline once, ``notice_reminder_days()`` working days before it (the
+    municipality's working-day calendar: Fridays, its Thursdays, official holidays and its declared
+    days off do not count), from ``notice_reminder_hour()`` Tehran time, and only while the
+    notice is open and unanswered. Not on the day the notice was issued (its own SMS has just
+    given the deadline). Each notice is claimed with a conditional update of ``reminded_at`` in
+    the transaction of its SMS, so two runs at once remind it once. Returns the notices reminded."""
+    now = now or timezone.now()
+    local = now.astimezone(TEHRAN)
+    if local.hour < notice_reminder_hour():
+        return 0
+    days = notice_reminder_days()
+    calendars: dict[int, WorkCalendar] = {}
+    reminded = 0
+    candidates = (
+        _awaiting_response(now).select_related("licence__holder", "municipality").order_by("response_due", "pk")
+    )
+    for notice in candidates:
+        if tehran_day(notice.issued_at) >= local.date():
+            continue
+        calendar = calendars.get(notice.municipality_id)
+        if calendar is None:
+            calendar = calendars[notice.municipality_id] = calendar_for(notice.municipality)
+        if calendar.working_days_between(now, notice.response_due) > days:
+            continue
+        with transaction.atomic():
+            claimed = _awaiting_response(now).filter(pk=notice.pk).update(reminded_at=now)
+            if not claimed:  # answered, decided or reminded since it was read
+                continue
+            licence = notice.licence
+            _tell_office(
+                sms.NOTICE_REMINDER.key,
+                licence,
+                office=licence.office_name,
+                number=licence.number,
+                outcome=Outcome(notice.proposed_outcome).label,
+                due=to_jalali(notice.response_due, with_time=True),
+            )
+        reminded += 1
+    return reminded
 
 
 # --- six-monthly reports --------------------------------------------------------------------
@@ -639,8 +746,7 @@ def report_submit(licence: Licence, *, period: object, content: object, actor: A
                 licence=licence, municipality=licence.municipality, period=label, content=text, submitted_by=actor
             )
             _audit(actor, "report_submit", report, licence, {"period": label})
-            sms = msg.SMS_REPORT_RECEIVED.format(office=licence.office_name, period=period_title(label))
-            _sms(licence, sms, "supervision_report")
+            _tell(sms.REPORT_RECEIVED.key, licence, office=licence.office_name, period=period_title(label))
     except IntegrityError:
         raise ApplicationError(msg.REPORT_TWICE, code="report_twice", status=409) from None
     return report
@@ -653,8 +759,9 @@ def _deadline_end(day: dt.date) -> dt.datetime:
 def reports_remind(now: dt.datetime | None = None) -> dict[str, int]:
     """Run by the beat (idempotent):
 
-    * within ``reminder_days()`` of the current half-year's last day, an SMS to each
-      active or suspended licence without that period's report (once per licence and period);
+    * within ``reminder_days()`` of the current half-year's last day, an SMS to the holder and
+      the office's active managers of each active or suspended licence without that period's
+      report (once per licence and period);
     * after the previous half-year ended, a "six-monthly report missing" violation for each
       licence that was valid during it and sent no report (once per licence and period).
     """
@@ -670,10 +777,14 @@ def reports_remind(now: dt.datetime | None = None) -> dict[str, int]:
             with transaction.atomic():
                 _, created = ReportReminder.objects.get_or_create(licence=licence, period=current)
                 if created:
-                    sms = msg.SMS_REPORT_REMINDER.format(
-                        office=licence.office_name, number=licence.number, period=period_title(current), due=due
+                    _tell_office(
+                        sms.REPORT_REMINDER.key,
+                        licence,
+                        office=licence.office_name,
+                        number=licence.number,
+                        period=period_title(current),
+                        due=due,
                     )
-                    _sms(licence, sms, "supervision_report_reminder")
                     reminded += 1
     previous = previous_period(current)
     _, p_end = period_bounds(previous)

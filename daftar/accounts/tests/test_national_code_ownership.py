@@ -18,6 +18,7 @@ import requests
 from rest_framework.test import APIClient
 
 from daftar.accounts import messages as msg
+from daftar.accounts import sms
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import UserFactory
 from daftar.audit.models import AuditEntry
@@ -131,7 +132,9 @@ def test_a_code_held_by_a_number_that_fails_is_released_to_its_proven_owner(
     updated = AuditEntry.objects.get(action="user_profile_updated", object_id=str(owner.pk))
     assert updated.data["released_from"] == squatter.pk
     [text] = sms_to(SQUATTER)
-    assert text == msg.NATIONAL_CODE_RELEASED_SMS
+    assert text == sms.NATIONAL_CODE_RELEASED.default
+    told = OutboxMessage.objects.get(to=SQUATTER)
+    assert (told.kind, told.recipient_id, told.municipality_id) == (sms.NATIONAL_CODE_RELEASED.key, squatter.pk, None)
     assert code not in text and OWNER not in text
     case.refresh_from_db()
     assert case.applicant_id == squatter.pk  # the squatter's cases stay with their account

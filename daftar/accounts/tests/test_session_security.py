@@ -13,6 +13,7 @@ from knox.models import AuthToken
 
 from conftest import sms_code
 from daftar.accounts import messages as msg
+from daftar.accounts import sms
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import UserFactory
 from daftar.accounts.tests.helpers import start_login
@@ -166,7 +167,7 @@ def test_the_mobile_changes_with_the_code_sent_to_the_new_number(client):
     from daftar.notifications.services import outbox_drain
 
     outbox_drain()
-    assert any(s.to == OLD and s.text == msg.MOBILE_CHANGED_SMS for s in LocmemBackend.outbox)
+    assert any(s.to == OLD and s.text == sms.MOBILE_CHANGED.default for s in LocmemBackend.outbox)
     # the new number logs in to the same account; the old one is a new, empty account
     cache.clear()  # a minute later: the resend gap of the new number (its change code) is over
     other = Client()

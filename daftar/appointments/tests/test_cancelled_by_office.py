@@ -12,6 +12,7 @@ import pytest
 from daftar.appointments import messages as msg
 from daftar.appointments.models import Appointment, AppointmentStatus
 from daftar.appointments.services import appointment_book, appointments_reconcile, reminders_send
+from daftar.appointments.sms import CANCELLED_BY_OFFICE
 from daftar.audit.constants import action_label
 from daftar.audit.models import AuditEntry
 from daftar.kernel.errors import ApplicationError
@@ -36,7 +37,7 @@ def status(appointment: Appointment) -> str:
 
 
 def cancellation_sms(appointment: Appointment, office: Office, weekday: str, date: str, time: str, reason: str) -> str:
-    return msg.SMS_CANCELLED_BY_OFFICE.format(
+    return CANCELLED_BY_OFFICE.default.format(
         code=appointment.code, office=office.name, weekday=weekday, date=date, time=time, reason=reason
     )
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from daftar.appointments import messages as msg
 from daftar.appointments.models import Appointment
 from daftar.appointments.services import appointment_book, appointment_cancel, reminders_send
+from daftar.appointments.sms import REMINDER
 from daftar.appointments.tasks import send_reminders
 from daftar.notifications.models import OutboxMessage
 from daftar.offices.tests.factories import OfficeClosureFactory
@@ -42,7 +42,7 @@ def test_reminders_are_sent_the_day_before_exactly_once(
     assert reminders_send() == 0
     [sms] = OutboxMessage.objects.filter(kind="appointment_reminder")
     assert sms.to == citizen.mobile
-    assert sms.text == msg.SMS_REMINDER.format(
+    assert sms.text == REMINDER.default.format(
         weekday="یکشنبه", date="۱۴۰۵/۰۹/۲۹", time="۰۸:۳۰", office=office.name, service="استعلام ملک", code=tomorrow.code
     )
     assert "فردا، یکشنبه ۱۴۰۵/۰۹/۲۹ ساعت ۰۸:۳۰" in sms.text

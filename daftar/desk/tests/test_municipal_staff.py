@@ -62,7 +62,7 @@ def test_granting_by_mobile_in_persian_digits_creates_the_account(city: Any, adm
     assert RoleAssignment.objects.filter(user=user, role="inspector", municipality=city, granted_by=admin).exists()
     assert AuditEntry.objects.filter(action="role_granted").exists()
     assert AuditEntry.objects.filter(action="user_created").exists()
-    assert OutboxMessage.objects.filter(to="09111234567", kind="role_changed").exists()
+    assert OutboxMessage.objects.filter(to="09111234567", kind="role_granted").exists()
     assert "۰۹۱۱۱۲۳۴۵۶۷" in response.content.decode()
 
 
@@ -104,7 +104,7 @@ def test_revoking_with_confirmation(city: Any, admin: Any):
     client.post(f"{URL}{row.pk}/revoke/")
     assert not RoleAssignment.objects.filter(pk=row.pk).exists()
     assert AuditEntry.objects.filter(action="role_revoked").exists()
-    assert OutboxMessage.objects.filter(to="09353334444", kind="role_changed").exists()
+    assert OutboxMessage.objects.filter(to="09353334444", kind="role_revoked").exists()
 
 
 def test_the_last_administrator_is_not_revoked(city: Any, admin: Any):
@@ -174,5 +174,5 @@ def test_two_grants_sent_at_once_make_one_role_one_sms_one_audit(city: Any, admi
         t.join(timeout=30)
     assert sorted(results) == ["granted", "role_held"]
     assert RoleAssignment.objects.filter(user__mobile="09127778888", role="reviewer").count() == 1
-    assert OutboxMessage.objects.filter(to="09127778888", kind="role_changed").count() == 1
+    assert OutboxMessage.objects.filter(to="09127778888", kind="role_granted").count() == 1
     assert AuditEntry.objects.filter(action="role_granted").count() == 1
