@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import importlib
 import re
-import string
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,15 +33,6 @@ ID_PATTERN = re.compile(r"(?<![A-Za-z0-9-])[SP]\d+(\.\d+)*(?![A-Za-z0-9-])")
 LATIN_DIGIT = re.compile(r"[0-9]")
 
 
-class _Sample(dict[str, Any]):
-    """Any placeholder gets a plausible value; codes keep their Latin letters and digits."""
-
-    def __missing__(self, key: str) -> Any:
-        if "code" in key and "national" not in key:
-            return "AB2C-DE4F-9H"
-        return "نمونه ۱۲ و 34"
-
-
 def sms_templates() -> Iterator[tuple[str, str]]:
     """Every app's ``messages.py`` and its sub-packages' (``desk.authority.messages`` …)."""
     root = Path(daftar.__file__).parent
@@ -57,49 +47,23 @@ def sms_templates() -> Iterator[tuple[str, str]]:
 
 
 SMS_TEMPLATES = sorted(sms_templates())
+# names with «SMS» in a messages.py that are not an SMS of their own: the login code's default,
+# named for the providers' tests, and a line of a page that says an SMS will go
+NOT_SMS_TEXTS = {"daftar.accounts.messages.OTP_SMS_TEXT", "daftar.desk.authority.messages.HOLDER_SMS"}
 
 
-def test_the_sms_templates_are_found() -> None:
-    names = {name for name, _ in SMS_TEMPLATES}
-    assert "daftar.accounts.messages.OTP_SMS_TEXT" in names and len(names) >= 20
-
-
-@pytest.mark.parametrize(("name", "template"), SMS_TEMPLATES, ids=[n for n, _ in SMS_TEMPLATES])
-def test_sms_reads_as_plain_persian(name: str, template: str) -> None:
-    fields = {f for _, f, _, _ in string.Formatter().parse(template) if f}
-    text = sms_text(template.format_map(_Sample({f: _Sample()[f] for f in fields})))
-    without_codes = text.replace("AB2C-DE4F-9H", "")
-    assert not ID_PATTERN.search(text), text
-    assert "DOMAIN" not in text and "None" not in text, text
-    assert not LATIN_DIGIT.search(without_codes.replace("34", "")), text  # «34» came in as a value…
-    assert "۳۴" in text or "34" not in template, text  # …and left as Persian digits
-
-
-# The texts declared in the apps' ``sms.py`` (issue 21 §4), filled the same way, through the same
-# outbox function. They are registered when the apps are ready, which is before collection.
-def declared_texts() -> list[tuple[str, str]]:
-    from daftar.notifications.texts import REGISTRY
-
-    return sorted((key, text.default) for key, text in REGISTRY.items())
-
-
-DECLARED = declared_texts()
+def test_every_sms_is_declared_in_an_sms_module() -> None:
+    """Texts in messages.py would be sent as written, out of the administrator's reach (issue 21
+    §4): every SMS is declared in its app's sms.py instead."""
+    stray = {name for name, _ in SMS_TEMPLATES} - NOT_SMS_TEXTS
+    assert not stray, f"SMS texts outside sms.py: {sorted(stray)}"
 
 
 def test_the_declared_texts_are_found() -> None:
-    assert {"otp", "supervision_notice", "notice_deadline_reminder", "appointment_booked"} <= dict(DECLARED).keys()
+    from daftar.notifications.texts import REGISTRY
 
-
-@pytest.mark.parametrize(("key", "template"), DECLARED, ids=[k for k, _ in DECLARED])
-def test_declared_sms_reads_as_plain_persian(key: str, template: str) -> None:
-    from daftar.notifications.texts import FIELD, fill
-
-    text = sms_text(fill(template, {f: _Sample()[f] for f in FIELD.findall(template)}))
-    without_codes = text.replace("AB2C-DE4F-9H", "")
-    assert not ID_PATTERN.search(text), text
-    assert "DOMAIN" not in text and "None" not in text, text
-    assert not LATIN_DIGIT.search(without_codes.replace("34", "")), text
-    assert "۳۴" in text or "34" not in template, text
+    assert {"otp", "supervision_notice", "notice_deadline_reminder", "appointment_booked"} <= REGISTRY.keys()
+    assert len(REGISTRY) >= 40
 
 
 def test_the_login_code_sms_is_in_persian_digits() -> None:
