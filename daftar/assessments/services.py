@@ -30,10 +30,10 @@ from daftar.documents.throttle import upload_throttle
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import parse_date, to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
-from daftar.notifications.services import outbox_enqueue
+from daftar.notifications.services import notify
 
 from . import messages as msg
-from . import policy
+from . import policy, sms
 from .models import (
     ExamSeat,
     ExamSession,
@@ -161,12 +161,14 @@ def seat_assign(*, session: ExamSession, application: Application, actor: Any) -
             municipality=session.municipality,
             data={"session": session.pk, "application": application.pk},
         )
-        outbox_enqueue(
-            to=application.applicant.mobile,
-            text=msg.SMS_INVITATION.format(
-                code=code, title=session.title, when=to_jalali(session.starts_at, with_time=True), place=session.place
-            ),
-            kind="exam_invitation",
+        notify(
+            sms.EXAM_INVITATION.key,
+            to=application.applicant,
+            municipality=session.municipality,
+            code=code,
+            title=session.title,
+            when=to_jalali(session.starts_at, with_time=True),
+            place=session.place,
         )
     return seat
 
