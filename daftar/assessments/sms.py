@@ -26,3 +26,33 @@ EXAM_INVITATION = define(
     },
     required=("when", "place"),
 )
+
+_INTERVIEW_FIELDS = {
+    "code": _CODE,
+    "when": _WHEN,
+    "place": ("محل مصاحبه", "ساختمان شهرداری، طبقهٔ دوم، اتاق ۲۰۴"),
+}
+
+INTERVIEW_INVITATION = define(
+    "interview_invitation",
+    title="دعوت به مصاحبه",
+    when="وقتی کارشناس آزمون زمان و محل مصاحبهٔ پرونده را نخستین بار تعیین می‌کند",
+    audience="applicant",
+    default=(
+        "دعوت به مصاحبهٔ دفتر خدمات الکترونیک شهر، پروندهٔ {code}: {when}، محل: {place}. کارت شناسایی همراه داشته باشید."
+    ),
+    fields=_INTERVIEW_FIELDS,
+    required=("when", "place"),
+)
+
+INTERVIEW_RESCHEDULED = define(
+    "interview_rescheduled",
+    title="تغییر زمان یا محل مصاحبه",
+    when="وقتی کارشناس آزمون زمان یا محل مصاحبه‌ای را که پیش‌تر اعلام شده بود تغییر می‌دهد",
+    audience="applicant",
+    default=(
+        "زمان یا محل مصاحبهٔ پروندهٔ {code} تغییر کرد. زمان تازه: {when}، محل: {place}. دعوت پیشین را نادیده بگیرید."
+    ),
+    fields=_INTERVIEW_FIELDS,
+    required=("when", "place"),
+)

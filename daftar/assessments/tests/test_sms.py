@@ -4,7 +4,10 @@ edited text is what its applicants receive while another municipality keeps the 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from daftar.accounts.models import User
 from daftar.applications.tests.factories import ApplicationFactory
@@ -26,8 +29,8 @@ ADMIN = "09120000007"  # the demo's municipality administrator of Tehran
 
 
 def test_every_text_is_declared_for_the_applicant():
-    keys = {sms.EXAM_INVITATION.key}
-    assert keys == {"exam_invitation"}
+    keys = {sms.EXAM_INVITATION.key, sms.INTERVIEW_INVITATION.key, sms.INTERVIEW_RESCHEDULED.key}
+    assert keys == {"exam_invitation", "interview_invitation", "interview_rescheduled"}
     for key in keys:
         text = texts.spec(key)
         assert text.audience == "applicant" and {"when", "place"} <= set(text.required)
@@ -73,3 +76,42 @@ def test_an_edited_exam_invitation_is_what_the_applicant_receives(tehran_rules):
     got = OutboxMessage.objects.get(recipient=second.applicant).text
     when = to_jalali(session.starts_at, with_time=True)
     assert got == f"آزمون {session.title} در {session.place}، {when}. پرونده: {second.tracking_code}"
+
+
+def _schedule(case, days: int, place: str) -> None:
+    when = timezone.localtime() + dt.timedelta(days=days)
+    r = client_for(User.objects.get(mobile=EXAMINER)).post(
+        f"/api/v1/applications/{case.pk}/interview/schedule",
+        {"starts_at": when.strftime("%Y-%m-%d 10:00"), "place": place},
+        format="json",
+    )
+    assert r.status_code == 200, r.content
+
+
+def test_edited_interview_texts_are_what_the_applicant_receives(tehran_rules):
+    admin = User.objects.get(mobile=ADMIN)
+    other = MunicipalityFactory()
+    for key in ("interview_invitation", "interview_rescheduled"):
+        text_save(key=key, municipality=other, body="شهر دیگر: {when}، {place}", actor=admin)
+    plain = ApplicationFactory.create(submitted=True, status=Status.INTERVIEW)
+    _schedule(plain, 2, "تالار یک")
+    _schedule(plain, 3, "تالار یک")
+    assert OutboxMessage.objects.get(recipient=plain.applicant, kind="interview_invitation").text.startswith(
+        "دعوت به مصاحبهٔ دفتر خدمات"
+    )
+    assert OutboxMessage.objects.get(recipient=plain.applicant, kind="interview_rescheduled").text.startswith(
+        "زمان یا محل مصاحبهٔ پروندهٔ"
+    )
+
+    tehran = plain.municipality
+    text_save(key="interview_invitation", municipality=tehran, body="مصاحبه {code}: {when} در {place}", actor=admin)
+    text_save(key="interview_rescheduled", municipality=tehran, body="مصاحبه جابه‌جا شد: {when}، {place}", actor=admin)
+    case = ApplicationFactory.create(submitted=True, status=Status.INTERVIEW)
+    _schedule(case, 2, "تالار دو")
+    _schedule(case, 4, "تالار سه")
+    invited = OutboxMessage.objects.get(recipient=case.applicant, kind="interview_invitation")
+    assert invited.text.startswith(f"مصاحبه {case.tracking_code}: ") and invited.text.endswith(" در تالار دو")
+    assert invited.municipality_id == tehran.pk
+    moved = OutboxMessage.objects.get(recipient=case.applicant, kind="interview_rescheduled")
+    assert moved.text.startswith("مصاحبه جابه‌جا شد: ") and moved.text.endswith("، تالار سه")
+    assert "ساعت ۱۰:۰۰" in moved.text
