@@ -148,6 +148,11 @@ MATRIX: dict[tuple[str, str], Row] = {
         pk="interview_case",
         body=lambda w: {"score": 75},
     ),
+    ("POST", "/api/v1/applications/{pk}/interview/schedule"): Row(
+        cells(ok="examiner", forbid="owner " + _others(CASE_STAFF, but="examiner")),
+        pk="interview_case",
+        body=lambda w: {"starts_at": _soon(), "place": "تالار شهرداری منطقهٔ ۴"},
+    ),
     ("POST", "/api/v1/applications/{pk}/interview/decide"): Row(
         cells(ok="examiner", forbid="owner " + _others(CASE_STAFF, but="examiner")), pk="interview_case"
     ),

@@ -239,6 +239,9 @@ PAGES: dict[tuple[str, str], Row] = {
     ("POST", "/exams/interviews/{application_id}/"): Row(
         EXAMINER_ONLY, body=lambda w: {"score": "75", "rule": "mean", "pass_mark": "50"}
     ),
+    ("POST", "/exams/interviews/{application_id}/schedule/"): Row(
+        EXAMINER_ONLY, body=lambda w: {"starts_at": w.extra["soon"], "place": "تالار شهرداری منطقهٔ ۴"}
+    ),
     ("POST", "/exams/interviews/{application_id}/decide/"): Row(EXAMINER_ONLY),
     # --- site inspections: inspectors act, the licensing authority reads ----------------------
     ("POST", "/inspections/schedule/{pk}/"): Row(

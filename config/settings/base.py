@@ -405,6 +405,8 @@ INSPECTION_MIN_OFFICE_DISTANCE_M = env.float("DAFTAR_INSPECTION_MIN_OFFICE_DISTA
 # Assessment pass marks (API.md «Demo data»: exam 60 of 100; interview mean ≥ 60).
 EXAM_PASS_MARK = env.int("DAFTAR_EXAM_PASS_MARK", default=60)
 INTERVIEW_PASS_MARK = env.int("DAFTAR_INTERVIEW_PASS_MARK", default=60)
+# How far ahead an examiner may set an interview's time (an example figure, not law).
+INTERVIEW_SCHEDULE_HORIZON_DAYS = env.int("DAFTAR_INTERVIEW_SCHEDULE_HORIZON_DAYS", default=60)
 # Inquiries with outside bodies: "simulator" (demo, tests) or "http" (a real gateway).
 INQUIRY_BACKEND = env.str("DAFTAR_INQUIRY_BACKEND", default="simulator")
 INQUIRY_HTTP_URL = env.str("DAFTAR_INQUIRY_HTTP_URL", default="")

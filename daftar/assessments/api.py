@@ -4,6 +4,7 @@ otherwise; an examiner acting on their own case gets 404, as for a case that doe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -47,12 +48,13 @@ def _session(request: Request, pk: int) -> ExamSession:
     return session
 
 
-def _case(request: Request, pk: int) -> Application:
-    """A case whose interview the caller examines: not visible, or their own case, is 404."""
+def _case(request: Request, pk: int, may: Callable[[Any, Any], bool] = policy.may_assess) -> Application:
+    """A case whose interview the caller examines (``may``): not visible, or their own case, is
+    404."""
     application = cases_visible(request.user).filter(pk=pk).first()
     if application is None:
         raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
-    if not policy.may_assess(request.user, application):
+    if not may(request.user, application):
         raise policy.refuse(request.user, application)
     return application
 
@@ -234,6 +236,9 @@ InterviewSchema = inline_serializer(
         "rule": serializers.ChoiceField(choices=PanelRule.choices),
         "pass_mark": serializers.FloatField(),
         "scores": serializers.ListField(child=serializers.FloatField()),
+        "starts_at": serializers.DateTimeField(allow_null=True),
+        "starts_at_jalali": serializers.CharField(allow_null=True),
+        "place": serializers.CharField(),
     },
 )
 
@@ -241,13 +246,24 @@ InterviewSchema = inline_serializer(
 def _interview_body(application: Application) -> dict[str, Any]:
     application.refresh_from_db()
     panel = InterviewPanel.objects.filter(application=application).first()
-    policy = policy_for(application.municipality_id)  # what a panel starts with (S10.4)
+    scores = [s.score for s in panel.scores.order_by("pk")] if panel else []
+    # the panel's copy of the rule and mark is taken with its first score (S10.4, decision 0026);
+    # until then, what it will start with
+    if panel is not None and scores:
+        rule, mark = panel.rule, panel.pass_mark
+    else:
+        rules = policy_for(application.municipality_id)
+        rule, mark = rules.interview_rule, rules.interview_pass_mark
+    starts_at = panel.starts_at if panel else None
     return {
         "application": application.pk,
         "status": application.status,
-        "rule": panel.rule if panel else policy.interview_rule,
-        "pass_mark": panel.pass_mark if panel else policy.interview_pass_mark,
-        "scores": [s.score for s in panel.scores.order_by("pk")] if panel else [],
+        "rule": rule,
+        "pass_mark": mark,
+        "scores": scores,
+        "starts_at": starts_at,
+        "starts_at_jalali": jalali_twin(starts_at),
+        "place": panel.place if panel else "",
     }
 
 
@@ -285,6 +301,37 @@ class InterviewScoreView(APIView):
         body = request_body(request)
         services.refuse_pass_rule(body, services.PANEL_RULE_FIELDS)
         services.interview_score(application=application, examiner=request.user, score=body.get("score"))
+        return Response(_interview_body(application))
+
+
+class InterviewScheduleSerializer(serializers.Serializer):
+    starts_at = serializers.CharField(
+        help_text="Jalali «1405/01/15 09:30» or Gregorian/ISO, Tehran time; in the future"
+    )
+    place = serializers.CharField(max_length=200, help_text="3–200 characters, as the SMS shows it")
+
+
+class InterviewScheduleView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="applications_interview_schedule",
+        request=InterviewScheduleSerializer,
+        responses={200: InterviewSchema, **ERRORS},
+        summary="Set or change the interview's time and place; the applicant gets an SMS (examiners)",
+        description="The case must be in the interview stage and its panel undecided (409 otherwise, code "
+        "illegal_state or panel_decided). The time must be in the future and at most "
+        "INTERVIEW_SCHEDULE_HORIZON_DAYS ahead (an example setting), the place 3–200 characters: "
+        "otherwise 400 with the Persian error under fields.starts_at or fields.place. The first time "
+        "sends the SMS interview_invitation, a change interview_rescheduled; the same time and place "
+        "again is 409 unchanged. A refused request changes nothing and sends nothing.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        application = _case(request, pk, policy.may_schedule_interview)
+        body = request_body(request)
+        services.interview_schedule(
+            application=application, starts_at=body.get("starts_at"), place=body.get("place"), actor=request.user
+        )
         return Response(_interview_body(application))
 
 

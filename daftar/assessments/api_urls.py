@@ -10,6 +10,11 @@ urlpatterns = [
     path("exam-sessions/<int:pk>/decide", api.SessionDecideView.as_view(), name="api-exam-session-decide"),
     path("applications/<int:pk>/interview", api.InterviewView.as_view(), name="api-interview"),
     path("applications/<int:pk>/interview/scores", api.InterviewScoreView.as_view(), name="api-interview-scores"),
+    path(
+        "applications/<int:pk>/interview/schedule",
+        api.InterviewScheduleView.as_view(),
+        name="api-interview-schedule",
+    ),
     path("applications/<int:pk>/interview/decide", api.InterviewDecideView.as_view(), name="api-interview-decide"),
     path(
         "applications/<int:pk>/training-credits",

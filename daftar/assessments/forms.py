@@ -90,3 +90,21 @@ class InterviewScoreForm(PersianForm):
         if self.errors or score is None:
             return None
         return {"score": score}
+
+
+class InterviewScheduleForm(PersianForm):
+    """When and where the applicant is interviewed; ``services.interview_schedule`` checks the
+    time is ahead (within the municipality's horizon) and sends the applicant the SMS."""
+
+    starts_at = JalaliDateTimeField(label="زمان مصاحبه", help_text="به صورت ۱۴۰۵/۰۱/۱۵ ۰۹:۳۰ (به وقت تهران)")
+    place = forms.CharField(
+        label="محل مصاحبه",
+        max_length=200,
+        help_text="همان‌گونه که در پیامک متقاضی می‌آید؛ نمونه: ساختمان شهرداری، طبقهٔ دوم، اتاق ۲۰۴",
+    )
+
+    def to_kwargs(self) -> dict[str, Any] | None:
+        """The arguments of ``services.interview_schedule`` (without application and actor)."""
+        if not self.is_valid():
+            return None
+        return {"starts_at": self.cleaned_data["starts_at"], "place": self.cleaned_data["place"]}

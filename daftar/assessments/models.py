@@ -157,6 +157,10 @@ class InterviewPanel(models.Model):
     rule = models.CharField("قاعدهٔ قبولی", max_length=8, choices=PanelRule.choices, default=PanelRule.MEAN)
     pass_mark = models.FloatField("نمرهٔ قبولی", default=default_interview_mark)
     decided_at = models.DateTimeField("زمان تصمیم", null=True, blank=True)
+    # when and where the applicant is interviewed (``services.interview_schedule``): empty until
+    # an examiner sets them; changed until the panel decides, each time with an SMS
+    starts_at = models.DateTimeField("زمان مصاحبه", null=True, blank=True)
+    place = models.CharField("محل مصاحبه", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "هیئت مصاحبه"

@@ -5,7 +5,8 @@ Used by the assessments' services, API views and pages alike, and built from the
 ``daftar.accounts.policy``: an examiner of the municipality creates exam sessions, seats and
 scores the cases in them, announces the result, and scores and decides interviews; an examiner
 or reviewer records training credits. Other case staff of the municipality see the sessions and
-cases but get 403; anyone else, 404.
+cases but get 403; anyone else, 404. The examiners who score an interview also set its time
+and place (``may_schedule_interview``).
 
 Nobody seats, scores or decides the exam or interview of their own case, nor records its
 training credits (S15, P1): an examiner who applied is answered as if their case did not exist
@@ -62,6 +63,13 @@ def owners(application: Any) -> set[int]:
 def may_assess(actor: Any, application: Any) -> bool:
     """Seats, scores and decides the exam or interview of ``application`` (not their own)."""
     return staff_may(actor, EXAMINERS, application.municipality_id, owners=owners(application))
+
+
+def may_schedule_interview(actor: Any, application: Any) -> bool:
+    """Sets or changes when and where the applicant of ``application`` is interviewed: the
+    examiners who open the panel and score it (S10.4: the panel schedules and scores), never on
+    their own case; other case staff 403, anyone else 404 (``refuse``)."""
+    return may_assess(actor, application)
 
 
 def may_credit(actor: Any, application: Any) -> bool:

@@ -18,6 +18,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,12 +30,12 @@ from daftar.audit.services import audit_record
 from daftar.calls.models import Call
 from daftar.documents.throttle import upload_throttle
 from daftar.kernel.errors import ApplicationError
-from daftar.kernel.jalali import parse_date, to_jalali
+from daftar.kernel.jalali import parse_date, parse_datetime, to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
-from daftar.notifications.services import outbox_enqueue
+from daftar.notifications.services import notify
 
 from . import messages as msg
-from . import policy
+from . import policy, sms
 from .models import (
     ExamSeat,
     ExamSession,
@@ -161,12 +163,14 @@ def seat_assign(*, session: ExamSession, application: Application, actor: Any) -
             municipality=session.municipality,
             data={"session": session.pk, "application": application.pk},
         )
-        outbox_enqueue(
-            to=application.applicant.mobile,
-            text=msg.SMS_INVITATION.format(
-                code=code, title=session.title, when=to_jalali(session.starts_at, with_time=True), place=session.place
-            ),
-            kind="exam_invitation",
+        notify(
+            sms.EXAM_INVITATION.key,
+            to=application.applicant,
+            municipality=session.municipality,
+            code=code,
+            title=session.title,
+            when=to_jalali(session.starts_at, with_time=True),
+            place=session.place,
         )
     return seat
 
@@ -382,10 +386,21 @@ def session_decide(*, session: ExamSession, actor: Any) -> ExamSession:
 # --- interviews -----------------------------------------------------------------------------
 
 
+def _open_panel(application: Application) -> InterviewPanel:
+    """The case's panel (locked), opened when first needed by a schedule or a score with a copy of
+    the municipality's interview rule and pass mark (``AssessmentPolicy``, else the system's
+    example defaults)."""
+    rules = policy_for(application.municipality_id)
+    panel, _ = InterviewPanel.objects.select_for_update().get_or_create(
+        application=application, defaults={"rule": rules.interview_rule, "pass_mark": rules.interview_pass_mark}
+    )
+    return panel
+
+
 def interview_score(*, application: Application, examiner: Any, score: Any) -> InterviewScore:
-    """One panel member's score (a member may correct theirs until the decision). The panel is
-    created with the first score, with a copy of the municipality's interview rule and pass mark
-    (``AssessmentPolicy``, else the system's example defaults)."""
+    """One panel member's score (a member may correct theirs until the decision). The panel's
+    rule and pass mark are a copy of the municipality's taken with the first score (decision
+    0026): a panel opened earlier by its schedule takes its copy again then."""
     try:
         value = _score(score)
     except (TypeError, ValueError):
@@ -396,10 +411,11 @@ def interview_score(*, application: Application, examiner: Any, score: Any) -> I
             raise policy.refuse(examiner, locked)
         if locked.status != Status.INTERVIEW:
             raise ApplicationError(msg.NOT_IN_INTERVIEW, code="illegal_state", status=409)
-        rules = policy_for(locked.municipality_id)
-        panel, _ = InterviewPanel.objects.get_or_create(
-            application=locked, defaults={"rule": rules.interview_rule, "pass_mark": rules.interview_pass_mark}
-        )
+        panel = _open_panel(locked)
+        if not panel.scores.exists():
+            rules = policy_for(locked.municipality_id)
+            panel.rule, panel.pass_mark = rules.interview_rule, rules.interview_pass_mark
+            panel.save(update_fields=["rule", "pass_mark"])
         row, _ = InterviewScore.objects.update_or_create(
             panel=panel, examiner=examiner, defaults={"score": value, "recorded_at": timezone.now()}
         )
@@ -411,6 +427,80 @@ def interview_score(*, application: Application, examiner: Any, score: Any) -> I
             data={"score": value, "rule": panel.rule, "pass_mark": panel.pass_mark},
         )
     return row
+
+
+def interview_slot(starts_at: Any, place: Any) -> tuple[dt.datetime, str]:
+    """The interview's time and place from a form or a request, or a Persian ``ApplicationError``
+    naming each bad field: a Jalali (or ISO) date-time in the future, at most
+    ``INTERVIEW_SCHEDULE_HORIZON_DAYS`` ahead (an example setting), and a place of 3–200
+    characters (digits and letters normalised, white space collapsed, as the SMS shows it)."""
+    errors: dict[str, list[str]] = {}
+    when: dt.datetime | None = None
+    if starts_at not in (None, "") and not isinstance(starts_at, bool):
+        try:
+            when = parse_datetime(starts_at)
+        except (ValidationError, TypeError, ValueError, OverflowError):
+            when = None
+    if when is None:
+        errors["starts_at"] = [msg.INTERVIEW_STARTS_AT]
+    else:
+        now = timezone.now()
+        horizon = int(settings.INTERVIEW_SCHEDULE_HORIZON_DAYS)
+        if when <= now:
+            errors["starts_at"] = [msg.INTERVIEW_PAST]
+        elif when > now + dt.timedelta(days=horizon):
+            errors["starts_at"] = [msg.INTERVIEW_TOO_FAR.format(days=persian_digits(horizon))]
+    where = " ".join(normalize_text(place).split()) if isinstance(place, str) else ""
+    if not 3 <= len(where) <= 200:
+        errors["place"] = [msg.INTERVIEW_PLACE]
+    if errors or when is None:
+        raise ApplicationError(next(iter(errors.values()))[0], fields=errors)
+    return when, where
+
+
+def interview_schedule(*, application: Application, starts_at: Any, place: Any, actor: Any) -> InterviewPanel:
+    """Set, or change until the panel decides, when and where the applicant is interviewed
+    (S10.4: the examiners schedule and score the interview). The applicant is sent
+    ``interview_invitation`` the first time and ``interview_rescheduled`` after, with the Jalali
+    date-time and the place; each change is audited with the time and place before and after.
+    A bad time or place, a case outside the interview stage or a decided panel changes nothing
+    and sends nothing."""
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("municipality", "applicant")
+            .get(pk=application.pk)
+        )
+        if not policy.may_schedule_interview(actor, locked):
+            raise policy.refuse(actor, locked)
+        panel = InterviewPanel.objects.select_for_update().filter(application=locked).first()
+        if panel is not None and panel.decided_at is not None:
+            raise ApplicationError(msg.INTERVIEW_DECIDED, code="panel_decided", status=409)
+        if locked.status != Status.INTERVIEW:
+            raise ApplicationError(msg.NOT_IN_INTERVIEW, code="illegal_state", status=409)
+        when, where = interview_slot(starts_at, place)
+        if panel is not None and panel.starts_at == when and panel.place == where:
+            raise ApplicationError(msg.INTERVIEW_UNCHANGED, code="unchanged", status=409)
+        panel = panel or _open_panel(locked)
+        before = {"starts_at": panel.starts_at.isoformat(), "place": panel.place} if panel.starts_at else None
+        panel.starts_at, panel.place = when, where
+        panel.save(update_fields=["starts_at", "place"])
+        audit_record(
+            actor=actor,
+            action="interview.schedule",
+            obj=locked,
+            municipality=locked.municipality,
+            data={"before": before, "after": {"starts_at": when.isoformat(), "place": where}},
+        )
+        notify(
+            (sms.INTERVIEW_RESCHEDULED if before else sms.INTERVIEW_INVITATION).key,
+            to=locked.applicant,
+            municipality=locked.municipality,
+            code=locked.tracking_code or str(locked.pk),
+            when=to_jalali(when, with_time=True),
+            place=where,
+        )
+    return panel
 
 
 def interview_passed(rule: str, mark: float, scores: list[float]) -> bool:

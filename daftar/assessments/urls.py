@@ -13,5 +13,6 @@ urlpatterns = [
     path("exams/<int:pk>/import/", views.import_scores, name="import"),
     path("exams/<int:pk>/decide/", views.decide, name="decide"),
     path("exams/interviews/<int:application_id>/", views.interview, name="interview"),
+    path("exams/interviews/<int:application_id>/schedule/", views.interview_schedule, name="interview_schedule"),
     path("exams/interviews/<int:application_id>/decide/", views.interview_decide, name="interview_decide"),
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, QuerySet
@@ -28,7 +29,7 @@ from daftar.kernel.normalize import persian_digits, persian_number
 from daftar.municipalities.models import Municipality
 
 from . import policy, services
-from .forms import AssignForm, ImportForm, InterviewScoreForm, ScoreForm, SessionForm
+from .forms import AssignForm, ImportForm, InterviewScheduleForm, InterviewScoreForm, ScoreForm, SessionForm
 from .models import ExamSeat, ExamSession, InterviewPanel, policy_for
 
 FORM_INVALID = "برخی داده‌های فرم نادرست است؛ خطای هر بخش را ببینید."
@@ -40,6 +41,8 @@ DECIDED = "نتیجهٔ جلسه اعلام شد؛ نمرهٔ قبولی: {mark}
 INTERVIEW_SCORED = "نمرهٔ مصاحبهٔ شما برای پروندهٔ {code} ثبت شد: {score}."
 INTERVIEW_PASSED = "نتیجهٔ مصاحبهٔ پروندهٔ {code} ثبت شد: قبول؛ پرونده به مرحلهٔ بازدید میدانی رفت."
 INTERVIEW_FAILED = "نتیجهٔ مصاحبهٔ پروندهٔ {code} ثبت شد: مردود؛ درخواست رد شد."
+INTERVIEW_SCHEDULED = "زمان و محل مصاحبهٔ پروندهٔ {code} ثبت شد و پیامک دعوت برای متقاضی فرستاده شد."
+INTERVIEW_RESCHEDULED = "زمان و محل تازهٔ مصاحبهٔ پروندهٔ {code} ثبت شد و پیامک تغییر برای متقاضی فرستاده شد."
 
 
 def _examiner_municipalities(user: Any) -> set[int] | None:
@@ -285,8 +288,18 @@ def _interview_form(data: Any = None, initial: Any = None) -> InterviewScoreForm
     return InterviewScoreForm(data, initial=initial, auto_id="id_interview_%s")
 
 
+def _schedule_form(data: Any = None, panel: InterviewPanel | None = None) -> InterviewScheduleForm:
+    initial = {"starts_at": panel.starts_at, "place": panel.place} if panel and panel.starts_at else None
+    return InterviewScheduleForm(data, initial=initial, auto_id="id_schedule_%s")
+
+
 def _render_interview(
-    request: HttpRequest, application: Application, *, status: int = 200, form: InterviewScoreForm | None = None
+    request: HttpRequest,
+    application: Application,
+    *,
+    status: int = 200,
+    form: InterviewScoreForm | None = None,
+    schedule_form: InterviewScheduleForm | None = None,
 ) -> HttpResponse:
     application.refresh_from_db()
     panel = InterviewPanel.objects.filter(application=application).first()
@@ -295,19 +308,27 @@ def _render_interview(
     open_ = application.status == Status.INTERVIEW and (panel is None or panel.decided_at is None)
     if form is None and open_:
         form = _interview_form(initial={"score": persian_number(float(mine.score))} if mine else None)
+    if schedule_form is None and open_ and policy.may_schedule_interview(request.user, application):
+        schedule_form = _schedule_form(panel=panel)
     values = [float(s.score) for s in scores]
-    rules = policy_for(application.municipality_id)  # what a new panel copies (S10.4)
+    # the panel copies the municipality's rule and mark with its first score (S10.4, decision
+    # 0026); a panel opened only by its schedule shows what it will copy
+    copied = panel is not None and bool(scores)
+    rules = policy_for(application.municipality_id)
     context = {
         "case": application,
         "panel": panel,
-        "rule_display": (panel.get_rule_display() if panel else rules.get_interview_rule_display()),
-        "pass_mark": float(panel.pass_mark) if panel else float(rules.interview_pass_mark),
-        "example_default": panel is None and rules.pk is None,
+        "rule_display": (panel.get_rule_display() if panel and copied else rules.get_interview_rule_display()),
+        "pass_mark": float(panel.pass_mark) if panel and copied else float(rules.interview_pass_mark),
+        "example_default": not copied and rules.pk is None,
+        "copied": copied,
         "scores": scores,
         "mine": mine,
         "mean": round(sum(values) / len(values), 2) if values else None,
         "open": open_,
         "form": form if open_ else None,
+        "schedule_form": schedule_form if open_ else None,
+        "horizon_days": int(settings.INTERVIEW_SCHEDULE_HORIZON_DAYS),
     }
     return render(request, "assessments/interview.html", context, status=status)
 
@@ -342,6 +363,29 @@ def interview(request: HttpRequest, application_id: int) -> HttpResponse:
     code = application.tracking_code or application.pk
     messages.success(request, INTERVIEW_SCORED.format(code=code, score=persian_number(float(row.score))))
     return redirect(_interview_url(application))
+
+
+@login_required
+@require_POST
+def interview_schedule(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _interview_case_or_404(request, application_id)
+    if not policy.may_schedule_interview(request.user, application):
+        raise Http404
+    form = _schedule_form(data=request.POST)
+    kwargs = form.to_kwargs()
+    if kwargs is None:
+        messages.error(request, FORM_INVALID)
+        return _render_interview(request, application, status=400, schedule_form=form)
+    had_time = InterviewPanel.objects.filter(application=application, starts_at__isnull=False).exists()
+    try:
+        services.interview_schedule(application=application, actor=request.user, **kwargs)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        errors_to_form(form, exc)
+        return _render_interview(request, application, status=exc.status_code, schedule_form=form)
+    code = application.tracking_code or application.pk
+    messages.success(request, (INTERVIEW_RESCHEDULED if had_time else INTERVIEW_SCHEDULED).format(code=code))
+    return redirect(_interview_url(application) + "#schedule")
 
 
 @login_required

@@ -319,6 +319,13 @@ MUNICIPALITY_OWNS = (
     "no one's own case, licence or office is acted on (calls.policy, rules.policy, assessments.policy)"
 )
 
+
+def _interview_slot() -> dict[str, str]:
+    """A valid interview time (three days ahead, Tehran) and place."""
+    day = timezone.localdate() + dt.timedelta(days=3)
+    return {"starts_at": f"{day:%Y-%m-%d} 10:00", "place": "تالار شهرداری منطقهٔ ۴"}
+
+
 ACTIONS: dict[tuple[str, str], Try | Move | str] = {
     # --- exams and interviews ----------------------------------------------------------------
     ("POST", "/api/v1/exam-sessions"): NEW_SESSION,
@@ -334,6 +341,9 @@ ACTIONS: dict[tuple[str, str], Try | Move | str] = {
     ("POST", "/api/v1/exam-sessions/{pk}/decide"): Try(_at("/api/v1/exam-sessions/{pk}/decide", pk="session")),
     ("POST", "/api/v1/applications/{pk}/interview/scores"): Try(
         _at("/api/v1/applications/{pk}/interview/scores", pk="interview_case"), lambda w, m: {"score": 100}
+    ),
+    ("POST", "/api/v1/applications/{pk}/interview/schedule"): Try(
+        _at("/api/v1/applications/{pk}/interview/schedule", pk="interview_case"), lambda w, m: _interview_slot()
     ),
     ("POST", "/api/v1/applications/{pk}/interview/decide"): Try(
         _at("/api/v1/applications/{pk}/interview/decide", pk="interview_case")
@@ -364,6 +374,11 @@ ACTIONS: dict[tuple[str, str], Try | Move | str] = {
     ("PAGE", "/exams/interviews/{application_id}/"): Try(
         _at("/exams/interviews/{application_id}/", application_id="interview_case"),
         lambda w, m: {"score": "100"},
+        page=True,
+    ),
+    ("PAGE", "/exams/interviews/{application_id}/schedule/"): Try(
+        _at("/exams/interviews/{application_id}/schedule/", application_id="interview_case"),
+        lambda w, m: _interview_slot(),
         page=True,
     ),
     ("PAGE", "/exams/interviews/{application_id}/decide/"): Try(
