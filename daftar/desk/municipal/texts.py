@@ -108,7 +108,12 @@ def text_edit(request: HttpRequest, key: str) -> HttpResponse:
             messages.success(request, f"متن «{text.title}» ذخیره شد و از پیامک بعدی به کار می‌رود.")
             return redirect(here)
     fields = [
-        {"token": "{" + name + "}", "description": description, "sample": sample, "required": name in text.required}
+        {
+            "token": "{" + name + "}",
+            "description": description,
+            "sample": sms_text(sample),  # as the SMS shows it: a code keeps its Latin digits
+            "required": name in text.required,
+        }
         for name, (description, sample) in text.fields.items()
     ]
     context = _context(
