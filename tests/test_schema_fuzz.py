@@ -67,6 +67,7 @@ COLLECTIONS: dict[tuple[str, str], str] = {
     ("GET", "/licences/public-key"): "",
     ("GET", "/me"): "owner",
     ("PATCH", "/me"): "owner",
+    ("GET", "/me/messages"): "owner",  # issue 21 §4
     ("GET", "/offices"): "",
     ("POST", "/planner"): "",
     ("GET", "/reports/revenue"): "municipality_admin owner",

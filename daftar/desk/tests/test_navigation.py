@@ -37,7 +37,7 @@ def test_each_role_sees_its_own_groups(tehran_rules, mobile, groups):
 
 def test_a_citizen_sees_the_public_links_and_their_own_things_only():
     menu = menu_for(UserFactory())
-    assert [link["label"] for link in menu["mine"]] == ["پرونده‌های من", "نوبت‌های من", "شکایت‌های من"]
+    assert [link["label"] for link in menu["mine"]] == ["پرونده‌های من", "نوبت‌های من", "شکایت‌های من", "پیامک‌های من"]
     assert menu["staff"] == []
     anonymous = menu_for(None)
     assert anonymous["mine"] == [] and anonymous["staff"] == [] and len(anonymous["public"]) == len(PUBLIC)
