@@ -238,6 +238,8 @@ CELERY_BEAT_SCHEDULE = {
     "supervision-report-reminders": {"task": "daftar.supervision.tasks.remind_reports", "schedule": 6 * 60 * 60.0},
     # Supervision: remind the holder and the office's managers of a notice's response deadline (issue 21).
     "supervision-notice-reminders": {"task": "daftar.supervision.tasks.remind_notices", "schedule": 60 * 60.0},
+    # Complaints: remind the supervisors before a complaint's due time, and when it passed (issue 21).
+    "remind-complaints": {"task": "daftar.complaints.tasks.remind_complaints", "schedule": 60 * 60.0},
     # Appointments: an SMS reminder the day before (S17 online appointments).
     "appointment-reminders": {"task": "daftar.appointments.tasks.send_reminders", "schedule": 30 * 60.0},
 }
@@ -774,3 +776,7 @@ DAFTAR_COMPLAINT_DUE_WORKING_DAYS = env.int("DAFTAR_COMPLAINT_DUE_WORKING_DAYS",
 # Complaints one person may file a day (a flood of filings fills the supervisors' inbox and the
 # SMS outbox). 10 is an EXAMPLE.
 COMPLAINTS_PER_USER_DAILY = env.int("DAFTAR_COMPLAINTS_PER_USER_DAILY", default=10)
+# The supervisors are reminded this many working days before a complaint's due time, and told
+# when it passed unanswered, from this Tehran hour (complaints/reminders.py). EXAMPLES.
+COMPLAINT_REMINDER_WORKING_DAYS = env.int("DAFTAR_COMPLAINT_REMINDER_WORKING_DAYS", default=1)
+COMPLAINT_REMINDER_HOUR = env.int("DAFTAR_COMPLAINT_REMINDER_HOUR", default=8)

@@ -88,6 +88,9 @@ class Complaint(LifecycleModel):
     reopen_text = models.TextField("دلیل بررسی دوباره", blank=True)
     reopened_at = models.DateTimeField(null=True, blank=True)
     due = models.DateTimeField("مهلت پاسخ")
+    # the supervisors were reminded of ``due`` / told it passed (reminders.py); cleared on reopening
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_told_at = models.DateTimeField(null=True, blank=True, editable=False)
     violation = models.OneToOneField(
         "supervision.Violation", related_name="complaint", null=True, blank=True, on_delete=models.PROTECT
     )

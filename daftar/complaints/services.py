@@ -209,6 +209,7 @@ def _restart_clock(complaint: Complaint, actor: Any, data: dict[str, Any]) -> No
     complaint.reopen_text, complaint.reopened_at = data["text"], data["now"]
     complaint.decision = ""  # undecided again until the second answer: no violation from a reopened complaint
     complaint.due = due_from(complaint.municipality, data["now"])
+    complaint.reminded_at = complaint.overdue_told_at = None  # a new clock, reminded afresh
 
 
 def complaint_answer(complaint: Complaint, *, actor: Any, decision: object, answer: object) -> Complaint:
@@ -231,7 +232,9 @@ def complaint_reopen(complaint: Complaint, *, actor: Any, text: object) -> Compl
         locked = _locked(complaint)
         data: dict[str, Any] = {"text": text, "now": timezone.now()}
         COMPLAINT.take(locked, "reopen", actor=actor, may=policy.may_move, refuse=policy.refuse_move, data=data)
-        locked.save(update_fields=["status", "decision", "reopen_text", "reopened_at", "due"])
+        locked.save(
+            update_fields=["status", "decision", "reopen_text", "reopened_at", "due", "reminded_at", "overdue_told_at"]
+        )
         ComplaintEvent.objects.create(complaint=locked, kind=ComplaintEvent.Kind.REOPENED, text=locked.reopen_text)
         _audit(actor, "reopen", locked)
     return locked

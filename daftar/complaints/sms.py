@@ -27,3 +27,28 @@ ANSWERED = define(
     fields={"code": CODE, "decision": ("نتیجهٔ رسیدگی", "وارد است")},
     required=("code",),
 )
+
+DUE_FIELDS = {
+    "code": CODE,
+    "ground": ("زمینهٔ شکایت", "دریافت مبلغ بیش از تعرفه"),
+    "about": ("پرونده یا دفتری که شکایت دربارهٔ آن است", "دفتر خدمات الکترونیک شهر منطقهٔ ۶"),
+    "due": ("مهلت پاسخ (تاریخ و ساعت شمسی)", "۱۴۰۵/۰۳/۲۵ ساعت ۱۴:۰۰"),
+}
+DUE_REMINDER = define(
+    "complaint_due_reminder",
+    title="یادآوری مهلت پاسخ به شکایت",
+    when="پیش از پایان مهلت پاسخ به شکایتی که هنوز پاسخ نگرفته، به ناظران شهرداری",
+    audience="staff",
+    default="یادآوری: مهلت پاسخ به شکایت {code} ({ground}، {about}) تا {due} است.",
+    fields=DUE_FIELDS,
+    required=("code",),
+)
+OVERDUE = define(
+    "complaint_overdue",
+    title="گذشتن مهلت پاسخ به شکایت",
+    when="وقتی مهلت پاسخ به شکایتی می‌گذرد و پاسخی داده نشده، به ناظران شهرداری",
+    audience="staff",
+    default="مهلت پاسخ به شکایت {code} ({ground}، {about}) در {due} گذشت و شکایت هنوز بی‌پاسخ است.",
+    fields=DUE_FIELDS,
+    required=("code",),
+)

@@ -147,6 +147,15 @@ def notify(
 # --- the administrator's versions of the texts ------------------------------------------------------
 
 
+def _texts_of(key: str, municipality_id: int | None) -> Any:
+    rows = MessageText.objects.filter(key=key)
+    return (
+        rows.filter(municipality__isnull=True)
+        if municipality_id is None
+        else rows.filter(municipality_id=municipality_id)
+    )
+
+
 def _municipality(given: Any) -> Any:
     """A municipality from itself or its id (``None``: the installation)."""
     if given is None or isinstance(given, Municipality):
@@ -161,7 +170,7 @@ def text_save(*, key: str, municipality: Any, body: str, actor: Any) -> MessageT
     municipality = _municipality(municipality)
     municipality_id = getattr(municipality, "pk", None)
     with transaction.atomic():
-        row = MessageText.objects.select_for_update().filter(key=key, municipality_id=municipality_id).first()
+        row = _texts_of(key, municipality_id).select_for_update().first()
         before = row.text if row else texts.current(key, municipality_id)[0]
         if row is None:
             row = MessageText(key=key, municipality_id=municipality_id)
@@ -185,7 +194,7 @@ def text_reset(*, key: str, municipality: Any, actor: Any) -> bool:
     municipality = _municipality(municipality)
     municipality_id = getattr(municipality, "pk", None)
     with transaction.atomic():
-        row = MessageText.objects.select_for_update().filter(key=key, municipality_id=municipality_id).first()
+        row = _texts_of(key, municipality_id).select_for_update().first()
         if row is None:
             return False
         audit_record(
