@@ -25,10 +25,12 @@ class CaseMoved:
 @dataclass(frozen=True)
 class LicenceWanted:
     """The licensing authority issues the licence of an approved case (S15.7): the one handler
-    (the licences app) issues it in this transaction and answers its number."""
+    (the licences app) issues it in this transaction and answers its number. ``tell_holder``:
+    whether the licence's own SMS goes out (a deemed approval sends its own, naming the law)."""
 
     application: Any
     actor: Any
+    tell_holder: bool = True
 
 
 @dataclass(frozen=True)

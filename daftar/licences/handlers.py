@@ -13,7 +13,7 @@ from .services import licence_issue
 
 def issue_for_case(event: LicenceWanted) -> str:
     """Issue the approved case's licence in the move's transaction; its number (S15.7)."""
-    return licence_issue(application=event.application, actor=event.actor).number
+    return licence_issue(application=event.application, actor=event.actor, tell_holder=event.tell_holder).number
 
 
 def connect() -> None:

@@ -31,7 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from daftar.kernel import events
-from daftar.kernel.jalali import to_jalali
+from daftar.kernel.jalali import TEHRAN, to_jalali
 from daftar.kernel.normalize import persian_digits
 from daftar.notifications.services import notify
 from daftar.notifications.texts import Text
@@ -84,8 +84,11 @@ def recipients(licence: Licence) -> list[Any]:
 
 def licence_reminders_send(now: dt.datetime | None = None) -> dict[str, int]:
     """Send every active licence its step due today (module docstring); how many of each."""
-    today = timezone.localdate(now or timezone.now())
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     steps = ladder()
+    if now.astimezone(TEHRAN).hour < settings.LICENCE_REMINDER_HOUR:  # not at night
+        return {text.key: 0 for _, text in steps}
     horizon = today + dt.timedelta(days=steps[0][0])
     due = (
         Licence.objects.filter(status=LicenceStatus.ACTIVE, valid_until__gte=today, valid_until__lte=horizon)

@@ -131,8 +131,9 @@ def _premises(application: Any) -> tuple[Any, Decimal | None]:
     return location, area
 
 
-def licence_issue(*, application: Any, actor: Any) -> Licence:
-    """Issue the licence of an approved case (call inside the move's transaction)."""
+def licence_issue(*, application: Any, actor: Any, tell_holder: bool = True) -> Licence:
+    """Issue the licence of an approved case (call inside the move's transaction); the holder
+    is sent ``licence_issued`` unless the caller sends its own message (``tell_holder``)."""
     municipality = application.municipality
     today = timezone.localdate()
     location, area = _premises(application)
@@ -187,6 +188,8 @@ def licence_issue(*, application: Any, actor: Any) -> Licence:
             "valid_until": licence.valid_until.isoformat(),
         },
     )
+    if not tell_holder:
+        return licence
     notify(
         sms.ISSUED.key,
         to=holder,

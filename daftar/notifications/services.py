@@ -15,11 +15,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, F, TextField, Value, When
 from django.utils import timezone
 
 from daftar.audit.services import audit_record
+from daftar.kernel.errors import ApplicationError
 from daftar.kernel.normalize import persian_digits_in_text
 from daftar.municipalities.models import Municipality
 from daftar.runtime.housekeeping import delete_in_batches
@@ -169,11 +170,20 @@ def text_save(*, key: str, municipality: Any, body: str, actor: Any) -> MessageT
     cleaned = texts.check(key, body)
     municipality = _municipality(municipality)
     municipality_id = getattr(municipality, "pk", None)
+    if municipality_id is not None and not texts.spec(key).municipal:
+        raise ApplicationError("این پیامک تنها متن سراسری سامانه را دارد.", code="not_found", status=404)
     with transaction.atomic():
         row = _texts_of(key, municipality_id).select_for_update().first()
         before = row.text if row else texts.current(key, municipality_id)[0]
         if row is None:
-            row = MessageText(key=key, municipality_id=municipality_id)
+            try:  # two first saves at once: the second finds the first's row and updates it
+                with transaction.atomic():
+                    row = MessageText.objects.create(
+                        key=key, municipality_id=municipality_id, text=cleaned, updated_by=actor
+                    )
+            except IntegrityError:
+                row = _texts_of(key, municipality_id).select_for_update().get()
+                before = row.text
         row.text, row.updated_by, row.updated_at = cleaned, actor, timezone.now()
         row.save()
         audit_record(

@@ -43,7 +43,13 @@ AUDIENCES = {
     "staff": "کارکنان شهرداری",
     "account": "حساب کاربری",
 }
+# texts sent by no municipality (a login code, a changed number): the installation's only, edited
+# by the platform administrator in the Django admin, never on a municipality's page
+INSTALLATION_ONLY = frozenset({"account"})
 FIELD = re.compile(r"\{([a-z_]+)\}")
+# a value longer than this (a reviewer's reason, a note) is cut with «…» in the SMS: the page has
+# it whole, and one message must not grow into dozens of SMS parts
+VALUE_MAX = 200
 MAX_CHARS = 480  # about seven Persian SMS parts: a text longer than this is a letter, not an SMS
 
 
@@ -59,6 +65,11 @@ class Text:
 
     def sample(self) -> dict[str, str]:
         return {name: sample for name, (_, sample) in self.fields.items()}
+
+    @property
+    def municipal(self) -> bool:
+        """May a municipality have its own version (its administrator's page)?"""
+        return self.audience not in INSTALLATION_ONLY
 
 
 REGISTRY: dict[str, Text] = {}
@@ -107,6 +118,11 @@ def _problem(text: Text, body: str) -> str:
     return ""
 
 
+def problem(key: str, body: str) -> str:
+    """Why a stored ``body`` cannot be sent as ``key`` (Persian), or ''."""
+    return _problem(spec(key), body)
+
+
 def check(key: str, body: str) -> str:
     """Normalise an administrator's text and return it, or raise a Persian ``ApplicationError``."""
     text = spec(key)
@@ -125,8 +141,14 @@ def spec(key: str) -> Text:
 
 
 def fill(body: str, values: dict[str, Any]) -> str:
-    """Put ``values`` into ``body``'s ``{fields}`` (a missing value becomes empty)."""
-    return FIELD.sub(lambda m: str(values.get(m.group(1), "")), body)
+    """Put ``values`` into ``body``'s ``{fields}`` (a missing value becomes empty, a long one is
+    cut at ``VALUE_MAX`` characters with «…»)."""
+
+    def value(match: re.Match[str]) -> str:
+        text = str(values.get(match.group(1), ""))
+        return text if len(text) <= VALUE_MAX else text[: VALUE_MAX - 1].rstrip() + "…"
+
+    return FIELD.sub(value, body)
 
 
 # --- the stored versions, cached per process ------------------------------------------------------
@@ -165,17 +187,21 @@ def stored(key: str, municipality_id: int | None) -> str | None:
 def current(key: str, municipality_id: int | None) -> tuple[str, str]:
     """The text in force and where it comes from: ``municipality``, ``installation`` or ``default``."""
     text = spec(key)
-    if municipality_id is not None:
-        own = stored(key, municipality_id)
-        if own is not None and not _problem(text, own):
+    own = stored(key, municipality_id) if municipality_id is not None and text.municipal else None
+    return choose(text, own, stored(key, None), municipality_id)
+
+
+def choose(text: Text, own: str | None, common: str | None, municipality_id: int | None = None) -> tuple[str, str]:
+    """Of a municipality's stored text (``own``) and the installation's (``common``), the one in
+    force, and where it comes from; a stored text that no longer passes is skipped (logged)."""
+    if own is not None and text.municipal:
+        if not _problem(text, own):
             return own, "municipality"
-        if own is not None:
-            log.warning("sms_text_invalid key=%s municipality=%s: default used", key, municipality_id)
-    common = stored(key, None)
-    if common is not None and not _problem(text, common):
-        return common, "installation"
+        log.warning("sms_text_invalid key=%s municipality=%s: not used", text.key, municipality_id)
     if common is not None:
-        log.warning("sms_text_invalid key=%s installation: default used", key)
+        if not _problem(text, common):
+            return common, "installation"
+        log.warning("sms_text_invalid key=%s installation: default used", text.key)
     return text.default, "default"
 
 

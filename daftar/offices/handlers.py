@@ -30,7 +30,7 @@ def nearest_office(event: NearestOfficeWanted) -> NearestOffice | None:
 def licence_managers(event: LicenceManagersWanted) -> list[Any]:
     """The active managers of the licence's office (none while it has no office)."""
     rows = OfficeStaff.objects.filter(
-        office__licence_id=event.licence.pk, role=StaffRole.MANAGER, active=True
+        office__licence_id=event.licence.pk, role=StaffRole.MANAGER, active=True, user__is_active=True
     ).select_related("user")
     return [row.user for row in rows.order_by("pk")]
 

@@ -19,6 +19,7 @@ The ladder (``LadderStep``, the municipality's own or the global default):
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import uuid
 from collections.abc import Iterable
@@ -69,6 +70,8 @@ MIN_TEXT = 10
 MIN_REPORT = 20
 REPORT_MISSING = "report_missing"
 SUPERVISABLE = (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED)
+
+log = logging.getLogger(__name__)
 
 
 def response_days() -> int:
@@ -683,19 +686,23 @@ def notices_remind(now: dt.datetime | None = None) -> int:
             calendar = calendars[notice.municipality_id] = calendar_for(notice.municipality)
         if calendar.working_days_between(now, notice.response_due) > days:
             continue
-        with transaction.atomic():
-            claimed = _awaiting_response(now).filter(pk=notice.pk).update(reminded_at=now)
-            if not claimed:  # answered, decided or reminded since it was read
-                continue
-            licence = notice.licence
-            _tell_office(
-                sms.NOTICE_REMINDER.key,
-                licence,
-                office=licence.office_name,
-                number=licence.number,
-                outcome=Outcome(notice.proposed_outcome).label,
-                due=to_jalali(notice.response_due, with_time=True),
-            )
+        try:
+            with transaction.atomic():
+                claimed = _awaiting_response(now).filter(pk=notice.pk).update(reminded_at=now)
+                if not claimed:  # answered, decided or reminded since it was read
+                    continue
+                licence = notice.licence
+                _tell_office(
+                    sms.NOTICE_REMINDER.key,
+                    licence,
+                    office=licence.office_name,
+                    number=licence.number,
+                    outcome=Outcome(notice.proposed_outcome).label,
+                    due=to_jalali(notice.response_due, with_time=True),
+                )
+        except Exception:  # one bad notice never stops the others; it is tried again next hour
+            log.exception("notice %s: deadline reminder failed", notice.pk)
+            continue
         reminded += 1
     return reminded
 

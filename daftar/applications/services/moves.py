@@ -184,7 +184,8 @@ def _apply(
         return application.licence_number
     if action == "deemed_approval":  # P1: silence past the legal time is approval
         application.decision_reason = msg.DEEMED_APPROVAL_NOTE
-        application.licence_number = _licence_number(application, actor)
+        # one SMS: the deemed approval's own, with the law and the number (``_notify``)
+        application.licence_number = _licence_number(application, actor, tell_holder=False)
         return msg.DEEMED_APPROVAL_NOTE
     return ""
 
@@ -197,10 +198,10 @@ def _unique_tracking_code() -> str:
     raise RuntimeError("no free tracking code after 10 tries")  # 49 bits: practically unreachable
 
 
-def _licence_number(application: Application, actor: Any) -> str:
+def _licence_number(application: Application, actor: Any, *, tell_holder: bool = True) -> str:
     """Issue the licence inside this move's transaction and return its number (the licences
     app handles ``LicenceWanted``: signed payload, history, audit, SMS)."""
-    return str(events.ask(LicenceWanted(application=application, actor=actor)))
+    return str(events.ask(LicenceWanted(application=application, actor=actor, tell_holder=tell_holder)))
 
 
 def _notify(application: Application, action: str, old: str, new: str, note: str, data: dict[str, Any]) -> None:

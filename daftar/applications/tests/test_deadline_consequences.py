@@ -186,6 +186,7 @@ def test_deemed_approval_issues_exactly_one_licence_naming_the_law(case):
     assert [m.to for m in told] == [APPLICANT] and msg.LAW_FACILITATION in told[0].text
     assert _accounts(told) == {(APPLICANT, case.municipality_id)} and licence.number in told[0].text
     assert _persian(told[0].text, digits=False)
+    assert not _sms("licence_issued")  # one SMS for the licence: the deemed approval's, naming the law
     applicant = Client()
     applicant.force_login(User.objects.get(mobile=APPLICANT))
     page = applicant.get(f"/applications/{case.pk}/").content.decode()

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,13 +26,19 @@ from daftar.accounts import policy
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.notifications import texts
-from daftar.notifications.models import OutboxMessage, OutboxStatus
+from daftar.notifications.models import MessageText, OutboxMessage, OutboxStatus
 from daftar.notifications.services import sms_text, text_reset, text_save
 
 from .calendar import GET_POST, _context, municipality_for, page_url
 
+BROKEN = "این متن دیگر فرستادنی نیست و به جای آن متن پیش‌فرض فرستاده می‌شود: "
 ORIGIN = {"municipality": "متن ویژهٔ این شهرداری", "installation": "متن سراسری سامانه", "default": "متن پیش‌فرض"}
 LOG_PAGE_SIZE = 30
+
+
+def _municipal_texts() -> list[texts.Text]:
+    """The texts a municipality may word its own way (not a login code: the installation's only)."""
+    return [t for t in texts.REGISTRY.values() if t.municipal]
 
 
 def _edit_url(key: str, municipality: Any, options: list[Any]) -> str:
@@ -55,18 +62,26 @@ def _preview(text: texts.Text, body: str) -> dict[str, Any]:
 def text_list(request: HttpRequest) -> HttpResponse:
     municipality, options = municipality_for(request, policy.text_municipalities)
     groups: dict[str, list[dict[str, Any]]] = {a: [] for a in texts.AUDIENCES}
-    for key in sorted(texts.REGISTRY, key=lambda k: texts.REGISTRY[k].title):
-        text = texts.REGISTRY[key]
-        body, origin = texts.current(key, municipality.pk)
+    # every stored version of the page in one query (the municipality's and the installation's)
+    stored: dict[tuple[str, int | None], str] = {
+        (key, owner): body
+        for key, owner, body in MessageText.objects.filter(
+            Q(municipality=municipality) | Q(municipality__isnull=True)
+        ).values_list("key", "municipality_id", "text")
+    }
+    for text in sorted(_municipal_texts(), key=lambda t: t.title):
+        own = stored.get((text.key, municipality.pk))
+        body, origin = texts.choose(text, own, stored.get((text.key, None)), municipality.pk)
         groups[text.audience].append(
             {
-                "key": key,
+                "key": text.key,
                 "title": text.title,
                 "when": text.when,
                 "preview": _preview(text, body)["text"],
                 "origin": ORIGIN[origin],
                 "own": origin == "municipality",
-                "url": _edit_url(key, municipality, options),
+                "broken": own is not None and bool(texts.problem(text.key, own)),
+                "url": _edit_url(text.key, municipality, options),
             }
         )
     sections = [
@@ -89,11 +104,15 @@ def text_edit(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404
     municipality, options = municipality_for(request, policy.text_municipalities)
     text = texts.REGISTRY.get(key)
-    if text is None:
+    if text is None or not text.municipal:
         raise Http404
     here = _edit_url(key, municipality, options)
     body, origin = texts.current(key, municipality.pk)
     error, status = "", 200
+    own = MessageText.objects.filter(key=key, municipality=municipality).values_list("text", flat=True).first()
+    if own is not None and texts.problem(key, own):
+        # a stored text a later release made invalid: shown to be fixed, while the default is sent
+        body, origin, error = own, "municipality", BROKEN + texts.problem(key, own)
     if request.method == "POST":
         if request.POST.get("action") == "reset":
             if text_reset(key=key, municipality=municipality, actor=request.user):
@@ -124,7 +143,7 @@ def text_edit(request: HttpRequest, key: str) -> HttpResponse:
         text=text,
         body=body,
         origin=ORIGIN[origin],
-        own=origin == "municipality",
+        own=own is not None,
         default=text.default,
         fields=fields,
         preview=_preview(text, body) if not error else None,
@@ -165,7 +184,7 @@ def sent(request: HttpRequest) -> HttpResponse:
     query = {"kind": kind, "status": state}
     if len(options) > 1:
         query["municipality"] = str(municipality.pk)
-    kinds = sorted(((k, t.title) for k, t in texts.REGISTRY.items()), key=lambda pair: pair[1])
+    kinds = sorted(((t.key, t.title) for t in _municipal_texts()), key=lambda pair: pair[1])
     return render(
         request,
         "desk/municipal/sent.html",
@@ -186,9 +205,9 @@ def sent(request: HttpRequest) -> HttpResponse:
 
 
 def _masked(mobile: str) -> str:
-    """۰۹۱۲•••۴۵۶۷: enough to tell two people apart, not a number to call."""
+    """•••۴۵۶۷: the last four digits, enough to tell two people apart beside their names."""
     digits = mobile or ""
-    return persian_digits(digits[:4] + "•••" + digits[-4:]) if len(digits) >= 8 else persian_digits(digits)
+    return persian_digits("•••" + digits[-4:]) if len(digits) >= 8 else "•••"
 
 
 def _name(user: Any) -> str:

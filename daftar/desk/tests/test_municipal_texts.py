@@ -123,7 +123,7 @@ def test_the_log_lists_the_municipality_s_messages_masked_and_filtered(city: Any
     notify(KEY, to="09120000000", when="بی‌شهرداری", code="C")
     client = client_for(admin)
     page = client.get(SENT).content.decode()
-    assert "۲ پیامک" in page and "نرگس کاظمی" in page and "۰۹۱۲•••۴۴۵۵" in page
+    assert "۲ پیامک" in page and "نرگس کاظمی" in page and "•••۴۴۵۵" in page and "۰۹۱۲•••" not in page
     assert "09123334455" not in page and "۰۹۱۲۳۳۳۴۴۵۵" not in page
     assert "جای دیگر" not in page and "بی‌شهرداری" not in page
     only_failed = client.get(SENT, {"status": "failed"}).content.decode()
@@ -134,3 +134,33 @@ def test_the_log_lists_the_municipality_s_messages_masked_and_filtered(city: Any
 def test_the_log_is_the_administrator_s(city: Any) -> None:
     supervisor = RoleAssignmentFactory(municipality=city, role="supervisor", user=UserFactory()).user
     assert client_for(supervisor).get(SENT).status_code == 403
+
+
+def test_a_stored_text_that_no_longer_passes_is_shown_to_be_fixed(city: Any, admin: Any) -> None:
+    MessageText.objects.create(key=KEY, municipality=city, text="بازدید {when} با {removed}")
+    client = client_for(admin)
+    listed = client.get(LIST).content.decode()
+    assert "نیازمند اصلاح" in listed
+    page = client.get(EDIT).content.decode()
+    assert "بازدید {when} با {removed}" in page and "دیگر فرستادنی نیست" in page and "{removed}" in page
+    assert "بازگرداندن متن پیش‌فرض" in page  # the reset is offered
+    client.post(EDIT, {"action": "reset"})
+    assert not MessageText.objects.exists()
+
+
+def test_login_code_texts_are_not_the_municipality_s_to_edit(city: Any, admin: Any) -> None:
+    client = client_for(admin)
+    assert "رمز ورود" not in client.get(LIST).content.decode()
+    assert client.get(f"{LIST}otp/").status_code == 404
+    assert client.post(f"{LIST}otp/", {"text": "کد {code}"}).status_code == 404
+    assert not MessageText.objects.exists()
+
+
+def test_the_list_reads_every_stored_text_in_one_query(
+    city: Any, admin: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = client_for(admin)
+    client.get(LIST)  # the session and the user, warmed
+    texts.cache_clear()
+    with django_assert_max_num_queries(10):
+        client.get(LIST)

@@ -169,3 +169,41 @@ def test_the_platform_admin_saves_the_installation_s_text_through_the_admin() ->
     bad = admin_client.post("/admin/notifications/messagetext/add/", {"key": KEY, "municipality": "", "text": "{x}"})
     assert bad.status_code == 200 and "{x}" in bad.content.decode()
     assert MessageText.objects.count() == 1
+
+
+def test_a_long_value_is_cut_so_one_message_stays_an_sms() -> None:
+    body = texts.render(KEY, None, code="X", due="ا" * 1000)
+    assert len(body) < 300 and "ا" * (texts.VALUE_MAX - 1) + "…" in body and "ا" * texts.VALUE_MAX not in body
+
+
+def test_two_first_saves_at_once_keep_one_row(monkeypatch: Any) -> None:
+    from daftar.notifications import services
+
+    city, admin = MunicipalityFactory(), UserFactory()
+    real = services._texts_of
+    calls = {"n": 0}
+
+    def racing(key: str, municipality_id: int | None) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1:  # the other save inserts its row just after this one looked
+            MessageText.objects.create(key=KEY, municipality=city, text="دیگری {code}")
+            return MessageText.objects.none()
+        return real(key, municipality_id)
+
+    monkeypatch.setattr(services, "_texts_of", racing)
+    text_save(key=KEY, municipality=city, body="این یکی {code}", actor=admin)
+    assert list(MessageText.objects.values_list("text", flat=True)) == ["این یکی {code}"]
+
+
+def test_an_installation_only_text_has_no_municipal_version() -> None:
+    texts.define(
+        "test_login_like", title="ورود آزمایشی", audience="account", default="کد {code}", fields={"code": ("کد", "1")}
+    )
+    try:
+        with pytest.raises(ApplicationError) as caught:
+            text_save(key="test_login_like", municipality=MunicipalityFactory(), body="کد {code}", actor=UserFactory())
+        assert caught.value.status_code == 404
+        text_save(key="test_login_like", municipality=None, body="رمز {code}", actor=UserFactory())
+        assert texts.render("test_login_like", MunicipalityFactory(), code="9") == "رمز 9"
+    finally:
+        texts.REGISTRY.pop("test_login_like", None)

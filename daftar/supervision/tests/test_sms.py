@@ -302,3 +302,22 @@ def test_an_edited_text_reaches_its_municipality_and_no_other(make_licence):
     assert mine.text.startswith("گزارش نیمهٔ دوم ۱۴۰۴") and "به دست ما رسید" in mine.text
     assert theirs.municipality_id == other.pk
     assert theirs.text.startswith("دفتر ") and "دریافت شد" in theirs.text
+
+
+def test_a_failing_reminder_rolls_back_and_is_tried_next_hour(make_licence, monkeypatch):
+    from daftar.supervision import services
+
+    _licence, notice, _boss = reminded_notice(make_licence)
+    real = services._tell_office
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the gateway's adapter exploded")
+
+    monkeypatch.setattr(services, "_tell_office", broken)
+    with at(1):
+        assert notices_remind() == 0  # no crash of the run, nothing recorded
+    notice.refresh_from_db()
+    assert notice.reminded_at is None and not sent(sms.NOTICE_REMINDER.key)
+    monkeypatch.setattr(services, "_tell_office", real)
+    with at(1, hour=11):
+        assert notices_remind() == 1
