@@ -446,7 +446,8 @@ CELERY_BEAT_SCHEDULE["pull-portal-applications"] = {
 
 # --- Deadlines with consequences (issue 21 §2, docs/deadlines.md) ------------------------
 # Reminders before a legal clock's end, in working days before it, when a municipality set none
-# (DeadlineSettings in the admin). EXAMPLE defaults: staff at 2 and 1 days before, the head on the last day.
+# (on its administrator's page /desk/municipality/deadlines/). EXAMPLE defaults: staff at 2 and 1
+# days before, the head on the last day.
 DEADLINE_REMINDERS = {
     "staff": env.list("DAFTAR_DEADLINE_REMINDER_STAFF_DAYS", cast=int, default=[2, 1]),
     "head": env.list("DAFTAR_DEADLINE_REMINDER_HEAD_DAYS", cast=int, default=[0]),

@@ -117,6 +117,17 @@ def text_municipalities(actor: Any) -> set[int] | None:
     return municipalities_where(actor, ROLE_KEEPERS)
 
 
+def deadline_municipalities(actor: Any) -> set[int] | None:
+    """Where ``actor`` sets the deadline rules: reminder days, the head and what happens when a
+    legal clock runs out (issue 21 §2): the municipality's administrator, as for staff roles;
+    ``None`` means everywhere."""
+    return municipalities_where(actor, ROLE_KEEPERS)
+
+
+def may_set_deadlines(actor: Any, municipality_id: int | None) -> bool:
+    return holds(actor, ROLE_KEEPERS, municipality_id)
+
+
 def grantable_roles(actor: Any) -> frozenset[str]:
     """The roles ``actor`` may grant or revoke: every role but the applicant for a platform
     administrator (the Django admin), the municipal staff roles for a municipality's."""

@@ -6,7 +6,8 @@ Driven by the clock sweep (``deadlines.clocks_tick``), in this order:
    clock that was running through it by the working time lost (the part of the outage on the
    municipality's working days), once (``OutageExtension``).
 2. **Reminders** (``reminders_send``): before a running clock's end, at the municipality's
-   working-day offsets (``DeadlineSettings``; example defaults in ``settings.DEADLINE_REMINDERS``),
+   working-day offsets (``DeadlineSettings``, set on the administrator's page and checked by
+   ``deadline_settings``; example defaults in ``settings.DEADLINE_REMINDERS``),
    an SMS to the responsible staff (the role that works the stage in that municipality, or the
    one who acknowledged the case if they hold it) and then to the head. Each once per clock,
    person and offset (``SentReminder``, unique).
@@ -42,11 +43,11 @@ from daftar.runtime.models import Outage
 
 from . import casecache, sms
 from . import messages as msg
+from .deadline_settings import MAX_DAYS_BEFORE, effective
 from .models import (
     Application,
     CaseEvent,
     DeadlineConsequence,
-    DeadlineSettings,
     OutageExtension,
     SentReminder,
     StageClock,
@@ -64,19 +65,10 @@ SCAN = 5000  # clocks near their end read per sweep to find the reminders due
 
 
 def _reminder_days(municipality_id: int) -> tuple[list[int], list[int], int | None]:
-    row = DeadlineSettings.objects.filter(municipality_id=municipality_id).first()
-    default = settings.DEADLINE_REMINDERS
-    staff = row.staff_days if row and row.staff_days else default["staff"]
-    head = row.head_days if row and row.head_days else default["head"]
-    return _days(staff), _days(head), row.head_id if row else None
-
-
-def _days(values: Any) -> list[int]:
-    """Offsets as set in the admin; anything that is not 0–30 is left out (``DeadlineSettings.clean``
-    refuses it, this guards the rows written otherwise)."""
-    if not isinstance(values, list):
-        return []
-    return sorted({v for v in values if isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 30})
+    """The municipality's staff and head offsets (ascending) and its head, as set on its
+    administrator's page (``deadline_settings.effective``: the example defaults when unset)."""
+    rules = effective(municipality_id)
+    return sorted(rules.staff_days), sorted(rules.head_days), rules.head_id
 
 
 def heads(application: Application) -> list[Any]:
@@ -233,7 +225,8 @@ def _outage_apply(outage_id: int) -> int:
 
 def reminders_send(now: dt.datetime) -> int:
     """The reminders due now (module docstring); the SMS queued."""
-    offsets_max = max([*settings.DEADLINE_REMINDERS["staff"], *settings.DEADLINE_REMINDERS["head"], 5])
+    # the latest reminder any municipality may set (or the defaults ask for)
+    offsets_max = max([*settings.DEADLINE_REMINDERS["staff"], *settings.DEADLINE_REMINDERS["head"], MAX_DAYS_BEFORE])
     horizon = now + dt.timedelta(days=3 * offsets_max + 15)  # working days → calendar days, holidays included
     near = (
         StageClock.objects.filter(

@@ -71,3 +71,16 @@ DEEMED_APPROVAL_NOTE = (
 ESCALATED_NOTE = "مهلت قانونی مرحلهٔ «{status}» گذشت؛ پرونده به مرجع بالاتر ارجاع شد که باید تا {due} تصمیم بگیرد."
 LEFT_TODAY = "امروز"
 LEFT_DAYS = "تا {days} روز کاری دیگر"
+
+# The municipality's deadline rules (deadline_settings.py), on its administrator's page and in the admin
+REMINDER_DAY_NOT_NUMBER = "«{value}» عدد روز نیست؛ روزها را با عدد و جدا با ویرگول بنویسید، مانند ۲، ۱."
+REMINDER_DAY_RANGE = (
+    "هر یادآوری از ۰ (روز آخر مهلت) تا {most} روز کاری پیش از پایان مهلت است؛ «{value}» در این بازه نیست."
+)
+REMINDER_DAYS_TOO_MANY = "دست‌بالا {most} روز یادآوری؛ {count} روز نوشته‌اید."
+HEAD_NOT_AUTHORITY = "مرجع بالاتر باید در همین شهرداری نقش مرجع صدور مجوز داشته باشد."
+CONSEQUENCE_UNKNOWN = "پیامد پایان مهلت را از گزینه‌ها برگزینید."
+CONSEQUENCE_TYPE_UNKNOWN = "این نوع مجوز در این شهرداری قاعده‌ای ندارد؛ پیامد آن را نمی‌توان تعیین کرد."
+DEEMED_NOT_CONFIRMED = (
+    "صدور مجوز به حکم قانون یعنی سامانه خودش مجوز را صادر می‌کند؛ اگر همین را می‌خواهید، کادر تأیید را علامت بزنید."
+)

@@ -9,12 +9,9 @@ deadline (``due_at``) so that queues filter and sort on an index.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from daftar.accounts.constants import Role
-from daftar.accounts.models import RoleAssignment
 from daftar.kernel.lifecycle import LifecycleModel, StatusField
 
 from .workflow import CASE, FINAL, MOVES, Status
@@ -181,7 +178,8 @@ class StageClock(models.Model):
 class DeadlineSettings(models.Model):
     """A municipality's reminders before a legal clock runs out, in working days before its end.
 
-    Missing row: the example defaults of ``settings.DEADLINE_REMINDERS``."""
+    Missing row (or an empty list): the example defaults of ``settings.DEADLINE_REMINDERS``.
+    Checked by ``deadline_settings.settings_check``, for the administrator's page and the admin."""
 
     municipality = models.OneToOneField(
         "municipalities.Municipality", verbose_name="شهرداری", related_name="+", on_delete=models.CASCADE
@@ -208,25 +206,6 @@ class DeadlineSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.municipality)
-
-    def clean(self) -> None:
-        errors = {}
-        for field in ("staff_days", "head_days"):
-            values = getattr(self, field)
-            if not isinstance(values, list) or not all(
-                isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 30 for v in values
-            ):
-                errors[field] = "فهرستی از عددهای ۰ تا ۳۰ بنویسید، مانند [2, 1]."
-        if (
-            self.head_id
-            and self.municipality_id
-            and not RoleAssignment.objects.filter(
-                user_id=self.head_id, municipality_id=self.municipality_id, role=Role.LICENSING_AUTHORITY
-            ).exists()
-        ):
-            errors["head"] = "مرجع بالاتر باید در همین شهرداری نقش مرجع صدور مجوز داشته باشد."
-        if errors:
-            raise ValidationError(errors)
 
 
 class DeadlineConsequence(models.Model):

@@ -108,6 +108,7 @@ STAFF_GROUPS = (
             Entry("روزهای کار تمدیدی", "municipal:extended_days"),
             Entry("تعطیلات و روزهای کاری", "municipal:days_off"),
             Entry("نقش‌های کارکنان", "municipal:staff"),
+            Entry("مهلت‌ها و پیامدها", "municipal:deadlines"),  # issue 21 §2
             Entry("متن پیامک‌ها", "municipal:texts"),  # issue 21 §4
             Entry("پیامک‌های فرستاده‌شده", "municipal:sent"),
             Entry("بازنگری تعرفه‌ها", "catalogue:revisions"),

@@ -10,7 +10,6 @@ import threading
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 
@@ -18,10 +17,12 @@ from daftar.accounts.models import User
 from daftar.accounts.tests.factories import RoleAssignmentFactory
 from daftar.applications import messages as msg
 from daftar.applications.consequences import add_working_time, working_overlap
+from daftar.applications.deadline_settings import settings_check
 from daftar.applications.deadlines import clocks_tick
 from daftar.applications.models import Application, DeadlineConsequence, DeadlineSettings, StageClock
 from daftar.audit.models import AuditEntry
 from daftar.calls.models import Call
+from daftar.kernel.errors import ApplicationError
 from daftar.licences.models import Licence
 from daftar.municipalities.workdays import TEHRAN, WorkCalendar, calendar_for
 from daftar.notifications.models import OutboxMessage
@@ -107,20 +108,22 @@ def test_reminders_go_to_the_reviewer_at_2_and_1_working_days_then_to_the_head_o
 
 def test_a_municipality_sets_its_own_offsets_and_head_and_bad_ones_are_refused(case):
     authority = User.objects.get(mobile=AUTHORITY)
-    row = DeadlineSettings(municipality=case.municipality, staff_days=[1], head_days=[1], head=authority)
-    row.full_clean()
-    row.save()
+    checked = settings_check(municipality_id=case.municipality_id, staff_days=[1], head_days=[1], head_id=authority.pk)
+    DeadlineSettings.objects.create(municipality=case.municipality, **checked)
     with time_machine.travel(_day_with_left(case, 2), tick=False):
         clocks_tick()
     assert _sms("deadline_reminder") == []  # 2 days before is no longer a reminder day here
     with time_machine.travel(_day_with_left(case, 1), tick=False):
         clocks_tick()
     assert _sms("deadline_reminder") and [m.to for m in _sms("deadline_reminder_head")] == [AUTHORITY]
-    with pytest.raises(ValidationError) as refused:
-        DeadlineSettings(
-            municipality=case.municipality, staff_days=[-1, "2"], head=User.objects.get(mobile=REVIEWER)
-        ).full_clean()
-    assert set(refused.value.message_dict) >= {"staff_days", "head"}
+    with pytest.raises(ApplicationError) as refused:
+        settings_check(
+            municipality_id=case.municipality_id,
+            staff_days=[-1, "2"],
+            head_days=[0],
+            head_id=User.objects.get(mobile=REVIEWER).pk,
+        )
+    assert set(refused.value.fields) == {"staff_days", "head"}
 
 
 def test_escalation_gives_the_head_7_working_days_and_everyone_sees_it(case):
@@ -249,7 +252,7 @@ def test_the_municipality_administrator_sets_the_deadlines_of_their_own_municipa
         f"/admin/applications/deadlinesettings/{row.pk}/change/",
         {"municipality": tehran.pk, "staff_days": "[-2]", "head_days": "[0]", "head": authority.pk},
     )
-    assert refused.status_code == 200 and "۰ تا ۳۰" in refused.content.decode()
+    assert refused.status_code == 200 and "از ۰ (روز آخر مهلت) تا ۱۰ روز کاری" in refused.content.decode()
     other = RoleAssignmentFactory(role="municipality_admin").user
     admin.force_login(other)
     assert admin.get(f"/admin/applications/deadlinesettings/{row.pk}/change/").status_code in (302, 404)

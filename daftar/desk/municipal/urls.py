@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from . import assessment, calendar, calls, rulesets, staff, texts
+from . import assessment, calendar, calls, deadlines, rulesets, staff, texts
 
 app_name = "municipal"
 
@@ -29,6 +29,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("holidays/<int:pk>/withdraw/", calendar.holiday_withdraw, name="holiday_withdraw"),
     path("staff/", staff.staff, name="staff"),
     path("staff/<int:pk>/revoke/", staff.staff_revoke, name="staff_revoke"),
+    # reminders before a legal clock's end and what happens after it (issue 21 §2)
+    path("deadlines/", deadlines.deadlines, name="deadlines"),
     # SMS texts and what was sent (issue 21 §4)
     path("texts/", texts.text_list, name="texts"),
     path("texts/<slug:key>/", texts.text_edit, name="text_edit"),
