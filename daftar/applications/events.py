@@ -74,8 +74,8 @@ class CaseAppointment:
 @dataclass(frozen=True)
 class CaseAppointmentsWanted:
     """The appointments set for these cases (issue 21 §4: the exam seat, the interview's time
-    and place), for the applicant's case page and API: each handler (the assessments app)
-    answers a list of ``CaseAppointment`` for all of the cases at once, in a constant number of
-    queries however many there are. With no handler the cases have none."""
+    and place), for the applicant's case page, API, list of cases and dashboard: each handler
+    (the assessments app) answers a list of ``CaseAppointment`` for all of the cases at once, in
+    a constant number of queries however many there are. With no handler the cases have none."""
 
     applications: Any  # a list of Application

@@ -211,13 +211,18 @@ def stages_ahead(
     return rows
 
 
-def next_step(application: Application, missing: list[DocumentRequirement]) -> str:
-    """The applicant's next step in words (the dashboard and «پرونده‌های من»)."""
+def next_step(
+    application: Application, missing: list[DocumentRequirement], appointments: Sequence[dict[str, Any]] = ()
+) -> str:
+    """The applicant's next step in words (the dashboard and «پرونده‌های من»): the first exam or
+    interview to attend (``appointments_for``) while the case waits for the municipality."""
     if application.status in FINAL:
         return msg.NEED_NOTHING_FINAL.format(status=application.get_status_display())
     if application.status in EDITABLE:
         if missing:
             return msg.NEXT_DOCUMENTS.format(count=persian_digits(len(missing)))
         return msg.NEXT_CONFIRM
+    if appointments:
+        return msg.NEED_ATTEND.format(appointment=appointment_shown(appointments[0])["text"])
     due = f"؛ پاسخ شهرداری تا {to_jalali(application.due_at)}" if application.due_at else ""
     return msg.NEED_WAIT.format(status=application.get_status_display(), due=due)

@@ -177,6 +177,62 @@ def test_the_case_api_carries_the_appointments(tehran_rules):
     assert body["needed_now"] == [f"حضور در مصاحبه: {when_of(when)}، محل: ساختمان شهرداری"]
 
 
+def test_the_applicants_list_and_dashboard_name_the_exam(tehran_rules):
+    case = case_at(Status.EXAM)
+    assessments.seat_assign(session=session("آزمون کتبی نوبت اول", "تالار شهرداری"), application=case, actor=examiner())
+    client = Client()
+    client.force_login(case.applicant)
+    step = f"حضور در آزمون کتبی نوبت اول: {EXAM_WHEN}، محل: تالار شهرداری"
+    assert f"گام بعدی: {step}" in client.get("/applications/").content.decode()
+    assert step in client.get("/dashboard/").content.decode()
+
+
+def test_the_applicants_list_and_dashboard_cost_the_same_queries_for_more_appointments(tehran_rules):
+    from daftar.calls.services import call_create
+
+    me = case_at(Status.EXAM).applicant
+
+    def another_call(n: int) -> Any:
+        call = open_call()
+        return call_create(
+            municipality=call.municipality,
+            licence_type=call.licence_type,
+            title=f"فراخوان آزمایشی {n}",
+            opens_at=timezone.now() - dt.timedelta(days=1),
+            closes_at=timezone.now() + dt.timedelta(days=1),
+            quotas={call.districts.first().district_id: 1},
+            actor=None,
+        )
+
+    def attend(n: int) -> None:  # one case seated in an exam, another with its interview set
+        seated = ApplicationFactory.create(submitted=True, status=Status.EXAM, applicant=me, call=another_call(n))
+        exam = assessments.session_create(
+            call=seated.call, title=f"آزمون {n}", starts_at=EXAM_AT, place="تالار", seats=5, actor=examiner()
+        )
+        assessments.seat_assign(session=exam, application=seated, actor=examiner())
+        interviewed = ApplicationFactory.create(
+            submitted=True, status=Status.INTERVIEW, applicant=me, call=another_call(n + 100)
+        )
+        assessments.interview_schedule(application=interviewed, starts_at=ahead(3, 10), place="دفتر", actor=examiner())
+
+    client = Client()
+    client.force_login(me)
+
+    def count(path: str) -> int:
+        client.get(path)  # warm-up
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    attend(1)
+    few = (count("/applications/"), count("/dashboard/"))
+    attend(2)
+    attend(3)
+    page = client.get("/applications/").content.decode()
+    assert page.count("گام بعدی: حضور در") == 6
+    assert (count("/applications/"), count("/dashboard/")) == few
+
+
 def queries(case: Application) -> int:
     client = Client()
     client.force_login(case.applicant)
