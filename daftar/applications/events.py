@@ -59,3 +59,25 @@ class VerdictWanted:
     kind: str  # "exam" | "interview"
     application: Any
     data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CaseAppointment:
+    """When and where an applicant is to appear for the stage their case is in: the exam session
+    they are seated in (its title) or their interview (no title)."""
+
+    application_id: int
+    kind: str  # "exam" | "interview"
+    title: str
+    starts_at: Any  # an aware datetime
+    place: str
+
+
+@dataclass(frozen=True)
+class CaseAppointmentsWanted:
+    """The appointments set for these cases (issue 21 §4: the exam seat, the interview's time
+    and place), for the applicant's case page, API, list of cases and dashboard: each handler
+    (the assessments app) answers a list of ``CaseAppointment`` for all of the cases at once, in
+    a constant number of queries however many there are. With no handler the cases have none."""
+
+    applications: Any  # a list of Application

@@ -50,6 +50,10 @@ NEED_SUBMIT = "همهٔ مدارک بارگذاری شده است؛ درخواس
 NEED_RESUBMIT = "پس از بارگذاری مدارک اصلاحی، درخواست را دوباره ثبت کنید (مهلت: {due})."
 NEED_WAIT = "کاری از شما لازم نیست؛ پرونده در مرحلهٔ «{status}» است{due}."
 NEED_NOTHING_FINAL = "پرونده بسته شده است: «{status}»."
+# the exam or interview the applicant is to attend (issue 21 §4), on their case page and dashboard
+NEED_ATTEND = "حضور در {appointment}"
+APPOINTMENT = "{title}: {when}، محل: {place}"
+APPOINTMENT_INTERVIEW = "مصاحبه"  # the title of an interview (an exam has its session's title)
 EXPIRED_CORRECTION = "مهلت اصلاح مدارک گذشت و مدارک اصلاحی ثبت نشد."
 EXPIRED_DRAFT = "مهلت فراخوان پایان یافت و پیش‌نویس ثبت نهایی نشد."
 OVERDUE_NOTE = "مهلت قانونی مرحلهٔ «{status}» گذشت؛ پرونده به مرجع صدور مجوز ارجاع شد."  # P1

@@ -8,15 +8,23 @@ from __future__ import annotations
 from typing import Any
 
 from daftar.applications import messages as case_msg
-from daftar.applications.events import CaseFactsPrefetch, CaseFactsWanted, CaseMoved, VerdictWanted
+from daftar.applications.events import (
+    CaseAppointment,
+    CaseAppointmentsWanted,
+    CaseFactsPrefetch,
+    CaseFactsWanted,
+    CaseMoved,
+    VerdictWanted,
+)
 from daftar.applications.services import AssessmentVerdict, score_value
 from daftar.applications.signals import watch_case_part
+from daftar.applications.workflow import Status
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.events import subscribe
 
 from . import messages as msg
 from .exam_certificate import exam_certificate_after_commit
-from .models import PanelRule, PassRule, TrainingCredit, policy_for
+from .models import ExamSeat, InterviewPanel, PanelRule, PassRule, TrainingCredit, policy_for
 
 
 def training_facts(event: CaseFactsWanted) -> dict[str, Any]:
@@ -75,9 +83,34 @@ def single_case_verdict(event: VerdictWanted) -> AssessmentVerdict:
     return AssessmentVerdict("interview", mean, mark, str(rules.interview_rule), passed, tuple(scores))
 
 
+def case_appointments(event: CaseAppointmentsWanted) -> list[CaseAppointment]:
+    """What the applicants are to attend (issue 21 §4): the session of each case in «آزمون»
+    seated in one not yet decided, and the interview of each case in «مصاحبه» whose time and
+    place are set and whose panel has not decided. One query per kind, none for a kind no case
+    is at; the session's title, time and place and the panel's are read with the rows."""
+    exam = [a.pk for a in event.applications if a.status == Status.EXAM]
+    interview = [a.pk for a in event.applications if a.status == Status.INTERVIEW]
+    found: list[CaseAppointment] = []
+    if exam:
+        seats = ExamSeat.objects.filter(application_id__in=exam, session__decided_at__isnull=True).values_list(
+            "application_id", "session__title", "session__starts_at", "session__place"
+        )
+        found += [CaseAppointment(pk, "exam", title, when, place) for pk, title, when, place in seats]
+    if interview:
+        panels = InterviewPanel.objects.filter(
+            application_id__in=interview, decided_at__isnull=True, starts_at__isnull=False
+        ).values_list("application_id", "starts_at", "place")
+        found += [CaseAppointment(pk, "interview", "", when, place) for pk, when, place in panels]
+    return found
+
+
 def connect() -> None:
     subscribe(CaseFactsWanted, training_facts)
     subscribe(CaseFactsPrefetch, training_facts_prefetch)
     subscribe(CaseMoved, certificate_after_interview)
     subscribe(VerdictWanted, single_case_verdict)
+    subscribe(CaseAppointmentsWanted, case_appointments)
     watch_case_part(TrainingCredit)
+    # the exam seat and the interview's time and place show in the case's body (the cached API)
+    watch_case_part(ExamSeat)
+    watch_case_part(InterviewPanel)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from daftar.accounts.events import WorkItem, WorkPanel, WorkWanted
 from daftar.accounts.policy import holds_anywhere
-from daftar.applications.presenters import missing_documents, next_step, requirements_for
+from daftar.applications.presenters import appointments_for, missing_documents, next_step, requirements_for
 from daftar.applications.selectors import is_overdue, is_staff_for, my_cases, queue, queue_count
 from daftar.applications.workflow import FINAL
 from daftar.appointments.models import Appointment
@@ -81,11 +81,13 @@ def applicant_panels(user: Any) -> list[WorkPanel]:
     if not cases:
         return []
     items = []
+    appointments = appointments_for(cases[:OLDEST])  # the exams and interviews to attend
     for a in cases[:OLDEST]:
         missing = missing_documents(a, list(a.documents.all()), requirements_for(a))
+        step = next_step(a, missing, appointments.get(a.pk, []))
         items.append(
             WorkItem(
-                label=f"{a.call.title} ({a.get_status_display()}) — {next_step(a, missing)}",
+                label=f"{a.call.title} ({a.get_status_display()}) — {step}",
                 url=reverse("applications:detail", args=[a.pk]),
                 due=a.call.closes_at if a.status == "draft" else a.due_at,
             )

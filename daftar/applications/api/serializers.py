@@ -3,7 +3,8 @@ and applications»).
 
 ``case_body`` is the case as the API and the pages show it: status, tracking code, timeline,
 legal deadlines (P1), documents (S12), inquiries, the conditions judged live by the call's rule
-set (S9–S11), the score (P4), what is needed now and the moves the reader may take.
+set (S9–S11), the score (P4), the exam and interview the applicant is to attend, what is
+needed now and the moves the reader may take.
 ``document_row`` renders a document without DRF's per-field machinery (issue 7); ``CaseSchema``
 describes the body in the OpenAPI schema.
 """
@@ -22,7 +23,7 @@ from daftar.kernel.fields import jalali_twin
 from .. import services
 from ..clocks import clock_summary
 from ..models import Application
-from ..presenters import needed_now
+from ..presenters import appointments_for, needed_now
 from ..selectors import is_overdue
 from ..workflow import MOVES, Status
 
@@ -145,6 +146,11 @@ def case_body(application: Application, actor: Any) -> dict[str, Any]:
         {**row, "started_at_jalali": jalali_twin(row["started_at"]), "due_at_jalali": jalali_twin(row["due_at"])}  # type: ignore[arg-type]
         for row in clock_summary(application, now)
     ]
+    # the exam session and interview the applicant is to attend, set by the assessments app
+    appointments = [
+        {**row, "starts_at_jalali": jalali_twin(row["starts_at"])}
+        for row in appointments_for([application]).get(application.pk, [])
+    ]
     return {
         "id": application.pk,
         "status": application.status,
@@ -190,7 +196,8 @@ def case_body(application: Application, actor: Any) -> dict[str, Any]:
             }
             for i in application.inquiries.all()
         ],
-        "needed_now": needed_now(application, documents),
+        "appointments": appointments,
+        "needed_now": needed_now(application, documents, appointments=appointments),
         "actions": [m.action for m in services.actions_available(application, actor)],
         "decision_reason": application.decision_reason,
         "failed_conditions": application.failed_conditions,
@@ -210,6 +217,18 @@ CaseSchema = inline_serializer(
         "deadlines": serializers.ListField(child=serializers.DictField()),
         "documents": DocumentSerializer(many=True),
         "conditions": serializers.ListField(child=serializers.DictField()),
+        "appointments": serializers.ListField(
+            child=inline_serializer(
+                "CaseAppointment",
+                {
+                    "kind": serializers.ChoiceField(choices=["exam", "interview"]),
+                    "title": serializers.CharField(),
+                    "starts_at": serializers.DateTimeField(),
+                    "starts_at_jalali": serializers.CharField(),
+                    "place": serializers.CharField(),
+                },
+            )
+        ),
         "needed_now": serializers.ListField(child=serializers.CharField()),
         "actions": serializers.ListField(child=serializers.CharField()),
         "licence_number": serializers.CharField(allow_null=True),

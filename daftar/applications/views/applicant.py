@@ -30,7 +30,7 @@ from .. import services
 from ..case_documents import UPLOAD_STATES, document_upload
 from ..forms import SubmitForm, errors_to_form
 from ..models import Application
-from ..presenters import missing_documents, needed_now, next_step, requirements_for
+from ..presenters import appointments_for, missing_documents, needed_now, next_step, requirements_for
 from ..selectors import my_cases
 from ..services.guards import guard_documents_complete
 from .case_page import _case_or_404, _case_url, _render_case, _upload_form
@@ -49,15 +49,17 @@ def mine(request: HttpRequest) -> HttpResponse:
     for a in cases:
         if a.call.licence_type_id not in requirements:
             requirements[a.call.licence_type_id] = requirements_for(a)
+    appointments = appointments_for(cases)  # the exams and interviews to attend, for all at once
     rows = []
     for a in cases:
         documents = list(a.documents.all())
         needs = requirements[a.call.licence_type_id]
+        attend = appointments.get(a.pk, [])
         rows.append(
             {
                 "case": a,
-                "needed": needed_now(a, documents, needs),
-                "next": next_step(a, missing_documents(a, documents, needs)),
+                "needed": needed_now(a, documents, needs, attend),
+                "next": next_step(a, missing_documents(a, documents, needs), attend),
             }
         )
     return render(request, "applications/mine.html", {"rows": rows})

@@ -262,7 +262,7 @@ def _render_case(
         "next_step_text": next_step(application, missing),
         "profile_gaps": profile_gaps(application.applicant) if owner and can_upload else [],
         "required_count": sum(1 for r in requirements if r.required),
-        "stages": stages_ahead(application, body["deadlines"]) if owner else [],
+        "stages": stages_ahead(application, body["deadlines"], body["appointments"]) if owner else [],
         "submit_form": bound if isinstance(bound, SubmitForm) else SubmitForm(auto_id="id_submit_%s"),
         "upload_choices": [
             (r.code, r.title)
