@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator
@@ -307,12 +308,18 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # a dev dependency (pac
 AXE_BLOCKING = {"serious", "critical"}
 
 
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
 def axe_findings(page: Any) -> list[str]:
     """axe-core's serious and critical findings on the page as shown now (WCAG 2.1 A/AA rules).
 
     axe runs through the browser's debugging protocol (``page.evaluate``), which the page's
     Content-Security-Policy does not govern, so no inline script is added to the page."""
-    page.evaluate(AXE.read_text(encoding="utf-8"))
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):  # once per document, not per check
+        page.evaluate(_axe_source())
     result = page.evaluate(
         "async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations"

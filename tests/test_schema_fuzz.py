@@ -39,7 +39,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Examples per (operation, actor): generated (positive and negative data), plus a few for
 # anonymous. DAFTAR_FUZZ_EXAMPLES raises it for a longer local run.
-EXAMPLES = int(os.environ.get("DAFTAR_FUZZ_EXAMPLES", "10"))
+EXAMPLES = int(os.environ.get("DAFTAR_FUZZ_EXAMPLES", "8"))
 ANON_EXAMPLES = max(3, EXAMPLES // 3)
 # A seed explores other examples locally (CI is derandomized: the same examples every run).
 SEED = os.environ.get("DAFTAR_FUZZ_SEED")
