@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import time_machine
 
 from conftest import captcha_answer, screenshot, sms_code
 from daftar.accounts.tests.factories import UserFactory
@@ -98,37 +99,42 @@ def test_clerk_sees_the_days_list_and_marks_done(live_server: Any, page: Any, di
     clerk = UserFactory(mobile="09120000078", first_name="سارا", last_name="محمدی")
     OfficeStaffFactory(office=office, user=clerk)
     today = bookable_days()[0]
-    # today's list, written directly: one appointment at the start of the day (its time has
-    # passed, so «حاضر نشد» is offered) and one late in the evening (only «انجام شد»)
-    made = []
-    for n, (hour, minute) in enumerate(((0, 0), (23, 30))):
-        citizen = UserFactory(mobile=f"0912000009{n}", first_name="شهروند", last_name=f"نمونهٔ {n + 1}")
-        made.append(
-            AppointmentFactory(office=office, citizen=citizen, start=at(today, hour, minute), code=f"TEST-AAA{n + 2}")
-        )
+    # the day's list at 10:00 Tehran, whenever the suite runs: late in the evening the 23:30
+    # appointment would have passed already (time_machine moves the live server's clock too)
+    with time_machine.travel(at(today, 10), tick=True):
+        # today's list, written directly: one appointment at the start of the day (its time has
+        # passed, so «حاضر نشد» is offered) and one late in the evening (only «انجام شد»)
+        made = []
+        for n, (hour, minute) in enumerate(((0, 0), (23, 30))):
+            citizen = UserFactory(mobile=f"0912000009{n}", first_name="شهروند", last_name=f"نمونهٔ {n + 1}")
+            made.append(
+                AppointmentFactory(
+                    office=office, citizen=citizen, start=at(today, hour, minute), code=f"TEST-AAA{n + 2}"
+                )
+            )
 
-    page.goto(f"{live_server.url}/offices/{office.pk}/appointments/")
-    page.wait_for_url("**/login/**")
-    page.get_by_label("شماره تلفن همراه").fill(clerk.mobile)
-    page.get_by_label("عدد امنیتی").fill(captcha_answer(page.locator("#id_captcha_key").input_value()))
-    page.get_by_role("button", name="ارسال رمز یکبار مصرف").click()
-    page.wait_for_url("**/login/code/")
-    page.get_by_label("رمز یکبار مصرف").fill(sms_code(clerk.mobile))
-    page.get_by_role("button", name="ورود").click()
-    page.wait_for_url(f"**/offices/{office.pk}/appointments/")
-    assert page.locator("tr[data-appointment]").count() == 2
-    assert "(امروز)" in page.locator("#day-title").inner_text()
-    late = page.locator(f"tr[data-appointment='{made[1].code}']")
-    assert late.get_by_role("button", name="حاضر نشد").count() == 0  # not before its start
-    screenshot(page, "88-appointment-office-day")
-    page.locator(f"tr[data-appointment='{made[0].code}']").get_by_role("button", name="حاضر نشد").click()
-    page.wait_for_load_state()
-    assert page.locator(f"tr[data-appointment='{made[0].code}'] [data-status]").inner_text() == "حاضر نشد"
-    page.locator(f"tr[data-appointment='{made[1].code}']").get_by_role("button", name="انجام شد").click()
-    page.wait_for_load_state()
-    assert page.locator(f"tr[data-appointment='{made[1].code}'] [data-status]").inner_text() == "انجام شد"
-    assert [a.status for a in Appointment.objects.filter(office=office).order_by("start")] == [
-        AppointmentStatus.NO_SHOW,
-        AppointmentStatus.DONE,
-    ]
-    screenshot(page, "89-appointment-office-day-marked")
+        page.goto(f"{live_server.url}/offices/{office.pk}/appointments/")
+        page.wait_for_url("**/login/**")
+        page.get_by_label("شماره تلفن همراه").fill(clerk.mobile)
+        page.get_by_label("عدد امنیتی").fill(captcha_answer(page.locator("#id_captcha_key").input_value()))
+        page.get_by_role("button", name="ارسال رمز یکبار مصرف").click()
+        page.wait_for_url("**/login/code/")
+        page.get_by_label("رمز یکبار مصرف").fill(sms_code(clerk.mobile))
+        page.get_by_role("button", name="ورود").click()
+        page.wait_for_url(f"**/offices/{office.pk}/appointments/")
+        assert page.locator("tr[data-appointment]").count() == 2
+        assert "(امروز)" in page.locator("#day-title").inner_text()
+        late = page.locator(f"tr[data-appointment='{made[1].code}']")
+        assert late.get_by_role("button", name="حاضر نشد").count() == 0  # not before its start
+        screenshot(page, "88-appointment-office-day")
+        page.locator(f"tr[data-appointment='{made[0].code}']").get_by_role("button", name="حاضر نشد").click()
+        page.wait_for_load_state()
+        assert page.locator(f"tr[data-appointment='{made[0].code}'] [data-status]").inner_text() == "حاضر نشد"
+        page.locator(f"tr[data-appointment='{made[1].code}']").get_by_role("button", name="انجام شد").click()
+        page.wait_for_load_state()
+        assert page.locator(f"tr[data-appointment='{made[1].code}'] [data-status]").inner_text() == "انجام شد"
+        assert [a.status for a in Appointment.objects.filter(office=office).order_by("start")] == [
+            AppointmentStatus.NO_SHOW,
+            AppointmentStatus.DONE,
+        ]
+        screenshot(page, "89-appointment-office-day-marked")

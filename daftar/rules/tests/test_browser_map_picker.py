@@ -45,8 +45,8 @@ def test_pick_the_premises_on_the_map_and_by_typing(live_server: Any, page: Any)
     expect(status).to_contain_text("درون محدودهٔ مجاز")
     # the typed point is placed after a pause in typing (350 ms): on a loaded machine the marker
     # may still be moving into place when it gets the focus, so the arrow key is pressed again
-    # (at most three times) until the point moves
-    for _ in range(3):
+    # (at most six times) until the point moves
+    for _ in range(6):
         marker.focus()
         page.keyboard.press("ArrowUp")
         try:
