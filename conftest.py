@@ -97,6 +97,22 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     items.sort(key=key)  # stable: the rest keep their order
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Under `make test`'s workers, a PostgreSQL test database thrown away at the end does not
+    wait for its commits to reach the disk (the browser tests commit, and flush every table after
+    each test): set on the database, so connections through PgBouncer get it too. Not for `make
+    test-fault` (one process), which restarts PostgreSQL and counts on every commit it was told of."""
+    from django.db import connection
+
+    if not os.environ.get("PYTEST_XDIST_WORKER") or connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+        cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit TO off")
+        cursor.execute("SET synchronous_commit TO off")  # this connection, opened before
+
+
 @pytest.fixture(autouse=True)
 def _not_inside_a_task() -> None:
     """A test that ran Celery's worker set-up in this process leaves it thinking it is inside a

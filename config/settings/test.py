@@ -38,11 +38,5 @@ if _WORKER.startswith("gw"):
         _base, _, _db = REDIS_URL.rpartition("/")
         CACHES["default"]["LOCATION"] = f"{_base}/{max(0, int(_db or 0) - _n)}" if _db.isdigit() else REDIS_URL
     MEDIA_ROOT = MEDIA_ROOT.parent / f"{MEDIA_ROOT.name}-{_WORKER}"
-    # A test database thrown away at the end need not wait for its commits to reach the disk (the
-    # browser tests commit, and flush every table after each test): the suite's own speed, never
-    # a server's. Only under `make test`'s workers: the fault injection restarts PostgreSQL and
-    # counts on every commit it was told of (make test-fault runs in one process).
-    if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
     SPOOL_DIR = SPOOL_DIR.parent / f"{SPOOL_DIR.name}-{_WORKER}"
     SMS_DIR = SMS_DIR.parent / f"{SMS_DIR.name}-{_WORKER}"
