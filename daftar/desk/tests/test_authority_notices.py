@@ -5,6 +5,7 @@ decided yet) and the decision through a confirmation step."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -55,9 +56,20 @@ def suspension_step(notice: Notice, days_: int = 30) -> None:
 def licence(make_licence):
     lic = make_licence()
     office = office_of(lic)
-    book(office, days(3), 2)
-    book(office, days(60), 1)  # after a 30-day suspension
+    book(office, open_day(office, 3), 2)
+    book(office, open_day(office, 60), 1)  # after a 30-day suspension
     return lic
+
+
+def open_day(office: Any, n: int) -> dt.date:
+    """The first day from ``n`` days on that the office is open (not a Friday or a holiday): a
+    booking on a closed day is cancelled by any reconciliation, whatever the sanction."""
+    from daftar.offices.hours import day_hours
+
+    day = days(n)
+    while not day_hours(office, day).is_open_day:
+        day += dt.timedelta(days=1)
+    return day
 
 
 def test_the_list_shows_open_notices_oldest_deadline_first(make_licence):
