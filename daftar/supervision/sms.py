@@ -11,6 +11,13 @@ _OFFICE = ("نام دفتر", "دفتر خدمات الکترونیک شهر —
 _NUMBER = ("شمارهٔ مجوز", "TEH-1404-000042")
 _OUTCOME = ("پیامد پیشنهادی یا تصمیم‌گرفته‌شده (تذکر، تعلیق موقت، لغو مجوز)", "تذکر")
 _PERIOD = ("نیم‌سال گزارش", "نیمهٔ دوم ۱۴۰۴ (مهر تا اسفند)")
+# a notice and its reminder carry the same values
+NOTICE_FIELDS = {
+    "office": _OFFICE,
+    "number": _NUMBER,
+    "outcome": _OUTCOME,
+    "due": ("پایان مهلت پاسخ", "۱۴۰۴/۰۹/۱۷، ساعت ۲۳:۵۹"),
+}
 
 VIOLATION = define(
     "supervision_violation",
@@ -35,12 +42,7 @@ NOTICE = define(
         "دفتر {office} (مجوز {number}): اخطاریهٔ تصمیم «{outcome}» برای شما صادر شد. "
         "تا {due} می‌توانید در سامانه پاسخ دهید."
     ),
-    fields={
-        "office": _OFFICE,
-        "number": _NUMBER,
-        "outcome": _OUTCOME,
-        "due": ("پایان مهلت پاسخ", "۱۴۰۴/۰۹/۱۷، ساعت ۲۳:۵۹"),
-    },
+    fields=NOTICE_FIELDS,
     required=("due",),
 )
 
@@ -56,12 +58,7 @@ NOTICE_REMINDER = define(
         "دفتر {office} (مجوز {number}): مهلت پاسخ به اخطاریهٔ تصمیم «{outcome}» تا {due} است "
         "و هنوز پاسخی ثبت نشده است. پاسخ را در سامانه بفرستید."
     ),
-    fields={
-        "office": _OFFICE,
-        "number": _NUMBER,
-        "outcome": _OUTCOME,
-        "due": ("پایان مهلت پاسخ", "۱۴۰۴/۰۹/۱۷، ساعت ۲۳:۵۹"),
-    },
+    fields=NOTICE_FIELDS,
     required=("due",),
 )
 
