@@ -64,7 +64,7 @@ class FakePortal:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def route(self, method: str, path: str, status: int, body: str, delay: float = 0.0) -> None:
         self.script.routes[(method, f"/v1/{path}")] = (status, body, delay)

@@ -55,7 +55,7 @@ def glitchtip() -> Iterator[Any]:
     """A fake error server on a free loopback port, and the SDK started against it."""
     server = HTTPServer(("127.0.0.1", 0), _Collector)
     server.received = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     dsn = f"http://publickey@127.0.0.1:{server.server_port}/1"
     assert sentry.init_sentry(dsn, environment="test-site", release="daftar@1.2.3")
