@@ -186,6 +186,35 @@ def _audit_triggers_and_flush(request: Any) -> Iterator[None]:
                 cursor.execute(sql)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_without_post_migrate() -> Iterator[None]:
+    """A transactional test's flush (Django's ``TransactionTestCase``) sends ``post_migrate``,
+    which writes every content type and permission again: ~0.2 s a test, for rows nothing here
+    reads (access is the project's policies; the admin's users are superusers or checked by
+    ``_has_admin_access``; a content type is made again on first use). The flush itself, and
+    re-seeding after it (``pytest_runtest_teardown``), stay."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.test.testcases import TransactionTestCase
+
+    def teardown(self: Any) -> None:
+        for alias in self._databases_names(include_mirrors=False):
+            call_command(
+                "flush",
+                verbosity=0,
+                interactive=False,
+                database=alias,
+                reset_sequences=False,
+                inhibit_post_migrate=True,
+            )
+        ContentType.objects.clear_cache()  # the ids it holds were just flushed
+
+    original = TransactionTestCase._fixture_teardown
+    TransactionTestCase._fixture_teardown = teardown  # type: ignore[method-assign]
+    yield
+    TransactionTestCase._fixture_teardown = original  # type: ignore[method-assign]
+
+
 SEED_MIGRATIONS = [
     ("daftar.municipalities.migrations.0002_provinces", "load"),
     ("daftar.catalogue.seed", "catalogue_seed"),
