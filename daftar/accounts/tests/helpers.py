@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.test import Client
 
 from conftest import captcha_answer, sms_code
+from daftar.accounts.models import User
 
 MOBILE = "09123334455"
 
@@ -35,6 +37,24 @@ def start_login(client: Client, mobile: str = MOBILE, **extra: str):
 
 
 def browser_login(page: Any, base: str, mobile: str) -> None:
+    """Signed in as ``mobile`` in the browser, on the dashboard. A person with an account gets the
+    session the login's last step makes (Django's ``login()``, whose ``user_logged_in`` stamps the
+    session's limits) as the browser's cookie: the login pages cost ~1.5 s a test, and their own
+    journeys walk them (test_browser_login.py, test_browser_captcha.py). A first login, with no
+    account yet, goes through the pages (``browser_login_by_code``)."""
+    user = User.objects.filter(mobile=mobile, is_active=True).first()
+    if user is None:
+        browser_login_by_code(page, base, mobile)
+        return
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base}])
+    page.goto(base + "/dashboard/")
+    assert page.url.endswith("/dashboard/"), page.url
+
+
+def browser_login_by_code(page: Any, base: str, mobile: str) -> None:
     """The real login in the browser: mobile, captcha, then the SMS code from the outbox."""
     page.goto(base + "/login/")
     page.get_by_label("شماره تلفن همراه").fill(mobile)
