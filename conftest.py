@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
@@ -27,6 +28,9 @@ def _clean_state(settings: Any, tmp_path_factory: Any) -> Iterator[None]:
     settings.LICENCE_SIGNING_KEY_FILE = str(tmp_path_factory.getbasetemp() / "keys" / "licence-ed25519.pem")
     cache.clear()
     sms_texts_forget()  # an administrator's text a rolled-back test stored is not kept by the process
+    # nor a content type a rolled-back test made (transactional tests' flush leaves none: see
+    # _flush_without_post_migrate), whose id the admin's log would then point to
+    ContentType.objects.clear_cache()
     LocmemBackend.outbox.clear()
     yield
     LocmemBackend.outbox.clear()
@@ -191,9 +195,9 @@ def _flush_without_post_migrate() -> Iterator[None]:
     """A transactional test's flush (Django's ``TransactionTestCase``) sends ``post_migrate``,
     which writes every content type and permission again: ~0.2 s a test, for rows nothing here
     reads (access is the project's policies; the admin's users are superusers or checked by
-    ``_has_admin_access``; a content type is made again on first use). The flush itself, and
+    ``_has_admin_access``; a content type is made again on first use, and ``_clean_state``
+    forgets the ids of those a rolled-back test made). The flush itself, and
     re-seeding after it (``pytest_runtest_teardown``), stay."""
-    from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
     from django.test.testcases import TransactionTestCase
 
