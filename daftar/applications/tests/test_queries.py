@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from conftest import SHARE_TEHRAN
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import UserFactory
 from daftar.applications.models import Application
@@ -17,7 +18,7 @@ from daftar.calls.models import Call
 
 from .helpers import client_for, draft, open_call
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
 
 
 def make_cases(n: int) -> None:

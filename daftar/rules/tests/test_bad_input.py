@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.django_db
+from conftest import SHARE_TEHRAN
+
+pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
 CODE = "e-city-office"
 
 

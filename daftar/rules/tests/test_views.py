@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import SHARE_TEHRAN
 from daftar.accounts.tests.factories import UserFactory
 from daftar.rules.models import EligibilityCheck
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
 URL = "/licences/e-city-office/check/?municipality=tehran"
 
 GOOD_FORM = {
