@@ -90,8 +90,9 @@ LONG_FILES = (
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """After pytest-django's own ordering: the long files first (see LONG_FILES); PostgreSQL-only
-    tests skipped on SQLite."""
+    tests skipped on SQLite; Tehran's rules loaded once for a module where that is safe."""
     _skip_postgres_only(config, items)
+    _share_tehran(items)
     rank = {name: index for index, name in enumerate(LONG_FILES)}
 
     def key(item: Any) -> int:
@@ -209,6 +210,7 @@ def _flush_without_post_migrate() -> Iterator[None]:
                 interactive=False,
                 database=alias,
                 reset_sequences=False,
+                allow_cascade=self.available_apps is not None,
                 inhibit_post_migrate=True,
             )
         ContentType.objects.clear_cache()  # the ids it holds were just flushed
@@ -276,21 +278,46 @@ def tehran_rules(request: Any, db: Any) -> Any:
     return RuleSet.objects.get(municipality__slug="tehran", version=1)
 
 
-SHARE_TEHRAN = pytest.mark.usefixtures("tehran_for_module")
+SHARE_AT_LEAST = 3  # tests in a module, for the module to load Tehran once
+
+
+def _share_tehran(items: list[Any]) -> None:
+    """A module whose every test uses ``tehran_rules`` (itself, or through a fixture such as
+    ``make_licence``) and none is transactional loads it once: ``tehran_for_module`` is put first
+    among each of its tests' fixtures. A module with a test that does not use it (and may expect
+    an empty database) or with a transactional test (whose flush would end the shared
+    transaction) keeps loading it per test."""
+    modules: dict[Any, list[Any]] = {}
+    for item in items:
+        modules.setdefault(item.path, []).append(item)
+    for tests in modules.values():
+        if len(tests) >= SHARE_AT_LEAST and all(_uses_tehran_alone(item) for item in tests):
+            for item in tests:
+                item.fixturenames.insert(0, "tehran_for_module")
+
+
+def _uses_tehran_alone(item: Any) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    marker = item.get_closest_marker("django_db")
+    transactional = bool({"transactional_db", "live_server"} & names) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    # a test on a clock a fixture moved (``time_machine``) would otherwise get a Tehran loaded at
+    # the real time instead of the moved one
+    return "tehran_rules" in names and not transactional and "time_machine" not in names
 
 
 @pytest.fixture(scope="module")
 def tehran_for_module(request: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    """``tehran_rules`` loaded once for a whole module, for a module whose every test uses it and
-    none is transactional (``pytestmark = [..., SHARE_TEHRAN]``): ~0.3 s a test saved. As the
-    access matrices' world: one transaction, rolled back when the module is done, and each test
-    in its own savepoint inside it, so what one test writes no other sees."""
+    """``tehran_rules`` loaded once for a whole module (chosen by ``_share_tehran``): ~0.3 s a
+    test saved. As the access matrices' world: one transaction, rolled back when the module is
+    done, and each test in its own savepoint inside it, so what one test writes no other sees."""
     from django.db import connection, transaction
 
     from daftar.demo.services import demo_load
 
     for item in request.session.items:
-        if item.module is request.module:
+        if getattr(item, "module", None) is request.module:
             item.stash[SHARED_TEHRAN] = True
     with django_db_blocker.unblock():
         outer = transaction.atomic()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARE_TEHRAN
 from daftar.applications import messages as amsg
 from daftar.applications import services
 from daftar.applications.models import Application
@@ -16,7 +15,7 @@ from daftar.kernel.errors import ApplicationError
 from .helpers import client_for, move, submitted_case
 from .test_pages import APPLICANT, REVIEWER, html, user, web
 
-pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
+pytestmark = pytest.mark.django_db
 
 ACCEPT_FORM = "/actions/accept_documents/"
 

@@ -14,7 +14,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from conftest import SHARE_TEHRAN
 from daftar.accounts.models import User
 from daftar.applications import messages as amsg
 from daftar.applications import services
@@ -25,7 +24,7 @@ from daftar.rules.models import DocumentRequirement
 
 from .helpers import APPLY_FORM, GOOD_FACTS, client_for, open_call, submitted_case, upload_file
 
-pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
+pytestmark = pytest.mark.django_db
 
 APPLICANT, OTHER = "09120000001", "09120000010"
 JSON = {"HTTP_ACCEPT": "application/json"}

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARE_TEHRAN
 from daftar.accounts.models import User
 from daftar.applications.models import Application
 
 from .helpers import INSPECTION, client_for, draft, move, open_call, staff, submitted_case, through_review
 
-pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
+pytestmark = pytest.mark.django_db
 
 
 def test_an_inspection_without_measurements_is_refused(tehran_rules):

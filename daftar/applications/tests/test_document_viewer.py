@@ -10,7 +10,6 @@ import pytest
 from django.core.files.storage import default_storage
 from django.test import Client
 
-from conftest import SHARE_TEHRAN
 from daftar.accounts.models import User
 from daftar.documents import messages as dmsg
 from daftar.documents.models import Document, ReviewState
@@ -18,7 +17,7 @@ from daftar.documents.models import Document, ReviewState
 from .helpers import client_for, move, submitted_case
 from .test_pages import APPLICANT, INSPECTOR, REVIEWER, html, karaj_reviewer, user, web
 
-pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

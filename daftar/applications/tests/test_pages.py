@@ -16,7 +16,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from conftest import SHARE_TEHRAN
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from daftar.applications import messages as amsg
@@ -47,7 +46,7 @@ from .helpers import (
     upload_file,
 )
 
-pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
+pytestmark = pytest.mark.django_db
 
 APPLICANT, REVIEWER, EXAMINER, INSPECTOR, AUTHORITY = (f"0912000000{i}" for i in range(1, 6))
 OTHER_APPLICANT = "09120000010"

@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conftest import SHARE_TEHRAN
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import UserFactory
 from daftar.applications.models import Application
@@ -18,7 +17,7 @@ from daftar.calls.models import Call
 
 from .helpers import client_for, draft, open_call
 
-pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
+pytestmark = pytest.mark.django_db
 
 
 def make_cases(n: int) -> None:

@@ -9,14 +9,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from conftest import SHARE_TEHRAN
 from daftar.accounts.models import User
 from daftar.accounts.services import role_grant
 from daftar.applications.models import Application
 
 from .helpers import client_for, staff, submitted_case, through_review
 
-pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
+pytestmark = pytest.mark.django_db
 
 
 def test_each_role_sees_its_own_queue_by_default(tehran_rules):

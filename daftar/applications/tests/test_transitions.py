@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARE_TEHRAN
 from daftar.accounts.models import User
 from daftar.applications import messages as msg
 from daftar.applications.models import Application, CaseEvent
@@ -17,7 +16,7 @@ from daftar.kernel.errors import ApplicationError
 
 from .helpers import client_for, draft, move, submitted_case
 
-pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
+pytestmark = pytest.mark.django_db
 
 ROLE_USER = {
     "reviewer": "09120000002",

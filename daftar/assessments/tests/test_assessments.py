@@ -8,7 +8,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from conftest import SHARE_TEHRAN
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import RoleAssignmentFactory
 from daftar.applications.models import Application
@@ -20,7 +19,7 @@ from daftar.notifications.models import OutboxMessage
 
 from .helpers import EXAMINER, REVIEWER, exam_cases, new_session, rows, seat_all, statuses
 
-pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
+pytestmark = pytest.mark.django_db
 
 
 def test_relative_rule_p7_hand_example(tehran_rules, django_capture_on_commit_callbacks):

@@ -14,7 +14,6 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import SHARE_TEHRAN
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import RoleAssignmentFactory
 from daftar.applications.models import Application
@@ -31,7 +30,7 @@ from daftar.notifications.models import OutboxMessage
 
 from .helpers import EXAMINER, REVIEWER
 
-pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
+pytestmark = pytest.mark.django_db
 
 
 def interview_case(**kwargs) -> Application:

@@ -13,7 +13,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from conftest import SHARE_TEHRAN
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import RoleAssignmentFactory
 from daftar.applications.rule_preview import rule_set_preview
@@ -25,7 +24,7 @@ from daftar.rules import messages as msg
 from daftar.rules.editing import MSG_STALE
 from daftar.rules.models import Condition, RuleSet
 
-pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
+pytestmark = pytest.mark.django_db
 
 ADMIN = "09120000007"
 LIST = "/desk/municipality/rules/"

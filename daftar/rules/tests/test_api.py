@@ -6,14 +6,13 @@ import datetime as dt
 
 import pytest
 
-from conftest import SHARE_TEHRAN
 from daftar.accounts.tests.factories import UserFactory
 from daftar.rules import messages as msg
 from daftar.rules.models import Condition, EligibilityCheck
 from daftar.rules.services import rule_set_new_version, rule_set_publish
 from daftar.rules.tests.helpers import GOOD
 
-pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
+pytestmark = pytest.mark.django_db
 CODE = "e-city-office"
 
 

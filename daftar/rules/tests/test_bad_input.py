@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARE_TEHRAN
-
-pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
+pytestmark = pytest.mark.django_db
 CODE = "e-city-office"
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARE_TEHRAN
 from daftar.kernel.errors import ApplicationError
 from daftar.rules.models import Condition, RuleSet
 from daftar.rules.schema import condition_errors
 from daftar.rules.services import rule_set_new_version, rule_set_publish
 
-pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
+pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARE_TEHRAN
 from daftar.accounts.tests.factories import UserFactory
 from daftar.rules.models import EligibilityCheck
 
-pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
+pytestmark = pytest.mark.django_db
 URL = "/licences/e-city-office/check/?municipality=tehran"
 
 GOOD_FORM = {

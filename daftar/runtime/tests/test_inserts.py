@@ -11,14 +11,13 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 
-from conftest import SHARE_TEHRAN
 from daftar.accounts.models import User
 from daftar.applications.models import Application, CaseEvent
 from daftar.applications.tests.helpers import GOOD_FACTS, open_call
 from daftar.notifications.models import OutboxMessage
 from daftar.runtime.inserts import insert_rows
 
-pytestmark = [pytest.mark.django_db, SHARE_TEHRAN]  # Tehran's rules loaded once for the module
+pytestmark = pytest.mark.django_db
 
 
 def new_rows(applicant: User, **app_fields: Any) -> tuple[Application, CaseEvent, OutboxMessage]:
