@@ -18,24 +18,30 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ADMIN, APPLICANT = "09120000007", "09120000001"
 
 
-def test_an_administrator_rewrites_a_text_and_reads_what_was_sent(live_server: Any, page: Any) -> None:
+def _demo_with_one_sms() -> Any:
+    """The demo's Tehran (returned), and the applicant's «submitted» SMS queued in its outbox."""
     from daftar.accounts.models import User
     from daftar.demo.services import demo_load
     from daftar.municipalities.models import Municipality
-    from daftar.notifications.models import MessageText
     from daftar.notifications.services import notify
 
     demo_load(offices=False)
     city = Municipality.objects.get(role_assignments__user__mobile=ADMIN)
-    applicant = User.objects.get(mobile=APPLICANT)
     notify(
         "application_submitted",
-        to=applicant,
+        to=User.objects.get(mobile=APPLICANT),
         municipality=city,
         code="DFTR-1405-7",
         due="1405/10/02",
         municipality_name=city.name,
     )
+    return city
+
+
+def test_an_administrator_rewrites_a_text_and_reads_what_was_sent(live_server: Any, page: Any) -> None:
+    from daftar.notifications.models import MessageText
+
+    city = _demo_with_one_sms()
 
     browser_login(page, live_server.url, ADMIN)
     page.goto(live_server.url + "/desk/municipality/texts/")
@@ -70,22 +76,9 @@ def test_an_administrator_rewrites_a_text_and_reads_what_was_sent(live_server: A
 
 
 def test_an_applicant_reads_the_sms_sent_to_them(live_server: Any, page: Any) -> None:
-    from daftar.accounts.models import User
-    from daftar.demo.services import demo_load
-    from daftar.municipalities.models import Municipality
-    from daftar.notifications.services import notify, outbox_drain
+    from daftar.notifications.services import outbox_drain
 
-    demo_load(offices=False)
-    city = Municipality.objects.get(role_assignments__user__mobile=ADMIN)
-    applicant = User.objects.get(mobile=APPLICANT)
-    notify(
-        "application_submitted",
-        to=applicant,
-        municipality=city,
-        code="DFTR-1405-7",
-        due="1405/10/02",
-        municipality_name=city.name,
-    )
+    _demo_with_one_sms()
     outbox_drain()  # the worker's round
 
     browser_login(page, live_server.url, APPLICANT)
