@@ -278,25 +278,27 @@ def tehran_rules(request: Any, db: Any) -> Any:
     return RuleSet.objects.get(municipality__slug="tehran", version=1)
 
 
-SHARE_AT_LEAST = 3  # tests in a module, for the module to load Tehran once
+SHARE_AT_LEAST = 3  # tests of a module using Tehran, for the module to load it once
 
 
 def _share_tehran(items: list[Any]) -> None:
-    """A module whose every test uses ``tehran_rules`` (itself, or through a fixture such as
-    ``make_licence``) and none is transactional loads it once: ``tehran_for_module`` is put first
-    among each of its tests' fixtures. A module with a test that does not use it (and may expect
-    an empty database) or with a transactional test (whose flush would end the shared
-    transaction) keeps loading it per test."""
+    """A module in which at least ``SHARE_AT_LEAST`` tests use ``tehran_rules`` (themselves, or
+    through a fixture such as ``make_licence``) and none is transactional or on a moved clock
+    loads it once: ``tehran_for_module`` is put first among the fixtures of *every* test of the
+    module, so each of them, Tehran's or not, starts from the same rows whatever the order. A
+    test that needs a database without Tehran goes in a module of its own; a transactional test
+    (whose flush would end the shared transaction) keeps its module loading Tehran per test."""
     modules: dict[Any, list[Any]] = {}
     for item in items:
         modules.setdefault(item.path, []).append(item)
     for tests in modules.values():
-        if len(tests) >= SHARE_AT_LEAST and all(_uses_tehran_alone(item) for item in tests):
+        users = sum("tehran_rules" in getattr(item, "fixturenames", ()) for item in tests)
+        if users >= SHARE_AT_LEAST and all(_may_share(item) for item in tests):
             for item in tests:
                 item.fixturenames.insert(0, "tehran_for_module")
 
 
-def _uses_tehran_alone(item: Any) -> bool:
+def _may_share(item: Any) -> bool:
     names = set(getattr(item, "fixturenames", ()))
     marker = item.get_closest_marker("django_db")
     transactional = bool({"transactional_db", "live_server"} & names) or bool(
@@ -304,7 +306,7 @@ def _uses_tehran_alone(item: Any) -> bool:
     )
     # a test on a clock a fixture moved (``time_machine``) would otherwise get a Tehran loaded at
     # the real time instead of the moved one
-    return "tehran_rules" in names and not transactional and "time_machine" not in names
+    return not transactional and "time_machine" not in names
 
 
 @pytest.fixture(scope="module")
@@ -319,15 +321,21 @@ def tehran_for_module(request: Any, django_db_setup: Any, django_db_blocker: Any
     for item in request.session.items:
         if getattr(item, "module", None) is request.module:
             item.stash[SHARED_TEHRAN] = True
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():  # only here: a test of the module without ``db`` stays blocked
         outer.__enter__()
         try:
             cache.clear()  # as each test starts (``_clean_state``), before the demo is loaded
             demo_load(offices=False)
             connection.check_constraints()  # once here, not again in each test's teardown
-            yield
-        finally:
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
 
