@@ -26,6 +26,8 @@ def insert_rows(*objs: models.Model, also: tuple[str, str] | None = None) -> tup
     ``("h AS (UPDATE … RETURNING seq)", "(SELECT seq FROM h)")``; their values are returned
     (an empty tuple elsewhere, where the caller does that step itself)."""
     connection = transaction.get_connection()
+    if not objs and also is None:
+        return ()  # nothing to insert: no statement
     if any(obj.pk is not None or not obj._state.adding for obj in objs):
         raise ValueError("insert_rows takes new, unsaved instances only")
     if connection.vendor != "postgresql":

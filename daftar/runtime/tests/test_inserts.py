@@ -140,3 +140,10 @@ def test_rows_written_with_their_audit_entry_keep_the_chain_whole(tehran_rules):
     ]
     assert AuditHead.objects.get(pk=1).seq == start + 2
     assert verify_chain() is None
+
+
+def test_no_rows_is_no_statement():
+    """A caller inserting "the missing ones" may have none left (the demo loader run twice)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert insert_rows() == ()
+    assert not queries.captured_queries
