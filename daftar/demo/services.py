@@ -21,6 +21,7 @@ from daftar.municipalities.models import District, Municipality, Province
 from daftar.municipalities.services import provinces_ensure
 from daftar.rules.models import LicenceType
 from daftar.rules.services import rules_load_fixture
+from daftar.runtime.inserts import insert_rows
 
 from .authority import demo_authority_load
 from .data import DEMO_BIRTH_DATE, DEMO_CALL_DAYS, DEMO_PERSON_TYPE, DEMO_USERS, TEHRAN, TEHRAN_DISTRICTS
@@ -46,12 +47,14 @@ def demo_load(*, offices: bool = True) -> list[DemoLogin]:
         tehran, _ = Municipality.objects.get_or_create(
             slug=TEHRAN["slug"], defaults={"name": TEHRAN["name"], "city": TEHRAN["city"], "province": province}
         )
-        for number in range(1, TEHRAN_DISTRICTS + 1):
-            District.objects.get_or_create(
-                municipality=tehran,
-                number=number,
-                defaults={"name": f"منطقهٔ {persian_digits(number)}", "illustrative": True},
+        present = set(tehran.districts.values_list("number", flat=True))
+        insert_rows(  # the missing ones in one statement, each with its save signals
+            *(
+                District(municipality=tehran, number=n, name=f"منطقهٔ {persian_digits(n)}", illustrative=True)
+                for n in range(1, TEHRAN_DISTRICTS + 1)
+                if n not in present
             )
+        )
         logins = []
         for mobile, role, first, last, national_code in DEMO_USERS:
             user, created = user_get_or_create(mobile=mobile)

@@ -16,11 +16,9 @@ def provinces_ensure() -> int:
     """Make sure the 31 provinces exist (migration 0002 loads them; a flushed database, as in
     transactional tests, does not have them). Returns how many were created."""
     rows = json.loads(PROVINCES_FILE.read_text(encoding="utf-8"))["provinces"]
-    created = 0
     with transaction.atomic():
-        for row in rows:
-            _, was_created = Province.objects.get_or_create(
-                name_en=row["name_en"], defaults={"name_fa": row["name_fa"]}
-            )
-            created += was_created
+        present = set(Province.objects.values_list("name_en", flat=True))  # one query, not 31
+        missing = [Province(name_en=r["name_en"], name_fa=r["name_fa"]) for r in rows if r["name_en"] not in present]
+        Province.objects.bulk_create(missing, ignore_conflicts=True)  # one made meanwhile is kept
+        created = len(missing)
     return created

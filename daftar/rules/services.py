@@ -18,6 +18,7 @@ from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits, search_key
 from daftar.municipalities.models import Municipality
+from daftar.runtime.inserts import insert_rows
 
 from . import messages as msg
 from .editing import MSG_STALE, MSG_TEXT, parameters_read, short, stale_number
@@ -77,10 +78,14 @@ def rules_load_fixture(*, path: Path | None = None, actor: Any = None) -> list[R
     created: list[RuleSet] = []
     with transaction.atomic():
         licence_type = licence_type_upsert(data=data["licence_type"], actor=actor)
-        for order, doc in enumerate(data["documents"]):
-            DocumentRequirement.objects.get_or_create(
-                licence_type=licence_type, code=doc["code"], defaults={**doc, "order": order}
+        present = set(licence_type.documents.values_list("code", flat=True))
+        insert_rows(  # the missing ones in one statement, each with its save signals
+            *(
+                DocumentRequirement(licence_type=licence_type, **{**doc, "order": order})
+                for order, doc in enumerate(data["documents"])
+                if doc["code"] not in present
             )
+        )
         for slug, spec in data["rule_sets"].items():
             municipality = Municipality.objects.filter(slug=slug).first()
             if (
@@ -96,13 +101,15 @@ def rules_load_fixture(*, path: Path | None = None, actor: Any = None) -> list[R
                 note=spec.get("note", ""),
                 published=True,
             )
+            conditions = []
             for order, raw in enumerate(spec["conditions"]):
                 row = {**raw, "parameters": snapshot_parameters(raw["parameters"])}
                 problems = condition_errors(row)
                 if problems:
                     raise ValueError(f"fixture condition {row['cid']}: {problems}")
                 fields = {k: v for k, v in row.items() if k != "check"}
-                Condition.objects.create(rule_set=rule_set, order=order, check_type=row["check"], **fields)
+                conditions.append(Condition(rule_set=rule_set, order=order, check_type=row["check"], **fields))
+            insert_rows(*conditions)  # one statement, each with its save signals
             if "scoring" in spec:
                 ScoringTable.objects.get_or_create(
                     licence_type=licence_type,

@@ -10,8 +10,11 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "iran_provinces.json"
 
 def load(apps, schema_editor):
     Province = apps.get_model("municipalities", "Province")
-    for row in json.loads(DATA.read_text(encoding="utf-8"))["provinces"]:
-        Province.objects.get_or_create(name_en=row["name_en"], defaults={"name_fa": row["name_fa"]})
+    rows = json.loads(DATA.read_text(encoding="utf-8"))["provinces"]
+    present = set(Province.objects.values_list("name_en", flat=True))  # one query, not 31 (tests re-seed often)
+    Province.objects.bulk_create(
+        [Province(name_en=r["name_en"], name_fa=r["name_fa"]) for r in rows if r["name_en"] not in present]
+    )
 
 
 class Migration(migrations.Migration):
