@@ -114,8 +114,8 @@ def forget_token(digest: str) -> None:
 def user_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     """``post_save``/``post_delete`` of the user: every token of theirs is looked up afresh
     (not for a login's own ``last_login`` stamp, which nothing served from the cache shows)."""
-    if set(kwargs.get("update_fields") or ()) == {"last_login"}:
-        return
+    if set(kwargs.get("update_fields") or ()) == {"last_login"} or kwargs.get("created"):
+        return  # a new account has no token yet
     digests = list(get_token_model().objects.filter(user_id=instance.pk).values_list("digest", flat=True))
     if not digests:
         return

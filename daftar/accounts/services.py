@@ -21,6 +21,7 @@ from typing import Any
 
 from captcha.models import CaptchaStore
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -711,10 +712,9 @@ def role_revoke_checked(*, assignment: RoleAssignment, actor: Any) -> None:
 
 def user_get_or_create(*, mobile: str, actor: User | None = None) -> tuple[User, bool]:
     with transaction.atomic():
-        user, created = User.objects.get_or_create(mobile=mobile)
+        # made with an unusable password (logins are by code), not saved a second time for it
+        user, created = User.objects.get_or_create(mobile=mobile, defaults={"password": make_password(None)})
         if created:
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
             audit_record(actor=actor, action="user_created", obj=user, actor_label="" if actor else "system")
     return user, created
 

@@ -41,7 +41,8 @@ def _user_row(sender: Any, instance: Any, **kwargs: Any) -> None:
     if set(kwargs.get("update_fields") or ()) == {"last_login"}:
         return  # a login's stamp: in no case body
     casecache.reader_changed(instance.pk)
-
+    if kwargs.get("created"):
+        return  # a new account has no case yet
     for pk in Application.objects.filter(applicant_id=instance.pk).values_list("pk", flat=True):
         casecache.case_changed(pk)
 
