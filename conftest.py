@@ -197,13 +197,15 @@ def _flush_without_post_migrate() -> Iterator[None]:
     which writes every content type and permission again: ~0.2 s a test, for rows nothing here
     reads (access is the project's policies; the admin's users are superusers or checked by
     ``_has_admin_access``; a content type is made again on first use, and ``_clean_state``
-    forgets the ids of those a rolled-back test made). The flush itself, and
+    forgets the ids of those a rolled-back test made). The flush itself (``_empty_tables``), and
     re-seeding after it (``pytest_runtest_teardown``), stay."""
     from django.core.management import call_command
     from django.test.testcases import TransactionTestCase
 
     def teardown(self: Any) -> None:
         for alias in self._databases_names(include_mirrors=False):
+            if _empty_tables(alias):
+                continue
             call_command(
                 "flush",
                 verbosity=0,
@@ -219,6 +221,35 @@ def _flush_without_post_migrate() -> Iterator[None]:
     TransactionTestCase._fixture_teardown = teardown  # type: ignore[method-assign]
     yield
     TransactionTestCase._fixture_teardown = original  # type: ignore[method-assign]
+
+
+_TABLES: dict[str, list[str]] = {}
+
+
+def _empty_tables(alias: str) -> bool:
+    """On PostgreSQL, the flush's work done as ``DELETE`` of every table with the triggers off
+    (``session_replication_role``, for this transaction only): one round trip of ~25 ms where
+    the flush's ``TRUNCATE`` of the 83 tables takes 0.4–0.8 s (each truncated table gets new
+    files, empty or not), ~100 times a run. The foreign keys and the audit tables' append-only
+    triggers are triggers, so they are off too, as ``TRUNCATE`` never fires them. False where it
+    cannot be done (SQLite, or a role not allowed to set it): Django's flush then runs."""
+    from django.db import DatabaseError, connections, transaction
+
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return False
+    if alias not in _TABLES:
+        _TABLES[alias] = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    quote = connection.ops.quote_name
+    sql = "; ".join(
+        ["SET LOCAL session_replication_role = replica", *(f"DELETE FROM {quote(t)}" for t in _TABLES[alias])]  # noqa: S608 - the models' own table names
+    )
+    try:
+        with transaction.atomic(using=alias), connection.cursor() as cursor:
+            cursor.execute(sql)
+    except DatabaseError:  # not a superuser: nothing was deleted (one transaction)
+        return False
+    return True
 
 
 SEED_MIGRATIONS = [
