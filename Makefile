@@ -40,7 +40,7 @@ run: demo
 ## core (pytest-xdist; a test file stays in one process); TEST_WORKERS=0 runs it in one.
 TEST_WORKERS ?= auto
 test: venv vendor
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 ## Fault injection (issue 8): kill -9, PostgreSQL restarted, SMS gateway down, against a live
 ## stack on a private PostgreSQL cluster (docs/operations.md «Fault injection»). Needs PostgreSQL's

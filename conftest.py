@@ -77,29 +77,53 @@ def api_login(api: APIClient, mobile: str) -> str:
     return token
 
 
-# The longest test files, first: under pytest-xdist (``make test``, one file at a time per
-# worker) a long file sent last would run alone at the end while the other worker idles.
+# Under pytest-xdist (``make test``: whole files handed to two workers in the order collected
+# here; the Makefile turns off xdist's own reordering, which is by number of tests and sent the
+# one-test schema fuzzing, 75 s, near the end) the costliest files go first and the cheapest
+# last, so that neither worker idles at the end while the other finishes a long file (~45 s of
+# the run's wall time was that). The known long files lead, in this order; the rest follow by
+# an estimate of their cost from their tests (seconds a test, as measured on the 2-core
+# machine: a browser journey, another transactional test, any other test).
 LONG_FILES = (
     "/tests/test_page_access_matrix.py",
-    "/tests/test_access_matrix.py",
     "/tests/test_schema_fuzz.py",
+    "/tests/test_access_matrix.py",
+    "/tests/test_browser_every_page.py",
     "runtime/tests/test_backup.py",
 )
+COST_BROWSER, COST_TRANSACTIONAL, COST_OTHER = 6.0, 0.8, 0.15
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """After pytest-django's own ordering: the long files first (see LONG_FILES); PostgreSQL-only
-    tests skipped on SQLite; Tehran's rules loaded once for a module where that is safe."""
+    """After pytest-django's own ordering: the costly files first (see LONG_FILES), each file's
+    tests together and in the order pytest-django gave them; PostgreSQL-only tests skipped on
+    SQLite; Tehran's rules loaded once for a module where that is safe."""
     _skip_postgres_only(config, items)
     _share_tehran(items)
     rank = {name: index for index, name in enumerate(LONG_FILES)}
+    cost: dict[Any, float] = {}
+    first: dict[Any, int] = {}
+    for index, item in enumerate(items):
+        first.setdefault(item.path, index)
+        cost[item.path] = cost.get(item.path, 0.0) + _estimated_cost(item)
 
-    def key(item: Any) -> int:
+    def key(item: Any) -> tuple[int, float, int]:
         path = str(item.path).replace(os.sep, "/")
-        return next((i for name, i in rank.items() if path.endswith(name)), len(LONG_FILES))
+        long = next((i for name, i in rank.items() if path.endswith(name)), len(LONG_FILES))
+        return long, -cost[item.path], first[item.path]
 
-    items.sort(key=key)  # stable: the rest keep their order
+    items.sort(key=key)  # stable: a file's tests keep their order
+
+
+def _estimated_cost(item: Any) -> float:
+    if item.get_closest_marker("browser"):
+        return COST_BROWSER
+    names = set(getattr(item, "fixturenames", ()))
+    marker = item.get_closest_marker("django_db")
+    if {"transactional_db", "live_server"} & names or (marker and marker.kwargs.get("transaction")):
+        return COST_TRANSACTIONAL
+    return COST_OTHER
 
 
 @pytest.fixture(scope="session")
