@@ -14,7 +14,8 @@ PROVINCES_FILE = Path(__file__).resolve().parent / "data" / "iran_provinces.json
 
 def provinces_ensure() -> int:
     """Make sure the 31 provinces exist (migration 0002 loads them; a flushed database, as in
-    transactional tests, does not have them). Returns how many were created."""
+    transactional tests, does not have them). Returns how many were missing (one another
+    writer made meanwhile is kept, and counted here too)."""
     rows = json.loads(PROVINCES_FILE.read_text(encoding="utf-8"))["provinces"]
     with transaction.atomic():
         present = set(Province.objects.values_list("name_en", flat=True))  # one query, not 31
