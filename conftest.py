@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -119,11 +120,17 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 def _estimated_cost(item: Any) -> float:
     if item.get_closest_marker("browser"):
         return COST_BROWSER
+    return COST_TRANSACTIONAL if _transactional(item) else COST_OTHER
+
+
+def _transactional(item: Any) -> bool:
+    """Whether pytest-django runs ``item`` as a transactional test (committing, its tables
+    emptied after it): as its ``_django_db_helper`` decides, by marker or by fixture."""
     names = set(getattr(item, "fixturenames", ()))
     marker = item.get_closest_marker("django_db")
-    if {"transactional_db", "live_server"} & names or (marker and marker.kwargs.get("transaction")):
-        return COST_TRANSACTIONAL
-    return COST_OTHER
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & names) or bool(
+        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    )
 
 
 @pytest.fixture(scope="session")
@@ -168,9 +175,10 @@ FLUSHES = pytest.StashKey[bool]()
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
     """After a transactional test's flush (its fixtures torn down), the rows data migrations
-    seeded are put back, committed, for whatever test comes next: single process, pytest-django
-    runs transactional tests last, but under pytest-xdist (``make test``) a worker runs files
-    in the order it is sent them, and a ``db`` test's own transaction would roll a seed back."""
+    seeded are put back, committed, for whatever test comes next: a worker runs the files in the
+    order it is sent them (``pytest_collection_modifyitems`` orders them by cost, so transactional
+    and ``db`` tests alternate, in one process too), and a ``db`` test's own transaction would
+    roll a seed back."""
     result = yield
     if item.stash.get(FLUSHES, False) and nextitem is not None:  # the last: the test database is gone
         from pytest_django.plugin import blocking_manager_key
@@ -184,7 +192,7 @@ def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
 def _audit_triggers_and_flush(request: Any) -> Iterator[None]:
     """SQLite's test flush deletes rows, which the audit triggers refuse: drop them just for
     the flush at the end of a transactional test, and make sure they exist in every test.
-    (PostgreSQL flushes with TRUNCATE, which the row triggers do not see.)"""
+    (On PostgreSQL the tables are emptied with the triggers off: ``_empty_tables``.)"""
     uses_db = any(m.name == "django_db" for m in request.node.iter_markers()) or bool(
         {"db", "transactional_db", "live_server"} & set(request.fixturenames)
     )
@@ -193,10 +201,7 @@ def _audit_triggers_and_flush(request: Any) -> Iterator[None]:
         return
     from django.db import connection
 
-    marker = request.node.get_closest_marker("django_db")
-    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
-        {"transactional_db", "live_server"} & set(request.fixturenames)
-    )
+    transactional = _transactional(request.node)
     request.node.stash[FLUSHES] = transactional  # pytest_runtest_teardown seeds again after it
     request.getfixturevalue("transactional_db" if transactional else "db")
     if connection.vendor != "sqlite":
@@ -252,28 +257,41 @@ _TABLES: dict[str, list[str]] = {}
 
 def _empty_tables(alias: str) -> bool:
     """On PostgreSQL, the flush's work done as ``DELETE`` of every table with the triggers off
-    (``session_replication_role``, for this transaction only): one round trip of ~25 ms where
-    the flush's ``TRUNCATE`` of the 83 tables takes 0.4–0.8 s (each truncated table gets new
-    files, empty or not), ~100 times a run. The foreign keys and the audit tables' append-only
-    triggers are triggers, so they are off too, as ``TRUNCATE`` never fires them. False where it
-    cannot be done (SQLite, or a role not allowed to set it): Django's flush then runs."""
+    (``session_replication_role``, for this transaction only): one string of statements, ~25 ms,
+    where the flush's ``TRUNCATE`` of the 83 tables takes 0.4–0.8 s (each truncated table gets
+    new files, empty or not), ~100 times a run. The foreign keys and the audit tables'
+    append-only triggers are triggers, so they are off too, as ``TRUNCATE`` never fires them.
+    False where it cannot be done (SQLite, or a role not allowed to set it): Django's flush then
+    runs, and the run's summary says so once."""
     from django.db import DatabaseError, connections, transaction
 
     connection = connections[alias]
     if connection.vendor != "postgresql":
         return False
-    if alias not in _TABLES:
-        _TABLES[alias] = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    if alias not in _TABLES:  # every model's table: one missing (a test left the schema) fails to the flush
+        _TABLES[alias] = connection.introspection.django_table_names(only_existing=False, include_views=False)
     quote = connection.ops.quote_name
+    tables = [quote(t) for t in _TABLES[alias]]
     sql = "; ".join(
-        ["SET LOCAL session_replication_role = replica", *(f"DELETE FROM {quote(t)}" for t in _TABLES[alias])]  # noqa: S608 - the models' own table names
+        [
+            "SET LOCAL session_replication_role = replica",
+            # as TRUNCATE does: a writer still finishing (the live server's thread) commits first
+            f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE",
+            *(f"DELETE FROM {t}" for t in tables),  # noqa: S608 - the models' own table names
+        ]
     )
     try:
         with transaction.atomic(using=alias), connection.cursor() as cursor:
             cursor.execute(sql)
-    except DatabaseError:  # not a superuser: nothing was deleted (one transaction)
+    except DatabaseError as error:  # nothing was deleted (one transaction)
+        if alias not in _SLOW:
+            _SLOW.add(alias)
+            warnings.warn(f"tables emptied by Django's slower flush: {error}", stacklevel=1)
         return False
     return True
+
+
+_SLOW: set[str] = set()
 
 
 SEED_MIGRATIONS = [
@@ -288,10 +306,8 @@ def _seed_data(request: Any) -> None:
     """A transactional test's flush empties the rows data migrations seeded (the provinces, the
     service catalogue, the violation types and ladder): ``pytest_runtest_teardown`` puts them
     back after it, so here they are seeded only if missing all the same (one query, where the
-    seeding costs ~70 ms). The seed functions are idempotent (get_or_create)."""
-    transactional = bool({"transactional_db", "live_server"} & set(request.fixturenames))
-    marker = request.node.get_closest_marker("django_db")
-    if not (transactional or (marker and marker.kwargs.get("transaction"))):
+    seeding costs ~70 ms). The seed functions are idempotent (they write only what is missing)."""
+    if not _transactional(request.node):
         return
 
     request.getfixturevalue("transactional_db")
@@ -339,29 +355,34 @@ SHARE_AT_LEAST = 3  # tests of a module using Tehran, for the module to load it 
 def _share_tehran(items: list[Any]) -> None:
     """A module in which at least ``SHARE_AT_LEAST`` tests use ``tehran_rules`` (themselves, or
     through a fixture such as ``make_licence``) and none is transactional or on a moved clock
-    loads it once: ``tehran_for_module`` is put first among the fixtures of *every* test of the
-    module, so each of them, Tehran's or not, starts from the same rows whatever the order. A
-    test that needs a database without Tehran goes in a module of its own; a transactional test
-    (whose flush would end the shared transaction) keeps its module loading Tehran per test."""
+    loads it once: ``tehran_for_module`` is put first among those tests' fixtures, and the
+    module's other tests are moved before them, to run on the database they would see alone,
+    before Tehran is loaded. Sharing changes nothing a test can see. A module with a
+    transactional test (whose flush would end the shared transaction) keeps loading Tehran per
+    test."""
     modules: dict[Any, list[Any]] = {}
     for item in items:
         modules.setdefault(item.path, []).append(item)
+    later: set[int] = set()  # the sharing tests (ids), after their module's others
     for tests in modules.values():
-        users = sum("tehran_rules" in getattr(item, "fixturenames", ()) for item in tests)
-        if users >= SHARE_AT_LEAST and all(_may_share(item) for item in tests):
-            for item in tests:
+        users = [item for item in tests if "tehran_rules" in getattr(item, "fixturenames", ())]
+        if len(users) >= SHARE_AT_LEAST and all(_may_share(item) for item in tests):
+            for item in users:
                 item.fixturenames.insert(0, "tehran_for_module")
+                later.add(id(item))
+    if later:
+        first: dict[Any, int] = {}
+        order: dict[int, int] = {}
+        for index, item in enumerate(items):
+            first.setdefault(item.path, index)
+            order[id(item)] = index
+        items.sort(key=lambda item: (first[item.path], id(item) in later, order[id(item)]))
 
 
 def _may_share(item: Any) -> bool:
-    names = set(getattr(item, "fixturenames", ()))
-    marker = item.get_closest_marker("django_db")
-    transactional = bool({"transactional_db", "live_server"} & names) or bool(
-        marker and marker.kwargs.get("transaction")
-    )
     # a test on a clock a fixture moved (``time_machine``) would otherwise get a Tehran loaded at
     # the real time instead of the moved one
-    return not transactional and "time_machine" not in names
+    return not _transactional(item) and "time_machine" not in getattr(item, "fixturenames", ())
 
 
 @pytest.fixture(scope="module")
@@ -374,7 +395,7 @@ def tehran_for_module(request: Any, django_db_setup: Any, django_db_blocker: Any
     from daftar.demo.services import demo_load
 
     for item in request.session.items:
-        if getattr(item, "module", None) is request.module:
+        if getattr(item, "module", None) is request.module and "tehran_for_module" in item.fixturenames:
             item.stash[SHARED_TEHRAN] = True
     outer = transaction.atomic()
     with django_db_blocker.unblock():  # only here: a test of the module without ``db`` stays blocked
@@ -440,6 +461,10 @@ class _StillBrowser:
     def new_context(self, **options: Any) -> Any:
         options.setdefault("reduced_motion", "reduce")
         return self._browser.new_context(**options)
+
+    def new_page(self, **options: Any) -> Any:
+        options.setdefault("reduced_motion", "reduce")
+        return self._browser.new_page(**options)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._browser, name)
