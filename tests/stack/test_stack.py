@@ -357,7 +357,14 @@ def _letters() -> str:
 
 
 def _delivered(worker: str, marker: str, before: int, n: int) -> set[str]:
-    deadline = time.monotonic() + 120
+    """The texts with ``marker`` in the worker's SMS file, once all ``n`` are there or the wait is
+    over. A message the killed worker had claimed but not sent is due again only when its lease
+    runs out (``OUTBOX_LEASE_SECONDS`` after the claim), and goes at the beat's next drain: the
+    wait covers both, and ends as soon as everything is in."""
+    from django.conf import settings
+
+    beat = float(settings.CELERY_BEAT_SCHEDULE["drain-outbox"]["schedule"])
+    deadline = time.monotonic() + settings.OUTBOX_LEASE_SECONDS + beat + 30
     delivered: set[str] = set()
     while time.monotonic() < deadline:
         out = docker("exec", worker, "sh", "-c", "cat /var/lib/daftar/sms/sms.jsonl 2>/dev/null || true")
