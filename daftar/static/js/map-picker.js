@@ -84,7 +84,6 @@
         if (el) {
           el.setAttribute("role", "button");
           el.setAttribute("aria-label", "نشانگر محل فعالیت؛ با کلیدهای جهت‌نما جابه‌جا کنید");
-          el.addEventListener("keydown", nudge);
         }
       } else {
         marker.setLatLng(latlng);
@@ -109,10 +108,12 @@
       check();
     }
 
+    // Listened for on the map's box, before Leaflet sees the key (capture), for whichever element
+    // is the marker's now: the marker's own keys, not the map's panning.
     function nudge(event) {
       var moves = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
       var move = moves[event.key];
-      if (!move || !marker) return;
+      if (!move || !marker || event.target !== marker.getElement()) return;
       event.preventDefault();
       event.stopPropagation();
       var step = event.shiftKey ? 50 : 10;
@@ -133,6 +134,7 @@
       var box = root.querySelector(".location-map");
       wrap.hidden = false;
       L.Icon.Default.imagePath = root.dataset.icons;
+      box.addEventListener("keydown", nudge, true);
       map = L.map(box, { zoomControl: false, attributionControl: false, keyboard: true, zoomSnap: 0.25 });
       L.control.zoom({ zoomInTitle: "بزرگ‌نمایی", zoomOutTitle: "کوچک‌نمایی" }).addTo(map);
       L.control.attribution({ prefix: false }).addAttribution(data.attribution).addTo(map);
