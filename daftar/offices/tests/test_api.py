@@ -17,6 +17,7 @@ from daftar.applications.tests.helpers import client_for
 from daftar.catalogue.models import Service
 from daftar.catalogue.tests.factories import TariffFactory
 from daftar.kernel.jalali import parse_date, to_jalali
+from daftar.municipalities.models import District
 from daftar.municipalities.tests.factories import MunicipalityFactory
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices import messages as msg
@@ -80,7 +81,7 @@ def test_filters_district_service_and_open_now(make_office, tehran):
     ("query", "field"),
     [
         ("municipality=atlantis", "municipality"),
-        ("municipality=tehran&district=99", "district"),
+        ("municipality=tehran&district={missing}", "district"),  # neither a number nor an id of Tehran's
         ("district=abc", "district"),
         ("district=" + "9" * 30, "district"),
         ("service=teleport", "service"),
@@ -90,7 +91,8 @@ def test_filters_district_service_and_open_now(make_office, tehran):
     ],
 )
 def test_bad_filters_are_persian_400s(tehran, query, field):
-    response = APIClient().get(f"/api/v1/offices?{query}")
+    missing = max(99, District.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1)  # ids are not fixed
+    response = APIClient().get(f"/api/v1/offices?{query.format(missing=missing)}")
     assert response.status_code == 400
     assert response.json()["fields"][field] == [msg.FILTER_INVALID.format(field=field)]
 
