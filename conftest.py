@@ -135,18 +135,27 @@ def _transactional(item: Any) -> bool:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
-    """Under `make test`'s workers, a PostgreSQL test database thrown away at the end does not
+    """On PostgreSQL the demo is loaded once and copied back after (``tests/demo_snapshot.py``):
+    which tables the migrated database holds rows in is noted here, and the copying loader put
+    in place. Under `make test`'s workers, a PostgreSQL test database thrown away at the end does not
     wait for its commits to reach the disk (the browser tests commit, and flush every table after
     each test): set on the database, so connections through PgBouncer get it too. Not for `make
     test-fault` (one process), which restarts PostgreSQL and counts on every commit it was told of."""
     from django.db import connection
 
-    if not os.environ.get("PYTEST_XDIST_WORKER") or connection.vendor != "postgresql":
+    from tests import demo_snapshot
+
+    if connection.vendor != "postgresql":
         return
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        name = connection.ops.quote_name(connection.settings_dict["NAME"])
-        cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit TO off")
-        cursor.execute("SET synchronous_commit TO off")  # this connection, opened before
+    with django_db_blocker.unblock():
+        demo_snapshot.seed_tables_note()
+        demo_snapshot.install()
+        if not os.environ.get("PYTEST_XDIST_WORKER"):
+            return
+        with connection.cursor() as cursor:
+            name = connection.ops.quote_name(connection.settings_dict["NAME"])
+            cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit TO off")
+            cursor.execute("SET synchronous_commit TO off")  # this connection, opened before
 
 
 @pytest.fixture(autouse=True)
