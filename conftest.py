@@ -443,19 +443,54 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
+_CHROMIUM: dict[str, Any] = {}  # the running Playwright and Chromium, while browser tests follow each other
+
+
+@pytest.fixture
 def browser() -> Iterator[Any]:
+    """Chromium, started for the first of a run of browser tests one after the other (files
+    included: ``make test`` sends the browser files to the workers one after another) and
+    stopped after the last (``pytest_runtest_teardown``): Playwright's sync API keeps an event
+    loop in the thread while it runs, which Django's ``async_to_sync`` in other tests refuses.
+    What a test leaves open in it (a context of its own) is closed after the test."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("DAFTAR_REQUIRE_BROWSER") == "1":
             pytest.fail(f"Chromium not found at {CHROMIUM} but DAFTAR_REQUIRE_BROWSER=1")
         pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
+    if "browser" not in _CHROMIUM:
+        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield _StillBrowser(instance)
+        playwright = sync_playwright().start()
+        try:
+            _CHROMIUM["browser"] = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except BaseException:
+            playwright.stop()
+            raise
+        _CHROMIUM["playwright"] = playwright
+    instance = _CHROMIUM["browser"]
+    yield _StillBrowser(instance)
+    for context in list(instance.contexts):
+        context.close()
+    nextitem = _CHROMIUM.get("next")
+    if nextitem is None or "browser" not in getattr(nextitem, "fixturenames", ()):
+        _chromium_stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: Any, nextitem: Any) -> Any:
+    _CHROMIUM["next"] = nextitem  # for ``browser``: is Chromium needed after this test?
+    return (yield)
+
+
+def _chromium_stop() -> None:
+    if "browser" not in _CHROMIUM:
+        return
+    instance, playwright = _CHROMIUM.pop("browser"), _CHROMIUM.pop("playwright")
+    try:
         instance.close()
+    finally:
+        playwright.stop()
 
 
 class _StillBrowser:
