@@ -450,13 +450,19 @@ _CHROMIUM: dict[str, Any] = {}  # the running Playwright and Chromium, while bro
 def browser() -> Iterator[Any]:
     """Chromium, started for the first of a run of browser tests one after the other (files
     included: ``make test`` sends the browser files to the workers one after another) and
-    stopped after the last (``pytest_runtest_teardown``): Playwright's sync API keeps an event
-    loop in the thread while it runs, which Django's ``async_to_sync`` in other tests refuses.
-    What a test leaves open in it (a context of its own) is closed after the test."""
+    stopped in this fixture's teardown of the last (the next item pytest will run says which;
+    docs/decisions/0049): Playwright's sync API keeps an event loop in the thread while it runs,
+    which Django's ``async_to_sync`` in other tests refuses. What a test leaves open in it (a
+    context of its own) is closed after the test; one that is no longer connected (crashed) is
+    started again. ``pytest_runtest_protocol`` and ``pytest_sessionfinish`` stop it as well if
+    it is still running where it should not be (a browser test whose set-up failed before this
+    fixture, a run stopped early)."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("DAFTAR_REQUIRE_BROWSER") == "1":
             pytest.fail(f"Chromium not found at {CHROMIUM} but DAFTAR_REQUIRE_BROWSER=1")
         pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
+    if "browser" in _CHROMIUM and not _CHROMIUM["browser"].is_connected():
+        _chromium_stop()
     if "browser" not in _CHROMIUM:
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
         from playwright.sync_api import sync_playwright
@@ -469,18 +475,29 @@ def browser() -> Iterator[Any]:
             raise
         _CHROMIUM["playwright"] = playwright
     instance = _CHROMIUM["browser"]
-    yield _StillBrowser(instance)
-    for context in list(instance.contexts):
-        context.close()
-    nextitem = _CHROMIUM.get("next")
-    if nextitem is None or "browser" not in getattr(nextitem, "fixturenames", ()):
-        _chromium_stop()
+    try:
+        yield _StillBrowser(instance)
+        for context in list(instance.contexts):
+            context.close()
+    finally:
+        if not _uses_browser(_CHROMIUM.get("next")):
+            _chromium_stop()
+
+
+def _uses_browser(item: Any) -> bool:
+    return item is not None and "browser" in getattr(item, "fixturenames", ())
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: Any, nextitem: Any) -> Any:
     _CHROMIUM["next"] = nextitem  # for ``browser``: is Chromium needed after this test?
+    if not _uses_browser(item):
+        _chromium_stop()  # left running by a browser test that never reached ``browser``'s teardown
     return (yield)
+
+
+def pytest_sessionfinish(session: Any) -> None:
+    _chromium_stop()
 
 
 def _chromium_stop() -> None:
@@ -489,6 +506,8 @@ def _chromium_stop() -> None:
     instance, playwright = _CHROMIUM.pop("browser"), _CHROMIUM.pop("playwright")
     try:
         instance.close()
+    except Exception as error:  # a crashed Chromium: Playwright is stopped all the same
+        warnings.warn(f"Chromium did not close: {error}", stacklevel=1)
     finally:
         playwright.stop()
 
