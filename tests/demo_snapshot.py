@@ -28,11 +28,13 @@ import copy
 import hashlib
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import psycopg
+import psycopg.errors
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -94,14 +96,17 @@ def load(real: Any, *, offices: bool) -> Any:
     # the hour too: the demo's rows carry times relative to now ("an hour ago"), and a test on a
     # moved clock may be anywhere in the day; inside a transaction (a ``db`` test) nothing the
     # load leaves for the commit (the outbox's sending, cache versions) ever happens
-    hour = timezone.localtime().replace(minute=0, second=0, microsecond=0)
-    key = (offices, hour, connection.in_atomic_block, _settings_digest(), state)
+    key = (offices, _hour(), connection.in_atomic_block, _settings_digest(), state)
     snapshot = _SNAPSHOTS.get(key)
     if snapshot is not None:
         try:
             _restore(snapshot)
-        except (DatabaseError, psycopg.Error) as error:  # nothing was restored (one transaction): never again
+        except DatabaseError as error:  # nothing was restored (one transaction)
+            if not isinstance(error.__cause__, psycopg.errors.InsufficientPrivilege):
+                raise
+            # a role that may not turn triggers off: no copies in this worker from now on
             _DISABLED.append(str(error))
+            warnings.warn(f"the demo is loaded for real from now on: {error}", stacklevel=1)
             STATS["real"] += 1
             return real(offices=offices)
         STATS["copied"] += 1
@@ -114,6 +119,10 @@ def load(real: Any, *, offices: bool) -> Any:
     STATS["real"] += 1
     _SNAPSHOTS[key] = _capture(result, media, before, sms[sent:])
     return result
+
+
+def _hour() -> Any:
+    return timezone.localtime().replace(minute=0, second=0, microsecond=0)
 
 
 _DISABLED: list[str] = []  # the reason copies cannot be restored here (a role that may not turn triggers off)

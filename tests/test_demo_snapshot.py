@@ -1,6 +1,6 @@
 """The demo's copies (``tests/demo_snapshot.py``, docs/decisions/0049): a copied load leaves
-exactly what the real load it copies left (rows, sequences, files, cache entries, SMS, answer),
-and a load from any other state is the real one."""
+exactly what the real load it copies left (rows, files, cache entries, SMS, answer), a copy
+undone by a rollback leaves no sequence behind, and a load from any other state is the real one."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 
 import conftest
 from daftar.accounts.models import User
 from daftar.accounts.services import user_get_or_create
 from daftar.demo import services
+from daftar.municipalities.models import Province
 from daftar.notifications.backends import LocmemBackend
 
 from . import demo_snapshot
@@ -33,29 +34,6 @@ def _rows() -> dict[str, list[str]]:
                 text = b"".join(bytes(chunk) for chunk in rows).decode()
             out[table] = sorted(text.splitlines())
     return out
-
-
-def _sequences_behind() -> list[str]:
-    """The tables whose sequence would hand out an id already taken."""
-    quote = connection.ops.quote_name
-    behind = []
-    with connection.cursor() as cursor:
-        for table in demo_snapshot._all_tables():
-            pk = connection.introspection.get_primary_key_column(cursor, table)
-            if not pk:
-                continue
-            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [quote(table), pk])
-            sequence = cursor.fetchone()[0]
-            if not sequence:
-                continue
-            cursor.execute(
-                f"SELECT COALESCE(MAX({quote(pk)}), 0) > COALESCE(pg_sequence_last_value(%s::regclass), 0) "  # noqa: S608
-                f"FROM {quote(table)}",
-                [sequence],
-            )
-            if cursor.fetchone()[0]:
-                behind.append(table)
-    return behind
 
 
 def _media() -> dict[str, bytes]:
@@ -83,10 +61,13 @@ def _start_afresh() -> None:
 
 @pytest.fixture
 def own_copies(monkeypatch: Any) -> Any:
-    """This test's own copies (none yet) and the real loader."""
+    """This test's own copies (none yet, copies on), on a clock that stays in one hour."""
     if not getattr(services.demo_load, "_snapshot", False):
         pytest.skip("the demo's copies are on PostgreSQL only")
     monkeypatch.setattr(demo_snapshot, "_SNAPSHOTS", {})
+    monkeypatch.setattr(demo_snapshot, "_DISABLED", [])
+    hour = demo_snapshot._hour()
+    monkeypatch.setattr(demo_snapshot, "_hour", lambda: hour)
     return services.demo_load._real
 
 
@@ -97,7 +78,8 @@ def test_a_copied_load_leaves_what_the_real_one_left(own_copies: Any) -> None:
     assert demo_snapshot.STATS["real"] == real_before + 1 and len(demo_snapshot._SNAPSHOTS) == 1
     rows, files, entries = _rows(), _media(), _redis()
     sms = [(m.to, m.text) for m in LocmemBackend.outbox]
-    assert rows["offices_office"] and files and entries and sms  # the demo leaves all four
+    assert rows["offices_office"] and files and sms  # the demo leaves rows, files and SMS
+    assert entries or demo_snapshot._redis() is None  # and cache entries, where the cache is Redis
 
     _start_afresh()
     assert _rows() != rows
@@ -108,12 +90,28 @@ def test_a_copied_load_leaves_what_the_real_one_left(own_copies: Any) -> None:
     assert _media() == files
     assert _redis() == entries
     assert [(m.to, m.text) for m in LocmemBackend.outbox] == sms
-    assert _sequences_behind() == []
+
+
+def test_a_copy_undone_by_a_rollback_leaves_no_sequence_behind(own_copies: Any) -> None:
+    """``setval`` is not undone by a rollback: a copy inside a transaction that rolls back (a
+    ``db`` test) must not leave a sequence behind the ids committed since it was taken."""
+    _start_afresh()
+    with transaction.atomic():
+        services.demo_load(offices=False)  # taken inside a transaction, as a ``db`` test does
+        transaction.set_rollback(True)
+    _start_afresh()  # the seeds put back again, committed, past the ids of the copy
+    with transaction.atomic():
+        copied_before = demo_snapshot.STATS["copied"]
+        services.demo_load(offices=False)
+        assert demo_snapshot.STATS["copied"] == copied_before + 1
+        transaction.set_rollback(True)
+    Province.objects.create(name_fa="استان آزمایشی", name_en="Test province")  # the next id is free
 
 
 def test_a_load_from_another_state_is_the_real_one(own_copies: Any) -> None:
     _start_afresh()
     services.demo_load(offices=False)  # recorded
+    assert len(demo_snapshot._SNAPSHOTS) == 1
     _start_afresh()
     user_get_or_create(mobile="09121234567")  # a state no copy was taken from
     real_before, copied_before = demo_snapshot.STATS["real"], demo_snapshot.STATS["copied"]
