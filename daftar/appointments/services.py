@@ -38,6 +38,7 @@ from django.utils import dateparse, timezone
 
 from daftar.audit.services import audit_record
 from daftar.catalogue.models import Service
+from daftar.kernel import events
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import parse_datetime, to_jalali
 from daftar.kernel.lifecycle import Move
@@ -49,6 +50,7 @@ from daftar.offices.models import WEEKDAYS, Office, iran_weekday
 
 from . import messages as msg
 from . import policy, sms
+from .events import AppointmentKept
 from .models import Appointment, AppointmentStatus
 from .slots import busy_counters, check_day, day_booked, day_slots, offered_service
 from .workflow import APPOINTMENT, MARKS
@@ -281,6 +283,8 @@ def effect_marked(appointment: Appointment, actor: Any, data: dict[str, Any]) ->
     appointment.marked_by = actor
     appointment.marked_at = _now(data)
     appointment.save(update_fields=["status", "marked_by", "marked_at"])
+    if appointment.status == AppointmentStatus.DONE:
+        events.emit(AppointmentKept(appointment=appointment, actor=actor))  # e.g. the citizen's feedback link
 
 
 def actions_available(appointment: Appointment, actor: Any, *, now: dt.datetime | None = None) -> list[str]:
