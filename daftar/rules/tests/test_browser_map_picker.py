@@ -47,6 +47,13 @@ def test_pick_the_premises_on_the_map_and_by_typing(live_server: Any, page: Any)
     # may still be moving into place when it gets the focus, so the arrow key is pressed again
     # (at most six times) until the point moves; the marker is focused and the key pressed in one
     # step (``press``), so nothing takes the focus in between
+    # every key the document receives, noted by the test (through the debugging protocol, which
+    # the page's CSP does not govern): a failure says whether the key arrived, and where
+    page.evaluate(
+        "() => { window.__keys = []; document.addEventListener('keydown', e => window.__keys.push("
+        "e.key + ' on ' + (e.target.getAttribute && e.target.getAttribute('alt') || e.target.tagName) + "
+        "(e.defaultPrevented ? ' (handled)' : '')), true); }"
+    )
     for _ in range(6):
         marker.press("ArrowUp")
         try:
@@ -56,5 +63,6 @@ def test_pick_the_premises_on_the_map_and_by_typing(live_server: Any, page: Any)
             continue
     else:
         focused = page.evaluate("document.activeElement ? document.activeElement.outerHTML.slice(0, 300) : ''")
-        pytest.fail(f"six arrow keys did not move the marker; the focus was on {focused}")
+        keys = page.evaluate("window.__keys")
+        pytest.fail(f"six arrow keys did not move the marker; the focus was on {focused}; keys seen: {keys}")
     expect(lng).to_have_value(re.compile("^۵۱٫۵۵"))

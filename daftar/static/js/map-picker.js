@@ -108,8 +108,9 @@
       check();
     }
 
-    // Listened for on the map's box, before Leaflet sees the key (capture), for whichever element
-    // is the marker's now: the marker's own keys, not the map's panning.
+    // Listened for on the document, before Leaflet sees the key (capture), for whichever element
+    // is the marker's now: the marker's own keys, not the map's panning. (On the map's box alone,
+    // a key now and then never reached it in a loaded test run.)
     function nudge(event) {
       var moves = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
       var move = moves[event.key];
@@ -134,7 +135,7 @@
       var box = root.querySelector(".location-map");
       wrap.hidden = false;
       L.Icon.Default.imagePath = root.dataset.icons;
-      box.addEventListener("keydown", nudge, true);
+      document.addEventListener("keydown", nudge, true);
       map = L.map(box, { zoomControl: false, attributionControl: false, keyboard: true, zoomSnap: 0.25 });
       L.control.zoom({ zoomInTitle: "بزرگ‌نمایی", zoomOutTitle: "کوچک‌نمایی" }).addTo(map);
       L.control.attribution({ prefix: false }).addAttribution(data.attribution).addTo(map);
