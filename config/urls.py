@@ -32,6 +32,7 @@ api_v1 = [
     path("", include("daftar.revenue.api_urls")),
     path("", include("daftar.complaints.api_urls")),  # issue 21 §3
     path("", include("daftar.figures.api_urls")),  # public figures (issue 21 §5)
+    path("", include("daftar.feedback.api_urls")),  # citizens' ratings (issue 22 §1)
 ]
 
 urlpatterns = [
@@ -53,6 +54,7 @@ urlpatterns = [
     path("", include("daftar.appointments.urls")),
     path("", include("daftar.supervision.urls")),  # the holder's notices and reports
     path("", include("daftar.complaints.urls")),  # issue 21 §3: complaints and the supervisors' inbox
+    path("", include("daftar.feedback.urls")),  # issue 22 §1: the SMS link, the office's figures, held comments
     path("figures/", include("daftar.figures.urls")),  # public figures per municipality (issue 21 §5)
     # the municipal staff's desk (issue 18): one namespace per role
     path("desk/authority/", include("daftar.desk.authority.urls")),

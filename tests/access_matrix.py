@@ -197,6 +197,9 @@ MATRIX: dict[tuple[str, str], Row] = {
             "until": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
         },
     ),
+    # --- citizens' feedback (issue 22 §1): the SMS link is the key, no login; an empty rating is a
+    # Persian 400 for everyone, with nothing recorded (the link stays unused for the next actor)
+    ("POST", "/api/v1/feedback/{token}"): Row(cells(public=True), body=lambda w: {}),
     # --- complaints (issue 21 §3): the complainant and the municipality's supervisors -----------
     ("GET", "/api/v1/complaints/{code}"): Row(cells(ok="owner supervisor"), params=(("code", "complaint"),)),
     ("POST", "/api/v1/complaints/{code}/answer"): Row(
@@ -306,4 +309,10 @@ MATRIX: dict[tuple[str, str], Row] = {
 }
 
 # The parameters that are not ``{pk}`` name their world object themselves.
-PARAM_OBJECT = {"number": "licence", "code": "licence_type", "kind": "kind", "photo_id": "photo"}
+PARAM_OBJECT = {
+    "number": "licence",
+    "code": "licence_type",
+    "kind": "kind",
+    "photo_id": "photo",
+    "token": "feedback_link",
+}

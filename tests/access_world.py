@@ -203,6 +203,27 @@ def build_world() -> World:
     return w
 
 
+def _feedback(w: World, office: Any, service: Any) -> None:
+    """Two citizens asked after a service at the world's office (issue 22 §1): one link still
+    unused (the public rating page), one rated with a comment held for the supervisor."""
+    from daftar.feedback.services import feedback_rate, feedback_request_create, link_token
+
+    now = timezone.now()
+    asked = [
+        feedback_request_create(
+            office=office, service=service, source="service", source_id=n, mobile=mobile, recipient=None, moment=now
+        )
+        for n, mobile in ((1, "09359990001"), (2, "09359990002"))
+    ]
+    unused, held = asked
+    assert unused is not None and held is not None
+    feedback_rate(token=link_token(held), rating=1, comment="کارمند دفتر الاغ بود")
+    w.ids["feedback_link"] = link_token(unused)
+    w.extra["feedback_link_pk"] = unused.pk
+    w.ids["feedback"] = held.pk
+    w.owners["feedback"] = office.licence.holder_id
+
+
 def _calendar(w: World, admin: User) -> None:
     """Tehran's calendar rows and a staff role its administrator may withdraw (the pages'
     matrix withdraws them; all lie weeks ahead, so each may still be withdrawn)."""
@@ -279,6 +300,7 @@ def _office(w: World, licence: Licence, clerk: User) -> None:
     )
     w.ids["complaint"] = complaint.tracking_code
     w.owners["complaint"] = w.owners["case"]
+    _feedback(w, office, service)
     for name in ("office", "cost", "closure", "staff"):
         w.owners[name] = licence.holder_id
     w.owners["appointment"] = w.owners["case"]
@@ -312,6 +334,8 @@ DAFTAR_APPS = {
     "offices",
     "appointments",
     "ledger",
+    "complaints",
+    "feedback",
 }
 # the rows of the world's objects, compared field by field
 WATCHED: list[tuple[type[Model] | str, str]] = [
@@ -335,6 +359,7 @@ WATCHED: list[tuple[type[Model] | str, str]] = [
     ("appointments.Appointment", "appointment"),
     ("assessments.ExamSeat", "seat"),
     ("catalogue.TariffRevision", "revision"),
+    ("feedback.FeedbackRequest", "feedback"),
 ]
 
 
@@ -377,6 +402,7 @@ def fingerprint(w: World) -> dict[str, Any]:
         out[f"{model._meta.label}:{name}"] = _rows(model, key, w.ids[name])
     out["inquiries"] = _rows(Inquiry, "application_id", w.ids["case"])
     out["seats"] = _rows(ExamSeat, "session_id", w.ids["exam_session"])
+    out["feedback link"] = _rows(apps.get_model("feedback.FeedbackRequest"), "pk", w.extra["feedback_link_pk"])
     out["stored files"] = sorted(str(p) for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
     return out
 

@@ -139,6 +139,7 @@ PARAM_OBJECT = {
     "photo_id": "photo",
     "file_id": "violation_file",
     "cost_id": "cost",
+    "token": "feedback_link",
     "kind": "kind",
     "action": "action",
 }
@@ -303,6 +304,13 @@ PAGES: dict[tuple[str, str], Row] = {
         cells(ok="owner", forbid="supervisor"), params=(("code", "complaint"),), body=lambda w: {"text": ""}
     ),
     ("GET", "/desk/complaints/{code}/"): Row(cells(ok="supervisor"), params=(("code", "complaint"),)),
+    # citizens' feedback (issue 22 §1): the SMS link is the key, no login (an empty rating is a
+    # Persian 400 that changes nothing); the office's figures as its other records; a held
+    # comment is decided by the municipality's supervisors, never by the office's own people
+    ("GET", "/f/{token}/"): Row(cells(public=True), public=True),
+    ("POST", "/f/{token}/"): Row(cells(ok=LOGGED_IN, anon="ok"), body=lambda w: {}, public=True),
+    ("GET", "/offices/{pk}/satisfaction/"): Row(STAFF_READ, pk="office"),
+    ("POST", "/desk/feedback/{pk}/"): Row(cells(ok="supervisor"), pk="feedback", body=lambda w: {}),
     ("POST", "/desk/complaints/{code}/"): Row(
         cells(ok="supervisor"), params=(("code", "complaint"),), body=lambda w: {}
     ),

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "daftar.legacy.services",  # migrations only (decision 0025)
     "daftar.appointments",
     "daftar.ledger",
+    "daftar.feedback",  # citizens' ratings after a service (issue 22 §1)
     "daftar.revenue",
     "daftar.complaints",  # issue 21 §3
     "daftar.desk",
@@ -513,6 +514,14 @@ FIGURES_CACHE_SECONDS = env.int("DAFTAR_FIGURES_CACHE_SECONDS", default=600)
 FIGURES_DEFAULT_MONTHS = env.int("DAFTAR_FIGURES_DEFAULT_MONTHS", default=12)
 FIGURES_MAX_DAYS = env.int("DAFTAR_FIGURES_MAX_DAYS", default=1830)
 FIGURES_COMPUTE_PER_ADDRESS_HOURLY = env.int("DAFTAR_FIGURES_COMPUTE_PER_ADDRESS_HOURLY", default=60)  # cache misses
+
+# Citizens' feedback after a service (issue 22 §1; docs/feedback.md). EXAMPLE figures, not from
+# any regulation: how long the SMS link stays valid, and the fewest ratings a month must have for
+# the office to see its average and comments (fewer could tell who rated).
+FEEDBACK_ENABLED = env.bool("DAFTAR_FEEDBACK_ENABLED", default=True)
+FEEDBACK_LINK_DAYS = env.int("DAFTAR_FEEDBACK_LINK_DAYS", default=7)
+FEEDBACK_MIN_GROUP = env.int("DAFTAR_FEEDBACK_MIN_GROUP", default=3)
+FEEDBACK_BLOCKED_WORDS = env.str("DAFTAR_FEEDBACK_BLOCKED_WORDS", default="")  # comma-separated, beside the list
 
 # The public address printed in certificates' QR codes (e.g. https://daftar.example.ir).
 SITE_URL = env.str("DAFTAR_SITE_URL", default="")

@@ -44,6 +44,7 @@ from .data import (
     DEMO_TARIFFS,
     DEMO_TARIFFS_FROM,
 )
+from .feedback import demo_feedback_load
 from .supervision import demo_supervision_load
 
 # How often each service is delivered on a demo day (weights; examples).
@@ -309,4 +310,5 @@ def demo_offices_load(tehran: Municipality, call: Call | None) -> list[Office]:
         offices.append(office)
     if offices:
         demo_supervision_load(offices[0])
+        demo_feedback_load(offices[0])  # citizens' ratings (issue 22 §1)
     return offices

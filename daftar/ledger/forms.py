@@ -27,6 +27,13 @@ class TransactionForm(PersianForm):
     appointment_code = forms.CharField(
         label="کد نوبت (اختیاری)", required=False, max_length=16, widget=forms.TextInput(attrs={"dir": "ltr"})
     )
+    citizen_mobile = forms.CharField(
+        label="همراه شهروند برای نظرسنجی (اختیاری)",
+        required=False,
+        max_length=20,
+        help_text="پیامکی با پیوند نظرسنجی به این شماره می‌رود؛ دفتر نمی‌بیند چه کسی چه نظری داده است.",
+        widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "tel", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args: Any, services: list[tuple[Service, int | None]], **kwargs: Any):
         super().__init__(*args, **kwargs)

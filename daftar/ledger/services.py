@@ -33,9 +33,11 @@ from daftar.catalogue.inputs import invalid, parse_amount, parse_day, rials, tod
 from daftar.catalogue.models import Service, Tariff
 from daftar.catalogue.services import service_by_code
 from daftar.catalogue.tariffs import tariff_in_force
+from daftar.kernel import events
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import jalali_year_month, parse_datetime, to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
+from daftar.kernel.validators import normalize_mobile
 from daftar.licences.models import Licence
 from daftar.licences.sanctions import sanction_on
 from daftar.municipalities.workdays import TEHRAN
@@ -45,6 +47,7 @@ from daftar.offices.policy import OfficeAccess, office_access
 from daftar.supervision.services import outside_hours_detect, violation_record_system
 
 from . import messages as msg
+from .events import ServiceRecorded
 from .models import DailyClosing, Transaction
 
 PAYMENT_REF = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,63}$")
@@ -74,6 +77,18 @@ def _access(office: Office | OfficeAccess, actor: Any) -> OfficeAccess:
     if isinstance(office, OfficeAccess):
         return office
     return office_access(actor, office.pk)
+
+
+def _citizen_mobile(raw: object) -> str:
+    """The walk-in citizen's mobile in its canonical form, or "" when none was given."""
+    text = normalize_text(str(raw or "")).strip()
+    if not text:
+        return ""
+    try:
+        return normalize_mobile(text)
+    except ValidationError as exc:
+        message = msg.CITIZEN_MOBILE_INVALID
+        raise ApplicationError(message, code="citizen_mobile_invalid", fields={"citizen_mobile": [message]}) from exc
 
 
 def _performed(raw: object) -> dt.datetime:
@@ -157,6 +172,7 @@ def transaction_record(
     payment_ref: object,
     performed_at: object = None,
     appointment_code: object = "",
+    citizen_mobile: object = "",
     actor: Any,
 ) -> Recorded:
     """The office's clerk or manager records a service delivered (S18). ``office`` is the Office
@@ -167,6 +183,8 @@ def transaction_record(
     ``performed_at`` may be at most ``TRANSACTION_BACKDATE_DAYS`` days back and after the
     office's last closed day. ``appointment_code``, when given, must be a booked or done
     appointment of this office on the same Tehran day; a booked one is marked done.
+    ``citizen_mobile``, optional, is the walk-in citizen's number for the link asking how they
+    were served (issue 22 §1): checked here, kept nowhere on the row (``ServiceRecorded``).
 
     Must not be called inside an outer ``transaction.atomic`` block when the amount may be above
     the tariff: the overcharging report is committed in its own transaction *after* the refusal
@@ -179,6 +197,7 @@ def transaction_record(
     value = parse_amount(amount)
     ref = normalize_payment_ref(payment_ref)
     code = _appointment_code(appointment_code)
+    mobile = _citizen_mobile(citizen_mobile)
     explicit = performed_at not in (None, "")
     moment = _performed(performed_at)
     day = moment.astimezone(TEHRAN).date()
@@ -250,6 +269,7 @@ def transaction_record(
             if appointment is not None:
                 # its done move, in this transaction (the office lock first, then this row's)
                 appointment_served(appointment=appointment, actor=actor, payment_ref=ref)
+            events.emit(ServiceRecorded(transaction=row, citizen_mobile=mobile, appointment=appointment, actor=actor))
     except IntegrityError:
         # a concurrent request with the same payment reference won
         existing = Transaction.objects.filter(office=the_office, payment_ref=ref).first()

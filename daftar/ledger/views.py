@@ -126,6 +126,7 @@ def transactions(request: HttpRequest, pk: int) -> HttpResponse:
             amount=data["amount"],
             payment_ref=data["payment_ref"],
             appointment_code=data.get("appointment_code", ""),
+            citizen_mobile=data.get("citizen_mobile", ""),
             actor=request.user,
         )
     except ApplicationError as exc:

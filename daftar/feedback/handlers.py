@@ -1,0 +1,52 @@
+"""What the feedback app does when a service is delivered below it (``daftar.kernel.events``).
+
+Registered in ``FeedbackConfig.ready``; the ledger and appointments apps never import this app.
+Both run inside the recording transaction: the request and its SMS commit with the service.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from daftar.appointments.events import AppointmentKept
+from daftar.kernel.events import subscribe
+from daftar.ledger.events import ServiceRecorded
+
+from .models import Source
+from .services import feedback_request_create
+
+
+def service_recorded(event: ServiceRecorded) -> None:
+    """A walk-in citizen who left their number is asked; a booked one is asked by the kept
+    appointment (``AppointmentKept``), not twice."""
+    row = event.transaction
+    if event.appointment is not None or row.appointment_code or not event.citizen_mobile:
+        return
+    feedback_request_create(
+        office=row.office,
+        service=row.service,
+        source=Source.SERVICE,
+        source_id=row.pk,
+        mobile=event.citizen_mobile,
+        recipient=None,
+        moment=row.performed_at,
+    )
+
+
+def appointment_kept(event: AppointmentKept) -> None:
+    appointment = event.appointment
+    citizen = appointment.citizen
+    feedback_request_create(
+        office=appointment.office,
+        service=appointment.service,
+        source=Source.APPOINTMENT,
+        source_id=appointment.pk,
+        mobile=getattr(citizen, "mobile", "") or "",
+        recipient=citizen,
+        moment=appointment.marked_at or timezone.now(),
+    )
+
+
+def connect() -> None:
+    subscribe(ServiceRecorded, service_recorded)
+    subscribe(AppointmentKept, appointment_kept)
