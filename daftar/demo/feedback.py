@@ -1,13 +1,13 @@
 """The demo's citizens' ratings (issue 22 §1): the first demo office (the demo manager's and
-clerk's) has been rated over the last three Jalali months, enough in each for its figures to
-show, with a few comments and one comment held for the supervisor. Rows are written directly, as
-the demo's transactions are (``offices._history``): they are what the office would have been
-told, not SMS sent now. Nothing is created twice."""
+clerk's) has been rated in each of the three Jalali months before this one, four ratings a month
+(enough for its figures to show whatever today's date), with a few comments, one comment held for
+the supervisor, and four links that expired unused. Rows are written directly, as the demo's
+transactions are (``offices._history``): they are what the office would have been told, not SMS
+sent now. Nothing is created twice."""
 
 from __future__ import annotations
 
 import datetime as dt
-import random
 import secrets
 
 from django.utils import timezone
@@ -17,27 +17,54 @@ from daftar.catalogue.models import Service
 from daftar.feedback.models import FeedbackRequest, FeedbackStatus, Source
 from daftar.feedback.moderation import reasons
 from daftar.feedback.workflow import FEEDBACK
-from daftar.kernel.jalali import jalali_year_month
+from daftar.kernel.jalali import jalali_month_bounds, jalali_year_month
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices.models import Office
 from daftar.runtime.inserts import insert_rows
 
-# (rating, comment) — a plain Persian comment as citizens write them, or none
+# (rating, comment), four a month from the oldest month on: a plain Persian comment or none
 RATINGS = [
     (5, "کارمند با حوصله همه‌چیز را توضیح داد."),
     (5, ""),
     (4, "خوب بود، فقط جای پارک ندارد."),
-    (5, "سریع و بدون صف."),
     (3, "کمی منتظر ماندم."),
     (4, "هزینه همان تعرفهٔ روی دیوار بود."),
     (2, "کارت‌خوان کار نمی‌کرد و دوباره آمدم."),
     (5, ""),
-    (4, ""),
     (1, "کارمندش بی‌شعور بود"),  # held for the supervisor (an abusive word)
     (5, "از نوبت اینترنتی راضی بودم."),
     (4, ""),
+    (5, "سریع و بدون صف."),
+    (4, ""),
 ]
+DAYS = (5, 12, 19, 26)  # of each month
 UNANSWERED = 4  # links sent that nobody used before they expired
+MONTHS = 3
+
+
+def _months_before(today: dt.date) -> list[tuple[int, int]]:
+    year, month = jalali_year_month(today)
+    out = []
+    for _ in range(MONTHS):
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        out.append((year, month))
+    return list(reversed(out))  # oldest first
+
+
+def _row(office: Office, service: Service, n: int, day: dt.date, source: str) -> FeedbackRequest:
+    sent_on = dt.datetime.combine(day, dt.time(), tzinfo=TEHRAN)
+    return FeedbackRequest(
+        office=office,
+        municipality_id=office.municipality_id,
+        service=service,
+        source=source,
+        source_key=salted_hmac("daftar.feedback.source", f"demo:{office.pk}:{n}").hexdigest(),
+        recipient_key=salted_hmac("daftar.feedback.recipient", f"{office.pk}:{day.isoformat()}:demo:{n}").hexdigest(),
+        day=day,
+        nonce=secrets.token_hex(16),
+        created_at=sent_on,
+        expires_at=sent_on + dt.timedelta(days=8),
+    )
 
 
 def demo_feedback_load(office: Office) -> None:
@@ -46,45 +73,19 @@ def demo_feedback_load(office: Office) -> None:
     service = Service.objects.filter(code="property_inquiry").first()
     if service is None:
         return
-    rng = random.Random(22)  # noqa: S311 - the same demo every time; the links' nonces are secrets
-    now = timezone.now()
     rows = []
+    months = _months_before(timezone.localdate())
     for n, (rating, comment) in enumerate(RATINGS):
-        when = now - dt.timedelta(days=3 + 7 * n, hours=rng.randint(0, 5))
-        day = when.astimezone(TEHRAN).date()
+        first, _last = jalali_month_bounds(*months[n // len(DAYS)])
+        day = first + dt.timedelta(days=DAYS[n % len(DAYS)] - 1)
+        row = _row(office, service, n, day, Source.APPOINTMENT if n % 3 == 0 else Source.SERVICE)
         held = reasons(comment)
-        row = FeedbackRequest(
-            office=office,
-            municipality_id=office.municipality_id,
-            service=service,
-            source=Source.APPOINTMENT if n % 3 == 0 else Source.SERVICE,
-            source_key=salted_hmac("daftar.feedback.source", f"demo:{office.pk}:{n}").hexdigest(),
-            recipient_key=salted_hmac("daftar.feedback.recipient", f"demo:{n}").hexdigest(),
-            day=day,
-            nonce=secrets.token_hex(16),
-            created_at=when,
-            expires_at=when + dt.timedelta(days=7),
-            rating=rating,
-            comment=comment,
-            flag_reasons=held,
-            rated_at=when + dt.timedelta(hours=2),
-        )
-        row.jyear, row.jmonth = jalali_year_month((when + dt.timedelta(hours=2)).astimezone(TEHRAN).date())
+        row.rating, row.comment, row.flag_reasons = rating, comment, held
+        row.rated_at = row.created_at + dt.timedelta(hours=14)
+        row.jyear, row.jmonth = jalali_year_month(day)
         FEEDBACK.force(row, FeedbackStatus.FLAGGED if held else FeedbackStatus.RATED)
         rows.append(row)
-    for n in range(UNANSWERED):
-        when = now - dt.timedelta(days=10 + 9 * n)
-        row = FeedbackRequest(
-            office=office,
-            municipality_id=office.municipality_id,
-            service=service,
-            source=Source.SERVICE,
-            source_key=salted_hmac("daftar.feedback.source", f"demo:{office.pk}:unanswered:{n}").hexdigest(),
-            recipient_key=salted_hmac("daftar.feedback.recipient", f"demo:unanswered:{n}").hexdigest(),
-            day=when.astimezone(TEHRAN).date(),
-            nonce=secrets.token_hex(16),
-            created_at=when,
-            expires_at=when + dt.timedelta(days=7),
-        )
-        rows.append(row)
+    for k in range(UNANSWERED):
+        first, _last = jalali_month_bounds(*months[k % MONTHS])
+        rows.append(_row(office, service, len(RATINGS) + k, first + dt.timedelta(days=8), Source.SERVICE))
     insert_rows(*rows)

@@ -1,11 +1,17 @@
 """What the feedback app does when a service is delivered below it (``daftar.kernel.events``).
 
 Registered in ``FeedbackConfig.ready``; the ledger and appointments apps never import this app.
-Both run inside the recording transaction: the request and its SMS commit with the service.
+Both run inside the recording transaction, in a savepoint of their own: the request and its SMS
+commit with the service, and a failure here (an edited text that no longer renders, say) is
+logged and leaves the service recorded: the question is optional, the payment is not.
 """
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
+from django.db import transaction
 from django.utils import timezone
 
 from daftar.appointments.events import AppointmentKept
@@ -15,6 +21,16 @@ from daftar.ledger.events import ServiceRecorded
 from .models import Source
 from .services import feedback_request_create
 
+log = logging.getLogger(__name__)
+
+
+def _ask(**arguments: Any) -> None:
+    try:
+        with transaction.atomic():
+            feedback_request_create(**arguments)
+    except Exception:
+        log.exception("feedback_request_failed office=%s", arguments["office"].pk)
+
 
 def service_recorded(event: ServiceRecorded) -> None:
     """A walk-in citizen who left their number is asked; a booked one is asked by the kept
@@ -22,7 +38,7 @@ def service_recorded(event: ServiceRecorded) -> None:
     row = event.transaction
     if event.appointment is not None or row.appointment_code or not event.citizen_mobile:
         return
-    feedback_request_create(
+    _ask(
         office=row.office,
         service=row.service,
         source=Source.SERVICE,
@@ -36,7 +52,7 @@ def service_recorded(event: ServiceRecorded) -> None:
 def appointment_kept(event: AppointmentKept) -> None:
     appointment = event.appointment
     citizen = appointment.citizen
-    feedback_request_create(
+    _ask(
         office=appointment.office,
         service=appointment.service,
         source=Source.APPOINTMENT,

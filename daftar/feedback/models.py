@@ -16,11 +16,14 @@ Its status moves only through its declared lifecycle (``workflow.FEEDBACK``).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from daftar.kernel.lifecycle import LifecycleModel, StatusField
+from daftar.municipalities.workdays import TEHRAN
 
 from .messages import RATING_LABELS
 from .workflow import FEEDBACK, FeedbackStatus
@@ -83,6 +86,11 @@ class FeedbackRequest(LifecycleModel):
 
     def __str__(self) -> str:
         return f"نظرسنجی {self.pk}"
+
+    @property
+    def valid_until(self) -> dt.date:
+        """The last day the link may be used (it expires at that day's end, Tehran time)."""
+        return (self.expires_at - dt.timedelta(seconds=1)).astimezone(TEHRAN).date()
 
     @property
     def rating_label(self) -> str:

@@ -1,9 +1,12 @@
 """What an office reads of its citizens' feedback (issue 22 §1), and the supervisor's queue.
 
-The office sees monthly figures and the comments shown to it, never a row: a month with fewer
-than ``FEEDBACK_MIN_GROUP`` ratings shows neither its average nor its comments (few citizens
-served is few people to guess among), and the comments of a month are listed by rating and
-text, not by time. Four queries whatever the number of ratings.
+The office sees monthly figures and the comments shown to it, never a row, and only of months
+that have ended: figures that moved as each citizen answered would tell the clerk who had just
+served them what that citizen said. A month with fewer than ``FEEDBACK_MIN_GROUP`` ratings shows
+neither its count, nor its average, nor its comments (few citizens served is few people to guess
+among), and the comments of a month are listed by rating and text, not by time. Nor does the
+office see whether a comment is waiting for the supervisor. Three queries whatever the number
+of ratings.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from daftar.kernel.jalali import jalali_month_bounds, jalali_month_label, jalali
 from daftar.kernel.normalize import persian_digits
 from daftar.offices.models import Office
 
-from .models import FeedbackRequest, FeedbackStatus
+from .models import FeedbackRequest
 from .workflow import RATED_STATES, SHOWN_STATES
 
 MONTHS = 12
@@ -34,7 +37,9 @@ def min_group() -> int:
 
 
 def _months_back(today: dt.date, count: int) -> list[tuple[int, int]]:
+    """The ``count`` Jalali months before today's, newest first (today's has not ended)."""
     year, month = jalali_year_month(today)
+    year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     out = []
     for _ in range(count):
         out.append((year, month))
@@ -70,8 +75,8 @@ class Satisfaction:
     distribution: dict[int, int]  # rating -> count, over the shown months
     count: int  # ratings over the period, shown months or not
     asked: int  # links sent over the period
-    held: int  # comments waiting for the supervisor
     min_group: int
+    current: str  # the month under way, whose figures come when it ends
 
     @property
     def shown_count(self) -> int:
@@ -128,21 +133,17 @@ def office_satisfaction(office: Office, *, today: dt.date, months: int = MONTHS)
             shown = by_key.get((year or 0, number or 0))
             if shown is not None and shown.shown:
                 shown.comments.append((given or 0, text))
-    first_day = _first_day(oldest)
-    asked = FeedbackRequest.objects.filter(office=office, day__gte=first_day).count()
-    held = FeedbackRequest.objects.filter(office=office, status=FeedbackStatus.FLAGGED).count()
+    asked = FeedbackRequest.objects.filter(
+        office=office, day__gte=jalali_month_bounds(*oldest)[0], day__lte=jalali_month_bounds(*keys[0])[1]
+    ).count()
     return Satisfaction(
         months=[by_key[key] for key in keys],
         distribution=distribution,
         count=sum(m.count for m in by_key.values()),
         asked=asked,
-        held=held,
         min_group=smallest,
+        current=jalali_month_label(*jalali_year_month(today)),
     )
-
-
-def _first_day(key: tuple[int, int]) -> dt.date:
-    return jalali_month_bounds(*key)[0]
 
 
 def held_for(queryset: QuerySet[FeedbackRequest]) -> QuerySet[FeedbackRequest]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import logging
+import re
 import secrets
 from typing import Any
 
@@ -29,7 +30,7 @@ from django.utils.crypto import salted_hmac
 from daftar.audit.services import audit_record
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import jalali_year_month, to_jalali
-from daftar.kernel.normalize import normalize_text
+from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.licences.services import site_url
 from daftar.municipalities.workdays import TEHRAN
 from daftar.notifications.services import notify
@@ -84,13 +85,15 @@ def feedback_request_create(
         return None
     day = moment.astimezone(TEHRAN).date()
     source_key = _key("source", f"{source}:{source_id}")
-    recipient_key = _key("recipient", mobile)
+    # per office and day: the same citizen gets unrelated keys elsewhere (no profile across offices)
+    recipient_key = _key("recipient", f"{office.pk}:{day.isoformat()}:{mobile}")
     if (
         FeedbackRequest.objects.filter(source_key=source_key).exists()
         or FeedbackRequest.objects.filter(office=office, recipient_key=recipient_key, day=day).exists()
     ):
         return None  # one link per service, and one per citizen, office and day
-    now = timezone.now()
+    # the day only, not the moment: the row's times must not match the service's own rows
+    sent_on = dt.datetime.combine(day, dt.time(), tzinfo=TEHRAN)
     row = FeedbackRequest(
         office=office,
         municipality_id=office.municipality_id,
@@ -100,8 +103,8 @@ def feedback_request_create(
         recipient_key=recipient_key,
         day=day,
         nonce=secrets.token_hex(16),
-        created_at=now,
-        expires_at=now + dt.timedelta(days=link_days()),
+        created_at=sent_on,
+        expires_at=sent_on + dt.timedelta(days=link_days() + 1),  # to the end of the last day
     )
     try:
         with transaction.atomic():  # a concurrent twin loses here, not the service's record
@@ -116,31 +119,33 @@ def feedback_request_create(
         service=service.title,
         office=office.display_name,
         link=link_url(row),
-        until=to_jalali(row.expires_at),
+        until=to_jalali(row.valid_until),
     )
-    audit_record(
-        actor=None,
-        action="feedback.requested",
-        obj=row,
-        municipality=office.municipality,
-        data={"office": office.pk, "service": service.code, "source": source},
-    )
+    # no audit entry of its own: the service it follows is audited, and an entry naming this row
+    # beside that one would tie the rating to the citizen (decision 0050)
     return row
 
 
 # --- the citizen's rating ---------------------------------------------------------------------
 
 
+TOKEN = re.compile(rf"([0-9]{{1,12}})-([0-9a-f]{{{LINK_SIGNATURE_CHARS}}})")
+
+
 def find_by_token(token: object) -> FeedbackRequest:
-    """The request the link names, or the 404 of an unknown, forged or expired link."""
-    text = normalize_text(str(token or "")).strip()
-    pk_text, _, signature = text.partition("-")
-    if not pk_text.isdigit() or len(pk_text) > 12 or len(signature) != LINK_SIGNATURE_CHARS:
+    """The request the link names, or the 404 of an unknown, forged or expired link (used or
+    not: an old link tells nothing of whether the citizen answered)."""
+    match = TOKEN.fullmatch(str(token or "").strip().lower())
+    if match is None:
         raise policy.link_unknown()
-    row = FeedbackRequest.objects.select_related("office", "service", "municipality").filter(pk=int(pk_text)).first()
-    if row is None or not hmac.compare_digest(_signature(row.pk, row.nonce), signature.lower()):
+    row = (
+        FeedbackRequest.objects.select_related("office", "service", "municipality")
+        .filter(pk=int(match.group(1)))
+        .first()
+    )
+    if row is None or not hmac.compare_digest(_signature(row.pk, row.nonce), match.group(2)):
         raise policy.link_unknown()
-    if row.expires_at <= timezone.now() and row.status == FeedbackStatus.SENT:
+    if row.expires_at <= timezone.now():
         raise policy.link_unknown()
     return row
 
@@ -149,7 +154,7 @@ def parse_rating(raw: object) -> int:
     text = normalize_text(str(raw if raw is not None else "")).strip()
     if not text:
         raise ApplicationError(msg.RATING_REQUIRED, code="rating_required", fields={"rating": [msg.RATING_REQUIRED]})
-    if not text.isdigit() or not 1 <= int(text) <= 5:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 5:
         raise ApplicationError(msg.RATING_INVALID, code="rating_invalid", fields={"rating": [msg.RATING_INVALID]})
     return int(text)
 
@@ -157,7 +162,7 @@ def parse_rating(raw: object) -> int:
 def parse_comment(raw: object) -> str:
     text = normalize_text(str(raw or "")).strip()
     if len(text) > COMMENT_MAX:
-        message = msg.COMMENT_TOO_LONG.format(max=COMMENT_MAX)
+        message = msg.COMMENT_TOO_LONG.format(max=persian_digits(COMMENT_MAX))
         raise ApplicationError(message, code="comment_too_long", fields={"comment": [message]})
     return text
 
@@ -181,9 +186,9 @@ def _keep_rating(row: FeedbackRequest, actor: Any, data: dict[str, Any]) -> None
 def feedback_rate(*, token: object, rating: object, comment: object = "") -> FeedbackRequest:
     """The citizen rates the service once through the link (no login). A comment held for
     review (``moderation.reasons``) leaves the request ``flagged``; its rating counts anyway."""
+    found = find_by_token(token)  # the link first: an unknown one is 404 whatever the body
     value = parse_rating(rating)
     text = parse_comment(comment)
-    found = find_by_token(token)
     with transaction.atomic():
         row = FeedbackRequest.objects.select_for_update().get(pk=found.pk)
         if row.status != FeedbackStatus.SENT:
@@ -194,13 +199,13 @@ def feedback_rate(*, token: object, rating: object, comment: object = "") -> Fee
         FEEDBACK.enter(row, chosen, failed=bool(reasons))
         _keep_rating(row, None, data)
         row.save(update_fields=["status", "rating", "comment", "flag_reasons", "rated_at", "jyear", "jmonth"])
+        # that an office was rated, not which request nor how: the row keeps the rating
         audit_record(
             actor=None,
             action="feedback.rated",
-            obj=row,
             municipality=row.municipality,
             actor_label="شهروند (پیوند نظرسنجی)",
-            data={"office": row.office_id, "rating": value, "held": bool(reasons)},
+            data={"office": row.office_id, "held": bool(reasons)},
         )
     row.office = found.office
     row.service = found.service

@@ -61,7 +61,7 @@ def office(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError:
         raise Http404 from None
     figures = office_satisfaction(access.office, today=timezone.localdate())
-    rated_months = [m for m in figures.months if m.count]  # newest first; a withheld month draws no bar
+    rated_months = [m for m in figures.months if m.shown]  # newest first
     spread = [(f"{persian_digits(r)} — {msg.RATING_LABELS[r]}", n) for r, n in figures.distribution.items()]
     context = {
         "office": access.office,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from daftar.catalogue.models import Service
 from daftar.catalogue.templatetags.money import rials
@@ -37,6 +38,8 @@ class TransactionForm(PersianForm):
 
     def __init__(self, *args: Any, services: list[tuple[Service, int | None]], **kwargs: Any):
         super().__init__(*args, **kwargs)
+        if not settings.FEEDBACK_ENABLED:  # nobody is asked: the field would promise an SMS
+            del self.fields["citizen_mobile"]
 
         self.fields["service"].choices = [  # type: ignore[attr-defined]
             (s.code, f"{s.title} — {rials(amount)} ریال" if amount else f"{s.title} — بدون تعرفه")

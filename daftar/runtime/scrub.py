@@ -8,7 +8,9 @@ Used by the log processors (``daftar.runtime.logs``) and by the error reporter's
 - national codes (ten digits that pass the check digit) become ``[national_code]``; other
   ten-digit numbers (tracking codes, counts) are left alone;
 - the value of any key that names a secret (password, token, OTP, cookie, authorization…) and
-  of such a query-string parameter becomes ``[redacted]``.
+  of such a query-string parameter becomes ``[redacted]``;
+- the key in a feedback link's path (``/f/<id>-<signature>/``, ``/api/v1/feedback/<…>``), which
+  rates a service for a week (issue 22), becomes ``[redacted]``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ _SAFE_KEYS = frozenset({"status_code", "error_code", "exit_code", "request_id", 
 # ids that are repeated as they are (they are checked or made by us; a digit run in one is no number)
 _VERBATIM_KEYS = frozenset({"request_id", "task_id", "parent_task_id", "child_task_id", "event_id", "trace_id"})
 _QUERY_PARAM = re.compile(r"(?P<key>[A-Za-z0-9_\-]+)=(?P<value>[^&\s#]*)")
+_LINK_KEY = re.compile(r"(/f/|/feedback/)[^/\s?#]+")
 
 
 def mask_mobile(number: str) -> str:
@@ -69,6 +72,8 @@ def scrub_text(text: str) -> str:
     """The text with mobile numbers masked, national codes replaced and secret parameters redacted."""
     if not text:
         return text
+    if "/f/" in text or "/feedback/" in text:
+        text = _LINK_KEY.sub(lambda m: m.group(1) + REDACTED, text)
     text = _MOBILE.sub(lambda m: mask_mobile(m.group(0)), text)
     text = _TEN_DIGITS.sub(_national, text)
     if "=" in text:

@@ -24,6 +24,7 @@ from daftar.kernel.normalize import persian_digits
 from daftar.ledger import messages as ledger_msg
 from daftar.ledger.models import Transaction
 from daftar.offices.tests.factories import staff
+from daftar.runtime.scrub import scrub_text
 
 from .helpers import NOW, World, feedback_sms, link_of, record, world
 
@@ -149,8 +150,10 @@ def test_the_link_rates_once(token: str) -> None:
     assert again.status_code == 409 and again.json()["detail"] == msg.ALREADY_RATED
     row = FeedbackRequest.objects.get()
     assert row.rating == 4 and row.comment == "کارمند با حوصله توضیح داد." and (row.jyear, row.jmonth) == (1405, 9)
+    # audited, but neither the request nor the rating is named: nothing ties it to the service
     entry = AuditEntry.objects.get(action="feedback.rated")
-    assert entry.actor is None and entry.data["rating"] == 4
+    assert entry.actor is None and entry.object_id == "" and set(entry.data) == {"office", "held"}
+    assert not AuditEntry.objects.filter(object_type="feedback.feedbackrequest").exists()
 
 
 def test_persian_digits_are_a_rating(token: str) -> None:
@@ -170,7 +173,7 @@ def test_a_rating_outside_one_to_five_changes_nothing(token: str, rating: Any) -
 def test_a_comment_too_long_changes_nothing(token: str) -> None:
     response = api_rate(token, rating=3, comment="خ" * 1001)
     assert response.status_code == 400
-    assert response.json()["fields"]["comment"] == [msg.COMMENT_TOO_LONG.format(max=1000)]
+    assert response.json()["fields"]["comment"] == [msg.COMMENT_TOO_LONG.format(max="۱۰۰۰")]
     assert FeedbackRequest.objects.get().status == FeedbackStatus.SENT
 
 
@@ -184,11 +187,33 @@ def test_a_forged_or_unknown_link_is_not_found(token: str) -> None:
     assert FeedbackRequest.objects.get().status == FeedbackStatus.SENT
 
 
-def test_the_link_expires_after_seven_days(token: str, time_machine: Any) -> None:
-    time_machine.move_to(NOW + dt.timedelta(days=7, minutes=1), tick=False)
+def test_the_link_lasts_to_the_end_of_its_seventh_day(token: str, time_machine: Any) -> None:
+    # sent on 1405/09/03: valid through 1405/09/10, Tehran time
+    time_machine.move_to(dt.datetime(2026, 12, 1, 23, 59, tzinfo=NOW.tzinfo), tick=False)
+    assert Client().get(f"/f/{token}/").status_code == 200
+    time_machine.move_to(dt.datetime(2026, 12, 2, 0, 1, tzinfo=NOW.tzinfo), tick=False)
     assert api_rate(token, rating=5).status_code == 404
     page = Client().get(f"/f/{token}/")
     assert page.status_code == 404 and msg.LINK_UNKNOWN in page.content.decode()
+
+
+def test_an_expired_link_says_nothing_of_whether_it_was_used(token: str, time_machine: Any) -> None:
+    assert api_rate(token, rating=5).status_code == 201
+    assert api_rate(token, rating=5).status_code == 409  # while it lasts
+    time_machine.move_to(NOW + dt.timedelta(days=9), tick=False)
+    response = api_rate(token, rating=5)
+    assert response.status_code == 404 and response.json()["detail"] == msg.LINK_UNKNOWN
+
+
+@pytest.mark.parametrize("bad", ["1-" + "۱" * 20, "²-" + "a" * 20, "1-" + "é" * 20, "1-" + "A" * 19 + "Ω"])
+def test_a_link_in_other_letters_is_not_found_not_an_error(token: str, bad: str) -> None:
+    assert api_rate(bad, rating=5).status_code == 404
+    assert Client().get(f"/f/{bad}/").status_code == 404
+
+
+def test_the_link_is_checked_before_the_body(token: str) -> None:
+    assert api_rate("1-" + "0" * 20, rating="²").status_code == 404
+    assert api_rate(token, rating="²").status_code == 400  # a superscript digit is no rating
 
 
 def test_the_page_rates_with_one_tap_and_says_thanks(token: str) -> None:
@@ -260,19 +285,48 @@ def _rated(w: World, ratings: list[tuple[int, str]], first: int = 0) -> None:
         feedback_rate(token=token, rating=rating, comment=comment)
 
 
-def test_the_office_sees_a_month_only_once_it_has_enough_ratings(w: World) -> None:
+def _figures(w: World) -> str:
     client = Client()
     client.force_login(w.manager)
-    _rated(w, [(5, "سریع و مؤدبانه"), (4, "")])
-    page = client.get(f"/offices/{w.office.pk}/satisfaction/").content.decode()
-    assert "کمتر از ۳ نظر" in page and "سریع و مؤدبانه" not in page
-    _rated(w, [(1, "صف طولانی بود"), (2, "الاغ")], first=2)
-    page = client.get(f"/offices/{w.office.pk}/satisfaction/").content.decode()
+    return client.get(f"/offices/{w.office.pk}/satisfaction/").content.decode()
+
+
+def test_the_office_sees_a_month_once_it_has_ended(w: World, time_machine: Any) -> None:
+    _rated(w, [(5, "سریع و مؤدبانه"), (4, ""), (1, "صف طولانی بود"), (2, "الاغ")])
+    # while Azar 1405 lasts, each answer would move its figures as it came: none are shown
+    page = _figures(w)
+    assert "ارقام آذر ۱۴۰۵ پس از پایان آن" in page
+    assert "سریع و مؤدبانه" not in page and 'id="average">—<' in page and 'id="rated-count">۰<' in page
+    time_machine.move_to(NOW + dt.timedelta(days=30), tick=False)  # Dey 1405
+    page = _figures(w)
     assert 'id="average">۳٫۰<' in page  # (5 + 4 + 1 + 2) / 4, with the Persian decimal separator
     assert "سریع و مؤدبانه" in page and "صف طولانی بود" in page
-    assert "الاغ" not in page  # held for the supervisor
+    assert "الاغ" not in page and "بازبینی ناظر" not in page  # held, and not even said to be
     assert page.index("صف طولانی بود") < page.index("سریع و مؤدبانه")  # by rating, not by time
-    assert "۱ توضیح در انتظار بازبینی" in page
+
+
+def test_a_month_with_too_few_ratings_shows_nothing_of_them(w: World, time_machine: Any) -> None:
+    _rated(w, [(5, "سریع و مؤدبانه"), (1, "")])
+    time_machine.move_to(NOW + dt.timedelta(days=30), tick=False)
+    page = _figures(w)
+    row = page[page.index('data-month="1405-9"') :][:400]
+    assert "کمتر از ۳ نظر" in row and "۲" not in row  # not even how many
+    assert "سریع و مؤدبانه" not in page and 'id="average">—<' in page
+
+
+def test_a_failing_question_leaves_the_service_recorded(w: World, monkeypatch: Any) -> None:
+    def broken(**_: Any) -> None:
+        raise RuntimeError("an edited text that no longer renders")
+
+    monkeypatch.setattr("daftar.feedback.handlers.feedback_request_create", broken)
+    row = record(w.office, w.clerk, CITIZEN)
+    assert Transaction.objects.filter(pk=row.pk).exists()
+    assert not FeedbackRequest.objects.exists() and feedback_sms() == []
+
+
+def test_the_link_never_reaches_the_logs() -> None:
+    line = "GET /f/12-0123456789abcdef0123/ 200; POST /api/v1/feedback/12-0123456789abcdef0123 201"
+    assert scrub_text(line) == "GET /f/[redacted]/ 200; POST /api/v1/feedback/[redacted] 201"
 
 
 def test_who_reads_the_offices_figures(w: World) -> None:
