@@ -268,6 +268,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/offices/{pk}/staff"): Row(
         MANAGER_ONLY, pk="office", body=lambda w: {"mobile": "09129990001", "role": "clerk"}
     ),
+    # the technical manager's qualifications (issue 22 §5); the world's member is a clerk: 409
+    ("PATCH", "/api/v1/offices/{pk}/staff/{staff_id}"): Row(
+        MANAGER_ONLY, pk="office", params=(("staff_id", "staff"),), body=lambda w: {}
+    ),
     ("DELETE", "/api/v1/offices/{pk}/staff/{staff_id}"): Row(
         MANAGER_ONLY, pk="office", params=(("staff_id", "staff"),)
     ),

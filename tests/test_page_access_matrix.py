@@ -310,6 +310,8 @@ PAGES: dict[tuple[str, str], Row] = {
     ("GET", "/f/{token}/"): Row(cells(public=True), public=True),
     ("POST", "/f/{token}/"): Row(cells(ok=LOGGED_IN, anon="ok"), body=lambda w: {}, public=True),
     ("GET", "/offices/{pk}/satisfaction/"): Row(STAFF_READ, pk="office"),
+    # the office's staff register (issue 22 §5): as the office's other records
+    ("GET", "/offices/{pk}/staff/"): Row(STAFF_READ, pk="office"),
     ("POST", "/desk/feedback/{pk}/"): Row(cells(ok="supervisor"), pk="feedback", body=lambda w: {}),
     ("POST", "/desk/complaints/{code}/"): Row(
         cells(ok="supervisor"), params=(("code", "complaint"),), body=lambda w: {}

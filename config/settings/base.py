@@ -515,6 +515,12 @@ FIGURES_DEFAULT_MONTHS = env.int("DAFTAR_FIGURES_DEFAULT_MONTHS", default=12)
 FIGURES_MAX_DAYS = env.int("DAFTAR_FIGURES_MAX_DAYS", default=1830)
 FIGURES_COMPUTE_PER_ADDRESS_HOURLY = env.int("DAFTAR_FIGURES_COMPUTE_PER_ADDRESS_HOURLY", default=60)  # cache misses
 
+# The technical manager of an office (issue 22 §5): the ages P4 reports for Tehran, as (youngest,
+# oldest) on the day they are registered; a municipality with another rule sets its own.
+OFFICE_TECHNICAL_MANAGER_AGE = (
+    env.int("DAFTAR_OFFICE_TECHNICAL_MANAGER_MIN_AGE", default=25),
+    env.int("DAFTAR_OFFICE_TECHNICAL_MANAGER_MAX_AGE", default=55),
+)
 # Citizens' feedback after a service (issue 22 §1; docs/feedback.md). EXAMPLE figures, not from
 # any regulation: how long the SMS link stays valid, and the fewest ratings a month must have for
 # the office to see its average and comments (fewer could tell who rated).

@@ -28,7 +28,7 @@ class AppointmentStatus(models.TextChoices):
 
 
 CITIZEN = "citizen"  # the appointment's own citizen, not a municipal role
-OFFICE_STAFF = frozenset({StaffRole.MANAGER, StaffRole.CLERK})  # of the appointment's office
+OFFICE_STAFF = frozenset({StaffRole.MANAGER, StaffRole.TECHNICAL, StaffRole.CLERK})  # of the appointment's office
 
 APPOINTMENT = Lifecycle.declare(
     name="appointment",

@@ -181,14 +181,35 @@ StaffSchema = inline_serializer(
         "title": serializers.CharField(),
         "added_at": serializers.DateTimeField(),
         "added_at_jalali": serializers.CharField(),
+        "active": serializers.BooleanField(),
+        "removed_at": serializers.DateTimeField(allow_null=True),
+        "removed_at_jalali": serializers.CharField(allow_null=True),
+        "degree": serializers.CharField(help_text="the technical manager's: associate, bachelor, master, doctorate"),
+        "degree_display": serializers.CharField(),
+        "field_of_study": serializers.CharField(),
+        "birth_date": serializers.DateField(allow_null=True),
+        "birth_date_jalali": serializers.CharField(allow_null=True),
     },
 )
 
 
 class OfficeStaffInputSerializer(serializers.Serializer):
     mobile = serializers.CharField()
-    role = serializers.ChoiceField(choices=[("manager", "manager"), ("clerk", "clerk")])
+    role = serializers.ChoiceField(choices=[("manager", "manager"), ("technical", "technical"), ("clerk", "clerk")])
     title = serializers.CharField(required=False)
+    degree = serializers.ChoiceField(
+        choices=["associate", "bachelor", "master", "doctorate"], required=False, help_text="technical manager only"
+    )
+    field_of_study = serializers.CharField(required=False, help_text="technical manager only")
+    birth_date = serializers.CharField(
+        required=False, help_text="technical manager only; Jalali or ISO; aged OFFICE_TECHNICAL_MANAGER_AGE (P4)"
+    )
+
+
+class OfficeStaffQualifySerializer(serializers.Serializer):
+    degree = serializers.ChoiceField(choices=["associate", "bachelor", "master", "doctorate"])
+    field_of_study = serializers.CharField()
+    birth_date = serializers.CharField(help_text="Jalali or ISO")
 
 
 ClosureSchema = inline_serializer(
@@ -312,16 +333,34 @@ def staff_body(row: OfficeStaff) -> dict[str, Any]:
         "title": row.title,
         "added_at": row.added_at,
         "added_at_jalali": jalali_twin(row.added_at),
+        "active": row.active,
+        "removed_at": row.removed_at,
+        "removed_at_jalali": jalali_twin(row.removed_at) if row.removed_at else None,
+        "degree": row.degree,
+        "degree_display": row.get_degree_display() if row.degree else "",
+        "field_of_study": row.field_of_study,
+        "birth_date": row.birth_date,
+        "birth_date_jalali": jalali_twin(row.birth_date) if row.birth_date else None,
     }
 
 
 class OfficeStaffView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(operation_id="offices_staff_list", responses={200: StaffSchema.__class__(many=True), **ERRORS})
+    @extend_schema(
+        operation_id="offices_staff_list",
+        parameters=[
+            OpenApiParameter(
+                "all", OpenApiTypes.BOOL, description="1: former members too, with when they left (the register)"
+            )
+        ],
+        responses={200: StaffSchema.__class__(many=True), **ERRORS},
+    )
     def get(self, request: Request, pk: int) -> Response:
         access = office_access(request.user, pk)
-        rows = OfficeStaff.objects.filter(office=access.office, active=True).select_related("user")
+        rows = OfficeStaff.objects.filter(office=access.office).select_related("user")
+        if request.query_params.get("all") not in ("1", "true"):
+            rows = rows.filter(active=True)
         return Response([staff_body(r) for r in rows])
 
     @extend_schema(
@@ -340,6 +379,9 @@ class OfficeStaffView(APIView):
                 mobile=str(data.get("mobile") or ""),
                 role=str(data.get("role") or ""),
                 title=str(data.get("title") or ""),
+                degree=data.get("degree") or "",
+                field_of_study=data.get("field_of_study") or "",
+                birth_date=data.get("birth_date") or "",
                 actor=request.user,
             )
             return Response(staff_body(row), status=201)
@@ -349,6 +391,26 @@ class OfficeStaffView(APIView):
 
 class OfficeStaffMemberView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="offices_staff_qualify",
+        request=OfficeStaffQualifySerializer,
+        responses={200: StaffSchema, **CHANGE_ERRORS},
+        description="The manager corrects the technical manager's degree, field and birth date (audited).",
+    )
+    def patch(self, request: Request, pk: int, staff_id: int) -> Response:
+        access = office_access(request.user, pk)
+        access.require_manager()
+        data = request_body(request)
+        row = services.staff_qualify(
+            office=access.office,
+            staff_id=staff_id,
+            degree=data.get("degree"),
+            field_of_study=data.get("field_of_study"),
+            birth_date=data.get("birth_date"),
+            actor=request.user,
+        )
+        return Response(staff_body(row))
 
     @extend_schema(operation_id="offices_staff_remove", request=None, responses={204: None, **CHANGE_ERRORS})
     def delete(self, request: Request, pk: int, staff_id: int) -> Response:

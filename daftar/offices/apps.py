@@ -10,6 +10,7 @@ class OfficesConfig(AppConfig):
         "office.update": "ویرایش مشخصات دفتر",
         "office.staff_add": "افزودن کارکن دفتر",
         "office.staff_remove": "برداشتن کارکن دفتر",
+        "office.staff_qualify": "ثبت مدرک و رشتهٔ مدیر فنی",
         "office.hours_set": "تعیین ساعات کار هفتگی دفتر",
         "office.closure_add": "اعلام تعطیلی دفتر",
         "office.closure_remove": "حذف تعطیلی دفتر",

@@ -11,7 +11,7 @@ from daftar.kernel.forms import JalaliDateInput, PersianForm
 from daftar.kernel.normalize import persian_digits
 from daftar.rules.constants import EQUIPMENT
 
-from .models import WEEKDAYS, Office, StaffRole
+from .models import WEEKDAYS, Degree, Office, StaffRole
 
 TIME_ATTRS = {"dir": "ltr", "placeholder": "--:--", "inputmode": "numeric", "size": "5", "maxlength": "5"}
 SHIFTS = 2  # intervals per day on the editor (a morning and an evening shift)
@@ -64,6 +64,14 @@ class StaffForm(PersianForm):
     )
     role = forms.ChoiceField(label="نقش", choices=StaffRole.choices, initial=StaffRole.CLERK)
     title = forms.CharField(label="عنوان شغلی", max_length=100, required=False)
+    # the technical manager's qualifications (P4); the service requires them for that role only
+    degree = forms.ChoiceField(
+        label="مدرک تحصیلی (برای مدیر فنی)", choices=[("", "—"), *Degree.choices], required=False
+    )
+    field_of_study = forms.CharField(label="رشتهٔ تحصیلی (برای مدیر فنی)", max_length=120, required=False)
+    birth_date = forms.CharField(
+        label="تاریخ تولد (برای مدیر فنی)", max_length=20, required=False, widget=JalaliDateInput()
+    )
 
 
 class ClosureForm(PersianForm):

@@ -44,7 +44,15 @@ class Weekday(models.IntegerChoices):
 
 class StaffRole(models.TextChoices):
     MANAGER = "manager", "مدیر دفتر"
+    TECHNICAL = "technical", "مدیر فنی"  # P4: aged 25–55 with a related degree (its qualifications below)
     CLERK = "clerk", "کارمند دفتر"
+
+
+class Degree(models.TextChoices):
+    ASSOCIATE = "associate", "کاردانی"
+    BACHELOR = "bachelor", "کارشناسی"
+    MASTER = "master", "کارشناسی ارشد"
+    DOCTORATE = "doctorate", "دکتری"
 
 
 class Office(models.Model):
@@ -111,23 +119,37 @@ class Office(models.Model):
 
 
 class OfficeStaff(models.Model):
-    """A person working at an office: the manager (the licence holder or whom they appoint) or a
-    clerk. Office pages and office API endpoints are reachable only through an active row here."""
+    """A person working at an office, the office's staff register (issue 22 §5): the manager
+    (the licence holder or whom they appoint), the technical manager (مدیر فنی, P4: one at a
+    time, with their degree, field and birth date) or a clerk. Office pages and office API
+    endpoints are reachable only through an active row here; a member who leaves keeps their
+    row (``active`` off, ``removed_at``), and every change is in the audit log."""
 
     office = models.ForeignKey(Office, verbose_name="دفتر", related_name="staff", on_delete=models.CASCADE)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="کاربر", related_name="office_memberships", on_delete=models.PROTECT
     )
-    role = models.CharField("نقش", max_length=8, choices=StaffRole.choices, default=StaffRole.CLERK)
+    role = models.CharField("نقش", max_length=12, choices=StaffRole.choices, default=StaffRole.CLERK)
     title = models.CharField("عنوان شغلی", max_length=100, blank=True)
     active = models.BooleanField("فعال", default=True)
     added_at = models.DateTimeField("تاریخ افزودن", default=timezone.now)
+    removed_at = models.DateTimeField("تاریخ کنار رفتن", null=True, blank=True)
+    degree = models.CharField("مدرک تحصیلی", max_length=12, choices=Degree.choices, blank=True)
+    field_of_study = models.CharField("رشتهٔ تحصیلی", max_length=120, blank=True)
+    birth_date = models.DateField("تاریخ تولد", null=True, blank=True)
 
     class Meta:
         ordering = ["office", "role", "pk"]
         verbose_name = "کارکن دفتر"
         verbose_name_plural = "کارکنان دفتر"
-        constraints = [models.UniqueConstraint(fields=["office", "user"], name="officestaff_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "user"], name="officestaff_unique"),
+            models.UniqueConstraint(
+                fields=["office"],
+                condition=models.Q(role="technical", active=True),
+                name="officestaff_one_technical_manager",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.office}"

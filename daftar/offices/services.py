@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -40,7 +41,7 @@ from . import messages as msg
 from . import policy, sms
 from .events import CountersInUse, HoursChanged
 from .hours import check_schedule
-from .models import Office, OfficeClosure, OfficeStaff, StaffRole, WeeklyHours
+from .models import Degree, Office, OfficeClosure, OfficeStaff, StaffRole, WeeklyHours
 
 # Iran's bounding box (degrees): a point outside it is a typing error, not an office.
 IRAN_LAT = (25.0, 40.0)
@@ -287,9 +288,62 @@ def _counters_free(office: Office, counters: int) -> None:
 # --- staff -------------------------------------------------------------------------------------
 
 
-def staff_add(*, office: Office, mobile: str, role: str, title: str = "", actor: Any) -> OfficeStaff:
+def qualifications(
+    *, role: str, degree: object = "", field_of_study: object = "", birth_date: object = ""
+) -> dict[str, Any]:
+    """The technical manager's degree, field and birth date, checked (P4: a related degree, aged
+    ``OFFICE_TECHNICAL_MANAGER_AGE`` today); empty for another role, which keeps none."""
+    if role != StaffRole.TECHNICAL:
+        return {"degree": "", "field_of_study": "", "birth_date": None}
+    degree_text = normalize_text(str(degree or "")).strip()
+    if not degree_text:
+        raise _invalid(msg.DEGREE_REQUIRED, "degree")
+    if degree_text not in Degree.values:
+        raise _invalid(msg.DEGREE_INVALID, "degree")
+    field_text = normalize_text(str(field_of_study or "")).strip()
+    if len(field_text) < 3:
+        raise _invalid(msg.FIELD_REQUIRED, "field_of_study")
+    if not str(birth_date or "").strip():
+        raise _invalid(msg.BIRTH_DATE_REQUIRED, "birth_date")
+    try:
+        born = parse_date(birth_date)
+    except ValidationError:
+        raise _invalid(msg.BIRTH_DATE_INVALID, "birth_date") from None
+    today = timezone.localdate()
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    youngest, oldest = settings.OFFICE_TECHNICAL_MANAGER_AGE
+    if not youngest <= age <= oldest:
+        message = msg.TECHNICAL_AGE.format(
+            min=persian_digits(youngest), max=persian_digits(oldest), age=persian_digits(max(age, 0))
+        )
+        raise _invalid(message, "birth_date")
+    return {"degree": degree_text, "field_of_study": field_text[:120], "birth_date": born}
+
+
+def _one_technical(office: Office, keep: OfficeStaff | None = None) -> None:
+    others = OfficeStaff.objects.filter(office=office, role=StaffRole.TECHNICAL, active=True)
+    if keep is not None:
+        others = others.exclude(pk=keep.pk)
+    if others.exists():
+        raise ApplicationError(
+            msg.TECHNICAL_EXISTS, code="technical_exists", status=409, fields={"role": [msg.TECHNICAL_EXISTS]}
+        )
+
+
+def staff_add(
+    *,
+    office: Office,
+    mobile: str,
+    role: str,
+    title: str = "",
+    degree: object = "",
+    field_of_study: object = "",
+    birth_date: object = "",
+    actor: Any,
+) -> OfficeStaff:
     """Add a person (by mobile number; the account is created if they have never logged in) as
-    manager or clerk; a former member comes back with the new role."""
+    manager, technical manager (with their qualifications: ``qualifications``) or clerk; a
+    former member comes back with the new role."""
     _require_manager(office, actor)
     try:
         number = normalize_mobile(str(mobile or ""))
@@ -298,7 +352,11 @@ def staff_add(*, office: Office, mobile: str, role: str, title: str = "", actor:
     if role not in StaffRole.values:
         raise _invalid(msg.ROLE_INVALID, "role")
     title = normalize_text(str(title or "")).strip()[:100]
+    qualified = qualifications(role=role, degree=degree, field_of_study=field_of_study, birth_date=birth_date)
     with transaction.atomic():
+        Office.objects.select_for_update().filter(pk=office.pk).first()  # one technical manager at a time
+        if role == StaffRole.TECHNICAL:
+            _one_technical(office)
         user, _created = user_get_or_create(mobile=number, actor=actor)
         row = OfficeStaff.objects.select_for_update().filter(office=office, user=user).first()
         if row is not None and row.active:
@@ -306,16 +364,53 @@ def staff_add(*, office: Office, mobile: str, role: str, title: str = "", actor:
                 msg.STAFF_EXISTS, code="staff_exists", status=409, fields={"mobile": [msg.STAFF_EXISTS]}
             )
         if row is None:
-            row = OfficeStaff.objects.create(office=office, user=user, role=role, title=title)
+            row = OfficeStaff.objects.create(office=office, user=user, role=role, title=title, **qualified)
         else:
-            row.role, row.title, row.active, row.added_at = role, title, True, timezone.now()
-            row.save(update_fields=["role", "title", "active", "added_at"])
+            row.role, row.title, row.active, row.added_at, row.removed_at = role, title, True, timezone.now(), None
+            for name, value in qualified.items():
+                setattr(row, name, value)
+            row.save(update_fields=["role", "title", "active", "added_at", "removed_at", *qualified])
         audit_record(
             actor=actor,
             action="office.staff_add",
             obj=office,
             municipality=office.municipality,
-            data={"user": user.pk, "role": role},
+            data={"user": user.pk, "role": role, "staff": row.pk, **_qualified_data(qualified)},
+        )
+    return row
+
+
+def _qualified_data(qualified: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in qualified.items() if v}
+
+
+def staff_qualify(
+    *, office: Office, staff_id: int | str, degree: object, field_of_study: object, birth_date: object, actor: Any
+) -> OfficeStaff:
+    """The manager corrects the technical manager's degree, field or birth date (audited)."""
+    _require_manager(office, actor)
+    try:
+        pk = int(normalize_text(str(staff_id)))
+    except (TypeError, ValueError):
+        raise _invalid(msg.STAFF_NOT_FOUND, "staff") from None
+    with transaction.atomic():
+        row = OfficeStaff.objects.select_for_update().filter(office=office, pk=pk, active=True).first()
+        if row is None:
+            raise ApplicationError(msg.STAFF_NOT_FOUND, code="not_found", status=404)
+        if row.role != StaffRole.TECHNICAL:
+            raise ApplicationError(
+                msg.NOT_TECHNICAL, code="not_technical", status=409, fields={"staff": [msg.NOT_TECHNICAL]}
+            )
+        qualified = qualifications(role=row.role, degree=degree, field_of_study=field_of_study, birth_date=birth_date)
+        for name, value in qualified.items():
+            setattr(row, name, value)
+        row.save(update_fields=list(qualified))
+        audit_record(
+            actor=actor,
+            action="office.staff_qualify",
+            obj=office,
+            municipality=office.municipality,
+            data={"user": row.user_id, "staff": row.pk, **_qualified_data(qualified)},
         )
     return row
 
@@ -335,14 +430,14 @@ def staff_remove(*, office: Office, staff_id: int | str, actor: Any) -> OfficeSt
         managers = [r for r in rows if r.role == StaffRole.MANAGER]
         if row.role == StaffRole.MANAGER and len(managers) <= 1:
             raise ApplicationError(msg.LAST_MANAGER, code="last_manager", status=409)
-        row.active = False
-        row.save(update_fields=["active"])
+        row.active, row.removed_at = False, timezone.now()
+        row.save(update_fields=["active", "removed_at"])
         audit_record(
             actor=actor,
             action="office.staff_remove",
             obj=office,
             municipality=office.municipality,
-            data={"user": row.user_id, "role": row.role},
+            data={"user": row.user_id, "role": row.role, "staff": row.pk},
         )
     return row
 

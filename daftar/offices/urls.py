@@ -9,4 +9,5 @@ urlpatterns = [
     path("offices/mine/", views.mine, name="mine"),
     path("offices/<int:pk>/", views.detail, name="detail"),
     path("offices/<int:pk>/manage/", views.manage, name="manage"),
+    path("offices/<int:pk>/staff/", views.register, name="register"),
 ]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,10 +28,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from daftar.accounts.models import User
+from daftar.audit.models import AuditEntry
+from daftar.catalogue.forms import errors_to_form
 from daftar.catalogue.models import Service
 from daftar.catalogue.tariffs import tariff_table
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
+from daftar.kernel.normalize import persian_digits
 from daftar.municipalities.models import District
 from daftar.municipalities.workdays import TEHRAN
 from daftar.rules.constants import EQUIPMENT
@@ -47,7 +52,7 @@ from .hours import (
     upcoming_days,
     windows_text,
 )
-from .models import WEEKDAYS, Office, OfficeStaff, directive_for
+from .models import WEEKDAYS, Office, OfficeStaff, StaffRole, directive_for
 from .policy import NOT_PERMITTED, OfficeAccess, office_access, offices_readable
 
 PAGE_SIZE = 20
@@ -236,6 +241,74 @@ def _directive_problem(office: Office) -> str:
     return msg.OUTSIDE_DIRECTIVE.format(problem=problem) if problem else ""
 
 
+STAFF_ACTIONS = ("office.staff_add", "office.staff_remove", "office.staff_qualify")
+HISTORY_ROWS = 50
+
+
+@login_required
+@require_http_methods(["GET"])
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office's staff register (issue 22 §5): who works there now, in what role, since when,
+    the technical manager's qualifications (P4), who worked there before and until when, and the
+    register's changes from the audit log. Read by the office's staff and its municipality's
+    readers (``office_access``); anyone else gets the office's 404."""
+    access = _access_or_404(request, pk)
+    rows = list(OfficeStaff.objects.filter(office=access.office).select_related("user").order_by("role", "added_at"))
+    today = timezone.localdate()
+    entries = list(
+        AuditEntry.objects.filter(
+            object_type="offices.office", object_id=str(access.office.pk), action__in=STAFF_ACTIONS
+        )
+        .select_related("actor")
+        .order_by("-seq")[:HISTORY_ROWS]
+    )
+    people = {
+        u.pk: u
+        for u in User.objects.filter(
+            pk__in={e.data.get("user") for e in entries if isinstance(e.data.get("user"), int)}
+        )
+    }
+    roles = dict(StaffRole.choices)
+    history = [
+        {
+            "at": e.created_at,
+            "what": STAFF_ACTION_LABELS[e.action],
+            "who": _person(people.get(e.data.get("user"))),
+            "role": roles.get(e.data.get("role", ""), ""),
+            "by": _person(e.actor) if e.actor else "سامانه",
+        }
+        for e in entries
+    ]
+    context = {
+        "office": access.office,
+        "access": access,
+        "current": [(r, _age(r.birth_date, today)) for r in rows if r.active],
+        "former": sorted((r for r in rows if not r.active), key=lambda r: r.removed_at or r.added_at, reverse=True),
+        "history": history,
+        "ages": "–".join(persian_digits(a) for a in settings.OFFICE_TECHNICAL_MANAGER_AGE),
+    }
+    return render(request, "offices/register.html", context)
+
+
+STAFF_ACTION_LABELS = {
+    "office.staff_add": "افزوده شد",
+    "office.staff_remove": "کنار رفت",
+    "office.staff_qualify": "مدرک و رشته ثبت شد",
+}
+
+
+def _person(user: Any) -> str:
+    if user is None:
+        return "—"
+    return user.get_full_name() or persian_digits(user.mobile)
+
+
+def _age(born: dt.date | None, today: dt.date) -> int | None:
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, pk: int) -> HttpResponse:
@@ -266,7 +339,7 @@ def _back(access: OfficeAccess, anchor: str) -> HttpResponse:
 
 
 def _failed(request: HttpRequest, access: OfficeAccess, exc: ApplicationError, form: Any, key: str) -> HttpResponse:
-    form.add_error(None, exc.message)
+    errors_to_form(form, exc)  # on the field the service names (a technical manager's birth date), else the form
     return render(request, "offices/manage.html", _manage_context(access, **{key: form}), status=exc.status_code)
 
 

@@ -408,6 +408,7 @@ ACTIONS: dict[tuple[str, str], Try | Move | str] = {
     # --- offices -------------------------------------------------------------------------------
     ("PUT", "/api/v1/offices/{pk}/hours"): OWN_OFFICE,
     ("POST", "/api/v1/offices/{pk}/staff"): OWN_OFFICE,
+    ("PATCH", "/api/v1/offices/{pk}/staff/{staff_id}"): OWN_OFFICE,
     ("DELETE", "/api/v1/offices/{pk}/staff/{staff_id}"): OWN_OFFICE,
     ("POST", "/api/v1/offices/{pk}/closures"): OWN_OFFICE,
     ("DELETE", "/api/v1/offices/{pk}/closures/{closure_id}"): OWN_OFFICE,
@@ -415,6 +416,7 @@ ACTIONS: dict[tuple[str, str], Try | Move | str] = {
     ("PAGE", "/offices/"): READ,
     ("PAGE", "/offices/mine/"): READ,
     ("PAGE", "/offices/{pk}/"): READ,
+    ("PAGE", "/offices/{pk}/staff/"): READ,  # the staff register (issue 22 §5)
     # --- appointments ----------------------------------------------------------------------------
     ("POST", "/api/v1/appointments"): CITIZEN,
     ("DELETE", "/api/v1/appointments/{code}"): CITIZEN,
