@@ -384,15 +384,19 @@ def _qualified_data(qualified: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in qualified.items() if v}
 
 
+def _staff_pk(staff_id: int | str) -> int:
+    try:
+        return int(normalize_text(str(staff_id)))
+    except (TypeError, ValueError):
+        raise _invalid(msg.STAFF_NOT_FOUND, "staff") from None
+
+
 def staff_qualify(
     *, office: Office, staff_id: int | str, degree: object, field_of_study: object, birth_date: object, actor: Any
 ) -> OfficeStaff:
     """The manager corrects the technical manager's degree, field or birth date (audited)."""
     _require_manager(office, actor)
-    try:
-        pk = int(normalize_text(str(staff_id)))
-    except (TypeError, ValueError):
-        raise _invalid(msg.STAFF_NOT_FOUND, "staff") from None
+    pk = _staff_pk(staff_id)
     with transaction.atomic():
         row = OfficeStaff.objects.select_for_update().filter(office=office, pk=pk, active=True).first()
         if row is None:
@@ -418,10 +422,7 @@ def staff_qualify(
 def staff_remove(*, office: Office, staff_id: int | str, actor: Any) -> OfficeStaff:
     """Deactivate a member (the row stays for the record). The last manager stays."""
     _require_manager(office, actor)
-    try:
-        pk = int(normalize_text(str(staff_id)))
-    except (TypeError, ValueError):
-        raise _invalid(msg.STAFF_NOT_FOUND, "staff") from None
+    pk = _staff_pk(staff_id)
     with transaction.atomic():
         rows = list(OfficeStaff.objects.select_for_update().filter(office=office, active=True))
         row = next((r for r in rows if r.pk == pk), None)
