@@ -12,7 +12,8 @@ from .models import FeedbackRequest
 
 @admin.register(FeedbackRequest)
 class FeedbackRequestAdmin(admin.ModelAdmin):
-    list_display = ("pk", "office", "service", "status", "rating", "day")
+    # nothing that singles out a service (its day, kind and source) beside the rating in a list
+    list_display = ("pk", "office", "status", "rating")
     list_filter = ("status", "municipality")
     search_fields = ("office__name",)
     readonly_fields = [f.name for f in FeedbackRequest._meta.fields]

@@ -94,7 +94,7 @@ class Satisfaction:
 
     @property
     def response_percent(self) -> int | None:
-        return min(100, round(100 * self.count / self.asked)) if self.asked else None
+        return min(100, round(100 * self.shown_count / self.asked)) if self.asked else None
 
     @property
     def chart_max(self) -> int:
@@ -133,9 +133,17 @@ def office_satisfaction(office: Office, *, today: dt.date, months: int = MONTHS)
             shown = by_key.get((year or 0, number or 0))
             if shown is not None and shown.shown:
                 shown.comments.append((given or 0, text))
-    asked = FeedbackRequest.objects.filter(
-        office=office, day__gte=jalali_month_bounds(*oldest)[0], day__lte=jalali_month_bounds(*keys[0])[1]
-    ).count()
+    # links sent in the shown months only: with those of withheld months, the response rate would
+    # give away how many ratings a withheld month has
+    sent_days = (
+        FeedbackRequest.objects.filter(
+            office=office, day__gte=jalali_month_bounds(*oldest)[0], day__lte=jalali_month_bounds(*keys[0])[1]
+        )
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    asked = sum(r["n"] for r in sent_days if by_key[jalali_year_month(r["day"])].shown)
     return Satisfaction(
         months=[by_key[key] for key in keys],
         distribution=distribution,

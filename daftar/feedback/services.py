@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 LINK_SALT = "daftar.feedback.link"
 LINK_SIGNATURE_CHARS = 20
 COMMENT_MAX = 1000
+RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
 
 
 def _key(kind: str, value: str) -> str:
@@ -92,8 +93,9 @@ def feedback_request_create(
         or FeedbackRequest.objects.filter(office=office, recipient_key=recipient_key, day=day).exists()
     ):
         return None  # one link per service, and one per citizen, office and day
-    # the day only, not the moment: the row's times must not match the service's own rows
-    sent_on = dt.datetime.combine(day, dt.time(), tzinfo=TEHRAN)
+    # the day only, not the moment: the row's times must not match the service's own rows; the
+    # link's days count from today (a service recorded late still gets its whole week)
+    sent_on = dt.datetime.combine(timezone.localdate(), dt.time(), tzinfo=TEHRAN)
     row = FeedbackRequest(
         office=office,
         municipality_id=office.municipality_id,
@@ -154,9 +156,9 @@ def parse_rating(raw: object) -> int:
     text = normalize_text(str(raw if raw is not None else "")).strip()
     if not text:
         raise ApplicationError(msg.RATING_REQUIRED, code="rating_required", fields={"rating": [msg.RATING_REQUIRED]})
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 5:
+    if text not in RATINGS:  # never int() on what was sent: a long digit string raises
         raise ApplicationError(msg.RATING_INVALID, code="rating_invalid", fields={"rating": [msg.RATING_INVALID]})
-    return int(text)
+    return RATINGS[text]
 
 
 def parse_comment(raw: object) -> str:
@@ -179,8 +181,9 @@ def _keep_rating(row: FeedbackRequest, actor: Any, data: dict[str, Any]) -> None
     row.rating = data["rating"]
     row.comment = data["comment"]
     row.flag_reasons = data["reasons"]
-    row.rated_at = now
-    row.jyear, row.jmonth = jalali_year_month(now.astimezone(TEHRAN).date())
+    rated_on = now.astimezone(TEHRAN).date()
+    row.rated_at = dt.datetime.combine(rated_on, dt.time(), tzinfo=TEHRAN)  # the day: a moment would match logs
+    row.jyear, row.jmonth = jalali_year_month(rated_on)
 
 
 def feedback_rate(*, token: object, rating: object, comment: object = "") -> FeedbackRequest:

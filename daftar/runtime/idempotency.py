@@ -8,6 +8,8 @@ rolls its own work back and answers with the first's result.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
 from collections.abc import Callable
@@ -34,20 +36,33 @@ def _describe(value: object) -> object:
     return str(value)
 
 
-def _request_hash(request: Request, scope: str) -> str:
+def _request_body(request: Request, scope: str) -> str:
     try:
         data = request.data.dict() if hasattr(request.data, "dict") else request.data
         files = {k: _describe(v) for k, v in getattr(request, "FILES", {}).items()}
         body = json.dumps([data, files], sort_keys=True, ensure_ascii=False, default=_describe)
     except (TypeError, ValueError):
         body = ""
+    return f"{scope}\n{body}"
+
+
+def _request_hash(request: Request, scope: str) -> str:
     # keyed: a body may hold a number guessed in a few hours from a plain hash (a citizen's mobile
     # given for the feedback link, issue 22), and the hash is kept with the answer
-    return salted_hmac("daftar.idempotency", f"{scope}\n{body}", algorithm="sha256").hexdigest()
+    return salted_hmac("daftar.idempotency", _request_body(request, scope), algorithm="sha256").hexdigest()
 
 
-def _replay(record: IdempotencyRecord, digest: str) -> Response:
-    if record.request_hash != digest:
+def _same_request(record: IdempotencyRecord, digest: str, request: Request, scope: str) -> bool:
+    """The stored hash is this request's: keyed as now, or a plain SHA-256 as records kept before
+    the keyed hash were (until they expire, a retry of those is still recognised)."""
+    if hmac.compare_digest(record.request_hash, digest):
+        return True
+    legacy = hashlib.sha256(_request_body(request, scope).encode()).hexdigest()
+    return hmac.compare_digest(record.request_hash, legacy)
+
+
+def _replay(record: IdempotencyRecord, digest: str, request: Request, scope: str) -> Response:
+    if not _same_request(record, digest, request, scope):
         raise ApplicationError(m.IDEMPOTENCY_REUSED, code="idempotency_key_reused", status=422)
     response = Response(record.body, status=record.status_code)
     response["Idempotent-Replayed"] = "true"
@@ -65,7 +80,7 @@ def idempotent(request: Request, scope: str, run: Callable[[], Response]) -> Res
     user: Any = request.user
     found = IdempotencyRecord.objects.filter(user=user, scope=scope, key=key).first()
     if found is not None:
-        return _replay(found, digest)
+        return _replay(found, digest, request, scope)
     try:
         with transaction.atomic():
             response = run()
@@ -84,5 +99,5 @@ def idempotent(request: Request, scope: str, run: Callable[[], Response]) -> Res
         found = IdempotencyRecord.objects.filter(user=user, scope=scope, key=key).first()
         if found is None:
             raise
-        return _replay(found, digest)
+        return _replay(found, digest, request, scope)
     return response

@@ -44,7 +44,7 @@ _SAFE_KEYS = frozenset({"status_code", "error_code", "exit_code", "request_id", 
 # ids that are repeated as they are (they are checked or made by us; a digit run in one is no number)
 _VERBATIM_KEYS = frozenset({"request_id", "task_id", "parent_task_id", "child_task_id", "event_id", "trace_id"})
 _QUERY_PARAM = re.compile(r"(?P<key>[A-Za-z0-9_\-]+)=(?P<value>[^&\s#]*)")
-_LINK_KEY = re.compile(r"(/f/|/feedback/)[^/\s?#]+")
+_LINK_KEY = re.compile(r"(/f/|/api/v1/feedback/)[0-9]{1,12}-[0-9a-fA-F]{20}")
 
 
 def mask_mobile(number: str) -> str:
@@ -72,7 +72,7 @@ def scrub_text(text: str) -> str:
     """The text with mobile numbers masked, national codes replaced and secret parameters redacted."""
     if not text:
         return text
-    if "/f/" in text or "/feedback/" in text:
+    if "/f/" in text or "/api/v1/feedback/" in text:
         text = _LINK_KEY.sub(lambda m: m.group(1) + REDACTED, text)
     text = _MOBILE.sub(lambda m: mask_mobile(m.group(0)), text)
     text = _TEN_DIGITS.sub(_national, text)

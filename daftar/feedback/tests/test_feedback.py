@@ -5,6 +5,8 @@ signed link that expires, the rating and its errors, held comments, and what the
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from typing import Any
 
 import pytest
@@ -24,6 +26,7 @@ from daftar.kernel.normalize import persian_digits
 from daftar.ledger import messages as ledger_msg
 from daftar.ledger.models import Transaction
 from daftar.offices.tests.factories import staff
+from daftar.runtime.models import IdempotencyRecord
 from daftar.runtime.scrub import scrub_text
 
 from .helpers import NOW, World, feedback_sms, link_of, record, world
@@ -160,7 +163,7 @@ def test_persian_digits_are_a_rating(token: str) -> None:
     assert feedback_rate(token=token, rating="۵").rating == 5
 
 
-@pytest.mark.parametrize("rating", [0, 6, -1, "abc", "", None, "4.5"])
+@pytest.mark.parametrize("rating", [0, 6, -1, "abc", "", None, "4.5", "1" * 5000, "05"])
 def test_a_rating_outside_one_to_five_changes_nothing(token: str, rating: Any) -> None:
     body = {"rating": rating} if rating is not None else {}
     response = api_rate(token, **body)
@@ -312,6 +315,22 @@ def test_a_month_with_too_few_ratings_shows_nothing_of_them(w: World, time_machi
     row = page[page.index('data-month="1405-9"') :][:400]
     assert "کمتر از ۳ نظر" in row and "۲" not in row  # not even how many
     assert "سریع و مؤدبانه" not in page and 'id="average">—<' in page
+    # nor through the links sent and the response rate
+    assert 'id="asked-count">۰<' in page and 'id="response">—<' in page
+
+
+def test_the_response_rate_counts_shown_months_only(w: World, time_machine: Any) -> None:
+    _rated(w, [(5, ""), (4, ""), (3, "")])
+    record(w.office, w.clerk, "09350009999")  # asked, never answered
+    time_machine.move_to(NOW + dt.timedelta(days=30), tick=False)
+    page = _figures(w)
+    assert 'id="asked-count">۴<' in page and 'id="response">۷۵٪<' in page
+
+
+def test_a_late_recorded_service_still_gets_a_weeks_link(w: World) -> None:
+    record(w.office, w.clerk, CITIZEN, performed_at="1405/09/01 10:00")  # two days back
+    row = FeedbackRequest.objects.get()
+    assert row.day == dt.date(2026, 11, 22) and row.valid_until == dt.date(2026, 12, 1)  # 1405/09/10
 
 
 def test_a_failing_question_leaves_the_service_recorded(w: World, monkeypatch: Any) -> None:
@@ -327,6 +346,7 @@ def test_a_failing_question_leaves_the_service_recorded(w: World, monkeypatch: A
 def test_the_link_never_reaches_the_logs() -> None:
     line = "GET /f/12-0123456789abcdef0123/ 200; POST /api/v1/feedback/12-0123456789abcdef0123 201"
     assert scrub_text(line) == "GET /f/[redacted]/ 200; POST /api/v1/feedback/[redacted] 201"
+    assert scrub_text("POST /desk/feedback/12/ 302") == "POST /desk/feedback/12/ 302"  # an id, no key
 
 
 def test_who_reads_the_offices_figures(w: World) -> None:
@@ -340,3 +360,23 @@ def test_who_reads_the_offices_figures(w: World) -> None:
     assert other.get(url).status_code == 404
     assert other.get("/offices/999999/satisfaction/").status_code == 404
     assert Client().get(url).status_code == 302  # to the login
+
+
+def test_a_retry_of_a_call_stored_before_the_keyed_hash_is_still_recognised(w: World) -> None:
+    client = APIClient()
+    client.force_authenticate(w.clerk)
+    body = {"service": "property_inquiry", "amount": 250_000, "payment_ref": "88001", "citizen_mobile": CITIZEN}
+    url = f"/api/v1/offices/{w.office.pk}/transactions"
+    first = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="retry-key-0001")
+    assert first.status_code == 201
+    record = IdempotencyRecord.objects.get()
+    assert CITIZEN not in record.request_hash
+    scope = f"services.transactions.{w.office.pk}"
+    plain = json.dumps([body, {}], sort_keys=True, ensure_ascii=False)
+    IdempotencyRecord.objects.filter(pk=record.pk).update(
+        request_hash=hashlib.sha256(f"{scope}\n{plain}".encode()).hexdigest()
+    )
+    again = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="retry-key-0001")
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    changed = client.post(url, {**body, "amount": 200_000}, format="json", HTTP_IDEMPOTENCY_KEY="retry-key-0001")
+    assert changed.status_code == 422
