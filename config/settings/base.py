@@ -516,7 +516,7 @@ FIGURES_MAX_DAYS = env.int("DAFTAR_FIGURES_MAX_DAYS", default=1830)
 FIGURES_COMPUTE_PER_ADDRESS_HOURLY = env.int("DAFTAR_FIGURES_COMPUTE_PER_ADDRESS_HOURLY", default=60)  # cache misses
 
 # The technical manager of an office (issue 22 §5): the ages P4 reports for Tehran, as (youngest,
-# oldest) on the day they are registered; a municipality with another rule sets its own.
+# oldest) on the day the birth date is given; one installation-wide setting.
 OFFICE_TECHNICAL_MANAGER_AGE = (
     env.int("DAFTAR_OFFICE_TECHNICAL_MANAGER_MIN_AGE", default=25),
     env.int("DAFTAR_OFFICE_TECHNICAL_MANAGER_MAX_AGE", default=55),

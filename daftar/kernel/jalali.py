@@ -130,6 +130,17 @@ def jalali_year_month(day: dt.date) -> tuple[int, int]:
     return j.year, j.month
 
 
+def jalali_age(born: dt.date, today: dt.date) -> int:
+    """Whole Jalali years from ``born`` to ``today``, as people count birthdays: one born on
+    Esfand 30 has theirs on Esfand 29 in a year without Esfand 30."""
+    b = jdatetime.date.fromgregorian(date=born)
+    t = jdatetime.date.fromgregorian(date=today)
+    birthday = (b.month, b.day)
+    if birthday == (12, 30) and not jdatetime.date(t.year, 1, 1).isleap():
+        birthday = (12, 29)
+    return t.year - b.year - ((t.month, t.day) < birthday)
+
+
 def jalali_month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     """The first and last Gregorian days of a Jalali month (Esfand has 29 or 30 days)."""
     first = jdatetime.date(year, month, 1)

@@ -54,8 +54,16 @@ class OfficeStaffInline(admin.TabularInline):
     model = OfficeStaff
     extra = 0
     raw_id_fields = ("user",)
-    fields = ("user", "role", "title", "active", "added_at")
-    readonly_fields = ("added_at",)
+    fields = ("user", "role", "title", "active", "added_at", "removed_at")
+    # the register is kept by the office's services (the technical manager's checks, the audit
+    # log, the dates); here it is read
+    readonly_fields = ("user", "role", "title", "active", "added_at", "removed_at")
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(HoursDirective)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
@@ -21,6 +22,7 @@ from rest_framework.views import APIView
 from daftar.accounts.api import ErrorSerializer
 from daftar.kernel.api import request_body
 from daftar.kernel.fields import jalali_twin
+from daftar.kernel.jalali import jalali_age
 from daftar.kernel.normalize import normalize_text
 from daftar.runtime.idempotency import idempotent
 
@@ -187,8 +189,9 @@ StaffSchema = inline_serializer(
         "degree": serializers.CharField(help_text="the technical manager's: associate, bachelor, master, doctorate"),
         "degree_display": serializers.CharField(),
         "field_of_study": serializers.CharField(),
-        "birth_date": serializers.DateField(allow_null=True),
+        "birth_date": serializers.DateField(allow_null=True, help_text="the technical manager's; to the manager only"),
         "birth_date_jalali": serializers.CharField(allow_null=True),
+        "age": serializers.IntegerField(allow_null=True, help_text="the technical manager's age in Jalali years"),
     },
 )
 
@@ -323,7 +326,9 @@ class OfficeHoursView(APIView):
         return Response(_hours_body(_fresh(access)))
 
 
-def staff_body(row: OfficeStaff) -> dict[str, Any]:
+def staff_body(row: OfficeStaff, *, manager: bool = True) -> dict[str, Any]:
+    """A member of the register; the birth date only for the office's manager (others: the age)."""
+    born = row.birth_date if manager else None
     return {
         "id": row.pk,
         "name": row.user.get_full_name(),
@@ -339,8 +344,9 @@ def staff_body(row: OfficeStaff) -> dict[str, Any]:
         "degree": row.degree,
         "degree_display": row.get_degree_display() if row.degree else "",
         "field_of_study": row.field_of_study,
-        "birth_date": row.birth_date,
-        "birth_date_jalali": jalali_twin(row.birth_date) if row.birth_date else None,
+        "birth_date": born,
+        "birth_date_jalali": jalali_twin(born) if born else None,
+        "age": jalali_age(row.birth_date, timezone.localdate()) if row.birth_date else None,
     }
 
 
@@ -361,7 +367,7 @@ class OfficeStaffView(APIView):
         rows = OfficeStaff.objects.filter(office=access.office).select_related("user")
         if request.query_params.get("all") not in ("1", "true"):
             rows = rows.filter(active=True)
-        return Response([staff_body(r) for r in rows])
+        return Response([staff_body(r, manager=access.is_manager) for r in rows])
 
     @extend_schema(
         operation_id="offices_staff_add",

@@ -122,8 +122,9 @@ class OfficeStaff(models.Model):
     """A person working at an office, the office's staff register (issue 22 §5): the manager
     (the licence holder or whom they appoint), the technical manager (مدیر فنی, P4: one at a
     time, with their degree, field and birth date) or a clerk. Office pages and office API
-    endpoints are reachable only through an active row here; a member who leaves keeps their
-    row (``active`` off, ``removed_at``), and every change is in the audit log."""
+    endpoints are reachable only through an active row here. A row is one period of work: a
+    member who leaves keeps it (``active`` off, ``removed_at``), one who comes back gets a new
+    one, and every change is in the audit log."""
 
     office = models.ForeignKey(Office, verbose_name="دفتر", related_name="staff", on_delete=models.CASCADE)
     user = models.ForeignKey(
@@ -143,11 +144,19 @@ class OfficeStaff(models.Model):
         verbose_name = "کارکن دفتر"
         verbose_name_plural = "کارکنان دفتر"
         constraints = [
-            models.UniqueConstraint(fields=["office", "user"], name="officestaff_unique"),
+            # one row per period of work: a member who comes back gets a new row, the old one
+            # keeps its dates and role
+            models.UniqueConstraint(
+                fields=["office", "user"],
+                condition=models.Q(active=True),
+                name="officestaff_unique",
+                violation_error_message="این شخص هم‌اکنون کارکن این دفتر است.",
+            ),
             models.UniqueConstraint(
                 fields=["office"],
                 condition=models.Q(role="technical", active=True),
                 name="officestaff_one_technical_manager",
+                violation_error_message="این دفتر مدیر فنی دارد؛ نخست مدیر فنی کنونی را بردارید.",
             ),
         ]
 

@@ -23,14 +23,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from daftar.accounts.services import user_get_or_create
 from daftar.audit.services import audit_record
 from daftar.kernel import events
 from daftar.kernel.errors import ApplicationError
-from daftar.kernel.jalali import parse_date, to_jalali
+from daftar.kernel.jalali import jalali_age, parse_date, to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.kernel.validators import normalize_mobile
 from daftar.municipalities.models import District, Municipality
@@ -289,7 +289,7 @@ def _counters_free(office: Office, counters: int) -> None:
 
 
 def qualifications(
-    *, role: str, degree: object = "", field_of_study: object = "", birth_date: object = ""
+    *, role: str, degree: object = "", field_of_study: object = "", birth_date: object = "", known: Any = None
 ) -> dict[str, Any]:
     """The technical manager's degree, field and birth date, checked (P4: a related degree, aged
     ``OFFICE_TECHNICAL_MANAGER_AGE`` today); empty for another role, which keeps none."""
@@ -303,21 +303,24 @@ def qualifications(
     field_text = normalize_text(str(field_of_study or "")).strip()
     if len(field_text) < 3:
         raise _invalid(msg.FIELD_REQUIRED, "field_of_study")
+    if len(field_text) > 120:
+        raise _invalid(msg.FIELD_TOO_LONG, "field_of_study")
     if not str(birth_date or "").strip():
         raise _invalid(msg.BIRTH_DATE_REQUIRED, "birth_date")
     try:
         born = parse_date(birth_date)
     except ValidationError:
         raise _invalid(msg.BIRTH_DATE_INVALID, "birth_date") from None
-    today = timezone.localdate()
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    age = jalali_age(born, timezone.localdate())
     youngest, oldest = settings.OFFICE_TECHNICAL_MANAGER_AGE
-    if not youngest <= age <= oldest:
+    # checked when the date is given: correcting the field of a manager who has since grown older
+    # than the range is still possible
+    if born != known and not youngest <= age <= oldest:
         message = msg.TECHNICAL_AGE.format(
             min=persian_digits(youngest), max=persian_digits(oldest), age=persian_digits(max(age, 0))
         )
         raise _invalid(message, "birth_date")
-    return {"degree": degree_text, "field_of_study": field_text[:120], "birth_date": born}
+    return {"degree": degree_text, "field_of_study": field_text, "birth_date": born}
 
 
 def _one_technical(office: Office, keep: OfficeStaff | None = None) -> None:
@@ -358,18 +361,17 @@ def staff_add(
         if role == StaffRole.TECHNICAL:
             _one_technical(office)
         user, _created = user_get_or_create(mobile=number, actor=actor)
-        row = OfficeStaff.objects.select_for_update().filter(office=office, user=user).first()
-        if row is not None and row.active:
+        if OfficeStaff.objects.filter(office=office, user=user, active=True).exists():
             raise ApplicationError(
                 msg.STAFF_EXISTS, code="staff_exists", status=409, fields={"mobile": [msg.STAFF_EXISTS]}
             )
-        if row is None:
-            row = OfficeStaff.objects.create(office=office, user=user, role=role, title=title, **qualified)
-        else:
-            row.role, row.title, row.active, row.added_at, row.removed_at = role, title, True, timezone.now(), None
-            for name, value in qualified.items():
-                setattr(row, name, value)
-            row.save(update_fields=["role", "title", "active", "added_at", "removed_at", *qualified])
+        try:
+            with transaction.atomic():  # a new period of work; the constraints back the checks above
+                row = OfficeStaff.objects.create(office=office, user=user, role=role, title=title, **qualified)
+        except IntegrityError:
+            raise ApplicationError(
+                msg.STAFF_EXISTS, code="staff_exists", status=409, fields={"mobile": [msg.STAFF_EXISTS]}
+            ) from None
         audit_record(
             actor=actor,
             action="office.staff_add",
@@ -381,7 +383,12 @@ def staff_add(
 
 
 def _qualified_data(qualified: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in qualified.items() if v}
+    """What the audit entry keeps of the qualifications: the age, not the birth date (the chain
+    is never erased)."""
+    out = {k: v for k, v in qualified.items() if v and k != "birth_date"}
+    if qualified.get("birth_date"):
+        out["age"] = jalali_age(qualified["birth_date"], timezone.localdate())
+    return out
 
 
 def _staff_pk(staff_id: int | str) -> int:
@@ -394,7 +401,8 @@ def _staff_pk(staff_id: int | str) -> int:
 def staff_qualify(
     *, office: Office, staff_id: int | str, degree: object, field_of_study: object, birth_date: object, actor: Any
 ) -> OfficeStaff:
-    """The manager corrects the technical manager's degree, field or birth date (audited)."""
+    """The manager corrects the technical manager's degree, field and birth date, all three given
+    (audited); an unchanged birth date is not checked against the ages again."""
     _require_manager(office, actor)
     pk = _staff_pk(staff_id)
     with transaction.atomic():
@@ -405,7 +413,9 @@ def staff_qualify(
             raise ApplicationError(
                 msg.NOT_TECHNICAL, code="not_technical", status=409, fields={"staff": [msg.NOT_TECHNICAL]}
             )
-        qualified = qualifications(role=row.role, degree=degree, field_of_study=field_of_study, birth_date=birth_date)
+        qualified = qualifications(
+            role=row.role, degree=degree, field_of_study=field_of_study, birth_date=birth_date, known=row.birth_date
+        )
         for name, value in qualified.items():
             setattr(row, name, value)
         row.save(update_fields=list(qualified))

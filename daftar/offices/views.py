@@ -34,7 +34,7 @@ from daftar.catalogue.forms import errors_to_form
 from daftar.catalogue.models import Service
 from daftar.catalogue.tariffs import tariff_table
 from daftar.kernel.errors import ApplicationError
-from daftar.kernel.jalali import to_jalali
+from daftar.kernel.jalali import jalali_age, to_jalali
 from daftar.kernel.normalize import persian_digits
 from daftar.municipalities.models import District
 from daftar.municipalities.workdays import TEHRAN
@@ -282,10 +282,11 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "office": access.office,
         "access": access,
-        "current": [(r, _age(r.birth_date, today)) for r in rows if r.active],
+        "current": [(r, jalali_age(r.birth_date, today) if r.birth_date else None) for r in rows if r.active],
         "former": sorted((r for r in rows if not r.active), key=lambda r: r.removed_at or r.added_at, reverse=True),
         "history": history,
         "ages": "–".join(persian_digits(a) for a in settings.OFFICE_TECHNICAL_MANAGER_AGE),
+        "history_rows": HISTORY_ROWS,
     }
     return render(request, "offices/register.html", context)
 
@@ -301,12 +302,6 @@ def _person(user: Any) -> str:
     if user is None:
         return "—"
     return user.get_full_name() or persian_digits(user.mobile)
-
-
-def _age(born: dt.date | None, today: dt.date) -> int | None:
-    if born is None:
-        return None
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 @login_required

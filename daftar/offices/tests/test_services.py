@@ -151,7 +151,9 @@ def test_staff_add_by_mobile_creates_the_account_and_remove_keeps_the_last_manag
     assert not OfficeStaff.objects.get(pk=clerk.pk).active
     # a former clerk comes back as a manager; then the first manager may leave
     again = staff_add(office=office, mobile="09123456789", role="manager", actor=manager)
-    assert again.pk == clerk.pk and again.active and again.role == "manager"
+    assert again.pk != clerk.pk and again.active and again.role == "manager"  # a new period of work
+    former = OfficeStaff.objects.get(pk=clerk.pk)
+    assert not former.active and former.role == "clerk" and former.removed_at is not None
     staff_remove(office=office, staff_id=only.pk, actor=manager)
     assert refused(staff_remove, office=office, staff_id="abc", actor=again.user).message == msg.STAFF_NOT_FOUND
     actions = list(AuditEntry.objects.filter(action__startswith="office.staff").values_list("action", flat=True))

@@ -52,7 +52,9 @@ def test_a_technical_manager_is_registered_with_their_qualifications(office: Any
     row = add_technical(office, manager)
     assert (row.degree, row.field_of_study, row.birth_date) == ("bachelor", "مهندسی کامپیوتر", dt.date(1986, 7, 11))
     entry = AuditEntry.objects.get(action="office.staff_add", data__role="technical")
-    assert entry.actor == manager and entry.data["degree"] == "bachelor" and entry.data["birth_date"] == "1986-07-11"
+    # the age, not the birth date: the audit chain is never erased
+    assert entry.actor == manager and entry.data["degree"] == "bachelor" and entry.data["age"] == 40
+    assert "birth_date" not in entry.data
 
 
 @pytest.mark.parametrize(
@@ -116,9 +118,43 @@ def test_a_former_member_stays_in_the_register_with_their_dates(office: Any, man
     assert "مدیر فنی · از ۱۴۰۵/۰۹/۰۳ تا ۱۴۰۵/۱۰/۰۳" in former
     history = page[page.index('id="staff-history"') :]
     assert history.index("کنار رفت") < history.index("افزوده شد")  # newest first
-    # coming back clears the date they left
-    again = add_technical(office, manager)
-    assert again.pk == row.pk and again.active and again.removed_at is None
+    # coming back is a new period: the first keeps its dates and role
+    again = staff_add(office=office, mobile=TECH, role="clerk", actor=manager)
+    assert again.pk != row.pk and again.active and again.removed_at is None
+    row.refresh_from_db()
+    assert row.role == "technical" and row.removed_at == NOW + dt.timedelta(days=30)
+    with pytest.raises(ApplicationError) as caught:  # but never two periods at once
+        staff_add(office=office, mobile=TECH, role="clerk", actor=manager)
+    assert caught.value.status_code == 409 and caught.value.message == msg.STAFF_EXISTS
+
+
+def test_a_field_of_study_too_long_is_refused_not_cut(office: Any, manager: Any) -> None:
+    with pytest.raises(ApplicationError) as caught:
+        add_technical(office, manager, field_of_study="ر" * 121)
+    assert caught.value.fields == {"field_of_study": [msg.FIELD_TOO_LONG]}
+
+
+def test_an_older_manager_s_field_can_still_be_corrected(office: Any, manager: Any, time_machine: Any) -> None:
+    row = add_technical(office, manager, birth_date="1972-01-01")  # 54
+    time_machine.move_to(NOW + dt.timedelta(days=800), tick=False)  # 56 now
+    changed = staff_qualify(
+        office=office,
+        staff_id=row.pk,
+        degree="bachelor",
+        field_of_study="شهرسازی",
+        birth_date="1972-01-01",
+        actor=manager,
+    )
+    assert changed.field_of_study == "شهرسازی"
+    with pytest.raises(ApplicationError):  # a new date is checked again
+        staff_qualify(
+            office=office,
+            staff_id=row.pk,
+            degree="bachelor",
+            field_of_study="شهرسازی",
+            birth_date="1971-01-01",
+            actor=manager,
+        )
 
 
 def test_the_manager_corrects_the_qualifications(office: Any, manager: Any) -> None:
@@ -164,6 +200,11 @@ def test_the_api_lists_the_register_and_corrects_it(office: Any, manager: Any) -
     register = api.get(f"/api/v1/offices/{office.pk}/staff?all=1").json()
     former = next(r for r in register if r["id"] == body["id"])
     assert former["active"] is False and former["removed_at"] is not None
+    assert former["birth_date"] == "1986-07-11" and former["age"] == 40
+    # a reader of the register gets the age, not the birth date
+    readers = client_for(municipal(office.municipality, "supervisor")).get(f"/api/v1/offices/{office.pk}/staff?all=1")
+    seen = next(r for r in readers.json() if r["id"] == body["id"])
+    assert seen["birth_date"] is None and seen["birth_date_jalali"] is None and seen["age"] == 40
 
 
 def test_who_reads_the_register(office: Any, manager: Any) -> None:
