@@ -5,9 +5,11 @@ change audited and shown, and who reads the register."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 
 from daftar.appointments.models import AppointmentStatus
@@ -229,3 +231,19 @@ def test_a_technical_manager_marks_appointments(office: Any, manager: Any) -> No
         office=office, start=NOW - dt.timedelta(minutes=30), end=NOW - dt.timedelta(minutes=10)
     )
     assert appointment_mark(appointment=appointment, status="done", actor=technical).status == AppointmentStatus.DONE
+
+
+def test_members_removed_before_the_register_get_their_date_from_the_audit_log(
+    office: Any, manager: Any, time_machine: Any
+) -> None:
+    clerk = staff_add(office=office, mobile="09127770009", role="clerk", actor=manager)
+    never_logged = staff_add(office=office, mobile="09127770008", role="clerk", actor=manager)
+    time_machine.move_to(NOW + dt.timedelta(days=3), tick=False)
+    staff_remove(office=office, staff_id=clerk.pk, actor=manager)
+    # as rows were before the register: inactive, no date; one removed without an audit entry
+    OfficeStaff.objects.filter(pk=clerk.pk).update(removed_at=None)
+    OfficeStaff.objects.filter(pk=never_logged.pk).update(active=False, removed_at=None)
+    backfill = importlib.import_module("daftar.offices.migrations.0005_staff_removed_at_backfill").backfill
+    backfill(django_apps, None)
+    assert OfficeStaff.objects.get(pk=clerk.pk).removed_at == NOW + dt.timedelta(days=3)
+    assert OfficeStaff.objects.get(pk=never_logged.pk).removed_at is None
