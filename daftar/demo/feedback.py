@@ -11,11 +11,12 @@ import datetime as dt
 import secrets
 
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from daftar.catalogue.models import Service
 from daftar.feedback.models import FeedbackRequest, FeedbackStatus, Source
 from daftar.feedback.moderation import reasons
+from daftar.feedback.selectors import months_before
+from daftar.feedback.services import keyed
 from daftar.feedback.workflow import FEEDBACK
 from daftar.kernel.jalali import jalali_month_bounds, jalali_year_month
 from daftar.municipalities.workdays import TEHRAN
@@ -42,15 +43,6 @@ UNANSWERED = 4  # links sent that nobody used before they expired
 MONTHS = 3
 
 
-def _months_before(today: dt.date) -> list[tuple[int, int]]:
-    year, month = jalali_year_month(today)
-    out = []
-    for _ in range(MONTHS):
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-        out.append((year, month))
-    return list(reversed(out))  # oldest first
-
-
 def _row(office: Office, service: Service, n: int, day: dt.date, source: str) -> FeedbackRequest:
     sent_on = dt.datetime.combine(day, dt.time(), tzinfo=TEHRAN)
     return FeedbackRequest(
@@ -58,8 +50,8 @@ def _row(office: Office, service: Service, n: int, day: dt.date, source: str) ->
         municipality_id=office.municipality_id,
         service=service,
         source=source,
-        source_key=salted_hmac("daftar.feedback.source", f"demo:{office.pk}:{n}").hexdigest(),
-        recipient_key=salted_hmac("daftar.feedback.recipient", f"{office.pk}:{day.isoformat()}:demo:{n}").hexdigest(),
+        source_key=keyed("source", f"demo:{office.pk}:{n}"),
+        recipient_key=keyed("recipient", f"{office.pk}:{day.isoformat()}:demo:{n}"),
         day=day,
         nonce=secrets.token_hex(16),
         created_at=sent_on,
@@ -74,7 +66,7 @@ def demo_feedback_load(office: Office) -> None:
     if service is None:
         return
     rows = []
-    months = _months_before(timezone.localdate())
+    months = list(reversed(months_before(timezone.localdate(), MONTHS)))  # oldest first
     for n, (rating, comment) in enumerate(RATINGS):
         first, _last = jalali_month_bounds(*months[n // len(DAYS)])
         day = first + dt.timedelta(days=DAYS[n % len(DAYS)] - 1)

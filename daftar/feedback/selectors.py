@@ -36,7 +36,7 @@ def min_group() -> int:
     return max(1, int(settings.FEEDBACK_MIN_GROUP))
 
 
-def _months_back(today: dt.date, count: int) -> list[tuple[int, int]]:
+def months_before(today: dt.date, count: int) -> list[tuple[int, int]]:
     """The ``count`` Jalali months before today's, newest first (today's has not ended)."""
     year, month = jalali_year_month(today)
     year, month = (year - 1, 12) if month == 1 else (year, month - 1)
@@ -102,7 +102,7 @@ class Satisfaction:
 
 
 def office_satisfaction(office: Office, *, today: dt.date, months: int = MONTHS) -> Satisfaction:
-    keys = _months_back(today, months)
+    keys = months_before(today, months)
     by_key = {key: Month(*key) for key in keys}
     oldest = keys[-1]
     rows = FeedbackRequest.objects.filter(office=office, status__in=RATED_STATES, jyear__gte=oldest[0])

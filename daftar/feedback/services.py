@@ -49,7 +49,7 @@ COMMENT_MAX = 1000
 RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
 
 
-def _key(kind: str, value: str) -> str:
+def keyed(kind: str, value: str) -> str:
     """A keyed hash that names a source or a recipient without revealing it."""
     return salted_hmac(f"daftar.feedback.{kind}", value, algorithm="sha256").hexdigest()
 
@@ -85,9 +85,9 @@ def feedback_request_create(
     if not settings.FEEDBACK_ENABLED or not mobile or _is_office_person(office, mobile):
         return None
     day = moment.astimezone(TEHRAN).date()
-    source_key = _key("source", f"{source}:{source_id}")
+    source_key = keyed("source", f"{source}:{source_id}")
     # per office and day: the same citizen gets unrelated keys elsewhere (no profile across offices)
-    recipient_key = _key("recipient", f"{office.pk}:{day.isoformat()}:{mobile}")
+    recipient_key = keyed("recipient", f"{office.pk}:{day.isoformat()}:{mobile}")
     if (
         FeedbackRequest.objects.filter(source_key=source_key).exists()
         or FeedbackRequest.objects.filter(office=office, recipient_key=recipient_key, day=day).exists()
@@ -186,10 +186,13 @@ def _keep_rating(row: FeedbackRequest, actor: Any, data: dict[str, Any]) -> None
     row.jyear, row.jmonth = jalali_year_month(rated_on)
 
 
-def feedback_rate(*, token: object, rating: object, comment: object = "") -> FeedbackRequest:
+def feedback_rate(
+    *, token: object, rating: object, comment: object = "", found: FeedbackRequest | None = None
+) -> FeedbackRequest:
     """The citizen rates the service once through the link (no login). A comment held for
     review (``moderation.reasons``) leaves the request ``flagged``; its rating counts anyway."""
-    found = find_by_token(token)  # the link first: an unknown one is 404 whatever the body
+    if found is None:  # the page has looked the link up already
+        found = find_by_token(token)  # the link first: an unknown one is 404 whatever the body
     value = parse_rating(rating)
     text = parse_comment(comment)
     with transaction.atomic():

@@ -42,7 +42,7 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "feedback/rate.html", context)
     comment = request.POST.get("comment", "")
     try:
-        row = feedback_rate(token=token, rating=request.POST.get("rating"), comment=comment)
+        row = feedback_rate(token=token, rating=request.POST.get("rating"), comment=comment, found=row)
     except ApplicationError as exc:
         if exc.status_code == 404:
             return render(request, "feedback/link_unknown.html", {"message": msg.LINK_UNKNOWN}, status=404)
