@@ -28,8 +28,9 @@ from daftar.notifications.services import sms_text
 
 pytestmark = pytest.mark.django_db
 
-# An id such as S9.1, S12 or P6; not a part of a tracking or booking code («ABCD-EFGH-P7»).
-ID_PATTERN = re.compile(r"(?<![A-Za-z0-9-])[SP]\d+(\.\d+)*(?![A-Za-z0-9-])")
+# An id such as S9.1, S12 or P6; not a part of a tracking or booking code («ABCD-EFGH-P7»), also
+# when the code is shown in Persian digits («۴AS۹۲-…»: a Persian digit is a digit on either side).
+ID_PATTERN = re.compile(r"(?<![A-Za-z\d-])[SP]\d+(\.\d+)*(?![A-Za-z\d-])")
 LATIN_DIGIT = re.compile(r"[0-9]")
 
 
