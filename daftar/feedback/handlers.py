@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from daftar.appointments.events import AppointmentKept
+from daftar.hall.events import TicketServed
 from daftar.kernel.events import subscribe
 from daftar.ledger.events import ServiceRecorded
 
@@ -63,6 +64,24 @@ def appointment_kept(event: AppointmentKept) -> None:
     )
 
 
+def ticket_served(event: TicketServed) -> None:
+    """A walk-in citizen served from the hall queue who left their number is asked (once a day
+    per office: the clerk recording the same service with the number asks nobody twice)."""
+    ticket = event.ticket
+    if not event.citizen_mobile:
+        return
+    _ask(
+        office=ticket.office,
+        service=ticket.service,
+        source=Source.SERVICE,
+        source_id=f"ticket-{ticket.pk}",
+        mobile=event.citizen_mobile,
+        recipient=None,
+        moment=ticket.finished_at or timezone.now(),
+    )
+
+
 def connect() -> None:
     subscribe(ServiceRecorded, service_recorded)
     subscribe(AppointmentKept, appointment_kept)
+    subscribe(TicketServed, ticket_served)

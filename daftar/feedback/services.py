@@ -78,7 +78,7 @@ def _is_office_person(office: Office, mobile: str) -> bool:
 
 
 def feedback_request_create(
-    *, office: Office, service: Any, source: str, source_id: int, mobile: str, recipient: Any, moment: dt.datetime
+    *, office: Office, service: Any, source: str, source_id: int | str, mobile: str, recipient: Any, moment: dt.datetime
 ) -> FeedbackRequest | None:
     """Ask the citizen ``mobile`` (``recipient``, their account if known) how the service was.
     Call inside the transaction that recorded the service; ``None`` where nobody is asked."""

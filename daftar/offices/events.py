@@ -28,3 +28,13 @@ class CountersInUse:
 
     office: Any
     above: int
+
+
+@dataclass(frozen=True)
+class CrowdWanted:
+    """How crowded ``offices`` are at ``now`` (issue 22 §4: the finder shows each open office's
+    wait and sorts by it). The hall queue's app answers ``{office_id: crowd}``, a crowd having
+    ``waiting`` (people) and ``wait_minutes`` (the estimate for a walk-in taking a ticket now)."""
+
+    offices: list[Any]
+    now: dt.datetime

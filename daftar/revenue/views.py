@@ -19,8 +19,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from daftar.hall.selectors import DayStats, queue_stats
 from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.kernel.normalize import persian_digits
 from daftar.kernel.tabular import table_response
@@ -28,6 +30,7 @@ from daftar.ledger import messages as ledger_msg
 from daftar.ledger.costs import cost_add, cost_body, cost_delete, costs_list, rials
 from daftar.ledger.months import Month, current_month, month_range
 from daftar.municipalities.models import District
+from daftar.municipalities.workdays import TEHRAN
 from daftar.runtime.ratelimit import client_address
 
 from . import messages as msg
@@ -123,8 +126,16 @@ def _render_office(
         "cost_form": cost_form,
         "first": report["from"]["label"],
         "last": report["to"]["label"],
+        "queue_today": _queue_today(office),
     }
     return render(request, "revenue/office_revenue.html", context, status=status)
+
+
+def _queue_today(office: Any) -> DayStats:
+    """The hall queue's figures of today (issue 22 §3), beside the money."""
+    today = timezone.now().astimezone(TEHRAN).date()
+    found = queue_stats(office, today, today)
+    return found[0] if found else DayStats(today)
 
 
 @login_required
