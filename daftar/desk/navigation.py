@@ -92,6 +92,7 @@ STAFF_GROUPS = (
             Entry("گزارش‌های شش‌ماهه", "supervisor:reports", _roles(Role.SUPERVISOR)),
             Entry("بازدیدهای نظارتی", "supervisor:visits", _roles(Role.SUPERVISOR)),
             Entry("کارنامهٔ دفاتر", "supervisor:offices", _roles(Role.SUPERVISOR)),
+            Entry("رتبه‌بندی دفاتر", "scorecard:ranking", _roles(Role.SUPERVISOR)),  # issue 22 §2
             Entry("شکایت‌ها", "complaints:desk", _roles(Role.SUPERVISOR)),  # issue 21 §3
             Entry("نظرهای نگه‌داشته", "feedback:held", _roles(Role.SUPERVISOR)),  # issue 22 §1
             Entry("گزارش درآمد دفاتر", "reports:revenue", _roles(Role.SUPERVISOR)),

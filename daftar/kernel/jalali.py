@@ -151,3 +151,24 @@ def jalali_month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
 def jalali_month_label(year: int, month: int) -> str:
     """«آبان ۱۴۰۵»."""
     return f"{JALALI_MONTHS[month - 1]} {persian_digits(year)}"
+
+
+_PERIOD_NAMES = {
+    "H": {1: "نیمهٔ نخست", 2: "نیمهٔ دوم"},
+    "Q": {1: "بهار", 2: "تابستان", 3: "پاییز", 4: "زمستان"},
+}
+
+
+def jalali_period_label(key: str) -> str:
+    """«نیمهٔ نخست ۱۴۰۵» for ``1405-H1``, «بهار ۱۴۰۵» for ``1405-Q1``, «سال ۱۴۰۵» for ``1405-Y``
+    (a key of another shape is returned as it is)."""
+    year, _, part = str(key).upper().partition("-")
+    if not year.isdigit():
+        return str(key)
+    if part == "Y":
+        return f"سال {persian_digits(year)}"
+    names = _PERIOD_NAMES.get(part[:1], {})
+    number = int(part[1:]) if part[1:].isdigit() else 0
+    if number not in names:
+        return str(key)
+    return f"{names[number]} {persian_digits(year)}"

@@ -15,6 +15,7 @@ class OfficesConfig(AppConfig):
         "office.closure_add": "اعلام تعطیلی دفتر",
         "office.closure_remove": "حذف تعطیلی دفتر",
         "office.hours_outside_directive": "اعلام ناسازگاری ساعات کار دفتر با دستورالعمل تازهٔ شهرداری",
+        "office.standing_publish": "انتشار رده و رتبهٔ دفاتر از کارنامهٔ دوره",
     }
 
     def ready(self) -> None:

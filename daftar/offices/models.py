@@ -84,12 +84,26 @@ class Office(models.Model):
     equipment = models.JSONField("تجهیزات", default=list, blank=True)  # S11.3
     active = models.BooleanField("فعال", default=True)
     created_at = models.DateTimeField("تاریخ ایجاد", default=timezone.now)
+    # The published standing of the last computed period (issue 22 §2; ``daftar.scorecard``
+    # computes it, ``services.office_standing_publish`` writes it): kept on the office so that the
+    # office page and the finder show and sort by it without reading the scorecards (decision 0052).
+    standing_rank = models.PositiveIntegerField("رتبه در شهرداری", null=True, blank=True, editable=False)
+    standing_band = models.CharField("کد رده", max_length=20, blank=True, editable=False)
+    standing_band_label = models.CharField("رده", max_length=40, blank=True, editable=False)
+    standing_score = models.DecimalField(
+        "امتیاز کارنامه", max_digits=4, decimal_places=1, null=True, blank=True, editable=False
+    )
+    standing_period = models.CharField("دورهٔ کارنامه", max_length=8, blank=True, editable=False)
+    standing_ranked = models.PositiveIntegerField("شمار دفاتر رتبه‌بندی‌شده", default=0, editable=False)
 
     class Meta:
         ordering = ["municipality", "district__number", "name", "pk"]
         verbose_name = "دفتر خدمات"
         verbose_name_plural = "دفاتر خدمات"
-        indexes = [models.Index(fields=["municipality", "district", "active"], name="office_finder")]
+        indexes = [
+            models.Index(fields=["municipality", "district", "active"], name="office_finder"),
+            models.Index(fields=["municipality", "standing_rank"], name="office_standing_rank"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(counters__gte=1), name="office_counters_positive"),
         ]

@@ -18,7 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -601,3 +603,58 @@ def closure_remove(*, office: Office, closure_id: int | str, actor: Any) -> None
             data={"date": closure.date.isoformat(), "reason": closure.reason},
         )
         closure.delete()
+
+
+# --- the published standing (issue 22 §2) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One office's standing in a period, as ``daftar.scorecard`` computed it: its rank among the
+    ``ranked`` offices of its municipality (``None``: not ranked), its band and its score."""
+
+    rank: int | None
+    band: str
+    band_label: str
+    score: Decimal | None
+    ranked: int
+
+
+STANDING_FIELDS = [
+    "standing_rank",
+    "standing_band",
+    "standing_band_label",
+    "standing_score",
+    "standing_period",
+    "standing_ranked",
+]
+
+
+def office_standing_publish(
+    *, municipality: Municipality, period: str, standings: Mapping[int, Standing], actor: Any
+) -> int:
+    """Publish ``period``'s standing on every office of ``municipality`` (the office page and the
+    finder read these fields): the active offices in ``standings`` get theirs, the others are
+    cleared (not ranked in that period; an inactive office would otherwise show an older rank
+    again once reactivated). One ``UPDATE`` for all, audited; returns how many offices now show
+    a rank. Called by the scorecard's computation (``actor``: who asked for it, ``None`` for the
+    system), which decides who may; inside its transaction."""
+    offices = list(Office.objects.filter(municipality=municipality).order_by("pk"))
+    for office in offices:
+        found = standings.get(office.pk) if office.active else None
+        office.standing_rank = found.rank if found else None
+        office.standing_band = found.band if found else ""
+        office.standing_band_label = found.band_label if found else ""
+        office.standing_score = found.score if found else None
+        office.standing_period = period if found else ""
+        office.standing_ranked = found.ranked if found else 0
+    with transaction.atomic():
+        Office.objects.bulk_update(offices, STANDING_FIELDS, batch_size=500)
+        ranked = sum(1 for office in offices if office.standing_rank is not None)
+        audit_record(
+            actor=actor,
+            action="office.standing_publish",
+            municipality=municipality,
+            data={"period": period, "offices": len(offices), "ranked": ranked},
+        )
+    return ranked

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django import template
 
-from daftar.kernel.jalali import to_jalali
+from daftar.kernel.jalali import jalali_period_label, to_jalali
 from daftar.kernel.normalize import number_in_words, persian_digits, persian_filesize, persian_grouped, persian_number
 
 register = template.Library()
@@ -16,6 +16,12 @@ register = template.Library()
 def jalali(value: dt.date | dt.datetime | None, arg: str = "") -> str:
     """Jalali date with Persian digits; ``|jalali:"time"`` adds the Tehran time."""
     return to_jalali(value, with_time=(arg == "time"))
+
+
+@register.filter
+def period_label(value: object) -> str:
+    """A period's key as people read it: ``1405-H1`` → «نیمهٔ نخست ۱۴۰۵» (issue 22 §2)."""
+    return jalali_period_label(str(value or ""))
 
 
 @register.filter
