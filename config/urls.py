@@ -33,6 +33,8 @@ api_v1 = [
     path("", include("daftar.complaints.api_urls")),  # issue 21 §3
     path("", include("daftar.figures.api_urls")),  # public figures (issue 21 §5)
     path("", include("daftar.feedback.api_urls")),  # citizens' ratings (issue 22 §1)
+    path("", include("daftar.hall.api_urls")),  # the walk-in queue (issue 22 §3)
+    path("", include("daftar.scorecard.api_urls")),  # office scorecards (issue 22 §2)
 ]
 
 urlpatterns = [
@@ -55,6 +57,8 @@ urlpatterns = [
     path("", include("daftar.supervision.urls")),  # the holder's notices and reports
     path("", include("daftar.complaints.urls")),  # issue 21 §3: complaints and the supervisors' inbox
     path("", include("daftar.feedback.urls")),  # issue 22 §1: the SMS link, the office's figures, held comments
+    path("", include("daftar.hall.urls")),  # issue 22 §3: the counters, the kiosk, the hall display, a ticket's page
+    path("", include("daftar.scorecard.urls")),  # issue 22 §2: an office's scorecard, the supervisor's ranking
     path("figures/", include("daftar.figures.urls")),  # public figures per municipality (issue 21 §5)
     # the municipal staff's desk (issue 18): one namespace per role
     path("desk/authority/", include("daftar.desk.authority.urls")),

@@ -200,6 +200,23 @@ MATRIX: dict[tuple[str, str], Row] = {
     # --- citizens' feedback (issue 22 §1): the SMS link is the key, no login; an empty rating is a
     # Persian 400 for everyone, with nothing recorded (the link stays unused for the next actor)
     ("POST", "/api/v1/feedback/{token}"): Row(cells(public=True), body=lambda w: {}),
+    # --- the hall queue (issue 22 §3): the office's staff give tickets and work the counters;
+    # its municipal readers see it but may not (403); the queue and a ticket's page are public.
+    # The office may be closed while this runs: a 409 «closed» still shows the office was reached.
+    ("POST", "/api/v1/offices/{pk}/tickets"): Row(
+        cells(ok=OFFICE_STAFF, forbid=OFFICE_READERS), pk="office", body=lambda w: {"service": "property_inquiry"}
+    ),
+    ("GET", "/api/v1/offices/{pk}/queue"): Row(cells(public=True), pk="office"),
+    ("POST", "/api/v1/offices/{pk}/queue/call"): Row(
+        cells(ok=OFFICE_STAFF, forbid=OFFICE_READERS), pk="office", body=lambda w: {"counter": 1}
+    ),
+    ("POST", "/api/v1/offices/{pk}/tickets/{number}/transitions"): Row(
+        cells(ok=OFFICE_STAFF, forbid=OFFICE_READERS),
+        pk="office",
+        params=(("number", "ticket_number"),),
+        body=lambda w: {"action": "cancel"},
+    ),
+    ("GET", "/api/v1/tickets/{token}"): Row(cells(public=True), params=(("token", "ticket_token"),)),
     # --- complaints (issue 21 §3): the complainant and the municipality's supervisors -----------
     ("GET", "/api/v1/complaints/{code}"): Row(cells(ok="owner supervisor"), params=(("code", "complaint"),)),
     ("POST", "/api/v1/complaints/{code}/answer"): Row(
@@ -298,6 +315,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("DELETE", "/api/v1/offices/{pk}/costs/{cost_id}"): Row(MANAGER_ONLY, pk="office", params=(("cost_id", "cost"),)),
     ("GET", "/api/v1/offices/{pk}/revenue"): Row(MANAGER_AND_READERS, pk="office"),
+    # the office's scorecard (issue 22 §2): its manager (and technical manager) and its readers
+    ("GET", "/api/v1/offices/{pk}/scorecard"): Row(MANAGER_AND_READERS, pk="office"),
     # --- appointments: the citizen's own; the office's staff mark them --------------------------
     ("GET", "/api/v1/offices/{pk}/appointments"): Row(
         cells(ok=OFFICE_STAFF, forbid=OFFICE_READERS), pk="office", query="?date={slot_day}"

@@ -200,7 +200,18 @@ def build_world() -> World:
     _office(w, licence, staff[Role.OFFICE_CLERK.value])
     _revision(w, staff[Role.MUNICIPALITY_ADMIN.value])
     _calendar(w, staff[Role.MUNICIPALITY_ADMIN.value])
+    _scorecard(w)
     return w
+
+
+def _scorecard(w: World) -> None:
+    """Tehran's offices, the world's among them, computed for the last ended period (issue 22
+    §2; the world's office recorded no service then: a scorecard without a rank). No
+    consequence is taken, so no SMS is queued."""
+    from daftar.municipalities.models import Municipality
+    from daftar.scorecard.services import scorecards_compute
+
+    scorecards_compute(municipality=Municipality.objects.get(slug="tehran"), actor=None, consequences=False)
 
 
 def _feedback(w: World, office: Any, service: Any) -> None:
@@ -222,6 +233,21 @@ def _feedback(w: World, office: Any, service: Any) -> None:
     w.extra["feedback_link_pk"] = unused.pk
     w.ids["feedback"] = held.pk
     w.owners["feedback"] = office.licence.holder_id
+
+
+def _hall(w: World, office: Any, service: Any) -> None:
+    """A walk-in waiting in the office's hall queue today (issue 22 §3), written as the queue
+    writes it (the office may be closed while the matrix runs, so not through ``ticket_issue``),
+    and the link of the hall's kiosk."""
+    from daftar.hall.models import Ticket
+    from daftar.hall.services import kiosk_key_new
+
+    ticket = Ticket.objects.create(
+        office=office, service=service, day=timezone.localdate(), number=1, token="matrix-ticket-0001"
+    )
+    w.ids.update(ticket_number=ticket.number, ticket_token=ticket.token, ticket=ticket.pk)
+    w.ids["kiosk_key"] = kiosk_key_new(office=office, actor=None)
+    w.owners["ticket"] = office.licence.holder_id
 
 
 def _calendar(w: World, admin: User) -> None:
@@ -301,6 +327,7 @@ def _office(w: World, licence: Licence, clerk: User) -> None:
     w.ids["complaint"] = complaint.tracking_code
     w.owners["complaint"] = w.owners["case"]
     _feedback(w, office, service)
+    _hall(w, office, service)
     for name in ("office", "cost", "closure", "staff"):
         w.owners[name] = licence.holder_id
     w.owners["appointment"] = w.owners["case"]
@@ -336,6 +363,8 @@ DAFTAR_APPS = {
     "ledger",
     "complaints",
     "feedback",
+    "scorecard",
+    "hall",
 }
 # the rows of the world's objects, compared field by field
 WATCHED: list[tuple[type[Model] | str, str]] = [
@@ -360,6 +389,7 @@ WATCHED: list[tuple[type[Model] | str, str]] = [
     ("assessments.ExamSeat", "seat"),
     ("catalogue.TariffRevision", "revision"),
     ("feedback.FeedbackRequest", "feedback"),
+    ("hall.Ticket", "ticket"),
 ]
 
 

@@ -310,8 +310,25 @@ PAGES: dict[tuple[str, str], Row] = {
     ("GET", "/f/{token}/"): Row(cells(public=True), public=True),
     ("POST", "/f/{token}/"): Row(cells(ok=LOGGED_IN, anon="ok"), body=lambda w: {}, public=True),
     ("GET", "/offices/{pk}/satisfaction/"): Row(STAFF_READ, pk="office"),
+    # the hall queue (issue 22 §3): the counter page is the office's staff's (its readers 403);
+    # the queue's report is read as the office's other records; the hall's screen, the kiosk
+    # (its link is the key) and a ticket's page (its link is the key) are public. An empty
+    # ticket request is a Persian 400 (or 409 while the office is closed): nothing changes.
+    ("GET", "/offices/{pk}/hall/"): Row(STAFF_WRITE, pk="office"),
+    ("POST", "/offices/{pk}/hall/"): Row(STAFF_WRITE, pk="office", body=lambda w: {"do": "issue"}),
+    ("GET", "/offices/{pk}/hall/report/"): Row(STAFF_READ, pk="office"),
+    ("GET", "/offices/{pk}/hall/display/"): Row(cells(public=True), pk="office", public=True),
+    ("GET", "/offices/{pk}/kiosk/{key}/"): Row(
+        cells(public=True), pk="office", params=(("key", "kiosk_key"),), public=True
+    ),
+    ("POST", "/offices/{pk}/kiosk/{key}/"): Row(
+        cells(ok=LOGGED_IN, anon="ok"), pk="office", params=(("key", "kiosk_key"),), body=lambda w: {}, public=True
+    ),
+    ("GET", "/q/{token}/"): Row(cells(public=True), params=(("token", "ticket_token"),), public=True),
     # the office's staff register (issue 22 §5): as the office's other records
     ("GET", "/offices/{pk}/staff/"): Row(STAFF_READ, pk="office"),
+    # the office's scorecard (issue 22 §2): its manager and its municipality's readers; a clerk 403
+    ("GET", "/offices/{pk}/scorecard/"): Row(MANAGER_AND_READERS, pk="office"),
     ("POST", "/desk/feedback/{pk}/"): Row(cells(ok="supervisor"), pk="feedback", body=lambda w: {}),
     ("POST", "/desk/complaints/{code}/"): Row(
         cells(ok="supervisor"), params=(("code", "complaint"),), body=lambda w: {}

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "daftar.appointments",
     "daftar.ledger",
     "daftar.feedback",  # citizens' ratings after a service (issue 22 §1)
+    "daftar.hall",  # the walk-in queue: tickets, counters, the hall display (issue 22 §3)
+    "daftar.scorecard",  # office scorecards and ranks per period (issue 22 §2)
     "daftar.revenue",
     "daftar.complaints",  # issue 21 §3
     "daftar.desk",
@@ -240,6 +242,8 @@ CELERY_BEAT_SCHEDULE = {
     "supervision-notice-reminders": {"task": "daftar.supervision.tasks.remind_notices", "schedule": 60 * 60.0},
     # Complaints: remind the supervisors before a complaint's due time, and when it passed (issue 21).
     "remind-complaints": {"task": "daftar.complaints.tasks.remind_complaints", "schedule": 60 * 60.0},
+    # issue 22 §3: the queue of a day that is over ends (its tickets expire, mobiles erased)
+    "hall-close-days": {"task": "daftar.hall.tasks.close_days", "schedule": 30 * 60.0},
     # Appointments: an SMS reminder the day before (S17 online appointments).
     "appointment-reminders": {"task": "daftar.appointments.tasks.send_reminders", "schedule": 30 * 60.0},
 }
@@ -528,6 +532,67 @@ FEEDBACK_ENABLED = env.bool("DAFTAR_FEEDBACK_ENABLED", default=True)
 FEEDBACK_LINK_DAYS = env.int("DAFTAR_FEEDBACK_LINK_DAYS", default=7)
 FEEDBACK_MIN_GROUP = env.int("DAFTAR_FEEDBACK_MIN_GROUP", default=3)
 FEEDBACK_BLOCKED_WORDS = env.str("DAFTAR_FEEDBACK_BLOCKED_WORDS", default="")  # comma-separated, beside the list
+# The office scorecard and rank (issue 22 §2; docs/scorecard.md, decision 0052). EXAMPLES, not
+# from any regulation. A municipality's administrator overrides the first group in the Django
+# admin («تنظیمات کارنامهٔ دفاتر»): the weight of each measure (0 turns it off), the rank bands
+# (highest first, the last from 0), the period in months (6: offices report every six months, P5),
+# the days before a closure it must be announced by, the points each violation costs by severity,
+# and whether the lowest band puts the office on the supervisor's «visit needed» list.
+SCORECARD_WEIGHTS = env.json(
+    "DAFTAR_SCORECARD_WEIGHTS",
+    default={
+        "satisfaction": 25,
+        "tariff": 20,
+        "hours": 15,
+        "complaints": 10,
+        "violations": 15,
+        "reports": 5,
+        "wait": 10,
+    },
+)
+SCORECARD_BANDS = env.json(
+    "DAFTAR_SCORECARD_BANDS",
+    default=[
+        {"code": "excellent", "label": "ممتاز", "min": 85},
+        {"code": "good", "label": "خوب", "min": 70},
+        {"code": "fair", "label": "متوسط", "min": 50},
+        {"code": "weak", "label": "ضعیف", "min": 0},
+    ],
+)
+SCORECARD_PERIOD_MONTHS = env.int("DAFTAR_SCORECARD_PERIOD_MONTHS", default=6)
+SCORECARD_CLOSURE_NOTICE_DAYS = env.int("DAFTAR_SCORECARD_CLOSURE_NOTICE_DAYS", default=2)
+SCORECARD_SEVERITY_POINTS = env.json("DAFTAR_SCORECARD_SEVERITY_POINTS", default={"minor": 5, "major": 15, "grave": 30})
+SCORECARD_LOWEST_BAND_VISIT = env.bool("DAFTAR_SCORECARD_LOWEST_BAND_VISIT", default=True)
+# How a figure becomes a score (installation-wide): the overcharges per hundred services that
+# bring the tariff measure to 0; the services outside hours per hundred that bring the hours
+# measure to 0, and the points a closure announced late costs; the points an upheld complaint
+# costs; the score of a report sent late (on time 100, missing 0); the median walk-in wait (minutes)
+# up to which the wait measure is 100, and from which it is 0.
+SCORECARD_OVERCHARGE_ZERO_PERCENT = env.float("DAFTAR_SCORECARD_OVERCHARGE_ZERO_PERCENT", default=2.0)
+SCORECARD_OUTSIDE_ZERO_PERCENT = env.float("DAFTAR_SCORECARD_OUTSIDE_ZERO_PERCENT", default=10.0)
+SCORECARD_LATE_CLOSURE_POINTS = env.int("DAFTAR_SCORECARD_LATE_CLOSURE_POINTS", default=10)
+SCORECARD_COMPLAINT_POINTS = env.int("DAFTAR_SCORECARD_COMPLAINT_POINTS", default=20)
+SCORECARD_REPORT_LATE_SCORE = env.int("DAFTAR_SCORECARD_REPORT_LATE_SCORE", default=50)
+SCORECARD_WAIT_TARGET_MINUTES = env.int("DAFTAR_SCORECARD_WAIT_TARGET_MINUTES", default=10)
+SCORECARD_WAIT_ZERO_MINUTES = env.int("DAFTAR_SCORECARD_WAIT_ZERO_MINUTES", default=60)
+# daily: the period that has just ended, once per municipality (does nothing when computed)
+CELERY_BEAT_SCHEDULE["compute-scorecards"] = {
+    "task": "daftar.scorecard.tasks.compute_scorecards",
+    "schedule": 24 * 60 * 60.0,
+}
+# The walk-in queue (issue 22 §3; docs/hall.md). EXAMPLE defaults an office's manager may change
+# for their office: how arrived appointments mix with walk-ins, how many walk-ins go between two
+# appointments under «alternate», and how many people ahead of a ticket trigger the «your turn is
+# near» SMS. The rest are installation-wide bounds on cost: tickets a day per office, tickets a
+# minute from one office's kiosk, and the days of service times the wait estimate is measured on.
+HALL_RULE = env.str("DAFTAR_HALL_RULE", default="appointments_first")
+HALL_WALKINS_PER_APPOINTMENT = env.int("DAFTAR_HALL_WALKINS_PER_APPOINTMENT", default=2)
+HALL_NOTIFY_AHEAD = env.int("DAFTAR_HALL_NOTIFY_AHEAD", default=3)
+# how long before its start an arrived appointment goes ahead of the walk-ins (rule «appointments_first»)
+HALL_APPOINTMENT_EARLY_MINUTES = env.int("DAFTAR_HALL_APPOINTMENT_EARLY_MINUTES", default=10)
+HALL_DAY_MAX = env.int("DAFTAR_HALL_DAY_MAX", default=999)
+HALL_KIOSK_PER_MINUTE = env.int("DAFTAR_HALL_KIOSK_PER_MINUTE", default=12)
+HALL_MEASURE_DAYS = env.int("DAFTAR_HALL_MEASURE_DAYS", default=14)
 
 # The public address printed in certificates' QR codes (e.g. https://daftar.example.ir).
 SITE_URL = env.str("DAFTAR_SITE_URL", default="")

@@ -45,6 +45,7 @@ from .data import (
     DEMO_TARIFFS_FROM,
 )
 from .feedback import demo_feedback_load
+from .hall import demo_hall_load
 from .supervision import demo_supervision_load
 
 # How often each service is delivered on a demo day (weights; examples).
@@ -311,4 +312,5 @@ def demo_offices_load(tehran: Municipality, call: Call | None) -> list[Office]:
     if offices:
         demo_supervision_load(offices[0])
         demo_feedback_load(offices[0])  # citizens' ratings (issue 22 §1)
+        demo_hall_load(offices[0])  # the hall queue's past days and, in hours, its people now (§3)
     return offices

@@ -28,6 +28,7 @@ from .data import DEMO_BIRTH_DATE, DEMO_CALL_DAYS, DEMO_PERSON_TYPE, DEMO_USERS,
 from .offices import demo_offices_load
 from .oversight import demo_oversight_load
 from .review import demo_review_load
+from .scorecard import demo_scorecards_load
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ def demo_load(*, offices: bool = True) -> list[DemoLogin]:
             demo_authority_load(tehran, demo_call)  # the licensing authority's desk (issue 18)
             demo_oversight_load(demo_offices)  # the supervisor's reports and visits (issue 18)
             demo_review_load(tehran, demo_call)  # the reviewer's documents to review (issue 19)
+            demo_scorecards_load(tehran)  # the offices' scorecards of the last ended period (issue 22 §2)
     return logins
 
 

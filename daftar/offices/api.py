@@ -99,6 +99,20 @@ _Sanction = inline_serializer(
     },
     allow_null=True,
 )
+_Standing = inline_serializer(
+    "OfficeStanding",
+    {
+        "rank": serializers.IntegerField(help_text="1 = best among the municipality's ranked offices"),
+        "ranked": serializers.IntegerField(help_text="how many offices of the municipality were ranked"),
+        "band": serializers.CharField(help_text="the band's code, as the municipality set its bands"),
+        "band_label": serializers.CharField(help_text="the band's Persian name"),
+        "score": serializers.FloatField(help_text="0–100"),
+        "period": serializers.CharField(help_text="1405-H1 = Farvardin–Shahrivar 1405"),
+        "period_label": serializers.CharField(),
+    },
+    allow_null=True,
+    help_text="the standing of the last computed scorecard period (issue 22 §2); null when not ranked",
+)
 _COMMON: dict[str, Any] = {
     "id": serializers.IntegerField(),
     "name": serializers.CharField(),
@@ -116,10 +130,25 @@ _COMMON: dict[str, Any] = {
         help_text="false while a suspension or revocation of the office's licence stops it (no bookings, no services)"
     ),
     "sanction": _Sanction,
+    "standing": _Standing,
 }
 OfficeCardSchema = inline_serializer(
     "OfficeCard",
-    {**_COMMON, "today": _Day, "services": _Service.__class__(many=True), "url": serializers.CharField()},
+    {
+        **_COMMON,
+        "today": _Day,
+        "services": _Service.__class__(many=True),
+        "url": serializers.CharField(),
+        "queue": inline_serializer(
+            "OfficeCrowd",
+            {
+                "waiting": serializers.IntegerField(help_text="people waiting in the office's hall now"),
+                "estimated_wait_minutes": serializers.IntegerField(help_text="for a walk-in taking a ticket now"),
+            },
+            allow_null=True,
+            help_text="the walk-in queue now (issue 22 §4); null while the office is closed",
+        ),
+    },
 )
 OfficeListSchema = inline_serializer(
     "OfficeList",
@@ -256,6 +285,12 @@ class OfficeListView(APIView):
             OpenApiParameter("district", OpenApiTypes.STR, description="number (with municipality) or id"),
             OpenApiParameter("service", OpenApiTypes.STR, description="service code, e.g. building_permit"),
             OpenApiParameter("open_now", OpenApiTypes.BOOL, description="only offices open now (Tehran time)"),
+            OpenApiParameter(
+                "sort",
+                OpenApiTypes.STR,
+                enum=["wait", "rank"],
+                description="wait: open offices first, the shortest wait first; rank: the best published rank first",
+            ),
             OpenApiParameter("page", OpenApiTypes.INT),
             OpenApiParameter("page_size", OpenApiTypes.INT, description=f"at most {MAX_PAGE_SIZE}"),
         ],

@@ -21,6 +21,11 @@ class FinderForm(PersianForm):
     district = forms.ChoiceField(label="منطقه", required=False)
     service = forms.ChoiceField(label="خدمت", required=False)
     open_now = forms.BooleanField(label="فقط دفترهای باز در این لحظه", required=False)
+    sort = forms.ChoiceField(
+        label="ترتیب",
+        required=False,
+        choices=[("", "منطقه و نام"), ("wait", "کمترین انتظار (دفترهای باز)"), ("rank", "بهترین رتبه")],
+    )
 
     def __init__(self, *args: Any, districts: list[tuple[str, str]], services: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -10,19 +10,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from daftar.catalogue.models import Service
 from daftar.catalogue.tariffs import tariff_table
 from daftar.kernel.errors import ApplicationError
-from daftar.kernel.jalali import jalali_iso, to_jalali
+from daftar.kernel.events import emit
+from daftar.kernel.jalali import jalali_iso, jalali_period_label, to_jalali
 from daftar.kernel.normalize import normalize_text
 from daftar.municipalities.models import District, Municipality
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices.models import OfficeService
 
 from . import messages as msg
+from .events import CrowdWanted
 from .hours import DayHours, HoursBook, day_text, interval_text, office_sanction, upcoming_days
 from .models import WEEKDAYS, Office, OfficeStaff, WeeklyHours
 from .policy import not_found
@@ -56,7 +58,11 @@ class FinderFilters:
     district: District | None = None
     service: Service | None = None
     open_now: bool = False
+    sort: str = ""  # "" (district, name), "wait" (open first, shortest wait) or "rank" (best first)
     errors: dict[str, str] = field(default_factory=dict)
+
+
+SORTS = {"": "منطقه و نام", "wait": "کمترین انتظار (دفترهای باز)", "rank": "بهترین رتبه"}
 
 
 def _truthy(raw: str, name: str) -> bool:
@@ -98,11 +104,19 @@ def finder_filters(params: Any) -> FinderFilters:
         if out.service is None:
             raise _bad("service")
     out.open_now = _truthy(str(params.get("open_now") or ""), "open_now")
+    raw = normalize_text(str(params.get("sort") or "")).strip().lower()
+    if raw not in SORTS:
+        raise _bad("sort")
+    out.sort = raw
     return out
 
 
 def finder_queryset(filters: FinderFilters) -> QuerySet[Office]:
     qs = public_offices()
+    if filters.sort == "rank":
+        # ranks are per municipality: without one chosen, each municipality's offices by rank
+        first = [] if filters.municipality is not None else ["municipality__name", "municipality_id"]
+        qs = qs.order_by(*first, F("standing_rank").asc(nulls_last=True), "district__number", "name", "pk")
     if filters.municipality is not None:
         qs = qs.filter(municipality=filters.municipality)
     if filters.district is not None:
@@ -119,33 +133,75 @@ class FinderPage:
     book: HoursBook
     open_ids: set[int]
     now: dt.datetime
+    # the open offices' crowds (``waiting``, ``wait_minutes``), answered by the hall queue
+    crowds: dict[int, Any] = field(default_factory=dict)
+
+
+def crowds_of(offices: list[Office], now: dt.datetime) -> dict[int, Any]:
+    """How crowded ``offices`` are now, from the app that keeps the queue (issue 22 §4); empty
+    when none answers."""
+    if not offices:
+        return {}
+    out: dict[int, Any] = {}
+    for answer in emit(CrowdWanted(offices=offices, now=now)):
+        out.update(answer)
+    return out
 
 
 def finder_page(
     filters: FinderFilters, *, page: int = 1, page_size: int = 25, now: dt.datetime | None = None
 ) -> FinderPage:
-    """One page of the finder with today's hours of its offices (a constant number of
-    queries). With ``open_now`` every candidate (at most ``LIST_CAP``) is examined first."""
+    """One page of the finder with today's hours of its offices and the open ones' current wait
+    (a constant number of queries). With ``open_now`` or ``sort=wait`` every candidate (at most
+    ``LIST_CAP``) is examined first: sorted by wait, the open offices come first, the shortest
+    wait first (then the fewest waiting), then the open ones whose wait is not known, the closed
+    ones last, each group in the usual order."""
     moment = (now or timezone.now()).astimezone(TEHRAN)
     qs = finder_queryset(filters)
     start = (page - 1) * page_size
-    if filters.open_now:
+    if filters.open_now or filters.sort == "wait":
         candidates = list(qs.prefetch_related(None).prefetch_related("weekly_hours")[:LIST_CAP])
         book = HoursBook(candidates, moment.date())
         open_ids = {o.pk for o in candidates if book.is_open_at(o, moment)}
-        chosen = [o.pk for o in candidates if o.pk in open_ids]
+        chosen = [o for o in candidates if o.pk in open_ids or not filters.open_now]
+        crowds: dict[int, Any] = {}
+        if filters.sort == "wait":
+            crowds = crowds_of([o for o in chosen if o.pk in open_ids], moment)
+            order = {o.pk: n for n, o in enumerate(chosen)}
+
+            def by_wait(o: Office) -> tuple[int, int, int, int]:
+                crowd = crowds.get(o.pk)
+                if o.pk not in open_ids:
+                    return (2, 0, 0, order[o.pk])
+                if crowd is None:  # open, but its queue is not kept here: its wait is unknown
+                    return (1, 0, 0, order[o.pk])
+                return (0, crowd.wait_minutes, crowd.waiting, order[o.pk])
+
+            chosen.sort(key=by_wait)
         count = len(chosen)
-        page_ids = chosen[start : start + page_size]
+        page_ids = [o.pk for o in chosen[start : start + page_size]]
         rows = {o.pk: o for o in public_offices().filter(pk__in=page_ids)}
         offices = [rows[pk] for pk in page_ids if pk in rows]
         # the exceptions already loaded are the same for the page's offices
         book.offices = offices
-        return FinderPage(offices, count, book, open_ids, moment)
+        if not crowds:
+            crowds = crowds_of([o for o in offices if o.pk in open_ids], moment)
+        return FinderPage(offices, count, book, open_ids, moment, crowds)
     count = qs.count()
     offices = list(qs[start : start + page_size])
     book = HoursBook(offices, moment.date())
     open_ids = {o.pk for o in offices if book.is_open_at(o, moment)}
-    return FinderPage(offices, count, book, open_ids, moment)
+    return FinderPage(
+        offices, count, book, open_ids, moment, crowds_of([o for o in offices if o.pk in open_ids], moment)
+    )
+
+
+def crowd_body(page: FinderPage, office: Office) -> dict[str, Any] | None:
+    """``{"waiting", "estimated_wait_minutes"}`` for an open office; ``None`` when closed."""
+    crowd = page.crowds.get(office.pk)
+    if office.pk not in page.open_ids or crowd is None:
+        return None
+    return {"waiting": crowd.waiting, "estimated_wait_minutes": crowd.wait_minutes}
 
 
 # --- bodies shared by the API and the pages ----------------------------------------------------
@@ -227,6 +283,8 @@ def office_card(office: Office, page: FinderPage) -> dict[str, Any]:
         "url": f"/offices/{office.pk}/",
         "book_url": f"/offices/{office.pk}/book/",
         **sanction_body(office, page.now.date()),
+        "standing": standing_body(office),  # issue 22 §2
+        "queue": crowd_body(page, office),  # issue 22 §4: the wait now, for an open office
     }
 
 
@@ -298,6 +356,24 @@ def office_public_detail(office: Office, *, now: dt.datetime | None = None) -> d
         "tariff_date_jalali": jalali_iso(today),
         "book_url": f"/offices/{office.pk}/book/",
         **sanction_body(office, today),
+        "standing": standing_body(office),  # issue 22 §2
+    }
+
+
+def standing_body(office: Office) -> dict[str, Any] | None:
+    """The office's published standing (issue 22 §2: ``daftar.scorecard`` computes it per period
+    and municipality): its rank among the municipality's ``ranked`` offices (1 = best), its band
+    and score out of 100; ``None`` when it was not ranked in the last computed period."""
+    if office.standing_rank is None:
+        return None
+    return {
+        "rank": office.standing_rank,
+        "ranked": office.standing_ranked,
+        "band": office.standing_band,
+        "band_label": office.standing_band_label,
+        "score": float(office.standing_score) if office.standing_score is not None else None,
+        "period": office.standing_period,
+        "period_label": jalali_period_label(office.standing_period),
     }
 
 

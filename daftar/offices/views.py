@@ -84,6 +84,7 @@ def finder(request: HttpRequest) -> HttpResponse:
                         "district": form.cleaned_data["district"],
                         "service": form.cleaned_data["service"],
                         "open_now": "1" if form.cleaned_data["open_now"] else "",
+                        "sort": form.cleaned_data["sort"],
                     }
                 )
             except ApplicationError as exc:
@@ -111,6 +112,8 @@ def finder(request: HttpRequest) -> HttpResponse:
                 "services": [row.service for row in office.offered.all()],  # type: ignore[attr-defined]
                 "sanction": office_sanction(office, found.now.date()),
                 "next_opening": "" if office.pk in found.open_ids else _next_opening(ahead, office, found.now),
+                "crowd": selectors.crowd_body(found, office),  # issue 22 §4
+                "standing": selectors.standing_body(office),  # issue 22 §2
             }
         )
     params = request.GET.copy()
@@ -178,6 +181,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "book_url": f"/offices/{office.pk}/book/",
             "is_staff": policy.staff_row(office, request.user) is not None,
             "sanction": sanction,
+            "standing": selectors.standing_body(office),  # issue 22 §2: the published rank and band
+            # issue 22 §3–§4: how crowded the hall is now, while the office is open
+            "crowd": (selectors.crowds_of([office], now).get(office.pk) if open_now and not sanction else None),
         },
     )
 

@@ -55,6 +55,8 @@ APPS = (
     "daftar.offices",
     "daftar.appointments",
     "daftar.calls",
+    "daftar.scorecard",  # the office scorecard and the supervisors' ranking (issue 22 §2)
+    "daftar.hall",  # the walk-in queue (issue 22 §3)
     # the municipality administrator's calls, rule sets and pass rules (issue 18 §3)
     "daftar.desk.municipal.calls",
     "daftar.desk.municipal.rulesets",
@@ -138,7 +140,42 @@ def build() -> World:
     start = dt.datetime.combine(timezone.localdate(), dt.time(9), tzinfo=TEHRAN) - dt.timedelta(days=1)
     appointment = AppointmentFactory(office=office, citizen=me, start=start, code="SLFA-2345")
     w.ids.update(office=office.pk, appointment=appointment.code)
+    _hall(w, office, appointment, me)
     return w
+
+
+def _hall(w: World, office: Any, appointment: Any, me: User) -> None:
+    """My booked appointments checked in at the office's hall queue today (issue 22 §3): one
+    waiting, one already at counter 1; no one else is in the queue."""
+    from daftar.hall.models import Channel, Ticket
+    from daftar.hall.workflow import TICKET, TicketStatus
+
+    earlier = appointment.start - dt.timedelta(days=1)  # one booking a day per office
+    other = AppointmentFactory(office=office, citizen=me, start=earlier, counter=2, code="SLFB-2345")
+    today = timezone.localdate()
+    waiting = Ticket.objects.create(
+        office=office,
+        service=appointment.service,
+        day=today,
+        number=1,
+        token="self-ticket-one-01",
+        channel=Channel.APPOINTMENT,
+        appointment=appointment,
+    )
+    called = Ticket(
+        office=office,
+        service=other.service,
+        day=today,
+        number=2,
+        token="self-ticket-two-02",
+        channel=Channel.APPOINTMENT,
+        appointment=other,
+        counter=1,
+        called_at=timezone.now(),
+    )
+    TICKET.force(called, TicketStatus.CALLED)
+    called.save()
+    w.ids.update(ticket_waiting=waiting.pk, ticket_called=called.pk, ticket_number=waiting.number)
 
 
 @pytest.fixture(scope="module")
@@ -172,6 +209,7 @@ def fingerprint() -> dict[str, Any]:
         "assessments.InterviewScore",
         "assessments.TrainingCredit",
         "appointments.Appointment",
+        "hall.Ticket",
     }
     for model in apps.get_models():
         if not model.__module__.startswith("daftar."):
@@ -290,6 +328,31 @@ def _mark(status: str) -> Callable[[World], None]:
     return take
 
 
+def _ticket(action: str, name: str) -> Callable[[World], None]:
+    """Mark my own checked-in appointment's ticket as the office's clerk (issue 22 §3)."""
+
+    def take(w: World) -> None:
+        from daftar.hall.models import Ticket
+        from daftar.hall.services import ticket_mark
+
+        ticket = Ticket.objects.select_related("office", "appointment").get(pk=w.ids[name])
+        ticket_mark(ticket=ticket, action=action, actor=User.objects.get(pk=w.me))
+
+    return take
+
+
+def _call_my_ticket(w: World) -> None:
+    from daftar.hall.services import call_next
+    from daftar.offices.models import Office
+
+    call_next(office=Office.objects.get(pk=w.ids["office"]), counter=2, actor=User.objects.get(pk=w.me))
+
+
+def _ticket_url(pattern: str) -> Url:
+    """The office's ticket ``number``: mine, or one the office never gave today."""
+    return lambda w, missing: pattern.format(pk=w.ids["office"], number=MISSING if missing else w.ids["ticket_number"])
+
+
 def _retry(w: World) -> None:
     from daftar.inquiries.models import Inquiry
     from daftar.inquiries.services import inquiry_retry
@@ -313,6 +376,17 @@ OWN_OFFICE = "the office's manager runs their own office (offices.policy); no on
 CITIZEN = "the citizen's own booking or cancellation (appointments.policy)"
 APPLICANT = "the applicant's own application in a call"
 READ = "a read: it changes nothing"
+WALK_IN = (
+    "a walk-in ticket is given to whoever stands at the counter or the kiosk: it names no one's case (hall.policy)"
+)
+
+
+def _refused_as_not_found(own: Any) -> None:
+    """The next ticket is my own: not mine to call, answered as a ticket that is not there."""
+    assert own.status_code == 404, own.content[:300]
+    assert own.json()["code"] == "not_found"
+
+
 NEW_SESSION = "creates an exam session of a call: no case is in it yet"
 MUNICIPALITY_OWNS = (
     "a call, a rule-set version or the pass rules belong to the municipality, not to a person: "
@@ -417,6 +491,37 @@ ACTIONS: dict[tuple[str, str], Try | Move | str] = {
     ("PAGE", "/offices/mine/"): READ,
     ("PAGE", "/offices/{pk}/"): READ,
     ("PAGE", "/offices/{pk}/staff/"): READ,  # the staff register (issue 22 §5)
+    # --- the office scorecard (issue 22 §2) ----------------------------------------------------
+    ("PAGE", "/offices/{pk}/scorecard/"): READ,
+    ("PAGE", "/desk/scorecards/"): READ,
+    ("PAGE", "/desk/scorecards/compute/"): (
+        "computes every office of the municipality by the same rule; the lowest band's consequence "
+        "for the actor's own office is left to the system's daily run (scorecard.services."
+        "consequences_apply, test_a_supervisor_never_triggers_the_consequence_for_their_own_office)"
+    ),
+    # --- the hall queue (issue 22 §3): my own appointment checked in is not mine to call or mark
+    ("POST", "/api/v1/offices/{pk}/tickets"): WALK_IN,
+    ("POST", "/api/v1/offices/{pk}/queue/call"): Try(
+        _at("/api/v1/offices/{pk}/queue/call", same=True, pk="office"),
+        lambda w, m: {"counter": 2},
+        check=lambda w, own, missing: _refused_as_not_found(own),
+    ),
+    ("POST", "/api/v1/offices/{pk}/tickets/{number}/transitions"): Try(
+        _ticket_url("/api/v1/offices/{pk}/tickets/{number}/transitions"), lambda w, m: {"action": "cancel"}
+    ),
+    ("PAGE", "/offices/{pk}/hall/"): Try(
+        _at("/offices/{pk}/hall/", same=True, pk="office"),
+        lambda w, m: {"do": "cancel", "number": str(MISSING if m else w.ids["ticket_number"])},
+        page=True,
+    ),
+    ("PAGE", "/offices/{pk}/hall/report/"): READ,
+    ("PAGE", "/offices/{pk}/hall/display/"): READ,
+    ("PAGE", "/offices/{pk}/kiosk/{key}/"): WALK_IN,
+    ("PAGE", "/q/{token}/"): READ,
+    ("MOVE", "ticket.call"): Move(_call_my_ticket),
+    ("MOVE", "ticket.done"): Move(_ticket("done", "ticket_called")),
+    ("MOVE", "ticket.no_show"): Move(_ticket("no_show", "ticket_called")),
+    ("MOVE", "ticket.cancel"): Move(_ticket("cancel", "ticket_waiting")),
     # --- appointments ----------------------------------------------------------------------------
     ("POST", "/api/v1/appointments"): CITIZEN,
     ("DELETE", "/api/v1/appointments/{code}"): CITIZEN,
