@@ -39,7 +39,7 @@ from daftar.offices.selectors import public_office
 
 from . import policy, selectors
 from .config import config_for
-from .models import MixRule, Priority, Ticket, TicketStatus
+from .models import MixRule, Priority, TicketStatus
 from .services import (
     Issued,
     appointment_check_in,
@@ -99,11 +99,8 @@ def _counter_context(request: HttpRequest, access: OfficeAccess, **extra: Any) -
     state = selectors.queue_state(office, now=now)
     counter = request.session.get(f"hall_counter_{office.pk}")
     mine = next((t for t in state.serving if t.counter == counter), None)
-    arrived = {
-        t.appointment_id
-        for t in Ticket.objects.filter(office=office, day=now.date(), status__in=["waiting", "called"])
-        if t.appointment_id
-    }
+    # the appointments already in the queue, from the queue just read (no query of their own)
+    arrived = {p.ticket.appointment_id for p in state.order} | {t.appointment_id for t in state.serving}
     booked = [
         a
         for a in Appointment.objects.filter(office=office, day=now.date(), status=AppointmentStatus.BOOKED)

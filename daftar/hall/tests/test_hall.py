@@ -266,6 +266,17 @@ def test_an_arrived_appointment_joins_the_queue_and_its_end_marks_it(office: Off
     assert booked.status == AppointmentStatus.DONE
 
 
+def test_the_counter_page_offers_only_appointments_not_yet_in_the_queue(office: Office, clerk: Any) -> None:
+    waiting = AppointmentFactory.create(office=office, start=NOW + dt.timedelta(minutes=5), day=NOW.date())
+    later = AppointmentFactory.create(office=office, start=NOW + dt.timedelta(hours=2), day=NOW.date())
+    appointment_check_in(office=office, code=waiting.code, actor=clerk)
+    client = Client()
+    client.force_login(clerk)
+    text = client.get(f"/offices/{office.pk}/hall/").content.decode()
+    assert f'data-code="{later.code}"' in text
+    assert f'data-code="{waiting.code}"' not in text
+
+
 def test_staff_cannot_check_in_their_own_appointment(office: Office, clerk: Any) -> None:
     own = AppointmentFactory.create(office=office, citizen=clerk, start=NOW + dt.timedelta(minutes=5), day=NOW.date())
     with pytest.raises(ApplicationError) as refused:
