@@ -26,7 +26,11 @@ script's own asyncio client started as a child process (``--spike-client``). Fig
   counters, counted in the database;
 * ``queries_per_list_page``: in this process (``django.test.Client`` + ``CaptureQueriesContext``
   against the bench database, inside a transaction rolled back afterwards): queries of each list
-  endpoint at 10 and at 1,000 rows.
+  endpoint at 10 and at 1,000 rows;
+* ``queries_per_page`` (issue 23, first step): the same for the HTML pages people open (finder,
+  office page, tariffs, registry, public figures, hall display, the applicant's dashboard, the
+  reviewer's queue, the licence register, the violations inbox, the revenue report, the office's
+  dashboard, revenue and hall page), each as its person, with the status and size of each answer.
 
 Writes bench/results/http.json (``--out``). The bench stack raises two per-address limits
 through the environment (licence verification, captcha, the API's throttle backstop): wrk sends
@@ -335,12 +339,14 @@ def list_queries(*, small: int, large: int) -> dict[str, Any]:
     from daftar.appointments.models import Appointment
     from daftar.calls.models import Call, CallDistrict
     from daftar.catalogue.models import Service, Tariff
+    from daftar.hall.models import Ticket
     from daftar.ledger.models import Transaction
     from daftar.licences.models import Licence
     from daftar.municipalities.models import District, Municipality
     from daftar.offices.models import Office, OfficeStaff, StaffRole
 
     out: dict[str, Any] = {}
+    pages_out: dict[str, Any] = {}
     stamp = str(int(time.time()))[-6:]
     try:
         with transaction.atomic():
@@ -374,13 +380,14 @@ def list_queries(*, small: int, large: int) -> dict[str, Any]:
                 )
                 return rows
 
-            staff = people(3, first_user)
-            reviewer, authority, manager = staff
+            staff = people(4, first_user)
+            reviewer, authority, manager, supervisor = staff
             role_grant(user=reviewer, role=Role.REVIEWER, municipality=muni, actor=None)
             role_grant(user=authority, role=Role.LICENSING_AUTHORITY, municipality=muni, actor=None)
+            role_grant(user=supervisor, role=Role.SUPERVISOR, municipality=muni, actor=None)
             tokens = {u.pk: AuthToken.objects.create(user=u)[1] for u in staff}
             made = {"apps": 0}
-            state: dict[str, Any] = {"office": None, "citizen": None, "next_user": first_user + 3}
+            state: dict[str, Any] = {"office": None, "citizen": None, "next_user": first_user + 4}
             now = timezone.now()
 
             def grow(total: int) -> None:
@@ -418,7 +425,34 @@ def list_queries(*, small: int, large: int) -> dict[str, Any]:
                     )
                     for i in range(n)
                 ])  # fmt: skip
+                # the hall queue of the measured office today (issue 23: the hall display)
+                today = timezone.localdate()
+                Ticket.objects.bulk_create([
+                    Ticket(office=state["office"], service=service, day=today, number=base + i + 1,
+                           token=f"bq{stamp}{base + i:08d}", issued_at=now - dt.timedelta(seconds=n - i))
+                    for i in range(n)
+                ])  # fmt: skip
                 made["apps"] = total
+
+            def pages() -> dict[str, tuple[int | None, str]]:
+                """The HTML pages people open (issue 23), as the signed-in person or anonymous."""
+                office = state["office"]
+                return {
+                    "page finder": (None, f"/offices/?district={district.pk}"),
+                    "page office": (None, f"/offices/{office.pk}/"),
+                    "page tariffs": (None, f"/tariffs/?municipality={muni.slug}"),
+                    "page registry": (None, f"/licences/registry/?municipality={muni.slug}"),
+                    "page public figures": (None, f"/figures/{muni.slug}/"),
+                    "page hall display": (None, f"/offices/{office.pk}/hall/display/"),
+                    "page applicant dashboard": (state["citizen"].pk, "/dashboard/"),
+                    "page reviewer queue": (reviewer.pk, "/staff/queue/"),
+                    "page licence register": (authority.pk, "/desk/authority/licences/"),
+                    "page violations inbox": (supervisor.pk, "/desk/supervision/violations/"),
+                    "page revenue report": (supervisor.pk, f"/reports/revenue/?municipality={muni.slug}"),
+                    "page office dashboard": (manager.pk, f"/offices/{office.pk}/manage/"),
+                    "page office revenue": (manager.pk, f"/offices/{office.pk}/revenue/"),
+                    "page office hall": (manager.pk, f"/offices/{office.pk}/hall/"),
+                }
 
             def endpoints() -> dict[str, tuple[int | None, str]]:
                 office = state["office"]
@@ -446,9 +480,28 @@ def list_queries(*, small: int, large: int) -> dict[str, Any]:
                     body = response.json() if response.status_code == 200 else {}
                     items = body.get("results", body) if isinstance(body, dict) else body
                     row.setdefault("rows_on_page", {})[str(size)] = len(items) if isinstance(items, list) else None
-            for row in out.values():
+                for name, (who, url) in pages().items():
+                    client = Client(headers={"host": "127.0.0.1"})
+                    if who is not None:
+                        client.force_login(User.objects.get(pk=who))
+                    client.get(url)  # warm: the session, caches of the process
+                    cache.clear()
+                    with CaptureQueriesContext(connection) as ctx:
+                        response = client.get(url)
+                    row = pages_out.setdefault(
+                        name, {"url": url.replace(str(state["office"].pk), "{id}"), "queries": {}}
+                    )
+                    row["queries"][str(size)] = len(ctx.captured_queries)
+                    row.setdefault("status", {})[str(size)] = response.status_code
+                    row.setdefault("bytes", {})[str(size)] = len(response.content)
+            for row in pages_out.values():
                 q = row["queries"]
                 row["same"] = q[str(small)] == q[str(large)]
+            out["pages"] = pages_out
+            for name, row in out.items():
+                if name != "pages":
+                    q = row["queries"]
+                    row["same"] = q[str(small)] == q[str(large)]
             raise _Rollback
     except _Rollback:
         pass
@@ -1139,6 +1192,7 @@ class Bench:
             if "queries" in want:
                 stage("queries per list page (in process)")
                 res["queries_per_list_page"] = self.queries()
+                res["queries_per_page"] = res["queries_per_list_page"].pop("pages")
             if "rss" in want:
                 stage("worker memory (one worker)")
                 res["rss"] = self.rss()
@@ -1185,6 +1239,8 @@ def headline(res: dict[str, Any]) -> dict[str, Any]:
         out["double_bookings"] = res["bookings"].get("double_bookings")
     if "queries_per_list_page" in res:
         out["queries_per_list_page"] = {k: v["queries"] for k, v in res["queries_per_list_page"].items()}
+    if "queries_per_page" in res:
+        out["queries_per_page"] = {k: v["queries"] for k, v in res["queries_per_page"].items()}
     if "page_weight" in res:
         pw = res["page_weight"]
         out["page_weight_kb"] = max(p["total_kb"] for p in pw.values())
