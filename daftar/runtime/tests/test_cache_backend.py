@@ -18,10 +18,18 @@ from daftar.runtime.cache import RedisCache
 pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL), as .ci/run sets")
 
 
+def _worker_redis() -> str:
+    """This test worker's own Redis database (config/settings/test.py gives each xdist worker
+    one): on REDIS_URL's database another worker's tests clear the cache under these keys."""
+    from django.conf import settings
+
+    return str(settings.CACHES["default"]["LOCATION"])
+
+
 @pytest.fixture
 def cache() -> RedisCache:
     return RedisCache(
-        os.environ["REDIS_URL"], {"KEY_PREFIX": f"test-backend-{uuid.uuid4().hex}", "OPTIONS": {"PICKLE_VERSION": -1}}
+        _worker_redis(), {"KEY_PREFIX": f"test-backend-{uuid.uuid4().hex}", "OPTIONS": {"PICKLE_VERSION": -1}}
     )
 
 
@@ -50,7 +58,7 @@ def test_what_the_former_backend_wrote_is_read_and_counted_on(cache):
     # Django's own Redis backend (the one before issue 20), same server and prefix
     from django.core.cache.backends.redis import RedisCache as DjangoRedisCache  # only this test
 
-    former = DjangoRedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": cache.key_prefix})
+    former = DjangoRedisCache(_worker_redis(), {"KEY_PREFIX": cache.key_prefix})
     former.set("count", 41, timeout=30)
     former.set("entry", {"نام": "دفتر ۱۲", "n": 3}, timeout=30)
     assert cache.incr("count") == 42
