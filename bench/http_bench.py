@@ -254,7 +254,15 @@ def database_fresh(url: str) -> None:
 # --- wrk ---------------------------------------------------------------------------------------
 
 
-def wrk(base: str, path: str, script: str, conns: int, seconds: float, data: Path | None = None) -> dict[str, Any]:
+def wrk(
+    base: str,
+    path: str,
+    script: str,
+    conns: int,
+    seconds: float,
+    data: Path | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
     threads = max(1, min(conns, os.cpu_count() or 1))
     env = {
         **os.environ,
@@ -264,6 +272,8 @@ def wrk(base: str, path: str, script: str, conns: int, seconds: float, data: Pat
         "BENCH_BODY": str(WORK / "write_body.json"),
     }
     cmd = ["wrk", "-t", str(threads), "-c", str(conns), "-d", f"{max(1, round(seconds))}s", "--timeout", "10s"]
+    for name, value in (headers or {}).items():
+        cmd += ["-H", f"{name}: {value}"]
     cmd += ["-s", str(LUA / script), base + path]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout  # noqa: S603
     line = next(x for x in out.splitlines() if x.startswith("BENCH_JSON "))
@@ -1151,6 +1161,91 @@ class Bench:
     def queries(self) -> dict[str, Any]:
         return list_queries(small=10, large=self.args.list_rows)
 
+    def page_targets(self) -> dict[str, tuple[str, str | None]]:
+        """Issue 23's pages on the demo's data: name → (path, session cookie or None). The
+        signed-in ones get a session made in this process for the demo person who opens them."""
+        from django.conf import settings
+        from django.test import Client
+
+        from daftar.accounts.models import User
+        from daftar.applications.models import Application
+        from daftar.licences.models import Licence
+        from daftar.offices.models import Office
+
+        office = Office.objects.filter(staff__user__mobile="09120000008").order_by("pk").first()
+        licence = Licence.objects.filter(status="active").order_by("pk").first()
+        # a demo applicant's case (the bench's own applicants have 099… mobiles)
+        case = (
+            Application.objects.exclude(applicant__mobile__startswith="099")
+            .select_related("applicant")
+            .order_by("pk")
+            .first()
+        )
+        if office is None or licence is None or case is None:
+            raise SystemExit("pages: the demo data is missing")
+
+        def session(mobile: str) -> str:
+            client = Client()
+            client.force_login(User.objects.get(mobile=mobile), backend="django.contrib.auth.backends.ModelBackend")
+            return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+        applicant, reviewer, authority, supervisor, manager = (
+            session(m) for m in (case.applicant.mobile, "09120000002", "09120000005", "09120000006", "09120000008")
+        )
+        return {
+            "home": ("/", None),
+            "finder": ("/offices/", None),
+            "office page": (f"/offices/{office.pk}/", None),
+            "tariffs": ("/tariffs/", None),
+            "verification result": (f"/licences/verify/{licence.number}/", None),
+            "registry": ("/licences/registry/", None),
+            "public figures": ("/figures/tehran/", None),
+            "hall display": (f"/offices/{office.pk}/hall/display/", None),
+            "applicant dashboard": ("/dashboard/", applicant),
+            "applicant case": (f"/applications/{case.pk}/", applicant),
+            "reviewer queue": ("/staff/queue/", reviewer),
+            "licence register": ("/desk/authority/licences/", authority),
+            "violations inbox": ("/desk/supervision/violations/", supervisor),
+            "revenue report": ("/reports/revenue/", supervisor),
+            "office dashboard": (f"/offices/{office.pk}/manage/", manager),
+            "office revenue": (f"/offices/{office.pk}/revenue/", manager),
+            "planner": ("/planner/", applicant),
+        }
+
+    def pages(self, conns: int) -> dict[str, Any]:
+        """Issue 23, first measure: each page's requests a second as a ratio to hello measured
+        in the same run (hello before and after the pages, their mean), and its p95 at ``conns``
+        (2 × where hello saturates). On the demo's data, not yet at national scale."""
+        seconds = self.args.seconds
+        before = wrk(self.base, "/api/v1/hello", "get.lua", conns, seconds)
+        rows: dict[str, Any] = {}
+        for name, (path, cookie) in self.page_targets().items():
+            headers = {"Cookie": cookie} if cookie else None
+            wrk(self.base, path, "get.lua", conns, WARMUP_SECONDS, headers=headers)
+            r = wrk(self.base, path, "get.lua", conns, seconds, headers=headers)
+            rows[name] = {
+                "path": path,
+                "signed_in": cookie is not None,
+                "rps": r["rps"],
+                "p95_ms": round(r["p95_us"] / 1000, 1),
+                "non_2xx": r["non_2xx_3xx"],
+            }
+            stage(f"page {name}: {r['rps']} rps, p95 {rows[name]['p95_ms']} ms, non-2xx {r['non_2xx_3xx']}")
+        after = wrk(self.base, "/api/v1/hello", "get.lua", conns, seconds)
+        hello = (before["rps"] + after["rps"]) / 2 or 1
+        for row in rows.values():
+            row["ratio_vs_hello"] = round(row["rps"] / hello, 3)
+        public = [r["ratio_vs_hello"] for r in rows.values() if not r["signed_in"]]
+        signed = [r["ratio_vs_hello"] for r in rows.values() if r["signed_in"]]
+        return {
+            "conns": conns,
+            "hello_rps": round(hello, 1),
+            "pages": rows,
+            "public_pages_ratio_min": min(public) if public else None,
+            "signed_in_pages_ratio_min": min(signed) if signed else None,
+            "pages_p95_max_ms": max(r["p95_ms"] for r in rows.values()) if rows else None,
+        }
+
     # the run
     def run(self) -> dict[str, Any]:
         a = self.args
@@ -1178,6 +1273,12 @@ class Bench:
                 latency_conns = res["saturation"]["load_conns"]
                 stage(f"throughput at {conns} connections, {a.runs} rounds of {a.seconds} s")
                 res["throughput"] = self.throughput(conns, latency_conns)
+            if "pages" in want:
+                if "saturation" not in res:
+                    res["saturation"] = self.saturation()
+                conns = res["saturation"]["load_conns"]
+                stage(f"pages at {conns} connections (issue 23)")
+                res["pages"] = self.pages(conns)
             if "page_weight" in want:
                 stage("page weight")
                 res["page_weight"] = {
@@ -1239,6 +1340,9 @@ def headline(res: dict[str, Any]) -> dict[str, Any]:
         out["double_bookings"] = res["bookings"].get("double_bookings")
     if "queries_per_list_page" in res:
         out["queries_per_list_page"] = {k: v["queries"] for k, v in res["queries_per_list_page"].items()}
+    if "pages" in res:
+        for key in ("public_pages_ratio_min", "signed_in_pages_ratio_min", "pages_p95_max_ms"):
+            out[key] = res["pages"][key]
     if "queries_per_page" in res:
         out["queries_per_page"] = {k: v["queries"] for k, v in res["queries_per_page"].items()}
     if "page_weight" in res:
@@ -1255,7 +1359,7 @@ WARMUP_SECONDS = 2.0
 # process of each (a budget above capacity never sheds); --spike-rates overrides.
 SPIKE_RATES = {"login": 30.0, "submit": 15.0, "create": 60.0}
 SPIKE_TRIES = 8  # a spike client retries a 429 after its Retry-After, up to this many tries
-PARTS = ("saturation", "throughput", "page_weight", "bookings", "spike", "read_profile", "queries", "rss")
+PARTS = ("saturation", "throughput", "pages", "page_weight", "bookings", "spike", "read_profile", "queries", "rss")
 
 
 def main(argv: list[str] | None = None) -> int:
