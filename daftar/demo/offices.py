@@ -173,32 +173,40 @@ def _tariff_at(rows: dict[int, list[Tariff]], service_id: int, day: dt.date) -> 
     return best
 
 
-def _history(office: Office, index: int, recorder: User) -> None:
-    """About ``DEMO_HISTORY_DAYS`` of transactions, a few each working day, at the tariff."""
-    today = timezone.localdate()
-    first = today - dt.timedelta(days=DEMO_HISTORY_DAYS)
+def demo_transactions(
+    office: Office,
+    first: dt.date,
+    last: dt.date,
+    *,
+    rng: random.Random,
+    recorder: User | None,
+    ref: str,
+    extra: int = 0,
+) -> int:
+    """A few services each working day of the office from ``first`` to ``last`` (``DEMO_DAILY``,
+    plus ``extra``), at the tariff in force that day, written directly as the office's past;
+    ``ref`` starts their payment references. Returns how many were written."""
     services = {s.code: s for s in Service.objects.filter(code__in=SERVICE_MIX)}
-    live = Tariff.objects.filter(municipality=office.municipality).exclude(revision__status=RevisionStatus.CANCELLED)
+    codes = [c for c in SERVICE_MIX if c in services]
+    weights = [SERVICE_MIX[c] for c in codes]
+    if not codes:
+        return 0
+    live = Tariff.objects.filter(municipality=office.municipality, effective_from__lte=last).exclude(
+        revision__status=RevisionStatus.CANCELLED
+    )
     tariffs: dict[int, list[Tariff]] = {}
     for row in live.order_by("effective_from", "pk"):
         tariffs.setdefault(row.service_id, []).append(row)
     office = Office.objects.prefetch_related("weekly_hours").get(pk=office.pk)
-    book = HoursBook([office], first, today - dt.timedelta(days=1))
-    rng = random.Random(1404 + index)  # noqa: S311 - demo figures, not secrets
-    codes = [c for c in SERVICE_MIX if c in services]
-    weights = [SERVICE_MIX[c] for c in codes]
-    if not codes:
-        return
+    low, high = DEMO_DAILY
     rows = []
-    for hours in book.days(office):
+    for hours in HoursBook([office], first, last).days(office):
         if not hours.intervals:
             continue
         start, end = hours.intervals[0]
         minutes = int((end - start).total_seconds() // 60)
         jyear, jmonth = jalali_year_month(hours.day)
-        # 5–9 services a working day, three more at the first office (DEMO_DAILY)
-        low, high = DEMO_DAILY
-        for n in range(rng.randint(low, high) + 3 * (index == 0)):
+        for n in range(rng.randint(low, high) + extra):
             service = services[rng.choices(codes, weights)[0]]
             tariff = _tariff_at(tariffs, service.pk, hours.day)
             if tariff is None:
@@ -213,7 +221,7 @@ def _history(office: Office, index: int, recorder: User) -> None:
                     tariff=tariff,
                     tariff_amount=tariff.amount,
                     amount=tariff.amount,
-                    payment_ref=f"DEMO-{office.pk}-{hours.day:%Y%m%d}-{n + 1}",
+                    payment_ref=f"{ref}-{office.pk}-{hours.day:%Y%m%d}-{n + 1}",
                     performed_at=at,
                     created_at=at,
                     day=hours.day,
@@ -223,6 +231,18 @@ def _history(office: Office, index: int, recorder: User) -> None:
                 )
             )
     Transaction.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+def _history(office: Office, index: int, recorder: User) -> None:
+    """About ``DEMO_HISTORY_DAYS`` of transactions, a few each working day (three more at the
+    first office), at the tariff, and the months' costs."""
+    today = timezone.localdate()
+    first = today - dt.timedelta(days=DEMO_HISTORY_DAYS)
+    rng = random.Random(1404 + index)  # noqa: S311 - demo figures, not secrets
+    demo_transactions(
+        office, first, today - dt.timedelta(days=1), rng=rng, recorder=recorder, ref="DEMO", extra=3 * (index == 0)
+    )
     _costs(office, index, first, today, rng)
 
 
