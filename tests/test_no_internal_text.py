@@ -7,7 +7,11 @@ and, in SMS, no Latin digits.
 (b) The demo is loaded; each demo role signs in and every page reachable from the pages it lands
     on (the menu, and the object pages those pages link to) is fetched with the test client; the
     visible text (tags, attributes, scripts and styles stripped) must show no id, no «None» and
-    no «DOMAIN».
+    no «DOMAIN»; the text a person reads (with the values, placeholders and labels of the
+    controls) no Latin digit outside a word with Latin letters (a tracking code, a licence
+    number «ABC-123»); a few forms posted wrong answer without a Latin digit either.
+(c) Every template's own text (comments and template tags removed) and every text constant of
+    every app's ``messages.py`` (filled with sample values) shows no id and no «DOMAIN».
 """
 
 from __future__ import annotations
@@ -95,6 +99,61 @@ def test_declared_sms_reads_as_plain_persian(text: Any) -> None:
         assert not latin_words, body
 
 
+# --- (c) the templates' own text and the messages ----------------------------------------------
+
+ROOT = Path(daftar.__file__).parent
+_TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}|\{%\s*comment\b.*?%\}.*?\{%\s*endcomment\s*%\}", re.S)
+_TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+
+
+def template_files() -> list[Path]:
+    """``daftar/templates`` and every app's ``templates`` folder."""
+    return sorted(p for p in ROOT.rglob("*.html") if "templates" in p.relative_to(ROOT).parts)
+
+
+def template_text(source: str) -> str:
+    """What a template writes itself: without its comments and its ``{{ }}``/``{% %}`` tags."""
+    return _TEMPLATE_TAG.sub(" ", _TEMPLATE_COMMENT.sub(" ", source))
+
+
+def test_the_template_scan_sees_literal_text_only() -> None:
+    source = '{# S9.1 #}{% comment %}P4 DOMAIN{% endcomment %}{{ rule.id }}{% if x == "S2" %}سلام S12{% endif %}'
+    assert [m.group(0) for m in ID_PATTERN.finditer(template_text(source))] == ["S12"]
+    assert len(template_files()) > 100
+
+
+def test_no_template_writes_an_id() -> None:
+    found = []
+    for path in template_files():
+        text = template_text(path.read_text(encoding="utf-8"))
+        problems = [m.group(0) for m in ID_PATTERN.finditer(text)] + (["DOMAIN"] if "DOMAIN" in text else [])
+        if problems:
+            found.append(f"{path.relative_to(ROOT.parent)}: {sorted(set(problems))}")
+    assert not found, "\n".join(found)
+
+
+_FIELD = re.compile(r"\{[^{}]*\}")
+
+
+def message_texts() -> Iterator[tuple[str, str]]:
+    """Every str constant of every ``messages.py`` (sub-packages' too), its ``{…}`` fields filled
+    with a sample value, as a view would fill them."""
+    for path in sorted(ROOT.rglob("messages.py")):
+        if "tests" in path.parts:
+            continue
+        module_name = ".".join(("daftar", *path.relative_to(ROOT).with_suffix("").parts))
+        for name, value in vars(importlib.import_module(module_name)).items():
+            if name.isupper() and isinstance(value, str):
+                yield f"{module_name}.{name}", _FIELD.sub("نمونه ۱۲", value.replace("{{", "{").replace("}}", "}"))
+
+
+def test_no_message_shows_an_id() -> None:
+    texts = dict(message_texts())
+    assert len(texts) > 300, len(texts)
+    found = {name: text for name, text in texts.items() if ID_PATTERN.search(text) or "DOMAIN" in text}
+    assert not found, "\n".join(f"{name}: {text}" for name, text in found.items())
+
+
 # --- (b) the pages --------------------------------------------------------------------------
 
 DEMO_MOBILES = ["09120000001", "09120000002", "09120000004", "09120000005", "09120000006", "09120000007",
@@ -112,6 +171,40 @@ def visible_text(page: str) -> str:
     return html.unescape(_TAG.sub(" ", _INVISIBLE.sub(" ", page)))
 
 
+# What a person reads besides the text: a box's value and placeholder, a button's label, the
+# labels a screen reader says. Not: a hidden input, a choice's value.
+_READ_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt", "value")
+_ATTRIBUTE = re.compile(r'([\w:-]+)\s*=\s*"([^"]*)"')
+_OPEN_TAG = re.compile(r"<(input|button|img|a|abbr|span|div|textarea|select|th|td|i)\b([^>]*)>", re.I)
+_COORDINATE = re.compile(r"(?<![\d.])-?\d{1,3}\.\d{3,}(?![\d.])")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _read_attributes(match: re.Match[str]) -> str:
+    tag, attributes = match.group(1).lower(), dict(_ATTRIBUTE.findall(match.group(2)))
+    if tag == "input" and attributes.get("type", "text") in ("hidden", "radio", "checkbox"):
+        return " "
+    said = [
+        value for name, value in attributes.items() if name in _READ_ATTRIBUTES and (name != "value" or tag == "input")
+    ]
+    return f" {' '.join(said)} "
+
+
+def reader_text(page: str) -> str:
+    """The visible text with what the controls show and say (see ``_READ_ATTRIBUTES``)."""
+    return visible_text(_OPEN_TAG.sub(_read_attributes, _INVISIBLE.sub(" ", page)))
+
+
+def latin_digit_words(text: str) -> list[str]:
+    """Words with a Latin digit and no Latin letter (a code «AB2C-9H» or a link is as typed);
+    a coordinate («35.6892») is a map's number."""
+    return [
+        word
+        for word in _COORDINATE.sub(" ", text).split()
+        if LATIN_DIGIT.search(word) and not _LATIN_LETTER.search(word)
+    ]
+
+
 def _links(page: str) -> list[str]:
     out = []
     for href in _HREF.findall(page):
@@ -126,7 +219,7 @@ def _links(page: str) -> list[str]:
 
 
 def _crawl(client: Client) -> dict[str, str]:
-    """Pages reachable from the landing pages, breadth first: their visible text by URL."""
+    """Pages reachable from the landing pages, breadth first: their HTML by URL."""
     seen: dict[str, str] = {}
     queue = ["/", "/dashboard/"]
     while queue and len(seen) < PAGES_PER_ROLE:
@@ -138,7 +231,7 @@ def _crawl(client: Client) -> dict[str, str]:
             seen[url] = ""
             continue
         page = response.content.decode()
-        seen[url] = visible_text(page)
+        seen[url] = page
         queue += [link for link in _links(page) if link not in seen]
     return seen
 
@@ -168,7 +261,8 @@ def _page_key(url: str) -> str:
 def _findings(crawled: dict[str, dict[str, str]]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for who, pages in crawled.items():
-        for url, text in pages.items():
+        for url, page in pages.items():
+            text = visible_text(page)
             problems = [m.group(0) for m in ID_PATTERN.finditer(text)]
             problems += [word for word in ("None", "DOMAIN") if re.search(rf"\b{word}\b", text)]
             if problems:
@@ -180,6 +274,68 @@ def test_the_crawl_reaches_the_pages(crawled: dict[str, dict[str, str]]) -> None
     assert all(len(pages) >= 5 for pages in crawled.values()), {k: len(v) for k, v in crawled.items()}
 
 
+def test_the_reader_text_has_what_the_controls_show() -> None:
+    page = (
+        '<p>ساعت 10</p><input type="hidden" name="next" value="/a/12/"><input name="lat" value="35.7">'
+        '<input type="text" name="code" value="AB-12" placeholder="مثلاً 34"><input type="radio" value="7">'
+        '<button aria-label="برگ 5">»</button><script>var n = 9;</script><span data-lng="51.4">۵۱٫۴ 35.68921</span>'
+    )
+    assert latin_digit_words(reader_text(page)) == ["10", "35.7", "34", "5"]
+
+
 def test_no_page_shows_internal_text(crawled: dict[str, dict[str, str]]) -> None:
     found = _findings(crawled)
     assert not found, "\n".join(row for rows in found.values() for row in rows)
+
+
+def test_no_page_shows_a_latin_digit(crawled: dict[str, dict[str, str]]) -> None:
+    """Persian digits in every output: a number, a date, a count, a form's error, a box's value."""
+    found: dict[str, str] = {}
+    for who, pages in crawled.items():
+        for url, page in pages.items():
+            words = latin_digit_words(reader_text(page))
+            if words:
+                found.setdefault(_page_key(url), f"{who} {url}: {sorted(set(words))[:8]}")
+    assert not found, "\n".join(found.values())
+
+
+def _signed_in(mobile: str) -> Client:
+    from daftar.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(mobile=mobile))
+    return client
+
+
+def _no_latin_digit(response: Any, *expected: str) -> None:
+    """The page answered the wrong input with its Persian error and has no Latin digit."""
+    page = response.content.decode()
+    text = reader_text(page)
+    assert response.status_code == 400, response.status_code
+    assert all(part in text for part in expected), (expected, text)
+    assert not latin_digit_words(text), latin_digit_words(text)
+
+
+def test_forms_answer_wrong_input_in_persian_digits(crawled: dict[str, dict[str, str]]) -> None:
+    """Django's own errors (a length, a number) and the services' errors, as the pages show them;
+    on the demo the crawl loaded (the posts are rolled back with the test)."""
+    from daftar.complaints.services import grounds_for
+    from daftar.demo.data import DEMO_CLERK
+    from daftar.offices.models import Office
+
+    office = Office.objects.filter(staff__user__mobile=DEMO_CLERK).order_by("pk").first()
+    assert office is not None
+    ledger = f"/offices/{office.pk}/transactions/"
+    code = office.offered.order_by("pk").values_list("service__code", flat=True).first()
+    clerk = _signed_in(DEMO_CLERK)
+    too_long = {"service": code, "amount": "1000", "payment_ref": "1" * 81, "appointment_code": "2" * 17}
+    _no_latin_digit(clerk.post(ledger, too_long), "۸۰", "۱۶")  # Django's max_length, in Persian digits
+
+    applicant = _signed_in(DEMO_MOBILES[0])
+    ground = grounds_for("office")[0][0]
+    complaint = {"office": office.pk, "ground": ground}
+    _no_latin_digit(applicant.post("/complaints/new/", {**complaint, "text": "کوتاه"}), "۱۰")  # the service's minimum
+    _no_latin_digit(applicant.post("/complaints/new/", {**complaint, "text": "ب" * 4001}), "۴۰۰۰")  # Django's
+
+    booking = _signed_in(DEMO_MOBILES[0]).get(f"/offices/{office.pk}/book/", {"service": code, "date": "1499/01/01"})
+    _no_latin_digit(booking)

@@ -185,10 +185,17 @@ class DeadlineSettings(models.Model):
         "municipalities.Municipality", verbose_name="شهرداری", related_name="+", on_delete=models.CASCADE
     )
     staff_days = models.JSONField(
-        "یادآوری به کارشناس (روز کاری پیش از پایان مهلت)", default=list, help_text="مثلاً [2, 1]"
+        "یادآوری به کارشناس (روز کاری پیش از پایان مهلت)",
+        default=list,
+        help_text=(
+            "فهرستی میان دو قلاب با رقم انگلیسی؛ مثلاً برای یادآوری دو روز و یک روز پیش از پایان مهلت، "
+            "دو و یک را با ویرگول جدا کنید."
+        ),
     )
     head_days = models.JSONField(
-        "یادآوری به مرجع بالاتر (روز کاری پیش از پایان مهلت)", default=list, help_text="مثلاً [0]"
+        "یادآوری به مرجع بالاتر (روز کاری پیش از پایان مهلت)",
+        default=list,
+        help_text="فهرستی میان دو قلاب با رقم انگلیسی؛ صفر یعنی یادآوری در روز پایان مهلت.",
     )
     head = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -68,7 +68,10 @@ class ScoreForm(PersianForm):
 class ImportForm(PersianForm):
     file = forms.FileField(
         label="فایل نمره‌ها (CSV یا XLSX)",
-        help_text="ستون‌ها: tracking_code,general,specialised؛ یک ردیف نادرست و هیچ نمره‌ای ثبت نمی‌شود.",
+        help_text=(
+            "سطر نخست فایل نام ستون‌ها را به همین شکل دارد: tracking_code (کد رهگیری)، general (نمرهٔ عمومی) و "
+            "specialised (نمرهٔ تخصصی). اگر یک ردیف نادرست باشد، هیچ نمره‌ای ثبت نمی‌شود."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 

@@ -24,7 +24,10 @@ ALREADY_SEATED = "پروندهٔ {code} پیش‌تر در این جلسه ثب�
 SESSION_DECIDED = "نتیجهٔ این جلسه اعلام شده است و تغییر نمی‌کند."
 PART_RANGE = "نمرهٔ «{part}» باید عددی بین ۰ و ۱۰۰ باشد."
 IMPORT_FAILED = "هیچ نمره‌ای ثبت نشد؛ خطاها: {errors}"
-IMPORT_FILE = "فایل باید CSV یا XLSX با ستون‌های tracking_code,general,specialised باشد."
+IMPORT_FILE = (
+    "فایل باید CSV یا XLSX باشد و سطر نخستش نام ستون‌ها را به همین شکل داشته باشد: "
+    "tracking_code (کد رهگیری)، general (نمرهٔ آزمون عمومی) و specialised (نمرهٔ آزمون تخصصی)."
+)
 IMPORT_EMPTY = "فایل ردیفی برای ثبت ندارد."
 ROW_UNKNOWN = "ردیف {row}: کد رهگیری «{code}» ناشناخته است."
 ROW_NOT_SEATED = "ردیف {row}: پروندهٔ {code} در این جلسه صندلی ندارد."

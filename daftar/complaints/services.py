@@ -147,7 +147,7 @@ def complaint_file(
     if chosen not in allowed:
         message = msg.GROUND_UNKNOWN.format(grounds="، ".join(allowed.values()))
         raise ApplicationError(message, code="ground_unknown", fields={"ground": [message]})
-    body = _text(text, MIN_TEXT, msg.TEXT_REQUIRED.format(n=MIN_TEXT), "text", MAX_TEXT)
+    body = _text(text, MIN_TEXT, msg.TEXT_REQUIRED.format(n=persian_digits(MIN_TEXT)), "text", MAX_TEXT)
     _count_filing(actor)
     now = timezone.now()
     due = due_from(municipality, now)
@@ -187,7 +187,7 @@ def _reasoned(complaint: Complaint, actor: Any, data: dict[str, Any]) -> None:
         raise ApplicationError(
             msg.DECISION_UNKNOWN, code="decision_unknown", fields={"decision": [msg.DECISION_UNKNOWN]}
         )
-    message = msg.ANSWER_REQUIRED.format(n=MIN_ANSWER)
+    message = msg.ANSWER_REQUIRED.format(n=persian_digits(MIN_ANSWER))
     data["answer"] = _text(data.get("answer"), MIN_ANSWER, message, "answer")
 
 
@@ -201,7 +201,9 @@ def _keep_answer(complaint: Complaint, actor: Any, data: dict[str, Any]) -> None
 def _reopenable(complaint: Complaint, actor: Any, data: dict[str, Any]) -> None:
     if complaint.reopened_at is not None:
         raise ApplicationError(msg.REOPEN_TWICE, code="already_reopened", status=409)
-    data["text"] = _text(data.get("text"), MIN_TEXT, msg.REOPEN_TEXT.format(n=MIN_TEXT), "text", MAX_TEXT)
+    data["text"] = _text(
+        data.get("text"), MIN_TEXT, msg.REOPEN_TEXT.format(n=persian_digits(MIN_TEXT)), "text", MAX_TEXT
+    )
 
 
 @COMPLAINT.effect("restart_clock")

@@ -20,6 +20,7 @@ from daftar.accounts.policy import municipalities_where
 from daftar.applications.models import Application
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.forms import PersianForm
+from daftar.kernel.normalize import persian_digits
 from daftar.offices.models import Office
 from daftar.supervision.services import violation_types_in
 
@@ -60,7 +61,10 @@ class AnswerForm(PersianForm):
         label="پاسخ مستدل",
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=8000,
-        help_text=f"دلیل نتیجه را بنویسید (دست‌کم {services.MIN_ANSWER} نویسه)؛ متن پاسخ به شاکی نشان داده می‌شود.",
+        help_text=(
+            f"دلیل نتیجه را بنویسید (دست‌کم {persian_digits(services.MIN_ANSWER)} نویسه)؛ "
+            "متن پاسخ به شاکی نشان داده می‌شود."
+        ),
     )
 
 
@@ -126,7 +130,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 status = exc.status_code
                 retry_after = getattr(exc, "retry_after", 0)  # the daily limit says when to come back
             else:
-                messages.success(request, msg.REGISTERED.format(code=complaint.tracking_code))
+                messages.success(request, msg.REGISTERED.format(code=persian_digits(complaint.tracking_code)))
                 return redirect("complaints:detail", complaint.tracking_code)
         else:
             status = 400

@@ -26,10 +26,6 @@ def _normalized(data: Any) -> Any:
     return {k: normalize_text(v) if isinstance(v, str) else v for k, v in dict(data).items()}
 
 
-# Coordinates stay in Latin digits: the map picker reads and writes them as numbers.
-LATIN_DIGIT_FIELDS = frozenset({"lat", "lng", "latitude", "longitude"})
-
-
 def _persian_echo(format_value: Any) -> Any:
     """Wrap a widget's ``format_value`` so a value sent back to the person reads in Persian digits
     (a word with Latin letters, such as a booking code, is kept as typed)."""
@@ -71,8 +67,7 @@ class PersianFormMixin:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for name, field in self.fields.items():  # type: ignore[attr-defined]
             widget = field.widget
-            if name not in LATIN_DIGIT_FIELDS:
-                persian_widget(widget)
+            persian_widget(widget)
             if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.HiddenInput):
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"

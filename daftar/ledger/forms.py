@@ -13,6 +13,8 @@ from daftar.catalogue.models import Service
 from daftar.catalogue.templatetags.money import rials
 from daftar.kernel.forms import AmountInput, PersianForm
 
+from . import messages as msg
+
 
 class TransactionForm(PersianForm):
     service = forms.ChoiceField(label="خدمت")
@@ -36,8 +38,30 @@ class TransactionForm(PersianForm):
         widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "tel", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args: Any, services: list[tuple[Service, int | None]], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        services: list[tuple[Service, int | None]],
+        chosen: tuple[str, int | None] | None = None,
+        **kwargs: Any,
+    ):
+        """``chosen``: the code of the service to start with and its tariff today (``None``: it
+        has none); the amount box then holds the tariff, and says it underneath."""
+        if chosen is not None:
+            code, tariff = chosen
+            kwargs["initial"] = {
+                **kwargs.get("initial", {}),
+                "service": code,
+                "amount": "" if tariff is None else tariff,
+            }
         super().__init__(*args, **kwargs)
+        if chosen is not None:
+            amount = self.fields["amount"]
+            tariff = chosen[1]
+            amount.help_text = (
+                msg.AMOUNT_TARIFF_HELP.format(amount=rials(tariff)) if tariff is not None else msg.AMOUNT_NO_TARIFF_HELP
+            )
+            amount.widget.attrs["aria-describedby"] = "id_amount_help"
         if not settings.FEEDBACK_ENABLED:  # nobody is asked: the field would promise an SMS
             del self.fields["citizen_mobile"]
 

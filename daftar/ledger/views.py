@@ -69,8 +69,9 @@ def _transactions_page(
     offered = _offered(access, now)
     sanction = office_sanction(office, now)
     if form is None and access.is_staff:
-        first = next((amount for _s, amount in offered if amount), None)
-        form = TransactionForm(services=offered, initial={"amount": first or ""})
+        # the first service with a tariff today, chosen, with its tariff in the amount box
+        first = next(((s, amount) for s, amount in offered if amount), offered[0] if offered else None)
+        form = TransactionForm(services=offered, chosen=(first[0].code, first[1]) if first else None)
     rows = list(
         Transaction.objects.filter(office=office, day=day).select_related("service").order_by("-performed_at", "-pk")
     )
@@ -152,7 +153,9 @@ def transaction_amount(request: HttpRequest, pk: int) -> HttpResponse:
     code = normalize_text(request.GET.get("service", ""))[:40]
     service = Service.objects.filter(code=code, active=True, offered_at__office=access.office).first()
     tariff = tariff_in_force(access.office.municipality_id, service.pk, today()) if service else None
-    return render(request, "ledger/_amount_field.html", {"value": tariff.amount if tariff else "", "tariff": tariff})
+    # the page's own field (its AmountInput: grouped Persian digits, the amount in words)
+    form = TransactionForm(services=[], chosen=(code, tariff.amount if tariff else None))
+    return render(request, "ledger/_amount_field.html", {"field": form["amount"]})
 
 
 @login_required

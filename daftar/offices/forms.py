@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django import forms
 
-from daftar.kernel.forms import JalaliDateInput, PersianForm
+from daftar.kernel.forms import JalaliDateInput, PersianForm, persian_widget
 from daftar.kernel.normalize import persian_digits
 from daftar.rules.constants import EQUIPMENT
 
@@ -110,11 +110,14 @@ class HoursForm(PersianForm):
         for weekday in range(7):
             for shift in range(1, SHIFTS + 1):
                 for part, label in (("s", "از"), ("e", "تا")):
+                    box = forms.TextInput(attrs=TIME_ATTRS)
+                    # Added after PersianForm's set-up, so they get its Persian echo here.
+                    persian_widget(box)
                     self.fields[field_name(weekday, shift, part)] = forms.CharField(
                         label=f"{WEEKDAYS[weekday]} — نوبت {persian_digits(shift)} — {label}",
                         required=False,
                         max_length=5,
-                        widget=forms.TextInput(attrs=TIME_ATTRS),
+                        widget=box,
                     )
 
     def rows(self) -> list[dict[str, Any]] | None:

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from daftar.accounts.admin_base import AuditedAdmin, MunicipalityScopedAdmin
 from daftar.kernel.admin_columns import jalali_column
 from daftar.kernel.errors import ApplicationError
+from daftar.kernel.normalize import persian_digits
 
 from .models import Condition, DocumentRequirement, EligibilityCheck, LicenceType, RuleSet, ScoringTable
 from .schema import condition_errors
@@ -113,7 +114,9 @@ class RuleSetAdmin(MunicipalityScopedAdmin):
     def make_new_version(self, request: HttpRequest, queryset: QuerySet[RuleSet]) -> None:
         for rule_set in queryset:
             draft = rule_set_new_version(rule_set=rule_set, actor=request.user)
-            self.message_user(request, f"پیش‌نویس نسخهٔ {draft.version} ساخته شد؛ آن را ویرایش و سپس منتشر کنید.")
+            self.message_user(
+                request, f"پیش‌نویس نسخهٔ {persian_digits(draft.version)} ساخته شد؛ آن را ویرایش و سپس منتشر کنید."
+            )
 
     @admin.action(description="انتشار پیش‌نویس‌های انتخاب‌شده")
     def publish(self, request: HttpRequest, queryset: QuerySet[RuleSet]) -> None:
@@ -123,7 +126,7 @@ class RuleSetAdmin(MunicipalityScopedAdmin):
             except ApplicationError as exc:
                 self.message_user(request, exc.message, level=messages.ERROR)
             else:
-                self.message_user(request, f"نسخهٔ {rule_set.version} منتشر شد.")
+                self.message_user(request, f"نسخهٔ {persian_digits(rule_set.version)} منتشر شد.")
 
 
 class ScoringTableForm(forms.ModelForm):

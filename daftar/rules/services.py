@@ -145,7 +145,7 @@ def rule_set_new_version(*, rule_set: RuleSet, actor: Any, effective_from: dt.da
             effective_from=effective_from or rule_set.effective_from,
             published=False,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            note=f"بر پایهٔ نسخهٔ {rule_set.version}",
+            note=f"بر پایهٔ نسخهٔ {persian_digits(rule_set.version)}",
         )
         Condition.objects.bulk_create(
             Condition(

@@ -76,7 +76,7 @@ class Scorecard(models.Model):
     municipality = models.ForeignKey(
         "municipalities.Municipality", verbose_name="شهرداری", related_name="+", on_delete=models.PROTECT
     )
-    period = models.CharField("دوره", max_length=8, help_text="مانند 1405-H1")
+    period = models.CharField("دوره", max_length=8, help_text="مانند ۱۴۰۵-H1 برای نیمهٔ نخست سال ۱۴۰۵")
     first_day = models.DateField("آغاز دوره")
     last_day = models.DateField("پایان دوره")
     total = models.DecimalField("امتیاز کل", max_digits=4, decimal_places=1, null=True, blank=True)

@@ -63,7 +63,7 @@ def test_a_form_echoes_numbers_in_persian_digits() -> None:
     page = str(form["area"]) + str(form["code"]) + str(form["lat"])
     assert 'value="۴۰ متر"' in page and 'placeholder="۶۰"' in page and 'type="text"' in page
     assert 'value="AB2C ۱۲"' in page  # the code's own word kept; a lone number Persian
-    assert 'value="35.7"' in page  # coordinates stay as the map writes them
+    assert 'value="۳۵.۷"' in page  # coordinates too: the map picker reads Persian digits
     assert form.cleaned_data["amount"] == 1_250_000  # grouped input is accepted
 
 

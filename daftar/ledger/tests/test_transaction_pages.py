@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -64,8 +65,14 @@ def test_clerk_page_offers_only_the_offices_services_with_todays_tariff(office: 
 def test_amount_fragment_is_prefilled_with_the_tariff(office: Any) -> None:
     clerk = web(staff(office))
     html = clerk.get(page(office, "amount/"), {"service": "property_inquiry"}).content.decode()
-    assert 'value="250000"' in html and "۲۵۰٬۰۰۰" in html
-    assert 'value=""' in clerk.get(page(office, "amount/"), {"service": "completion_certificate"}).content.decode()
+    # the page's own amount box: grouped Persian digits, the amount in words, amount.js's hook
+    assert 'value="۲۵۰٬۰۰۰"' in html and 'data-amount="rial"' in html
+    assert "دویست و پنجاه هزار ریال" in html and "تعرفهٔ امروز: ۲۵۰٬۰۰۰ ریال" in html
+    assert 'aria-describedby="id_amount_help id_amount_words"' in html and 'id="amount-field"' in html
+    assert not re.search(r"[0-9]", re.sub(r"<[^>]+>", " ", html))  # no Latin digit a person reads
+    none = clerk.get(page(office, "amount/"), {"service": "completion_certificate"}).content.decode()
+    box = re.search(r'<input[^>]*id="id_amount"[^>]*>', none)
+    assert box and "value=" not in box.group(0) and msg.AMOUNT_NO_TARIFF_HELP in none
 
 
 def test_recording_at_the_tariff_lists_it_with_the_days_total(office: Any) -> None:
@@ -200,14 +207,14 @@ def test_browser_clerk_records_and_manager_closes_the_day(live_server: Any, brow
     pg.goto(f"{live_server.url}{page(office)}")
     assert pg.locator("#id_amount").input_value() == "۱٬۵۰۰٬۰۰۰"  # the first service's tariff, grouped
     pg.locator("#id_service").select_option("property_inquiry")
-    expect(pg.locator("#id_amount")).to_have_value("250000")  # htmx swapped it (no eval: the CSP)
+    expect(pg.locator("#id_amount")).to_have_value("۲۵۰٬۰۰۰")  # htmx swapped it (no eval: the CSP)
     pg.get_by_label("شمارهٔ پیگیری پرداخت").fill("۴۴۵۵۶۶")
     pg.get_by_role("button", name="ثبت تراکنش").click()
     pg.wait_for_selector("#transactions li")
     assert "۲۵۰٬۰۰۰" in pg.locator("#day-total").inner_text()
 
     pg.locator("#id_service").select_option("property_inquiry")
-    expect(pg.locator("#id_amount")).to_have_value("250000")
+    expect(pg.locator("#id_amount")).to_have_value("۲۵۰٬۰۰۰")
     pg.get_by_label("مبلغ دریافتی (ریال)").fill("260000")
     pg.get_by_label("شمارهٔ پیگیری پرداخت").fill("778899")
     pg.get_by_role("button", name="ثبت تراکنش").click()

@@ -90,7 +90,7 @@ def test_the_manager_edits_the_week_on_the_page(make_office):
     office = make_office()
     manager = logged_in(MANAGER)
     page = html(manager.get(f"/offices/{office.pk}/manage/"))
-    assert 'name="d0_s1"' in page and 'value="08:00"' in page
+    assert 'name="d0_s1"' in page and 'value="۰۸:۰۰"' in page
     data = {"action": "hours", "d0_s1": "۰۸:۳۰", "d0_e1": "13:00", "d2_s1": "08:00", "d2_e1": "14:00"}
     response = manager.post(f"/offices/{office.pk}/manage/", data)
     assert response.status_code == 302 and response["Location"].endswith("#hours")
