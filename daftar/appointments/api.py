@@ -85,7 +85,7 @@ def appointment_body(appointment: Appointment, actor: Any) -> dict[str, Any]:
     return {
         "code": appointment.code,
         "office": appointment.office_id,
-        "office_name": appointment.office.name,
+        "office_name": appointment.office.display_name,
         "service": appointment.service.code,
         "service_title": appointment.service.title,
         "start": appointment.start.astimezone(TEHRAN),

@@ -130,7 +130,7 @@ def _tell(key: str, appointment: Appointment, **extra: str) -> None:
     """The SMS ``key`` (``sms.py``) to the appointment's citizen, in the words of its office's
     municipality (given by id: no query), with the appointment's office, service, code and time."""
     values: dict[str, Any] = {
-        "office": appointment.office.name,
+        "office": appointment.office.display_name,
         "service": appointment.service.title,
         "code": appointment.code,
         **when_parts(appointment.start),

@@ -108,19 +108,21 @@ def applicant_panels(user: Any) -> list[WorkPanel]:
 def holder_panels(user: Any) -> list[WorkPanel]:
     """A licence holder's supervision: notices to answer before their deadline (P5) and the
     current half-year's report, due by its last day."""
-    licences = list(Licence.objects.filter(holder=user, status__in=SUPERVISABLE).order_by("pk"))
+    licences = list(
+        Licence.objects.filter(holder=user, status__in=SUPERVISABLE).select_related("office").order_by("pk")
+    )
     if not licences:
         return []
     now = timezone.now()
     to_answer = list(
         supervision_policy.visible_notices(user)
         .filter(licence__in=licences, status=NoticeStatus.OPEN, responded_at__isnull=True, response_due__gte=now)
-        .select_related("licence")
+        .select_related("licence__office")
         .order_by("response_due")
     )
     items = [
         WorkItem(
-            label=f"پاسخ به اخطاریهٔ {n.get_proposed_outcome_display()} — {n.licence.office_name}",
+            label=f"پاسخ به اخطاریهٔ {n.get_proposed_outcome_display()} — {n.licence.display_name}",
             url=reverse("supervision:notice", args=[n.pk]),
             due=n.response_due,
         )
@@ -132,7 +134,7 @@ def holder_panels(user: Any) -> list[WorkPanel]:
     unfiled = [lic for lic in licences if lic.pk not in filed]
     items += [
         WorkItem(
-            label=f"گزارش شش‌ماههٔ {period_title(period)} — {lic.office_name}",
+            label=f"گزارش شش‌ماههٔ {period_title(period)} — {lic.display_name}",
             url=reverse("supervision:mine"),
             due=end,
         )
@@ -167,7 +169,7 @@ def office_panels(user: Any) -> list[WorkPanel]:
     )
     items = tuple(
         WorkItem(
-            label=f"{m.office.name}: {persian_number(waiting.get(m.office_id, 0))} نوبت امروز",
+            label=f"{m.office.display_name}: {persian_number(waiting.get(m.office_id, 0))} نوبت امروز",
             url=reverse("appointments:office_day", args=[m.office_id]),
         )
         for m in memberships[:OLDEST]

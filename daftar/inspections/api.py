@@ -197,7 +197,7 @@ def visit_body(v: SupervisionVisit, actor: Any) -> dict[str, Any]:
     return {
         "id": v.pk,
         "licence": v.licence.number,
-        "office_name": v.licence.office_name,
+        "office_name": v.licence.display_name,
         "inspector": v.inspector_id,
         "scheduled_at": v.scheduled_at,
         "scheduled_at_jalali": jalali_twin(v.scheduled_at),

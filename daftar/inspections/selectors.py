@@ -99,5 +99,7 @@ def licence_for_inspector(actor: Any, number: str) -> Licence:
 
 def scheduled_supervision_visits(actor: Any) -> QuerySet[SupervisionVisit]:
     """Scheduled supervision visits of the inspector's municipalities."""
-    qs = policy.supervision_visits_to_record(actor).select_related("licence__district", "licence__holder")
+    qs = policy.supervision_visits_to_record(actor).select_related(
+        "licence__district", "licence__holder", "licence__office"
+    )
     return qs.order_by("scheduled_at", "pk")

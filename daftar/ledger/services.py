@@ -292,7 +292,7 @@ def _outside_hours_report(office: Office, row: Transaction, service: Service) ->
     approved = [[f"{start.astimezone(TEHRAN):%H:%M}", f"{end.astimezone(TEHRAN):%H:%M}"] for start, end in hours]
     shown = " و ".join(interval_text(start, end) for start, end in hours) if hours else msg.NO_HOURS_THAT_DAY
     description = msg.OUTSIDE_HOURS_DESCRIPTION.format(
-        office=office.name,
+        office=office.display_name,
         service=service.title,
         time=persian_digits(f"{local:%H:%M}"),
         date=to_jalali(row.day),
@@ -305,7 +305,7 @@ def _outside_hours_report(office: Office, row: Transaction, service: Service) ->
         description=description,
         evidence={
             "kind": "outside_hours",
-            "office": {"id": office.pk, "name": office.name},
+            "office": {"id": office.pk, "name": office.display_name},
             "day": row.day.isoformat(),
             "hours": approved,
         },
@@ -347,7 +347,7 @@ def overcharge_report(
     nothing more. A day closed meanwhile is refused as closed, without a report. Returns whether
     a report was made now."""
     description = (
-        f"تلاش برای دریافت {rials(amount)} ریال بابت «{service.title}» در دفتر «{office.name}» "
+        f"تلاش برای دریافت {rials(amount)} ریال بابت «{service.title}» در دفتر «{office.display_name}» "
         f"(تعرفهٔ مصوب: {rials(tariff.amount)} ریال)؛ سامانه تراکنش را نپذیرفت."
     )
 
@@ -379,7 +379,7 @@ def overcharge_report(
                     "amount": amount,
                     "tariff": tariff.amount,
                     "payment_ref": payment_ref,
-                    "office": {"id": office.pk, "name": office.name},
+                    "office": {"id": office.pk, "name": office.display_name},
                     "performed_at": moment.isoformat(),
                 },
             )

@@ -83,7 +83,7 @@ class Licence(LifecycleModel):
             office = self.office  # type: ignore[attr-defined]
         except ObjectDoesNotExist:
             return self.office_name
-        return str(office.name) if office is not None else self.office_name
+        return str(office.display_name) if office is not None else self.office_name
 
 
 class LicenceEvent(models.Model):

@@ -121,7 +121,7 @@ def _record(
         sms.MOVES[action].key,
         to=licence.holder,
         municipality=licence.municipality,
-        office=licence.office_name,
+        office=licence.display_name,
         number=licence.number,
         valid_until=_fa(licence.valid_until),
         **values,

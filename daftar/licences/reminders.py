@@ -130,12 +130,13 @@ def _remind(pk: int, today: dt.date, steps: list[tuple[int, Text]]) -> str:
         opens, closes = renewal_window(licence)
         left = (licence.valid_until - today).days
         remaining = msg.REMAINING_TODAY if left == 0 else msg.REMAINING_DAYS.format(days=persian_digits(left))
+        office = licence.display_name
         for person in recipients(licence):
             notify(
                 text.key,
                 to=person,
                 municipality=licence.municipality,
-                office=licence.office_name,
+                office=office,
                 number=licence.number,
                 valid_until=to_jalali(licence.valid_until),
                 opens=to_jalali(opens),

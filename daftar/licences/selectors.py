@@ -24,7 +24,7 @@ STATUS_FILTERS = [(s.value, s.label) for s in LicenceStatus]
 
 
 def _rich(qs: QuerySet[Licence]) -> QuerySet[Licence]:
-    return qs.select_related("district", "municipality", "holder", "licence_type")
+    return qs.select_related("district", "municipality", "holder", "licence_type", "office")
 
 
 def live_status_filter(status: str, today: dt.date) -> Q:

@@ -194,7 +194,7 @@ def licence_issue(*, application: Any, actor: Any, tell_holder: bool = True) -> 
         sms.ISSUED.key,
         to=holder,
         municipality=municipality,
-        office=licence.office_name,
+        office=licence.display_name,
         number=licence.number,
         valid_from=to_jalali(licence.valid_from),
         valid_until=to_jalali(licence.valid_until),

@@ -19,11 +19,11 @@ def nearest_office(event: NearestOfficeWanted) -> NearestOffice | None:
     """The nearest active office of the municipality (the offices the finder shows); a
     municipality has tens of offices, so they are measured one by one."""
     best: NearestOffice | None = None
-    rows = Office.objects.filter(municipality_id=event.municipality_id, active=True).values_list("name", "lat", "lng")
-    for name, lat, lng in rows:
-        metres = haversine_m(event.lat, event.lng, lat, lng)
+    rows = Office.objects.filter(municipality_id=event.municipality_id, active=True).only("name", "lat", "lng")
+    for office in rows:
+        metres = haversine_m(event.lat, event.lng, office.lat, office.lng)
         if best is None or metres < best.metres:
-            best = NearestOffice(name=name, metres=metres)
+            best = NearestOffice(name=office.display_name, metres=metres)
     return best
 
 

@@ -532,7 +532,7 @@ def directive_offices_out_of_line(*, municipality_id: int, notify: bool, actor: 
                 sms.DIRECTIVE_CHANGED.key,
                 to=row.user,
                 municipality=office.municipality,
-                office=office.name,
+                office=office.display_name,
                 deadline=to_jalali(deadline),
             )
         audit_record(

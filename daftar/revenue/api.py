@@ -148,7 +148,7 @@ class OfficeRevenueView(APIView):
         access = revenue_access(request.user, pk)
         months = month_range(request.query_params.get("from"), request.query_params.get("to"))
         office = access.office
-        return Response({"office": {"id": office.pk, "name": office.name}, **office_revenue(office.pk, months)})
+        return Response({"office": {"id": office.pk, "name": office.display_name}, **office_revenue(office.pk, months)})
 
 
 class MunicipalityRevenueView(APIView):

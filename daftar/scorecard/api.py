@@ -114,7 +114,7 @@ class OfficeScorecardView(APIView):
                 raise not_found(msg.PERIOD_NOT_COMPUTED)
         return Response(
             {
-                "office": {"id": access.office.pk, "name": access.office.name},
+                "office": {"id": access.office.pk, "name": access.office.display_name},
                 "periods": [{"period": r.period, "period_label": label_of(r.period)} for r in rows],
                 "scorecard": scorecard_body(row) if row is not None else None,
             }

@@ -228,7 +228,7 @@ def report_review(report: OfficeReport, *, outcome: object, note: object = "", a
             _tell(
                 sms.REPORT_CLARIFY.key,
                 licence,
-                office=licence.office_name,
+                office=licence.display_name,
                 period=period_label(locked.period),
                 note=text,
             )

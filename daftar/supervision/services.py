@@ -456,7 +456,7 @@ def _violation_create(
     _tell(
         sms.VIOLATION.key,
         licence,
-        office=licence.office_name,
+        office=licence.display_name,
         number=licence.number,
         title=vtype.title,
         at=to_jalali(observed),
@@ -522,7 +522,7 @@ def notice_issue(licence: Licence, *, actor: Any, violation_ids: Iterable[int] |
         _tell_office(
             sms.NOTICE.key,
             licence,
-            office=licence.office_name,
+            office=licence.display_name,
             number=licence.number,
             outcome=Outcome(step.outcome).label,
             due=to_jalali(notice.response_due, with_time=True),
@@ -641,7 +641,7 @@ def decision_make(notice: Notice, *, actor: Any, reason: object, outcome: object
         _tell(
             sms.DECISION.key,
             licence,
-            office=licence.office_name,
+            office=licence.display_name,
             number=licence.number,
             outcome=chosen.label,
             reason=text,
@@ -676,7 +676,9 @@ def notices_remind(now: dt.datetime | None = None) -> int:
     calendars: dict[int, WorkCalendar] = {}
     reminded = 0
     candidates = (
-        _awaiting_response(now).select_related("licence__holder", "municipality").order_by("response_due", "pk")
+        _awaiting_response(now)
+        .select_related("licence__holder", "licence__office", "municipality")
+        .order_by("response_due", "pk")
     )
     for notice in candidates:
         if tehran_day(notice.issued_at) >= local.date():
@@ -695,7 +697,7 @@ def notices_remind(now: dt.datetime | None = None) -> int:
                 _tell_office(
                     sms.NOTICE_REMINDER.key,
                     licence,
-                    office=licence.office_name,
+                    office=licence.display_name,
                     number=licence.number,
                     outcome=Outcome(notice.proposed_outcome).label,
                     due=to_jalali(notice.response_due, with_time=True),
@@ -753,7 +755,7 @@ def report_submit(licence: Licence, *, period: object, content: object, actor: A
                 licence=licence, municipality=licence.municipality, period=label, content=text, submitted_by=actor
             )
             _audit(actor, "report_submit", report, licence, {"period": label})
-            _tell(sms.REPORT_RECEIVED.key, licence, office=licence.office_name, period=period_title(label))
+            _tell(sms.REPORT_RECEIVED.key, licence, office=licence.display_name, period=period_title(label))
     except IntegrityError:
         raise ApplicationError(msg.REPORT_TWICE, code="report_twice", status=409) from None
     return report
@@ -777,7 +779,7 @@ def reports_remind(now: dt.datetime | None = None) -> dict[str, int]:
     current = period_of(today)
     _, end = period_bounds(current)
     reminded = missing = 0
-    live = Licence.objects.filter(status__in=SUPERVISABLE).select_related("holder", "municipality")
+    live = Licence.objects.filter(status__in=SUPERVISABLE).select_related("holder", "municipality", "office")
     if (end - today).days <= reminder_days():
         due = to_jalali(end)
         for licence in live.filter(valid_from__lte=end).exclude(office_reports__period=current):
@@ -787,7 +789,7 @@ def reports_remind(now: dt.datetime | None = None) -> dict[str, int]:
                     _tell_office(
                         sms.REPORT_REMINDER.key,
                         licence,
-                        office=licence.office_name,
+                        office=licence.display_name,
                         number=licence.number,
                         period=period_title(current),
                         due=due,

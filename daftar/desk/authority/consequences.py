@@ -31,11 +31,6 @@ class Consequences:
     cancelled: int | None = None
 
 
-def _office_name(licence: Licence) -> str:
-    office = getattr(licence, "office", None)
-    return office.name if office is not None else licence.office_name
-
-
 def _has_office(licence: Licence) -> bool:
     try:
         return licence.office is not None
@@ -58,7 +53,7 @@ def _holder(licence: Licence) -> str:
 
 def suspension(licence: Licence, until: dt.date, today: dt.date | None = None) -> Consequences:
     today = today or timezone.localdate()
-    office = _office_name(licence)
+    office = licence.display_name
     bookings, count = _bookings(licence, today, until)
     lines = (
         msg.STOPS_SUSPEND.format(until=to_jalali(until), office=office),
@@ -75,7 +70,7 @@ def revocation(licence: Licence, today: dt.date | None = None) -> Consequences:
     since = licence.sanctioned_from or today  # a suspension it ends stopped the office already
     bookings, count = _bookings(licence, since, None)
     lines = (
-        msg.STOPS_REVOKE.format(office=_office_name(licence)),
+        msg.STOPS_REVOKE.format(office=licence.display_name),
         bookings,
         msg.REGISTRY_REMOVED,
         msg.FINAL,
@@ -86,7 +81,7 @@ def revocation(licence: Licence, today: dt.date | None = None) -> Consequences:
 
 def reinstatement(licence: Licence) -> Consequences:
     lines = (
-        msg.REOPENS.format(office=_office_name(licence)),
+        msg.REOPENS.format(office=licence.display_name),
         msg.NOT_RESTORED,
         msg.VALID_UNTIL.format(valid_until=to_jalali(licence.valid_until)),
         _holder(licence),
@@ -137,4 +132,4 @@ def of_decision(licence: Licence, outcome: str, suspension_days: int, violations
     if outcome == Outcome.REVOCATION:
         base = revocation(licence)
         return Consequences((*base.lines, decided), base.cancelled)
-    return Consequences((msg.WARNING.format(office=_office_name(licence)), decided, _holder(licence)))
+    return Consequences((msg.WARNING.format(office=licence.display_name), decided, _holder(licence)))

@@ -40,7 +40,7 @@ def _rows(qs: QuerySet[Licence]) -> Iterator[list[Any]]:
         yield [
             lic.number,
             lic.holder_name,
-            lic.office_name,
+            lic.display_name,
             lic.municipality.name,
             lic.district.name,
             STATUS[live_status(lic, today)],

@@ -60,7 +60,7 @@ def _renewals(user: Any, sizes: dict[str, int]) -> WorkPanel:
 
 
 def _notices(user: Any) -> WorkPanel:
-    qs = supervision_policy.awaiting_decision(user).select_related("licence").order_by("response_due", "pk")
+    qs = supervision_policy.awaiting_decision(user).select_related("licence__office").order_by("response_due", "pk")
     now = timezone.now()
     items = []
     for notice in qs[:OLDEST]:
@@ -69,7 +69,7 @@ def _notices(user: Any) -> WorkPanel:
         when = "آمادهٔ تصمیم" if ready else f"مهلت پاسخ دفتر تا {to_jalali(notice.response_due, with_time=True)}"
         items.append(
             WorkItem(
-                label=f"{notice.licence.number} — {notice.licence.office_name}",
+                label=f"{notice.licence.number} — {notice.licence.display_name}",
                 url=reverse("authority:notice", args=[notice.pk]),
                 due=notice.response_due,
                 overdue=False,

@@ -76,7 +76,7 @@ def panels(user: Any) -> list[WorkPanel]:
                 count=len(out_of_line),
                 url=_url("hours", municipality, many),
                 items=tuple(
-                    WorkItem(label=office.name, url=reverse("offices:manage", args=[office.pk]), note=problem)
+                    WorkItem(label=office.display_name, url=reverse("offices:manage", args=[office.pk]), note=problem)
                     for office, problem in out_of_line[:OLDEST]
                 ),
                 order=61,

@@ -237,14 +237,19 @@ def _record_context(request: HttpRequest, form: RecordForm) -> dict[str, Any]:
         found = list(
             licences.filter(
                 Q(number__icontains=text.upper()) | Q(office_name__icontains=text) | Q(office__name__icontains=text)
-            ).order_by("number")[:20]
+            )
+            .select_related("office")
+            .order_by("number")[:20]
         )
     return {
         "form": form,
         "q": text,
         "found": found,
         "searched": bool(text),
-        "options": list(licences.order_by("number").values_list("number", "office_name")[:LICENCE_OPTIONS]),
+        "options": [
+            (lic.number, lic.display_name)
+            for lic in licences.select_related("office").order_by("number")[:LICENCE_OPTIONS]
+        ],
     }
 
 

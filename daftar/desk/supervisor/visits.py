@@ -57,11 +57,6 @@ def _name(user: Any) -> str:
     return str(user.display_name)
 
 
-def _office_name(licence: Licence) -> str:
-    office = getattr(licence, "office", None)
-    return str(office.name if office is not None else licence.office_name)
-
-
 @login_required
 def visits_page(request: HttpRequest) -> HttpResponse:
     _supervisor_or_403(request)
@@ -175,7 +170,7 @@ def assign_page(request: HttpRequest, number: str) -> HttpResponse:
             visit_schedule_check(licence, inspector, when, actor=request.user)
             assert inspector is not None  # (the check refuses a missing inspector)
             text = CONFIRM.format(
-                office=_office_name(licence),
+                office=licence.display_name,
                 when=to_jalali(when, with_time=True),
                 inspector=_name(inspector),
                 holder=licence.holder_name,
@@ -187,7 +182,7 @@ def assign_page(request: HttpRequest, number: str) -> HttpResponse:
         errors_to_form(form, exc)
         return _render(request, licence, form, status=exc.status_code)
     text = SCHEDULED.format(
-        office=_office_name(licence),
+        office=licence.display_name,
         when=to_jalali(visit.scheduled_at, with_time=True),
         inspector=_name(visit.inspector),
     )

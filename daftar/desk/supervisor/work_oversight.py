@@ -24,12 +24,6 @@ from daftar.supervision.reports import awaiting_review, last_closed_period, peri
 OLDEST = 3
 
 
-def _office_name(licence: Any) -> str:
-    """The office's own name (the licence's is the one it was issued with)."""
-    office = getattr(licence, "office", None)
-    return str(office.name if office is not None else licence.office_name)
-
-
 def _reports_panel(user: Any) -> WorkPanel | None:
     if (
         supervision_policy.oversight_municipalities(user, supervision_policy.STAFF_ACTIONS["office_report.accept"])
@@ -39,7 +33,7 @@ def _reports_panel(user: Any) -> WorkPanel | None:
     qs = awaiting_review(user)
     items = tuple(
         WorkItem(
-            label=f"{_office_name(r.licence)} — {period_label(r.period)}",
+            label=f"{r.licence.display_name} — {period_label(r.period)}",
             url=reverse("supervisor:report", args=[r.pk]),
             note=f"فرستاده در {to_jalali(r.submitted_at)}",
         )
@@ -66,7 +60,7 @@ def _visit_items(qs: QuerySet[SupervisionVisit]) -> tuple[WorkItem, ...]:
     now = timezone.now()
     return tuple(
         WorkItem(
-            label=f"{_office_name(v.licence)} ({v.licence.number})",
+            label=f"{v.licence.display_name} ({v.licence.number})",
             url=reverse("inspections:visit", args=[v.pk]),
             due=v.scheduled_at,
             overdue=v.scheduled_at < now,

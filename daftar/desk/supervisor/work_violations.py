@@ -6,7 +6,6 @@ dashboard by ``daftar/desk/work.py``; what the user sees is what their desk list
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef
@@ -21,11 +20,6 @@ from daftar.supervision.models import Notice, NoticeStatus, ViolationStatus
 
 OLDEST = 3
 ROLE = "supervisor"
-
-
-def _office_name(licence: Any) -> str:
-    office = getattr(licence, "office", None)
-    return persian_digits(office.name if office else licence.office_name)
 
 
 def panels(user: object) -> list[WorkPanel]:
@@ -57,7 +51,7 @@ def panels(user: object) -> list[WorkPanel]:
             url=f"{inbox}?{urlencode({'status': ViolationStatus.OPEN.value, 'noticed': 'no'})}",
             items=tuple(
                 WorkItem(
-                    label=f"{_office_name(v.licence)}: {v.violation_type.title}",
+                    label=f"{persian_digits(v.licence.display_name)}: {v.violation_type.title}",
                     url=reverse("supervisor:violation", args=[v.pk]),
                     note=f"مشاهده در {to_jalali(v.observed_at)}",
                 )
@@ -73,7 +67,7 @@ def panels(user: object) -> list[WorkPanel]:
             url=f"{notices}?{urlencode({'status': 'overdue'})}",
             items=tuple(
                 WorkItem(
-                    label=f"{_office_name(n.licence)}: {n.get_proposed_outcome_display()}",
+                    label=f"{persian_digits(n.licence.display_name)}: {n.get_proposed_outcome_display()}",
                     url=reverse("supervisor:notice", args=[n.pk]),
                     due=n.response_due,
                     overdue=True,

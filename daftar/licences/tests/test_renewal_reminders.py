@@ -18,6 +18,7 @@ from django.utils import timezone
 from daftar.accounts.models import User
 from daftar.accounts.tests.factories import UserFactory
 from daftar.kernel.jalali import to_jalali
+from daftar.kernel.normalize import persian_digits
 from daftar.licences import reminders
 from daftar.licences.models import Licence, LicenceReminder, LicenceStatus
 from daftar.licences.moves import licence_renew, licence_revoke, renewal_window
@@ -93,7 +94,7 @@ def test_the_window_opening_is_told_once_to_the_holder_and_the_active_managers(s
             message.recipient.mobile,
             licence.municipality,
         )
-        assert licence.number in message.text and licence.office_name in message.text
+        assert licence.number in message.text and persian_digits(licence.display_name) in message.text  # its name now
         for day in (opens, licence.valid_until, closes):
             assert to_jalali(day) in message.text  # Jalali dates, Persian digits
     assert LicenceReminder.objects.filter(licence=licence).count() == 1
