@@ -123,7 +123,13 @@ def municipality_page(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     stages = _rows(body, "median_working_days", "روز کاری")
     refusals = _rows(body, "refusals_by_condition")
-    districts = _rows(body, "active_licences_by_district")
+    # districts with no active licence are hidden unless asked (?zeros=1), in the table and the
+    # chart alike; only a true zero is hidden: a withheld count (None) stays a row, «کمتر از ۵»,
+    # so hiding never tells a small count from none
+    every_district = _rows(body, "active_licences_by_district")
+    show_zeros = request.GET.get("zeros") == "1"
+    districts = [r for r in every_district if show_zeros or r["value"] != 0]
+    kept = {k: str(request.GET[k]) for k in ("start", "end") if request.GET.get(k)}
     query = urlencode({"from": body["from"], "to": body["to"]})
     computed = parse_datetime(body["computed_at"])
     context = {
@@ -135,6 +141,10 @@ def municipality_page(request: HttpRequest, slug: str) -> HttpResponse:
         "stages": stages,
         "refusals": refusals,
         "districts": districts,
+        "any_district": bool(every_district),
+        "show_zeros": show_zeros,
+        "hidden_zeros": len(every_district) - len(districts),
+        "zeros_query": urlencode(kept if show_zeros else {**kept, "zeros": "1"}),
         "stages_chart": _chart("median_working_days", stages, "میانهٔ روز کاری", "روز کاری"),
         "refusals_chart": _chart("refusals_by_condition", refusals, "درخواست ردشده", "درخواست"),
         "districts_chart": _chart("active_licences_by_district", districts, "مجوز فعال", "مجوز"),

@@ -102,6 +102,10 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
     if period and not rows and not error:
         error, status = msg.PERIOD_NOT_COMPUTED, 404
     visits = [r for r in rows if r.visit_required]
+    # offices that served no one in the period are not ranked; they are listed only when asked
+    # (?all=1), so the ranked ones are not pushed down by a tail of «بی خدمت» rows
+    show_all = request.GET.get("all") == "1"
+    listed = [r for r in rows if show_all or r.band_label]
     return render(
         request,
         "scorecard/ranking.html",
@@ -112,6 +116,9 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
             "period": period,
             "period_label": label_of(period) if period else "",
             "rows": rows,
+            "listed": listed,
+            "show_all": show_all,
+            "hidden_unserved": len(rows) - len(listed),
             "visits": visits,
             "bands": band_ranges(rows[0].bands) if rows else [],
             "choices": _recompute_choices(municipality.pk),

@@ -227,8 +227,24 @@ def compliance_page(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not policy.may_oversee(request.user, office.municipality_id):
         raise PermissionDenied
+    found = measures(office)
+    # months without a violation (a visit) are hidden from those two tables unless asked
+    # (?zeros=1): twelve rows of zeros buried the month that had one
+    show_zeros = request.GET.get("zeros") == "1"
+    every = found["months"]
+    violation_months = [m for m in every if show_zeros or m["violations"]]
+    visit_months = [m for m in every if show_zeros or m["visits"]]
     return render(
         request,
         "desk/supervisor/compliance.html",
-        {"office": office, "licence": office.licence, **measures(office)},
+        {
+            "office": office,
+            "licence": office.licence,
+            **found,
+            "violation_months": violation_months,
+            "visit_months": visit_months,
+            "show_zeros": show_zeros,
+            "hidden_violation_months": len(every) - len(violation_months),
+            "hidden_visit_months": len(every) - len(visit_months),
+        },
     )

@@ -29,7 +29,7 @@ def test_citizen_reads_the_figures_on_a_phone(live_server: Any, page: Any) -> No
     page.get_by_role("button", name="نمایش").click()
     page.wait_for_selector("#districts-chart[data-rendered=true]")
     assert page.locator("#card-received").inner_text() == "۱۵"
-    # districts: every shown bar carries its value (1 with 7, and the 19 zero districts)
+    # districts: every shown bar carries its value (district 1 with 7; the zero districts are hidden)
     assert int(page.locator("#districts-chart").get_attribute("data-bar-labels") or 0) >= 1
     assert page.locator("#refusals-chart[data-rendered=true]").count() == 1
     assert "کمتر از ۵" in page.locator("#refusals-table").inner_text()

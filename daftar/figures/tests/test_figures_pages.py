@@ -37,7 +37,8 @@ def test_page_shows_the_figures_in_persian(world: None) -> None:  # noqa: F811
     refusals = island(html, "refusals-data")
     assert refusals["horizontal"] is True
     assert refusals["datasets"][0]["data"] == [None, None, None]  # S9.1 is every refused case
-    assert island(html, "districts-data")["datasets"][0]["data"][:4] == [7, None, None, 0]
+    # districts 1–3 (7, and two withheld); the districts with no active licence are hidden
+    assert island(html, "districts-data")["datasets"][0]["data"] == [7, None, None]
     assert "<script>" not in html  # data islands only; the CSP forbids inline script
     assert "/api/v1/municipalities/tehran/statistics.csv?from=2024-04-20&amp;to=2024-07-21" in html
 
@@ -63,3 +64,25 @@ def test_index_home_and_footer_link_to_the_figures(tehran_rules: Any) -> None:
     assert 'href="/figures/tehran/"' in index
     home = Client().get("/").content.decode()
     assert home.count('href="/figures/"') >= 2  # the home page's card and the footer
+
+
+def test_districts_without_an_active_licence_are_hidden_unless_asked(world: None) -> None:  # noqa: F811
+    from daftar.municipalities.models import District
+
+    every = District.objects.filter(municipality__slug="tehran").count()
+    html = Client().get("/figures/tehran/", {"start": FROM, "end": TO}).content.decode()
+    table = html.split('id="districts-table"')[1].split("</table>")[0]
+    assert table.count('<th scope="row">') == 3
+    assert len(island(html, "districts-data")["labels"]) == 3  # the chart draws no hidden row
+    assert f'data-hidden-zeros="{every - 3}"' in html
+    assert "نمایش همهٔ منطقه‌ها" in html and "zeros=1" in html
+    # a withheld count is never taken for a zero: it stays a row, «کمتر از ۵»
+    assert table.count("کمتر از ۵") == 2
+    shown = Client().get("/figures/tehran/", {"start": FROM, "end": TO, "zeros": "1"}).content.decode()
+    data = island(shown, "districts-data")["datasets"][0]["data"]
+    assert len(data) == every and data[:4] == [7, None, None, 0]
+    assert '<input type="hidden" name="zeros" value="1">' in shown  # a new period keeps the choice
+    assert "پنهان کردن ردیف‌های صفر" in shown
+    # the open data keeps every district, suppression unchanged
+    body = Client().get("/api/v1/municipalities/tehran/statistics", {"from": FROM, "to": TO}).json()
+    assert len(body["active_licences_by_district"]) == every
