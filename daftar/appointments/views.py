@@ -24,6 +24,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,9 +35,11 @@ from daftar.catalogue.models import Service
 from daftar.catalogue.tariffs import tariff_in_force
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.normalize import normalize_text
-from daftar.offices.hours import day_hours, office_sanction
+from daftar.municipalities.workdays import TEHRAN
+from daftar.offices.hours import HoursBook, day_hours, next_opening, next_opening_text, office_sanction
 from daftar.offices.models import WEEKDAYS, Office, iran_weekday
 from daftar.offices.policy import office_access
+from daftar.offices.selectors import NEXT_OPENING_DAYS
 
 from . import messages as msg
 from . import services
@@ -80,6 +83,15 @@ def _day_choices(office: Office, now: dt.datetime) -> list[dict[str, Any]]:
     return out
 
 
+def _opening_text(office: Office, now: dt.datetime) -> str:
+    """«بسته است؛ شنبه ساعت ۸:۰۰ باز می‌شود» while the office is closed ("" when open now, or
+    not opening within the fortnight), as the finder and the office's page say it."""
+    first = now.astimezone(TEHRAN).date()
+    book = HoursBook([office], first, first + dt.timedelta(days=NEXT_OPENING_DAYS - 1))
+    opening = next_opening(book, office, now, NEXT_OPENING_DAYS)
+    return next_opening_text(opening, now) if opening else ""
+
+
 def _fee(office: Office, service: Service, day: dt.date) -> dict[str, Any]:
     """What the citizen pays, said before booking: the booking itself costs nothing; the service's
     tariff in force that day is paid at the office (``amount`` None: no tariff set yet)."""
@@ -89,15 +101,19 @@ def _fee(office: Office, service: Service, day: dt.date) -> dict[str, Any]:
 
 def book(request: HttpRequest, pk: int) -> HttpResponse:
     office = _office(pk)
+    prefetch_related_objects([office], "weekly_hours")  # the days below and the next opening
     now = timezone.now()
     services_offered = bookable_services(office)
     service = next((s for s in services_offered if s.code == normalize_text(request.GET.get("service", ""))), None)
+    sanction = office_sanction(office, tehran_today())
     context: dict[str, Any] = {
         "office": office,
         "services": services_offered,
         "service": service,
         "status": 200,
-        "sanction": office_sanction(office, tehran_today()),
+        "sanction": sanction,
+        # a sanction that stops the office is told by its notice, not by a reopening time
+        "next_opening": "" if sanction else _opening_text(office, now),
     }
     if service is not None:
         context["fee"] = _fee(office, service, tehran_today())

@@ -115,7 +115,9 @@ _Standing = inline_serializer(
 )
 _COMMON: dict[str, Any] = {
     "id": serializers.IntegerField(),
-    "name": serializers.CharField(),
+    "name": serializers.CharField(
+        help_text="the office's current name (the name its licence was issued under may differ)"
+    ),
     "address": serializers.CharField(),
     "phone": serializers.CharField(),
     "lat": serializers.FloatField(),
@@ -124,6 +126,14 @@ _COMMON: dict[str, Any] = {
     "district": _District,
     "counters": serializers.IntegerField(),
     "open_now": serializers.BooleanField(),
+    "next_opening": serializers.DateTimeField(
+        allow_null=True,
+        help_text="when the office, closed now, next opens (Tehran time, within 14 days); null while it is "
+        "open, stopped by a sanction, or not opening within 14 days",
+    ),
+    "next_opening_text": serializers.CharField(
+        allow_null=True, help_text="the same in Persian, as the pages say it («بسته است؛ شنبه ساعت ۸:۰۰ باز می‌شود»)"
+    ),
     "weekly_hours": _Weekly.__class__(many=True),
     "book_url": serializers.CharField(),
     "operating": serializers.BooleanField(

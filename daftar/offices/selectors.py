@@ -25,12 +25,13 @@ from daftar.offices.models import OfficeService
 
 from . import messages as msg
 from .events import CrowdWanted
-from .hours import DayHours, HoursBook, day_text, interval_text, office_sanction, upcoming_days
+from .hours import DayHours, HoursBook, day_text, interval_text, next_opening, next_opening_text, office_sanction
 from .models import WEEKDAYS, Office, OfficeStaff, WeeklyHours
 from .policy import not_found
 
 LIST_CAP = 500  # offices examined for «open now» in one request (a city has a few hundred)
 DETAIL_DAYS = 14
+NEXT_OPENING_DAYS = 14  # how far ahead a closed office's next opening is looked for
 
 
 def _bad(name: str) -> ApplicationError:
@@ -135,6 +136,21 @@ class FinderPage:
     now: dt.datetime
     # the open offices' crowds (``waiting``, ``wait_minutes``), answered by the hall queue
     crowds: dict[int, Any] = field(default_factory=dict)
+    # the closed offices' next openings, read once for the whole page (``next_opening``)
+    openings: dict[int, dt.datetime | None] | None = None
+
+    def next_opening(self, office: Office) -> dt.datetime | None:
+        """When ``office``, closed now, next opens within ``NEXT_OPENING_DAYS`` (None when it
+        is open now or opens later than that). The first call reads the fortnight of every
+        closed office of the page in one ``HoursBook`` (four queries however many offices)."""
+        if office.pk in self.open_ids:
+            return None
+        if self.openings is None:
+            closed = [o for o in self.offices if o.pk not in self.open_ids]
+            first = self.now.date()
+            ahead = HoursBook(closed, first, first + dt.timedelta(days=NEXT_OPENING_DAYS - 1))
+            self.openings = {o.pk: next_opening(ahead, o, self.now, NEXT_OPENING_DAYS) for o in closed}
+        return self.openings.get(office.pk)
 
 
 def crowds_of(offices: list[Office], now: dt.datetime) -> dict[int, Any]:
@@ -260,11 +276,25 @@ def sanction_body(office: Office, day: dt.date) -> dict[str, Any]:
     return {"operating": sanction is None, "sanction": sanction.body() if sanction else None}
 
 
+def opening_body(opening: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
+    """``next_opening`` (ISO date-time, Tehran) and ``next_opening_text`` («بسته است؛ شنبه
+    ساعت ۸:۰۰ باز می‌شود»), both null when there is none to tell."""
+    if opening is None:
+        return {"next_opening": None, "next_opening_text": None}
+    return {
+        "next_opening": opening.astimezone(TEHRAN).isoformat(),
+        "next_opening_text": next_opening_text(opening, now),
+    }
+
+
 def office_card(office: Office, page: FinderPage) -> dict[str, Any]:
     today = page.book.day(office, page.now.date())
+    sanction = sanction_body(office, page.now.date())
+    # a sanction that stops the office is told by its notice, not by a reopening time
+    opening = page.next_opening(office) if sanction["operating"] else None
     return {
         "id": office.pk,
-        "name": office.name,
+        "name": office.display_name,
         "address": office.address,
         "phone": office.phone,
         "lat": office.lat,
@@ -277,12 +307,13 @@ def office_card(office: Office, page: FinderPage) -> dict[str, Any]:
         "district": {"id": office.district_id, "number": office.district.number, "name": office.district.name},
         "counters": office.counters,
         "open_now": office.pk in page.open_ids,
+        **opening_body(opening, page.now),
         "today": day_body(today),
         "weekly_hours": weekly_body(office),
         "services": services_body(office),
         "url": f"/offices/{office.pk}/",
         "book_url": f"/offices/{office.pk}/book/",
-        **sanction_body(office, page.now.date()),
+        **sanction,
         "standing": standing_body(office),  # issue 22 §2
         "queue": crowd_body(page, office),  # issue 22 §4: the wait now, for an open office
     }
@@ -305,14 +336,17 @@ def office_public_detail(office: Office, *, now: dt.datetime | None = None) -> d
     exceptions, and the services offered with the tariff in force today."""
     moment = (now or timezone.now()).astimezone(TEHRAN)
     today = moment.date()
-    days = upcoming_days(office, today, DETAIL_DAYS)
-    book = HoursBook([office], today)
+    book = HoursBook([office], today, today + dt.timedelta(days=max(DETAIL_DAYS, NEXT_OPENING_DAYS) - 1))
+    days = [day_text(h) for h in book.days(office)][:DETAIL_DAYS]
+    open_now = book.is_open_at(office, moment)
+    sanction = sanction_body(office, today)
+    opening = None if open_now or not sanction["operating"] else next_opening(book, office, moment, NEXT_OPENING_DAYS)
     offered = {row.service_id for row in office.offered.all()}  # type: ignore[attr-defined]
     lines = [line for line in tariff_table(office.municipality_id, today) if line.service.pk in offered]
     licence = office.licence
     return {
         "id": office.pk,
-        "name": office.name,
+        "name": office.display_name,
         "address": office.address,
         "phone": office.phone,
         "lat": office.lat,
@@ -325,7 +359,8 @@ def office_public_detail(office: Office, *, now: dt.datetime | None = None) -> d
         "district": {"id": office.district_id, "number": office.district.number, "name": office.district.name},
         "counters": office.counters,
         "licence": {"number": licence.number, "status": licence.status} if licence else None,
-        "open_now": book.is_open_at(office, moment),
+        "open_now": open_now,
+        **opening_body(opening, moment),
         "weekly_hours": weekly_body(office),
         "days": [
             {
@@ -355,7 +390,7 @@ def office_public_detail(office: Office, *, now: dt.datetime | None = None) -> d
         "tariff_date": today.isoformat(),
         "tariff_date_jalali": jalali_iso(today),
         "book_url": f"/offices/{office.pk}/book/",
-        **sanction_body(office, today),
+        **sanction,
         "standing": standing_body(office),  # issue 22 §2
     }
 

@@ -56,7 +56,7 @@ from .models import WEEKDAYS, Office, OfficeStaff, StaffRole, directive_for
 from .policy import NOT_PERMITTED, OfficeAccess, office_access, offices_readable
 
 PAGE_SIZE = 20
-NEXT_OPENING_DAYS = 14  # how far ahead a closed office's next opening is looked for
+NEXT_OPENING_DAYS = selectors.NEXT_OPENING_DAYS
 # why a day is closed every week: not an exception worth a notice
 REGULAR_CLOSED = ("", "جمعه", "روز کاری این دفتر نیست")
 
@@ -97,9 +97,6 @@ def finder(request: HttpRequest) -> HttpResponse:
     except ValueError:
         page = 1
     found = selectors.finder_page(filters, page=page, page_size=PAGE_SIZE)
-    # the closed offices' next fortnight, in one book: «بسته است؛ شنبه ساعت ۸:۰۰ باز می‌شود»
-    closed = [o for o in found.offices if o.pk not in found.open_ids]
-    ahead = HoursBook(closed, found.now.date(), found.now.date() + dt.timedelta(days=NEXT_OPENING_DAYS - 1))
     cards = []
     for office in found.offices:
         today = found.book.day(office, found.now.date())
@@ -111,7 +108,9 @@ def finder(request: HttpRequest) -> HttpResponse:
                 "today_text": " و ".join(_interval(s, e) for s, e in today.intervals),
                 "services": [row.service for row in office.offered.all()],  # type: ignore[attr-defined]
                 "sanction": office_sanction(office, found.now.date()),
-                "next_opening": "" if office.pk in found.open_ids else _next_opening(ahead, office, found.now),
+                # the closed offices' next fortnight, in one book for the page: «بسته است؛ شنبه
+                # ساعت ۸:۰۰ باز می‌شود»
+                "next_opening": _opening_text(found.next_opening(office), found.now),
                 "crowd": selectors.crowd_body(found, office),  # issue 22 §4
                 "standing": selectors.standing_body(office),  # issue 22 §2
             }
@@ -136,7 +135,10 @@ def finder(request: HttpRequest) -> HttpResponse:
 
 
 def _next_opening(book: HoursBook, office: Office, now: dt.datetime) -> str:
-    opening = next_opening(book, office, now, NEXT_OPENING_DAYS)
+    return _opening_text(next_opening(book, office, now, NEXT_OPENING_DAYS), now)
+
+
+def _opening_text(opening: dt.datetime | None, now: dt.datetime) -> str:
     return next_opening_text(opening, now) if opening else ""
 
 
