@@ -10,8 +10,23 @@ from daftar.kernel.errors import ApplicationError
 from daftar.kernel.forms import JalaliDateTimeInput, PersianForm
 from daftar.rules.constants import EQUIPMENT, PREMISES_USES
 
-_LTR_NUMBER = {"dir": "ltr", "inputmode": "decimal", "step": "any"}
 FIELD_OF = {"location.lat": "lat", "location.lng": "lng", "scheduled_at": "scheduled_at"}
+
+
+class DecimalTextField(forms.FloatField):
+    """A number typed in a text box with the numeric keyboard, in any digits and with «٫» or «/»
+    as the decimal separator (``۳۵٫۷۴۵``, ``35.745``): what the map picker writes. A
+    ``type=number`` box would empty itself on Persian digits. The form has made the digits
+    Latin already (``PersianForm``)."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"dir": "ltr", "inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.replace("٫", ".").replace("/", ".")
+        return super().to_python(value)
 
 
 class ScheduleForm(PersianForm):
@@ -25,27 +40,12 @@ class ScheduleForm(PersianForm):
 
 class ResultForm(PersianForm):
     premises_use = forms.ChoiceField(label="کاربری محل", choices=[("", "— برگزینید —"), *PREMISES_USES.items()])
-    measured_area_m2 = forms.FloatField(
-        label="مساحت مفید اندازه‌گیری‌شده (متر مربع)",
-        min_value=0.01,
-        max_value=100_000,
-        widget=forms.NumberInput(attrs={**_LTR_NUMBER, "min": "0"}),
-    )
+    measured_area_m2 = DecimalTextField(label="مساحت مفید اندازه‌گیری‌شده (متر مربع)", min_value=0.01, max_value=100_000)
     equipment = forms.MultipleChoiceField(
         label="تجهیزات موجود", choices=list(EQUIPMENT.items()), required=False, widget=forms.CheckboxSelectMultiple
     )
-    lat = forms.FloatField(
-        label="عرض جغرافیایی",
-        min_value=-90,
-        max_value=90,
-        widget=forms.NumberInput(attrs={**_LTR_NUMBER, "placeholder": "35.745"}),
-    )
-    lng = forms.FloatField(
-        label="طول جغرافیایی",
-        min_value=-180,
-        max_value=180,
-        widget=forms.NumberInput(attrs={**_LTR_NUMBER, "placeholder": "51.553"}),
-    )
+    lat = DecimalTextField(label="عرض جغرافیایی", min_value=-90, max_value=90, help_text="مثلاً ۳۵٫۷۴۵")
+    lng = DecimalTextField(label="طول جغرافیایی", min_value=-180, max_value=180, help_text="مثلاً ۵۱٫۵۵۳")
 
     def measurements(self) -> dict[str, Any]:
         data = self.cleaned_data

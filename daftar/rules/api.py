@@ -214,8 +214,8 @@ MAP_PARAMETERS = [OpenApiParameter("municipality", str, required=True, descripti
 
 
 class LicenceMapView(APIView):
-    """The map picker's drawing: permitted zones and boundaries (GeoJSON, lat/lng order in
-    ``bounds``), cached per rule-set version (docs/decisions/0035-map-picker.md)."""
+    """The map picker's drawing: permitted zones, boundaries and district borders (GeoJSON,
+    lat/lng order in ``bounds``), cached per rule-set version (docs/decisions/0035-map-picker.md)."""
 
     permission_classes = [permissions.AllowAny]
 
@@ -230,6 +230,10 @@ class LicenceMapView(APIView):
                     "version": serializers.IntegerField(),
                     "zones": serializers.DictField(help_text="GeoJSON FeatureCollection"),
                     "boundaries": serializers.DictField(help_text="GeoJSON FeatureCollection"),
+                    "districts": serializers.DictField(
+                        help_text="GeoJSON FeatureCollection of the district borders the data has "
+                        "(properties: name, number, label, illustrative; illustrative ones are not official)"
+                    ),
                     "bounds": serializers.ListField(child=serializers.ListField(child=serializers.FloatField())),
                     "attribution": serializers.CharField(),
                     "tile_url": serializers.CharField(),

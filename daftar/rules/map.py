@@ -2,9 +2,10 @@
 
 - :func:`map_data`: what the map draws for a rule set — the permitted zones of its ``in_zone``
   conditions (the GeoJSON copied into the version), the boundaries around the municipality
-  (the counties of its province from ``data/``, OpenStreetMap, ODbL), the bounds to show and the
-  municipality's own tile server if one is set. Published versions never change, so this is
-  cached per version.
+  (the counties of its province from ``data/``, OpenStreetMap, ODbL), the borders of its
+  districts where ``data/`` has them (the demo's are illustrative, and say so), the bounds to
+  show and the municipality's own tile server if one is set. Published versions never change,
+  so this is cached per version.
 - :func:`point_check`: whether a point is inside the zones, in the evaluator's own words, and
   how far the nearest office is (asked of the offices app above, ``events.NearestOfficeWanted``).
 """
@@ -20,10 +21,12 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from shapely.geometry import Point, shape
+from shapely.ops import polylabel
 
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.events import emit
 from daftar.kernel.normalize import normalize_text, persian_digits, persian_number
+from daftar.municipalities.models import Municipality
 
 from . import messages as msg
 from .events import NearestOffice, NearestOfficeWanted
@@ -35,6 +38,13 @@ EARTH_RADIUS_M = 6_371_000.0
 # The boundaries drawn around a municipality, by its province's Persian name (../shared/data
 # has Tehran province's counties; a province without a file gets the zones alone).
 BOUNDARY_FILES = {"تهران": "tehran_province_counties.geojson"}
+# District borders, by the municipality's slug; a feature is matched to a district by its
+# ``number``. The demo's 22 districts of Tehran have no real borders in any data we hold: their
+# file is Tehran County cut into 22 pieces (scripts/illustrative_districts.py), drawn only for
+# districts flagged ``illustrative`` and named «… (نمایشی)». A district without a feature is not
+# drawn.
+DISTRICT_FILES = {"tehran": "tehran_districts_illustrative.geojson"}
+ILLUSTRATIVE = "نمایشی"
 ATTRIBUTION = "© مشارکت‌کنندگان OpenStreetMap"
 MAP_CACHE_SECONDS = 24 * 3600
 
@@ -83,6 +93,52 @@ def _boundary_file(name: str) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def _label_at(geometry: dict[str, Any]) -> list[float]:
+    """Where a district's number is written: well inside its largest part, ``[lat, lng]``."""
+    area = shape(geometry)
+    largest = max(getattr(area, "geoms", [area]), key=lambda part: part.area)
+    point = polylabel(largest, tolerance=0.0005)
+    return [round(point.y, 5), round(point.x, 5)]
+
+
+@lru_cache(maxsize=8)
+def _district_file(name: str) -> dict[int, dict[str, Any]]:
+    data = json.loads((DATA / name).read_text(encoding="utf-8"))
+    return {int(f["properties"]["number"]): f for f in data.get("features", [])}
+
+
+def _districts(municipality: Municipality) -> dict[str, Any]:
+    """The borders of the municipality's districts that ``DISTRICT_FILES`` has, by number. An
+    illustrative border is drawn only for a district flagged illustrative (never as the border
+    of a real one), and its name says it is illustrative."""
+    features: list[dict[str, Any]] = []
+    name = DISTRICT_FILES.get(municipality.slug)
+    if name:
+        borders = _district_file(name)
+        for district in municipality.districts.order_by("number"):
+            feature = borders.get(district.number)
+            if feature is None:
+                continue
+            illustrative = bool(feature["properties"].get("illustrative"))
+            if illustrative and not district.illustrative:
+                continue
+            label = f"{district.name} ({ILLUSTRATIVE})" if illustrative else district.name
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {
+                        "name": label,
+                        "number": district.number,
+                        "label": persian_digits(district.number),
+                        "label_at": _label_at(feature["geometry"]),
+                        "illustrative": illustrative,
+                    },
+                    "geometry": feature["geometry"],
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}
+
+
 def _zones(rule_set: RuleSet) -> dict[str, Any]:
     features: list[dict[str, Any]] = []
     for parameters in rule_set.conditions.filter(check_type="in_zone").values_list("parameters", flat=True):
@@ -123,6 +179,7 @@ def map_data(rule_set: RuleSet) -> dict[str, Any]:
             "version": rule_set.version,
             "zones": zones,
             "boundaries": boundaries,
+            "districts": _districts(municipality),
             "bounds": _bounds(zones) or _bounds(boundaries),
             "attribution": ATTRIBUTION,
         }

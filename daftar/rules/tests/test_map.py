@@ -4,14 +4,19 @@ against the permitted zone with the distance to the nearest office (docs/decisio
 from __future__ import annotations
 
 import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
+from shapely.geometry import Point, shape
 
 from daftar.municipalities.tests.factories import DistrictFactory, MunicipalityFactory
 from daftar.offices.tests.factories import make_office
 from daftar.rules import messages as msg
-from daftar.rules.map import distance_text
+from daftar.rules.map import _districts, distance_text
 from daftar.rules.models import Condition, RuleSet
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +181,42 @@ def test_the_self_check_page_offers_the_map(client, tehran_rules):
     assert 'data-check-url="/api/v1/licence-types/e-city-office/map/check?municipality=tehran"' in html
     assert 'aria-label="نقشهٔ انتخاب محل فعالیت"' in html
     assert 'role="status"' in html
+
+
+def test_the_demo_districts_are_drawn_with_borders_labelled_illustrative(api, tehran_rules):
+    features = api.get(MAP, {"municipality": "tehran"}).json()["districts"]["features"]
+    assert [f["properties"]["number"] for f in features] == list(range(1, 23))
+    first = features[0]["properties"]
+    assert first["name"] == "منطقهٔ ۱ (نمایشی)" and first["label"] == "۱" and first["illustrative"] is True
+    assert all(f["properties"]["name"].endswith("(نمایشی)") for f in features)
+    county = shape(api.get(MAP, {"municipality": "tehran"}).json()["zones"]["features"][0]["geometry"])
+    for feature in features:
+        area = shape(feature["geometry"])
+        lat, lng = feature["properties"]["label_at"]
+        assert area.contains(Point(lng, lat))  # the number is written inside its district
+        assert area.difference(county).area < 1e-4 * area.area  # inside Tehran County
+
+
+def test_only_illustrative_districts_with_a_border_in_the_data_are_drawn(api, tehran_rules):
+    tehran = tehran_rules.municipality
+    tehran.districts.filter(number=5).update(illustrative=False)  # a real district: no made-up border
+    DistrictFactory.create(municipality=tehran, number=23, name="منطقهٔ ۲۳", illustrative=True)  # no border
+    drawn = api.get(MAP, {"municipality": "tehran"}).json()["districts"]["features"]
+    numbers = [f["properties"]["number"] for f in drawn]
+    assert 5 not in numbers and 23 not in numbers and len(numbers) == 21
+    other = MunicipalityFactory.create(slug="kish", name="شهرداری کیش", city="کیش")
+    DistrictFactory.create(municipality=other, number=1, illustrative=True)
+    assert _districts(other) == {"type": "FeatureCollection", "features": []}  # no file for it
+
+
+def test_the_illustrative_borders_are_what_the_script_writes():
+    """``scripts/illustrative_districts.py --check``: the committed file is the script's output
+    (Tehran County in 22 pieces of about equal area, each labelled illustrative)."""
+    root = Path(__file__).resolve().parents[3]
+    script = root / "scripts" / "illustrative_districts.py"
+    done = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((root / "daftar" / "rules" / "data" / "tehran_districts_illustrative.geojson").read_text())
+    assert data["illustrative"] is True and "OpenStreetMap contributors" in data["source"]
+    areas = [shape(f["geometry"]).area for f in data["features"]]
+    assert len(areas) == 22 and max(areas) / min(areas) < 1.01

@@ -76,6 +76,21 @@
     return node;
   }
 
+  // The ids of the elements that label the field (its <label>, given an id if it has none, or
+  // its aria-labelledby), or "" when it has none.
+  function labelIds(input) {
+    const given = input.getAttribute("aria-labelledby");
+    if (given) return given;
+    const label = input.labels && input.labels[0];
+    if (!label) return "";
+    if (!label.id) {
+      let candidate = (input.id || "jalali-" + counter) + "-label";
+      while (document.getElementById(candidate)) candidate += "-";
+      label.id = candidate;
+    }
+    return label.id;
+  }
+
   function enhance(input) {
     if (input.dataset.jalaliReady) return;
     input.dataset.jalaliReady = "1";
@@ -94,6 +109,10 @@
       // no word of a field's label («تاریخ», «ماه»): a search by label finds the text box alone
       "aria-label": "باز کردن تقویم",
     });
+    // …but described by the field's label, so two calendar buttons on a page («از ماه», «تا ماه»)
+    // are told apart by a screen reader
+    const described = labelIds(input);
+    if (described) opener.setAttribute("aria-describedby", described);
     opener.appendChild(el("span", { class: "jalali-icon", "aria-hidden": "true" }));
     opener.appendChild(el("span", { class: "visually-hidden-focusable jalali-open-text" }, "تقویم"));
     wrap.appendChild(opener);

@@ -3,8 +3,9 @@
  * The latitude/longitude inputs stay the truth: typed in Persian or Latin digits, they are
  * checked live against the permitted zone (status in an aria-live region, with the distance
  * to the nearest office) whether or not the map loads. When Leaflet is there, the map draws
- * the zones and boundaries (vector only; tiles only from the municipality's own server, if
- * set), and mirrors the inputs both ways: click/tap or drag the marker, or move it with the
+ * the zones, the boundaries and the districts' borders the data has, numbered (the demo's are
+ * illustrative, and the legend says so; vector only; tiles only from the municipality's own
+ * server, if set), and mirrors the inputs both ways: click/tap or drag the marker, or move it with the
  * arrow keys once focused. */
 (function () {
   "use strict";
@@ -130,6 +131,36 @@
     lat.addEventListener("input", later);
     lng.addEventListener("input", later);
 
+    // The districts' borders the data has (the demo's are illustrative: the legend says so),
+    // each with its number written well inside it; the numbers are hidden from screen readers
+    // (the legend and the status speak for the map).
+    function drawDistricts(districts) {
+      var features = (districts && districts.features) || [];
+      var legend = root.querySelector(".map-legend-districts");
+      var none = root.querySelector(".map-legend-no-districts");
+      if (legend) legend.hidden = !features.length;
+      if (none) none.hidden = !!features.length;
+      var illustrative = root.querySelector(".map-legend-illustrative");
+      if (illustrative) illustrative.hidden = !features.some(function (f) { return f.properties.illustrative; });
+      if (!features.length) return;
+      L.geoJSON(districts, {
+        style: { color: "#0a58ca", weight: 1.5, dashArray: "2 5", fill: false },
+        interactive: false,
+      }).addTo(map);
+      features.forEach(function (f) {
+        var at = f.properties.label_at;
+        if (!at) return;
+        var text = document.createElement("span");
+        text.textContent = f.properties.label;
+        var label = L.marker(at, {
+          icon: L.divIcon({ className: "district-label", html: text, iconSize: [28, 18], iconAnchor: [14, 9] }),
+          interactive: false, keyboard: false,
+        }).addTo(map);
+        var el = label.getElement();
+        if (el) el.setAttribute("aria-hidden", "true");
+      });
+    }
+
     function draw(data) {
       var wrap = root.querySelector(".location-map-wrap");
       var box = root.querySelector(".location-map");
@@ -148,6 +179,7 @@
         style: { color: "#146c43", weight: 2, fillColor: "#198754", fillOpacity: 0.15 },
         interactive: false,
       }).addTo(map);
+      drawDistricts(data.districts);
       if (data.bounds) {
         zone = L.latLngBounds(data.bounds);
         map.fitBounds(zone);
