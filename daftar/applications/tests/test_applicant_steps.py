@@ -100,6 +100,19 @@ def test_the_documents_step_lists_what_is_missing_and_ticks_what_is_uploaded(teh
     assert all(f'data-missing="{r.code}"' in page for r in required[1:])
     assert f'data-document="{first.code}" data-state="pending"' in page
     assert "بارگذاری شد، در انتظار بررسی" in page
+    # uploaded but not reviewed has its own mark; ✔ is for an accepted document only
+    assert _mark(page, first.code) == "◐" and _mark(page, required[1].code) == "○"
+    Document.objects.filter(application=case, doc_type=first.code).update(review_state="accepted")
+    page = me.get(f"/applications/{case.pk}/").content.decode()
+    assert _mark(page, first.code) == "✔" and "پذیرفته شد" in page
+    Document.objects.filter(application=case, doc_type=first.code).update(review_state="rejected")
+    assert _mark(me.get(f"/applications/{case.pk}/").content.decode(), first.code) == "✘"
+
+
+def _mark(page: str, code: str) -> str:
+    found = re.search(rf'data-document="{code}"[^>]*>\s*<span class="doc-tick" aria-hidden="true">(.)</span>', page)
+    assert found, code
+    return found.group(1)
 
 
 def test_the_json_upload_answers_with_what_is_still_missing(tehran_rules, media):

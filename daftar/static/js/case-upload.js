@@ -110,9 +110,13 @@
             item.select.disabled = true;
             const row = document.querySelector('[data-document="' + body.code + '"]');
             if (row) {
+              // uploaded, not yet reviewed: its own mark (✔ is for an accepted document only)
               row.dataset.state = "pending";
-              row.querySelector(".doc-tick").textContent = "✔";
-              row.querySelector(".review-state").textContent = "بارگذاری شد، در انتظار بررسی";
+              row.querySelector(".doc-tick").textContent = "◐";
+              const waiting = document.createElement("span");
+              waiting.className = "doc-pending";
+              waiting.textContent = "بارگذاری شد، در انتظار بررسی";
+              row.querySelector(".review-state").replaceChildren(waiting);
             }
           }
           resolve(body);
@@ -130,6 +134,8 @@
     function showMissing(missing) {
       const box = document.getElementById("missing");
       if (!box || !missing) return;
+      const count = document.getElementById("documents-count"); // «۱۰ مدرک لازم، ۹ مانده»
+      if (count) count.textContent = count.textContent.replace(/[۰-۹]+ مانده$/, digits(missing.length) + " مانده");
       const ul = document.createElement("ul");
       ul.className = "mb-0 missing-inline";
       missing.forEach((r) => {
