@@ -58,6 +58,8 @@ RUN apt-get update \
  && install -d -o www-data -g www-data /var/lib/nginx /var/log/nginx /etc/nginx/tls
 COPY --from=app /opt/daftar/app/var/static /srv/daftar/static
 COPY deploy/nginx/daftar.conf.template /etc/nginx/templates/daftar.conf.template
+# nginx's own answers in Persian (413, 429, 502–504): self-contained pages, served internally
+COPY deploy/nginx/errors/ /etc/nginx/errors/
 COPY deploy/nginx/entrypoint.sh /usr/local/bin/nginx-entrypoint
 HEALTHCHECK --interval=5s --timeout=3s --retries=10 CMD ["sh", "-c", "curl -fsk https://127.0.0.1:${NGINX_HTTPS_PORT:-8443}/health/live >/dev/null"]
 ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/nginx-entrypoint"]

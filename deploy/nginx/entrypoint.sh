@@ -3,6 +3,8 @@
 # when none is given, and runs nginx in the foreground.
 #   NGINX_TLS_CERT / NGINX_TLS_KEY   a certificate and key to use (mounted files); else self-signed
 #   DAFTAR_WEB_UPSTREAMS             "127.0.0.1:8101 127.0.0.1:8102" (the web replicas)
+#   NGINX_MAX_BODY                   the largest request body; errors/413.html names it (12 MB):
+#                                    change the page with it
 set -eu
 : "${NGINX_HTTP_PORT:=8080}" "${NGINX_HTTPS_PORT:=8443}" "${NGINX_SERVER_NAME:=_}"
 : "${NGINX_RATE_PER_ADDRESS:=50r/s}" "${NGINX_BURST_PER_ADDRESS:=100}" "${NGINX_MAX_BODY:=12m}"
