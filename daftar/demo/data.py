@@ -76,6 +76,8 @@ DEMO_OFFICES = [
 DEMO_CLERK = "09120000009"  # clerk of the first office
 DEMO_EQUIPMENT = ["computers", "printer", "high_speed_internet", "signboard", "client_facilities"]
 # Tehran's tariffs from 1404/01/01, in rials: EXAMPLES (نمونه), not the council's resolution.
+# They are written as one tariff table whose council resolution reads DEMO_TARIFF_RESOLUTION, so
+# the public tariff table and every office page say the figures are examples.
 DEMO_TARIFFS_FROM = "1404/01/01"
 DEMO_TARIFFS = {
     "building_permit": 1_500_000,
@@ -85,13 +87,25 @@ DEMO_TARIFFS = {
     "appointment_booking": 50_000,
     "other_inquiry": 300_000,
 }
+DEMO_TARIFF_RESOLUTION = "نمونه؛ این مبالغ مثال‌اند و مصوبهٔ شورای شهر نیستند"
 DEMO_HISTORY_DAYS = 90  # about three Jalali months of transactions before today
-# Monthly running costs per office, in rials: EXAMPLES (نمونه). In proportion to the demo's
-# income (DEMO_DAILY services a day at DEMO_TARIFFS, about 90–170 million rials a month): a
-# small office's two salaries and its rent; equipment varies month to month, and one month
-# carries a larger purchase (DEMO_PURCHASE), so most months show a modest profit and one a loss.
-DEMO_COSTS = {"salaries": 50_000_000, "rent": 15_000_000, "equipment": 8_000_000}
-DEMO_PURCHASE = 35_000_000
+# Monthly running costs per office, in rials: EXAMPLES (نمونه), in proportion to the demo's
+# income (DEMO_DAILY services a day at DEMO_TARIFFS: about 100 million rials a month at the two
+# smaller offices, about 170 million at the first, which has three counters, a clerk, more
+# services a day and Thursday hours). Each office pays its rent and its staff's base salaries
+# whatever the month (DEMO_COSTS, by office, in DEMO_OFFICES' order); its staff also earn a share
+# of every fee they collect (DEMO_COMMISSION, paid with the salaries); consumables vary month to
+# month (DEMO_SUPPLIES); and in its best month an office buys new scanners and a printer for
+# DEMO_PURCHASE of that month's income. So most months show a modest profit (about 10–30%), a
+# month with many holidays less, and the purchase month little or none, at times a small loss.
+DEMO_COSTS = [
+    {"salaries": 44_000_000, "rent": 26_000_000},
+    {"salaries": 22_000_000, "rent": 15_000_000},
+    {"salaries": 22_000_000, "rent": 17_000_000},
+]
+DEMO_COMMISSION = 0.30
+DEMO_SUPPLIES = (3_000_000, 12_000_000)
+DEMO_PURCHASE = 0.25
 DEMO_DAILY = (5, 9)  # services an office performs on a working day, at least and at most
 
 

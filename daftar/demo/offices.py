@@ -13,14 +13,16 @@ import random
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Sum
 from django.utils import timezone
 
 from daftar.accounts.models import User
 from daftar.applications.models import Application
+from daftar.applications.services.drafts import tracking_code_new
 from daftar.applications.workflow import Status
 from daftar.audit.services import audit_record
 from daftar.calls.models import Call
-from daftar.catalogue.models import RevisionStatus, Service, Tariff
+from daftar.catalogue.models import RevisionStatus, Service, Tariff, TariffRevision
 from daftar.catalogue.seed import catalogue_seed
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import jalali_month_bounds, jalali_year_month, parse_date
@@ -34,6 +36,7 @@ from daftar.offices.services import hours_set, office_create, staff_add
 
 from .data import (
     DEMO_CLERK,
+    DEMO_COMMISSION,
     DEMO_COSTS,
     DEMO_DAILY,
     DEMO_DIRECTIVE,
@@ -41,6 +44,8 @@ from .data import (
     DEMO_HISTORY_DAYS,
     DEMO_OFFICES,
     DEMO_PURCHASE,
+    DEMO_SUPPLIES,
+    DEMO_TARIFF_RESOLUTION,
     DEMO_TARIFFS,
     DEMO_TARIFFS_FROM,
 )
@@ -100,13 +105,27 @@ def catalogue_ensure() -> None:
 
 
 def demo_tariffs(tehran: Municipality) -> None:
+    """Tehran's example tariffs (``DEMO_TARIFFS``), as one table whose council resolution says
+    they are examples (``DEMO_TARIFF_RESOLUTION``): the public tariff table and the office pages
+    show the resolution beside the amounts. Rows an earlier demo wrote without it are given it."""
     start = parse_date(DEMO_TARIFFS_FROM)
     services = {s.code: s for s in Service.objects.filter(code__in=DEMO_TARIFFS)}
+    table = TariffRevision.objects.filter(
+        municipality=tehran, effective_from=start, resolution=DEMO_TARIFF_RESOLUTION
+    ).first() or TariffRevision.objects.create(
+        municipality=tehran, percent=0, effective_from=start, resolution=DEMO_TARIFF_RESOLUTION
+    )
     for code, amount in DEMO_TARIFFS.items():
         if code in services:
-            Tariff.objects.get_or_create(
-                municipality=tehran, service=services[code], effective_from=start, defaults={"amount": amount}
+            tariff, _ = Tariff.objects.get_or_create(
+                municipality=tehran,
+                service=services[code],
+                effective_from=start,
+                defaults={"amount": amount, "revision": table},
             )
+            if tariff.revision_id is None and tariff.amount == amount:
+                tariff.revision = table
+                tariff.save(update_fields=["revision"])
 
 
 def _licence(call: Call, holder: User, district: District, location: dict[str, float]) -> Licence:
@@ -129,6 +148,7 @@ def _licence(call: Call, holder: User, district: District, location: dict[str, f
         facts={**HOLDER_FACTS, "location": location},
         eligible=True,
         submitted_at=submitted,
+        tracking_code=tracking_code_new(),  # every submitted case has one; the call's ranking links by it
         licence_number=number,
     )
     licence = Licence.objects.create(
@@ -243,43 +263,63 @@ def _history(office: Office, index: int, recorder: User) -> None:
     demo_transactions(
         office, first, today - dt.timedelta(days=1), rng=rng, recorder=recorder, ref="DEMO", extra=3 * (index == 0)
     )
-    _costs(office, index, first, today, rng)
+    demo_costs(office, index, first, today, rng=rng)
 
 
-def _costs(office: Office, index: int, first: dt.date, today: dt.date, rng: random.Random) -> None:
-    """The office's monthly costs (EXAMPLES, «هزینهٔ نمونه»): salaries and rent steady, equipment
-    varying, one month with a larger purchase; a month the history only partly covers carries
-    its share of the month, so income and costs compare like with like (most months a modest
-    profit, the purchase month a loss at the smaller offices)."""
+def demo_costs(
+    office: Office, index: int, first: dt.date, end: dt.date, *, rng: random.Random, purchase: bool = True
+) -> int:
+    """The office's monthly costs (EXAMPLES, «هزینهٔ نمونه», see ``DEMO_COSTS``) for the days
+    from ``first`` until ``end`` (not included), written once their transactions are: rent and
+    base salaries steady, the staff's share of the month's fees paid with the salaries,
+    consumables varying and, when ``purchase``, a larger purchase in the best full month. A month
+    the days only partly cover carries its share of the steady costs, so income and costs compare
+    like with like. A month with costs already is left as it is. Returns how many months were
+    written."""
     covered: dict[tuple[int, int], int] = {}
-    for n in range((today - first).days):
+    for n in range((end - first).days):
         key = jalali_year_month(first + dt.timedelta(days=n))
         covered[key] = covered.get(key, 0) + 1
+    income = {
+        (row["jyear"], row["jmonth"]): row["total"]
+        for row in Transaction.objects.filter(office=office, day__gte=first, day__lt=end)
+        .values("jyear", "jmonth")
+        .annotate(total=Sum("amount"))
+    }
+    costed = set(CostEntry.objects.filter(office=office).values_list("jyear", "jmonth"))
+    months = [key for key in sorted(covered) if key not in costed]
+    lengths = {key: (jalali_month_bounds(*key)[1] - jalali_month_bounds(*key)[0]).days + 1 for key in months}
+    full = [key for key in months if covered[key] == lengths[key]]
+    bought = max(full, key=lambda key: income.get(key, 0)) if purchase and full else None
     manager = office.staff.filter(role=StaffRole.MANAGER).first()
     recorder = manager.user if manager else None
-    months = sorted(covered)
+    steady = DEMO_COSTS[index % len(DEMO_COSTS)]
+    low, high = DEMO_SUPPLIES
     entries = []
-    for position, (y, m) in enumerate(months):
-        month_first, month_last = jalali_month_bounds(y, m)
-        share = covered[(y, m)] / ((month_last - month_first).days + 1)
-        equipment = rng.randrange(3_000_000, 12_000_000, 500_000)
-        if position == len(months) // 2:
-            equipment += DEMO_PURCHASE  # new scanners and a printer
-        amounts = {**DEMO_COSTS, "equipment": equipment}
-        amounts["rent"] += 5_000_000 * index
-        for category, amount in amounts.items():
-            entries.append(
-                CostEntry(
-                    office=office,
-                    jyear=y,
-                    jmonth=m,
-                    category=category,
-                    amount=round(amount * share, -5),
-                    note="هزینهٔ نمونه",
-                    recorded_by=recorder,
-                )
+    for key in months:
+        share = covered[key] / lengths[key]
+        equipment = rng.randrange(low, high, 500_000) * share
+        if key == bought:
+            equipment += DEMO_PURCHASE * income.get(key, 0)  # new scanners and a printer
+        amounts = {
+            "salaries": steady["salaries"] * share + DEMO_COMMISSION * income.get(key, 0),
+            "rent": steady["rent"] * share,
+            "equipment": equipment,
+        }
+        entries += [
+            CostEntry(
+                office=office,
+                jyear=key[0],
+                jmonth=key[1],
+                category=category,
+                amount=int(round(amount, -5)),
+                note="هزینهٔ نمونه",
+                recorded_by=recorder,
             )
+            for category, amount in amounts.items()
+        ]
     CostEntry.objects.bulk_create(entries)
+    return len(months)
 
 
 def demo_offices_load(tehran: Municipality, call: Call | None) -> list[Office]:
