@@ -581,7 +581,16 @@ def _csp_violation(message: Any, found: list[str]) -> None:
 def screenshot(page: Any, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    except Exception as exc:  # Playwright raises its own Error class
+        # Chromium now and then refuses a full-page capture right after a resize ("Unable to
+        # capture screenshot") on a loaded machine; the page itself is fine. Try once more after
+        # the next frame, and let a second refusal fail the test.
+        if "Unable to capture screenshot" not in str(exc):
+            raise
+        page.wait_for_timeout(250)
+        page.screenshot(path=str(path), full_page=True)
     return path
 
 

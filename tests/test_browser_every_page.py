@@ -13,22 +13,25 @@ left out of them.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import timezone
 
 from conftest import axe_findings, screenshot
 from daftar.accounts.tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The demo's people, one per role (README «Demo»): applicant, reviewer, inspector, licensing
-# authority, supervisor, municipality administrator, office manager, clerk.
+# The demo's people, one per role (README «Demo»): applicant, reviewer, examiner, inspector,
+# licensing authority, supervisor, municipality administrator, office manager, clerk.
 ROLES = (
     "09120000001",
     "09120000002",
+    "09120000003",
     "09120000004",
     "09120000005",
     "09120000006",
@@ -41,7 +44,10 @@ ROLES = (
 SKIP = re.compile(
     r"^/(logout|api/|admin/|static/|media/)|/(download|export|pdf|csv|xlsx)(/|$)|\.(pdf|csv|xlsx|png|jpg)$"
 )
-OBJECT = re.compile(r"/\d+/|/\d+$|/[A-Z]{2,}-?\d|/[0-9۰-۹-]{6,}/")
+# An object's page: a number, a tracking code («AB-1403-12», «AB12…»), a date, an appointment's
+# code («K7QM-3XPA»: its own alphabet of capitals and digits 2–9).
+APPOINTMENT = r"[2-9A-Z]{4}-[2-9A-Z]{4}"
+OBJECT = re.compile(rf"/\d+/|/\d+$|/[A-Z]{{2,}}-?\d|/[0-9۰-۹-]{{6,}}/|/{APPOINTMENT}(/|$)")
 # A rule or fact id (S9.1, P6; not a part of a tracking code «ABCD-EFGH-P7»), «DOMAIN», «None».
 INTERNAL = re.compile(r"(?<![A-Za-z0-9-])[SP]\d+(?:\.\d+)*(?![A-Za-z0-9-])|\bDOMAIN\b|\bNone\b")
 
@@ -90,18 +96,46 @@ VISITOR_SEEDS = (
     "/figures/",
     "/figures/tehran/",
 )
-# Each role's work lists, also reached from its dashboard.
-STAFF_SEEDS = {"09120000002": ("/staff/queue/",), "09120000004": ("/inspections/",), "09120000005": ("/staff/queue/",)}
+# Each role's pages reached from its dashboard or from an object page rather than the menu: the
+# applicant's change of mobile (from the profile), the work lists, a district's ranking in a call
+# (from the call's page; one with ranked cases).
+STAFF_SEEDS = {
+    "09120000001": ("/profile/mobile/",),
+    "09120000002": ("/staff/queue/", "/calls/{call}/ranking/?district={district}"),
+    "09120000004": ("/inspections/",),
+    "09120000005": ("/staff/queue/",),
+}
 # The office manager's and clerk's day, reached from the office's management page.
 OFFICE_SEEDS = ("/offices/{office}/revenue/", "/offices/{office}/transactions/", "/offices/{office}/appointments/")
 
 
 def _shape(path: str) -> str:
     """A path with its numbers and codes blanked: one of each kind of object page is enough."""
-    return re.sub(r"[A-Z]{2,}-\d{4}-\d+|[0-9۰-۹]+", "#", path.split("?")[0])
+    return re.sub(rf"(?<=/){APPOINTMENT}(?=/|$)|[A-Z]{{2,}}-\d{{4}}-\d+|[0-9۰-۹]+", "#", path.split("?")[0])
+
+
+def _exam_session() -> None:
+    """The demo has no exam: one session, with a seat, for the examiner's pages (a case of the
+    demo's document review put at the exam, as the reviewer's acceptance would)."""
+    from daftar.accounts.models import User
+    from daftar.applications.models import Application
+    from daftar.applications.workflow import Status
+    from daftar.assessments.services import seat_assign, session_create
+
+    case = Application.objects.filter(status=Status.DOCUMENT_REVIEW).order_by("-pk").first()
+    assert case is not None, "the demo has no case in document review"
+    Application.objects.filter(pk=case.pk).update(status=Status.EXAM)
+    examiner = User.objects.get(mobile="09120000003")
+    starts = timezone.now() + dt.timedelta(days=7)
+    session = session_create(
+        call=case.call, title="آزمون کتبی نوبت اول", starts_at=starts, place="تالار شهرداری", seats=10, actor=examiner
+    )
+    seat_assign(session=session, application=case, actor=examiner)
 
 
 def test_every_reachable_page_is_accessible_and_plain(live_server: Any, browser: Any, csp_guard: Any) -> None:
+    from daftar.applications.models import Application  # a case in a call's ranking
+    from daftar.applications.workflow import PASSED_REVIEW
     from daftar.demo.services import demo_load  # the demo's people and data, once the test database exists
     from daftar.offices.models import OfficeStaff  # the office manager's own office and its licence
 
@@ -109,6 +143,10 @@ def test_every_reachable_page_is_accessible_and_plain(live_server: Any, browser:
     base = live_server.url
     member = OfficeStaff.objects.select_related("office__licence").get(user__mobile=ROLES[-2], role="manager")
     office, number = member.office_id, member.office.licence.number
+    ranked = Application.objects.filter(status__in=PASSED_REVIEW).order_by("pk").first()
+    assert ranked is not None, "the demo has no case past document review to rank"
+    where = {"office": office, "call": ranked.call_id, "district": ranked.district_id}
+    _exam_session()
     seen: set[str] = set()  # pages, checked once whoever reaches them
     shapes: set[tuple[str, str]] = set()  # (who, kind of object page): each role sees its own
     problems: list[str] = []
@@ -122,7 +160,8 @@ def test_every_reachable_page_is_accessible_and_plain(live_server: Any, browser:
             browser_login(page, base, who)
             seeds = STAFF_SEEDS.get(who, ())
             if who in ROLES[-2:]:
-                seeds = tuple(seed.format(office=office) for seed in OFFICE_SEEDS)
+                seeds = OFFICE_SEEDS
+            seeds = tuple(seed.format(**where) for seed in seeds)
         start = page.url.removeprefix(base) or "/"
         menu = list(dict.fromkeys([start, *_links(page, "#nav a[href], nav.navbar a[href]"), *seeds]))
         for path in menu:

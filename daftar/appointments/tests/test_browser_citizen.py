@@ -1,7 +1,8 @@
 """Browser journey of a citizen (issue 6 tests: «a citizen books and cancels»): open an office's
 booking page, pick a service, a day and a slot, log in with the real OTP page (and come back to
-the confirmation), confirm, read the code, then cancel from «نوبت‌های من». Screenshots in
-test-artifacts/ (80-…)."""
+the confirmation), confirm, read the code, then cancel from «نوبت‌های من». The login's code page,
+the appointment's page and the cancelling page are checked at 360 and 1366 px (axe-core, no
+sideways scrolling: issue 19 §10). Screenshots in test-artifacts/ (80-…)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 import time_machine
 
-from conftest import captcha_answer, screenshot, sms_code
+from conftest import captcha_answer, check_page, screenshot, sms_code
 from daftar.accounts.tests.factories import UserFactory
 from daftar.appointments.models import Appointment, AppointmentStatus
 from daftar.appointments.slots import bookable_days
@@ -51,6 +52,7 @@ def test_citizen_books_a_slot_and_cancels_it(live_server: Any, page: Any, distri
     page.get_by_label("عدد امنیتی").fill(captcha_answer(page.locator("#id_captcha_key").input_value()))
     page.get_by_role("button", name="ارسال رمز یکبار مصرف").click()
     page.wait_for_url("**/login/code/")
+    check_page(page, "82-appointment-login-code")
     page.get_by_label("رمز یکبار مصرف").fill(sms_code(CITIZEN))
     page.get_by_role("button", name="ورود").click()
     page.wait_for_url("**/book/confirm/**")
@@ -62,7 +64,7 @@ def test_citizen_books_a_slot_and_cancels_it(live_server: Any, page: Any, distri
     assert page.locator("#appointment-code").inner_text() == appointment.code
     assert page.locator("#appointment-status").inner_text() == "رزروشده"
     assert page.get_by_text(f"کد نوبت: {appointment.code}").first.is_visible()
-    screenshot(page, "83-appointment-booked")
+    check_page(page, "83-appointment-booked")
 
     # the slot now shows one free counter fewer
     page.goto(f"{live_server.url}/offices/{office.pk}/book/?service=property_inquiry&date={day.isoformat()}")
@@ -74,7 +76,7 @@ def test_citizen_books_a_slot_and_cancels_it(live_server: Any, page: Any, distri
     screenshot(page, "84-my-appointments")
     card.get_by_role("link", name="لغو نوبت").click()
     page.wait_for_url("**/cancel/")
-    screenshot(page, "85-appointment-cancel-confirm")
+    check_page(page, "85-appointment-cancel-confirm")
     page.get_by_role("button", name="بله، نوبت را لغو کن").click()
     page.wait_for_url("**/appointments/")
     assert page.get_by_text(f"نوبت {appointment.code} لغو شد.").is_visible()
