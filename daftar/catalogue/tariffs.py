@@ -44,7 +44,8 @@ def tariff_in_force(municipality_id: int, service_id: int, on: dt.date) -> Tarif
 
 
 def tariff_table(municipality_id: int, on: dt.date) -> list[TariffLine]:
-    """Every active service of the catalogue with its tariff in force on ``on`` (two queries)."""
+    """Every active service of the catalogue with its tariff in force on ``on`` and the revision it
+    came with (two queries)."""
     latest = (
         _live()  # type: ignore[attr-defined]
         .filter(municipality_id=municipality_id, service_id=OuterRef("pk"), effective_from__lte=on)
@@ -52,7 +53,7 @@ def tariff_table(municipality_id: int, on: dt.date) -> list[TariffLine]:
         .values("pk")[:1]
     )
     services = list(Service.objects.filter(active=True).annotate(tariff_pk=Subquery(latest)).order_by("position"))
-    rows = Tariff.objects.in_bulk([s.tariff_pk for s in services if s.tariff_pk])  # type: ignore[attr-defined]
+    rows = Tariff.objects.select_related("revision").in_bulk([s.tariff_pk for s in services if s.tariff_pk])  # type: ignore[attr-defined]
     return [TariffLine(s, rows.get(s.tariff_pk)) for s in services]  # type: ignore[attr-defined]
 
 
