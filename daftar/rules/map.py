@@ -167,7 +167,7 @@ def _bounds(*collections: dict[str, Any]) -> list[list[float]] | None:
 
 def map_data(rule_set: RuleSet) -> dict[str, Any]:
     """What the map draws for ``rule_set``; cached per version (a published one never changes)."""
-    key = f"rules:map:{rule_set.pk}:{rule_set.version}:{rule_set.created_at.timestamp()}:{int(rule_set.published)}"
+    key = f"rules:map:v2:{rule_set.pk}:{rule_set.version}:{rule_set.created_at.timestamp()}:{int(rule_set.published)}"
     data = cache.get(key) if rule_set.published else None
     if data is None:
         zones = _zones(rule_set)
