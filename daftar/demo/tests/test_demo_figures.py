@@ -74,7 +74,9 @@ def test_the_demo_offices_make_a_modest_profit_in_most_months(day: dt.date | Non
     for office in Office.objects.filter(pk__in={k[0] for k in income}):
         months = sorted(k for k in income if k[0] == office.pk)
         full = [k for k in months if _full(k, today)]
-        assert len(full) >= 2, (office.name, months)
+        # the 90 days of history hold two whole Jalali months, except when they start on the 2nd
+        # or 3rd of a 31-day month (a few days a year): then today's load holds one
+        assert len(full) >= (1 if day is None else 2), (office.name, months)
         margins = {k[1:]: round(100 * (income[k] - costs[k]) / income[k]) for k in full}
         # a modest profit or a small loss in every full month: not 60% each month, no ruin
         assert all(-20 <= m <= 40 for m in margins.values()), (office.name, margins)
