@@ -35,11 +35,10 @@ from daftar.catalogue.models import Service
 from daftar.catalogue.tariffs import tariff_in_force
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.normalize import normalize_text
-from daftar.municipalities.workdays import TEHRAN
-from daftar.offices.hours import HoursBook, day_hours, next_opening, next_opening_text, office_sanction
+from daftar.offices.hours import day_hours, next_opening_text, office_sanction
 from daftar.offices.models import WEEKDAYS, Office, iran_weekday
 from daftar.offices.policy import office_access
-from daftar.offices.selectors import NEXT_OPENING_DAYS
+from daftar.offices.selectors import openings_of
 
 from . import messages as msg
 from . import services
@@ -86,9 +85,7 @@ def _day_choices(office: Office, now: dt.datetime) -> list[dict[str, Any]]:
 def _opening_text(office: Office, now: dt.datetime) -> str:
     """«بسته است؛ شنبه ساعت ۸:۰۰ باز می‌شود» while the office is closed ("" when open now, or
     not opening within the fortnight), as the finder and the office's page say it."""
-    first = now.astimezone(TEHRAN).date()
-    book = HoursBook([office], first, first + dt.timedelta(days=NEXT_OPENING_DAYS - 1))
-    opening = next_opening(book, office, now, NEXT_OPENING_DAYS)
+    opening = openings_of([office], now)[office.pk]
     return next_opening_text(opening, now) if opening else ""
 
 
