@@ -134,28 +134,50 @@ def _transactional(item: Any) -> bool:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     """On PostgreSQL the demo is loaded once and copied back after (``tests/demo_snapshot.py``):
     which tables the migrated database holds rows in is noted here, and the copying loader put
     in place. Under `make test`'s workers, a PostgreSQL test database thrown away at the end does not
     wait for its commits to reach the disk (the browser tests commit, and flush every table after
     each test): set on the database, so connections through PgBouncer get it too. Not for `make
-    test-fault` (one process), which restarts PostgreSQL and counts on every commit it was told of."""
+    test-fault` (one process), which restarts PostgreSQL and counts on every commit it was told of.
+
+    At the end, before pytest-django drops the test database, every other session on it is
+    closed: PostgreSQL's ``DROP DATABASE`` otherwise waits five seconds for them and then fails,
+    leaving the database behind (seen at the end of every worker's run: «being accessed by other
+    users», one session; the ``replica`` alias's connection and any a thread left open)."""
     from django.db import connection
 
     from tests import demo_snapshot
 
     if connection.vendor != "postgresql":
+        yield
         return
     with django_db_blocker.unblock():
         demo_snapshot.seed_tables_note()
         demo_snapshot.install()
-        if not os.environ.get("PYTEST_XDIST_WORKER"):
-            return
-        with connection.cursor() as cursor:
-            name = connection.ops.quote_name(connection.settings_dict["NAME"])
-            cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit TO off")
-            cursor.execute("SET synchronous_commit TO off")  # this connection, opened before
+        if os.environ.get("PYTEST_XDIST_WORKER"):
+            with connection.cursor() as cursor:
+                name = connection.ops.quote_name(connection.settings_dict["NAME"])
+                cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit TO off")
+                cursor.execute("SET synchronous_commit TO off")  # this connection, opened before
+    yield
+    with django_db_blocker.unblock():
+        _close_other_sessions()
+
+
+def _close_other_sessions() -> None:
+    """Every other session on this (test) database ended, this thread's other aliases closed."""
+    from django.db import connection, connections
+
+    for alias in connections:
+        if alias != "default":
+            connections[alias].close()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)
