@@ -211,6 +211,9 @@ def test_browser_clerk_records_and_manager_closes_the_day(live_server: Any, brow
     pg.get_by_label("شمارهٔ پیگیری پرداخت").fill("۴۴۵۵۶۶")
     pg.get_by_role("button", name="ثبت تراکنش").click()
     pg.wait_for_selector("#transactions li")
+    # the list is drawn before the page's scripts run: a choice made before htmx is listening
+    # would fetch no amount (seen on a loaded machine)
+    pg.wait_for_load_state()
     assert "۲۵۰٬۰۰۰" in pg.locator("#day-total").inner_text()
 
     pg.locator("#id_service").select_option("property_inquiry")
