@@ -140,11 +140,12 @@ restore: venv
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/daftar-<time> [DATABASE_URL=…] [RESTORE_ARGS=--force]"; exit 2; }
 	$(PY) manage.py restore "$(BACKUP)" $(RESTORE_ARGS)
 
-## Debian's Chromium for the browser tests (root; CI does this in .ci/run), and the system
-## libraries WeasyPrint draws licence certificates with (Pango, HarfBuzz; decision 0019).
+## Debian's Chromium for the browser tests, as its headless shell (decision 0053; root; CI does
+## this in .ci/run), and the system libraries WeasyPrint draws licence certificates with (Pango,
+## HarfBuzz; decision 0019).
 PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 browser: pdf-libs
-	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	command -v chromium-headless-shell >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell)
 
 ## Debian's wrk, the HTTP load generator of bench-http (root; like `browser`).
 wrk:

@@ -1,6 +1,6 @@
 """Browser journey: log in through the real UI (S15.1-S15.4) in Debian's Chromium.
 
-Runs whenever /usr/bin/chromium (or DAFTAR_CHROMIUM) exists; with DAFTAR_REQUIRE_BROWSER=1
+Runs whenever Debian's Chromium (conftest.CHROMIUM) exists; with DAFTAR_REQUIRE_BROWSER=1
 (as .ci/run sets) a missing browser is a failure, never a silent skip. Screenshots go to
 ``test-artifacts/``.
 """
