@@ -117,6 +117,17 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     items.sort(key=key)  # stable: a file's tests keep their order
 
 
+def pytest_collection_finish(session: Any) -> None:
+    """What collection built (the modules, the thousands of test items, the tables they
+    parametrize) lives until the run ends: frozen out of the garbage collector's sight, so each
+    later full collection walks only what the tests make (``gc.freeze``; in the page access
+    matrix alone the collector's time fell from 8.4 s to 5.2 s; docs/decisions/0053)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def _estimated_cost(item: Any) -> float:
     if item.get_closest_marker("browser"):
         return COST_BROWSER
