@@ -458,6 +458,62 @@ def tehran_for_module(request: Any, django_db_setup: Any, django_db_blocker: Any
             outer.__exit__(None, None, None)
 
 
+# --- The live server (pytest-django's ``live_server``: the browser tests, the schema fuzzing) ---
+
+
+def _pooled_live_server() -> type:
+    """Django's live server answers each connection in a new thread, which opens a database
+    connection of its own and closes it afterwards: a new PostgreSQL session (~4 ms here, and a
+    backend process started) for every page, script and stylesheet a browser test loads. This
+    one answers on a fixed pool of threads that keep their connections between requests (Django
+    closes them as usual past ``CONN_MAX_AGE`` or once broken), and closes each HTTP connection
+    after its answer (Django's handler does so for a server that is not ``ThreadingMixIn``), so no
+    idle keep-alive connection holds a thread of the pool. docs/decisions/0053."""
+    import socketserver
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connections
+
+    class PooledWSGIServer(WSGIServer):
+        pool_size = 8  # Chromium loads up to six files of a page at once
+
+        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.connections_override = connections_override
+            self.pool = ThreadPoolExecutor(max_workers=self.pool_size, thread_name_prefix="live-server")
+
+        def process_request(self, request: Any, client_address: Any) -> None:
+            self.pool.submit(self._answer, request, client_address)
+
+        def _answer(self, request: Any, client_address: Any) -> None:
+            if self.connections_override:  # SQLite in memory: the test's own connection, shared
+                for alias, conn in self.connections_override.items():
+                    connections[alias] = conn
+            try:
+                self.finish_request(request, client_address)
+            except Exception:
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+
+        def server_close(self) -> None:
+            super().server_close()
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    assert not issubclass(PooledWSGIServer, socketserver.ThreadingMixIn)
+    return PooledWSGIServer
+
+
+def _use_pooled_live_server() -> None:
+    from django.test.testcases import LiveServerThread
+
+    LiveServerThread.server_class = _pooled_live_server()
+
+
+_use_pooled_live_server()
+
+
 # --- Browser tests (Playwright driving Debian's Chromium) ---------------------------------
 # Run whenever the browser exists; DAFTAR_REQUIRE_BROWSER=1 (.ci/run) turns a missing browser
 # into a failure. Screenshots go to test-artifacts/.
