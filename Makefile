@@ -37,10 +37,11 @@ run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## The whole test suite (PostgreSQL when DATABASE_URL is set, else SQLite), one process per
-## core (pytest-xdist; a test file stays in one process); TEST_WORKERS=0 runs it in one.
+## core (pytest-xdist; a test file stays in one process); TEST_WORKERS=0 runs it in one. Bytecode
+## is written (the workers share the rewriting of the test modules: decision 0053).
 TEST_WORKERS ?= auto
 test: venv vendor
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 ## Fault injection (issue 8): kill -9, PostgreSQL restarted, SMS gateway down, against a live
 ## stack on a private PostgreSQL cluster (docs/operations.md «Fault injection»). Needs PostgreSQL's

@@ -117,6 +117,31 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     items.sort(key=key)  # stable: a file's tests keep their order
 
 
+def pytest_sessionstart(session: Any) -> None:
+    """Under `make test`, before collecting, the second worker rewrites the test modules'
+    assertions from the last file backwards while the first collects from the first forwards,
+    each writing pytest's cached module (``__pycache__/*-pytest-*.pyc``, written atomically) and
+    stopping where the other has been: the ~14 s a worker spent rewriting all of them on a clean
+    clone is shared between the two. Nothing changes when bytecode is not written
+    (``PYTHONDONTWRITEBYTECODE``, which `make test` clears for its run). docs/decisions/0053."""
+    import sys
+
+    if sys.dont_write_bytecode or os.environ.get("PYTEST_XDIST_WORKER") != "gw1":
+        return
+    from _pytest.assertion import rewrite
+
+    if rewrite.assertstate_key not in session.config.stash:  # assertion rewriting turned off
+        return
+    state = session.config.stash[rewrite.assertstate_key]
+    files = sorted(path for top in ("daftar", "tests") for path in (ROOT / top).rglob("test_*.py"))
+    for path in reversed(files):
+        pyc = rewrite.get_cache_dir(path) / (path.name[:-3] + rewrite.PYC_TAIL)
+        if pyc.exists() or not rewrite.try_makedirs(pyc.parent):
+            return  # the first worker has been here (or the tree is read-only)
+        source_hash, code = rewrite._rewrite_test(path, session.config)
+        rewrite._write_pyc(state, code, source_hash, pyc)
+
+
 def pytest_collection_finish(session: Any) -> None:
     """What collection built (the modules, the thousands of test items, the tables they
     parametrize) lives until the run ends: frozen out of the garbage collector's sight, so each
