@@ -491,20 +491,27 @@ def _pooled_live_server() -> type:
     connection of its own and closes it afterwards: a new PostgreSQL session (~4 ms here, and a
     backend process started) for every page, script and stylesheet a browser test loads. This
     one answers on a fixed pool of threads that keep their connections between requests (Django
-    closes them as usual past ``CONN_MAX_AGE`` or once broken), and closes each HTTP connection
-    after its answer (Django's handler does so for a server that is not ``ThreadingMixIn``), so no
-    idle keep-alive connection holds a thread of the pool. docs/decisions/0053."""
+    closes them as usual past ``CONN_MAX_AGE`` or once broken, and each thread closes its own
+    when the server stops), and closes each HTTP connection after its answer (Django's handler
+    does so for a server that is not ``ThreadingMixIn``), so no idle keep-alive connection holds
+    a thread of the pool. A connection the browser opens ahead and sends nothing on (Chromium
+    preconnects) frees its thread after ``idle_seconds``. docs/decisions/0053."""
+    import contextlib
     import socketserver
+    import threading
     from concurrent.futures import ThreadPoolExecutor
 
     from django.core.servers.basehttp import WSGIServer
     from django.db import connections
 
     class PooledWSGIServer(WSGIServer):
-        pool_size = 8  # Chromium loads up to six files of a page at once
+        pool_size = 16  # Chromium loads up to six files of a page at once, per open page
+        idle_seconds = 5
 
-        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
+        def __init__(self, address: Any, handler: Any, *args: Any, connections_override: Any = None, **kwargs: Any):
+            # the request line and headers must come within ``idle_seconds`` of each other
+            timed = type("TimedRequestHandler", (handler,), {"timeout": self.idle_seconds})
+            super().__init__(address, timed, *args, **kwargs)
             self.connections_override = connections_override
             self.pool = ThreadPoolExecutor(max_workers=self.pool_size, thread_name_prefix="live-server")
 
@@ -524,7 +531,19 @@ def _pooled_live_server() -> type:
 
         def server_close(self) -> None:
             super().server_close()
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            # one task on each thread of the pool (the barrier holds each until all have one):
+            # every thread closes the database connections it kept
+            barrier = threading.Barrier(self.pool_size, timeout=2 * self.idle_seconds)
+
+            def close_own_connections() -> None:
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    barrier.wait()
+                if not self.connections_override:
+                    connections.close_all()
+
+            for _ in range(self.pool_size):
+                self.pool.submit(close_own_connections)
+            self.pool.shutdown(wait=True)
 
     assert not issubclass(PooledWSGIServer, socketserver.ThreadingMixIn)
     return PooledWSGIServer
