@@ -126,19 +126,25 @@ def pytest_sessionstart(session: Any) -> None:
     (``PYTHONDONTWRITEBYTECODE``, which `make test` clears for its run). docs/decisions/0053."""
     import sys
 
+    config = session.config
     if sys.dont_write_bytecode or os.environ.get("PYTEST_XDIST_WORKER") != "gw1":
+        return
+    if config.args_source != pytest.Config.ArgsSource.TESTPATHS:  # some files named: only those
         return
     from _pytest.assertion import rewrite
 
-    if rewrite.assertstate_key not in session.config.stash:  # assertion rewriting turned off
+    if rewrite.assertstate_key not in config.stash:  # assertion rewriting turned off
         return
-    state = session.config.stash[rewrite.assertstate_key]
+    state = config.stash[rewrite.assertstate_key]
     files = sorted(path for top in ("daftar", "tests") for path in (ROOT / top).rglob("test_*.py"))
     for path in reversed(files):
         pyc = rewrite.get_cache_dir(path) / (path.name[:-3] + rewrite.PYC_TAIL)
         if pyc.exists() or not rewrite.try_makedirs(pyc.parent):
             return  # the first worker has been here (or the tree is read-only)
-        source_hash, code = rewrite._rewrite_test(path, session.config)
+        try:
+            source_hash, code = rewrite._rewrite_test(path, config)
+        except Exception:  # a module that does not parse (or is gone): its collection says so
+            return
         rewrite._write_pyc(state, code, source_hash, pyc)
 
 
