@@ -731,7 +731,7 @@ def screenshot(page: Any, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     try:
-        path.write_bytes(_full_page_png(page))
+        page.screenshot(path=str(path), full_page=True)
     except Exception as exc:  # Playwright raises its own Error class
         # Chromium now and then refuses a full-page capture right after a resize ("Unable to
         # capture screenshot") on a loaded machine; the page itself is fine. Try once more after
@@ -739,31 +739,8 @@ def screenshot(page: Any, name: str) -> Path:
         if "Unable to capture screenshot" not in str(exc):
             raise
         page.wait_for_timeout(250)
-        path.write_bytes(_full_page_png(page))
+        page.screenshot(path=str(path), full_page=True)
     return path
-
-
-def _full_page_png(page: Any) -> bytes:
-    """The whole page as a PNG, as Playwright's ``screenshot(full_page=True)`` takes it on
-    Chromium (the document's size from ``Page.getLayoutMetrics``, captured beyond the window once
-    fonts are loaded), but encoded with Chromium's ``optimizeForSpeed``: the same pixels (compared
-    on four pages at both widths), in ~60 % of the time, larger files (docs/decisions/0053)."""
-    import base64
-
-    cdp = getattr(page, "_daftar_cdp", None)
-    if cdp is None:
-        cdp = page.context.new_cdp_session(page)
-        page._daftar_cdp = cdp
-    page.evaluate("() => document.fonts.ready.then(() => true)")
-    size = cdp.send("Page.getLayoutMetrics")["cssContentSize"]
-    window = page.viewport_size or {"width": 0, "height": 0}
-    fits = size["width"] <= window["width"] and size["height"] <= window["height"]
-    clip = {key: size[key] for key in ("x", "y", "width", "height")}
-    shot = cdp.send(
-        "Page.captureScreenshot",
-        {"format": "png", "optimizeForSpeed": True, "captureBeyondViewport": not fits, "clip": {**clip, "scale": 1}},
-    )
-    return base64.b64decode(shot["data"])
 
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # a dev dependency (package.json)
