@@ -143,8 +143,8 @@ def pytest_sessionstart(session: Any) -> None:
             return  # the first worker has been here (or the tree is read-only)
         try:
             source_hash, code = rewrite._rewrite_test(path, config)
-        except Exception:  # a module that does not parse (or is gone): its collection says so
-            return
+        except Exception:  # noqa: S112 - a module that does not parse (or is gone): its collection says so
+            continue
         rewrite._write_pyc(state, code, source_hash, pyc)
 
 
@@ -509,6 +509,7 @@ def _pooled_live_server() -> type:
     preconnects) frees its thread after ``idle_seconds``. docs/decisions/0053."""
     import contextlib
     import socketserver
+    import sys
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
@@ -520,11 +521,17 @@ def _pooled_live_server() -> type:
         idle_seconds = 5
 
         def __init__(self, address: Any, handler: Any, *args: Any, connections_override: Any = None, **kwargs: Any):
+            # made first: a port that cannot be bound closes the server inside ``__init__``
+            self.pool = ThreadPoolExecutor(max_workers=self.pool_size, thread_name_prefix="live-server")
+            self.connections_override = connections_override
             # the request line and headers must come within ``idle_seconds`` of each other
             timed = type("TimedRequestHandler", (handler,), {"timeout": self.idle_seconds})
             super().__init__(address, timed, *args, **kwargs)
-            self.connections_override = connections_override
-            self.pool = ThreadPoolExecutor(max_workers=self.pool_size, thread_name_prefix="live-server")
+
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            if isinstance(sys.exc_info()[1], TimeoutError):  # a connection opened ahead, never used
+                return
+            super().handle_error(request, client_address)
 
         def process_request(self, request: Any, client_address: Any) -> None:
             self.pool.submit(self._answer, request, client_address)
