@@ -448,9 +448,11 @@ def _watched_rows(w: World) -> dict[str, Any]:
     if connection.vendor != "postgresql":
         return {name: _rows(*look_up) for name, look_up in watched.items()}
     parts, params = [], []
-    for look_up in watched.values():
-        sql, args = _compiled(*look_up)
-        parts.append(f"(SELECT COALESCE(json_agg(t), '[]'::json) FROM ({sql}) t)")  # noqa: S608 - the ORM's own SQL
+    quote = connection.ops.quote_name
+    for model, field_name, value in watched.values():
+        sql, args = _compiled(model, field_name, value)
+        order = quote(model._meta.pk.column)  # json_agg keeps a subquery's order only in practice
+        parts.append(f"(SELECT COALESCE(json_agg(t ORDER BY t.{order}), '[]'::json) FROM ({sql}) t)")  # noqa: S608 - the ORM's own SQL
         params.extend(args)
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
