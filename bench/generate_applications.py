@@ -82,7 +82,8 @@ _MULT, _SHIFT = 6_364_136_223_846_793 % _SPACE, 1_442_695_040_888_963 % _SPACE  
 
 USER_COLUMNS = (
     "id, password, last_login, is_superuser, mobile, person_type, nationality, national_code, national_id,"
-    " legal_name, first_name, last_name, birth_date, is_active, is_staff, date_joined"
+    " legal_name, first_name, last_name, birth_date, is_active, is_staff, date_joined, ownership_mobile,"
+    " ownership_national_code, ownership_reference"
 )
 APP_COLUMNS = (
     "id, status, facts, results, eligible, score_total, score, tracking_code, created_at, updated_at,"
@@ -328,7 +329,7 @@ def _rows(
         joined = created - uniform(0, 30 * DAY)
         first, last = FIRST_NAMES[i % len(FIRST_NAMES)], LAST_NAMES[(i // 7) % len(LAST_NAMES)]
         users.append(
-            f"{uid}\t!bench\t\\N\tf\t{MOBILE_PREFIX}{i:07d}\tnatural\tIR\t\t\t\t{first}\t{last}\t\\N\tt\tf\t{_ts(joined)}\n"
+            f"{uid}\t!bench\t\\N\tf\t{MOBILE_PREFIX}{i:07d}\tnatural\tIR\t\t\t\t{first}\t{last}\t\\N\tt\tf\t{_ts(joined)}\t\t\t\n"
         )
         submitted: float | None = None
         code = r"\N"
