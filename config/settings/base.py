@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "daftar.site.context_processors.site",
                 "daftar.site.context_processors.navigation",
+                "daftar.site.context_processors.csrf",  # after Django's own: cached pages' token
             ],
             "builtins": ["daftar.kernel.templatetags.persian"],
         },

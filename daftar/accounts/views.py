@@ -25,6 +25,7 @@ from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.kernel.events import emit
 from daftar.kernel.jalali import to_jalali
 from daftar.runtime import ratelimit
+from daftar.runtime.pagecache import cached_page
 
 from . import login_limits
 from . import messages as msg
@@ -235,7 +236,26 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("home")
 
 
+# The dashboard gathers a section per role (runtime.pagecache): cases, appointments, complaints,
+# offices, licences and their sanctions, calls, hall and feedback; the person's own roles are in
+# the key (``accounts:u<pk>``).
+DASHBOARD_DEPENDS = (
+    "applications",
+    "appointments",
+    "complaints",
+    "offices",
+    "licences",
+    "supervision",
+    "calls",
+    "hall",
+    "feedback",
+    "inspections",
+    "assessments",
+)
+
+
 @login_required
+@cached_page(*DASHBOARD_DEPENDS, ttl=60)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """One page, a section per role the user holds (S15; the roles table of DOMAIN.md)."""
     user = request.user

@@ -41,6 +41,7 @@ from daftar.calls.models import Call, CallDistrict
 from daftar.kernel.jalali import TEHRAN
 from daftar.rules.models import DocumentRequirement
 from daftar.rules.selectors import scoring_table_in_force
+from daftar.runtime import pagecache
 from daftar.runtime.cache import version_bump, version_get
 
 logger = logging.getLogger(__name__)
@@ -76,8 +77,10 @@ def _now_and_after_commit(key: str) -> None:
 
 
 def case_changed(pk: int) -> None:
-    """The case's rows changed: its next read is rebuilt (now and again after the commit)."""
+    """The case's rows changed: its next read is rebuilt (now and again after the commit), and
+    so are the pages showing it (``runtime.pagecache``: signals do that for saved rows)."""
     _now_and_after_commit(_case_key(pk))
+    pagecache.changed("applications", case=pk)
 
 
 def reader_changed(user_id: int) -> None:
@@ -88,6 +91,7 @@ def reader_changed(user_id: int) -> None:
 def all_cases_changed() -> None:
     """Shared data (calls, districts, rules, days off) changed: every case body is rebuilt."""
     _now_and_after_commit(_EPOCH)
+    pagecache.changed("applications")
 
 
 def _next_midnight(now: dt.datetime) -> dt.datetime:

@@ -19,6 +19,7 @@ from daftar.kernel.normalize import persian_digits
 from daftar.municipalities.models import District, Municipality
 from daftar.rules.models import LicenceType, RuleSet
 from daftar.rules.selectors import rule_set_in_force
+from daftar.runtime import pagecache
 
 from . import messages as msg
 from .models import Call, CallDistrict, CallState
@@ -118,6 +119,7 @@ def call_create(
         CallDistrict.objects.bulk_create(
             CallDistrict(call=call, district=districts[pk], quota=quota) for pk, quota in quotas.items()
         )
+        pagecache.changed("calls")  # bulk_create sends no signal
         audit_record(
             actor=actor,
             action="call.create",
@@ -173,6 +175,7 @@ def call_update(
             if pk in rows:
                 if rows[pk].quota != quota:
                     CallDistrict.objects.filter(pk=rows[pk].pk).update(quota=quota)
+                    pagecache.changed("calls")  # .update() sends no signal
             else:
                 CallDistrict.objects.create(call=locked, district=districts[pk], quota=quota)
         audit_record(

@@ -25,6 +25,7 @@ from daftar.audit.services import audit_record
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.normalize import normalize_text
 from daftar.municipalities.models import Municipality
+from daftar.runtime import pagecache
 
 from . import messages as msg
 from . import policy
@@ -153,6 +154,7 @@ def revision_schedule(
             resolution=normalize_text(str(resolution or ""))[:100],
             created_by=user,
         )
+        pagecache.changed("catalogue")  # the bulk_create below sends no signal
         Tariff.objects.bulk_create(
             Tariff(
                 municipality=municipality,

@@ -25,6 +25,7 @@ from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import jalali_iso, to_jalali
 from daftar.kernel.normalize import persian_number
 from daftar.municipalities.models import Municipality
+from daftar.runtime.pagecache import cached_page
 
 from . import messages as msg
 from . import policy
@@ -38,6 +39,7 @@ from .tariffs import tariff_table
 
 
 @require_GET
+@cached_page("catalogue", "municipalities", ttl=300)
 def tariffs(request: HttpRequest) -> HttpResponse:
     cities = list(Municipality.objects.order_by("name"))
     choices = [(m.slug, m.name) for m in cities]

@@ -21,6 +21,7 @@ from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import normalize_text, persian_grouped, persian_number
 from daftar.municipalities.models import Municipality
+from daftar.runtime.pagecache import cached_page
 from daftar.runtime.ratelimit import client_address
 
 from . import messages as msg
@@ -79,6 +80,7 @@ def _chart(key: str, rows: list[dict[str, Any]], label: str, unit: str) -> dict[
 
 
 @require_GET
+@cached_page("municipalities", ttl=60)  # the figures themselves expire by time alone
 def municipality_page(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = public_municipality(slug)
     if municipality is None:

@@ -36,6 +36,7 @@ from daftar.offices.hours import HoursBook, next_opening, next_opening_text
 from daftar.offices.models import Office, OfficeService
 from daftar.offices.policy import OfficeAccess, office_access
 from daftar.offices.selectors import public_office
+from daftar.runtime.pagecache import cached_page
 
 from . import policy, selectors
 from .config import config_for
@@ -315,6 +316,7 @@ def kiosk(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 # --- the hall's screen and a ticket's page ---------------------------------------------------
 
 
+@cached_page("hall:o{pk}", "offices", "supervision", ttl=60)
 def display(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         office = public_office(pk)

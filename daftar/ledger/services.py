@@ -44,6 +44,7 @@ from daftar.municipalities.workdays import TEHRAN
 from daftar.offices.hours import day_hours, interval_text, is_open_at
 from daftar.offices.models import Office, OfficeService
 from daftar.offices.policy import OfficeAccess, office_access
+from daftar.runtime import pagecache
 from daftar.supervision.services import outside_hours_detect, violation_record_system
 
 from . import messages as msg
@@ -427,6 +428,7 @@ def day_close(*, office: Office | OfficeAccess, day: object, actor: Any) -> Dail
             closed_by=actor,
         )
         rows.update(closing=closing)
+        pagecache.changed("ledger", office=closing.office_id)  # .update() sends no signal
         audit_record(
             actor=actor,
             action="services.day_close",

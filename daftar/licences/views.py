@@ -17,12 +17,20 @@ from django.views.decorators.http import require_GET
 from daftar.kernel.errors import ThrottledError
 from daftar.kernel.normalize import normalize_text
 from daftar.municipalities.models import District, Municipality
+from daftar.runtime.pagecache import cached_page
 from daftar.runtime.ratelimit import client_address
 
 from . import messages as msg
 from .models import Licence, LicenceStatus
 from .sanctions import sanction_on
-from .verification import CHANNEL_PAGE, licence_verify, qr_check, verification_body
+from .verification import (
+    CHANNEL_PAGE,
+    licence_by_number,
+    licence_verify_body,
+    normalize_number,
+    qr_check,
+    verification_body,
+)
 
 STATUS_STYLE = {"active": "success", "suspended": "warning", "revoked": "danger", "expired": "secondary"}
 
@@ -42,16 +50,30 @@ def verify_start(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def verify_detail(request: HttpRequest, number: str) -> HttpResponse:
-    """The live status of one licence; with ``?p=`` also whether the QR code is genuine."""
+    """The live status of one licence; with ``?p=`` also whether the QR code is genuine. Every
+    check is throttled and logged (the API's fast path: one cache round trip); the page itself
+    is kept while no licence, sanction or office changed (``_verify_result``)."""
     try:
-        licence = licence_verify(raw_number=number, address=client_address(request), channel=CHANNEL_PAGE)
+        body = licence_verify_body(raw_number=number, address=client_address(request), channel=CHANNEL_PAGE)
     except ThrottledError as exc:
         response = render(request, "licences/verify.html", {"error": exc.message}, status=429)
         response["Retry-After"] = str(exc.retry_after)
         return response
-    if licence is None:
-        # no echo of the number: an unknown and a malformed one read the same
-        return render(request, "licences/verify.html", {"error": msg.NOT_FOUND}, status=404)
+    if body is None:
+        return _verify_unknown(request)
+    return _verify_result(request, number)
+
+
+def _verify_unknown(request: HttpRequest) -> HttpResponse:
+    # no echo of the number: an unknown and a malformed one read the same
+    return render(request, "licences/verify.html", {"error": msg.NOT_FOUND}, status=404)
+
+
+@cached_page("licences", "supervision", "offices", "municipalities", ttl=300)
+def _verify_result(request: HttpRequest, number: str) -> HttpResponse:
+    licence = licence_by_number(normalize_number(number))
+    if licence is None:  # gone since the check: as unknown
+        return _verify_unknown(request)
     body = verification_body(licence)
     token = request.GET.get("p")
     context: dict[str, Any] = {
@@ -65,7 +87,7 @@ def verify_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "licences/verify.html", context)
 
 
-@require_GET
+@cached_page("licences", "offices", "supervision", "municipalities", ttl=300)
 def registry(request: HttpRequest) -> HttpResponse:
     """Licensed offices in force, per district of one municipality (three queries however many)."""
     municipalities = list(Municipality.objects.filter(is_active=True).order_by("name"))

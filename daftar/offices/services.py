@@ -38,6 +38,7 @@ from daftar.kernel.validators import normalize_mobile
 from daftar.municipalities.models import District, Municipality
 from daftar.notifications.services import notify as notify_sms  # ``notify`` is a flag below
 from daftar.rules.constants import EQUIPMENT
+from daftar.runtime import pagecache
 
 from . import messages as msg
 from . import policy, sms
@@ -467,6 +468,7 @@ def hours_set(*, office: Office, rows: object, actor: Any) -> list[WeeklyHours]:
         Office.objects.select_for_update().filter(pk=office.pk).first()
         before = [(w.weekday, f"{w.start:%H:%M}", f"{w.end:%H:%M}") for w in office.weekly_hours.all()]
         office.weekly_hours.all().delete()
+        pagecache.changed("offices", office=office.pk)  # the bulk_create below sends no signal
         created = WeeklyHours.objects.bulk_create(
             WeeklyHours(office=office, weekday=d, start=s, end=e) for d, s, e in clean
         )
@@ -650,6 +652,7 @@ def office_standing_publish(
         office.standing_ranked = found.ranked if found else 0
     with transaction.atomic():
         Office.objects.bulk_update(offices, STANDING_FIELDS, batch_size=500)
+        pagecache.changed("offices")  # bulk_update sends no signal
         ranked = sum(1 for office in offices if office.standing_rank is not None)
         audit_record(
             actor=actor,

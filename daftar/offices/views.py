@@ -39,6 +39,7 @@ from daftar.kernel.normalize import persian_digits
 from daftar.municipalities.models import District
 from daftar.municipalities.workdays import TEHRAN
 from daftar.rules.constants import EQUIPMENT
+from daftar.runtime.pagecache import cached_page
 
 from . import messages as msg
 from . import policy, selectors, services
@@ -59,11 +60,26 @@ PAGE_SIZE = 20
 NEXT_OPENING_DAYS = selectors.NEXT_OPENING_DAYS
 # why a day is closed every week: not an exception worth a notice
 REGULAR_CLOSED = ("", "جمعه", "روز کاری این دفتر نیست")
+# What the public office pages are made of (runtime.pagecache): offices and their hours, services
+# and tariffs, licences, sanctions, the published standing (kept on the office row) and days off.
+# The hall's crowd is not a dependency (a ticket a minute would rebuild them): it is at most the
+# minute bucket old.
+PUBLIC_OFFICE_PAGE = ("offices", "catalogue", "licences", "supervision", "municipalities")
+# The office's own desk: the above, and the office's appointments, takings, hall and feedback.
+OFFICE_DESK_DEPENDS = (
+    *PUBLIC_OFFICE_PAGE,
+    "appointments:o{pk}",
+    "ledger:o{pk}",
+    "hall:o{pk}",
+    "feedback",
+    "complaints",
+)
 
 
 # --- the finder ------------------------------------------------------------------------------
 
 
+@cached_page(*PUBLIC_OFFICE_PAGE, ttl=60)
 def finder(request: HttpRequest) -> HttpResponse:
     districts = (
         District.objects.filter(offices__active=True).select_related("municipality").distinct().order_by("number")
@@ -149,6 +165,7 @@ def _interval(start: Any, end: Any) -> str:
 # --- the public office page ------------------------------------------------------------------
 
 
+@cached_page(*PUBLIC_OFFICE_PAGE, ttl=60)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         office = selectors.public_office(pk)
@@ -314,6 +331,7 @@ def _person(user: Any) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@cached_page(*OFFICE_DESK_DEPENDS, ttl=60)
 def manage(request: HttpRequest, pk: int) -> HttpResponse:
     access = _access_or_404(request, pk)
     if request.method == "GET":

@@ -31,6 +31,7 @@ from daftar.ledger.costs import cost_add, cost_body, cost_delete, costs_list, ri
 from daftar.ledger.months import Month, current_month, month_range
 from daftar.municipalities.models import District
 from daftar.municipalities.workdays import TEHRAN
+from daftar.runtime.pagecache import cached_page
 from daftar.runtime.ratelimit import client_address
 
 from . import messages as msg
@@ -65,6 +66,7 @@ def _range(request: HttpRequest, form: RangeForm) -> tuple[list[Month], str | No
 
 @login_required
 @require_GET
+@cached_page("ledger:o{pk}", "offices", "catalogue", ttl=60)
 def office_revenue_page(request: HttpRequest, pk: str) -> HttpResponse:
     try:
         access = revenue_access(request.user, pk)
@@ -209,6 +211,7 @@ def _municipality_report(request: HttpRequest) -> tuple[Any, MunicipalityReportF
 
 @login_required
 @require_GET
+@cached_page("ledger", "offices", "catalogue", "municipalities", ttl=60)
 def municipality_revenue_page(request: HttpRequest) -> HttpResponse:
     try:
         municipality, form, report, range_error = _municipality_report(request)
@@ -330,6 +333,7 @@ def _district_choices() -> list[tuple[str, list[tuple[int, str]]]]:
 
 
 @require_GET
+@cached_page("municipalities", ttl=300, only_if=lambda request: "district" not in request.GET)
 def planner_page(request: HttpRequest) -> HttpResponse:
     """Public: the form, and with a district chosen, the estimate (rate-limited per address)."""
     asked = "district" in request.GET

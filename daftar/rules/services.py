@@ -18,6 +18,7 @@ from daftar.kernel.errors import ApplicationError
 from daftar.kernel.jalali import to_jalali
 from daftar.kernel.normalize import normalize_text, persian_digits, search_key
 from daftar.municipalities.models import Municipality
+from daftar.runtime import pagecache
 from daftar.runtime.inserts import insert_rows
 
 from . import messages as msg
@@ -147,6 +148,7 @@ def rule_set_new_version(*, rule_set: RuleSet, actor: Any, effective_from: dt.da
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             note=f"بر پایهٔ نسخهٔ {persian_digits(rule_set.version)}",
         )
+        pagecache.changed("rules")  # the bulk_create below sends no signal
         Condition.objects.bulk_create(
             Condition(
                 rule_set=draft,

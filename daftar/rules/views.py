@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from daftar.kernel.errors import ApplicationError
 from daftar.municipalities.models import Municipality
+from daftar.runtime.pagecache import cached_page
 
 from .constants import ConditionGroup, DocumentGroup, Verification
 from .facts import validate_facts
@@ -22,6 +23,7 @@ from .services import eligibility_check
 FACT_TO_FIELD = {"location": "lat"}
 
 
+@cached_page("rules", ttl=300)
 def catalogue(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     results = list(licence_types_search(query))
@@ -61,6 +63,7 @@ def _context(request: HttpRequest, code: str) -> tuple[LicenceType, Municipality
     return licence_type, municipality, rule_set, context
 
 
+@cached_page("rules", "municipalities", ttl=300)
 def licence_detail(request: HttpRequest, code: str) -> HttpResponse:
     _, _, _, context = _context(request, code)
     return render(request, "rules/licence_detail.html", context)

@@ -11,7 +11,9 @@ class RuntimeConfig(AppConfig):
 
     def ready(self) -> None:
         # checks registers the deployment checks; housekeeping's models need the app registry
-        from daftar.runtime import checks, housekeeping  # noqa: F401
+        from daftar.runtime import checks, housekeeping, pagecache  # noqa: F401
+
+        pagecache.connect()  # whole pages kept in the cache move on when their rows change
 
         housekeeping.register_purge("sessions", housekeeping.purge_sessions, "page sessions past their expiry")
         housekeeping.register_purge(

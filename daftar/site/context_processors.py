@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject
 
 from daftar.desk.navigation import menu_for
 from daftar.kernel.branding import site_context
+from daftar.runtime.pagecache import CSRF_PLACEHOLDER, rendering_for_cache
 
 
 def site(request: HttpRequest) -> dict[str, object]:
@@ -14,3 +15,9 @@ def site(request: HttpRequest) -> dict[str, object]:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The role-grouped menu (daftar/desk/navigation.py), built only when a page renders it."""
     return {"menu": SimpleLazyObject(lambda: menu_for(getattr(request, "user", None)))}
+
+
+def csrf(request: HttpRequest) -> dict[str, Any]:
+    """While a page is built to be kept in the cache (``runtime.pagecache``), its CSRF token is
+    a placeholder that each answer fills with the visitor's own; otherwise Django's, untouched."""
+    return {"csrf_token": CSRF_PLACEHOLDER} if rendering_for_cache(request) else {}

@@ -13,6 +13,7 @@ from daftar.kernel.branding import site_context
 from daftar.kernel.normalize import persian_digits
 from daftar.municipalities.models import Municipality
 from daftar.runtime.outage import current_outage_response
+from daftar.runtime.pagecache import cached_page
 
 
 def hello(request: HttpRequest) -> JsonResponse:
@@ -22,6 +23,7 @@ def hello(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"hello": "daftar"})
 
 
+@cached_page("municipalities", ttl=300)
 def home(request: HttpRequest) -> HttpResponse:
     """What the platform is and where to go next (S15.1: «ورود» starts the journey)."""
     municipalities = Municipality.objects.filter(is_active=True).select_related("province")[:12]

@@ -26,6 +26,7 @@ from daftar.inquiries.workflow import INQUIRY
 from daftar.kernel.normalize import persian_digits, persian_number
 from daftar.rules.constants import DEGREE_FIELDS, DEGREE_LEVELS, EQUIPMENT, FACT_LABELS, PREMISES_USES
 from daftar.rules.evaluator import about_applicant
+from daftar.runtime.pagecache import cached_page
 
 from .. import policy, services
 from ..api import case_body
@@ -276,6 +277,24 @@ def _render_case(
     return render(request, "applications/detail.html", context, status=status)
 
 
+# What a case's page is made of (runtime.pagecache): the case's own rows (its events, clocks,
+# documents and inquiries move ``…:case<pk>``), its assessments and inspections, the licence it
+# led to, and the shared call, rules, days off and the portal's answers. Who reads is in the key.
+CASE_PAGE_DEPENDS = (
+    "applications:case{pk}",
+    "documents:case{pk}",
+    "inquiries:case{pk}",
+    "assessments",
+    "inspections",
+    "licences",
+    "calls",
+    "rules",
+    "municipalities",
+    "portal",
+)
+
+
 @login_required
+@cached_page(*CASE_PAGE_DEPENDS, ttl=60)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_case(request, _case_or_404(request, pk))

@@ -37,6 +37,7 @@ from daftar.licences import policy as licence_policy
 from daftar.licences.models import Licence
 from daftar.licences.verification import normalize_number
 from daftar.municipalities.models import District
+from daftar.runtime.pagecache import cached_page
 from daftar.supervision import policy
 from daftar.supervision.models import Notice, NoticeStatus, Violation, ViolationEvidence, ViolationStatus
 from daftar.supervision.services import (
@@ -131,6 +132,7 @@ def _reader_municipalities(request: HttpRequest) -> set[int] | None:
 
 
 @login_required
+@cached_page("supervision", "licences", "offices", "municipalities", ttl=60)
 def inbox(request: HttpRequest) -> HttpResponse:
     _reader(request)
     ids = _reader_municipalities(request)

@@ -1,0 +1,171 @@
+"""Whole pages kept in the cache (issue 23, ``daftar.runtime.pagecache``), as a visitor sees them:
+a repeated page costs no query, a change shows in the next answer, nobody gets another's page,
+and the CSRF token is each visitor's own.
+
+These tests commit (``transaction=True``): a page built inside a transaction that may roll back
+is never kept, and generations move after the commit.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.db import connection, transaction
+from django.db.models.signals import post_delete
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from daftar.accounts.models import OneTimeCode
+from daftar.accounts.services import role_grant
+from daftar.offices.models import Office, OfficeStaff
+from daftar.runtime import pagecache
+
+from .conftest import MANAGER, user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def get(client: Client, url: str) -> tuple[Any, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    return response, len(ctx.captured_queries)
+
+
+def test_a_repeated_public_page_costs_no_query_and_a_change_shows_at_once(make_office):
+    office = make_office()
+    url = f"/offices/{office.pk}/"
+    first, built = get(Client(), url)
+    again, queries = get(Client(), url)  # another visitor: the same entry
+    assert first.status_code == again.status_code == 200
+    assert built > 5 and queries == 0
+    assert office.name in again.content.decode()
+
+    office.name = "دفتر خدمات نو"
+    office.save(update_fields=["name"])
+    fresh, queries = get(Client(), url)
+    assert "دفتر خدمات نو" in fresh.content.decode() and queries > 0
+
+
+def test_a_change_behind_the_signals_is_seen_once_its_code_says_so(make_office):
+    office = make_office()
+    url = f"/offices/{office.pk}/"
+    get(Client(), url)
+    Office.objects.filter(pk=office.pk).update(name="دفتر بی‌نشانه")
+    assert "دفتر بی‌نشانه" not in Client().get(url).content.decode()  # kept: no signal (until ttl)
+    pagecache.changed("offices", office=office.pk)
+    assert "دفتر بی‌نشانه" in Client().get(url).content.decode()
+
+
+def test_a_rolled_back_change_moves_nothing_and_the_next_commit_still_does(make_office):
+    office = make_office()
+    url = f"/offices/{office.pk}/"
+    get(Client(), url)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        office.name = "دفتر برگشتی"
+        office.save(update_fields=["name"])
+        raise RuntimeError
+    _, queries = get(Client(), url)
+    assert queries == 0  # nothing changed: still the kept page
+    with transaction.atomic():
+        Office.objects.get(pk=office.pk).save()  # the same rows, saved again
+        renamed = Office.objects.get(pk=office.pk)
+        renamed.name = "دفتر پس از برگشت"
+        renamed.save(update_fields=["name"])
+    assert "دفتر پس از برگشت" in Client().get(url).content.decode()
+
+
+def test_each_visitor_gets_their_own_csrf_token_and_it_works(make_office):
+    office = make_office()
+    url = f"/offices/{office.pk}/"
+    tokens = []
+    for _ in range(2):
+        client = Client(enforce_csrf_checks=True)
+        body = client.get(url).content.decode()
+        assert pagecache.CSRF_PLACEHOLDER not in body
+        token = re.search(r'"X-CSRFToken": "([^"]+)"', body).group(1)  # type: ignore[union-attr]
+        tokens.append(token)
+        # the token of a page answered from the cache is accepted for this visitor's form
+        assert client.post("/logout/", HTTP_X_CSRFTOKEN=token).status_code == 302
+        assert Client(enforce_csrf_checks=True).post("/logout/", HTTP_X_CSRFTOKEN=token).status_code == 403
+    assert tokens[0] != tokens[1]
+
+
+def test_a_signed_in_page_is_the_persons_own(make_office):
+    office = make_office()
+    url = f"/offices/{office.pk}/manage/"
+    manager = Client()
+    manager.force_login(user(MANAGER))
+    first, _ = get(manager, url)
+    again, queries = get(manager, url)
+    assert first.status_code == again.status_code == 200
+    assert queries <= 3  # the session and the person; the page itself from the cache
+
+    stranger = Client()
+    stranger.force_login(user("09120000001"))  # an applicant: not this office's staff
+    assert stranger.get(url).status_code == 404
+    assert Client().get(url).status_code == 302  # anonymous: to the login
+
+    # the manager leaves the office: the kept page is not shown to them again
+    OfficeStaff.objects.filter(office=office, user__mobile=MANAGER).delete()
+    assert manager.get(url).status_code == 404
+
+
+def test_a_role_granted_or_withdrawn_moves_the_persons_pages(make_office, tehran):
+    reviewer = user("09120000002")
+    client = Client()
+    client.force_login(reviewer)
+    before = client.get("/dashboard/").content.decode()
+    role_grant(user=reviewer, role="inspector", municipality=tehran, actor=None)
+    after = client.get("/dashboard/").content.decode()
+    assert after != before
+
+
+def test_a_page_with_messages_waiting_is_built_and_not_kept(make_office):
+    office = make_office()
+    url = f"/offices/{office.pk}/"
+    get(Client(), url)  # kept
+    request = RequestFactory().get(url)
+    SessionMiddleware(lambda r: None).process_request(request)  # type: ignore[arg-type, return-value]
+    request.user = AnonymousUser()
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    messages.info(request, "پیام آزمایشی")
+    from daftar.offices.views import detail
+
+    response = detail(request, pk=office.pk)
+    assert "پیام آزمایشی" in response.content.decode()
+    _, queries = get(Client(), url)
+    assert queries == 0  # the entry without the message is still the one kept
+
+
+def test_an_error_answer_is_never_kept(make_office):
+    make_office()
+    bad = "/offices/?district=abc&service=nope"
+    first, built = get(Client(), bad)
+    second, again = get(Client(), bad)
+    assert first.status_code == second.status_code == 400
+    assert again == built > 0
+
+
+def test_with_the_cache_down_the_page_is_built(make_office):
+    office = make_office()
+    with mock.patch.object(pagecache.cache, "get_many", side_effect=ConnectionError("down")):
+        response = Client().get(f"/offices/{office.pk}/")
+    assert response.status_code == 200 and office.name in response.content.decode()
+
+
+def test_log_tables_keep_their_fast_delete_and_every_watched_app_exists():
+    from django.apps import apps
+
+    labels = {a.label for a in apps.get_app_configs()}
+    assert labels >= pagecache.WATCHED_APPS
+    assert post_delete.has_listeners(Office)
+    assert not post_delete.has_listeners(OneTimeCode)  # purged in bulk by housekeeping
+    with pytest.raises(ValueError):
+        pagecache.cached_page("audit")  # not a watched app: its rows would never move the page

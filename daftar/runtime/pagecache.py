@@ -1,0 +1,295 @@
+"""Whole HTML pages kept in the cache, invalidated on change (issue 23).
+
+A page view decorated with ``cached_page`` answers a repeated GET from the cache while nothing it
+is made of has changed. What a page is made of is declared as **generations**: names such as
+``offices``, ``ledger:o{office}`` or ``applications:m{municipality}``. A generation is a version
+(a unique value, ``runtime.cache.version_bump``) that moves on when a row of that app changes:
+
+- every ``post_save``/``post_delete`` of a model of ``WATCHED_APPS`` (but ``IGNORED_MODELS``)
+  moves on ``<app>`` and, when the row carries them, ``<app>:m<municipality_id>``,
+  ``<app>:o<office_id>``, ``<app>:u<user_id>`` and ``<app>:case<application_id>`` (a user,
+  municipality, office or case row moves its own: ``accounts:u<pk>``, ``offices:o<pk>`` …);
+- the moves of one transaction are made together, once, after it commits (a reader reads the
+  generations before the rows, so an entry built from rows older than a commit carries a
+  generation older than the move made after it, and is never matched again); a rolled-back
+  transaction moves nothing;
+- ``QuerySet.update``/``bulk_create`` send no signal: code that changes what a page shows with
+  them calls ``changed(app, municipality=…, office=…, user=…)``; whatever slips past is seen at
+  most ``ttl`` seconds later (an entry never lives longer).
+
+The key also holds the page's address with its query, who asks (anonymous, or the user and
+their own generation ``accounts:u<pk>``: their name and roles are in the header) and the time
+bucket (``ttl``: a page showing "open now" or "overdue" is rebuilt in each bucket).
+
+What is never kept: an answer other than 200, a streaming answer, one that sets a cookie, one
+built while messages were waiting (they are shown once, in the page), one built inside a
+transaction that may roll back. A request with waiting messages is not answered from the cache.
+The CSRF token is the one part of a page that differs per visitor: the page is rendered with a
+placeholder (``CSRF_PLACEHOLDER``, given by ``daftar.site.context_processors.csrf``) and each
+answer gets the visitor's own token. When the cache is down the view simply runs.
+
+Access stays with the view: only a 200 that the view itself gave the same person (or anonymous
+visitor) is kept, the person's generation is in the key, and a page declares the generations of
+what decides access to it (role grants are ``accounts:u<pk>``; office staff ``offices``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.apps import apps as django_apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.response import SimpleTemplateResponse
+
+logger = logging.getLogger(__name__)
+
+GENERATION_TTL = 86400  # seconds: an expired generation only makes its pages rebuild
+CSRF_PLACEHOLDER = "daftar-csrf-token-placeholder-7f3c1e"
+_RENDERING = "_daftar_page_rendering"  # request attribute: the page is being built for the cache
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control")
+# a row's scopes: the municipality, office, user and case it belongs to
+_SCOPES = (("municipality_id", "m"), ("office_id", "o"), ("user_id", "u"), ("application_id", "case"))
+# ... and the rows that are such a scope themselves
+_OWN_SCOPE = {
+    settings.AUTH_USER_MODEL: "u",
+    "municipalities.Municipality": "m",
+    "offices.Office": "o",
+    "applications.Application": "case",
+}
+
+# The apps whose rows some cached page shows: their models' saves and deletes move generations.
+# Receivers are connected per model (never for every model: a model with a delete receiver loses
+# Django's fast delete, and the housekeeping purges of big log tables rely on it). A page may only
+# depend on these (``cached_page`` refuses another at import; the tests check each is installed).
+WATCHED_APPS = frozenset(
+    {
+        "accounts", "applications", "appointments", "assessments", "calls", "catalogue", "complaints",
+        "documents", "feedback", "hall", "inquiries", "inspections", "ledger", "licences",
+        "municipalities", "offices", "portal", "rules", "supervision",
+    }
+)  # fmt: skip
+# ... but not these: logs and codes no page shows, written and purged in bulk
+IGNORED_MODELS = frozenset(
+    {
+        "accounts.OneTimeCode",
+        "licences.VerificationLog",
+        "licences.LicenceReminder",
+        "applications.SentReminder",
+        "portal.PortalMessage",
+    }
+)
+
+
+def _gen_key(name: str) -> str:
+    return f"page:g:{name}"
+
+
+# --- generations ---------------------------------------------------------------------------
+
+
+def _names_for(instance: Any) -> list[str]:
+    app = instance._meta.app_label
+    names = [app]
+    for attr, letter in _SCOPES:
+        value = getattr(instance, attr, None)
+        if value is not None:
+            names.append(f"{app}:{letter}{value}")
+    own = _OWN_SCOPE.get(instance._meta.label)
+    if own and instance.pk is not None:
+        names.append(f"{app}:{own}{instance.pk}")
+    return names
+
+
+def _flush(names: set[str]) -> None:
+    now = time.time_ns()
+    try:
+        cache.set_many({_gen_key(n): now for n in names}, timeout=GENERATION_TTL)
+    except Exception:  # the cache is down: pages are then built from the rows anyway
+        logger.warning("page cache: could not move %s", sorted(names), exc_info=True)
+    names.clear()
+
+
+def _move(names: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
+    """Move ``names`` on after the current transaction commits, all of one transaction together."""
+    conn = connections[using]
+    if not conn.in_atomic_block:
+        _flush(set(names))
+        return
+    pending: set[str] | None = getattr(conn, "_daftar_page_pending", None)
+    flush = getattr(conn, "_daftar_page_flush", None)
+    # still registered with this transaction? (a rollback drops the callbacks, and ours with them)
+    if pending is None or flush is None or not any(entry[1] is flush for entry in conn.run_on_commit):
+        pending = set()
+        flush = functools.partial(_flush, pending)
+        conn._daftar_page_pending = pending  # type: ignore[attr-defined]
+        conn._daftar_page_flush = flush  # type: ignore[attr-defined]
+        transaction.on_commit(flush, using=using)
+    pending.update(names)
+
+
+def changed(
+    app: str,
+    *,
+    municipality: int | None = None,
+    office: int | None = None,
+    user: int | None = None,
+    case: int | None = None,
+) -> None:
+    """Rows of ``app`` changed without a model signal (``QuerySet.update``, ``bulk_create``)."""
+    names = [app]
+    for value, letter in ((municipality, "m"), (office, "o"), (user, "u"), (case, "case")):
+        if value is not None:
+            names.append(f"{app}:{letter}{value}")
+    _move(names)
+
+
+def _row_changed(sender: Any, instance: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
+    if kwargs.get("update_fields") and set(kwargs["update_fields"]) <= {"last_login"}:
+        return  # a login's stamp is on no page
+    _move(_names_for(instance), using)
+
+
+def connect() -> None:
+    """Called from ``RuntimeConfig.ready``: the receiver, for each model of ``WATCHED_APPS``."""
+    for label in sorted(WATCHED_APPS):
+        for model in django_apps.get_app_config(label).get_models():
+            if model._meta.label in IGNORED_MODELS:
+                continue
+            post_save.connect(_row_changed, sender=model, dispatch_uid=f"daftar.pagecache.saved.{model._meta.label}")
+            post_delete.connect(
+                _row_changed, sender=model, dispatch_uid=f"daftar.pagecache.deleted.{model._meta.label}"
+            )
+
+
+def generations(names: list[str]) -> tuple[Any, ...]:
+    """The current value of each generation (created when missing), in one cache round trip."""
+    keys = [_gen_key(n) for n in names]
+    found = cache.get_many(keys)
+    out = []
+    for key in keys:
+        value = found.get(key)
+        if value is None:
+            fresh = time.time_ns()
+            cache.add(key, fresh, timeout=GENERATION_TTL)
+            value = cache.get(key, fresh)
+        out.append(value)
+    return tuple(out)
+
+
+# --- the decorator -------------------------------------------------------------------------
+
+
+def _messages_waiting(request: HttpRequest) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def rendering_for_cache(request: HttpRequest) -> bool:
+    """True while the page is being built to be kept (the CSRF token is then a placeholder)."""
+    return bool(getattr(request, _RENDERING, False))
+
+
+def cached_page(
+    *depends: str, ttl: int = 60, only_if: Callable[[HttpRequest], bool] | None = None
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Keep the view's 200 answers to GET while the generations ``depends`` stay the same.
+
+    ``depends`` are generation names; ``{name}`` in one is filled from the view's keyword
+    arguments (``"ledger:o{office_id}"``). ``ttl`` bounds an entry's life and is the time
+    bucket: a page that shows the time of day or "overdue" uses a short one. Visitors who are
+    not signed in share entries; a signed-in visitor's entries are their own. ``only_if``: the
+    requests that may be answered from the cache (e.g. not those a throttle must count).
+    """
+    for name in depends:
+        if name.split(":", 1)[0] not in WATCHED_APPS:
+            raise ValueError(f"cached_page: {name!r} is not of an app in WATCHED_APPS")
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        view_name = f"{view.__module__}.{view.__qualname__}"
+
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in ("GET", "HEAD") or not getattr(settings, "PAGE_CACHE", True):
+                return view(request, *args, **kwargs)
+            if _messages_waiting(request) or (only_if is not None and not only_if(request)):
+                return view(request, *args, **kwargs)
+            user = getattr(request, "user", None)
+            names = [n.format(**kwargs) for n in depends]
+            if user is not None and user.is_authenticated:
+                who = f"u{user.pk}"
+                names.append(f"accounts:u{user.pk}")
+            else:
+                who = "a"
+            bucket = int(time.time() // ttl)
+            try:
+                versions = generations(names)
+                digest = hashlib.blake2b(
+                    repr((view_name, request.get_full_path(), who, bucket, versions)).encode(), digest_size=16
+                ).hexdigest()
+                key = f"page:e:{digest}"
+                entry = cache.get(key)
+            except Exception:
+                logger.warning("page cache: unavailable", exc_info=True)
+                return view(request, *args, **kwargs)
+            if entry is not None:
+                return _answer(request, entry)
+            setattr(request, _RENDERING, True)
+            try:
+                response = view(request, *args, **kwargs)
+                if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+                    response.render()
+            finally:
+                setattr(request, _RENDERING, False)
+            if not _keepable(request, response):
+                return _with_token(request, response)
+            headers = {h: response[h] for h in _KEPT_HEADERS if response.has_header(h)}
+            entry = (headers, response.content)
+            try:
+                left = ttl - (time.time() % ttl)
+                cache.set(key, entry, timeout=max(1, int(left)))
+            except Exception:
+                logger.warning("page cache: could not keep %s", request.path, exc_info=True)
+            return _answer(request, entry)
+
+        wrapper.page_cache_depends = depends  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not transaction.get_connection().in_atomic_block
+        and not getattr(getattr(request, "_messages", None), "used", False)
+    )
+
+
+def _with_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """An answer that was built for the cache but is not kept: its placeholders filled in."""
+    if response.streaming or CSRF_PLACEHOLDER.encode() not in response.content:
+        return response
+    response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    return response
+
+
+def _answer(request: HttpRequest, entry: tuple[dict[str, str], bytes]) -> HttpResponse:
+    headers, body = entry
+    if CSRF_PLACEHOLDER.encode() in body:
+        body = body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    response = HttpResponse(body)
+    for name, value in headers.items():
+        response[name] = value
+    return response
