@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
@@ -56,6 +57,15 @@ class Command(BaseCommand):
             )
         except (BackupError, OSError, DatabaseError, psycopg.Error) as exc:
             raise CommandError(f"بازیابی ناموفق / restore failed: {exc}", returncode=1) from exc
+        if not options["database_url"]:
+            # the configured database now holds other rows: cached pages, case bodies and page
+            # sessions (cached_db) of the old rows must not outlive them (everyone signs in again)
+            try:
+                cache.clear()
+            except Exception as exc:  # the cache is down: nothing of it is served either
+                log(f"پاک کردن حافظهٔ نهان ناموفق / clearing the cache failed: {exc}")
+            else:
+                log("حافظهٔ نهان پاک شد / cache cleared")
         for line in report_lines(report, manifest):
             self.stdout.write(line)
         if not report.ok:
