@@ -45,7 +45,6 @@ import contextlib
 import cProfile
 import datetime as dt
 import io
-import itertools
 import json
 import os
 import platform
@@ -283,6 +282,18 @@ def wrk(
     return result
 
 
+def saturation_point(steps: list[dict[str, Any]]) -> dict[str, Any]:
+    """Where hello stops growing: the first step from which no later step is more than 10% faster
+    (a single noisy step, e.g. 2 connections slower than 1, no longer ends the search there), and
+    twice it as the load of the latency figures."""
+    sat = steps[-1]["conns"]
+    for i, step in enumerate(steps):
+        if all(later["rps"] < step["rps"] * 1.10 for later in steps[i + 1 :]):
+            sat = step["conns"]
+            break
+    return {"saturation_conns": sat, "load_conns": 2 * sat}
+
+
 def write_rows(path: Path, rows: list[str]) -> Path:
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
@@ -419,7 +430,7 @@ def list_queries(*, small: int, large: int) -> dict[str, Any]:
                 ))  # fmt: skip
                 Call.objects.bulk_create(_clones(call, n - (1 if base == 0 else 0)))
                 if state["office"] is None:
-                    state["office"], state["citizen"] = offices[0], users[0]
+                    state["office"], state["citizen"], state["case"] = offices[0], users[0], apps[0]
                     OfficeStaff.objects.create(office=offices[0], user=manager, role=StaffRole.MANAGER)
                     tokens[users[0].pk] = AuthToken.objects.create(user=users[0])[1]
                 Transaction.objects.bulk_create(_clones(
@@ -456,6 +467,8 @@ def list_queries(*, small: int, large: int) -> dict[str, Any]:
                     "page hall display": (None, f"/offices/{office.pk}/hall/display/"),
                     "page applicant dashboard": (state["citizen"].pk, "/dashboard/"),
                     "page reviewer queue": (reviewer.pk, "/staff/queue/"),
+                    "page reviewer case": (reviewer.pk, f"/applications/{state['case'].pk}/"),
+                    "page applicant case": (state["citizen"].pk, f"/applications/{state['case'].pk}/"),
                     "page licence register": (authority.pk, "/desk/authority/licences/"),
                     "page violations inbox": (supervisor.pk, "/desk/supervision/violations/"),
                     "page revenue report": (supervisor.pk, f"/reports/revenue/?municipality={muni.slug}"),
@@ -668,9 +681,16 @@ async def _one(port: int, method: str, path: str, headers: dict[str, str], body:
     return status, hdrs
 
 
-async def _applicant(port: int, row: dict[str, Any], index: int, go: asyncio.Event, out: list[dict[str, Any]]) -> None:
+async def _applicant(
+    port: int, row: dict[str, Any], index: int, go: asyncio.Event, out: list[dict[str, Any]], arrives: float = 0.0
+) -> None:
     await go.wait()
-    result: dict[str, Any] = {"mobile": row["mobile"], "application": row["application"]}
+    await asyncio.sleep(arrives)  # the applicant's own moment within the arrival window
+    result: dict[str, Any] = {
+        "mobile": row["mobile"],
+        "application": row["application"],
+        "arrived_s": round(arrives, 2),
+    }
     address = f"10.{(index >> 16) & 255}.{(index >> 8) & 255}.{index & 255}"
     steps = [
         (
@@ -710,28 +730,44 @@ async def _applicant(port: int, row: dict[str, Any], index: int, go: asyncio.Eve
             wait = float(hdrs.get("retry-after") or 1)
             await asyncio.sleep(wait + random.random())
         result[name + "_done_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    # the applicant's whole wait: from their first request to the final answer to their submit
+    result["done_ms"] = round(result["login_done_ms"] + result["submit_done_ms"], 1)
     out.append(result)
 
 
-async def _spike(port: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+async def _spike(port: int, rows: list[dict[str, Any]], window: float = 0.0) -> list[dict[str, Any]]:
+    """Every applicant arrives at a moment drawn uniformly from the first ``window`` seconds (0:
+    all at once), logs in and submits; each one's wait is counted from their own arrival."""
     go = asyncio.Event()
     out: list[dict[str, Any]] = []
-    tasks = [asyncio.create_task(_applicant(port, row, i, go, out)) for i, row in enumerate(rows)]
+    moments = random.Random(23).uniform  # the same arrivals every run
+    tasks = [
+        asyncio.create_task(_applicant(port, row, i, go, out, moments(0, window) if window else 0.0))
+        for i, row in enumerate(rows)
+    ]
     await asyncio.sleep(0.2)
     go.set()
     await asyncio.gather(*tasks)
     return out
 
 
+def _percentiles(values: list[float]) -> dict[str, float] | None:
+    v = sorted(values)
+    if not v:
+        return None
+    return {"p50": round(v[len(v) // 2], 2), "p95": round(v[max(0, int(len(v) * 0.95) - 1)], 2), "max": round(v[-1], 2)}
+
+
 def spike_client(argv: list[str]) -> int:
     port, src, dst = int(argv[0]), Path(argv[1]), Path(argv[2])
+    window = float(argv[3]) if len(argv) > 3 else 0.0
     import resource
 
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
     rows = json.loads(src.read_text())
     started = time.perf_counter()
-    out = asyncio.run(_spike(port, rows))
+    out = asyncio.run(_spike(port, rows, window))
     dst.write_text(json.dumps({"seconds": round(time.perf_counter() - started, 2), "results": out}))
     return 0
 
@@ -834,12 +870,7 @@ class Bench:
             r = wrk(self.base, "/api/v1/hello", "get.lua", c, self.args.step_seconds)
             steps.append({"conns": c, "rps": r["rps"], "p50_ms": r["p50_us"] / 1000})
             stage(f"hello at {c} connections: {r['rps']} rps")
-        sat = steps[-1]["conns"]
-        for prev, cur in itertools.pairwise(steps):
-            if cur["rps"] < prev["rps"] * 1.10:
-                sat = prev["conns"]
-                break
-        return {"steps": steps, "saturation_conns": sat, "load_conns": 2 * sat}
+        return {"steps": steps, **saturation_point(steps)}
 
     def throughput(self, conns: int, latency_conns: int) -> dict[str, Any]:
         """Each kind's throughput at ``conns`` (every server thread busy: workers × threads), the
@@ -910,7 +941,8 @@ class Bench:
         ]
         src, dst = WORK / "spike_in.json", WORK / "spike_out.json"
         src.write_text(json.dumps(rows))
-        client = [PY, __file__, "--spike-client", str(self.args.port), str(src), str(dst)]
+        window = str(self.args.spike_window)
+        client = [PY, __file__, "--spike-client", str(self.args.port), str(src), str(dst), window]
         subprocess.run(client, check=True)  # noqa: S603
         data = json.loads(dst.read_text())
         results = data["results"]
@@ -948,6 +980,7 @@ class Bench:
         slow = {f"over_{t}s": sum(1 for v in lat.values() for ms in v if ms > t * 1000) for t in (10, 30, 60)}
         return {
             "applicants": n,
+            "arrival_window_s": self.args.spike_window,
             "requests": total,
             "seconds": data["seconds"],
             "statuses": {k: dict(v) for k, v in statuses.items()},
@@ -965,6 +998,7 @@ class Bench:
             "final_statuses": {k: dict(v) for k, v in finals.items()},
             "attempts": {k: dict(sorted(v.items())) for k, v in tries.items()},
             "retry_policy": f"429 retried after Retry-After + up to 1 s of jitter, {SPIKE_TRIES} tries at most",
+            "time_to_done_s": _percentiles([r["done_ms"] / 1000 for r in results if "done_ms" in r]),
             "time_to_final_answer_ms": {
                 s: {"p50": v[len(v) // 2], "p95": v[int(len(v) * 0.95) - 1], "max": v[-1]} for s, v in done.items() if v
             },
@@ -1171,9 +1205,17 @@ class Bench:
         from daftar.applications.models import Application
         from daftar.licences.models import Licence
         from daftar.offices.models import Office
+        from daftar.rules.models import LicenceType
 
         office = Office.objects.filter(staff__user__mobile="09120000008").order_by("pk").first()
         licence = Licence.objects.filter(status="active").order_by("pk").first()
+        licence_type = LicenceType.objects.filter(is_active=True).order_by("pk").first()
+        # a case in Tehran's review, as the demo reviewer opens it
+        in_review = (
+            Application.objects.filter(municipality__slug="tehran", status__in=("submitted", "document_review"))
+            .order_by("pk")
+            .first()
+        )
         # a demo applicant's case (the bench's own applicants have 099… mobiles)
         case = (
             Application.objects.exclude(applicant__mobile__startswith="099")
@@ -1181,7 +1223,7 @@ class Bench:
             .order_by("pk")
             .first()
         )
-        if office is None or licence is None or case is None:
+        if office is None or licence is None or case is None or licence_type is None or in_review is None:
             raise SystemExit("pages: the demo data is missing")
 
         def session(mobile: str) -> str:
@@ -1201,9 +1243,12 @@ class Bench:
             "registry": ("/licences/registry/", None),
             "public figures": ("/figures/tehran/", None),
             "hall display": (f"/offices/{office.pk}/hall/display/", None),
+            "licence catalogue": ("/licences/", None),
+            "licence page": (f"/licences/{licence_type.code}/", None),
             "applicant dashboard": ("/dashboard/", applicant),
             "applicant case": (f"/applications/{case.pk}/", applicant),
             "reviewer queue": ("/staff/queue/", reviewer),
+            "reviewer case": (f"/applications/{in_review.pk}/", reviewer),
             "licence register": ("/desk/authority/licences/", authority),
             "violations inbox": ("/desk/supervision/violations/", supervisor),
             "revenue report": ("/reports/revenue/", supervisor),
@@ -1260,10 +1305,23 @@ class Bench:
         stage(f"starting the stack ({a.workers} workers × {a.threads} threads) on {DB_NAME}")
         self.stack.start(workers=a.workers, threads=a.threads, setup=True, **self.gate_off)
         try:
+            if a.national:
+                stage("national-scale data (bench/generate_national.py; a no-op once loaded)")
+                began = time.perf_counter()
+                subprocess.run(  # noqa: S603 (this repository's script)
+                    [PY, "bench/generate_national.py", f"--database-url={a.database_url}", f"--scale={a.national}"],
+                    cwd=ROOT,
+                    check=True,
+                )
+                res_national = {"scale": a.national, "seconds": round(time.perf_counter() - began, 1)}
+                # its rows went in by COPY, behind the page cache's signals: nothing kept survives them
+                redis.Redis.from_url(REDIS).flushdb()
+            else:
+                res_national = {"scale": 0, "note": "the demo's data only"}
             stage("seeding")
             self.do_seed()
             django_setup(a.database_url)
-            res: dict[str, Any] = {}
+            res: dict[str, Any] = {"national": res_national}
             want = a.parts
             if want & {"saturation", "throughput"}:
                 stage("saturation of hello")
@@ -1336,6 +1394,8 @@ def headline(res: dict[str, Any]) -> dict[str, Any]:
         )
     if "spike" in res:
         out["spike_5xx_rate"] = res["spike"]["spike_5xx_rate"]
+        done = res["spike"].get("time_to_done_s") or {}
+        out["spike_time_to_done_p95_s"] = done.get("p95")
     if "bookings" in res:
         out["double_bookings"] = res["bookings"].get("double_bookings")
     if "queries_per_list_page" in res:
@@ -1386,6 +1446,19 @@ def main(argv: list[str] | None = None) -> int:
         default="",
         help="admission budgets for the spike, e.g. login=60,submit=40 (default: SPIKE_RATES)",
     )
+    p.add_argument(
+        "--national",
+        type=float,
+        default=None,
+        help="scale of the national data loaded first (default 1.0: 30 municipalities, 2,000 offices, 1M cases,"
+        " 10M transactions, 100k appointments; 0 for the demo's data only; smoke: 0)",
+    )
+    p.add_argument(
+        "--spike-window",
+        type=float,
+        default=None,
+        help="seconds over which the spike's applicants arrive, uniformly (default 60, smoke 2; 0: all at once)",
+    )
     p.add_argument("--runs", type=int, default=None, help="rounds of each throughput figure (default 3)")
     p.add_argument("--seconds", type=float, default=None, help="seconds of each wrk run (default 10)")
     a = p.parse_args(argv)
@@ -1406,7 +1479,7 @@ def main(argv: list[str] | None = None) -> int:
         rss_first=1000,
         rss_total=10000,
         rss_threads=a.threads,
-        list_rows=1000,
+        list_rows=10000,
         profile_requests=300,
     )
     if a.smoke:
@@ -1414,6 +1487,10 @@ def main(argv: list[str] | None = None) -> int:
             runs=1, seconds=1.0, step_seconds=1.0, readers=20, writers=3000, spike=50, bookers=20, booking_trials=2,
             booking_concurrency=10, rss_first=100, rss_total=300, list_rows=30, profile_requests=20,
         )  # fmt: skip
+    if a.spike_window is None:
+        a.spike_window = 2.0 if a.smoke else 60.0
+    if a.national is None:
+        a.national = 0.0 if a.smoke else 1.0
     for k in ("runs", "seconds"):
         if getattr(a, k) is not None:
             sizes[k] = getattr(a, k)
