@@ -261,9 +261,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("DAFTAR_SESSION_AGE", default=8 * 3600)
-# Issue 23: a page session is read from the cache (one Redis read instead of a query), written
-# through to the database, which stays the record (a cache lost or flushed only costs reads).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Issue 23 (runtime.pagecache, decision 0054): whole pages kept in the cache, moved on by changes
+# to their rows; off, every page is built by its view.
+PAGE_CACHE = env.bool("DAFTAR_PAGE_CACHE", default=True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
