@@ -255,7 +255,7 @@ DASHBOARD_DEPENDS = (
 
 
 @login_required
-@cached_page(*DASHBOARD_DEPENDS, ttl=60)
+@cached_page(*DASHBOARD_DEPENDS, ttl=60, params=None)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """One page, a section per role the user holds (S15; the roles table of DOMAIN.md)."""
     user = request.user

@@ -39,7 +39,7 @@ from .tariffs import tariff_table
 
 
 @require_GET
-@cached_page("catalogue", "municipalities", ttl=300)
+@cached_page("catalogue", "municipalities", ttl=300, params=("municipality", "on"))
 def tariffs(request: HttpRequest) -> HttpResponse:
     cities = list(Municipality.objects.order_by("name"))
     choices = [(m.slug, m.name) for m in cities]

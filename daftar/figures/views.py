@@ -80,7 +80,8 @@ def _chart(key: str, rows: list[dict[str, Any]], label: str, unit: str) -> dict[
 
 
 @require_GET
-@cached_page("municipalities", ttl=60)  # the figures themselves expire by time alone
+# the figures themselves expire by time alone; the page is kept no longer than a minute more
+@cached_page("municipalities", ttl=60, params=("start", "end", "zeros"))
 def municipality_page(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = public_municipality(slug)
     if municipality is None:

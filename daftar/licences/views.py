@@ -69,7 +69,7 @@ def _verify_unknown(request: HttpRequest) -> HttpResponse:
     return render(request, "licences/verify.html", {"error": msg.NOT_FOUND}, status=404)
 
 
-@cached_page("licences", "supervision", "offices", "municipalities", ttl=300)
+@cached_page("licences", "supervision", "offices", "municipalities", ttl=300, params=("p",))
 def _verify_result(request: HttpRequest, number: str) -> HttpResponse:
     licence = licence_by_number(normalize_number(number))
     if licence is None:  # gone since the check: as unknown
@@ -87,7 +87,8 @@ def _verify_result(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "licences/verify.html", context)
 
 
-@cached_page("licences", "offices", "supervision", "municipalities", ttl=300)
+@require_GET
+@cached_page("licences", "offices", "supervision", "municipalities", ttl=300, params=("municipality", "district"))
 def registry(request: HttpRequest) -> HttpResponse:
     """Licensed offices in force, per district of one municipality (three queries however many)."""
     municipalities = list(Municipality.objects.filter(is_active=True).order_by("name"))

@@ -79,7 +79,7 @@ OFFICE_DESK_DEPENDS = (
 # --- the finder ------------------------------------------------------------------------------
 
 
-@cached_page(*PUBLIC_OFFICE_PAGE, ttl=60)
+@cached_page(*PUBLIC_OFFICE_PAGE, ttl=60, params=("district", "service", "open_now", "sort", "page"))
 def finder(request: HttpRequest) -> HttpResponse:
     districts = (
         District.objects.filter(offices__active=True).select_related("municipality").distinct().order_by("number")
@@ -331,7 +331,7 @@ def _person(user: Any) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@cached_page(*OFFICE_DESK_DEPENDS, ttl=60)
+@cached_page(*OFFICE_DESK_DEPENDS, ttl=60, params=None)
 def manage(request: HttpRequest, pk: int) -> HttpResponse:
     access = _access_or_404(request, pk)
     if request.method == "GET":

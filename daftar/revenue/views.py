@@ -66,7 +66,7 @@ def _range(request: HttpRequest, form: RangeForm) -> tuple[list[Month], str | No
 
 @login_required
 @require_GET
-@cached_page("ledger:o{pk}", "offices", "catalogue", ttl=60)
+@cached_page("ledger:o{pk}", "offices", "catalogue", ttl=60, params=None)
 def office_revenue_page(request: HttpRequest, pk: str) -> HttpResponse:
     try:
         access = revenue_access(request.user, pk)
@@ -211,7 +211,7 @@ def _municipality_report(request: HttpRequest) -> tuple[Any, MunicipalityReportF
 
 @login_required
 @require_GET
-@cached_page("ledger", "offices", "catalogue", "municipalities", ttl=60)
+@cached_page("ledger", "offices", "catalogue", "municipalities", ttl=60, params=None)
 def municipality_revenue_page(request: HttpRequest) -> HttpResponse:
     try:
         municipality, form, report, range_error = _municipality_report(request)

@@ -63,7 +63,7 @@ def _context(request: HttpRequest, code: str) -> tuple[LicenceType, Municipality
     return licence_type, municipality, rule_set, context
 
 
-@cached_page("rules", "municipalities", ttl=300)
+@cached_page("rules", "municipalities", ttl=300, params=("municipality",))
 def licence_detail(request: HttpRequest, code: str) -> HttpResponse:
     _, _, _, context = _context(request, code)
     return render(request, "rules/licence_detail.html", context)

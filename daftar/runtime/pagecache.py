@@ -1,36 +1,41 @@
-"""Whole HTML pages kept in the cache, invalidated on change (issue 23).
+"""Whole HTML pages kept in the cache, invalidated on change (issue 23, decision 0054).
 
 A page view decorated with ``cached_page`` answers a repeated GET from the cache while nothing it
 is made of has changed. What a page is made of is declared as **generations**: names such as
-``offices``, ``ledger:o{office}`` or ``applications:m{municipality}``. A generation is a version
-(a unique value, ``runtime.cache.version_bump``) that moves on when a row of that app changes:
+``offices``, ``ledger:o{pk}`` or ``applications:case{pk}``. A generation is a unique value
+(``time.time_ns()``) that moves on when a row of that app changes:
 
 - every ``post_save``/``post_delete`` of a model of ``WATCHED_APPS`` (but ``IGNORED_MODELS``)
-  moves on ``<app>`` and, when the row carries them, ``<app>:m<municipality_id>``,
-  ``<app>:o<office_id>``, ``<app>:u<user_id>`` and ``<app>:case<application_id>`` (a user,
-  municipality, office or case row moves its own: ``accounts:u<pk>``, ``offices:o<pk>`` …);
+  moves on ``<app>`` and the row's scopes: ``<app>:m<municipality_id>``, ``<app>:o<office_id>``,
+  ``<app>:u<user_id>`` (also a licence's holder, a case's applicant, an appointment's citizen)
+  and ``<app>:case<application_id>``; a user, municipality, office or case row moves its own
+  (``accounts:u<pk>``, ``offices:o<pk>`` …);
 - the moves of one transaction are made together, once, after it commits (a reader reads the
   generations before the rows, so an entry built from rows older than a commit carries a
   generation older than the move made after it, and is never matched again); a rolled-back
   transaction moves nothing;
 - ``QuerySet.update``/``bulk_create`` send no signal: code that changes what a page shows with
-  them calls ``changed(app, municipality=…, office=…, user=…)``; whatever slips past is seen at
-  most ``ttl`` seconds later (an entry never lives longer).
+  them calls ``changed(app, municipality=…, office=…, user=…, case=…)``; whatever slips past is
+  seen at most ``ttl`` seconds later (an entry never lives longer).
 
 The key also holds the page's address with its query, who asks (anonymous, or the user and
-their own generation ``accounts:u<pk>``: their name and roles are in the header) and the time
-bucket (``ttl``: a page showing "open now" or "overdue" is rebuilt in each bucket).
+their own generations: ``accounts:u<pk>`` for their name and roles, ``offices:u<pk>`` and
+``licences:u<pk>`` for the menu), the time bucket (``ttl``: a page showing "open now" or
+"overdue" is rebuilt in each bucket) and the release (a digest of the templates).
 
 What is never kept: an answer other than 200, a streaming answer, one that sets a cookie, one
 built while messages were waiting (they are shown once, in the page), one built inside a
-transaction that may roll back. A request with waiting messages is not answered from the cache.
-The CSRF token is the one part of a page that differs per visitor: the page is rendered with a
-placeholder (``CSRF_PLACEHOLDER``, given by ``daftar.site.context_processors.csrf``) and each
-answer gets the visitor's own token. When the cache is down the view simply runs.
+transaction that may roll back, one that read from the read replica (it may lag behind the
+generations read first), an anonymous request with a query parameter the view does not read
+(random parameters cannot fill the cache), an address whose ids are not written as the database
+writes them. A request with waiting messages is not answered from the cache. The CSRF token is
+the one part of a page that differs per visitor: the page is rendered with a random placeholder
+(given by ``daftar.site.context_processors.csrf``) and each answer gets the visitor's own
+token. When the cache is down the view simply runs.
 
 Access stays with the view: only a 200 that the view itself gave the same person (or anonymous
-visitor) is kept, the person's generation is in the key, and a page declares the generations of
-what decides access to it (role grants are ``accounts:u<pk>``; office staff ``offices``).
+visitor) is kept, the person's generations are in the key, and a page declares the generations
+of what decides access to it (role grants are ``accounts:u<pk>``; office staff ``offices``).
 """
 
 from __future__ import annotations
@@ -38,27 +43,38 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import secrets
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps as django_apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
 
+from daftar.runtime.dbrouter import watching_replica
+
 logger = logging.getLogger(__name__)
 
 GENERATION_TTL = 86400  # seconds: an expired generation only makes its pages rebuild
-CSRF_PLACEHOLDER = "daftar-csrf-token-placeholder-7f3c1e"
-_RENDERING = "_daftar_page_rendering"  # request attribute: the page is being built for the cache
+_RENDERING = "_daftar_page_rendering"  # request attribute: the CSRF placeholder of a page being built
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control")
 # a row's scopes: the municipality, office, user and case it belongs to
-_SCOPES = (("municipality_id", "m"), ("office_id", "o"), ("user_id", "u"), ("application_id", "case"))
+_SCOPES = (
+    ("municipality_id", "m"),
+    ("office_id", "o"),
+    ("user_id", "u"),
+    ("holder_id", "u"),
+    ("applicant_id", "u"),
+    ("citizen_id", "u"),
+    ("application_id", "case"),
+)
 # ... and the rows that are such a scope themselves
 _OWN_SCOPE = {
     settings.AUTH_USER_MODEL: "u",
@@ -126,15 +142,33 @@ def _move(names: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
         _flush(set(names))
         return
     pending: set[str] | None = getattr(conn, "_daftar_page_pending", None)
-    flush = getattr(conn, "_daftar_page_flush", None)
-    # still registered with this transaction? (a rollback drops the callbacks, and ours with them)
-    if pending is None or flush is None or not any(entry[1] is flush for entry in conn.run_on_commit):
+    if pending is None or not _still_registered(conn):
         pending = set()
         flush = functools.partial(_flush, pending)
         conn._daftar_page_pending = pending  # type: ignore[attr-defined]
         conn._daftar_page_flush = flush  # type: ignore[attr-defined]
         transaction.on_commit(flush, using=using)
+        conn._daftar_page_at = len(conn.run_on_commit) - 1  # type: ignore[attr-defined]
     pending.update(names)
+
+
+def _still_registered(conn: Any) -> bool:
+    """Is this transaction's flush still among its commit callbacks? A rollback (of the
+    transaction, or of the savepoint it was registered in) drops it. Checked at the place it was
+    put first, so that thousands of moves in one transaction stay linear; a scan only after a
+    savepoint's rollback moved the callbacks."""
+    flush = getattr(conn, "_daftar_page_flush", None)
+    callbacks = conn.run_on_commit
+    at = getattr(conn, "_daftar_page_at", -1)
+    if flush is None:
+        return False
+    if 0 <= at < len(callbacks) and callbacks[at][1] is flush:
+        return True
+    for i, entry in enumerate(callbacks):
+        if entry[1] is flush:
+            conn._daftar_page_at = i
+            return True
+    return False
 
 
 def changed(
@@ -194,32 +228,64 @@ def _messages_waiting(request: HttpRequest) -> bool:
     return storage is not None and len(storage) > 0
 
 
-def rendering_for_cache(request: HttpRequest) -> bool:
-    """True while the page is being built to be kept (the CSRF token is then a placeholder)."""
-    return bool(getattr(request, _RENDERING, False))
+def rendering_for_cache(request: HttpRequest) -> str | None:
+    """While the page is being built to be kept: the placeholder its CSRF token is rendered as."""
+    return getattr(request, _RENDERING, None)
+
+
+@functools.cache
+def _release() -> str:
+    """What the running code renders with: the release and a digest of every template (a deploy
+    that changes a page is not answered with pages of the one before)."""
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(str(getattr(settings, "SENTRY_RELEASE", "")).encode())
+    base = Path(__file__).resolve().parent.parent
+    for path in sorted(base.glob("**/templates/**/*.html")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _canonical(kwargs: dict[str, Any]) -> bool:
+    """Ids in the address are as the database writes them (``/offices/012/`` reaches office 12 but
+    would name generation ``o012``, which nothing moves: such an address is not kept)."""
+    for value in kwargs.values():
+        if isinstance(value, str) and value.isascii() and value.isdigit() and str(int(value)) != value:
+            return False
+        if isinstance(value, str) and not value.isascii():
+            return False
+    return True
 
 
 def cached_page(
-    *depends: str, ttl: int = 60, only_if: Callable[[HttpRequest], bool] | None = None
+    *depends: str,
+    ttl: int = 60,
+    params: tuple[str, ...] | None = (),
+    only_if: Callable[[HttpRequest], bool] | None = None,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Keep the view's 200 answers to GET while the generations ``depends`` stay the same.
 
     ``depends`` are generation names; ``{name}`` in one is filled from the view's keyword
-    arguments (``"ledger:o{office_id}"``). ``ttl`` bounds an entry's life and is the time
-    bucket: a page that shows the time of day or "overdue" uses a short one. Visitors who are
-    not signed in share entries; a signed-in visitor's entries are their own. ``only_if``: the
-    requests that may be answered from the cache (e.g. not those a throttle must count).
+    arguments (``"ledger:o{pk}"``). ``ttl`` bounds an entry's life and is the time bucket: a
+    page that shows the time of day or "overdue" uses a short one. Visitors who are not signed
+    in share entries; a signed-in visitor's entries are their own, and also move with their own
+    rows in ``offices`` and ``licences`` (the menu names their offices and licences).
+
+    ``params``: the query parameters the view reads. An anonymous request with any other is
+    built and not kept, so random parameters cannot fill the cache; ``None`` (pages that need a
+    sign-in) keeps any. ``only_if``: the requests that may be answered from the cache (not those
+    a throttle must count).
     """
     for name in depends:
         if name.split(":", 1)[0] not in WATCHED_APPS:
             raise ValueError(f"cached_page: {name!r} is not of an app in WATCHED_APPS")
+    allowed = None if params is None else frozenset(params)
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         view_name = f"{view.__module__}.{view.__qualname__}"
 
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method not in ("GET", "HEAD") or not getattr(settings, "PAGE_CACHE", True):
+            if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE or not _canonical(kwargs):
                 return view(request, *args, **kwargs)
             if _messages_waiting(request) or (only_if is not None and not only_if(request)):
                 return view(request, *args, **kwargs)
@@ -227,14 +293,17 @@ def cached_page(
             names = [n.format(**kwargs) for n in depends]
             if user is not None and user.is_authenticated:
                 who = f"u{user.pk}"
-                names.append(f"accounts:u{user.pk}")
+                names += [f"accounts:u{user.pk}", f"offices:u{user.pk}", f"licences:u{user.pk}"]
             else:
+                if allowed is not None and not allowed.issuperset(request.GET.keys()):
+                    return view(request, *args, **kwargs)
                 who = "a"
             bucket = int(time.time() // ttl)
             try:
                 versions = generations(names)
                 digest = hashlib.blake2b(
-                    repr((view_name, request.get_full_path(), who, bucket, versions)).encode(), digest_size=16
+                    repr((view_name, request.get_full_path(), who, bucket, versions, _release())).encode(),
+                    digest_size=16,
                 ).hexdigest()
                 key = f"page:e:{digest}"
                 entry = cache.get(key)
@@ -243,17 +312,20 @@ def cached_page(
                 return view(request, *args, **kwargs)
             if entry is not None:
                 return _answer(request, entry)
-            setattr(request, _RENDERING, True)
+            placeholder = f"daftar-csrf-{secrets.token_hex(16)}"  # not guessable: only ours is replaced
+            setattr(request, _RENDERING, placeholder)
             try:
-                response = view(request, *args, **kwargs)
-                if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
-                    response.render()
+                with watching_replica() as replica_read:
+                    response = view(request, *args, **kwargs)
+                    if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+                        response.render()
             finally:
-                setattr(request, _RENDERING, False)
-            if not _keepable(request, response):
-                return _with_token(request, response)
+                setattr(request, _RENDERING, None)
             headers = {h: response[h] for h in _KEPT_HEADERS if response.has_header(h)}
-            entry = (headers, response.content)
+            if not _keepable(request, response) or replica_read[0]:
+                # built from a replica that may lag behind the generations read: not kept
+                return _with_token(request, response, placeholder)
+            entry = (headers, response.content, placeholder)
             try:
                 left = ttl - (time.time() % ttl)
                 cache.set(key, entry, timeout=max(1, int(left)))
@@ -277,19 +349,32 @@ def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _with_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """An answer that was built for the cache but is not kept: its placeholders filled in."""
-    if response.streaming or CSRF_PLACEHOLDER.encode() not in response.content:
+def _with_token(request: HttpRequest, response: HttpResponse, placeholder: str) -> HttpResponse:
+    """An answer that was built for the cache but is not kept: its placeholder filled in."""
+    if response.streaming or placeholder.encode() not in response.content:
         return response
-    response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    response.content = response.content.replace(placeholder.encode(), get_token(request).encode())
     return response
 
 
-def _answer(request: HttpRequest, entry: tuple[dict[str, str], bytes]) -> HttpResponse:
-    headers, body = entry
-    if CSRF_PLACEHOLDER.encode() in body:
-        body = body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+def _answer(request: HttpRequest, entry: tuple[dict[str, str], bytes, str]) -> HttpResponse:
+    headers, body, placeholder = entry
+    if placeholder.encode() in body:
+        body = body.replace(placeholder.encode(), get_token(request).encode())
     response = HttpResponse(body)
     for name, value in headers.items():
         response[name] = value
     return response
+
+
+DERIVED_PATTERNS = ("page:*", "case:*")  # kept pages and generations; case bodies (casecache)
+
+
+def forget_derived() -> int | str:
+    """Forget every kept page, generation and case body (after a restore: they were built from
+    other rows). Only those keys: the throttles, sessions and the broker's share the server."""
+    backend = caches["default"]
+    if hasattr(backend, "delete_pattern"):  # django-redis
+        return sum(int(backend.delete_pattern(pattern)) for pattern in DERIVED_PATTERNS)
+    backend.clear()  # a process-local cache (the embedded mode): nothing else depends on it
+    return "all"

@@ -5,7 +5,7 @@ from django.utils.functional import SimpleLazyObject
 
 from daftar.desk.navigation import menu_for
 from daftar.kernel.branding import site_context
-from daftar.runtime.pagecache import CSRF_PLACEHOLDER, rendering_for_cache
+from daftar.runtime.pagecache import rendering_for_cache
 
 
 def site(request: HttpRequest) -> dict[str, object]:
@@ -20,4 +20,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 def csrf(request: HttpRequest) -> dict[str, Any]:
     """While a page is built to be kept in the cache (``runtime.pagecache``), its CSRF token is
     a placeholder that each answer fills with the visitor's own; otherwise Django's, untouched."""
-    return {"csrf_token": CSRF_PLACEHOLDER} if rendering_for_cache(request) else {}
+    placeholder = rendering_for_cache(request)
+    return {"csrf_token": placeholder} if placeholder else {}

@@ -295,6 +295,6 @@ CASE_PAGE_DEPENDS = (
 
 
 @login_required
-@cached_page(*CASE_PAGE_DEPENDS, ttl=60)
+@cached_page(*CASE_PAGE_DEPENDS, ttl=60, params=None)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_case(request, _case_or_404(request, pk))

@@ -62,7 +62,7 @@ def _queue_url(params: dict[str, str], page: Any = None) -> str:
 
 
 @login_required
-@cached_page("applications", "documents", "calls", "municipalities", ttl=60)
+@cached_page("applications", "documents", "calls", "municipalities", ttl=60, params=None)
 def queue_page(request: HttpRequest) -> HttpResponse:
     _staff_or_404(request)
     form = _filter_form(request, request.GET)

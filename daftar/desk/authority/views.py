@@ -162,7 +162,7 @@ def _filtered(request: HttpRequest, form: RegisterFilterForm) -> Any:
 
 
 @login_required
-@cached_page("licences", "offices", "supervision", "municipalities", ttl=60)
+@cached_page("licences", "offices", "supervision", "municipalities", ttl=60, params=None)
 def register(request: HttpRequest) -> HttpResponse:
     _register_reader(request)
     form = _filter_form(request)

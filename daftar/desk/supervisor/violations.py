@@ -132,7 +132,7 @@ def _reader_municipalities(request: HttpRequest) -> set[int] | None:
 
 
 @login_required
-@cached_page("supervision", "licences", "offices", "municipalities", ttl=60)
+@cached_page("supervision", "licences", "offices", "municipalities", ttl=60, params=None)
 def inbox(request: HttpRequest) -> HttpResponse:
     _reader(request)
     ids = _reader_municipalities(request)

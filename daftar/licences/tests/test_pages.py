@@ -144,3 +144,22 @@ def test_registry_costs_the_same_queries_for_one_or_many(client, make_licence, d
 def test_registry_without_licences_says_so(client, tehran_rules):
     html = client.get("/licences/registry/", {"municipality": "tehran"}).content.decode()
     assert "هنوز دفتری با مجوز فعال نیست" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_verification_page_from_the_page_cache_still_logs_each_check_and_shows_a_revocation_at_once(
+    make_licence, django_assert_max_num_queries
+):
+    """Issue 23: the result page is kept (decision 0054), but every check is throttled and logged
+    first, and a revocation shows in the very next answer."""
+    licence = make_licence()
+    first = page(Client(), licence.number)
+    with django_assert_max_num_queries(3):  # the log row (in its own transaction); no page query
+        again = page(Client(), licence.number)
+    assert first.status_code == again.status_code == 200
+    assert 'data-status="active"' in again.content.decode()
+    assert VerificationLog.objects.filter(licence=licence).count() == 2
+    licence_revoke(licence, reason=REASON, actor=authority())
+    after = page(Client(), licence.number).content.decode()
+    assert 'data-status="revoked"' in after
+    assert VerificationLog.objects.filter(licence=licence).count() == 3

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from daftar.runtime.backup import BackupError, backup_check, backup_read, local_storage, report_lines, restore
+from daftar.runtime.pagecache import forget_derived
 
 
 class Command(BaseCommand):
@@ -58,14 +58,17 @@ class Command(BaseCommand):
         except (BackupError, OSError, DatabaseError, psycopg.Error) as exc:
             raise CommandError(f"بازیابی ناموفق / restore failed: {exc}", returncode=1) from exc
         if not options["database_url"]:
-            # the configured database now holds other rows: cached pages, case bodies and page
-            # sessions (cached_db) of the old rows must not outlive them (everyone signs in again)
+            # the configured database now holds other rows: the pages and case bodies kept in the
+            # cache from the old rows must not be served (throttles, sessions and the broker stay)
             try:
-                cache.clear()
-            except Exception as exc:  # the cache is down: nothing of it is served either
-                log(f"پاک کردن حافظهٔ نهان ناموفق / clearing the cache failed: {exc}")
-            else:
-                log("حافظهٔ نهان پاک شد / cache cleared")
+                forgotten = forget_derived()
+            except Exception as exc:
+                raise CommandError(
+                    "بازیابی انجام شد، ولی صفحه‌های نگه‌داشته پاک نشدند؛ حافظهٔ نهان را دستی پاک کنید / restored,"
+                    f" but the kept pages could not be cleared: clear the cache by hand ({exc})",
+                    returncode=1,
+                ) from exc
+            log(f"صفحه‌های نگه‌داشته پاک شدند / kept pages cleared ({forgotten})")
         for line in report_lines(report, manifest):
             self.stdout.write(line)
         if not report.ok:
