@@ -16,12 +16,14 @@ is made of has changed. What a page is made of is declared as **generations**: n
   transaction moves nothing;
 - ``QuerySet.update``/``bulk_create`` send no signal: code that changes what a page shows with
   them calls ``changed(app, municipality=…, office=…, user=…, case=…)``; whatever slips past is
-  seen at most ``ttl`` seconds later (an entry never lives longer).
+  seen once the entry is rebuilt, ``ttl`` seconds after it was built (at most twice that: an
+  entry past its ttl is still served while one request rebuilds it, and then dies).
 
 The key also holds the page's address with its query, who asks (anonymous, or the user and
 their own generations: ``accounts:u<pk>`` for their name and roles, ``offices:u<pk>`` and
-``licences:u<pk>`` for the menu), the time bucket (``ttl``: a page showing "open now" or
-"overdue" is rebuilt in each bucket) and the release (a digest of the templates).
+``licences:u<pk>`` for the menu) and the release (a digest of the templates). An entry is
+rebuilt ``ttl`` seconds after it was built (a page showing "open now" or "overdue" has a short
+one), by one request while the others are still answered with it.
 
 What is never kept: an answer other than 200, a streaming answer, one that sets a cookie, one
 built while messages were waiting (they are shown once, in the page), one built inside a
@@ -63,6 +65,7 @@ from daftar.runtime.dbrouter import watching_replica
 logger = logging.getLogger(__name__)
 
 GENERATION_TTL = 86400  # seconds: an expired generation only makes its pages rebuild
+REBUILD_LOCK = 30  # seconds: a rebuild that takes longer lets another request try
 _RENDERING = "_daftar_page_rendering"  # request attribute: the CSRF placeholder of a page being built
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control")
 # a row's scopes: the municipality, office, user and case it belongs to
@@ -265,8 +268,9 @@ def cached_page(
     """Keep the view's 200 answers to GET while the generations ``depends`` stay the same.
 
     ``depends`` are generation names; ``{name}`` in one is filled from the view's keyword
-    arguments (``"ledger:o{pk}"``). ``ttl`` bounds an entry's life and is the time bucket: a
-    page that shows the time of day or "overdue" uses a short one. Visitors who are not signed
+    arguments (``"ledger:o{pk}"``). ``ttl``: an entry is rebuilt that long after it was built
+    (by one request; the others meanwhile get it); a page that shows the time of day or
+    "overdue" uses a short one. Visitors who are not signed
     in share entries; a signed-in visitor's entries are their own, and also move with their own
     rows in ``offices`` and ``licences`` (the menu names their offices and licences).
 
@@ -298,15 +302,22 @@ def cached_page(
                 if allowed is not None and not allowed.issuperset(request.GET.keys()):
                     return view(request, *args, **kwargs)
                 who = "a"
-            bucket = int(time.time() // ttl)
+            now = time.time()
             try:
                 versions = generations(names)
                 digest = hashlib.blake2b(
-                    repr((view_name, request.get_full_path(), who, bucket, versions, _release())).encode(),
+                    repr((view_name, request.get_full_path(), who, versions, _release())).encode(),
                     digest_size=16,
                 ).hexdigest()
                 key = f"page:e:{digest}"
                 entry = cache.get(key)
+                # Past its ttl, one request rebuilds it (the first to take the key's lock) while
+                # the others are still answered with it: the rows it shows have not changed (the
+                # generations are the same), only its clock (``open now``, ``overdue``) is older.
+                # Without that, every request arriving during a slow rebuild (a national revenue
+                # report) would rebuild it too.
+                if entry is not None and now - entry[3] >= ttl and cache.add(f"{key}:l", 1, timeout=REBUILD_LOCK):
+                    entry = None
             except Exception:
                 logger.warning("page cache: unavailable", exc_info=True)
                 return view(request, *args, **kwargs)
@@ -325,10 +336,10 @@ def cached_page(
             if not _keepable(request, response) or replica_read[0]:
                 # built from a replica that may lag behind the generations read: not kept
                 return _with_token(request, response, placeholder)
-            entry = (headers, response.content, placeholder)
+            entry = (headers, response.content, placeholder, now)
             try:
-                left = ttl - (time.time() % ttl)
-                cache.set(key, entry, timeout=max(1, int(left)))
+                cache.set(key, entry, timeout=2 * ttl)  # fresh for ttl, then served while rebuilt
+                cache.delete(f"{key}:l")
             except Exception:
                 logger.warning("page cache: could not keep %s", request.path, exc_info=True)
             return _answer(request, entry)
@@ -357,8 +368,8 @@ def _with_token(request: HttpRequest, response: HttpResponse, placeholder: str) 
     return response
 
 
-def _answer(request: HttpRequest, entry: tuple[dict[str, str], bytes, str]) -> HttpResponse:
-    headers, body, placeholder = entry
+def _answer(request: HttpRequest, entry: tuple[dict[str, str], bytes, str, float]) -> HttpResponse:
+    headers, body, placeholder, _built = entry
     if placeholder.encode() in body:
         body = body.replace(placeholder.encode(), get_token(request).encode())
     response = HttpResponse(body)

@@ -9,6 +9,7 @@ is never kept, and generations move after the commit.
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 from unittest import mock
 
@@ -225,3 +226,20 @@ def test_after_a_restore_kept_pages_are_forgotten_and_nothing_else(make_office):
     _, queries = get(Client(), url)
     assert queries > 5
     assert pagecache.cache.get("throttle:someone") == 3
+
+
+def test_past_its_time_one_request_rebuilds_a_page_while_the_others_still_get_it(make_office):
+    import time_machine
+
+    office = make_office()
+    url = f"/offices/{office.pk}/"
+    with time_machine.travel(time.time(), tick=False) as clock:
+        get(Client(), url)
+        clock.shift(61)  # past the office page's minute
+        with mock.patch.object(pagecache.cache, "add", return_value=False):  # another is rebuilding
+            _, queries = get(Client(), url)
+        assert queries == 0
+        _, queries = get(Client(), url)  # this one takes the rebuild
+        assert queries > 5
+        _, queries = get(Client(), url)
+        assert queries == 0
