@@ -459,6 +459,10 @@ def list_queries(*, small: int, large: int) -> dict[str, Any]:
                 """The HTML pages people open (issue 23), as the signed-in person or anonymous."""
                 office = state["office"]
                 return {
+                    "page home": (None, "/"),
+                    "page licence catalogue": (None, "/licences/"),
+                    "page licence page": (None, f"/licences/{call.licence_type.code}/"),
+                    "page planner": (state["citizen"].pk, "/planner/"),
                     "page finder": (None, f"/offices/?district={district.pk}"),
                     "page office": (None, f"/offices/{office.pk}/"),
                     "page tariffs": (None, f"/tariffs/?municipality={muni.slug}"),
@@ -808,7 +812,7 @@ class Bench:
         self.stack.seed(
             f"--readers={a.readers}",
             f"--writers={a.writers}",
-            f"--spike={a.spike}",
+            f"--spike={a.spike + a.probe}",
             f"--bookers={a.bookers}",
             f"--out={out}",
         )
@@ -930,21 +934,45 @@ class Bench:
         }
         return out
 
-    def spike(self) -> dict[str, Any]:
-        n = len(self.seed["spike"])
+    def _applicants(self, rows: list[dict[str, Any]], window: float) -> dict[str, Any]:
+        """``rows`` log in (each with a fresh captcha, as ``GET /api/v1/auth/captcha`` would make
+        it) and submit, from the asyncio client, arriving over ``window`` seconds."""
         cap_file = WORK / "captchas.json"
-        self.stack.seed(f"--captchas={n}", f"--out={cap_file}")
+        self.stack.seed(f"--captchas={len(rows)}", f"--out={cap_file}")
         captchas = json.loads(cap_file.read_text())["captchas"]
         rows = [
-            {**row, "captcha_key": c["key"], "captcha_value": c["value"]}
-            for row, c in zip(self.seed["spike"], captchas, strict=True)
+            {**row, "captcha_key": c["key"], "captcha_value": c["value"]} for row, c in zip(rows, captchas, strict=True)
         ]
         src, dst = WORK / "spike_in.json", WORK / "spike_out.json"
         src.write_text(json.dumps(rows))
-        window = str(self.args.spike_window)
-        client = [PY, __file__, "--spike-client", str(self.args.port), str(src), str(dst), window]
+        client = [PY, __file__, "--spike-client", str(self.args.port), str(src), str(dst), str(window)]
         subprocess.run(client, check=True)  # noqa: S603
-        data = json.loads(dst.read_text())
+        return json.loads(dst.read_text())  # type: ignore[no-any-return]
+
+    def capacity(self) -> dict[str, Any]:
+        """Issue 23: the admission budgets sized from measured capacity. With the gate off,
+        ``--probe`` applicants log in and submit all at once; every core is busy until the last
+        answer, so applicants a second = probe ÷ that time, and each of the login and submit
+        budgets is ``SPIKE_BUDGET_SHARE`` of it (headroom for the worker sending their SMS and
+        for answering the 429s)."""
+        rows = self.seed["spike"][: self.args.probe]
+        data = self._applicants(rows, 0.0)
+        ok = [r for r in data["results"] if 200 <= r.get("submit_final", r["submit"]) < 300]
+        rate = len(ok) / data["seconds"] if data["seconds"] else 0.0
+        budget = max(1.0, round(rate * SPIKE_BUDGET_SHARE, 1))
+        return {
+            "applicants": len(rows),
+            "completed": len(ok),
+            "seconds": data["seconds"],
+            "applicants_per_s": round(rate, 2),
+            "share": SPIKE_BUDGET_SHARE,
+            "budgets": {"login": budget, "submit": budget},
+        }
+
+    def spike(self) -> dict[str, Any]:
+        rows = self.seed["spike"][self.args.probe :]
+        n = len(rows)
+        data = self._applicants(rows, self.args.spike_window)
         results = data["results"]
         statuses = {s: Counter(str(r[s]) for r in results) for s in ("login", "submit")}
         # every answer counts: the retries too (a retry goes on only after a 429, so a 5xx or a
@@ -1356,11 +1384,16 @@ class Bench:
                 stage("worker memory (one worker)")
                 res["rss"] = self.rss()
             if "spike" in want:
+                if not a.spike_rates:  # sized from what this machine was measured to process
+                    stage(f"capacity for the spike: {a.probe} applicants at once, the gate off")
+                    res["spike_capacity"] = self.capacity()
+                    budgets = res["spike_capacity"]["budgets"]
+                    self.gate_on.update({f"DAFTAR_ADMISSION_{g.upper()}_RPS": str(v) for g, v in budgets.items()})
                 gate = ", ".join(f"{k}={v}" for k, v in self.gate_on.items())
                 stage(f"restarting the stack with the admission gate on ({gate})")
                 self.stack.stop()
                 self.stack.start(workers=a.workers, threads=a.threads, setup=False, **self.gate_on)
-                stage(f"login + submit spike: {a.spike} applicants at once")
+                stage(f"login + submit spike: {a.spike} applicants within {a.spike_window:g} s")
                 res["spike"] = self.spike()
                 res["spike"]["admission_env"] = self.gate_on
         finally:
@@ -1415,10 +1448,12 @@ def headline(res: dict[str, Any]) -> dict[str, Any]:
 
 
 WARMUP_SECONDS = 2.0
-# The admission budgets of the spike (requests per second, whole stack): below what 2 cores
-# process of each (a budget above capacity never sheds); --spike-rates overrides.
+# The admission budgets of the spike (requests per second, whole stack): login and submit are
+# replaced by the capacity probe's (``Bench.capacity``: a budget above capacity never sheds, one
+# far below it makes people wait for nothing); --spike-rates sets them instead.
 SPIKE_RATES = {"login": 30.0, "submit": 15.0, "create": 60.0}
 SPIKE_TRIES = 8  # a spike client retries a 429 after its Retry-After, up to this many tries
+SPIKE_BUDGET_SHARE = 0.8  # of the measured applicants a second, for each of login and submit
 PARTS = ("saturation", "throughput", "pages", "page_weight", "bookings", "spike", "read_profile", "queries", "rss")
 
 
@@ -1444,7 +1479,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--spike-rates",
         default="",
-        help="admission budgets for the spike, e.g. login=60,submit=40 (default: SPIKE_RATES)",
+        help="admission budgets for the spike, e.g. login=60,submit=40 (default: sized from a capacity probe)",
     )
     p.add_argument(
         "--national",
@@ -1473,6 +1508,7 @@ def main(argv: list[str] | None = None) -> int:
         readers=200,
         writers=30000,
         spike=1000,
+        probe=200,
         bookers=250,
         booking_trials=5,
         booking_concurrency=50,
@@ -1484,8 +1520,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     if a.smoke:
         sizes.update(
-            runs=1, seconds=1.0, step_seconds=1.0, readers=20, writers=3000, spike=50, bookers=20, booking_trials=2,
-            booking_concurrency=10, rss_first=100, rss_total=300, list_rows=30, profile_requests=20,
+            runs=1, seconds=1.0, step_seconds=1.0, readers=20, writers=3000, spike=50, probe=20, bookers=20,
+            booking_trials=2, booking_concurrency=10, rss_first=100, rss_total=300, list_rows=30, profile_requests=20,
         )  # fmt: skip
     if a.spike_window is None:
         a.spike_window = 2.0 if a.smoke else 60.0
