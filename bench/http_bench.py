@@ -283,14 +283,12 @@ def wrk(
 
 
 def saturation_point(steps: list[dict[str, Any]]) -> dict[str, Any]:
-    """Where hello stops growing: the first step from which no later step is more than 10% faster
-    (a single noisy step, e.g. 2 connections slower than 1, no longer ends the search there), and
-    twice it as the load of the latency figures."""
-    sat = steps[-1]["conns"]
-    for i, step in enumerate(steps):
-        if all(later["rps"] < step["rps"] * 1.10 for later in steps[i + 1 :]):
-            sat = step["conns"]
-            break
+    """Where hello stops growing: the fewest connections that reach 90% of the highest rate
+    measured (the knee of the curve: one noisy step, such as 2 connections slower than 1, neither
+    ends the search early nor pushes it to the last step), and twice it as the load of the
+    latency figures and the pages."""
+    best = max(step["rps"] for step in steps)
+    sat = next(step["conns"] for step in steps if step["rps"] >= 0.9 * best)
     return {"saturation_conns": sat, "load_conns": 2 * sat}
 
 

@@ -42,6 +42,7 @@ of what decides access to it (role grants are ``accounts:u<pk>``; office staff `
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -65,7 +66,9 @@ from daftar.runtime.dbrouter import watching_replica
 logger = logging.getLogger(__name__)
 
 GENERATION_TTL = 86400  # seconds: an expired generation only makes its pages rebuild
-REBUILD_LOCK = 30  # seconds: a rebuild that takes longer lets another request try
+REBUILD_LOCK = 30  # seconds: a build that takes longer (or whose process died) lets another try
+BUILD_WAIT = 5.0  # seconds a request waits for another's build of a page not kept yet
+BUILD_POLL = 0.025  # seconds between two looks
 _RENDERING = "_daftar_page_rendering"  # request attribute: the CSRF placeholder of a page being built
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control")
 # a row's scopes: the municipality, office, user and case it belongs to
@@ -309,45 +312,81 @@ def cached_page(
                     repr((view_name, request.get_full_path(), who, versions, _release())).encode(),
                     digest_size=16,
                 ).hexdigest()
-                key = f"page:e:{digest}"
+                key, lock = f"page:e:{digest}", f"page:e:{digest}:l"
                 entry = cache.get(key)
-                # Past its ttl, one request rebuilds it (the first to take the key's lock) while
-                # the others are still answered with it: the rows it shows have not changed (the
-                # generations are the same), only its clock (``open now``, ``overdue``) is older.
-                # Without that, every request arriving during a slow rebuild (a national revenue
-                # report) would rebuild it too.
-                if entry is not None and now - entry[3] >= ttl and cache.add(f"{key}:l", 1, timeout=REBUILD_LOCK):
-                    entry = None
+                building = False
+                if entry is None or now - entry[3] >= ttl:
+                    # One request builds (the first to take the key's lock). The others are answered
+                    # with the entry past its ttl while there is one (the same generations, so the same
+                    # rows; only its clock, "open now" or "overdue", is older), or wait for the new
+                    # one when there is none. Without this, every request arriving during a slow
+                    # build (a national revenue report) built it too.
+                    building = bool(cache.add(lock, 1, timeout=REBUILD_LOCK))
+                    if building:
+                        entry = None
+                    elif entry is None:
+                        entry = _wait_for(key, lock)  # None: its builder kept nothing; build too
             except Exception:
                 logger.warning("page cache: unavailable", exc_info=True)
                 return view(request, *args, **kwargs)
             if entry is not None:
                 return _answer(request, entry)
-            placeholder = f"daftar-csrf-{secrets.token_hex(16)}"  # not guessable: only ours is replaced
-            setattr(request, _RENDERING, placeholder)
             try:
-                with watching_replica() as replica_read:
-                    response = view(request, *args, **kwargs)
-                    if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
-                        response.render()
+                return _build(request, view, args, kwargs, key, ttl, now)
             finally:
-                setattr(request, _RENDERING, None)
-            headers = {h: response[h] for h in _KEPT_HEADERS if response.has_header(h)}
-            if not _keepable(request, response) or replica_read[0]:
-                # built from a replica that may lag behind the generations read: not kept
-                return _with_token(request, response, placeholder)
-            entry = (headers, response.content, placeholder, now)
-            try:
-                cache.set(key, entry, timeout=2 * ttl)  # fresh for ttl, then served while rebuilt
-                cache.delete(f"{key}:l")
-            except Exception:
-                logger.warning("page cache: could not keep %s", request.path, exc_info=True)
-            return _answer(request, entry)
+                if building:
+                    with contextlib.suppress(Exception):
+                        cache.delete(lock)
 
         wrapper.page_cache_depends = depends  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
+
+
+def _build(
+    request: HttpRequest,
+    view: Callable[..., HttpResponse],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    key: str,
+    ttl: int,
+    now: float,
+) -> HttpResponse:
+    """The view's answer, kept under ``key`` when it may be."""
+    placeholder = f"daftar-csrf-{secrets.token_hex(16)}"  # not guessable: only ours is replaced
+    setattr(request, _RENDERING, placeholder)
+    try:
+        with watching_replica() as replica_read:
+            response = view(request, *args, **kwargs)
+            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+                response.render()
+    finally:
+        setattr(request, _RENDERING, None)
+    if not _keepable(request, response) or replica_read[0]:
+        # (read from a replica that may lag behind the generations read first: not kept)
+        return _with_token(request, response, placeholder)
+    headers = {h: response[h] for h in _KEPT_HEADERS if response.has_header(h)}
+    entry = (headers, response.content, placeholder, now)
+    try:
+        cache.set(key, entry, timeout=2 * ttl)  # fresh for ttl, then served while rebuilt
+    except Exception:
+        logger.warning("page cache: could not keep %s", request.path, exc_info=True)
+    return _answer(request, entry)
+
+
+def _wait_for(key: str, lock: str) -> Any:
+    """Another request is building the entry: wait for it (at most ``BUILD_WAIT`` seconds). None
+    when its builder let go of the lock without keeping one, or took too long."""
+    deadline = time.monotonic() + BUILD_WAIT
+    while time.monotonic() < deadline:
+        time.sleep(BUILD_POLL)
+        found = cache.get_many([key, lock])
+        if key in found:
+            return found[key]
+        if lock not in found:
+            return None
+    return None
 
 
 def _keepable(request: HttpRequest, response: HttpResponse) -> bool:

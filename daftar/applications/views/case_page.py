@@ -279,7 +279,7 @@ def _render_case(
 
 # What a case's page is made of (runtime.pagecache): the case's own rows (its events, clocks,
 # documents and inquiries move ``…:case<pk>``), its assessments and inspections, the licence it
-# led to, and the shared call, rules, days off and the portal's answers. Who reads is in the key.
+# led to, the shared call, rules and days off, and its own portal record. Who reads is in the key.
 CASE_PAGE_DEPENDS = (
     "applications:case{pk}",
     "documents:case{pk}",
@@ -290,7 +290,7 @@ CASE_PAGE_DEPENDS = (
     "calls",
     "rules",
     "municipalities",
-    "portal",
+    "portal:case{pk}",
 )
 
 

@@ -243,3 +243,31 @@ def test_past_its_time_one_request_rebuilds_a_page_while_the_others_still_get_it
         assert queries > 5
         _, queries = get(Client(), url)
         assert queries == 0
+
+
+def test_a_request_waiting_for_anothers_build_builds_itself_when_that_one_keeps_nothing(make_office):
+    office = make_office()
+    url = f"/offices/{office.pk}/"
+    with mock.patch.object(pagecache.cache, "add", return_value=False):  # "another is building"
+        began = time.monotonic()
+        response, queries = get(Client(), url)  # ... but holds no lock: nothing will come
+    assert response.status_code == 200 and queries > 5
+    assert time.monotonic() - began < pagecache.BUILD_WAIT
+
+
+def test_a_request_waiting_for_anothers_build_gets_its_page(make_office):
+    office = make_office()
+    url = f"/offices/{office.pk}/"
+    get(Client(), url)
+    kept = [k for k in pagecache.cache.keys("page:e:*") if not k.endswith(":l")]  # type: ignore[attr-defined]
+    assert len(kept) == 1
+    entry = pagecache.cache.get(kept[0])
+    pagecache.cache.delete(kept[0])
+    pagecache.cache.set(kept[0] + ":l", 1)  # another request is building it ...
+
+    def meanwhile(seconds: float) -> None:  # ... and keeps it while this one waits
+        pagecache.cache.set(kept[0], entry)
+
+    with mock.patch.object(pagecache.time, "sleep", side_effect=meanwhile) as slept:
+        response, queries = get(Client(), url)
+    assert response.status_code == 200 and queries == 0 and slept.called
