@@ -29,20 +29,20 @@ from django.db import DEFAULT_DB_ALIAS, connections
 T = TypeVar("T")
 
 _replica: contextvars.ContextVar[bool] = contextvars.ContextVar("daftar_read_replica", default=False)
-# set by ``watching_replica``: whether a read went to the replica meanwhile (runtime.pagecache does
-# not keep a page built from a replica that may lag behind the generations it read)
-_replica_read: contextvars.ContextVar[list[bool] | None] = contextvars.ContextVar("daftar_replica_read", default=None)
+# set by ``reading_from_primary``: reads go to the primary even where marked for the replica
+# (runtime.pagecache builds a page it keeps from the primary: a replica may lag behind the
+# generations it read first)
+_primary: contextvars.ContextVar[bool] = contextvars.ContextVar("daftar_primary_only", default=False)
 
 
 @contextlib.contextmanager
-def watching_replica() -> Iterator[list[bool]]:
-    """Yields a flag (``flag[0]``) that becomes True when a read inside goes to the replica."""
-    flag = [False]
-    token = _replica_read.set(flag)
+def reading_from_primary() -> Iterator[None]:
+    """Reads made inside go to the primary, even those marked ``reading_from_replica``."""
+    token = _primary.set(True)
     try:
-        yield flag
+        yield
     finally:
-        _replica_read.reset(token)
+        _primary.reset(token)
 
 
 @contextlib.contextmanager
@@ -66,9 +66,8 @@ def replica_alias() -> str | None:
         return None
     if connections[DEFAULT_DB_ALIAS].in_atomic_block:
         return None
-    flag = _replica_read.get()
-    if flag is not None:
-        flag[0] = True
+    if _primary.get():
+        return None
     return str(alias)
 
 

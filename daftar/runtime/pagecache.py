@@ -25,15 +25,17 @@ their own generations: ``accounts:u<pk>`` for their name and roles, ``offices:u<
 rebuilt ``ttl`` seconds after it was built (a page showing "open now" or "overdue" has a short
 one), by one request while the others are still answered with it.
 
-What is never kept: an answer other than 200, a streaming answer, one that sets a cookie, one
-built while messages were waiting (they are shown once, in the page), one built inside a
-transaction that may roll back, one that read from the read replica (it may lag behind the
-generations read first), an anonymous request with a query parameter the view does not read
-(random parameters cannot fill the cache), an address whose ids are not written as the database
-writes them. A request with waiting messages is not answered from the cache. The CSRF token is
-the one part of a page that differs per visitor: the page is rendered with a random placeholder
-(given by ``daftar.site.context_processors.csrf``) and each answer gets the visitor's own
-token. When the cache is down the view simply runs.
+What is never kept: an answer other than 200, a streaming answer, one that sets a cookie, one built
+while messages were waiting (they are shown once, in the page), one built inside a transaction that
+may roll back, an anonymous request with a query parameter the view does not read or an address
+that is not the router's own (random addresses cannot fill the cache), an address whose ids are not
+written as the database writes them. A page kept is built from the primary (a replica may lag
+behind the generations read first). One request builds a page at a time; the others get the entry
+past its ttl or wait for the new one (``BUILD_WAIT``), and a page whose build was not kept is built
+by each request for a few seconds without waiting. A request with waiting messages is not answered
+from the cache. The CSRF token is the one part of a page that differs per visitor: the page is
+rendered with a random placeholder (given by ``daftar.site.context_processors.csrf``) and each
+answer gets the visitor's own token. When the cache is down the view simply runs.
 
 Access stays with the view: only a 200 that the view itself gave the same person (or anonymous
 visitor) is kept, the person's generations are in the key, and a page declares the generations
@@ -60,8 +62,10 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 
-from daftar.runtime.dbrouter import watching_replica
+from daftar.runtime.dbrouter import reading_from_primary
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +73,9 @@ GENERATION_TTL = 86400  # seconds: an expired generation only makes its pages re
 REBUILD_LOCK = 30  # seconds: a build that takes longer (or whose process died) lets another try
 BUILD_WAIT = 5.0  # seconds a request waits for another's build of a page not kept yet
 BUILD_POLL = 0.025  # seconds between two looks
+UNKEPT_SECONDS = 5  # a page whose build was not kept is built by each request that long, unwaited
+MAX_PARAM = 64  # characters: an anonymous query value longer than this is not kept
+_ENTRY_FORMAT = 2  # (headers, body, placeholder, built at): in the key, so a change never misreads
 _RENDERING = "_daftar_page_rendering"  # request attribute: the CSRF placeholder of a page being built
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control")
 # a row's scopes: the municipality, office, user and case it belongs to
@@ -241,25 +248,46 @@ def rendering_for_cache(request: HttpRequest) -> str | None:
 
 @functools.cache
 def _release() -> str:
-    """What the running code renders with: the release and a digest of every template (a deploy
-    that changes a page is not answered with pages of the one before)."""
+    """What the running code renders with: the release, the entry format, and a digest of every
+    template and module of daftar (a deploy is never answered with pages of the one before)."""
     digest = hashlib.blake2b(digest_size=8)
-    digest.update(str(getattr(settings, "SENTRY_RELEASE", "")).encode())
+    digest.update(f"{getattr(settings, 'SENTRY_RELEASE', '')}:{_ENTRY_FORMAT}".encode())
     base = Path(__file__).resolve().parent.parent
-    for path in sorted(base.glob("**/templates/**/*.html")):
-        digest.update(path.read_bytes())
+    for pattern in ("**/templates/**/*.html", "**/*.py"):
+        for path in sorted(base.glob(pattern)):
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 def _canonical(kwargs: dict[str, Any]) -> bool:
-    """Ids in the address are as the database writes them (``/offices/012/`` reaches office 12 but
-    would name generation ``o012``, which nothing moves: such an address is not kept)."""
+    """Ids in the address are written as the database writes them: ``/offices/012/revenue/``,
+    ``+12`` or ``1_2`` reach office 12 but would name generation ``o012``, which nothing moves, so
+    such an address is not kept."""
     for value in kwargs.values():
-        if isinstance(value, str) and value.isascii() and value.isdigit() and str(int(value)) != value:
-            return False
-        if isinstance(value, str) and not value.isascii():
-            return False
+        if isinstance(value, str):
+            try:
+                number = int(value)
+            except ValueError:
+                continue
+            if str(number) != value:
+                return False
     return True
+
+
+def _address(request: HttpRequest, allowed: frozenset[str] | None) -> str | None:
+    """The page's address as kept: the path the router would write for it (``/offices/0012/`` is
+    ``/offices/12/``) and the query's parameters in order. None for an anonymous visitor's request
+    that should not be kept: a path that is not the canonical one, a parameter the page does not
+    read, or a value longer than ``MAX_PARAM`` (random addresses cannot fill the cache)."""
+    match = request.resolver_match
+    path = request.path
+    if match is not None and match.view_name:
+        with contextlib.suppress(NoReverseMatch):
+            path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+    query = sorted((k, v) for k in request.GET for v in request.GET.getlist(k))
+    if allowed is not None and (path != request.path or any(k not in allowed or len(v) > MAX_PARAM for k, v in query)):
+        return None
+    return f"{path}?{urlencode(query)}"
 
 
 def cached_page(
@@ -301,19 +329,23 @@ def cached_page(
             if user is not None and user.is_authenticated:
                 who = f"u{user.pk}"
                 names += [f"accounts:u{user.pk}", f"offices:u{user.pk}", f"licences:u{user.pk}"]
+                address = _address(request, None)
             else:
-                if allowed is not None and not allowed.issuperset(request.GET.keys()):
-                    return view(request, *args, **kwargs)
                 who = "a"
+                address = _address(request, allowed)
+            if address is None:
+                return view(request, *args, **kwargs)
             now = time.time()
             try:
                 versions = generations(names)
                 digest = hashlib.blake2b(
-                    repr((view_name, request.get_full_path(), who, versions, _release())).encode(),
-                    digest_size=16,
+                    repr((view_name, address, who, versions, _release())).encode(), digest_size=16
                 ).hexdigest()
-                key, lock = f"page:e:{digest}", f"page:e:{digest}:l"
-                entry = cache.get(key)
+                key, lock, unkept = f"page:e:{digest}", f"page:e:{digest}:l", f"page:e:{digest}:n"
+                found = cache.get_many([key, unkept])
+                if unkept in found:  # its last build was not kept (an error, a cookie …): no waiting
+                    return view(request, *args, **kwargs)
+                entry = found.get(key)
                 building = False
                 if entry is None or now - entry[3] >= ttl:
                     # One request builds (the first to take the key's lock). The others are answered
@@ -321,22 +353,24 @@ def cached_page(
                     # rows; only its clock, "open now" or "overdue", is older), or wait for the new
                     # one when there is none. Without this, every request arriving during a slow
                     # build (a national revenue report) built it too.
-                    building = bool(cache.add(lock, 1, timeout=REBUILD_LOCK))
+                    token = secrets.token_hex(8)
+                    building = bool(cache.add(lock, token, timeout=REBUILD_LOCK))
                     if building:
                         entry = None
                     elif entry is None:
-                        entry = _wait_for(key, lock)  # None: its builder kept nothing; build too
+                        entry = _wait_for(key, lock, unkept)  # None: its builder kept nothing; build too
+                if entry is not None:
+                    return _answer(request, entry)
             except Exception:
                 logger.warning("page cache: unavailable", exc_info=True)
                 return view(request, *args, **kwargs)
-            if entry is not None:
-                return _answer(request, entry)
             try:
-                return _build(request, view, args, kwargs, key, ttl, now)
+                return _build(request, view, args, kwargs, key, unkept, ttl, now)
             finally:
                 if building:
                     with contextlib.suppress(Exception):
-                        cache.delete(lock)
+                        if cache.get(lock) == token:  # still ours (not expired and taken by another)
+                            cache.delete(lock)
 
         wrapper.page_cache_depends = depends  # type: ignore[attr-defined]
         return wrapper
@@ -350,21 +384,25 @@ def _build(
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
     key: str,
+    unkept: str,
     ttl: int,
     now: float,
 ) -> HttpResponse:
-    """The view's answer, kept under ``key`` when it may be."""
+    """The view's answer, kept under ``key`` when it may be. Its reads go to the primary: a
+    replica may lag behind the generations read first, and a kept page is built once a change,
+    not once a request (the heavy reports that read from a replica per request included)."""
     placeholder = f"daftar-csrf-{secrets.token_hex(16)}"  # not guessable: only ours is replaced
     setattr(request, _RENDERING, placeholder)
     try:
-        with watching_replica() as replica_read:
+        with reading_from_primary():
             response = view(request, *args, **kwargs)
             if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                 response.render()
     finally:
         setattr(request, _RENDERING, None)
-    if not _keepable(request, response) or replica_read[0]:
-        # (read from a replica that may lag behind the generations read first: not kept)
+    if not _keepable(request, response):
+        with contextlib.suppress(Exception):
+            cache.set(unkept, 1, timeout=UNKEPT_SECONDS)  # the next ones build without waiting
         return _with_token(request, response, placeholder)
     headers = {h: response[h] for h in _KEPT_HEADERS if response.has_header(h)}
     entry = (headers, response.content, placeholder, now)
@@ -375,16 +413,16 @@ def _build(
     return _answer(request, entry)
 
 
-def _wait_for(key: str, lock: str) -> Any:
+def _wait_for(key: str, lock: str, unkept: str) -> Any:
     """Another request is building the entry: wait for it (at most ``BUILD_WAIT`` seconds). None
     when its builder let go of the lock without keeping one, or took too long."""
     deadline = time.monotonic() + BUILD_WAIT
     while time.monotonic() < deadline:
         time.sleep(BUILD_POLL)
-        found = cache.get_many([key, lock])
+        found = cache.get_many([key, lock, unkept])
         if key in found:
             return found[key]
-        if lock not in found:
+        if lock not in found or unkept in found:
             return None
     return None
 
@@ -417,14 +455,26 @@ def _answer(request: HttpRequest, entry: tuple[dict[str, str], bytes, str, float
     return response
 
 
-DERIVED_PATTERNS = ("page:*", "case:*")  # kept pages and generations; case bodies (casecache)
+# What the cache holds that was built from rows (after a restore it describes other rows): kept
+# pages and generations, case bodies, token look-ups, tariff tables, licence checks, days off and
+# public figures. Not the throttles' counters, the Celery broker's keys or the captchas.
+DERIVED_PATTERNS = (
+    "page:*",
+    "case:*",
+    "knox-digest:*",
+    "tariffs:*",
+    "licence-verify:s:*",
+    "licence-verify:v:*",
+    "municipalities:days-off:*",
+    "figures:*",
+)
 
 
-def forget_derived() -> int | str:
-    """Forget every kept page, generation and case body (after a restore: they were built from
-    other rows). Only those keys: the throttles, sessions and the broker's share the server."""
+def forget_derived() -> int | None:
+    """Forget everything the cache built from rows (after a restore: they were other rows). With
+    django-redis only those keys, the count returned; with a cache of this process alone (the
+    embedded mode) None: the running server's own must be restarted instead."""
     backend = caches["default"]
     if hasattr(backend, "delete_pattern"):  # django-redis
         return sum(int(backend.delete_pattern(pattern)) for pattern in DERIVED_PATTERNS)
-    backend.clear()  # a process-local cache (the embedded mode): nothing else depends on it
-    return "all"
+    return None

@@ -8,7 +8,7 @@ from typing import Any
 
 import psycopg
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 
 from daftar.runtime.backup import BackupError, backup_check, backup_read, local_storage, report_lines, restore
 from daftar.runtime.pagecache import forget_derived
@@ -57,19 +57,36 @@ class Command(BaseCommand):
             )
         except (BackupError, OSError, DatabaseError, psycopg.Error) as exc:
             raise CommandError(f"بازیابی ناموفق / restore failed: {exc}", returncode=1) from exc
-        if not options["database_url"]:
-            # the configured database now holds other rows: the pages and case bodies kept in the
-            # cache from the old rows must not be served (throttles, sessions and the broker stay)
+        if _is_configured(options["database_url"]):
+            # the configured database now holds other rows: what the cache built from the old ones
+            # (pages, case bodies, token look-ups …) must not be served (throttles and broker stay)
             try:
                 forgotten = forget_derived()
             except Exception as exc:
                 raise CommandError(
-                    "بازیابی انجام شد، ولی صفحه‌های نگه‌داشته پاک نشدند؛ حافظهٔ نهان را دستی پاک کنید / restored,"
-                    f" but the kept pages could not be cleared: clear the cache by hand ({exc})",
+                    "بازیابی انجام شد، ولی حافظهٔ نهان پاک نشد؛ آن را دستی پاک کنید / restored, but the"
+                    f" cache built from the old rows could not be cleared: clear it by hand ({exc})",
                     returncode=1,
                 ) from exc
-            log(f"صفحه‌های نگه‌داشته پاک شدند / kept pages cleared ({forgotten})")
+            if forgotten is None:
+                log("حافظهٔ نهان محلی است؛ کارساز را دوباره راه بیندازید / the cache is per process: restart the server")
+            else:
+                log(f"حافظهٔ نهان پاک شد / cache built from the old rows cleared ({forgotten} keys)")
         for line in report_lines(report, manifest):
             self.stdout.write(line)
         if not report.ok:
             raise CommandError("بازیابی با ناهمخوانی / restored with mismatches (see above)", returncode=1)
+
+
+def _is_configured(database_url: str | None) -> bool:
+    """Is the restore's target the database this deployment serves (so its cache describes it)?"""
+    if not database_url:
+        return True
+    from daftar.runtime.backup.postgres import target_settings
+
+    target, ours = target_settings(database_url), connections["default"].settings_dict
+    return (target.get("NAME"), target.get("HOST") or "", str(target.get("PORT") or "")) == (
+        ours.get("NAME"),
+        ours.get("HOST") or "",
+        str(ours.get("PORT") or ""),
+    )
