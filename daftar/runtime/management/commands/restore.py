@@ -10,7 +10,15 @@ import psycopg
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connections
 
-from daftar.runtime.backup import BackupError, backup_check, backup_read, local_storage, report_lines, restore
+from daftar.runtime.backup import (
+    BackupError,
+    backup_check,
+    backup_read,
+    local_storage,
+    report_lines,
+    restore,
+    target_settings,
+)
 from daftar.runtime.pagecache import forget_derived
 
 
@@ -82,8 +90,6 @@ def _is_configured(database_url: str | None) -> bool:
     """Is the restore's target the database this deployment serves (so its cache describes it)?"""
     if not database_url:
         return True
-    from daftar.runtime.backup.postgres import target_settings
-
     target, ours = target_settings(database_url), connections["default"].settings_dict
     return (target.get("NAME"), target.get("HOST") or "", str(target.get("PORT") or "")) == (
         ours.get("NAME"),
