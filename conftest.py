@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from daftar.notifications.backends import LocmemBackend
 from daftar.notifications.texts import cache_clear as sms_texts_forget
+from daftar.runtime.pagecache import forget_belongings
 
 # Fixtures an app's tests share with the apps above it (pytest reads pytest_plugins only here).
 pytest_plugins = ["daftar.licences.tests.fixtures"]
@@ -28,6 +29,7 @@ def _clean_state(settings: Any, tmp_path_factory: Any) -> Iterator[None]:
     # one licence signing key for the whole run, never in the project's var/
     settings.LICENCE_SIGNING_KEY_FILE = str(tmp_path_factory.getbasetemp() / "keys" / "licence-ed25519.pem")
     cache.clear()
+    forget_belongings()  # ids a rolled-back test used come again (SQLite)
     sms_texts_forget()  # an administrator's text a rolled-back test stored is not kept by the process
     # nor a content type a rolled-back test made (transactional tests' flush leaves none: see
     # _flush_without_post_migrate), whose id the admin's log would then point to

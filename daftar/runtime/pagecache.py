@@ -65,6 +65,7 @@ from django.template.response import SimpleTemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
+from daftar.runtime.cache import version_get
 from daftar.runtime.dbrouter import reading_from_primary
 
 logger = logging.getLogger(__name__)
@@ -78,10 +79,11 @@ MAX_PARAM = 64  # characters: an anonymous query value longer than this is not k
 _ENTRY_FORMAT = 2  # (headers, body, placeholder, built at): in the key, so a change never misreads
 _RENDERING = "_daftar_page_rendering"  # request attribute: the CSRF placeholder of a page being built
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control")
-# a row's scopes: the municipality, office, user and case it belongs to
+# a row's scopes: the municipality, office, licence, user and case it belongs to
 _SCOPES = (
     ("municipality_id", "m"),
     ("office_id", "o"),
+    ("licence_id", "l"),
     ("user_id", "u"),
     ("holder_id", "u"),
     ("applicant_id", "u"),
@@ -93,8 +95,22 @@ _OWN_SCOPE = {
     settings.AUTH_USER_MODEL: "u",
     "municipalities.Municipality": "m",
     "offices.Office": "o",
+    "licences.Licence": "l",
     "applications.Application": "case",
 }
+# A row with no municipality of its own is in the municipality of its office, licence or case:
+# those never move to another municipality, so it is looked up once per process (``_BELONGS``).
+_PARENTS = (
+    ("office_id", "offices.Office"),
+    ("licence_id", "licences.Licence"),
+    ("application_id", "applications.Application"),
+)
+_BELONGS_MAX = 20_000  # (model, pk) → municipality remembered per process (a few MB at most)
+_BELONGS: dict[tuple[str, int], int] = {}
+# The generation moved by a change no scope describes: a row of a model with no scope at all (a
+# service of the catalogue, a rule's condition), or ``changed(app)`` without one. A page that
+# depends on a scoped name ``<app>:…`` also depends on ``<app>:*``.
+WILDCARD = "*"
 
 # The apps whose rows some cached page shows: their models' saves and deletes move generations.
 # Receivers are connected per model (never for every model: a model with a delete receiver loses
@@ -126,17 +142,77 @@ def _gen_key(name: str) -> str:
 # --- generations ---------------------------------------------------------------------------
 
 
-def _names_for(instance: Any) -> list[str]:
+def municipality_of(label: str, pk: int | None, using: str | None = DEFAULT_DB_ALIAS) -> int | None:
+    """The municipality of the office, licence or case ``pk`` (``label`` as in ``_PARENTS``),
+    remembered per process; None when there is no such row. What a transaction finds is
+    remembered once it commits (a rolled-back row's id may be given again, by SQLite)."""
+    if pk is None:
+        return None
+    found = _BELONGS.get((label, pk))
+    if found is None:
+        pending = _pending(using, create=False)
+        found = pending.belongs.get((label, pk)) if pending is not None else None
+    if found is None:
+        model = django_apps.get_model(label)
+        found = model._base_manager.using(using).filter(pk=pk).values_list("municipality_id", flat=True).first()
+        if found is not None:
+            _remember(label, pk, found, using)
+    return found
+
+
+def _remember(label: str, pk: int, municipality: int, using: str | None = DEFAULT_DB_ALIAS) -> None:
+    pending = _pending(using)
+    if pending is not None:
+        pending.belongs[(label, pk)] = municipality
+        return
+    if len(_BELONGS) >= _BELONGS_MAX:
+        _BELONGS.clear()  # crude, and enough: a lookup is one indexed query
+    _BELONGS[(label, pk)] = municipality
+
+
+def forget_belongings() -> None:
+    """Forget what ``municipality_of`` remembers (tests, whose rolled-back ids come again)."""
+    _BELONGS.clear()
+
+
+def _names_for(instance: Any, using: str = DEFAULT_DB_ALIAS) -> list[str]:
     app = instance._meta.app_label
     names = [app]
     for attr, letter in _SCOPES:
         value = getattr(instance, attr, None)
         if value is not None:
             names.append(f"{app}:{letter}{value}")
-    own = _OWN_SCOPE.get(instance._meta.label)
+    label = instance._meta.label
+    own = _OWN_SCOPE.get(label)
     if own and instance.pk is not None:
         names.append(f"{app}:{own}{instance.pk}")
+    municipality = getattr(instance, "municipality_id", None)
+    if municipality is not None and own and own != "m" and instance.pk is not None:
+        _remember(label, instance.pk, municipality, using)  # its parts saved next find it here
+    if municipality is None:
+        for attr, parent in _PARENTS:
+            municipality = municipality_of(parent, getattr(instance, attr, None), using)
+            if municipality is not None:
+                names.append(f"{app}:m{municipality}")
+                break
+    if len(names) == 1:  # in no scope: every scoped page of the app may show it
+        names.append(f"{app}:{WILDCARD}")
     return names
+
+
+class _Pending:
+    """What one transaction changed: the generations to move and the rows' municipalities to
+    remember, both once it commits."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.belongs: dict[tuple[str, int], int] = {}
+
+    def flush(self) -> None:
+        for (label, pk), municipality in self.belongs.items():
+            _remember(label, pk, municipality, using=None)
+        _flush(self.names)
+        self.belongs.clear()
 
 
 def _flush(names: set[str]) -> None:
@@ -148,21 +224,32 @@ def _flush(names: set[str]) -> None:
     names.clear()
 
 
-def _move(names: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
-    """Move ``names`` on after the current transaction commits, all of one transaction together."""
+def _pending(using: str | None, *, create: bool = True) -> _Pending | None:
+    """The current transaction's changes on ``using`` (None outside a transaction)."""
+    if using is None:
+        return None
     conn = connections[using]
     if not conn.in_atomic_block:
+        return None
+    pending: _Pending | None = getattr(conn, "_daftar_page_pending", None)
+    if pending is None or not _still_registered(conn):
+        if not create:
+            return None
+        pending = _Pending()
+        conn._daftar_page_pending = pending  # type: ignore[attr-defined]
+        conn._daftar_page_flush = pending.flush  # type: ignore[attr-defined]
+        transaction.on_commit(pending.flush, using=using)
+        conn._daftar_page_at = len(conn.run_on_commit) - 1  # type: ignore[attr-defined]
+    return pending
+
+
+def _move(names: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
+    """Move ``names`` on after the current transaction commits, all of one transaction together."""
+    pending = _pending(using)
+    if pending is None:
         _flush(set(names))
         return
-    pending: set[str] | None = getattr(conn, "_daftar_page_pending", None)
-    if pending is None or not _still_registered(conn):
-        pending = set()
-        flush = functools.partial(_flush, pending)
-        conn._daftar_page_pending = pending  # type: ignore[attr-defined]
-        conn._daftar_page_flush = flush  # type: ignore[attr-defined]
-        transaction.on_commit(flush, using=using)
-        conn._daftar_page_at = len(conn.run_on_commit) - 1  # type: ignore[attr-defined]
-    pending.update(names)
+    pending.names.update(names)
 
 
 def _still_registered(conn: Any) -> bool:
@@ -175,10 +262,10 @@ def _still_registered(conn: Any) -> bool:
     at = getattr(conn, "_daftar_page_at", -1)
     if flush is None:
         return False
-    if 0 <= at < len(callbacks) and callbacks[at][1] is flush:
+    if 0 <= at < len(callbacks) and callbacks[at][1] == flush:
         return True
     for i, entry in enumerate(callbacks):
-        if entry[1] is flush:
+        if entry[1] == flush:
             conn._daftar_page_at = i
             return True
     return False
@@ -192,18 +279,26 @@ def changed(
     user: int | None = None,
     case: int | None = None,
 ) -> None:
-    """Rows of ``app`` changed without a model signal (``QuerySet.update``, ``bulk_create``)."""
+    """Rows of ``app`` changed without a model signal (``QuerySet.update``, ``bulk_create``).
+    Without any scope every page of the app moves on (``<app>:*`` too); the municipality of an
+    office or a case given without one is looked up."""
+    if municipality is None and office is not None:
+        municipality = municipality_of("offices.Office", office)
+    if municipality is None and case is not None:
+        municipality = municipality_of("applications.Application", case)
     names = [app]
     for value, letter in ((municipality, "m"), (office, "o"), (user, "u"), (case, "case")):
         if value is not None:
             names.append(f"{app}:{letter}{value}")
+    if len(names) == 1:
+        names.append(f"{app}:{WILDCARD}")
     _move(names)
 
 
 def _row_changed(sender: Any, instance: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
     if kwargs.get("update_fields") and set(kwargs["update_fields"]) <= {"last_login"}:
         return  # a login's stamp is on no page
-    _move(_names_for(instance), using)
+    _move(_names_for(instance, using), using)
 
 
 def connect() -> None:
@@ -222,15 +317,56 @@ def generations(names: list[str]) -> tuple[Any, ...]:
     """The current value of each generation (created when missing), in one cache round trip."""
     keys = [_gen_key(n) for n in names]
     found = cache.get_many(keys)
-    out = []
-    for key in keys:
-        value = found.get(key)
-        if value is None:
-            fresh = time.time_ns()
-            cache.add(key, fresh, timeout=GENERATION_TTL)
-            value = cache.get(key, fresh)
-        out.append(value)
-    return tuple(out)
+    return tuple(version_get(key, timeout=GENERATION_TTL, found=found) for key in keys)
+
+
+def with_wildcards(names: Iterable[str]) -> list[str]:
+    """``names`` in order without repeats, and ``<app>:*`` after the scoped names of each app."""
+    out: dict[str, None] = {}
+    for name in names:
+        out[name] = None
+        app, scoped, _ = name.partition(":")
+        if scoped:
+            out[f"{app}:{WILDCARD}"] = None
+    return list(out)
+
+
+Depends = Callable[[HttpRequest, dict[str, Any]], Iterable[str]]
+
+
+def per_municipality(ids_of: Callable[[HttpRequest, dict[str, Any]], Iterable[int] | None], *apps: str) -> Depends:
+    """A dependency on the rows of ``apps`` in the municipalities ``ids_of(request, kwargs)``
+    gives (``<app>:m<id>``); ``None`` (every municipality: a national role) is the whole app.
+    For the pages of a municipality's staff and of an office: a change elsewhere in the country
+    leaves them kept."""
+    for app in apps:
+        if app not in WATCHED_APPS:
+            raise ValueError(f"per_municipality: {app!r} is not in WATCHED_APPS")
+
+    def names(request: HttpRequest, kwargs: dict[str, Any]) -> list[str]:
+        ids = ids_of(request, kwargs)
+        if ids is None:
+            return list(apps)
+        chosen = sorted(set(ids))
+        return [f"{app}:m{pk}" for app in apps for pk in chosen]
+
+    names.apps = apps  # type: ignore[attr-defined]
+    return names
+
+
+def municipality_in_address(label: str, kwarg: str = "pk") -> Callable[[HttpRequest, dict[str, Any]], list[int]]:
+    """For ``per_municipality``: the municipality of the office or case (``label`` as in
+    ``_PARENTS``) the address names, none when there is no such row (the view answers 404)."""
+
+    def ids(request: HttpRequest, kwargs: dict[str, Any]) -> list[int]:
+        try:
+            pk = int(kwargs[kwarg])
+        except (KeyError, TypeError, ValueError):
+            return []
+        found = municipality_of(label, pk)
+        return [] if found is None else [found]
+
+    return ids
 
 
 # --- the decorator -------------------------------------------------------------------------
@@ -291,7 +427,7 @@ def _address(request: HttpRequest, allowed: frozenset[str] | None) -> str | None
 
 
 def cached_page(
-    *depends: str,
+    *depends: str | Depends,
     ttl: int = 60,
     params: tuple[str, ...] | None = (),
     only_if: Callable[[HttpRequest], bool] | None = None,
@@ -311,7 +447,10 @@ def cached_page(
     a throttle must count).
     """
     for name in depends:
-        if name.split(":", 1)[0] not in WATCHED_APPS:
+        if callable(name):
+            if not getattr(name, "apps", None):
+                raise ValueError("cached_page: a callable dependency names its apps (per_municipality)")
+        elif name.split(":", 1)[0] not in WATCHED_APPS:
             raise ValueError(f"cached_page: {name!r} is not of an app in WATCHED_APPS")
     allowed = None if params is None else frozenset(params)
 
@@ -325,19 +464,20 @@ def cached_page(
             if _messages_waiting(request) or (only_if is not None and not only_if(request)):
                 return view(request, *args, **kwargs)
             user = getattr(request, "user", None)
-            names = [n.format(**kwargs) for n in depends]
             if user is not None and user.is_authenticated:
                 who = f"u{user.pk}"
-                names += [f"accounts:u{user.pk}", f"offices:u{user.pk}", f"licences:u{user.pk}"]
+                names = [f"accounts:u{user.pk}", f"offices:u{user.pk}", f"licences:u{user.pk}"]
                 address = _address(request, None)
             else:
                 who = "a"
+                names = []
                 address = _address(request, allowed)
             if address is None:
                 return view(request, *args, **kwargs)
             now = time.time()
             try:
-                versions = generations(names)
+                names = [*_depends(depends, request, kwargs), *names]
+                versions = generations(with_wildcards(names))
                 digest = hashlib.blake2b(
                     repr((view_name, address, who, versions, _release())).encode(), digest_size=16
                 ).hexdigest()
@@ -376,6 +516,16 @@ def cached_page(
         return wrapper
 
     return decorate
+
+
+def _depends(depends: tuple[str | Depends, ...], request: HttpRequest, kwargs: dict[str, Any]) -> list[str]:
+    names: list[str] = []
+    for item in depends:
+        if callable(item):
+            names.extend(item(request, kwargs))
+        else:
+            names.append(item.format(**kwargs))
+    return names
 
 
 def _build(
