@@ -64,3 +64,12 @@ class WorkWanted:
     in ``DeskConfig.ready`` (daftar/desk/work.py)."""
 
     user: object
+
+
+@dataclass(frozen=True)
+class WorkScopes:
+    """The dashboard's page cache asks which generations (``runtime.pagecache``) ``user``'s
+    panels are made of: each handler answers a list of names (decision 0055). Registered beside
+    ``WorkWanted``'s handler."""
+
+    user: object

@@ -31,7 +31,7 @@ from . import login_limits
 from . import messages as msg
 from .captcha import captcha_new, captcha_png, captcha_wav, well_formed
 from .constants import STAFF_ROLES, Role
-from .events import WorkWanted
+from .events import WorkScopes, WorkWanted
 from .forms import CodeForm, LoginStartForm, MobileChangeForm, ProfileForm
 from .models import User
 from .scoping import scope_queryset
@@ -238,7 +238,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 # The dashboard gathers a section per role (runtime.pagecache): cases, appointments, complaints,
 # offices, licences and their sanctions, calls, hall and feedback; the person's own roles are in
-# the key (``accounts:u<pk>``).
+# the key (``accounts:u<pk>``). Which rows of those apps (the municipalities of their roles, their
+# own cases, licences and offices) the panels' apps answer (``WorkScopes``, decision 0055).
 DASHBOARD_DEPENDS = (
     "applications",
     "appointments",
@@ -251,11 +252,21 @@ DASHBOARD_DEPENDS = (
     "feedback",
     "inspections",
     "assessments",
+    "municipalities",
+    "rules",
+    "documents",
 )
 
 
+def _dashboard_scopes(request: HttpRequest, kwargs: dict[str, Any]) -> list[str]:
+    return [name for answer in emit(WorkScopes(request.user)) for name in answer]
+
+
+_dashboard_scopes.apps = DASHBOARD_DEPENDS  # type: ignore[attr-defined]
+
+
 @login_required
-@cached_page(*DASHBOARD_DEPENDS, ttl=60, params=None)
+@cached_page(_dashboard_scopes, ttl=60, params=None)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """One page, a section per role the user holds (S15; the roles table of DOMAIN.md)."""
     user = request.user

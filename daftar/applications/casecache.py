@@ -89,9 +89,9 @@ def reader_changed(user_id: int) -> None:
 
 
 def all_cases_changed() -> None:
-    """Shared data (calls, districts, rules, days off) changed: every case body is rebuilt."""
+    """Shared data (calls, districts, rules, days off) changed: every case body is rebuilt. The
+    pages showing it move with those rows' own generations (``calls:m…``, ``rules:*`` …)."""
     _now_and_after_commit(_EPOCH)
-    pagecache.changed("applications")
 
 
 def _next_midnight(now: dt.datetime) -> dt.datetime:

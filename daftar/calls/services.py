@@ -119,7 +119,7 @@ def call_create(
         CallDistrict.objects.bulk_create(
             CallDistrict(call=call, district=districts[pk], quota=quota) for pk, quota in quotas.items()
         )
-        pagecache.changed("calls")  # bulk_create sends no signal
+        pagecache.changed("calls", municipality=call.municipality_id)  # bulk_create sends no signal
         audit_record(
             actor=actor,
             action="call.create",
@@ -175,7 +175,7 @@ def call_update(
             if pk in rows:
                 if rows[pk].quota != quota:
                     CallDistrict.objects.filter(pk=rows[pk].pk).update(quota=quota)
-                    pagecache.changed("calls")  # .update() sends no signal
+                    pagecache.changed("calls", municipality=locked.municipality_id)  # .update(): no signal
             else:
                 CallDistrict.objects.create(call=locked, district=districts[pk], quota=quota)
         audit_record(

@@ -154,7 +154,7 @@ def revision_schedule(
             resolution=normalize_text(str(resolution or ""))[:100],
             created_by=user,
         )
-        pagecache.changed("catalogue")  # the bulk_create below sends no signal
+        pagecache.changed("catalogue", municipality=municipality.pk)  # the bulk_create below: no signal
         Tariff.objects.bulk_create(
             Tariff(
                 municipality=municipality,

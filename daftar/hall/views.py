@@ -34,6 +34,7 @@ from daftar.kernel.normalize import normalize_text, persian_digits
 from daftar.municipalities.workdays import TEHRAN
 from daftar.offices.hours import HoursBook, next_opening, next_opening_text
 from daftar.offices.models import Office, OfficeService
+from daftar.offices.pages import IN_OFFICE_MUNICIPALITY
 from daftar.offices.policy import OfficeAccess, office_access
 from daftar.offices.selectors import public_office
 from daftar.runtime.pagecache import cached_page
@@ -316,7 +317,7 @@ def kiosk(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 # --- the hall's screen and a ticket's page ---------------------------------------------------
 
 
-@cached_page("hall:o{pk}", "offices", "supervision", ttl=60)
+@cached_page("hall:o{pk}", "offices:o{pk}", IN_OFFICE_MUNICIPALITY, ttl=60)
 def display(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         office = public_office(pk)

@@ -99,6 +99,11 @@ def reads_register(actor: Any) -> bool:
     return holds_anywhere(actor, REGISTER_READERS)
 
 
+def register_municipalities(actor: Any) -> set[int] | None:
+    """Where ``actor`` reads the register (``None``: everywhere, a platform admin)."""
+    return municipalities_where(actor, REGISTER_READERS)
+
+
 def register(actor: Any) -> QuerySet[Licence]:
     """The licences of the register ``actor`` reads: their municipalities' in ``REGISTER_READERS``,
     their own excluded (the holder's, and those of the office they work at)."""

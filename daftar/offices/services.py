@@ -652,7 +652,7 @@ def office_standing_publish(
         office.standing_ranked = found.ranked if found else 0
     with transaction.atomic():
         Office.objects.bulk_update(offices, STANDING_FIELDS, batch_size=500)
-        pagecache.changed("offices")  # bulk_update sends no signal
+        pagecache.changed("offices", municipality=municipality.pk)  # bulk_update sends no signal
         ranked = sum(1 for office in offices if office.standing_rank is not None)
         audit_record(
             actor=actor,

@@ -54,28 +54,13 @@ from .hours import (
     windows_text,
 )
 from .models import WEEKDAYS, Office, OfficeStaff, StaffRole, directive_for
+from .pages import OFFICE_DESK_DEPENDS, ONE_OFFICE_PAGE, PUBLIC_OFFICE_PAGE
 from .policy import NOT_PERMITTED, OfficeAccess, office_access, offices_readable
 
 PAGE_SIZE = 20
 NEXT_OPENING_DAYS = selectors.NEXT_OPENING_DAYS
 # why a day is closed every week: not an exception worth a notice
 REGULAR_CLOSED = ("", "جمعه", "روز کاری این دفتر نیست")
-# What the public office pages are made of (runtime.pagecache): offices and their hours, services
-# and tariffs, licences, sanctions, the published standing (kept on the office row) and days off.
-# The hall's crowd is not a dependency (a ticket a minute would rebuild them): it is at most the
-# minute bucket old.
-PUBLIC_OFFICE_PAGE = ("offices", "catalogue", "licences", "supervision", "municipalities")
-# The office's own desk: the above, and the office's appointments, takings, hall and feedback.
-OFFICE_DESK_DEPENDS = (
-    *PUBLIC_OFFICE_PAGE,
-    "appointments:o{pk}",
-    "ledger:o{pk}",
-    "hall:o{pk}",
-    "feedback",
-    "complaints",
-)
-
-
 # --- the finder ------------------------------------------------------------------------------
 
 
@@ -165,7 +150,7 @@ def _interval(start: Any, end: Any) -> str:
 # --- the public office page ------------------------------------------------------------------
 
 
-@cached_page(*PUBLIC_OFFICE_PAGE, ttl=60)
+@cached_page(*ONE_OFFICE_PAGE, ttl=60)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         office = selectors.public_office(pk)

@@ -16,7 +16,12 @@ from daftar.municipalities.models import Municipality
 from daftar.offices.policy import MUNICIPAL_READERS
 
 
+def report_ids(actor: Any) -> set[int] | None:
+    """Ids of the municipalities whose revenue report ``actor`` reads (None: every one)."""
+    return municipalities_where(actor, MUNICIPAL_READERS)
+
+
 def report_municipalities(actor: Any) -> QuerySet[Municipality]:
     """The municipalities whose revenue report ``actor`` reads (every one for platform admins)."""
-    ids = municipalities_where(actor, MUNICIPAL_READERS)
+    ids = report_ids(actor)
     return Municipality.objects.all() if ids is None else Municipality.objects.filter(pk__in=ids)

@@ -31,7 +31,8 @@ from daftar.ledger.costs import cost_add, cost_body, cost_delete, costs_list, ri
 from daftar.ledger.months import Month, current_month, month_range
 from daftar.municipalities.models import District
 from daftar.municipalities.workdays import TEHRAN
-from daftar.runtime.pagecache import cached_page
+from daftar.offices.pages import IN_OFFICE_MUNICIPALITY
+from daftar.runtime.pagecache import cached_page, per_municipality
 from daftar.runtime.ratelimit import client_address
 
 from . import messages as msg
@@ -39,7 +40,7 @@ from .analytics import BY_DISTRICT, BY_SERVICE, municipality_revenue, office_rev
 from .api import readable_municipality, revenue_access
 from .forms import CostForm, MunicipalityReportForm, PlannerForm, RangeForm, errors_to_form
 from .planner import planner_district, planner_estimate, planner_throttle
-from .policy import report_municipalities
+from .policy import report_ids, report_municipalities
 
 COLORS = {"income": "#1f6f8b", "costs": "#c0392b", "profit": "#2e7d32", "revenue": "#1f6f8b"}
 
@@ -66,7 +67,7 @@ def _range(request: HttpRequest, form: RangeForm) -> tuple[list[Month], str | No
 
 @login_required
 @require_GET
-@cached_page("ledger:o{pk}", "offices", "catalogue", ttl=60, params=None)
+@cached_page("ledger:o{pk}", "offices:o{pk}", IN_OFFICE_MUNICIPALITY, ttl=60, params=None)
 def office_revenue_page(request: HttpRequest, pk: str) -> HttpResponse:
     try:
         access = revenue_access(request.user, pk)
@@ -211,7 +212,11 @@ def _municipality_report(request: HttpRequest) -> tuple[Any, MunicipalityReportF
 
 @login_required
 @require_GET
-@cached_page("ledger", "offices", "catalogue", "municipalities", ttl=60, params=None)
+@cached_page(
+    per_municipality(lambda request, _: report_ids(request.user), "ledger", "offices", "catalogue", "municipalities"),
+    ttl=60,
+    params=None,
+)
 def municipality_revenue_page(request: HttpRequest) -> HttpResponse:
     try:
         municipality, form, report, range_error = _municipality_report(request)

@@ -148,7 +148,7 @@ def rule_set_new_version(*, rule_set: RuleSet, actor: Any, effective_from: dt.da
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             note=f"بر پایهٔ نسخهٔ {persian_digits(rule_set.version)}",
         )
-        pagecache.changed("rules")  # the bulk_create below sends no signal
+        pagecache.changed("rules", municipality=rule_set.municipality_id)  # the bulk_create below: no signal
         Condition.objects.bulk_create(
             Condition(
                 rule_set=draft,

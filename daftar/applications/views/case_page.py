@@ -26,7 +26,7 @@ from daftar.inquiries.workflow import INQUIRY
 from daftar.kernel.normalize import persian_digits, persian_number
 from daftar.rules.constants import DEGREE_FIELDS, DEGREE_LEVELS, EQUIPMENT, FACT_LABELS, PREMISES_USES
 from daftar.rules.evaluator import about_applicant
-from daftar.runtime.pagecache import cached_page
+from daftar.runtime.pagecache import cached_page, municipality_in_address, per_municipality
 
 from .. import policy, services
 from ..api import case_body
@@ -284,13 +284,13 @@ CASE_PAGE_DEPENDS = (
     "applications:case{pk}",
     "documents:case{pk}",
     "inquiries:case{pk}",
-    "assessments",
-    "inspections",
-    "licences",
-    "calls",
-    "rules",
-    "municipalities",
+    "inspections:case{pk}",
+    "licences:case{pk}",
     "portal:case{pk}",
+    # the exam sessions, the call, the rules and the days off of the case's municipality
+    per_municipality(
+        municipality_in_address("applications.Application"), "assessments", "calls", "rules", "municipalities"
+    ),
 )
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from daftar.kernel.errors import ApplicationError
 from daftar.kernel.normalize import persian_digits
 from daftar.municipalities.models import District
-from daftar.runtime.pagecache import cached_page
+from daftar.runtime.pagecache import cached_page, per_municipality
 
 from .. import exports, policy, services
 from ..forms import QueueFilterForm, errors_to_form
@@ -62,7 +62,11 @@ def _queue_url(params: dict[str, str], page: Any = None) -> str:
 
 
 @login_required
-@cached_page("applications", "documents", "calls", "municipalities", ttl=60, params=None)
+@cached_page(
+    per_municipality(lambda request, _: policy.staff_municipalities(request.user), "applications", "municipalities"),
+    ttl=60,
+    params=None,
+)
 def queue_page(request: HttpRequest) -> HttpResponse:
     _staff_or_404(request)
     form = _filter_form(request, request.GET)

@@ -38,7 +38,7 @@ from daftar.licences.selectors import STATUS_FILTERS, register_search
 from daftar.licences.verification import live_status, normalize_number
 from daftar.licences.workflow import ACTIONS, MOVES
 from daftar.municipalities.models import District
-from daftar.runtime.pagecache import cached_page
+from daftar.runtime.pagecache import cached_page, per_municipality
 from daftar.supervision import policy as supervision_policy
 from daftar.supervision.models import Notice, Violation
 from daftar.supervision.policy import awaiting_decision, deciding_municipalities
@@ -162,7 +162,14 @@ def _filtered(request: HttpRequest, form: RegisterFilterForm) -> Any:
 
 
 @login_required
-@cached_page("licences", "offices", "supervision", "municipalities", ttl=60, params=None)
+@cached_page(
+    per_municipality(
+        lambda request, _: licence_policy.register_municipalities(request.user),
+        "licences", "offices", "supervision", "municipalities",
+    ),
+    ttl=60,
+    params=None,
+)  # fmt: skip
 def register(request: HttpRequest) -> HttpResponse:
     _register_reader(request)
     form = _filter_form(request)

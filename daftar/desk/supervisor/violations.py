@@ -37,7 +37,7 @@ from daftar.licences import policy as licence_policy
 from daftar.licences.models import Licence
 from daftar.licences.verification import normalize_number
 from daftar.municipalities.models import District
-from daftar.runtime.pagecache import cached_page
+from daftar.runtime.pagecache import cached_page, per_municipality
 from daftar.supervision import policy
 from daftar.supervision.models import Notice, NoticeStatus, Violation, ViolationEvidence, ViolationStatus
 from daftar.supervision.services import (
@@ -132,7 +132,14 @@ def _reader_municipalities(request: HttpRequest) -> set[int] | None:
 
 
 @login_required
-@cached_page("supervision", "licences", "offices", "municipalities", ttl=60, params=None)
+@cached_page(
+    per_municipality(
+        lambda request, _: policy.reader_municipalities(request.user),
+        "supervision", "licences", "offices", "municipalities",
+    ),
+    ttl=60,
+    params=None,
+)  # fmt: skip
 def inbox(request: HttpRequest) -> HttpResponse:
     _reader(request)
     ids = _reader_municipalities(request)
