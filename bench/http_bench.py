@@ -1305,13 +1305,18 @@ class Bench:
         for name, (path, cookie) in self.page_targets().items():
             headers = {"Cookie": cookie} if cookie else None
             wrk(self.base, path, "get.lua", conns, WARMUP_SECONDS, headers=headers)
+            kept_before = page_generations()
             r = wrk(self.base, path, "get.lua", conns, seconds, headers=headers)
+            kept_after = page_generations()
             rows[name] = {
                 "path": path,
                 "signed_in": cookie is not None,
                 "rps": r["rps"],
                 "p95_ms": round(r["p95_us"] / 1000, 1),
                 "non_2xx": r["non_2xx_3xx"],
+                # what moved on while it was measured (the sweeps, in this run): a page depending
+                # on one of these was built again
+                "generations_moved": sorted(k for k, v in kept_after.items() if kept_before.get(k, v) != v),
             }
             stage(f"page {name}: {r['rps']} rps, p95 {rows[name]['p95_ms']} ms, non-2xx {r['non_2xx_3xx']}")
         after = wrk(self.base, "/api/v1/hello", "get.lua", conns, seconds)
@@ -1410,6 +1415,16 @@ class Bench:
             self.stack.stop()
         res["seconds"] = round(time.perf_counter() - started, 1)
         return res
+
+
+def page_generations() -> dict[str, Any]:
+    """The page cache's generations in the stack's Redis (``runtime.pagecache``): name → value."""
+    import redis  # a bench dependency, imported where used (as in ``run``)
+
+    client = redis.Redis.from_url(REDIS)
+    keys = list(client.scan_iter(match="*page:g:*", count=1000))
+    values = client.mget(keys) if keys else []
+    return {k.decode().split("page:g:", 1)[1]: v for k, v in zip(keys, values, strict=True) if v is not None}
 
 
 def headline(res: dict[str, Any]) -> dict[str, Any]:
