@@ -28,7 +28,7 @@ from .. import casecache, services
 from .. import messages as msg
 from ..models import Application
 from ..pagination import CappedPaginator
-from ..selectors import case_detail, is_staff_for, my_cases, queue
+from ..selectors import case_detail, cases_visible, is_staff_for, my_cases, queue
 from .serializers import CaseSchema, QueueItemSerializer, case_body
 
 
@@ -37,6 +37,13 @@ def _case(request: Request, pk: int) -> Application:
         return case_detail(request.user, pk)
     except Application.DoesNotExist:
         raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404) from None
+
+
+def _visible_or_404(request: Request, pk: int) -> None:
+    """The case is the reader's to see (404 otherwise, as ``_case``): one query, for a move whose
+    answer is read afresh afterwards (a submit in a call's first minute pays for nothing more)."""
+    if not cases_visible(request.user).filter(pk=pk).exists():
+        raise ApplicationError(msg.NOT_FOUND, code="not_found", status=404)
 
 
 def _case_response(request: Request, pk: int, status: int = 200) -> Response:
@@ -175,7 +182,7 @@ class SubmitView(APIView):
         responses={200: CaseSchema, 404: ErrorSerializer, 409: ErrorSerializer, 429: ErrorSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
-        _case(request, pk)
+        _visible_or_404(request, pk)
 
         def run() -> Response:
             services.application_submit(application_id=pk, actor=request.user)
@@ -193,6 +200,6 @@ class WithdrawView(APIView):
         responses={200: CaseSchema, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
-        _case(request, pk)
+        _visible_or_404(request, pk)
         services.application_withdraw(application_id=pk, actor=request.user)
         return _case_response(request, pk)

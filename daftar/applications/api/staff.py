@@ -27,7 +27,7 @@ from .. import messages as msg
 from ..models import Application
 from ..selectors import is_staff_for, queue
 from ..workflow import STAFF_ACTIONS
-from .cases import _case, _case_response
+from .cases import _case, _case_response, _visible_or_404
 from .serializers import CaseSchema
 
 
@@ -81,7 +81,7 @@ class TransitionView(APIView):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        _case(request, pk)
+        _visible_or_404(request, pk)
         action = request_body(request).get("action")
         if action not in STAFF_ACTIONS:
             raise ApplicationError(
