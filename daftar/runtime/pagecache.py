@@ -162,8 +162,9 @@ def municipality_of(label: str, pk: int | None, using: str | None = DEFAULT_DB_A
 
 def _remember(label: str, pk: int, municipality: int, using: str | None = DEFAULT_DB_ALIAS) -> None:
     pending = _pending(using)
-    if pending is not None:
+    if pending is not None:  # for the rest of the transaction, and for good once (and if) it commits
         pending.belongs[(label, pk)] = municipality
+        transaction.on_commit(functools.partial(_remember, label, pk, municipality, None), using=using)
         return
     if len(_BELONGS) >= _BELONGS_MAX:
         _BELONGS.clear()  # crude, and enough: a lookup is one indexed query
@@ -201,16 +202,15 @@ def _names_for(instance: Any, using: str = DEFAULT_DB_ALIAS) -> list[str]:
 
 
 class _Pending:
-    """What one transaction changed: the generations to move and the rows' municipalities to
-    remember, both once it commits."""
+    """What one transaction changed: the generations to move once it commits, and the rows'
+    municipalities found meanwhile (each also remembered for good by a commit callback of its
+    own, which a rolled-back savepoint drops with it)."""
 
     def __init__(self) -> None:
         self.names: set[str] = set()
         self.belongs: dict[tuple[str, int], int] = {}
 
     def flush(self) -> None:
-        for (label, pk), municipality in self.belongs.items():
-            _remember(label, pk, municipality, using=None)
         _flush(self.names)
         self.belongs.clear()
 
