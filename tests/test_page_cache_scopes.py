@@ -8,6 +8,7 @@ These tests commit (``transaction=True``): generations move after the commit.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -20,16 +21,16 @@ from daftar.applications import casecache
 from daftar.applications.tests.factories import ApplicationFactory
 from daftar.catalogue.models import Service, Tariff
 from daftar.demo.services import demo_load
-from daftar.ledger.tests.factories import CostEntryFactory
+from daftar.ledger.tests.factories import CostEntryFactory, tx
 from daftar.municipalities.models import Municipality
 from daftar.municipalities.tests.factories import DistrictFactory, MunicipalityFactory
-from daftar.offices.models import Office
-from daftar.offices.tests.factories import OfficeFactory
+from daftar.offices.models import HoursDirective, Office
+from daftar.offices.tests.factories import HoursDirectiveFactory, OfficeFactory
 from daftar.runtime import pagecache
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REVIEWER, APPLICANT, MANAGER = "09120000002", "09120000001", "09120000008"
+REVIEWER, APPLICANT, CLERK = "09120000002", "09120000001", "09120000009"
 KEPT = 3  # queries of a kept signed-in page: the session and the person (and their roles)
 
 
@@ -95,14 +96,24 @@ def test_an_office_page_stays_kept_while_another_city_changes_and_moves_with_its
 
     service = Service.objects.order_by("pk").first()
     Tariff.objects.create(municipality=karaj, service=service, amount=90_000, effective_from="2020-01-01")
-    other = Office.objects.exclude(pk=office.pk).order_by("pk").first()
+    other = OfficeFactory.create(district=karaj.districts.first())
     other.name = "دفتر دیگر"
-    other.save(update_fields=["name"])  # another office, whose page is its own
+    other.save(update_fields=["name"])  # an office of another city
     _, queries = get(Client(), url)
     assert queries == 0
 
     tariff = Tariff.objects.filter(municipality=tehran).order_by("-effective_from", "pk").first()
     tariff.save()  # Tehran's tariffs: on this office's page
+    _, queries = get(Client(), url)
+    assert queries > 0
+
+    get(Client(), url)
+    # the city's hours directive (a row of the offices app, not of this office) says when it opens
+    directive = HoursDirective.objects.filter(municipality=tehran).first() or HoursDirectiveFactory.build(
+        municipality=tehran
+    )
+    directive.thursday_end = dt.time(11)
+    directive.save()
     _, queries = get(Client(), url)
     assert queries > 0
 
@@ -134,7 +145,7 @@ def test_a_row_of_an_office_moves_its_citys_pages(cities):
 
 
 def test_the_municipal_revenue_report_stays_kept_while_another_city_takes_money(cities):
-    _, karaj = cities
+    tehran, karaj = cities
     admin = signed_in("09120000007")
     get(admin, "/reports/revenue/")
     _, queries = get(admin, "/reports/revenue/")
@@ -142,6 +153,10 @@ def test_the_municipal_revenue_report_stays_kept_while_another_city_takes_money(
     CostEntryFactory.create(office=OfficeFactory.create(district=karaj.districts.first()))
     _, queries = get(admin, "/reports/revenue/")
     assert queries <= KEPT
+
+    tx(Office.objects.filter(municipality=tehran).order_by("pk").first(), "property_inquiry", dt.date.today())
+    _, queries = get(admin, "/reports/revenue/")
+    assert queries > KEPT  # money taken in its own city: built again
 
 
 def test_a_dashboard_moves_with_the_persons_own_case_not_with_another_citys(cities):
@@ -161,6 +176,29 @@ def test_a_dashboard_moves_with_the_persons_own_case_not_with_another_citys(citi
     own.save()  # the person's own case: the page is built again from the rows
     _, queries = get(client, "/dashboard/")
     assert queries == built
+
+
+def test_an_office_workers_dashboard_moves_with_their_office(cities):
+    office = Office.objects.get(staff__user__mobile=CLERK, staff__active=True)  # holds no licence
+    client = signed_in(CLERK)
+    get(client, "/dashboard/")
+    _, kept = get(client, "/dashboard/")
+    office.name = "دفتر نام‌نو"
+    office.save(update_fields=["name"])
+    page, queries = get(client, "/dashboard/")
+    assert queries > kept and "دفتر نام‌نو" in page.content.decode()
+
+
+def test_what_a_rolled_back_savepoint_found_is_not_remembered(cities):
+    tehran, _ = cities
+    pagecache.forget_belongings()
+    with transaction.atomic():
+        kept = case_in(tehran)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            gone = case_in(tehran)
+            raise RuntimeError
+    assert pagecache._BELONGS.get(("applications.Application", kept.pk)) == tehran.pk
+    assert ("applications.Application", gone.pk) not in pagecache._BELONGS
 
 
 def test_what_a_rolled_back_transaction_found_is_not_remembered(cities):

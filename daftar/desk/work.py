@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from daftar.accounts.constants import Role
+from daftar.accounts.constants import STAFF_ROLES
 from daftar.accounts.events import WorkItem, WorkPanel, WorkScopes, WorkWanted
 from daftar.accounts.policy import holds_anywhere, municipalities_where
 from daftar.applications.presenters import appointments_for, missing_documents, next_step, requirements_for
@@ -231,22 +231,20 @@ STAFF_PANEL_APPS = (
 @handles(WorkScopes)
 def work_scopes(event: WorkScopes) -> list[str]:
     """What the panels above show of each app, for the dashboard's page cache (decision 0055):
-    the municipalities of the user's roles (everything for a platform admin), their own open
-    cases with their documents, exams, call and rules, the supervision of the licences they hold
-    and the bookings of the offices they work at. Three small queries, however large the country."""
+    the municipalities of the user's staff roles (everything for a platform admin), their own
+    open cases with their documents and their municipality's exams, calls and rules, the
+    licences they hold with their offices and supervision, and the offices they work at with
+    their bookings. Three small queries, however large the country. A provider added to
+    ``PROVIDERS`` names here what it shows."""
     user: Any = event.user
-    ids = municipalities_where(user, Role.values)
+    ids = municipalities_where(user, STAFF_ROLES)
     names = list(STAFF_PANEL_APPS) if ids is None else [f"{app}:m{m}" for app in STAFF_PANEL_APPS for m in sorted(ids)]
     names.append(f"applications:u{user.pk}")
     for case, municipality in my_cases(user).exclude(status__in=FINAL).values_list("pk", "municipality_id"):
-        names += [
-            f"documents:case{case}",
-            f"assessments:case{case}",
-            f"calls:m{municipality}",
-            f"rules:m{municipality}",
-        ]
+        names.append(f"documents:case{case}")
+        names += [f"assessments:m{municipality}", f"calls:m{municipality}", f"rules:m{municipality}"]
     held = Licence.objects.filter(holder=user, status__in=SUPERVISABLE).values_list("pk", flat=True)
-    names += [f"supervision:l{pk}" for pk in held]
+    names += [name for pk in held for name in (f"supervision:l{pk}", f"offices:l{pk}")]
     offices = offices_policy.memberships(user).values_list("office_id", flat=True)
-    names += [f"appointments:o{pk}" for pk in offices]
+    names += [name for pk in offices for name in (f"appointments:o{pk}", f"offices:o{pk}")]
     return names

@@ -10,11 +10,11 @@ from daftar.runtime.pagecache import municipality_in_address, per_municipality
 # The hall's crowd is not a dependency (a ticket a minute would rebuild them): it is at most the
 # minute bucket old.
 # The finder lists offices of every municipality; one office's page only its own rows and its
-# municipality's (tariffs, hours directive, days off, its licence and sanctions): a change in
-# another city leaves it kept.
+# municipality's (the offices app's hours directive, extended days and published standings,
+# tariffs, days off, its licence and sanctions): a change in another city leaves it kept.
 PUBLIC_OFFICE_PAGE = ("offices", "catalogue", "licences", "supervision", "municipalities")
 IN_OFFICE_MUNICIPALITY = per_municipality(
-    municipality_in_address("offices.Office"), "catalogue", "licences", "supervision", "municipalities"
+    municipality_in_address("offices.Office"), "offices", "catalogue", "licences", "supervision", "municipalities"
 )
 ONE_OFFICE_PAGE = ("offices:o{pk}", IN_OFFICE_MUNICIPALITY)
 # The office's own desk: the above, and the office's appointments, takings, hall, feedback and
