@@ -72,6 +72,7 @@ sys.path.insert(0, str(ROOT))
 DB_NAME = "daftar_bench_http"
 DEFAULT_DB = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 REDIS = "redis://127.0.0.1:6379/4"
+WORKER_IDLE_LIMIT = 300.0  # seconds the spike waits at most for the worker's earlier backlog
 PORT = 8011
 PY = str(ROOT / ".venv" / "bin" / "python")
 LUA = ROOT / "bench" / "lua"
@@ -957,6 +958,25 @@ class Bench:
         subprocess.run(client, check=True)  # noqa: S603
         return json.loads(dst.read_text())  # type: ignore[no-any-return]
 
+    def worker_idle(self, limit: float = WORKER_IDLE_LIMIT) -> dict[str, Any]:
+        """Wait (at most ``limit`` seconds) until the worker has nothing queued nor running: the
+        inquiries and messages of the parts before, which would otherwise take cores from the
+        applicants measured next. A call opens on a working day, not in the middle of another
+        crowd's backlog; the wait and what was left are recorded."""
+        import redis  # a bench dependency, imported where used (as in ``run``)
+
+        client = redis.Redis.from_url(REDIS)
+
+        def backlog() -> int:
+            return int(client.llen("celery")) + int(client.hlen("unacked"))
+
+        began, first = time.monotonic(), backlog()
+        left = first
+        while left and time.monotonic() - began < limit:
+            time.sleep(1.0)
+            left = backlog()
+        return {"queued_at_start": first, "waited_s": round(time.monotonic() - began, 1), "left": left}
+
     def capacity(self) -> dict[str, Any]:
         """Issue 23: the admission budgets sized from measured capacity. With the gate off,
         ``--probe`` applicants log in and submit all at once; every core is busy until the last
@@ -1400,16 +1420,20 @@ class Bench:
                 res["rss"] = self.rss()
             if "spike" in want:
                 if not a.spike_rates:  # sized from what this machine was measured to process
+                    stage("waiting for the worker's backlog of the parts before")
+                    idle = self.worker_idle()
                     stage(f"capacity for the spike: {a.probe} applicants at once, the gate off")
-                    res["spike_capacity"] = self.capacity()
+                    res["spike_capacity"] = {**self.capacity(), "worker_before": idle}
                     budgets = res["spike_capacity"]["budgets"]
                     self.gate_on.update({f"DAFTAR_ADMISSION_{g.upper()}_RPS": str(v) for g, v in budgets.items()})
                 gate = ", ".join(f"{k}={v}" for k, v in self.gate_on.items())
                 stage(f"restarting the stack with the admission gate on ({gate})")
                 self.stack.stop()
                 self.stack.start(workers=a.workers, threads=a.threads, setup=False, **self.gate_on)
+                stage("waiting for the worker's backlog of the probe")
+                idle = self.worker_idle()
                 stage(f"login + submit spike: {a.spike} applicants within {a.spike_window:g} s")
-                res["spike"] = self.spike()
+                res["spike"] = {**self.spike(), "worker_before": idle}
                 res["spike"]["admission_env"] = self.gate_on
         finally:
             self.stack.stop()
