@@ -9,14 +9,16 @@ These tests commit (``transaction=True``): generations move after the commit.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from daftar.accounts.models import User
+from daftar.accounts.models import RoleAssignment, User
 from daftar.applications import casecache
 from daftar.applications.tests.factories import ApplicationFactory
 from daftar.catalogue.models import Service, Tariff
@@ -210,3 +212,42 @@ def test_what_a_rolled_back_transaction_found_is_not_remembered(cities):
         raise RuntimeError
     assert ("applications.Application", case.pk) not in pagecache._BELONGS
     assert pagecache.municipality_of("applications.Application", case.pk) is None
+
+
+# --- a busy staff list may be shown a few seconds old (``staff_list``) -------------------------
+
+
+def test_a_busy_queue_is_shown_seconds_old_while_it_is_built_again(cities, settings):
+    tehran, _ = cities
+    settings.PAGE_CACHE_STAFF_STALE = 5
+    reviewer = signed_in(REVIEWER)
+    get(reviewer, "/staff/queue/")
+    with mock.patch.object(pagecache, "REBUILD_EVERY", 1000):  # as if another request were building it
+        case_in(tehran, tracking_code="TEH000000781")
+        page, queries = get(reviewer, "/staff/queue/")
+        assert queries <= KEPT and "TEH000000781" not in page.content.decode()
+    # the next request after REBUILD_EVERY builds it; nobody is shown it older than the setting
+    with mock.patch.object(pagecache, "REBUILD_EVERY", 0):
+        page, queries = get(reviewer, "/staff/queue/")
+        assert queries > KEPT and "TEH000000781" in page.content.decode()
+
+
+def test_a_queue_older_than_the_setting_is_never_shown(cities, settings):
+    tehran, _ = cities
+    settings.PAGE_CACHE_STAFF_STALE = 0.05
+    reviewer = signed_in(REVIEWER)
+    get(reviewer, "/staff/queue/")
+    case_in(tehran, tracking_code="TEH000000782")
+    time.sleep(0.1)
+    with mock.patch.object(pagecache, "REBUILD_EVERY", 1000):
+        page, _ = get(reviewer, "/staff/queue/")
+    assert "TEH000000782" in page.content.decode()
+
+
+def test_a_withdrawn_role_is_never_answered_from_an_older_page(cities, settings):
+    settings.PAGE_CACHE_STAFF_STALE = 5
+    reviewer = signed_in(REVIEWER)
+    get(reviewer, "/staff/queue/")
+    with mock.patch.object(pagecache, "REBUILD_EVERY", 1000):
+        RoleAssignment.objects.filter(user__mobile=REVIEWER).delete()
+        assert reviewer.get("/staff/queue/").status_code == 404

@@ -12,6 +12,7 @@ OUTAGE_HEARTBEAT_GAP_MINUTES = 0
 OUTBOX_LINGER_SECONDS = 0.0
 VERIFICATION_LOG_SPOOL = False  # tests that spool turn it on
 SPOOL_FLUSH_THREAD = False  # the spool's tests flush when they choose
+PAGE_CACHE_STAFF_STALE = 0.0  # a test sees every change at once; the stale tests set it
 CELERY_BROKER_URL = "memory://"
 # A ``replica`` alias that is the test database itself (a mirror), so the read-replica tests can
 # see which alias a query went to (daftar/runtime/tests/test_dbrouter.py); reads are routed to it

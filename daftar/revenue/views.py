@@ -216,6 +216,7 @@ def _municipality_report(request: HttpRequest) -> tuple[Any, MunicipalityReportF
     per_municipality(lambda request, _: report_ids(request.user), "ledger", "offices", "catalogue", "municipalities"),
     ttl=60,
     params=None,
+    staff_list=True,
 )
 def municipality_revenue_page(request: HttpRequest) -> HttpResponse:
     try:

@@ -75,6 +75,7 @@ REBUILD_LOCK = 30  # seconds: a build that takes longer (or whose process died) 
 BUILD_WAIT = 5.0  # seconds a request waits for another's build of a page not kept yet
 BUILD_POLL = 0.025  # seconds between two looks
 UNKEPT_SECONDS = 5  # a page whose build was not kept is built by each request that long, unwaited
+REBUILD_EVERY = 1.0  # seconds: a ``stale_for`` page is built again at most this often
 MAX_PARAM = 64  # characters: an anonymous query value longer than this is not kept
 _ENTRY_FORMAT = 2  # (headers, body, placeholder, built at): in the key, so a change never misreads
 _RENDERING = "_daftar_page_rendering"  # request attribute: the CSRF placeholder of a page being built
@@ -431,6 +432,7 @@ def cached_page(
     ttl: int = 60,
     params: tuple[str, ...] | None = (),
     only_if: Callable[[HttpRequest], bool] | None = None,
+    staff_list: bool = False,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Keep the view's 200 answers to GET while the generations ``depends`` stay the same.
 
@@ -445,6 +447,13 @@ def cached_page(
     built and not kept, so random parameters cannot fill the cache; ``None`` (pages that need a
     sign-in) keeps any. ``only_if``: the requests that may be answered from the cache (not those
     a throttle must count).
+
+    ``staff_list``: a staff list whose rows change all day (a municipality's queue). A page built
+    before a change may still be shown, ``PAGE_CACHE_STAFF_STALE`` seconds at most: while one
+    request builds the new page, the others get the newest one kept if it is that young, and a new
+    build starts at most once every ``REBUILD_EVERY`` seconds. A change of the reader's own roles,
+    offices or licences is never shown late. Never for a person's own case, a licence's status or
+    a slot (decision 0055).
     """
     for name in depends:
         if callable(name):
@@ -476,18 +485,25 @@ def cached_page(
                 return view(request, *args, **kwargs)
             now = time.time()
             try:
-                names = [*_depends(depends, request, kwargs), *names]
-                versions = generations(with_wildcards(names))
+                own = names
+                names = with_wildcards([*_depends(depends, request, kwargs), *own])
+                versions = generations(names)
                 digest = hashlib.blake2b(
                     repr((view_name, address, who, versions, _release())).encode(), digest_size=16
                 ).hexdigest()
                 key, lock, unkept = f"page:e:{digest}", f"page:e:{digest}:l", f"page:e:{digest}:n"
-                found = cache.get_many([key, unkept])
+                # the person's own generations (roles, offices, licences) are never shown stale
+                mine = tuple(v for n, v in zip(names, versions, strict=True) if n in own)
+                stale_for = settings.PAGE_CACHE_STAFF_STALE if staff_list else 0
+                newest = _newest_key(view_name, address, who, mine) if stale_for else None
+                found = cache.get_many([key, unkept] + ([newest] if newest else []))
                 if unkept in found:  # its last build was not kept (an error, a cookie …): no waiting
                     return view(request, *args, **kwargs)
                 entry = found.get(key)
                 building = False
-                if entry is None or now - entry[3] >= ttl:
+                if entry is None and newest and newest in found:
+                    entry, building, token = _newest_or_build(found[newest], lock, now, stale_for)
+                if not building and (entry is None or now - entry[3] >= ttl):
                     # One request builds (the first to take the key's lock). The others are answered
                     # with the entry past its ttl while there is one (the same generations, so the same
                     # rows; only its clock, "open now" or "overdue", is older), or wait for the new
@@ -505,7 +521,7 @@ def cached_page(
                 logger.warning("page cache: unavailable", exc_info=True)
                 return view(request, *args, **kwargs)
             try:
-                return _build(request, view, args, kwargs, key, unkept, ttl, now)
+                return _build(request, view, args, kwargs, key, unkept, ttl, now, newest)
             finally:
                 if building:
                     with contextlib.suppress(Exception):
@@ -528,6 +544,26 @@ def _depends(depends: tuple[str | Depends, ...], request: HttpRequest, kwargs: d
     return names
 
 
+def _newest_key(view_name: str, address: str, who: str, mine: tuple[Any, ...]) -> str:
+    """Where a ``stale_for`` page's newest kept entry is named: its address and reader, whatever
+    the generations of its rows, but for the reader's own (a withdrawn role is never shown)."""
+    digest = hashlib.blake2b(repr((view_name, address, who, mine, _release())).encode(), digest_size=16).hexdigest()
+    return f"page:n:{digest}"
+
+
+def _newest_or_build(newest: Any, lock: str, now: float, stale_for: float) -> tuple[Any, bool, str]:
+    """For a ``stale_for`` page whose generations moved: ``(entry, building, token)``. The newest
+    entry kept, if it is young enough, unless this request is the one to build the new page
+    (the first to take its lock, once ``REBUILD_EVERY`` has passed since the newest was built)."""
+    old_key, built_at = newest
+    token = secrets.token_hex(8)
+    if now - built_at >= stale_for:
+        return None, False, token  # too old to be shown: the usual build, or wait for it
+    if now - built_at >= REBUILD_EVERY and cache.add(lock, token, timeout=REBUILD_LOCK):
+        return None, True, token
+    return cache.get(old_key), False, token
+
+
 def _build(
     request: HttpRequest,
     view: Callable[..., HttpResponse],
@@ -537,6 +573,7 @@ def _build(
     unkept: str,
     ttl: int,
     now: float,
+    newest: str | None = None,
 ) -> HttpResponse:
     """The view's answer, kept under ``key`` when it may be. Its reads go to the primary: a
     replica may lag behind the generations read first, and a kept page is built once a change,
@@ -558,6 +595,8 @@ def _build(
     entry = (headers, response.content, placeholder, now)
     try:
         cache.set(key, entry, timeout=2 * ttl)  # fresh for ttl, then served while rebuilt
+        if newest:
+            cache.set(newest, (key, now), timeout=2 * ttl)
     except Exception:
         logger.warning("page cache: could not keep %s", request.path, exc_info=True)
     return _answer(request, entry)

@@ -66,6 +66,7 @@ def _queue_url(params: dict[str, str], page: Any = None) -> str:
     per_municipality(lambda request, _: policy.staff_municipalities(request.user), "applications", "municipalities"),
     ttl=60,
     params=None,
+    staff_list=True,
 )
 def queue_page(request: HttpRequest) -> HttpResponse:
     _staff_or_404(request)

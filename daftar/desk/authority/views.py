@@ -169,6 +169,7 @@ def _filtered(request: HttpRequest, form: RegisterFilterForm) -> Any:
     ),
     ttl=60,
     params=None,
+    staff_list=True,
 )  # fmt: skip
 def register(request: HttpRequest) -> HttpResponse:
     _register_reader(request)

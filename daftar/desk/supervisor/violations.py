@@ -139,6 +139,7 @@ def _reader_municipalities(request: HttpRequest) -> set[int] | None:
     ),
     ttl=60,
     params=None,
+    staff_list=True,
 )  # fmt: skip
 def inbox(request: HttpRequest) -> HttpResponse:
     _reader(request)
