@@ -25,7 +25,7 @@ from daftar.kernel.errors import ApplicationError, ThrottledError
 from daftar.kernel.events import emit
 from daftar.kernel.jalali import to_jalali
 from daftar.runtime import ratelimit
-from daftar.runtime.pagecache import cached_page
+from daftar.runtime.pagecache import cached_page, kept_while
 
 from . import login_limits
 from . import messages as msg
@@ -259,7 +259,13 @@ DASHBOARD_DEPENDS = (
 
 
 def _dashboard_scopes(request: HttpRequest, kwargs: dict[str, Any]) -> list[str]:
-    return [name for answer in emit(WorkScopes(request.user)) for name in answer]
+    """What the panels show, kept while the person's roles, cases, licences and offices stay
+    the same (each of those rows moves one of these generations)."""
+    pk = request.user.pk
+    mine = [f"accounts:u{pk}", f"applications:u{pk}", f"licences:u{pk}", f"offices:u{pk}"]
+    return kept_while(
+        mine, f"dashboard:{pk}", lambda: [name for answer in emit(WorkScopes(request.user)) for name in answer]
+    )
 
 
 _dashboard_scopes.apps = DASHBOARD_DEPENDS  # type: ignore[attr-defined]

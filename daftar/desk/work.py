@@ -24,6 +24,7 @@ from daftar.kernel.events import handles
 from daftar.kernel.normalize import persian_number
 from daftar.licences.models import Licence
 from daftar.offices import policy as offices_policy
+from daftar.offices.models import OfficeStaff
 from daftar.supervision import policy as supervision_policy
 from daftar.supervision.models import NoticeStatus, OfficeReport
 from daftar.supervision.presenters import period_title
@@ -234,8 +235,9 @@ def work_scopes(event: WorkScopes) -> list[str]:
     the municipalities of the user's staff roles (everything for a platform admin), their own
     open cases with their documents and their municipality's exams, calls and rules, the
     licences they hold with their offices and supervision, and the offices they work at with
-    their bookings. Three small queries, however large the country. A provider added to
-    ``PROVIDERS`` names here what it shows."""
+    their bookings. Four small queries, however large the country, kept by the dashboard while
+    the person's own rows stay the same (``accounts.views``). A provider added to ``PROVIDERS``
+    names here what it shows."""
     user: Any = event.user
     ids = municipalities_where(user, STAFF_ROLES)
     names = list(STAFF_PANEL_APPS) if ids is None else [f"{app}:m{m}" for app in STAFF_PANEL_APPS for m in sorted(ids)]
@@ -245,6 +247,8 @@ def work_scopes(event: WorkScopes) -> list[str]:
         names += [f"assessments:m{municipality}", f"calls:m{municipality}", f"rules:m{municipality}"]
     held = Licence.objects.filter(holder=user, status__in=SUPERVISABLE).values_list("pk", flat=True)
     names += [name for pk in held for name in (f"supervision:l{pk}", f"offices:l{pk}")]
-    offices = offices_policy.memberships(user).values_list("office_id", flat=True)
+    # every office they are or were staff of: an office closed and opened again moves no row of
+    # theirs, and naming one too many costs nothing but a rebuild
+    offices = OfficeStaff.objects.filter(user=user).values_list("office_id", flat=True)
     names += [name for pk in offices for name in (f"appointments:o{pk}", f"offices:o{pk}")]
     return names
