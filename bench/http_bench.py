@@ -1398,8 +1398,10 @@ class Bench:
                 if "saturation" not in res:
                     res["saturation"] = self.saturation()
                 conns = res["saturation"]["load_conns"]
+                stage("waiting for the worker's backlog of the parts before")
+                idle = self.worker_idle()
                 stage(f"pages at {conns} connections (issue 23)")
-                res["pages"] = self.pages(conns)
+                res["pages"] = {**self.pages(conns), "worker_before": idle}
             if "page_weight" in want:
                 stage("page weight")
                 res["page_weight"] = {
