@@ -359,7 +359,7 @@ def kept_while(names: list[str], key: str, compute: Callable[[], list[str]], tim
     """``compute()`` (a page's dependencies that take queries to find), kept under ``key`` while
     the generations ``names`` stay the same: one cache round trip instead of the queries."""
     versions = generations(names)
-    digest = hashlib.blake2b(repr((key, versions)).encode(), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(repr((key, versions, _release())).encode(), digest_size=16).hexdigest()
     found = cache.get(f"page:d:{digest}")
     if found is None:
         found = compute()
@@ -514,7 +514,9 @@ def cached_page(
                 entry = found.get(key)
                 building = False
                 if entry is None and newest and newest in found:
-                    entry, building, token = _newest_or_build(found[newest], lock, now, stale_for)
+                    entry, building, token = _newest_or_build(found[newest], f"{newest}:l", now, stale_for)
+                    if building:
+                        lock = f"{newest}:l"  # one build of this person's page at a time
                 if not building and (entry is None or now - entry[3] >= ttl):
                     # One request builds (the first to take the key's lock). The others are answered
                     # with the entry past its ttl while there is one (the same generations, so the same
@@ -565,15 +567,19 @@ def _newest_key(view_name: str, address: str, who: str, mine: tuple[Any, ...]) -
 
 def _newest_or_build(newest: Any, lock: str, now: float, stale_for: float) -> tuple[Any, bool, str]:
     """For a ``stale_for`` page whose generations moved: ``(entry, building, token)``. The newest
-    entry kept, if it is young enough, unless this request is the one to build the new page
-    (the first to take its lock, once ``REBUILD_EVERY`` has passed since the newest was built)."""
+    entry kept, if it is young enough, unless this request is the one to build the new page: the
+    first to take the page's own lock (``lock``: one build at a time, whatever the generations
+    moved meanwhile) once ``REBUILD_EVERY`` has passed since the newest was built."""
     old_key, built_at = newest
     token = secrets.token_hex(8)
     if now - built_at >= stale_for:
         return None, False, token  # too old to be shown: the usual build, or wait for it
     if now - built_at >= REBUILD_EVERY and cache.add(lock, token, timeout=REBUILD_LOCK):
         return None, True, token
-    return cache.get(old_key), False, token
+    entry = cache.get(old_key)
+    if entry is not None and now - entry[3] >= stale_for:
+        return None, False, token  # the pointer outran its entry (two builds of one key)
+    return entry, False, token
 
 
 def _build(
@@ -607,7 +613,8 @@ def _build(
     entry = (headers, response.content, placeholder, now)
     try:
         cache.set(key, entry, timeout=2 * ttl)  # fresh for ttl, then served while rebuilt
-        if newest:
+        pointer = cache.get(newest) if newest else None
+        if newest and (pointer is None or pointer[1] <= now):  # an older build never hides a newer one
             cache.set(newest, (key, now), timeout=2 * ttl)
     except Exception:
         logger.warning("page cache: could not keep %s", request.path, exc_info=True)
