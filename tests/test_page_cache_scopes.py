@@ -251,3 +251,20 @@ def test_a_withdrawn_role_is_never_answered_from_an_older_page(cities, settings)
     with mock.patch.object(pagecache, "REBUILD_EVERY", 1000):
         RoleAssignment.objects.filter(user__mobile=REVIEWER).delete()
         assert reviewer.get("/staff/queue/").status_code == 404
+
+
+def test_a_role_granted_widens_what_a_dashboard_moves_with(cities):
+    _, karaj = cities
+    client = signed_in(APPLICANT)
+    get(client, "/dashboard/")
+    _, kept = get(client, "/dashboard/")
+    case_in(karaj)
+    _, queries = get(client, "/dashboard/")
+    assert queries == kept  # Karaj's cases are nothing to this applicant
+
+    RoleAssignment.objects.create(user=User.objects.get(mobile=APPLICANT), municipality=karaj, role="reviewer")
+    get(client, "/dashboard/")
+    _, kept = get(client, "/dashboard/")
+    case_in(karaj)  # now in the queue this reviewer's panel counts
+    _, queries = get(client, "/dashboard/")
+    assert queries > kept

@@ -265,8 +265,8 @@ SESSION_COOKIE_AGE = env.int("DAFTAR_SESSION_AGE", default=8 * 3600)
 # to their rows; off, every page is built by its view.
 PAGE_CACHE = env.bool("DAFTAR_PAGE_CACHE", default=True)
 # Decision 0055: how old (seconds) a busy staff list (a municipality's queue, register, violations,
-# revenue report) may be shown while its new build is made; 0 always waits for the new one. An
-# example value, not a rule of any regulation.
+# revenue report) may be shown after its rows changed, while one request builds the new one; 0
+# always waits for the new one. An example value, not a rule of any regulation.
 PAGE_CACHE_STAFF_STALE = env.float("DAFTAR_PAGE_CACHE_STAFF_STALE", default=5.0)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
