@@ -342,3 +342,68 @@ def test_an_address_past_its_challenge_threshold_does_not_spend_the_login_budget
         assert api.post("/api/v1/auth/otp/request", {}, format="json").status_code == 400  # the view's, not a 429
     settings.OTP_CHALLENGE_AFTER = 100  # the same address, no longer busy: counted again
     assert api.post("/api/v1/auth/otp/request", {}, format="json").status_code == 400  # the budget was untouched
+
+
+# --- a place kept (tickets) ------------------------------------------------------------------
+
+K1, K2 = "a" * 40, "b" * 40  # captcha keys: one person's attempt each
+
+
+@pytest.mark.django_db
+@override_settings(ADMISSION_RATES={"login": 1}, ADMISSION_MAX_RETRY_AFTER=120)
+def test_one_told_to_come_back_gets_in_at_its_time_ahead_of_that_seconds_newcomers(api, monkeypatch):
+    def post(key: str | None = None) -> Any:
+        return api.post("/api/v1/auth/otp/request", {"captcha_key": key} if key else {}, format="json")
+
+    assert post().status_code == 400  # the second's one place: the view refuses the empty body
+    shed = post(K1)
+    assert shed.status_code == 429 and shed["Retry-After"] == "1"
+    monkeypatch.setattr(admission, "_now", lambda: NOW + 1)
+    assert post().status_code == 400  # a newcomer takes the new second's place first ...
+    assert post(K1).status_code == 400  # ... and the one told to come back still gets in
+    assert post().status_code == 429  # the next newcomer waits behind both
+
+
+@pytest.mark.django_db
+@override_settings(ADMISSION_RATES={"login": 1}, ADMISSION_MAX_RETRY_AFTER=120)
+def test_coming_back_early_keeps_the_place_and_takes_no_second_one(api, monkeypatch):
+    def post(key: str | None = None) -> Any:
+        return api.post("/api/v1/auth/otp/request", {"captcha_key": key} if key else {}, format="json")
+
+    post()
+    assert post(K1)["Retry-After"] == "1"
+    assert post(K2)["Retry-After"] == "2"
+    monkeypatch.setattr(admission, "_now", lambda: NOW + 0.4)  # K2 is back too soon
+    again = post(K2)
+    assert again.status_code == 429 and again["Retry-After"] == "2"  # the rest of its own wait
+    assert post()["Retry-After"] == "3"  # a newcomer: behind K1 and K2, not behind a fourth place
+    monkeypatch.setattr(admission, "_now", lambda: NOW + 2)
+    assert post(K2).status_code == 400
+
+
+@pytest.mark.django_db
+@override_settings(ADMISSION_RATES={"login": 1}, ADMISSION_MAX_RETRY_AFTER=120)
+def test_people_behind_one_address_keep_places_of_their_own(api, monkeypatch):
+    def post(key: str) -> Any:
+        return api.post("/api/v1/auth/otp/request", {"captcha_key": key}, format="json")
+
+    post("c" * 40)
+    assert post(K1)["Retry-After"] == "1"
+    assert post(K2)["Retry-After"] == "2"  # the same address, another person: a place of their own
+    monkeypatch.setattr(admission, "_now", lambda: NOW + 1)
+    assert post(K1).status_code == 400
+
+
+@pytest.mark.django_db
+@override_settings(ADMISSION_RATES={"login": 1}, ADMISSION_MAX_RETRY_AFTER=120)
+def test_while_a_line_waits_a_newcomer_joins_its_end_even_with_room_in_the_second(api, monkeypatch):
+    def post(key: str | None = None) -> Any:
+        return api.post("/api/v1/auth/otp/request", {"captcha_key": key} if key else {}, format="json")
+
+    post()
+    assert post(K1)["Retry-After"] == "1"  # due at NOW + 1
+    assert post(K2)["Retry-After"] == "2"  # due at NOW + 2
+    monkeypatch.setattr(admission, "_now", lambda: NOW + 1)  # a new second, nobody counted in it yet
+    late = post("d" * 40)
+    assert late.status_code == 429 and late["Retry-After"] == "2"  # behind K2, not ahead of it
+    assert post(K1).status_code == 400  # K1's moment
