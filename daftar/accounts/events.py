@@ -66,6 +66,25 @@ class WorkWanted:
     user: object
 
 
+# The apps whose rows the staff panels show, in the municipalities of the person's roles (the
+# dashboard's page cache, ``WorkScopes``).
+STAFF_PANEL_APPS = (
+    "applications",
+    "appointments",
+    "complaints",
+    "offices",
+    "licences",
+    "supervision",
+    "calls",
+    "hall",
+    "feedback",
+    "inspections",
+    "assessments",
+    "municipalities",
+    "rules",
+)
+
+
 @dataclass(frozen=True)
 class WorkScopes:
     """The dashboard's page cache asks which generations (``runtime.pagecache``) ``user``'s

@@ -31,7 +31,7 @@ from . import login_limits
 from . import messages as msg
 from .captcha import captcha_new, captcha_png, captcha_wav, well_formed
 from .constants import STAFF_ROLES, Role
-from .events import WorkScopes, WorkWanted
+from .events import STAFF_PANEL_APPS, WorkScopes, WorkWanted
 from .forms import CodeForm, LoginStartForm, MobileChangeForm, ProfileForm
 from .models import User
 from .scoping import scope_queryset
@@ -240,22 +240,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 # offices, licences and their sanctions, calls, hall and feedback; the person's own roles are in
 # the key (``accounts:u<pk>``). Which rows of those apps (the municipalities of their roles, their
 # own cases, licences and offices) the panels' apps answer (``WorkScopes``, decision 0055).
-DASHBOARD_DEPENDS = (
-    "applications",
-    "appointments",
-    "complaints",
-    "offices",
-    "licences",
-    "supervision",
-    "calls",
-    "hall",
-    "feedback",
-    "inspections",
-    "assessments",
-    "municipalities",
-    "rules",
-    "documents",
-)
+DASHBOARD_DEPENDS = (*STAFF_PANEL_APPS, "documents")
 
 
 def _dashboard_scopes(request: HttpRequest, kwargs: dict[str, Any]) -> list[str]:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from daftar.accounts.constants import STAFF_ROLES
-from daftar.accounts.events import WorkItem, WorkPanel, WorkScopes, WorkWanted
+from daftar.accounts.events import STAFF_PANEL_APPS, WorkItem, WorkPanel, WorkScopes, WorkWanted
 from daftar.accounts.policy import holds_anywhere, municipalities_where
 from daftar.applications.presenters import appointments_for, missing_documents, next_step, requirements_for
 from daftar.applications.selectors import is_overdue, is_staff_for, my_cases, queue, queue_count
@@ -209,24 +209,6 @@ def work_panels(event: WorkWanted) -> list[WorkPanel]:
     for provider in PROVIDERS:
         panels.extend(provider(event.user))
     return sorted(panels, key=lambda p: p.order)
-
-
-# The apps whose rows the staff panels show, in the municipalities of the user's roles.
-STAFF_PANEL_APPS = (
-    "applications",
-    "appointments",
-    "complaints",
-    "offices",
-    "licences",
-    "supervision",
-    "calls",
-    "hall",
-    "feedback",
-    "inspections",
-    "assessments",
-    "municipalities",
-    "rules",
-)
 
 
 @handles(WorkScopes)
