@@ -281,6 +281,8 @@ def place_holder(request: HttpRequest, client: str) -> str | None:
 
 def _captcha_key(request: HttpRequest) -> str | None:
     try:
+        if int(request.META.get("CONTENT_LENGTH") or 0) > 4096:
+            return None  # not a code request's body: never read here
         if request.content_type == "application/json":
             body = request.body
             value = json.loads(body).get("captcha_key") if len(body) <= 4096 else None
