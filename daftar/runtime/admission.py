@@ -27,10 +27,8 @@ never turns a working request into a 500.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
-import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -38,7 +36,6 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.http.request import RawPostDataException
 from django.template.loader import render_to_string
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -64,7 +61,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 DEFAULT_MAX_RETRY_AFTER = 120
 WINDOW_TTL = 5  # seconds a one-second window's counter is kept (only cleans up)
 LINE_TTL_MARGIN = 10  # the line of those told to come back outlives its longest promise by this
-TICKET_EARLY = 0.5  # seconds before its moment a client holding a ticket is let in (clock skew)
 
 OVERLOADED = "سامانه در این لحظه درخواست‌های زیادی دارد؛ لطفاً {seconds} ثانیه دیگر دوباره تلاش کنید."
 OVERLOADED_TITLE = "سامانه شلوغ است"
@@ -96,34 +92,10 @@ def _rate(group: str) -> float:
     return rate if rate > 0 and math.isfinite(rate) else 0.0
 
 
-def admit(group: str, rate: float, *, now: float | None = None, client: str | None = None) -> int | None:
+def admit(group: str, rate: float, *, now: float | None = None) -> int | None:
     """Count one request of ``group`` in the current second; return the seconds to wait when
-    over ``rate``, else None. Raises whatever the cache raises.
-
-    A ``client`` (one who can keep a place: ``place_holder``) is served in order. Told to come
-    back, it holds a ticket for its moment: coming back then, it is let in whatever the second's
-    count (and counted); coming back early, it is told the rest of its own wait. While a line is
-    waiting, a newcomer joins its end even when this second's count has room: the line drains at
-    ``rate`` and nobody overtakes it. Without this a returning client met each second's newcomers
-    on equal terms, and under a crowd larger than the budget some lost again and again: 1–4 of
-    1,000 still shed after 8 tries, waits twice those of a line served in order (decision 0055
-    §8). A request with no place to keep (a code request without a captcha, refused by its view)
-    is counted in the second as before."""
+    over ``rate``, else None. Raises whatever the cache raises."""
     now = _now() if now is None else now
-    cap = int(getattr(settings, "ADMISSION_MAX_RETRY_AFTER", DEFAULT_MAX_RETRY_AFTER) or DEFAULT_MAX_RETRY_AFTER)
-    ticket_key = f"admission:{group}:ticket:{client}" if client else None
-    ticket = None
-    if ticket_key:
-        start_key, count_key = _line_keys(group)
-        found = cache.get_many([ticket_key, start_key, count_key])
-        ticket = found.get(ticket_key)
-        if ticket is not None and now < float(ticket) - TICKET_EARLY:
-            return retry_after_at(float(ticket) - now, cap)
-        start, promised = found.get(start_key), found.get(count_key)
-        if ticket is None and start is not None and promised is not None and float(start) + int(promised) / rate > now:
-            # a line is waiting: a newcomer who can keep a place joins its end, whatever this
-            # second's count (those coming back at their moment are the line's budget)
-            return _told_to_come_back(group, rate, cap, now, ticket_key)
     key = f"admission:{group}:{int(now)}"
     cache.add(key, 0, timeout=WINDOW_TTL)
     try:
@@ -131,32 +103,19 @@ def admit(group: str, rate: float, *, now: float | None = None, client: str | No
     except ValueError:  # the key expired (or was evicted) between add and incr
         cache.set(key, 1, timeout=WINDOW_TTL)
         count = 1
-    if ticket is not None:  # its turn: in, and off the line
-        cache.delete(ticket_key)
-        return None
     over = count - max(1, math.floor(rate))  # a budget under 1/s still admits one a second
     if over <= 0:
         return None
-    return _told_to_come_back(group, rate, cap, now, ticket_key)
+    cap = int(getattr(settings, "ADMISSION_MAX_RETRY_AFTER", DEFAULT_MAX_RETRY_AFTER) or DEFAULT_MAX_RETRY_AFTER)
+    return _place_in_line(group, rate, cap, now)
 
 
-def _told_to_come_back(group: str, rate: float, cap: int, now: float, ticket_key: str | None) -> int:
-    due = _place_in_line(group, rate, cap, now)
-    if ticket_key:
-        cache.set(ticket_key, due, timeout=max(1, math.ceil(due - now)) + LINE_TTL_MARGIN)
-    return retry_after_at(due - now, cap)
-
-
-def _line_keys(group: str) -> tuple[str, str]:
-    return f"admission:{group}:line:start", f"admission:{group}:line:count"
-
-
-def _place_in_line(group: str, rate: float, cap: int, now: float) -> float:
-    """When a shed request may come back: its place in the line of everyone already told
+def _place_in_line(group: str, rate: float, cap: int, now: float) -> int:
+    """Seconds a shed request is told to wait: its place in the line of everyone already told
     to come back (``rate`` of them a second), not only of this second's crowd, so those who
     return when told find the budget free instead of meeting the next wave. The line empties
     (and starts again from now) once its last promised slot has passed."""
-    start_key, count_key = _line_keys(group)
+    start_key, count_key = f"admission:{group}:line:start", f"admission:{group}:line:count"
     found = cache.get_many([start_key, count_key])
     start, promised = found.get(start_key), found.get(count_key)
     if start is None or promised is None or float(start) + int(promised) / rate <= now:
@@ -167,7 +126,7 @@ def _place_in_line(group: str, rate: float, cap: int, now: float) -> float:
     except ValueError:  # expired between the two calls
         cache.set(count_key, 1, timeout=cap + LINE_TTL_MARGIN)
         place = 1
-    return min(float(start) + place / rate, now + cap)  # the moment it may come back
+    return retry_after_at(float(start) + place / rate - now, cap)
 
 
 def retry_after_at(seconds: float, cap: int) -> int:
@@ -224,7 +183,7 @@ class AdmissionMiddleware:
             client = counted_client(request, group)
             if client is None:
                 return None  # refused by the view anyway, at no cost to anyone's budget
-            wait = fair_share(group, client, rate) or admit(group, rate, client=place_holder(request, client))
+            wait = fair_share(group, client, rate) or admit(group, rate)
         except Exception as exc:  # fail open: a cache outage must neither shed nor 500
             _warn_cache_down(group, exc)
             return None
@@ -264,33 +223,6 @@ def counted_client(request: HttpRequest, group: str) -> str | None:
         return f"a:{ratelimit.address_group(address)}"
     user = _signed_in(request)
     return None if user is None else f"u:{user.pk}"
-
-
-_TICKET_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-
-
-def place_holder(request: HttpRequest, client: str) -> str | None:
-    """Who keeps a place in the line (``admit``): the signed-in person; for a code request, the
-    captcha it carries, one person's attempt (an address may be many people behind one carrier's
-    NAT, who must not share one place). None: no place kept, as before tickets."""
-    if not client.startswith("a:"):
-        return client
-    key = _captcha_key(request)
-    return f"c:{key}" if key else None
-
-
-def _captcha_key(request: HttpRequest) -> str | None:
-    try:
-        if int(request.META.get("CONTENT_LENGTH") or 0) > 4096:
-            return None  # not a code request's body: never read here
-        if request.content_type == "application/json":
-            body = request.body
-            value = json.loads(body).get("captcha_key") if len(body) <= 4096 else None
-        else:
-            value = request.POST.get("captcha_key")
-    except (ValueError, AttributeError, RawPostDataException):
-        return None
-    return value if isinstance(value, str) and _TICKET_KEY.match(value) else None
 
 
 # How an API request's user is found without running the view: the API's token authentication,
